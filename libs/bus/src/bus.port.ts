@@ -1,0 +1,57 @@
+import type { Lane } from '@linker/contracts';
+
+/** One record on a lane: an ordering key and opaque bytes (an encoded envelope). */
+export interface BusRecord {
+  /** Records with the same key keep their publish order (RELIABLE: same partition; see each method). */
+  readonly key: string;
+  readonly value: Buffer;
+}
+
+/**
+ * Handles one batch of records. RELIABLE: the batch is committed only after the returned promise resolves; if it
+ * rejects, or the process dies first, the records are delivered again (to this or another member of the group).
+ * FAST: nothing is committed; a rejection is logged and the records are gone.
+ * Records of one batch come from one partition, in order; the handler must keep that order for equal keys.
+ */
+export type BatchHandler = (records: readonly BusRecord[]) => Promise<void>;
+
+export interface SubscribeOptions {
+  topic: string;
+  /** Consumer group (RELIABLE) or queue group (FAST): each record goes to one member of the group. */
+  group: string;
+  handler: BatchHandler;
+}
+
+export interface Subscription {
+  /**
+   * Leave the group gracefully: stop fetching, let the batch in hand finish (RELIABLE: and commit), then go.
+   * Resolves when this member no longer receives anything.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * A lane's transport, as the connector and processor see it. Adapters: `KafkaBus` (RELIABLE), `NatsBus` (FAST),
+ * `MemoryBus` (either, in one process: embedded mode and unit tests).
+ *
+ * Guarantees, per lane:
+ * - RELIABLE: a resolved `publish` means the broker holds every record durably (acks=all, idempotent producer);
+ *   per-key order holds from publisher to consumer; delivery is at least once (consumers de-duplicate by message id);
+ *   a record whose batch was committed is not delivered to that group again.
+ * - FAST: at most once, in memory; a resolved `publish` means the client accepted the records, not that anyone got
+ *   them; records from one publisher reach one subscriber in publish order; nothing is redelivered.
+ */
+export interface Bus {
+  readonly lane: Lane;
+  /**
+   * Make sure the topics exist with at least `partitions` partitions (RELIABLE). Topics are never auto-created with
+   * the broker default. FAST lanes have nothing to create and resolve at once.
+   */
+  ensureTopics(topics: readonly string[], partitions: number): Promise<void>;
+  /** Publish records to a topic (see the lane guarantees above). Rejects with a retriable `LinkerError` when the broker is unreachable. */
+  publish(topic: string, records: readonly BusRecord[]): Promise<void>;
+  /** Join `group` on `topic`; resolves once the member is subscribed and records published from now on reach the group. */
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Close every subscription gracefully, flush and disconnect. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { LinkerError } from '@linker/kernel';
+
+/** The two lanes: RELIABLE (Kafka, never lost once accepted) and FAST (NATS, in memory, at most once). */
+export const Lane = Type.Union([Type.Literal('RELIABLE'), Type.Literal('FAST')]);
+export type Lane = Static<typeof Lane>;
+
+/** Where one socket of a user lives: the domain, the connector in it, and the socket's id on that connector. */
+export const SocketAddress = Type.Object({
+  domain: Type.String({ minLength: 1 }),
+  connector: Type.String({ minLength: 1 }),
+  socketId: Type.String({ minLength: 1 }),
+});
+export type SocketAddress = Static<typeof SocketAddress>;
+
+/**
+ * What travels between connectors, processors and domains: one message and its routing facts.
+ * The wire frame a client sees is made from it only at the connector edge.
+ */
+export const Envelope = Type.Object({
+  /** Message id (UUIDv7), unique; every hop and every consumer de-duplicates by it. */
+  id: Type.String({ minLength: 1 }),
+  lane: Lane,
+  /** Message type (`MESSAGE`, `GROUP_MESSAGE`, `AUTH_CLIENT`, ... and the internal ones). */
+  type: Type.String({ minLength: 1 }),
+  /** The authenticated sender, or `SYSTEM`. Never taken from a client frame. */
+  from: Type.String({ minLength: 1 }),
+  /** The recipient user id; absent for frames addressed to the processors themselves. */
+  to: Type.Optional(Type.String()),
+  data: Type.Unknown(),
+  reference: Type.Optional(Type.String()),
+  /** Whether the sender wants a MESSAGE_CONFIRMATION once the message is delivered. */
+  confirm: Type.Optional(Type.Boolean()),
+  /** The socket the message came in through, when it came from a client. */
+  origin: Type.Optional(SocketAddress),
+  /** Domains crossed so far, the first being the domain of origin. */
+  path: Type.Array(Type.String()),
+  /** Creation time, epoch milliseconds. */
+  createdAt: Type.Number(),
+  /** How many domain-to-domain hops the message has made. */
+  hops: Type.Integer({ minimum: 0 }),
+});
+export type Envelope = Static<typeof Envelope>;
+
+const checkEnvelope = TypeCompiler.Compile(Envelope);
+
+/** Envelope to bytes, for the lanes, links and stores. */
+export function encodeEnvelope(envelope: Envelope): Buffer {
+  return Buffer.from(JSON.stringify(envelope));
+}
+
+/** Bytes to envelope; throws a non-retriable `INVALID_ENVELOPE` error for anything that is not one. */
+export function decodeEnvelope(bytes: Buffer | Uint8Array): Envelope {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch (cause) {
+    throw new LinkerError('INVALID_ENVELOPE', 'envelope is not valid JSON', { cause });
+  }
+  if (!checkEnvelope.Check(value)) {
+    const first = checkEnvelope.Errors(value).First();
+    throw new LinkerError('INVALID_ENVELOPE', `envelope is malformed at ${first?.path || '/'}: ${first?.message}`);
+  }
+  return value;
+}

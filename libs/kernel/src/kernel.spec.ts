@@ -1,0 +1,27 @@
+import { LinkerError, isRetriable, errorMessage, newMessageId } from '@linker/kernel';
+
+describe('LinkerError', () => {
+  it('carries code, retriable and cause', () => {
+    const cause = new Error('socket hang up');
+    const error = new LinkerError('KAFKA_UNAVAILABLE', 'broker did not answer', { retriable: true, cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.code).toBe('KAFKA_UNAVAILABLE');
+    expect(error.retriable).toBe(true);
+    expect(error.cause).toBe(cause);
+    expect(error.name).toBe('LinkerError');
+  });
+
+  it('is not retriable unless said so; unknown errors are', () => {
+    expect(isRetriable(new LinkerError('INVALID_CONFIG', 'bad'))).toBe(false);
+    expect(isRetriable(new Error('boom'))).toBe(true);
+    expect(errorMessage('plain')).toBe('plain');
+  });
+});
+
+describe('newMessageId', () => {
+  it('makes unique ids that sort in creation order', () => {
+    const ids = Array.from({ length: 1000 }, () => newMessageId());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './services';
+export * from './unique-name';
+export * from './wait-for';
