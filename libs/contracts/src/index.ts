@@ -1,1 +1,3 @@
+export * from './codes';
 export * from './envelope';
+export * from './frames';

@@ -1,0 +1,34 @@
+/**
+ * The one table of error codes (`INVALID_MESSAGE {code, message}`, SPEC §2.5) and WebSocket close codes.
+ * The README's protocol section lists the same rows; a unit test keeps the two in step.
+ */
+export const ERROR_CODES = {
+  MALFORMED_JSON: 'The frame is not one JSON object.',
+  UNKNOWN_TYPE: 'The `type` is not one a client may send (internal types included).',
+  INVALID_FIELD: 'A field is missing, has the wrong type, or is not allowed; the message names it.',
+  NOT_ALLOWED: 'The user may not do this (e.g. CLOSE_CONNECTION by a user who is not the master of the target app).',
+  TOO_LARGE: 'The message is larger than a limit allows (content, group size, or a link frame).',
+  RATE_LIMITED: 'Too many frames per second on this socket; the frame was dropped.',
+  UNKNOWN_RECIPIENT_APP: 'The recipient id names no client app.',
+  UNREACHABLE_DOMAIN: "The recipient's home domain is unknown or cannot be reached.",
+  ALREADY_AUTHENTICATED: 'AUTH_CLIENT on a socket that is already authenticated.',
+  INTERNAL_ERROR: 'The server could not accept the frame right now (e.g. the lane is down); nothing was sent: retry.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** WebSocket close codes the connector uses, with their reason text. 1xxx are standard; 4xxx are ours. */
+export const CLOSE_CODES = {
+  GOING_AWAY: { code: 1001, reason: 'The connector is shutting down; reconnect (to another connector).' },
+  MESSAGE_TOO_BIG: { code: 1009, reason: 'A frame was larger than the maximum frame size.' },
+  INTERNAL_ERROR: { code: 1011, reason: 'An unexpected server error.' },
+  AUTH_FAILED: { code: 4001, reason: 'Authentication failed (AUTH_CLIENT_REPLY with isAuthenticated false).' },
+  AUTH_TIMEOUT: { code: 4002, reason: 'Not authenticated within the deadline (15 s by default).' },
+  CLOSED_BY_MASTER: { code: 4003, reason: "The app's master user closed this connection (CLOSE_CONNECTION)." },
+  RATE_LIMITED: { code: 4004, reason: 'The rate limit was exceeded persistently.' },
+  SLOW_CONSUMER: { code: 4005, reason: 'The client read too slowly and its send queue filled up.' },
+  HOME_DOMAIN_MOVED: { code: 4006, reason: "The user's home domain changed; reconnect to the new home domain." },
+  PROTOCOL_ABUSE: { code: 4007, reason: 'Too many invalid frames.' },
+} as const;
+
+export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -1,0 +1,56 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { Lane } from './envelope';
+
+/**
+ * Client → server frames (SPEC §2.1, §2.3): `{type, data, reference?, feature? = RELIABLE, confirmationEnabled? = true}`.
+ * Each type's `data` has a schema compiled once at load; the connector checks every frame against it.
+ */
+export const ClientFrameHead = Type.Object(
+  {
+    type: Type.String(),
+    data: Type.Optional(Type.Unknown()),
+    reference: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    feature: Type.Optional(Lane),
+    confirmationEnabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ClientFrameHead = Static<typeof ClientFrameHead>;
+
+const UserId = Type.String({ minLength: 1, maxLength: 256 });
+
+export const CLIENT_DATA = {
+  AUTH_CLIENT: Type.Object(
+    { appId: Type.String(), userId: UserId, token: Type.Optional(Type.String()), ack: Type.Optional(Type.Boolean()) },
+    { additionalProperties: false },
+  ),
+  MESSAGE: Type.Object({ to: UserId, content: Type.String() }, { additionalProperties: false }),
+  GROUP_MESSAGE: Type.Object({ to: Type.Array(UserId, { minItems: 1 }), content: Type.String() }, { additionalProperties: false }),
+  FETCH_MISSING_MESSAGES_REQUEST: Type.Object({ count: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  CLOSE_CONNECTION: Type.Object({ userId: UserId }, { additionalProperties: false }),
+  MESSAGE_ACK: Type.Object({ ids: Type.Array(Type.String(), { minItems: 1 }) }, { additionalProperties: false }),
+  PING: Type.Object({}, { additionalProperties: false }),
+} as const;
+
+export type ClientFrameType = keyof typeof CLIENT_DATA;
+export type ClientData<T extends ClientFrameType> = Static<(typeof CLIENT_DATA)[T]>;
+
+/** The validators, compiled once when this module loads (never per frame). */
+export const clientFrameHeadCheck: TypeCheck<typeof ClientFrameHead> = TypeCompiler.Compile(ClientFrameHead);
+export const clientDataChecks = Object.fromEntries(
+  Object.entries(CLIENT_DATA).map(([type, schema]) => [type, TypeCompiler.Compile(schema as TSchema)]),
+) as { [T in ClientFrameType]: TypeCheck<(typeof CLIENT_DATA)[T]> };
+
+export function isClientFrameType(type: string): type is ClientFrameType {
+  return Object.prototype.hasOwnProperty.call(CLIENT_DATA, type);
+}
+
+/** Server → client frame: absent fields are omitted; `feature` and `confirmationEnabled` are never sent. */
+export interface ServerFrame {
+  type: string;
+  data: unknown;
+  reference?: string;
+  /** The message id, on MESSAGE frames (ours; original clients ignore it). */
+  id?: string;
+}

@@ -1,0 +1,31 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One registry per process, passed to whoever records. Create instruments once at start-up and keep them;
+ * recording (`inc`, `set`, `observe`) is then a few arithmetic operations on the hot path.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  constructor(labels: Record<string, string> = {}, options: { processMetrics?: boolean } = {}) {
+    this.registry.setDefaultLabels(labels);
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  histogram<L extends string = never>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
+    return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
+  }
+
+  /** The Prometheus text exposition, for a `/metrics` endpoint. */
+  exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
