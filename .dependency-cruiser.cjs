@@ -1,0 +1,73 @@
+/**
+ * Import rules (ARCHITECTURE.md habit 9), checked by `npm run lint:imports` as part of `npm test`.
+ * A violation fails the test command with the rule's name and the offending import.
+ */
+const ADAPTER_PACKAGES = {
+  kafkajs: '^libs/bus/src/kafka/',
+  nats: '^libs/bus/src/nats/',
+  ioredis: '^libs/presence/src/redis/',
+  mongodb: '^libs/mailbox/src/mongodb/',
+  'classic-level': '^libs/mailbox/src/embedded/',
+  ws: '^(libs/domain-link/src/ws/|apps/connector/src/socket/|libs/client-sdk/src/node/)',
+};
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-app-to-app',
+      comment: 'An app never imports another app: what two apps share lives in a lib.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'no-lib-to-app',
+      comment: 'Libraries never import apps.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-production-to-testing',
+      comment: '@linker/testing is for tests only.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: ['\\.(int-|e2e-)?spec\\.ts$', '^libs/testing/', '/testing/'] },
+      to: { path: '^libs/testing/' },
+    },
+    {
+      name: 'pure-libs-stay-pure',
+      comment: 'kernel, contracts, config and routing do no I/O and know no framework or adapter.',
+      severity: 'error',
+      from: { path: '^libs/(kernel|contracts|config|routing)/' },
+      to: { path: '(^libs/(bus|presence|mailbox|domain-link|observability)/|node_modules/(@nestjs|kafkajs|nats|ioredis|mongodb|ws|classic-level)/)' },
+    },
+    ...Object.entries(ADAPTER_PACKAGES).map(([pkg, allowed]) => ({
+      name: `only-adapters-import-${pkg}`,
+      comment: `${pkg} is imported only inside its adapter folder (${allowed}), so swapping it stays cheap.`,
+      severity: 'error',
+      from: { pathNot: [allowed, '^node_modules/'] },
+      to: { path: `^node_modules/${pkg}/` },
+    })),
+    {
+      name: 'no-circular',
+      comment: 'No import cycles.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'Every import resolves (a typo in a path alias is an error, not a silent pass).',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|^ui/)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
