@@ -23,9 +23,7 @@ step "build"
 npm run -s build
 
 step "real services"
-state_dir=${LINKER_SERVICES_DIR:-$PWD/.services}
-already_running=0
-if [ -f "$state_dir/services.env" ] && bash scripts/services/up.sh --check >/dev/null 2>&1; then already_running=1; fi
+already_running=$(bash -c '. scripts/services/lib.sh; for s in "${ALL_SERVICES[@]}"; do live_pid "$s" >/dev/null || { echo 0; exit; }; done; echo 1')
 eval "$(bash scripts/services/up.sh)"
 if [ "$already_running" = 0 ] && [ "${LINKER_KEEP_SERVICES:-0}" != 1 ]; then
   trap 'step "stopping the services this run started"; bash scripts/services/down.sh' EXIT
