@@ -1,0 +1,220 @@
+import { ClassicLevel } from 'classic-level';
+import type { Envelope } from '@linker/contracts';
+import { LinkerError, errorMessage } from '@linker/kernel';
+import { silentLogger, type Logger } from '@linker/observability';
+import type { DeadLetter, Mailbox, MailboxEntry } from '../mailbox.port';
+
+export interface EmbeddedMailboxOptions {
+  /** The directory of the store; created when missing. One process at a time may hold it (LevelDB locks it). */
+  directory: string;
+  logger?: Logger;
+}
+
+type Operation = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+
+/** Every write is fsynced before it resolves: a resolved `store` survives a crash of the process or the machine. */
+const DURABLE = { sync: true } as const;
+const SEP = '\x00';
+const END = '\x01';
+
+/**
+ * The key layout. LevelDB keeps keys in byte order, so a user's messages are one contiguous range sorted by
+ * (createdAt, id). The user id is URI-encoded so it never holds SEP or END and the ranges of two users never mix;
+ * ids come last in every key, so they need no encoding.
+ *
+ *   m SEP user SEP order SEP id  → the envelope as JSON           (order: createdAt as 16 sortable hex digits)
+ *   i SEP user SEP id            → order                          (existence check for idempotence; finds the m key)
+ *   c SEP user                   → how many messages user has     (updated in the same atomic batch as m and i)
+ *   d SEP order SEP id           → the dead letter as JSON        (order: `at`; parked oldest first)
+ *   x SEP id                     → order                          (one dead letter per envelope id)
+ */
+const u = encodeURIComponent;
+const keys = {
+  message: (user: string, order: string, id: string) => `m${SEP}${u(user)}${SEP}${order}${SEP}${id}`,
+  messagesOf: (user: string) => ({ gte: `m${SEP}${u(user)}${SEP}`, lt: `m${SEP}${u(user)}${END}` }),
+  index: (user: string, id: string) => `i${SEP}${u(user)}${SEP}${id}`,
+  counter: (user: string) => `c${SEP}${u(user)}`,
+  letter: (order: string, id: string) => `d${SEP}${order}${SEP}${id}`,
+  letters: { gte: `d${SEP}`, lt: `d${END}` },
+  letterIndex: (id: string) => `x${SEP}${id}`,
+};
+
+/**
+ * A number as 16 hex digits whose string order is its numeric order: the IEEE-754 bits, big-endian, with the sign
+ * bit flipped for positives and every bit flipped for negatives. -0 is stored as 0, as MongoDB compares them equal.
+ */
+function sortableNumber(value: number): string {
+  const bytes = Buffer.alloc(8);
+  bytes.writeDoubleBE(value === 0 ? 0 : value);
+  if (bytes[0] & 0x80) for (let n = 0; n < 8; n++) bytes[n] ^= 0xff;
+  else bytes[0] |= 0x80;
+  return bytes.toString('hex');
+}
+
+/**
+ * The mailbox of embedded mode: a durable local store (LevelDB through classic-level), no external service.
+ * Same semantics as `MongoMailbox` (proved by the shared contract suite). Writes run one at a time in this process,
+ * so the existence checks and the per-user counters they update are never raced; reads run alongside them and see
+ * each write batch whole or not at all.
+ */
+export class EmbeddedMailbox implements Mailbox {
+  private tail: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly db: ClassicLevel<string, string>,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens (or creates) the store in `options.directory`; resolves once it is ready for use. */
+  static async open(options: EmbeddedMailboxOptions): Promise<EmbeddedMailbox> {
+    const logger = (options.logger ?? silentLogger).child({ component: 'embedded-mailbox' });
+    const db = new ClassicLevel<string, string>(options.directory, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    try {
+      await db.open();
+    } catch (cause) {
+      throw new LinkerError('MAILBOX_UNAVAILABLE', `cannot open the mailbox in ${options.directory}`, { cause });
+    }
+    logger.debug('embedded mailbox opened', { directory: options.directory });
+    return new EmbeddedMailbox(db, logger);
+  }
+
+  /**
+   * Stores every entry not already stored for its user, in one atomic batch synced to disk; entries repeated in one
+   * call count once. Resolved means durable. Rejects with a retriable `MAILBOX_UNAVAILABLE` if the disk write fails.
+   */
+  async store(entries: readonly MailboxEntry[]): Promise<void> {
+    this.ensureOpen();
+    if (entries.length > 0) await this.exclusive('store', () => this.storeNow(entries));
+  }
+
+  /** The oldest `limit` messages of `userId` in (createdAt, id) order: one range scan. A limit below 1 gives none. */
+  async oldest(userId: string, limit: number): Promise<Envelope[]> {
+    this.ensureOpen();
+    const wanted = Math.floor(limit);
+    if (!(wanted > 0)) return [];
+    const range = { ...keys.messagesOf(userId), limit: wanted };
+    const values = await this.guard('oldest', () => this.db.values(range).all());
+    return values.map((value) => JSON.parse(value) as Envelope);
+  }
+
+  /** The exact number of messages stored for `userId`: one read of its counter. */
+  async count(userId: string): Promise<number> {
+    this.ensureOpen();
+    const value = await this.guard('count', () => this.db.get(keys.counter(userId)));
+    return value === undefined ? 0 : Number(value);
+  }
+
+  /** Removes those of `ids` stored for `userId` in one atomic synced batch; resolves to how many were removed. */
+  async remove(userId: string, ids: readonly string[]): Promise<number> {
+    this.ensureOpen();
+    if (ids.length === 0) return 0;
+    return this.exclusive('remove', () => this.removeNow(userId, [...new Set(ids)]));
+  }
+
+  /** Parks `letter`, synced to disk, unless a letter with that envelope id is parked already (the first one stays). */
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    this.ensureOpen();
+    await this.exclusive('deadLetter', async () => {
+      const id = letter.envelope.id;
+      if (await this.db.has(keys.letterIndex(id))) return;
+      const order = sortableNumber(letter.at);
+      const operations: Operation[] = [
+        { type: 'put', key: keys.letter(order, id), value: JSON.stringify(letter) },
+        { type: 'put', key: keys.letterIndex(id), value: order },
+      ];
+      await this.db.batch(operations, DURABLE);
+    });
+  }
+
+  /** The oldest `limit` parked letters by (at, envelope id): one range scan. */
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    this.ensureOpen();
+    const wanted = Math.floor(limit);
+    if (!(wanted > 0)) return [];
+    const values = await this.guard('deadLetters', () => this.db.values({ ...keys.letters, limit: wanted }).all());
+    return values.map((value) => JSON.parse(value) as DeadLetter);
+  }
+
+  /** Lets the writes in hand finish, then closes the store; later calls reject with `MAILBOX_CLOSED`. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.tail.then(async () => {
+      await this.db.close();
+      this.logger.debug('embedded mailbox closed', { directory: this.db.location });
+    });
+    return this.closing;
+  }
+
+  private async storeNow(entries: readonly MailboxEntry[]): Promise<void> {
+    const byIndexKey = new Map<string, MailboxEntry>();
+    for (const entry of entries) byIndexKey.set(keys.index(entry.userId, entry.envelope.id), entry);
+    const indexKeys = [...byIndexKey.keys()];
+    const present = await this.db.hasMany(indexKeys);
+    const operations: Operation[] = [];
+    const added = new Map<string, number>();
+    indexKeys.forEach((indexKey, n) => {
+      if (present[n]) return;
+      const { userId, envelope } = byIndexKey.get(indexKey) as MailboxEntry;
+      const order = sortableNumber(envelope.createdAt);
+      operations.push(
+        { type: 'put', key: keys.message(userId, order, envelope.id), value: JSON.stringify(envelope) },
+        { type: 'put', key: indexKey, value: order },
+      );
+      added.set(userId, (added.get(userId) ?? 0) + 1);
+    });
+    if (operations.length === 0) return;
+    operations.push(...(await this.counterUpdates(added)));
+    await this.db.batch(operations, DURABLE);
+  }
+
+  private async removeNow(userId: string, ids: readonly string[]): Promise<number> {
+    const orders = await this.db.getMany(ids.map((id) => keys.index(userId, id)));
+    const operations: Operation[] = [];
+    ids.forEach((id, n) => {
+      const order = orders[n];
+      if (order === undefined) return;
+      operations.push(
+        { type: 'del', key: keys.message(userId, order, id) },
+        { type: 'del', key: keys.index(userId, id) },
+      );
+    });
+    const removed = operations.length / 2;
+    if (removed === 0) return 0;
+    operations.push(...(await this.counterUpdates(new Map([[userId, -removed]]))));
+    await this.db.batch(operations, DURABLE);
+    return removed;
+  }
+
+  /** The counter writes that add `deltas` to each user's count; a count that reaches 0 is deleted. */
+  private async counterUpdates(deltas: ReadonlyMap<string, number>): Promise<Operation[]> {
+    const users = [...deltas.keys()];
+    const current = await this.db.getMany(users.map(keys.counter));
+    return users.map((user, n): Operation => {
+      const next = Number(current[n] ?? 0) + (deltas.get(user) ?? 0);
+      const key = keys.counter(user);
+      return next > 0 ? { type: 'put', key, value: String(next) } : { type: 'del', key };
+    });
+  }
+
+  /** Runs `work` after every write queued before it, so writes never interleave. */
+  private exclusive<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(() => this.guard(operation, work));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs `work`, turning a storage failure into a retriable `MAILBOX_UNAVAILABLE`. */
+  private async guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (cause) {
+      this.ensureOpen();
+      this.logger.warn('embedded mailbox operation failed', { operation, error: errorMessage(cause) });
+      throw new LinkerError('MAILBOX_UNAVAILABLE', `embedded mailbox ${operation} failed`, { retriable: true, cause });
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closing) throw new LinkerError('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false });
+  }
+}

@@ -1,0 +1,182 @@
+import { MongoClient, type Collection } from 'mongodb';
+import type { Envelope } from '@linker/contracts';
+import { LinkerError, errorMessage } from '@linker/kernel';
+import { silentLogger, type Logger } from '@linker/observability';
+import type { DeadLetter, Mailbox, MailboxEntry } from '../mailbox.port';
+import {
+  DEAD_LETTERS,
+  DEAD_LETTER_INDEXES,
+  DEAD_LETTER_ORDER,
+  MAJORITY_JOURNALED,
+  MESSAGES,
+  MESSAGE_INDEXES,
+  MESSAGE_ORDER,
+  fromDeadLetterDocument,
+  isOnlyDuplicates,
+  messagesOf,
+  toDeadLetterDocument,
+  toMessageDocument,
+  type DeadLetterDocument,
+  type MessageDocument,
+} from './mongo-documents';
+
+/** Where the mailbox lives: a connection string (the mailbox owns its client) or a client its caller owns. */
+export type MongoMailboxConnection = { url: string } | { client: MongoClient };
+
+export type MongoMailboxOptions = MongoMailboxConnection & {
+  /** The database of this domain (each domain, and each test, its own). */
+  database: string;
+  logger?: Logger;
+};
+
+/**
+ * The mailbox of real mode, in MongoDB (collections `mailbox` and `dead_letters`; document shapes and indexes in
+ * `mongo-documents.ts`). Every write uses write concern `{ w: 'majority', j: true }`. Failures of the server reject
+ * with a retriable `MAILBOX_UNAVAILABLE` `LinkerError`; use after `close` rejects with `MAILBOX_CLOSED`.
+ */
+export class MongoMailbox implements Mailbox {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly messages: Collection<MessageDocument>,
+    private readonly parked: Collection<DeadLetterDocument>,
+    private readonly client: MongoClient,
+    private readonly ownsClient: boolean,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Connects (when given a URL) and creates the indexes (idempotent: existing ones are kept). Resolves to a mailbox
+   * ready for use; rejects with a retriable `MAILBOX_UNAVAILABLE` when the server cannot be reached.
+   */
+  static async open(options: MongoMailboxOptions): Promise<MongoMailbox> {
+    const logger = (options.logger ?? silentLogger).child({ component: 'mongo-mailbox', database: options.database });
+    const ownsClient = 'url' in options;
+    const client = 'url' in options ? new MongoClient(options.url) : options.client;
+    const db = client.db(options.database);
+    const mailbox = new MongoMailbox(
+      db.collection<MessageDocument>(MESSAGES, { writeConcern: MAJORITY_JOURNALED }),
+      db.collection<DeadLetterDocument>(DEAD_LETTERS, { writeConcern: MAJORITY_JOURNALED }),
+      client,
+      ownsClient,
+      logger,
+    );
+    try {
+      await mailbox.init();
+    } catch (error) {
+      if (ownsClient) await client.close().catch(() => undefined);
+      throw error;
+    }
+    logger.debug('mongodb mailbox ready');
+    return mailbox;
+  }
+
+  /**
+   * Stores every entry not already stored for its user: one unordered `insertMany`, durable when resolved. An entry
+   * already stored (from an earlier call or earlier in this one) is a duplicate key and counts as success, so a
+   * retry after any failure is safe. Anything else rejects with a retriable `MAILBOX_UNAVAILABLE`.
+   */
+  async store(entries: readonly MailboxEntry[]): Promise<void> {
+    this.ensureOpen();
+    if (entries.length === 0) return;
+    const storedAt = new Date();
+    const documents = entries.map((entry) => toMessageDocument(entry, storedAt));
+    await this.insertIgnoringDuplicates('store', () => this.messages.insertMany(documents, { ordered: false }));
+  }
+
+  /** The oldest `limit` messages of `userId` in (createdAt, id) order: one sorted, limited find. Limit < 1: none. */
+  async oldest(userId: string, limit: number): Promise<Envelope[]> {
+    this.ensureOpen();
+    const wanted = Math.floor(limit);
+    if (!(wanted > 0)) return [];
+    const documents = await this.guard('oldest', () =>
+      this.messages
+        .find({ '_id.userId': userId }, { projection: { envelope: 1 } })
+        .sort(MESSAGE_ORDER)
+        .limit(wanted)
+        .toArray(),
+    );
+    return documents.map((document) => JSON.parse(document.envelope) as Envelope);
+  }
+
+  /** The exact number of messages stored for `userId` (`countDocuments`, not the estimate). */
+  async count(userId: string): Promise<number> {
+    this.ensureOpen();
+    return this.guard('count', () => this.messages.countDocuments({ '_id.userId': userId }));
+  }
+
+  /** Removes those of `ids` stored for `userId` with one `deleteMany`; resolves to how many were removed. */
+  async remove(userId: string, ids: readonly string[]): Promise<number> {
+    this.ensureOpen();
+    if (ids.length === 0) return 0;
+    const filter = messagesOf(userId, [...new Set(ids)]);
+    const result = await this.guard('remove', () => this.messages.deleteMany(filter));
+    return result.deletedCount;
+  }
+
+  /** Parks `letter` durably unless a letter with that envelope id is parked already (the first one stays). */
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    this.ensureOpen();
+    const document = toDeadLetterDocument(letter);
+    await this.insertIgnoringDuplicates('deadLetter', () => this.parked.insertMany([document], { ordered: false }));
+  }
+
+  /** The oldest `limit` parked letters by (at, envelope id). */
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    this.ensureOpen();
+    const wanted = Math.floor(limit);
+    if (!(wanted > 0)) return [];
+    const documents = await this.guard('deadLetters', () =>
+      this.parked.find({}).sort(DEAD_LETTER_ORDER).limit(wanted).toArray(),
+    );
+    return documents.map(fromDeadLetterDocument);
+  }
+
+  /** Closes the client if this mailbox opened it (a client passed in stays open); later calls reject. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.ownsClient ? this.client.close() : Promise.resolve();
+    return this.closing;
+  }
+
+  /** Creates the indexes of both collections (creating the collections too). */
+  private async init(): Promise<void> {
+    await this.guard('init', async () => {
+      await this.messages.createIndexes(MESSAGE_INDEXES);
+      await this.parked.createIndexes(DEAD_LETTER_INDEXES);
+    });
+  }
+
+  /** Runs an insert; a failure only of keys stored already is success (their documents are there). */
+  private async insertIgnoringDuplicates(operation: string, insert: () => Promise<unknown>): Promise<void> {
+    try {
+      await insert();
+    } catch (error) {
+      if (!isOnlyDuplicates(error)) throw this.failure(operation, error);
+    }
+  }
+
+  /** Runs `work`, turning a failure into a retriable `MAILBOX_UNAVAILABLE`. */
+  private async guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.failure(operation, error);
+    }
+  }
+
+  /** The error to reject with: `MAILBOX_CLOSED` if closed meanwhile, else a retriable `MAILBOX_UNAVAILABLE`. */
+  private failure(operation: string, cause: unknown): LinkerError {
+    if (this.closing) return closedError();
+    this.logger.warn('mongodb mailbox operation failed', { operation, error: errorMessage(cause) });
+    const message = `mongodb mailbox ${operation} failed: ${errorMessage(cause)}`;
+    return new LinkerError('MAILBOX_UNAVAILABLE', message, { retriable: true, cause });
+  }
+
+  private ensureOpen(): void {
+    if (this.closing) throw closedError();
+  }
+}
+
+function closedError(): LinkerError {
+  return new LinkerError('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false });
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLOSE_CODES, ERROR_CODES } from '@linker/contracts';
+
+// The README documents the protocol's codes; the code has the one table. This keeps the two in step.
+const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('starts with the two commands: run and test', () => {
+    const firstBlock = readme.slice(readme.indexOf('```bash'), readme.indexOf('```', readme.indexOf('```bash') + 3));
+    expect(firstBlock).toContain('npm start');
+    expect(firstBlock).toContain('npm test');
+  });
+
+  it.each(Object.entries(ERROR_CODES))('documents error code %s as the code says', (code, meaning) => {
+    expect(readme).toContain(`| \`${code}\` | ${meaning} |`);
+  });
+
+  it.each(Object.entries(CLOSE_CODES))('documents close code %s as the code says', (name, { code, reason }) => {
+    expect(readme).toContain(`| ${code} | \`${name}\` | ${reason} |`);
+  });
+});
