@@ -1,1 +1,6 @@
 export * from './bus.port';
+export * from './bus.settings';
+export * from './lanes';
+export * from './memory';
+export * from './kafka';
+export * from './nats';

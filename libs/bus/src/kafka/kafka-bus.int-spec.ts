@@ -1,0 +1,60 @@
+import { LinkerError } from '@linker/kernel';
+import { silentLogger } from '@linker/observability';
+import { testServices, uniqueName, waitFor } from '@linker/testing';
+import { busContract } from '@linker/testing/contracts/bus.contract';
+import { KafkaBus } from './kafka-bus';
+import { startDoomedKafkaConsumer } from './testing/doomed-process';
+
+const { kafkaBrokers: brokers } = testServices();
+const connect = (): Promise<KafkaBus> => KafkaBus.connect({ brokers, clientId: uniqueName('contract'), logger: silentLogger });
+
+busContract('KafkaBus', {
+  lane: 'RELIABLE',
+  newBus: connect,
+  startDoomedConsumer: (topic, group, stopAfter) => startDoomedKafkaConsumer({ brokers, topic, group, stopAfter }),
+  // A killed member's partitions move after its session timeout (6 s) and a rebalance.
+  waitMs: 30_000,
+  testTimeoutMs: 90_000,
+});
+
+describe('KafkaBus', () => {
+  const clients: KafkaBus[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+
+  it('rejects a publish to a topic never ensured with BUS_UNKNOWN_TOPIC, and does not create it', async () => {
+    const bus = await connect();
+    clients.push(bus);
+    const topic = uniqueName('never-ensured');
+    await expect(bus.publish(topic, [{ key: 'k', value: Buffer.from('v') }])).rejects.toMatchObject({
+      code: 'BUS_UNKNOWN_TOPIC',
+      retriable: false,
+    });
+    await expect(bus.subscribe({ topic, group: uniqueName('g'), handler: async () => undefined })).rejects.toBeInstanceOf(LinkerError);
+  }, 60_000);
+
+  it('refuses to connect to a broker that does not answer, with a retriable BUS_UNAVAILABLE', async () => {
+    const attempt = KafkaBus.connect({
+      brokers: ['127.0.0.1:1'],
+      clientId: 'nobody-home',
+      logger: silentLogger,
+      tuning: { retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 } },
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE', retriable: true });
+  });
+
+  it('grows a topic to more partitions and keeps it usable', async () => {
+    const bus = await connect();
+    clients.push(bus);
+    const topic = uniqueName('grow');
+    await bus.ensureTopics([topic], 1);
+    await bus.ensureTopics([topic], 3);
+    const seen: string[] = [];
+    await bus.subscribe({ topic, group: uniqueName('g'), handler: async (rs) => void seen.push(...rs.map((r) => r.key)) });
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    await bus.publish(topic, keys.map((key) => ({ key, value: Buffer.from(key) })));
+    await waitFor('every key on the grown topic', () => keys.every((k) => seen.includes(k)), { timeoutMs: 20_000 });
+    expect([...seen].sort()).toEqual(keys);
+  }, 60_000);
+});

@@ -1,0 +1,80 @@
+import type { Kafka } from 'kafkajs';
+import { LinkerError } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import type { Bus, BusRecord, SubscribeOptions, Subscription } from '../bus.port';
+import { createKafka, DEFAULT_KAFKA_TUNING, type KafkaBusOptions, type KafkaTuning } from './kafka-config';
+import { KafkaPublisher } from './kafka-publisher';
+import { KafkaSubscription } from './kafka-subscription';
+import { ensureKafkaTopics } from './kafka-topics';
+
+/**
+ * The RELIABLE lane on Apache Kafka (kafkajs). Guarantees (see bus.port.ts): a resolved `publish` means the broker
+ * holds the records on all in-sync replicas (idempotent producer, acks=all); per-key order from publisher to consumer
+ * (key → partition by murmur2, one batch per partition at a time); at least once (commit after the handler resolved);
+ * a committed batch is not delivered to that group again. Create it with `KafkaBus.connect`.
+ */
+export class KafkaBus implements Bus {
+  readonly lane = 'RELIABLE' as const;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly publisher: KafkaPublisher,
+    private readonly tuning: KafkaTuning,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A client whose producer is connected; rejects with a retriable `LinkerError` when no broker answers. */
+  static async connect(options: KafkaBusOptions): Promise<KafkaBus> {
+    const tuning: KafkaTuning = { ...DEFAULT_KAFKA_TUNING, ...options.tuning };
+    const logger = options.logger.child({ component: 'kafka-bus', clientId: options.clientId });
+    const kafka = createKafka({ ...options, logger }, tuning);
+    const publisher = new KafkaPublisher(kafka, tuning, logger);
+    await publisher.connect();
+    return new KafkaBus(kafka, publisher, tuning, logger);
+  }
+
+  /** Resolves once every topic exists with at least `partitions` partitions, each with a leader. Idempotent. */
+  async ensureTopics(topics: readonly string[], partitions: number): Promise<void> {
+    this.assertOpen();
+    await ensureKafkaTopics(this.kafka, topics, partitions, this.tuning);
+  }
+
+  /**
+   * Resolves once the broker acknowledged every record (acks=all); concurrent calls are coalesced into one request in
+   * call order. Rejects with `BUS_UNAVAILABLE` (retriable) when the broker cannot be reached within the retries, with
+   * `BUS_UNKNOWN_TOPIC` for a topic never ensured.
+   */
+  publish(topic: string, records: readonly BusRecord[]): Promise<void> {
+    return this.publisher.publish(topic, records);
+  }
+
+  /** Resolves once this member has joined `group` (a new group starts from the beginning of the topic). */
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    this.assertOpen();
+    const subscription = await KafkaSubscription.start(this.kafka, options, this.tuning, this.logger);
+    this.subscriptions.add(subscription);
+    return {
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  /** Close every subscription gracefully (batches in hand finish and commit), send queued publishes, disconnect. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const subscriptions = [...this.subscriptions];
+      this.subscriptions.clear();
+      await Promise.all(subscriptions.map((s) => s.close()));
+      await this.publisher.close();
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new LinkerError('BUS_CLOSED', 'this Kafka bus client is closed');
+  }
+}

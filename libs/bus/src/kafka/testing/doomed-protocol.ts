@@ -1,0 +1,19 @@
+/** What the doomed consumer child process (doomed-consumer.ts) tells its parent (doomed-process.ts) over IPC. */
+export interface WireRecord {
+  key: string;
+  /** base64 */
+  value: string;
+}
+
+export type DoomedMessage =
+  | { type: 'ready' }
+  | { type: 'received'; records: WireRecord[] }
+  | { type: 'completed'; records: WireRecord[] }
+  | { type: 'failed'; error: string };
+
+export interface DoomedArgs {
+  brokers: string[];
+  topic: string;
+  group: string;
+  stopAfter: number;
+}

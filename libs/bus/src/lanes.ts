@@ -1,0 +1,35 @@
+import type { Lane } from '@linker/contracts';
+import { ResourceStack } from '@linker/lifecycle';
+import type { Logger } from '@linker/observability';
+import type { Bus } from './bus.port';
+import { KafkaBus } from './kafka';
+import { MemoryBroker, MemoryBus } from './memory';
+import { NatsBus } from './nats';
+
+/** A process's two lanes: RELIABLE and FAST, each a `Bus`. */
+export type Lanes = Readonly<Record<Lane, Bus>> & { close(): Promise<void> };
+
+export interface RealLanesOptions {
+  kafkaBrokers: readonly string[];
+  natsUrl: string;
+  /** This process's name, shown by both brokers. */
+  clientId: string;
+  logger: Logger;
+}
+
+/** Real mode: RELIABLE on Kafka, FAST on NATS. Rejects (and closes what it opened) when either is unreachable. */
+export async function connectLanes(options: RealLanesOptions): Promise<Lanes> {
+  const resources = new ResourceStack();
+  const RELIABLE = await resources.open(() =>
+    KafkaBus.connect({ brokers: options.kafkaBrokers, clientId: options.clientId, logger: options.logger }),
+  );
+  const FAST = await resources.open(() => NatsBus.connect({ servers: options.natsUrl, name: options.clientId, logger: options.logger }));
+  return { RELIABLE, FAST, close: () => resources.close() };
+}
+
+/** Embedded mode and unit tests: both lanes on one in-process broker, with each lane's semantics. */
+export function memoryLanes(broker: MemoryBroker): Lanes {
+  const RELIABLE = new MemoryBus(broker, 'RELIABLE');
+  const FAST = new MemoryBus(broker, 'FAST');
+  return { RELIABLE, FAST, close: async () => void (await Promise.all([RELIABLE.close(), FAST.close()])) };
+}

@@ -1,0 +1,116 @@
+import { LinkerError } from '@linker/kernel';
+import { type Logger, silentLogger } from '@linker/observability';
+import type { BatchHandler, BusRecord } from '../bus.port';
+import { ConsumerGroup, type GroupMember, type GroupTuning, type TopicLog } from './consumer-group';
+import { FastMember, FastSubjects } from './fast-subjects';
+import { partitionFor } from './partitioner';
+
+export interface MemoryBrokerOptions extends Partial<GroupTuning> {
+  /** FAST: most records waiting for one subscriber before new ones are dropped. */
+  maxPending?: number;
+  logger?: Logger;
+}
+
+/**
+ * The in-process "server" behind `MemoryBus` clients (embedded mode and unit tests). It holds both lanes:
+ * - RELIABLE, Kafka's model: topics with partitions, a key goes to partition `murmur2(key) % partitions` (as Kafka's
+ *   default partitioner), per-partition append-only logs, consumer groups with committed offsets and rebalancing.
+ *   Logs live as long as the broker (in memory: durable for the process, not across restarts).
+ * - FAST, NATS core's model: subjects and queue groups, at most once, nothing retained.
+ * Every method is synchronous and runs on the caller's event loop; handlers are always called later (microtasks).
+ */
+export class MemoryBroker {
+  private readonly topics = new Map<string, TopicLog>();
+  private readonly groups = new Map<string, Map<string, ConsumerGroup>>();
+  private readonly fast = new FastSubjects();
+  private readonly tuning: GroupTuning;
+  private readonly maxPending: number;
+  private readonly logger: Logger;
+
+  constructor(options: MemoryBrokerOptions = {}) {
+    this.tuning = {
+      maxBatchSize: options.maxBatchSize ?? 500,
+      retryBackoffMs: options.retryBackoffMs ?? 20,
+      maxRetryBackoffMs: options.maxRetryBackoffMs ?? 1_000,
+    };
+    this.maxPending = options.maxPending ?? 100_000;
+    this.logger = (options.logger ?? silentLogger).child({ component: 'memory-broker' });
+  }
+
+  /** Create `topic` with `partitions` partitions, or grow it to that many; never shrinks. Idempotent. */
+  ensureTopic(topic: string, partitions: number): void {
+    if (!Number.isInteger(partitions) || partitions < 1) {
+      throw new LinkerError('BUS_INVALID_ARGUMENT', `partitions must be a positive integer, got ${partitions}`);
+    }
+    const log = this.topics.get(topic) ?? { name: topic, partitions: [] };
+    this.topics.set(topic, log);
+    if (log.partitions.length >= partitions) return;
+    while (log.partitions.length < partitions) log.partitions.push([]);
+    for (const group of this.groups.get(topic)?.values() ?? []) group.wake();
+  }
+
+  /** Append records to their key's partition, in order. Throws `BUS_UNKNOWN_TOPIC` for a topic never ensured. */
+  append(topic: string, records: readonly BusRecord[]): void {
+    const log = this.requireTopic(topic);
+    const touched = new Set<number>();
+    for (const { key, value } of records) {
+      const partition = partitionFor(key, log.partitions.length);
+      log.partitions[partition].push({ key, value });
+      touched.add(partition);
+    }
+    const groups = this.groups.get(topic);
+    if (!groups) return;
+    for (const group of groups.values()) for (const partition of touched) group.wake(partition);
+  }
+
+  /** Join consumer group `group` on `topic` (created at the beginning of the log if new). */
+  join(topic: string, group: string, handler: BatchHandler): { group: ConsumerGroup; member: GroupMember } {
+    const log = this.requireTopic(topic);
+    let byName = this.groups.get(topic);
+    if (!byName) {
+      byName = new Map();
+      this.groups.set(topic, byName);
+    }
+    let consumerGroup = byName.get(group);
+    if (!consumerGroup) {
+      consumerGroup = new ConsumerGroup(log, group, this.tuning, this.logger.child({ topic, group }));
+      byName.set(group, consumerGroup);
+    }
+    return { group: consumerGroup, member: consumerGroup.join(handler) };
+  }
+
+  /** The committed offset of each partition of `group` on `topic` (empty when the group never existed). */
+  committedOffsets(topic: string, group: string): readonly number[] {
+    return this.groups.get(topic)?.get(group)?.committedOffsets() ?? [];
+  }
+
+  /** The number of records in each partition of `topic`. */
+  partitionSizes(topic: string): readonly number[] {
+    return this.requireTopic(topic).partitions.map((p) => p.length);
+  }
+
+  /** FAST: subscribe to `subject` in queue group `group`. */
+  subscribeFast(subject: string, group: string, handler: BatchHandler): FastMember {
+    const member = new FastMember(handler, this.maxPending, this.logger.child({ subject, group }));
+    this.fast.add(subject, group, member);
+    return member;
+  }
+
+  /** FAST: stop delivering to `member`. */
+  unsubscribeFast(subject: string, group: string, member: FastMember): void {
+    this.fast.remove(subject, group, member);
+  }
+
+  /** FAST: hand records to the subject's current subscribers; dropped when nobody listens. */
+  publishFast(subject: string, records: readonly BusRecord[]): void {
+    this.fast.publish(subject, records);
+  }
+
+  private requireTopic(topic: string): TopicLog {
+    const log = this.topics.get(topic);
+    if (!log) {
+      throw new LinkerError('BUS_UNKNOWN_TOPIC', `topic ${topic} does not exist: call ensureTopics first`);
+    }
+    return log;
+  }
+}

@@ -1,0 +1,126 @@
+import { connect, type NatsConnection } from 'nats';
+import { errorMessage, LinkerError } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import { BatchQueue } from '../batch-queue';
+import type { Bus, BusRecord, SubscribeOptions, Subscription } from '../bus.port';
+import { decodeRecord, encodeRecord, toLinkerError } from './nats-codec';
+
+export interface NatsBusOptions {
+  /** `nats://host:port`, or several for a cluster. */
+  servers: string | string[];
+  /** The connection's name, shown by the server's monitoring (e.g. `processor-<id>`). */
+  name: string;
+  logger: Logger;
+  /** Records waiting for one subscription's handler before new ones are dropped (at most once). Default 100,000. */
+  maxPending?: number;
+}
+
+/**
+ * The FAST lane on NATS core: subject = topic, queue group = group, at most once, nothing stored. Guarantees (see
+ * bus.port.ts): a resolved `publish` means the client accepted the records (they may still be lost on a failure);
+ * records from one publisher reach one subscriber in publish order; nothing is redelivered. Each subscription hands
+ * its handler batches of whatever arrived while the previous batch was handled, one batch in flight at a time.
+ * Reconnection is the client's: it reconnects forever and resubscribes. Create it with `NatsBus.connect`.
+ */
+export class NatsBus implements Bus {
+  readonly lane = 'FAST' as const;
+  private readonly subscriptions = new Set<Subscription>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly connection: NatsConnection,
+    private readonly maxPending: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A connected client; rejects with a retriable `LinkerError` when the server cannot be reached. */
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const logger = options.logger.child({ component: 'nats-bus', name: options.name });
+    try {
+      const connection = await connect({
+        servers: options.servers,
+        name: options.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      });
+      void NatsBus.watch(connection, logger);
+      return new NatsBus(connection, options.maxPending ?? 100_000, logger);
+    } catch (error) {
+      throw toLinkerError(error, 'connect to NATS');
+    }
+  }
+
+  /** FAST subjects need no creation: resolves at once. */
+  async ensureTopics(): Promise<void> {
+    this.assertOpen();
+  }
+
+  /** Resolves once the client accepted the records (buffered while reconnecting); not that anyone received them. */
+  async publish(topic: string, records: readonly BusRecord[]): Promise<void> {
+    this.assertOpen();
+    try {
+      for (const record of records) this.connection.publish(topic, encodeRecord(record));
+    } catch (error) {
+      throw toLinkerError(error, `publish to ${topic}`);
+    }
+  }
+
+  /** Resolves once the server has registered the subscription: records published from now on reach the group. */
+  async subscribe({ topic, group, handler }: SubscribeOptions): Promise<Subscription> {
+    this.assertOpen();
+    const logger = this.logger.child({ topic, group });
+    const queue = new BatchQueue<BusRecord>({
+      handle: handler,
+      onError: (error, records) => logger.warn('batch handler rejected; FAST records are not redelivered', { records, error: errorMessage(error) }),
+      onDrop: (pending) => logger.warn('subscriber too slow; FAST record dropped', { pending }),
+      limit: this.maxPending,
+    });
+    const natsSubscription = this.connection.subscribe(topic, {
+      queue: group,
+      callback: (error, message) => {
+        const record = error ? undefined : decodeRecord(message.data);
+        if (record) queue.push(record);
+        else logger.warn('unreadable FAST message skipped', { error: error ? errorMessage(error) : 'not a bus record' });
+      },
+    });
+    await this.connection.flush().catch((error: unknown) => {
+      natsSubscription.unsubscribe();
+      throw toLinkerError(error, `subscribe to ${topic}`);
+    });
+    let closed: Promise<void> | undefined;
+    const subscription: Subscription = {
+      close: () => {
+        this.subscriptions.delete(subscription);
+        closed ??= natsSubscription
+          .drain()
+          .catch((error: unknown) => logger.debug('subscription drain failed', { error: errorMessage(error) }))
+          .then(() => queue.idle());
+        return closed;
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Close every subscription (batches in hand finish), flush what was published, disconnect. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
+      await this.connection.drain().catch((error: unknown) => this.logger.debug('connection drain failed', { error: errorMessage(error) }));
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new LinkerError('BUS_CLOSED', 'this NATS bus client is closed');
+  }
+
+  /** Log the connection's status changes (disconnects, reconnects) until it closes. */
+  private static async watch(connection: NatsConnection, logger: Logger): Promise<void> {
+    for await (const status of connection.status()) {
+      const fields = { type: status.type, data: String(status.data) };
+      if (status.type === 'disconnect' || status.type === 'error') logger.warn('NATS connection status', fields);
+      else logger.debug('NATS connection status', fields);
+    }
+  }
+}
