@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLOSE_CODES, ERROR_CODES } from '@linker/contracts';
+import { configTable } from './config-table';
 
 // The README documents the protocol's codes; the code has the one table. This keeps the two in step.
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
@@ -18,5 +19,11 @@ describe('README', () => {
 
   it.each(Object.entries(CLOSE_CODES))('documents close code %s as the code says', (name, { code, reason }) => {
     expect(readme).toContain(`| ${code} | \`${name}\` | ${reason} |`);
+  });
+});
+
+describe('README configuration table', () => {
+  it('is the one generated from the config declarations (run `npm run docs:config` after changing a setting)', () => {
+    expect(readme).toContain(configTable());
   });
 });

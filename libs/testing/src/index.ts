@@ -1,3 +1,4 @@
 export * from './services';
 export * from './unique-name';
 export * from './wait-for';
+export * from './processes';

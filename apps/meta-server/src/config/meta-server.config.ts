@@ -1,10 +1,11 @@
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
+import { loggingSettings } from '@linker/observability';
 
 /** The meta-server's settings. This folder is the meta-server's only reader of `process.env`. */
 export const metaServerConfig = defineConfig({
   port: setting({ env: 'LINKER_META_PORT', kind: 'port', default: 9000, doc: 'HTTP port of the meta-server API.' }),
   host: setting({ env: 'LINKER_META_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address the meta-server listens on.' }),
-  logLevel: setting({ env: 'LINKER_LOG_LEVEL', kind: 'string', default: 'info', oneOf: ['debug', 'info', 'warn', 'error', 'silent'], doc: 'Log level.' }),
+  ...loggingSettings,
 });
 
 export type MetaServerConfig = ConfigOf<typeof metaServerConfig.settings>;

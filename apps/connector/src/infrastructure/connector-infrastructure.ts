@@ -1,0 +1,22 @@
+import { connectLanes, type Lanes } from '@linker/bus';
+import { ResourceStack } from '@linker/lifecycle';
+import type { Logger } from '@linker/observability';
+import { RedisPresence, type Presence } from '@linker/presence';
+import type { ConnectorConfig } from '../config/connector.config';
+
+/** What the connector touches outside itself, opened from its config. */
+export interface ConnectorInfrastructure {
+  lanes: Lanes;
+  presence: Presence;
+  close(): Promise<void>;
+}
+
+/** Connect to the real services; on any failure, close what was opened and reject. */
+export async function openConnectorInfrastructure(config: ConnectorConfig, logger: Logger): Promise<ConnectorInfrastructure> {
+  const resources = new ResourceStack();
+  const lanes = await resources.open(() =>
+    connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger }),
+  );
+  const presence = await resources.open(() => new RedisPresence({ url: config.redisUrl, keyPrefix: `linker:${config.domain}:`, logger }));
+  return { lanes, presence, close: () => resources.close() };
+}

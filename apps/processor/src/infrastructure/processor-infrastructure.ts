@@ -1,0 +1,27 @@
+import { connectLanes, type Lanes } from '@linker/bus';
+import { ResourceStack } from '@linker/lifecycle';
+import { MongoMailbox, type Mailbox } from '@linker/mailbox';
+import type { Logger } from '@linker/observability';
+import { RedisPresence, type Presence } from '@linker/presence';
+import type { ProcessorConfig } from '../config/processor.config';
+
+/** What the processor touches outside itself, opened from its config. */
+export interface ProcessorInfrastructure {
+  lanes: Lanes;
+  presence: Presence;
+  mailbox: Mailbox;
+  close(): Promise<void>;
+}
+
+/** Connect to the real services; on any failure, close what was opened and reject. */
+export async function openProcessorInfrastructure(config: ProcessorConfig, logger: Logger): Promise<ProcessorInfrastructure> {
+  const resources = new ResourceStack();
+  const lanes = await resources.open(() =>
+    connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger }),
+  );
+  const presence = await resources.open(() => new RedisPresence({ url: config.redisUrl, keyPrefix: `linker:${config.domain}:`, logger }));
+  const mailbox = await resources.open(() =>
+    MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }),
+  );
+  return { lanes, presence, mailbox, close: () => resources.close() };
+}

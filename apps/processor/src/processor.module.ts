@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { createLogger, type LogLevel, type Logger } from '@linker/observability';
+import type { ProcessorConfig } from './config/processor.config';
+import { InfrastructureLifecycle } from './infrastructure/infrastructure.lifecycle';
+import { openProcessorInfrastructure } from './infrastructure/processor-infrastructure';
+import { INFRASTRUCTURE, LOGGER, PROCESSOR_CONFIG } from './tokens';
+
+/** Composition root of the processor: binds each port to its adapter. Nest composes; it does not run the hot path. */
+@Module({})
+export class ProcessorModule {
+  static register(config: ProcessorConfig): DynamicModule {
+    return {
+      module: ProcessorModule,
+      providers: [
+        { provide: PROCESSOR_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: createLogger('processor', config.logLevel as LogLevel).child({ domain: config.domain, processor: config.name }) },
+        { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: (logger: Logger) => openProcessorInfrastructure(config, logger) },
+        InfrastructureLifecycle,
+      ],
+    };
+  }
+}

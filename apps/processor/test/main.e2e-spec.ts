@@ -1,0 +1,46 @@
+import { startApp, testServices, uniqueName } from '@linker/testing';
+
+// The built processor as a real process on the real services: it starts, says so, and drains on SIGTERM.
+describe('processor process', () => {
+  it('starts on the real services and exits 0 after draining on SIGTERM', async () => {
+    const services = testServices();
+    const processor = startApp('processor', {
+      LINKER_DOMAIN: uniqueName('domain'),
+      LINKER_KAFKA_BROKERS: services.kafkaBrokers.join(','),
+      LINKER_NATS_URL: services.natsUrl,
+      LINKER_REDIS_URL: services.redisUrl,
+      LINKER_MONGODB_URL: services.mongodbUrl,
+    });
+    await processor.waitForOutput(/"msg":"processor ready"/);
+    expect(await processor.stop('SIGTERM')).toBe(0);
+    expect(processor.output()).toContain('processor: stopped');
+  });
+
+  it('refuses to start with a bad configuration, listing every problem at once', async () => {
+    const processor = startApp('processor', { LINKER_PARTITIONS: '0', LINKER_NATS_URL: 'not a url' });
+    expect(await processor.exited).toBe(1);
+    const output = processor.output();
+    expect(output).toContain('processor failed to start: invalid configuration (5 problems)');
+    for (const problem of [
+      'LINKER_KAFKA_BROKERS is required',
+      'LINKER_NATS_URL must be a URL, got "not a url"',
+      'LINKER_PARTITIONS must be an integer in [1, 1024], got "0"',
+      'LINKER_REDIS_URL is required',
+      'LINKER_MONGODB_URL is required',
+    ]) {
+      expect(output).toContain(problem);
+    }
+  });
+
+  it('exits 1 with a clear message when a service cannot be reached', async () => {
+    const services = testServices();
+    const processor = startApp('processor', {
+      LINKER_KAFKA_BROKERS: services.kafkaBrokers.join(','),
+      LINKER_NATS_URL: 'nats://127.0.0.1:1',
+      LINKER_REDIS_URL: services.redisUrl,
+      LINKER_MONGODB_URL: services.mongodbUrl,
+    });
+    expect(await processor.exited).toBe(1);
+    expect(processor.output()).toMatch(/processor failed to start: .*NATS/i);
+  });
+});

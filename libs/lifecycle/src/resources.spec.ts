@@ -1,0 +1,35 @@
+import { ResourceStack } from '@linker/lifecycle';
+
+function resource(name: string, log: string[], failClose = false) {
+  return {
+    name,
+    close: async () => {
+      log.push(`close ${name}`);
+      if (failClose) throw new Error(`${name} would not close`);
+    },
+  };
+}
+
+describe('ResourceStack', () => {
+  it('closes in reverse order, even when one fails to close', async () => {
+    const log: string[] = [];
+    const stack = new ResourceStack();
+    await stack.open(() => resource('kafka', log));
+    await stack.open(async () => resource('redis', log, true));
+    await stack.open(() => resource('mongodb', log));
+    await stack.close();
+    expect(log).toEqual(['close mongodb', 'close redis', 'close kafka']);
+  });
+
+  it('closes what was opened when a later open fails, and rethrows', async () => {
+    const log: string[] = [];
+    const stack = new ResourceStack();
+    await stack.open(() => resource('kafka', log));
+    await expect(
+      stack.open(async () => {
+        throw new Error('ECONNREFUSED');
+      }),
+    ).rejects.toThrow('ECONNREFUSED');
+    expect(log).toEqual(['close kafka']);
+  });
+});

@@ -1,0 +1,198 @@
+import { Redis } from 'ioredis';
+import type { SocketAddress } from '@linker/contracts';
+import { errorMessage, LinkerError } from '@linker/kernel';
+import { silentLogger, type Logger } from '@linker/observability';
+import type { Presence } from '../presence.port';
+import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
+
+export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
+  /** Prefix of every key, e.g. `linker:domain-01:presence`; each domain (and each test) uses its own. */
+  keyPrefix: string;
+  logger?: Logger;
+  /** Lease `add` gives a connector that has never sent a heartbeat. Default 30 s. */
+  defaultLeaseMs?: number;
+  /** Sockets forgotten per sweep script call, which bounds how long one call holds Redis. Default 500. */
+  sweepBatch?: number;
+};
+
+/**
+ * `Presence` on one Redis (or Sentinel) shared by every connector and processor of a domain.
+ * Every operation is one Lua script (see `presence-scripts.ts` for the keys), hence atomic and one round trip.
+ *
+ * Clean-up of crashed connectors: their sockets vanish from lookups as soon as their lease expires; their entries are
+ * deleted by the sweep, which runs opportunistically (one bounded batch after each `heartbeat`, so any live connector
+ * tidies up after dead ones) and on demand through `sweep()`, which a processor may also call periodically.
+ */
+export class RedisPresence implements Presence {
+  private readonly redis: PresenceClient;
+  private readonly ownsClient: boolean;
+  private readonly logger: Logger;
+  private readonly userPrefix: string;
+  private readonly connectorPrefix: string;
+  private readonly leasesKey: string;
+  private readonly ttlsKey: string;
+  private readonly defaultLeaseMs: number;
+  private readonly sweepBatch: number;
+  private closed = false;
+
+  constructor(options: RedisPresenceOptions) {
+    this.defaultLeaseMs = positiveInteger('defaultLeaseMs', options.defaultLeaseMs ?? 30_000);
+    this.sweepBatch = positiveInteger('sweepBatch', options.sweepBatch ?? 500);
+    this.logger = (options.logger ?? silentLogger).child({ component: 'redis-presence' });
+    this.ownsClient = 'url' in options;
+    const client = 'url' in options ? new Redis(options.url) : options.client;
+    if (client.options.keyPrefix) {
+      throw new LinkerError('INVALID_ARGUMENT', 'RedisPresence needs a client without keyPrefix; use its keyPrefix option');
+    }
+    if (this.ownsClient) client.on('error', (error: Error) => this.logger.warn('redis error', { error: error.message }));
+    this.redis = definePresenceCommands(client);
+    this.userPrefix = `${options.keyPrefix}:u:`;
+    this.connectorPrefix = `${options.keyPrefix}:c:`;
+    this.leasesKey = `${options.keyPrefix}:leases`;
+    this.ttlsKey = `${options.keyPrefix}:ttls`;
+  }
+
+  /** Registers the socket and renews the connector's lease, in one atomic script. Idempotent. */
+  async add(userId: string, address: SocketAddress): Promise<void> {
+    this.assertOpen();
+    const { connector, socketId } = address;
+    await this.run(
+      this.redis.linkerPresenceAdd(
+        this.userPrefix + userId,
+        this.connectorPrefix + connector,
+        this.leasesKey,
+        this.ttlsKey,
+        connector,
+        pair(connector, socketId),
+        address.domain,
+        pair(userId, socketId),
+        this.defaultLeaseMs,
+      ),
+    );
+  }
+
+  /** Forgets the socket (from the user and from its connector's list), atomically. Idempotent. */
+  async remove(userId: string, address: SocketAddress): Promise<void> {
+    this.assertOpen();
+    const { connector, socketId } = address;
+    await this.run(
+      this.redis.linkerPresenceRemove(
+        this.userPrefix + userId,
+        this.connectorPrefix + connector,
+        pair(connector, socketId),
+        pair(userId, socketId),
+      ),
+    );
+  }
+
+  /** Live sockets of the user: one script reading the user's hash and the leases at one instant of Redis time. */
+  async lookup(userId: string): Promise<SocketAddress[]> {
+    this.assertOpen();
+    const reply = await this.run(this.redis.linkerPresenceLookup(2, this.leasesKey, this.userPrefix + userId));
+    const sockets: SocketAddress[] = [];
+    decodeSockets(reply, [sockets]);
+    return sockets;
+  }
+
+  /** Live sockets of each asked user in one script call (one round trip, one instant); duplicates collapsed. */
+  async lookupMany(userIds: readonly string[]): Promise<Map<string, SocketAddress[]>> {
+    this.assertOpen();
+    const found = new Map<string, SocketAddress[]>();
+    const keys: string[] = [this.leasesKey];
+    const owners: SocketAddress[][] = [];
+    for (const userId of userIds) {
+      if (found.has(userId)) continue;
+      const sockets: SocketAddress[] = [];
+      found.set(userId, sockets);
+      owners.push(sockets);
+      keys.push(this.userPrefix + userId);
+    }
+    if (owners.length === 0) return found;
+    decodeSockets(await this.run(this.redis.linkerPresenceLookup(keys.length, keys)), owners);
+    return found;
+  }
+
+  /**
+   * Sets the lease to end `ttlMs` from now (Redis time) and remembers `ttlMs` for `add`; then, in the same round
+   * trip, sweeps one bounded batch of some dead connector's entries.
+   */
+  async heartbeat(connector: string, ttlMs: number): Promise<void> {
+    this.assertOpen();
+    positiveInteger('ttlMs', ttlMs);
+    const pipeline = this.redis.pipeline() as PresencePipeline;
+    pipeline.linkerPresenceHeartbeat(this.leasesKey, this.ttlsKey, connector, ttlMs);
+    pipeline.linkerPresenceSweep(...this.sweepArgs(''));
+    const replies = await this.run(pipeline.exec());
+    const [renewed, swept] = replies ?? [];
+    if (!renewed || renewed[0]) throw unavailable(renewed?.[0] ?? 'no reply to the heartbeat');
+    if (swept?.[0]) this.logger.warn('opportunistic sweep failed', { error: errorMessage(swept[0]) });
+  }
+
+  /** Ends the lease first (lookups stop returning its sockets at once), then deletes its entries in bounded batches. */
+  async removeConnector(connector: string): Promise<void> {
+    this.assertOpen();
+    await this.run(this.redis.linkerPresenceEndLease(this.leasesKey, this.ttlsKey, connector));
+    const forgotten = await this.drain(connector);
+    this.logger.info('connector removed from presence', { connector, forgotten });
+  }
+
+  /**
+   * Deletes every entry of every connector whose lease has expired; returns how many sockets it forgot.
+   * A connector that renews its lease during the sweep keeps what it has re-added.
+   */
+  async sweep(): Promise<number> {
+    this.assertOpen();
+    const forgotten = await this.drain('');
+    if (forgotten > 0) this.logger.info('swept sockets of expired connectors', { forgotten });
+    return forgotten;
+  }
+
+  /** Stops accepting calls; quits the Redis connection if this adapter opened it (a given client stays open). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.ownsClient || this.redis.status === 'end') return;
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  private async drain(connector: string): Promise<number> {
+    let forgotten = 0;
+    for (;;) {
+      const [count, more] = await this.run(this.redis.linkerPresenceSweep(...this.sweepArgs(connector)));
+      forgotten += count;
+      if (more === 0) return forgotten;
+    }
+  }
+
+  private sweepArgs(connector: string): (string | number)[] {
+    return [this.leasesKey, this.ttlsKey, this.userPrefix, this.connectorPrefix, this.sweepBatch, connector];
+  }
+
+  private async run<T>(reply: Promise<T>): Promise<T> {
+    try {
+      return await reply;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LinkerError('PRESENCE_CLOSED', 'presence is closed');
+  }
+}
+
+function unavailable(cause: unknown): LinkerError {
+  if (cause instanceof LinkerError) return cause;
+  return new LinkerError('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}`, { retriable: true, cause });
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new LinkerError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
