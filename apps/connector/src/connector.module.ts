@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { closeOnShutdown } from '@linker/lifecycle';
 import { createLogger, type LogLevel, type Logger } from '@linker/observability';
 import type { ConnectorConfig } from './config/connector.config';
-import { InfrastructureLifecycle } from './infrastructure/infrastructure.lifecycle';
 import { openConnectorInfrastructure } from './infrastructure/connector-infrastructure';
 import { CONNECTOR_CONFIG, INFRASTRUCTURE, LOGGER } from './tokens';
 
@@ -14,8 +14,7 @@ export class ConnectorModule {
       providers: [
         { provide: CONNECTOR_CONFIG, useValue: config },
         { provide: LOGGER, useValue: createLogger('connector', config.logLevel as LogLevel).child({ domain: config.domain, connector: config.name }) },
-        { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: (logger: Logger) => openConnectorInfrastructure(config, logger) },
-        InfrastructureLifecycle,
+        { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openConnectorInfrastructure(config, logger)) },
       ],
     };
   }

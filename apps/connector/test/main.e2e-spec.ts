@@ -12,6 +12,7 @@ describe('connector process', () => {
     });
     await connector.waitForOutput(/"msg":"connector ready"/);
     expect(await connector.stop('SIGTERM')).toBe(0);
+    expect(connector.output()).toContain('"msg":"connections to the services closed"');
     expect(connector.output()).toContain('connector: stopped');
   });
 });

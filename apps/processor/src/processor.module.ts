@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { closeOnShutdown } from '@linker/lifecycle';
 import { createLogger, type LogLevel, type Logger } from '@linker/observability';
 import type { ProcessorConfig } from './config/processor.config';
-import { InfrastructureLifecycle } from './infrastructure/infrastructure.lifecycle';
 import { openProcessorInfrastructure } from './infrastructure/processor-infrastructure';
 import { INFRASTRUCTURE, LOGGER, PROCESSOR_CONFIG } from './tokens';
 
@@ -14,8 +14,7 @@ export class ProcessorModule {
       providers: [
         { provide: PROCESSOR_CONFIG, useValue: config },
         { provide: LOGGER, useValue: createLogger('processor', config.logLevel as LogLevel).child({ domain: config.domain, processor: config.name }) },
-        { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: (logger: Logger) => openProcessorInfrastructure(config, logger) },
-        InfrastructureLifecycle,
+        { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openProcessorInfrastructure(config, logger)) },
       ],
     };
   }

@@ -13,6 +13,7 @@ describe('processor process', () => {
     });
     await processor.waitForOutput(/"msg":"processor ready"/);
     expect(await processor.stop('SIGTERM')).toBe(0);
+    expect(processor.output()).toContain('"msg":"connections to the services closed"');
     expect(processor.output()).toContain('processor: stopped');
   });
 

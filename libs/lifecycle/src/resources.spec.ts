@@ -1,4 +1,4 @@
-import { ResourceStack } from '@linker/lifecycle';
+import { ResourceStack, closeOnShutdown } from '@linker/lifecycle';
 
 function resource(name: string, log: string[], failClose = false) {
   return {
@@ -31,5 +31,15 @@ describe('ResourceStack', () => {
       }),
     ).rejects.toThrow('ECONNREFUSED');
     expect(log).toEqual(['close kafka']);
+  });
+});
+
+describe('closeOnShutdown', () => {
+  it('gives a resource the shutdown hook Nest calls, closing it', async () => {
+    const log: string[] = [];
+    const marked = closeOnShutdown(resource('kafka', log));
+    await marked.onApplicationShutdown();
+    expect(log).toEqual(['close kafka']);
+    expect(marked.name).toBe('kafka');
   });
 });

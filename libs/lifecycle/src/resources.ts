@@ -26,3 +26,11 @@ export class ResourceStack implements Closable {
     }
   }
 }
+
+/**
+ * Mark a resource provided by a Nest factory so that Nest closes it when the application shuts down (Nest calls
+ * `onApplicationShutdown` on provider values after every module's `onModuleDestroy`, so users stop first).
+ */
+export function closeOnShutdown<T extends Closable>(resource: T): T & { onApplicationShutdown(): Promise<void> } {
+  return Object.assign(resource, { onApplicationShutdown: () => resource.close() });
+}

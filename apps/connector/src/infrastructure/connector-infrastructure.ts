@@ -18,5 +18,9 @@ export async function openConnectorInfrastructure(config: ConnectorConfig, logge
     connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger }),
   );
   const presence = await resources.open(() => new RedisPresence({ url: config.redisUrl, keyPrefix: `linker:${config.domain}:`, logger }));
-  return { lanes, presence, close: () => resources.close() };
+  const close = async () => {
+    await resources.close();
+    logger.info('connections to the services closed');
+  };
+  return { lanes, presence, close };
 }

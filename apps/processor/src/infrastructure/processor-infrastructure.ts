@@ -23,5 +23,9 @@ export async function openProcessorInfrastructure(config: ProcessorConfig, logge
   const mailbox = await resources.open(() =>
     MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }),
   );
-  return { lanes, presence, mailbox, close: () => resources.close() };
+  const close = async () => {
+    await resources.close();
+    logger.info('connections to the services closed');
+  };
+  return { lanes, presence, mailbox, close };
 }
