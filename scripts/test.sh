@@ -9,11 +9,7 @@ started_at=$SECONDS
 step() { printf '\n== %s (%ss)\n' "$*" "$((SECONDS - started_at))" >&2; }
 
 step "dependencies"
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # Not `npm ci`: the registry mirror these machines use lacks some non-Linux optional binaries, so the lock file
-  # made here misses their entries and `npm ci` refuses it; `npm install` keeps the locked versions and skips them.
-  npm install --no-audit --no-fund
-fi
+bash scripts/ensure-deps.sh
 
 step "type check"
 npx tsc -p tsconfig.json --noEmit
