@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { closeOnShutdown } from '@linker/lifecycle';
-import { createLogger, type LogLevel, type Logger } from '@linker/observability';
+import { createLogger, type Logger } from '@linker/observability';
 import type { ConnectorConfig } from './config/connector.config';
 import { openConnectorInfrastructure } from './infrastructure/connector-infrastructure';
 import { CONNECTOR_CONFIG, INFRASTRUCTURE, LOGGER } from './tokens';
@@ -13,7 +13,7 @@ export class ConnectorModule {
       module: ConnectorModule,
       providers: [
         { provide: CONNECTOR_CONFIG, useValue: config },
-        { provide: LOGGER, useValue: createLogger('connector', config.logLevel as LogLevel).child({ domain: config.domain, connector: config.name }) },
+        { provide: LOGGER, useValue: createLogger('connector', config.logLevel).child({ domain: config.domain, connector: config.name }) },
         { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openConnectorInfrastructure(config, logger)) },
       ],
     };

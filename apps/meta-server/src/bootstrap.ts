@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { createLogger, type LogLevel } from '@linker/observability';
+import { createLogger } from '@linker/observability';
 import type { MetaServerConfig } from './config/meta-server.config';
 import { MetaServerModule } from './meta-server.module';
 
@@ -14,7 +14,7 @@ export interface MetaServerHandle {
 
 /** Start the meta-server; e2e tests and the embedded mode call this too. */
 export async function bootstrapMetaServer(config: MetaServerConfig): Promise<MetaServerHandle> {
-  const logger = createLogger('meta-server', config.logLevel as LogLevel);
+  const logger = createLogger('meta-server', config.logLevel);
   const app = await NestFactory.create(MetaServerModule, { logger: false });
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };

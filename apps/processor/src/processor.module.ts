@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { closeOnShutdown } from '@linker/lifecycle';
-import { createLogger, type LogLevel, type Logger } from '@linker/observability';
+import { createLogger, type Logger } from '@linker/observability';
 import type { ProcessorConfig } from './config/processor.config';
 import { openProcessorInfrastructure } from './infrastructure/processor-infrastructure';
 import { INFRASTRUCTURE, LOGGER, PROCESSOR_CONFIG } from './tokens';
@@ -13,7 +13,7 @@ export class ProcessorModule {
       module: ProcessorModule,
       providers: [
         { provide: PROCESSOR_CONFIG, useValue: config },
-        { provide: LOGGER, useValue: createLogger('processor', config.logLevel as LogLevel).child({ domain: config.domain, processor: config.name }) },
+        { provide: LOGGER, useValue: createLogger('processor', config.logLevel).child({ domain: config.domain, processor: config.name }) },
         { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openProcessorInfrastructure(config, logger)) },
       ],
     };

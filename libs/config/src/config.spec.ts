@@ -56,3 +56,19 @@ describe('defineConfig', () => {
     expect(rows.find((row) => row.env === 'LINKER_MODE')?.doc).toBe('Run mode. One of: real, embedded.');
   });
 });
+
+describe('ConfigOf (checked by `npm run typecheck`)', () => {
+  it('types each value by its kind, its oneOf and its optionality', () => {
+    const config = declaration.load({ LINKER_KAFKA_BROKERS: 'a:1' });
+    const port: number = config.port;
+    const brokers: string[] = config.brokers;
+    const mode: 'real' | 'embedded' = config.mode;
+    const ack: boolean = config.ack;
+    // @ts-expect-error an optional setting without a default may be undefined
+    const token: string = config.token;
+    const meta: string | undefined = config.meta;
+    // @ts-expect-error a port's default must be a number
+    setting({ env: 'X', kind: 'port', default: 'eighty', doc: 'x' });
+    expect([port, brokers, mode, ack, token, meta]).toEqual([8089, ['a:1'], 'real', false, undefined, undefined]);
+  });
+});

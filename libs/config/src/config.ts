@@ -12,15 +12,15 @@ interface KindValue {
 }
 
 /** One setting: where it comes from, what it must look like, and what it is for (shown in the README table). */
-export interface Setting<K extends Kind = Kind> {
+export interface Setting<K extends Kind = Kind, O extends string = string> {
   env: string;
   kind: K;
   doc: string;
   /** Used when the variable is unset or empty. A setting with no default and not `optional` is required. */
   default?: KindValue[K];
   optional?: boolean;
-  /** Allowed values (string settings). */
-  oneOf?: readonly string[];
+  /** Allowed values (string settings); the setting's type is then their union. */
+  oneOf?: readonly O[];
   /** Inclusive bounds (integer settings). */
   min?: number;
   max?: number;
@@ -28,17 +28,22 @@ export interface Setting<K extends Kind = Kind> {
   secret?: boolean;
 }
 
-type Settings = Record<string, Setting>;
+type Settings = Record<string, Setting<Kind, string>>;
+
+/** The value type of one setting: the union of `oneOf` when given, else its kind's type. */
+type ValueOf<S extends Setting<Kind, string>> = S['oneOf'] extends readonly (infer O)[]
+  ? string extends O
+    ? KindValue[S['kind']]
+    : O
+  : KindValue[S['kind']];
 
 /** The typed value of a declaration: optional settings without a default may be undefined. */
 export type ConfigOf<S extends Settings> = {
-  readonly [P in keyof S]: S[P] extends Setting<infer K>
-    ? S[P]['default'] extends KindValue[K]
-      ? KindValue[K]
-      : S[P]['optional'] extends true
-        ? KindValue[K] | undefined
-        : KindValue[K]
-    : never;
+  readonly [P in keyof S]: undefined extends S[P]['default']
+    ? S[P]['optional'] extends true
+      ? ValueOf<S[P]> | undefined
+      : ValueOf<S[P]>
+    : ValueOf<S[P]>;
 };
 
 /** Every problem of one load, each naming its variable. */
@@ -78,8 +83,8 @@ export function defineConfig<S extends Settings>(settings: S): ConfigDeclaration
   };
 }
 
-/** Identity with the kind kept literal, so `ConfigOf` can type the value. */
-export function setting<K extends Kind>(declaration: Setting<K>): Setting<K> {
+/** Identity that keeps the declaration's literal type (kind, `oneOf`, `optional`), so `ConfigOf` can type the value. */
+export function setting<const D extends Setting<Kind, string>>(declaration: D & Setting<D['kind'], string>): D {
   return declaration;
 }
 
@@ -101,7 +106,7 @@ function load<S extends Settings>(settings: S, env: Readonly<Record<string, stri
   return Object.freeze(result) as ConfigOf<S>;
 }
 
-function parse(s: Setting, raw: string): KindValue[Kind] | { problem: string } {
+function parse(s: Setting<Kind>, raw: string): KindValue[Kind] | { problem: string } {
   const shown = s.secret ? '***' : JSON.stringify(raw);
   const fail = (expected: string) => ({ problem: `${s.env} must be ${expected}, got ${shown}` });
   switch (s.kind) {
