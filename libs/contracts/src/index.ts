@@ -1,3 +1,5 @@
+export * from './client-frame';
 export * from './codes';
 export * from './envelope';
 export * from './frames';
+export * from './internal';

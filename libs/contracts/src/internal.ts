@@ -1,0 +1,103 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { LinkerError } from '@linker/kernel';
+import { Envelope } from './envelope';
+
+/**
+ * The internal protocol between connectors and processors of one domain (never accepted from a client).
+ *
+ * Intake (connector → processors): the topic/subject `intakeTopic(domain)`, records keyed by the sender (the claimed
+ * user id for AUTH_CLIENT, the connector name for reports). Each record is one `Envelope` whose `type` is a client
+ * type (`AUTH_CLIENT`, `MESSAGE`, `GROUP_MESSAGE`, `FETCH_MISSING_MESSAGES_REQUEST`, `CLOSE_CONNECTION`) or one of
+ * `INTERNAL_TYPES` below. Client-originated envelopes carry `origin` (the socket they came in through).
+ *
+ * Egress (processor → one connector): the topic/subject `connectorTopic(domain, connector)`, keyed by the envelope's
+ * sender, so one sender's messages reach a recipient in order. Each record is one `Delivery`: a client-visible
+ * envelope and the sockets of that connector it is for.
+ */
+export const INTERNAL_TYPES = {
+  /** Connector → processor: a socket of `data.userId` authenticated (after its presence was registered). */
+  USER_CONNECTED: 'USER_CONNECTED',
+  /** Connector → processor: an authenticated socket of `data.userId` closed (after its presence was removed). */
+  USER_DISCONNECTED: 'USER_DISCONNECTED',
+  /** Connector → processor: what became of deliveries that need a follow-up (see `DeliveryReport`). */
+  DELIVERY_REPORT: 'DELIVERY_REPORT',
+} as const;
+
+/** The sender of envelopes made by the system itself (auth replies, confirmations, presence events, reports). */
+export const SYSTEM = 'SYSTEM';
+
+export const intakeTopic = (domain: string): string => `linker.${domain}.intake`;
+export const connectorTopic = (domain: string, connector: string): string => `linker.${domain}.connector.${connector}`;
+
+/** Sockets of one user on the connector a `Delivery` goes to. */
+export const DeliveryTarget = Type.Object({
+  userId: Type.String({ minLength: 1 }),
+  socketIds: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+});
+export type DeliveryTarget = Static<typeof DeliveryTarget>;
+
+/**
+ * Processor → connector. `envelope.type` says what the connector does:
+ * - `AUTH_CLIENT_REPLY` (data `{appId, userId, isAuthenticated}`): finish the auth of the target socket: on true,
+ *   register presence, then reply, then publish USER_CONNECTED; on false, reply and close with 4001;
+ * - `CLOSE_CONNECTION`: close the target sockets with 4003;
+ * - anything else (`MESSAGE`, `MESSAGE_CONFIRMATION`, `USER_CONNECTED`, `USER_DISCONNECTED`,
+ *   `FETCH_MISSING_MESSAGES_COMPLETE`, `INVALID_MESSAGE`): write `toClientFrame(envelope)` to each target socket,
+ *   at most once per socket and message id.
+ */
+export const Delivery = Type.Object({
+  envelope: Envelope,
+  targets: Type.Array(DeliveryTarget, { minItems: 1 }),
+  /** The envelope comes from the recipient's mailbox: report it delivered so it can be removed. */
+  fromMailbox: Type.Optional(Type.Boolean()),
+});
+export type Delivery = Static<typeof Delivery>;
+
+/** One message written to a recipient socket (acknowledged, in ack mode). */
+export const Delivered = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  /** The recipient. */
+  userId: Type.String({ minLength: 1 }),
+  /** The original sender, to whom a confirmation goes. */
+  from: Type.String({ minLength: 1 }),
+  reference: Type.Optional(Type.String()),
+  /** A MESSAGE_CONFIRMATION is wanted (SPEC §3.2). */
+  confirm: Type.Optional(Type.Boolean()),
+  /** It came from the mailbox: remove it there. */
+  fromMailbox: Type.Optional(Type.Boolean()),
+});
+export type Delivered = Static<typeof Delivered>;
+
+/**
+ * Connector → processor, `envelope.data` of a `DELIVERY_REPORT`. Only deliveries that need a follow-up are reported:
+ * `delivered` those with a confirmation wanted or that came from the mailbox; `undelivered` the RELIABLE envelopes
+ * that reached no socket of their recipient (socket gone, closed before the write, unacknowledged in ack mode),
+ * each with the recipient and the sockets that failed, so the processor can store them in the mailbox.
+ */
+export const DeliveryReport = Type.Object({
+  delivered: Type.Array(Delivered),
+  undelivered: Type.Array(Type.Object({ userId: Type.String({ minLength: 1 }), envelope: Envelope, failedSocketIds: Type.Array(Type.String()) })),
+});
+export type DeliveryReport = Static<typeof DeliveryReport>;
+
+const checkDelivery = TypeCompiler.Compile(Delivery);
+
+export function encodeDelivery(delivery: Delivery): Buffer {
+  return Buffer.from(JSON.stringify(delivery));
+}
+
+/** Bytes to `Delivery`; throws a non-retriable `INVALID_DELIVERY` error for anything that is not one. */
+export function decodeDelivery(bytes: Buffer | Uint8Array): Delivery {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch (cause) {
+    throw new LinkerError('INVALID_DELIVERY', 'delivery is not valid JSON', { cause });
+  }
+  if (!checkDelivery.Check(value)) {
+    const first = checkDelivery.Errors(value).First();
+    throw new LinkerError('INVALID_DELIVERY', `delivery is malformed at ${first?.path || '/'}: ${first?.message}`);
+  }
+  return value;
+}

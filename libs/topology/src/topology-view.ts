@@ -1,0 +1,70 @@
+import type { ClientApp, Topology } from './topology';
+
+/** A user id split into its app name and number (`ANZ-123223` → `ANZ`, 123223). */
+export interface UserIdParts {
+  appName: string;
+  number: number;
+}
+
+const USER_ID = /^([A-Za-z0-9_]+)-(\d{1,15})$/;
+
+/** The parts of `<appName>-<number>`, or undefined when the id does not have that shape. */
+export function parseUserId(userId: string): UserIdParts | undefined {
+  const match = USER_ID.exec(userId);
+  return match ? { appName: match[1], number: Number(match[2]) } : undefined;
+}
+
+/** Where a user lives (SPEC §4.3). */
+export type Home =
+  | { kind: 'domain'; domain: string }
+  /** The app has no distributions: its users are at home in every domain. */
+  | { kind: 'everywhere' }
+  | { kind: 'invalid-user-id' }
+  | { kind: 'unknown-app' }
+  /** The number is outside every range of the app's distributions. */
+  | { kind: 'outside-ranges' };
+
+/**
+ * One topology version, indexed for the hot path: built once per version, then every lookup is a map access.
+ */
+export class TopologyView {
+  private readonly apps: ReadonlyMap<string, ClientApp>;
+
+  constructor(readonly topology: Topology) {
+    this.apps = new Map(topology.clientApps.map((app) => [app.appName, app]));
+  }
+
+  /** The app named `appName`. */
+  app(appName: string): ClientApp | undefined {
+    return this.apps.get(appName);
+  }
+
+  /** The app a user id belongs to, by its prefix. */
+  appOfUser(userId: string): ClientApp | undefined {
+    const parts = parseUserId(userId);
+    return parts && this.apps.get(parts.appName);
+  }
+
+  /** The user's home domain: the first distribution whose range holds the user's number. */
+  home(userId: string): Home {
+    const parts = parseUserId(userId);
+    if (!parts) return { kind: 'invalid-user-id' };
+    const app = this.apps.get(parts.appName);
+    if (!app) return { kind: 'unknown-app' };
+    const distributions = app.userDistributions ?? [];
+    if (distributions.length === 0) return { kind: 'everywhere' };
+    const found = distributions.find((d) => (d.from ?? 0) <= parts.number && parts.number <= (d.to ?? Number.MAX_SAFE_INTEGER));
+    return found ? { kind: 'domain', domain: found.domainName } : { kind: 'outside-ranges' };
+  }
+
+  /** Whether `userId` lives in `domain` (home there, or at home everywhere). */
+  livesIn(userId: string, domain: string): boolean {
+    const home = this.home(userId);
+    return home.kind === 'everywhere' || (home.kind === 'domain' && home.domain === domain);
+  }
+
+  /** The master user of the user's app, if it has one. */
+  masterOf(userId: string): string | undefined {
+    return this.appOfUser(userId)?.masterUserId;
+  }
+}

@@ -1,0 +1,43 @@
+/** The topology document (SPEC §4.1): the original's schema, extended. Field names are the YAML's. */
+export interface Domain {
+  name: string;
+  /** Client endpoint (`ws://`) and link endpoint (`ws://` or the original's `tcp://host:port`). */
+  urls: string[];
+}
+
+export interface DomainLink {
+  n1: string;
+  n2: string;
+  /** Path cost; default 1. */
+  cost?: number;
+}
+
+export interface UserDistribution {
+  domainName: string;
+  /** Inclusive; default 0. */
+  from?: number;
+  /** Inclusive; default unbounded. */
+  to?: number;
+}
+
+export interface ClientApp {
+  /** Also the user-id prefix: users are `<appName>-<number>`. */
+  appName: string;
+  appId: string;
+  masterUserId?: string;
+  /** false: every user with the right appId is accepted (development only). Default true. */
+  authEnabled?: boolean;
+  /** POST {appId, userId, token}; a 2xx `{appId, userId, isAuthenticated: true}` accepts. */
+  authUrl?: string;
+  /** HS256 secret: the token must be a valid, unexpired JWT whose `sub` is the user id. Write-only. */
+  jwtSecret?: string;
+  /** RS256/ES256 public key (PEM), same rule as `jwtSecret`. */
+  jwtPublicKey?: string;
+  userDistributions?: UserDistribution[];
+}
+
+export interface Topology {
+  domains: Domain[];
+  domainLinks: DomainLink[];
+  clientApps: ClientApp[];
+}
