@@ -15,10 +15,20 @@ module.exports = {
   forbidden: [
     {
       name: 'no-app-to-app',
-      comment: 'An app never imports another app: what two apps share lives in a lib.',
+      comment: 'An app never imports another app: what two apps share lives in a lib (apps/embedded excepted, below).',
       severity: 'error',
-      from: { path: '^apps/([^/]+)/' },
+      from: { path: '^apps/([^/]+)/', pathNot: '^apps/embedded/' },
       to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'embedded-imports-only-entry-points',
+      comment: 'apps/embedded composes the three apps in one process (ADR 0006): it may import only their public entry points.',
+      severity: 'error',
+      from: { path: '^apps/embedded/' },
+      to: {
+        path: '^apps/(connector|processor|meta-server)/',
+        pathNot: '^apps/(connector/src/connector|processor/src/processor|meta-server/src/bootstrap)\\.ts$',
+      },
     },
     {
       name: 'no-lib-to-app',

@@ -1,0 +1,37 @@
+import { parseFlags } from './flags';
+
+describe('embedded flags', () => {
+  it('defaults to the original ports and the single-domain topology', () => {
+    expect(parseFlags([])).toEqual({
+      topologyFile: 'topologies/single-domain.yaml',
+      domain: undefined,
+      wsPort: 8089,
+      metaPort: 9000,
+      uiPort: 4400,
+      metaServer: true,
+      ui: true,
+      dataDir: undefined,
+      host: '127.0.0.1',
+      logLevel: 'info',
+    });
+  });
+
+  it('takes a topology, a domain, ports and switches', () => {
+    const options = parseFlags(['--topology', 'ring.yaml', '--domain', 'domain-02', '--ws-port', '0', '--no-ui', '--no-meta-server']);
+    expect(options).toMatchObject({ topologyFile: 'ring.yaml', domain: 'domain-02', wsPort: 0, ui: false, metaServer: false });
+  });
+
+  it('lists every bad flag at once, with the usage', () => {
+    expect(() => parseFlags(['--ws-port', 'x', '--meta-port', '70000', '--log-level', 'loud'])).toThrow(
+      /--ws-port must be a port number \(0-65535\), got "x"\n--meta-port must be a port number \(0-65535\), got "70000"\n--log-level must be one of debug, info, warn, error, silent, got "loud"\nUsage: npm start/,
+    );
+  });
+
+  it('refuses an unknown flag', () => {
+    expect(() => parseFlags(['--colour'])).toThrow(/Unknown option '--colour'[\s\S]*Usage: npm start/);
+  });
+
+  it('answers --help', () => {
+    expect(parseFlags(['--help'])).toBe('help');
+  });
+});
