@@ -1,0 +1,77 @@
+import type { ServerFrame } from '@linker/contracts';
+import type { AuthReply, ClientEvents, IncomingMessage } from './types';
+
+/**
+ * Reading server frames (SPEC §2.1, §2.4) defensively: the SDK trusts the shape of nothing it receives, so a
+ * malformed frame is reported and skipped instead of throwing inside a socket callback.
+ */
+
+/** Parse one text frame; undefined when it is not a JSON object with a string `type`. */
+export function parseServerFrame(data: unknown): ServerFrame | undefined {
+  if (typeof data !== 'string') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || typeof value.type !== 'string') return undefined;
+  const frame: ServerFrame = { type: value.type, data: value.data ?? {} };
+  if (typeof value.reference === 'string') frame.reference = value.reference;
+  else if (typeof value.reference === 'number') frame.reference = String(value.reference);
+  if (typeof value.id === 'string') frame.id = value.id;
+  return frame;
+}
+
+/** `MESSAGE {from, content}` with its reference and id. */
+export function readMessage(frame: ServerFrame): IncomingMessage | undefined {
+  const data = frame.data;
+  if (!isRecord(data) || typeof data.from !== 'string' || typeof data.content !== 'string') return undefined;
+  const message: IncomingMessage = { from: data.from, content: data.content };
+  if (frame.id !== undefined) message.id = frame.id;
+  if (frame.reference !== undefined) message.reference = frame.reference;
+  return message;
+}
+
+/** `AUTH_CLIENT_REPLY {appId, userId, isAuthenticated}`. */
+export function readAuthReply(frame: ServerFrame): AuthReply | undefined {
+  const data = frame.data;
+  if (!isRecord(data) || typeof data.isAuthenticated !== 'boolean') return undefined;
+  return { appId: String(data.appId ?? ''), userId: String(data.userId ?? ''), isAuthenticated: data.isAuthenticated };
+}
+
+/** `MESSAGE_CONFIRMATION {reference}` (the reference may also sit on the frame). */
+export function readConfirmation(frame: ServerFrame): ClientEvents['confirmation'] | undefined {
+  const data = frame.data;
+  const reference = isRecord(data) && typeof data.reference === 'string' ? data.reference : frame.reference;
+  return reference === undefined ? undefined : { reference };
+}
+
+/** `USER_CONNECTED {userId}` / `USER_DISCONNECTED {userId}`. */
+export function readPresence(frame: ServerFrame): ClientEvents['presence'] | undefined {
+  const data = frame.data;
+  if (frame.type !== 'USER_CONNECTED' && frame.type !== 'USER_DISCONNECTED') return undefined;
+  if (!isRecord(data) || typeof data.userId !== 'string') return undefined;
+  return { type: frame.type, userId: data.userId };
+}
+
+/** `INVALID_MESSAGE {code, message}` with the refused frame's reference. */
+export function readError(frame: ServerFrame): ClientEvents['error'] {
+  const data = isRecord(frame.data) ? frame.data : {};
+  const error: ClientEvents['error'] = {
+    code: typeof data.code === 'string' ? data.code : 'UNKNOWN',
+    message: typeof data.message === 'string' ? data.message : '',
+  };
+  if (frame.reference !== undefined) error.reference = frame.reference;
+  return error;
+}
+
+/** `FETCH_MISSING_MESSAGES_COMPLETE {leftMissingCount}`; 0 when the server sent no number. */
+export function readLeftMissingCount(frame: ServerFrame): number {
+  const data = frame.data;
+  return isRecord(data) && typeof data.leftMissingCount === 'number' ? data.leftMissingCount : 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,10 @@
+/**
+ * @linker/client-sdk: the linker client for browsers and Node. Node-only pieces (the `ws` adapter, the fake
+ * connector for tests) live in `./node` and are never imported from here.
+ */
+export { LinkerClient, type ClientState } from './linker-client';
+export { LinkerClientError, type ClientErrorCode } from './errors';
+export { TypedEmitter, type Listener } from './emitter';
+export { backoffDelay, DEFAULT_RECONNECT } from './backoff';
+export { DedupWindow } from './dedup-window';
+export * from './types';

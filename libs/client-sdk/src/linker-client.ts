@@ -1,0 +1,299 @@
+import { CLOSE_CODES, type ServerFrame } from '@linker/contracts';
+import { AckBatcher } from './ack-batcher';
+import { backoffDelay, reconnectOptions } from './backoff';
+import { Connection, type AuthData } from './connection';
+import { DedupWindow } from './dedup-window';
+import { TypedEmitter } from './emitter';
+import { LinkerClientError } from './errors';
+import { FetchQueue } from './fetch-queue';
+import * as inbound from './inbound';
+import { clientFrameText, ReferenceMaker, type FrameHead } from './outbound';
+import { PingQueue } from './ping-queue';
+import type * as t from './types';
+
+/** `idle` before connect; `open` = authenticated; `reconnecting` between an unexpected close and the next session. */
+export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Close codes after which reconnecting cannot help: refused credentials, or the app's master user said so. */
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.AUTH_FAILED.code, CLOSE_CODES.CLOSED_BY_MASTER.code]);
+const SILENT: t.ClientLogger = { debug: () => undefined, warn: () => undefined };
+
+/**
+ * A linker client (SPEC §2, §3): one authenticated WebSocket to a connector, typed events for what arrives, and
+ * automatic reconnect with backoff, re-authentication and a fetch of the messages missed meanwhile. Runs in browsers
+ * and in Node (pass `NodeWebSocket` as `webSocket`).
+ */
+export class LinkerClient extends TypedEmitter<t.ClientEvents> {
+  private readonly logger: t.ClientLogger;
+  private readonly reconnect: t.ReconnectOptions | false;
+  private readonly random: () => number;
+  private readonly references: ReferenceMaker;
+  private readonly fetches = new FetchQueue();
+  private readonly pings = new PingQueue();
+  private readonly dedup?: DedupWindow;
+  private readonly acks?: AckBatcher;
+  private connection?: Connection;
+  private current: ClientState = 'idle';
+  private connecting?: Promise<t.AuthReply>;
+  private attempts = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: t.LinkerClientOptions) {
+    const logger = options.logger ?? SILENT;
+    super((error, event) => logger.warn(`a '${String(event)}' listener threw`, { error: String(error) }));
+    this.logger = logger;
+    this.reconnect = reconnectOptions(options.reconnect);
+    this.random = options.random ?? Math.random;
+    this.references = new ReferenceMaker(this.random);
+    if (options.ack) {
+      this.dedup = new DedupWindow(options.dedupWindow ?? 10_000);
+      this.acks = new AckBatcher((ids) => this.connection?.send(clientFrameText('MESSAGE_ACK', { ids })) ?? false);
+    }
+  }
+
+  /** Where the client is in its life. */
+  get state(): ClientState {
+    return this.current;
+  }
+
+  /** Open the socket and authenticate; resolves with the AUTH_CLIENT_REPLY, rejects with a `LinkerClientError`. */
+  connect(): Promise<t.AuthReply> {
+    if (this.connecting) return this.connecting;
+    if (this.current === 'open' || this.current === 'reconnecting') {
+      return Promise.reject(new LinkerClientError('NOT_CONNECTED', `connect() called while ${this.current}`));
+    }
+    this.stopped = false;
+    this.attempts = 0;
+    this.current = 'connecting';
+    const attempt = (async () => {
+      const reply = await this.openFirst().authenticated;
+      if (this.stopped) throw new LinkerClientError('CONNECTION_CLOSED', 'closed while connecting');
+      this.current = 'open';
+      this.emit('authenticated', reply);
+      return reply;
+    })();
+    this.connecting = attempt.finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  /** Send `content` to user `to`; returns the reference used (confirmations and errors carry it). */
+  send(to: string, content: string, options: t.SendOptions = {}): string {
+    const reference = options.reference ?? this.references.next();
+    this.sendFrame(clientFrameText('MESSAGE', { to, content }, { ...options, reference }));
+    return reference;
+  }
+
+  /** Send one `GROUP_MESSAGE` to every user of `to` (no confirmation); returns the reference used. */
+  sendGroup(to: string[], content: string, options: t.GroupSendOptions = {}): string {
+    const reference = options.reference ?? this.references.next();
+    this.sendFrame(clientFrameText('GROUP_MESSAGE', { to, content }, { feature: options.feature, reference }));
+    return reference;
+  }
+
+  /** Fetch up to `count` stored messages, oldest first (SPEC §2.3); in ack mode they are acknowledged after. */
+  async fetchMissing(count: number): Promise<t.FetchResult> {
+    const result = await this.requestFetch(count);
+    for (const message of result.messages) this.acknowledge(message);
+    return result;
+  }
+
+  /** Close every socket of `userId` (master users only); returns the reference an error would carry. */
+  closeConnection(userId: string): string {
+    const reference = this.references.next();
+    this.sendFrame(clientFrameText('CLOSE_CONNECTION', { userId }, { reference }));
+    return reference;
+  }
+
+  /** Send `PING {}`; resolves with the round trip in milliseconds when the `PONG` arrives. */
+  async ping(): Promise<number> {
+    this.sendFrame(clientFrameText('PING', {}));
+    return this.pings.expect();
+  }
+
+  /** Send any frame as is (an object is sent as JSON, a string verbatim), whether authenticated or not. */
+  sendRaw(frame: object | string): void {
+    const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
+    if (!this.connection?.send(text)) throw new LinkerClientError('NOT_CONNECTED', 'no open socket');
+  }
+
+  /** Close for good (no reconnect): sends pending acks, closes the socket, emits `closed` {1000}. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.acks?.flush();
+    const connection = this.connection;
+    this.connection = undefined;
+    const wasActive = this.current !== 'idle' && this.current !== 'closed';
+    this.current = 'closed';
+    this.failPending('client closed');
+    connection?.close(1000, 'client closed');
+    if (wasActive) this.emit('closed', { code: 1000, reason: 'client closed', willReconnect: false });
+    await connection?.socketClosedWithin(2_000);
+  }
+
+  /** `open` for `connect()`: a failure to even create the socket leaves the client closed. */
+  private openFirst(): Connection {
+    try {
+      return this.open();
+    } catch (error) {
+      this.current = 'closed';
+      throw error;
+    }
+  }
+
+  private open(): Connection {
+    const WebSocket = this.options.webSocket ?? (globalThis as { WebSocket?: t.WebSocketConstructor }).WebSocket;
+    if (!WebSocket) throw new LinkerClientError('NO_WEBSOCKET', 'no WebSocket: pass `webSocket` (in Node: NodeWebSocket)');
+    const { appId, userId, token, ack } = this.options;
+    const auth: AuthData = { appId, userId, token, ack };
+    const connection = new Connection(WebSocket, this.options.url, auth, this.options.connectTimeoutMs ?? 15_000, {
+      frame: (frame) => connection === this.connection && this.onFrame(frame),
+      closed: (code, reason) => this.onClosed(connection, code, reason),
+    }, this.logger);
+    this.connection = connection;
+    return connection;
+  }
+
+  private onClosed(connection: Connection, code: number, reason: string): void {
+    if (connection !== this.connection) return;
+    this.connection = undefined;
+    this.acks?.clear();
+    this.failPending(`connection closed (${code})`, code);
+    const was = this.current;
+    const willReconnect = was !== 'connecting' && !this.stopped && this.reconnect !== false && !FINAL_CLOSE_CODES.has(code);
+    this.current = willReconnect ? 'reconnecting' : 'closed';
+    this.logger.debug('connection closed', { code, reason, willReconnect });
+    if (was !== 'reconnecting' || !willReconnect) this.emit('closed', { code, reason, willReconnect });
+    if (willReconnect) this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnect === false) return;
+    this.attempts += 1;
+    const delayMs = backoffDelay(this.attempts, this.reconnect, this.random);
+    this.emit('reconnecting', { attempt: this.attempts, delayMs });
+    if (this.stopped) return; // a listener called close()
+    this.reconnectTimer = setTimeout(() => this.reconnectNow(), delayMs);
+  }
+
+  private reconnectNow(): void {
+    this.reconnectTimer = undefined;
+    if (this.stopped) return;
+    let connection: Connection;
+    try {
+      connection = this.open();
+    } catch (error) {
+      this.logger.warn('reconnect failed to open a socket', { error: String(error) });
+      return this.scheduleReconnect();
+    }
+    connection.authenticated.then(
+      (reply) => this.onReconnected(connection, reply),
+      () => undefined, // onClosed decides what comes next
+    );
+  }
+
+  private onReconnected(connection: Connection, reply: t.AuthReply): void {
+    if (connection !== this.connection) return;
+    const attempts = this.attempts;
+    this.attempts = 0;
+    this.current = 'open';
+    this.emit('authenticated', reply);
+    void this.fetchAfterReconnect(attempts);
+  }
+
+  /** Fetch what was missed while away and emit it as `message` events (acknowledged in ack mode). */
+  private async fetchAfterReconnect(attempts: number): Promise<void> {
+    const count = this.options.fetchOnReconnect ?? 100;
+    if (count <= 0) return this.emit('reconnected', { attempts, fetched: 0 });
+    try {
+      const { messages, leftMissingCount } = await this.requestFetch(count);
+      for (const message of messages) this.deliver(message);
+      this.emit('reconnected', { attempts, fetched: messages.length, leftMissingCount });
+    } catch (error) {
+      this.logger.warn('fetch after reconnect failed', { error: String(error) });
+    }
+  }
+
+  private requestFetch(count: number): Promise<t.FetchResult> {
+    const reference = this.references.next();
+    this.sendFrame(clientFrameText('FETCH_MISSING_MESSAGES_REQUEST', { count }, { reference }));
+    return this.fetches.start(reference).then(({ messages, leftMissingCount }) => ({
+      messages: messages.filter((message) => this.firstSight(message)),
+      leftMissingCount,
+    }));
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    this.emit('frame', frame);
+    switch (frame.type) {
+      case 'MESSAGE':
+        return this.onMessage(frame);
+      case 'MESSAGE_CONFIRMATION':
+        return this.emitIf('confirmation', inbound.readConfirmation(frame), frame);
+      case 'USER_CONNECTED':
+      case 'USER_DISCONNECTED':
+        return this.emitIf('presence', inbound.readPresence(frame), frame);
+      case 'FETCH_MISSING_MESSAGES_COMPLETE':
+        if (!this.fetches.complete(inbound.readLeftMissingCount(frame))) this.logger.warn('unexpected fetch complete');
+        return;
+      case 'INVALID_MESSAGE':
+        return this.onInvalid(inbound.readError(frame));
+      case 'PONG':
+        return this.pings.pong();
+      case 'AUTH_CLIENT_REPLY':
+        return; // settled by the connection
+      default:
+        this.logger.warn(`unexpected ${frame.type} frame`, { frame });
+    }
+  }
+
+  private onMessage(frame: ServerFrame): void {
+    const message = inbound.readMessage(frame);
+    if (!message) return this.logger.warn('malformed MESSAGE frame', { frame });
+    if (this.fetches.collect(message)) return; // deduplicated and acknowledged when the fetch completes
+    if (this.firstSight(message)) this.deliver(message);
+  }
+
+  /** Emit one message, then queue its ack (sent once this tick's listeners ran). */
+  private deliver(message: t.IncomingMessage): void {
+    this.emit('message', message);
+    this.acknowledge(message);
+  }
+
+  /** In ack mode, whether `message` is new; a duplicate is acknowledged again (its first ack may be lost) and dropped. */
+  private firstSight(message: t.IncomingMessage): boolean {
+    if (!this.dedup || message.id === undefined || this.dedup.add(message.id)) return true;
+    this.acknowledge(message);
+    return false;
+  }
+
+  private acknowledge(message: t.IncomingMessage): void {
+    if (this.acks && message.id !== undefined) this.acks.add(message.id);
+  }
+
+  private onInvalid(error: t.ClientEvents['error']): void {
+    if (error.reference !== undefined) {
+      const rejection = new LinkerClientError('REJECTED', `${error.code}: ${error.message}`);
+      this.fetches.reject(error.reference, rejection);
+    }
+    this.emit('error', error);
+  }
+
+  private emitIf<K extends 'confirmation' | 'presence'>(event: K, payload: t.ClientEvents[K] | undefined, frame: ServerFrame): void {
+    if (payload) this.emit(event, payload);
+    else this.logger.warn(`malformed ${frame.type} frame`, { frame });
+  }
+
+  private sendFrame(text: string): void {
+    if (this.current !== 'open' || !this.connection?.send(text)) {
+      throw new LinkerClientError('NOT_CONNECTED', `not connected (${this.current})`);
+    }
+  }
+
+  private failPending(reason: string, closeCode?: number): void {
+    const error = new LinkerClientError('CONNECTION_CLOSED', reason, { closeCode });
+    this.fetches.rejectAll(error);
+    this.pings.rejectAll(error);
+  }
+}

@@ -1,0 +1,37 @@
+import WebSocket from 'ws';
+import type { WebSocketLike } from '../types';
+
+/**
+ * The `ws` package behind the SDK's `WebSocketLike` (the WHATWG shape browsers have): text frames arrive as strings,
+ * close events carry `{code, reason}` with the reason as text. Pass the class itself as `webSocket`:
+ * `new LinkerClient({ ..., webSocket: NodeWebSocket })`.
+ */
+export class NodeWebSocket implements WebSocketLike {
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  private readonly socket: WebSocket;
+
+  constructor(url: string) {
+    this.socket = new WebSocket(url, { perMessageDeflate: false });
+    this.socket.on('open', () => this.onopen?.({ type: 'open' }));
+    this.socket.on('message', (data, isBinary) => this.onmessage?.({ data: isBinary ? data : data.toString() }));
+    this.socket.on('close', (code, reason) => this.onclose?.({ code, reason: reason.toString() }));
+    this.socket.on('error', (error) => this.onerror?.(error));
+  }
+
+  get readyState(): number {
+    return this.socket.readyState;
+  }
+
+  send(data: string): void {
+    this.socket.send(data);
+  }
+
+  /** Close with a close frame; a socket still connecting is abandoned (ws reports the close as 1006). */
+  close(code?: number, reason?: string): void {
+    if (this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
+    else this.socket.close(code, reason);
+  }
+}

@@ -1,0 +1,123 @@
+import type { ErrorCode, ServerFrame } from '@linker/contracts';
+
+/**
+ * The part of the WHATWG `WebSocket` the SDK uses. A browser's `WebSocket` fits it as is; in Node pass
+ * `NodeWebSocket` from `@linker/client-sdk/node` (libs/client-sdk/src/node), which wraps the `ws` package.
+ */
+export interface WebSocketLike {
+  /** 0 connecting, 1 open, 2 closing, 3 closed (the WHATWG values). */
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+/** A WebSocket constructor: `new WebSocket(url)`. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** The WHATWG `readyState` of an open socket. */
+export const SOCKET_OPEN = 1;
+
+/** Backoff of automatic reconnects: exponential, capped, with (full by default) jitter. */
+export interface ReconnectOptions {
+  /** Delay cap of the first attempt. Default 500 ms. */
+  initialDelayMs: number;
+  /** No delay is ever longer than this. Default 30 s. */
+  maxDelayMs: number;
+  /** Growth of the cap per attempt. Default 2. */
+  factor: number;
+  /** Share of the delay that is random, 0..1: 1 is full jitter (uniform in [0, cap]), 0 none. Default 1. */
+  jitter: number;
+}
+
+/** Where the SDK reports what it does; silent unless given. */
+export interface ClientLogger {
+  debug(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+}
+
+/** Options of a `LinkerClient`. */
+export interface LinkerClientOptions {
+  /** The connector's client endpoint, e.g. `ws://127.0.0.1:8089/ws`. */
+  url: string;
+  appId: string;
+  userId: string;
+  token?: string;
+  /** Ack mode (SPEC §3.3): messages stay pending on the server until acknowledged; duplicates are removed by id. */
+  ack?: boolean;
+  /** WebSocket constructor; default `globalThis.WebSocket` (browsers, Node ≥ 22). */
+  webSocket?: WebSocketConstructor;
+  /** Backoff of automatic reconnects, or `false` for none. Partial options fill in from the defaults. */
+  reconnect?: Partial<ReconnectOptions> | false;
+  /** How many missed messages to fetch (and emit as `message`) after a reconnect; 0 for none. Default 100. */
+  fetchOnReconnect?: number;
+  /** Give up on a connect or reconnect attempt not authenticated within this time. Default 15 s. */
+  connectTimeoutMs?: number;
+  /** How many message ids ack mode remembers to drop duplicates. Default 10,000. */
+  dedupWindow?: number;
+  logger?: ClientLogger;
+  /** Source of randomness for jitter and references, in [0, 1). Default `Math.random`; tests may fix it. */
+  random?: () => number;
+}
+
+/** `AUTH_CLIENT_REPLY.data`. */
+export interface AuthReply {
+  appId: string;
+  userId: string;
+  isAuthenticated: boolean;
+}
+
+/** A `MESSAGE` received from another user. `id` is absent on servers that do not send it (the original). */
+export interface IncomingMessage {
+  id?: string;
+  from: string;
+  content: string;
+  reference?: string;
+}
+
+/** What `fetchMissing` resolves with. */
+export interface FetchResult {
+  messages: IncomingMessage[];
+  /** How many messages the server still stores after this batch. */
+  leftMissingCount: number;
+}
+
+/** The lane of a message: `RELIABLE` (default, never lost) or `FAST` (in memory). */
+export type Feature = 'RELIABLE' | 'FAST';
+
+/** Options of `send`. */
+export interface SendOptions {
+  feature?: Feature;
+  /** Correlates confirmations and errors; a fresh one is made when absent. */
+  reference?: string;
+  /** `false` asks for no `MESSAGE_CONFIRMATION`. Default true (the server's default). */
+  confirmationEnabled?: boolean;
+}
+
+/** Options of `sendGroup` (group messages never produce confirmations). */
+export type GroupSendOptions = Omit<SendOptions, 'confirmationEnabled'>;
+
+/** The events of a `LinkerClient` and their payloads. */
+export interface ClientEvents {
+  /** A message from another user, live or fetched after a reconnect (never twice in ack mode). */
+  message: IncomingMessage;
+  /** A message sent with this reference was delivered. */
+  confirmation: { reference: string };
+  /** Presence of another user of the app (master users only). */
+  presence: { type: 'USER_CONNECTED' | 'USER_DISCONNECTED'; userId: string };
+  /** The server refused a frame (`INVALID_MESSAGE`); the connection stays open. */
+  error: { code: ErrorCode | string; message: string; reference?: string };
+  /** An authenticated connection ended, or the client gave up; `willReconnect` says what comes next. */
+  closed: { code: number; reason: string; willReconnect: boolean };
+  /** A reconnect attempt is scheduled in `delayMs`. */
+  reconnecting: { attempt: number; delayMs: number };
+  /** A reconnect succeeded and the missed messages were fetched (and emitted as `message`). */
+  reconnected: { attempts: number; fetched: number; leftMissingCount?: number };
+  /** The server accepted AUTH_CLIENT (on connect and on every reconnect). */
+  authenticated: AuthReply;
+  /** Every frame the server sent, parsed, before it is handled (for tools and tests). */
+  frame: ServerFrame;
+}
