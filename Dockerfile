@@ -15,6 +15,7 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
 COPY ui ui
+COPY topologies topologies
 USER node
 ENV APP=connector
 CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js"]

@@ -1,2 +1,10 @@
 export * from './topology';
 export * from './topology-view';
+export * from './problems';
+export { parseTopology, MAX_TOPOLOGY_BYTES, MAX_ALIASES } from './parse-topology';
+export { validateTopology } from './validate/validate-topology';
+export * from './mask-secrets';
+export * from './version';
+export * from './source/topology-source';
+export * from './source/static-topology-source';
+export * from './source/meta-server-topology-source';

@@ -6,6 +6,13 @@ export interface UserIdParts {
   number: number;
 }
 
+/** What an app name (the user-id prefix) may be made of: letters, digits and `_`. */
+export const APP_NAME_PATTERN = /^[A-Za-z0-9_]+$/;
+
+/** The largest user number a user id may carry (15 digits, so every number is exact in a double). */
+export const MAX_USER_NUMBER = 999_999_999_999_999;
+
+// The prefix is APP_NAME_PATTERN and the number has at most 15 digits (MAX_USER_NUMBER): keep the three in step.
 const USER_ID = /^([A-Za-z0-9_]+)-(\d{1,15})$/;
 
 /** The parts of `<appName>-<number>`, or undefined when the id does not have that shape. */

@@ -5,6 +5,12 @@ import { loggingSettings } from '@linker/observability';
 export const metaServerConfig = defineConfig({
   port: setting({ env: 'LINKER_META_PORT', kind: 'port', default: 9000, doc: 'HTTP port of the meta-server API.' }),
   host: setting({ env: 'LINKER_META_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address the meta-server listens on.' }),
+  topologyFile: setting({
+    env: 'LINKER_TOPOLOGY_FILE',
+    kind: 'string',
+    default: 'topologies/single-domain.yaml',
+    doc: 'The topology YAML the meta-server serves (relative to the current directory); an invalid file refuses to start.',
+  }),
   ...loggingSettings,
 });
 

@@ -1,0 +1,45 @@
+/** The forms `GET /topology` can answer in. */
+export type TopologyFormat = 'yaml' | 'json';
+
+interface MediaRange {
+  type: string;
+  q: number;
+}
+
+/** Media ranges that name each form, most specific first (RFC 9110 §12.5.1: a specific type overrides a wildcard). */
+const YAML_RANGES = [['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'], ['application/*', 'text/*'], ['*/*']];
+const JSON_RANGES = [['application/json'], ['application/*'], ['*/*']];
+
+/**
+ * YAML unless the `Accept` header prefers JSON: JSON is chosen only when its quality is higher than YAML's, so no
+ * header, any type, or types of neither form get YAML, the document's own form.
+ */
+export function preferredFormat(accept: string | undefined): TopologyFormat {
+  if (!accept) return 'yaml';
+  const ranges = accept.split(',').map(parseRange);
+  return quality(ranges, JSON_RANGES) > quality(ranges, YAML_RANGES) ? 'json' : 'yaml';
+}
+
+function parseRange(range: string): MediaRange {
+  const [type, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+  const q = params.find((p) => p.startsWith('q='));
+  const value = q === undefined ? 1 : Number(q.slice(2));
+  return { type, q: Number.isFinite(value) ? value : 0 };
+}
+
+function quality(ranges: readonly MediaRange[], levels: readonly string[][]): number {
+  for (const types of levels) {
+    const matches = ranges.filter((r) => types.includes(r.type));
+    if (matches.length > 0) return Math.max(...matches.map((r) => r.q));
+  }
+  return 0;
+}
+
+/** Whether an `If-None-Match` header names `version` (`"v"`, `W/"v"`, lists of them, or `*`). */
+export function matchesVersion(ifNoneMatch: string | undefined, version: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === `"${version}"`;
+  });
+}

@@ -1,0 +1,56 @@
+import type { ClientApp, Topology } from './topology';
+
+/** What a secret is replaced with wherever a topology is served or shown. */
+export const MASKED_SECRET = '***';
+
+/** Query parameters of an `authUrl` whose values are treated as credentials. */
+const SECRET_QUERY_PARAM = /token|key|secret|pass|auth|sig|credential/i;
+
+/**
+ * A copy of `topology` that may be served or shown: `jwtSecret` becomes `***`; in `authUrl`, the user and password
+ * (`user:pass@`) and the values of credential-like query parameters (token, key, secret, …) become `***`.
+ * `jwtPublicKey` is public and kept. Secrets are write-only (SPEC §6): a masked copy cannot verify HS256 tokens.
+ */
+export function maskSecrets(topology: Topology): Topology {
+  return {
+    domains: topology.domains.map((d) => ({ ...d, urls: [...d.urls] })),
+    domainLinks: topology.domainLinks.map((l) => ({ ...l })),
+    clientApps: topology.clientApps.map(maskApp),
+  };
+}
+
+function maskApp(app: ClientApp): ClientApp {
+  const masked: ClientApp = { ...app };
+  if (app.userDistributions) masked.userDistributions = app.userDistributions.map((d) => ({ ...d }));
+  if (app.jwtSecret !== undefined) masked.jwtSecret = MASKED_SECRET;
+  if (app.authUrl !== undefined) masked.authUrl = maskUrl(app.authUrl);
+  return masked;
+}
+
+/** The URL without its credentials; a value that is not a URL is masked whole (it cannot be shown safely). */
+export function maskUrl(value: string): string {
+  if (!URL.canParse(value)) return MASKED_SECRET;
+  const url = new URL(value);
+  if (url.username !== '' || url.password !== '') {
+    url.username = MASKED_SECRET;
+    url.password = '';
+  }
+  const secretParams = [...url.searchParams.keys()].filter((name) => SECRET_QUERY_PARAM.test(name));
+  for (const name of new Set(secretParams)) url.searchParams.set(name, MASKED_SECRET);
+  return url.toString() === new URL(value).toString() ? value : url.toString();
+}
+
+/**
+ * A served (masked) topology made safe to authenticate with: a `jwtSecret` of `***` is removed, so an app whose only
+ * method it was refuses logins instead of accepting tokens signed with `***`. Returns the apps concerned.
+ */
+export function dropMaskedSecrets(topology: Topology): { topology: Topology; apps: string[] } {
+  const apps = topology.clientApps.filter((app) => app.jwtSecret === MASKED_SECRET).map((app) => app.appName);
+  if (apps.length === 0) return { topology, apps };
+  const clientApps = topology.clientApps.map((app) => {
+    if (app.jwtSecret !== MASKED_SECRET) return app;
+    const { jwtSecret: _masked, ...rest } = app;
+    return rest;
+  });
+  return { topology: { ...topology, clientApps }, apps };
+}

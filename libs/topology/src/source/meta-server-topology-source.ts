@@ -1,0 +1,201 @@
+import { errorMessage, LinkerError } from '@linker/kernel';
+import { silentLogger, type Logger } from '@linker/observability';
+import { dropMaskedSecrets } from '../mask-secrets';
+import { formatProblems } from '../problems';
+import type { Topology } from '../topology';
+import { TopologyView } from '../topology-view';
+import { readTopologyCache, writeTopologyCache } from './topology-cache';
+import { fetchTopology, topologyUrl, type FetchOutcome } from './topology-fetch';
+import type { TopologyListener, TopologySource } from './topology-source';
+
+export interface MetaServerSourceOptions {
+  /** The meta-server's base URL, e.g. `http://127.0.0.1:9000`. */
+  url: string;
+  /** Where the last good copy is kept; read at start when the meta-server cannot be reached. */
+  cacheFile?: string;
+  /** How often to ask for a new version (a conditional GET: a 304 costs almost nothing). */
+  refreshMs: number;
+  logger?: Logger;
+  /** Longest one request may take (default: the smaller of 5 s and 4 × refreshMs). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The topology as the meta-server serves it (`GET /topology`, JSON, validated here again), refreshed every
+ * `refreshMs` with If-None-Match. Keeps the last good copy when the meta-server goes away or serves an invalid one,
+ * logging once per outage, and writes each new version to `cacheFile`.
+ */
+export class MetaServerTopologySource implements TopologySource {
+  private view: TopologyView;
+  /** The topology as served (secrets masked): what the cache file keeps. */
+  private served: Topology;
+  private currentVersion: string;
+  private readonly listeners = new Set<TopologyListener>();
+  private readonly endpoint: URL;
+  private readonly logger: Logger;
+  private reachable: boolean;
+  private rejectedVersion: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private readonly aborter = new AbortController();
+  private closed = false;
+
+  private constructor(
+    private readonly options: MetaServerSourceOptions,
+    first: { topology: Topology; version: string; reachable: boolean },
+  ) {
+    this.endpoint = topologyUrl(options.url);
+    this.logger = (options.logger ?? silentLogger).child({ component: 'topology-source' });
+    this.served = first.topology;
+    this.view = this.viewOf(first.topology, first.version);
+    this.currentVersion = first.version;
+    this.reachable = first.reachable;
+  }
+
+  /**
+   * Fetch the topology once, or start from `cacheFile` when the meta-server cannot give a valid one, then keep
+   * refreshing. Rejects with a retriable `TOPOLOGY_UNAVAILABLE` when there is neither.
+   */
+  static async connect(options: MetaServerSourceOptions): Promise<MetaServerTopologySource> {
+    const logger = (options.logger ?? silentLogger).child({ component: 'topology-source' });
+    const endpoint = topologyUrl(options.url);
+    let outcome: FetchOutcome | undefined;
+    let failure: string;
+    try {
+      outcome = await fetchTopology(endpoint, undefined, AbortSignal.timeout(requestTimeout(options)));
+      failure = outcome.kind === 'invalid' ? `it serves an invalid topology:\n${formatProblems(outcome.problems)}` : '';
+    } catch (error) {
+      failure = errorMessage(error);
+    }
+    const source =
+      outcome?.kind === 'topology'
+        ? new MetaServerTopologySource(options, { ...outcome, reachable: true })
+        : await MetaServerTopologySource.fromCache(options, failure, logger);
+    if (outcome?.kind === 'topology') await source.saveCache();
+    logger.info('topology loaded', { version: source.version(), from: outcome?.kind === 'topology' ? endpoint.origin : 'cache' });
+    source.schedule();
+    return source;
+  }
+
+  private static async fromCache(options: MetaServerSourceOptions, failure: string, logger: Logger): Promise<MetaServerTopologySource> {
+    const cached = options.cacheFile ? await readTopologyCache(options.cacheFile) : { problem: 'no cache file is configured' };
+    if ('problem' in cached) {
+      throw new LinkerError('TOPOLOGY_UNAVAILABLE', `no topology: the meta-server at ${topologyUrl(options.url).origin} failed (${failure}) and ${cached.problem}`, {
+        retriable: true,
+      });
+    }
+    logger.warn('meta-server unavailable at start: running on the cached topology', {
+      reason: failure,
+      version: cached.version,
+      savedAt: cached.savedAt,
+      cacheFile: options.cacheFile,
+    });
+    return new MetaServerTopologySource(options, { topology: cached.topology, version: cached.version, reachable: false });
+  }
+
+  /** The newest good version. */
+  current(): TopologyView {
+    return this.view;
+  }
+
+  /** The meta-server's version (ETag value) of `current()`. */
+  version(): string {
+    return this.currentVersion;
+  }
+
+  /** Subscribe to new versions. */
+  onChange(listener: TopologyListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stop refreshing and abort a request in flight; the last version stays available. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.aborter.abort();
+    await this.inFlight;
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.inFlight = this.refresh().finally(() => {
+        this.inFlight = undefined;
+        this.schedule();
+      });
+    }, this.options.refreshMs);
+    this.timer.unref();
+  }
+
+  private async refresh(): Promise<void> {
+    const signal = AbortSignal.any([this.aborter.signal, AbortSignal.timeout(requestTimeout(this.options))]);
+    let outcome: FetchOutcome;
+    try {
+      outcome = await fetchTopology(this.endpoint, this.currentVersion, signal);
+    } catch (error) {
+      if (!this.closed) this.lost(error);
+      return;
+    }
+    if (!this.reachable) {
+      this.reachable = true;
+      this.logger.info('meta-server reachable again', { version: this.currentVersion });
+    }
+    if (outcome.kind === 'topology' && outcome.version !== this.currentVersion) await this.adopt(outcome.topology, outcome.version);
+    if (outcome.kind === 'invalid') this.reject(outcome.version, outcome.problems.length, formatProblems(outcome.problems));
+  }
+
+  private lost(error: unknown): void {
+    this.logger.debug('topology refresh failed', { reason: errorMessage(error) });
+    if (!this.reachable) return;
+    this.reachable = false;
+    this.logger.warn('meta-server unreachable: keeping the last topology until it is back', {
+      reason: errorMessage(error),
+      version: this.currentVersion,
+    });
+  }
+
+  private async adopt(topology: Topology, version: string): Promise<void> {
+    const previous = this.currentVersion;
+    this.served = topology;
+    this.view = this.viewOf(topology, version);
+    this.currentVersion = version;
+    this.logger.info('new topology version', { version, previous });
+    for (const listener of this.listeners) {
+      try {
+        listener(this.view, version);
+      } catch (error) {
+        this.logger.error('a topology listener failed', { reason: errorMessage(error), version });
+      }
+    }
+    await this.saveCache();
+  }
+
+  /** The view to route and authenticate with: masked secrets removed, so their apps fail closed. */
+  private viewOf(topology: Topology, version: string): TopologyView {
+    const usable = dropMaskedSecrets(topology);
+    if (usable.apps.length > 0) {
+      this.logger.warn('the meta-server never serves jwtSecret: logins of these apps need another method', { apps: usable.apps, version });
+    }
+    return new TopologyView(usable.topology);
+  }
+
+  private reject(version: string, count: number, problems: string): void {
+    if (this.rejectedVersion === version) return;
+    this.rejectedVersion = version;
+    this.logger.error('meta-server serves an invalid topology: keeping the last good one', { version, count, problems, kept: this.currentVersion });
+  }
+
+  private async saveCache(): Promise<void> {
+    if (!this.options.cacheFile) return;
+    try {
+      await writeTopologyCache(this.options.cacheFile, this.currentVersion, this.served);
+    } catch (error) {
+      this.logger.warn('cannot write the topology cache file', { cacheFile: this.options.cacheFile, reason: errorMessage(error) });
+    }
+  }
+}
+
+function requestTimeout(options: MetaServerSourceOptions): number {
+  return options.requestTimeoutMs ?? Math.min(5_000, Math.max(4 * options.refreshMs, 1_000));
+}

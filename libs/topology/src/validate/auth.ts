@@ -1,0 +1,31 @@
+import { createPublicKey } from 'node:crypto';
+import { MASKED_SECRET } from '../mask-secrets';
+import type { Mapping } from './fields';
+
+/** Shortest HS256 secret accepted without a warning: 256 bits, as RFC 7518 §3.2 asks. */
+const MIN_SECRET_LENGTH = 32;
+
+/** `jwtPublicKey` must be an RSA (RS256) or P-256 (ES256) public key in PEM, never a private key. */
+export function checkPublicKey(map: Mapping, pem: string): void {
+  const path = [...map.path, 'jwtPublicKey'];
+  if (/PRIVATE KEY-----/.test(pem)) {
+    map.problems.error(path, 'is a private key: give the public key (a private key must never be in the topology)');
+    return;
+  }
+  let detail: string | undefined;
+  try {
+    const key = createPublicKey(pem);
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && curve === 'prime256v1')) return;
+    detail = `a ${key.asymmetricKeyType ?? 'unknown'}${curve ? ` (${curve})` : ''} key`;
+  } catch {
+    detail = 'not a PEM public key';
+  }
+  map.problems.error(path, `must be an RSA (RS256) or P-256 EC (ES256) public key in PEM, got ${detail}`);
+}
+
+/** A short HS256 secret is guessable offline from any token: warn (a masked copy from the meta-server is fine). */
+export function checkSecretStrength(map: Mapping, secret: string): void {
+  if (secret === MASKED_SECRET || secret.length >= MIN_SECRET_LENGTH) return;
+  map.problems.warning([...map.path, 'jwtSecret'], `is shorter than ${MIN_SECRET_LENGTH} characters: tokens signed with it can be brute-forced`);
+}

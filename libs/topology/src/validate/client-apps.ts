@@ -1,0 +1,96 @@
+import type { ClientApp } from '../topology';
+import { APP_NAME_PATTERN, parseUserId } from '../topology-view';
+import { checkPublicKey, checkSecretStrength } from './auth';
+import { readDistributions } from './distributions';
+import type { DomainGraph } from './domain-graph';
+import { asList, checkKeys, mappingsOf, readBoolean, readString, type Mapping } from './fields';
+
+const APP_KEYS = ['appName', 'appId', 'masterUserId', 'authEnabled', 'authUrl', 'jwtSecret', 'jwtPublicKey', 'userDistributions'];
+
+/** `clientApps`: unique names and ids, a master of the app's own, a usable auth method, sound distributions. */
+export function readClientApps(root: Mapping, graph: DomainGraph): ClientApp[] {
+  const apps: ClientApp[] = [];
+  const byName = new Map<string, number>();
+  const byId = new Map<string, number>();
+  for (const map of mappingsOf(asList(root, 'clientApps', false) ?? [], ['clientApps'], root.problems)) {
+    checkKeys(map, APP_KEYS);
+    const app = readApp(map, graph);
+    if (!app) continue;
+    const sameName = byName.get(app.appName);
+    const sameId = byId.get(app.appId);
+    if (sameName !== undefined) map.problems.error([...map.path, 'appName'], `duplicate app name "${app.appName}" (also clientApps[${sameName}])`);
+    if (sameId !== undefined) map.problems.error([...map.path, 'appId'], `duplicate appId "${app.appId}" (also clientApps[${sameId}])`);
+    if (sameName === undefined) byName.set(app.appName, map.index);
+    if (sameId === undefined) byId.set(app.appId, map.index);
+    apps.push(app);
+  }
+  return apps;
+}
+
+function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
+  const appName = readAppName(map);
+  const appId = readString(map, 'appId', { required: true });
+  const masterUserId = readMaster(map, appName);
+  const auth = readAuth(map);
+  const userDistributions = readDistributions(map, graph);
+  if (appName === undefined || appId === undefined) return undefined;
+  return {
+    appName,
+    appId,
+    ...(masterUserId === undefined ? {} : { masterUserId }),
+    ...auth,
+    ...(userDistributions === undefined ? {} : { userDistributions }),
+  };
+}
+
+function readAppName(map: Mapping): string | undefined {
+  const name = readString(map, 'appName', { required: true });
+  if (name === undefined || APP_NAME_PATTERN.test(name)) return name;
+  map.problems.error([...map.path, 'appName'], `"${name}" cannot prefix user ids (<appName>-<number>): use only letters, digits and "_"`);
+  return undefined;
+}
+
+function readMaster(map: Mapping, appName: string | undefined): string | undefined {
+  const master = readString(map, 'masterUserId');
+  if (master === undefined || appName === undefined) return master;
+  const parts = parseUserId(master);
+  if (!parts || parts.appName !== appName) {
+    map.problems.error([...map.path, 'masterUserId'], `"${master}" is not a user of app ${appName}: it must be ${appName}-<number>`);
+  }
+  return master;
+}
+
+type AuthFields = Pick<ClientApp, 'authEnabled' | 'authUrl' | 'jwtSecret' | 'jwtPublicKey'>;
+
+function readAuth(map: Mapping): AuthFields {
+  const authEnabled = readBoolean(map, 'authEnabled');
+  const authUrl = readAuthUrl(map);
+  const jwtSecret = readString(map, 'jwtSecret', { secret: true });
+  const jwtPublicKey = readString(map, 'jwtPublicKey');
+  if (jwtSecret !== undefined) checkSecretStrength(map, jwtSecret);
+  if (jwtPublicKey !== undefined) checkPublicKey(map, jwtPublicKey);
+  const methods = [authUrl, jwtSecret, jwtPublicKey].filter((m) => m !== undefined);
+  const rawMethods = ['authUrl', 'jwtSecret', 'jwtPublicKey'].filter((k) => map.value[k] !== undefined && map.value[k] !== null);
+  const authEnabledKnown = authEnabled !== undefined || map.value.authEnabled === undefined || map.value.authEnabled === null;
+  if (authEnabledKnown && authEnabled !== false && methods.length === 0 && rawMethods.length === 0) {
+    map.problems.error(
+      [...map.path, 'authEnabled'],
+      `authentication is ${authEnabled === undefined ? 'on by default' : 'on'} but no method is set: give authUrl, jwtSecret or jwtPublicKey, or set authEnabled: false (development only)`,
+    );
+  }
+  return {
+    ...(authEnabled === undefined ? {} : { authEnabled }),
+    ...(authUrl === undefined ? {} : { authUrl }),
+    ...(jwtSecret === undefined ? {} : { jwtSecret }),
+    ...(jwtPublicKey === undefined ? {} : { jwtPublicKey }),
+  };
+}
+
+function readAuthUrl(map: Mapping): string | undefined {
+  const value = readString(map, 'authUrl', { secret: true });
+  if (value === undefined) return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return value;
+  map.problems.error([...map.path, 'authUrl'], 'must be an http:// or https:// URL');
+  return undefined;
+}
