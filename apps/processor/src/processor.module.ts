@@ -1,11 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { closeOnShutdown } from '@linker/lifecycle';
 import { createLogger, type Logger } from '@linker/observability';
+import type { TopologySource } from '@linker/topology';
 import type { ProcessorConfig } from './config/processor.config';
-import { openProcessorInfrastructure } from './infrastructure/processor-infrastructure';
-import { INFRASTRUCTURE, LOGGER, PROCESSOR_CONFIG } from './tokens';
+import { openProcessorInfrastructure, type ProcessorInfrastructure } from './infrastructure/processor-infrastructure';
+import { createProcessor, type Processor } from './processor';
+import { INFRASTRUCTURE, LOGGER, PROCESSOR, PROCESSOR_CONFIG, TOPOLOGY } from './tokens';
+import { openProcessorTopology } from './topology/processor-topology';
 
-/** Composition root of the processor: binds each port to its adapter. Nest composes; it does not run the hot path. */
+/**
+ * Composition root of the processor: binds each port to its adapter and builds the `Processor` once. Nest composes;
+ * it does not run the hot path. The processor starts consuming once the whole application is up
+ * (`onApplicationBootstrap`) and stops in `onModuleDestroy`, before the infrastructure closes (`onApplicationShutdown`).
+ */
 @Module({})
 export class ProcessorModule {
   static register(config: ProcessorConfig): DynamicModule {
@@ -15,7 +22,28 @@ export class ProcessorModule {
         { provide: PROCESSOR_CONFIG, useValue: config },
         { provide: LOGGER, useValue: createLogger('processor', config.logLevel).child({ domain: config.domain, processor: config.name }) },
         { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openProcessorInfrastructure(config, logger)) },
+        { provide: TOPOLOGY, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openProcessorTopology(config, logger)) },
+        {
+          provide: PROCESSOR,
+          inject: [LOGGER, INFRASTRUCTURE, TOPOLOGY],
+          useFactory: (logger: Logger, infrastructure: ProcessorInfrastructure, topology: TopologySource) =>
+            runWithNest(
+              createProcessor({
+                config,
+                lanes: infrastructure.lanes,
+                presence: infrastructure.presence,
+                mailbox: infrastructure.mailbox,
+                topology: () => topology.current(),
+                logger,
+              }),
+            ),
+        },
       ],
     };
   }
+}
+
+/** Give the processor the hooks Nest calls: start when the application is up, stop before connections close. */
+function runWithNest(processor: Processor): Processor & { onApplicationBootstrap(): Promise<void>; onModuleDestroy(): Promise<void> } {
+  return Object.assign(processor, { onApplicationBootstrap: () => processor.start(), onModuleDestroy: () => processor.stop() });
 }

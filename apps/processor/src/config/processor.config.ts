@@ -8,7 +8,53 @@ import { presenceSettings } from '@linker/presence';
 export const processorConfig = defineConfig({
   domain: setting({ env: 'LINKER_DOMAIN', kind: 'string', default: 'domain-01', doc: 'The domain this process serves.' }),
   name: setting({ env: 'LINKER_PROCESSOR_NAME', kind: 'string', default: 'processor-01', doc: 'This processor, in logs and metrics.' }),
-  metaServerUrl: setting({ env: 'LINKER_META_SERVER_URL', kind: 'url', optional: true, doc: 'Meta-server the topology is read from.' }),
+  metaServerUrl: setting({ env: 'LINKER_META_SERVER_URL', kind: 'url', optional: true, doc: 'Meta-server the topology is read from (and refreshed); unset: `LINKER_TOPOLOGY_FILE`.' }),
+  topologyFile: setting({
+    env: 'LINKER_TOPOLOGY_FILE',
+    kind: 'string',
+    default: 'topologies/single-domain.yaml',
+    doc: 'The topology YAML (relative to the working directory). The meta-server serves it; a processor without `LINKER_META_SERVER_URL` reads it at start-up (its default missing: no client apps, every login refused, with a warning).',
+  }),
+  authWebhookTimeoutMs: setting({
+    env: 'LINKER_AUTH_WEBHOOK_TIMEOUT_MS',
+    kind: 'integer',
+    default: 5000,
+    min: 100,
+    max: 60000,
+    doc: "Longest wait for an app's `authUrl` webhook; no answer in time rejects the login.",
+  }),
+  maxGroupRecipients: setting({
+    env: 'LINKER_MAX_GROUP_RECIPIENTS',
+    kind: 'integer',
+    default: 1000,
+    min: 1,
+    max: 100000,
+    doc: 'Most distinct recipients of one GROUP_MESSAGE; a larger group gets INVALID_MESSAGE TOO_LARGE and nothing is sent.',
+  }),
+  handlerRetries: setting({
+    env: 'LINKER_PROCESSOR_RETRIES',
+    kind: 'integer',
+    default: 3,
+    min: 0,
+    max: 20,
+    doc: 'Retries of a failing message (and of a batch whose effects could not be written) before it is dead-lettered (or, for effects, handed back to the lane for redelivery).',
+  }),
+  retryBackoffMs: setting({
+    env: 'LINKER_PROCESSOR_RETRY_BACKOFF_MS',
+    kind: 'integer',
+    default: 100,
+    min: 1,
+    max: 60000,
+    doc: 'First delay between retries; it doubles on each further retry.',
+  }),
+  dedupWindow: setting({
+    env: 'LINKER_PROCESSOR_DEDUP_WINDOW',
+    kind: 'integer',
+    default: 100000,
+    min: 1,
+    max: 10000000,
+    doc: 'Envelope ids each processor remembers (for up to 10 minutes) to drop redelivered intake records; effects are idempotent beyond it.',
+  }),
   ...busSettings,
   ...presenceSettings,
   ...mailboxSettings,
@@ -16,3 +62,9 @@ export const processorConfig = defineConfig({
 });
 
 export type ProcessorConfig = ConfigOf<typeof processorConfig.settings>;
+
+/** What the `Processor` itself needs of the configuration (the embedded mode builds it without the real-mode URLs). */
+export type ProcessorSettings = Pick<
+  ProcessorConfig,
+  'domain' | 'name' | 'partitions' | 'authWebhookTimeoutMs' | 'maxGroupRecipients' | 'handlerRetries' | 'retryBackoffMs' | 'dedupWindow'
+>;

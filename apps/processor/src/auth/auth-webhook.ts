@@ -1,0 +1,56 @@
+/** The body POSTed to an app's `authUrl` (the original's). */
+export interface WebhookRequest {
+  appId: string;
+  userId: string;
+  token?: string;
+}
+
+export type FetchFn = typeof fetch;
+
+/** Largest answer body read; anything longer is a refusal. */
+const MAX_BODY_CHARS = 64 * 1024;
+
+/**
+ * Asks an app's auth server (SPEC §2.2): POST `{appId, userId, token}` as JSON; accepted only on a 2xx whose body is
+ * a JSON object with `appId` and `userId` equal to ours and `isAuthenticated: true`, within `timeoutMs` (the
+ * timeout covers the body too). Blank or non-http(s) URL, non-2xx, redirect, malformed or oversized body, timeout,
+ * network error: refused. Resolves to a reason when refused, undefined when accepted; never rejects.
+ * The token is sent only to the app's own URL and never logged.
+ */
+export async function webhookRefusal(url: string | undefined, request: WebhookRequest, fetchFn: FetchFn, timeoutMs: number): Promise<string | undefined> {
+  if (!url || !/^https?:\/\//i.test(url.trim())) return 'no usable authUrl';
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetchFn(url.trim(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(request),
+      signal: controller.signal,
+      redirect: 'error',
+    });
+    if (response.status < 200 || response.status > 299) {
+      await response.body?.cancel().catch(() => undefined);
+      return `auth server answered ${response.status}`;
+    }
+    return answerRefusal(await response.text(), request);
+  } catch (error) {
+    return controller.signal.aborted ? `auth server did not answer within ${timeoutMs} ms` : `auth server unreachable (${(error as Error).name})`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function answerRefusal(text: string, request: WebhookRequest): string | undefined {
+  if (text.length > MAX_BODY_CHARS) return 'auth server answer too large';
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return 'auth server answer is not JSON';
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'auth server answer is not an object';
+  const { appId, userId, isAuthenticated } = body as Record<string, unknown>;
+  if (appId !== request.appId || userId !== request.userId) return 'auth server answer names another app or user';
+  return isAuthenticated === true ? undefined : 'auth server refused';
+}

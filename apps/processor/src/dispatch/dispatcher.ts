@@ -1,0 +1,79 @@
+import type { BusRecord, Lanes } from '@linker/bus';
+import { connectorTopic, encodeDelivery, type Lane } from '@linker/contracts';
+import type { Mailbox, MailboxEntry } from '@linker/mailbox';
+import type { Effects, Outgoing } from './effects';
+
+/**
+ * Writes effects: publishes deliveries to connector topics, stores and removes mailbox messages, parks dead letters.
+ *
+ * Guarantees: `apply` resolves only when everything it was given is durable (RELIABLE records acknowledged by the
+ * broker, mailbox writes durable; FAST records handed to the client); it rejects if anything failed, and every
+ * effect is idempotent, so applying the same effects again is the retry. Records with one key on one topic are
+ * published in the order they appear across `effects`, in one `publish` call per (lane, topic).
+ */
+export class Dispatcher {
+  /** Connector topics already ensured by this process (RELIABLE; a topic is never auto-created). */
+  private readonly ensured = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly lanes: Lanes,
+    private readonly mailbox: Mailbox,
+    private readonly domain: string,
+    private readonly partitions: number,
+  ) {}
+
+  async apply(effects: readonly Effects[]): Promise<void> {
+    const stored: MailboxEntry[] = effects.flatMap((e) => e.stored);
+    const removed = mergeRemovals(effects);
+    await Promise.all([
+      ...[...groupByTopic(effects)].map(([, group]) => this.publish(group)),
+      stored.length > 0 ? this.mailbox.store(stored) : undefined,
+      ...[...removed].map(([userId, ids]) => this.mailbox.remove(userId, [...ids])),
+      ...effects.flatMap((e) => e.deadLetters).map((letter) => this.mailbox.deadLetter(letter)),
+    ]);
+  }
+
+  private async publish(group: Outgoing[]): Promise<void> {
+    const { lane, connector } = group[0];
+    const topic = connectorTopic(this.domain, connector);
+    await this.ensure(lane, topic);
+    const records: BusRecord[] = group.map((o) => ({ key: o.key, value: encodeDelivery(o.delivery) }));
+    await this.lanes[lane].publish(topic, records);
+  }
+
+  private ensure(lane: Lane, topic: string): Promise<void> {
+    const name = `${lane}:${topic}`;
+    let ensured = this.ensured.get(name);
+    if (!ensured) {
+      ensured = this.lanes[lane].ensureTopics([topic], this.partitions);
+      ensured.catch(() => this.ensured.delete(name));
+      this.ensured.set(name, ensured);
+    }
+    return ensured;
+  }
+}
+
+function groupByTopic(effects: readonly Effects[]): Map<string, Outgoing[]> {
+  const groups = new Map<string, Outgoing[]>();
+  for (const effect of effects) {
+    for (const outgoing of effect.outgoing) {
+      const name = `${outgoing.lane}:${outgoing.connector}`;
+      let group = groups.get(name);
+      if (!group) groups.set(name, (group = []));
+      group.push(outgoing);
+    }
+  }
+  return groups;
+}
+
+function mergeRemovals(effects: readonly Effects[]): Map<string, Set<string>> {
+  const byUser = new Map<string, Set<string>>();
+  for (const effect of effects) {
+    for (const { userId, ids } of effect.removed) {
+      let set = byUser.get(userId);
+      if (!set) byUser.set(userId, (set = new Set()));
+      for (const id of ids) set.add(id);
+    }
+  }
+  return byUser;
+}

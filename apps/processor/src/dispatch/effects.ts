@@ -1,0 +1,71 @@
+import type { Delivery, DeliveryTarget, Envelope, Lane, SocketAddress } from '@linker/contracts';
+import type { DeadLetter, MailboxEntry } from '@linker/mailbox';
+import type { IdWindow } from '../intake/id-window';
+import { targetsByConnector } from '../routing/sockets';
+
+/** One record for a connector's lane topic. */
+export interface Outgoing {
+  lane: Lane;
+  connector: string;
+  /** The ordering key: records with one key reach the connector in the order they were added. */
+  key: string;
+  delivery: Delivery;
+}
+
+/**
+ * What handling one intake envelope must make durable: deliveries to connectors, mailbox writes and removals,
+ * dead letters. Handlers only add to it; the `Dispatcher` writes a whole batch's effects at once, so a handler
+ * attempt that fails leaves nothing behind (its `Effects` is dropped) and a batch commits only once all is written.
+ */
+export class Effects {
+  readonly outgoing: Outgoing[] = [];
+  readonly stored: MailboxEntry[] = [];
+  readonly removed: Array<{ userId: string; ids: string[] }> = [];
+  readonly deadLetters: DeadLetter[] = [];
+  private readonly claims: Array<{ window: IdWindow; id: string }> = [];
+
+  /** One Delivery of `envelope` to `targets` on `connector`. */
+  deliver(lane: Lane, connector: string, key: string, envelope: Envelope, targets: DeliveryTarget[], fromMailbox = false): void {
+    const delivery: Delivery = fromMailbox ? { envelope, targets, fromMailbox: true } : { envelope, targets };
+    this.outgoing.push({ lane, connector, key, delivery });
+  }
+
+  /** `envelope` to every listed socket of every listed user: one Delivery per connector. */
+  deliverToSockets(lane: Lane, key: string, envelope: Envelope, sockets: Iterable<readonly [string, readonly SocketAddress[]]>): void {
+    for (const [connector, targets] of targetsByConnector(sockets)) this.deliver(lane, connector, key, envelope, targets);
+  }
+
+  /** `envelope` to the one socket it came from (replies, errors, fetch results). */
+  deliverToSocket(lane: Lane, key: string, envelope: Envelope, userId: string, socket: SocketAddress, fromMailbox = false): void {
+    this.deliver(lane, socket.connector, key, envelope, [{ userId, socketIds: [socket.socketId] }], fromMailbox);
+  }
+
+  store(userId: string, envelope: Envelope): void {
+    this.stored.push({ userId, envelope });
+  }
+
+  remove(userId: string, ids: string[]): void {
+    if (ids.length > 0) this.removed.push({ userId, ids });
+  }
+
+  deadLetter(letter: DeadLetter): void {
+    this.deadLetters.push(letter);
+  }
+
+  /**
+   * Claim `id` in `window` for these effects: false if it is there already (seen, or claimed by other effects). The
+   * claim stays if these effects become durable and is undone by `release` if they are dropped, so a failure never
+   * leaves an id marked done that was not.
+   */
+  claim(window: IdWindow, id: string): boolean {
+    if (window.has(id)) return false;
+    window.add(id);
+    this.claims.push({ window, id });
+    return true;
+  }
+
+  /** These effects are dropped (the attempt failed, or they could not be written): undo their claims. */
+  release(): void {
+    for (const { window, id } of this.claims.splice(0)) window.delete(id);
+  }
+}

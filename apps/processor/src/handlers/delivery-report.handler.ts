@@ -1,0 +1,68 @@
+import { SYSTEM, type Delivered, type DeliveryReport, type Envelope } from '@linker/contracts';
+import type { Logger } from '@linker/observability';
+import type { IdWindow } from '../intake/id-window';
+import { confirmationId, hasReference, systemEnvelope } from '../dispatch/envelopes';
+import { isStorable } from '../mailbox/storable';
+import type { Handler, HandlerContext } from './handler';
+import { intakeData } from './intake-data';
+
+type Undelivered = DeliveryReport['undelivered'][number];
+
+/**
+ * DELIVERY_REPORT, from connectors (SPEC §3.2, §3.3):
+ * - delivered with `confirm` → `MESSAGE_CONFIRMATION {reference}` to the sender (RELIABLE; id `<message id>.confirmation`,
+ *   so every repeat has the same id; once per message per processor window): to its sockets, or stored in its
+ *   mailbox when it is offline;
+ * - delivered `fromMailbox` → removed from the recipient's mailbox (only now: a message leaves once delivered);
+ * - undelivered RELIABLE messages and confirmations → stored in the recipient's mailbox, unless the recipient has a
+ *   live socket that did not fail, which gets it instead (the connector drops a repeated (socket, id)); control
+ *   frames and FAST envelopes are live only and dropped.
+ */
+export function deliveryReportHandler(domain: string, confirmed: IdWindow, logger: Logger): Handler {
+  return {
+    users: (envelope) => {
+      const report = envelope.data as Partial<DeliveryReport> | null;
+      const senders = (report?.delivered ?? []).filter((d) => d?.confirm).map((d) => d.from);
+      return [...senders, ...(report?.undelivered ?? []).map((u) => u?.userId)].filter((id) => typeof id === 'string');
+    },
+    async handle(envelope: Envelope, context: HandlerContext): Promise<void> {
+      const report = intakeData(envelope, 'DELIVERY_REPORT');
+      for (const item of report.delivered) if (item.fromMailbox) context.effects.remove(item.userId, [item.id]);
+      await confirm(report.delivered, context);
+      await redeliverOrStore(report.undelivered, context);
+    },
+  };
+
+  async function confirm(delivered: readonly Delivered[], { view, presence, effects, now }: HandlerContext): Promise<void> {
+    const wanted = delivered.filter((d) => d.confirm && d.from !== SYSTEM && hasReference(d.reference) && effects.claim(confirmed, d.id));
+    if (wanted.length === 0) return;
+    const sockets = await presence.sockets(wanted.map((d) => d.from));
+    for (const item of wanted) {
+      const confirmation = systemEnvelope({
+        id: confirmationId(item.id),
+        type: 'MESSAGE_CONFIRMATION',
+        to: item.from,
+        data: { reference: item.reference },
+        domain,
+        now,
+      });
+      const live = sockets.get(item.from) ?? [];
+      if (live.length > 0) effects.deliverToSockets('RELIABLE', item.from, confirmation, [[item.from, live]]);
+      else if (view.livesIn(item.from, domain)) effects.store(item.from, confirmation);
+      else logger.warn('confirmation for a sender of another domain dropped (federation not yet available)', { messageId: item.id });
+    }
+  }
+
+  async function redeliverOrStore(undelivered: readonly Undelivered[], { view, presence, effects }: HandlerContext): Promise<void> {
+    const kept = undelivered.filter((u) => u.envelope.lane === 'RELIABLE' && isStorable(u.envelope.type));
+    if (kept.length === 0) return;
+    const sockets = await presence.sockets(kept.map((u) => u.userId));
+    for (const { userId, envelope, failedSocketIds } of kept) {
+      const failed = new Set(failedSocketIds);
+      const live = (sockets.get(userId) ?? []).filter((s) => !failed.has(s.socketId));
+      if (live.length > 0) effects.deliverToSockets('RELIABLE', envelope.from, envelope, [[userId, live]]);
+      else if (view.livesIn(userId, domain)) effects.store(userId, { ...envelope, to: userId });
+      else logger.warn('undelivered message for a user of another domain dropped (federation not yet available)', { messageId: envelope.id });
+    }
+  }
+}

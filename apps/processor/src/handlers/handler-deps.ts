@@ -1,0 +1,20 @@
+import type { Mailbox } from '@linker/mailbox';
+import type { Logger } from '@linker/observability';
+import type { Authenticator } from '../auth/authenticator';
+import type { ProcessorSettings } from '../config/processor.config';
+import type { Dispatcher } from '../dispatch/dispatcher';
+import type { IdWindow } from '../intake/id-window';
+import type { KeyedLock } from '../mailbox/keyed-lock';
+
+/** What handlers are built with, once per processor (never per message). */
+export interface HandlerDeps {
+  settings: ProcessorSettings;
+  mailbox: Mailbox;
+  dispatcher: Dispatcher;
+  authenticator: Authenticator;
+  logger: Logger;
+  /** Ids of messages already confirmed by this processor: one confirmation per message, however often reported. */
+  confirmed: IdWindow;
+  /** Serializes fetches per user. */
+  fetchLocks: KeyedLock;
+}

@@ -1,0 +1,32 @@
+import { INTERNAL_TYPES } from '@linker/contracts';
+import { authClientHandler } from './auth-client.handler';
+import { closeConnectionHandler } from './close-connection.handler';
+import { deliveryReportHandler } from './delivery-report.handler';
+import { fetchMissingMessagesHandler } from './fetch-missing-messages.handler';
+import { groupMessageHandler } from './group-message.handler';
+import type { Handler } from './handler';
+import type { HandlerDeps } from './handler-deps';
+import { messageHandler } from './message.handler';
+import { userPresenceHandler } from './user-presence.handler';
+
+export type { Handler, HandlerContext } from './handler';
+export type { HandlerDeps } from './handler-deps';
+
+/**
+ * The one table of intake types the processor acts on, built once. Anything else (types a client may never send,
+ * such as INTERNAL_MESSAGE or MESSAGE_STATE_CHANGED, and unknown types) has no handler and is dead-lettered.
+ */
+export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> {
+  const { domain, maxGroupRecipients } = deps.settings;
+  const presenceEvents = userPresenceHandler(domain);
+  return new Map<string, Handler>([
+    ['AUTH_CLIENT', authClientHandler(domain, deps.authenticator)],
+    ['MESSAGE', messageHandler(domain)],
+    ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
+    ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps)],
+    ['CLOSE_CONNECTION', closeConnectionHandler(domain)],
+    [INTERNAL_TYPES.USER_CONNECTED, presenceEvents],
+    [INTERNAL_TYPES.USER_DISCONNECTED, presenceEvents],
+    [INTERNAL_TYPES.DELIVERY_REPORT, deliveryReportHandler(domain, deps.confirmed, deps.logger)],
+  ]);
+}

@@ -1,0 +1,41 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { DeliveryReport, type Envelope, type SocketAddress } from '@linker/contracts';
+import { LinkerError } from '@linker/kernel';
+
+const Id = Type.String({ minLength: 1 });
+
+/**
+ * The `data` each intake type must carry, compiled once. The connector has already checked client frames strictly;
+ * these checks are the processor's own guard against a record it cannot act on (extra keys are tolerated).
+ */
+const SCHEMAS = {
+  AUTH_CLIENT: Type.Object({ appId: Type.String(), userId: Id, token: Type.Optional(Type.String()) }),
+  MESSAGE: Type.Object({ content: Type.String(), to: Type.Optional(Id) }),
+  GROUP_MESSAGE: Type.Object({ to: Type.Array(Id, { minItems: 1 }), content: Type.String() }),
+  FETCH_MISSING_MESSAGES_REQUEST: Type.Object({ count: Type.Integer({ minimum: 1 }) }),
+  CLOSE_CONNECTION: Type.Object({ userId: Id }),
+  USER_EVENT: Type.Object({ userId: Id }),
+  DELIVERY_REPORT: DeliveryReport,
+};
+
+type Schemas = typeof SCHEMAS;
+export type IntakeData<K extends keyof Schemas> = Static<Schemas[K]>;
+
+const CHECKS = Object.fromEntries(Object.entries(SCHEMAS).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema)])) as {
+  [K in keyof Schemas]: TypeCheck<Schemas[K]>;
+};
+
+/** The envelope's data as `kind`, or a non-retriable `INVALID_ENVELOPE` naming the first problem (dead-lettered). */
+export function intakeData<K extends keyof Schemas>(envelope: Envelope, kind: K): IntakeData<K> {
+  const check = CHECKS[kind];
+  if (check.Check(envelope.data)) return envelope.data;
+  const first = check.Errors(envelope.data).First();
+  throw new LinkerError('INVALID_ENVELOPE', `${envelope.type} data is malformed at ${first?.path || '/'}: ${first?.message}`);
+}
+
+/** The socket a client envelope came in through; a client envelope without one cannot be answered (dead-lettered). */
+export function originOf(envelope: Envelope): SocketAddress {
+  if (envelope.origin) return envelope.origin;
+  throw new LinkerError('INVALID_ENVELOPE', `${envelope.type} has no origin socket`);
+}

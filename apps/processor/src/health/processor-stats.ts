@@ -1,0 +1,26 @@
+/**
+ * What a processor has done since it started, for health checks, logs and tests. Counters only: reading them
+ * costs nothing and nothing here is on a lock or an I/O path.
+ */
+export class ProcessorStats {
+  /** Intake records whose effects were written (dead-lettered ones included). */
+  processed = 0;
+  /** Intake records skipped because their envelope id was seen already. */
+  duplicates = 0;
+  /** Handler attempts that failed and were tried again. */
+  retries = 0;
+  /** Envelopes parked in the dead-letter store. */
+  deadLettered = 0;
+  /** Batches whose effects could not be written and were handed back to the lane. */
+  failedBatches = 0;
+  /** When the last batch was committed, epoch ms (0: none yet). */
+  lastBatchAt = 0;
+}
+
+/** A processor's health: whether it consumes, and its counters. */
+export interface ProcessorHealth {
+  running: boolean;
+  domain: string;
+  name: string;
+  stats: Readonly<ProcessorStats>;
+}

@@ -1,0 +1,105 @@
+import type { Lanes } from '@linker/bus';
+import { systemClock, type Clock } from '@linker/kernel';
+import type { Mailbox } from '@linker/mailbox';
+import type { Logger } from '@linker/observability';
+import type { Presence } from '@linker/presence';
+import type { TopologyView } from '@linker/topology';
+import type { FetchFn } from './auth/auth-webhook';
+import { Authenticator } from './auth/authenticator';
+import type { ProcessorSettings } from './config/processor.config';
+import { Dispatcher } from './dispatch/dispatcher';
+import { createHandlers } from './handlers';
+import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
+import { BatchRunner } from './intake/batch-runner';
+import { IdWindow } from './intake/id-window';
+import { Intake } from './intake/intake';
+import { KeyedLock } from './mailbox/keyed-lock';
+
+/** What a processor is made of. The caller owns (opens and closes) the lanes, presence and mailbox. */
+export interface ProcessorDeps {
+  config: ProcessorSettings;
+  lanes: Lanes;
+  presence: Presence;
+  mailbox: Mailbox;
+  /** The current topology; called once per batch, so a new version applies from the next batch on. */
+  topology: () => TopologyView;
+  logger: Logger;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** For apps' `authUrl` webhooks. Default: the global `fetch`. */
+  fetch?: FetchFn;
+}
+
+/**
+ * One routing worker of a domain: consumes the intake on both lanes, routes each envelope (SPEC §2.2-§2.4, §3), and
+ * writes deliveries to connector topics and undelivered messages to the mailbox. A plain class: the embedded mode
+ * builds it with twins, the Nest module with real adapters; nothing per message goes through DI.
+ *
+ * Lifecycle: `start` joins the intake groups (resolves once joined); `stop` leaves them gracefully, letting the
+ * batches in hand finish and commit; both are idempotent. Several processors of a domain share the work.
+ */
+export class Processor {
+  private readonly stats = new ProcessorStats();
+  private readonly intake: Intake;
+  private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+
+  constructor(private readonly deps: ProcessorDeps) {
+    const { config, lanes, presence, mailbox, topology } = deps;
+    const clock = deps.clock ?? systemClock;
+    const logger = deps.logger.child({ component: 'processor' });
+    const dispatcher = new Dispatcher(lanes, mailbox, config.domain, config.partitions);
+    const authenticator = new Authenticator({ domain: config.domain, timeoutMs: config.authWebhookTimeoutMs, fetch: deps.fetch ?? fetch, logger });
+    const handlers = createHandlers({
+      settings: config,
+      mailbox,
+      dispatcher,
+      authenticator,
+      logger,
+      confirmed: new IdWindow(config.dedupWindow, clock),
+      fetchLocks: new KeyedLock(),
+    });
+    const seen = new IdWindow(config.dedupWindow, clock);
+    const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, seen, stats: this.stats, clock, logger });
+    this.intake = new Intake(lanes, config.domain, config.partitions, runner);
+  }
+
+  /** Join the intake on both lanes. Rejects (having left whatever it joined) if a lane refuses. */
+  async start(): Promise<void> {
+    if (this.state !== 'new') return;
+    this.state = 'starting';
+    this.warnAboutOpenApps();
+    try {
+      await this.intake.start();
+    } catch (error) {
+      await this.intake.stop();
+      this.state = 'stopped';
+      throw error;
+    }
+    this.state = 'running';
+    this.deps.logger.info('processor consuming', { domain: this.deps.config.domain, processor: this.deps.config.name });
+  }
+
+  /** Stop consuming; resolves once the batches in hand are finished and committed. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    await this.intake.stop();
+  }
+
+  health(): ProcessorHealth {
+    const { domain, name } = this.deps.config;
+    return { running: this.state === 'running', domain, name, stats: { ...this.stats } };
+  }
+
+  /** SPEC §2.2: `authEnabled: false` is for development only; say so for each such app at start-up. */
+  private warnAboutOpenApps(): void {
+    for (const app of this.deps.topology().topology.clientApps) {
+      if (app.authEnabled === false) this.deps.logger.warn('client app accepts every login (authEnabled: false; development only)', { app: app.appName });
+    }
+  }
+}
+
+/** Build a processor (not started). */
+export function createProcessor(deps: ProcessorDeps): Processor {
+  return new Processor(deps);
+}

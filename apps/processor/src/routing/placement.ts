@@ -1,0 +1,36 @@
+import type { TopologyView } from '@linker/topology';
+
+/**
+ * Where a recipient is, for routing (SPEC §4.3): `local` (home here, or at home everywhere), `unknown-app` (the id
+ * names no client app, or is not a user id at all), `unreachable` (home elsewhere, or outside every range).
+ * Federation (issue 4) turns "home elsewhere" into a next hop; until then it is unreachable.
+ */
+export type Placement = 'local' | 'unknown-app' | 'unreachable';
+
+export function placement(view: TopologyView, userId: string, domain: string): Placement {
+  const home = view.home(userId);
+  switch (home.kind) {
+    case 'everywhere':
+      return 'local';
+    case 'domain':
+      return home.domain === domain ? 'local' : 'unreachable';
+    case 'invalid-user-id':
+    case 'unknown-app':
+      return 'unknown-app';
+    case 'outside-ranges':
+      return 'unreachable';
+  }
+}
+
+/** Recipients split by placement, each list in the order given. */
+export function classify(view: TopologyView, userIds: readonly string[], domain: string): Record<Placement, string[]> {
+  const result: Record<Placement, string[]> = { local: [], 'unknown-app': [], unreachable: [] };
+  for (const userId of userIds) result[placement(view, userId, domain)].push(userId);
+  return result;
+}
+
+/** A list of user ids for an error message: the first few, then how many more. */
+export function nameList(userIds: readonly string[], shown = 20): string {
+  const head = userIds.slice(0, shown).join(', ');
+  return userIds.length > shown ? `${head} and ${userIds.length - shown} more` : head;
+}

@@ -1,0 +1,32 @@
+import type { SocketAddress } from '@linker/contracts';
+import type { Presence } from '@linker/presence';
+
+/**
+ * Presence as one batch sees it: the batch's users are read in one `lookupMany` before its handlers run, and a
+ * handler asking for someone else costs one more `lookupMany` for just those. A handler retry gets a fresh cache,
+ * so it reads again. What it returns is at most one batch old, like any read of a store others write.
+ */
+export class PresenceCache {
+  private readonly known = new Map<string, SocketAddress[]>();
+
+  constructor(private readonly presence: Presence) {}
+
+  /** Read `userIds` in one round trip and remember them. */
+  async prefetch(userIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(userIds)].filter((id) => !this.known.has(id));
+    if (missing.length === 0) return;
+    const found = await this.presence.lookupMany(missing);
+    for (const id of missing) this.known.set(id, found.get(id) ?? []);
+  }
+
+  /** The live sockets of each of `userIds` (every asked user is a key; offline users map to []). */
+  async sockets(userIds: readonly string[]): Promise<Map<string, SocketAddress[]>> {
+    await this.prefetch(userIds);
+    return new Map(userIds.map((id) => [id, this.known.get(id) ?? []]));
+  }
+
+  /** The live sockets of one user. */
+  async socketsOf(userId: string): Promise<SocketAddress[]> {
+    return (await this.sockets([userId])).get(userId) ?? [];
+  }
+}

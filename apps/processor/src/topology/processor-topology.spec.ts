@@ -1,0 +1,51 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@linker/observability';
+import { openProcessorTopology } from './processor-topology';
+
+const SINGLE_DOMAIN = `
+domains:
+  - name: domain-01
+    urls: [ "ws://127.0.0.1:8089", "tcp://127.0.0.1:9089" ]
+domainLinks: []
+clientApps:
+  - appName: ANZ
+    appId: app-id-343
+    masterUserId: ANZ-123223
+    authEnabled: false
+`;
+
+describe('the processor topology (file)', () => {
+  let dir: string;
+  const open = (topologyFile: string) => openProcessorTopology({ topologyFile, metaServerUrl: undefined }, silentLogger);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'linker-topology-'));
+  });
+
+  it('reads the original schema; an app without distributions is at home everywhere', async () => {
+    const file = join(dir, 'single.yaml');
+    await writeFile(file, SINGLE_DOMAIN);
+    const view = (await open(file)).current();
+    expect(view.app('ANZ')).toMatchObject({ appId: 'app-id-343', masterUserId: 'ANZ-123223', authEnabled: false });
+    expect(view.livesIn('ANZ-5', 'domain-01')).toBe(true);
+  });
+
+  it('refuses an invalid file, listing its problems, and a missing file that was asked for', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'domains: 3\n');
+    await expect(open(file)).rejects.toThrow(/bad.yaml is invalid:\n.*domains/);
+    await expect(open(join(dir, 'missing.yaml'))).rejects.toThrow(/does not exist/);
+  });
+
+  it('starts with no client apps when the default file is missing', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect((await open('topologies/single-domain.yaml')).current().topology.clientApps).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});

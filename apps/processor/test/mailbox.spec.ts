@@ -1,0 +1,122 @@
+import type { Envelope } from '@linker/contracts';
+import { FakeConnector, Harness, intake } from './testing/harness';
+
+// SPEC §2.3 FETCH_MISSING_MESSAGES_REQUEST, §3.3 (a message leaves the mailbox only once delivered), §8 fetch row.
+
+const USER = 'ANZ-500';
+
+describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
+  let harness: Harness;
+  let c1: FakeConnector;
+  let c2: FakeConnector;
+  let stored: Envelope[];
+
+  beforeEach(async () => {
+    harness = await Harness.start();
+    c1 = await harness.connector('connector-01');
+    c2 = await harness.connector('connector-02');
+    const t0 = Date.now();
+    stored = [1, 2, 3, 4].map((n) => intake({ type: 'MESSAGE', from: `ANZ-${n}`, data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
+    for (const message of [...stored].reverse()) await harness.send(message);
+    await harness.settled();
+    expect(await harness.mailbox.count(USER)).toBe(4);
+  });
+
+  afterEach(() => harness.stop());
+
+  it('returns the 3 oldest of 4 to the requesting socket only, then leftMissingCount 1; removes them once reported delivered', async () => {
+    const requesting = await c1.connect(USER);
+    await c2.connect(USER); // another socket of the user gets nothing
+    const request = intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting });
+    await harness.send(request);
+    await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+
+    const frames = c1.received.map((r) => r.delivery);
+    expect(frames.map((d) => d.envelope.type)).toEqual(['MESSAGE', 'MESSAGE', 'MESSAGE', 'FETCH_MISSING_MESSAGES_COMPLETE']);
+    expect(frames.slice(0, 3).map((d) => d.envelope.id)).toEqual(stored.slice(0, 3).map((m) => m.id));
+    expect(frames.slice(0, 3).every((d) => d.fromMailbox === true)).toBe(true);
+    expect(frames.every((d) => JSON.stringify(d.targets) === JSON.stringify([{ userId: USER, socketIds: [requesting.socketId] }]))).toBe(true);
+    expect(frames[3].envelope.data).toEqual({ leftMissingCount: 1 });
+    expect(c1.received.every((r) => r.lane === 'RELIABLE' && r.key === USER)).toBe(true);
+    expect(c2.received).toHaveLength(0);
+
+    await harness.settled();
+    expect(await harness.mailbox.count(USER)).toBe(4); // nothing leaves before it is reported delivered
+
+    const delivered = frames.slice(0, 2).map((d) => ({ id: d.envelope.id, userId: USER, from: d.envelope.from, fromMailbox: true }));
+    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] } }), c1.name);
+    await harness.settled();
+    expect((await harness.mailbox.oldest(USER, 10)).map((m) => m.id)).toEqual([stored[2].id, stored[3].id]);
+  });
+
+  it('caps count at 2000 and says 0 left when everything fits', async () => {
+    const requesting = await c1.connect(USER);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 1_000_000 }, origin: requesting }));
+    const complete = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    expect(complete.delivery.envelope.data).toEqual({ leftMissingCount: 0 });
+    expect(c1.deliveries('MESSAGE')).toHaveLength(4);
+  });
+
+  it('answers two concurrent fetches of one user (on both lanes) each on its own socket, completely', async () => {
+    const s1 = await c1.connect(USER);
+    const s2 = await c2.connect(USER);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, lane: 'FAST', data: { count: 2 }, origin: s1 }));
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 2 }, origin: s2 }));
+    await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    await c2.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    for (const connector of [c1, c2]) {
+      expect(connector.received.map((r) => r.delivery.envelope.type)).toEqual(['MESSAGE', 'MESSAGE', 'FETCH_MISSING_MESSAGES_COMPLETE']);
+    }
+  });
+});
+
+describe('DELIVERY_REPORT: undelivered', () => {
+  let harness: Harness;
+  let c1: FakeConnector;
+  let c2: FakeConnector;
+
+  beforeEach(async () => {
+    harness = await Harness.start();
+    c1 = await harness.connector('connector-01');
+    c2 = await harness.connector('connector-02');
+  });
+
+  afterEach(() => harness.stop());
+
+  const undeliveredReport = (envelope: Envelope, userId: string, failedSocketIds: string[]) =>
+    intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [], undelivered: [{ userId, envelope, failedSocketIds }] } });
+
+  it('stores an undelivered RELIABLE message whose recipient has no other live socket', async () => {
+    const socket = await c1.connect('ANZ-7');
+    const sent = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: 'ANZ-7', content: 'x' } });
+    await harness.send(sent);
+    const { envelope } = (await c1.next('MESSAGE', 'ANZ-7')).delivery;
+    await c1.disconnect('ANZ-7', socket); // the socket closed before the write
+    await harness.send(undeliveredReport(envelope, 'ANZ-7', [socket.socketId]), c1.name);
+    await harness.settled();
+    expect((await harness.mailbox.oldest('ANZ-7', 10)).map((m) => m.id)).toEqual([sent.id]);
+  });
+
+  it('does not store it when another socket of the recipient is live: that socket gets it instead', async () => {
+    const failed = await c1.connect('ANZ-7');
+    const other = await c2.connect('ANZ-7');
+    const envelope = intake({ type: 'MESSAGE', from: 'ANZ-1', to: 'ANZ-7', data: { content: 'x' } });
+    await harness.send(undeliveredReport(envelope, 'ANZ-7', [failed.socketId]), c1.name);
+    const redelivered = await c2.next('MESSAGE', 'ANZ-7');
+    expect(redelivered.delivery.envelope.id).toBe(envelope.id);
+    expect(redelivered.delivery.targets).toEqual([{ userId: 'ANZ-7', socketIds: [other.socketId] }]);
+    await harness.settled();
+    expect(await harness.mailbox.count('ANZ-7')).toBe(0);
+    expect(c1.deliveries('MESSAGE')).toHaveLength(0);
+  });
+
+  it('never stores control frames or FAST envelopes', async () => {
+    const control = intake({ type: 'USER_CONNECTED', from: 'SYSTEM', to: 'ANZ-7', data: { userId: 'ANZ-8' } });
+    const fast = intake({ type: 'MESSAGE', lane: 'FAST', from: 'ANZ-1', to: 'ANZ-7', data: { content: 'x' } });
+    await harness.send(undeliveredReport(control, 'ANZ-7', ['s1']), c1.name);
+    await harness.send(undeliveredReport(fast, 'ANZ-7', ['s1']), c1.name);
+    await harness.settled();
+    expect(await harness.mailbox.count('ANZ-7')).toBe(0);
+    expect(await harness.mailbox.deadLetters(10)).toEqual([]);
+  });
+});
