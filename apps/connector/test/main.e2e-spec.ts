@@ -1,17 +1,30 @@
+import { CLOSE_CODES } from '@linker/contracts';
 import { startApp, testServices, uniqueName } from '@linker/testing';
+import { TestClient } from '../src/socket/testing/test-client';
 
-// The built connector as a real process on the real services: it starts, says so, and drains on SIGTERM.
+// The built connector as a real process on the real services: it starts, serves WebSocket clients, and on SIGTERM
+// closes them with 1001 and exits 0 after draining.
 describe('connector process', () => {
-  it('starts on the real services and exits 0 after draining on SIGTERM', async () => {
+  it('starts on the real services, serves /ws, and exits 0 after draining on SIGTERM', async () => {
     const services = testServices();
     const connector = startApp('connector', {
       LINKER_DOMAIN: uniqueName('domain'),
       LINKER_KAFKA_BROKERS: services.kafkaBrokers.join(','),
       LINKER_NATS_URL: services.natsUrl,
       LINKER_REDIS_URL: services.redisUrl,
+      LINKER_WS_PORT: '0',
     });
     await connector.waitForOutput(/"msg":"connector ready"/);
+    const port = Number(/"msg":"connector ready".*?"port":(\d+)|"port":(\d+).*?"msg":"connector ready"/.exec(connector.output())?.slice(1).find(Boolean));
+    expect(port).toBeGreaterThan(0);
+
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
+    client.send({ type: 'PING', data: {} });
+    expect(await client.next('AUTH_REQUIRED')).toEqual({ type: 'AUTH_REQUIRED', data: {} });
+
     expect(await connector.stop('SIGTERM')).toBe(0);
+    expect(await client.closed()).toEqual({ code: 1001, reason: CLOSE_CODES.GOING_AWAY.reason });
+    expect(connector.output()).toContain('"msg":"connector drained"');
     expect(connector.output()).toContain('"msg":"connections to the services closed"');
     expect(connector.output()).toContain('connector: stopped');
   });

@@ -99,6 +99,8 @@ export class Processor {
   }
 }
 
+export { processorSettings, type ProcessorSettings } from './config/processor.config';
+
 /** Build a processor (not started). */
 export function createProcessor(deps: ProcessorDeps): Processor {
   return new Processor(deps);

@@ -22,7 +22,8 @@ export function isRetriable(error: unknown): boolean {
   return error instanceof LinkerError ? error.retriable : true;
 }
 
-/** The message of any thrown value, for logs and error frames. */
+/** The message of any thrown value, for logs and error frames (duck-typed: errors from another realm count too). */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(error);
 }

@@ -8,3 +8,4 @@ export * from './version';
 export * from './source/topology-source';
 export * from './source/static-topology-source';
 export * from './source/meta-server-topology-source';
+export * from './topology-file';

@@ -3,13 +3,52 @@ import { defineConfig, setting, type ConfigOf } from '@linker/config';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
 
-/** The connector's settings (real mode). This folder is the connector's only reader of `process.env`. */
-export const connectorConfig = defineConfig({
+/**
+ * What the connector itself does: its identity, its client WebSocket and the limits of SPEC §2.6. Every setting has a
+ * default, so the embedded mode can build a `Connector` without any environment (see `connectorSettings`).
+ */
+const edgeSettings = {
   domain: setting({ env: 'LINKER_DOMAIN', kind: 'string', default: 'domain-01', doc: 'The domain this process serves.' }),
   name: setting({ env: 'LINKER_CONNECTOR_NAME', kind: 'string', default: 'connector-01', doc: 'This connector: unique in its domain; its lane topic and presence lease carry this name.' }),
+  wsHost: setting({ env: 'LINKER_WS_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address the client WebSocket listens on (`0.0.0.0` for every interface).' }),
+  wsPort: setting({ env: 'LINKER_WS_PORT', kind: 'port', default: 8089, doc: 'Client WebSocket port (path `/ws`; `GET /health` on the same port); 0 = any free port.' }),
+  allowedOrigins: setting({ env: 'LINKER_ALLOWED_ORIGINS', kind: 'list', optional: true, doc: 'Browser origins allowed to connect (comma-separated, e.g. `https://chat.example.com`); another Origin gets HTTP 403 at the upgrade. Unset = every origin (warned at start-up). A request without an Origin header (not a browser) is accepted.' }),
+  maxFrameBytes: setting({ env: 'LINKER_MAX_FRAME_BYTES', kind: 'integer', default: 65_536, min: 1_024, max: 16_777_216, doc: 'Largest client frame in bytes; a bigger frame closes the socket with 1009.' }),
+  authTimeoutMs: setting({ env: 'LINKER_AUTH_TIMEOUT_MS', kind: 'integer', default: 15_000, min: 1, doc: 'A socket not authenticated this many ms after it connected is closed with 4002.' }),
+  pingIntervalMs: setting({ env: 'LINKER_PING_INTERVAL_MS', kind: 'integer', default: 25_000, min: 1, doc: 'Interval of the server WebSocket pings.' }),
+  maxMissedPongs: setting({ env: 'LINKER_MAX_MISSED_PONGS', kind: 'integer', default: 2, min: 1, doc: 'A socket that answered none of this many pings in a row is dropped.' }),
+  closeTimeoutMs: setting({ env: 'LINKER_CLOSE_TIMEOUT_MS', kind: 'integer', default: 3_000, min: 1, doc: "How long a server-initiated close waits for the client's close frame before dropping the connection." }),
+  sendQueueFrames: setting({ env: 'LINKER_SEND_QUEUE_FRAMES', kind: 'integer', default: 1_000, min: 1, doc: 'Most frames waiting for one slow socket; one more closes it with 4005 (its RELIABLE messages are reported undelivered).' }),
+  sendQueueBytes: setting({ env: 'LINKER_SEND_QUEUE_BYTES', kind: 'integer', default: 4_194_304, min: 65_536, doc: 'Most bytes waiting for one slow socket (frames not yet taken by the kernel); more closes it with 4005.' }),
+  maxUnacked: setting({ env: 'LINKER_MAX_UNACKED', kind: 'integer', default: 1_000, min: 1, doc: 'Ack mode: most messages one socket may hold unacknowledged; one more closes it with 4005.' }),
+  rateLimit: setting({ env: 'LINKER_RATE_LIMIT', kind: 'integer', default: 50, min: 1, doc: 'Frames per second a socket may send (token bucket); a frame over it gets RATE_LIMITED and is dropped.' }),
+  rateBurst: setting({ env: 'LINKER_RATE_BURST', kind: 'integer', default: 100, min: 1, doc: 'Burst of the per-socket token bucket.' }),
+  rateAbuseFactor: setting({ env: 'LINKER_RATE_ABUSE_FACTOR', kind: 'integer', default: 3, min: 1, doc: 'A socket sending more than this many times the rate limit over `LINKER_RATE_ABUSE_WINDOW_MS` is closed with 4004.' }),
+  rateAbuseWindowMs: setting({ env: 'LINKER_RATE_ABUSE_WINDOW_MS', kind: 'integer', default: 5_000, min: 100, doc: 'Window over which persistent rate abuse is measured.' }),
+  maxInvalidFrames: setting({ env: 'LINKER_MAX_INVALID_FRAMES', kind: 'integer', default: 10, min: 1, doc: 'This many invalid frames in a row (malformed, unknown type, invalid field, too large) close the socket with 4007.' }),
+  maxGroupRecipients: setting({ env: 'LINKER_MAX_GROUP_RECIPIENTS', kind: 'integer', default: 1_000, min: 1, doc: 'Most distinct recipients of one GROUP_MESSAGE; more is refused with TOO_LARGE and nothing is sent.' }),
+  dedupWindowMs: setting({ env: 'LINKER_DEDUP_WINDOW_MS', kind: 'integer', default: 600_000, min: 1, doc: 'A message id written to a socket is not written to it again within this window.' }),
+  dedupMaxIds: setting({ env: 'LINKER_DEDUP_MAX_IDS', kind: 'integer', default: 10_000, min: 1, doc: 'Most message ids remembered per socket for de-duplication (the oldest are forgotten first).' }),
+  presenceHeartbeatMs: setting({ env: 'LINKER_PRESENCE_HEARTBEAT_MS', kind: 'integer', default: 5_000, min: 1, doc: "Interval at which the connector renews its presence lease." }),
+  presenceTtlMs: setting({ env: 'LINKER_PRESENCE_TTL_MS', kind: 'integer', default: 15_000, min: 1, doc: "Presence lease: if the connector stops renewing it, its users count as offline this long after the last renewal. Must exceed the heartbeat interval." }),
+};
+
+/** The connector's settings (real mode). This folder is the connector's only reader of `process.env`. */
+export const connectorConfig = defineConfig({
+  ...edgeSettings,
   ...busSettings,
   ...presenceSettings,
   ...loggingSettings,
 });
 
 export type ConnectorConfig = ConfigOf<typeof connectorConfig.settings>;
+
+/** What a `Connector` reads: every setting except how to reach the services (the caller hands it lanes and presence). */
+export type ConnectorSettings = Pick<ConnectorConfig, keyof typeof edgeSettings | 'partitions'>;
+
+const settingsOnly = defineConfig({ ...edgeSettings, partitions: busSettings.partitions });
+
+/** The documented defaults with `overrides` applied: how the embedded mode and tests make a `ConnectorSettings`. */
+export function connectorSettings(overrides: Partial<ConnectorSettings> = {}): ConnectorSettings {
+  return Object.freeze({ ...settingsOnly.load({}), ...overrides });
+}

@@ -13,7 +13,7 @@ export const processorConfig = defineConfig({
     env: 'LINKER_TOPOLOGY_FILE',
     kind: 'string',
     default: 'topologies/single-domain.yaml',
-    doc: 'The topology YAML (relative to the working directory). The meta-server serves it; a processor without `LINKER_META_SERVER_URL` reads it at start-up (its default missing: no client apps, every login refused, with a warning).',
+    doc: 'The topology YAML (relative to the working directory). The meta-server serves it; a processor without `LINKER_META_SERVER_URL` reads it at start-up.',
   }),
   authWebhookTimeoutMs: setting({
     env: 'LINKER_AUTH_WEBHOOK_TIMEOUT_MS',
@@ -64,7 +64,14 @@ export const processorConfig = defineConfig({
 export type ProcessorConfig = ConfigOf<typeof processorConfig.settings>;
 
 /** What the `Processor` itself needs of the configuration (the embedded mode builds it without the real-mode URLs). */
-export type ProcessorSettings = Pick<
-  ProcessorConfig,
-  'domain' | 'name' | 'partitions' | 'authWebhookTimeoutMs' | 'maxGroupRecipients' | 'handlerRetries' | 'retryBackoffMs' | 'dedupWindow'
->;
+const SETTINGS = ['domain', 'name', 'partitions', 'authWebhookTimeoutMs', 'maxGroupRecipients', 'handlerRetries', 'retryBackoffMs', 'dedupWindow'] as const;
+
+/** What the `Processor` itself reads (the connections to the services are the composition root's business). */
+export type ProcessorSettings = Pick<ProcessorConfig, (typeof SETTINGS)[number]>;
+
+const settingsOnly = defineConfig(Object.fromEntries(SETTINGS.map((key) => [key, processorConfig.settings[key]])) as Pick<typeof processorConfig.settings, (typeof SETTINGS)[number]>);
+
+/** The documented defaults with `overrides` applied: how the embedded mode and tests make a `ProcessorSettings`. */
+export function processorSettings(overrides: Partial<ProcessorSettings> = {}): ProcessorSettings {
+  return Object.freeze({ ...settingsOnly.load({}), ...overrides });
+}

@@ -1,0 +1,199 @@
+import type { Lanes } from '@linker/bus';
+import { ConfigError } from '@linker/config';
+import { LinkerError, systemClock, type Clock } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import type { Presence } from '@linker/presence';
+import type { ConnectorSettings } from './config/connector.config';
+import { ReportOutbox } from './egress/delivery-reports';
+import { DeliveryWriter } from './egress/delivery-writer';
+import { Egress } from './egress/egress';
+import { isServing, type ConnectorHealth, type ConnectorStatus } from './health/connector-health';
+import { Ingress } from './ingress/ingress';
+import { Intake } from './ingress/intake';
+import { rateLimits } from './ingress/rate-limiter';
+import { PresenceKeeper } from './presence/presence-keeper';
+import { AuthFlow } from './sessions/auth-flow';
+import type { Session, SessionLimits, SessionState } from './sessions/session';
+import { SessionRegistry } from './sessions/session-registry';
+import type { ClientSocket } from './socket/client-socket';
+import { Heartbeat } from './socket/heartbeat';
+import { WS_PATH, WsServer } from './socket/ws-server';
+
+/** What a connector is made of: its settings and the ports it uses (real adapters, or memory twins when embedded). */
+export interface ConnectorDependencies {
+  config: ConnectorSettings;
+  lanes: Lanes;
+  presence: Presence;
+  logger: Logger;
+  /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
+  clock?: Clock;
+}
+
+/**
+ * Build a connector (not started). The embedded mode calls this with memory lanes and presence; `ConnectorModule`
+ * with the real adapters. The caller owns `lanes` and `presence` and closes them after `stop()`.
+ */
+export function createConnector(dependencies: ConnectorDependencies): Connector {
+  return new Connector(dependencies);
+}
+
+/**
+ * The WebSocket edge of one domain (SPEC §2, §3): a plain class, no framework on the hot path.
+ * `start()` clears a crashed predecessor's presence, takes the presence lease, subscribes to this connector's
+ * deliveries and then listens. `stop()` drains: refuse new connections; close every socket with 1001 (presence
+ * removed and USER_DISCONNECTED published for each authenticated one) while deliveries keep being consumed, so what was
+ * already routed here is reported undelivered (to the mailbox) rather than stranded; once the sockets are gone, leave
+ * the delivery groups (the batch in hand finishes and is reported), publish what the outbox holds, end the lease.
+ */
+export class Connector {
+  private status: ConnectorStatus = 'created';
+  private stopping: Promise<void> | undefined;
+  private readonly config: ConnectorSettings;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly sessions: SessionRegistry;
+  private readonly keeper: PresenceKeeper;
+  private readonly auth: AuthFlow;
+  private readonly ingress: Ingress;
+  private readonly egress: Egress;
+  private readonly outbox: ReportOutbox;
+  private readonly server: WsServer;
+  private readonly heartbeat: Heartbeat;
+
+  constructor({ config, lanes, presence, logger, clock = systemClock }: ConnectorDependencies) {
+    checkSettings(config);
+    this.config = config;
+    this.clock = clock;
+    this.log = logger.child({ component: 'connector' });
+    this.sessions = new SessionRegistry(config.domain, config.name, sessionLimits(config));
+    const intake = new Intake(lanes, config.domain, clock);
+    this.keeper = new PresenceKeeper({
+      presence,
+      intake,
+      connector: config.name,
+      heartbeatMs: config.presenceHeartbeatMs,
+      ttlMs: config.presenceTtlMs,
+      clock,
+      logger,
+      authenticated: () => this.sessions.all().filter((session) => session.state === 'AUTHENTICATED'),
+    });
+    this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
+    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients: config.maxGroupRecipients, maxInvalidFrames: config.maxInvalidFrames });
+    this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
+    const writer = new DeliveryWriter(this.sessions, clock);
+    const { domain, name: connector, partitions } = config;
+    this.egress = new Egress({ lanes, intake, sessions: this.sessions, auth: this.auth, writer, outbox: this.outbox, domain, connector, partitions, logger });
+    this.server = this.createServer();
+    this.heartbeat = new Heartbeat(config.pingIntervalMs, config.maxMissedPongs, () => this.sockets());
+  }
+
+  /** Start serving; rejects (having released what it took) when presence, the lanes or the port are unavailable. */
+  async start(): Promise<void> {
+    if (this.status !== 'created') throw new LinkerError('CONNECTOR_STATE', `a connector starts once (it is ${this.status})`);
+    this.status = 'starting';
+    try {
+      await this.keeper.start();
+      await this.egress.start();
+      await this.server.listen();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    this.heartbeat.start();
+    this.status = 'running';
+    const { wsHost, allowedOrigins } = this.config;
+    this.log.info('connector listening', { host: wsHost, port: this.port, path: WS_PATH });
+    if (!allowedOrigins?.length) this.log.warn('LINKER_ALLOWED_ORIGINS is empty: a browser page of any origin may connect');
+  }
+
+  /** The bound WebSocket port (useful with `wsPort: 0`); 0 before `start`. */
+  get port(): number {
+    return this.server.port;
+  }
+
+  health(): ConnectorHealth {
+    return {
+      status: this.status,
+      domain: this.config.domain,
+      connector: this.config.name,
+      sockets: this.sessions.size,
+      authenticated: this.sessions.countAuthenticated(),
+      presenceLease: this.keeper.leaseAlive(),
+    };
+  }
+
+  /** Graceful drain (see the class comment). Idempotent; resolves when everything is released. */
+  stop(): Promise<void> {
+    this.stopping ??= this.drain();
+    return this.stopping;
+  }
+
+  private async drain(): Promise<void> {
+    this.status = 'draining';
+    this.server.stopAccepting();
+    this.heartbeat.stop();
+    const open = this.sessions.all();
+    for (const session of open) session.close('GOING_AWAY');
+    await this.keeper.settled();
+    await this.server.close(this.config.closeTimeoutMs + 1_000);
+    await this.egress.stop();
+    await this.outbox.drain();
+    await this.keeper.stop();
+    this.status = 'stopped';
+    this.log.info('connector drained', { sockets: open.length });
+  }
+
+  private createServer(): WsServer {
+    const { config } = this;
+    return new WsServer({
+      host: config.wsHost,
+      port: config.wsPort,
+      maxFrameBytes: config.maxFrameBytes,
+      closeTimeoutMs: config.closeTimeoutMs,
+      allowedOrigins: config.allowedOrigins ?? [],
+      sendLimits: { maxFrames: config.sendQueueFrames, maxBytes: config.sendQueueBytes },
+      logger: this.log,
+      health: () => {
+        const health = this.health();
+        return { serving: isServing(health), body: health };
+      },
+      onConnection: (socket) => this.connected(socket),
+    });
+  }
+
+  private connected(socket: ClientSocket): void {
+    const session = this.sessions.open(socket, this.clock.now(), this.ended);
+    this.auth.watch(session);
+    socket.listen({
+      message: (data, isBinary) => this.ingress.frame(session, data, isBinary),
+      closed: () => session.end(),
+    });
+  }
+
+  private readonly ended = (session: Session, previous: SessionState): void => {
+    if (previous === 'AUTHENTICATED') void this.keeper.unregister(session);
+  };
+
+  private *sockets(): Iterable<ClientSocket> {
+    for (const session of this.sessions.values()) yield session.socket;
+  }
+}
+
+function sessionLimits(config: ConnectorSettings): SessionLimits {
+  return {
+    rate: rateLimits(config.rateLimit, config.rateBurst, config.rateAbuseFactor, config.rateAbuseWindowMs),
+    maxUnacked: config.maxUnacked,
+    dedupWindowMs: config.dedupWindowMs,
+    dedupMaxIds: config.dedupMaxIds,
+  };
+}
+
+function checkSettings(config: ConnectorSettings): void {
+  const problems: string[] = [];
+  if (config.presenceTtlMs <= config.presenceHeartbeatMs) {
+    problems.push(`LINKER_PRESENCE_TTL_MS (${config.presenceTtlMs}) must exceed LINKER_PRESENCE_HEARTBEAT_MS (${config.presenceHeartbeatMs})`);
+  }
+  if (config.rateBurst < 1 || config.rateLimit < 1) problems.push('LINKER_RATE_LIMIT and LINKER_RATE_BURST must be at least 1');
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+export { connectorSettings, type ConnectorSettings } from './config/connector.config';

@@ -1,0 +1,159 @@
+import type { Delivered, DeliveryReport } from '@linker/contracts';
+import { errorMessage } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import type { ReportSink, Undelivered } from './delivery-fate';
+
+/** Most bytes (estimated) of one DELIVERY_REPORT, well below Kafka's default 1 MB record limit. */
+const MAX_REPORT_BYTES = 256 * 1024;
+const DELIVERED_BYTES = 256;
+
+/** Collects report entries and cuts them into reports of bounded size. */
+class ReportBuilder {
+  private reports: DeliveryReport[] = [];
+  private current: DeliveryReport | undefined;
+  private bytes = 0;
+  private count = 0;
+
+  delivered(entry: Delivered): void {
+    this.room(DELIVERED_BYTES + (entry.reference?.length ?? 0)).delivered.push(entry);
+  }
+
+  undelivered(entry: Undelivered, bytes: number): void {
+    this.room(bytes).undelivered.push(entry);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The reports so far (none when nothing was added); the builder starts empty again. */
+  take(): DeliveryReport[] {
+    const reports = this.reports;
+    this.reports = [];
+    this.current = undefined;
+    this.bytes = 0;
+    this.count = 0;
+    return reports;
+  }
+
+  private room(bytes: number): DeliveryReport {
+    this.count += 1;
+    if (this.current === undefined || (this.bytes > 0 && this.bytes + bytes > MAX_REPORT_BYTES)) {
+      this.current = { delivered: [], undelivered: [] };
+      this.reports.push(this.current);
+      this.bytes = 0;
+    }
+    this.bytes += bytes;
+    return this.current;
+  }
+}
+
+/**
+ * The report of one batch of deliveries: entries settled while the batch is handled are collected here and published
+ * with the batch (before it is committed); once `seal`ed, later entries (slow writes, acknowledgements) go on to the
+ * outbox.
+ */
+export class BatchReport implements ReportSink {
+  private readonly builder = new ReportBuilder();
+  private next: ReportSink | undefined;
+
+  delivered(entry: Delivered): void {
+    if (this.next) this.next.delivered(entry);
+    else this.builder.delivered(entry);
+  }
+
+  undelivered(entry: Undelivered, bytes: number): void {
+    if (this.next) this.next.undelivered(entry, bytes);
+    else this.builder.undelivered(entry, bytes);
+  }
+
+  /** Stop collecting: returns what to publish for the batch (usually one report, none when empty). */
+  seal(next: ReportSink): DeliveryReport[] {
+    this.next = next;
+    return this.builder.take();
+  }
+}
+
+/**
+ * Entries settled outside any batch (a write that completed late, a MESSAGE_ACK, an ack-mode or slow socket that
+ * closed): coalesced for one event-loop turn and published as DELIVERY_REPORTs; a failed publish is retried with
+ * backoff until it succeeds or `drain` gives up. Bounded: past `maxEntries` waiting, new entries are dropped and logged.
+ */
+export class ReportOutbox implements ReportSink {
+  private pending = new ReportBuilder();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly publish: (reports: DeliveryReport[]) => Promise<void>,
+    private readonly logger: Logger,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  delivered(entry: Delivered): void {
+    if (this.admit()) this.pending.delivered(entry);
+  }
+
+  undelivered(entry: Undelivered, bytes: number): void {
+    if (this.admit()) this.pending.undelivered(entry, bytes);
+  }
+
+  /** Shutdown: publish what waits, retrying until nothing waits or `attempts` publishes failed; then stop retrying. */
+  async drain(attempts = 3): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (let failed = 0; failed < attempts; ) {
+      await this.flushing;
+      if (this.pending.size === 0) return;
+      if (!(await this.flush())) failed += 1;
+    }
+    this.logger.error('delivery reports lost at shutdown', { entries: this.pending.size });
+  }
+
+  private admit(): boolean {
+    if (this.pending.size >= this.maxEntries) {
+      this.logger.error('delivery report outbox full; entry dropped', { entries: this.pending.size });
+      return false;
+    }
+    this.schedule(0);
+    return true;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped || this.timer !== undefined || this.flushing !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One publish of everything waiting; true when it succeeded (or nothing waited). */
+  private async flush(): Promise<boolean> {
+    if (this.flushing !== undefined) return this.flushing.then(() => this.pending.size === 0);
+    const reports = this.pending.take();
+    if (reports.length === 0) return true;
+    let ok = true;
+    this.flushing = this.publish(reports).then(
+      () => void (this.failures = 0),
+      (error: unknown) => {
+        ok = false;
+        this.failures += 1;
+        this.logger.warn('delivery report could not be published; retrying', { error: errorMessage(error) });
+        for (const report of reports) this.restore(report);
+      },
+    );
+    await this.flushing;
+    this.flushing = undefined;
+    if (this.pending.size > 0) this.schedule(ok ? 0 : Math.min(100 * 2 ** this.failures, 5_000));
+    return ok;
+  }
+
+  private restore(report: DeliveryReport): void {
+    for (const entry of report.delivered) this.pending.delivered(entry);
+    for (const entry of report.undelivered) this.pending.undelivered(entry, JSON.stringify(entry.envelope.data ?? '').length + 512);
+  }
+}

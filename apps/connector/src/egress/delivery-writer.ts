@@ -1,0 +1,60 @@
+import { clientFrameText, type Delivery } from '@linker/contracts';
+import type { Clock } from '@linker/kernel';
+import type { SessionRegistry } from '../sessions/session-registry';
+import { DeliveryFate, type ReportSink } from './delivery-fate';
+
+/**
+ * Writes client-visible deliveries (MESSAGE, MESSAGE_CONFIRMATION, presence events, FETCH_MISSING_MESSAGES_COMPLETE,
+ * INVALID_MESSAGE, ...) to the sockets they name. Guarantees:
+ * - the frame is made once per delivery and the same bytes go to every socket;
+ * - a socket gets it only if it exists and is AUTHENTICATED as the target user;
+ * - at most once per (socket, message id) within the socket's de-duplication window; a duplicate counts as taken
+ *   (unless it still waits for its ack), so a redelivered batch reports the same outcome again;
+ * - on an ack-mode socket a MESSAGE is held until MESSAGE_ACK (other frames carry no id and count once written);
+ * - the outcome per recipient goes to `sink` (see `DeliveryFate`); nothing is tracked for a FAST envelope that wants no
+ *   confirmation.
+ */
+export class DeliveryWriter {
+  constructor(
+    private readonly sessions: SessionRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  write(delivery: Delivery, sink: ReportSink): void {
+    const { envelope } = delivery;
+    const frame = Buffer.from(clientFrameText(envelope));
+    const fromMailbox = delivery.fromMailbox === true;
+    const tracked = envelope.lane === 'RELIABLE' || envelope.confirm === true || fromMailbox;
+    const ackable = envelope.type === 'MESSAGE';
+    const now = this.clock.now();
+    for (const { userId, socketIds } of delivery.targets) {
+      const fate = tracked ? new DeliveryFate(envelope, userId, fromMailbox, frame.length, sink) : undefined;
+      for (const socketId of socketIds) this.writeOne(socketId, userId, envelope.id, frame, fate, ackable, now);
+      fate?.done();
+    }
+  }
+
+  private writeOne(socketId: string, userId: string, id: string, frame: Buffer, fate: DeliveryFate | undefined, ackable: boolean, now: number): void {
+    const session = this.sessions.get(socketId);
+    if (session === undefined || session.state !== 'AUTHENTICATED' || session.userId !== userId) {
+      fate?.missed(socketId);
+      return;
+    }
+    const written = session.written();
+    if (written.has(id, now)) {
+      if (fate !== undefined && !session.holds(id)) {
+        fate.hold();
+        fate.reach();
+      }
+      return;
+    }
+    const viaAck = ackable && session.ackMode && fate !== undefined;
+    fate?.hold();
+    if (!session.send(frame, fate !== undefined && !viaAck ? fate.writeDone(socketId) : undefined)) {
+      fate?.fail(socketId);
+      return;
+    }
+    written.add(id, now);
+    if (viaAck) session.hold(id, fate);
+  }
+}

@@ -1,0 +1,113 @@
+import type { BusRecord, Lanes, Subscription } from '@linker/bus';
+import { clientFrameText, connectorTopic, decodeDelivery, type Delivery } from '@linker/contracts';
+import { errorMessage } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import type { Intake } from '../ingress/intake';
+import type { AuthFlow } from '../sessions/auth-flow';
+import type { SessionRegistry } from '../sessions/session-registry';
+import { BatchReport, type ReportOutbox } from './delivery-reports';
+import type { DeliveryWriter } from './delivery-writer';
+
+export interface EgressOptions {
+  lanes: Lanes;
+  intake: Intake;
+  sessions: SessionRegistry;
+  auth: AuthFlow;
+  writer: DeliveryWriter;
+  outbox: ReportOutbox;
+  domain: string;
+  connector: string;
+  partitions: number;
+  logger: Logger;
+}
+
+/** Lets the write callbacks of frames the kernel took at once run before the batch's report is cut. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Deliveries for this connector's sockets: `connectorTopic(domain, name)` on both lanes (RELIABLE consumer group and
+ * FAST queue group named after that topic). Per batch, in record order: AUTH_CLIENT_REPLY finishes an auth (awaited,
+ * so later records see its outcome), CLOSE_CONNECTION closes the target sockets with 4003, anything else is written
+ * (`DeliveryWriter`). Then ONE DELIVERY_REPORT (split only past a size bound) is published on the RELIABLE intake,
+ * and only then does the handler resolve, so a RELIABLE batch is committed only once its outcome is reported: if the
+ * connector dies first, the batch is delivered again and the de-duplication window keeps sockets from seeing it twice.
+ * A record that is not a `Delivery` is logged and skipped (it would fail forever).
+ */
+export class Egress {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly topic: string;
+  private readonly log: Logger;
+
+  constructor(private readonly options: EgressOptions) {
+    this.topic = connectorTopic(options.domain, options.connector);
+    this.log = options.logger.child({ component: 'egress' });
+  }
+
+  /** Create this connector's RELIABLE topic (and the intake it publishes to) and subscribe on both lanes. */
+  async start(): Promise<void> {
+    const { lanes, intake, partitions } = this.options;
+    await lanes.RELIABLE.ensureTopics([this.topic, intake.topic], partitions);
+    for (const bus of [lanes.RELIABLE, lanes.FAST]) {
+      this.subscriptions.push(await bus.subscribe({ topic: this.topic, group: this.topic, handler: this.handle }));
+    }
+  }
+
+  /** Leave both groups: the batch in hand finishes and is reported; nothing is received afterwards. */
+  async stop(): Promise<void> {
+    const subscriptions = this.subscriptions.splice(0);
+    await Promise.all(subscriptions.map((subscription) => subscription.close()));
+  }
+
+  private readonly handle = async (records: readonly BusRecord[]): Promise<void> => {
+    const report = new BatchReport();
+    for (const record of records) {
+      const delivery = this.decode(record);
+      if (delivery === undefined) continue;
+      const pending = this.route(delivery, report);
+      if (pending !== undefined) await pending;
+    }
+    await nextTurn();
+    const reports = report.seal(this.options.outbox);
+    if (reports.length > 0) await this.options.intake.publishReports(this.options.connector, reports);
+  };
+
+  private route(delivery: Delivery, report: BatchReport): Promise<void> | undefined {
+    switch (delivery.envelope.type) {
+      case 'AUTH_CLIENT_REPLY':
+        return this.authReply(delivery);
+      case 'CLOSE_CONNECTION':
+        this.closeTargets(delivery);
+        return undefined;
+      default:
+        this.options.writer.write(delivery, report);
+        return undefined;
+    }
+  }
+
+  private async authReply(delivery: Delivery): Promise<void> {
+    const { sessions, auth } = this.options;
+    const accepted = (delivery.envelope.data as { isAuthenticated?: unknown } | undefined)?.isAuthenticated === true;
+    const reply = Buffer.from(clientFrameText(delivery.envelope));
+    for (const { userId, socketIds } of delivery.targets) {
+      for (const socketId of socketIds) await auth.finish(sessions.get(socketId), userId, accepted, reply);
+    }
+  }
+
+  private closeTargets(delivery: Delivery): void {
+    for (const { userId, socketIds } of delivery.targets) {
+      for (const socketId of socketIds) {
+        const session = this.options.sessions.get(socketId);
+        if (session?.state === 'AUTHENTICATED' && session.userId === userId) session.close('CLOSED_BY_MASTER');
+      }
+    }
+  }
+
+  private decode(record: BusRecord): Delivery | undefined {
+    try {
+      return decodeDelivery(record.value);
+    } catch (error) {
+      this.log.error('record on the connector topic is not a delivery; skipped', { key: record.key, error: errorMessage(error) });
+      return undefined;
+    }
+  }
+}

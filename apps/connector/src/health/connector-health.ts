@@ -1,0 +1,18 @@
+/** Where a connector is in its life. Only `running` serves clients. */
+export type ConnectorStatus = 'created' | 'starting' | 'running' | 'draining' | 'stopped';
+
+/** What `GET /health` on the client port answers (200 while `running`, 503 otherwise). No user ids, no message data. */
+export interface ConnectorHealth {
+  status: ConnectorStatus;
+  domain: string;
+  connector: string;
+  /** Open client sockets, and how many of them are authenticated. */
+  sockets: number;
+  authenticated: number;
+  /** Whether this connector's presence lease was renewed within its ttl (if not, its users look offline). */
+  presenceLease: boolean;
+}
+
+export function isServing(health: ConnectorHealth): boolean {
+  return health.status === 'running' && health.presenceLease;
+}

@@ -1,0 +1,123 @@
+import { isClientFrameType, type ClientData, type ClientFrameType, type Envelope, type Lane } from '@linker/contracts';
+import { errorMessage, newMessageId, type Clock } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import type { AuthFlow } from '../sessions/auth-flow';
+import type { Session } from '../sessions/session';
+import { checkFrame, isRefusal, readFrame, referenceOf, refusal, type RawFrame, type Refusal } from './frame-reader';
+import type { Intake } from './intake';
+
+export interface IngressOptions {
+  intake: Intake;
+  auth: AuthFlow;
+  clock: Clock;
+  logger: Logger;
+  maxGroupRecipients: number;
+  maxInvalidFrames: number;
+}
+
+const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
+const PONG = Buffer.from(JSON.stringify({ type: 'PONG', data: {} }));
+const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is already authenticated (or authenticating)');
+
+/**
+ * Client frames in (SPEC §2.2-2.5), one call per frame, synchronously up to the publish:
+ * rate limit (RATE_LIMITED; persistent abuse closes with 4004) → parse once (MALFORMED_JSON) → auth gate
+ * (AUTH_REQUIRED before auth) → type (UNKNOWN_TYPE for internal or unknown types) → head and data against the compiled
+ * validators (INVALID_FIELD) → handled here (PING, MESSAGE_ACK, a second AUTH_CLIENT) or published as an envelope whose
+ * `from` is the authenticated user. `maxInvalidFrames` refusals in a row close the socket with 4007.
+ * Publishes are issued in frame order, so one socket's frames reach the lane in order; a rejected publish answers
+ * INTERNAL_ERROR (nothing was sent). Every refusal carries the frame's reference and leaves the socket open.
+ */
+export class Ingress {
+  constructor(private readonly options: IngressOptions) {}
+
+  /** One frame from `session`'s socket. */
+  frame(session: Session, data: Buffer, isBinary: boolean): void {
+    if (session.state === 'CLOSED') return;
+    const verdict = session.limiter.take(this.options.clock.now());
+    if (verdict === 'abuse') return session.close('RATE_LIMITED');
+    const frame = readFrame(data, isBinary);
+    if (isRefusal(frame)) return this.refuse(session, frame, undefined);
+    const reference = referenceOf(frame);
+    if (verdict === 'limited') return session.error('RATE_LIMITED', 'too many frames per second; this frame was dropped', reference);
+    if (session.state === 'AUTHENTICATED') this.authenticated(session, frame, reference);
+    else this.unauthenticated(session, frame, reference);
+  }
+
+  private unauthenticated(session: Session, frame: RawFrame, reference: string | undefined): void {
+    if (frame.type !== 'AUTH_CLIENT') {
+      session.send(AUTH_REQUIRED);
+      return;
+    }
+    if (session.state === 'AUTHENTICATING') return this.refuse(session, ALREADY_AUTHENTICATED, reference);
+    const data = checkFrame('AUTH_CLIENT', frame);
+    if (isRefusal(data)) return this.refuse(session, data, reference);
+    session.invalidStreak = 0;
+    this.options.auth.begin(session, data as ClientData<'AUTH_CLIENT'>, reference);
+  }
+
+  private authenticated(session: Session, frame: RawFrame, reference: string | undefined): void {
+    const type = frame.type;
+    if (typeof type !== 'string') return this.refuse(session, refusal('INVALID_FIELD', 'type: Expected string'), reference);
+    if (!isClientFrameType(type)) return this.refuse(session, refusal('UNKNOWN_TYPE', `a client may not send ${type.slice(0, 64)}`), reference);
+    const data = checkFrame(type, frame);
+    if (isRefusal(data)) return this.refuse(session, data, reference);
+    switch (type) {
+      case 'AUTH_CLIENT':
+        return this.refuse(session, ALREADY_AUTHENTICATED, reference);
+      case 'PING':
+        session.invalidStreak = 0;
+        session.send(PONG);
+        return;
+      case 'MESSAGE_ACK':
+        session.invalidStreak = 0;
+        session.acknowledge((data as ClientData<'MESSAGE_ACK'>).ids);
+        return;
+      case 'GROUP_MESSAGE':
+        return this.group(session, frame, data as ClientData<'GROUP_MESSAGE'>, reference);
+      default:
+        session.invalidStreak = 0;
+        this.publish(session, type, frame, data, reference);
+    }
+  }
+
+  /** Duplicates collapse before the cap is checked; over the cap nothing is sent. */
+  private group(session: Session, frame: RawFrame, data: ClientData<'GROUP_MESSAGE'>, reference: string | undefined): void {
+    const to = [...new Set(data.to)];
+    const cap = this.options.maxGroupRecipients;
+    if (to.length > cap) {
+      return this.refuse(session, refusal('TOO_LARGE', `data.to: ${to.length} distinct recipients, at most ${cap}`), reference);
+    }
+    session.invalidStreak = 0;
+    this.publish(session, 'GROUP_MESSAGE', frame, to.length === data.to.length ? data : { to, content: data.content }, reference);
+  }
+
+  private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, reference: string | undefined): void {
+    const { intake, clock } = this.options;
+    const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
+    const userId = session.userId as string;
+    const envelope: Envelope = {
+      id: newMessageId(),
+      lane,
+      type,
+      from: userId,
+      to: type === 'MESSAGE' ? (data as ClientData<'MESSAGE'>).to : undefined,
+      data,
+      reference,
+      confirm: frame.confirmationEnabled !== false && reference !== undefined && reference.trim() !== '',
+      origin: session.address,
+      path: intake.path,
+      createdAt: clock.now(),
+      hops: 0,
+    };
+    intake.publish(lane, userId, envelope).catch((error: unknown) => {
+      this.options.logger.warn('frame could not be published', { socketId: session.id, type, lane, error: errorMessage(error) });
+      if (session.state !== 'CLOSED') session.error('INTERNAL_ERROR', 'the message could not be accepted; nothing was sent: retry', reference);
+    });
+  }
+
+  private refuse(session: Session, reason: Refusal, reference: string | undefined): void {
+    session.error(reason.code, reason.message, reference);
+    if (++session.invalidStreak >= this.options.maxInvalidFrames) session.close('PROTOCOL_ABUSE');
+  }
+}

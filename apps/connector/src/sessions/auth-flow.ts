@@ -1,0 +1,88 @@
+import type { ClientData } from '@linker/contracts';
+import { errorMessage } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import type { Intake } from '../ingress/intake';
+import type { PresenceKeeper } from '../presence/presence-keeper';
+import type { Session } from './session';
+
+export interface AuthFlowOptions {
+  intake: Intake;
+  presence: PresenceKeeper;
+  authTimeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * The auth state machine of SPEC §2.2, one socket at a time:
+ * - a new socket has `authTimeoutMs` to become AUTHENTICATED, else it is closed with 4002;
+ * - `begin`: AUTH_CLIENT goes to the processors on the RELIABLE intake (from SYSTEM, keyed by the claimed user,
+ *   origin = this socket); the socket is AUTHENTICATING until the reply;
+ * - `finish` (the processor's AUTH_CLIENT_REPLY): on true, presence is registered, THEN the socket is AUTHENTICATED and
+ *   the reply written, THEN USER_CONNECTED is published; on false, the reply is written and the socket closed with 4001.
+ * A reply for a socket that is gone, not AUTHENTICATING, already being registered or claiming another user is ignored.
+ */
+export class AuthFlow {
+  private readonly log: Logger;
+
+  constructor(private readonly options: AuthFlowOptions) {
+    this.log = options.logger.child({ component: 'auth' });
+  }
+
+  /** Start the deadline of a new socket. */
+  watch(session: Session): void {
+    session.authTimer = setTimeout(() => {
+      if (session.state !== 'AUTHENTICATED') session.close('AUTH_TIMEOUT');
+    }, this.options.authTimeoutMs);
+  }
+
+  /** A valid AUTH_CLIENT on a NOT_AUTHENTICATED socket. If it cannot be published, the client gets INTERNAL_ERROR and may retry. */
+  begin(session: Session, data: ClientData<'AUTH_CLIENT'>, reference: string | undefined): void {
+    session.state = 'AUTHENTICATING';
+    session.userId = data.userId;
+    session.ackMode = data.ack === true;
+    const envelope = this.options.intake.system('AUTH_CLIENT', data, session.address);
+    this.options.intake.publish('RELIABLE', data.userId, envelope).catch((error: unknown) => {
+      this.log.warn('AUTH_CLIENT could not be published', { socketId: session.id, error: errorMessage(error) });
+      if (session.state !== 'AUTHENTICATING' || session.registering) return;
+      session.state = 'NOT_AUTHENTICATED';
+      session.userId = undefined;
+      session.error('INTERNAL_ERROR', 'authentication could not be started; nothing was sent: retry', reference);
+    });
+  }
+
+  /** Apply the processor's answer for `session` claiming `userId`; `reply` is the AUTH_CLIENT_REPLY frame. */
+  async finish(session: Session | undefined, userId: string, accepted: boolean, reply: Buffer): Promise<void> {
+    if (session === undefined || session.state !== 'AUTHENTICATING' || session.registering || session.userId !== userId) {
+      this.log.debug('auth reply for no authenticating socket ignored', { socketId: session?.id });
+      return;
+    }
+    if (!accepted) {
+      session.send(reply);
+      session.close('AUTH_FAILED');
+      return;
+    }
+    await this.accept(session, reply);
+  }
+
+  private async accept(session: Session, reply: Buffer): Promise<void> {
+    const { presence } = this.options;
+    session.registering = true;
+    try {
+      await presence.register(session);
+    } catch (error) {
+      this.log.warn('presence registration failed; socket closed', { socketId: session.id, error: errorMessage(error) });
+      session.registering = false;
+      session.close('INTERNAL_ERROR');
+      return;
+    }
+    session.registering = false;
+    if (session.state !== 'AUTHENTICATING') {
+      await presence.forget(session); // it closed while being registered: it never counted as connected
+      return;
+    }
+    session.state = 'AUTHENTICATED';
+    clearTimeout(session.authTimer);
+    session.send(reply);
+    await presence.announce(session);
+  }
+}

@@ -1,0 +1,123 @@
+import type { CloseCodeName, ErrorCode, SocketAddress } from '@linker/contracts';
+import { DedupWindow } from '../egress/dedup-window';
+import { RateLimiter, type RateLimits } from '../ingress/rate-limiter';
+import type { ClientSocket, WriteDone } from '../socket/client-socket';
+
+/**
+ * SPEC §2.2: NOT_AUTHENTICATED → AUTHENTICATING (AUTH_CLIENT sent to the processors) → AUTHENTICATED (presence
+ * registered, reply written). CLOSED is final: the session is out of the registry and its socket is closing.
+ */
+export type SessionState = 'NOT_AUTHENTICATED' | 'AUTHENTICATING' | 'AUTHENTICATED' | 'CLOSED';
+
+/** A message written to an ack-mode socket and not acknowledged yet (see `DeliveryFate`). */
+export interface HeldDelivery {
+  /** The client acknowledged it. */
+  reach(): void;
+  /** The socket closed before the acknowledgement. */
+  fail(socketId: string): void;
+}
+
+export interface SessionLimits {
+  readonly rate: RateLimits;
+  /** Ack mode: most unacknowledged messages before the socket counts as a slow consumer. */
+  readonly maxUnacked: number;
+  readonly dedupWindowMs: number;
+  readonly dedupMaxIds: number;
+}
+
+/** Told when a session ends, once, with the state it was in (AUTHENTICATED = its presence must be removed). */
+export type SessionEnded = (session: Session, previous: SessionState) => void;
+
+/**
+ * One client connection as the connector sees it: its auth state, its user, its limits and what it holds.
+ * Plain fields, read and written on the event loop only; no allocation per frame beyond what a write needs.
+ */
+export class Session {
+  state: SessionState = 'NOT_AUTHENTICATED';
+  /** The claimed user while AUTHENTICATING, the authenticated user once AUTHENTICATED. Never from any other frame. */
+  userId: string | undefined;
+  /** SPEC §3.3: asked with `AUTH_CLIENT.data.ack: true`. */
+  ackMode = false;
+  /** A positive AUTH_CLIENT_REPLY is being applied (presence being registered). */
+  registering = false;
+  /** Invalid frames in a row (reset by any accepted frame). */
+  invalidStreak = 0;
+  authTimer: NodeJS.Timeout | undefined;
+  readonly limiter: RateLimiter;
+  private dedup: DedupWindow | undefined;
+  private held: Map<string, HeldDelivery> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly address: SocketAddress,
+    readonly socket: ClientSocket,
+    private readonly limits: SessionLimits,
+    private readonly ended: SessionEnded,
+    now: number,
+  ) {
+    this.limiter = new RateLimiter(limits.rate, now);
+  }
+
+  /**
+   * Write one frame. False when it was not accepted: the socket is closing, or its send queue is full, in which case
+   * the session is closed with 4005 SLOW_CONSUMER. `done` is called (once) only for an accepted frame.
+   */
+  send(frame: Buffer, done?: WriteDone): boolean {
+    const result = this.socket.write(frame, done);
+    if (result === 'full') this.close('SLOW_CONSUMER');
+    return result === 'ok';
+  }
+
+  /** `INVALID_MESSAGE {code, message}` with the frame's reference (SPEC §2.5). */
+  error(code: ErrorCode, message: string, reference?: string): void {
+    this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data: { code, message }, reference })));
+  }
+
+  /** Close with the close frame of `name`, and end the session now (not when the client answers). Idempotent. */
+  close(name: CloseCodeName): void {
+    if (this.state === 'CLOSED') return;
+    this.socket.close(name);
+    this.end();
+  }
+
+  /** The connection is gone, or closing: leave the registry, fail what is held, tell the owner. Idempotent. */
+  end(): void {
+    if (this.state === 'CLOSED') return;
+    const previous = this.state;
+    this.state = 'CLOSED';
+    clearTimeout(this.authTimer);
+    const held = this.held;
+    this.held = undefined;
+    if (held) for (const delivery of held.values()) delivery.fail(this.id);
+    this.ended(this, previous);
+  }
+
+  /** The ids written to this socket recently (created on first use). */
+  written(): DedupWindow {
+    this.dedup ??= new DedupWindow(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
+    return this.dedup;
+  }
+
+  /** Ack mode: keep `delivery` until the client acknowledges `id`; too many held closes the socket as slow. */
+  hold(id: string, delivery: HeldDelivery): void {
+    this.held ??= new Map();
+    this.held.set(id, delivery);
+    if (this.held.size > this.limits.maxUnacked) this.close('SLOW_CONSUMER');
+  }
+
+  /** Whether `id` was written in ack mode and is not acknowledged yet. */
+  holds(id: string): boolean {
+    return this.held?.has(id) === true;
+  }
+
+  /** MESSAGE_ACK: each held id is delivered; unknown or repeated ids are ignored. */
+  acknowledge(ids: readonly string[]): void {
+    if (!this.held) return;
+    for (const id of ids) {
+      const delivery = this.held.get(id);
+      if (delivery === undefined) continue;
+      this.held.delete(id);
+      delivery.reach();
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { MemoryBroker, memoryLanes, type Bus, type Lanes } from '@linker/bus';
+import { intakeTopic } from '@linker/contracts';
+import { LinkerError } from '@linker/kernel';
+import { createLogger, silentLogger, type Logger } from '@linker/observability';
+import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/presence';
+import { connectorSettings, type ConnectorSettings } from '../../src/config/connector.config';
+import { createConnector, type Connector } from '../../src/connector';
+import { TestClient, type TestClientOptions } from '../../src/socket/testing/test-client';
+import { FakeProcessor, type FakeProcessorOptions } from './fake-processor';
+
+export const DOMAIN = 'domain-t';
+export const CONNECTOR = 'connector-t';
+
+/** A presence client that can also sweep expired connectors (both adapters can). */
+export type SweepingPresence = Presence & { sweep(): Promise<number> };
+
+/** What the connector and the fake processor run on: memory twins by default, the real services in int-specs. */
+export interface HarnessInfrastructure {
+  domain: string;
+  /** Lanes shared by the connector and the fake processor. */
+  lanes: Lanes;
+  connectorPresence: Presence;
+  /** The processor's view of the same presence store. */
+  processorPresence: SweepingPresence;
+  broker?: MemoryBroker;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  settings?: Partial<ConnectorSettings>;
+  processor?: Pick<FakeProcessorOptions, 'authenticate' | 'onAuth'>;
+  /** Memory only: the presence store to share (e.g. one holding a crashed predecessor's entries). */
+  store?: MemoryPresenceStore;
+  /** Wrap the connector's presence client (to count or fail calls). */
+  wrapPresence?: (presence: Presence) => Presence;
+  /** Run on other infrastructure than memory twins. */
+  infrastructure?: () => Promise<HarnessInfrastructure>;
+}
+
+/** A connector, a fake processor, and loopback clients (all closed by `close`). */
+export interface Harness {
+  /** The memory broker, when running on memory twins. */
+  broker: MemoryBroker;
+  lanes: Lanes;
+  /** The processor's view of presence (same store as the connector's). */
+  presence: SweepingPresence;
+  connector: Connector;
+  processor: FakeProcessor;
+  url: string;
+  /** Faults of the connector's lanes: `failIntake` makes every publish to the intake reject (the broker is down). */
+  faults: { failIntake: boolean };
+  client(options?: TestClientOptions): Promise<TestClient>;
+  /** A client authenticated as `userId` (its `socketId` filled in). */
+  user(userId: string, extra?: Record<string, unknown>): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+/** Logs go nowhere unless LINKER_TEST_LOGS=1 (habit 12). */
+function testLogger(): Logger {
+  return process.env.LINKER_TEST_LOGS === '1' ? createLogger('connector-test', 'debug') : silentLogger;
+}
+
+function memoryInfrastructure(store: MemoryPresenceStore): HarnessInfrastructure {
+  const broker = new MemoryBroker();
+  const lanes = memoryLanes(broker);
+  return {
+    domain: DOMAIN,
+    lanes,
+    broker,
+    connectorPresence: new MemoryPresence({ store }),
+    processorPresence: new MemoryPresence({ store }),
+    close: () => lanes.close(),
+  };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const infrastructure = options.infrastructure ? await options.infrastructure() : memoryInfrastructure(options.store ?? new MemoryPresenceStore());
+  const { domain, lanes } = infrastructure;
+  const config = connectorSettings({ domain, name: CONNECTOR, wsPort: 0, partitions: 4, ...options.settings });
+  const faults = { failIntake: false };
+  const presence = (options.wrapPresence ?? ((p) => p))(infrastructure.connectorPresence);
+  const connector = createConnector({ config, lanes: faultyLanes(lanes, intakeTopic(domain), faults), presence, logger: testLogger() });
+  await connector.start();
+  const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, ...options.processor });
+  await processor.start();
+  const url = `ws://127.0.0.1:${connector.port}/ws`;
+  const clients: TestClient[] = [];
+  const client = async (clientOptions?: TestClientOptions): Promise<TestClient> => {
+    const opened = await TestClient.connect(url, clientOptions);
+    clients.push(opened);
+    return opened;
+  };
+  const user = async (userId: string, extra?: Record<string, unknown>): Promise<TestClient> => {
+    const opened = await client();
+    const reply = await opened.auth(userId, extra);
+    if ((reply.data as { isAuthenticated: boolean }).isAuthenticated !== true) throw new Error(`${userId} was not authenticated`);
+    const taken = new Set(clients.map((c) => c.socketId));
+    const auth = processor.all('AUTH_CLIENT').find((e) => (e.data as { userId: string }).userId === userId && !taken.has(e.origin?.socketId));
+    opened.socketId = auth?.origin?.socketId;
+    return opened;
+  };
+  const close = async (): Promise<void> => {
+    for (const opened of clients) opened.terminate();
+    await connector.stop();
+    await processor.stop();
+    await infrastructure.close();
+  };
+  const broker = infrastructure.broker as MemoryBroker;
+  return { broker, lanes, presence: infrastructure.processorPresence, connector, processor, url, faults, client, user, close };
+}
+
+/** The connector's view of `lanes`, where publishes to the intake reject while `faults.failIntake` is set. */
+function faultyLanes(lanes: Lanes, intake: string, faults: { failIntake: boolean }): Lanes {
+  const wrap = (bus: Bus): Bus => ({
+    lane: bus.lane,
+    ensureTopics: (topics, partitions) => bus.ensureTopics(topics, partitions),
+    subscribe: (subscribeOptions) => bus.subscribe(subscribeOptions),
+    close: () => bus.close(),
+    publish: (topic, records) =>
+      faults.failIntake && topic === intake
+        ? Promise.reject(new LinkerError('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }))
+        : bus.publish(topic, records),
+  });
+  return { RELIABLE: wrap(lanes.RELIABLE), FAST: wrap(lanes.FAST), close: () => lanes.close() };
+}

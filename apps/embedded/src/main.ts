@@ -1,0 +1,29 @@
+import { errorMessage } from '@linker/kernel';
+import { runService } from '@linker/lifecycle';
+import { startEmbeddedDomain } from './embedded-domain';
+import { parseFlags, USAGE, type EmbeddedOptions } from './flags';
+
+function options(): EmbeddedOptions {
+  try {
+    const parsed = parseFlags(process.argv.slice(2));
+    if (parsed !== 'help') return parsed;
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`${errorMessage(error)}\n`);
+    process.exit(64);
+  }
+}
+
+void runService('linker', async () => {
+  const domain = await startEmbeddedDomain(options());
+  const lines = [
+    `linker-ts: domain ${domain.domain} is running in one process (embedded mode)`,
+    `  clients:      ${domain.urls.client}`,
+    domain.urls.metaServer ? `  meta-server:  ${domain.urls.metaServer}  (GET /topology, /clientApps, /domains)` : '  meta-server:  off',
+    domain.urls.ui ? `  web UI:       ${domain.urls.ui}` : '  web UI:       off',
+    '  stop with Ctrl-C',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return domain;
+});
