@@ -45,7 +45,7 @@ describe('connector egress', () => {
     await h.processor.deliver({ envelope: stored, targets: [to(client, 'ANZ-2')], fromMailbox: true });
     await client.count('MESSAGE', 3);
     await waitFor('the mailbox delivery reported', () => h.processor.reports().delivered.length === 1);
-    expect(h.processor.reports()).toEqual({ delivered: [{ id: stored.id, userId: 'ANZ-2', from: 'ANZ-1', fromMailbox: true }], undelivered: [] });
+    expect(h.processor.reports()).toEqual({ delivered: [{ id: stored.id, userId: 'ANZ-2', from: 'ANZ-1', fromMailbox: true }], undelivered: [], parked: [] });
   });
 
   it('reports a RELIABLE envelope undelivered when its socket is gone or belongs to someone else; FAST is not reported', async () => {
@@ -59,6 +59,7 @@ describe('connector egress', () => {
     expect(h.processor.reports()).toEqual({
       delivered: [],
       undelivered: [{ userId: 'ANZ-2', envelope: gone, failedSocketIds: ['no-such-socket', other.socketId] }],
+      parked: [],
     });
     expect(other.all('MESSAGE')).toEqual([]);
   });
@@ -102,7 +103,9 @@ describe('connector egress', () => {
   });
 
   describe('ack mode', () => {
-    it('holds a message until MESSAGE_ACK, then reports it delivered', async () => {
+    const deliveredIds = (): string[] => h.processor.reports().delivered.map((d) => d.id);
+
+    it('parks a held message in its batch\'s report, then reports it delivered from the mailbox on MESSAGE_ACK, once', async () => {
       h = await startHarness();
       const acking = await h.user('ANZ-2', { ack: true });
       const plain = await h.user('ANZ-3');
@@ -112,28 +115,80 @@ describe('connector egress', () => {
       await h.processor.deliver({ envelope: marker, targets: [to(plain, 'ANZ-3')] });
       expect((await acking.next('MESSAGE')).id).toBe(held.id);
       // Same sender key, same partition: the marker's report comes after the held message's batch was reported.
-      await waitFor('the marker reported', () => h.processor.reports().delivered.some((d) => d.id === marker.id));
-      expect(h.processor.reports().delivered.map((d) => d.id)).toEqual([marker.id]);
+      await waitFor('the marker reported', () => deliveredIds().includes(marker.id));
+      expect(h.processor.reports().parked).toEqual([{ userId: 'ANZ-2', envelope: held }]);
+      expect(deliveredIds()).toEqual([marker.id]);
 
       acking.send({ type: 'MESSAGE_ACK', data: { ids: [held.id, 'unknown-id'] } });
-      await waitFor('the held message reported', () => h.processor.reports().delivered.some((d) => d.id === held.id));
-      expect(h.processor.reports().delivered.find((d) => d.id === held.id)).toEqual({ id: held.id, userId: 'ANZ-2', from: 'ANZ-1', reference: 'h', confirm: true });
+      await waitFor('the held message reported', () => deliveredIds().includes(held.id));
+      expect(h.processor.reports().delivered.find((d) => d.id === held.id)).toEqual({
+        id: held.id,
+        userId: 'ANZ-2',
+        from: 'ANZ-1',
+        reference: 'h',
+        confirm: true,
+        fromMailbox: true,
+      });
+
+      acking.send({ type: 'MESSAGE_ACK', data: { ids: [held.id] } }); // a repeated ack settles nothing more
+      const later = h.processor.message('ANZ-1', 'ANZ-3', 'later', { reference: 'l', confirm: true });
+      await h.processor.deliver({ envelope: later, targets: [to(plain, 'ANZ-3')] });
+      await waitFor('the later message reported', () => deliveredIds().includes(later.id));
+      expect(deliveredIds()).toEqual([marker.id, held.id, later.id]);
+      expect(h.processor.reports().undelivered).toEqual([]);
     });
 
-    it('returns unacknowledged messages as undelivered when the socket closes', async () => {
+    it('commits a batch only once the report parking its held message is published; a redelivered batch parks it again, unwritten', async () => {
       h = await startHarness();
       const acking = await h.user('ANZ-2', { ack: true });
+      h.faults.failIntake = true; // the report cannot be published: the batch handler rejects, the batch comes again
+      const envelope = h.processor.message('ANZ-1', 'ANZ-2', 'parked', { reference: 'p', confirm: true });
+      await h.processor.deliver({ envelope, targets: [to(acking, 'ANZ-2')] });
+      await acking.next('MESSAGE');
+      const topic = connectorTopic(DOMAIN, CONNECTOR);
+      const committed = () => h.broker.committedOffsets(topic, topic).reduce((sum, offset) => sum + offset, 0);
+      const before = committed();
+      expect(h.processor.reports().parked).toEqual([]);
+      h.faults.failIntake = false;
+      await waitFor('the parking report, once the lane is back', () => h.processor.reports().parked.length > 0);
+      await waitFor('the batch committed', () => committed() > before);
+      expect(h.processor.reports().parked).toEqual([{ userId: 'ANZ-2', envelope }]);
+      expect(acking.all('MESSAGE')).toHaveLength(1);
+
+      acking.send({ type: 'MESSAGE_ACK', data: { ids: [envelope.id] } }); // the redelivery took over the hold
+      await waitFor('the acknowledged message reported', () => deliveredIds().includes(envelope.id));
+      expect(h.processor.reports().delivered).toEqual([{ id: envelope.id, userId: 'ANZ-2', from: 'ANZ-1', reference: 'p', confirm: true, fromMailbox: true }]);
+      expect(h.processor.reports().undelivered).toEqual([]);
+    });
+
+    it('leaves unacknowledged messages in the mailbox when the socket closes: nothing is reported undelivered', async () => {
+      h = await startHarness();
+      const acking = await h.user('ANZ-2', { ack: true });
+      const witness = await h.user('ANZ-3', { ack: true });
       const acked = h.processor.message('ANZ-1', 'ANZ-2', 'acked', { reference: 'a', confirm: true });
       const unacked = h.processor.message('ANZ-1', 'ANZ-2', 'unacked');
+      const stored = h.processor.message('ANZ-1', 'ANZ-2', 'stored'); // from the mailbox: there already, never parked
+      const marker = h.processor.message('ANZ-1', 'ANZ-3', 'marker');
       await h.processor.deliver({ envelope: acked, targets: [to(acking, 'ANZ-2')] });
       await h.processor.deliver({ envelope: unacked, targets: [to(acking, 'ANZ-2')] });
-      await acking.count('MESSAGE', 2);
+      await h.processor.deliver({ envelope: stored, targets: [to(acking, 'ANZ-2')], fromMailbox: true });
+      await h.processor.deliver({ envelope: marker, targets: [to(witness, 'ANZ-3')] });
+      await acking.count('MESSAGE', 3);
+      await waitFor('the held messages parked', () => h.processor.reports().parked.length === 3);
+      expect(h.processor.reports().parked.map((p) => p.envelope.id)).toEqual([acked.id, unacked.id, marker.id]);
       acking.send({ type: 'MESSAGE_ACK', data: { ids: [acked.id] } });
-      await waitFor('the acked message reported', () => h.processor.reports().delivered.length === 1);
+      await waitFor('the acked message reported', () => deliveredIds().includes(acked.id));
+
       acking.close();
-      await waitFor('the unacked message returned', () => h.processor.reports().undelivered.length === 1);
-      expect(h.processor.reports().undelivered).toEqual([{ userId: 'ANZ-2', envelope: unacked, failedSocketIds: [acking.socketId] }]);
-      expect(h.processor.reports().delivered.map((d) => d.id)).toEqual([acked.id]);
+      await h.processor.next('USER_DISCONNECTED', (e) => (e.data as { userId: string }).userId === 'ANZ-2');
+      // The socket's end is settled; what it reported would go through the outbox before this later acknowledgement.
+      witness.send({ type: 'MESSAGE_ACK', data: { ids: [marker.id] } });
+      await waitFor('the witness reported', () => deliveredIds().includes(marker.id));
+      expect(h.processor.reports().undelivered).toEqual([]);
+      expect(h.processor.reports().delivered.map((d) => [d.id, d.fromMailbox])).toEqual([
+        [acked.id, true],
+        [marker.id, true],
+      ]);
     });
   });
 

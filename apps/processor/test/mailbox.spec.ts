@@ -1,4 +1,5 @@
-import type { Envelope } from '@linker/contracts';
+import { encodeEnvelope, type Envelope } from '@linker/contracts';
+import type { Mailbox } from '@linker/mailbox';
 import { FakeConnector, Harness, intake } from './testing/harness';
 
 // SPEC §2.3 FETCH_MISSING_MESSAGES_REQUEST, §3.3 (a message leaves the mailbox only once delivered), §8 fetch row.
@@ -118,5 +119,92 @@ describe('DELIVERY_REPORT: undelivered', () => {
     await harness.settled();
     expect(await harness.mailbox.count('ANZ-7')).toBe(0);
     expect(await harness.mailbox.deadLetters(10)).toEqual([]);
+  });
+});
+
+// SPEC §3.3 ack mode, crash-safe: what an ack-mode socket holds unacknowledged is parked in the mailbox by the report.
+describe('DELIVERY_REPORT: parked', () => {
+  const RECIPIENT = 'ANZ-9';
+  const SENDER = 'ANZ-8';
+  let harness: Harness;
+  let c1: FakeConnector;
+  let c2: FakeConnector;
+
+  /** Stores that complete a turn later than they were asked for, as a real store's may (after a removal asked later). */
+  const lateStores = (mailbox: Mailbox): Mailbox => ({
+    store: async (entries) => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await mailbox.store(entries);
+    },
+    oldest: (userId, limit) => mailbox.oldest(userId, limit),
+    count: (userId) => mailbox.count(userId),
+    remove: (userId, ids) => mailbox.remove(userId, ids),
+    deadLetter: (letter) => mailbox.deadLetter(letter),
+    deadLetters: (limit) => mailbox.deadLetters(limit),
+    close: () => mailbox.close(),
+  });
+
+  beforeEach(async () => {
+    harness = await Harness.start({ mailbox: lateStores });
+    c1 = await harness.connector('connector-01');
+    c2 = await harness.connector('connector-02');
+  });
+
+  afterEach(() => harness.stop());
+
+  const report = (data: object) => intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [], undelivered: [], ...data } });
+  const deliveredFromMailbox = (envelope: Envelope) => ({ id: envelope.id, userId: RECIPIENT, from: SENDER, reference: 'r1', confirm: true, fromMailbox: true });
+
+  /** A MESSAGE with a confirmation wanted, routed to the recipient's only socket, on c1 (held there in ack mode). */
+  async function routed(): Promise<Envelope> {
+    await c1.connect(RECIPIENT);
+    await harness.send(intake({ type: 'MESSAGE', from: SENDER, data: { to: RECIPIENT, content: 'held' }, reference: 'r1' }));
+    await harness.settled();
+    return (await c1.next('MESSAGE', RECIPIENT)).delivery.envelope;
+  }
+
+  it('stores a parked message as it is, idempotently, without re-sending it or confirming it', async () => {
+    await c2.connect(SENDER);
+    const envelope = await routed();
+    await c2.connect(RECIPIENT); // another live socket of the recipient: it does not get the parked message
+    const received = c2.received.length;
+    for (let i = 0; i < 2; i++) await harness.send(report({ parked: [{ userId: RECIPIENT, envelope }] }), c1.name);
+    await harness.settled();
+    expect(await harness.mailbox.oldest(RECIPIENT, 10)).toEqual([envelope]);
+    expect(c1.deliveries('MESSAGE')).toHaveLength(1);
+    expect(c2.received).toHaveLength(received);
+    expect(c2.deliveries('MESSAGE_CONFIRMATION')).toHaveLength(0);
+    expect(await harness.mailbox.count(SENDER)).toBe(0);
+  });
+
+  it('removes a parked message once reported delivered from the mailbox, and confirms it once however often reported', async () => {
+    await c2.connect(SENDER);
+    const envelope = await routed();
+    await harness.send(report({ parked: [{ userId: RECIPIENT, envelope }] }), c1.name);
+    await harness.settled();
+    expect(await harness.mailbox.count(RECIPIENT)).toBe(1);
+
+    for (let i = 0; i < 2; i++) await harness.send(report({ delivered: [deliveredFromMailbox(envelope)] }), c1.name);
+    expect((await c2.next('MESSAGE_CONFIRMATION', SENDER)).delivery.envelope.data).toEqual({ reference: 'r1' });
+    await harness.settled();
+    expect(await harness.mailbox.count(RECIPIENT)).toBe(0);
+    expect(c2.deliveries('MESSAGE_CONFIRMATION', SENDER)).toHaveLength(1);
+  });
+
+  it('does not leave a message stored when its parking and its delivery are handled in one batch', async () => {
+    const envelope = await routed();
+    const records = [report({ parked: [{ userId: RECIPIENT, envelope }] }), report({ delivered: [deliveredFromMailbox(envelope)] })];
+    await harness.sendRecords('RELIABLE', records.map((r) => ({ key: c1.name, value: encodeEnvelope(r) })));
+    await harness.settled();
+    expect(await harness.mailbox.count(RECIPIENT)).toBe(0);
+    expect(await harness.mailbox.count(SENDER)).toBe(1); // the confirmation, the sender being offline
+  });
+
+  it('accepts a report without the parked list (older connectors)', async () => {
+    const envelope = await routed();
+    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [deliveredFromMailbox(envelope)], undelivered: [] } }), c1.name);
+    await harness.settled();
+    expect(await harness.mailbox.deadLetters(10)).toEqual([]);
+    expect(await harness.mailbox.count(SENDER)).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   clientDataChecks,
   clientFrameHeadCheck,
   decodeEnvelope,
+  DeliveryReport,
   encodeEnvelope,
   isClientFrameType,
   type Envelope,
@@ -77,5 +79,19 @@ describe('client frames', () => {
     expect(clientDataChecks.FETCH_MISSING_MESSAGES_REQUEST.Check({ count: 0 })).toBe(false);
     expect(clientDataChecks.FETCH_MISSING_MESSAGES_REQUEST.Check({ count: 2.5 })).toBe(false);
     expect(clientDataChecks.GROUP_MESSAGE.Check({ to: [], content: 'x' })).toBe(false);
+  });
+});
+
+describe('delivery report', () => {
+  const check = TypeCompiler.Compile(DeliveryReport);
+
+  it('carries parked messages, and stays readable without the list (reports of older connectors)', () => {
+    expect(check.Check({ delivered: [], undelivered: [], parked: [{ userId: 'ANZ-1232121', envelope }] })).toBe(true);
+    expect(check.Check({ delivered: [], undelivered: [] })).toBe(true);
+  });
+
+  it('refuses a parked entry without its recipient or envelope', () => {
+    expect(check.Check({ delivered: [], undelivered: [], parked: [{ envelope }] })).toBe(false);
+    expect(check.Check({ delivered: [], undelivered: [], parked: [{ userId: 'ANZ-1232121' }] })).toBe(false);
   });
 });

@@ -64,20 +64,39 @@ export const Delivered = Type.Object({
   reference: Type.Optional(Type.String()),
   /** A MESSAGE_CONFIRMATION is wanted (SPEC §3.2). */
   confirm: Type.Optional(Type.Boolean()),
-  /** It came from the mailbox: remove it there. */
+  /** It is in the recipient's mailbox (it came from there, or it was `parked` there): remove it there. */
   fromMailbox: Type.Optional(Type.Boolean()),
 });
 export type Delivered = Static<typeof Delivered>;
 
+/** A RELIABLE envelope that reached no socket of its recipient, with the sockets that failed. */
+export const Undelivered = Type.Object({ userId: Type.String({ minLength: 1 }), envelope: Envelope, failedSocketIds: Type.Array(Type.String()) });
+export type Undelivered = Static<typeof Undelivered>;
+
+/**
+ * A RELIABLE envelope written to an ack-mode socket of `userId` and not acknowledged yet when its batch was reported
+ * (SPEC §3.3): the connector holds it only in memory, so the processor stores it in the recipient's mailbox, where it
+ * survives a crash of the connector. Its later fate comes as an ordinary entry: `delivered` with `fromMailbox` once
+ * the client acknowledges it (removed there, confirmed then if wanted); nothing if the socket closes unacknowledged
+ * (it stays for the next fetch).
+ */
+export const Parked = Type.Object({ userId: Type.String({ minLength: 1 }), envelope: Envelope });
+export type Parked = Static<typeof Parked>;
+
 /**
  * Connector → processor, `envelope.data` of a `DELIVERY_REPORT`. Only deliveries that need a follow-up are reported:
- * `delivered` those with a confirmation wanted or that came from the mailbox; `undelivered` the RELIABLE envelopes
- * that reached no socket of their recipient (socket gone, closed before the write, unacknowledged in ack mode),
- * each with the recipient and the sockets that failed, so the processor can store them in the mailbox.
+ * - `delivered`: those with a confirmation wanted or that are in the mailbox (came from there, or were parked);
+ * - `undelivered`: the RELIABLE envelopes that reached no socket of their recipient (socket gone, closed before the
+ *   write, slow consumer), each with the recipient and the sockets that failed, so the processor can store them;
+ * - `parked`: the RELIABLE envelopes an ack-mode socket holds unacknowledged, for the processor to store as they are
+ *   (no re-send, no confirmation yet). Optional for reports of older connectors; ours always send it.
+ * The connector publishes a batch's report before the batch commits, and entries settled after that (write callbacks,
+ * acknowledgements) only once that report is published, so a `delivered` never overtakes the `parked` it settles.
  */
 export const DeliveryReport = Type.Object({
   delivered: Type.Array(Delivered),
-  undelivered: Type.Array(Type.Object({ userId: Type.String({ minLength: 1 }), envelope: Envelope, failedSocketIds: Type.Array(Type.String()) })),
+  undelivered: Type.Array(Undelivered),
+  parked: Type.Optional(Type.Array(Parked)),
 });
 export type DeliveryReport = Static<typeof DeliveryReport>;
 

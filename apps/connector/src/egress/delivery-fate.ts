@@ -1,8 +1,6 @@
-import type { Delivered, DeliveryReport, Envelope } from '@linker/contracts';
+import type { Delivered, Envelope, Parked, Undelivered } from '@linker/contracts';
 import type { HeldDelivery } from '../sessions/session';
 import type { WriteDone } from '../socket/client-socket';
-
-export type Undelivered = DeliveryReport['undelivered'][number];
 
 /** Where the outcome of deliveries goes: the report of the batch being handled, or the outbox once it was published. */
 export interface ReportSink {
@@ -11,18 +9,41 @@ export interface ReportSink {
   undelivered(entry: Undelivered, bytes: number): void;
 }
 
+/** A parked entry and about its size once encoded. */
+export interface ParkedEntry {
+  entry: Parked;
+  bytes: number;
+}
+
+/** A delivery an ack-mode socket holds, to be parked in the mailbox with its batch's report unless settled by then. */
+export interface Parkable {
+  /** The batch's report is being cut: if nothing settled it yet, it counts as parked from now on; its entry. */
+  park(): ParkedEntry | undefined;
+}
+
+/** The sink of the batch being handled, which can also park what ack-mode sockets hold when its report is cut. */
+export interface BatchSink extends ReportSink {
+  park(parkable: Parkable): void;
+}
+
 /**
  * What became of one envelope for one recipient user across the sockets a `Delivery` names (SPEC §3.2, §3.3).
  * - delivered once ANY socket took it: ws handed the frame to the kernel, or, on an ack-mode socket, the client sent
- *   MESSAGE_ACK; reported only when a follow-up is wanted (`confirm` or `fromMailbox`), and only once;
- * - undelivered once NO socket can take it any more (gone, closed, slow consumer, closed unacknowledged): reported
- *   only for RELIABLE envelopes, with the sockets that failed, so the processor stores it in the mailbox.
+ *   MESSAGE_ACK; reported only when a follow-up is wanted (`confirm`, or it is in the mailbox), and only once;
+ * - parked when an ack-mode socket holds a RELIABLE live message as the batch's report is cut: the report carries it
+ *   to the mailbox, so a connector crash before the ack loses nothing; from then on it is in the mailbox, so its
+ *   delivery is reported `fromMailbox` (removed there) and a close before the ack reports nothing (it stays there);
+ * - undelivered once NO socket can take it any more (gone, closed, slow consumer) and it is not in the mailbox:
+ *   reported only for RELIABLE envelopes, with the sockets that failed, so the processor stores it in the mailbox.
  * It starts with one hold (the delivery loop's own, released by `done`), so it cannot settle half-way through the loop.
  */
-export class DeliveryFate implements HeldDelivery {
+export class DeliveryFate implements HeldDelivery, Parkable {
   private holding = 1;
   private reached = false;
+  /** No undelivered report will be made (made already, or not needed: the message is in the mailbox). */
   private settled = false;
+  private parking = false;
+  private parked = false;
   private failedSocketIds: string[] | undefined;
 
   constructor(
@@ -30,7 +51,7 @@ export class DeliveryFate implements HeldDelivery {
     private readonly userId: string,
     private readonly fromMailbox: boolean,
     private readonly frameBytes: number,
-    private readonly sink: ReportSink,
+    private readonly sink: BatchSink,
   ) {}
 
   /** A socket now holds the frame (written or waiting for an ack). */
@@ -38,12 +59,26 @@ export class DeliveryFate implements HeldDelivery {
     this.holding += 1;
   }
 
+  /** The socket holding it is in ack mode: a RELIABLE live message is to be parked with the batch's report. */
+  awaitAck(): void {
+    if (this.parking || this.fromMailbox || this.envelope.lane !== 'RELIABLE') return;
+    this.parking = true;
+    this.sink.park(this);
+  }
+
+  park(): ParkedEntry | undefined {
+    if (this.reached || this.settled) return undefined;
+    this.parked = true;
+    this.settled = true;
+    return { entry: { userId: this.userId, envelope: this.envelope }, bytes: this.frameBytes + 512 };
+  }
+
   /** A socket that held it took it (written, or acknowledged). */
   reach(): void {
     this.holding -= 1;
     if (this.reached) return;
     this.reached = true;
-    if (this.envelope.confirm === true || this.fromMailbox) this.sink.delivered(this.deliveredEntry());
+    if (this.envelope.confirm === true || this.inMailbox()) this.sink.delivered(this.deliveredEntry());
   }
 
   /** A socket that held it lost it. */
@@ -51,6 +86,13 @@ export class DeliveryFate implements HeldDelivery {
     this.holding -= 1;
     this.missed(socketId);
     this.settleIfLost();
+  }
+
+  /** The ack-mode socket holding it closed unacknowledged: in the mailbox, it stays there; else that socket failed. */
+  dropped(socketId: string): void {
+    if (!this.inMailbox()) return this.fail(socketId);
+    this.holding -= 1;
+    this.settled = true;
   }
 
   /** A socket named by the delivery could not even be tried (gone, not this user's, closing). */
@@ -69,6 +111,10 @@ export class DeliveryFate implements HeldDelivery {
     return (error) => (error === undefined ? this.reach() : this.fail(socketId));
   }
 
+  private inMailbox(): boolean {
+    return this.fromMailbox || this.parked;
+  }
+
   private settleIfLost(): void {
     if (this.holding > 0 || this.reached || this.settled || this.envelope.lane !== 'RELIABLE') return;
     this.settled = true;
@@ -77,6 +123,6 @@ export class DeliveryFate implements HeldDelivery {
 
   private deliveredEntry(): Delivered {
     const { id, from, reference, confirm } = this.envelope;
-    return { id, userId: this.userId, from, reference, confirm, fromMailbox: this.fromMailbox || undefined };
+    return { id, userId: this.userId, from, reference, confirm, fromMailbox: this.inMailbox() || undefined };
   }
 }

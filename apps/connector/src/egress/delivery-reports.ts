@@ -1,7 +1,10 @@
-import type { Delivered, DeliveryReport } from '@linker/contracts';
+import type { Delivered, DeliveryReport, Parked, Undelivered } from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { ReportSink, Undelivered } from './delivery-fate';
+import type { BatchSink, Parkable, ReportSink } from './delivery-fate';
+
+/** A report as the connector builds it: every list present. */
+type BuiltReport = Required<DeliveryReport>;
 
 /** Most bytes (estimated) of one DELIVERY_REPORT, well below Kafka's default 1 MB record limit. */
 const MAX_REPORT_BYTES = 256 * 1024;
@@ -9,8 +12,8 @@ const DELIVERED_BYTES = 256;
 
 /** Collects report entries and cuts them into reports of bounded size. */
 class ReportBuilder {
-  private reports: DeliveryReport[] = [];
-  private current: DeliveryReport | undefined;
+  private reports: BuiltReport[] = [];
+  private current: BuiltReport | undefined;
   private bytes = 0;
   private count = 0;
 
@@ -22,12 +25,16 @@ class ReportBuilder {
     this.room(bytes).undelivered.push(entry);
   }
 
+  parked(entry: Parked, bytes: number): void {
+    this.room(bytes).parked.push(entry);
+  }
+
   get size(): number {
     return this.count;
   }
 
   /** The reports so far (none when nothing was added); the builder starts empty again. */
-  take(): DeliveryReport[] {
+  take(): BuiltReport[] {
     const reports = this.reports;
     this.reports = [];
     this.current = undefined;
@@ -36,10 +43,10 @@ class ReportBuilder {
     return reports;
   }
 
-  private room(bytes: number): DeliveryReport {
+  private room(bytes: number): BuiltReport {
     this.count += 1;
     if (this.current === undefined || (this.bytes > 0 && this.bytes + bytes > MAX_REPORT_BYTES)) {
-      this.current = { delivered: [], undelivered: [] };
+      this.current = { delivered: [], undelivered: [], parked: [] };
       this.reports.push(this.current);
       this.bytes = 0;
     }
@@ -50,33 +57,57 @@ class ReportBuilder {
 
 /**
  * The report of one batch of deliveries: entries settled while the batch is handled are collected here and published
- * with the batch (before it is committed); once `seal`ed, later entries (slow writes, acknowledgements) go on to the
- * outbox.
+ * with the batch (before it is committed). `seal` cuts the report, parking what ack-mode sockets still hold
+ * unacknowledged; entries settled after that (slow writes, acknowledgements) wait until `release`, which the egress
+ * calls once the report is published (or failed to be), and then go on to the outbox: so a `delivered` of a parked
+ * message is never published before the report that parks it.
  */
-export class BatchReport implements ReportSink {
+export class BatchReport implements BatchSink {
   private readonly builder = new ReportBuilder();
+  private readonly parking: Parkable[] = [];
+  /** Entries settled between `seal` and `release`, in order. */
+  private late: Array<(sink: ReportSink) => void> | undefined;
   private next: ReportSink | undefined;
 
   delivered(entry: Delivered): void {
     if (this.next) this.next.delivered(entry);
+    else if (this.late) this.late.push((sink) => sink.delivered(entry));
     else this.builder.delivered(entry);
   }
 
   undelivered(entry: Undelivered, bytes: number): void {
     if (this.next) this.next.undelivered(entry, bytes);
+    else if (this.late) this.late.push((sink) => sink.undelivered(entry, bytes));
     else this.builder.undelivered(entry, bytes);
   }
 
-  /** Stop collecting: returns what to publish for the batch (usually one report, none when empty). */
-  seal(next: ReportSink): DeliveryReport[] {
-    this.next = next;
+  /** Park `parkable` when the report is cut, unless settled by then. Only while the batch is handled (before `seal`). */
+  park(parkable: Parkable): void {
+    this.parking.push(parkable);
+  }
+
+  /** Cut the report: returns what to publish for the batch (usually one report, none when empty). */
+  seal(): DeliveryReport[] {
+    for (const parkable of this.parking.splice(0)) {
+      const parked = parkable.park();
+      if (parked) this.builder.parked(parked.entry, parked.bytes);
+    }
+    this.late = [];
     return this.builder.take();
+  }
+
+  /** The sealed report was published, or could not be: what settled since, and anything later, goes on to `next`. */
+  release(next: ReportSink): void {
+    const late = this.late ?? [];
+    this.late = undefined;
+    this.next = next;
+    for (const add of late) add(next);
   }
 }
 
 /**
- * Entries settled outside any batch (a write that completed late, a MESSAGE_ACK, an ack-mode or slow socket that
- * closed): coalesced for one event-loop turn and published as DELIVERY_REPORTs; a failed publish is retried with
+ * Entries settled outside any batch (a write that completed late, a MESSAGE_ACK, a socket that closed before its
+ * writes completed): coalesced for one event-loop turn and published as DELIVERY_REPORTs; a failed publish is retried with
  * backoff until it succeeds or `drain` gives up. Bounded: past `maxEntries` waiting, new entries are dropped and logged.
  */
 export class ReportOutbox implements ReportSink {
@@ -152,8 +183,10 @@ export class ReportOutbox implements ReportSink {
     return ok;
   }
 
-  private restore(report: DeliveryReport): void {
+  private restore(report: BuiltReport): void {
+    const size = (entry: { envelope: { data?: unknown } }): number => JSON.stringify(entry.envelope.data ?? '').length + 512;
     for (const entry of report.delivered) this.pending.delivered(entry);
-    for (const entry of report.undelivered) this.pending.undelivered(entry, JSON.stringify(entry.envelope.data ?? '').length + 512);
+    for (const entry of report.undelivered) this.pending.undelivered(entry, size(entry));
+    for (const entry of report.parked) this.pending.parked(entry, size(entry));
   }
 }

@@ -1,16 +1,19 @@
 import { clientFrameText, type Delivery } from '@linker/contracts';
 import type { Clock } from '@linker/kernel';
 import type { SessionRegistry } from '../sessions/session-registry';
-import { DeliveryFate, type ReportSink } from './delivery-fate';
+import type { Session } from '../sessions/session';
+import { DeliveryFate, type BatchSink } from './delivery-fate';
 
 /**
  * Writes client-visible deliveries (MESSAGE, MESSAGE_CONFIRMATION, presence events, FETCH_MISSING_MESSAGES_COMPLETE,
  * INVALID_MESSAGE, ...) to the sockets they name. Guarantees:
  * - the frame is made once per delivery and the same bytes go to every socket;
  * - a socket gets it only if it exists and is AUTHENTICATED as the target user;
- * - at most once per (socket, message id) within the socket's de-duplication window; a duplicate counts as taken
- *   (unless it still waits for its ack), so a redelivered batch reports the same outcome again;
- * - on an ack-mode socket a MESSAGE is held until MESSAGE_ACK (other frames carry no id and count once written);
+ * - at most once per (socket, message id) within the socket's de-duplication window; a duplicate counts as taken,
+ *   so a redelivered batch reports the same outcome again; one still waiting for its ack waits for it again (the new
+ *   delivery takes over the hold, and is parked again);
+ * - on an ack-mode socket a MESSAGE is held until MESSAGE_ACK (other frames carry no id and count once written), and a
+ *   RELIABLE live one is parked in the mailbox with the batch's report (see `DeliveryFate`);
  * - the outcome per recipient goes to `sink` (see `DeliveryFate`); nothing is tracked for a FAST envelope that wants no
  *   confirmation.
  */
@@ -20,7 +23,7 @@ export class DeliveryWriter {
     private readonly clock: Clock,
   ) {}
 
-  write(delivery: Delivery, sink: ReportSink): void {
+  write(delivery: Delivery, sink: BatchSink): void {
     const { envelope } = delivery;
     const frame = Buffer.from(clientFrameText(envelope));
     const fromMailbox = delivery.fromMailbox === true;
@@ -42,19 +45,28 @@ export class DeliveryWriter {
     }
     const written = session.written();
     if (written.has(id, now)) {
-      if (fate !== undefined && !session.holds(id)) {
-        fate.hold();
-        fate.reach();
-      }
+      if (fate !== undefined) this.repeated(session, id, fate);
       return;
     }
-    const viaAck = ackable && session.ackMode && fate !== undefined;
+    const ackHolder = ackable && session.ackMode ? fate : undefined;
     fate?.hold();
-    if (!session.send(frame, fate !== undefined && !viaAck ? fate.writeDone(socketId) : undefined)) {
+    if (!session.send(frame, fate !== undefined && ackHolder === undefined ? fate.writeDone(socketId) : undefined)) {
       fate?.fail(socketId);
       return;
     }
     written.add(id, now);
-    if (viaAck) session.hold(id, fate);
+    if (ackHolder !== undefined) this.holdForAck(session, id, ackHolder);
+  }
+
+  /** `id` was written to `session` already: still unacknowledged, `fate` waits for its ack instead; else it is taken. */
+  private repeated(session: Session, id: string, fate: DeliveryFate): void {
+    fate.hold();
+    if (session.holds(id)) this.holdForAck(session, id, fate);
+    else fate.reach();
+  }
+
+  private holdForAck(session: Session, id: string, fate: DeliveryFate): void {
+    fate.awaitAck();
+    session.hold(id, fate);
   }
 }

@@ -31,6 +31,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * (`DeliveryWriter`). Then ONE DELIVERY_REPORT (split only past a size bound) is published on the RELIABLE intake,
  * and only then does the handler resolve, so a RELIABLE batch is committed only once its outcome is reported: if the
  * connector dies first, the batch is delivered again and the de-duplication window keeps sockets from seeing it twice.
+ * The report parks what ack-mode sockets hold unacknowledged, so once the batch commits nothing of it lives only in
+ * this process: a crash before the acks leaves those messages in the mailbox (SPEC §3.3, ADR 0007).
  * A record that is not a `Delivery` is logged and skipped (it would fail forever).
  */
 export class Egress {
@@ -67,8 +69,12 @@ export class Egress {
       if (pending !== undefined) await pending;
     }
     await nextTurn();
-    const reports = report.seal(this.options.outbox);
-    if (reports.length > 0) await this.options.intake.publishReports(this.options.connector, reports);
+    const reports = report.seal();
+    try {
+      if (reports.length > 0) await this.options.intake.publishReports(this.options.connector, reports);
+    } finally {
+      report.release(this.options.outbox);
+    }
   };
 
   private route(delivery: Delivery, report: BatchReport): Promise<void> | undefined {

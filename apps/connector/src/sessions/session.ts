@@ -13,8 +13,8 @@ export type SessionState = 'NOT_AUTHENTICATED' | 'AUTHENTICATING' | 'AUTHENTICAT
 export interface HeldDelivery {
   /** The client acknowledged it. */
   reach(): void;
-  /** The socket closed before the acknowledgement. */
-  fail(socketId: string): void;
+  /** The socket closed before the acknowledgement (a message already in the mailbox stays there). */
+  dropped(socketId: string): void;
 }
 
 export interface SessionLimits {
@@ -80,7 +80,7 @@ export class Session {
     this.end();
   }
 
-  /** The connection is gone, or closing: leave the registry, fail what is held, tell the owner. Idempotent. */
+  /** The connection is gone, or closing: leave the registry, drop what is held, tell the owner. Idempotent. */
   end(): void {
     if (this.state === 'CLOSED') return;
     const previous = this.state;
@@ -88,7 +88,7 @@ export class Session {
     clearTimeout(this.authTimer);
     const held = this.held;
     this.held = undefined;
-    if (held) for (const delivery of held.values()) delivery.fail(this.id);
+    if (held) for (const delivery of held.values()) delivery.dropped(this.id);
     this.ended(this, previous);
   }
 
@@ -98,7 +98,10 @@ export class Session {
     return this.dedup;
   }
 
-  /** Ack mode: keep `delivery` until the client acknowledges `id`; too many held closes the socket as slow. */
+  /**
+   * Ack mode: keep `delivery` until the client acknowledges `id` (it replaces one held for the same id, which the ack
+   * then settles no more); too many held closes the socket as slow.
+   */
   hold(id: string, delivery: HeldDelivery): void {
     this.held ??= new Map();
     this.held.set(id, delivery);

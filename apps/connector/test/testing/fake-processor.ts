@@ -82,12 +82,13 @@ export class FakeProcessor {
   }
 
   /** Every DELIVERY_REPORT received so far, merged. */
-  reports(): DeliveryReport {
-    const merged: DeliveryReport = { delivered: [], undelivered: [] };
+  reports(): Required<DeliveryReport> {
+    const merged: Required<DeliveryReport> = { delivered: [], undelivered: [], parked: [] };
     for (const envelope of this.all(INTERNAL_TYPES.DELIVERY_REPORT)) {
       const report = envelope.data as DeliveryReport;
       merged.delivered.push(...report.delivered);
       merged.undelivered.push(...report.undelivered);
+      merged.parked.push(...(report.parked ?? []));
     }
     return merged;
   }

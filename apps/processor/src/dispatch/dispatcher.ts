@@ -9,7 +9,9 @@ import type { Effects, Outgoing } from './effects';
  * Guarantees: `apply` resolves only when everything it was given is durable (RELIABLE records acknowledged by the
  * broker, mailbox writes durable; FAST records handed to the client); it rejects if anything failed, and every
  * effect is idempotent, so applying the same effects again is the retry. Records with one key on one topic are
- * published in the order they appear across `effects`, in one `publish` call per (lane, topic).
+ * published in the order they appear across `effects`, in one `publish` call per (lane, topic). Stores and removals
+ * run concurrently, so a message both stored and removed in one `apply` (parked, then acknowledged) is only removed:
+ * removal means delivered, and storing it too could outlive the removal.
  */
 export class Dispatcher {
   /** Connector topics already ensured by this process (RELIABLE; a topic is never auto-created). */
@@ -23,8 +25,8 @@ export class Dispatcher {
   ) {}
 
   async apply(effects: readonly Effects[]): Promise<void> {
-    const stored: MailboxEntry[] = effects.flatMap((e) => e.stored);
     const removed = mergeRemovals(effects);
+    const stored: MailboxEntry[] = effects.flatMap((e) => e.stored).filter((entry) => !removed.get(entry.userId)?.has(entry.envelope.id));
     await Promise.all([
       ...[...groupByTopic(effects)].map(([, group]) => this.publish(group)),
       stored.length > 0 ? this.mailbox.store(stored) : undefined,

@@ -1,12 +1,11 @@
-import { SYSTEM, type Delivered, type DeliveryReport, type Envelope } from '@linker/contracts';
+import { SYSTEM, type Delivered, type DeliveryReport, type Envelope, type Parked, type Undelivered } from '@linker/contracts';
 import type { Logger } from '@linker/observability';
-import type { IdWindow } from '../intake/id-window';
+import type { Effects } from '../dispatch/effects';
 import { confirmationId, hasReference, systemEnvelope } from '../dispatch/envelopes';
+import type { IdWindow } from '../intake/id-window';
 import { isStorable } from '../mailbox/storable';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
-
-type Undelivered = DeliveryReport['undelivered'][number];
 
 /**
  * DELIVERY_REPORT, from connectors (SPEC §3.2, §3.3):
@@ -16,7 +15,11 @@ type Undelivered = DeliveryReport['undelivered'][number];
  * - delivered `fromMailbox` → removed from the recipient's mailbox (only now: a message leaves once delivered);
  * - undelivered RELIABLE messages and confirmations → stored in the recipient's mailbox, unless the recipient has a
  *   live socket that did not fail, which gets it instead (the connector drops a repeated (socket, id)); control
- *   frames and FAST envelopes are live only and dropped.
+ *   frames and FAST envelopes are live only and dropped;
+ * - parked RELIABLE messages (held unacknowledged by an ack-mode socket) → stored in the recipient's mailbox as they
+ *   are, idempotently: no re-send (a socket has them) and no confirmation yet (it comes with the `delivered`
+ *   `fromMailbox` entry the connector reports on MESSAGE_ACK, which also removes them). Stores and removals of one
+ *   batch are written together; a message both parked and delivered in one batch is not left stored (`Dispatcher`).
  */
 export function deliveryReportHandler(domain: string, confirmed: IdWindow, logger: Logger): Handler {
   return {
@@ -28,6 +31,7 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
     async handle(envelope: Envelope, context: HandlerContext): Promise<void> {
       const report = intakeData(envelope, 'DELIVERY_REPORT');
       for (const item of report.delivered) if (item.fromMailbox) context.effects.remove(item.userId, [item.id]);
+      park(report.parked ?? [], context.effects);
       await confirm(report.delivered, context);
       await redeliverOrStore(report.undelivered, context);
     },
@@ -50,6 +54,13 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
       if (live.length > 0) effects.deliverToSockets('RELIABLE', item.from, confirmation, [[item.from, live]]);
       else if (view.livesIn(item.from, domain)) effects.store(item.from, confirmation);
       else logger.warn('confirmation for a sender of another domain dropped (federation not yet available)', { messageId: item.id });
+    }
+  }
+
+  function park(parked: readonly Parked[], effects: Effects): void {
+    for (const { userId, envelope } of parked) {
+      if (envelope.lane === 'RELIABLE' && isStorable(envelope.type)) effects.store(userId, { ...envelope, to: userId });
+      else logger.warn('parked envelope that is never stored ignored', { messageId: envelope.id, type: envelope.type, lane: envelope.lane });
     }
   }
 
