@@ -3,3 +3,5 @@ export * from './unique-name';
 export * from './wait-for';
 export * from './processes';
 export * from './domains/domain-under-test';
+export * from './domains/real-domain';
+export * from './domains/embedded-domain';

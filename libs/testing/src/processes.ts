@@ -16,12 +16,17 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals>;
 }
 
+/** The apps `npm run build` makes, each runnable as `dist/apps/<app>/src/main.js`. */
+export type AppName = 'connector' | 'processor' | 'meta-server' | 'embedded';
+
 /**
  * Run a built app (`dist/apps/<app>/src/main.js`, made by `npm run build`) as a real process, with `env` added to a
- * clean environment (PATH only), so the test controls every setting.
+ * clean environment (PATH only), so the test controls every setting, and `args` as its command line. It runs in the
+ * repository root, so relative paths (the default topology) mean what they mean for `npm start`.
  */
-export function startApp(app: 'connector' | 'processor' | 'meta-server', env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, [join(REPO, 'dist', 'apps', app, 'src', 'main.js')], {
+export function startApp(app: AppName, env: Record<string, string>, args: readonly string[] = []): AppProcess {
+  const child = spawn(process.execPath, [join(REPO, 'dist', 'apps', app, 'src', 'main.js'), ...args], {
+    cwd: REPO,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

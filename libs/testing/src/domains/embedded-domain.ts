@@ -1,0 +1,74 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startApp, type AppProcess } from '../processes';
+import type { DomainOptions, DomainUnderTest } from './domain-under-test';
+
+/** An embedded-mode domain: one `dist/apps/embedded/src/main.js` process. */
+export interface EmbeddedDomain extends DomainUnderTest {
+  readonly mode: 'embedded';
+  readonly process: AppProcess;
+  /** Where the embedded mailbox keeps its files (removed by `close()`). */
+  readonly dataDir: string;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+/** The ready lines `main.ts` prints to stderr once every server listens. */
+const CLIENTS_LINE = /^\s*clients:\s+(ws:\/\/\S+\/ws)\s*$/m;
+const META_LINE = /^\s*meta-server:\s+(http:\/\/\S+)/m;
+
+/**
+ * Run `options.domain` of `options.topology` in embedded mode: the topology goes to a temporary YAML file and the
+ * BUILT embedded entry (run `npm run build` first) starts on free ports (`--ws-port 0 --meta-port 0 --no-ui`) with a
+ * temporary data directory. Resolves once it printed its `clients:` and `meta-server:` lines, with those URLs.
+ * `close()` sends SIGTERM, expects exit code 0, and removes the temporary files.
+ */
+export async function startEmbeddedDomain(options: DomainOptions): Promise<EmbeddedDomain> {
+  if (!options.topology.domains.some((domain) => domain.name === options.domain)) {
+    throw new Error(`the topology has no domain ${JSON.stringify(options.domain)}`);
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'linker-embedded-'));
+  const topologyFile = join(directory, 'topology.yaml');
+  const dataDir = join(directory, 'data');
+  await writeFile(topologyFile, stringify(options.topology));
+  const args = ['--topology', topologyFile, '--domain', options.domain, '--ws-port', '0', '--meta-port', '0', '--no-ui'];
+  const app = startApp('embedded', {}, [...args, '--data-dir', dataDir, '--log-level', 'info']);
+  try {
+    const { clientUrl, metaServerUrl } = await readyUrls(app);
+    let closed: Promise<void> | undefined;
+    return {
+      mode: 'embedded',
+      domain: options.domain,
+      connectorUrls: [clientUrl],
+      metaServerUrl,
+      process: app,
+      dataDir,
+      close: () => (closed ??= stopAndClean(app, directory)),
+    };
+  } catch (error) {
+    await app.stop('SIGKILL');
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Wait for both ready lines and read the URLs from them. */
+export async function readyUrls(app: AppProcess, timeoutMs = READY_TIMEOUT_MS): Promise<{ clientUrl: string; metaServerUrl: string }> {
+  await app.waitForOutput(CLIENTS_LINE, timeoutMs);
+  await app.waitForOutput(META_LINE, timeoutMs);
+  const clientUrl = CLIENTS_LINE.exec(app.output())?.[1];
+  const metaServerUrl = META_LINE.exec(app.output())?.[1];
+  if (!clientUrl || !metaServerUrl) throw new Error(`embedded mode printed no URLs: ${app.output().slice(-1000)}`);
+  return { clientUrl, metaServerUrl };
+}
+
+/** SIGTERM; a drain that does not end in exit code 0 is a failure (with the process's last output). */
+async function stopAndClean(app: AppProcess, directory: string): Promise<void> {
+  try {
+    const code = await app.stop('SIGTERM');
+    if (code !== 0) throw new Error(`embedded mode exited with ${code} after SIGTERM: ${app.output().slice(-1500)}`);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}

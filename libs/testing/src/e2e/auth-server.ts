@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * What the auth server answers, chosen by the first digit of the user's number (`EXT-<digit><n>`), so each test picks
+ * its case by the id it makes (`UserIds.of('EXT', AUTH_ANSWER.accept)`).
+ */
+export const AUTH_ANSWER = {
+  /** 200 `{appId, userId, isAuthenticated: true}`. */
+  accept: '1',
+  /** 200 `{appId, userId, isAuthenticated: false}`. */
+  refuse: '2',
+  /** 200 with a body that is not JSON. */
+  malformed: '3',
+  /** 500 with an accepting body. */
+  serverError: '4',
+  /** 200 accepting another user. */
+  otherUser: '5',
+  /** 200 `isAuthenticated: "true"` (a string, not the boolean). */
+  wrongType: '6',
+} as const;
+
+/** A request the auth server received. */
+export interface AuthRequestSeen {
+  method: string;
+  contentType: string | undefined;
+  body: unknown;
+}
+
+export interface AuthServer {
+  /** `http://127.0.0.1:<port>/auth`. */
+  url: string;
+  readonly requests: AuthRequestSeen[];
+  close(): Promise<void>;
+}
+
+/** A real HTTP auth server for an app's `authUrl` (SPEC §2.2), on a free port of 127.0.0.1. */
+export async function startAuthServer(): Promise<AuthServer> {
+  const requests: AuthRequestSeen[] = [];
+  const server = createServer((request, response) => {
+    void readBody(request).then((text) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+      requests.push({ method: request.method ?? '', contentType: request.headers['content-type'], body });
+      answer(response, body);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/auth`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the processor's keep-alive connections would hold close() open
+      }),
+  };
+}
+
+function answer(response: ServerResponse, body: unknown): void {
+  const { appId, userId } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const digit = typeof userId === 'string' ? (/-(\d)/.exec(userId)?.[1] ?? '') : '';
+  const json = (status: number, value: unknown): void => {
+    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  };
+  switch (digit) {
+    case AUTH_ANSWER.accept:
+      return json(200, { appId, userId, isAuthenticated: true });
+    case AUTH_ANSWER.malformed:
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"appId": "not json');
+      return;
+    case AUTH_ANSWER.serverError:
+      return json(500, { appId, userId, isAuthenticated: true });
+    case AUTH_ANSWER.otherUser:
+      return json(200, { appId, userId: `${String(userId)}0`, isAuthenticated: true });
+    case AUTH_ANSWER.wrongType:
+      return json(200, { appId, userId, isAuthenticated: 'true' });
+    default:
+      return json(200, { appId, userId, isAuthenticated: false });
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    request.on('end', () => resolve(text));
+    request.on('error', () => resolve(text));
+  });
+}

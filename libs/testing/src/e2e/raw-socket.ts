@@ -1,0 +1,118 @@
+import { NodeWebSocket } from '@linker/client-sdk/node';
+import { waitFor } from '../wait-for';
+
+/** A frame as the server sent it, parsed (`{type, data, reference?, id?}`). */
+export interface Frame {
+  type: string;
+  data: Record<string, unknown>;
+  reference?: string;
+  id?: string;
+}
+
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+const WAIT_MS = 10_000;
+
+/**
+ * One WebSocket to a connector, driven frame by frame: sends exactly what it is given (a string verbatim), records
+ * every frame received and how the connection ended (the close code as the server's close frame said it: a socket
+ * dropped without one reports 1006). Every wait has a deadline and says what it waited for.
+ */
+export class RawSocket {
+  readonly frames: Frame[] = [];
+  closeInfo: CloseInfo | undefined;
+  private readonly socket: NodeWebSocket;
+
+  private constructor(
+    readonly url: string,
+    readonly label: string,
+  ) {
+    this.socket = new NodeWebSocket(url);
+    this.socket.onmessage = (event) => this.frames.push(JSON.parse(String(event.data)) as Frame);
+    this.socket.onclose = (event) => (this.closeInfo = { code: event.code, reason: event.reason });
+  }
+
+  /** Open a socket to `url`; resolves once it is open. */
+  static async open(url: string, label = 'socket'): Promise<RawSocket> {
+    const raw = new RawSocket(url, label);
+    let failure: unknown;
+    raw.socket.onerror = (error) => (failure = error);
+    await waitFor(`${label} to open ${url}`, () => {
+      if (raw.closeInfo) throw new Error(`closed (${raw.closeInfo.code}) before opening: ${String(failure)}`);
+      return raw.socket.readyState === 1;
+    });
+    return raw;
+  }
+
+  /** Whether the socket is open. */
+  get isOpen(): boolean {
+    return this.socket.readyState === 1;
+  }
+
+  /** Send one text frame: an object as JSON, a string as it is. */
+  send(frame: object | string): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** `AUTH_CLIENT {appId, userId, token}` and the `AUTH_CLIENT_REPLY` it gets. */
+  async auth(appId: string, userId: string, token = 'token-12345'): Promise<Frame> {
+    this.send({ type: 'AUTH_CLIENT', data: { appId, userId, token } });
+    return this.next('AUTH_CLIENT_REPLY');
+  }
+
+  /** The frames of `type` received so far that match `predicate`. */
+  all(type: string, predicate: (frame: Frame) => boolean = () => true): Frame[] {
+    return this.frames.filter((frame) => frame.type === type && predicate(frame));
+  }
+
+  /** Wait for the first frame of `type` matching `predicate` (received before this call or after). */
+  next(type: string, predicate: (frame: Frame) => boolean = () => true, timeoutMs = WAIT_MS): Promise<Frame> {
+    return waitFor(`${this.label} to receive a ${type} frame (received: ${this.summary()})`, () => this.frames.find((f) => f.type === type && predicate(f)), {
+      timeoutMs,
+    });
+  }
+
+  /** Wait until `count` frames of `type` matching `predicate` arrived; those frames. */
+  count(type: string, count: number, predicate: (frame: Frame) => boolean = () => true, timeoutMs = WAIT_MS): Promise<Frame[]> {
+    return waitFor(`${this.label} to receive ${count} ${type} frames (received: ${this.summary()})`, () => {
+      const found = this.all(type, predicate);
+      return found.length >= count && found;
+    }, { timeoutMs });
+  }
+
+  /** Wait for the MESSAGE whose content is `content`. */
+  message(content: string, timeoutMs = WAIT_MS): Promise<Frame> {
+    return this.next('MESSAGE', (frame) => frame.data.content === content, timeoutMs);
+  }
+
+  /** Wait for the INVALID_MESSAGE with `code` (and `reference`, when given). */
+  error(code: string, reference?: string, timeoutMs = WAIT_MS): Promise<Frame> {
+    return this.next('INVALID_MESSAGE', (f) => f.data.code === code && (reference === undefined || f.reference === reference), timeoutMs);
+  }
+
+  /** The index in `frames` of the first frame matching `predicate` (-1 if none). */
+  indexOf(predicate: (frame: Frame) => boolean): number {
+    return this.frames.findIndex(predicate);
+  }
+
+  /** Wait until the connection is closed; its close code and reason. */
+  closed(timeoutMs = WAIT_MS): Promise<CloseInfo> {
+    return waitFor(`${this.label} to be closed (received: ${this.summary()})`, () => this.closeInfo, { timeoutMs });
+  }
+
+  /** Close with a close frame and wait until it is closed. */
+  async close(): Promise<void> {
+    if (this.closeInfo) return;
+    this.socket.close(1000, 'test done');
+    await this.closed();
+  }
+
+  /** The types of the last frames received, for failure messages. */
+  summary(last = 12): string {
+    const shown = this.frames.slice(-last).map((f) => (f.type === 'INVALID_MESSAGE' ? `${f.type}:${String(f.data.code)}` : f.type));
+    return `${this.frames.length} frames${shown.length > 0 ? `, last: ${shown.join(', ')}` : ''}`;
+  }
+}
