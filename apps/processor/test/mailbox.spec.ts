@@ -50,6 +50,56 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
     expect((await harness.mailbox.oldest(USER, 10)).map((m) => m.id)).toEqual([stored[2].id, stored[3].id]);
   });
 
+  it('a fetch handled before the previous fetch was reported delivered skips what that one handed out (no re-read), then the report removes it', async () => {
+    const requesting = await c1.connect(USER);
+    const other = await c2.connect(USER);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    const first = c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope);
+    expect(first.map((m) => m.id)).toEqual(stored.slice(0, 3).map((m) => m.id));
+
+    // the same socket asks again before the connector's report of the first batch is handled
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
+    expect(c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.map((m) => m.id));
+    expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 0 });
+    // and another socket of the user: nothing is handed out twice
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10 }, origin: other }));
+    const third = await c2.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    expect(c2.deliveries('MESSAGE', USER)).toHaveLength(0);
+    expect(third.delivery.envelope.data).toEqual({ leftMissingCount: 0 });
+    await harness.settled();
+    expect(await harness.mailbox.count(USER)).toBe(4); // still nothing left before it was reported delivered
+
+    const delivered = first.map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true }));
+    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] } }), c1.name);
+    await harness.settled();
+    expect((await harness.mailbox.oldest(USER, 10)).map((m) => m.id)).toEqual([stored[3].id]);
+  });
+
+  it('counts leftMissingCount without what is out for delivery when the mailbox is larger than the read', async () => {
+    const requesting = await c1.connect(USER);
+    for (const n of [1, 2, 3]) {
+      await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 1 }, origin: requesting }));
+      const complete = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, n);
+      expect(complete.delivery.envelope.data).toEqual({ leftMissingCount: 4 - n });
+    }
+    expect(c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 3).map((m) => m.id));
+  });
+
+  it('what a fetch handed out to a socket that closed unreported is fetched again', async () => {
+    const closing = await c1.connect(USER);
+    const next = await c2.connect(USER);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: closing }));
+    await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    await c1.disconnect(USER, closing);
+    await harness.send(intake({ type: 'USER_DISCONNECTED', from: 'SYSTEM', data: { userId: USER }, origin: closing }), USER);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10 }, origin: next }));
+    const complete = await c2.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    expect(c2.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.map((m) => m.id));
+    expect(complete.delivery.envelope.data).toEqual({ leftMissingCount: 0 });
+  });
+
   it('caps count at 2000 and says 0 left when everything fits', async () => {
     const requesting = await c1.connect(USER);
     await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 1_000_000 }, origin: requesting }));

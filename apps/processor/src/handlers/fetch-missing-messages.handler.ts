@@ -1,40 +1,83 @@
 import type { Envelope } from '@linker/contracts';
+import type { Mailbox } from '@linker/mailbox';
 import { Effects } from '../dispatch/effects';
 import { systemEnvelope } from '../dispatch/envelopes';
+import type { OutForDelivery } from '../mailbox/out-for-delivery';
 import { MAX_FETCH_COUNT } from '../mailbox/storable';
 import type { Handler, HandlerContext } from './handler';
 import type { HandlerDeps } from './handler-deps';
 import { intakeData, originOf } from './intake-data';
 
+/** Reads of the mailbox count retried when a removal races with them (a report of an earlier fetch). */
+const COUNT_ATTEMPTS = 3;
+
 /**
  * FETCH_MISSING_MESSAGES_REQUEST (SPEC §2.3, §3.3): the oldest `min(count, 2000)` messages of the requester's
  * mailbox, in order, each as its own Delivery marked `fromMailbox` to the REQUESTING socket only, then
- * `FETCH_MISSING_MESSAGES_COMPLETE {leftMissingCount}` (stored count − batch length) to the same socket; all on
- * RELIABLE, keyed by the requester, so they arrive in that order. Nothing is removed here: the connector reports
+ * `FETCH_MISSING_MESSAGES_COMPLETE {leftMissingCount}` (how many stay stored besides this batch) to the same socket;
+ * all on RELIABLE, keyed by the requester, so they arrive in that order. Nothing is removed here: the connector reports
  * each one written and the DELIVERY_REPORT handler removes it, so a connection lost mid-batch loses nothing.
+ * Messages an earlier fetch handed out whose removal may still be on its way (`OutForDelivery`) are skipped and not
+ * counted, so a fetch that overtakes the previous fetch's report does not hand them out again (ADR 0007).
  * Fetches of one user are serialized within this processor, and each writes its deliveries inside its turn.
  */
-export function fetchMissingMessagesHandler(domain: string, deps: Pick<HandlerDeps, 'mailbox' | 'dispatcher' | 'fetchLocks'>): Handler {
+export function fetchMissingMessagesHandler(
+  domain: string,
+  deps: Pick<HandlerDeps, 'mailbox' | 'dispatcher' | 'fetchLocks'>,
+  outForDelivery: OutForDelivery,
+): Handler {
   return {
     async handle(envelope: Envelope, { now }: HandlerContext): Promise<void> {
       const { count } = intakeData(envelope, 'FETCH_MISSING_MESSAGES_REQUEST');
       const origin = originOf(envelope);
       const user = envelope.from;
       await deps.fetchLocks.run(user, async () => {
-        const [batch, stored] = await Promise.all([deps.mailbox.oldest(user, Math.min(count, MAX_FETCH_COUNT)), deps.mailbox.count(user)]);
+        const out = outForDelivery.ids(user, now);
+        const { batch, left } = await readBatch(deps.mailbox, user, Math.min(count, MAX_FETCH_COUNT), out);
         const effects = new Effects();
         for (const message of batch) effects.deliverToSocket('RELIABLE', user, message, user, origin, true);
         const complete = systemEnvelope({
           id: `${envelope.id}.complete`,
           type: 'FETCH_MISSING_MESSAGES_COMPLETE',
           to: user,
-          data: { leftMissingCount: Math.max(0, stored - batch.length) },
+          data: { leftMissingCount: left },
           domain,
           now,
         });
         effects.deliverToSocket('RELIABLE', user, complete, user, origin);
         await deps.dispatcher.apply([effects]);
+        outForDelivery.handOut(
+          user,
+          batch.map((message) => message.id),
+          origin,
+          now,
+        );
       });
     },
   };
+}
+
+/**
+ * The oldest `limit` stored messages of `user` that are not `out`, and how many others (not out) stay stored.
+ * Reads a window of `limit + out.size + 1`: when the mailbox is not larger, the window is all of it and the count is
+ * exact; otherwise the count comes from `Mailbox.count`, read before and after the window so that a removal of out
+ * ids between the reads (their report arriving) is noticed and the reads are taken again.
+ */
+async function readBatch(mailbox: Mailbox, user: string, limit: number, out: ReadonlySet<string>): Promise<{ batch: Envelope[]; left: number }> {
+  const size = limit + out.size;
+  let window = await mailbox.oldest(user, size + 1);
+  let stored: number | undefined;
+  for (let attempt = 1; window.length > size; attempt++) {
+    const before = await mailbox.count(user);
+    window = await mailbox.oldest(user, size + 1);
+    const after = await mailbox.count(user);
+    if (before === after || attempt >= COUNT_ATTEMPTS) {
+      stored = after;
+      break;
+    }
+  }
+  const fresh = window.filter((message) => !out.has(message.id));
+  const batch = fresh.slice(0, limit);
+  const left = stored === undefined || window.length <= size ? fresh.length - batch.length : stored - (window.length - fresh.length) - batch.length;
+  return { batch, left: Math.max(0, left) };
 }

@@ -3,6 +3,7 @@ import { authClientHandler } from './auth-client.handler';
 import { closeConnectionHandler } from './close-connection.handler';
 import { deliveryReportHandler } from './delivery-report.handler';
 import { fetchMissingMessagesHandler } from './fetch-missing-messages.handler';
+import { OutForDelivery } from '../mailbox/out-for-delivery';
 import { groupMessageHandler } from './group-message.handler';
 import type { Handler } from './handler';
 import type { HandlerDeps } from './handler-deps';
@@ -18,12 +19,13 @@ export type { HandlerDeps } from './handler-deps';
  */
 export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> {
   const { domain, maxGroupRecipients } = deps.settings;
-  const presenceEvents = userPresenceHandler(domain);
+  const outForDelivery = new OutForDelivery();
+  const presenceEvents = userPresenceHandler(domain, outForDelivery);
   return new Map<string, Handler>([
     ['AUTH_CLIENT', authClientHandler(domain, deps.authenticator)],
     ['MESSAGE', messageHandler(domain)],
     ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
-    ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps)],
+    ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps, outForDelivery)],
     ['CLOSE_CONNECTION', closeConnectionHandler(domain)],
     [INTERNAL_TYPES.USER_CONNECTED, presenceEvents],
     [INTERNAL_TYPES.USER_DISCONNECTED, presenceEvents],

@@ -1,6 +1,7 @@
-import type { Envelope } from '@linker/contracts';
+import { INTERNAL_TYPES, type Envelope } from '@linker/contracts';
 import type { TopologyView } from '@linker/topology';
 import { systemEnvelope } from '../dispatch/envelopes';
+import type { OutForDelivery } from '../mailbox/out-for-delivery';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 
@@ -9,8 +10,10 @@ import { intakeData } from './intake-data';
  * has already updated presence). If the user's app has a master user who is not the user and lives here, the
  * master's sockets get `USER_CONNECTED/USER_DISCONNECTED {userId}` (RELIABLE, keyed by the master so the feed keeps
  * its order). Live only: an offline master gets nothing, now or later (SPEC §2.4).
+ * USER_DISCONNECTED also ends what a fetch handed out to that socket (`OutForDelivery`): what it did not take is still
+ * stored, and the user's next fetch returns it.
  */
-export function userPresenceHandler(domain: string): Handler {
+export function userPresenceHandler(domain: string, outForDelivery?: OutForDelivery): Handler {
   const masterToTell = (envelope: Envelope, view: TopologyView): string | undefined => {
     const userId = (envelope.data as { userId?: unknown } | null)?.userId;
     if (typeof userId !== 'string') return undefined;
@@ -24,6 +27,7 @@ export function userPresenceHandler(domain: string): Handler {
     },
     async handle(envelope: Envelope, { view, presence, effects, now }: HandlerContext): Promise<void> {
       const { userId } = intakeData(envelope, 'USER_EVENT');
+      if (envelope.type === INTERNAL_TYPES.USER_DISCONNECTED && envelope.origin) outForDelivery?.socketClosed(userId, envelope.origin);
       const master = masterToTell(envelope, view);
       if (!master) return;
       const sockets = await presence.socketsOf(master);
