@@ -22,20 +22,20 @@ export interface MetaServerHandle {
 /**
  * Start the meta-server; e2e tests and the embedded mode call this too. The topology comes from `input` (a YAML file,
  * or a topology the caller already has), by default the file of `config.topologyFile`. An invalid topology refuses
- * to start: the error lists every problem with its path.
+ * to start: the error lists every problem with its path. `GET /internal/topology` exists only with `config.internalToken`.
  */
 export async function bootstrapMetaServer(
-  config: MetaServerConfig,
+  config: Omit<MetaServerConfig, 'internalToken'> & { internalToken?: string },
   input: TopologyInput = { file: config.topologyFile },
 ): Promise<MetaServerHandle> {
   const logger = createLogger('meta-server', config.logLevel);
   const store = new TopologyStore(await loadTopology(input, logger));
   logger.info('topology loaded', { version: store.current().version, ...('file' in input ? { file: resolve(input.file) } : {}) });
-  const app = await NestFactory.create(MetaServerModule.register(store), { logger: false });
+  const app = await NestFactory.create(MetaServerModule.register(store, config.internalToken), { logger: false });
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
-  logger.info('meta-server ready', { url });
+  logger.info('meta-server ready', { url, internalTopology: config.internalToken !== undefined });
   return { app, url, topology: store, close: () => app.close() };
 }

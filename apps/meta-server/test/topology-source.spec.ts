@@ -15,7 +15,7 @@ const RING = parseTopology(readFileSync(join(__dirname, '..', '..', '..', 'topol
 const SECRET = 'hs256-secret-that-must-never-leave-the-meta-server';
 const TOPOLOGY: Topology = { ...RING, clientApps: [...RING.clientApps, { appName: 'HS', appId: 'hs', jwtSecret: SECRET }] };
 
-const config = (port = 0): MetaServerConfig => ({ port, host: '127.0.0.1', logLevel: 'silent', topologyFile: 'unused.yaml' });
+const config = (port = 0): MetaServerConfig => ({ port, host: '127.0.0.1', logLevel: 'silent', topologyFile: 'unused.yaml', internalToken: undefined });
 
 /** The ring with ANZ users from 6000000 moved to domain-03: a new version. */
 function moved(): Topology {

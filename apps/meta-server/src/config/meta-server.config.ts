@@ -11,6 +11,13 @@ export const metaServerConfig = defineConfig({
     default: 'topologies/single-domain.yaml',
     doc: 'The topology YAML the meta-server serves (relative to the current directory); an invalid file refuses to start.',
   }),
+  internalToken: setting({
+    env: 'LINKER_INTERNAL_TOKEN',
+    kind: 'string',
+    optional: true,
+    secret: true,
+    doc: 'Bearer token processors present to read the unmasked topology (`GET /internal/topology`); unset → that endpoint answers 404. Never logged.',
+  }),
   ...loggingSettings,
 });
 

@@ -10,6 +10,8 @@ export interface TopologyRevision {
   masked: Topology;
   yaml: string;
   json: string;
+  /** JSON of the full topology, secrets included: only for `GET /internal/topology` (token-gated). */
+  internalJson: string;
 }
 
 /** The meta-server's current topology version, in memory. */
@@ -36,5 +38,5 @@ function revisionOf(topology: Topology): TopologyRevision {
   const masked = maskSecrets(topology);
   const version = topologyVersion(topology);
   const header = `# linker-ts topology, version ${version}. Secrets are write-only: they are shown as ***.\n`;
-  return { version, topology, masked, yaml: header + stringify(masked), json: JSON.stringify(masked) };
+  return { version, topology, masked, yaml: header + stringify(masked), json: JSON.stringify(masked), internalJson: JSON.stringify(topology) };
 }

@@ -6,12 +6,15 @@ import type { ProcessorConfig } from '../config/processor.config';
 const REFRESH_MS = 500;
 
 /**
- * The processor's topology in real mode: `LINKER_META_SERVER_URL` set → the meta-server's, refreshed; otherwise the
+ * The processor's topology in real mode: `LINKER_META_SERVER_URL` set → the meta-server's, refreshed (with
+ * `LINKER_INTERNAL_TOKEN`, from its internal read, secrets included; without, masked: `jwtSecret` apps fail closed); otherwise the
  * YAML file `LINKER_TOPOLOGY_FILE`, read and validated once at start-up (an unreadable or invalid file refuses to
  * start, listing every problem).
  */
-export async function openProcessorTopology(config: Pick<ProcessorConfig, 'topologyFile' | 'metaServerUrl'>, logger: Logger): Promise<TopologySource> {
-  if (config.metaServerUrl) return MetaServerTopologySource.connect({ url: config.metaServerUrl, refreshMs: REFRESH_MS, logger });
+export async function openProcessorTopology(config: Pick<ProcessorConfig, 'topologyFile' | 'metaServerUrl' | 'internalToken'>, logger: Logger): Promise<TopologySource> {
+  if (config.metaServerUrl) {
+    return MetaServerTopologySource.connect({ url: config.metaServerUrl, refreshMs: REFRESH_MS, logger, token: config.internalToken });
+  }
   const { path, topology, warnings } = await readTopologyFile(config.topologyFile);
   if (warnings.length > 0) logger.warn('topology file has warnings', { file: path, problems: formatProblems(warnings) });
   logger.info('topology loaded', { file: path, apps: topology.clientApps.length, domains: topology.domains.length });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,8 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
   const topologyFile = join(directory, 'topology.yaml');
   await writeFile(topologyFile, stringify(options.topology));
   const database = uniqueName('linker-test');
+  /** Lets the processors read the topology with its secrets (`GET /internal/topology`). */
+  const internalToken = randomBytes(32).toString('base64url');
   const common: Record<string, string> = {
     LINKER_DOMAIN: options.domain,
     LINKER_KAFKA_BROKERS: services.kafkaBrokers.join(','),
@@ -88,7 +91,12 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
 
   try {
     const metaServer = track(
-      startApp('meta-server', { LINKER_META_PORT: '0', LINKER_TOPOLOGY_FILE: topologyFile, LINKER_LOG_LEVEL: 'info' }),
+      startApp('meta-server', {
+        LINKER_META_PORT: '0',
+        LINKER_TOPOLOGY_FILE: topologyFile,
+        LINKER_LOG_LEVEL: 'info',
+        LINKER_INTERNAL_TOKEN: internalToken,
+      }),
     );
     await untilReady(metaServer, 'meta-server', /"msg":"meta-server ready"/);
     const metaServerUrl = logField(metaServer.output(), 'meta-server ready', 'url');
@@ -101,6 +109,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
           ...common,
           LINKER_PROCESSOR_NAME: `processor-${String(++processorCount).padStart(2, '0')}`,
           LINKER_META_SERVER_URL: metaServerUrl,
+          LINKER_INTERNAL_TOKEN: internalToken,
           LINKER_MONGODB_URL: services.mongodbUrl,
           LINKER_MONGODB_DATABASE: database,
           ...extra.processorEnv,

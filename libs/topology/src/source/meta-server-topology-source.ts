@@ -1,11 +1,11 @@
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import { dropMaskedSecrets } from '../mask-secrets';
+import { dropMaskedSecrets, maskSecrets } from '../mask-secrets';
 import { formatProblems } from '../problems';
 import type { Topology } from '../topology';
 import { TopologyView } from '../topology-view';
 import { readTopologyCache, writeTopologyCache } from './topology-cache';
-import { fetchTopology, topologyUrl, type FetchOutcome } from './topology-fetch';
+import { fetchTopology, internalTopologyUrl, topologyUrl, type FetchOutcome } from './topology-fetch';
 import type { TopologyListener, TopologySource } from './topology-source';
 
 export interface MetaServerSourceOptions {
@@ -18,17 +18,29 @@ export interface MetaServerSourceOptions {
   logger?: Logger;
   /** Longest one request may take (default: the smaller of 5 s and 4 × refreshMs). */
   requestTimeoutMs?: number;
+  /**
+   * The meta-server's `LINKER_INTERNAL_TOKEN`. Set: the topology is read from `GET /internal/topology` with it, secrets
+   * included (kept in memory only: the cache file gets the masked copy). Unset: the public, masked `GET /topology`.
+   * Never logged.
+   */
+  token?: string;
 }
 
 /**
- * The topology as the meta-server serves it (`GET /topology`, JSON, validated here again), refreshed every
+ * The topology as the meta-server serves it (`GET /topology`, or `GET /internal/topology` with a token; JSON, validated
+ * here again), refreshed every
  * `refreshMs` with If-None-Match. Keeps the last good copy when the meta-server goes away or serves an invalid one,
  * logging once per outage, and writes each new version to `cacheFile`.
  */
 export class MetaServerTopologySource implements TopologySource {
   private view: TopologyView;
-  /** The topology as served (secrets masked): what the cache file keeps. */
+  /** The topology as served (secrets masked unless read with the token); the cache file keeps it masked. */
   private served: Topology;
+  /**
+   * False while running on the cached copy with a token: its secrets are masked, so the next answer is taken whole
+   * (no If-None-Match) even if its version is the same.
+   */
+  private complete: boolean;
   private currentVersion: string;
   private readonly listeners = new Set<TopologyListener>();
   private readonly endpoint: URL;
@@ -44,12 +56,13 @@ export class MetaServerTopologySource implements TopologySource {
     private readonly options: MetaServerSourceOptions,
     first: { topology: Topology; version: string; reachable: boolean },
   ) {
-    this.endpoint = topologyUrl(options.url);
+    this.endpoint = endpointOf(options);
     this.logger = (options.logger ?? silentLogger).child({ component: 'topology-source' });
     this.served = first.topology;
     this.view = this.viewOf(first.topology, first.version);
     this.currentVersion = first.version;
     this.reachable = first.reachable;
+    this.complete = first.reachable || options.token === undefined;
   }
 
   /**
@@ -58,11 +71,11 @@ export class MetaServerTopologySource implements TopologySource {
    */
   static async connect(options: MetaServerSourceOptions): Promise<MetaServerTopologySource> {
     const logger = (options.logger ?? silentLogger).child({ component: 'topology-source' });
-    const endpoint = topologyUrl(options.url);
+    const endpoint = endpointOf(options);
     let outcome: FetchOutcome | undefined;
     let failure: string;
     try {
-      outcome = await fetchTopology(endpoint, undefined, AbortSignal.timeout(requestTimeout(options)));
+      outcome = await fetchTopology(endpoint, undefined, AbortSignal.timeout(requestTimeout(options)), options.token);
       failure = outcome.kind === 'invalid' ? `it serves an invalid topology:\n${formatProblems(outcome.problems)}` : '';
     } catch (error) {
       failure = errorMessage(error);
@@ -132,7 +145,7 @@ export class MetaServerTopologySource implements TopologySource {
     const signal = AbortSignal.any([this.aborter.signal, AbortSignal.timeout(requestTimeout(this.options))]);
     let outcome: FetchOutcome;
     try {
-      outcome = await fetchTopology(this.endpoint, this.currentVersion, signal);
+      outcome = await fetchTopology(this.endpoint, this.complete ? this.currentVersion : undefined, signal, this.options.token);
     } catch (error) {
       if (!this.closed) this.lost(error);
       return;
@@ -141,7 +154,10 @@ export class MetaServerTopologySource implements TopologySource {
       this.reachable = true;
       this.logger.info('meta-server reachable again', { version: this.currentVersion });
     }
-    if (outcome.kind === 'topology' && outcome.version !== this.currentVersion) await this.adopt(outcome.topology, outcome.version);
+    if (outcome.kind === 'topology' && (outcome.version !== this.currentVersion || !this.complete)) {
+      this.complete = true;
+      await this.adopt(outcome.topology, outcome.version);
+    }
     if (outcome.kind === 'invalid') this.reject(outcome.version, outcome.problems.length, formatProblems(outcome.problems));
   }
 
@@ -175,7 +191,8 @@ export class MetaServerTopologySource implements TopologySource {
   private viewOf(topology: Topology, version: string): TopologyView {
     const usable = dropMaskedSecrets(topology);
     if (usable.apps.length > 0) {
-      this.logger.warn('the meta-server never serves jwtSecret: logins of these apps need another method', { apps: usable.apps, version });
+      const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
+      this.logger.warn(`the meta-server never serves jwtSecret: logins of these apps need another method (${hint})`, { apps: usable.apps, version });
     }
     return new TopologyView(usable.topology);
   }
@@ -189,11 +206,15 @@ export class MetaServerTopologySource implements TopologySource {
   private async saveCache(): Promise<void> {
     if (!this.options.cacheFile) return;
     try {
-      await writeTopologyCache(this.options.cacheFile, this.currentVersion, this.served);
+      await writeTopologyCache(this.options.cacheFile, this.currentVersion, maskSecrets(this.served));
     } catch (error) {
       this.logger.warn('cannot write the topology cache file', { cacheFile: this.options.cacheFile, reason: errorMessage(error) });
     }
   }
+}
+
+function endpointOf(options: MetaServerSourceOptions): URL {
+  return options.token === undefined ? topologyUrl(options.url) : internalTopologyUrl(options.url);
 }
 
 function requestTimeout(options: MetaServerSourceOptions): number {

@@ -15,17 +15,28 @@ export type FetchOutcome =
 
 /** `<base>/topology`, keeping any path the base URL has (`http://h/meta` → `http://h/meta/topology`). */
 export function topologyUrl(base: string): URL {
+  return metaServerEndpoint(base, 'topology');
+}
+
+/** `<base>/internal/topology`: the meta-server's token-gated read, secrets included. */
+export function internalTopologyUrl(base: string): URL {
+  return metaServerEndpoint(base, 'internal/topology');
+}
+
+function metaServerEndpoint(base: string, path: string): URL {
   if (!URL.canParse(base)) throw new LinkerError('INVALID_META_SERVER_URL', `the meta-server URL ${JSON.stringify(base)} is not a URL`);
-  return new URL('topology', base.endsWith('/') ? base : `${base}/`);
+  return new URL(path, base.endsWith('/') ? base : `${base}/`);
 }
 
 /**
- * GET the topology as JSON, conditional on `knownVersion` (If-None-Match). Throws a retriable
- * `META_SERVER_UNAVAILABLE` when the meta-server cannot be reached or does not answer 200/304.
+ * GET the topology as JSON, conditional on `knownVersion` (If-None-Match), with `Authorization: Bearer <token>` when
+ * a token is given (never shown in errors). Throws a retriable `META_SERVER_UNAVAILABLE` when the meta-server cannot be
+ * reached or does not answer 200/304.
  */
-export async function fetchTopology(url: URL, knownVersion: string | undefined, signal: AbortSignal): Promise<FetchOutcome> {
+export async function fetchTopology(url: URL, knownVersion: string | undefined, signal: AbortSignal, token?: string): Promise<FetchOutcome> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (knownVersion !== undefined) headers['if-none-match'] = `"${knownVersion}"`;
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
     response = await fetch(url, { headers, signal });
@@ -35,7 +46,8 @@ export async function fetchTopology(url: URL, knownVersion: string | undefined, 
   if (response.status === 304) return { kind: 'unchanged' };
   if (response.status !== 200) {
     await response.body?.cancel();
-    throw unavailable(`GET ${url.pathname} answered ${response.status}`);
+    const hint = token !== undefined && (response.status === 401 || response.status === 404) ? ' (does the meta-server have the same LINKER_INTERNAL_TOKEN?)' : '';
+    throw unavailable(`GET ${url.pathname} answered ${response.status}${hint}`);
   }
   return readAnswer(response);
 }
