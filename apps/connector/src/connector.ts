@@ -66,7 +66,7 @@ export class Connector {
     this.clock = clock;
     this.log = logger.child({ component: 'connector' });
     this.sessions = new SessionRegistry(config.domain, config.name, sessionLimits(config));
-    const intake = new Intake(lanes, config.domain, clock);
+    const intake = new Intake(lanes, config.domain, clock, config.partitions);
     this.keeper = new PresenceKeeper({
       presence,
       intake,

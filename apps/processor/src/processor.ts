@@ -60,7 +60,7 @@ export class Processor {
     });
     const seen = new IdWindow(config.dedupWindow, clock);
     const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, seen, stats: this.stats, clock, logger });
-    this.intake = new Intake(lanes, config.domain, config.partitions, runner);
+    this.intake = new Intake(lanes, config.domain, config.partitions, runner, logger);
   }
 
   /** Join the intake on both lanes. Rejects (having left whatever it joined) if a lane refuses. */

@@ -150,3 +150,45 @@ describe('two processors on one broker', () => {
     await harness.stop();
   });
 });
+
+describe('two processors on one broker, FAST lane', () => {
+  /** FAST MESSAGE contents from `from` as the connector's per-socket window lets them through: first copy of each id. */
+  const fastContents = (connector: FakeConnector, from: string): string[] => {
+    const seen = new Set<string>();
+    return connector
+      .deliveries('MESSAGE')
+      .map((r) => r.delivery.envelope)
+      .filter((e) => e.lane === 'FAST' && e.from === from && !seen.has(e.id) && seen.add(e.id))
+      .map((e) => (e.data as { content: string }).content);
+  };
+  const sendFast = async (harness: Harness, senders: readonly string[], from: number, count: number): Promise<void> => {
+    for (let n = from; n < from + count; n++) {
+      for (const sender of senders) await harness.send(intake({ type: 'MESSAGE', lane: 'FAST', from: sender, data: { to: 'ANZ-1', content: String(n) } }));
+    }
+  };
+  const range = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => String(from + i));
+
+  it('follow the RELIABLE assignment: one sender’s FAST messages stay in order, and survive a processor leaving', async () => {
+    const harness = await Harness.start({ processors: 2 });
+    try {
+      const connector = await harness.connector('connector-01');
+      await connector.connect('ANZ-1');
+      const senders = Array.from({ length: 8 }, (_, i) => `ANZ-${200 + i}`);
+      await sendFast(harness, senders, 0, 200);
+      await waitFor('every FAST message', () => senders.every((s) => fastContents(connector, s).length >= 200));
+      for (const sender of senders) expect(fastContents(connector, sender)).toEqual(range(0, 200));
+      const [one, two] = harness.processors.map((p) => p.health().stats.processed);
+      expect(one).toBeGreaterThan(0);
+      expect(two).toBeGreaterThan(0);
+
+      await harness.processors[0].stop();
+      const before = harness.processors[1].health().stats.processed;
+      await sendFast(harness, senders, 200, 50);
+      await waitFor('every FAST message after the leave', () => senders.every((s) => fastContents(connector, s).length >= 250));
+      for (const sender of senders) expect(fastContents(connector, sender)).toEqual(range(0, 250));
+      expect(harness.processors[1].health().stats.processed - before).toBe(senders.length * 50);
+    } finally {
+      await harness.stop();
+    }
+  });
+});

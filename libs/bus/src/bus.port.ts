@@ -20,6 +20,14 @@ export interface SubscribeOptions {
   /** Consumer group (RELIABLE) or queue group (FAST): each record goes to one member of the group. */
   group: string;
   handler: BatchHandler;
+  /**
+   * RELIABLE only (ignored on FAST): called with this member's partitions of `topic` (ascending; empty when it owns
+   * none) after every rebalance, including the first join — before `subscribe` resolves for that one. Across the
+   * members of a group the latest sets are disjoint and cover every partition once the rebalance settled; a member
+   * that leaves is not told anything more. Lets a member follow its share of the topic elsewhere (the processors'
+   * FAST intake follows their RELIABLE intake assignment). A throw is logged and ignored.
+   */
+  onAssignment?: (partitions: readonly number[]) => void;
 }
 
 export interface Subscription {

@@ -1,4 +1,4 @@
-import type { Lanes } from '@linker/bus';
+import { fastPartitionSubject, type Lanes } from '@linker/bus';
 import { encodeEnvelope, intakeTopic, INTERNAL_TYPES, SYSTEM, type DeliveryReport, type Envelope, type Lane, type SocketAddress } from '@linker/contracts';
 import { newMessageId, type Clock } from '@linker/kernel';
 
@@ -6,6 +6,8 @@ import { newMessageId, type Clock } from '@linker/kernel';
  * The processors' intake (`intakeTopic(domain)`) as the connector publishes to it: client frames turned into
  * envelopes, and the connector's own system envelopes (AUTH_CLIENT, USER_CONNECTED, USER_DISCONNECTED,
  * DELIVERY_REPORT). Guarantees are the lane's (bus.port.ts); publishes made one after another keep their order.
+ * RELIABLE records go to the topic (Kafka partitions them by key); FAST records to the subject of their key's partition,
+ * `fastPartitionSubject(topic, key, partitions)`, which only the processor owning that partition listens to (ADR 0002).
  */
 export class Intake {
   readonly topic: string;
@@ -16,6 +18,8 @@ export class Intake {
     private readonly lanes: Lanes,
     domain: string,
     private readonly clock: Clock,
+    /** The intake's partition count (`LINKER_PARTITIONS`), as the processors use it. */
+    private readonly partitions: number,
   ) {
     this.topic = intakeTopic(domain);
     this.path = [domain];
@@ -24,7 +28,8 @@ export class Intake {
   /** Publish one envelope keyed by `key` (the user, or the connector for reports). Never throws: rejects instead. */
   publish(lane: Lane, key: string, envelope: Envelope): Promise<void> {
     try {
-      return this.lanes[lane].publish(this.topic, [{ key, value: encodeEnvelope(envelope) }]);
+      const topic = lane === 'FAST' ? fastPartitionSubject(this.topic, key, this.partitions) : this.topic;
+      return this.lanes[lane].publish(topic, [{ key, value: encodeEnvelope(envelope) }]);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,4 +1,4 @@
-import type { Lanes, Subscription } from '@linker/bus';
+import { partitionSubject, type Lanes, type Subscription } from '@linker/bus';
 import {
   connectorTopic,
   decodeEnvelope,
@@ -18,6 +18,8 @@ export interface FakeProcessorOptions {
   lanes: Lanes;
   domain: string;
   connector: string;
+  /** The intake's partition count, as the connector uses it (FAST records go to one subject per partition). Default 4. */
+  partitions?: number;
   /** The answer to an AUTH_CLIENT (default: true for everyone); `undefined` = do not answer. */
   authenticate?: (userId: string) => boolean | undefined;
   /** Called when an AUTH_CLIENT arrives, before the answer is published. */
@@ -38,10 +40,12 @@ export class FakeProcessor {
     const { lanes, domain } = this.options;
     const topic = intakeTopic(domain);
     await lanes.RELIABLE.ensureTopics([topic, connectorTopic(domain, this.options.connector)], 4);
-    for (const bus of [lanes.RELIABLE, lanes.FAST]) {
+    const fastSubjects = Array.from({ length: this.options.partitions ?? 4 }, (_, p) => partitionSubject(topic, p));
+    const subjects: Array<[Lanes[Lane], string]> = [[lanes.RELIABLE, topic], ...fastSubjects.map((s): [Lanes[Lane], string] => [lanes.FAST, s])];
+    for (const [bus, subject] of subjects) {
       this.subscriptions.push(
         await bus.subscribe({
-          topic,
+          topic: subject,
           group: `fake-processor.${domain}`,
           handler: async (records) => {
             for (const record of records) await this.intake(decodeEnvelope(record.value));

@@ -81,7 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const presence = (options.wrapPresence ?? ((p) => p))(infrastructure.connectorPresence);
   const connector = createConnector({ config, lanes: faultyLanes(lanes, intakeTopic(domain), faults), presence, logger: testLogger() });
   await connector.start();
-  const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, ...options.processor });
+  const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, partitions: config.partitions, ...options.processor });
   await processor.start();
   const url = `ws://127.0.0.1:${connector.port}/ws`;
   const clients: TestClient[] = [];
@@ -117,7 +117,7 @@ function faultyLanes(lanes: Lanes, intake: string, faults: { failIntake: boolean
     subscribe: (subscribeOptions) => bus.subscribe(subscribeOptions),
     close: () => bus.close(),
     publish: (topic, records) =>
-      faults.failIntake && topic === intake
+      faults.failIntake && (topic === intake || topic.startsWith(`${intake}.p`))
         ? Promise.reject(new LinkerError('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }))
         : bus.publish(topic, records),
   });

@@ -1,4 +1,4 @@
-import { MemoryBroker, memoryLanes, type BusRecord, type Lanes, type Subscription } from '@linker/bus';
+import { fastPartitionSubject, MemoryBroker, memoryLanes, type BusRecord, type Lanes, type Subscription } from '@linker/bus';
 import {
   connectorTopic,
   decodeDelivery,
@@ -132,7 +132,10 @@ export class Harness {
 
   async sendRecords(lane: Lane, records: BusRecord[]): Promise<void> {
     this.published += records.length;
-    await this.lanes[lane].publish(intakeTopic(DOMAIN), records);
+    const topic = intakeTopic(DOMAIN);
+    if (lane === 'RELIABLE') await this.lanes.RELIABLE.publish(topic, records);
+    // FAST: one subject per partition, as the connector publishes (ADR 0002); one call per record keeps their order.
+    else for (const record of records) await this.lanes.FAST.publish(fastPartitionSubject(topic, record.key, PARTITIONS), [record]);
   }
 
   /** Wait until every intake record published so far has been handled (written, dead-lettered or skipped). */

@@ -43,6 +43,7 @@ export class KafkaSubscription implements Subscription {
     });
     const log = logger.child({ topic: options.topic, group: options.group });
     const subscription = new KafkaSubscription(consumer, options.handler, tuning, log);
+    if (options.onAssignment) subscription.followAssignments(options.topic, options.onAssignment);
     const joined = subscription.joined();
     joined.promise.catch(() => undefined); // awaited below; a failure before that must not go unhandled
     try {
@@ -69,6 +70,19 @@ export class KafkaSubscription implements Subscription {
       this.logger.warn('consumer did not disconnect cleanly', { error: errorMessage(cause) });
     });
     return this.stopped;
+  }
+
+  /** Tell `onAssignment` this member's partitions of `topic` on every GROUP_JOIN (every rebalance it takes part in). */
+  private followAssignments(topic: string, onAssignment: (partitions: readonly number[]) => void): void {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      const partitions = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+      this.logger.debug('assigned partitions', { partitions });
+      try {
+        onAssignment(partitions);
+      } catch (error) {
+        this.logger.warn('onAssignment threw', { error: errorMessage(error) });
+      }
+    });
   }
 
   /** Resolves on this member's first GROUP_JOIN; rejects on a crash kafkajs will not restart, or after the timeout. */

@@ -25,6 +25,7 @@ export class GroupMember {
   constructor(
     readonly id: number,
     readonly handler: BatchHandler,
+    readonly onAssignment?: (partitions: readonly number[]) => void,
   ) {}
 
   /** Resolves when the member holds no batch. */
@@ -68,6 +69,7 @@ export class ConsumerGroup {
   private readonly scheduled = new Set<number>();
   private members: GroupMember[] = [];
   private nextMemberId = 1;
+  private assignmentsScheduled = false;
 
   constructor(
     private readonly log: TopicLog,
@@ -78,9 +80,12 @@ export class ConsumerGroup {
     this.grow();
   }
 
-  /** Add a member and rebalance; it receives batches from the partitions it is assigned. */
-  join(handler: BatchHandler): GroupMember {
-    const member = new GroupMember(this.nextMemberId++, handler);
+  /**
+   * Add a member and rebalance; it receives batches from the partitions it is assigned. After every rebalance each
+   * current member's `onAssignment` is called (in a microtask, with the assignment as it is then).
+   */
+  join(handler: BatchHandler, onAssignment?: (partitions: readonly number[]) => void): GroupMember {
+    const member = new GroupMember(this.nextMemberId++, handler, onAssignment);
     this.members.push(member);
     this.rebalance();
     return member;
@@ -137,6 +142,25 @@ export class ConsumerGroup {
       this.owners[p] = this.members.length === 0 ? undefined : this.members[p % this.members.length];
       this.schedule(p);
     }
+    this.scheduleAssignments();
+  }
+
+  /** Tell every member its partitions, once per burst of rebalances. */
+  private scheduleAssignments(): void {
+    if (this.assignmentsScheduled) return;
+    this.assignmentsScheduled = true;
+    queueMicrotask(() => {
+      this.assignmentsScheduled = false;
+      for (const member of this.members) {
+        if (!member.onAssignment) continue;
+        const partitions = this.owners.flatMap((owner, p) => (owner === member ? [p] : []));
+        try {
+          member.onAssignment(partitions);
+        } catch (error) {
+          this.logger.warn('onAssignment threw', { group: this.name, error: errorMessage(error) });
+        }
+      }
+    });
   }
 
   private schedule(partition: number): void {

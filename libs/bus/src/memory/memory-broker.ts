@@ -64,7 +64,12 @@ export class MemoryBroker {
   }
 
   /** Join consumer group `group` on `topic` (created at the beginning of the log if new). */
-  join(topic: string, group: string, handler: BatchHandler): { group: ConsumerGroup; member: GroupMember } {
+  join(
+    topic: string,
+    group: string,
+    handler: BatchHandler,
+    onAssignment?: (partitions: readonly number[]) => void,
+  ): { group: ConsumerGroup; member: GroupMember } {
     const log = this.requireTopic(topic);
     let byName = this.groups.get(topic);
     if (!byName) {
@@ -76,7 +81,7 @@ export class MemoryBroker {
       consumerGroup = new ConsumerGroup(log, group, this.tuning, this.logger.child({ topic, group }));
       byName.set(group, consumerGroup);
     }
-    return { group: consumerGroup, member: consumerGroup.join(handler) };
+    return { group: consumerGroup, member: consumerGroup.join(handler, onAssignment) };
   }
 
   /** The committed offset of each partition of `group` on `topic` (empty when the group never existed). */

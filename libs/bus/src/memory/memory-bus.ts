@@ -59,8 +59,8 @@ export class MemoryBus implements Bus {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
   }
 
-  private subscribeReliable({ topic, group, handler }: SubscribeOptions): MemorySubscription {
-    const joined = this.broker.join(topic, group, handler);
+  private subscribeReliable({ topic, group, handler, onAssignment }: SubscribeOptions): MemorySubscription {
+    const joined = this.broker.join(topic, group, handler, onAssignment);
     let gone: Promise<void> | undefined;
     const subscription: MemorySubscription = {
       close: () => {

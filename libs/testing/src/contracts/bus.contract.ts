@@ -284,6 +284,36 @@ function redeliversAfterKill(ctx: ContractContext): void {
   }, ctx.timeout);
 }
 
+function tellsAssignments(ctx: ContractContext): void {
+  it('tells each member its partitions after every rebalance: disjoint, covering, all to the last one left', async () => {
+    const publisher = await ctx.client();
+    const topic = await ctx.topic(publisher, 4);
+    const group = uniqueName('group');
+    const all = [0, 1, 2, 3];
+    const told: Array<readonly number[] | undefined> = [undefined, undefined];
+    const join = async (member: 0 | 1): Promise<Subscription> =>
+      (await ctx.client()).subscribe({
+        topic,
+        group,
+        handler: async () => undefined,
+        onAssignment: (partitions) => (told[member] = [...partitions]),
+      });
+    const first = await join(0);
+    await ctx.until('the single member to be told every partition', () => told[0]?.length === all.length);
+    expect([...(told[0] ?? [])].sort()).toEqual(all);
+    await join(1);
+    const split = (): boolean => {
+      const [a, b] = [told[0] ?? [], told[1] ?? []];
+      return a.length > 0 && b.length > 0 && [...a, ...b].sort().join() === all.join();
+    };
+    await ctx.until('two members to be told disjoint sets covering every partition', split);
+    expect(split()).toBe(true);
+    await first.close();
+    await ctx.until('the remaining member to be told every partition again', () => told[1]?.length === all.length);
+    expect([...(told[1] ?? [])].sort()).toEqual(all);
+  }, ctx.timeout);
+}
+
 function deliversToASubscriber(ctx: ContractContext): void {
   it('delivers to a subscriber, keys and values intact', async () => {
     const [publisher, consumer] = [await ctx.client(), await ctx.client()];
@@ -385,6 +415,7 @@ const RELIABLE_TESTS: ContractTest[] = [
   doesNotRedeliverCommitted,
   redeliversRejected,
   redeliversAfterKill,
+  tellsAssignments,
 ];
 
 const FAST_TESTS: ContractTest[] = [deliversToASubscriber, spreadsAQueueGroup, keepsPublisherOrder, nothingAfterClose, neverRedelivers];
