@@ -1,3 +1,4 @@
+import type { Clock } from '@linker/kernel';
 import { MemoryBroker, memoryLanes, type Bus, type Lanes } from '@linker/bus';
 import { intakeTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   wrapPresence?: (presence: Presence) => Presence;
   /** Run on other infrastructure than memory twins. */
   infrastructure?: () => Promise<HarnessInfrastructure>;
+  /** The connector's clock (rate limits, windows); the system clock by default. */
+  clock?: Clock;
 }
 
 /** A connector, a fake processor, and loopback clients (all closed by `close`). */
@@ -79,7 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = connectorSettings({ domain, name: CONNECTOR, wsPort: 0, partitions: 4, ...options.settings });
   const faults = { failIntake: false };
   const presence = (options.wrapPresence ?? ((p) => p))(infrastructure.connectorPresence);
-  const connector = createConnector({ config, lanes: faultyLanes(lanes, intakeTopic(domain), faults), presence, logger: testLogger() });
+  const connector = createConnector({ config, lanes: faultyLanes(lanes, intakeTopic(domain), faults), presence, logger: testLogger(), clock: options.clock });
   await connector.start();
   const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, partitions: config.partitions, ...options.processor });
   await processor.start();
