@@ -1,4 +1,4 @@
-import { connectLanes, type Lanes } from '@linker/bus';
+import { connectLanes, fastPartitionSubject, type Lanes } from '@linker/bus';
 import { connectorTopic, decodeDelivery, encodeEnvelope, intakeTopic, type Delivery, type Lane } from '@linker/contracts';
 import { newMessageId } from '@linker/kernel';
 import { silentLogger } from '@linker/observability';
@@ -55,7 +55,9 @@ describe('processor on the real services', () => {
 
   const send = (lane: Lane, to: string, content: string) => {
     const envelope = { id: newMessageId(), lane, type: 'MESSAGE', from: 'ANZ-1', data: { to, content }, path: [domain], createdAt: Date.now(), hops: 0 };
-    return connectorLanes[lane].publish(intakeTopic(domain), [{ key: 'ANZ-1', value: encodeEnvelope(envelope) }]).then(() => envelope);
+    // As a connector does: FAST intake records go to the key's partition subject (ADR 0002).
+    const topic = lane === 'FAST' ? fastPartitionSubject(intakeTopic(domain), 'ANZ-1', config.partitions) : intakeTopic(domain);
+    return connectorLanes[lane].publish(topic, [{ key: 'ANZ-1', value: encodeEnvelope(envelope) }]).then(() => envelope);
   };
 
   it.each(['RELIABLE', 'FAST'] as const)('routes a %s message to the recipient connector on its lane', async (lane) => {
