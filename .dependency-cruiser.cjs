@@ -6,9 +6,10 @@ const ADAPTER_PACKAGES = {
   kafkajs: '^libs/bus/src/kafka/',
   nats: '^libs/bus/src/nats/',
   ioredis: '^libs/presence/src/redis/',
-  mongodb: '^libs/mailbox/src/mongodb/',
+  // bench/ is a measuring tool outside the product: its raw client and its clean-up talk to ws and MongoDB directly.
+  mongodb: '^(libs/mailbox/src/mongodb/|bench/)',
   'classic-level': '^libs/mailbox/src/embedded/',
-  ws: '^(libs/domain-link/src/ws/|apps/connector/src/socket/|libs/client-sdk/src/node/)',
+  ws: '^(libs/domain-link/src/ws/|apps/connector/src/socket/|libs/client-sdk/src/node/|bench/)',
 };
 
 module.exports = {

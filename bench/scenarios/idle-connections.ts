@@ -1,0 +1,66 @@
+import { performance } from 'node:perf_hooks';
+import { closeAll, openMany } from '../src/client';
+import { readProc } from '../src/proc-stats';
+import { sleep } from '../src/processes';
+import { target, type IdleResult } from '../src/results';
+import { emptyResult, startRequest, userId, withDeployment, type Deployment, type Scenario, type StartDeployment, type ScenarioContext } from '../src/scenario';
+
+/** Source addresses the sockets are spread over (all loopback; the destination is always 127.0.0.1). */
+const SOURCES = 8;
+const SETTLE_MS = 3000;
+
+/** RSS of `pid` once it has settled: the median of five readings over `SETTLE_MS`. */
+async function settledRss(pid: number): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await sleep(SETTLE_MS / 5);
+    readings.push(readProc(pid).rssKiB);
+  }
+  return readings.sort((a, b) => a - b)[2]!;
+}
+
+async function measure(context: ScenarioContext, deployment: Deployment, name: string): Promise<IdleResult> {
+  const edge = deployment.servers[0]!;
+  const count = context.options.idleCount;
+  const [serverBefore, loadBefore] = [await settledRss(edge.pid), readProc(process.pid).rssKiB];
+  context.progress(`${name}: opening ${count} authenticated connections to ${edge.name}`);
+  const started = performance.now();
+  const { connections, failures } = await openMany(context.client, deployment.endpoint, count, (i) => ({
+    userId: userId(deployment, i),
+    localAddress: `127.0.0.${1 + (i % SOURCES)}`,
+    handlers: { onMessage: () => undefined },
+  }), 200);
+  const openSeconds = (performance.now() - started) / 1000;
+  try {
+    context.progress(`${name}: ${connections.length} open in ${openSeconds.toFixed(1)} s (${failures.length} failed); letting ${edge.name} settle`);
+    const [serverAfter, loadAfter] = [await settledRss(edge.pid), readProc(process.pid).rssKiB];
+    const opened = Math.max(1, connections.length);
+    return {
+      connections: connections.length, failed: failures.length, openSeconds, serverName: edge.name,
+      serverRssBeforeKiB: serverBefore, serverRssAfterKiB: serverAfter, serverKiBPerConnection: (serverAfter - serverBefore) / opened,
+      loadRssBeforeKiB: loadBefore, loadRssAfterKiB: loadAfter, loadKiBPerConnection: (loadAfter - loadBefore) / opened,
+    };
+  } finally {
+    await closeAll(connections);
+  }
+}
+
+/** N idle authenticated connections: the RSS the process holding the sockets gains per connection. */
+export function idleScenario(name: string, mode: Deployment['mode'], start: StartDeployment): Scenario {
+  const holder = { real: 'connector', embedded: 'embedded', baseline: 'bare ws relay (the floor `ws` itself sets)' }[mode];
+  const description = `Idle authenticated connections held by the ${holder} process: its RSS after, minus before, per connection (target ≤ 5 KB).`;
+  return {
+    name,
+    mode,
+    description,
+    run: (context) => {
+      const result = emptyResult({ name, mode, description });
+      return withDeployment(result, () => start(startRequest(context, name, result.notes)), async (deployment) => {
+        result.idle = await measure(context, deployment, name);
+        result.targets = [target('RSS per idle connection', Math.round(result.idle.serverKiBPerConnection * 100) / 100, 5, 'KiB')];
+        if (result.idle.failed > 0) result.notes.push(`${result.idle.failed} connections failed to open or authenticate.`);
+        result.notes.push('RSS includes garbage the server has not collected yet; read it as an upper bound.');
+      });
+    },
+  };
+}

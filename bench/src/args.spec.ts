@@ -1,0 +1,29 @@
+import { connectionsFor, parseBenchArgs } from './args';
+
+describe('bench arguments', () => {
+  it('has defaults for everything', () => {
+    expect(parseBenchArgs([])).toEqual({
+      scenarios: [], durationS: 10, warmupS: 2, rates: undefined, connections: 100, socketRate: 40, client: 'sdk',
+      idleCount: 10_000, mailboxCount: 10_000, fetchBatch: 2000, payloadBytes: 1024, outDir: 'bench/results', distDir: 'dist', cpuProf: false, help: false,
+    });
+  });
+
+  it('takes repeated and comma-separated scenarios, rates and numbers', () => {
+    const options = parseBenchArgs(['--scenario', 'embedded-fast,real-fast', '--scenario', 'idle-connections', '--rates', '1000, 2000',
+      '--duration', '3', '--warmup', '0', '--client', 'raw']);
+    expect(options).toMatchObject({ scenarios: ['embedded-fast', 'real-fast', 'idle-connections'], rates: [1000, 2000], durationS: 3, warmupS: 0, client: 'raw' });
+  });
+
+  it('lists every bad value at once', () => {
+    expect(() => parseBenchArgs(['--duration', '0', '--rates', '10,x', '--client', 'java'])).toThrow(
+      /--client must be sdk or raw, got "java"\n--duration must be a positive number, got "0"\n--rates must be positive integers separated by commas, got "10,x"\nUsage/,
+    );
+    expect(() => parseBenchArgs(['--colour'])).toThrow(/Unknown option/);
+  });
+
+  it('opens enough connections to keep each socket under its rate, in pairs', () => {
+    expect(connectionsFor({ connections: 100, socketRate: 40 }, [1000, 2000])).toBe(100);
+    expect(connectionsFor({ connections: 100, socketRate: 40 }, [1000, 10_000])).toBe(250);
+    expect(connectionsFor({ connections: 3, socketRate: 40 }, [10])).toBe(4);
+  });
+});

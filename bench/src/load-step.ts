@@ -1,0 +1,88 @@
+import { performance } from 'node:perf_hooks';
+import type { BenchConnection, Lane } from './client';
+import { WorkerPacer } from './pacer';
+import { encodePayload } from './payload';
+import { ProcSampler, type ProcessUsage, type Watched } from './proc-stats';
+import { StepRecorder } from './recorder';
+import type { StepResult } from './results';
+import { messagesFor, runOpenLoop, senderOf, sequenceOf, type ScheduleSpec } from './schedule';
+
+export const nowUs = (): number => performance.now() * 1000;
+
+export interface LoadStepOptions {
+  step: number;
+  rate: number;
+  durationMs: number;
+  warmupMs: number;
+  /** How long to wait for stragglers after the last send. */
+  drainMs: number;
+  lane: Lane;
+  payloadBytes: number;
+  /** Processes whose CPU and RSS are sampled over the measured window. */
+  watched: Watched[];
+}
+
+/**
+ * Routes every received content to the recorder of the step in progress. Connections are opened once per scenario
+ * with `onMessage` as their handler; each step installs a fresh recorder.
+ */
+export class LoadSink {
+  recorder: StepRecorder | undefined;
+  /** Readiness probes seen (`probe:<n>` contents). */
+  readonly probes = new Set<string>();
+  readonly onMessage = (content: string): void => {
+    if (content.startsWith('probe:')) this.probes.add(content);
+    else this.recorder?.noteReceived(content, nowUs());
+  };
+}
+
+/** Connection `i` sends to its pair (0↔1, 2↔3, …): every connection both sends and receives. */
+export function peerOf(index: number): number {
+  return index % 2 === 0 ? index + 1 : index - 1;
+}
+
+/**
+ * One rate step: open-loop sends for warm-up + duration over all connections, then a bounded drain, with CPU and RSS
+ * sampled over the measured window (the warm-up is excluded from latency, rates and CPU).
+ */
+export async function runLoadStep(connections: BenchConnection[], sink: LoadSink, options: LoadStepOptions): Promise<StepResult> {
+  const total = messagesFor(options.rate, options.warmupMs + options.durationMs);
+  const startMs = performance.now() + 20;
+  const spec: ScheduleSpec = { rate: options.rate, startMs, total, senders: connections.length };
+  const fromUs = (startMs + options.warmupMs) * 1000;
+  const recorder = new StepRecorder(options.step, connections.length, { fromUs, toUs: fromUs + options.durationMs * 1000 });
+  sink.recorder = recorder;
+  const peers = connections.map((_, i) => connections[peerOf(i)]!.userId);
+  // CPU and RSS over the measured window: from the end of the warm-up to the last scheduled send.
+  const sampler = new ProcSampler(options.watched);
+  let processes: ProcessUsage[] | undefined;
+  const samplerStart = setTimeout(() => sampler.start(performance.now()), options.warmupMs + 20);
+  const samplerEnd = setTimeout(() => (processes = sampler.stop(performance.now())), options.warmupMs + options.durationMs + 20);
+  const pacer = new WorkerPacer();
+  await runOpenLoop({
+    spec,
+    schedule: pacer.schedule,
+    now: () => performance.now(),
+    send: (index, intendedMs, nowMs) => {
+      const sender = senderOf(spec, index);
+      const seq = sequenceOf(spec, index);
+      const intendedUs = intendedMs * 1000;
+      const sentUs = nowMs * 1000;
+      const content = encodePayload({ step: options.step, sender, seq, intendedUs, sentUs }, options.payloadBytes);
+      // A send refused by a closed socket still counts as sent: it shows up as lost.
+      connections[sender]!.send(peers[sender]!, content, options.lane);
+      recorder.noteSent(sender, seq, intendedUs, sentUs);
+    },
+  });
+  await pacer.close();
+  await drain(recorder, options.drainMs);
+  clearTimeout(samplerStart);
+  clearTimeout(samplerEnd);
+  processes ??= sampler.stop(performance.now());
+  return recorder.result(options.rate, connections.length, processes, sampler.hostCpuPercent);
+}
+
+async function drain(recorder: StepRecorder, drainMs: number): Promise<void> {
+  const deadline = performance.now() + drainMs;
+  while (!recorder.complete && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}

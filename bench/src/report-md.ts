@@ -1,0 +1,112 @@
+import type { ProcessUsage } from './proc-stats';
+import type { IdleResult, MailboxResult, RunResult, ScenarioResult, StepResult, Target } from './results';
+
+/** A number for a table: integers as is, others with up to `digits` decimals; '–' for missing. */
+export function fmt(value: number | undefined, digits = 2): string {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toFixed(digits)));
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const mib = (kib: number): string => fmt(kib / 1024, 1);
+
+/** Names of the processes measured in a scenario, in the order first seen. */
+function processNames(steps: StepResult[]): string[] {
+  const names: string[] = [];
+  for (const step of steps) for (const { name } of step.processes) if (!names.includes(name)) names.push(name);
+  return names;
+}
+
+function cpuCell(usage: ProcessUsage | undefined, messages: number): string {
+  if (!usage) return '–';
+  const perMessage = messages > 0 ? ` (${fmt((usage.cpuSeconds * 1e6) / messages, 0)} µs/msg)` : '';
+  return `${fmt(usage.cpuPercent, 0)}${perMessage}`;
+}
+
+export function stepsTable(steps: StepResult[]): string {
+  const names = processNames(steps);
+  const header = ['offered msg/s', 'sent msg/s', 'achieved msg/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms',
+    'service p50/p99 ms', 'lost', 'dup', 'reordered', ...names.map((name) => `CPU % ${name}`), 'CPU % others', ...names.map((name) => `RSS MiB ${name}`)];
+  const rows = steps.map((step) => {
+    const messages = step.achievedRate * step.durationS;
+    const usage = (name: string): ProcessUsage | undefined => step.processes.find((p) => p.name === name);
+    return [
+      fmt(step.offeredRate), fmt(step.sentRate, 0), fmt(step.achievedRate, 0),
+      fmt(step.latency.p50, 3), fmt(step.latency.p90, 3), fmt(step.latency.p99, 3), fmt(step.latency.p999, 3), fmt(step.latency.max, 1),
+      `${fmt(step.service.p50, 3)} / ${fmt(step.service.p99, 3)}`,
+      fmt(step.delivery.lost), fmt(step.delivery.duplicates), fmt(step.delivery.reordered),
+      ...names.map((name) => cpuCell(usage(name), messages)),
+      fmt(Math.max(0, step.hostCpuPercent - step.processes.reduce((sum, p) => sum + p.cpuPercent, 0)), 0),
+      ...names.map((name) => { const u = usage(name); return u ? mib(u.rssPeakKiB) : '–'; }),
+    ];
+  });
+  return table(header, rows);
+}
+
+export function idleTable(idle: IdleResult): string {
+  return table(
+    ['connections', 'failed', 'open s', `RSS MiB ${idle.serverName} before → after`, 'KiB per connection (server)', 'KiB per connection (load process)'],
+    [[fmt(idle.connections), fmt(idle.failed), fmt(idle.openSeconds, 1),
+      `${mib(idle.serverRssBeforeKiB)} → ${mib(idle.serverRssAfterKiB)}`, fmt(idle.serverKiBPerConnection, 2), fmt(idle.loadKiBPerConnection, 2)]],
+  );
+}
+
+export function mailboxTable(mailbox: MailboxResult): string {
+  const cpu = mailbox.processes.map((p) => `${p.name} ${fmt(p.cpuSeconds, 2)} s`).join(', ') || '–';
+  const batches = mailbox.batchLog.map((b) => `${b.received}→${b.leftMissingCount} @${b.atMs}`).join(', ');
+  return table(
+    ['stored', 'store s', 'fetched', 'dup', 'FETCH count', 'fetch ms', 'msg/s', 'CPU during fetch', 'each FETCH: received→leftMissingCount @ms'],
+    [[fmt(mailbox.stored), fmt(mailbox.storeSeconds, 1), fmt(mailbox.fetched), fmt(mailbox.duplicates),
+      fmt(mailbox.batchSize), fmt(mailbox.fetchMs, 1), fmt(mailbox.messagesPerSecond, 0), cpu, batches || '–']],
+  );
+}
+
+export function targetLine(t: Target): string {
+  const verdict = t.measured === undefined ? 'not measured' : t.met ? 'met' : '**missed**';
+  return `- ${t.label}: ${fmt(t.measured, 3)} ${t.unit} (target ≤ ${fmt(t.limit)} ${t.unit}): ${verdict}`;
+}
+
+export function scenarioSection(scenario: ScenarioResult): string {
+  const parts = [`## ${scenario.name}`, '', scenario.description, ''];
+  if (scenario.error) parts.push(`**Failed:** ${scenario.error}`, '');
+  if (scenario.steps?.length) parts.push(stepsTable(scenario.steps), '');
+  if (scenario.idle) parts.push(idleTable(scenario.idle), '');
+  if (scenario.mailbox) parts.push(mailboxTable(scenario.mailbox), '');
+  if (scenario.targets.length) parts.push('Targets:', '', ...scenario.targets.map(targetLine), '');
+  if (scenario.notes.length) parts.push(scenario.notes.map((note) => note.split('\n').map((line) => `> ${line}`.trimEnd()).join('\n')).join('\n>\n'), '');
+  return parts.join('\n');
+}
+
+export function summaryTable(run: RunResult): string {
+  const rows = run.scenarios.flatMap((s) =>
+    s.targets.length === 0
+      ? [[s.name, s.error ? 'failed' : '–', '–', s.error ? 'failed' : '–']]
+      : s.targets.map((t) => [s.name, t.label, `${fmt(t.measured, 3)} ${t.unit} (≤ ${fmt(t.limit)})`, t.met ? 'met' : t.measured === undefined ? 'not measured' : '**missed**']),
+  );
+  return table(['scenario', 'target', 'measured', 'verdict'], rows);
+}
+
+/** The whole report: header, summary of targets, one section per scenario. */
+export function renderMarkdown(run: RunResult): string {
+  const options = Object.entries(run.options).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ');
+  return [
+    `# linker-ts benchmark, ${run.startedAt}`,
+    '',
+    `Host: ${run.host.cpus} CPUs, Node ${run.host.node}, ${run.host.platform}, load average at start ${run.host.loadAverageAtStart.join(' ')}; load generator on the same host.`,
+    `Build: ${run.build.distDir} of commit ${run.build.commit}${run.build.dirty ? ' (working tree had changes)' : ''}. Options: ${options}.`,
+    'Latency is receive time − intended send time (open loop); "service" is receive time − actual send time.',
+    'CPU % is of one core; µs/msg is that process\'s CPU time per message delivered; "others" is the rest of the machine (other',
+    'work on the host disturbs the figures: read them with it).',
+    '',
+    summaryTable(run),
+    '',
+    '![latency against offered load](latency.svg)',
+    '',
+    ...run.scenarios.map(scenarioSection),
+  ].join('\n');
+}

@@ -1,0 +1,93 @@
+import type { BenchOptions } from './args';
+import type { BenchClientFactory, BenchEndpoint } from './client';
+import type { ServerProcess } from './processes';
+import type { Watched } from './proc-stats';
+import type { ScenarioResult } from './results';
+
+/** A running system under test: where clients connect, which processes to measure, how to stop it. */
+export interface Deployment {
+  mode: ScenarioResult['mode'];
+  endpoint: BenchEndpoint;
+  /** User ids are `<appName>-<number>`; numbers start at `userBase` (fresh per deployment, so no stale mailbox). */
+  appName: string;
+  userBase: number;
+  /** The server processes, the one that holds the client sockets first. */
+  servers: ServerProcess[];
+  /** Processes measured but not started here (the real services: Kafka, FerretDB, …); never stopped by the bench. */
+  services?: Watched[];
+  stop(): Promise<void>;
+}
+
+/** What starting a deployment needs: where the built apps are, and where to leave notes for the report. */
+export interface StartRequest {
+  notes: string[];
+  /** The build to run (`dist` by default; `--dist` picks another, e.g. a snapshot built with `tsc --outDir`). */
+  distDir: string;
+  /** Node flags for server process `process` (e.g. `--cpu-prof` when profiling). */
+  nodeArgs(process: string): string[];
+}
+
+export type StartDeployment = (request: StartRequest) => Promise<Deployment>;
+
+export function userId(deployment: Deployment, index: number): string {
+  return `${deployment.appName}-${deployment.userBase + index}`;
+}
+
+/** The processes a step samples: every server and the load process itself. */
+export function watchedOf(deployment: Deployment): Watched[] {
+  return [...deployment.servers.map(({ name, pid }) => ({ name, pid })), ...(deployment.services ?? []), { name: 'load', pid: process.pid }];
+}
+
+export interface ScenarioContext {
+  options: BenchOptions;
+  client: BenchClientFactory;
+  /** One progress line on stderr. */
+  progress(line: string): void;
+  /** Where server processes write CPU profiles, when profiling. */
+  profileDir?: string;
+}
+
+/** What a scenario's deployment is started with. */
+export function startRequest(context: ScenarioContext, scenario: string, notes: string[]): StartRequest {
+  const dir = context.profileDir;
+  return {
+    notes,
+    distDir: context.options.distDir,
+    nodeArgs: (process) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario}.${process}.cpuprofile`] : []),
+  };
+}
+
+export interface Scenario {
+  name: string;
+  mode: ScenarioResult['mode'];
+  description: string;
+  /** Run to completion; a failure is returned as `error` in the result, not thrown. */
+  run(context: ScenarioContext): Promise<ScenarioResult>;
+}
+
+/** A scenario result with nothing measured yet. */
+export function emptyResult(scenario: Pick<Scenario, 'name' | 'mode' | 'description'>): ScenarioResult {
+  return { name: scenario.name, mode: scenario.mode, description: scenario.description, startedAt: new Date().toISOString(), targets: [], notes: [] };
+}
+
+/** Start a deployment, run `body` on it, always stop it; errors become the result's `error`. */
+export async function withDeployment(
+  result: ScenarioResult,
+  start: () => Promise<Deployment>,
+  body: (deployment: Deployment) => Promise<void>,
+): Promise<ScenarioResult> {
+  let deployment: Deployment | undefined;
+  try {
+    deployment = await start();
+    await body(deployment);
+  } catch (error) {
+    result.error = (error as Error).message;
+    for (const server of deployment?.servers ?? []) {
+      const tail = server.tail().trim().split('\n').slice(-8).join('\n');
+      if (tail) result.notes.push(`last output of ${server.name}:\n\n\`\`\`\n${tail.slice(-2000)}\n\`\`\``);
+    }
+  } finally {
+    await deployment?.stop().catch((error: Error) => result.notes.push(`stopping the deployment failed: ${error.message}`));
+  }
+  return result;
+}
