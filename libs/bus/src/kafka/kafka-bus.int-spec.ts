@@ -57,4 +57,15 @@ describe('KafkaBus', () => {
     await waitFor('every key on the grown topic', () => keys.every((k) => seen.includes(k)), { timeoutMs: 20_000 });
     expect([...seen].sort()).toEqual(keys);
   }, 60_000);
+
+  it('lets several processes create the same new topics at once (a connector and processors starting together)', async () => {
+    const buses = await Promise.all(Array.from({ length: 4 }, () => connect()));
+    clients.push(...buses);
+    const topics = [uniqueName('raced-intake'), uniqueName('raced-connector')];
+    await Promise.all(buses.map((bus) => bus.ensureTopics(topics, 4)));
+    await buses[0].publish(topics[0], [{ key: 'k', value: Buffer.from('v') }]);
+    const seen: string[] = [];
+    await buses[1].subscribe({ topic: topics[0], group: uniqueName('g'), handler: async (rs) => void seen.push(...rs.map((r) => r.key)) });
+    await waitFor('the record on the raced topic', () => seen.includes('k'), { timeoutMs: 20_000 });
+  }, 60_000);
 });

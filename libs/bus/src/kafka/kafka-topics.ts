@@ -19,23 +19,47 @@ export async function ensureKafkaTopics(
   }
   if (topics.length === 0) return;
   const admin = kafka.admin({ retry: tuning.retry });
+  const deadline = Date.now() + tuning.topicTimeoutMs;
   try {
     await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
-        waitForLeaders: true,
-      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ensureOnce(admin, topics, partitions, deadline);
+      } catch (cause) {
+        // Another process may be creating the same topics: until the metadata has settled the broker answers
+        // "does not host this topic-partition" or "leader not available". Look again, until the deadline.
+        if (!isTransientTopicError(cause) || Date.now() >= deadline) throw cause;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
+      }
     }
-    await growTopics(admin, topics.filter((t) => existing.has(t)), partitions);
-    await waitForTopics(admin, topics, partitions, tuning.topicTimeoutMs);
   } catch (cause) {
     throw toLinkerError(cause, `ensure topics ${topics.join(', ')}`);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+async function ensureOnce(admin: Admin, topics: readonly string[], partitions: number, deadline: number): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t));
+  if (missing.length > 0) {
+    await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+  }
+  await growTopics(admin, topics.filter((t) => existing.has(t)), partitions);
+  await waitForTopics(admin, topics, partitions, Math.max(0, deadline - Date.now()));
+}
+
+const TRANSIENT_TOPIC_ERRORS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'TOPIC_ALREADY_EXISTS', 'NOT_CONTROLLER', 'REQUEST_TIMED_OUT']);
+
+/** A kafkajs error (or one it wraps) that a concurrent creation of the same topics explains. */
+function isTransientTopicError(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const { type, retriable, cause, errors } = current as { type?: string; retriable?: boolean; cause?: unknown; errors?: unknown[] };
+    if ((type !== undefined && TRANSIENT_TOPIC_ERRORS.has(type)) || retriable === true) return true;
+    if (Array.isArray(errors) && errors.some((inner) => isTransientTopicError(inner))) return true;
+    current = cause;
+  }
+  return false;
 }
 
 async function growTopics(admin: Admin, topics: readonly string[], partitions: number): Promise<void> {
