@@ -1,6 +1,6 @@
 import { LatencyHistogram } from './histogram';
 import { decodePayload, encodePayload } from './payload';
-import { parseHostTicks, parseStatTicks, parseStatusRssKiB } from './proc-stats';
+import { parseStatTicks, parseStatusRssKiB, ticksBetween } from './proc-stats';
 
 describe('latency histogram', () => {
   it('extracts percentiles in milliseconds from microsecond recordings', () => {
@@ -48,8 +48,10 @@ describe('/proc parsing', () => {
     expect(parseStatTicks(stat)).toBe(175);
   });
 
-  it('reads busy and total ticks of the machine (idle and iowait are not busy)', () => {
-    expect(parseHostTicks('cpu  100 5 50 1000 20 3 2 0 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n')).toEqual({ busy: 160, total: 1180 });
+  it('adds up what every process used between two readings (new ones in full, vanished ones not at all)', () => {
+    const first = new Map([[1, 100], [2, 50], [3, 70]]);
+    const last = new Map([[1, 130], [2, 50], [4, 12]]);
+    expect(ticksBetween(first, last)).toBe(30 + 0 + 12);
   });
 
   it('reads VmRSS in KiB', () => {

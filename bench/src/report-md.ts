@@ -93,7 +93,10 @@ export function summaryTable(run: RunResult): string {
 
 /** The whole report: header, summary of targets, one section per scenario. */
 export function renderMarkdown(run: RunResult): string {
-  const options = Object.entries(run.options).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ');
+  const options = Object.entries(run.options)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join(', ');
   return [
     `# linker-ts benchmark, ${run.startedAt}`,
     '',

@@ -22,7 +22,7 @@ export interface StepResult {
   /** Actual send time − intended send time: how late the load process itself was. */
   sendLag: LatencySummary;
   processes: ProcessUsage[];
-  /** CPU busy on the whole machine over the window, % of one core: minus the processes above, what others used. */
+  /** CPU of every process on the machine over the window, % of one core: minus the processes above, what others used. */
   hostCpuPercent: number;
 }
 
