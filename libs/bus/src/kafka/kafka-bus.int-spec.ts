@@ -68,4 +68,18 @@ describe('KafkaBus', () => {
     await buses[1].subscribe({ topic: topics[0], group: uniqueName('g'), handler: async (rs) => void seen.push(...rs.map((r) => r.key)) });
     await waitFor('the record on the raced topic', () => seen.includes('k'), { timeoutMs: 20_000 });
   }, 60_000);
+
+  it('publishes more than the broker takes in one request (2,000 records of 1 KB) in order, in several requests', async () => {
+    const bus = await connect();
+    clients.push(bus);
+    const topic = uniqueName('large-publish');
+    await bus.ensureTopics([topic], 1);
+    const payload = Buffer.alloc(1024, 'x');
+    await bus.publish(topic, Array.from({ length: 2_000 }, (_, i) => ({ key: 'one-key', value: Buffer.concat([Buffer.from(`${i}:`), payload]) })));
+    const seen: number[] = [];
+    await bus.subscribe({ topic, group: uniqueName('g'), handler: async (rs) => void seen.push(...rs.map((r) => Number(r.value.toString('utf8', 0, 8).split(':')[0]))) });
+    await waitFor('all 2,000 records', () => seen.length >= 2_000, { timeoutMs: 30_000 });
+    expect(seen).toEqual(Array.from({ length: 2_000 }, (_, i) => i));
+  }, 60_000);
 });
+

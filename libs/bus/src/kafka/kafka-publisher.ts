@@ -46,11 +46,13 @@ export class KafkaPublisher {
   publish(topic: string, records: readonly BusRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new LinkerError('BUS_CLOSED', 'this Kafka bus client is closed'));
     if (records.length === 0) return Promise.resolve();
-    const bytes = records.reduce((sum, r) => sum + r.value.length + r.key.length, 0);
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, records, bytes, resolve, reject });
-      this.schedule();
-    });
+    // A large publish (e.g. a fetch of 2,000 messages) is split into requests of at most `maxFlushBytes`, queued in
+    // order: the broker refuses a record batch over its limit (1 MB by default), and chunks keep per-key order.
+    const sent = chunksOf(records, this.tuning.maxFlushBytes).map(
+      (chunk) => new Promise<void>((resolve, reject) => this.queue.push({ topic, ...chunk, resolve, reject })),
+    );
+    this.schedule();
+    return Promise.all(sent).then(() => undefined);
   }
 
   /** Send what is queued, refuse new publishes, disconnect. */
@@ -138,4 +140,20 @@ function byTopic(batch: readonly PendingPublish[]): TopicMessages[] {
     for (const { key, value } of records) entry.messages.push({ key, value });
   }
   return [...topics.values()];
+}
+
+/** `records` cut, in order, into runs of at most `maxBytes` (a record bigger than that goes alone). */
+function chunksOf(records: readonly BusRecord[], maxBytes: number): Array<{ records: readonly BusRecord[]; bytes: number }> {
+  const chunks: Array<{ records: BusRecord[]; bytes: number }> = [];
+  for (const record of records) {
+    const size = record.value.length + record.key.length;
+    const last = chunks[chunks.length - 1];
+    if (last && last.bytes + size <= maxBytes) {
+      last.records.push(record);
+      last.bytes += size;
+    } else {
+      chunks.push({ records: [record], bytes: size });
+    }
+  }
+  return chunks;
 }
