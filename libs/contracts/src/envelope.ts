@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { LinkerError } from '@linker/kernel';
+import { jsonDecoder } from './json-codec';
 
 /** The two lanes: RELIABLE (Kafka, never lost once accepted) and FAST (NATS, in memory, at most once). */
 export const Lane = Type.Union([Type.Literal('RELIABLE'), Type.Literal('FAST')]);
@@ -43,24 +43,10 @@ export const Envelope = Type.Object({
 });
 export type Envelope = Static<typeof Envelope>;
 
-const checkEnvelope = TypeCompiler.Compile(Envelope);
-
 /** Envelope to bytes, for the lanes, links and stores. */
 export function encodeEnvelope(envelope: Envelope): Buffer {
   return Buffer.from(JSON.stringify(envelope));
 }
 
 /** Bytes to envelope; throws a non-retriable `INVALID_ENVELOPE` error for anything that is not one. */
-export function decodeEnvelope(bytes: Buffer | Uint8Array): Envelope {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-  } catch (cause) {
-    throw new LinkerError('INVALID_ENVELOPE', 'envelope is not valid JSON', { cause });
-  }
-  if (!checkEnvelope.Check(value)) {
-    const first = checkEnvelope.Errors(value).First();
-    throw new LinkerError('INVALID_ENVELOPE', `envelope is malformed at ${first?.path || '/'}: ${first?.message}`);
-  }
-  return value;
-}
+export const decodeEnvelope = jsonDecoder(TypeCompiler.Compile(Envelope), 'INVALID_ENVELOPE', 'envelope');

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { LinkerError } from '@linker/kernel';
 import { Envelope } from './envelope';
+import { jsonDecoder } from './json-codec';
 
 /**
  * The internal protocol between connectors and processors of one domain (never accepted from a client).
@@ -100,23 +100,9 @@ export const DeliveryReport = Type.Object({
 });
 export type DeliveryReport = Static<typeof DeliveryReport>;
 
-const checkDelivery = TypeCompiler.Compile(Delivery);
-
 export function encodeDelivery(delivery: Delivery): Buffer {
   return Buffer.from(JSON.stringify(delivery));
 }
 
 /** Bytes to `Delivery`; throws a non-retriable `INVALID_DELIVERY` error for anything that is not one. */
-export function decodeDelivery(bytes: Buffer | Uint8Array): Delivery {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-  } catch (cause) {
-    throw new LinkerError('INVALID_DELIVERY', 'delivery is not valid JSON', { cause });
-  }
-  if (!checkDelivery.Check(value)) {
-    const first = checkDelivery.Errors(value).First();
-    throw new LinkerError('INVALID_DELIVERY', `delivery is malformed at ${first?.path || '/'}: ${first?.message}`);
-  }
-  return value;
-}
+export const decodeDelivery = jsonDecoder(TypeCompiler.Compile(Delivery), 'INVALID_DELIVERY', 'delivery');
