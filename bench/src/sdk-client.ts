@@ -1,49 +1,13 @@
-import WebSocket from 'ws';
-import { LinkerClient, type WebSocketConstructor, type WebSocketLike } from '@linker/client-sdk';
-import { NodeWebSocket } from '@linker/client-sdk/node';
+import { LinkerClient, type WebSocketConstructor } from '@linker/client-sdk';
+import { boundNodeWebSocket, NodeWebSocket } from '@linker/client-sdk/node';
 import type { BenchClientFactory, BenchConnection, BenchEndpoint, Lane, OpenOptions } from './client';
-
-/**
- * The SDK's `NodeWebSocket` takes only a URL; to bind a source address (127.0.0.x, for many thousand sockets) this
- * makes an equivalent class with `localAddress` set. Same WHATWG shape, same `ws` options.
- */
-function boundWebSocket(localAddress: string): WebSocketConstructor {
-  return class BoundWebSocket implements WebSocketLike {
-    onopen: ((event: unknown) => void) | null = null;
-    onmessage: ((event: { data: unknown }) => void) | null = null;
-    onclose: ((event: { code: number; reason: string }) => void) | null = null;
-    onerror: ((event: unknown) => void) | null = null;
-    private readonly socket: WebSocket;
-
-    constructor(url: string) {
-      this.socket = new WebSocket(url, { perMessageDeflate: false, localAddress });
-      this.socket.on('open', () => this.onopen?.({ type: 'open' }));
-      this.socket.on('message', (data) => this.onmessage?.({ data: data.toString() }));
-      this.socket.on('close', (code, reason) => this.onclose?.({ code, reason: reason.toString() }));
-      this.socket.on('error', (error) => this.onerror?.(error));
-    }
-
-    get readyState(): number {
-      return this.socket.readyState;
-    }
-
-    send(data: string): void {
-      this.socket.send(data);
-    }
-
-    close(code?: number, reason?: string): void {
-      if (this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
-      else this.socket.close(code, reason);
-    }
-  };
-}
 
 const constructors = new Map<string, WebSocketConstructor>();
 
 function webSocketFor(localAddress: string | undefined): WebSocketConstructor {
   if (localAddress === undefined) return NodeWebSocket;
   let constructor = constructors.get(localAddress);
-  if (!constructor) constructors.set(localAddress, (constructor = boundWebSocket(localAddress)));
+  if (!constructor) constructors.set(localAddress, (constructor = boundNodeWebSocket(localAddress)));
   return constructor;
 }
 

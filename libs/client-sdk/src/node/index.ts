@@ -1,2 +1,2 @@
 /** The Node side of @linker/client-sdk: the `ws` adapter (the only place `ws` is imported). */
-export { NodeWebSocket } from './node-websocket';
+export { boundNodeWebSocket, NodeWebSocket } from './node-websocket';

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { WebSocketLike } from '../types';
+import type { WebSocketConstructor, WebSocketLike } from '../types';
 
 /**
  * The `ws` package behind the SDK's `WebSocketLike` (the WHATWG shape browsers have): text frames arrive as strings,
@@ -13,8 +13,8 @@ export class NodeWebSocket implements WebSocketLike {
   onerror: ((event: unknown) => void) | null = null;
   private readonly socket: WebSocket;
 
-  constructor(url: string) {
-    this.socket = new WebSocket(url, { perMessageDeflate: false });
+  constructor(url: string, options: Pick<WebSocket.ClientOptions, 'localAddress'> = {}) {
+    this.socket = new WebSocket(url, { perMessageDeflate: false, ...options });
     this.socket.on('open', () => this.onopen?.({ type: 'open' }));
     this.socket.on('message', (data, isBinary) => this.onmessage?.({ data: isBinary ? data : data.toString() }));
     this.socket.on('close', (code, reason) => this.onclose?.({ code, reason: reason.toString() }));
@@ -34,4 +34,16 @@ export class NodeWebSocket implements WebSocketLike {
     if (this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
     else this.socket.close(code, reason);
   }
+}
+
+/**
+ * `NodeWebSocket` with its sockets bound to a local source address (e.g. 127.0.0.x), for tools that open more
+ * connections than one source address has ports.
+ */
+export function boundNodeWebSocket(localAddress: string): WebSocketConstructor {
+  return class BoundNodeWebSocket extends NodeWebSocket {
+    constructor(url: string) {
+      super(url, { localAddress });
+    }
+  };
 }
