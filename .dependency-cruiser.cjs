@@ -52,6 +52,13 @@ module.exports = {
       from: { path: '^libs/(kernel|contracts|config|routing)/' },
       to: { path: '(^libs/(bus|presence|mailbox|domain-link|observability)/|node_modules/(@nestjs|kafkajs|nats|ioredis|mongodb|ws|classic-level)/)' },
     },
+    {
+      name: 'pure-libs-use-no-node-io',
+      comment: 'The pure libs import no Node core module (fs, net, http, ...) outside their tests: no I/O by construction.',
+      severity: 'error',
+      from: { path: '^libs/(kernel|contracts|config|routing)/', pathNot: '\\.(int-|e2e-)?spec\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
     ...Object.entries(ADAPTER_PACKAGES).map(([pkg, allowed]) => ({
       name: `only-adapters-import-${pkg}`,
       comment: `${pkg} is imported only inside its adapter folder (${allowed}), so swapping it stays cheap.`,
