@@ -39,6 +39,7 @@ function mortalLanes(broker: MemoryBroker): Lanes & { crash(): void } {
       return subscription;
     },
     publish: (topic, records) => (dead ? Promise.reject(new LinkerError('BUS_UNAVAILABLE', 'the process is dead')) : bus.publish(topic, records)),
+    drain: (options) => bus.drain(options),
     close: () => bus.close(),
   });
   const RELIABLE = new MemoryBus(broker, 'RELIABLE');

@@ -30,6 +30,16 @@ export interface SubscribeOptions {
   onAssignment?: (partitions: readonly number[]) => void;
 }
 
+export interface DrainOptions {
+  topic: string;
+  /** The consumer group whose uncommitted records to take over (e.g. the group of a member that is gone for good). */
+  group: string;
+  /** Called like a subscription's handler: a batch is committed only after it resolves; a rejection is retried. */
+  handler: BatchHandler;
+  /** Aborting stops the drain: the batch in hand finishes (and commits), the group is left, `drain` resolves. */
+  signal?: AbortSignal;
+}
+
 export interface Subscription {
   /**
    * Leave the group gracefully: stop fetching, let the batch in hand finish (RELIABLE: and commit), then go.
@@ -60,6 +70,15 @@ export interface Bus {
   publish(topic: string, records: readonly BusRecord[]): Promise<void>;
   /** Join `group` on `topic`; resolves once the member is subscribed and records published from now on reach the group. */
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * RELIABLE: take over what `group` has not committed on `topic`: join the group, hand every uncommitted record up to
+   * the end of the topic as of the call to `handler` (records published later may be handed too), and resolve once
+   * the group's committed offsets have reached that end on every partition — whichever member of the group
+   * committed them — then leave the group. Resolves at once when nothing is uncommitted (or the topic does not
+   * exist). Other live members of the group keep their share: each record still goes to one member.
+   * FAST: nothing is retained, so there is nothing to drain; resolves at once.
+   */
+  drain(options: DrainOptions): Promise<void>;
   /** Close every subscription gracefully, flush and disconnect. */
   close(): Promise<void>;
 }

@@ -115,6 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 /** The connector's view of `lanes`, where publishes to the intake reject while `faults.failIntake` is set. */
 function faultyLanes(lanes: Lanes, intake: string, faults: { failIntake: boolean }): Lanes {
   const wrap = (bus: Bus): Bus => ({
+    drain: (drainOptions) => bus.drain(drainOptions),
     lane: bus.lane,
     ensureTopics: (topics, partitions) => bus.ensureTopics(topics, partitions),
     subscribe: (subscribeOptions) => bus.subscribe(subscribeOptions),

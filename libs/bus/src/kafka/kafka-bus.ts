@@ -1,8 +1,10 @@
 import type { Kafka } from 'kafkajs';
 import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { Bus, BusRecord, SubscribeOptions, Subscription } from '../bus.port';
+import { anySignal } from '../any-signal';
+import type { Bus, BusRecord, DrainOptions, SubscribeOptions, Subscription } from '../bus.port';
 import { createKafka, DEFAULT_KAFKA_TUNING, type KafkaBusOptions, type KafkaTuning } from './kafka-config';
+import { drainKafkaGroup } from './kafka-drain';
 import { KafkaPublisher } from './kafka-publisher';
 import { KafkaSubscription } from './kafka-subscription';
 import { ensureKafkaTopics } from './kafka-topics';
@@ -16,6 +18,9 @@ import { ensureKafkaTopics } from './kafka-topics';
 export class KafkaBus implements Bus {
   readonly lane = 'RELIABLE' as const;
   private readonly subscriptions = new Set<KafkaSubscription>();
+  private readonly drains = new Set<Promise<boolean>>();
+  /** Stops the drains in progress when the client closes. */
+  private readonly stopDrains = new AbortController();
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -63,12 +68,34 @@ export class KafkaBus implements Bus {
     };
   }
 
-  /** Close every subscription gracefully (batches in hand finish and commit), send queued publishes, disconnect. */
+  /**
+   * See bus.port.ts and `drainKafkaGroup`: compares the group's committed offsets (admin) with the topic's high
+   * watermarks as of the call; joins the group only if some are behind, and polls until none is. `signal` aborting
+   * ends it early and it resolves; this client closing ends it the same way but it rejects `BUS_CLOSED`, so the
+   * caller does not take the topic for drained. Broker errors reject like `subscribe`'s (retriable `LinkerError`).
+   */
+  async drain(options: DrainOptions): Promise<void> {
+    this.assertOpen();
+    if (options.signal?.aborted) return;
+    const stop = anySignal([options.signal, this.stopDrains.signal]);
+    const drained = drainKafkaGroup(this.kafka, options, stop.signal, this.tuning, this.logger);
+    this.drains.add(drained);
+    try {
+      if ((await drained) || options.signal?.aborted) return;
+    } finally {
+      stop.dispose();
+      this.drains.delete(drained);
+    }
+    throw new LinkerError('BUS_CLOSED', `this Kafka bus client closed while draining ${options.topic}`);
+  }
+
+  /** Close every subscription and drain gracefully (batches in hand finish and commit), send queued publishes, disconnect. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       const subscriptions = [...this.subscriptions];
       this.subscriptions.clear();
-      await Promise.all(subscriptions.map((s) => s.close()));
+      this.stopDrains.abort();
+      await Promise.all([...subscriptions.map((s) => s.close()), Promise.allSettled([...this.drains])]);
       await this.publisher.close();
     })();
     return this.closing;

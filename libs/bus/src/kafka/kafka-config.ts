@@ -28,6 +28,8 @@ export interface KafkaTuning {
   topicTimeoutMs: number;
   /** One `sendBatch` carries at most this many value bytes; publishes beyond wait for the next one. */
   maxFlushBytes: number;
+  /** How often `drain` looks at the group's committed offsets (an admin request each time). */
+  drainPollMs: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export const DEFAULT_KAFKA_TUNING: KafkaTuning = {
   joinTimeoutMs: 30_000,
   topicTimeoutMs: 30_000,
   maxFlushBytes: 512 * 1024,
+  drainPollMs: 250,
 };
 
 export interface KafkaBusOptions {

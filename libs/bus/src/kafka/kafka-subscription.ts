@@ -21,6 +21,7 @@ const toRecord = (message: KafkaMessage): BusRecord => ({
  */
 export class KafkaSubscription implements Subscription {
   private stopped: Promise<void> | undefined;
+  private crash: LinkerError | undefined;
 
   private constructor(
     private readonly consumer: Consumer,
@@ -72,6 +73,11 @@ export class KafkaSubscription implements Subscription {
     return this.stopped;
   }
 
+  /** Set once the consumer crashed and kafkajs will not restart it: this member no longer consumes anything. */
+  get failure(): LinkerError | undefined {
+    return this.crash;
+  }
+
   /** Tell `onAssignment` this member's partitions of `topic` on every GROUP_JOIN (every rebalance it takes part in). */
   private followAssignments(topic: string, onAssignment: (partitions: readonly number[]) => void): void {
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
@@ -103,7 +109,8 @@ export class KafkaSubscription implements Subscription {
         this.logger.error('consumer crashed', { error: errorMessage(error), restart });
         if (!restart) {
           clearTimeout(timer);
-          reject(toLinkerError(error, 'consume'));
+          this.crash = toLinkerError(error, 'consume');
+          reject(this.crash);
         }
       });
     });

@@ -67,6 +67,7 @@ export class ConsumerGroup {
   private readonly failures: number[] = [];
   private readonly retryTimers: Array<NodeJS.Timeout | undefined> = [];
   private readonly scheduled = new Set<number>();
+  private readonly commitListeners = new Set<(partition: number) => void>();
   private members: GroupMember[] = [];
   private nextMemberId = 1;
   private assignmentsScheduled = false;
@@ -109,6 +110,17 @@ export class ConsumerGroup {
   /** The committed offset of every partition (the offset of the next record to deliver). */
   committedOffsets(): readonly number[] {
     return [...this.committed];
+  }
+
+  /** The committed offset of `partition` (0 for a partition this group has not seen yet). */
+  committedAt(partition: number): number {
+    return this.committed[partition] ?? 0;
+  }
+
+  /** Call `listener` with the partition after every commit (synchronously); returns the function that removes it. */
+  onCommit(listener: (partition: number) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   /** New records (or partitions) in the topic: offer them. */
@@ -203,6 +215,7 @@ export class ConsumerGroup {
       this.committed[lease.partition] = lease.to;
       this.failures[lease.partition] = 0;
       this.schedule(lease.partition);
+      for (const listener of [...this.commitListeners]) listener(lease.partition);
     } else {
       this.retryLater(lease.partition);
     }

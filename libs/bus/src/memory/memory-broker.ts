@@ -84,6 +84,11 @@ export class MemoryBroker {
     return { group: consumerGroup, member: consumerGroup.join(handler, onAssignment) };
   }
 
+  /** Whether `topic` exists (was ensured). */
+  hasTopic(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
   /** The committed offset of each partition of `group` on `topic` (empty when the group never existed). */
   committedOffsets(topic: string, group: string): readonly number[] {
     return this.groups.get(topic)?.get(group)?.committedOffsets() ?? [];
@@ -92,6 +97,40 @@ export class MemoryBroker {
   /** The number of records in each partition of `topic`. */
   partitionSizes(topic: string): readonly number[] {
     return this.requireTopic(topic).partitions.map((p) => p.length);
+  }
+
+  /**
+   * Whether `group` has committed `ends` (offsets per partition) on every partition listed; a group that never
+   * existed counts as positioned at the beginning. False for a topic that does not exist.
+   */
+  hasCommitted(topic: string, group: string, ends: readonly number[]): boolean {
+    const log = this.topics.get(topic);
+    if (!log) return false;
+    const consumerGroup = this.groups.get(topic)?.get(group);
+    return ends.every((end, p) => (consumerGroup?.committedAt(p) ?? 0) >= end);
+  }
+
+  /**
+   * Resolves true once `group` (which must have joined: see `join`) has committed `ends` on every partition listed,
+   * false if `stop` aborts first.
+   */
+  whenCommitted(topic: string, group: string, ends: readonly number[], stop: AbortSignal): Promise<boolean> {
+    const consumerGroup = this.groups.get(topic)?.get(group);
+    if (!consumerGroup) throw new LinkerError('BUS_INVALID_ARGUMENT', `group ${group} has not joined ${topic}`);
+    return new Promise((resolve) => {
+      const done = (reached: boolean): void => {
+        removeListener();
+        stop.removeEventListener('abort', onAbort);
+        resolve(reached);
+      };
+      const onAbort = (): void => done(false);
+      const removeListener = consumerGroup.onCommit(() => {
+        if (this.hasCommitted(topic, group, ends)) done(true);
+      });
+      stop.addEventListener('abort', onAbort, { once: true });
+      if (stop.aborted) done(false);
+      else if (this.hasCommitted(topic, group, ends)) done(true);
+    });
   }
 
   /** FAST: subscribe to `subject` in queue group `group`. */

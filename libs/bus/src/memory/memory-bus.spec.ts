@@ -90,6 +90,27 @@ describe('MemoryBroker', () => {
     await Promise.all([doomedBus.close(), survivorBus.close()]);
   });
 
+  it('rejects a drain cut short by closing its client with BUS_CLOSED, leaving the records uncommitted', async () => {
+    const bus = new MemoryBus(broker, 'RELIABLE');
+    const topic = uniqueName('drain-close');
+    const group = uniqueName('group');
+    await bus.ensureTopics([topic], 1);
+    await bus.publish(topic, [{ key: 'k', value: Buffer.from('a') }]);
+    let calls = 0;
+    const draining = bus.drain({
+      topic,
+      group,
+      handler: async () => {
+        calls += 1;
+        throw new Error('handler failure (test)');
+      },
+    });
+    await waitFor('the drain to hand its batch', () => calls > 0);
+    await bus.close();
+    await expect(draining).rejects.toMatchObject({ code: 'BUS_CLOSED' });
+    expect(broker.committedOffsets(topic, group)).toEqual([0]);
+  });
+
   it('refuses calls on a closed client', async () => {
     const bus = new MemoryBus(broker, 'FAST');
     await bus.close();

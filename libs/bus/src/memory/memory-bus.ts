@@ -1,6 +1,7 @@
 import type { Lane } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
-import type { Bus, BusRecord, SubscribeOptions, Subscription } from '../bus.port';
+import { anySignal } from '../any-signal';
+import type { Bus, BusRecord, DrainOptions, SubscribeOptions, Subscription } from '../bus.port';
 import type { MemoryBroker } from './memory-broker';
 
 /** A twin subscription: `close` is the graceful leave of the port; `kill` is a crash, for fault tests. */
@@ -20,6 +21,8 @@ export interface MemorySubscription extends Subscription {
  */
 export class MemoryBus implements Bus {
   private readonly subscriptions = new Set<MemorySubscription>();
+  /** Stops the drains in progress when the client closes. */
+  private readonly closing = new AbortController();
   private closed = false;
 
   constructor(
@@ -53,9 +56,34 @@ export class MemoryBus implements Bus {
     return subscription;
   }
 
+  /**
+   * RELIABLE: join `group` with `handler` unless it already committed every record as of now (or the topic does not
+   * exist), wait until the group — any of its members — committed up to there, leave, resolve. `signal` aborting
+   * ends it early (the batch in hand finishes and commits) and it resolves; this client closing ends it the same way
+   * but it rejects `BUS_CLOSED`, so the caller does not take the topic for drained. FAST: resolves at once.
+   */
+  async drain({ topic, group, handler, signal }: DrainOptions): Promise<void> {
+    this.assertOpen();
+    if (this.lane === 'FAST' || signal?.aborted || !this.broker.hasTopic(topic)) return;
+    const ends = this.broker.partitionSizes(topic);
+    if (this.broker.hasCommitted(topic, group, ends)) return;
+    const stop = anySignal([signal, this.closing.signal]);
+    const subscription = this.subscribeReliable({ topic, group, handler });
+    this.subscriptions.add(subscription);
+    let reached: boolean;
+    try {
+      reached = await this.broker.whenCommitted(topic, group, ends, stop.signal);
+    } finally {
+      stop.dispose();
+      await subscription.close();
+    }
+    if (!reached && !signal?.aborted) throw new LinkerError('BUS_CLOSED', `this ${this.lane} bus client closed while draining ${topic}`);
+  }
+
   /** Close every subscription gracefully (batches in hand finish and commit); later calls reject `BUS_CLOSED`. */
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
   }
 

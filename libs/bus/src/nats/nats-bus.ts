@@ -55,6 +55,11 @@ export class NatsBus implements Bus {
     this.assertOpen();
   }
 
+  /** FAST retains nothing, so there is nothing to drain: resolves at once. */
+  async drain(): Promise<void> {
+    this.assertOpen();
+  }
+
   /** Resolves once the client accepted the records (buffered while reconnecting); not that anyone received them. */
   async publish(topic: string, records: readonly BusRecord[]): Promise<void> {
     this.assertOpen();

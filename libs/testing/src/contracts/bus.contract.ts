@@ -96,6 +96,23 @@ class ContractContext {
     return bus.subscribe({ topic, group, handler: collector.handler });
   }
 
+  /** Wait (with the harness's deadline) for `promise` to settle; its value, or its rejection rethrown. */
+  async settles<T>(what: string, promise: Promise<T>): Promise<T> {
+    let outcome: { value: T } | { error: unknown } | undefined;
+    promise.then(
+      (value) => (outcome = { value }),
+      (error: unknown) => (outcome = { error }),
+    );
+    const settled = await this.until(what, () => outcome);
+    if ('error' in settled) throw settled.error;
+    return settled.value;
+  }
+
+  /** `bus.drain` of `topic` as `group` into `collector`, awaited with the harness's deadline. */
+  drain(bus: Bus, topic: string, group: string, collector: Collector): Promise<void> {
+    return this.settles(`the drain of ${topic} as ${group} to resolve`, bus.drain({ topic, group, handler: collector.handler }));
+  }
+
   async cleanUp(): Promise<void> {
     await Promise.all(this.doomed.splice(0).map((d) => d.kill()));
     await Promise.all(this.clients.splice(0).map((c) => c.close()));
@@ -406,6 +423,122 @@ function neverRedelivers(ctx: ContractContext): void {
   }, ctx.timeout);
 }
 
+/** How soon an aborted drain must resolve: a leave and the batch in hand, well under a session timeout. */
+const DRAIN_ABORT_MS = 5_000;
+
+function drainsAGroupThatNeverConsumed(ctx: ContractContext): void {
+  it('drain hands every record of a group that never consumed to its handler, each once, in per-key order, and resolves', async () => {
+    const publisher = await ctx.client();
+    const topic = await ctx.topic(publisher, 3);
+    const keys = keyNames(6);
+    const records = interleaved(keys, 5);
+    await publisher.publish(topic, records);
+    const drained = new Collector();
+    await ctx.drain(await ctx.client(), topic, uniqueName('group'), drained);
+    const received = drained.texts();
+    expect([...received].sort()).toEqual(records.map(text).sort());
+    for (const key of keys) expect(valuesOf(received, key)).toEqual(valuesOf(records.map(text), key));
+  }, ctx.timeout);
+}
+
+function drainsTheRestOfAGroup(ctx: ContractContext): void {
+  it('drain hands exactly what a group did not commit, after a member handled part of the topic and left', async () => {
+    const publisher = await ctx.client();
+    const topic = await ctx.topic(publisher, 2);
+    const group = uniqueName('group');
+    const keys = keyNames(4);
+    const handled = interleaved(keys, 5);
+    const member = new Collector();
+    const subscription = await ctx.subscribe(await ctx.client(), topic, group, member);
+    await publisher.publish(topic, handled);
+    await ctx.until('the member to handle the first records', () => member.has(handled));
+    await subscription.close();
+    const rest = interleaved(keys, 5, 'rest-');
+    await publisher.publish(topic, rest);
+    const drained = new Collector();
+    await ctx.drain(await ctx.client(), topic, group, drained);
+    expect(drained.texts().sort()).toEqual(rest.map(text).sort());
+  }, ctx.timeout);
+}
+
+function drainsNothingTwice(ctx: ContractContext): void {
+  it('a second drain right after a drain resolves without calling its handler', async () => {
+    const publisher = await ctx.client();
+    const topic = await ctx.topic(publisher, 2);
+    const group = uniqueName('group');
+    const records = interleaved(keyNames(4), 3);
+    await publisher.publish(topic, records);
+    const first = new Collector();
+    await ctx.drain(await ctx.client(), topic, group, first);
+    expect(first.has(records)).toBe(true);
+    const second = new Collector();
+    await ctx.drain(await ctx.client(), topic, group, second);
+    expect(second.batches).toEqual([]);
+  }, ctx.timeout);
+}
+
+function drainsAMissingTopic(ctx: ContractContext): void {
+  it('drain of a topic that does not exist resolves without calling its handler, and does not create the topic', async () => {
+    const bus = await ctx.client();
+    const topic = uniqueName('no-such-topic');
+    const drained = new Collector();
+    await ctx.drain(bus, topic, uniqueName('group'), drained);
+    expect(drained.batches).toEqual([]);
+    await expect(bus.publish(topic, [{ key: 'k', value: Buffer.from('k:0') }])).rejects.toMatchObject({ code: 'BUS_UNKNOWN_TOPIC' });
+  }, ctx.timeout);
+}
+
+function abortsADrain(ctx: ContractContext): void {
+  it('an aborted drain resolves promptly, leaving what it did not commit to the next drain', async () => {
+    const bus = await ctx.client();
+    const topic = await ctx.topic(bus, 1);
+    const group = uniqueName('group');
+    const records = interleaved(['k'], 10);
+    await bus.publish(topic, records);
+    const before = new Collector();
+    await bus.drain({ topic, group, handler: before.handler, signal: AbortSignal.abort() });
+    expect(before.batches).toEqual([]);
+    const controller = new AbortController();
+    let attempts = 0;
+    const draining = bus.drain({
+      topic,
+      group,
+      signal: controller.signal,
+      handler: async () => {
+        attempts += 1;
+        throw new Error('handler failure (contract test)');
+      },
+    });
+    await ctx.until('the drain to hand its first batch', () => attempts > 0);
+    const abortedAt = Date.now();
+    controller.abort();
+    await ctx.settles('the aborted drain to resolve', draining);
+    expect(Date.now() - abortedAt).toBeLessThan(DRAIN_ABORT_MS);
+    const after = new Collector();
+    await ctx.drain(await ctx.client(), topic, group, after);
+    expect(after.texts()).toEqual(records.map(text));
+  }, ctx.timeout);
+}
+
+function drainResolvesAtOnce(ctx: ContractContext): void {
+  it('drain resolves at once without calling its handler: nothing is retained', async () => {
+    const bus = await ctx.client();
+    const topic = await ctx.topic(bus, 1);
+    const group = uniqueName('group');
+    const member = new Collector();
+    await ctx.subscribe(bus, topic, group, member);
+    const records = interleaved(keyNames(2), 3);
+    await bus.publish(topic, records);
+    await ctx.until('the member to get every record', () => member.has(records));
+    const drained = new Collector();
+    const started = Date.now();
+    await ctx.drain(bus, topic, group, drained);
+    await ctx.drain(bus, uniqueName('silent'), uniqueName('group'), drained);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(drained.batches).toEqual([]);
+  }, ctx.timeout);
+}
+
 const COMMON_TESTS: ContractTest[] = [reportsItsLane, closeFinishesBatchInHand];
 
 const RELIABLE_TESTS: ContractTest[] = [
@@ -416,6 +549,18 @@ const RELIABLE_TESTS: ContractTest[] = [
   redeliversRejected,
   redeliversAfterKill,
   tellsAssignments,
+  drainsAGroupThatNeverConsumed,
+  drainsTheRestOfAGroup,
+  drainsNothingTwice,
+  drainsAMissingTopic,
+  abortsADrain,
 ];
 
-const FAST_TESTS: ContractTest[] = [deliversToASubscriber, spreadsAQueueGroup, keepsPublisherOrder, nothingAfterClose, neverRedelivers];
+const FAST_TESTS: ContractTest[] = [
+  deliversToASubscriber,
+  spreadsAQueueGroup,
+  keepsPublisherOrder,
+  nothingAfterClose,
+  neverRedelivers,
+  drainResolvesAtOnce,
+];
