@@ -23,5 +23,30 @@ export interface Presence {
   heartbeat(connector: string, ttlMs: number): Promise<void>;
   /** Forget every socket of `connector` (graceful shutdown) and end its lease. */
   removeConnector(connector: string): Promise<void>;
+  /**
+   * Delete the entries of every connector whose lease has ended (expired, or ended by `removeConnector`); returns how
+   * many sockets it forgot. Each connector it finishes forgetting is listed as ended (see `claimEnded`).
+   * Adapters also sweep on their own (after each `heartbeat`), so this is for processes that never heartbeat.
+   */
+  sweep(): Promise<number>;
+  /**
+   * Claim one connector whose lease ended, whose entries a sweep has forgotten, and whose lane topic nobody has
+   * drained since (`releaseEnded`): the caller drains the connector's topic so that nothing stays stranded there.
+   * A connector becomes claimable `endedGraceMs` (adapter option, default 5 s) after the sweep listed it, so that
+   * deliveries published by processors that looked it up just before its lease ended are in its topic by then. A claim
+   * lasts `claimMs`: no other caller gets that connector until it is released or the claim runs out (then someone
+   * else may claim it again). A connector whose lease is alive again (it came back) is dropped from the list and never
+   * returned. Resolves `undefined` when nothing is claimable.
+   */
+  claimEnded(claimMs: number): Promise<EndedClaim | undefined>;
+  /** The claimed connector's topic is drained: forget it — unless it ended again since it was claimed. Idempotent. */
+  releaseEnded(claim: EndedClaim): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A claim on an ended connector (`Presence.claimEnded`). */
+export interface EndedClaim {
+  readonly connector: string;
+  /** Identifies this claim: a later end of the same connector is not released by it. */
+  readonly token: string;
 }

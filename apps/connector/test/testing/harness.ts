@@ -12,9 +12,6 @@ import { FakeProcessor, type FakeProcessorOptions } from './fake-processor';
 export const DOMAIN = 'domain-t';
 export const CONNECTOR = 'connector-t';
 
-/** A presence client that can also sweep expired connectors (both adapters can). */
-export type SweepingPresence = Presence & { sweep(): Promise<number> };
-
 /** What the connector and the fake processor run on: memory twins by default, the real services in int-specs. */
 export interface HarnessInfrastructure {
   domain: string;
@@ -22,7 +19,7 @@ export interface HarnessInfrastructure {
   lanes: Lanes;
   connectorPresence: Presence;
   /** The processor's view of the same presence store. */
-  processorPresence: SweepingPresence;
+  processorPresence: Presence;
   broker?: MemoryBroker;
   close(): Promise<void>;
 }
@@ -46,7 +43,7 @@ export interface Harness {
   broker: MemoryBroker;
   lanes: Lanes;
   /** The processor's view of presence (same store as the connector's). */
-  presence: SweepingPresence;
+  presence: Presence;
   connector: Connector;
   processor: FakeProcessor;
   url: string;

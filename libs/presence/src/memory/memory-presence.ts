@@ -1,7 +1,7 @@
 import type { SocketAddress } from '@linker/contracts';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { Presence } from '../presence.port';
+import type { EndedClaim, Presence } from '../presence.port';
 
 /** socketId → address, for one user on one connector. */
 type Sockets = Map<string, SocketAddress>;
@@ -19,6 +19,11 @@ export class MemoryPresenceStore {
   readonly leases = new Map<string, number>();
   /** connector → ttl of its last heartbeat, by which `add` renews its lease. */
   readonly ttls = new Map<string, number>();
+  /**
+   * connector → time (epoch ms) from which it may be claimed, for each connector whose lease ended and whose sockets
+   * the sweep forgot: its end plus the grace, or, while claimed, the end of the claim (that time is the claim's token).
+   */
+  readonly ended = new Map<string, number>();
 }
 
 export interface MemoryPresenceOptions {
@@ -28,17 +33,21 @@ export interface MemoryPresenceOptions {
   clock?: Clock;
   /** Lease `add` gives a connector that has never sent a heartbeat. Default 30 s. */
   defaultLeaseMs?: number;
+  /** How long after its sweep an ended connector becomes claimable (`claimEnded`). Default 5 s; at least 1 ms. */
+  endedGraceMs?: number;
   logger?: Logger;
 }
 
 /**
  * The in-memory twin of `RedisPresence`, for embedded mode and unit tests, with the same semantics: leases, `add`
- * renewing the lease, and a sweep that runs after each `heartbeat` and on demand through `sweep()`.
+ * renewing the lease, a sweep that runs after each `heartbeat` and on demand through `sweep()` and lists the
+ * connectors it forgets as ended, and claims on those.
  */
 export class MemoryPresence implements Presence {
   private readonly store: MemoryPresenceStore;
   private readonly clock: Clock;
   private readonly defaultLeaseMs: number;
+  private readonly endedGraceMs: number;
   private readonly logger: Logger;
   private closed = false;
 
@@ -46,6 +55,7 @@ export class MemoryPresence implements Presence {
     this.store = options.store ?? new MemoryPresenceStore();
     this.clock = options.clock ?? systemClock;
     this.defaultLeaseMs = positiveInteger('defaultLeaseMs', options.defaultLeaseMs ?? 30_000);
+    this.endedGraceMs = positiveInteger('endedGraceMs', options.endedGraceMs ?? 5_000);
     this.logger = (options.logger ?? silentLogger).child({ component: 'memory-presence' });
   }
 
@@ -92,17 +102,45 @@ export class MemoryPresence implements Presence {
     this.sweepNow();
   }
 
-  /** Ends the lease and forgets every socket of the connector, atomically. */
+  /** Ends the lease and forgets every socket of the connector, atomically; lists it as ended if it had a lease. */
   async removeConnector(connector: string): Promise<void> {
     this.assertOpen();
     const forgotten = this.forgetConnector(connector);
     this.logger.info('connector removed from presence', { connector, forgotten });
   }
 
-  /** Forgets every socket of every connector whose lease has expired; returns how many it forgot. */
+  /** Forgets every socket of every connector whose lease has expired, listing each as ended; returns how many. */
   async sweep(): Promise<number> {
     this.assertOpen();
     return this.sweepNow();
+  }
+
+  /**
+   * Claims the listed connector claimable the longest (then by name, as Redis orders ties) that has no lease: it
+   * stays listed, claimable again when the claim runs out. Listed connectors with a lease came back: dropped.
+   */
+  async claimEnded(claimMs: number): Promise<EndedClaim | undefined> {
+    this.assertOpen();
+    positiveInteger('claimMs', claimMs);
+    const { ended, leases } = this.store;
+    const now = this.clock.now();
+    let oldest: string | undefined;
+    for (const [connector, at] of ended) {
+      if (at > now) continue;
+      if (leases.has(connector)) ended.delete(connector);
+      else if (oldest === undefined || isEarlier(at, connector, ended.get(oldest) ?? 0, oldest)) oldest = connector;
+    }
+    if (oldest === undefined) return undefined;
+    const expiry = now + claimMs;
+    ended.set(oldest, expiry);
+    this.logger.info('claimed an ended connector', { connector: oldest, claimMs });
+    return { connector: oldest, token: String(expiry) };
+  }
+
+  /** Forgets the connector only while its listed time is still the claim's token. */
+  async releaseEnded(claim: EndedClaim): Promise<void> {
+    this.assertOpen();
+    if (this.store.ended.get(claim.connector) === Number(claim.token)) this.store.ended.delete(claim.connector);
   }
 
   /** Stops accepting calls; the shared store stays as it is for its other clients. */
@@ -139,9 +177,20 @@ export class MemoryPresence implements Presence {
         forgotten += 1;
       }
     }
-    this.store.leases.delete(connector);
+    if (this.store.leases.delete(connector)) this.listEnded(connector);
     this.store.ttls.delete(connector);
     return forgotten;
+  }
+
+  /**
+   * Claimable `endedGraceMs` from now; if already listed at least that late (claimed, the claim running past then),
+   * one ms after: the claim stays exclusive, and its token no longer matches, so releasing it keeps this end listed.
+   */
+  private listEnded(connector: string): void {
+    const { ended } = this.store;
+    const at = this.clock.now() + this.endedGraceMs;
+    const listed = ended.get(connector);
+    ended.set(connector, listed !== undefined && listed >= at ? listed + 1 : at);
   }
 
   private forget(connector: string, userId: string, socketId: string): void {
@@ -172,6 +221,10 @@ function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
     map.set(key, value);
   }
   return value;
+}
+
+function isEarlier(at: number, connector: string, thanAt: number, than: string): boolean {
+  return at < thanAt || (at === thanAt && connector < than);
 }
 
 function positiveInteger(name: string, value: number): number {

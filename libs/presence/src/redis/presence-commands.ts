@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { SocketAddress } from '@linker/contracts';
-import { ADD, END_LEASE, HEARTBEAT, LOOKUP, REMOVE, SWEEP } from './presence-scripts';
+import { ADD, CLAIM, END_LEASE, HEARTBEAT, LOOKUP, RELEASE, REMOVE, SWEEP } from './presence-scripts';
 
 type Arg = string | number;
 
@@ -15,6 +15,9 @@ export interface PresenceCommands {
   linkerPresenceHeartbeat(...args: Arg[]): Promise<number>;
   linkerPresenceEndLease(...args: Arg[]): Promise<number>;
   linkerPresenceSweep(...args: Arg[]): Promise<[number, number]>;
+  /** [connector, token], or null when nothing is claimable. */
+  linkerPresenceClaim(...args: Arg[]): Promise<[string, number] | null>;
+  linkerPresenceRelease(...args: Arg[]): Promise<number>;
 }
 
 /** The same commands queued on a pipeline. */
@@ -32,7 +35,9 @@ export function definePresenceCommands(client: Redis): PresenceClient {
   client.defineCommand('linkerPresenceRemove', { lua: REMOVE, numberOfKeys: 2 });
   client.defineCommand('linkerPresenceHeartbeat', { lua: HEARTBEAT, numberOfKeys: 2 });
   client.defineCommand('linkerPresenceEndLease', { lua: END_LEASE, numberOfKeys: 2 });
-  client.defineCommand('linkerPresenceSweep', { lua: SWEEP, numberOfKeys: 2 });
+  client.defineCommand('linkerPresenceSweep', { lua: SWEEP, numberOfKeys: 3 });
+  client.defineCommand('linkerPresenceClaim', { lua: CLAIM, numberOfKeys: 2 });
+  client.defineCommand('linkerPresenceRelease', { lua: RELEASE, numberOfKeys: 1 });
   return client as PresenceClient;
 }
 

@@ -7,10 +7,20 @@
  *   P:c:<connector>  set   member = pair(userId, socketId)                          (what the sweep must forget)
  *   P:leases         zset  member = connector, score = lease expiry (Redis server time, epoch ms; 0 = ended)
  *   P:ttls           hash  field = connector, value = ttl of its last heartbeat      (what `add` renews the lease by)
+ *   P:ended          zset  member = connector whose lease ended and whose entries the sweep forgot (its lane topic
+ *                          awaits a drain), score = Redis time (epoch ms) from which it may be claimed: the end plus
+ *                          the grace, or, while claimed, the end of the claim (that score is the claim's token)
  *
  * pair(a, b) = byteLength(a) ":" a b, an injective encoding for any strings, decoded here with byte offsets.
  * Invariant: a connector with a non-empty set has an entry in P:leases (add writes both; the sweep removes the lease
  * entry only once the set is empty), so the sweep finds every dead connector through P:leases.
+ * Invariant: the sweep lists a connector in P:ended in the same script that removes its P:leases entry, so every
+ * ended connector gets listed once its entries are gone. A listed connector that has a P:leases entry again came
+ * back: CLAIM drops it, and the sweep lists it anew when that lease ends in turn.
+ * Invariant: once a connector is claimed with token T, each later score of it is above T until that claim is
+ * released: CLAIM starts only from a score <= now (and drops only such entries), and SWEEP lists an end at least 1 ms
+ * ahead of now (the grace is >= 1) and above the score it replaces. So a stale token matches nothing, and releasing
+ * with it keeps the connector listed.
  * Time is always the Redis server's (TIME), so the clocks of connectors and processors never matter.
  */
 
@@ -99,8 +109,12 @@ return 1
 `;
 
 /**
- * KEYS: leases, ttls.  ARGV: user key prefix, connector key prefix, batch size, connector ('' = any dead one).
- * Forgets up to `batch` sockets of one connector whose lease has expired; once none is left, drops its lease entry.
+ * KEYS: leases, ttls, ended.  ARGV: user key prefix, connector key prefix, batch size, connector ('' = any dead one),
+ * ended grace ms.
+ * Forgets up to `batch` sockets of one connector whose lease has expired; once none is left, drops its lease entry
+ * and lists the connector in P:ended, claimable `grace` ms from now. When it is already listed with a score at least
+ * that late (it is claimed, the claim running past then), the new score is that score + 1: the claim stays exclusive
+ * until it runs out, and its token no longer matches, so releasing it keeps this new end listed.
  * Returns {forgotten, more}: more = 1 when a dead connector was found (call again), 0 when there was nothing to do.
  * A connector whose lease is alive is never touched, so a connector that came back keeps what it re-added.
  * Touches keys it computes (user hashes): fine on one Redis or Sentinel, not on Redis Cluster.
@@ -125,6 +139,40 @@ end
 if redis.call('EXISTS', setKey) == 0 then
   redis.call('ZREM', KEYS[1], connector)
   redis.call('HDEL', KEYS[2], connector)
+  local at = now + tonumber(ARGV[5])
+  local listed = redis.call('ZSCORE', KEYS[3], connector)
+  if listed ~= false and tonumber(listed) >= at then at = tonumber(listed) + 1 end
+  redis.call('ZADD', KEYS[3], at, connector)
 end
 return {#members, 1}
+`;
+
+/**
+ * KEYS: ended, leases.  ARGV: claim ms, candidates read at a time.
+ * Claims the listed connector claimable the longest (score <= now) that has no lease entry: its score becomes
+ * now + claim ms, returned as the token. A candidate with a lease entry came back: it is dropped, and the next one
+ * tried. Returns {connector, token}, or nil when nothing is claimable.
+ */
+export const CLAIM = `${NOW}
+local expiry = now + tonumber(ARGV[1])
+while true do
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+  if #due == 0 then return false end
+  for _, connector in ipairs(due) do
+    if redis.call('ZSCORE', KEYS[2], connector) == false then
+      redis.call('ZADD', KEYS[1], expiry, connector)
+      return {connector, expiry}
+    end
+    redis.call('ZREM', KEYS[1], connector)
+  end
+end
+`;
+
+/** KEYS: ended.  ARGV: connector, token.  Forgets the connector only while its score is still the claim's token. */
+export const RELEASE = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score ~= false and tonumber(score) == tonumber(ARGV[2]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 1
 `;

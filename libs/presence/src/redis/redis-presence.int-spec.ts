@@ -17,6 +17,12 @@ describe('RedisPresence', () => {
     await admin.quit();
   });
 
+  /** Redis server time, epoch ms (as the scripts compute it). */
+  async function redisNow(): Promise<number> {
+    const [seconds, micros] = await admin.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
   /** Every key under `prefix`, for inspection and clean-up. */
   async function keysOf(prefix: string): Promise<string[]> {
     const keys: string[] = [];
@@ -25,7 +31,7 @@ describe('RedisPresence', () => {
   }
 
   presenceContract('redis', {
-    open: (keyPrefix) => new RedisPresence({ url: redisUrl, keyPrefix }),
+    open: (keyPrefix, options) => new RedisPresence({ url: redisUrl, keyPrefix, ...options }),
     async discard(prefix) {
       const keys = await keysOf(prefix);
       if (keys.length > 0) await admin.del(keys);
@@ -44,8 +50,8 @@ describe('RedisPresence', () => {
       if (keys.length > 0) await admin.del(keys);
     });
 
-    it('leaves no key behind once every socket is removed and the connector is gone', async () => {
-      const presence = new RedisPresence({ url: redisUrl, keyPrefix });
+    it('leaves no key behind once every socket is removed, the connector is gone and its topic drained', async () => {
+      const presence = new RedisPresence({ url: redisUrl, keyPrefix, endedGraceMs: 1 });
       await presence.add('ANZ-1', address('c1', 's1'));
       await presence.add('ANZ-2', address('c1', 's2'));
       expect(await keysOf(keyPrefix)).toEqual(
@@ -53,8 +59,50 @@ describe('RedisPresence', () => {
       );
       await presence.remove('ANZ-1', address('c1', 's1'));
       await presence.removeConnector('c1');
+      expect(await keysOf(keyPrefix)).toEqual([`${keyPrefix}:ended`]);
+      const claim = await waitFor('c1 to become claimable', () => presence.claimEnded(60_000), { timeoutMs: 10_000 });
+      expect(claim.connector).toBe('c1');
+      await presence.releaseEnded(claim);
       await presence.close();
       expect(await keysOf(keyPrefix)).toEqual([]);
+    });
+
+    it('lists an ended connector claimable at Redis time + the grace, and claims it until Redis time + claimMs', async () => {
+      const presence = new RedisPresence({ url: redisUrl, keyPrefix, endedGraceMs: 50 });
+      const endedKey = `${keyPrefix}:ended`;
+      await presence.add('ANZ-1', address('c1', 's1'));
+      const before = await redisNow();
+      await presence.removeConnector('c1');
+      const listed = Number(await admin.zscore(endedKey, 'c1'));
+      expect(listed).toBeGreaterThanOrEqual(before + 50);
+      expect(listed).toBeLessThanOrEqual((await redisNow()) + 50);
+      const claim = await waitFor('c1 to become claimable', () => presence.claimEnded(60_000), { timeoutMs: 10_000 });
+      expect(claim.token).toBe(await admin.zscore(endedKey, 'c1'));
+      expect(Number(claim.token)).toBeGreaterThanOrEqual(before + 50 + 60_000);
+      await presence.close();
+    });
+
+    it('drops from the ended list the connectors a claim finds alive, and keeps the one it claims', async () => {
+      const presence = new RedisPresence({ url: redisUrl, keyPrefix, endedGraceMs: 1 });
+      const endedKey = `${keyPrefix}:ended`;
+      for (const connector of ['c1', 'c2', 'c3']) await presence.heartbeat(connector, 60_000);
+      for (const connector of ['c1', 'c2', 'c3']) await presence.removeConnector(connector);
+      await presence.heartbeat('c1', 60_000);
+      await presence.add('ANZ-1', address('c2', 's1'));
+      expect(await admin.zrange(endedKey, 0, -1)).toEqual(['c1', 'c2', 'c3']);
+      const claim = await waitFor('c3 to become claimable', () => presence.claimEnded(60_000), { timeoutMs: 10_000 });
+      expect(claim.connector).toBe('c3');
+      expect(await admin.zrange(endedKey, 0, -1)).toEqual(['c3']);
+      await presence.close();
+    });
+
+    it('refuses a grace under 1 ms or fractional', () => {
+      for (const endedGraceMs of [0, -1, 1.5, Number.NaN]) {
+        expect(() => new RedisPresence({ url: redisUrl, keyPrefix, endedGraceMs })).toThrow(/endedGraceMs/);
+      }
+      const client = new Redis(redisUrl, { lazyConnect: true });
+      expect(() => new RedisPresence({ client, keyPrefix, endedGraceMs: 1 })).not.toThrow();
+      client.disconnect();
     });
 
     it('sweeps a dead connector on the heartbeat of a live one', async () => {
@@ -80,7 +128,8 @@ describe('RedisPresence', () => {
         timeoutMs: 10_000,
       });
       expect(await presence.sweep()).toBe(50);
-      expect(await keysOf(keyPrefix)).toEqual([]);
+      expect(await keysOf(keyPrefix)).toEqual([`${keyPrefix}:ended`]);
+      expect(await admin.zrange(`${keyPrefix}:ended`, 0, -1)).toEqual(['c1']);
       await presence.close();
     });
 

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { SocketAddress } from '@linker/contracts';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { Presence } from '../presence.port';
+import type { EndedClaim, Presence } from '../presence.port';
 import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
 
 export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
@@ -13,7 +13,17 @@ export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
   defaultLeaseMs?: number;
   /** Sockets forgotten per sweep script call, which bounds how long one call holds Redis. Default 500. */
   sweepBatch?: number;
+  /**
+   * How long after its sweep an ended connector becomes claimable (`claimEnded`): time for the deliveries that
+   * processors published just before its lease ended to reach its topic. Default 5 s. At least 1 ms, which keeps a
+   * new end's score above the token of any outstanding claim (see `presence-scripts.ts`); tests use 1. Give every
+   * client of a domain the same value: whichever client sweeps applies its own.
+   */
+  endedGraceMs?: number;
 };
+
+/** Listed connectors the claim script reads at a time while it skips those that came back. */
+const CLAIM_CANDIDATES = 10;
 
 /**
  * `Presence` on one Redis (or Sentinel) shared by every connector and processor of a domain.
@@ -21,7 +31,8 @@ export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
  *
  * Clean-up of crashed connectors: their sockets vanish from lookups as soon as their lease expires; their entries are
  * deleted by the sweep, which runs opportunistically (one bounded batch after each `heartbeat`, so any live connector
- * tidies up after dead ones) and on demand through `sweep()`, which a processor may also call periodically.
+ * tidies up after dead ones) and on demand through `sweep()`, which a processor may also call periodically. The sweep
+ * that forgets a connector's last entry lists it as ended, for `claimEnded` (whoever drains its lane topic).
  */
 export class RedisPresence implements Presence {
   private readonly redis: PresenceClient;
@@ -31,13 +42,16 @@ export class RedisPresence implements Presence {
   private readonly connectorPrefix: string;
   private readonly leasesKey: string;
   private readonly ttlsKey: string;
+  private readonly endedKey: string;
   private readonly defaultLeaseMs: number;
   private readonly sweepBatch: number;
+  private readonly endedGraceMs: number;
   private closed = false;
 
   constructor(options: RedisPresenceOptions) {
     this.defaultLeaseMs = positiveInteger('defaultLeaseMs', options.defaultLeaseMs ?? 30_000);
     this.sweepBatch = positiveInteger('sweepBatch', options.sweepBatch ?? 500);
+    this.endedGraceMs = positiveInteger('endedGraceMs', options.endedGraceMs ?? 5_000);
     this.logger = (options.logger ?? silentLogger).child({ component: 'redis-presence' });
     this.ownsClient = 'url' in options;
     const client = 'url' in options ? new Redis(options.url) : options.client;
@@ -50,6 +64,7 @@ export class RedisPresence implements Presence {
     this.connectorPrefix = `${options.keyPrefix}:c:`;
     this.leasesKey = `${options.keyPrefix}:leases`;
     this.ttlsKey = `${options.keyPrefix}:ttls`;
+    this.endedKey = `${options.keyPrefix}:ended`;
   }
 
   /** Registers the socket and renews the connector's lease, in one atomic script. Idempotent. */
@@ -128,7 +143,10 @@ export class RedisPresence implements Presence {
     if (swept?.[0]) this.logger.warn('opportunistic sweep failed', { error: errorMessage(swept[0]) });
   }
 
-  /** Ends the lease first (lookups stop returning its sockets at once), then deletes its entries in bounded batches. */
+  /**
+   * Ends the lease first (lookups stop returning its sockets at once), then deletes its entries in bounded batches;
+   * the last batch lists the connector as ended.
+   */
   async removeConnector(connector: string): Promise<void> {
     this.assertOpen();
     await this.run(this.redis.linkerPresenceEndLease(this.leasesKey, this.ttlsKey, connector));
@@ -137,14 +155,31 @@ export class RedisPresence implements Presence {
   }
 
   /**
-   * Deletes every entry of every connector whose lease has expired; returns how many sockets it forgot.
-   * A connector that renews its lease during the sweep keeps what it has re-added.
+   * Deletes every entry of every connector whose lease has expired, listing each as ended once its last entry is
+   * gone; returns how many sockets it forgot. A connector that renews its lease during the sweep keeps what it has
+   * re-added, and is not listed.
    */
   async sweep(): Promise<number> {
     this.assertOpen();
     const forgotten = await this.drain('');
     if (forgotten > 0) this.logger.info('swept sockets of expired connectors', { forgotten });
     return forgotten;
+  }
+
+  /** One script: claims the listed connector claimable the longest, dropping those that came back on the way. */
+  async claimEnded(claimMs: number): Promise<EndedClaim | undefined> {
+    this.assertOpen();
+    positiveInteger('claimMs', claimMs);
+    const reply = await this.run(this.redis.linkerPresenceClaim(this.endedKey, this.leasesKey, claimMs, CLAIM_CANDIDATES));
+    if (!reply) return undefined;
+    this.logger.info('claimed an ended connector', { connector: reply[0], claimMs });
+    return { connector: reply[0], token: String(reply[1]) };
+  }
+
+  /** One script: forgets the connector only while its listed score is still the claim's token. */
+  async releaseEnded(claim: EndedClaim): Promise<void> {
+    this.assertOpen();
+    await this.run(this.redis.linkerPresenceRelease(this.endedKey, claim.connector, claim.token));
   }
 
   /** Stops accepting calls; quits the Redis connection if this adapter opened it (a given client stays open). */
@@ -169,7 +204,16 @@ export class RedisPresence implements Presence {
   }
 
   private sweepArgs(connector: string): (string | number)[] {
-    return [this.leasesKey, this.ttlsKey, this.userPrefix, this.connectorPrefix, this.sweepBatch, connector];
+    return [
+      this.leasesKey,
+      this.ttlsKey,
+      this.endedKey,
+      this.userPrefix,
+      this.connectorPrefix,
+      this.sweepBatch,
+      connector,
+      this.endedGraceMs,
+    ];
   }
 
   private async run<T>(reply: Promise<T>): Promise<T> {
@@ -196,3 +240,4 @@ function positiveInteger(name: string, value: number): number {
   }
   return value;
 }
+

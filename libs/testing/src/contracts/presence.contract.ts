@@ -2,19 +2,16 @@ import type { SocketAddress } from '@linker/contracts';
 import type { Presence } from '@linker/presence';
 import { uniqueName } from '../unique-name';
 import { waitFor } from '../wait-for';
+import { endedConnectorCases, type PresenceClientOptions } from './presence-ended.contract';
 
-/** A presence adapter with the sweep both adapters offer (deleting the entries of connectors whose lease expired). */
-export interface SweepingPresence extends Presence {
-  /** Forget every socket of every expired connector; resolves to how many it forgot. */
-  sweep(): Promise<number>;
-}
+export type { PresenceClientOptions };
 
 export interface PresenceHarness {
   /**
-   * A new client of the store named `prefix`. Two clients of one prefix share one store (like two processes sharing
-   * one Redis); stores of different prefixes share nothing. The suite closes every client it opens.
+   * A new client of the store named `prefix`, with `options`. Two clients of one prefix share one store (like two
+   * processes sharing one Redis); stores of different prefixes share nothing. The suite closes every client it opens.
    */
-  open(prefix: string): SweepingPresence | Promise<SweepingPresence>;
+  open(prefix: string, options?: PresenceClientOptions): Presence | Promise<Presence>;
   /** Delete what the store named `prefix` holds; called after each test, once its clients are closed. */
   discard?(prefix: string): void | Promise<void>;
 }
@@ -43,8 +40,8 @@ export function presenceContract(name: string, harness: PresenceHarness): void {
     let prefix: string;
     let opened: Presence[] = [];
 
-    const client = async (): Promise<SweepingPresence> => {
-      const presence = await harness.open(prefix);
+    const client = async (options?: PresenceClientOptions): Promise<Presence> => {
+      const presence = await harness.open(prefix, options);
       opened.push(presence);
       return presence;
     };
@@ -260,6 +257,11 @@ export function presenceContract(name: string, harness: PresenceHarness): void {
       await presence.close();
       await expect(presence.lookup('ANZ-1')).rejects.toMatchObject({ code: 'PRESENCE_CLOSED' });
       await expect(presence.add('ANZ-1', at('c1', 's1'))).rejects.toMatchObject({ code: 'PRESENCE_CLOSED' });
+      await expect(presence.sweep()).rejects.toMatchObject({ code: 'PRESENCE_CLOSED' });
+      await expect(presence.claimEnded(1_000)).rejects.toMatchObject({ code: 'PRESENCE_CLOSED' });
+      await expect(presence.releaseEnded({ connector: 'c1', token: '1' })).rejects.toMatchObject({ code: 'PRESENCE_CLOSED' });
     });
+
+    endedConnectorCases(client);
   });
 }
