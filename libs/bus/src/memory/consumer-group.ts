@@ -1,11 +1,12 @@
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { BatchHandler, BusRecord } from '../bus.port';
+import type { PartitionLog } from './partition-log';
 
-/** The log of one topic: one append-only array of records per partition. */
+/** The log of one topic: one `PartitionLog` per partition. */
 export interface TopicLog {
   readonly name: string;
-  readonly partitions: BusRecord[][];
+  readonly partitions: PartitionLog[];
 }
 
 export interface GroupTuning {
@@ -53,7 +54,9 @@ interface Lease {
 
 /**
  * A Kafka-like consumer group over one topic of the twin: committed offsets per partition (a new group starts at the
- * beginning), members in join order, partitions assigned round-robin and reassigned on every join, leave and kill.
+ * log start of each partition, like Kafka's `fromBeginning` after retention), members in join order, partitions
+ * assigned round-robin and reassigned on every join, leave and kill. Every commit is told to `onCommit` listeners
+ * (the broker truncates the log with it).
  *
  * A partition has at most one batch in flight, whoever holds it, so per-key order holds across rebalances: a new owner
  * starts only after the old owner's batch settled (committed) or was abandoned (its member was killed). A batch is
@@ -112,9 +115,9 @@ export class ConsumerGroup {
     return [...this.committed];
   }
 
-  /** The committed offset of `partition` (0 for a partition this group has not seen yet). */
+  /** The committed offset of `partition` (the log start for a partition this group has not seen yet). */
   committedAt(partition: number): number {
-    return this.committed[partition] ?? 0;
+    return this.committed[partition] ?? this.log.partitions[partition]?.start ?? 0;
   }
 
   /** Call `listener` with the partition after every commit (synchronously); returns the function that removes it. */
@@ -140,7 +143,7 @@ export class ConsumerGroup {
     const count = this.log.partitions.length;
     const grew = this.committed.length < count;
     while (this.committed.length < count) {
-      this.committed.push(0);
+      this.committed.push(this.log.partitions[this.committed.length].start);
       this.owners.push(undefined);
       this.inFlight.push(undefined);
       this.failures.push(0);
@@ -187,8 +190,9 @@ export class ConsumerGroup {
   private offer(partition: number): void {
     const owner = this.owners[partition];
     if (!owner || this.inFlight[partition] || this.retryTimers[partition]) return;
-    const from = this.committed[partition];
-    const records = this.log.partitions[partition].slice(from, from + this.tuning.maxBatchSize);
+    const log = this.log.partitions[partition];
+    const from = Math.max(this.committed[partition], log.start); // records below the log start are gone
+    const records = log.read(from, this.tuning.maxBatchSize);
     if (records.length === 0) return;
     const lease: Lease = { member: owner, partition, to: from + records.length };
     this.inFlight[partition] = lease;

@@ -3,11 +3,17 @@ import { type Logger, silentLogger } from '@linker/observability';
 import type { BatchHandler, BusRecord } from '../bus.port';
 import { ConsumerGroup, type GroupMember, type GroupTuning, type TopicLog } from './consumer-group';
 import { FastMember, FastSubjects } from './fast-subjects';
+import { PartitionLog } from './partition-log';
 import { partitionFor } from './partitioner';
 
 export interface MemoryBrokerOptions extends Partial<GroupTuning> {
   /** FAST: most records waiting for one subscriber before new ones are dropped. */
   maxPending?: number;
+  /**
+   * RELIABLE: most records one partition keeps while no consumer group has ever subscribed its topic; beyond, the
+   * oldest are dropped (Kafka's size-based retention). Default 100,000.
+   */
+  maxUnsubscribedRecords?: number;
   logger?: Logger;
 }
 
@@ -15,7 +21,13 @@ export interface MemoryBrokerOptions extends Partial<GroupTuning> {
  * The in-process "server" behind `MemoryBus` clients (embedded mode and unit tests). It holds both lanes:
  * - RELIABLE, Kafka's model: topics with partitions, a key goes to partition `murmur2(key) % partitions` (as Kafka's
  *   default partitioner), per-partition append-only logs, consumer groups with committed offsets and rebalancing.
- *   Logs live as long as the broker (in memory: durable for the process, not across restarts).
+ *   Logs are in memory (durable for the process, not across restarts) and keep only what some group still needs:
+ *   a partition drops the records every consumer group of its topic has committed (its log start offset moves up,
+ *   offsets never change), and a group that joins later starts at the log start, as a Kafka group reading
+ *   `fromBeginning` after retention. Groups are never forgotten, so a group whose members all left holds its
+ *   uncommitted records for good (Kafka would expire its offsets after `offsets.retention.minutes`). A topic no
+ *   group has ever subscribed keeps its records for a group that may join later, but at most
+ *   `maxUnsubscribedRecords` per partition (the oldest go first, with a warning).
  * - FAST, NATS core's model: subjects and queue groups, at most once, nothing retained.
  * Every method is synchronous and runs on the caller's event loop; handlers are always called later (microtasks).
  */
@@ -25,6 +37,8 @@ export class MemoryBroker {
   private readonly fast = new FastSubjects();
   private readonly tuning: GroupTuning;
   private readonly maxPending: number;
+  private readonly maxUnsubscribedRecords: number;
+  private readonly overflowWarned = new Set<string>();
   private readonly logger: Logger;
 
   constructor(options: MemoryBrokerOptions = {}) {
@@ -34,6 +48,7 @@ export class MemoryBroker {
       maxRetryBackoffMs: options.maxRetryBackoffMs ?? 1_000,
     };
     this.maxPending = options.maxPending ?? 100_000;
+    this.maxUnsubscribedRecords = options.maxUnsubscribedRecords ?? 100_000;
     this.logger = (options.logger ?? silentLogger).child({ component: 'memory-broker' });
   }
 
@@ -45,7 +60,7 @@ export class MemoryBroker {
     const log = this.topics.get(topic) ?? { name: topic, partitions: [] };
     this.topics.set(topic, log);
     if (log.partitions.length >= partitions) return;
-    while (log.partitions.length < partitions) log.partitions.push([]);
+    while (log.partitions.length < partitions) log.partitions.push(new PartitionLog());
     for (const group of this.groups.get(topic)?.values() ?? []) group.wake();
   }
 
@@ -55,11 +70,11 @@ export class MemoryBroker {
     const touched = new Set<number>();
     for (const { key, value } of records) {
       const partition = partitionFor(key, log.partitions.length);
-      log.partitions[partition].push({ key, value });
+      log.partitions[partition].append({ key, value });
       touched.add(partition);
     }
     const groups = this.groups.get(topic);
-    if (!groups) return;
+    if (!groups) return this.bound(log, touched);
     for (const group of groups.values()) for (const partition of touched) group.wake(partition);
   }
 
@@ -79,6 +94,7 @@ export class MemoryBroker {
     let consumerGroup = byName.get(group);
     if (!consumerGroup) {
       consumerGroup = new ConsumerGroup(log, group, this.tuning, this.logger.child({ topic, group }));
+      consumerGroup.onCommit((partition) => this.truncate(log, partition));
       byName.set(group, consumerGroup);
     }
     return { group: consumerGroup, member: consumerGroup.join(handler, onAssignment) };
@@ -94,20 +110,26 @@ export class MemoryBroker {
     return this.groups.get(topic)?.get(group)?.committedOffsets() ?? [];
   }
 
-  /** The number of records in each partition of `topic`. */
+  /** The end offset of each partition of `topic`: how many records it was ever given (retained or dropped). */
   partitionSizes(topic: string): readonly number[] {
-    return this.requireTopic(topic).partitions.map((p) => p.length);
+    return this.requireTopic(topic).partitions.map((p) => p.end);
+  }
+
+  /** Records held in memory, in `topic` or in every topic (read-only; for tests and metrics). */
+  retainedRecords(topic?: string): number {
+    const logs = topic === undefined ? [...this.topics.values()] : [this.requireTopic(topic)];
+    return logs.reduce((sum, log) => sum + log.partitions.reduce((n, p) => n + p.retained, 0), 0);
   }
 
   /**
    * Whether `group` has committed `ends` (offsets per partition) on every partition listed; a group that never
-   * existed counts as positioned at the beginning. False for a topic that does not exist.
+   * existed counts as positioned at the log start. False for a topic that does not exist.
    */
   hasCommitted(topic: string, group: string, ends: readonly number[]): boolean {
     const log = this.topics.get(topic);
     if (!log) return false;
     const consumerGroup = this.groups.get(topic)?.get(group);
-    return ends.every((end, p) => (consumerGroup?.committedAt(p) ?? 0) >= end);
+    return ends.every((end, p) => (consumerGroup?.committedAt(p) ?? log.partitions[p].start) >= end);
   }
 
   /**
@@ -148,6 +170,25 @@ export class MemoryBroker {
   /** FAST: hand records to the subject's current subscribers; dropped when nobody listens. */
   publishFast(subject: string, records: readonly BusRecord[]): void {
     this.fast.publish(subject, records);
+  }
+
+  /** Drop from `partition` what every group of the topic has committed. */
+  private truncate(log: TopicLog, partition: number): void {
+    let low = Infinity;
+    for (const group of this.groups.get(log.name)?.values() ?? []) low = Math.min(low, group.committedAt(partition));
+    if (low !== Infinity) log.partitions[partition].truncateTo(low);
+  }
+
+  /** A topic no group ever subscribed: keep at most `maxUnsubscribedRecords` per partition. */
+  private bound(log: TopicLog, partitions: Iterable<number>): void {
+    for (const p of partitions) {
+      const partition = log.partitions[p];
+      if (partition.retained <= this.maxUnsubscribedRecords) continue;
+      partition.truncateTo(partition.end - this.maxUnsubscribedRecords);
+      if (this.overflowWarned.has(log.name)) continue;
+      this.overflowWarned.add(log.name);
+      this.logger.warn('no group ever subscribed this topic; dropping its oldest records', { topic: log.name, partition: p, kept: this.maxUnsubscribedRecords });
+    }
   }
 
   private requireTopic(topic: string): TopicLog {

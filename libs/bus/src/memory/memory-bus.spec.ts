@@ -4,6 +4,7 @@ import { uniqueName, waitFor } from '@linker/testing';
 import { busContract, type DoomedConsumer } from '@linker/testing/contracts/bus.contract';
 import { MemoryBroker } from './memory-broker';
 import { MemoryBus } from './memory-bus';
+import { PartitionLog } from './partition-log';
 import { partitionFor } from './partitioner';
 
 const broker = new MemoryBroker();
@@ -115,5 +116,104 @@ describe('MemoryBroker', () => {
     const bus = new MemoryBus(broker, 'FAST');
     await bus.close();
     await expect(bus.publish('s', [])).rejects.toBeInstanceOf(LinkerError);
+  });
+});
+
+describe('MemoryBroker retention', () => {
+  const record = (value: string): BusRecord => ({ key: 'k', value: Buffer.from(value) });
+  const texts = (records: readonly BusRecord[]): string[] => records.map((r) => r.value.toString());
+  const sum = (offsets: readonly number[]): number => offsets.reduce((total, offset) => total + offset, 0);
+
+  it('holds none of the records every group consumed and committed, and keeps offsets growing', async () => {
+    const retention = new MemoryBroker({ maxBatchSize: 64 });
+    const bus = new MemoryBus(retention, 'RELIABLE');
+    const topic = uniqueName('retention');
+    const group = uniqueName('group');
+    await bus.ensureTopics([topic], 3);
+    let handled = 0;
+    await bus.subscribe({ topic, group, handler: async (rs) => void (handled += rs.length) });
+    const n = 5_000;
+    for (let i = 0; i < n; i += 100) {
+      await bus.publish(topic, Array.from({ length: 100 }, (_, j) => ({ key: `user-${(i + j) % 37}`, value: Buffer.alloc(256) })));
+    }
+    await waitFor(`all ${n} records committed`, () => sum(retention.committedOffsets(topic, group)) === n);
+    expect(handled).toBe(n);
+    expect(retention.retainedRecords(topic)).toBe(0);
+    expect(retention.retainedRecords()).toBe(0);
+    expect(sum(retention.partitionSizes(topic))).toBe(n);
+    await bus.publish(topic, [record('after')]);
+    await waitFor('the record after truncation committed', () => sum(retention.committedOffsets(topic, group)) === n + 1);
+    expect(sum(retention.partitionSizes(topic))).toBe(n + 1);
+    expect(retention.retainedRecords(topic)).toBe(0);
+    await bus.close();
+  });
+
+  it('keeps what one group has not committed: a group joining later gets exactly that, and it goes once all caught up', async () => {
+    const retention = new MemoryBroker();
+    const bus = new MemoryBus(retention, 'RELIABLE');
+    const topic = uniqueName('retention');
+    const [ahead, behind, late] = [uniqueName('ahead'), uniqueName('behind'), uniqueName('late')];
+    await bus.ensureTopics([topic], 1);
+    const seen = { ahead: [] as string[], behind: [] as string[], late: [] as string[] };
+    const collect = (into: string[]) => async (rs: readonly BusRecord[]) => void into.push(...texts(rs));
+    await bus.subscribe({ topic, group: ahead, handler: collect(seen.ahead) });
+    const behindSub = await bus.subscribe({ topic, group: behind, handler: collect(seen.behind) });
+    const values = Array.from({ length: 10 }, (_, i) => `r${i}`);
+    await bus.publish(topic, values.slice(0, 4).map(record));
+    await waitFor('both groups to commit the first 4', () => retention.committedOffsets(topic, behind)[0] === 4 && retention.committedOffsets(topic, ahead)[0] === 4);
+    await behindSub.close();
+    await bus.publish(topic, values.slice(4).map(record));
+    await waitFor('the group ahead to commit all 10', () => retention.committedOffsets(topic, ahead)[0] === 10);
+    expect(retention.retainedRecords(topic)).toBe(6);
+    await bus.subscribe({ topic, group: late, handler: collect(seen.late) });
+    await waitFor('the late group to commit up to the end', () => retention.committedOffsets(topic, late)[0] === 10);
+    expect(seen.late).toEqual(values.slice(4));
+    expect(retention.retainedRecords(topic)).toBe(6);
+    await bus.subscribe({ topic, group: behind, handler: collect(seen.behind) });
+    await waitFor('the group behind to catch up', () => retention.committedOffsets(topic, behind)[0] === 10);
+    expect(seen.behind).toEqual(values);
+    expect(retention.retainedRecords(topic)).toBe(0);
+    await bus.close();
+  });
+
+  it('bounds a topic no group ever subscribed, keeping its newest records for a group that joins later', async () => {
+    const retention = new MemoryBroker({ maxUnsubscribedRecords: 5 });
+    const bus = new MemoryBus(retention, 'RELIABLE');
+    const topic = uniqueName('unsubscribed');
+    await bus.ensureTopics([topic], 1);
+    const values = Array.from({ length: 8 }, (_, i) => `r${i}`);
+    await bus.publish(topic, values.map(record));
+    expect(retention.retainedRecords(topic)).toBe(5);
+    expect(retention.partitionSizes(topic)).toEqual([8]);
+    const seen: string[] = [];
+    const group = uniqueName('group');
+    await bus.subscribe({ topic, group, handler: async (rs) => void seen.push(...texts(rs)) });
+    await waitFor('the late group to commit up to the end', () => retention.committedOffsets(topic, group)[0] === 8);
+    expect(seen).toEqual(values.slice(3));
+    await bus.close();
+  });
+});
+
+describe('PartitionLog', () => {
+  const record = (offset: number): BusRecord => ({ key: 'k', value: Buffer.from(String(offset)) });
+  const offsetsOf = (records: readonly BusRecord[]): number[] => records.map((r) => Number(r.value.toString()));
+
+  it('drops records below a log start that only moves up, through compactions, with offsets unchanged', () => {
+    const log = new PartitionLog();
+    const total = 5_000;
+    for (let offset = 0; offset < total; offset++) log.append(record(offset));
+    for (let start = 1; start <= total - 10; start += 7) {
+      log.truncateTo(start);
+      expect([log.start, log.end, log.retained]).toEqual([start, total, total - start]);
+      expect(offsetsOf(log.read(start, 3))).toEqual([start, start + 1, start + 2]);
+    }
+    const start = log.start;
+    log.truncateTo(start - 100);
+    expect(log.start).toBe(start);
+    expect(offsetsOf(log.read(0, 2))).toEqual([start, start + 1]);
+    log.truncateTo(total + 50);
+    expect([log.start, log.end, log.retained]).toEqual([total, total, 0]);
+    log.append(record(total));
+    expect(offsetsOf(log.read(total, 10))).toEqual([total]);
   });
 });
