@@ -6,9 +6,9 @@ import { silentLogger, type Logger } from '@linker/observability';
 import { MemoryPresence } from '@linker/presence';
 import { waitFor } from '@linker/testing';
 import { TopologyView } from '@linker/topology';
-import { createProcessor, type Processor } from './processor';
+import { createProcessor, processorSettings, type Processor } from './processor';
 
-const settings = {
+const settings = processorSettings({
   domain: 'domain-01',
   name: 'processor-01',
   partitions: 2,
@@ -17,7 +17,7 @@ const settings = {
   handlerRetries: 1,
   retryBackoffMs: 1,
   dedupWindow: 100,
-};
+});
 
 const view = new TopologyView({
   domains: [{ name: 'domain-01', urls: [] }],

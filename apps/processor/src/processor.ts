@@ -7,6 +7,7 @@ import type { TopologyView } from '@linker/topology';
 import type { FetchFn } from './auth/auth-webhook';
 import { Authenticator } from './auth/authenticator';
 import type { ProcessorSettings } from './config/processor.config';
+import { EndedConnectors } from './connectors/ended-connectors';
 import { Dispatcher } from './dispatch/dispatcher';
 import { createHandlers } from './handlers';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
@@ -35,12 +36,14 @@ export interface ProcessorDeps {
  * writes deliveries to connector topics and undelivered messages to the mailbox. A plain class: the embedded mode
  * builds it with twins, the Nest module with real adapters; nothing per message goes through DI.
  *
- * Lifecycle: `start` joins the intake groups (resolves once joined); `stop` leaves them gracefully, letting the
- * batches in hand finish and commit; both are idempotent. Several processors of a domain share the work.
+ * Lifecycle: `start` joins the intake groups (resolves once joined) and starts draining the topics of connectors that
+ * ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
+ * and commit; both are idempotent. Several processors of a domain share the work.
  */
 export class Processor {
   private readonly stats = new ProcessorStats();
   private readonly intake: Intake;
+  private readonly endedConnectors: EndedConnectors;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
@@ -61,6 +64,14 @@ export class Processor {
     const seen = new IdWindow(config.dedupWindow, clock);
     const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, seen, stats: this.stats, clock, logger });
     this.intake = new Intake(lanes, config.domain, config.partitions, runner, logger);
+    this.endedConnectors = new EndedConnectors({
+      presence,
+      bus: lanes.RELIABLE,
+      domain: config.domain,
+      intervalMs: config.endedConnectorsIntervalMs,
+      clock,
+      logger,
+    });
   }
 
   /** Join the intake on both lanes. Rejects (having left whatever it joined) if a lane refuses. */
@@ -76,6 +87,7 @@ export class Processor {
       throw error;
     }
     this.state = 'running';
+    this.endedConnectors.start();
     this.deps.logger.info('processor consuming', { domain: this.deps.config.domain, processor: this.deps.config.name });
   }
 
@@ -83,6 +95,7 @@ export class Processor {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    await this.endedConnectors.stop();
     await this.intake.stop();
   }
 

@@ -1,6 +1,6 @@
 import { encodeEnvelope, type Envelope } from '@linker/contracts';
 import type { Mailbox } from '@linker/mailbox';
-import { FakeConnector, Harness, intake } from './testing/harness';
+import { Harness, intake, withTwoConnectors, type FakeConnector } from './testing/harness';
 
 // SPEC §2.3 FETCH_MISSING_MESSAGES_REQUEST, §3.3 (a message leaves the mailbox only once delivered), §8 fetch row.
 
@@ -122,53 +122,43 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
 });
 
 describe('DELIVERY_REPORT: undelivered', () => {
-  let harness: Harness;
-  let c1: FakeConnector;
-  let c2: FakeConnector;
-
-  beforeEach(async () => {
-    harness = await Harness.start();
-    c1 = await harness.connector('connector-01');
-    c2 = await harness.connector('connector-02');
-  });
-
-  afterEach(() => harness.stop());
+  const t = withTwoConnectors();
 
   const undeliveredReport = (envelope: Envelope, userId: string, failedSocketIds: string[]) =>
     intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [], undelivered: [{ userId, envelope, failedSocketIds }] } });
 
   it('stores an undelivered RELIABLE message whose recipient has no other live socket', async () => {
-    const socket = await c1.connect('ANZ-7');
+    const socket = await t.c1.connect('ANZ-7');
     const sent = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: 'ANZ-7', content: 'x' } });
-    await harness.send(sent);
-    const { envelope } = (await c1.next('MESSAGE', 'ANZ-7')).delivery;
-    await c1.disconnect('ANZ-7', socket); // the socket closed before the write
-    await harness.send(undeliveredReport(envelope, 'ANZ-7', [socket.socketId]), c1.name);
-    await harness.settled();
-    expect((await harness.mailbox.oldest('ANZ-7', 10)).map((m) => m.id)).toEqual([sent.id]);
+    await t.harness.send(sent);
+    const { envelope } = (await t.c1.next('MESSAGE', 'ANZ-7')).delivery;
+    await t.c1.disconnect('ANZ-7', socket); // the socket closed before the write
+    await t.harness.send(undeliveredReport(envelope, 'ANZ-7', [socket.socketId]), t.c1.name);
+    await t.harness.settled();
+    expect((await t.harness.mailbox.oldest('ANZ-7', 10)).map((m) => m.id)).toEqual([sent.id]);
   });
 
   it('does not store it when another socket of the recipient is live: that socket gets it instead', async () => {
-    const failed = await c1.connect('ANZ-7');
-    const other = await c2.connect('ANZ-7');
+    const failed = await t.c1.connect('ANZ-7');
+    const other = await t.c2.connect('ANZ-7');
     const envelope = intake({ type: 'MESSAGE', from: 'ANZ-1', to: 'ANZ-7', data: { content: 'x' } });
-    await harness.send(undeliveredReport(envelope, 'ANZ-7', [failed.socketId]), c1.name);
-    const redelivered = await c2.next('MESSAGE', 'ANZ-7');
+    await t.harness.send(undeliveredReport(envelope, 'ANZ-7', [failed.socketId]), t.c1.name);
+    const redelivered = await t.c2.next('MESSAGE', 'ANZ-7');
     expect(redelivered.delivery.envelope.id).toBe(envelope.id);
     expect(redelivered.delivery.targets).toEqual([{ userId: 'ANZ-7', socketIds: [other.socketId] }]);
-    await harness.settled();
-    expect(await harness.mailbox.count('ANZ-7')).toBe(0);
-    expect(c1.deliveries('MESSAGE')).toHaveLength(0);
+    await t.harness.settled();
+    expect(await t.harness.mailbox.count('ANZ-7')).toBe(0);
+    expect(t.c1.deliveries('MESSAGE')).toHaveLength(0);
   });
 
   it('never stores control frames or FAST envelopes', async () => {
     const control = intake({ type: 'USER_CONNECTED', from: 'SYSTEM', to: 'ANZ-7', data: { userId: 'ANZ-8' } });
     const fast = intake({ type: 'MESSAGE', lane: 'FAST', from: 'ANZ-1', to: 'ANZ-7', data: { content: 'x' } });
-    await harness.send(undeliveredReport(control, 'ANZ-7', ['s1']), c1.name);
-    await harness.send(undeliveredReport(fast, 'ANZ-7', ['s1']), c1.name);
-    await harness.settled();
-    expect(await harness.mailbox.count('ANZ-7')).toBe(0);
-    expect(await harness.mailbox.deadLetters(10)).toEqual([]);
+    await t.harness.send(undeliveredReport(control, 'ANZ-7', ['s1']), t.c1.name);
+    await t.harness.send(undeliveredReport(fast, 'ANZ-7', ['s1']), t.c1.name);
+    await t.harness.settled();
+    expect(await t.harness.mailbox.count('ANZ-7')).toBe(0);
+    expect(await t.harness.mailbox.deadLetters(10)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { toClientFrame, type Envelope, type Lane } from '@linker/contracts';
-import { FakeConnector, Harness, intake } from './testing/harness';
+import { intake, withTwoConnectors, type FakeConnector } from './testing/harness';
 
 // SPEC §2.3 MESSAGE, §3.1 lanes, §3.2 confirmations, §3.3 mailbox; §8 rows on lanes, content, confirmation, offline.
 
@@ -7,41 +7,31 @@ const SENDER = 'ANZ-100';
 const RECIPIENT = 'ANZ-200';
 
 describe('MESSAGE', () => {
-  let harness: Harness;
-  let c1: FakeConnector;
-  let c2: FakeConnector;
-
-  beforeEach(async () => {
-    harness = await Harness.start();
-    c1 = await harness.connector('connector-01');
-    c2 = await harness.connector('connector-02');
-  });
-
-  afterEach(() => harness.stop());
+  const t = withTwoConnectors();
 
   const message = (lane: Lane, fields: Partial<Envelope> = {}, to = RECIPIENT) =>
     intake({ type: 'MESSAGE', from: SENDER, lane, data: { to, content: 'some thing here to send' }, reference: 'abc123', ...fields });
 
   it.each(['RELIABLE', 'FAST'] as const)('%s goes to the recipient connector on the same lane, keyed by the sender', async (lane) => {
-    const socket = await c1.connect(RECIPIENT);
-    await harness.send(message(lane, { origin: await c2.connect(SENDER) }));
-    const received = await c1.next('MESSAGE', RECIPIENT);
+    const socket = await t.c1.connect(RECIPIENT);
+    await t.harness.send(message(lane, { origin: await t.c2.connect(SENDER) }));
+    const received = await t.c1.next('MESSAGE', RECIPIENT);
     expect(received.lane).toBe(lane);
     expect(received.key).toBe(SENDER);
     expect(received.delivery.targets).toEqual([{ userId: RECIPIENT, socketIds: [socket.socketId] }]);
-    await harness.settled();
-    expect(c1.received).toHaveLength(1);
-    expect(c2.received).toHaveLength(0);
+    await t.harness.settled();
+    expect(t.c1.received).toHaveLength(1);
+    expect(t.c2.received).toHaveLength(0);
   });
 
   it('delivers {from, content} with the reference and the message id, to every socket of the recipient', async () => {
-    const a = await c1.connect(RECIPIENT);
-    const b = await c1.connect(RECIPIENT);
-    const c = await c2.connect(RECIPIENT);
+    const a = await t.c1.connect(RECIPIENT);
+    const b = await t.c1.connect(RECIPIENT);
+    const c = await t.c2.connect(RECIPIENT);
     const sent = message('RELIABLE', { from: SENDER, data: { to: RECIPIENT, content: 'hello' } });
-    await harness.send(sent);
-    const on1 = await c1.next('MESSAGE', RECIPIENT);
-    const on2 = await c2.next('MESSAGE', RECIPIENT);
+    await t.harness.send(sent);
+    const on1 = await t.c1.next('MESSAGE', RECIPIENT);
+    const on2 = await t.c2.next('MESSAGE', RECIPIENT);
     expect(toClientFrame(on1.delivery.envelope)).toEqual({ type: 'MESSAGE', data: { from: SENDER, content: 'hello' }, reference: 'abc123', id: sent.id });
     expect(on1.delivery.targets).toEqual([{ userId: RECIPIENT, socketIds: expect.arrayContaining([a.socketId, b.socketId]) }]);
     expect(on2.delivery.targets).toEqual([{ userId: RECIPIENT, socketIds: [c.socketId] }]);
@@ -50,60 +40,50 @@ describe('MESSAGE', () => {
   });
 
   it('works for a message to oneself', async () => {
-    const own = await c1.connect(SENDER);
-    await harness.send(message('RELIABLE', { origin: own }, SENDER));
-    expect((await c1.next('MESSAGE', SENDER)).delivery.targets).toEqual([{ userId: SENDER, socketIds: [own.socketId] }]);
+    const own = await t.c1.connect(SENDER);
+    await t.harness.send(message('RELIABLE', { origin: own }, SENDER));
+    expect((await t.c1.next('MESSAGE', SENDER)).delivery.targets).toEqual([{ userId: SENDER, socketIds: [own.socketId] }]);
   });
 
   it('stores an offline RELIABLE message in the recipient mailbox, drops an offline FAST one', async () => {
     const reliable = message('RELIABLE');
-    await harness.send(reliable);
-    await harness.send(message('FAST'));
-    await harness.settled();
-    const stored = await harness.mailbox.oldest(RECIPIENT, 10);
+    await t.harness.send(reliable);
+    await t.harness.send(message('FAST'));
+    await t.harness.settled();
+    const stored = await t.harness.mailbox.oldest(RECIPIENT, 10);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ id: reliable.id, type: 'MESSAGE', from: SENDER, to: RECIPIENT, data: { content: 'some thing here to send' }, reference: 'abc123' });
-    expect(c1.received).toHaveLength(0);
+    expect(t.c1.received).toHaveLength(0);
   });
 
   it('answers UNKNOWN_RECIPIENT_APP and UNREACHABLE_DOMAIN to the sending socket, with the reference', async () => {
-    const origin = await c2.connect(SENDER);
+    const origin = await t.c2.connect(SENDER);
     const unknown = message('RELIABLE', { origin }, 'NOPE-1');
     const elsewhere = message('FAST', { origin, reference: 'r2' }, 'ANZ-1232121');
-    await harness.send(unknown);
-    await harness.send(elsewhere);
-    const errors = (await c2.next('INVALID_MESSAGE', SENDER, 2)) && c2.deliveries('INVALID_MESSAGE', SENDER);
+    await t.harness.send(unknown);
+    await t.harness.send(elsewhere);
+    const errors = (await t.c2.next('INVALID_MESSAGE', SENDER, 2)) && t.c2.deliveries('INVALID_MESSAGE', SENDER);
     expect(errors.map((e) => toClientFrame(e.delivery.envelope))).toEqual([
       { type: 'INVALID_MESSAGE', data: { code: 'UNKNOWN_RECIPIENT_APP', message: expect.stringContaining('NOPE-1') }, reference: 'abc123' },
       { type: 'INVALID_MESSAGE', data: { code: 'UNREACHABLE_DOMAIN', message: expect.stringContaining('ANZ-1232121') }, reference: 'r2' },
     ]);
     expect(errors.every((e) => e.lane === 'RELIABLE' && e.delivery.targets[0].socketIds[0] === origin.socketId)).toBe(true);
-    expect(await harness.mailbox.count('NOPE-1')).toBe(0);
+    expect(await t.harness.mailbox.count('NOPE-1')).toBe(0);
   });
 
   it('handles a redelivered envelope once', async () => {
-    await c1.connect(RECIPIENT);
+    await t.c1.connect(RECIPIENT);
     const sent = message('RELIABLE');
-    await harness.send(sent);
-    await harness.send(sent);
-    await harness.settled();
-    expect(c1.deliveries('MESSAGE')).toHaveLength(1);
-    expect(harness.processors[0].health().stats.duplicates).toBe(1);
+    await t.harness.send(sent);
+    await t.harness.send(sent);
+    await t.harness.settled();
+    expect(t.c1.deliveries('MESSAGE')).toHaveLength(1);
+    expect(t.harness.processors[0].health().stats.duplicates).toBe(1);
   });
 });
 
 describe('MESSAGE_CONFIRMATION', () => {
-  let harness: Harness;
-  let c1: FakeConnector;
-  let c2: FakeConnector;
-
-  beforeEach(async () => {
-    harness = await Harness.start();
-    c1 = await harness.connector('connector-01');
-    c2 = await harness.connector('connector-02');
-  });
-
-  afterEach(() => harness.stop());
+  const t = withTwoConnectors();
 
   /** Play both connectors: report the MESSAGE written to every socket it targeted, with the envelope's `confirm`. */
   async function reportWritten(connectors: FakeConnector[], messageId: string): Promise<void> {
@@ -114,7 +94,7 @@ describe('MESSAGE_CONFIRMATION', () => {
         t.socketIds.map(() => ({ id: envelope.id, userId: t.userId, from: envelope.from, reference: envelope.reference, confirm: envelope.confirm })),
       );
       const report = intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] } });
-      await harness.send(report, connector.name);
+      await t.harness.send(report, connector.name);
     }
   }
 
@@ -126,16 +106,16 @@ describe('MESSAGE_CONFIRMATION', () => {
   }
 
   it.each(combinations)('%s, confirmationEnabled %s, reference %j → confirmed: %s', async (lane, flag, reference, expected) => {
-    const senderSocket = await c2.connect(SENDER);
-    await c1.connect(RECIPIENT);
-    await c1.connect(RECIPIENT);
-    await c2.connect(RECIPIENT);
+    const senderSocket = await t.c2.connect(SENDER);
+    await t.c1.connect(RECIPIENT);
+    await t.c1.connect(RECIPIENT);
+    await t.c2.connect(RECIPIENT);
     const sent = intake({ type: 'MESSAGE', from: SENDER, lane, data: { to: RECIPIENT, content: 'x' }, reference, confirm: flag, origin: senderSocket });
-    await harness.send(sent);
-    await reportWritten([c1, c2], sent.id);
-    expect((await c1.next('MESSAGE')).delivery.envelope.confirm).toBe(expected);
-    await harness.settled();
-    const confirmations = c2.deliveries('MESSAGE_CONFIRMATION', SENDER);
+    await t.harness.send(sent);
+    await reportWritten([t.c1, t.c2], sent.id);
+    expect((await t.c1.next('MESSAGE')).delivery.envelope.confirm).toBe(expected);
+    await t.harness.settled();
+    const confirmations = t.c2.deliveries('MESSAGE_CONFIRMATION', SENDER);
     if (!expected) {
       expect(confirmations).toHaveLength(0);
       return;
@@ -148,29 +128,29 @@ describe('MESSAGE_CONFIRMATION', () => {
   });
 
   it('is not sent for a message that was only stored, but is when a fetch later delivers it', async () => {
-    const senderSocket = await c2.connect(SENDER);
+    const senderSocket = await t.c2.connect(SENDER);
     const sent = intake({ type: 'MESSAGE', from: SENDER, data: { to: RECIPIENT, content: 'x' }, reference: 'r1', origin: senderSocket });
-    await harness.send(sent);
-    await harness.settled();
-    expect(await harness.mailbox.count(RECIPIENT)).toBe(1);
-    expect(c2.deliveries('MESSAGE_CONFIRMATION')).toHaveLength(0);
-    const [stored] = await harness.mailbox.oldest(RECIPIENT, 1);
+    await t.harness.send(sent);
+    await t.harness.settled();
+    expect(await t.harness.mailbox.count(RECIPIENT)).toBe(1);
+    expect(t.c2.deliveries('MESSAGE_CONFIRMATION')).toHaveLength(0);
+    const [stored] = await t.harness.mailbox.oldest(RECIPIENT, 1);
     expect(stored.confirm).toBe(true);
     const report = { id: sent.id, userId: RECIPIENT, from: SENDER, reference: 'r1', confirm: true, fromMailbox: true };
-    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [report], undelivered: [] } }), 'connector-01');
-    expect((await c2.next('MESSAGE_CONFIRMATION', SENDER)).delivery.envelope.data).toEqual({ reference: 'r1' });
-    expect(await harness.mailbox.count(RECIPIENT)).toBe(0);
+    await t.harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [report], undelivered: [] } }), 'connector-01');
+    expect((await t.c2.next('MESSAGE_CONFIRMATION', SENDER)).delivery.envelope.data).toEqual({ reference: 'r1' });
+    expect(await t.harness.mailbox.count(RECIPIENT)).toBe(0);
   });
 
   it('is stored in the sender mailbox when the sender is offline, once however often reported', async () => {
-    await c1.connect(RECIPIENT);
+    await t.c1.connect(RECIPIENT);
     const sent = intake({ type: 'MESSAGE', from: SENDER, data: { to: RECIPIENT, content: 'x' }, reference: 'r9' });
-    await harness.send(sent);
-    await c1.next('MESSAGE', RECIPIENT);
+    await t.harness.send(sent);
+    await t.c1.next('MESSAGE', RECIPIENT);
     const item = { id: sent.id, userId: RECIPIENT, from: SENDER, reference: 'r9', confirm: true };
-    for (let i = 0; i < 2; i++) await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [item], undelivered: [] } }), 'connector-01');
-    await harness.settled();
-    const stored = await harness.mailbox.oldest(SENDER, 10);
+    for (let i = 0; i < 2; i++) await t.harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [item], undelivered: [] } }), 'connector-01');
+    await t.harness.settled();
+    const stored = await t.harness.mailbox.oldest(SENDER, 10);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ id: `${sent.id}.confirmation`, type: 'MESSAGE_CONFIRMATION', from: 'SYSTEM', to: SENDER, data: { reference: 'r9' } });
   });

@@ -356,19 +356,23 @@ describe('real mode: a domain as separate processes on the real services', () =>
       expect(received.every((message) => typeof message.id === 'string')).toBe(true);
     }
 
-    const shortLease = { connectorEnv: { LINKER_PRESENCE_TTL_MS: '2000', LINKER_PRESENCE_HEARTBEAT_MS: '500' } };
+    /** Connector leases of 2 s; processors sweep for ended connectors every `sweepMs`. */
+    const shortLease = (sweepMs: number): RealDomainExtra => ({
+      connectorEnv: { LINKER_PRESENCE_TTL_MS: '2000', LINKER_PRESENCE_HEARTBEAT_MS: '500', LINKER_PRESENCE_ENDED_GRACE_MS: '1000' },
+      processorEnv: { LINKER_PROCESSOR_SWEEP_INTERVAL_MS: String(sweepMs), LINKER_PRESENCE_ENDED_GRACE_MS: '1000' },
+    });
 
-    // Known gap (ADR 0007): with no connector of the same name coming back, the deliveries published to the dead
-    // connector's lane topic before its lease expired are not yet drained into the mailbox by anyone else.
-    it('hands them over once a connector with the same name starts again: each exactly once, by id', async () => {
-      const domain = await realDomain('real-connector-restart', shortLease);
+    /**
+     * Runs `killConnectorMidStream`, then `recover`, and checks that the recipient ends up with every number sent,
+     * each exactly once by id (live before the kill, fetched, or re-sent to its new socket), and that one more fetch
+     * brings nothing new.
+     */
+    async function expectHandedOver(prefix: string, extra: RealDomainExtra, recover?: (domain: RealDomain) => Promise<void>): Promise<void> {
+      const domain = await realDomain(prefix, extra);
       const users: User[] = [];
       try {
         const { sent, before, back, fetched } = await killConnectorMidStream(domain, 'ANZ-5002', 'ANZ-5001', users);
-        // The new connector-02 consumes its lane topic from the last committed offset; none of those sockets exist
-        // any more, so it reports every delivery undelivered and the processor re-sends each to the recipient's live
-        // socket on connector 1 (or stores it).
-        await domain.restartConnector(1);
+        await recover?.(domain);
         const received = (): IncomingMessage[] => [...before, ...fetched, ...back.messages];
         await waitFor(
           'every number sent to have reached the recipient',
@@ -376,12 +380,23 @@ describe('real mode: a domain as separate processes on the real services', () =>
           { timeoutMs: 30_000, intervalMs: 50 },
         );
         expectEachOnce(sent, received());
-        const extra = await fetchAll(back);
-        expectEachOnce(sent, [...received(), ...extra]);
+        const more = await fetchAll(back);
+        expectEachOnce(sent, [...received(), ...more]);
       } finally {
         await Promise.all(users.map((user) => user.client.close()));
         await domain.close();
       }
-    });
+    }
+
+    // Once connector-02's lease has ended, a processor claims it, drains its lane topic with its group and reports every
+    // delivery undelivered: each is re-sent to the recipient's live socket on connector 1, or stored and fetched.
+    it('hands them over with no connector of that name coming back: a processor drains its topic; each exactly once, by id', () =>
+      expectHandedOver('real-connector-drained', shortLease(500)));
+
+    // Processors that do not sweep in time: the new connector-02 consumes its lane topic from the last committed offset;
+    // none of those sockets exist any more, so it reports every delivery undelivered and the processor re-sends each to
+    // the recipient's live socket on connector 1 (or stores it).
+    it('hands them over once a connector with the same name starts again: each exactly once, by id', () =>
+      expectHandedOver('real-connector-restart', shortLease(600_000), async (domain) => void (await domain.restartConnector(1))));
   });
 });

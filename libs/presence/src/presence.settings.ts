@@ -1,6 +1,14 @@
 import { setting } from '@linker/config';
 
-/** How an app reaches presence in real mode. */
+/** How an app reaches presence in real mode. Every connector and processor of a domain must use the same values. */
 export const presenceSettings = {
   redisUrl: setting({ env: 'LINKER_REDIS_URL', kind: 'url', doc: 'Redis URL of the presence store.' }),
+  presenceEndedGraceMs: setting({
+    env: 'LINKER_PRESENCE_ENDED_GRACE_MS',
+    kind: 'integer',
+    default: 5000,
+    min: 1,
+    max: 600000,
+    doc: "How long after a connector's lease ended (and its sockets were swept) its lane topic is drained by a processor: deliveries routed to it just before it ended are in the topic by then. Same value on every connector and processor of a domain.",
+  }),
 };

@@ -17,7 +17,7 @@ export async function openConnectorInfrastructure(config: ConnectorConfig, logge
   const lanes = await resources.open(() =>
     connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger }),
   );
-  const presence = await resources.open(() => new RedisPresence({ url: config.redisUrl, keyPrefix: `linker:${config.domain}:`, logger }));
+  const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger));
   const close = async () => {
     await resources.close();
     logger.info('connections to the services closed');

@@ -63,6 +63,14 @@ export const processorConfig = defineConfig({
     max: 10000000,
     doc: 'Envelope ids each processor remembers (for up to 10 minutes) to drop redelivered intake records; effects are idempotent beyond it.',
   }),
+  endedConnectorsIntervalMs: setting({
+    env: 'LINKER_PROCESSOR_SWEEP_INTERVAL_MS',
+    kind: 'integer',
+    default: 2000,
+    min: 100,
+    max: 600000,
+    doc: "How often a processor sweeps presence for connectors whose lease ended and drains their lane topic (deliveries routed to a connector just before it died are re-sent or stored, never stranded).",
+  }),
   ...busSettings,
   ...presenceSettings,
   ...mailboxSettings,
@@ -72,7 +80,7 @@ export const processorConfig = defineConfig({
 export type ProcessorConfig = ConfigOf<typeof processorConfig.settings>;
 
 /** What the `Processor` itself needs of the configuration (the embedded mode builds it without the real-mode URLs). */
-const SETTINGS = ['domain', 'name', 'partitions', 'authWebhookTimeoutMs', 'maxGroupRecipients', 'handlerRetries', 'retryBackoffMs', 'dedupWindow'] as const;
+const SETTINGS = ['domain', 'name', 'partitions', 'authWebhookTimeoutMs', 'maxGroupRecipients', 'handlerRetries', 'retryBackoffMs', 'dedupWindow', 'endedConnectorsIntervalMs'] as const;
 
 /** What the `Processor` itself reads (the connections to the services are the composition root's business). */
 export type ProcessorSettings = Pick<ProcessorConfig, (typeof SETTINGS)[number]>;

@@ -10,7 +10,8 @@ export interface SystemEnvelopeInput {
   /** Deterministic, derived from what caused it, so a redelivered cause produces the same id (and is de-duplicated). */
   id: string;
   type: string;
-  to: string;
+  /** The recipient; none for envelopes between the domain's own processes (a DELIVERY_REPORT). */
+  to?: string;
   data: unknown;
   reference?: string;
   domain: string;
@@ -24,12 +25,12 @@ export function systemEnvelope(input: SystemEnvelopeInput): Envelope {
     lane: 'RELIABLE',
     type: input.type,
     from: SYSTEM,
-    to: input.to,
     data: input.data,
     path: [input.domain],
     createdAt: input.now,
     hops: 0,
   };
+  if (input.to !== undefined) envelope.to = input.to;
   if (input.reference !== undefined) envelope.reference = input.reference;
   return envelope;
 }

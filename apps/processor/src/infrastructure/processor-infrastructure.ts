@@ -19,7 +19,7 @@ export async function openProcessorInfrastructure(config: ProcessorConfig, logge
   const lanes = await resources.open(() =>
     connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger }),
   );
-  const presence = await resources.open(() => new RedisPresence({ url: config.redisUrl, keyPrefix: `linker:${config.domain}:`, logger }));
+  const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger));
   const mailbox = await resources.open(() =>
     MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }),
   );

@@ -16,7 +16,7 @@ import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/pres
 import { waitFor } from '@linker/testing';
 import { TopologyView, type Topology } from '@linker/topology';
 import type { ProcessorSettings } from '../../src/config/processor.config';
-import { createProcessor, type Processor, type ProcessorDeps } from '../../src/processor';
+import { createProcessor, processorSettings, type Processor, type ProcessorDeps } from '../../src/processor';
 
 export const DOMAIN = 'domain-01';
 export const APP_ID = 'app-id-343';
@@ -48,17 +48,18 @@ export function anzTopology(extraApps: Topology['clientApps'] = []): Topology {
   };
 }
 
-export const testSettings = (overrides: Partial<ProcessorSettings> = {}): ProcessorSettings => ({
-  domain: DOMAIN,
-  name: 'processor-test',
-  partitions: PARTITIONS,
-  authWebhookTimeoutMs: 1000,
-  maxGroupRecipients: 1000,
-  handlerRetries: 3,
-  retryBackoffMs: 1,
-  dedupWindow: 10_000,
-  ...overrides,
-});
+export const testSettings = (overrides: Partial<ProcessorSettings> = {}): ProcessorSettings =>
+  processorSettings({
+    domain: DOMAIN,
+    name: 'processor-test',
+    partitions: PARTITIONS,
+    authWebhookTimeoutMs: 1000,
+    maxGroupRecipients: 1000,
+    handlerRetries: 3,
+    retryBackoffMs: 1,
+    dedupWindow: 10_000,
+    ...overrides,
+  });
 
 /** An intake envelope as a connector makes it. */
 export function intake(fields: Pick<Envelope, 'type' | 'from' | 'data'> & Partial<Envelope>): Envelope {
@@ -83,12 +84,15 @@ export interface HarnessOptions {
   clock?: Clock;
 }
 
+/** How long after a connector ended its topic may be drained: short, as tests end connectors on purpose. */
+const ENDED_GRACE_MS = 20;
+
 /** A domain on twins: one memory broker, shared presence and mailbox, N processors, and fake connectors. */
 export class Harness {
   readonly broker = new MemoryBroker();
   readonly lanes: Lanes = memoryLanes(this.broker);
   readonly presenceStore = new MemoryPresenceStore();
-  readonly presence = new MemoryPresence({ store: this.presenceStore });
+  readonly presence = new MemoryPresence({ store: this.presenceStore, endedGraceMs: ENDED_GRACE_MS });
   readonly mailbox = new MemoryMailbox();
   readonly processors: Processor[] = [];
   private readonly processorLanes: Lanes[] = [];
@@ -100,7 +104,7 @@ export class Harness {
     const view = new TopologyView(options.topology ?? anzTopology());
     for (let i = 0; i < (options.processors ?? 1); i++) {
       const lanes = memoryLanes(harness.broker);
-      const presence = new MemoryPresence({ store: harness.presenceStore });
+      const presence = new MemoryPresence({ store: harness.presenceStore, endedGraceMs: ENDED_GRACE_MS });
       const processor = createProcessor({
         config: testSettings({ name: `processor-${i + 1}`, ...options.settings }),
         lanes,
@@ -170,7 +174,7 @@ export class FakeConnector {
       await this.harness.lanes[lane].ensureTopics([topic], PARTITIONS);
       const subscription = await this.harness.lanes[lane].subscribe({
         topic,
-        group: `connector-${this.name}`,
+        group: topic, // as the connector names its groups (Egress), so a drain of an ended connector takes them over
         handler: async (records) => {
           for (const { key, value } of records) this.received.push({ lane, key, delivery: decodeDelivery(value) });
         },
@@ -206,7 +210,27 @@ export class FakeConnector {
     return found[count - 1];
   }
 
+  /** Stop consuming for good without telling presence (a SIGKILL): its sockets stay there until its lease ends. */
   async stop(): Promise<void> {
-    await Promise.all(this.subscriptions.map((s) => s.close()));
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
+}
+
+/** The usual fixture: a fresh harness with `connector-01` and `connector-02` for each test of the calling `describe`. */
+export interface TwoConnectors {
+  readonly harness: Harness;
+  readonly c1: FakeConnector;
+  readonly c2: FakeConnector;
+}
+
+/** Registers `beforeEach`/`afterEach` that build and stop a `TwoConnectors` fixture; read its fields inside tests. */
+export function withTwoConnectors(options: HarnessOptions = {}): TwoConnectors {
+  const fixture = {} as { harness: Harness; c1: FakeConnector; c2: FakeConnector };
+  beforeEach(async () => {
+    fixture.harness = await Harness.start(options);
+    fixture.c1 = await fixture.harness.connector('connector-01');
+    fixture.c2 = await fixture.harness.connector('connector-02');
+  });
+  afterEach(() => fixture.harness.stop());
+  return fixture;
 }

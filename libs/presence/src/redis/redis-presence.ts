@@ -67,6 +67,11 @@ export class RedisPresence implements Presence {
     this.endedKey = `${options.keyPrefix}:ended`;
   }
 
+  /** A domain's presence as `presenceSettings` configure it: keys under `linker:<domain>:`, a connection of its own. */
+  static forDomain(settings: { redisUrl: string; presenceEndedGraceMs: number }, domain: string, logger: Logger): RedisPresence {
+    return new RedisPresence({ url: settings.redisUrl, keyPrefix: `linker:${domain}:`, endedGraceMs: settings.presenceEndedGraceMs, logger });
+  }
+
   /** Registers the socket and renews the connector's lease, in one atomic script. Idempotent. */
   async add(userId: string, address: SocketAddress): Promise<void> {
     this.assertOpen();
