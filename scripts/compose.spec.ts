@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { ConfigDeclaration, Settings } from '@linker/config';
+import { connectorConfig } from '../apps/connector/src/config/connector.config';
+import { metaServerConfig } from '../apps/meta-server/src/config/meta-server.config';
+import { processorConfig } from '../apps/processor/src/config/processor.config';
+
+// There is no Docker engine on the machines that run these tests, so the compose files cannot be started here. What
+// can be checked is that each app service would start: its environment loads through its app's configuration (the
+// same check the app makes at start-up) and names no variable the app does not read.
+
+const CONFIGS: Record<string, ConfigDeclaration<Settings>> = {
+  connector: connectorConfig,
+  processor: processorConfig,
+  'meta-server': metaServerConfig,
+};
+
+interface Service {
+  build?: unknown;
+  environment?: Record<string, string | number>;
+  depends_on?: Record<string, unknown>;
+}
+
+const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const required = parse(readFileSync(join(__dirname, '..', 'docker-required-services.yml'), 'utf8')) as { services: Record<string, Service> };
+const apps = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
+
+describe('docker-compose.yml', () => {
+  it('runs the meta-server, two connectors and two processors of one domain', () => {
+    const byApp = (app: string) => apps.filter(([, service]) => service.environment?.APP === app).length;
+    expect({ metaServer: byApp('meta-server'), connectors: byApp('connector'), processors: byApp('processor') }).toEqual({ metaServer: 1, connectors: 2, processors: 2 });
+  });
+
+  it.each(apps)("%s: its environment loads through its app's configuration and names only variables the app reads", (_name, service) => {
+    const { APP, ...variables } = service.environment ?? {};
+    const config = CONFIGS[String(APP)];
+    expect(config).toBeDefined();
+    const env = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)]));
+    expect(() => config.load(env)).not.toThrow();
+    const known = new Set(config.describe().map((row) => row.env));
+    expect(Object.keys(env).filter((key) => !known.has(key))).toEqual([]);
+  });
+
+  it('depends only on services that docker-required-services.yml or this file defines', () => {
+    const defined = new Set([...Object.keys(required.services), ...Object.keys(compose.services)]);
+    const missing = apps.flatMap(([, service]) => Object.keys(service.depends_on ?? {}).filter((name) => !defined.has(name)));
+    expect(missing).toEqual([]);
+  });
+});
