@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { ConfigDeclaration, Settings } from '@linker/config';
+import type { ConfigRow } from '@linker/config';
 import { connectorConfig } from '../apps/connector/src/config/connector.config';
 import { metaServerConfig } from '../apps/meta-server/src/config/meta-server.config';
 import { processorConfig } from '../apps/processor/src/config/processor.config';
@@ -10,7 +10,13 @@ import { processorConfig } from '../apps/processor/src/config/processor.config';
 // can be checked is that each app service would start: its environment loads through its app's configuration (the
 // same check the app makes at start-up) and names no variable the app does not read.
 
-const CONFIGS: Record<string, ConfigDeclaration<Settings>> = {
+/** What is checked of each app's configuration declaration. */
+interface AppConfig {
+  load(env: Record<string, string>): unknown;
+  describe(): ConfigRow[];
+}
+
+const CONFIGS: Record<string, AppConfig> = {
   connector: connectorConfig,
   processor: processorConfig,
   'meta-server': metaServerConfig,
