@@ -1,0 +1,1 @@
+export { MemoryLinkNetwork } from './memory-link-network';
