@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Envelope } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
+import { DEFAULT_LINK_LIMITS } from './link-limits';
 
 /*
  * The link protocol: one JSON object per text frame. Handshake (server first): challenge → hello → welcome.
@@ -81,7 +82,7 @@ function tooLarge(bytes: number, maxFrameBytes: number): LinkerError {
  * Check one envelope against the link frame limit before queueing it for a link: returns its encoded size, or throws a
  * non-retriable `LINK_FRAME_TOO_LARGE` (tell the client; it can never cross this link).
  */
-export function checkEnvelopeSize(envelope: Envelope, maxFrameBytes: number): number {
+export function checkEnvelopeSize(envelope: Envelope, maxFrameBytes: number = DEFAULT_LINK_LIMITS.maxFrameBytes): number {
   const { bytes } = encode(envelope);
   if (bytes + BATCH_OVERHEAD_BYTES > maxFrameBytes) throw tooLarge(bytes, maxFrameBytes);
   return bytes;

@@ -9,6 +9,11 @@ export interface LinkLimits {
   maxFrameBytes: number;
   /** Most envelopes in one batch frame; `send` splits larger batches. Default 500. */
   maxBatchEnvelopes: number;
+  /**
+   * Batch frames sent and not yet answered, per connection. The sender holds further frames back until an answer comes;
+   * a receiver cuts a connection with more unanswered than this (4429), so its memory stays bounded. Default 32.
+   */
+  maxInFlightBatches: number;
   /** Inbound rate limit per connection: envelopes per second (token bucket refill). Default 10,000. */
   inboundEnvelopesPerSecond: number;
   /** Inbound burst per connection (bucket size; at least `maxBatchEnvelopes`). Default 20,000. */
@@ -26,6 +31,7 @@ export interface LinkLimits {
 export const DEFAULT_LINK_LIMITS: Readonly<LinkLimits> = Object.freeze({
   maxFrameBytes: 1024 * 1024,
   maxBatchEnvelopes: 500,
+  maxInFlightBatches: 32,
   inboundEnvelopesPerSecond: 10_000,
   inboundBurst: 20_000,
   heartbeatMs: 5_000,

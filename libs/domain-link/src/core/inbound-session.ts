@@ -28,6 +28,7 @@ export class InboundSession {
   private tail: Promise<void> = Promise.resolve();
   private readonly bucket: TokenBucket;
   private lastSeq = 0;
+  private unanswered = 0;
   private open = true;
 
   constructor(private readonly options: InboundSessionOptions) {
@@ -49,6 +50,7 @@ export class InboundSession {
     if (frame.envelopes.length > limits.maxBatchEnvelopes) {
       return this.cut('PROTOCOL_ERROR', `${frame.envelopes.length} envelopes in one batch (limit ${limits.maxBatchEnvelopes})`);
     }
+    if (this.unanswered >= limits.maxInFlightBatches) return this.cut('FLOOD', `over ${limits.maxInFlightBatches} unanswered batches`);
     if (!this.bucket.take(frame.envelopes.length)) return this.cut('FLOOD', `over ${limits.inboundEnvelopesPerSecond} envelopes/s`);
     this.lastSeq = frame.seq;
     const counters = registry.of(peer);
@@ -56,6 +58,7 @@ export class InboundSession {
     counters.receivedEnvelopes += frame.envelopes.length;
     counters.receivedBytes += data.length;
     const { seq, envelopes } = frame;
+    this.unanswered += 1;
     this.tail = this.tail.then(() => this.handle(seq, envelopes));
   }
 
@@ -66,6 +69,14 @@ export class InboundSession {
 
   private async handle(seq: number, envelopes: Envelope[]): Promise<void> {
     if (!this.open) return;
+    try {
+      await this.store(seq, envelopes);
+    } finally {
+      this.unanswered -= 1;
+    }
+  }
+
+  private async store(seq: number, envelopes: Envelope[]): Promise<void> {
     try {
       await this.options.onReceive(this.options.peer, envelopes);
       if (this.open) this.options.reply({ type: 'ack', seq });

@@ -9,6 +9,7 @@ import type { LinkLimits } from '../link-limits';
 import type { LinkFailure, LinkStateChange, OutboundLink, OutboundLinkMetrics } from '../link.port';
 import { LinkState } from './link-state';
 import { PendingBatches } from './pending-batches';
+import { SendWindow } from './send-window';
 
 /** An authenticated connection to the peer, as a transport opened it. */
 export interface LinkChannel {
@@ -36,6 +37,7 @@ export type ChannelOpener = (events: ChannelEvents, signal: AbortSignal) => Prom
 export class OutboundLinkCore implements OutboundLink {
   private channel: LinkChannel | undefined;
   private readonly pending = new PendingBatches();
+  private readonly window: SendWindow;
   private readonly state: LinkState;
   private readonly counters = { sentEnvelopes: 0, sentBytes: 0, ackedEnvelopes: 0 };
   private lastRttMs: number | undefined;
@@ -55,6 +57,7 @@ export class OutboundLinkCore implements OutboundLink {
     private readonly open: ChannelOpener,
   ) {
     this.state = new LinkState(peer, logger);
+    this.window = new SendWindow(limits.maxInFlightBatches);
     this.closing = new Promise<void>((resolve) => (this.stopped = resolve));
   }
 
@@ -74,7 +77,13 @@ export class OutboundLinkCore implements OutboundLink {
     const { parts } = prepareBatch(envelopes, this.limits.maxFrameBytes, this.limits.maxBatchEnvelopes);
     const channel = this.channel;
     if (channel === undefined) throw linkDown(this.peer, 'not connected');
-    const acks = parts.map((part) => {
+    // Slots are taken synchronously, in order, so the frames of concurrent sends never interleave out of order.
+    const acks = parts.map(async (part) => {
+      await this.window.acquire();
+      if (this.channel !== channel) {
+        this.window.release();
+        throw linkDown(this.peer, 'the connection changed while waiting');
+      }
       const seq = ++this.nextSeq;
       const acked = this.pending.add(seq, part.count);
       channel.write(batchFrameText(seq, part.body));
@@ -106,6 +115,7 @@ export class OutboundLinkCore implements OutboundLink {
       this.stopped();
       this.wake?.();
       this.channel?.close('NORMAL');
+      this.window.reset(linkClosed(this.peer));
       this.pending.rejectAll(linkClosed(this.peer));
     }
     await this.loop;
@@ -165,6 +175,7 @@ export class OutboundLinkCore implements OutboundLink {
       this.channel?.close('PROTOCOL_ERROR', `answer for unknown seq ${seq}`);
       return;
     }
+    this.window.release();
     this.lastRttMs = settled.rttMs;
     if (nack === undefined) this.counters.ackedEnvelopes += settled.count;
   }
@@ -172,6 +183,7 @@ export class OutboundLinkCore implements OutboundLink {
   private lost(code: number, reason: string): void {
     this.channel = undefined;
     const why = `connection closed (${code}${reason ? ` ${reason}` : ''})`;
+    this.window.reset(linkDown(this.peer, why));
     this.pending.rejectAll(linkDown(this.peer, why));
     if (!this.closed) this.lastFailure = { code: 'LINK_DOWN', closeCode: code, message: why, at: Date.now() };
     this.state.set(false, why);

@@ -89,6 +89,16 @@ describe('ws link adapter faults (scripted fake peers over loopback)', () => {
     expect(listener.metrics().find((m) => m.peer === 'a')).toMatchObject({ cuts: 1, receivedEnvelopes: 9 });
   });
 
+  it('cuts a peer that sends more unanswered batches than the window (4429)', async () => {
+    const listener = await server({ maxInFlightBatches: 2 });
+    receiver.hold();
+    const fake = await fakeDialer(listener.endpoint);
+    await fake.handshake('a', 'shared-secret');
+    for (let seq = 1; seq <= 3; seq++) fake.sendBatch(seq, [linkEnvelope('a')]);
+    expect(await fake.closedWith()).toEqual({ code: 4429, reason: 'FLOOD' });
+    expect(logger.find('link peer cut off', { peer: 'a', close: 'FLOOD' })[0].fields.detail).toContain('unanswered');
+  });
+
   it('closes a frame over the limit with 1009 (ws maxPayload) before it is read', async () => {
     const listener = await server();
     const fake = await fakeDialer(listener.endpoint);
@@ -124,7 +134,7 @@ describe('ws link adapter faults (scripted fake peers over loopback)', () => {
   it('measures the round trip from pongs, and dials the original tcp:// form of an endpoint', async () => {
     const listener = await server();
     expect((await fetch(`${listener.endpoint.replace(/^ws:/, 'http:')}/link`)).status).toBe(404);
-    const link = dial(listener.endpoint.replace(/^ws:/, 'tcp:'), 'a', { heartbeatMs: 20 });
+    const link = dial(listener.endpoint.replace(/^ws:/, 'tcp:'), 'a', { heartbeatMs: 50, missedPongs: 20 });
     await until('a pong round trip', () => link.up && link.metrics().lastRttMs !== undefined);
     await link.send([linkEnvelope('a')]);
     expect(receiver.batches).toHaveLength(1);

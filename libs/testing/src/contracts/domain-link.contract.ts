@@ -257,6 +257,20 @@ export function domainLinkContract(name: string, harness: DomainLinkHarness): vo
       expect(link.metrics()).toMatchObject({ sentEnvelopes: 200, ackedEnvelopes: 200, inFlightBatches: 0 });
     });
 
+    it('holds frames beyond the window of unanswered batches back until answers come, in order', async () => {
+      const listener = await ctx.listen();
+      const link = ctx.dial(listener.endpoint, { limits: { maxInFlightBatches: 2 } });
+      await ctx.until('the link to be up', () => link.up);
+      const release = ctx.receiver.hold();
+      const batches = Array.from({ length: 5 }, () => [linkEnvelope(ctx.a)]);
+      const sends = Promise.all(batches.map((batch) => link.send(batch)));
+      await ctx.until('b to have received two batches', () => listener.metrics().find((m) => m.peer === ctx.a)?.receivedBatches === 2);
+      expect(link.metrics()).toMatchObject({ inFlightBatches: 2, sentEnvelopes: 2 });
+      release();
+      await sends;
+      expect(ctx.receiver.ids()).toEqual(batches.flat().map((e) => e.id));
+    });
+
     it('rejects a send with a retriable LINK_NACK when the handler fails, and the link stays up', async () => {
       const { link, listener } = await ctx.pair();
       ctx.receiver.fail(true);
