@@ -58,8 +58,7 @@ export class Effects {
    * leaves an id marked done that was not.
    */
   claim(window: IdWindow, id: string): boolean {
-    if (window.has(id)) return false;
-    window.add(id);
+    if (!window.addNew(id)) return false;
     this.claims.push({ window, id });
     return true;
   }
