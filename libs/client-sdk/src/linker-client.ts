@@ -80,7 +80,8 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   /** Send `content` to user `to`; returns the reference used (confirmations and errors carry it). */
   send(to: string, content: string, options: t.SendOptions = {}): string {
     const reference = options.reference ?? this.references.next();
-    this.sendFrame(clientFrameText('MESSAGE', { to, content }, { ...options, reference }));
+    const head: FrameHead = { reference, feature: options.feature, confirmationEnabled: options.confirmationEnabled };
+    this.sendFrame(clientFrameText('MESSAGE', { to, content }, head));
     return reference;
   }
 
