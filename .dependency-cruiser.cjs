@@ -8,7 +8,7 @@ const ADAPTER_PACKAGES = {
   ioredis: '^libs/presence/src/redis/',
   // bench/ is a measuring tool outside the product: its raw client and its clean-up talk to ws and MongoDB directly.
   mongodb: '^(libs/mailbox/src/mongodb/|bench/)',
-  'classic-level': '^libs/mailbox/src/embedded/',
+  'classic-level': '^(libs/mailbox/src/embedded/|libs/bus/src/embedded/)',
   ws: '^(libs/domain-link/src/ws/|apps/connector/src/socket/|libs/client-sdk/src/node/|bench/)',
 };
 

@@ -80,6 +80,8 @@ export class ConsumerGroup {
     readonly name: string,
     private readonly tuning: GroupTuning,
     private readonly logger: Logger,
+    /** Committed offsets restored from a store, by partition; a partition missing here starts at its log start. */
+    private readonly restored: ReadonlyMap<number, number> = new Map(),
   ) {
     this.grow();
   }
@@ -143,7 +145,8 @@ export class ConsumerGroup {
     const count = this.log.partitions.length;
     const grew = this.committed.length < count;
     while (this.committed.length < count) {
-      this.committed.push(this.log.partitions[this.committed.length].start);
+      const p = this.committed.length;
+      this.committed.push(this.restored.get(p) ?? this.log.partitions[p].start);
       this.owners.push(undefined);
       this.inFlight.push(undefined);
       this.failures.push(0);

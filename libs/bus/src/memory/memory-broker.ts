@@ -1,7 +1,9 @@
 import { LinkerError } from '@linker/kernel';
 import { type Logger, silentLogger } from '@linker/observability';
 import type { BatchHandler, BusRecord } from '../bus.port';
+import type { BrokerPersistence, PersistedTopic } from './broker-persistence';
 import { ConsumerGroup, type GroupMember, type GroupTuning, type TopicLog } from './consumer-group';
+import { DurableTopics, type StagedRun } from './durable-topics';
 import { FastMember, FastSubjects } from './fast-subjects';
 import { PartitionLog } from './partition-log';
 import { partitionFor } from './partitioner';
@@ -17,6 +19,15 @@ export interface MemoryBrokerOptions extends Partial<GroupTuning> {
   logger?: Logger;
 }
 
+export interface DurableMemoryBrokerOptions extends MemoryBrokerOptions {
+  /** Where the chosen RELIABLE topics are kept (see `BrokerPersistence`); the broker closes it in `close`. */
+  persistence: BrokerPersistence;
+  /** Which RELIABLE topics the store keeps (default: every one); the others are in memory only, as without a store. */
+  persist?: (topic: string) => boolean;
+}
+
+const DONE = Promise.resolve();
+
 /**
  * The in-process "server" behind `MemoryBus` clients (embedded mode and unit tests). It holds both lanes:
  * - RELIABLE, Kafka's model: topics with partitions, a key goes to partition `murmur2(key) % partitions` (as Kafka's
@@ -30,6 +41,12 @@ export interface MemoryBrokerOptions extends Partial<GroupTuning> {
  *   `maxUnsubscribedRecords` per partition (the oldest go first, with a warning).
  * - FAST, NATS core's model: subjects and queue groups, at most once, nothing retained.
  * Every method is synchronous and runs on the caller's event loop; handlers are always called later (microtasks).
+ *
+ * Persistence (`MemoryBroker.open` with a `BrokerPersistence`): the topics it chooses are also written to the store,
+ * so they survive a crash: `append` resolves once their records are durable, and a group reads them only from then
+ * on (Kafka's high watermark); committed offsets and truncations are written too. Opening restores those topics,
+ * their offsets (which keep growing across restarts) and their groups' committed offsets. The other topics start
+ * empty after a restart.
  */
 export class MemoryBroker {
   private readonly topics = new Map<string, TopicLog>();
@@ -40,8 +57,27 @@ export class MemoryBroker {
   private readonly maxUnsubscribedRecords: number;
   private readonly overflowWarned = new Set<string>();
   private readonly logger: Logger;
+  private durable: DurableTopics | undefined;
+
+  /**
+   * A broker that persists the topics `options.persist` chooses in `options.persistence`, restored from it (its
+   * `load` runs once, here). Rejects if loading fails, leaving the store to the caller to close; `close` closes it.
+   */
+  static async open(options: DurableMemoryBrokerOptions): Promise<MemoryBroker> {
+    const { persistence, persist, ...memoryOptions } = options;
+    const broker = new MemoryBroker(memoryOptions);
+    const { topics } = await persistence.load();
+    const durable = new DurableTopics(persistence, persist ?? (() => true), broker.logger);
+    broker.durable = durable;
+    for (const topic of topics) {
+      if (durable.persists(topic.name)) broker.restore(topic, durable);
+      else broker.logger.warn('the store holds a topic no longer chosen for persistence; ignoring it', { topic: topic.name });
+    }
+    return broker;
+  }
 
   constructor(options: MemoryBrokerOptions = {}) {
+    if ('persistence' in options) throw new LinkerError('BUS_INVALID_ARGUMENT', 'a MemoryBroker with persistence is opened with MemoryBroker.open');
     this.tuning = {
       maxBatchSize: options.maxBatchSize ?? 500,
       retryBackoffMs: options.retryBackoffMs ?? 20,
@@ -61,21 +97,32 @@ export class MemoryBroker {
     this.topics.set(topic, log);
     if (log.partitions.length >= partitions) return;
     while (log.partitions.length < partitions) log.partitions.push(new PartitionLog());
+    if (this.durable?.persists(topic)) this.durable.ensureTopic(topic, partitions);
     for (const group of this.groups.get(topic)?.values() ?? []) group.wake();
   }
 
-  /** Append records to their key's partition, in order. Throws `BUS_UNKNOWN_TOPIC` for a topic never ensured. */
-  append(topic: string, records: readonly BusRecord[]): void {
+  /**
+   * Append records to their key's partition, in order; throws `BUS_UNKNOWN_TOPIC` for a topic never ensured. A topic
+   * in memory: they are readable at once and the promise is already resolved. A persisted topic: they get their
+   * offsets now, and are readable once durable, when the promise resolves (it rejects with a retriable
+   * `BUS_UNAVAILABLE` if the store failed; `BUS_CLOSED` once the broker closed).
+   */
+  append(topic: string, records: readonly BusRecord[]): Promise<void> {
     const log = this.requireTopic(topic);
+    if (this.durable?.persists(topic)) return this.appendDurably(log, records, this.durable);
     const touched = new Set<number>();
     for (const { key, value } of records) {
       const partition = partitionFor(key, log.partitions.length);
       log.partitions[partition].append({ key, value });
       touched.add(partition);
     }
-    const groups = this.groups.get(topic);
-    if (!groups) return this.bound(log, touched);
-    for (const group of groups.values()) for (const partition of touched) group.wake(partition);
+    this.wakeOrBound(log, touched);
+    return DONE;
+  }
+
+  /** Let the appends in hand finish, then close the store (no-op without one). Close the bus clients first. */
+  close(): Promise<void> {
+    return this.durable?.close() ?? DONE;
   }
 
   /** Join consumer group `group` on `topic` (created at the beginning of the log if new). */
@@ -86,16 +133,10 @@ export class MemoryBroker {
     onAssignment?: (partitions: readonly number[]) => void,
   ): { group: ConsumerGroup; member: GroupMember } {
     const log = this.requireTopic(topic);
-    let byName = this.groups.get(topic);
-    if (!byName) {
-      byName = new Map();
-      this.groups.set(topic, byName);
-    }
-    let consumerGroup = byName.get(group);
+    let consumerGroup = this.groups.get(topic)?.get(group);
     if (!consumerGroup) {
       consumerGroup = new ConsumerGroup(log, group, this.tuning, this.logger.child({ topic, group }));
-      consumerGroup.onCommit((partition) => this.truncate(log, partition));
-      byName.set(group, consumerGroup);
+      this.addGroup(log, consumerGroup, true);
     }
     return { group: consumerGroup, member: consumerGroup.join(handler, onAssignment) };
   }
@@ -110,9 +151,12 @@ export class MemoryBroker {
     return this.groups.get(topic)?.get(group)?.committedOffsets() ?? [];
   }
 
-  /** The end offset of each partition of `topic`: how many records it was ever given (retained or dropped). */
+  /**
+   * The end offset of each partition of `topic`: how many readable records it was ever given (retained or dropped);
+   * records of a persisted topic count once durable (the high watermark).
+   */
   partitionSizes(topic: string): readonly number[] {
-    return this.requireTopic(topic).partitions.map((p) => p.end);
+    return this.requireTopic(topic).partitions.map((p) => p.highWatermark);
   }
 
   /** Records held in memory, in `topic` or in every topic (read-only; for tests and metrics). */
@@ -172,11 +216,65 @@ export class MemoryBroker {
     this.fast.publish(subject, records);
   }
 
+  /** Stage records of a persisted topic, write them, and make each partition's run readable once it is durable. */
+  private appendDurably(log: TopicLog, records: readonly BusRecord[], durable: DurableTopics): Promise<void> {
+    durable.assertOpen(log.name);
+    if (records.length === 0) return DONE;
+    const runs = new Map<number, StagedRun>();
+    for (const { key, value } of records) {
+      const partition = partitionFor(key, log.partitions.length);
+      const offset = log.partitions[partition].stage({ key, value });
+      const run = runs.get(partition) ?? { first: offset, records: [] };
+      run.records.push({ key, value });
+      runs.set(partition, run);
+    }
+    if (!this.groups.has(log.name)) this.bound(log, runs.keys());
+    return durable.write(log.name, runs, (partition, end) => {
+      log.partitions[partition].expose(end);
+      for (const group of this.groups.get(log.name)?.values() ?? []) group.wake(partition);
+    });
+  }
+
+  /** Offer new records of `partitions` to the topic's groups; a topic no group ever subscribed is bounded instead. */
+  private wakeOrBound(log: TopicLog, partitions: ReadonlySet<number>): void {
+    const groups = this.groups.get(log.name);
+    if (!groups) return this.bound(log, partitions);
+    for (const group of groups.values()) for (const partition of partitions) group.wake(partition);
+  }
+
+  /** Register a group of `log` (new, or restored from the store): truncate on its commits, persist them if chosen. */
+  private addGroup(log: TopicLog, group: ConsumerGroup, isNew: boolean): void {
+    let byName = this.groups.get(log.name);
+    if (!byName) {
+      byName = new Map();
+      this.groups.set(log.name, byName);
+    }
+    byName.set(group.name, group);
+    if (this.durable?.persists(log.name)) this.durable.track(log.name, group, isNew);
+    group.onCommit((partition) => this.truncate(log, partition));
+  }
+
+  /** Restore a persisted topic and its groups, and drop what they all committed (a truncation cut short by a crash). */
+  private restore(topic: PersistedTopic, durable: DurableTopics): void {
+    const { log, groups } = durable.restore(topic, this.tuning, this.logger);
+    this.topics.set(log.name, log);
+    for (const group of groups) this.addGroup(log, group, false);
+    log.partitions.forEach((_, p) => this.truncate(log, p));
+  }
+
   /** Drop from `partition` what every group of the topic has committed. */
   private truncate(log: TopicLog, partition: number): void {
     let low = Infinity;
     for (const group of this.groups.get(log.name)?.values() ?? []) low = Math.min(low, group.committedAt(partition));
-    if (low !== Infinity) log.partitions[partition].truncateTo(low);
+    if (low !== Infinity) this.truncateTo(log, partition, low);
+  }
+
+  /** Move the log start of `partition` up to `offset` (in memory, and in the store for a persisted topic). */
+  private truncateTo(log: TopicLog, partition: number, offset: number): void {
+    const partitionLog = log.partitions[partition];
+    const before = partitionLog.start;
+    partitionLog.truncateTo(offset);
+    if (partitionLog.start > before && this.durable?.persists(log.name)) this.durable.truncate(log.name, partition, partitionLog.start);
   }
 
   /** A topic no group ever subscribed: keep at most `maxUnsubscribedRecords` per partition. */
@@ -184,7 +282,7 @@ export class MemoryBroker {
     for (const p of partitions) {
       const partition = log.partitions[p];
       if (partition.retained <= this.maxUnsubscribedRecords) continue;
-      partition.truncateTo(partition.end - this.maxUnsubscribedRecords);
+      this.truncateTo(log, p, partition.end - this.maxUnsubscribedRecords);
       if (this.overflowWarned.has(log.name)) continue;
       this.overflowWarned.add(log.name);
       this.logger.warn('no group ever subscribed this topic; dropping its oldest records', { topic: log.name, partition: p, kept: this.maxUnsubscribedRecords });

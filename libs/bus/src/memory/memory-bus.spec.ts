@@ -1,34 +1,19 @@
 import type { BusRecord } from '@linker/bus';
 import { LinkerError } from '@linker/kernel';
 import { uniqueName, waitFor } from '@linker/testing';
-import { busContract, type DoomedConsumer } from '@linker/testing/contracts/bus.contract';
+import { busContract } from '@linker/testing/contracts/bus.contract';
 import { MemoryBroker } from './memory-broker';
 import { MemoryBus } from './memory-bus';
 import { PartitionLog } from './partition-log';
 import { partitionFor } from './partitioner';
+import { doomedMemberOn } from './testing/doomed-member';
 
 const broker = new MemoryBroker();
-
-/** The twin's doomed member: a subscription whose handler hangs once it took `stopAfter` records, ended by `kill`. */
-async function startDoomedConsumer(topic: string, group: string, stopAfter: number): Promise<DoomedConsumer> {
-  const received: BusRecord[] = [];
-  const completed: BusRecord[] = [];
-  const subscription = await new MemoryBus(broker, 'RELIABLE').subscribe({
-    topic,
-    group,
-    handler: async (records) => {
-      received.push(...records);
-      if (received.length >= stopAfter) return new Promise<void>(() => undefined);
-      completed.push(...records);
-    },
-  });
-  return { received: () => received, completed: () => completed, kill: async () => subscription.kill() };
-}
 
 busContract('MemoryBus', {
   lane: 'RELIABLE',
   newBus: async () => new MemoryBus(broker, 'RELIABLE'),
-  startDoomedConsumer,
+  startDoomedConsumer: doomedMemberOn(() => broker),
   waitMs: 2_000,
 });
 

@@ -38,12 +38,13 @@ export class MemoryBus implements Bus {
   }
 
   /**
-   * RELIABLE: resolves once the records are in the broker's log (rejects `BUS_UNKNOWN_TOPIC` for a topic never
-   * ensured). FAST: resolves once the records were handed to the current subscribers, if any.
+   * RELIABLE: resolves once the records are in the broker's log — and, for a topic the broker persists, durable in
+   * its store (rejects `BUS_UNKNOWN_TOPIC` for a topic never ensured; a retriable `BUS_UNAVAILABLE` if the store
+   * failed). FAST: resolves once the records were handed to the current subscribers, if any.
    */
   async publish(topic: string, records: readonly BusRecord[]): Promise<void> {
     this.assertOpen();
-    if (this.lane === 'RELIABLE') this.broker.append(topic, records);
+    if (this.lane === 'RELIABLE') await this.broker.append(topic, records);
     else this.broker.publishFast(topic, records);
   }
 
