@@ -33,6 +33,12 @@ const TEXT_FRAME = { binary: false } as const;
 const MAX_REASON_BYTES = 123;
 const SOCKET_CLOSED = new Error('the socket closed before the frame was written');
 
+/** The byte stream under the ws socket (the upgraded TCP socket), as far as `ClientSocket` uses it. */
+export interface CorkableStream {
+  cork(): void;
+  uncork(): void;
+}
+
 interface Queued {
   readonly frame: Buffer;
   readonly done: WriteDone | undefined;
@@ -49,11 +55,18 @@ export class ClientSocket {
   private queuedBytes = 0;
   private closing = false;
   private missedPongs = 0;
+  private corked = false;
   private readonly pump = (): void => this.flush();
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.stream?.uncork();
+  };
 
   constructor(
     private readonly ws: WebSocket,
     private readonly limits: SendLimits,
+    /** The socket ws writes to; when given, the frames of one tick leave in one write (see `send`). */
+    private readonly stream?: CorkableStream,
   ) {
     ws.on('error', () => undefined); // a protocol error (e.g. 1009): ws closes the socket itself and 'close' follows
   }
@@ -119,6 +132,13 @@ export class ClientSocket {
   }
 
   private send(frame: Buffer, done: WriteDone | undefined): void {
+    // One writev syscall per tick instead of one per frame: the stream stays corked until the current tick's writes
+    // are done (a fetch writes 2,000 frames to one socket in one go). Node's http server does the same.
+    if (this.stream !== undefined && !this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(this.uncork);
+    }
     const callback = done === undefined ? this.pump : (error?: Error) => this.written(done, error);
     this.ws.send(frame, TEXT_FRAME, callback);
   }

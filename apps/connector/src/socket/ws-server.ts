@@ -105,9 +105,9 @@ export class WsServer {
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const socket = new ClientSocket(ws, this.options.sendLimits);
-      if (this.accepting) this.options.onConnection(socket);
-      else socket.close('GOING_AWAY');
+      const client = new ClientSocket(ws, this.options.sendLimits, socket);
+      if (this.accepting) this.options.onConnection(client);
+      else client.close('GOING_AWAY');
     });
   }
 
