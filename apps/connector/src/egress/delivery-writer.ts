@@ -23,7 +23,8 @@ export class DeliveryWriter {
     private readonly clock: Clock,
   ) {}
 
-  write(delivery: Delivery, sink: BatchSink): void {
+  /** Write `delivery` to its sockets; true when its outcome is followed (it will reach `sink`), false when not. */
+  write(delivery: Delivery, sink: BatchSink): boolean {
     const { envelope } = delivery;
     const frame = Buffer.from(clientFrameText(envelope));
     const fromMailbox = delivery.fromMailbox === true;
@@ -35,6 +36,7 @@ export class DeliveryWriter {
       for (const socketId of socketIds) this.writeOne(socketId, userId, envelope.id, frame, fate, ackable, now);
       fate?.done();
     }
+    return tracked;
   }
 
   private writeOne(socketId: string, userId: string, id: string, frame: Buffer, fate: DeliveryFate | undefined, ackable: boolean, now: number): void {

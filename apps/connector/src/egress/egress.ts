@@ -62,12 +62,17 @@ export class Egress {
 
   private readonly handle = async (records: readonly BusRecord[]): Promise<void> => {
     const report = new BatchReport();
+    let tracked = false;
     for (const record of records) {
       const delivery = this.decode(record);
       if (delivery === undefined) continue;
       const pending = this.route(delivery, report);
-      if (pending !== undefined) await pending;
+      if (pending === true) tracked = true;
+      else if (pending !== false) await pending;
     }
+    // A batch whose outcomes nobody follows (FAST frames without a confirmation: most of the FAST lane) has nothing
+    // to report: it skips the turn that waits for write callbacks, one timer and promise per batch.
+    if (!tracked) return;
     await nextTurn();
     const reports = report.seal();
     try {
@@ -77,16 +82,16 @@ export class Egress {
     }
   };
 
-  private route(delivery: Delivery, report: BatchReport): Promise<void> | undefined {
+  /** Handles one delivery: a promise to await (an auth reply), or whether its outcome goes to `report`. */
+  private route(delivery: Delivery, report: BatchReport): Promise<void> | boolean {
     switch (delivery.envelope.type) {
       case 'AUTH_CLIENT_REPLY':
         return this.authReply(delivery);
       case 'CLOSE_CONNECTION':
         this.closeTargets(delivery);
-        return undefined;
+        return false;
       default:
-        this.options.writer.write(delivery, report);
-        return undefined;
+        return this.options.writer.write(delivery, report);
     }
   }
 
