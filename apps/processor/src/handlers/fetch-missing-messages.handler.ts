@@ -61,15 +61,18 @@ export function fetchMissingMessagesHandler(
  * The oldest `limit` stored messages of `user` that are not `out`, and how many others (not out) stay stored.
  * Reads a window of `limit + out.size + 1`: when the mailbox is not larger, the window is all of it and the count is
  * exact; otherwise the count comes from `Mailbox.count`, read before and after the window so that a removal of out
- * ids between the reads (their report arriving) is noticed and the reads are taken again.
+ * ids between the reads (their report arriving) is noticed and the reads are taken again. The count is read first
+ * (one small read) rather than after a first window: a mailbox larger than the window (every batch of a long fetch)
+ * then costs one window read, not two, and a window is thousands of messages.
  */
 async function readBatch(mailbox: Mailbox, user: string, limit: number, out: ReadonlySet<string>): Promise<{ batch: Envelope[]; left: number }> {
   const size = limit + out.size;
-  let window = await mailbox.oldest(user, size + 1);
+  let window: Envelope[] = [];
   let stored: number | undefined;
-  for (let attempt = 1; window.length > size; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const before = await mailbox.count(user);
     window = await mailbox.oldest(user, size + 1);
+    if (window.length <= size) break;
     const after = await mailbox.count(user);
     if (before === after || attempt >= COUNT_ATTEMPTS) {
       stored = after;
@@ -78,6 +81,6 @@ async function readBatch(mailbox: Mailbox, user: string, limit: number, out: Rea
   }
   const fresh = window.filter((message) => !out.has(message.id));
   const batch = fresh.slice(0, limit);
-  const left = stored === undefined || window.length <= size ? fresh.length - batch.length : stored - (window.length - fresh.length) - batch.length;
+  const left = stored === undefined ? fresh.length - batch.length : stored - (window.length - fresh.length) - batch.length;
   return { batch, left: Math.max(0, left) };
 }
