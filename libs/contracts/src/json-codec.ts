@@ -10,7 +10,9 @@ export function jsonDecoder<S extends TSchema>(check: TypeCheck<S>, code: string
   return (bytes) => {
     let value: unknown;
     try {
-      value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+      // Bus records are Buffers already: decode them as they are (a view is made only for a plain Uint8Array).
+      const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      value = JSON.parse(buffer.toString('utf8'));
     } catch (cause) {
       throw new LinkerError(code, `${what} is not valid JSON`, { cause });
     }

@@ -14,8 +14,10 @@ import type { Effects, Outgoing } from './effects';
  * removal means delivered, and storing it too could outlive the removal.
  */
 export class Dispatcher {
-  /** Connector topics already ensured by this process (RELIABLE; a topic is never auto-created). */
-  private readonly ensured = new Map<string, Promise<void>>();
+  /** Connector topics already ensured by this process (RELIABLE; a topic is never auto-created), per lane. */
+  private readonly ensured: Record<Lane, Map<string, Promise<void>>> = { RELIABLE: new Map(), FAST: new Map() };
+  /** Connector name → its topic name, made once per connector rather than once per published batch. */
+  private readonly topics = new Map<string, string>();
 
   constructor(
     private readonly lanes: Lanes,
@@ -28,7 +30,7 @@ export class Dispatcher {
     const removed = mergeRemovals(effects);
     const stored: MailboxEntry[] = effects.flatMap((e) => e.stored).filter((entry) => !removed.get(entry.userId)?.has(entry.envelope.id));
     await Promise.all([
-      ...[...groupByTopic(effects)].map(([, group]) => this.publish(group)),
+      ...groupByTopic(effects).map((group) => this.publish(group)),
       stored.length > 0 ? this.mailbox.store(stored) : undefined,
       ...[...removed].map(([userId, ids]) => this.mailbox.remove(userId, [...ids])),
       ...effects.flatMap((e) => e.deadLetters).map((letter) => this.mailbox.deadLetter(letter)),
@@ -37,35 +39,37 @@ export class Dispatcher {
 
   private async publish(group: Outgoing[]): Promise<void> {
     const { lane, connector } = group[0];
-    const topic = connectorTopic(this.domain, connector);
+    let topic = this.topics.get(connector);
+    if (topic === undefined) this.topics.set(connector, (topic = connectorTopic(this.domain, connector)));
     await this.ensure(lane, topic);
     const records: BusRecord[] = group.map((o) => ({ key: o.key, value: encodeDelivery(o.delivery) }));
     await this.lanes[lane].publish(topic, records);
   }
 
   private ensure(lane: Lane, topic: string): Promise<void> {
-    const name = `${lane}:${topic}`;
-    let ensured = this.ensured.get(name);
-    if (!ensured) {
-      ensured = this.lanes[lane].ensureTopics([topic], this.partitions);
-      ensured.catch(() => this.ensured.delete(name));
-      this.ensured.set(name, ensured);
+    const ensured = this.ensured[lane];
+    let done = ensured.get(topic);
+    if (!done) {
+      done = this.lanes[lane].ensureTopics([topic], this.partitions);
+      done.catch(() => ensured.delete(topic));
+      ensured.set(topic, done);
     }
-    return ensured;
+    return done;
   }
 }
 
-function groupByTopic(effects: readonly Effects[]): Map<string, Outgoing[]> {
-  const groups = new Map<string, Outgoing[]>();
+/** Outgoing records grouped by (lane, connector), each group in order; keyed without building a string per record. */
+function groupByTopic(effects: readonly Effects[]): Outgoing[][] {
+  const groups: Record<Lane, Map<string, Outgoing[]>> = { RELIABLE: new Map(), FAST: new Map() };
   for (const effect of effects) {
     for (const outgoing of effect.outgoing) {
-      const name = `${outgoing.lane}:${outgoing.connector}`;
-      let group = groups.get(name);
-      if (!group) groups.set(name, (group = []));
+      const byConnector = groups[outgoing.lane];
+      let group = byConnector.get(outgoing.connector);
+      if (!group) byConnector.set(outgoing.connector, (group = []));
       group.push(outgoing);
     }
   }
-  return groups;
+  return [...groups.RELIABLE.values(), ...groups.FAST.values()];
 }
 
 function mergeRemovals(effects: readonly Effects[]): Map<string, Set<string>> {

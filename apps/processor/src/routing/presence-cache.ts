@@ -13,8 +13,10 @@ export class PresenceCache {
 
   /** Read `userIds` in one round trip and remember them. */
   async prefetch(userIds: Iterable<string>): Promise<void> {
-    const missing = [...new Set(userIds)].filter((id) => !this.known.has(id));
-    if (missing.length === 0) return;
+    const unknown = new Set<string>();
+    for (const id of userIds) if (!this.known.has(id)) unknown.add(id);
+    if (unknown.size === 0) return;
+    const missing = [...unknown];
     const found = await this.presence.lookupMany(missing);
     for (const id of missing) this.known.set(id, found.get(id) ?? []);
   }
@@ -27,6 +29,9 @@ export class PresenceCache {
 
   /** The live sockets of one user. */
   async socketsOf(userId: string): Promise<SocketAddress[]> {
+    // Usually prefetched with the batch: answered without building a one-entry map (once per message).
+    const known = this.known.get(userId);
+    if (known !== undefined) return known;
     return (await this.sockets([userId])).get(userId) ?? [];
   }
 }
