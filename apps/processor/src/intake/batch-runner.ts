@@ -60,8 +60,14 @@ export class BatchRunner {
     const scope: BatchScope = { view: this.deps.topology(), presence: new PresenceCache(this.deps.presence), now, duplicates: 0 };
     await this.prefetch(decoded, scope);
     const chains = await Promise.allSettled([...byKey(decoded).values()].map((chain) => this.runChain(chain, scope)));
-    const effects = chains.flatMap((chain) => (chain.status === 'fulfilled' ? chain.value : []));
-    const outage = chains.find((chain): chain is PromiseRejectedResult => chain.status === 'rejected');
+    // Plain loops rather than flatMap/find: V8's flatMap is a slow generic path (~3 µs here in the profile), and this
+    // runs once per batch, which on FAST is about once per message.
+    const effects: Effects[] = [];
+    let outage: PromiseRejectedResult | undefined;
+    for (const chain of chains) {
+      if (chain.status === 'rejected') outage ??= chain;
+      else for (const effect of chain.value) effects.push(effect);
+    }
     if (outage) this.handBack(effects, records.length, outage.reason);
     await this.write(effects, records.length);
     this.account(effects, records.length, scope.duplicates);
