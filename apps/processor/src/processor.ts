@@ -9,6 +9,7 @@ import { Authenticator } from './auth/authenticator';
 import type { ProcessorSettings } from './config/processor.config';
 import { EndedConnectors } from './connectors/ended-connectors';
 import { Dispatcher } from './dispatch/dispatcher';
+import { Federation, type FederationDeps } from './federation/federation';
 import { createHandlers } from './handlers';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
@@ -29,6 +30,8 @@ export interface ProcessorDeps {
   clock?: Clock;
   /** For apps' `authUrl` webhooks. Default: the global `fetch`. */
   fetch?: FetchFn;
+  /** Links to the other domains (ADR 0009); without, users of other domains are unreachable from here. */
+  federation?: FederationDeps;
 }
 
 /**
@@ -44,13 +47,15 @@ export class Processor {
   private readonly stats = new ProcessorStats();
   private readonly intake: Intake;
   private readonly endedConnectors: EndedConnectors;
+  private readonly federation: Federation | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
     const { config, lanes, presence, mailbox, topology } = deps;
     const clock = deps.clock ?? systemClock;
     const logger = deps.logger.child({ component: 'processor' });
-    const dispatcher = new Dispatcher(lanes, mailbox, config.domain, config.partitions);
+    this.federation = deps.federation && new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
+    const dispatcher = new Dispatcher(lanes, mailbox, config.domain, config.partitions, this.federation?.sendFast);
     const authenticator = new Authenticator({ domain: config.domain, timeoutMs: config.authWebhookTimeoutMs, fetch: deps.fetch ?? fetch, logger });
     const handlers = createHandlers({
       settings: config,
@@ -62,7 +67,7 @@ export class Processor {
       fetchLocks: new KeyedLock(),
     });
     const seen = new IdWindow(config.dedupWindow, clock);
-    const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, seen, stats: this.stats, clock, logger });
+    const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, routes: this.federation?.routes, seen, stats: this.stats, clock, logger });
     this.intake = new Intake(lanes, config.domain, config.partitions, runner, logger);
     this.endedConnectors = new EndedConnectors({
       presence,
@@ -81,7 +86,9 @@ export class Processor {
     this.warnAboutOpenApps();
     try {
       await this.intake.start();
+      await this.federation?.start();
     } catch (error) {
+      await this.federation?.stop();
       await this.intake.stop();
       this.state = 'stopped';
       throw error;
@@ -96,6 +103,7 @@ export class Processor {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     await this.endedConnectors.stop();
+    await this.federation?.stop();
     await this.intake.stop();
   }
 

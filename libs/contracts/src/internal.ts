@@ -29,6 +29,11 @@ export const SYSTEM = 'SYSTEM';
 
 export const intakeTopic = (domain: string): string => `linker.${domain}.intake`;
 export const connectorTopic = (domain: string, connector: string): string => `linker.${domain}.connector.${connector}`;
+/** Custody queue of the RELIABLE envelopes `domain` hands to its neighbour `peer` (ADR 0009): one partition, keyed by sender. */
+export const linkQueueTopic = (domain: string, peer: string): string => `linker.${domain}.link.${peer}`;
+
+/** Envelope types a neighbour domain may hand over a link; anything else received is dead-lettered. */
+export const LINK_TYPES: ReadonlySet<string> = new Set(['MESSAGE', 'GROUP_MESSAGE', 'MESSAGE_CONFIRMATION', 'USER_CONNECTED', 'USER_DISCONNECTED', 'CLOSE_CONNECTION']);
 
 /** Sockets of one user on the connector a `Delivery` goes to. */
 export const DeliveryTarget = Type.Object({

@@ -70,6 +70,15 @@ export class TopologyView {
     return home.kind === 'everywhere' || (home.kind === 'domain' && home.domain === domain);
   }
 
+  /**
+   * A domain's endpoints as `domains[].urls` lists them (SPEC §4.1): the first is where clients connect, the second
+   * where neighbours link to it (`tcp://host:port` as in the original, or `ws://host:port`).
+   */
+  endpoints(domain: string): { client?: string; link?: string } {
+    const urls = this.topology.domains.find((d) => d.name === domain)?.urls ?? [];
+    return { client: urls[0], link: urls[1] };
+  }
+
   /** The master user of the user's app, if it has one. */
   masterOf(userId: string): string | undefined {
     return this.appOfUser(userId)?.masterUserId;

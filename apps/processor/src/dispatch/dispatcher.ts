@@ -1,10 +1,14 @@
 import type { BusRecord, Lanes } from '@linker/bus';
-import { connectorTopic, encodeDelivery, type Lane } from '@linker/contracts';
+import { connectorTopic, encodeDelivery, encodeEnvelope, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
-import type { Effects, Outgoing } from './effects';
+import type { Effects, Forward, Outgoing } from './effects';
+
+/** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */
+export type FastForwarder = (nextHop: string, envelopes: Envelope[]) => void;
 
 /**
- * Writes effects: publishes deliveries to connector topics, stores and removes mailbox messages, parks dead letters.
+ * Writes effects: publishes deliveries to connector topics and forwards to the custody queues of neighbours (ADR
+ * 0009), stores and removes mailbox messages, parks dead letters.
  *
  * Guarantees: `apply` resolves only when everything it was given is durable (RELIABLE records acknowledged by the
  * broker, mailbox writes durable; FAST records handed to the client); it rejects if anything failed, and every
@@ -14,7 +18,7 @@ import type { Effects, Outgoing } from './effects';
  * removal means delivered, and storing it too could outlive the removal.
  */
 export class Dispatcher {
-  /** Connector topics already ensured by this process (RELIABLE; a topic is never auto-created), per lane. */
+  /** Connector topics and link queues already ensured by this process (RELIABLE; a topic is never auto-created), per lane. */
   private readonly ensured: Record<Lane, Map<string, Promise<void>>> = { RELIABLE: new Map(), FAST: new Map() };
   /** Connector name → its topic name, made once per connector rather than once per published batch. */
   private readonly topics = new Map<string, string>();
@@ -24,6 +28,7 @@ export class Dispatcher {
     private readonly mailbox: Mailbox,
     private readonly domain: string,
     private readonly partitions: number,
+    private readonly fastForward: FastForwarder = () => undefined,
   ) {}
 
   async apply(effects: readonly Effects[]): Promise<void> {
@@ -37,6 +42,7 @@ export class Dispatcher {
     }
     await Promise.all([
       ...groupByTopic(effects).map((group) => this.publish(group)),
+      ...this.forward(effects),
       stored.length > 0 ? this.mailbox.store(stored) : undefined,
       ...[...removed].map(([userId, ids]) => this.mailbox.remove(userId, [...ids])),
       ...deadLetters.map((letter) => this.mailbox.deadLetter(letter)),
@@ -52,11 +58,27 @@ export class Dispatcher {
     await this.lanes[lane].publish(topic, records);
   }
 
-  private ensure(lane: Lane, topic: string): Promise<void> {
+  /** RELIABLE forwards into each next hop's custody queue (one publish per queue, in order); FAST ones over the link. */
+  private forward(effects: readonly Effects[]): Promise<void>[] {
+    const queues = new Map<string, BusRecord[]>();
+    const fast = new Map<string, Envelope[]>();
+    for (const { nextHop, envelope } of effects.flatMap((e): Forward[] => e.forwards)) {
+      if (envelope.lane === 'FAST') getOrAdd(fast, nextHop).push(envelope);
+      else getOrAdd(queues, nextHop).push({ key: envelope.from, value: encodeEnvelope(envelope) });
+    }
+    for (const [nextHop, envelopes] of fast) this.fastForward(nextHop, envelopes);
+    return [...queues].map(async ([nextHop, records]) => {
+      const topic = linkQueueTopic(this.domain, nextHop);
+      await this.ensure('RELIABLE', topic, 1);
+      await this.lanes.RELIABLE.publish(topic, records);
+    });
+  }
+
+  private ensure(lane: Lane, topic: string, partitions = this.partitions): Promise<void> {
     const ensured = this.ensured[lane];
     let done = ensured.get(topic);
     if (!done) {
-      done = this.lanes[lane].ensureTopics([topic], this.partitions);
+      done = this.lanes[lane].ensureTopics([topic], partitions);
       done.catch(() => ensured.delete(topic));
       ensured.set(topic, done);
     }
@@ -76,6 +98,12 @@ function groupByTopic(effects: readonly Effects[]): Outgoing[][] {
     }
   }
   return [...groups.RELIABLE.values(), ...groups.FAST.values()];
+}
+
+function getOrAdd<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
 }
 
 function mergeRemovals(effects: readonly Effects[]): Map<string, Set<string>> {

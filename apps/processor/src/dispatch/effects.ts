@@ -12,6 +12,12 @@ export interface Outgoing {
   delivery: Delivery;
 }
 
+/** One envelope for the neighbour `nextHop` (ADR 0009). */
+export interface Forward {
+  nextHop: string;
+  envelope: Envelope;
+}
+
 /**
  * What handling one intake envelope must make durable: deliveries to connectors, mailbox writes and removals,
  * dead letters. Handlers only add to it; the `Dispatcher` writes a whole batch's effects at once, so a handler
@@ -19,6 +25,7 @@ export interface Outgoing {
  */
 export class Effects {
   readonly outgoing: Outgoing[] = [];
+  readonly forwards: Forward[] = [];
   readonly stored: MailboxEntry[] = [];
   readonly removed: Array<{ userId: string; ids: string[] }> = [];
   readonly deadLetters: DeadLetter[] = [];
@@ -38,6 +45,11 @@ export class Effects {
   /** `envelope` to the one socket it came from (replies, errors, fetch results). */
   deliverToSocket(lane: Lane, key: string, envelope: Envelope, userId: string, socket: SocketAddress, fromMailbox = false): void {
     this.deliver(lane, socket.connector, key, envelope, [{ userId, socketIds: [socket.socketId] }], fromMailbox);
+  }
+
+  /** `envelope` to the neighbour `nextHop`: RELIABLE into its custody queue, FAST over the link if it is up. */
+  forward(nextHop: string, envelope: Envelope): void {
+    this.forwards.push({ nextHop, envelope });
   }
 
   store(userId: string, envelope: Envelope): void {

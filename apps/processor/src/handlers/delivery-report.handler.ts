@@ -4,6 +4,7 @@ import type { Effects } from '../dispatch/effects';
 import { confirmationId, hasReference, systemEnvelope } from '../dispatch/envelopes';
 import type { IdWindow } from '../intake/id-window';
 import { isStorable } from '../mailbox/storable';
+import { wayTo } from '../routing/placement';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 
@@ -11,7 +12,7 @@ import { intakeData } from './intake-data';
  * DELIVERY_REPORT, from connectors (SPEC §3.2, §3.3):
  * - delivered with `confirm` → `MESSAGE_CONFIRMATION {reference}` to the sender (RELIABLE; id `<message id>.confirmation`,
  *   so every repeat has the same id; once per message per processor window): to its sockets, or stored in its
- *   mailbox when it is offline;
+ *   mailbox when it is offline, or handed to the next hop toward its home domain (federation);
  * - delivered `fromMailbox` → removed from the recipient's mailbox (only now: a message leaves once delivered);
  * - undelivered RELIABLE messages and confirmations → stored in the recipient's mailbox, unless the recipient has a
  *   live socket that did not fail, which gets it instead (the connector drops a repeated (socket, id)); control
@@ -37,7 +38,7 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
     },
   };
 
-  async function confirm(delivered: readonly Delivered[], { view, presence, effects, now }: HandlerContext): Promise<void> {
+  async function confirm(delivered: readonly Delivered[], { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
     const wanted = delivered.filter((d) => d.confirm && d.from !== SYSTEM && hasReference(d.reference) && effects.claim(confirmed, d.id));
     if (wanted.length === 0) return;
     const sockets = await presence.sockets(wanted.map((d) => d.from));
@@ -51,9 +52,11 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
         now,
       });
       const live = sockets.get(item.from) ?? [];
+      const way = wayTo(view, routes, item.from, domain);
       if (live.length > 0) effects.deliverToSockets('RELIABLE', item.from, confirmation, [[item.from, live]]);
-      else if (view.livesIn(item.from, domain)) effects.store(item.from, confirmation);
-      else logger.warn('confirmation for a sender of another domain dropped (federation not yet available)', { messageId: item.id });
+      else if (way.kind === 'local') effects.store(item.from, confirmation);
+      else if (way.kind === 'forward') effects.forward(way.via, confirmation);
+      else logger.warn('confirmation for a sender whose home cannot be reached dropped', { messageId: item.id, sender: item.from });
     }
   }
 

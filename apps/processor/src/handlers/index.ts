@@ -1,6 +1,7 @@
 import { INTERNAL_TYPES } from '@linker/contracts';
 import { authClientHandler } from './auth-client.handler';
 import { closeConnectionHandler } from './close-connection.handler';
+import { confirmationHandler } from './confirmation.handler';
 import { deliveryReportHandler } from './delivery-report.handler';
 import { fetchMissingMessagesHandler } from './fetch-missing-messages.handler';
 import { OutForDelivery } from '../mailbox/out-for-delivery';
@@ -16,6 +17,7 @@ export type { HandlerDeps } from './handler-deps';
 /**
  * The one table of intake types the processor acts on, built once. Anything else (types a client may never send,
  * such as INTERNAL_MESSAGE or MESSAGE_STATE_CHANGED, and unknown types) has no handler and is dead-lettered.
+ * MESSAGE_CONFIRMATION reaches the intake only over a link (connectors never accept it from a client).
  */
 export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> {
   const { domain, maxGroupRecipients } = deps.settings;
@@ -27,6 +29,7 @@ export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> 
     ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
     ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps, outForDelivery)],
     ['CLOSE_CONNECTION', closeConnectionHandler(domain)],
+    ['MESSAGE_CONFIRMATION', confirmationHandler(domain)],
     [INTERNAL_TYPES.USER_CONNECTED, presenceEvents],
     [INTERNAL_TYPES.USER_DISCONNECTED, presenceEvents],
     [INTERNAL_TYPES.DELIVERY_REPORT, deliveryReportHandler(domain, deps.confirmed, deps.logger)],

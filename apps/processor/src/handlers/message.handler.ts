@@ -1,16 +1,19 @@
 import { LinkerError } from '@linker/kernel';
 import type { Envelope } from '@linker/contracts';
 import { deliveredMessage, hasReference } from '../dispatch/envelopes';
-import { placement } from '../routing/placement';
+import type { Effects } from '../dispatch/effects';
+import { forwardable, unforwardable } from '../federation/forward';
+import { wayTo } from '../routing/placement';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
-import { replyNotLocal } from './replies';
+import { replyError, replyNotLocal } from './replies';
 
 /**
  * MESSAGE (SPEC §2.3, §3): to every socket of the recipient, one Delivery per connector, on the message's lane,
  * keyed by the sender (so one sender's messages reach a recipient in order). Offline: RELIABLE is stored in the
- * recipient's mailbox, FAST is dropped. A recipient of no known app gets the sender `UNKNOWN_RECIPIENT_APP`, one
- * whose home is another domain `UNREACHABLE_DOMAIN` (until federation). A confirmation is wanted when the sender
+ * recipient's mailbox, FAST is dropped. A recipient whose home is another domain: handed to the next hop toward it
+ * (ADR 0009). A recipient of no known app gets the sender `UNKNOWN_RECIPIENT_APP`, one whose home cannot be reached
+ * (no links, no path, outside every range) `UNREACHABLE_DOMAIN`. A confirmation is wanted when the sender
  * did not turn it off and gave a non-blank reference; it is sent once the message is reported delivered.
  */
 export function messageHandler(domain: string): Handler {
@@ -19,17 +22,31 @@ export function messageHandler(domain: string): Handler {
       const to = recipientOf(envelope, false);
       return to ? [to] : [];
     },
-    async handle(envelope: Envelope, { view, presence, effects, now }: HandlerContext): Promise<void> {
+    async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
       const { content } = intakeData(envelope, 'MESSAGE');
       const to = recipientOf(envelope, true) as string;
-      const where = placement(view, to, domain);
-      if (where !== 'local') return replyNotLocal(effects, envelope, where, to, domain, now);
+      const way = wayTo(view, routes, to, domain);
+      if (way.kind === 'forward') return forward(envelope, to, way.via, effects, now);
+      if (way.kind !== 'local' && !envelope.origin) return effects.deadLetter({ envelope, reason: `${way.kind}: ${to} cannot be reached from ${domain}`, at: now });
+      if (way.kind !== 'local') return replyNotLocal(effects, envelope, way.kind, to, domain, now);
       const message = deliveredMessage(envelope, to, content, envelope.confirm !== false && hasReference(envelope.reference));
       const sockets = await presence.socketsOf(to);
       if (sockets.length > 0) effects.deliverToSockets(envelope.lane, envelope.from, message, [[to, sockets]]);
       else if (envelope.lane === 'RELIABLE') effects.store(to, message);
     },
   };
+
+  /**
+   * Into the custody queue of `via`, unless no link could ever carry it (too large, over the hop limit): then a sender
+   * of this domain is told, and one of another domain's message is dead-lettered; nothing is lost silently (SPEC §5).
+   */
+  function forward(envelope: Envelope, to: string, via: string, effects: Effects, now: number): void {
+    const forwarded = forwardable({ ...envelope, to });
+    const refused = unforwardable(forwarded, via);
+    if (refused === undefined) effects.forward(via, forwarded);
+    else if (envelope.origin) replyError(effects, envelope, 'link', refused.code, `cannot be handed to ${via}: ${refused.reason}`, domain, now);
+    else effects.deadLetter({ envelope, reason: `cannot be handed to ${via}: ${refused.reason}`, at: now });
+  }
 }
 
 /** `data.to`, else the envelope's `to`; a MESSAGE with neither cannot be routed (dead-lettered when `strict`). */

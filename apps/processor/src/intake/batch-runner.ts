@@ -9,6 +9,7 @@ import type { Dispatcher } from '../dispatch/dispatcher';
 import { Effects } from '../dispatch/effects';
 import type { Handler, HandlerContext } from '../handlers';
 import type { ProcessorStats } from '../health/processor-stats';
+import type { NextHops } from '../routing/placement';
 import { PresenceCache } from '../routing/presence-cache';
 import { decodeRecord, type DecodedRecord } from './decode';
 import type { IdWindow } from './id-window';
@@ -20,6 +21,8 @@ export interface BatchRunnerDeps {
   dispatcher: Dispatcher;
   presence: Presence;
   topology: () => TopologyView;
+  /** Routes to other domains under a topology version (federation); absent: other domains are unreachable. */
+  routes?: (view: TopologyView) => NextHops;
   /** Intake envelope ids already handled (the de-duplication window). */
   seen: IdWindow;
   stats: ProcessorStats;
@@ -30,6 +33,7 @@ export interface BatchRunnerDeps {
 /** One batch's shared view: one topology snapshot, one presence read, one time. */
 interface BatchScope {
   view: TopologyView;
+  routes: NextHops | undefined;
   presence: PresenceCache;
   now: number;
   /** Records of this batch skipped as already seen. */
@@ -57,7 +61,8 @@ export class BatchRunner {
   async run(lane: Lane, records: readonly BusRecord[]): Promise<void> {
     const now = this.deps.clock.now();
     const decoded = records.map((record) => decodeRecord(record, lane, this.deps.settings.domain, now));
-    const scope: BatchScope = { view: this.deps.topology(), presence: new PresenceCache(this.deps.presence), now, duplicates: 0 };
+    const view = this.deps.topology();
+    const scope: BatchScope = { view, routes: this.deps.routes?.(view), presence: new PresenceCache(this.deps.presence), now, duplicates: 0 };
     await this.prefetch(decoded, scope);
     const chains = await Promise.allSettled([...byKey(decoded).values()].map((chain) => this.runChain(chain, scope)));
     // Plain loops rather than flatMap/find: V8's flatMap is a slow generic path (~3 µs here in the profile), and this
@@ -116,7 +121,7 @@ export class BatchRunner {
     for (let attempt = 0; ; attempt++) {
       const effects = new Effects();
       const presence = attempt === 0 ? scope.presence : new PresenceCache(this.deps.presence);
-      const context: HandlerContext = { view: scope.view, presence, effects, now: scope.now };
+      const context: HandlerContext = { view: scope.view, routes: scope.routes, presence, effects, now: scope.now };
       try {
         await handler.handle(envelope, context);
         return effects;

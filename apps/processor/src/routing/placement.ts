@@ -22,6 +22,31 @@ export function placement(view: TopologyView, userId: string, domain: string): P
   }
 }
 
+/** The next hop toward each other domain (federation): over the links that are up, else where custody waits. */
+export interface NextHops {
+  nextHop(destination: string): string | undefined;
+}
+
+/** Where an envelope for a user goes: delivered here, handed to a neighbour, or refused (the placement's reason). */
+export type Way = { kind: 'local' } | { kind: 'forward'; via: string } | { kind: 'unknown-app' } | { kind: 'unreachable' };
+
+const LOCAL: Way = { kind: 'local' };
+const UNKNOWN_APP: Way = { kind: 'unknown-app' };
+const UNREACHABLE: Way = { kind: 'unreachable' };
+
+/**
+ * The way to `userId` from `domain`: local when at home here; else, with `routes` (federation), the next hop toward
+ * its home domain over the links that are up; unreachable without routes, without a path, or outside every range.
+ */
+export function wayTo(view: TopologyView, routes: NextHops | undefined, userId: string, domain: string): Way {
+  const home = view.home(userId);
+  if (home.kind === 'everywhere' || (home.kind === 'domain' && home.domain === domain)) return LOCAL;
+  if (home.kind === 'invalid-user-id' || home.kind === 'unknown-app') return UNKNOWN_APP;
+  if (home.kind !== 'domain' || routes === undefined) return UNREACHABLE;
+  const via = routes.nextHop(home.domain);
+  return via === undefined ? UNREACHABLE : { kind: 'forward', via };
+}
+
 /** Recipients split by placement, each list in the order given. */
 export function classify(view: TopologyView, userIds: readonly string[], domain: string): Record<Placement, string[]> {
   const result: Record<Placement, string[]> = { local: [], 'unknown-app': [], unreachable: [] };

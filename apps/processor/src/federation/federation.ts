@@ -1,0 +1,108 @@
+import type { Lanes } from '@linker/bus';
+import type { Envelope } from '@linker/contracts';
+import type { LinkLimits, LinkListener, LinkTransport } from '@linker/domain-link';
+import { errorMessage, LinkerError } from '@linker/kernel';
+import type { Mailbox } from '@linker/mailbox';
+import type { Logger } from '@linker/observability';
+import { forwardTrail } from '@linker/routing';
+import type { TopologyView } from '@linker/topology';
+import type { NextHops } from '../routing/placement';
+import { Forwarders } from './forwarders';
+import { Neighbours } from './neighbours';
+import { linkReceiver } from './receiver';
+
+/** How a processor links its domain to the others (ADR 0008, 0009). */
+export interface FederationDeps {
+  transport: LinkTransport;
+  /** The secret shared with a neighbour (configuration); undefined → links with it are refused both ways. */
+  secretFor(peer: string): string | undefined;
+  /** Accept neighbours' links on this domain's link endpoint (one process per domain does). */
+  listen: boolean;
+  /** Where to listen instead of the topology's link endpoint (`domains[].urls[1]`), e.g. `ws://0.0.0.0:9089`. */
+  listenEndpoint?: string;
+  /** How long a link stays down before what waits for it takes another path. Default 500 ms. */
+  failoverMs?: number;
+  limits?: Partial<LinkLimits>;
+}
+
+export interface FederationOptions extends FederationDeps {
+  domain: string;
+  lanes: Lanes;
+  partitions: number;
+  mailbox: Mailbox;
+  topology: () => TopologyView;
+  logger: Logger;
+}
+
+/**
+ * A processor's part of the federation: its links to the neighbours and the routes over them (`Neighbours`), the
+ * senders of the custody queues (`Forwarders`), and — in the one process per domain that listens — the link endpoint
+ * whose envelopes go into this domain's intake (`linkReceiver`).
+ */
+export class Federation {
+  private readonly neighbours: Neighbours;
+  private readonly forwarders: Forwarders;
+  private listener: LinkListener | undefined;
+  private view: TopologyView | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly options: FederationOptions) {
+    const { domain, transport, secretFor, limits, lanes, mailbox, topology } = options;
+    this.log = options.logger.child({ component: 'federation' });
+    this.neighbours = new Neighbours({ domain, transport, secretFor, limits, logger: this.log });
+    this.forwarders = new Forwarders({ domain, bus: lanes.RELIABLE, neighbours: this.neighbours, mailbox, topology, failoverMs: options.failoverMs ?? 500, logger: this.log });
+  }
+
+  /** Dial the neighbours, subscribe to the custody queues, and listen if this process holds the endpoint. */
+  async start(): Promise<void> {
+    this.routes(this.options.topology());
+    await this.forwarders.sync();
+    if (this.options.listen) this.listener = await this.listen();
+  }
+
+  /**
+   * The next hops under `view`: over the links that are up, else (no path is up now) the one custody waits for, so
+   * nothing is refused because a link is down at this moment. A new topology version re-dials and re-subscribes.
+   */
+  readonly routes = (view: TopologyView): NextHops => {
+    const live = this.neighbours.routes(view);
+    const whole = this.neighbours.routesWhenUp(view);
+    const routes: NextHops = { nextHop: (destination) => live.nextHop(destination) ?? whole.nextHop(destination) };
+    if (view !== this.view) {
+      const first = this.view === undefined;
+      this.view = view;
+      if (!first) this.forwarders.sync().catch((error: unknown) => this.log.error('link queues not subscribed', { error: errorMessage(error) }));
+    }
+    return routes;
+  };
+
+  /** FAST envelopes over the link to `nextHop` if it is up in this process; dropped otherwise (at most once). */
+  readonly sendFast = (nextHop: string, envelopes: Envelope[]): void => {
+    const link = this.neighbours.link(nextHop);
+    if (!link?.up) return;
+    link.send(envelopes.map((envelope) => forwardTrail(envelope, nextHop))).catch(() => undefined);
+  };
+
+  async stop(): Promise<void> {
+    await this.listener?.close();
+    await this.forwarders.stop();
+    await this.neighbours.close();
+  }
+
+  private async listen(): Promise<LinkListener> {
+    const { domain, transport, secretFor, limits, lanes, partitions, mailbox, topology } = this.options;
+    const endpoint = this.options.listenEndpoint ?? topology().endpoints(domain).link;
+    if (endpoint === undefined) throw new LinkerError('INVALID_CONFIG', `domain ${domain} has no link endpoint in the topology (domains[].urls[1])`);
+    const listener = await transport.listen({
+      domain,
+      endpoint,
+      secretFor,
+      limits,
+      acceptsPeer: (peer) => this.neighbours.peers().includes(peer),
+      onReceive: linkReceiver({ domain, lanes, partitions, mailbox, logger: this.log }),
+      logger: this.log,
+    });
+    this.log.info('link endpoint listening', { endpoint: listener.endpoint });
+    return listener;
+  }
+}

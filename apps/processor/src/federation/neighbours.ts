@@ -1,0 +1,120 @@
+import type { LinkLimits, LinkTransport, OutboundLink } from '@linker/domain-link';
+import type { Logger } from '@linker/observability';
+import { RoutingTable, type DomainRoutes } from '@linker/routing';
+import type { TopologyView } from '@linker/topology';
+
+export interface NeighboursOptions {
+  domain: string;
+  transport: LinkTransport;
+  /** The secret shared with each neighbour (configuration, never the topology); undefined → that link is refused. */
+  secretFor(peer: string): string | undefined;
+  limits?: Partial<LinkLimits>;
+  logger: Logger;
+}
+
+/**
+ * This processor's outbound links, one per neighbour the topology names (each dialed by this process and kept up by
+ * the link itself, with backoff), and the routes over them (ADR 0009). Links between two other domains count as up:
+ * a domain sees only its own links; a neighbour that cannot pass an envelope on routes it again itself.
+ * The routes are rebuilt when the topology version changes (`routes(view)` is given the batch's view) or when one of
+ * this processor's links goes up or down; between those, a lookup is a map access.
+ */
+export class Neighbours {
+  private readonly links = new Map<string, OutboundLink>();
+  private readonly downSince = new Map<string, number>();
+  private view: TopologyView | undefined;
+  /** Routes over the links that are up, and over every link (where custody waits when nothing is up). */
+  private table: RoutingTable | undefined;
+  private whole: RoutingTable | undefined;
+  private closed = false;
+
+  constructor(private readonly options: NeighboursOptions) {}
+
+  /** The routes from this domain under `view` and the links' current states. */
+  routes(view: TopologyView): DomainRoutes {
+    if (view !== this.view) this.sync(view);
+    return (this.table as RoutingTable).from(this.options.domain);
+  }
+
+  /**
+   * The routes as if every link were up: where an envelope waits in custody when no path is up now (SPEC §5: a link
+   * that is down loses nothing; traffic resumes when it comes back).
+   */
+  routesWhenUp(view: TopologyView): DomainRoutes {
+    if (view !== this.view) this.sync(view);
+    return (this.whole as RoutingTable).from(this.options.domain);
+  }
+
+  /** The outbound link to `peer`, if the topology names it a neighbour. */
+  link(peer: string): OutboundLink | undefined {
+    return this.links.get(peer);
+  }
+
+  /** Since when the link to `peer` is down (epoch ms), or undefined while it is up. */
+  downSinceOf(peer: string): number | undefined {
+    return this.links.get(peer)?.up === false ? this.downSince.get(peer) : undefined;
+  }
+
+  /** The neighbours of this domain in the current topology, by name. */
+  peers(): string[] {
+    return [...this.links.keys()];
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const links = [...this.links.values()];
+    this.links.clear();
+    await Promise.all(links.map((link) => link.close()));
+  }
+
+  /** Dial the neighbours `view` names, close links it no longer names, rebuild the routes. */
+  private sync(view: TopologyView): void {
+    this.view = view;
+    const { domain, logger } = this.options;
+    const wanted = new Set(neighboursOf(view, domain));
+    for (const [peer, link] of this.links) {
+      if (wanted.has(peer)) continue;
+      this.links.delete(peer);
+      void link.close();
+      logger.info('link closed: no longer in the topology', { peer });
+    }
+    for (const peer of wanted) if (!this.links.has(peer) && !this.closed) this.dial(view, peer);
+    this.table = RoutingTable.build(view.topology, (n1, n2) => this.isUp(n1, n2));
+    this.whole = RoutingTable.build(view.topology);
+  }
+
+  private dial(view: TopologyView, peer: string): void {
+    const { domain, transport, secretFor, limits, logger } = this.options;
+    const endpoint = view.endpoints(peer).link;
+    if (endpoint === undefined) {
+      logger.error('neighbour has no link endpoint in the topology (domains[].urls[1]); not linked', { peer });
+      return;
+    }
+    const link = transport.dial({ domain, peer, endpoint, secretFor, limits, logger: logger.child({ peer }) });
+    this.downSince.set(peer, Date.now());
+    link.onState(({ up, at, reason }) => {
+      if (up) this.downSince.delete(peer);
+      else this.downSince.set(peer, at);
+      this.table = this.table?.withLink(domain, peer, up);
+      if (up) logger.info('link up', { peer });
+      else logger.warn('link down', { peer, reason });
+    });
+    this.links.set(peer, link);
+  }
+
+  private isUp(n1: string, n2: string): boolean {
+    const { domain } = this.options;
+    if (n1 !== domain && n2 !== domain) return true;
+    return this.links.get(n1 === domain ? n2 : n1)?.up === true;
+  }
+}
+
+/** The domains linked to `domain` in `view`. */
+function neighboursOf(view: TopologyView, domain: string): string[] {
+  const peers: string[] = [];
+  for (const { n1, n2 } of view.topology.domainLinks) {
+    if (n1 === domain) peers.push(n2);
+    else if (n2 === domain) peers.push(n1);
+  }
+  return peers;
+}

@@ -1,0 +1,25 @@
+import type { Envelope } from '@linker/contracts';
+import { LinkerError } from '@linker/kernel';
+import { wayTo } from '../routing/placement';
+import type { Handler, HandlerContext } from './handler';
+
+/**
+ * MESSAGE_CONFIRMATION that came over a link (SPEC §3.2, §5): the confirmation of a message this domain's user sent
+ * to a user of another domain. To the sender's sockets, or stored in its mailbox when it is offline; passed on to
+ * the next hop when this domain is only on the way. A confirmation whose sender cannot be reached is dead-lettered.
+ */
+export function confirmationHandler(domain: string): Handler {
+  return {
+    users: (envelope) => (envelope.to ? [envelope.to] : []),
+    async handle(envelope: Envelope, { view, routes, presence, effects }: HandlerContext): Promise<void> {
+      const to = envelope.to;
+      if (!to) throw new LinkerError('INVALID_ENVELOPE', 'MESSAGE_CONFIRMATION names no recipient');
+      const way = wayTo(view, routes, to, domain);
+      if (way.kind === 'forward') return effects.forward(way.via, envelope);
+      if (way.kind !== 'local') throw new LinkerError('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
+      const sockets = await presence.socketsOf(to);
+      if (sockets.length > 0) effects.deliverToSockets('RELIABLE', to, envelope, [[to, sockets]]);
+      else effects.store(to, envelope);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { MemoryLinkNetwork } from '@linker/domain-link';
+import { waitFor } from '@linker/testing';
+import { startRing, type RingDomain } from './testing/ring';
+
+// SPEC §5, ADR 0009: the seed's four-domain ring on twins (one processor per domain, links over the memory network).
+// ANZ-123456 lives in domain-01, ANZ-1123456 in domain-02, ANZ-3123456 in domain-03, ANZ-6123456 in domain-04.
+
+describe('federation over the four-domain ring', () => {
+  let network: MemoryLinkNetwork;
+  let domains: Map<string, RingDomain>;
+  const domain = (name: string): RingDomain => domains.get(name) as RingDomain;
+
+  beforeEach(async () => {
+    ({ network, domains } = await startRing());
+  });
+
+  afterEach(async () => {
+    await Promise.all([...domains.values()].map((d) => d.stop()));
+  });
+
+  it('carries a message two hops (01 → 02 → 03) and its confirmation back, with the path it took', async () => {
+    const [d1, d3] = [domain('domain-01'), domain('domain-03')];
+    const senderSocket = await d1.connect('ANZ-123456');
+    const recipientSocket = await d3.connect('ANZ-3123456');
+    const sent = await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'hello' }, reference: 'r-1', origin: senderSocket });
+
+    const delivered = await d3.next('MESSAGE');
+    expect(delivered.envelope).toMatchObject({ id: sent.id, from: 'ANZ-123456', data: { content: 'hello' }, reference: 'r-1', path: ['domain-01', 'domain-02', 'domain-03'], hops: 2 });
+    expect(delivered.envelope.origin).toBeUndefined();
+    expect(delivered.targets).toEqual([{ userId: 'ANZ-3123456', socketIds: [recipientSocket.socketId] }]);
+
+    await d3.reportWritten(delivered);
+    const confirmation = await d1.next('MESSAGE_CONFIRMATION');
+    expect(confirmation.envelope).toMatchObject({ id: `${sent.id}.confirmation`, to: 'ANZ-123456', data: { reference: 'r-1' } });
+    expect(confirmation.targets).toEqual([{ userId: 'ANZ-123456', socketIds: [senderSocket.socketId] }]);
+  });
+
+  it('stores a message for an offline user of the far domain in that domain, and its confirmation for an offline sender in the sender’s', async () => {
+    const [d1, d3] = [domain('domain-01'), domain('domain-03')];
+    const sent = await d3.send({ type: 'MESSAGE', from: 'ANZ-3123456', data: { to: 'ANZ-123456', content: 'while you were out' }, reference: 'r-2' });
+    await waitFor('the message stored in domain-01', async () => (await d1.mailbox.count('ANZ-123456')) === 1);
+    const [stored] = await d1.mailbox.oldest('ANZ-123456', 1);
+    expect(stored).toMatchObject({ id: sent.id, from: 'ANZ-3123456', data: { content: 'while you were out' } });
+    expect(await d3.mailbox.count('ANZ-123456')).toBe(0);
+  });
+
+  it('takes the other way round (01 → 04 → 03) within 2 s once the link 01-02 is cut, and back once it returns', async () => {
+    const [d1, d3] = [domain('domain-01'), domain('domain-03')];
+    await d3.connect('ANZ-3123456');
+    await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'before' } });
+    expect((await d3.next('MESSAGE', 1)).envelope.path).toEqual(['domain-01', 'domain-02', 'domain-03']);
+
+    network.block('domain-01', 'domain-02');
+    const cutAt = Date.now();
+    await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'during' } });
+    const during = await d3.next('MESSAGE', 2);
+    expect(Date.now() - cutAt).toBeLessThan(2_000);
+    expect(during.envelope).toMatchObject({ data: { content: 'during' }, path: ['domain-01', 'domain-04', 'domain-03'] });
+
+    network.unblock('domain-01', 'domain-02');
+    await waitFor('traffic back on the shortest path', async () => {
+      await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'after' } });
+      const last = d3.received.filter((d) => d.envelope.type === 'MESSAGE').at(-1);
+      return last?.envelope.path[1] === 'domain-02';
+    }, { timeoutMs: 15_000, intervalMs: 200 });
+  });
+
+  it('loses and duplicates nothing of a steady stream while the link 01-02 is cut under it', async () => {
+    const [d1, d3] = [domain('domain-01'), domain('domain-03')];
+    await d3.connect('ANZ-3123456');
+    const sent: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      if (i === 100) network.block('domain-01', 'domain-02');
+      sent.push((await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: `seq:${i}` } })).id);
+    }
+    await waitFor('all 200 delivered in domain-03', () => new Set(d3.received.map((d) => d.envelope.id)).size === 200, { timeoutMs: 10_000 });
+    const ids = d3.received.filter((d) => d.envelope.type === 'MESSAGE').map((d) => d.envelope.id);
+    expect(new Set(ids)).toEqual(new Set(sent));
+    expect(ids).toHaveLength(200);
+    expect(d3.received.some((d) => d.envelope.path[1] === 'domain-04')).toBe(true);
+  });
+
+  it('still tells the sender UNKNOWN_RECIPIENT_APP for a recipient of no app', async () => {
+    const d1 = domain('domain-01');
+    const origin = await d1.connect('ANZ-123456');
+    await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'NOPE-1', content: 'x' }, origin });
+    const error = await d1.next('INVALID_MESSAGE');
+    expect(error.envelope.data).toMatchObject({ code: 'UNKNOWN_RECIPIENT_APP' });
+  });
+});
