@@ -1,14 +1,16 @@
 import { join, resolve } from 'node:path';
-import { MemoryBroker, memoryLanes } from '@linker/bus';
+import { memoryLanes, openDurableBroker } from '@linker/bus';
+import { intakeTopic, linkQueueTopic } from '@linker/contracts';
+import { WsLinkTransport } from '@linker/domain-link';
 import { LinkerError } from '@linker/kernel';
 import { ResourceStack } from '@linker/lifecycle';
 import { EmbeddedMailbox } from '@linker/mailbox';
 import { createLogger, type Logger } from '@linker/observability';
 import { MemoryPresence } from '@linker/presence';
-import { formatProblems, readTopologyFile, StaticTopologySource, type Topology } from '@linker/topology';
+import { formatProblems, MetaServerTopologySource, readTopologyFile, StaticTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, createConnector } from '../../connector/src/connector';
 import { bootstrapMetaServer } from '../../meta-server/src/bootstrap';
-import { createProcessor, processorSettings } from '../../processor/src/processor';
+import { createProcessor, processorSettings, type FederationDeps } from '../../processor/src/processor';
 import type { EmbeddedOptions } from './flags';
 import { startUiServer } from './ui-server';
 
@@ -18,7 +20,7 @@ const REPO = resolve(__dirname, __dirname.includes(`${join('dist', 'apps')}`) ? 
 export interface EmbeddedDomain {
   domain: string;
   /** Where each server listens (absent when turned off). */
-  urls: { client: string; metaServer?: string; ui?: string };
+  urls: { client: string; link?: string; metaServer?: string; ui?: string };
   close(): Promise<void>;
 }
 
@@ -29,35 +31,83 @@ export interface EmbeddedDomain {
  * ones already running are stopped.
  */
 export async function startEmbeddedDomain(options: EmbeddedOptions, logger: Logger = createLogger('linker', options.logLevel)): Promise<EmbeddedDomain> {
-  const { path, topology, warnings } = await readTopologyFile(options.topologyFile);
-  if (warnings.length > 0) logger.warn('topology has warnings', { file: path, problems: formatProblems(warnings) });
-  const domain = chooseDomain(topology, options.domain);
-  const log = logger.child({ domain });
   const resources = new ResourceStack();
-  const view = new StaticTopologySource(topology);
+  try {
+    return await compose(options, logger, resources);
+  } catch (error) {
+    await resources.close();
+    throw error;
+  }
+}
+
+async function compose(options: EmbeddedOptions, logger: Logger, resources: ResourceStack): Promise<EmbeddedDomain> {
+  const { source, file } = await topologySource(options, logger, resources);
+  const domain = chooseDomain(source.current().topology, options.domain);
+  const log = logger.child({ domain });
+  const endpoints = source.current().endpoints(domain);
   const urls: EmbeddedDomain['urls'] = { client: '' };
-  if (options.metaServer) {
+  if (options.metaServer && file !== undefined) {
     const meta = await resources.open(() =>
-      bootstrapMetaServer({ port: options.metaPort, host: options.host, topologyFile: path, logLevel: options.logLevel }, { topology }),
+      bootstrapMetaServer({ port: options.metaPort, host: options.host, topologyFile: file, logLevel: options.logLevel }, { topology: source.current().topology }),
     );
     urls.metaServer = meta.url;
   }
-  const lanes = await resources.open(() => memoryLanes(new MemoryBroker()));
+  const dataDir = resolve(options.dataDir ?? join('.linker-data', domain));
+  // Custody survives a crash: the intake and the link queues are kept on disk (ADR 0009); connector topics are not.
+  const broker = await resources.open(() =>
+    openDurableBroker({ directory: join(dataDir, 'bus'), persist: (topic) => topic === intakeTopic(domain) || topic.startsWith(linkQueueTopic(domain, '')), logger: log }),
+  );
+  const lanes = await resources.open(() => memoryLanes(broker));
   const presence = await resources.open(() => new MemoryPresence());
-  const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: resolve(options.dataDir ?? join('.linker-data', domain)), logger: log }));
-  const processor = createProcessor({ config: processorSettings({ domain, name: 'processor-embedded' }), lanes, presence, mailbox, topology: () => view.current(), logger: log });
+  const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
+  const federation = linkOptions(options, endpoints.link, log);
+  const processor = createProcessor({ config: processorSettings({ domain, name: 'processor-embedded' }), lanes, presence, mailbox, topology: () => source.current(), logger: log, federation });
   await resources.open(async () => {
     await processor.start();
     return { close: () => processor.stop() };
   });
-  const connector = createConnector({ config: connectorSettings({ domain, name: 'connector-embedded', wsHost: options.host, wsPort: options.wsPort }), lanes, presence, logger: log });
+  const wsPort = options.wsPort ?? portOf(endpoints.client) ?? 8089;
+  const connector = createConnector({ config: connectorSettings({ domain, name: 'connector-embedded', wsHost: options.host, wsPort }), lanes, presence, logger: log });
   await resources.open(async () => {
     await connector.start();
     return { close: () => connector.stop() };
   });
   urls.client = `ws://${options.host}:${connector.port}/ws`;
+  if (federation?.listenEndpoint) urls.link = federation.listenEndpoint;
   if (options.ui) urls.ui = (await resources.open(() => startUiServer(join(REPO, 'ui'), options.host, options.uiPort))).url;
   return { domain, urls, close: () => resources.close() };
+}
+
+/** The topology: followed from another domain's meta-server, or read from the file (which this process then serves). */
+async function topologySource(options: EmbeddedOptions, logger: Logger, resources: ResourceStack): Promise<{ source: TopologySource; file?: string }> {
+  if (options.followMetaServer) {
+    const source = await resources.open(() =>
+      MetaServerTopologySource.connect({ url: options.followMetaServer as string, refreshMs: 500, token: options.internalToken, logger }),
+    );
+    return { source };
+  }
+  const { path, topology, warnings } = await readTopologyFile(options.topologyFile);
+  if (warnings.length > 0) logger.warn('topology has warnings', { file: path, problems: formatProblems(warnings) });
+  return { source: new StaticTopologySource(topology), file: path };
+}
+
+/** Links to the neighbours over WebSockets, when the domain has a link endpoint and a secret is configured. */
+function linkOptions(options: EmbeddedOptions, endpoint: string | undefined, log: Logger): FederationDeps | undefined {
+  if (endpoint === undefined) return undefined;
+  if (options.linkSecret === undefined) {
+    log.warn('no LINKER_LINK_SECRET: links to the other domains are off (their users are unreachable from here)');
+    return undefined;
+  }
+  const secret = options.linkSecret;
+  const port = options.linkPort ?? portOf(endpoint);
+  if (port === undefined) throw new LinkerError('INVALID_TOPOLOGY', `the link endpoint ${endpoint} names no port`);
+  return { transport: new WsLinkTransport(), secretFor: () => secret, listen: true, listenEndpoint: `ws://${options.host}:${port}` };
+}
+
+/** The port of an endpoint URL (`ws://host:port`, `tcp://host:port`), if it names one. */
+function portOf(endpoint: string | undefined): number | undefined {
+  const match = endpoint === undefined ? null : /:(\d+)\/?$/.exec(endpoint.replace(/\/ws$|\/link$/, ''));
+  return match ? Number(match[1]) : undefined;
 }
 
 /** The domain to run: the one asked for (it must exist), else the topology's only domain. */

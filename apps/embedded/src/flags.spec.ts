@@ -1,11 +1,13 @@
 import { parseFlags } from './flags';
 
 describe('embedded flags', () => {
-  it('defaults to the original ports and the single-domain topology', () => {
+  it("defaults to the original ports and the single-domain topology (client and link ports: the domain's endpoints)", () => {
     expect(parseFlags([])).toEqual({
       topologyFile: 'topologies/single-domain.yaml',
       domain: undefined,
-      wsPort: 8089,
+      wsPort: undefined,
+      linkPort: undefined,
+      followMetaServer: undefined,
       metaPort: 9000,
       uiPort: 4400,
       metaServer: true,
@@ -19,6 +21,12 @@ describe('embedded flags', () => {
   it('takes a topology, a domain, ports and switches', () => {
     const options = parseFlags(['--topology', 'ring.yaml', '--domain', 'domain-02', '--ws-port', '0', '--no-ui', '--no-meta-server']);
     expect(options).toMatchObject({ topologyFile: 'ring.yaml', domain: 'domain-02', wsPort: 0, ui: false, metaServer: false });
+  });
+
+  it('follows a meta-server without serving one or the UI, unless given their ports', () => {
+    expect(parseFlags(['--meta-server', 'http://127.0.0.1:9000', '--link-port', '9192'])).toMatchObject({ followMetaServer: 'http://127.0.0.1:9000', linkPort: 9192, metaServer: false, ui: false });
+    expect(parseFlags(['--meta-server', 'http://127.0.0.1:9000', '--ui-port', '4401'])).toMatchObject({ metaServer: false, ui: true, uiPort: 4401 });
+    expect(() => parseFlags(['--meta-server', 'ftp://x'])).toThrow(/--meta-server must be an http\(s\) URL, got "ftp:\/\/x"/);
   });
 
   it('lists every bad flag at once, with the usage', () => {

@@ -6,12 +6,21 @@ export interface EmbeddedOptions {
   topologyFile: string;
   /** The domain to run; default: the topology's only domain, or `domain-01`. */
   domain?: string;
-  wsPort: number;
+  /** Client WebSocket port; default: the port of the domain's client endpoint in the topology, else 8089. */
+  wsPort?: number;
+  /** Link endpoint port (federation); default: the port of the domain's link endpoint in the topology. */
+  linkPort?: number;
   metaPort: number;
   uiPort: number;
   /** Each server can be turned off. */
   metaServer: boolean;
   ui: boolean;
+  /** Follow this meta-server's topology instead of reading `topologyFile` (another domain of the federation serves it). */
+  followMetaServer?: string;
+  /** The secret shared with the neighbour domains (from `LINKER_LINK_SECRET`, never a flag: flags show in `ps`). */
+  linkSecret?: string;
+  /** With `followMetaServer`: the meta-server's internal token (`LINKER_INTERNAL_TOKEN`), to read app secrets. */
+  internalToken?: string;
   /** Where the embedded mailbox keeps its files. */
   dataDir?: string;
   host: string;
@@ -21,7 +30,11 @@ export interface EmbeddedOptions {
 export const USAGE = `Usage: npm start -- [options]
   --topology FILE     topology YAML (default topologies/single-domain.yaml)
   --domain NAME       the domain to run (default: the topology's only domain)
-  --ws-port N         client WebSocket port (default 8089; 0 = any free port)
+  --ws-port N         client WebSocket port (default: the domain's client endpoint in the topology, else 8089;
+                      0 = any free port)
+  --link-port N       link endpoint port for the neighbour domains (default: the domain's link endpoint)
+  --meta-server URL   follow this meta-server's topology (another domain serves it); implies --no-meta-server
+                      and --no-ui unless --meta-port / --ui-port are given
   --meta-port N       meta-server port (default 9000)
   --ui-port N         web UI port (default 4400)
   --no-meta-server    do not serve the meta-server API
@@ -29,7 +42,9 @@ export const USAGE = `Usage: npm start -- [options]
   --data-dir DIR      mailbox files (default .linker-data/<domain>)
   --host ADDR         listen address (default 127.0.0.1)
   --log-level LEVEL   debug, info, warn, error or silent (default info)
-  --help              this text`;
+  --help              this text
+Environment: LINKER_LINK_SECRET, the secret this domain shares with its neighbours (links are off without it);
+LINKER_INTERNAL_TOKEN, read with --meta-server to get app secrets (jwtSecret) from the meta-server.`;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -41,6 +56,7 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
       args: [...argv],
       options: {
         topology: { type: 'string' }, domain: { type: 'string' }, 'ws-port': { type: 'string' }, 'meta-port': { type: 'string' },
+        'link-port': { type: 'string' }, 'meta-server': { type: 'string' },
         'ui-port': { type: 'string' }, 'no-meta-server': { type: 'boolean' }, 'no-ui': { type: 'boolean' },
         'data-dir': { type: 'string' }, host: { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
       },
@@ -52,7 +68,7 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
   }
   if (values.help) return 'help';
   const problems: string[] = [];
-  const port = (name: string, fallback: number): number => {
+  const port = <T extends number | undefined>(name: string, fallback: T): number | T => {
     const raw = values[name] as string | undefined;
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -60,14 +76,20 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
     return n;
   };
   const logLevel = (values['log-level'] as string | undefined) ?? 'info';
+  const follow = values['meta-server'] as string | undefined;
+  if (follow !== undefined && !/^https?:\/\/[^/]+/.test(follow)) problems.push(`--meta-server must be an http(s) URL, got ${JSON.stringify(follow)}`);
+  // A follower serves the meta-server API and the UI only when asked for a port: the leader has the default ones.
+  const serves = (off: string, portFlag: string): boolean => !values[off] && (follow === undefined || values[portFlag] !== undefined);
   const options: EmbeddedOptions = {
     topologyFile: (values.topology as string | undefined) ?? 'topologies/single-domain.yaml',
     domain: values.domain as string | undefined,
-    wsPort: port('ws-port', 8089),
+    wsPort: port('ws-port', undefined),
+    linkPort: port('link-port', undefined),
     metaPort: port('meta-port', 9000),
     uiPort: port('ui-port', 4400),
-    metaServer: !values['no-meta-server'],
-    ui: !values['no-ui'],
+    metaServer: serves('no-meta-server', 'meta-port'),
+    ui: serves('no-ui', 'ui-port'),
+    followMetaServer: follow,
     dataDir: values['data-dir'] as string | undefined,
     host: (values.host as string | undefined) ?? '127.0.0.1',
     logLevel: logLevel as EmbeddedOptions['logLevel'],

@@ -6,7 +6,7 @@ import { parseFlags, USAGE, type EmbeddedOptions } from './flags';
 function options(): EmbeddedOptions {
   try {
     const parsed = parseFlags(process.argv.slice(2));
-    if (parsed !== 'help') return parsed;
+    if (parsed !== 'help') return { ...parsed, linkSecret: process.env.LINKER_LINK_SECRET || undefined, internalToken: process.env.LINKER_INTERNAL_TOKEN || undefined };
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   } catch (error) {
@@ -20,6 +20,7 @@ void runService('linker', async () => {
   const lines = [
     `linker-ts: domain ${domain.domain} is running in one process (embedded mode)`,
     `  clients:      ${domain.urls.client}`,
+    domain.urls.link ? `  links:        ${domain.urls.link}  (neighbour domains)` : '  links:        off',
     domain.urls.metaServer ? `  meta-server:  ${domain.urls.metaServer}  (GET /topology, /clientApps, /domains)` : '  meta-server:  off',
     domain.urls.ui ? `  web UI:       ${domain.urls.ui}` : '  web UI:       off',
     '  stop with Ctrl-C',

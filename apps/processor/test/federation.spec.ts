@@ -42,6 +42,15 @@ describe('federation over the four-domain ring', () => {
     const [stored] = await d1.mailbox.oldest('ANZ-123456', 1);
     expect(stored).toMatchObject({ id: sent.id, from: 'ANZ-3123456', data: { content: 'while you were out' } });
     expect(await d3.mailbox.count('ANZ-123456')).toBe(0);
+
+    // The recipient fetches it later: its delivery earns the sender (offline, in domain-03) a stored confirmation.
+    const origin = await d1.connect('ANZ-123456');
+    await d1.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: 'ANZ-123456', data: { count: 10 }, origin });
+    const fetched = await d1.next('MESSAGE');
+    expect(fetched).toMatchObject({ envelope: { id: sent.id }, fromMailbox: true });
+    await d1.reportWritten(fetched);
+    await waitFor('the confirmation stored for the sender in domain-03', async () => (await d3.mailbox.count('ANZ-3123456')) === 1);
+    expect(await d3.mailbox.oldest('ANZ-3123456', 1)).toMatchObject([{ id: `${sent.id}.confirmation`, type: 'MESSAGE_CONFIRMATION', data: { reference: 'r-2' } }]);
   });
 
   it('takes the other way round (01 → 04 → 03) within 2 s once the link 01-02 is cut, and back once it returns', async () => {
@@ -78,6 +87,21 @@ describe('federation over the four-domain ring', () => {
     expect(new Set(ids)).toEqual(new Set(sent));
     expect(ids).toHaveLength(200);
     expect(d3.received.some((d) => d.envelope.path[1] === 'domain-04')).toBe(true);
+  });
+
+  it('keeps an envelope in custody where it has no way on but back, until its link returns (01-04 cut, 02 → 04)', async () => {
+    const [d1, d2, d4] = [domain('domain-01'), domain('domain-02'), domain('domain-04')];
+    network.block('domain-01', 'domain-04');
+    network.block('domain-04', 'domain-01');
+    await d4.connect('ANZ-6123456');
+    // domain-02 sees its own links up and sends via domain-01 (the smaller of two equal paths). domain-01 has no way
+    // on that avoids domain-02 (which would drop the id as a repeat), so it holds the message for the link to 04.
+    const sent = await d2.send({ type: 'MESSAGE', from: 'ANZ-1123456', data: { to: 'ANZ-6123456', content: 'held' } });
+    await waitFor('the message in domain-01 custody for domain-04', () => d1.broker.retainedRecords('linker.domain-01.link.domain-04') === 1);
+    network.unblock('domain-01', 'domain-04');
+    network.unblock('domain-04', 'domain-01');
+    const delivered = await d4.next('MESSAGE');
+    expect(delivered.envelope).toMatchObject({ id: sent.id, path: ['domain-02', 'domain-01', 'domain-04'] });
   });
 
   it('still tells the sender UNKNOWN_RECIPIENT_APP for a recipient of no app', async () => {

@@ -33,6 +33,13 @@ describe('routing on the 4-domain ring', () => {
     expect(table.path(D4, D2)).toEqual([D4, D1, D2]); // not 04,03,02
   });
 
+  it('routes around the domains an envelope has crossed (withoutDomains), or not at all when only they lead on', () => {
+    expect(table.withoutDomains([D2]).path(D1, D3)).toEqual([D1, D4, D3]);
+    const held = table.withLink(D1, D4, false).withoutDomains([D2]);
+    expect(held.route(D1, D4)).toEqual({ kind: 'unreachable', destination: D4, reason: 'no-path' });
+    expect(table.withoutDomains([])).toBe(table);
+  });
+
   it('gives the same tie-breaks whatever the order of the document', () => {
     const reordered = RoutingTable.build({
       domains: [...ring.domains].reverse(),

@@ -199,6 +199,20 @@ export class RoutingTable {
   }
 
   /**
+   * This table with every link of the `avoid` domains down: routes that do not pass through them (the domains an
+   * envelope has already crossed, so that two domains that each see only their own links never pass it back and forth).
+   * Same instance when nothing changes.
+   */
+  withoutDomains(avoid: Iterable<string>): RoutingTable {
+    const avoided = new Set(avoid);
+    const next = new Set([...this.up].filter((key) => {
+      const link = this.links.get(key) as Link;
+      return !avoided.has(link.n1) && !avoided.has(link.n2);
+    }));
+    return next.size === this.up.size ? this : RoutingTable.withGraph(this.domains, this.links, next);
+  }
+
+  /**
    * The table of a new topology version. Links it shares with this one keep their state; links new to it are up
    * when `newLinksUp` (default true).
    */

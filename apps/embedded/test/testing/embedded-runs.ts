@@ -25,9 +25,9 @@ export class EmbeddedRuns {
     await rm(this.directory, { recursive: true, force: true });
   }
 
-  /** The entry with exactly `args`. */
-  run(args: string[]): AppProcess {
-    const app = startApp('embedded', {}, args);
+  /** The entry with exactly `args` (and `env`). */
+  run(args: string[], env: Record<string, string> = {}): AppProcess {
+    const app = startApp('embedded', env, args);
     this.running.push(app);
     return app;
   }

@@ -61,19 +61,17 @@ export class Federation {
   }
 
   /**
-   * The next hops under `view`: over the links that are up, else (no path is up now) the one custody waits for, so
-   * nothing is refused because a link is down at this moment. A new topology version re-dials and re-subscribes.
+   * The next hops under `view` (`Neighbours.nextHop`: over the links that are up, else the one custody waits for, so
+   * nothing is refused because a link is down at this moment). A new topology version re-dials and re-subscribes.
    */
   readonly routes = (view: TopologyView): NextHops => {
-    const live = this.neighbours.routes(view);
-    const whole = this.neighbours.routesWhenUp(view);
-    const routes: NextHops = { nextHop: (destination) => live.nextHop(destination) ?? whole.nextHop(destination) };
     if (view !== this.view) {
       const first = this.view === undefined;
       this.view = view;
+      this.neighbours.routes(view);
       if (!first) this.forwarders.sync().catch((error: unknown) => this.log.error('link queues not subscribed', { error: errorMessage(error) }));
     }
-    return routes;
+    return { nextHop: (destination, path) => this.neighbours.nextHop(view, destination, path) };
   };
 
   /** FAST envelopes over the link to `nextHop` if it is up in this process; dropped otherwise (at most once). */

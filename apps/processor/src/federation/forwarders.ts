@@ -3,7 +3,7 @@ import { decodeEnvelope, encodeEnvelope, linkQueueTopic, type Envelope } from '@
 import { LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
-import { forwardTrail, routeUser } from '@linker/routing';
+import { forwardTrail } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Neighbours } from './neighbours';
 import { recipientOfForward, unforwardable } from './forward';
@@ -81,17 +81,17 @@ export class Forwarders {
     return kept;
   }
 
-  /** Move every envelope to the queue of its next hop now; false (nothing moved) if one has no other path. */
+  /** Move every envelope to the queue of its next hop now; false (nothing moved) if one has no other path up. */
   private async failOver(peer: string, envelopes: readonly Envelope[]): Promise<boolean> {
     const { neighbours, topology, bus, domain } = this.options;
     const view = topology();
-    const routes = neighbours.routes(view);
     const moves = new Map<string, BusRecord[]>();
     for (const envelope of envelopes) {
-      const route = routeUser(view, routes, recipientOfForward(envelope));
-      if (route.kind !== 'forward' || route.via === peer) return false;
-      let queue = moves.get(route.via);
-      if (!queue) moves.set(route.via, (queue = []));
+      const home = view.home(recipientOfForward(envelope));
+      const via = home.kind === 'domain' ? neighbours.nextHop(view, home.domain, envelope.path) : undefined;
+      if (via === undefined || via === peer || !neighbours.link(via)?.up) return false;
+      let queue = moves.get(via);
+      if (!queue) moves.set(via, (queue = []));
       queue.push({ key: envelope.from, value: encodeEnvelope(envelope) });
     }
     for (const [via, records] of moves) {

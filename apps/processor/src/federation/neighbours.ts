@@ -26,23 +26,44 @@ export class Neighbours {
   /** Routes over the links that are up, and over every link (where custody waits when nothing is up). */
   private table: RoutingTable | undefined;
   private whole: RoutingTable | undefined;
+  /** Routes per (which table, avoided domains); emptied whenever a table changes. */
+  private readonly cache = new Map<string, DomainRoutes>();
   private closed = false;
 
   constructor(private readonly options: NeighboursOptions) {}
 
-  /** The routes from this domain under `view` and the links' current states. */
-  routes(view: TopologyView): DomainRoutes {
+  /**
+   * The next hop from this domain toward `destination` for an envelope that has crossed `path` (ADR 0009):
+   * - over the links that are up, not passing through a domain already on the path (each domain sees only its own
+   *   links: without this, two domains could pass an envelope back and forth);
+   * - else where custody waits: the path over every link, still avoiding those domains, else any.
+   * An envelope is never sent back through a domain it crossed while another way exists: that domain has seen its id
+   * and would drop it as a repeat. So a domain with no way on that is up keeps it in custody until one comes up.
+   * Undefined when no link leads there at all. Tables per set of avoided domains are kept until the next change.
+   */
+  nextHop(view: TopologyView, destination: string, path: readonly string[] = []): string | undefined {
     if (view !== this.view) this.sync(view);
-    return (this.table as RoutingTable).from(this.options.domain);
+    const { domain } = this.options;
+    const avoid = path.filter((d) => d !== domain && d !== destination);
+    return this.avoiding(avoid, 'live').nextHop(destination) ?? this.avoiding(avoid, 'whole').nextHop(destination) ?? this.avoiding([], 'whole').nextHop(destination);
   }
 
-  /**
-   * The routes as if every link were up: where an envelope waits in custody when no path is up now (SPEC §5: a link
-   * that is down loses nothing; traffic resumes when it comes back).
-   */
-  routesWhenUp(view: TopologyView): DomainRoutes {
+  /** Routes over the links that are up now (for metrics and failover decisions). */
+  routes(view: TopologyView): DomainRoutes {
     if (view !== this.view) this.sync(view);
-    return (this.whole as RoutingTable).from(this.options.domain);
+    return this.avoiding([], 'live');
+  }
+
+  private avoiding(avoid: readonly string[], which: 'live' | 'whole'): DomainRoutes {
+    const key = `${which}:${[...avoid].sort().join(',')}`;
+    let routes = this.cache.get(key);
+    if (routes === undefined) {
+      const table = (which === 'live' ? this.table : this.whole) as RoutingTable;
+      routes = (avoid.length === 0 ? table : table.withoutDomains(avoid)).from(this.options.domain);
+      if (this.cache.size >= 256) this.cache.clear();
+      this.cache.set(key, routes);
+    }
+    return routes;
   }
 
   /** The outbound link to `peer`, if the topology names it a neighbour. */
@@ -81,6 +102,7 @@ export class Neighbours {
     for (const peer of wanted) if (!this.links.has(peer) && !this.closed) this.dial(view, peer);
     this.table = RoutingTable.build(view.topology, (n1, n2) => this.isUp(n1, n2));
     this.whole = RoutingTable.build(view.topology);
+    this.cache.clear();
   }
 
   private dial(view: TopologyView, peer: string): void {
@@ -96,8 +118,7 @@ export class Neighbours {
       if (up) this.downSince.delete(peer);
       else this.downSince.set(peer, at);
       this.table = this.table?.withLink(domain, peer, up);
-      if (up) logger.info('link up', { peer });
-      else logger.warn('link down', { peer, reason });
+      this.cache.clear();
     });
     this.links.set(peer, link);
   }

@@ -14,7 +14,7 @@ export function confirmationHandler(domain: string): Handler {
     async handle(envelope: Envelope, { view, routes, presence, effects }: HandlerContext): Promise<void> {
       const to = envelope.to;
       if (!to) throw new LinkerError('INVALID_ENVELOPE', 'MESSAGE_CONFIRMATION names no recipient');
-      const way = wayTo(view, routes, to, domain);
+      const way = wayTo(view, routes, to, domain, envelope.path);
       if (way.kind === 'forward') return effects.forward(way.via, envelope);
       if (way.kind !== 'local') throw new LinkerError('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
       const sockets = await presence.socketsOf(to);

@@ -25,7 +25,7 @@ export function messageHandler(domain: string): Handler {
     async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
       const { content } = intakeData(envelope, 'MESSAGE');
       const to = recipientOf(envelope, true) as string;
-      const way = wayTo(view, routes, to, domain);
+      const way = wayTo(view, routes, to, domain, envelope.path);
       if (way.kind === 'forward') return forward(envelope, to, way.via, effects, now);
       if (way.kind !== 'local' && !envelope.origin) return effects.deadLetter({ envelope, reason: `${way.kind}: ${to} cannot be reached from ${domain}`, at: now });
       if (way.kind !== 'local') return replyNotLocal(effects, envelope, way.kind, to, domain, now);

@@ -22,9 +22,9 @@ export function placement(view: TopologyView, userId: string, domain: string): P
   }
 }
 
-/** The next hop toward each other domain (federation): over the links that are up, else where custody waits. */
+/** The next hop toward each other domain (federation) for an envelope that has crossed `path` (ADR 0009). */
 export interface NextHops {
-  nextHop(destination: string): string | undefined;
+  nextHop(destination: string, path?: readonly string[]): string | undefined;
 }
 
 /** Where an envelope for a user goes: delivered here, handed to a neighbour, or refused (the placement's reason). */
@@ -36,14 +36,15 @@ const UNREACHABLE: Way = { kind: 'unreachable' };
 
 /**
  * The way to `userId` from `domain`: local when at home here; else, with `routes` (federation), the next hop toward
- * its home domain over the links that are up; unreachable without routes, without a path, or outside every range.
+ * its home domain for an envelope that crossed `path`; unreachable without routes, without a path, or outside every
+ * range.
  */
-export function wayTo(view: TopologyView, routes: NextHops | undefined, userId: string, domain: string): Way {
+export function wayTo(view: TopologyView, routes: NextHops | undefined, userId: string, domain: string, path?: readonly string[]): Way {
   const home = view.home(userId);
   if (home.kind === 'everywhere' || (home.kind === 'domain' && home.domain === domain)) return LOCAL;
   if (home.kind === 'invalid-user-id' || home.kind === 'unknown-app') return UNKNOWN_APP;
   if (home.kind !== 'domain' || routes === undefined) return UNREACHABLE;
-  const via = routes.nextHop(home.domain);
+  const via = routes.nextHop(home.domain, path);
   return via === undefined ? UNREACHABLE : { kind: 'forward', via };
 }
 

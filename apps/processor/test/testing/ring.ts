@@ -73,7 +73,8 @@ export class RingDomain {
   /** The connector's report that `delivery` was written to every socket it names (what makes a confirmation). */
   async reportWritten(delivery: Delivery): Promise<void> {
     const { envelope, targets } = delivery;
-    const delivered = targets.map((t) => ({ id: envelope.id, userId: t.userId, from: envelope.from, reference: envelope.reference, confirm: envelope.confirm }));
+    const fromMailbox = delivery.fromMailbox;
+    const delivered = targets.map((t) => ({ id: envelope.id, userId: t.userId, from: envelope.from, reference: envelope.reference, confirm: envelope.confirm, fromMailbox }));
     await this.publish({ id: newMessageId(), lane: 'RELIABLE', type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] }, path: [this.name], createdAt: Date.now(), hops: 0 }, CONNECTOR);
   }
 

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { AppProcess } from '@linker/testing';
+import type { RawSocket } from '@linker/testing/e2e/raw-socket';
+import { EmbeddedRuns } from './testing/embedded-runs';
+
+// Issue 4: the seed's four-domain ring (topologies/four-domain-ring.yaml) as four embedded processes on one machine,
+// linked over WebSockets on the link endpoints the topology gives (9091..9094). domain-01 serves the meta-server; the
+// others follow it with --meta-server. ANZ-123456 lives in domain-01, ANZ-3123456 in domain-03 (two hops away).
+
+const RING = join(__dirname, '../../../topologies/four-domain-ring.yaml');
+const ENV = { LINKER_LINK_SECRET: 'ring-secret-for-tests' };
+const CLIENTS = /^\s*clients:\s+(ws:\/\/\S+\/ws)\s*$/m;
+const META = /^\s*meta-server:\s+(http:\/\/\S+)/m;
+
+/** Wait for `app`'s line matching `pattern` and return its first group. */
+async function printed(app: AppProcess, pattern: RegExp): Promise<string> {
+  await app.waitForOutput(pattern, 30_000);
+  return pattern.exec(app.output())?.[1] as string;
+}
+
+describe('a federation of embedded domains (the four-domain ring)', () => {
+  jest.setTimeout(90_000);
+  const runs = new EmbeddedRuns();
+  const clients = new Map<string, string>();
+
+  beforeAll(async () => {
+    await runs.prepare();
+    const data = (domain: string): string => join(runs.directory, domain);
+    const leader = runs.run(['--topology', RING, '--domain', 'domain-01', '--ws-port', '0', '--meta-port', '0', '--no-ui', '--data-dir', data('domain-01')], ENV);
+    const metaServer = await printed(leader, META);
+    clients.set('domain-01', await printed(leader, CLIENTS));
+    for (const domain of ['domain-02', 'domain-03', 'domain-04']) {
+      const follower = runs.run(['--meta-server', metaServer, '--domain', domain, '--ws-port', '0', '--data-dir', data(domain)], ENV);
+      clients.set(domain, await printed(follower, CLIENTS));
+    }
+  });
+
+  afterAll(() => runs.cleanUp());
+
+  const login = (domain: string, userId: string): Promise<RawSocket> => runs.login(clients.get(domain) as string, userId);
+
+  it('ANZ-123456 (domain-01) and ANZ-3123456 (domain-03) exchange messages and confirmations both ways', async () => {
+    const [one, three] = [await login('domain-01', 'ANZ-123456'), await login('domain-03', 'ANZ-3123456')];
+    one.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content: 'hello from 01' }, reference: 'ref-1' }));
+    expect(await three.next('MESSAGE', undefined, 30_000)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-123456', content: 'hello from 01' }, reference: 'ref-1', id: expect.any(String) });
+    expect(await one.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-1' } });
+
+    three.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-123456', content: 'hello from 03' }, reference: 'ref-3' }));
+    expect(await one.next('MESSAGE', undefined, 30_000)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-3123456', content: 'hello from 03' }, reference: 'ref-3', id: expect.any(String) });
+    expect(await three.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-3' } });
+  });
+
+  it('delivers a message to a user of another domain who logs in after it was sent (live or by fetch), and confirms it', async () => {
+    const four = await login('domain-04', 'ANZ-6123456');
+    four.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-1123456', content: 'for later' }, reference: 'ref-4' }));
+    // domain-02's user logs in and fetches: the message is delivered live if it arrived after the login, else it
+    // waited in domain-02's mailbox and comes with a fetch. Either way it earns the sender a confirmation.
+    const two = await login('domain-02', 'ANZ-1123456');
+    let fetched: ReturnType<RawSocket["all"]>[number] | undefined;
+    for (let attempt = 0; attempt < 50 && fetched === undefined; attempt++) {
+      two.send(JSON.stringify({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 10 } }));
+      await two.count('FETCH_MISSING_MESSAGES_COMPLETE', attempt + 1, undefined, 10_000);
+      fetched = two.all('MESSAGE').find((m) => (m.data as { content?: string }).content === 'for later');
+    }
+    expect(fetched).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-6123456', content: 'for later' }, reference: 'ref-4', id: expect.any(String) });
+    expect(await four.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-4' } });
+  });
+});
