@@ -10,7 +10,7 @@ import { MemoryPresence } from '@linker/presence';
 import { formatProblems, MetaServerTopologySource, readTopologyFile, StaticTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, createConnector } from '../../connector/src/connector';
 import { bootstrapMetaServer } from '../../meta-server/src/bootstrap';
-import { createProcessor, processorSettings, type FederationDeps } from '../../processor/src/processor';
+import { createProcessor, portOf, processorSettings, type FederationDeps } from '../../processor/src/processor';
 import type { EmbeddedOptions } from './flags';
 import { startUiServer } from './ui-server';
 
@@ -73,7 +73,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     return { close: () => connector.stop() };
   });
   urls.client = `ws://${options.host}:${connector.port}/ws`;
-  if (federation?.listenEndpoint) urls.link = federation.listenEndpoint;
+  if (federation) urls.link = `ws://${options.host}:${options.linkPort ?? portOf(endpoints.link)}`;
   if (options.ui) urls.ui = (await resources.open(() => startUiServer(join(REPO, 'ui'), options.host, options.uiPort))).url;
   return { domain, urls, close: () => resources.close() };
 }
@@ -94,20 +94,12 @@ async function topologySource(options: EmbeddedOptions, logger: Logger, resource
 /** Links to the neighbours over WebSockets, when the domain has a link endpoint and a secret is configured. */
 function linkOptions(options: EmbeddedOptions, endpoint: string | undefined, log: Logger): FederationDeps | undefined {
   if (endpoint === undefined) return undefined;
-  if (options.linkSecret === undefined) {
+  const secret = options.linkSecret;
+  if (secret === undefined) {
     log.warn('no LINKER_LINK_SECRET: links to the other domains are off (their users are unreachable from here)');
     return undefined;
   }
-  const secret = options.linkSecret;
-  const port = options.linkPort ?? portOf(endpoint);
-  if (port === undefined) throw new LinkerError('INVALID_TOPOLOGY', `the link endpoint ${endpoint} names no port`);
-  return { transport: new WsLinkTransport(), secretFor: () => secret, listen: true, listenEndpoint: `ws://${options.host}:${port}` };
-}
-
-/** The port of an endpoint URL (`ws://host:port`, `tcp://host:port`), if it names one. */
-function portOf(endpoint: string | undefined): number | undefined {
-  const match = endpoint === undefined ? null : /:(\d+)\/?$/.exec(endpoint.replace(/\/ws$|\/link$/, ''));
-  return match ? Number(match[1]) : undefined;
+  return { transport: new WsLinkTransport(), secretFor: () => secret, listen: true, listenHost: options.host, listenPort: options.linkPort };
 }
 
 /** The domain to run: the one asked for (it must exist), else the topology's only domain. */

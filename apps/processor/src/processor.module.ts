@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { WsLinkTransport } from '@linker/domain-link';
 import { closeOnShutdown } from '@linker/lifecycle';
 import { createLogger, type Logger } from '@linker/observability';
 import type { TopologySource } from '@linker/topology';
 import type { ProcessorConfig } from './config/processor.config';
 import { openProcessorInfrastructure, type ProcessorInfrastructure } from './infrastructure/processor-infrastructure';
-import { createProcessor, type Processor } from './processor';
+import { createProcessor, type FederationDeps, type Processor } from './processor';
 import { INFRASTRUCTURE, LOGGER, PROCESSOR, PROCESSOR_CONFIG, TOPOLOGY } from './tokens';
 import { openProcessorTopology } from './topology/processor-topology';
 
@@ -35,12 +36,27 @@ export class ProcessorModule {
                 mailbox: infrastructure.mailbox,
                 topology: () => topology.current(),
                 logger,
+                federation: federationOf(config),
               }),
             ),
         },
       ],
     };
   }
+}
+
+/** Links over WebSockets when a link secret is configured (ADR 0009). */
+function federationOf(config: ProcessorConfig): FederationDeps | undefined {
+  const secret = config.linkSecret;
+  if (secret === undefined) return undefined;
+  return {
+    transport: new WsLinkTransport(),
+    secretFor: () => secret,
+    listen: config.linkListen,
+    listenHost: config.linkHost,
+    listenPort: config.linkPort,
+    failoverMs: config.linkFailoverMs,
+  };
 }
 
 /** Give the processor the hooks Nest calls: start when the application is up, stop before connections close. */

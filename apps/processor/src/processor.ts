@@ -121,7 +121,7 @@ export class Processor {
 }
 
 export { processorSettings, type ProcessorSettings } from './config/processor.config';
-export type { FederationDeps } from './federation/federation';
+export { portOf, type FederationDeps } from './federation/federation';
 
 /** Build a processor (not started). */
 export function createProcessor(deps: ProcessorDeps): Processor {

@@ -18,8 +18,10 @@ export interface FederationDeps {
   secretFor(peer: string): string | undefined;
   /** Accept neighbours' links on this domain's link endpoint (one process per domain does). */
   listen: boolean;
-  /** Where to listen instead of the topology's link endpoint (`domains[].urls[1]`), e.g. `ws://0.0.0.0:9089`. */
-  listenEndpoint?: string;
+  /** Address to listen on (default 127.0.0.1; `0.0.0.0` for every interface). */
+  listenHost?: string;
+  /** Port to listen on; default: the port of this domain's link endpoint in the topology (`domains[].urls[1]`). */
+  listenPort?: number;
   /** How long a link stays down before what waits for it takes another path. Default 500 ms. */
   failoverMs?: number;
   limits?: Partial<LinkLimits>;
@@ -89,8 +91,10 @@ export class Federation {
 
   private async listen(): Promise<LinkListener> {
     const { domain, transport, secretFor, limits, lanes, partitions, mailbox, topology } = this.options;
-    const endpoint = this.options.listenEndpoint ?? topology().endpoints(domain).link;
-    if (endpoint === undefined) throw new LinkerError('INVALID_CONFIG', `domain ${domain} has no link endpoint in the topology (domains[].urls[1])`);
+    const published = topology().endpoints(domain).link;
+    const port = this.options.listenPort ?? portOf(published);
+    if (port === undefined) throw new LinkerError('INVALID_CONFIG', `domain ${domain} has no link endpoint with a port in the topology (domains[].urls[1]: ${published})`);
+    const endpoint = `ws://${this.options.listenHost ?? '127.0.0.1'}:${port}`;
     const listener = await transport.listen({
       domain,
       endpoint,
@@ -103,4 +107,10 @@ export class Federation {
     this.log.info('link endpoint listening', { endpoint: listener.endpoint });
     return listener;
   }
+}
+
+/** The port of an endpoint URL (`ws://host:port`, `tcp://host:port`, with or without a path), if it names one. */
+export function portOf(endpoint: string | undefined): number | undefined {
+  const match = endpoint === undefined ? null : /^[a-z]+:\/\/[^/]*:(\d+)(?:\/.*)?$/.exec(endpoint);
+  return match ? Number(match[1]) : undefined;
 }
