@@ -65,4 +65,18 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     expect(fetched).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-6123456', content: 'for later' }, reference: 'ref-4', id: expect.any(String) });
     expect(await four.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-4' } });
   });
+
+  it('delivers a group message to users in all four domains once each', async () => {
+    const members = [['domain-01', 'ANZ-223456'], ['domain-02', 'ANZ-1223456'], ['domain-03', 'ANZ-3223456'], ['domain-04', 'ANZ-6223456']];
+    const sockets = await Promise.all(members.map(([domain, user]) => login(domain, user)));
+    const sender = await login('domain-01', 'ANZ-323456');
+    sender.send(JSON.stringify({ type: 'GROUP_MESSAGE', data: { to: members.map(([, user]) => user), content: 'to every domain' }, reference: 'grp' }));
+    const received = await Promise.all(sockets.map((socket) => socket.next('MESSAGE', (f) => f.data.content === 'to every domain', 30_000)));
+    expect(new Set(received.map((m) => m.id)).size).toBe(1);
+    expect(received.every((m) => (m.data as { from?: string }).from === 'ANZ-323456')).toBe(true);
+    // Once each: a marker sent afterwards by the same sender arrives behind any repeat on the same ways.
+    sender.send(JSON.stringify({ type: 'GROUP_MESSAGE', data: { to: members.map(([, user]) => user), content: 'marker' }, reference: 'm' }));
+    await Promise.all(sockets.map((socket) => socket.next('MESSAGE', (f) => f.data.content === 'marker', 30_000)));
+    expect(sockets.map((socket) => socket.all('MESSAGE', (f) => f.data.content === 'to every domain').length)).toEqual([1, 1, 1, 1]);
+  });
 });

@@ -104,6 +104,24 @@ describe('federation over the four-domain ring', () => {
     expect(delivered.envelope).toMatchObject({ id: sent.id, path: ['domain-02', 'domain-01', 'domain-04'] });
   });
 
+  it('sends a group to users of all four domains as one envelope per next hop, and each user gets it once, under its id', async () => {
+    const d = ['domain-01', 'domain-02', 'domain-03', 'domain-04'].map(domain);
+    const users = ['ANZ-123457', 'ANZ-1123456', 'ANZ-3123456', 'ANZ-6123456'];
+    const sockets = await Promise.all(users.map((user, i) => d[i].connect(user)));
+    const origin = await d[0].connect('ANZ-123456');
+    const sent = await d[0].send({ type: 'GROUP_MESSAGE', from: 'ANZ-123456', data: { to: users, content: 'to all' }, reference: 'g', origin });
+
+    for (const [i, user] of users.entries()) {
+      const delivered = await d[i].next('MESSAGE');
+      expect(delivered.envelope).toMatchObject({ id: sent.id, from: 'ANZ-123456', data: { content: 'to all' }, reference: 'g' });
+      expect(delivered.targets).toEqual([{ userId: user, socketIds: [sockets[i].socketId] }]);
+    }
+    // domain-01 handed one envelope to domain-02 (for 02 and 03) and one to domain-04; domain-02 one to domain-03.
+    expect([d[0].broker.partitionSizes('linker.domain-01.link.domain-02'), d[0].broker.partitionSizes('linker.domain-01.link.domain-04')]).toEqual([[1], [1]]);
+    expect(d[1].broker.partitionSizes('linker.domain-02.link.domain-03')).toEqual([1]);
+    expect(d.map((x) => x.received.filter((r) => r.envelope.type === 'MESSAGE').length)).toEqual([1, 1, 1, 1]);
+  });
+
   it('still tells the sender UNKNOWN_RECIPIENT_APP for a recipient of no app', async () => {
     const d1 = domain('domain-01');
     const origin = await d1.connect('ANZ-123456');

@@ -1,14 +1,41 @@
+import { createHash } from 'node:crypto';
 import type { Envelope } from '@linker/contracts';
 import { checkEnvelopeSize } from '@linker/domain-link';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { checkForward } from '@linker/routing';
 
-/** The user an envelope in a link queue is for: its home decides the next hop (MESSAGE: `data.to`, else `to`). */
-export function recipientOfForward(envelope: Envelope): string {
+/**
+ * The users an envelope in a link queue is for: their homes decide the next hop (GROUP_MESSAGE: `data.to`; MESSAGE:
+ * `data.to`, else `to`; anything else: `to`).
+ */
+export function recipientsOfForward(envelope: Envelope): string[] {
   const data = envelope.data as { to?: unknown } | null | undefined;
+  if (Array.isArray(data?.to)) return data.to.filter((id): id is string => typeof id === 'string');
   const to = typeof data?.to === 'string' && data.to !== '' ? data.to : envelope.to;
   if (!to) throw new LinkerError('INVALID_ENVELOPE', `${envelope.type} ${envelope.id} in a link queue names no recipient`);
-  return to;
+  return [to];
+}
+
+/**
+ * `envelope` for only `recipients` of a GROUP_MESSAGE (itself when they are all of them), under the id of that part
+ * (`subGroupId`).
+ */
+export function groupPart(envelope: Envelope, recipients: string[]): Envelope {
+  const data = envelope.data as { to: string[]; content: string };
+  if (recipients.length === data.to.length) return envelope;
+  return { ...envelope, id: subGroupId(messageIdOf(envelope.id), recipients), data: { to: recipients, content: data.content } };
+}
+
+/** The id of the part of group message `messageId` for `recipients` (order and repeats do not matter). */
+export function subGroupId(messageId: string, recipients: readonly string[]): string {
+  const digest = createHash('sha256').update([...new Set(recipients)].sort().join('\n')).digest('hex').slice(0, 16);
+  return `${messageId}.group.${digest}`;
+}
+
+/** The message id a part of a group message stands for (the id itself for anything else). */
+export function messageIdOf(id: string): string {
+  const at = id.indexOf('.group.');
+  return at < 0 ? id : id.slice(0, at);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Logger } from '@linker/observability';
 import { forwardTrail } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Neighbours } from './neighbours';
-import { recipientOfForward, unforwardable } from './forward';
+import { groupPart, recipientsOfForward, unforwardable } from './forward';
 
 export interface ForwardersOptions {
   domain: string;
@@ -81,18 +81,28 @@ export class Forwarders {
     return kept;
   }
 
-  /** Move every envelope to the queue of its next hop now; false (nothing moved) if one has no other path up. */
+  /**
+   * Move every envelope to the queue of its next hop now (a group split again by next hop); false (nothing moved) if
+   * one recipient has no other way up.
+   */
   private async failOver(peer: string, envelopes: readonly Envelope[]): Promise<boolean> {
     const { neighbours, topology, bus, domain } = this.options;
     const view = topology();
     const moves = new Map<string, BusRecord[]>();
     for (const envelope of envelopes) {
-      const home = view.home(recipientOfForward(envelope));
-      const via = home.kind === 'domain' ? neighbours.nextHop(view, home.domain, envelope.path) : undefined;
-      if (via === undefined || via === peer || !neighbours.link(via)?.up) return false;
-      let queue = moves.get(via);
-      if (!queue) moves.set(via, (queue = []));
-      queue.push({ key: envelope.from, value: encodeEnvelope(envelope) });
+      const byHop = new Map<string, string[]>();
+      for (const userId of recipientsOfForward(envelope)) {
+        const home = view.home(userId);
+        const via = home.kind === 'domain' ? neighbours.nextHop(view, home.domain, envelope.path) : undefined;
+        if (via === undefined || via === peer || !neighbours.link(via)?.up) return false;
+        byHop.set(via, [...(byHop.get(via) ?? []), userId]);
+      }
+      for (const [via, users] of byHop) {
+        const part = envelope.type === 'GROUP_MESSAGE' ? groupPart(envelope, users) : envelope;
+        let queue = moves.get(via);
+        if (!queue) moves.set(via, (queue = []));
+        queue.push({ key: part.from, value: encodeEnvelope(part) });
+      }
     }
     for (const [via, records] of moves) {
       const topic = linkQueueTopic(domain, via);

@@ -1,6 +1,7 @@
 import type { Envelope } from '@linker/contracts';
 import { deliveredMessage } from '../dispatch/envelopes';
-import { classify, nameList } from '../routing/placement';
+import { forwardable, messageIdOf, subGroupId, unforwardable } from '../federation/forward';
+import { nameList, wayTo } from '../routing/placement';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 import { replyError, replyNotLocal } from './replies';
@@ -9,8 +10,11 @@ import { replyError, replyNotLocal } from './replies';
  * GROUP_MESSAGE (SPEC §2.3): each distinct recipient gets an ordinary MESSAGE (same id, the group's reference,
  * never confirmed). Online local recipients: one Delivery per connector whose targets are every such recipient's
  * sockets there (never one per recipient). Offline local recipients: RELIABLE → one stored copy each, FAST →
- * dropped. Recipients of unknown apps or other domains are named in an error to the sender; the rest still go.
- * More distinct recipients than `maxRecipients`: `TOO_LARGE`, nothing sent.
+ * dropped. Recipients of other domains: one GROUP_MESSAGE per next hop carrying the recipients reached through it
+ * (SPEC §5, §8), with an id derived from the message id and that recipient set (`subGroupId`: a re-send is a repeat,
+ * two sub-groups meeting at one domain are not), split again wherever it arrives. Recipients of unknown apps or
+ * unreachable domains are named in an error to the sender (dead-lettered when the sender is in another domain); the
+ * rest still go. More distinct recipients than `maxRecipients`: `TOO_LARGE`, nothing sent.
  */
 export function groupMessageHandler(domain: string, maxRecipients: number): Handler {
   return {
@@ -18,22 +22,55 @@ export function groupMessageHandler(domain: string, maxRecipients: number): Hand
       const to = (envelope.data as { to?: unknown } | null)?.to;
       return Array.isArray(to) && to.length <= maxRecipients ? to.filter((id): id is string => typeof id === 'string') : [];
     },
-    async handle(envelope: Envelope, { view, presence, effects, now }: HandlerContext): Promise<void> {
+    async handle(envelope: Envelope, context: HandlerContext): Promise<void> {
+      const { presence, effects, now } = context;
       const data = intakeData(envelope, 'GROUP_MESSAGE');
       const recipients = [...new Set(data.to)];
       if (recipients.length > maxRecipients) {
         const message = `a group message may have at most ${maxRecipients} recipients, this one has ${recipients.length}`;
         return replyError(effects, envelope, 'too-large', 'TOO_LARGE', message, domain, now);
       }
-      const { local, 'unknown-app': unknown, unreachable } = classify(view, recipients, domain);
-      if (unknown.length > 0) replyNotLocal(effects, envelope, 'unknown-app', nameList(unknown), domain, now);
-      if (unreachable.length > 0) replyNotLocal(effects, envelope, 'unreachable', nameList(unreachable), domain, now);
+      const { local, forwards, unknown, unreachable } = split(recipients, context, envelope.path);
+      refuse(envelope, unknown, 'unknown-app', context);
+      refuse(envelope, unreachable, 'unreachable', context);
+      for (const [via, users] of forwards) forward(envelope, via, users, data.content, context);
       if (local.length === 0) return;
-      const message = deliveredMessage(envelope, undefined, data.content, false);
+      const message = deliveredMessage({ ...envelope, id: messageIdOf(envelope.id) }, undefined, data.content, false);
       const sockets = await presence.sockets(local);
       effects.deliverToSockets(envelope.lane, envelope.from, message, [...sockets].filter(([, s]) => s.length > 0));
       if (envelope.lane !== 'RELIABLE') return;
       for (const [userId, s] of sockets) if (s.length === 0) effects.store(userId, { ...message, to: userId });
     },
   };
+
+  /** The recipients by way: delivered here, per next hop, or refused. */
+  function split(recipients: readonly string[], { view, routes }: HandlerContext, path: readonly string[]) {
+    const result = { local: [] as string[], forwards: new Map<string, string[]>(), unknown: [] as string[], unreachable: [] as string[] };
+    for (const userId of recipients) {
+      const way = wayTo(view, routes, userId, domain, path);
+      if (way.kind === 'local') result.local.push(userId);
+      else if (way.kind === 'unknown-app') result.unknown.push(userId);
+      else if (way.kind === 'unreachable') result.unreachable.push(userId);
+      else {
+        const users = result.forwards.get(way.via);
+        if (users) users.push(userId);
+        else result.forwards.set(way.via, [userId]);
+      }
+    }
+    return result;
+  }
+
+  /** Recipients that cannot be reached: the sender is told (if it is of this domain), else the part is dead-lettered. */
+  function refuse(envelope: Envelope, users: readonly string[], kind: 'unknown-app' | 'unreachable', { effects, now }: HandlerContext): void {
+    if (users.length === 0) return;
+    if (envelope.origin) return replyNotLocal(effects, envelope, kind, nameList(users), domain, now);
+    effects.deadLetter({ envelope: { ...envelope, data: { ...(envelope.data as object), to: users } }, reason: `${kind}: ${nameList(users)} from ${domain}`, at: now });
+  }
+
+  /** One GROUP_MESSAGE for the recipients reached through `via`, into its custody queue. */
+  function forward(envelope: Envelope, via: string, users: string[], content: string, context: HandlerContext): void {
+    const part = forwardable({ ...envelope, id: subGroupId(messageIdOf(envelope.id), users), data: { to: users, content } });
+    if (unforwardable(part, via) === undefined) context.effects.forward(via, part);
+    else refuse(envelope, users, 'unreachable', context);
+  }
 }
