@@ -122,6 +122,20 @@ describe('federation over the four-domain ring', () => {
     expect(d.map((x) => x.received.filter((r) => r.envelope.type === 'MESSAGE').length)).toEqual([1, 1, 1, 1]);
   });
 
+  it('tells the master (domain-01) of a user connecting in domain-03, and lets it close that user there', async () => {
+    const [d1, d3] = [domain('domain-01'), domain('domain-03')];
+    const masterSocket = await d1.connect('ANZ-123223');
+    const userSocket = await d3.connect('ANZ-3123456');
+    await d3.send({ type: 'USER_CONNECTED', from: 'SYSTEM', data: { userId: 'ANZ-3123456' }, origin: userSocket });
+    const event = await d1.next('USER_CONNECTED');
+    expect(event.envelope).toMatchObject({ to: 'ANZ-123223', data: { userId: 'ANZ-3123456' } });
+    expect(event.targets).toEqual([{ userId: 'ANZ-123223', socketIds: [masterSocket.socketId] }]);
+
+    await d1.send({ type: 'CLOSE_CONNECTION', from: 'ANZ-123223', data: { userId: 'ANZ-3123456' }, origin: masterSocket });
+    const close = await d3.next('CLOSE_CONNECTION');
+    expect(close.targets).toEqual([{ userId: 'ANZ-3123456', socketIds: [userSocket.socketId] }]);
+  });
+
   it('still tells the sender UNKNOWN_RECIPIENT_APP for a recipient of no app', async () => {
     const d1 = domain('domain-01');
     const origin = await d1.connect('ANZ-123456');

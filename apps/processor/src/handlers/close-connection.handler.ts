@@ -1,5 +1,7 @@
 import type { Envelope } from '@linker/contracts';
 import type { Handler, HandlerContext } from './handler';
+import { forwardable } from '../federation/forward';
+import { wayTo } from '../routing/placement';
 import { intakeData } from './intake-data';
 import { replyError } from './replies';
 
@@ -7,7 +9,8 @@ import { replyError } from './replies';
  * CLOSE_CONNECTION (SPEC §2.3): only the master user of the target's app may send it; anyone else gets
  * `INVALID_MESSAGE NOT_ALLOWED`. Allowed: a CLOSE_CONNECTION Delivery (RELIABLE, keyed by the master, so it comes
  * after the master's earlier messages to the target) to every socket of the target, which its connectors close
- * with 4003. Live only: an offline target gets nothing, now or later.
+ * with 4003. Live only: an offline target gets nothing, now or later. A target whose home is another domain: the
+ * request goes there (RELIABLE, ADR 0009), where it is checked and carried out the same way.
  */
 export function closeConnectionHandler(domain: string): Handler {
   return {
@@ -15,13 +18,16 @@ export function closeConnectionHandler(domain: string): Handler {
       const userId = (envelope.data as { userId?: unknown } | null)?.userId;
       return typeof userId === 'string' ? [userId] : [];
     },
-    async handle(envelope: Envelope, { view, presence, effects, now }: HandlerContext): Promise<void> {
+    async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
       const { userId: target } = intakeData(envelope, 'CLOSE_CONNECTION');
       const master = view.masterOf(target);
       if (master === undefined || master !== envelope.from) {
         const message = `only the master user of ${target}'s app may close its connections`;
         return replyError(effects, envelope, 'not-allowed', 'NOT_ALLOWED', message, domain, now);
       }
+      const way = wayTo(view, routes, target, domain, envelope.path);
+      if (way.kind === 'forward') return effects.forward(way.via, forwardable({ ...envelope, lane: 'RELIABLE', to: target }));
+      if (way.kind !== 'local') return;
       const sockets = await presence.socketsOf(target);
       if (sockets.length === 0) return;
       const close: Envelope = {
