@@ -1,11 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@linker/testing';
+import { RecordingLogger, waitFor } from '@linker/testing';
 import { MetaServerTopologySource, parseTopology, type Topology } from '@linker/topology';
 import { bootstrapMetaServer, type MetaServerHandle } from '../src/bootstrap';
 import type { MetaServerConfig } from '../src/config/meta-server.config';
-import { RecordingLogger } from './recording-logger';
 
 // GET /internal/topology (the processors' token-gated read, secrets included) and MetaServerTopologySource with a
 // token, against a real meta-server started in this process on a free port.

@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { waitFor } from '@linker/testing';
+import { RecordingLogger, waitFor } from '@linker/testing';
 import { MetaServerTopologySource, parseTopology, type Topology, type TopologyView } from '@linker/topology';
 import { bootstrapMetaServer, type MetaServerHandle } from '../src/bootstrap';
 import type { MetaServerConfig } from '../src/config/meta-server.config';
-import { RecordingLogger } from './recording-logger';
 
 // MetaServerTopologySource against a real meta-server started in this process on a free port.
 

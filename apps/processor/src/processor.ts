@@ -1,5 +1,5 @@
 import type { Lanes } from '@linker/bus';
-import { systemClock, type Clock } from '@linker/kernel';
+import { IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
@@ -13,7 +13,7 @@ import { Federation, type FederationDeps } from './federation/federation';
 import { createHandlers } from './handlers';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
-import { IdWindow } from './intake/id-window';
+import { DEDUP_MAX_AGE_MS } from './intake/id-window';
 import { Intake } from './intake/intake';
 import { KeyedLock } from './mailbox/keyed-lock';
 
@@ -63,10 +63,10 @@ export class Processor {
       dispatcher,
       authenticator,
       logger,
-      confirmed: new IdWindow(config.dedupWindow, clock),
+      confirmed: new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock }),
       fetchLocks: new KeyedLock(),
     });
-    const seen = new IdWindow(config.dedupWindow, clock);
+    const seen = new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock });
     const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, routes: this.federation?.routes, seen, stats: this.stats, clock, logger });
     this.intake = new Intake(lanes, config.domain, config.partitions, runner, logger);
     this.endedConnectors = new EndedConnectors({

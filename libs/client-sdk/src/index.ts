@@ -6,5 +6,4 @@ export { LinkerClient, type ClientState } from './linker-client';
 export { LinkerClientError, type ClientErrorCode } from './errors';
 export { TypedEmitter, type Listener } from './emitter';
 export { backoffDelay, DEFAULT_RECONNECT } from './backoff';
-export { DedupWindow } from './dedup-window';
 export * from './types';

@@ -1,8 +1,8 @@
 import { CLOSE_CODES, type ServerFrame } from '@linker/contracts';
+import { IdWindow } from '@linker/kernel';
 import { AckBatcher } from './ack-batcher';
 import { backoffDelay, reconnectOptions } from './backoff';
 import { Connection, type AuthData } from './connection';
-import { DedupWindow } from './dedup-window';
 import { TypedEmitter } from './emitter';
 import { LinkerClientError } from './errors';
 import { FetchQueue } from './fetch-queue';
@@ -30,7 +30,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private readonly references: ReferenceMaker;
   private readonly fetches = new FetchQueue();
   private readonly pings = new PingQueue();
-  private readonly dedup?: DedupWindow;
+  private readonly dedup?: IdWindow;
   private readonly acks?: AckBatcher;
   private connection?: Connection;
   private current: ClientState = 'idle';
@@ -47,7 +47,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.random = options.random ?? Math.random;
     this.references = new ReferenceMaker(this.random);
     if (options.ack) {
-      this.dedup = new DedupWindow(options.dedupWindow ?? 10_000);
+      this.dedup = new IdWindow({ capacity: options.dedupWindow ?? 10_000 });
       this.acks = new AckBatcher((ids) => this.connection?.send(clientFrameText('MESSAGE_ACK', { ids })) ?? false);
     }
   }
@@ -264,7 +264,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
 
   /** In ack mode, whether `message` is new; a duplicate is acknowledged again (its first ack may be lost) and dropped. */
   private firstSight(message: t.IncomingMessage): boolean {
-    if (!this.dedup || message.id === undefined || this.dedup.add(message.id)) return true;
+    if (!this.dedup || message.id === undefined || this.dedup.addNew(message.id)) return true;
     this.acknowledge(message);
     return false;
   }

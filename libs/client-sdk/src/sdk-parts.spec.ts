@@ -1,6 +1,5 @@
 import { AckBatcher, MAX_ACK_IDS } from './ack-batcher';
 import { backoffDelay, DEFAULT_RECONNECT, reconnectOptions } from './backoff';
-import { DedupWindow } from './dedup-window';
 import { TypedEmitter } from './emitter';
 import { LinkerClientError } from './errors';
 import { FetchQueue } from './fetch-queue';
@@ -34,21 +33,6 @@ describe('backoffDelay', () => {
     expect(reconnectOptions(undefined)).toEqual(DEFAULT_RECONNECT);
     expect(reconnectOptions({ maxDelayMs: 5 })).toEqual({ ...DEFAULT_RECONNECT, maxDelayMs: 5 });
     expect(reconnectOptions(false)).toBe(false);
-  });
-});
-
-describe('DedupWindow', () => {
-  it('reports duplicates and forgets the oldest id beyond its capacity', () => {
-    const window = new DedupWindow(3);
-    expect(['a', 'b', 'a', 'c'].map((id) => window.add(id))).toEqual([true, true, false, true]);
-    expect(window.add('d')).toBe(true); // evicts a
-    expect(window.size).toBe(3);
-    expect(window.has('a')).toBe(false);
-    expect(window.add('b')).toBe(false);
-  });
-
-  it('refuses a window that holds nothing', () => {
-    expect(() => new DedupWindow(0)).toThrow(RangeError);
   });
 });
 

@@ -5,3 +5,4 @@ export * from './processes';
 export * from './domains/domain-under-test';
 export * from './domains/real-domain';
 export * from './domains/embedded-domain';
+export * from './recording-logger';

@@ -1,5 +1,5 @@
 import type { CloseCodeName, ErrorCode, SocketAddress } from '@linker/contracts';
-import { DedupWindow } from '../egress/dedup-window';
+import { IdWindow } from '@linker/kernel';
 import { RateLimiter, type RateLimits } from '../ingress/rate-limiter';
 import type { ClientSocket, WriteDone } from '../socket/client-socket';
 
@@ -44,7 +44,7 @@ export class Session {
   invalidStreak = 0;
   authTimer: NodeJS.Timeout | undefined;
   readonly limiter: RateLimiter;
-  private dedup: DedupWindow | undefined;
+  private dedup: IdWindow | undefined;
   private held: Map<string, HeldDelivery> | undefined;
 
   constructor(
@@ -92,9 +92,12 @@ export class Session {
     this.ended(this, previous);
   }
 
-  /** The ids written to this socket recently (created on first use). */
-  written(): DedupWindow {
-    this.dedup ??= new DedupWindow(this.limits.dedupWindowMs, this.limits.dedupMaxIds);
+  /**
+   * The ids written to this socket recently (created on first use): each for `dedupWindowMs` (SPEC §3.1: ≥ 10
+   * minutes), at most `dedupMaxIds` of them (the oldest forgotten first). Callers pass the time of the write.
+   */
+  written(): IdWindow {
+    this.dedup ??= new IdWindow({ capacity: this.limits.dedupMaxIds, maxAgeMs: this.limits.dedupWindowMs });
     return this.dedup;
   }
 

@@ -1,6 +1,6 @@
 import type { Delivery, DeliveryTarget, Envelope, Lane, SocketAddress } from '@linker/contracts';
+import type { IdWindow } from '@linker/kernel';
 import type { DeadLetter, MailboxEntry } from '@linker/mailbox';
-import type { IdWindow } from '../intake/id-window';
 import { targetsByConnector } from '../routing/sockets';
 
 /** One record for a connector's lane topic. */

@@ -1,6 +1,6 @@
 import type { BusRecord } from '@linker/bus';
 import type { Envelope, Lane } from '@linker/contracts';
-import { errorMessage, isRetriable, LinkerError, type Clock } from '@linker/kernel';
+import { errorMessage, isRetriable, LinkerError, type Clock, type IdWindow } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
@@ -12,7 +12,6 @@ import type { ProcessorStats } from '../health/processor-stats';
 import type { NextHops } from '../routing/placement';
 import { PresenceCache } from '../routing/presence-cache';
 import { decodeRecord, type DecodedRecord } from './decode';
-import type { IdWindow } from './id-window';
 import { backoffMs, delay } from './retry';
 
 export interface BatchRunnerDeps {

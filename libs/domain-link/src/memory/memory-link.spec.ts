@@ -1,5 +1,5 @@
-import { domainLinkContract, linkEnvelope, RecordingLogger, Receiver, TEST_LINK_LIMITS } from '@linker/testing/contracts/domain-link.contract';
-import { uniqueName, waitFor } from '@linker/testing';
+import { domainLinkContract, linkEnvelope, Receiver, TEST_LINK_LIMITS } from '@linker/testing/contracts/domain-link.contract';
+import { RecordingLogger, uniqueName, waitFor } from '@linker/testing';
 import type { LinkTransport } from '../link.port';
 import { impostorServer } from '../testing/scripted-peers';
 import { MemoryLinkNetwork } from './memory-link-network';

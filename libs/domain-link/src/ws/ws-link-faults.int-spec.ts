@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { linkEnvelope, Receiver, RecordingLogger, TEST_LINK_LIMITS } from '@linker/testing/contracts/domain-link.contract';
-import { waitFor } from '@linker/testing';
+import { linkEnvelope, Receiver, TEST_LINK_LIMITS } from '@linker/testing/contracts/domain-link.contract';
+import { RecordingLogger, waitFor } from '@linker/testing';
 import type { LinkLimits } from '../link-limits';
 import type { OutboundLink } from '../link.port';
 import { dialLink } from './link-dialer';

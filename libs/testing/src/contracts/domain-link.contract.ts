@@ -1,7 +1,7 @@
 import type { Envelope } from '@linker/contracts';
 import type { LinkListener, LinkLimits, LinkStateChange, LinkTransport, ListenOptions, OutboundLink } from '@linker/domain-link';
 import { checkEnvelopeSize } from '@linker/domain-link';
-import type { LogFields, Logger } from '@linker/observability';
+import { RecordingLogger } from '../recording-logger';
 import { uniqueName } from '../unique-name';
 import { waitFor } from '../wait-for';
 
@@ -21,32 +21,6 @@ export interface DomainLinkHarness {
   impostor(transport: LinkTransport, domain: string): Promise<Impostor>;
   /** Deadline of one wait. Default 5 s. */
   readonly waitMs?: number;
-}
-
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  fields: LogFields;
-}
-
-/** A logger that keeps every line, for tests that check what was logged (and that no secret was). */
-export class RecordingLogger implements Logger {
-  constructor(
-    readonly lines: LogLine[] = [],
-    private readonly base: LogFields = {},
-  ) {}
-  debug = (message: string, fields?: LogFields): void => this.push('debug', message, fields);
-  info = (message: string, fields?: LogFields): void => this.push('info', message, fields);
-  warn = (message: string, fields?: LogFields): void => this.push('warn', message, fields);
-  error = (message: string, fields?: LogFields): void => this.push('error', message, fields);
-  child = (fields: LogFields): Logger => new RecordingLogger(this.lines, { ...this.base, ...fields });
-  /** Lines whose message contains `text` and whose fields include `fields`. */
-  find(text: string, fields: LogFields = {}): LogLine[] {
-    return this.lines.filter((l) => l.message.includes(text) && Object.entries(fields).every(([k, v]) => l.fields[k] === v));
-  }
-  private push(level: LogLine['level'], message: string, fields?: LogFields): void {
-    this.lines.push({ level, message, fields: { ...this.base, ...fields } });
-  }
 }
 
 /** Limits small enough for tests: fast reconnects, a 4 KiB frame. */
