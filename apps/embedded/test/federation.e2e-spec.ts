@@ -23,17 +23,23 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
   jest.setTimeout(90_000);
   const runs = new EmbeddedRuns();
   const clients = new Map<string, string>();
+  const apps = new Map<string, AppProcess>();
+  let metaServer = '';
+  const data = (domain: string): string => join(runs.directory, domain);
+  /** A follower domain, on the data directory it always uses. */
+  const follow = async (domain: string): Promise<AppProcess> => {
+    const app = runs.run(['--meta-server', metaServer, '--domain', domain, '--ws-port', '0', '--data-dir', data(domain)], ENV);
+    apps.set(domain, app);
+    clients.set(domain, await printed(app, CLIENTS));
+    return app;
+  };
 
   beforeAll(async () => {
     await runs.prepare();
-    const data = (domain: string): string => join(runs.directory, domain);
     const leader = runs.run(['--topology', RING, '--domain', 'domain-01', '--ws-port', '0', '--meta-port', '0', '--no-ui', '--data-dir', data('domain-01')], ENV);
-    const metaServer = await printed(leader, META);
+    metaServer = await printed(leader, META);
     clients.set('domain-01', await printed(leader, CLIENTS));
-    for (const domain of ['domain-02', 'domain-03', 'domain-04']) {
-      const follower = runs.run(['--meta-server', metaServer, '--domain', domain, '--ws-port', '0', '--data-dir', data(domain)], ENV);
-      clients.set(domain, await printed(follower, CLIENTS));
-    }
+    for (const domain of ['domain-02', 'domain-03', 'domain-04']) await follow(domain);
   });
 
   afterAll(() => runs.cleanUp());
@@ -92,5 +98,31 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     const [one, three] = [await login('domain-01', 'ANZ-423456'), await login('domain-03', 'ANZ-3423456')];
     one.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3423456', content: 'still linked' } }));
     expect((await three.next('MESSAGE', undefined, 30_000)).data).toEqual({ from: 'ANZ-423456', content: 'still linked' });
+  });
+
+  // Last: it kills domains. domain-03 is down, so what domain-01 sends to ANZ-3123456 waits in domain-02's custody
+  // (domain-02 has no way on that avoids domain-01); then domain-02 is killed with SIGKILL holding it.
+  it('delivers what domain-02 held in custody when it was killed (SIGKILL), after it and domain-03 restart', async () => {
+    await (apps.get('domain-03') as AppProcess).stop('SIGKILL');
+    const sender = await login('domain-01', 'ANZ-523456');
+    const contents = ['c-0', 'c-1', 'c-2', 'c-3', 'c-4'];
+    for (const content of contents) sender.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content } }));
+    const holder = apps.get('domain-02') as AppProcess;
+    await holder.waitForOutput(/"peer":"domain-03","envelopes":\d+,"msg":"link down and no other way: envelopes wait in custody"/, 30_000);
+    await holder.stop('SIGKILL');
+
+    await follow('domain-02');
+    await follow('domain-03');
+    const recipient = await login('domain-03', 'ANZ-3123456');
+    const arrived = (): string[] => recipient.all('MESSAGE').map((m) => (m.data as { content: string }).content).filter((c) => c.startsWith('c-'));
+    // They come live once the links are back, or are stored for ANZ-3123456 and come with a fetch.
+    let fetches = 0;
+    await waitFor('every message held in custody to arrive', async () => {
+      if (arrived().length >= contents.length) return true;
+      recipient.send(JSON.stringify({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 100 } }));
+      await recipient.count('FETCH_MISSING_MESSAGES_COMPLETE', ++fetches, undefined, 10_000);
+      return arrived().length >= contents.length;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    expect([...arrived()].sort()).toEqual(contents);
   });
 });

@@ -13,9 +13,15 @@ import { Federation, type FederationDeps } from './federation/federation';
 import { createHandlers } from './handlers';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
-import { DEDUP_MAX_AGE_MS } from './intake/id-window';
 import { Intake } from './intake/intake';
 import { KeyedLock } from './mailbox/keyed-lock';
+
+/**
+ * How long the de-duplication windows (the intake's: redelivered records; the confirmations': each sent once) remember
+ * an id at most (SPEC §3.1: at least 10 minutes). Forgetting early is safe: every effect is idempotent (mailbox by id,
+ * connector by (socket, id)); a window only saves repeated work.
+ */
+const DEDUP_MAX_AGE_MS = 10 * 60_000;
 
 /** What a processor is made of. The caller owns (opens and closes) the lanes, presence and mailbox. */
 export interface ProcessorDeps {

@@ -33,6 +33,8 @@ export const forwarderGroup = (domain: string, peer: string): string => `${linkQ
  */
 export class Forwarders {
   private readonly subscriptions = new Map<string, Subscription>();
+  /** Neighbours whose queue is waiting (logged once when it starts waiting, once when it moves again). */
+  private readonly waiting = new Set<string>();
   private readonly log: Logger;
 
   constructor(private readonly options: ForwardersOptions) {
@@ -60,9 +62,17 @@ export class Forwarders {
     const envelopes = await this.withoutUnforwardable(peer, records.map((record) => decodeEnvelope(record.value)));
     if (envelopes.length === 0) return;
     const link = this.options.neighbours.link(peer);
-    if (link?.up) return link.send(envelopes.map((envelope) => forwardTrail(envelope, peer)));
+    if (link?.up) {
+      await link.send(envelopes.map((envelope) => forwardTrail(envelope, peer)));
+      if (this.waiting.delete(peer)) this.log.info('link queue moving again', { peer });
+      return;
+    }
     const downSince = this.options.neighbours.downSinceOf(peer) ?? Date.now();
     if (Date.now() - downSince >= this.options.failoverMs && (await this.failOver(peer, envelopes))) return;
+    if (!this.waiting.has(peer)) {
+      this.waiting.add(peer);
+      this.log.warn('link down and no other way: envelopes wait in custody', { peer, envelopes: envelopes.length });
+    }
     throw new LinkerError('LINK_DOWN', `the link to ${peer} is down; ${envelopes.length} envelope(s) wait in custody`, { retriable: true });
   }
 

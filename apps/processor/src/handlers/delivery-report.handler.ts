@@ -2,7 +2,7 @@ import { SYSTEM, type Delivered, type DeliveryReport, type Envelope, type Parked
 import type { Logger } from '@linker/observability';
 import type { Effects } from '../dispatch/effects';
 import { confirmationId, hasReference, systemEnvelope } from '../dispatch/envelopes';
-import type { IdWindow } from '../intake/id-window';
+import type { IdWindow } from '@linker/kernel';
 import { isStorable } from '../mailbox/storable';
 import { wayTo } from '../routing/placement';
 import type { Handler, HandlerContext } from './handler';

@@ -3,7 +3,7 @@ import type { Logger } from '@linker/observability';
 import type { Authenticator } from '../auth/authenticator';
 import type { ProcessorSettings } from '../config/processor.config';
 import type { Dispatcher } from '../dispatch/dispatcher';
-import type { IdWindow } from '../intake/id-window';
+import type { IdWindow } from '@linker/kernel';
 import type { KeyedLock } from '../mailbox/keyed-lock';
 
 /** What handlers are built with, once per processor (never per message). */
