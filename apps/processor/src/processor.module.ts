@@ -6,7 +6,9 @@ import type { TopologySource } from '@linker/topology';
 import type { ProcessorConfig } from './config/processor.config';
 import { openProcessorInfrastructure, type ProcessorInfrastructure } from './infrastructure/processor-infrastructure';
 import { createProcessor, type FederationDeps, type Processor } from './processor';
-import { INFRASTRUCTURE, LOGGER, PROCESSOR, PROCESSOR_CONFIG, TOPOLOGY } from './tokens';
+import { startOpsServer } from './health/ops-server';
+import { processorMetrics } from './health/processor-metrics';
+import { INFRASTRUCTURE, LOGGER, OPS, PROCESSOR, PROCESSOR_CONFIG, TOPOLOGY } from './tokens';
 import { openProcessorTopology } from './topology/processor-topology';
 
 /**
@@ -40,9 +42,22 @@ export class ProcessorModule {
               }),
             ),
         },
+        {
+          provide: OPS,
+          inject: [PROCESSOR, LOGGER],
+          useFactory: async (processor: Processor, logger: Logger) => closeOnShutdown(await openOps(config, processor, logger)),
+        },
       ],
     };
   }
+}
+
+/** `GET /metrics` and `/health` when `LINKER_METRICS_PORT` is set. */
+async function openOps(config: ProcessorConfig, processor: Processor, logger: Logger): Promise<{ close(): Promise<void> }> {
+  if (config.metricsPort === undefined) return { close: async () => undefined };
+  const server = await startOpsServer(config.metricsHost, config.metricsPort, processorMetrics(() => processor.health()), () => processor.health());
+  logger.info('metrics served', { url: `${server.url}/metrics` });
+  return server;
 }
 
 /** Links over WebSockets when a link secret is configured (ADR 0009). */

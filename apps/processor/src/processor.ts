@@ -115,7 +115,9 @@ export class Processor {
 
   health(): ProcessorHealth {
     const { domain, name } = this.deps.config;
-    return { running: this.state === 'running', domain, name, stats: { ...this.stats } };
+    const health: ProcessorHealth = { running: this.state === 'running', domain, name, stats: { ...this.stats } };
+    if (this.federation) health.links = this.federation.links();
+    return health;
   }
 
   /** SPEC §2.2: `authEnabled: false` is for development only; say so for each such app at start-up. */

@@ -20,6 +20,23 @@ export class Metrics {
     return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
+  /**
+   * A gauge set by `sample` at each scrape rather than on the hot path: for values that live elsewhere (a link's
+   * counters, a queue's length) and cost nothing until someone looks.
+   */
+  sampledGauge<L extends string = never>(name: string, help: string, labelNames: readonly L[], sample: (gauge: Gauge<L>) => void): Gauge<L> {
+    return new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect(this: Gauge<L>) {
+        this.reset();
+        sample(this);
+      },
+    });
+  }
+
   histogram<L extends string = never>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
     return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
   }

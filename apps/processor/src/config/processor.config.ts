@@ -94,6 +94,13 @@ export const processorConfig = defineConfig({
     max: 60000,
     doc: 'How long a link stays down before what waits for it in custody takes another path (ADR 0009).',
   }),
+  metricsPort: setting({
+    env: 'LINKER_METRICS_PORT',
+    kind: 'port',
+    optional: true,
+    doc: 'Serve `GET /metrics` (Prometheus: processor counters, per-link up/down, custody, envelopes and bytes each way, round trip) and `GET /health` on this port; unset: not served.',
+  }),
+  metricsHost: setting({ env: 'LINKER_METRICS_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address of the metrics endpoint.' }),
   ...busSettings,
   ...presenceSettings,
   ...mailboxSettings,

@@ -8,6 +8,7 @@ import { forwardTrail } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { NextHops } from '../routing/placement';
 import { Forwarders } from './forwarders';
+import { linkReports, type LinkReport } from './link-metrics';
 import { Neighbours } from './neighbours';
 import { linkReceiver } from './receiver';
 
@@ -82,6 +83,11 @@ export class Federation {
     if (!link?.up) return;
     link.send(envelopes.map((envelope) => forwardTrail(envelope, nextHop))).catch(() => undefined);
   };
+
+  /** Per-link figures: up/down, custody waiting, envelopes and bytes each way, round trip. */
+  links(): LinkReport[] {
+    return linkReports(this.neighbours.metrics(), this.listener?.metrics() ?? [], (peer) => this.forwarders.waitingFor(peer));
+  }
 
   async stop(): Promise<void> {
     await this.listener?.close();

@@ -33,8 +33,8 @@ export const forwarderGroup = (domain: string, peer: string): string => `${linkQ
  */
 export class Forwarders {
   private readonly subscriptions = new Map<string, Subscription>();
-  /** Neighbours whose queue is waiting (logged once when it starts waiting, once when it moves again). */
-  private readonly waiting = new Set<string>();
+  /** Neighbours whose queue is waiting, with the envelopes of the batch in hand (logged when it starts and stops). */
+  private readonly waiting = new Map<string, number>();
   private readonly log: Logger;
 
   constructor(private readonly options: ForwardersOptions) {
@@ -50,6 +50,11 @@ export class Forwarders {
       await bus.ensureTopics([topic], 1);
       this.subscriptions.set(peer, await bus.subscribe({ topic, group: forwarderGroup(domain, peer), handler: (records) => this.forward(peer, records) }));
     }
+  }
+
+  /** Envelopes of `peer`'s queue waiting in custody in this processor now (the batch in hand). */
+  waitingFor(peer: string): number {
+    return this.waiting.get(peer) ?? 0;
   }
 
   async stop(): Promise<void> {
@@ -69,10 +74,8 @@ export class Forwarders {
     }
     const downSince = this.options.neighbours.downSinceOf(peer) ?? Date.now();
     if (Date.now() - downSince >= this.options.failoverMs && (await this.failOver(peer, envelopes))) return;
-    if (!this.waiting.has(peer)) {
-      this.waiting.add(peer);
-      this.log.warn('link down and no other way: envelopes wait in custody', { peer, envelopes: envelopes.length });
-    }
+    if (!this.waiting.has(peer)) this.log.warn('link down and no other way: envelopes wait in custody', { peer, envelopes: envelopes.length });
+    this.waiting.set(peer, envelopes.length);
     throw new LinkerError('LINK_DOWN', `the link to ${peer} is down; ${envelopes.length} envelope(s) wait in custody`, { retriable: true });
   }
 

@@ -1,4 +1,4 @@
-import type { LinkLimits, LinkTransport, OutboundLink } from '@linker/domain-link';
+import type { LinkLimits, LinkTransport, OutboundLink, OutboundLinkMetrics } from '@linker/domain-link';
 import type { Logger } from '@linker/observability';
 import { RoutingTable, type DomainRoutes } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
@@ -74,6 +74,11 @@ export class Neighbours {
   /** Since when the link to `peer` is down (epoch ms), or undefined while it is up. */
   downSinceOf(peer: string): number | undefined {
     return this.links.get(peer)?.up === false ? this.downSince.get(peer) : undefined;
+  }
+
+  /** The counters of every outbound link. */
+  metrics(): OutboundLinkMetrics[] {
+    return [...this.links.values()].map((link) => link.metrics());
   }
 
   /** The neighbours of this domain in the current topology, by name. */

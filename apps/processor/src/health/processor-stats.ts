@@ -1,3 +1,5 @@
+import type { LinkReport } from '../federation/link-metrics';
+
 /**
  * What a processor has done since it started, for health checks, logs and tests. Counters only: reading them
  * costs nothing and nothing here is on a lock or an I/O path.
@@ -23,4 +25,6 @@ export interface ProcessorHealth {
   domain: string;
   name: string;
   stats: Readonly<ProcessorStats>;
+  /** Links to the neighbour domains (absent without federation). */
+  links?: LinkReport[];
 }

@@ -9,6 +9,7 @@ import { createLogger, silentLogger } from '@linker/observability';
 import { MemoryPresence } from '@linker/presence';
 import { waitFor } from '@linker/testing';
 import { parseTopology, TopologyView } from '@linker/topology';
+import type { ProcessorHealth } from '../../src/health/processor-stats';
 import { createProcessor, processorSettings, type Processor } from '../../src/processor';
 
 /** The seed's four-domain ring (domain-01..04; links 01-02, 02-03, 03-04, 01-04), as the repository ships it. */
@@ -54,6 +55,11 @@ export class RingDomain {
       await bus.ensureTopics([topic], 2);
       this.subscriptions.push(await bus.subscribe({ topic, group: topic, handler: async (records) => void this.received.push(...records.map((r) => decodeDelivery(r.value))) }));
     }
+  }
+
+  /** The processor's health, with its links. */
+  health(): ProcessorHealth {
+    return this.processor.health();
   }
 
   /** A socket of `userId` on this domain's connector, in presence. */

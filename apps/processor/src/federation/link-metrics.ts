@@ -1,0 +1,65 @@
+import type { InboundLinkMetrics, OutboundLinkMetrics } from '@linker/domain-link';
+import type { Metrics } from '@linker/observability';
+
+/** What this processor knows of one link to a neighbour, both ways (issue 4: per-link metrics). */
+export interface LinkReport {
+  peer: string;
+  /** This processor's outbound connection is up (authenticated, answering heartbeats). */
+  up: boolean;
+  /** When `up` last changed, epoch ms. */
+  since: number;
+  /** Envelopes the forwarder holds in custody for this link while it is down (the batch in hand; 0 while moving). */
+  waiting: number;
+  inFlightBatches: number;
+  sentEnvelopes: number;
+  sentBytes: number;
+  ackedEnvelopes: number;
+  /** From the neighbour, over the connections this process accepted (0 where it does not hold the endpoint). */
+  receivedEnvelopes: number;
+  receivedBytes: number;
+  /** Last round trip (a batch's ack or a heartbeat's pong), ms. */
+  rttMs?: number;
+}
+
+/** One report per neighbour from the outbound links, the listener's inbound counters and the forwarders' waits. */
+export function linkReports(outbound: readonly OutboundLinkMetrics[], inbound: readonly InboundLinkMetrics[], waiting: (peer: string) => number): LinkReport[] {
+  const received = new Map(inbound.map((m) => [m.peer, m]));
+  return outbound.map((m) => ({
+    peer: m.peer,
+    up: m.up,
+    since: m.since,
+    waiting: waiting(m.peer),
+    inFlightBatches: m.inFlightBatches,
+    sentEnvelopes: m.sentEnvelopes,
+    sentBytes: m.sentBytes,
+    ackedEnvelopes: m.ackedEnvelopes,
+    receivedEnvelopes: received.get(m.peer)?.receivedEnvelopes ?? 0,
+    receivedBytes: received.get(m.peer)?.receivedBytes ?? 0,
+    rttMs: m.lastRttMs,
+  }));
+}
+
+/** Numeric fields exported as Prometheus gauges `linker_link_<name>{peer}`, read at each scrape (nothing on the hot path). */
+const GAUGES: Array<[keyof LinkReport, string, string]> = [
+  ['up', 'up', '1 while this processor’s link to the neighbour is up'],
+  ['waiting', 'custody_waiting', 'envelopes waiting in custody for the link'],
+  ['inFlightBatches', 'in_flight_batches', 'batches sent and not yet acknowledged'],
+  ['sentEnvelopes', 'sent_envelopes', 'envelopes sent to the neighbour'],
+  ['sentBytes', 'sent_bytes', 'bytes sent to the neighbour'],
+  ['ackedEnvelopes', 'acked_envelopes', 'envelopes the neighbour acknowledged having stored'],
+  ['receivedEnvelopes', 'received_envelopes', 'envelopes received from the neighbour'],
+  ['receivedBytes', 'received_bytes', 'bytes received from the neighbour'],
+  ['rttMs', 'rtt_ms', 'last round trip to the neighbour, ms'],
+];
+
+/** Register the per-link gauges on `metrics`, filled from `reports()` whenever they are scraped. */
+export function registerLinkMetrics(metrics: Metrics, reports: () => LinkReport[]): void {
+  for (const [field, name, help] of GAUGES) {
+    metrics.sampledGauge(`linker_link_${name}`, help, ['peer'], (gauge) => {
+      for (const report of reports()) {
+        const value = report[field];
+        if (value !== undefined) gauge.set({ peer: report.peer }, Number(value));
+      }
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Metrics } from '@linker/observability';
+import type { ProcessorHealth } from './processor-stats';
+
+/** The processor's operations endpoint: `GET /metrics` (Prometheus text) and `GET /health` (JSON, 503 when not running). */
+export interface OpsServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startOpsServer(host: string, port: number, metrics: Metrics, health: () => ProcessorHealth): Promise<OpsServer> {
+  const server: Server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/metrics') {
+      metrics.exposition().then(
+        (text) => response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text),
+        () => response.writeHead(500).end(),
+      );
+    } else if (request.method === 'GET' && request.url === '/health') {
+      const body = health();
+      response.writeHead(body.running ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    } else {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('GET /metrics or /health\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${bound}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,22 @@
+import { Metrics } from '@linker/observability';
+import { registerLinkMetrics } from '../federation/link-metrics';
+import type { ProcessorHealth, ProcessorStats } from './processor-stats';
+
+const STATS: Array<[keyof ProcessorStats, string]> = [
+  ['processed', 'intake records whose effects were written'],
+  ['duplicates', 'intake records skipped as already seen'],
+  ['retries', 'handler attempts tried again'],
+  ['deadLettered', 'envelopes parked in the dead-letter store'],
+  ['failedBatches', 'batches handed back to the lane'],
+];
+
+/** A registry with the process metrics, the processor's counters and its per-link figures, all read at scrape time. */
+export function processorMetrics(health: () => ProcessorHealth): Metrics {
+  const { domain, name } = health();
+  const metrics = new Metrics({ domain, processor: name });
+  for (const [field, help] of STATS) {
+    metrics.sampledGauge(`linker_processor_${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, [], (gauge) => gauge.set(health().stats[field]));
+  }
+  registerLinkMetrics(metrics, () => health().links ?? []);
+  return metrics;
+}
