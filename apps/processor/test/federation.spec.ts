@@ -136,6 +136,27 @@ describe('federation over the four-domain ring', () => {
     expect(close.targets).toEqual([{ userId: 'ANZ-3123456', socketIds: [userSocket.socketId] }]);
   });
 
+  it('carries FAST messages over links that are up, hop by hop, and keeps none in custody when they are down', async () => {
+    const [d1, d2, d3] = [domain('domain-01'), domain('domain-02'), domain('domain-03')];
+    await d3.connect('ANZ-3123456');
+    // FAST is at most once: sent before the links are up, it would be dropped (as it is below, on purpose).
+    await waitFor('the links of domain-01 and domain-02 up', () => [d1, d2].every((d) => d.health().links?.every((l) => l.up)));
+    const sent = await d1.send({ type: 'MESSAGE', lane: 'FAST', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'fast' } });
+    const delivered = await d3.next('MESSAGE');
+    expect(delivered.envelope).toMatchObject({ id: sent.id, lane: 'FAST', path: ['domain-01', 'domain-02', 'domain-03'] });
+
+    network.block('domain-02', 'domain-03');
+    network.block('domain-01', 'domain-04');
+    await waitFor('the links 02-03 and 01-04 down', () => d2.health().links?.find((l) => l.peer === 'domain-03')?.up === false && d1.health().links?.find((l) => l.peer === 'domain-04')?.up === false);
+    await d1.send({ type: 'MESSAGE', lane: 'FAST', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'dropped' } });
+    await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'kept' } });
+    // The RELIABLE one waits in domain-02's custody for 02-03; the FAST one before it was dropped, never queued.
+    await waitFor('the RELIABLE message in custody at domain-02', () => d2.broker.retainedRecords('linker.domain-02.link.domain-03') === 1);
+    network.unblock('domain-02', 'domain-03');
+    await d3.next('MESSAGE', 2);
+    expect(d3.received.filter((d) => d.envelope.type === 'MESSAGE').map((d) => (d.envelope.data as { content: string }).content)).toEqual(['fast', 'kept']);
+  });
+
   it('still tells the sender UNKNOWN_RECIPIENT_APP for a recipient of no app', async () => {
     const d1 = domain('domain-01');
     const origin = await d1.connect('ANZ-123456');
