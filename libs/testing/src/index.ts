@@ -4,5 +4,6 @@ export * from './wait-for';
 export * from './processes';
 export * from './domains/domain-under-test';
 export * from './domains/real-domain';
+export * from './domains/real-federation';
 export * from './domains/embedded-domain';
 export * from './recording-logger';

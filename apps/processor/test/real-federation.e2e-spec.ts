@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import { LINK_CLOSE_CODES, WsLinkTransport } from '@linker/domain-link';
+import { startRealFederation, waitFor, type AppProcess, type RealFederation } from '@linker/testing';
+import { RawSocket, type Frame } from '@linker/testing/e2e/raw-socket';
+import { seedAuthClientFor } from '@linker/testing/e2e/seed-readme';
+import { readTopologyFile } from '@linker/topology';
+
+// Issue 4 in real mode (SPEC §5, §7): the seed's four-domain ring (topologies/four-domain-ring.yaml: links 01-02,
+// 02-03, 03-04, 01-04, the ANZ distributions) with one meta-server and, per domain, one processor holding the
+// domain's link endpoint and one connector, as separate processes on Kafka, NATS, Redis and FerretDB. The harness
+// renames the domains uniquely (the Kafka cluster is shared by every test) and puts the link endpoints on free ports.
+// ANZ-123456 lives in domain-01, ANZ-3123456 in domain-03 (two hops away). The apps run from dist/.
+
+const RING = join(__dirname, '../../../topologies/four-domain-ring.yaml');
+const WAIT_MS = 30_000;
+
+describe('a federation of real-mode domains (the four-domain ring)', () => {
+  jest.setTimeout(180_000);
+  let federation: RealFederation;
+  const sockets: RawSocket[] = [];
+
+  beforeAll(async () => {
+    const { topology } = await readTopologyFile(RING);
+    federation = await startRealFederation({ topology });
+  }, 240_000);
+
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
+    await federation?.close();
+  }, 60_000);
+
+  /** The running name of `domain-0N`. */
+  const nameOf = (name: string): string => federation.domain(name).domain;
+
+  /** A socket logged in as `userId` of the seed's app at `name`'s connector, with the README's AUTH_CLIENT. */
+  const login = async (name: string, userId: string): Promise<RawSocket> => {
+    const socket = await RawSocket.open(federation.domain(name).connectorUrl, `${userId}@${name}`);
+    sockets.push(socket);
+    socket.send(seedAuthClientFor(userId));
+    const reply = await socket.next('AUTH_CLIENT_REPLY', undefined, WAIT_MS);
+    if (reply.data.isAuthenticated !== true) throw new Error(`login of ${userId} at ${name} refused: ${JSON.stringify(reply)}`);
+    return socket;
+  };
+
+  it('ANZ-123456 (domain-01) and ANZ-3123456 (domain-03) exchange messages and confirmations both ways', async () => {
+    const [one, three] = [await login('domain-01', 'ANZ-123456'), await login('domain-03', 'ANZ-3123456')];
+    one.send({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content: 'hello from 01' }, reference: 'ref-1' });
+    expect(await three.next('MESSAGE', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-123456', content: 'hello from 01' }, reference: 'ref-1', id: expect.any(String) });
+    expect(await one.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-1' } });
+
+    three.send({ type: 'MESSAGE', data: { to: 'ANZ-123456', content: 'hello from 03' }, reference: 'ref-3' });
+    expect(await one.next('MESSAGE', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-3123456', content: 'hello from 03' }, reference: 'ref-3', id: expect.any(String) });
+    expect(await three.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-3' } });
+  });
+
+  it('delivers a group message to users in all four domains once each', async () => {
+    const members = [['domain-01', 'ANZ-223456'], ['domain-02', 'ANZ-1223456'], ['domain-03', 'ANZ-3223456'], ['domain-04', 'ANZ-6223456']];
+    const receivers = await Promise.all(members.map(([name, user]) => login(name, user)));
+    const sender = await login('domain-01', 'ANZ-323456');
+    const to = members.map(([, user]) => user);
+    sender.send({ type: 'GROUP_MESSAGE', data: { to, content: 'to every domain' }, reference: 'grp' });
+    const received = await Promise.all(receivers.map((socket) => socket.message('to every domain', WAIT_MS)));
+    expect(new Set(received.map((m) => m.id)).size).toBe(1);
+    expect(received.map((m) => m.data.from)).toEqual(['ANZ-323456', 'ANZ-323456', 'ANZ-323456', 'ANZ-323456']);
+    // Once each: a marker sent afterwards by the same sender arrives behind any repeat on the same ways.
+    sender.send({ type: 'GROUP_MESSAGE', data: { to, content: 'marker' }, reference: 'm' });
+    await Promise.all(receivers.map((socket) => socket.message('marker', WAIT_MS)));
+    expect(receivers.map((socket) => socket.all('MESSAGE', (f) => f.data.content === 'to every domain').length)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('refuses a forged peer with a wrong secret (4401) and keeps carrying messages', async () => {
+    const target = federation.domain('domain-01');
+    const forged = new WsLinkTransport().dial({ domain: nameOf('domain-02'), peer: target.domain, endpoint: target.linkEndpoint, secretFor: () => 'not-the-secret' });
+    try {
+      await waitFor('the forged link to be refused', () => forged.metrics().lastFailure?.closeCode === LINK_CLOSE_CODES.AUTH_FAILED.code, { timeoutMs: 15_000 });
+      expect(forged.up).toBe(false);
+    } finally {
+      await forged.close();
+    }
+    const [one, three] = [await login('domain-01', 'ANZ-423456'), await login('domain-03', 'ANZ-3423456')];
+    one.send({ type: 'MESSAGE', data: { to: 'ANZ-3423456', content: 'still linked' }, reference: 'still' });
+    expect((await three.message('still linked', WAIT_MS)).data).toEqual({ from: 'ANZ-423456', content: 'still linked' });
+    expect(await one.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'still' } });
+  });
+
+  // Last: it kills domains. domain-03 is down, so what domain-01 sends to ANZ-3123456 waits in domain-02's custody
+  // (its Kafka queue for the link to domain-03: domain-02 has no way on that avoids domain-01); then domain-02's
+  // processes are killed with SIGKILL holding it, and restarted with the same names and environment.
+  it('delivers what domain-02 held in custody when it was killed (SIGKILL), after it and domain-03 restart', async () => {
+    await federation.kill('domain-03');
+    const sender = await login('domain-01', 'ANZ-523456');
+    const contents = ['c-0', 'c-1', 'c-2', 'c-3', 'c-4'];
+    for (const content of contents) sender.send({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content }, reference: content });
+    const holder: AppProcess = federation.domain('domain-02').processor;
+    const custody = new RegExp(`^(?=.*"peer":"${nameOf('domain-03')}")(?=.*"msg":"link down and no other way: envelopes wait in custody").*$`, 'm');
+    await holder.waitForOutput(custody, WAIT_MS).catch((error: unknown) => {
+      const outputs = ['domain-01', 'domain-02', 'domain-04'].map((name) => `${name}:\n${federation.domain(name).processor.output().slice(-4000)}`);
+      throw new Error(`${String(error)}\n${outputs.join('\n')}`);
+    });
+    await federation.kill('domain-02');
+
+    await Promise.all([federation.restart('domain-02'), federation.restart('domain-03')]);
+    const recipient = await login('domain-03', 'ANZ-3123456');
+    const arrived = (): Frame[] => recipient.all('MESSAGE', (m) => String(m.data.content).startsWith('c-'));
+    // They come live once the links are back, or are stored for ANZ-3123456 and come with a fetch.
+    let fetches = 0;
+    await waitFor(
+      'every message held in custody to arrive',
+      async () => {
+        if (arrived().length >= contents.length) return true;
+        recipient.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 100 } });
+        await recipient.count('FETCH_MISSING_MESSAGES_COMPLETE', ++fetches, undefined, WAIT_MS);
+        return arrived().length >= contents.length;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    // Once each: a marker sent afterwards from domain-01 arrives live behind any repeat on the way.
+    sender.send({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content: 'marker' }, reference: 'marker' });
+    await recipient.message('marker', WAIT_MS);
+    expect(arrived().map((m) => m.data.content).sort()).toEqual(contents);
+    expect(new Set(arrived().map((m) => m.id)).size).toBe(contents.length);
+    expect(arrived().every((m) => m.data.from === 'ANZ-523456')).toBe(true);
+  });
+});
