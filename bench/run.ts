@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const budget = budgetSeconds(options, scenarios);
   const watchdog = startWatchdog(budget, outDir, run);
   const profileDir = options.cpuProf ? join(outDir, 'profiles') : undefined;
-  const context: ScenarioContext = { options, client: options.client === 'raw' ? rawClient : sdkClient, progress, profileDir };
+  const context: ScenarioContext = { options, client: options.client === 'raw' ? rawClient : sdkClient, progress, profileDir, earlier: run.scenarios };
   progress(`running ${scenarios.map((s) => s.name).join(', ')} (budget ${budget} s); results in ${outDir}`);
   for (const scenario of scenarios) {
     progress(`${scenario.name}: starting`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { freePort, sleep, startProcess, waitForPort, type ServerProcess } from '../src/processes';
 import { rawClient } from '../src/raw-client';
+import type { BenchEndpoint } from '../src/client';
 import type { Deployment, StartRequest } from '../src/scenario';
 
 export const REPO = join(__dirname, '..', '..');
@@ -33,14 +34,16 @@ const READY_TIMEOUT_MS = 120_000;
 /**
  * Wait until a user can authenticate: in real mode the reply goes through Kafka and the processor, so the first
  * AUTH_CLIENT waits for the consumer groups to form. Opening hundreds of sockets before that would time them out.
+ * `at`: another endpoint and a user at home there (a domain of a federation refuses users of other domains).
  */
-export async function awaitAuthentication(deployment: Deployment, alive: () => void): Promise<void> {
+export async function awaitAuthentication(deployment: Deployment, alive: () => void, at?: { endpoint: BenchEndpoint; userId: string }): Promise<void> {
+  const { endpoint, userId } = at ?? { endpoint: deployment.endpoint, userId: `${deployment.appName}-1` };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = '';
   while (Date.now() < deadline) {
     alive();
     try {
-      const connection = await rawClient.open(deployment.endpoint, { userId: `${deployment.appName}-1`, handlers: { onMessage: () => undefined } });
+      const connection = await rawClient.open(endpoint, { userId, handlers: { onMessage: () => undefined } });
       await connection.close();
       return;
     } catch (error) {
@@ -48,7 +51,7 @@ export async function awaitAuthentication(deployment: Deployment, alive: () => v
       await sleep(500);
     }
   }
-  throw new Error(`no user could authenticate within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`);
+  throw new Error(`${userId} could not authenticate at ${endpoint.url} within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`);
 }
 
 function newestMtime(dir: string): number {

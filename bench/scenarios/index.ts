@@ -1,7 +1,9 @@
-import { latencyTargets } from '../src/results';
+import { latencyTargets, perHopTable, perHopTargets, type ScenarioResult, type StepResult } from '../src/results';
+import type { Lane } from '../src/client';
 import type { Scenario } from '../src/scenario';
 import { startBaseline } from './baseline';
 import { startEmbedded } from './deployments';
+import { startFederation } from './federation';
 import { idleScenario } from './idle-connections';
 import { loadScenario } from './load';
 import { mailboxScenario } from './mailbox-fetch';
@@ -11,6 +13,30 @@ const FAST_RATES = [1000, 2000, 5000, 10_000];
 const RELIABLE_RATES = [500, 1000, 2000, 4000];
 const fastTargets = (steps: Parameters<typeof latencyTargets>[0]) => latencyTargets(steps, 5000, 1, 5);
 const reliableTargets = (steps: Parameters<typeof latencyTargets>[0]) => latencyTargets(steps, 2000, 4, 15);
+
+/** Issue 4: what one domain-to-domain hop may add to the p50 latency, ms. */
+const PER_HOP_P50_MS: Record<Lane, number> = { FAST: 1, RELIABLE: 3 };
+
+/**
+ * A cross-domain load scenario: senders at bench-01 send one way to users at home `hops` hops away, through a line of
+ * embedded processes. Compared with the single-domain `embedded-fast` / `embedded-reliable` of the same run.
+ */
+function federationScenario(lane: Lane, hops: number): Scenario {
+  const reference = `embedded-${lane.toLowerCase()}`;
+  const referenceOf = (earlier: ScenarioResult[]): ScenarioResult | undefined => earlier.find((s) => s.name === reference);
+  const line = ['bench-01', 'bench-02', 'bench-03'].slice(0, hops + 1).join(' — ');
+  return loadScenario({
+    name: `federation-${lane.toLowerCase()}-${hops}hop`, mode: 'embedded', lane, defaultRates: lane === 'FAST' ? FAST_RATES : RELIABLE_RATES,
+    start: startFederation(hops),
+    targets: (steps: StepResult[], earlier) => perHopTargets(steps, referenceOf(earlier), reference, hops, PER_HOP_P50_MS[lane]),
+    notes: (steps, earlier) => {
+      const table = perHopTable(steps, referenceOf(earlier), reference, hops);
+      return table ? [table] : [`Run ${reference} in the same run (before this scenario) to compare: \`--scenario ${reference},federation\`.`];
+    },
+    description: `${lane} one way across ${hops} hop${hops > 1 ? 's' : ''}: embedded processes ${line} (one per domain, linked over WebSockets); ` +
+      `senders connect to bench-01, their recipients are at home in bench-0${hops + 1}. Target: each hop adds ≤ ${PER_HOP_P50_MS[lane]} ms to the p50 of ${reference} at the same rate.`,
+  });
+}
 
 /** Every scenario, in the order `npm run bench` runs them. */
 export const SCENARIOS: Scenario[] = [
@@ -39,19 +65,29 @@ export const SCENARIOS: Scenario[] = [
     description: 'The harness alone: the same load through a bare `ws` relay (bench/src/fake-router.ts) instead of the product. Its latency is the floor the load generator and one WebSocket hop set.',
   }),
   idleScenario('idle-connections-baseline', 'baseline', startBaseline),
+  // After embedded-fast and embedded-reliable: they are the reference each hop is measured against.
+  federationScenario('FAST', 1),
+  federationScenario('FAST', 2),
+  federationScenario('RELIABLE', 1),
+  federationScenario('RELIABLE', 2),
 ];
+
+/** Cross-domain scenarios: several processes and about five minutes, so not in `all`. */
+const FEDERATION = SCENARIOS.filter((s) => s.name.startsWith('federation-')).map((s) => s.name);
+const single = (s: Scenario): boolean => !FEDERATION.includes(s.name);
 
 /** Names that stand for several scenarios. */
 export const GROUPS: Record<string, string[]> = {
-  all: SCENARIOS.filter((s) => s.mode !== 'baseline').map((s) => s.name),
-  embedded: SCENARIOS.filter((s) => s.mode === 'embedded').map((s) => s.name),
+  all: SCENARIOS.filter((s) => s.mode !== 'baseline' && single(s)).map((s) => s.name),
+  embedded: SCENARIOS.filter((s) => s.mode === 'embedded' && single(s)).map((s) => s.name),
   real: SCENARIOS.filter((s) => s.mode === 'real').map((s) => s.name),
   'idle-connections': ['idle-connections-embedded', 'idle-connections-real'],
   baselines: ['baseline', 'idle-connections-baseline'],
   'mailbox-fetch': ['mailbox-fetch-embedded', 'mailbox-fetch-real'],
+  federation: FEDERATION,
 };
 
-/** The scenarios named (scenario or group names, in run order, each once); all but the baseline when none is named. */
+/** The scenarios named (scenario or group names, in run order, each once); `all` when none is named. */
 export function selectScenarios(names: string[]): Scenario[] {
   const wanted = new Set<string>();
   for (const name of names.length > 0 ? names : ['all']) {

@@ -41,18 +41,37 @@ export function peerOf(index: number): number {
   return index % 2 === 0 ? index + 1 : index - 1;
 }
 
+/** Who sends and to whom: sender `i` sends every message it is given to user `to[i]` (on whichever endpoint). */
+export interface LoadRoute {
+  senders: BenchConnection[];
+  to: string[];
+  /** Client connections open in all (senders and recipients), for the report. */
+  connections: number;
+}
+
+/** Pairs on one endpoint: every connection sends to its pair (`peerOf`). */
+export function pairRoute(connections: BenchConnection[]): LoadRoute {
+  return { senders: connections, to: connections.map((_, i) => connections[peerOf(i)]!.userId), connections: connections.length };
+}
+
+/** One way: sender `i` sends to recipient `i` (e.g. a user at home in another domain); as many of each. */
+export function oneWayRoute(senders: BenchConnection[], recipients: BenchConnection[]): LoadRoute {
+  if (senders.length !== recipients.length) throw new Error(`${senders.length} senders but ${recipients.length} recipients`);
+  return { senders, to: recipients.map((r) => r.userId), connections: senders.length + recipients.length };
+}
+
 /**
- * One rate step: open-loop sends for warm-up + duration over all connections, then a bounded drain, with CPU and RSS
- * sampled over the measured window (the warm-up is excluded from latency, rates and CPU).
+ * One rate step: open-loop sends for warm-up + duration over the senders of `route`, then a bounded drain, with CPU
+ * and RSS sampled over the measured window (the warm-up is excluded from latency, rates and CPU).
  */
-export async function runLoadStep(connections: BenchConnection[], sink: LoadSink, options: LoadStepOptions): Promise<StepResult> {
+export async function runLoadStep(route: LoadRoute, sink: LoadSink, options: LoadStepOptions): Promise<StepResult> {
+  const { senders, to, connections } = route;
   const total = messagesFor(options.rate, options.warmupMs + options.durationMs);
   const startMs = performance.now() + 20;
-  const spec: ScheduleSpec = { rate: options.rate, startMs, total, senders: connections.length };
+  const spec: ScheduleSpec = { rate: options.rate, startMs, total, senders: senders.length };
   const fromUs = (startMs + options.warmupMs) * 1000;
-  const recorder = new StepRecorder(options.step, connections.length, { fromUs, toUs: fromUs + options.durationMs * 1000 });
+  const recorder = new StepRecorder(options.step, senders.length, { fromUs, toUs: fromUs + options.durationMs * 1000 });
   sink.recorder = recorder;
-  const peers = connections.map((_, i) => connections[peerOf(i)]!.userId);
   // CPU and RSS over the measured window: from the end of the warm-up to the last scheduled send.
   const sampler = new ProcSampler(options.watched);
   let processes: ProcessUsage[] | undefined;
@@ -70,7 +89,7 @@ export async function runLoadStep(connections: BenchConnection[], sink: LoadSink
       const sentUs = nowMs * 1000;
       const content = encodePayload({ step: options.step, sender, seq, intendedUs, sentUs }, options.payloadBytes);
       // A send refused by a closed socket still counts as sent: it shows up as lost.
-      connections[sender]!.send(peers[sender]!, content, options.lane);
+      senders[sender]!.send(to[sender]!, content, options.lane);
       recorder.noteSent(sender, seq, intendedUs, sentUs);
     },
   });
@@ -79,7 +98,7 @@ export async function runLoadStep(connections: BenchConnection[], sink: LoadSink
   clearTimeout(samplerStart);
   clearTimeout(samplerEnd);
   processes ??= sampler.stop(performance.now());
-  return recorder.result(options.rate, connections.length, processes, sampler.hostCpuPercent);
+  return recorder.result(options.rate, connections, processes, sampler.hostCpuPercent);
 }
 
 async function drain(recorder: StepRecorder, drainMs: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { fmt, renderMarkdown, stepsTable, targetLine } from './report-md';
 import { decadeTicks, latencySeries, niceTicks, renderLatencySvg } from './report-svg';
-import { latencyTargets, target, type RunResult, type ScenarioResult, type StepResult } from './results';
+import { latencyTargets, perHopTable, perHopTargets, target, type RunResult, type ScenarioResult, type StepResult } from './results';
 
 const summary = (p50: number, p99: number) => ({ count: 1000, p50, p90: p50 * 2, p99, p999: p99 * 2, max: p99 * 3, mean: p50 });
 
@@ -34,6 +34,34 @@ describe('targets', () => {
     ]);
     expect(latencyTargets(fast.steps, 2000, 4, 15).map((t) => t.met)).toEqual([false, false]);
     expect(target('KiB per connection', 4.2, 5, 'KiB').met).toBe(true);
+  });
+});
+
+describe('added latency per hop', () => {
+  const twoHops = [step(1000, 2.5, 8), step(5000, 4.8, 26), step(7000, 9, 40)];
+
+  it('is the p50 difference with the reference at each common rate, divided by the hops', () => {
+    expect(perHopTargets(twoHops, fast, 'embedded-fast', 2, 1)).toEqual([
+      { label: 'added p50 per hop at 1000 msg/s (2.5 vs embedded-fast 0.5 ms, 2 hops)', measured: 1, limit: 1, unit: 'ms', met: true },
+      { label: 'added p50 per hop at 5000 msg/s (4.8 vs embedded-fast 0.8 ms, 2 hops)', measured: 2, limit: 1, unit: 'ms', met: false },
+    ]);
+  });
+
+  it('is not measured without the reference in the same run', () => {
+    expect(perHopTargets(twoHops, undefined, 'embedded-fast', 1, 1)).toEqual([
+      { label: 'added p50 per hop (needs embedded-fast at the same rates in the same run)', measured: undefined, limit: 1, unit: 'ms', met: false },
+    ]);
+    expect(perHopTable(twoHops, undefined, 'embedded-fast', 1)).toBeUndefined();
+  });
+
+  it('is tabled with the p99 for the notes', () => {
+    const lines = perHopTable(twoHops, fast, 'embedded-fast', 2)!.split('\n');
+    expect(lines.slice(2)).toEqual([
+      '| offered msg/s | p50 here | p50 embedded-fast | added p50 per hop | p99 here | p99 embedded-fast | added p99 per hop |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| 1000 | 2.5 | 0.5 | 1 | 8 | 2 | 3 |',
+      '| 5000 | 4.8 | 0.8 | 2 | 26 | 6 | 10 |',
+    ]);
   });
 });
 

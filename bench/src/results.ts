@@ -106,3 +106,41 @@ export function latencyTargets(steps: StepResult[] | undefined, rate: number, p5
     target(`p99 at ${rate} msg/s`, step?.latency.p99, p99, 'ms'),
   ];
 }
+
+const ms3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** A step and the reference's step at the same offered rate, both with latencies measured. */
+function comparable(steps: StepResult[] | undefined, reference: ScenarioResult | undefined): Array<[StepResult, StepResult]> {
+  return (steps ?? []).flatMap((step) => {
+    const base = stepAt(reference?.steps, step.offeredRate);
+    return base && step.latency.count > 0 && base.latency.count > 0 ? [[step, base] as [StepResult, StepResult]] : [];
+  });
+}
+
+/**
+ * What each hop of a federation adds to the p50 latency (issue 4: +1 ms FAST, +3 ms RELIABLE): at every rate both
+ * were measured at, (p50 here − p50 of the single-domain `reference` at that rate) / `hops`. The reference is a
+ * scenario run earlier in the same run; without it (or without a common rate) the target is not measured.
+ */
+export function perHopTargets(steps: StepResult[] | undefined, reference: ScenarioResult | undefined, referenceName: string, hops: number, limitMs: number): Target[] {
+  const pairs = comparable(steps, reference);
+  if (pairs.length === 0) return [target(`added p50 per hop (needs ${referenceName} at the same rates in the same run)`, undefined, limitMs, 'ms')];
+  return pairs.map(([step, base]) =>
+    target(`added p50 per hop at ${step.offeredRate} msg/s (${ms3(step.latency.p50)} vs ${referenceName} ${ms3(base.latency.p50)} ms, ${hops} hop${hops > 1 ? 's' : ''})`,
+      ms3((step.latency.p50 - base.latency.p50) / hops), limitMs, 'ms'),
+  );
+}
+
+/** The same comparison as a Markdown table, p50 and p99 (a note for the report); undefined when nothing compares. */
+export function perHopTable(steps: StepResult[] | undefined, reference: ScenarioResult | undefined, referenceName: string, hops: number): string | undefined {
+  const pairs = comparable(steps, reference);
+  if (pairs.length === 0) return undefined;
+  const perHop = (here: number, base: number): string => `${ms3((here - base) / hops)}`;
+  return [
+    `Added latency per hop against ${referenceName} of this run (difference / ${hops}), ms:`,
+    '',
+    `| offered msg/s | p50 here | p50 ${referenceName} | added p50 per hop | p99 here | p99 ${referenceName} | added p99 per hop |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...pairs.map(([step, base]) => `| ${step.offeredRate} | ${ms3(step.latency.p50)} | ${ms3(base.latency.p50)} | ${perHop(step.latency.p50, base.latency.p50)} | ${ms3(step.latency.p99)} | ${ms3(base.latency.p99)} | ${perHop(step.latency.p99, base.latency.p99)} |`),
+  ].join('\n');
+}

@@ -11,8 +11,14 @@ export interface Deployment {
   /** User ids are `<appName>-<number>`; numbers start at `userBase` (fresh per deployment, so no stale mailbox). */
   appName: string;
   userBase: number;
-  /** The server processes, the one that holds the client sockets first. */
+  /** The server processes, the one that holds the (sending) client sockets first. */
   servers: ServerProcess[];
+  /**
+   * Where the recipients of a load scenario connect, when they are not at `endpoint`: users whose home is another
+   * domain (a federation). Senders then connect to `endpoint` and each sends one way to its own recipient here,
+   * numbered from `userBase`. Absent: the connections pair up on `endpoint` and send to each other.
+   */
+  recipients?: { endpoint: BenchEndpoint; userBase: number };
   /** Processes measured but not started here (the real services: Kafka, FerretDB, …); never stopped by the bench. */
   services?: Watched[];
   stop(): Promise<void>;
@@ -45,6 +51,8 @@ export interface ScenarioContext {
   progress(line: string): void;
   /** Where server processes write CPU profiles, when profiling. */
   profileDir?: string;
+  /** The results of the scenarios that ran before this one in the same run (a reference to compare with). */
+  earlier: ScenarioResult[];
 }
 
 /** What a scenario's deployment is started with. */
