@@ -1,6 +1,9 @@
 /**
  * `npm run start:real`: one domain in real mode, as separate processes on the real services started by
  * `npm run services:up`: the meta-server (9000), two connectors (8089, 8090) and two processors.
+ * `npm run start:real -- --topology FILE`: a federation: the meta-server serving FILE, and per domain one connector
+ * (port of `domains[].urls[0]`) and one processor holding the link endpoint (`urls[1]`), linked with the
+ * `LINKER_LINK_SECRET` of the environment (required when the topology has links).
  * Each line of their output is prefixed with the process name. Ctrl-C (or SIGTERM) drains them all; if one of them
  * exits on its own, the others are stopped too and the script exits 1.
  */
@@ -8,6 +11,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { errorMessage } from '@linker/kernel';
+import { readTopologyFile } from '@linker/topology';
+import { federationPlan, oneDomainPlan, type PlannedProcess } from './start-real-plan';
 
 const REPO = join(__dirname, '..');
 const SERVICES_ENV = join(process.env.LINKER_SERVICES_DIR ?? join(REPO, '.services'), 'services.env');
@@ -25,13 +31,37 @@ function servicesEnv(): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-const PROCESSES: Array<{ name: string; app: string; env: Record<string, string> }> = [
-  { name: 'meta-server', app: 'meta-server', env: { LINKER_META_PORT: '9000' } },
-  { name: 'processor-01', app: 'processor', env: { LINKER_PROCESSOR_NAME: 'processor-01' } },
-  { name: 'processor-02', app: 'processor', env: { LINKER_PROCESSOR_NAME: 'processor-02' } },
-  { name: 'connector-01', app: 'connector', env: { LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: '8089' } },
-  { name: 'connector-02', app: 'connector', env: { LINKER_CONNECTOR_NAME: 'connector-02', LINKER_WS_PORT: '8090' } },
-];
+const USAGE = `usage: npm run start:real [-- --topology FILE]
+  without --topology: domain-01 of the default topology: the meta-server (9000), two processors, two connectors (8089, 8090)
+  --topology FILE: the meta-server (9000) serving FILE, and per domain one connector (port of domains[].urls[0]) and one
+                   processor holding the link endpoint (urls[1]); links need LINKER_LINK_SECRET in the environment
+`;
+
+/** The processes to start and the line announcing them, from the command line; exits on a usage or topology problem. */
+async function plan(args: string[]): Promise<{ processes: PlannedProcess[]; banner: string }> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const at = args.indexOf('--topology');
+  const unknown = args.filter((arg, i) => arg !== '--topology' && i !== at + 1);
+  if (unknown.length > 0 || (at >= 0 && (args[at + 1] === undefined || args[at + 1].startsWith('--')))) {
+    process.stderr.write(`${unknown.length > 0 ? `unknown arguments: ${unknown.join(' ')}` : '--topology needs a FILE'}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (at < 0) {
+    return { processes: oneDomainPlan(), banner: 'domain-01 starting: meta-server :9000, connectors ws://127.0.0.1:8089/ws and :8090/ws, two processors' };
+  }
+  try {
+    const { path, topology } = await readTopologyFile(args[at + 1]);
+    const processes = federationPlan(path, topology, process.env.LINKER_LINK_SECRET);
+    const domains = topology.domains.map((domain) => `  ${domain.name}: clients ${domain.urls[0]}/ws, link endpoint ${domain.urls[1] ?? '(none)'}`);
+    return { processes, banner: `federation of ${path} starting: meta-server :9000\n${domains.join('\n')}` };
+  } catch (error) {
+    process.stderr.write(`${errorMessage(error)}\n`);
+    process.exit(1);
+  }
+}
 
 function start(name: string, app: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, [join(REPO, 'dist', 'apps', app, 'src', 'main.js')], {
@@ -44,13 +74,14 @@ function start(name: string, app: string, env: Record<string, string>): ChildPro
   return child;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!existsSync(join(REPO, 'dist', 'apps', 'connector', 'src', 'main.js'))) {
     process.stderr.write('the apps are not built: run `npm run build` first\n');
     process.exit(1);
   }
-  const shared = { ...servicesEnv(), LINKER_DOMAIN: 'domain-01', LINKER_META_SERVER_URL: 'http://127.0.0.1:9000' };
-  const children = PROCESSES.map(({ name, app, env }) => ({ name, child: start(name, app, { ...shared, ...env }) }));
+  const { processes, banner } = await plan(process.argv.slice(2));
+  const services = servicesEnv();
+  const children = processes.map(({ name, app, env }) => ({ name, child: start(name, app, { ...services, ...env }) }));
   let stopping = false;
   const stopAll = (code: number) => {
     if (stopping) return;
@@ -70,7 +101,7 @@ function main(): void {
   }
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
-  process.stdout.write('domain-01 starting: meta-server :9000, connectors ws://127.0.0.1:8089/ws and :8090/ws, two processors\n');
+  process.stdout.write(`${banner}\n`);
 }
 
-main();
+void main();

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { readTopologyFile, type Topology } from '@linker/topology';
+import { federationPlan, oneDomainPlan } from './start-real-plan';
+
+const RING = join(__dirname, '..', 'topologies', 'four-domain-ring.yaml');
+
+describe('npm run start:real', () => {
+  it('without --topology: one domain, the meta-server, two processors and two connectors (8089, 8090)', () => {
+    const plan = oneDomainPlan();
+    expect(plan.map((p) => p.name)).toEqual(['meta-server', 'processor-01', 'processor-02', 'connector-01', 'connector-02']);
+    expect(plan.filter((p) => p.app === 'connector').map((p) => p.env.LINKER_WS_PORT)).toEqual(['8089', '8090']);
+    expect(plan.every((p) => p.app === 'meta-server' || p.env.LINKER_DOMAIN === 'domain-01')).toBe(true);
+  });
+
+  it('with the ring: the meta-server serving the file, and per domain one connector and one link-listening processor on its ports', async () => {
+    const { path, topology } = await readTopologyFile(RING);
+    const plan = federationPlan(path, topology, 's3cret');
+    expect(plan[0]).toEqual({ name: 'meta-server', app: 'meta-server', env: { LINKER_META_PORT: '9000', LINKER_TOPOLOGY_FILE: path } });
+    expect(plan).toHaveLength(9);
+    expect(plan.find((p) => p.name === 'domain-03/connector-01')?.env).toMatchObject({ LINKER_DOMAIN: 'domain-03', LINKER_WS_PORT: '8093', LINKER_META_SERVER_URL: 'http://127.0.0.1:9000' });
+    expect(plan.find((p) => p.name === 'domain-03/processor-01')?.env).toMatchObject({
+      LINKER_DOMAIN: 'domain-03',
+      LINKER_LINK_SECRET: 's3cret',
+      LINKER_LINK_LISTEN: 'true',
+      LINKER_LINK_PORT: '9093',
+      LINKER_META_SERVER_URL: 'http://127.0.0.1:9000',
+    });
+  });
+
+  it('refuses a topology with links and no LINKER_LINK_SECRET, and domains without the ports it needs, all problems at once', () => {
+    const topology: Topology = {
+      domains: [
+        { name: 'a', urls: ['ws://127.0.0.1'] },
+        { name: 'b', urls: ['ws://127.0.0.1:8092', 'tcp://127.0.0.1:9092'] },
+      ],
+      domainLinks: [{ n1: 'a', n2: 'b' }],
+      clientApps: [],
+    };
+    expect(() => federationPlan('t.yaml', topology, undefined)).toThrow(
+      /LINKER_LINK_SECRET[\s\S]*domain a has no client endpoint with a port[\s\S]*domain a has links but no link endpoint/,
+    );
+    expect(() => federationPlan('t.yaml', { ...topology, domainLinks: [], domains: [topology.domains[1]] }, undefined)).not.toThrow();
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * What `npm run start:real` starts (scripts/start-real.ts), as data: the processes, their names (the prefix of each
+ * output line) and the environment each gets on top of the services' and the caller's.
+ */
+import type { Topology } from '@linker/topology';
+
+export type RealApp = 'meta-server' | 'connector' | 'processor';
+
+export interface PlannedProcess {
+  /** Prefix of its output lines. */
+  name: string;
+  app: RealApp;
+  env: Record<string, string>;
+}
+
+export const META_PORT = 9000;
+const META_SERVER_URL = `http://127.0.0.1:${META_PORT}`;
+
+/** Without `--topology`: one domain (domain-01, the default topology): the meta-server, two processors, two connectors. */
+export function oneDomainPlan(): PlannedProcess[] {
+  const shared = { LINKER_DOMAIN: 'domain-01', LINKER_META_SERVER_URL: META_SERVER_URL };
+  return [
+    { name: 'meta-server', app: 'meta-server', env: { LINKER_META_PORT: String(META_PORT) } },
+    { name: 'processor-01', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01' } },
+    { name: 'processor-02', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-02' } },
+    { name: 'connector-01', app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: '8089' } },
+    { name: 'connector-02', app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-02', LINKER_WS_PORT: '8090' } },
+  ];
+}
+
+/**
+ * With `--topology FILE`: the meta-server serving `file` (on 9000), and per domain one connector on the port of its
+ * client endpoint (`domains[].urls[0]`) and one processor holding its link endpoint (`urls[1]`) with `linkSecret`.
+ * Throws (with every problem) when a domain has no client port, a linked domain has no link port, or the topology has
+ * links and no secret is given. Each domain's Kafka topics, Redis keys and database (`linker-<domain>`) derive from
+ * its name.
+ */
+export function federationPlan(file: string, topology: Topology, linkSecret: string | undefined): PlannedProcess[] {
+  const problems: string[] = [];
+  const linked = new Set(topology.domainLinks.flatMap((link) => [link.n1, link.n2]));
+  if (linked.size > 0 && (linkSecret === undefined || linkSecret === '')) {
+    problems.push('the topology has domain links: set LINKER_LINK_SECRET (the secret the linked domains share)');
+  }
+  const plan: PlannedProcess[] = [{ name: 'meta-server', app: 'meta-server', env: { LINKER_META_PORT: String(META_PORT), LINKER_TOPOLOGY_FILE: file } }];
+  for (const domain of topology.domains) {
+    const clientPort = portOf(domain.urls[0]);
+    const linkPort = portOf(domain.urls[1]);
+    if (clientPort === undefined) problems.push(`domain ${domain.name} has no client endpoint with a port (domains[].urls[0]: ${String(domain.urls[0])})`);
+    if (linked.has(domain.name) && linkPort === undefined) problems.push(`domain ${domain.name} has links but no link endpoint with a port (domains[].urls[1]: ${String(domain.urls[1])})`);
+    const shared = { LINKER_DOMAIN: domain.name, LINKER_META_SERVER_URL: META_SERVER_URL };
+    const links: Record<string, string> =
+      linked.has(domain.name) && linkSecret !== undefined && linkPort !== undefined
+        ? { LINKER_LINK_SECRET: linkSecret, LINKER_LINK_LISTEN: 'true', LINKER_LINK_PORT: String(linkPort) }
+        : {};
+    plan.push(
+      { name: `${domain.name}/processor-01`, app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01', ...links } },
+      { name: `${domain.name}/connector-01`, app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: String(clientPort ?? '') } },
+    );
+  }
+  if (problems.length > 0) throw new Error(`cannot start the federation of ${file}:\n  - ${problems.join('\n  - ')}`);
+  return plan;
+}
+
+/** The port of `ws://host:port` or `tcp://host:port` (with or without a path), if it names one. */
+function portOf(endpoint: string | undefined): number | undefined {
+  const match = endpoint === undefined ? null : /^[a-z]+:\/\/[^/]*:(\d+)(?:\/.*)?$/.exec(endpoint);
+  return match ? Number(match[1]) : undefined;
+}
