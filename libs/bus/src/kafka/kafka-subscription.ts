@@ -135,7 +135,10 @@ export class KafkaSubscription implements Subscription {
         await this.withHeartbeats(records, payload);
         return true;
       } catch (error) {
-        this.logger.warn('batch handler rejected; the batch will be delivered again', {
+        // A batch that waits (an outage, a link down: custody) is handed again every 2 s: say so at the first failure
+        // and then about once a minute, not at every try.
+        const level = failures % 30 === 0 ? 'warn' : 'debug';
+        this.logger[level]('batch handler rejected; the batch will be delivered again', {
           partition: payload.batch.partition,
           records: records.length,
           failures: failures + 1,
