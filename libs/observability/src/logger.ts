@@ -17,18 +17,26 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** A pino-backed logger writing JSON lines to stdout at `level`. */
-export function createLogger(name: string, level: LogLevel = 'info'): Logger {
-  return wrap(pino({ name, level, base: { pid: process.pid } }));
+/** A pino-backed logger writing JSON lines at `level` to stdout (or to `destination`, e.g. in a test). */
+export function createLogger(name: string, level: LogLevel = 'info', destination?: pino.DestinationStream): Logger {
+  const root = pino({ name, level, base: { pid: process.pid } }, destination);
+  return wrap(root, root, {});
 }
 
-function wrap(target: pino.Logger): Logger {
+/**
+ * Children are made from the root with the merged bindings (pino's own children would repeat a key such as
+ * `component` once per level, and JSON readers keep only one of them): an inner binding replaces an outer one.
+ */
+function wrap(root: pino.Logger, target: pino.Logger, bindings: LogFields): Logger {
   return {
     debug: (message, fields) => target.debug(fields ?? {}, message),
     info: (message, fields) => target.info(fields ?? {}, message),
     warn: (message, fields) => target.warn(fields ?? {}, message),
     error: (message, fields) => target.error(fields ?? {}, message),
-    child: (fields) => wrap(target.child(fields)),
+    child: (fields) => {
+      const merged = { ...bindings, ...fields };
+      return wrap(root, root.child(merged), merged);
+    },
   };
 }
 

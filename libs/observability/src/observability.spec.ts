@@ -1,4 +1,4 @@
-import { Metrics, silentLogger } from '@linker/observability';
+import { createLogger, Metrics, silentLogger } from '@linker/observability';
 
 describe('Metrics', () => {
   it('records and exposes counters, gauges and histograms with default labels', async () => {
@@ -19,5 +19,17 @@ describe('silentLogger', () => {
     silentLogger.child({ component: 'x' }).error('nothing', { a: 1 });
     expect(write).not.toHaveBeenCalled();
     write.mockRestore();
+  });
+});
+
+describe('createLogger', () => {
+  it('writes one JSON line per event with the bindings of its children, an inner binding replacing an outer one', () => {
+    const lines: string[] = [];
+    const logger = createLogger('test', 'info', { write: (line: string) => void lines.push(line) });
+    logger.child({ component: 'processor', domain: 'd1' }).child({ component: 'federation' }).warn('link down', { peer: 'd2' });
+    logger.debug('below the level');
+    expect(lines).toHaveLength(1);
+    expect(lines[0].match(/"component"/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 40, name: 'test', component: 'federation', domain: 'd1', peer: 'd2', msg: 'link down' });
   });
 });
