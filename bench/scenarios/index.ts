@@ -72,7 +72,7 @@ export const SCENARIOS: Scenario[] = [
   federationScenario('RELIABLE', 2),
 ];
 
-/** Cross-domain scenarios: several processes and about five minutes, so not in `all`. */
+/** Cross-domain scenarios: several processes and about four minutes, so not in `all`. */
 const FEDERATION = SCENARIOS.filter((s) => s.name.startsWith('federation-')).map((s) => s.name);
 const single = (s: Scenario): boolean => !FEDERATION.includes(s.name);
 
