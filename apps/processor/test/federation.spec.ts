@@ -149,6 +149,7 @@ describe('federation over the four-domain ring', () => {
     network.block('domain-01', 'domain-04');
     await waitFor('the links 02-03 and 01-04 down', () => d2.health().links?.find((l) => l.peer === 'domain-03')?.up === false && d1.health().links?.find((l) => l.peer === 'domain-04')?.up === false);
     await d1.send({ type: 'MESSAGE', lane: 'FAST', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'dropped' } });
+    await waitFor('domain-02 to count the FAST message it dropped', () => d2.health().links?.find((l) => l.peer === 'domain-03')?.fastDropped === 1);
     await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'kept' } });
     // The RELIABLE one waits in domain-02's custody for 02-03; the FAST one before it was dropped, never queued.
     await waitFor('the RELIABLE message in custody at domain-02', () => d2.broker.retainedRecords('linker.domain-02.link.domain-03') === 1);

@@ -1,6 +1,6 @@
 import type { Lanes } from '@linker/bus';
 import type { Envelope } from '@linker/contracts';
-import type { LinkLimits, LinkListener, LinkTransport } from '@linker/domain-link';
+import { resolveLinkLimits, type LinkLimits, type LinkListener, type LinkTransport } from '@linker/domain-link';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
@@ -48,10 +48,16 @@ export class Federation {
   private listener: LinkListener | undefined;
   private view: TopologyView | undefined;
   private readonly log: Logger;
+  /** Unanswered FAST sends per neighbour, and the most allowed (the link's window). */
+  private readonly fastPending = new Map<string, number>();
+  private readonly maxFastPending: number;
+  /** FAST envelopes dropped per neighbour (link down or full), since start. */
+  private readonly fastDropped = new Map<string, number>();
 
   constructor(private readonly options: FederationOptions) {
     const { domain, transport, secretFor, limits, lanes, mailbox, topology } = options;
     this.log = options.logger.child({ component: 'federation' });
+    this.maxFastPending = resolveLinkLimits(limits).maxInFlightBatches;
     this.neighbours = new Neighbours({ domain, transport, secretFor, limits, logger: this.log });
     this.forwarders = new Forwarders({ domain, bus: lanes.RELIABLE, neighbours: this.neighbours, mailbox, topology, failoverMs: options.failoverMs ?? 500, logger: this.log });
   }
@@ -77,16 +83,32 @@ export class Federation {
     return { nextHop: (destination, path) => this.neighbours.nextHop(view, destination, path) };
   };
 
-  /** FAST envelopes over the link to `nextHop` if it is up in this process; dropped otherwise (at most once). */
+  /**
+   * FAST envelopes over the link to `nextHop` if it is up in this process and keeps up; dropped otherwise (at most
+   * once, SPEC §3.1): while as many FAST sends as the link has frames in flight are unanswered, more are dropped
+   * rather than queued behind them (an unbounded queue would only make them late).
+   */
   readonly sendFast = (nextHop: string, envelopes: Envelope[]): void => {
     const link = this.neighbours.link(nextHop);
-    if (!link?.up) return;
-    link.send(envelopes.map((envelope) => forwardTrail(envelope, nextHop))).catch(() => undefined);
+    const pending = this.fastPending.get(nextHop) ?? 0;
+    if (!link?.up || pending >= this.maxFastPending) return this.dropFast(nextHop, envelopes.length);
+    this.fastPending.set(nextHop, pending + 1);
+    link
+      .send(envelopes.map((envelope) => forwardTrail(envelope, nextHop)))
+      .catch(() => this.dropFast(nextHop, envelopes.length))
+      .finally(() => this.fastPending.set(nextHop, (this.fastPending.get(nextHop) ?? 1) - 1));
   };
+
+  private dropFast(peer: string, count: number): void {
+    this.fastDropped.set(peer, (this.fastDropped.get(peer) ?? 0) + count);
+  }
 
   /** Per-link figures: up/down, custody waiting, envelopes and bytes each way, round trip. */
   links(): LinkReport[] {
-    return linkReports(this.neighbours.metrics(), this.listener?.metrics() ?? [], (peer) => this.forwarders.waitingFor(peer));
+    return linkReports(this.neighbours.metrics(), this.listener?.metrics() ?? [], {
+      waiting: (peer) => this.forwarders.waitingFor(peer),
+      fastDropped: (peer) => this.fastDropped.get(peer) ?? 0,
+    });
   }
 
   async stop(): Promise<void> {

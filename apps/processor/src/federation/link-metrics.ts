@@ -10,6 +10,8 @@ export interface LinkReport {
   since: number;
   /** Envelopes the forwarder holds in custody for this link while it is down (the batch in hand; 0 while moving). */
   waiting: number;
+  /** FAST envelopes dropped because the link was down or its window full. */
+  fastDropped: number;
   inFlightBatches: number;
   sentEnvelopes: number;
   sentBytes: number;
@@ -22,13 +24,18 @@ export interface LinkReport {
 }
 
 /** One report per neighbour from the outbound links, the listener's inbound counters and the forwarders' waits. */
-export function linkReports(outbound: readonly OutboundLinkMetrics[], inbound: readonly InboundLinkMetrics[], waiting: (peer: string) => number): LinkReport[] {
+export function linkReports(
+  outbound: readonly OutboundLinkMetrics[],
+  inbound: readonly InboundLinkMetrics[],
+  local: { waiting(peer: string): number; fastDropped(peer: string): number },
+): LinkReport[] {
   const received = new Map(inbound.map((m) => [m.peer, m]));
   return outbound.map((m) => ({
     peer: m.peer,
     up: m.up,
     since: m.since,
-    waiting: waiting(m.peer),
+    waiting: local.waiting(m.peer),
+    fastDropped: local.fastDropped(m.peer),
     inFlightBatches: m.inFlightBatches,
     sentEnvelopes: m.sentEnvelopes,
     sentBytes: m.sentBytes,
@@ -43,6 +50,7 @@ export function linkReports(outbound: readonly OutboundLinkMetrics[], inbound: r
 const GAUGES: Array<[keyof LinkReport, string, string]> = [
   ['up', 'up', '1 while this processor’s link to the neighbour is up'],
   ['waiting', 'custody_waiting', 'envelopes waiting in custody for the link'],
+  ['fastDropped', 'fast_dropped', 'FAST envelopes dropped because the link was down or its window full'],
   ['inFlightBatches', 'in_flight_batches', 'batches sent and not yet acknowledged'],
   ['sentEnvelopes', 'sent_envelopes', 'envelopes sent to the neighbour'],
   ['sentBytes', 'sent_bytes', 'bytes sent to the neighbour'],
