@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { listenHttp, type HttpListener } from '@linker/lifecycle';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -14,10 +14,7 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-export interface UiServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type UiServer = HttpListener;
 
 /**
  * Serve the web UI's static files from `root` (GET and HEAD only; `/` is `index.html`; nothing outside `root`).
@@ -41,13 +38,5 @@ export async function startUiServer(root: string, host: string, port: number): P
       () => refuse(404, 'not found'),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${bound}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return listenHttp(server, host, port);
 }

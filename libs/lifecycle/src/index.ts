@@ -1,2 +1,3 @@
 export * from './run-service';
 export * from './resources';
+export * from './http-listener';

@@ -1,4 +1,5 @@
-import { ResourceStack, closeOnShutdown } from '@linker/lifecycle';
+import { createServer } from 'node:http';
+import { listenHttp, ResourceStack, closeOnShutdown } from '@linker/lifecycle';
 
 function resource(name: string, log: string[], failClose = false) {
   return {
@@ -41,5 +42,17 @@ describe('closeOnShutdown', () => {
     await marked.onApplicationShutdown();
     expect(log).toEqual(['close kafka']);
     expect(marked.name).toBe('kafka');
+  });
+});
+
+describe('listenHttp', () => {
+  it('listens on a free port, answers, and closes; a taken port is refused', async () => {
+    const server = createServer((_request, response) => response.end('ok'));
+    const listener = await listenHttp(server, '127.0.0.1', 0);
+    expect(await (await fetch(listener.url)).text()).toBe('ok');
+    const port = Number(new URL(listener.url).port);
+    await expect(listenHttp(createServer(), '127.0.0.1', port)).rejects.toThrow(/EADDRINUSE/);
+    await listener.close();
+    await expect(fetch(listener.url)).rejects.toThrow();
   });
 });

@@ -1,16 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { listenHttp, type HttpListener } from '@linker/lifecycle';
 import type { Metrics } from '@linker/observability';
 import type { ProcessorHealth } from './processor-stats';
 
 /** The processor's operations endpoint: `GET /metrics` (Prometheus text) and `GET /health` (JSON, 503 when not running). */
-export interface OpsServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type OpsServer = HttpListener;
 
-export async function startOpsServer(host: string, port: number, metrics: Metrics, health: () => ProcessorHealth): Promise<OpsServer> {
-  const server: Server = createServer((request, response) => {
+export function startOpsServer(host: string, port: number, metrics: Metrics, health: () => ProcessorHealth): Promise<OpsServer> {
+  const server = createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/metrics') {
       metrics.exposition().then(
         (text) => response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text),
@@ -23,13 +20,5 @@ export async function startOpsServer(host: string, port: number, metrics: Metric
       response.writeHead(404, { 'content-type': 'text/plain' }).end('GET /metrics or /health\n');
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${bound}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return listenHttp(server, host, port);
 }
