@@ -10,7 +10,7 @@ import { MemoryPresence } from '@linker/presence';
 import { formatProblems, MetaServerTopologySource, readTopologyFile, StaticTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, createConnector } from '../../connector/src/connector';
 import { bootstrapMetaServer } from '../../meta-server/src/bootstrap';
-import { createProcessor, portOf, processorSettings, type FederationDeps } from '../../processor/src/processor';
+import { createProcessor, portOf, processorMetrics, processorSettings, startOpsServer, type FederationDeps } from '../../processor/src/processor';
 import type { EmbeddedOptions } from './flags';
 import { startUiServer } from './ui-server';
 
@@ -20,7 +20,7 @@ const REPO = resolve(__dirname, __dirname.includes(`${join('dist', 'apps')}`) ? 
 export interface EmbeddedDomain {
   domain: string;
   /** Where each server listens (absent when turned off). */
-  urls: { client: string; link?: string; metaServer?: string; ui?: string };
+  urls: { client: string; link?: string; metaServer?: string; ui?: string; metrics?: string };
   close(): Promise<void>;
 }
 
@@ -66,6 +66,10 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     await processor.start();
     return { close: () => processor.stop() };
   });
+  if (options.metricsPort !== undefined) {
+    const ops = await resources.open(() => startOpsServer(options.host, options.metricsPort as number, processorMetrics(() => processor.health()), () => processor.health()));
+    urls.metrics = `${ops.url}/metrics`;
+  }
   const wsPort = options.wsPort ?? portOf(endpoints.client) ?? 8089;
   const connector = createConnector({ config: connectorSettings({ domain, name: 'connector-embedded', wsHost: options.host, wsPort }), lanes, presence, logger: log });
   await resources.open(async () => {

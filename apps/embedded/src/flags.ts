@@ -12,6 +12,8 @@ export interface EmbeddedOptions {
   linkPort?: number;
   metaPort: number;
   uiPort: number;
+  /** Serve `GET /metrics` and `GET /health` of the processor (with its links) on this port; default: not served. */
+  metricsPort?: number;
   /** Each server can be turned off. */
   metaServer: boolean;
   ui: boolean;
@@ -33,6 +35,7 @@ export const USAGE = `Usage: npm start -- [options]
   --ws-port N         client WebSocket port (default: the domain's client endpoint in the topology, else 8089;
                       0 = any free port)
   --link-port N       link endpoint port for the neighbour domains (default: the domain's link endpoint)
+  --metrics-port N    serve GET /metrics (Prometheus: processor and per-link figures) and GET /health on this port
   --meta-server URL   follow this meta-server's topology (another domain serves it); implies --no-meta-server
                       and --no-ui unless --meta-port / --ui-port are given
   --meta-port N       meta-server port (default 9000)
@@ -56,7 +59,7 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
       args: [...argv],
       options: {
         topology: { type: 'string' }, domain: { type: 'string' }, 'ws-port': { type: 'string' }, 'meta-port': { type: 'string' },
-        'link-port': { type: 'string' }, 'meta-server': { type: 'string' },
+        'link-port': { type: 'string' }, 'meta-server': { type: 'string' }, 'metrics-port': { type: 'string' },
         'ui-port': { type: 'string' }, 'no-meta-server': { type: 'boolean' }, 'no-ui': { type: 'boolean' },
         'data-dir': { type: 'string' }, host: { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
       },
@@ -85,6 +88,7 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
     domain: values.domain as string | undefined,
     wsPort: port('ws-port', undefined),
     linkPort: port('link-port', undefined),
+    metricsPort: port('metrics-port', undefined),
     metaPort: port('meta-port', 9000),
     uiPort: port('ui-port', 4400),
     metaServer: serves('no-meta-server', 'meta-port'),

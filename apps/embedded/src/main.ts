@@ -23,6 +23,7 @@ void runService('linker', async () => {
     domain.urls.link ? `  links:        ${domain.urls.link}  (neighbour domains)` : '  links:        off',
     domain.urls.metaServer ? `  meta-server:  ${domain.urls.metaServer}  (GET /topology, /clientApps, /domains)` : '  meta-server:  off',
     domain.urls.ui ? `  web UI:       ${domain.urls.ui}` : '  web UI:       off',
+    ...(domain.urls.metrics ? [`  metrics:      ${domain.urls.metrics}`] : []),
     '  stop with Ctrl-C',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);

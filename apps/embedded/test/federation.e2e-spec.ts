@@ -12,6 +12,7 @@ const RING = join(__dirname, '../../../topologies/four-domain-ring.yaml');
 const ENV = { LINKER_LINK_SECRET: 'ring-secret-for-tests' };
 const CLIENTS = /^\s*clients:\s+(ws:\/\/\S+\/ws)\s*$/m;
 const META = /^\s*meta-server:\s+(http:\/\/\S+)/m;
+const METRICS = /^\s*metrics:\s+(http:\/\/\S+)/m;
 
 /** Wait for `app`'s line matching `pattern` and return its first group. */
 async function printed(app: AppProcess, pattern: RegExp): Promise<string> {
@@ -25,6 +26,7 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
   const clients = new Map<string, string>();
   const apps = new Map<string, AppProcess>();
   let metaServer = '';
+  let metricsUrl = '';
   const data = (domain: string): string => join(runs.directory, domain);
   /** A follower domain, on the data directory it always uses. */
   const follow = async (domain: string): Promise<AppProcess> => {
@@ -36,8 +38,9 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
 
   beforeAll(async () => {
     await runs.prepare();
-    const leader = runs.run(['--topology', RING, '--domain', 'domain-01', '--ws-port', '0', '--meta-port', '0', '--no-ui', '--data-dir', data('domain-01')], ENV);
+    const leader = runs.run(['--topology', RING, '--domain', 'domain-01', '--ws-port', '0', '--meta-port', '0', '--metrics-port', '0', '--no-ui', '--data-dir', data('domain-01')], ENV);
     metaServer = await printed(leader, META);
+    metricsUrl = await printed(leader, METRICS);
     clients.set('domain-01', await printed(leader, CLIENTS));
     for (const domain of ['domain-02', 'domain-03', 'domain-04']) await follow(domain);
   });
@@ -85,6 +88,19 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     sender.send(JSON.stringify({ type: 'GROUP_MESSAGE', data: { to: members.map(([, user]) => user), content: 'marker' }, reference: 'm' }));
     await Promise.all(sockets.map((socket) => socket.next('MESSAGE', (f) => f.data.content === 'marker', 30_000)));
     expect(sockets.map((socket) => socket.all('MESSAGE', (f) => f.data.content === 'to every domain').length)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('serves per-link metrics: both links of domain-01 up, what went each way', async () => {
+    await waitFor('both links of domain-01 up in its metrics', async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      return /^linker_link_up\{peer="domain-02",[^}]*\} 1$/m.test(text) && /^linker_link_up\{peer="domain-04",[^}]*\} 1$/m.test(text);
+    }, { timeoutMs: 15_000 });
+    const [one, three] = [await login('domain-01', 'ANZ-623456'), await login('domain-03', 'ANZ-3623456')];
+    one.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3623456', content: 'measured' } }));
+    await three.next('MESSAGE', undefined, 30_000);
+    const text = await (await fetch(metricsUrl)).text();
+    expect(text).toMatch(/^linker_link_sent_envelopes\{peer="domain-02",[^}]*\} [1-9]\d*$/m);
+    expect(text).toMatch(/^linker_processor_processed\{[^}]*\} [1-9]\d*$/m);
   });
 
   it('refuses a forged peer with a wrong secret (4401) and keeps serving its users', async () => {
