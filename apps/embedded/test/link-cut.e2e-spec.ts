@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { AppProcess } from '@linker/testing';
 import type { RawSocket } from '@linker/testing/e2e/raw-socket';
-import { waitFor } from '@linker/testing';
+import { LinkProxy, waitFor } from '@linker/testing';
 import { EmbeddedRuns } from './testing/embedded-runs';
 
 // Issue 4: the four-domain ring as four embedded processes, with domain-02's link endpoint behind a TCP proxy the test
@@ -21,41 +20,6 @@ const META = /^\s*meta-server:\s+(http:\/\/\S+)/m;
  */
 const LINK_PORT = (n: number): number => 9290 + n;
 const DOMAIN_02_LINK_PORT = 9392;
-
-/** A TCP proxy from `port` to `target` that can cut every connection and refuse new ones, then accept again. */
-class LinkProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  constructor(
-    private readonly port: number,
-    private readonly target: number,
-  ) {}
-
-  async open(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(this.target, '127.0.0.1');
-      for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-        this.sockets.add(a);
-        a.on('error', () => b.destroy());
-        a.on('close', () => {
-          this.sockets.delete(a);
-          b.destroy();
-        });
-        a.pipe(b);
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.server = server;
-  }
-
-  /** Drop every connection at once (no close handshake) and refuse new ones. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  }
-}
 
 describe('a link cut under a steady RELIABLE stream (embedded ring)', () => {
   jest.setTimeout(90_000);

@@ -21,7 +21,7 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
 
   beforeAll(async () => {
     const { topology } = await readTopologyFile(RING);
-    federation = await startRealFederation({ topology });
+    federation = await startRealFederation({ topology, extra: { proxied: ['domain-02'] } });
   }, 240_000);
 
   afterEach(async () => {
@@ -123,5 +123,41 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
     expect(arrived().map((m) => m.data.content).sort()).toEqual(contents);
     expect(new Set(arrived().map((m) => m.id)).size).toBe(contents.length);
     expect(arrived().every((m) => m.data.from === 'ANZ-523456')).toBe(true);
+  });
+
+  // Last: it cuts the links into domain-02 for good (its endpoint is a proxy the harness controls).
+  it('loses and duplicates nothing of a steady RELIABLE stream 01 → 03 when the links into domain-02 are cut, and the stream flows again through domain-04 within 2 s', async () => {
+    await Promise.all(['domain-01', 'domain-02', 'domain-03', 'domain-04'].map((name) => federation.linksUp(name)));
+    const sender = await login('domain-01', 'ANZ-723456');
+    const recipient = await login('domain-03', 'ANZ-3723456');
+    const sentAt: number[] = [];
+    const arrivedAt = new Map<number, number>();
+    const received = (): number[] => recipient.all('MESSAGE').map((m) => Number(String((m.data as { content: string }).content).slice(4)));
+    const note = (): void => {
+      for (const n of received()) if (!arrivedAt.has(n)) arrivedAt.set(n, Date.now());
+    };
+    const stream = async (until: () => boolean): Promise<void> => {
+      while (!until()) {
+        sender.send({ type: 'MESSAGE', data: { to: 'ANZ-3723456', content: `seq:${sentAt.length}` } });
+        sentAt.push(Date.now());
+        note();
+        await new Promise((resolve) => setTimeout(resolve, 20)); // the stream's pace, 50 msg/s
+      }
+    };
+    await stream(() => received().length >= 50);
+    const cutAt = Date.now();
+    await federation.cutLinksInto('domain-02');
+    await stream(() => Date.now() - cutAt > 4_000);
+    const total = sentAt.length;
+    await waitFor(`all ${total} messages to arrive`, () => {
+      note();
+      return new Set(received()).size >= total;
+    }, { timeoutMs: WAIT_MS });
+
+    expect(received()).toHaveLength(total); // none twice
+    expect([...new Set(received())].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i)); // none lost
+    const late = sentAt.map((at, n) => ({ n, at })).filter(({ at }) => at >= cutAt + 2_000);
+    expect(late.length).toBeGreaterThan(0);
+    expect(Math.max(...late.map(({ n, at }) => (arrivedAt.get(n) as number) - at))).toBeLessThan(1_000);
   });
 });

@@ -7,3 +7,4 @@ export * from './domains/real-domain';
 export * from './domains/real-federation';
 export * from './domains/embedded-domain';
 export * from './recording-logger';
+export * from './link-proxy';

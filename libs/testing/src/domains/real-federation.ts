@@ -6,6 +6,7 @@ import type { Topology } from '@linker/topology';
 import { startApp, type AppProcess } from '../processes';
 import { testServices } from '../services';
 import { uniqueName } from '../unique-name';
+import { LinkProxy } from '../link-proxy';
 import { waitFor } from '../wait-for';
 import { connectorReady, dropDatabase, freePort, processorReady, READY_TIMEOUT_MS, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './real-processes';
 
@@ -17,6 +18,8 @@ export interface RealFederationExtra {
   processorEnv?: Record<string, string>;
   /** More environment for every connector. */
   connectorEnv?: Record<string, string>;
+  /** Domains (names as in the topology given) whose link endpoint is a `LinkProxy`, for `cutLinksInto`. */
+  proxied?: string[];
 }
 
 export interface RealFederationOptions {
@@ -60,6 +63,8 @@ export interface RealFederation {
   neighbours(name: string): string[];
   /** Wait until the domain's processor reports its link to every neighbour up (its last "link up"/"link down" line). */
   linksUp(name: string, timeoutMs?: number): Promise<void>;
+  /** Cut every link into a domain named in `extra.proxied` (its neighbours can no longer send to it). */
+  cutLinksInto(name: string): Promise<void>;
   /** SIGKILL the domain's processor and connector (what they held in Kafka stays there). */
   kill(name: string): Promise<void>;
   /**
@@ -99,12 +104,21 @@ export async function startRealFederation(options: RealFederationOptions): Promi
   const linkPorts = new Map<string, number>();
   for (const domain of options.topology.domains) linkPorts.set(domain.name, await freePort());
   const topology = renamed(options.topology, names, linkPorts);
+  // A proxied domain listens on a port of its own; its endpoint in the topology is the proxy.
+  const proxies = new Map<string, { proxy: LinkProxy; listenPort: number }>();
+  for (const name of extra.proxied ?? []) {
+    const listenPort = await freePort();
+    const proxy = new LinkProxy(linkPorts.get(name) as number, listenPort);
+    await proxy.open();
+    proxies.set(name, { proxy, listenPort });
+  }
 
   const directory = await mkdtemp(join(tmpdir(), 'linker-federation-'));
   const started: AppProcess[] = [];
   const domains = new Map<string, Running>();
   const cleanUp = async (): Promise<void> => {
     await Promise.all(started.map((app) => stopWithin(app, STOP_TIMEOUT_MS)));
+    await Promise.all([...proxies.values()].map(({ proxy }) => proxy.cut()));
     await Promise.all([...domains.values()].map((domain) => dropDatabase(services, domain.database).catch(() => undefined)));
     await rm(directory, { recursive: true, force: true });
   };
@@ -139,6 +153,7 @@ export async function startRealFederation(options: RealFederationOptions): Promi
           LINKER_MONGODB_DATABASE: database,
           LINKER_LINK_SECRET: secret,
           LINKER_LINK_LISTEN: 'true',
+          ...(proxies.has(name) ? { LINKER_LINK_PORT: String(proxies.get(name)?.listenPort) } : {}),
           ...extra.processorEnv,
         },
         connectorEnv: { ...common, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: '0', ...extra.connectorEnv },
@@ -181,6 +196,11 @@ export async function startRealFederation(options: RealFederationOptions): Promi
       domain: find,
       neighbours,
       linksUp,
+      async cutLinksInto(name) {
+        const proxied = proxies.get(name);
+        if (proxied === undefined) throw new Error(`${name} is not in extra.proxied: its links cannot be cut`);
+        await proxied.proxy.cut();
+      },
       async kill(name) {
         const domain = find(name);
         await Promise.all([domain.processor.stop('SIGKILL'), domain.connector.stop('SIGKILL')]);
