@@ -53,11 +53,12 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     const [one, three] = [await login('domain-01', 'ANZ-123456'), await login('domain-03', 'ANZ-3123456')];
     one.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content: 'hello from 01' }, reference: 'ref-1' }));
     expect(await three.next('MESSAGE', undefined, 30_000)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-123456', content: 'hello from 01' }, reference: 'ref-1', id: expect.any(String) });
-    expect(await one.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-1' } });
+    // The confirmation carries the path the message took: two hops, by 02 or (if a link was still coming up) 04.
+    expect(await one.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-1', path: ['domain-01', expect.stringMatching(/^domain-0[24]$/), 'domain-03'] } });
 
     three.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-123456', content: 'hello from 03' }, reference: 'ref-3' }));
     expect(await one.next('MESSAGE', undefined, 30_000)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-3123456', content: 'hello from 03' }, reference: 'ref-3', id: expect.any(String) });
-    expect(await three.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-3' } });
+    expect(await three.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-3', path: ['domain-03', expect.stringMatching(/^domain-0[24]$/), 'domain-01'] } });
   });
 
   it('delivers a message to a user of another domain who logs in after it was sent (live or by fetch), and confirms it', async () => {
@@ -73,7 +74,7 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
       fetched = two.all('MESSAGE').find((m) => (m.data as { content?: string }).content === 'for later');
     }
     expect(fetched).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-6123456', content: 'for later' }, reference: 'ref-4', id: expect.any(String) });
-    expect(await four.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-4' } });
+    expect(await four.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-4', path: ['domain-04', expect.stringMatching(/^domain-0[13]$/), 'domain-02'] } });
   });
 
   it('delivers a group message to users in all four domains once each', async () => {

@@ -31,7 +31,7 @@ describe('federation over the four-domain ring', () => {
 
     await d3.reportWritten(delivered);
     const confirmation = await d1.next('MESSAGE_CONFIRMATION');
-    expect(confirmation.envelope).toMatchObject({ id: `${sent.id}.confirmation`, to: 'ANZ-123456', data: { reference: 'r-1' } });
+    expect(confirmation.envelope).toMatchObject({ id: `${sent.id}.confirmation`, to: 'ANZ-123456', data: { reference: 'r-1', path: ['domain-01', 'domain-02', 'domain-03'] } });
     expect(confirmation.targets).toEqual([{ userId: 'ANZ-123456', socketIds: [senderSocket.socketId] }]);
   });
 

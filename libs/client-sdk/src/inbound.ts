@@ -40,11 +40,13 @@ export function readAuthReply(frame: ServerFrame): AuthReply | undefined {
   return { appId: String(data.appId ?? ''), userId: String(data.userId ?? ''), isAuthenticated: data.isAuthenticated };
 }
 
-/** `MESSAGE_CONFIRMATION {reference}` (the reference may also sit on the frame). */
+/** `MESSAGE_CONFIRMATION {reference, path?}` (the reference may also sit on the frame; `path` for another domain's). */
 export function readConfirmation(frame: ServerFrame): ClientEvents['confirmation'] | undefined {
   const data = frame.data;
   const reference = isRecord(data) && typeof data.reference === 'string' ? data.reference : frame.reference;
-  return reference === undefined ? undefined : { reference };
+  if (reference === undefined) return undefined;
+  const path = isRecord(data) && Array.isArray(data.path) && data.path.every((d) => typeof d === 'string') ? (data.path as string[]) : undefined;
+  return path ? { reference, path } : { reference };
 }
 
 /** `USER_CONNECTED {userId}` / `USER_DISCONNECTED {userId}`. */

@@ -105,7 +105,8 @@ export interface ClientEvents {
   /** A message from another user, live or fetched after a reconnect (never twice in ack mode). */
   message: IncomingMessage;
   /** A message sent with this reference was delivered. */
-  confirmation: { reference: string };
+  /** `path`: the domains the message crossed, when the recipient lives in another domain. */
+  confirmation: { reference: string; path?: string[] };
   /** Presence of another user of the app (master users only). */
   presence: { type: 'USER_CONNECTED' | 'USER_DISCONNECTED'; userId: string };
   /** The server refused a frame (`INVALID_MESSAGE`); the connection stays open. */

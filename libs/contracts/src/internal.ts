@@ -71,6 +71,8 @@ export const Delivered = Type.Object({
   confirm: Type.Optional(Type.Boolean()),
   /** It is in the recipient's mailbox (it came from there, or it was `parked` there): remove it there. */
   fromMailbox: Type.Optional(Type.Boolean()),
+  /** The domains the message crossed, when it came from another domain: its confirmation carries it back (SPEC §5). */
+  path: Type.Optional(Type.Array(Type.String())),
 });
 export type Delivered = Static<typeof Delivered>;
 

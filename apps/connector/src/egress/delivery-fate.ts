@@ -122,7 +122,9 @@ export class DeliveryFate implements HeldDelivery, Parkable {
   }
 
   private deliveredEntry(): Delivered {
-    const { id, from, reference, confirm } = this.envelope;
-    return { id, userId: this.userId, from, reference, confirm, fromMailbox: this.inMailbox() || undefined };
+    const { id, from, reference, confirm, path } = this.envelope;
+    const entry: Delivered = { id, userId: this.userId, from, reference, confirm, fromMailbox: this.inMailbox() || undefined };
+    if (confirm === true && path.length > 1) entry.path = path; // crossed domains: the confirmation says how
+    return entry;
   }
 }

@@ -10,7 +10,8 @@ import { intakeData } from './intake-data';
 
 /**
  * DELIVERY_REPORT, from connectors (SPEC §3.2, §3.3):
- * - delivered with `confirm` → `MESSAGE_CONFIRMATION {reference}` to the sender (RELIABLE; id `<message id>.confirmation`,
+ * - delivered with `confirm` → `MESSAGE_CONFIRMATION {reference}` (plus `path`, the domains the message crossed, when
+ *   it came from another domain: SPEC §5) to the sender (RELIABLE; id `<message id>.confirmation`,
  *   so every repeat has the same id; once per message per processor window): to its sockets, or stored in its
  *   mailbox when it is offline, or handed to the next hop toward its home domain (federation);
  * - delivered `fromMailbox` → removed from the recipient's mailbox (only now: a message leaves once delivered);
@@ -47,7 +48,7 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
         id: confirmationId(item.id),
         type: 'MESSAGE_CONFIRMATION',
         to: item.from,
-        data: { reference: item.reference },
+        data: item.path ? { reference: item.reference, path: item.path } : { reference: item.reference },
         domain,
         now,
       });

@@ -80,7 +80,8 @@ export class RingDomain {
   async reportWritten(delivery: Delivery): Promise<void> {
     const { envelope, targets } = delivery;
     const fromMailbox = delivery.fromMailbox;
-    const delivered = targets.map((t) => ({ id: envelope.id, userId: t.userId, from: envelope.from, reference: envelope.reference, confirm: envelope.confirm, fromMailbox }));
+    const path = envelope.confirm === true && envelope.path.length > 1 ? envelope.path : undefined; // as the connector reports it
+    const delivered = targets.map((t) => ({ id: envelope.id, userId: t.userId, from: envelope.from, reference: envelope.reference, confirm: envelope.confirm, fromMailbox, path }));
     await this.publish({ id: newMessageId(), lane: 'RELIABLE', type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] }, path: [this.name], createdAt: Date.now(), hops: 0 }, CONNECTOR);
   }
 
