@@ -13,6 +13,16 @@ describe('connector egress', () => {
   let h: Harness;
   afterEach(() => h?.close());
 
+  it('reports the path of a confirmed message that came from another domain (its confirmation carries it back)', async () => {
+    h = await startHarness();
+    const client = await h.user('ANZ-2');
+    const path = ['domain-03', 'domain-02', DOMAIN];
+    const envelope = h.processor.message('ANZ-3000001', 'ANZ-2', 'from afar', { reference: 'far', confirm: true, path, hops: 2 });
+    await h.processor.deliver({ envelope, targets: [{ userId: 'ANZ-2', socketIds: [client.socketId as string] }] });
+    await waitFor('the delivered report', () => h.processor.reports().delivered.length === 1);
+    expect(h.processor.reports().delivered[0]).toEqual({ id: envelope.id, userId: 'ANZ-2', from: 'ANZ-3000001', reference: 'far', confirm: true, path });
+  });
+
   it('writes a delivery to every socket of the user, once per socket, and reports one delivery per user', async () => {
     h = await startHarness();
     const [a, b] = [await h.user('ANZ-2'), await h.user('ANZ-2')];
