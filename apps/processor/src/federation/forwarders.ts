@@ -73,7 +73,10 @@ export class Forwarders {
       return;
     }
     const downSince = this.options.neighbours.downSinceOf(peer) ?? Date.now();
-    if (Date.now() - downSince >= this.options.failoverMs && (await this.failOver(peer, envelopes))) return;
+    if (Date.now() - downSince >= this.options.failoverMs && (await this.failOver(peer, envelopes))) {
+      this.waiting.delete(peer);
+      return;
+    }
     if (!this.waiting.has(peer)) this.log.warn('link down and no other way: envelopes wait in custody', { peer, envelopes: envelopes.length });
     this.waiting.set(peer, envelopes.length);
     throw new LinkerError('LINK_DOWN', `the link to ${peer} is down; ${envelopes.length} envelope(s) wait in custody`, { retriable: true });
