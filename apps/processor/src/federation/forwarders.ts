@@ -72,7 +72,8 @@ export class Forwarders {
       if (this.waiting.delete(peer)) this.log.info('link queue moving again', { peer });
       return;
     }
-    const downSince = this.options.neighbours.downSinceOf(peer) ?? Date.now();
+    // A neighbour the topology no longer names counts as down for good: its queue takes the other paths at once.
+    const downSince = link ? (this.options.neighbours.downSinceOf(peer) ?? Date.now()) : 0;
     if (Date.now() - downSince >= this.options.failoverMs && (await this.failOver(peer, envelopes))) {
       this.waiting.delete(peer);
       return;
