@@ -9,3 +9,5 @@ export * from './source/topology-source';
 export * from './source/static-topology-source';
 export * from './source/meta-server-topology-source';
 export * from './topology-file';
+export * from './diff-topology';
+export * from './restore-secrets';
