@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger } from '@linker/observability';
 import type { MetaServerConfig } from './config/meta-server.config';
 import { MetaServerModule } from './meta-server.module';
 import { loadTopology, type TopologyInput } from './topology/load-topology';
+import { TopologyEditor } from './topology/topology-editor';
+import { FileTopologyHistory, MemoryTopologyHistory } from './topology/topology-history';
 import { TopologyStore } from './topology/topology-store';
 
 export type { TopologyInput } from './topology/load-topology';
@@ -19,23 +22,51 @@ export interface MetaServerHandle {
   close(): Promise<void>;
 }
 
+/** What callers may leave out: the tokens (no internal read, no writes) and the watch heartbeat (15 s). */
+export type MetaServerOptions = Omit<MetaServerConfig, 'internalToken' | 'adminToken' | 'watchHeartbeatMs'> &
+  Partial<Pick<MetaServerConfig, 'internalToken' | 'adminToken' | 'watchHeartbeatMs'>>;
+
 /**
  * Start the meta-server; e2e tests and the embedded mode call this too. The topology comes from `input` (a YAML file,
  * or a topology the caller already has), by default the file of `config.topologyFile`. An invalid topology refuses
- * to start: the error lists every problem with its path. `GET /internal/topology` exists only with `config.internalToken`.
+ * to start: the error lists every problem with its path. `GET /internal/topology` exists only with `config.internalToken`;
+ * writes are accepted only with `config.adminToken`. From a file, every saved version is written back to it and kept
+ * in `<file>.history/` (ADR 0010); from a topology in memory, versions are kept in memory only.
  */
-export async function bootstrapMetaServer(
-  config: Omit<MetaServerConfig, 'internalToken'> & { internalToken?: string },
-  input: TopologyInput = { file: config.topologyFile },
-): Promise<MetaServerHandle> {
+export async function bootstrapMetaServer(config: MetaServerOptions, input: TopologyInput = { file: config.topologyFile }): Promise<MetaServerHandle> {
   const logger = createLogger('meta-server', config.logLevel);
   const store = new TopologyStore(await loadTopology(input, logger));
-  logger.info('topology loaded', { version: store.current().version, ...('file' in input ? { file: resolve(input.file) } : {}) });
-  const app = await NestFactory.create(MetaServerModule.register(store, config.internalToken), { logger: false });
+  const file = 'file' in input ? resolve(input.file) : undefined;
+  logger.info('topology loaded', { version: store.current().version, ...(file === undefined ? {} : { file }) });
+  const history = file === undefined ? new MemoryTopologyHistory() : new FileTopologyHistory(`${file}.history`);
+  const editor = new TopologyEditor({ store, history, file, logger });
+  const module = MetaServerModule.register({
+    store,
+    editor,
+    internalToken: config.internalToken,
+    adminToken: config.adminToken,
+    watchHeartbeatMs: config.watchHeartbeatMs ?? 15_000,
+  });
+  // No body parser: the only bodies are topology documents, read (and size-limited) by the controllers themselves.
+  const app = await NestFactory.create(module, { logger: false, bodyParser: false });
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi()));
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
-  logger.info('meta-server ready', { url, internalTopology: config.internalToken !== undefined });
+  logger.info('meta-server ready', { url, internalTopology: config.internalToken !== undefined, writes: config.adminToken !== undefined });
   return { app, url, topology: store, close: () => app.close() };
+}
+
+function openApi() {
+  return new DocumentBuilder()
+    .setTitle('linker-ts meta-server')
+    .setDescription(
+      'The topology (SPEC §4, §6): the original read API, GET /topology (ETag = version), and editing: validate (dry run), ' +
+        'PUT with If-Match, history, rollback, watch (Server-Sent Events). Writes need Authorization: Bearer <LINKER_ADMIN_TOKEN>. ' +
+        'Secrets are write-only: shown as ***, and a *** left in place keeps the stored value.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
 }

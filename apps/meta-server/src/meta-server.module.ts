@@ -1,22 +1,47 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthController } from './health/health.controller';
+import { ADMIN_TOKEN } from './http/admin-token';
 import { ClientAppsController } from './http/client-apps.controller';
 import { DomainsController } from './http/domains.controller';
 import { INTERNAL_TOKEN, InternalTopologyController } from './http/internal-topology.controller';
+import { TopologyEditController } from './http/topology-edit.controller';
 import { TopologyController } from './http/topology.controller';
+import { TopologyWatchController, WATCH_HEARTBEAT_MS } from './http/topology-watch.controller';
+import { TopologyEditor } from './topology/topology-editor';
 import { TopologyStore } from './topology/topology-store';
 
-/** Composition root of the meta-server: the topology store, and the thin HTTP controllers that read it. */
+export interface MetaServerModuleOptions {
+  store: TopologyStore;
+  editor: TopologyEditor;
+  /** Opens `GET /internal/topology` to its holders; unset: that endpoint does not exist. */
+  internalToken?: string;
+  /** Needed by every write; unset: writes are refused. */
+  adminToken?: string;
+  /** Heartbeat period of `GET /topology/watch`. */
+  watchHeartbeatMs: number;
+}
+
+/** Composition root of the meta-server: the topology store and its editor, and the thin HTTP controllers over them. */
 @Module({})
 export class MetaServerModule {
-  /** The module serving `store`; `internalToken` (unset: none) opens `GET /internal/topology` to its holders. */
-  static register(store: TopologyStore, internalToken?: string): DynamicModule {
+  static register(options: MetaServerModuleOptions): DynamicModule {
     return {
       module: MetaServerModule,
-      controllers: [HealthController, ClientAppsController, DomainsController, TopologyController, InternalTopologyController],
+      controllers: [
+        HealthController,
+        ClientAppsController,
+        DomainsController,
+        TopologyWatchController,
+        TopologyEditController,
+        TopologyController,
+        InternalTopologyController,
+      ],
       providers: [
-        { provide: TopologyStore, useValue: store },
-        { provide: INTERNAL_TOKEN, useValue: internalToken ?? null },
+        { provide: TopologyStore, useValue: options.store },
+        { provide: TopologyEditor, useValue: options.editor },
+        { provide: INTERNAL_TOKEN, useValue: options.internalToken ?? null },
+        { provide: ADMIN_TOKEN, useValue: options.adminToken ?? null },
+        { provide: WATCH_HEARTBEAT_MS, useValue: options.watchHeartbeatMs },
       ],
     };
   }

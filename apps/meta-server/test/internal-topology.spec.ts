@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingLogger, waitFor } from '@linker/testing';
 import { MetaServerTopologySource, parseTopology, type Topology } from '@linker/topology';
-import { bootstrapMetaServer, type MetaServerHandle } from '../src/bootstrap';
-import type { MetaServerConfig } from '../src/config/meta-server.config';
+import { bootstrapMetaServer, type MetaServerHandle, type MetaServerOptions } from '../src/bootstrap';
 
 // GET /internal/topology (the processors' token-gated read, secrets included) and MetaServerTopologySource with a
 // token, against a real meta-server started in this process on a free port.
@@ -17,7 +16,7 @@ const TOPOLOGY: Topology = {
   clientApps: [...RING.clientApps, { appName: 'HS', appId: 'hs', jwtSecret: SECRET, authUrl: 'https://user:hunter2@auth.example/check?token=t0ken' }],
 };
 
-const config = (internalToken?: string, port = 0): MetaServerConfig => ({
+const config = (internalToken?: string, port = 0): MetaServerOptions => ({
   port,
   host: '127.0.0.1',
   logLevel: 'silent',

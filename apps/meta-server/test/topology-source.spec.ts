@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { RecordingLogger, waitFor } from '@linker/testing';
 import { MetaServerTopologySource, parseTopology, type Topology, type TopologyView } from '@linker/topology';
-import { bootstrapMetaServer, type MetaServerHandle } from '../src/bootstrap';
-import type { MetaServerConfig } from '../src/config/meta-server.config';
+import { bootstrapMetaServer, type MetaServerHandle, type MetaServerOptions } from '../src/bootstrap';
 
 // MetaServerTopologySource against a real meta-server started in this process on a free port.
 
@@ -14,7 +13,7 @@ const RING = parseTopology(readFileSync(join(__dirname, '..', '..', '..', 'topol
 const SECRET = 'hs256-secret-that-must-never-leave-the-meta-server';
 const TOPOLOGY: Topology = { ...RING, clientApps: [...RING.clientApps, { appName: 'HS', appId: 'hs', jwtSecret: SECRET }] };
 
-const config = (port = 0): MetaServerConfig => ({ port, host: '127.0.0.1', logLevel: 'silent', topologyFile: 'unused.yaml', internalToken: undefined });
+const config = (port = 0): MetaServerOptions => ({ port, host: '127.0.0.1', logLevel: 'silent', topologyFile: 'unused.yaml', internalToken: undefined });
 
 /** The ring with ANZ users from 6000000 moved to domain-03: a new version. */
 function moved(): Topology {

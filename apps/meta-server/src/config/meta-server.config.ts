@@ -18,6 +18,21 @@ export const metaServerConfig = defineConfig({
     secret: true,
     doc: 'Bearer token processors present to read the unmasked topology (`GET /internal/topology`); unset → that endpoint answers 404. Never logged.',
   }),
+  adminToken: setting({
+    env: 'LINKER_ADMIN_TOKEN',
+    kind: 'string',
+    optional: true,
+    secret: true,
+    doc: 'Bearer token every topology write needs (`PUT /topology`, `POST /topology/rollback/{version}`); unset → every write is refused (403). Never logged.',
+  }),
+  watchHeartbeatMs: setting({
+    env: 'LINKER_META_WATCH_HEARTBEAT_MS',
+    kind: 'integer',
+    default: 15000,
+    min: 100,
+    max: 300000,
+    doc: 'Period of the heartbeat comments on `GET /topology/watch` (Server-Sent Events), in milliseconds.',
+  }),
   ...loggingSettings,
 });
 

@@ -1,4 +1,4 @@
-import { matchesVersion, preferredFormat } from './negotiation';
+import { authorOf, ifMatchVersions, matchesVersion, preferredFormat } from './negotiation';
 
 describe('preferredFormat', () => {
   it.each<[string | undefined, 'yaml' | 'json']>([
@@ -33,5 +33,23 @@ describe('matchesVersion', () => {
     ['abc', false],
   ])('If-None-Match %j matches version abc: %s', (header, matches) => {
     expect(matchesVersion(header, 'abc')).toBe(matches);
+  });
+});
+
+describe('ifMatchVersions and authorOf', () => {
+  it('reads the strong tags of If-Match; * and weak tags name no version', () => {
+    expect(ifMatchVersions(undefined)).toBeUndefined();
+    expect(ifMatchVersions('  ')).toBeUndefined();
+    expect(ifMatchVersions('"abc"')).toEqual(['abc']);
+    expect(ifMatchVersions('"abc", W/"def" ,"ghi"')).toEqual(['abc', 'ghi']);
+    expect(ifMatchVersions('*')).toEqual([]);
+  });
+
+  it('takes the author from the header, printable and short, default admin', () => {
+    expect(authorOf(undefined)).toBe('admin');
+    expect(authorOf('  ')).toBe('admin');
+    expect(authorOf(' alice ')).toBe('alice');
+    expect(authorOf('eve\n{"level":50}')).toBe('eve{"level":50}');
+    expect(authorOf('x'.repeat(500))).toHaveLength(100);
   });
 });

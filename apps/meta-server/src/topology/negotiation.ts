@@ -43,3 +43,21 @@ export function matchesVersion(ifNoneMatch: string | undefined, version: string)
     return trimmed === '*' || trimmed.replace(/^W\//, '') === `"${version}"`;
   });
 }
+
+/**
+ * The versions an `If-Match` header names (strong tags only: `"v"`, lists of them), or undefined without the header.
+ * `*` and weak tags name no version: an edit must say which version it was made from.
+ */
+export function ifMatchVersions(ifMatch: string | undefined): string[] | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
+  return ifMatch.split(',').flatMap((tag) => {
+    const match = /^"([^"]*)"$/.exec(tag.trim());
+    return match ? [match[1]] : [];
+  });
+}
+
+/** The author of a write, from `X-Linker-Author`: printable, at most 100 characters; `admin` when absent. */
+export function authorOf(header: string | undefined): string {
+  const cleaned = (header ?? '').replace(/[^\x20-\x7e\u00a0-\uffff]/g, '').trim().slice(0, 100);
+  return cleaned === '' ? 'admin' : cleaned;
+}

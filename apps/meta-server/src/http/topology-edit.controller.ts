@@ -1,0 +1,177 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Put,
+  Req,
+  Res,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { MAX_TOPOLOGY_BYTES, type TopologyDiff, type TopologyProblem } from '@linker/topology';
+import { authorOf, ifMatchVersions } from '../topology/negotiation';
+import { TopologyEditor, type WriteOutcome } from '../topology/topology-editor';
+import type { HistoryEntry } from '../topology/topology-history';
+import { ADMIN_TOKEN, AdminGate } from './admin-token';
+import { readBody } from './read-body';
+
+/** `POST /topology/validate`: whether the YAML would be accepted, every problem, and what it would change. */
+export interface ValidateAnswer {
+  valid: boolean;
+  /** The version it would have (when valid). */
+  version?: string;
+  /** The version it is compared with. */
+  currentVersion: string;
+  problems: TopologyProblem[];
+  diff?: TopologyDiff;
+}
+
+/** A successful write: the new current version (also the `ETag`), and what changed. */
+export interface WriteAnswer {
+  version: string;
+  previousVersion: string;
+  changed: boolean;
+  author: string;
+  time: string;
+  warnings: TopologyProblem[];
+  diff: TopologyDiff;
+}
+
+const YAML_BODY = { description: 'The topology document, YAML (or JSON), at most 1 MiB.', schema: { type: 'string' } };
+const IF_MATCH = { name: 'If-Match', description: 'The version the edit was made from, as GET /topology gives it in ETag: "<version>".' };
+const AUTHOR = { name: 'X-Linker-Author', required: false, description: 'Who makes the change (kept in the history); default "admin".' };
+
+/**
+ * The editing API (SPEC §6, ADR 0010): dry run, write with `If-Match`, history and rollback. Writes need the admin
+ * token; invalid documents get 422 with every problem (path, line, message); a stale or missing `If-Match` gets 412
+ * with the current version in `ETag` and the body.
+ */
+@ApiTags('topology')
+@Controller('topology')
+export class TopologyEditController {
+  private readonly gate: AdminGate;
+
+  constructor(
+    private readonly editor: TopologyEditor,
+    @Inject(ADMIN_TOKEN) adminToken: string | null,
+  ) {
+    this.gate = new AdminGate(adminToken);
+  }
+
+  @Post('validate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Dry run: every problem with its path and line, and the diff against the current version (no token needed).' })
+  @ApiBody(YAML_BODY)
+  @ApiResponse({ status: 200, description: '{valid, version?, currentVersion, problems, diff?}' })
+  @ApiResponse({ status: 413, description: 'Body over 1 MiB.' })
+  async validate(@Req() request: IncomingMessage): Promise<ValidateAnswer> {
+    const text = await readBody(request, MAX_TOPOLOGY_BYTES);
+    const checked = this.editor.check(text);
+    const currentVersion = this.editor.currentVersion();
+    return {
+      valid: checked.topology !== undefined,
+      ...(checked.version === undefined ? {} : { version: checked.version }),
+      currentVersion,
+      problems: checked.problems,
+      ...(checked.diff === undefined ? {} : { diff: checked.diff }),
+    };
+  }
+
+  @Put()
+  @ApiOperation({ summary: 'Replace the topology. Secrets left masked (***) as GET shows them keep their stored values.' })
+  @ApiBearerAuth()
+  @ApiHeader(IF_MATCH)
+  @ApiHeader(AUTHOR)
+  @ApiBody(YAML_BODY)
+  @ApiResponse({ status: 200, description: 'Saved; the new version is in ETag and the body.' })
+  @ApiResponse({ status: 401, description: 'Missing or wrong admin token.' })
+  @ApiResponse({ status: 403, description: 'No admin token is configured: writes are refused.' })
+  @ApiResponse({ status: 412, description: 'If-Match missing or stale; the current version is in ETag and the body.' })
+  @ApiResponse({ status: 413, description: 'Body over 1 MiB.' })
+  @ApiResponse({ status: 422, description: 'Invalid topology: every problem with its path and line.' })
+  async put(
+    @Req() request: IncomingMessage,
+    @Res({ passthrough: true }) response: ServerResponse,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('x-linker-author') author: string | undefined,
+  ): Promise<WriteAnswer> {
+    this.gate.check(authorization, response);
+    const text = await readBody(request, MAX_TOPOLOGY_BYTES);
+    const previous = this.editor.currentVersion();
+    return answer(await this.editor.put(text, ifMatchVersions(ifMatch), authorOf(author)), previous, response);
+  }
+
+  @Get('history')
+  @ApiOperation({ summary: 'Every recorded version, newest first: version, author, time, kind (loaded, edit, rollback).' })
+  history(): Promise<HistoryEntry[]> {
+    return this.editor.history();
+  }
+
+  @Post('rollback/:version')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Make a recorded version current again (a new history entry). If-Match is optional.' })
+  @ApiBearerAuth()
+  @ApiHeader({ ...IF_MATCH, required: false })
+  @ApiHeader(AUTHOR)
+  @ApiResponse({ status: 200, description: 'Rolled back; the version is in ETag and the body.' })
+  @ApiResponse({ status: 404, description: 'No such version in the history.' })
+  @ApiResponse({ status: 412, description: 'If-Match given and stale.' })
+  async rollback(
+    @Param('version') version: string,
+    @Res({ passthrough: true }) response: ServerResponse,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('x-linker-author') author: string | undefined,
+  ): Promise<WriteAnswer> {
+    this.gate.check(authorization, response);
+    const previous = this.editor.currentVersion();
+    return answer(await this.editor.rollback(version, ifMatchVersions(ifMatch), authorOf(author)), previous, response);
+  }
+}
+
+function answer(outcome: WriteOutcome, previousVersion: string, response: ServerResponse): WriteAnswer {
+  switch (outcome.kind) {
+    case 'saved':
+      response.setHeader('ETag', `"${outcome.revision.version}"`);
+      return {
+        version: outcome.revision.version,
+        previousVersion,
+        changed: outcome.changed,
+        author: outcome.entry.author,
+        time: outcome.entry.time,
+        warnings: outcome.warnings,
+        diff: outcome.diff,
+      };
+    case 'stale':
+      response.setHeader('ETag', `"${outcome.current}"`);
+      throw new HttpException(
+        {
+          statusCode: HttpStatus.PRECONDITION_FAILED,
+          error: 'Precondition Failed',
+          message: `If-Match must name the current version "${outcome.current}": get it, redo the edit on it, and send it again`,
+          currentVersion: outcome.current,
+        },
+        HttpStatus.PRECONDITION_FAILED,
+      );
+    case 'invalid': {
+      const errors = outcome.problems.filter((p) => p.severity === 'error').length;
+      throw new UnprocessableEntityException({
+        statusCode: HttpStatus.UNPROCESSABLE_ENTITY,
+        error: 'Unprocessable Entity',
+        message: `the topology is invalid (${errors} error${errors === 1 ? '' : 's'})`,
+        problems: outcome.problems,
+      });
+    }
+    case 'unknown-version':
+      throw new NotFoundException(`no version "${outcome.version}" in the history`);
+  }
+}

@@ -1,0 +1,52 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, Get, Inject, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { TopologyStore } from '../topology/topology-store';
+
+/** Injection token of the heartbeat period of `GET /topology/watch`, in milliseconds. */
+export const WATCH_HEARTBEAT_MS = Symbol('WATCH_HEARTBEAT_MS');
+
+/**
+ * `GET /topology/watch`: Server-Sent Events, `event: version` with `data: {"version": "…"}` once on connect (the
+ * current version) and once per new version; a comment line every heartbeat period keeps proxies from closing an
+ * idle stream. Every stream is ended when the meta-server shuts down, so it drains at once.
+ */
+@ApiTags('topology')
+@Controller('topology')
+export class TopologyWatchController implements BeforeApplicationShutdown {
+  private readonly streams = new Set<ServerResponse>();
+
+  constructor(
+    private readonly store: TopologyStore,
+    @Inject(WATCH_HEARTBEAT_MS) private readonly heartbeatMs: number,
+  ) {}
+
+  @Get('watch')
+  @ApiOperation({ summary: 'Server-Sent Events: `event: version`, `data: {"version": …}` on connect and for each new version.' })
+  @ApiProduces('text/event-stream')
+  watch(@Req() request: IncomingMessage, @Res() response: ServerResponse): void {
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    const send = (version: string) => response.write(`event: version\ndata: ${JSON.stringify({ version })}\n\n`);
+    send(this.store.current().version);
+    const unsubscribe = this.store.subscribe((revision) => send(revision.version));
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), this.heartbeatMs);
+    heartbeat.unref();
+    this.streams.add(response);
+    const stop = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      this.streams.delete(response);
+    };
+    request.once('close', stop);
+    response.once('close', stop);
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const stream of [...this.streams]) stream.end();
+  }
+}
