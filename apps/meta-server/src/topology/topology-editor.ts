@@ -54,7 +54,7 @@ export class TopologyEditor {
     const restored = restoreSecrets(parsed.topology, current.topology);
     const problems = [...parsed.problems, ...restored.problems];
     if (hasErrors(problems)) return { problems };
-    const yaml = restored.kept.length === 0 ? text : stringify(restored.topology);
+    const yaml = restored.kept.length === 0 ? withoutServedHeader(text) : stringify(restored.topology);
     const version = this.options.store.versionOf(restored.topology);
     return { topology: restored.topology, yaml, problems, diff: diffTopology(current.topology, restored.topology), version };
   }
@@ -113,4 +113,9 @@ export class TopologyEditor {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The first line `GET /topology` adds (it names the version served, which the edit replaces): not kept. */
+function withoutServedHeader(text: string): string {
+  return text.replace(/^# linker-ts topology, version [0-9a-f]{16}\..*\r?\n/, '');
 }
