@@ -77,7 +77,7 @@ export class Federation {
     if (view !== this.view) {
       const first = this.view === undefined;
       this.view = view;
-      this.neighbours.routes(view);
+      this.neighbours.follow(view);
       if (!first) this.forwarders.sync().catch((error: unknown) => this.log.error('link queues not subscribed', { error: errorMessage(error) }));
     }
     return { nextHop: (destination, path) => this.neighbours.nextHop(view, destination, path) };

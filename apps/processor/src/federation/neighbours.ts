@@ -16,12 +16,11 @@ export interface NeighboursOptions {
  * This processor's outbound links, one per neighbour the topology names (each dialed by this process and kept up by
  * the link itself, with backoff), and the routes over them (ADR 0009). Links between two other domains count as up:
  * a domain sees only its own links; a neighbour that cannot pass an envelope on routes it again itself.
- * The routes are rebuilt when the topology version changes (`routes(view)` is given the batch's view) or when one of
- * this processor's links goes up or down; between those, a lookup is a map access.
+ * The routes are rebuilt when the topology version changes (`follow` or `nextHop` is given the batch's view) or when
+ * one of this processor's links goes up or down; between those, a lookup is a map access.
  */
 export class Neighbours {
   private readonly links = new Map<string, OutboundLink>();
-  private readonly downSince = new Map<string, number>();
   private view: TopologyView | undefined;
   /** Routes over the links that are up, and over every link (where custody waits when nothing is up). */
   private table: RoutingTable | undefined;
@@ -42,16 +41,15 @@ export class Neighbours {
    * Undefined when no link leads there at all. Tables per set of avoided domains are kept until the next change.
    */
   nextHop(view: TopologyView, destination: string, path: readonly string[] = []): string | undefined {
-    if (view !== this.view) this.sync(view);
+    this.follow(view);
     const { domain } = this.options;
     const avoid = path.filter((d) => d !== domain && d !== destination);
     return this.avoiding(avoid, 'live').nextHop(destination) ?? this.avoiding(avoid, 'whole').nextHop(destination) ?? this.avoiding([], 'whole').nextHop(destination);
   }
 
-  /** Routes over the links that are up now (for metrics and failover decisions). */
-  routes(view: TopologyView): DomainRoutes {
+  /** Dial the neighbours `view` names and close links it no longer names, if `view` is a new version. */
+  follow(view: TopologyView): void {
     if (view !== this.view) this.sync(view);
-    return this.avoiding([], 'live');
   }
 
   private avoiding(avoid: readonly string[], which: 'live' | 'whole'): DomainRoutes {
@@ -71,9 +69,10 @@ export class Neighbours {
     return this.links.get(peer);
   }
 
-  /** Since when the link to `peer` is down (epoch ms), or undefined while it is up. */
+  /** Since when the link to `peer` is down (epoch ms; since it was dialed if never up), or undefined while it is up. */
   downSinceOf(peer: string): number | undefined {
-    return this.links.get(peer)?.up === false ? this.downSince.get(peer) : undefined;
+    const link = this.links.get(peer);
+    return link !== undefined && !link.up ? link.metrics().since : undefined;
   }
 
   /** The counters of every outbound link. */
@@ -118,10 +117,7 @@ export class Neighbours {
       return;
     }
     const link = transport.dial({ domain, peer, endpoint, secretFor, limits, logger: logger.child({ peer }) });
-    this.downSince.set(peer, Date.now());
-    link.onState(({ up, at, reason }) => {
-      if (up) this.downSince.delete(peer);
-      else this.downSince.set(peer, at);
+    link.onState(({ up }) => {
       this.table = this.table?.withLink(domain, peer, up);
       this.cache.clear();
     });
