@@ -45,15 +45,21 @@ async function brokerTurn(bus: MemoryBus): Promise<void> {
   await subscription.close();
 }
 
+/** A broker on `store` persisting one fresh topic, and a group on it recording what it is handed. */
+async function persistedTopic(store: BrokerPersistence) {
+  const [topic, group] = [uniqueName('custody'), uniqueName('group')];
+  const broker = await MemoryBroker.open({ persistence: store, persist: (name) => name === topic });
+  const bus = new MemoryBus(broker, 'RELIABLE');
+  await bus.ensureTopics([topic], 1);
+  const seen: string[] = [];
+  await bus.subscribe({ topic, group, handler: async (rs) => void seen.push(...rs.map((r) => r.value.toString())) });
+  return { topic, group, broker, bus, seen };
+}
+
 describe('MemoryBroker with a BrokerPersistence', () => {
   it('hands a persisted record to a group only once the store made it durable, and resolves publish then', async () => {
     const store = new ScriptedStore();
-    const [topic, group] = [uniqueName('custody'), uniqueName('group')];
-    const broker = await MemoryBroker.open({ persistence: store, persist: (name) => name === topic });
-    const bus = new MemoryBus(broker, 'RELIABLE');
-    await bus.ensureTopics([topic], 1);
-    const seen: string[] = [];
-    await bus.subscribe({ topic, group, handler: async (rs) => void seen.push(...rs.map((r) => r.value.toString())) });
+    const { topic, group, broker, bus, seen } = await persistedTopic(store);
     let resolved = false;
     const publishing = bus.publish(topic, [record('a'), record('b')]).then(() => (resolved = true));
     await waitFor('the append to reach the store', () => store.appends.length === 1);
@@ -72,12 +78,7 @@ describe('MemoryBroker with a BrokerPersistence', () => {
 
   it('rejects publish with a retriable BUS_UNAVAILABLE when the store fails, and never hands those records out', async () => {
     const store = new ScriptedStore();
-    const [topic, group] = [uniqueName('custody'), uniqueName('group')];
-    const broker = await MemoryBroker.open({ persistence: store, persist: (name) => name === topic });
-    const bus = new MemoryBus(broker, 'RELIABLE');
-    await bus.ensureTopics([topic], 1);
-    const seen: string[] = [];
-    await bus.subscribe({ topic, group, handler: async (rs) => void seen.push(...rs.map((r) => r.value.toString())) });
+    const { topic, broker, bus, seen } = await persistedTopic(store);
     const publishing = bus.publish(topic, [record('lost')]);
     await waitFor('the append to reach the store', () => store.appends.length === 1);
     store.appends[0].reject(new Error('disk full (test)'));
