@@ -6,7 +6,7 @@ import { startApp, type AppProcess } from '../processes';
 import { testServices } from '../services';
 import { uniqueName } from '../unique-name';
 import type { DomainOptions, DomainUnderTest } from './domain-under-test';
-import { connectorReady, dropDatabase, processorReady, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './real-processes';
+import { connectorReady, dropDatabase, failedStart, processorReady, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './real-processes';
 
 /** How many of each app a real-mode domain runs, and settings added to (or overriding) every process's environment. */
 export interface RealDomainExtra {
@@ -138,8 +138,6 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
       },
     };
   } catch (error) {
-    const outputs = started.map((app) => app.output().slice(-1500)).join('\n---\n');
-    await cleanUp();
-    throw new Error(`the real-mode domain ${options.domain} did not start: ${String(error)}\n${outputs}`);
+    return failedStart(`the real-mode domain ${options.domain}`, started, cleanUp, error);
   }
 }

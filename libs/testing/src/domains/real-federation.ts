@@ -8,7 +8,7 @@ import { testServices } from '../services';
 import { uniqueName } from '../unique-name';
 import { LinkProxy } from '../link-proxy';
 import { waitFor } from '../wait-for';
-import { connectorReady, dropDatabase, freePort, processorReady, READY_TIMEOUT_MS, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './real-processes';
+import { connectorReady, dropDatabase, failedStart, freePort, processorReady, READY_TIMEOUT_MS, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './real-processes';
 
 /** Settings of a real-mode federation beyond its topology. */
 export interface RealFederationExtra {
@@ -218,9 +218,7 @@ export async function startRealFederation(options: RealFederationOptions): Promi
       },
     };
   } catch (error) {
-    const outputs = started.map((app) => app.output().slice(-1500)).join('\n---\n');
-    await cleanUp();
-    throw new Error(`the real-mode federation did not start: ${String(error)}\n${outputs}`);
+    return failedStart('the real-mode federation', started, cleanUp, error);
   }
 }
 

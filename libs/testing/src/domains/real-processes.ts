@@ -193,3 +193,10 @@ function bsonDocument(fields: Array<[string, number | string]>): Buffer {
   size.writeInt32LE(4 + content.length, 0);
   return Buffer.concat([size, content]);
 }
+
+/** A start that failed: clean up what it started, then reject naming `what`, with the last output of each process. */
+export async function failedStart(what: string, started: readonly AppProcess[], cleanUp: () => Promise<void>, error: unknown): Promise<never> {
+  const outputs = started.map((app) => app.output().slice(-1500)).join('\n---\n');
+  await cleanUp();
+  throw new Error(`${what} did not start: ${String(error)}\n${outputs}`);
+}
