@@ -107,6 +107,9 @@ export const DeliveryReport = Type.Object({
 });
 export type DeliveryReport = Static<typeof DeliveryReport>;
 
+/** Most bytes (estimated) of one DELIVERY_REPORT a reporter makes: well below Kafka's default 1 MB record limit. */
+export const MAX_REPORT_BYTES = 256 * 1024;
+
 export function encodeDelivery(delivery: Delivery): Buffer {
   return Buffer.from(JSON.stringify(delivery));
 }

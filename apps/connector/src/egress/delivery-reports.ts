@@ -1,4 +1,4 @@
-import type { Delivered, DeliveryReport, Parked, Undelivered } from '@linker/contracts';
+import { MAX_REPORT_BYTES, type Delivered, type DeliveryReport, type Parked, type Undelivered } from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { BatchSink, Parkable, ReportSink } from './delivery-fate';
@@ -6,8 +6,6 @@ import type { BatchSink, Parkable, ReportSink } from './delivery-fate';
 /** A report as the connector builds it: every list present. */
 type BuiltReport = Required<DeliveryReport>;
 
-/** Most bytes (estimated) of one DELIVERY_REPORT, well below Kafka's default 1 MB record limit. */
-const MAX_REPORT_BYTES = 256 * 1024;
 const DELIVERED_BYTES = 256;
 
 /** Collects report entries and cuts them into reports of bounded size. */

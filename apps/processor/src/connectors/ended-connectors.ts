@@ -1,5 +1,5 @@
 import type { Bus, BusRecord } from '@linker/bus';
-import { connectorTopic, decodeDelivery, encodeEnvelope, intakeTopic, INTERNAL_TYPES, type Delivery, type DeliveryReport, type Undelivered } from '@linker/contracts';
+import { connectorTopic, decodeDelivery, encodeEnvelope, intakeTopic, INTERNAL_TYPES, MAX_REPORT_BYTES, type Delivery, type DeliveryReport, type Undelivered } from '@linker/contracts';
 import { errorMessage, newMessageId, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { EndedClaim, Presence } from '@linker/presence';
@@ -19,8 +19,6 @@ export interface EndedConnectorsOptions {
   logger: Logger;
 }
 
-/** Most bytes (estimated) of one DELIVERY_REPORT this makes, as the connector bounds its own. */
-const MAX_REPORT_BYTES = 256 * 1024;
 
 /**
  * Deliveries stranded in the RELIABLE topic of a connector that is gone (SIGKILL, or stopped and never back): a
