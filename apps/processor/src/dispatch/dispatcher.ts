@@ -1,7 +1,7 @@
 import type { BusRecord, Lanes } from '@linker/bus';
 import { connectorTopic, encodeDelivery, encodeEnvelope, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
-import type { Effects, Forward, Outgoing } from './effects';
+import type { Effects, Outgoing } from './effects';
 
 /** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */
 export type FastForwarder = (nextHop: string, envelopes: Envelope[]) => void;
@@ -62,9 +62,11 @@ export class Dispatcher {
   private forward(effects: readonly Effects[]): Promise<void>[] {
     const queues = new Map<string, BusRecord[]>();
     const fast = new Map<string, Envelope[]>();
-    for (const { nextHop, envelope } of effects.flatMap((e): Forward[] => e.forwards)) {
-      if (envelope.lane === 'FAST') getOrAdd(fast, nextHop).push(envelope);
-      else getOrAdd(queues, nextHop).push({ key: envelope.from, value: encodeEnvelope(envelope) });
+    for (const effect of effects) {
+      for (const { nextHop, envelope } of effect.forwards) {
+        if (envelope.lane === 'FAST') getOrAdd(fast, nextHop).push(envelope);
+        else getOrAdd(queues, nextHop).push({ key: envelope.from, value: encodeEnvelope(envelope) });
+      }
     }
     for (const [nextHop, envelopes] of fast) this.fastForward(nextHop, envelopes);
     return [...queues].map(async ([nextHop, records]) => {
@@ -90,12 +92,7 @@ export class Dispatcher {
 function groupByTopic(effects: readonly Effects[]): Outgoing[][] {
   const groups: Record<Lane, Map<string, Outgoing[]>> = { RELIABLE: new Map(), FAST: new Map() };
   for (const effect of effects) {
-    for (const outgoing of effect.outgoing) {
-      const byConnector = groups[outgoing.lane];
-      let group = byConnector.get(outgoing.connector);
-      if (!group) byConnector.set(outgoing.connector, (group = []));
-      group.push(outgoing);
-    }
+    for (const outgoing of effect.outgoing) getOrAdd(groups[outgoing.lane], outgoing.connector).push(outgoing);
   }
   return [...groups.RELIABLE.values(), ...groups.FAST.values()];
 }
