@@ -10,6 +10,7 @@ step() { printf '\n== %s (%ss)\n' "$*" "$((SECONDS - started_at))" >&2; }
 
 step "dependencies"
 bash scripts/ensure-deps.sh
+bash scripts/ensure-chromium.sh  # the browser tests drive Debian's Chromium
 
 step "type check"
 npx tsc -p tsconfig.json --noEmit
