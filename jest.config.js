@@ -1,5 +1,6 @@
-// Three projects, named by what they need (ARCHITECTURE habit 10):
-//   unit: *.spec.ts, no network;  int: *.int-spec.ts, real services;  e2e: *.e2e-spec.ts, the apps over real sockets.
+// Four projects, named by what they need (ARCHITECTURE habit 10):
+//   unit: *.spec.ts, no network;  int: *.int-spec.ts, real services;  e2e: *.e2e-spec.ts, the apps over real sockets;
+//   browser: *.browser-spec.ts, the web UI in a real browser.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -18,5 +19,7 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 30 },
     { ...common, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 60 },
+    // Browser tests (ui/test): Debian's Chromium, driven by playwright-core, against the built app and UI (dist/, ui/dist).
+    { ...common, displayName: 'browser', roots: [...common.roots, '<rootDir>/ui'], testMatch: ['**/*.browser-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 60 },
   ],
 };

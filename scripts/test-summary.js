@@ -6,7 +6,7 @@ const results = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const skipped = results.numPendingTests + results.numTodoTests;
 const byProject = {};
 for (const suite of results.testResults) {
-  const project = suite.displayName?.name ?? suite.name.match(/\.(int-|e2e-)?spec\.ts$/)?.[1]?.replace('-', '') ?? 'unit';
+  const project = suite.displayName?.name ?? suite.name.match(/\.(int-|e2e-|browser-)?spec\.ts$/)?.[1]?.replace('-', '') ?? 'unit';
   const counts = (byProject[project] ??= { passed: 0, failed: 0 });
   for (const test of suite.assertionResults) {
     if (test.status === 'passed') counts.passed += 1;

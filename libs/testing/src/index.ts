@@ -8,3 +8,4 @@ export * from './domains/real-federation';
 export * from './domains/embedded-domain';
 export * from './recording-logger';
 export * from './link-proxy';
+export * from './browser';

@@ -11,20 +11,32 @@ export interface EmbeddedDomain extends DomainUnderTest {
   readonly process: AppProcess;
   /** Where the embedded mailbox keeps its files (removed by `close()`). */
   readonly dataDir: string;
+  /** The web UI's address, when asked for with `ui: true`. */
+  readonly uiUrl?: string;
+}
+
+/** What an embedded domain may have besides its topology. */
+export interface EmbeddedDomainOptions extends DomainOptions {
+  /** Serve the web UI too (on a free port): the browser tests. */
+  ui?: boolean;
+  /** Environment variables of the process (`LINKER_ADMIN_TOKEN`, `LINKER_LINK_SECRET`, …). */
+  env?: Record<string, string>;
 }
 
 const READY_TIMEOUT_MS = 30_000;
 /** The ready lines `main.ts` prints to stderr once every server listens. */
 const CLIENTS_LINE = /^\s*clients:\s+(ws:\/\/\S+\/ws)\s*$/m;
 const META_LINE = /^\s*meta-server:\s+(http:\/\/\S+)/m;
+const UI_LINE = /^\s*web UI:\s+(http:\/\/\S+)/m;
 
 /**
  * Run `options.domain` of `options.topology` in embedded mode: the topology goes to a temporary YAML file and the
- * BUILT embedded entry (run `npm run build` first) starts on free ports (`--ws-port 0 --meta-port 0 --no-ui`) with a
- * temporary data directory. Resolves once it printed its `clients:` and `meta-server:` lines, with those URLs.
+ * BUILT embedded entry (run `npm run build` first) starts on free ports (`--ws-port 0 --meta-port 0`, and `--ui-port 0`
+ * with `ui`, else `--no-ui`) with a temporary data directory. Resolves once it printed its `clients:` and
+ * `meta-server:` lines (and `web UI:`), with those URLs.
  * `close()` sends SIGTERM, expects exit code 0, and removes the temporary files.
  */
-export async function startEmbeddedDomain(options: DomainOptions): Promise<EmbeddedDomain> {
+export async function startEmbeddedDomain(options: EmbeddedDomainOptions): Promise<EmbeddedDomain> {
   if (!options.topology.domains.some((domain) => domain.name === options.domain)) {
     throw new Error(`the topology has no domain ${JSON.stringify(options.domain)}`);
   }
@@ -32,10 +44,13 @@ export async function startEmbeddedDomain(options: DomainOptions): Promise<Embed
   const topologyFile = join(directory, 'topology.yaml');
   const dataDir = join(directory, 'data');
   await writeFile(topologyFile, stringify(options.topology));
-  const args = ['--topology', topologyFile, '--domain', options.domain, '--ws-port', '0', '--meta-port', '0', '--no-ui'];
-  const app = startApp('embedded', {}, [...args, '--data-dir', dataDir, '--log-level', 'info']);
+  const ui = options.ui ? ['--ui-port', '0'] : ['--no-ui'];
+  const args = ['--topology', topologyFile, '--domain', options.domain, '--ws-port', '0', '--meta-port', '0', ...ui];
+  const app = startApp('embedded', options.env ?? {}, [...args, '--data-dir', dataDir, '--log-level', 'info']);
   try {
     const { clientUrl, metaServerUrl } = await readyUrls(app);
+    if (options.ui) await app.waitForOutput(UI_LINE, READY_TIMEOUT_MS);
+    const uiUrl = UI_LINE.exec(app.output())?.[1];
     let closed: Promise<void> | undefined;
     return {
       mode: 'embedded',
@@ -44,6 +59,7 @@ export async function startEmbeddedDomain(options: DomainOptions): Promise<Embed
       metaServerUrl,
       process: app,
       dataDir,
+      ...(uiUrl === undefined ? {} : { uiUrl }),
       close: () => (closed ??= stopAndClean(app, directory)),
     };
   } catch (error) {
