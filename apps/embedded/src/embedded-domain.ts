@@ -7,7 +7,7 @@ import { ResourceStack } from '@linker/lifecycle';
 import { EmbeddedMailbox } from '@linker/mailbox';
 import { createLogger, type Logger } from '@linker/observability';
 import { MemoryPresence } from '@linker/presence';
-import { formatProblems, MetaServerTopologySource, readTopologyFile, StaticTopologySource, type Topology, type TopologySource } from '@linker/topology';
+import { formatProblems, MetaServerTopologySource, readTopologyFile, LocalTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, createConnector } from '../../connector/src/connector';
 import { bootstrapMetaServer } from '../../meta-server/src/bootstrap';
 import { createProcessor, portOf, processorMetrics, processorSettings, startOpsServer, type FederationDeps } from '../../processor/src/processor';
@@ -46,10 +46,11 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const log = logger.child({ domain });
   const endpoints = source.current().endpoints(domain);
   const urls: EmbeddedDomain['urls'] = { client: '' };
-  if (options.metaServer && file !== undefined) {
-    const meta = await resources.open(() =>
-      bootstrapMetaServer({ port: options.metaPort, host: options.host, topologyFile: file, logLevel: options.logLevel }, { topology: source.current().topology }),
-    );
+  if (options.metaServer && source instanceof LocalTopologySource && file !== undefined) {
+    const { metaPort: port, host, adminToken, logLevel } = options;
+    const meta = await resources.open(() => bootstrapMetaServer({ port, host, topologyFile: file, adminToken, logLevel }));
+    // Edits saved through this meta-server apply to this domain at once (SPEC §6), secrets included.
+    meta.topology.subscribe((revision) => source.replace(revision.topology, revision.version));
     urls.metaServer = meta.url;
   }
   const dataDir = resolve(options.dataDir ?? join('.linker-data', domain));
@@ -82,7 +83,10 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   return { domain, urls, close: () => resources.close() };
 }
 
-/** The topology: followed from another domain's meta-server, or read from the file (which this process then serves). */
+/**
+ * The topology: followed from another domain's meta-server, or read from the file (which this process then serves,
+ * and which its meta-server's edits replace).
+ */
 async function topologySource(options: EmbeddedOptions, logger: Logger, resources: ResourceStack): Promise<{ source: TopologySource; file?: string }> {
   if (options.followMetaServer) {
     const source = await resources.open(() =>
@@ -92,7 +96,7 @@ async function topologySource(options: EmbeddedOptions, logger: Logger, resource
   }
   const { path, topology, warnings } = await readTopologyFile(options.topologyFile);
   if (warnings.length > 0) logger.warn('topology has warnings', { file: path, problems: formatProblems(warnings) });
-  return { source: new StaticTopologySource(topology), file: path };
+  return { source: new LocalTopologySource(topology, logger), file: path };
 }
 
 /** Links to the neighbours over WebSockets, when the domain has a link endpoint and a secret is configured. */

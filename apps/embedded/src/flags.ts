@@ -21,6 +21,8 @@ export interface EmbeddedOptions {
   followMetaServer?: string;
   /** The secret shared with the neighbour domains (from `LINKER_LINK_SECRET`, never a flag: flags show in `ps`). */
   linkSecret?: string;
+  /** The token every topology edit through this process's meta-server needs (`LINKER_ADMIN_TOKEN`); none: edits refused. */
+  adminToken?: string;
   /** With `followMetaServer`: the meta-server's internal token (`LINKER_INTERNAL_TOKEN`), to read app secrets. */
   internalToken?: string;
   /** Where the embedded mailbox keeps its files. */
@@ -47,7 +49,8 @@ export const USAGE = `Usage: npm start -- [options]
   --log-level LEVEL   debug, info, warn, error or silent (default info)
   --help              this text
 Environment: LINKER_LINK_SECRET, the secret this domain shares with its neighbours (links are off without it);
-LINKER_INTERNAL_TOKEN, read with --meta-server to get app secrets (jwtSecret) from the meta-server.`;
+LINKER_INTERNAL_TOKEN, read with --meta-server to get app secrets (jwtSecret) from the meta-server;
+LINKER_ADMIN_TOKEN, the token topology edits (PUT /topology, rollback, the web UI's editor) need; unset: edits refused.`;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 

@@ -6,9 +6,13 @@ import { parseFlags, USAGE, type EmbeddedOptions } from './flags';
 function options(): EmbeddedOptions {
   try {
     const parsed = parseFlags(process.argv.slice(2));
-    if (parsed !== 'help') return { ...parsed, linkSecret: process.env.LINKER_LINK_SECRET || undefined, internalToken: process.env.LINKER_INTERNAL_TOKEN || undefined };
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
+    if (parsed === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    // Secrets come from the environment, never from flags (flags show in `ps`).
+    const secret = (name: string) => process.env[name] || undefined;
+    return { ...parsed, linkSecret: secret('LINKER_LINK_SECRET'), internalToken: secret('LINKER_INTERNAL_TOKEN'), adminToken: secret('LINKER_ADMIN_TOKEN') };
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n`);
     process.exit(64);

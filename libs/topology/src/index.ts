@@ -6,7 +6,7 @@ export { validateTopology } from './validate/validate-topology';
 export * from './mask-secrets';
 export * from './version';
 export * from './source/topology-source';
-export * from './source/static-topology-source';
+export * from './source/local-topology-source';
 export * from './source/meta-server-topology-source';
 export * from './topology-file';
 export * from './diff-topology';

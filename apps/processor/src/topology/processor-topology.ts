@@ -1,5 +1,5 @@
 import type { Logger } from '@linker/observability';
-import { formatProblems, MetaServerTopologySource, readTopologyFile, StaticTopologySource, type TopologySource } from '@linker/topology';
+import { formatProblems, MetaServerTopologySource, readTopologyFile, LocalTopologySource, type TopologySource } from '@linker/topology';
 import type { ProcessorConfig } from '../config/processor.config';
 
 /** How often the processor asks the meta-server for a new version (SPEC §6: picked up within 1 s). */
@@ -18,5 +18,5 @@ export async function openProcessorTopology(config: Pick<ProcessorConfig, 'topol
   const { path, topology, warnings } = await readTopologyFile(config.topologyFile);
   if (warnings.length > 0) logger.warn('topology file has warnings', { file: path, problems: formatProblems(warnings) });
   logger.info('topology loaded', { file: path, apps: topology.clientApps.length, domains: topology.domains.length });
-  return new StaticTopologySource(topology);
+  return new LocalTopologySource(topology);
 }

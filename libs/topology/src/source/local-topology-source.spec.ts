@@ -1,6 +1,6 @@
 import type { Topology } from '../topology';
 import { topologyVersion } from '../version';
-import { StaticTopologySource } from './static-topology-source';
+import { LocalTopologySource } from './local-topology-source';
 
 const topology: Topology = {
   domains: [
@@ -11,9 +11,9 @@ const topology: Topology = {
   clientApps: [{ appName: 'ANZ', appId: 'app-id-343', masterUserId: 'ANZ-1', authEnabled: false, userDistributions: [{ domainName: 'domain-02', from: 100 }] }],
 };
 
-describe('StaticTopologySource', () => {
+describe('LocalTopologySource', () => {
   it('serves one view of the given topology, versioned by its content hash', () => {
-    const source = new StaticTopologySource(topology);
+    const source = new LocalTopologySource(topology);
     expect(source.current().home('ANZ-100')).toEqual({ kind: 'domain', domain: 'domain-02' });
     expect(source.current().home('ANZ-99')).toEqual({ kind: 'outside-ranges' });
     expect(source.current().masterOf('ANZ-5')).toBe('ANZ-1');
@@ -21,13 +21,23 @@ describe('StaticTopologySource', () => {
     expect(source.version()).toBe(topologyVersion(topology));
   });
 
-  it('never calls a listener, and keeps answering after close', async () => {
-    const source = new StaticTopologySource(topology);
-    const listener = jest.fn();
-    const unsubscribe = source.onChange(listener);
+  it('replace() makes a new current view and tells each listener, even when another listener throws', () => {
+    const source = new LocalTopologySource(topology);
+    const first = source.current();
+    const heard: string[] = [];
+    source.onChange(() => {
+      throw new Error('a broken listener');
+    });
+    const unsubscribe = source.onChange((view, version) => heard.push(`${version}:${view.app('ANZ')?.appId}`));
+    const edited: Topology = { ...topology, clientApps: [{ ...topology.clientApps[0], appId: 'app-id-2' }] };
+    source.replace(edited);
+    expect(source.current()).not.toBe(first);
+    expect(source.current().app('ANZ')?.appId).toBe('app-id-2');
+    expect(source.version()).toBe(topologyVersion(edited));
+    expect(heard).toEqual([`${topologyVersion(edited)}:app-id-2`]);
     unsubscribe();
-    await source.close();
-    expect(listener).not.toHaveBeenCalled();
-    expect(source.current().app('ANZ')?.appId).toBe('app-id-343');
+    source.replace(topology, 'given-version');
+    expect(source.version()).toBe('given-version');
+    expect(heard).toHaveLength(1);
   });
 });
