@@ -7,7 +7,8 @@ const ADAPTER_PACKAGES = {
   nats: '^libs/bus/src/nats/',
   ioredis: '^libs/presence/src/redis/',
   // bench/ is a measuring tool outside the product: its raw client and its clean-up talk to ws and MongoDB directly.
-  mongodb: '^(libs/mailbox/src/mongodb/|bench/)',
+  // The meta-server's topology history of real mode (ADR 0010) is its one MongoDB adapter: that file and its int spec.
+  mongodb: '^(libs/mailbox/src/mongodb/|bench/|apps/meta-server/src/topology/mongo-topology-history(\\.int-spec)?\\.ts$)',
   'classic-level': '^(libs/mailbox/src/embedded/|libs/bus/src/embedded/)',
   ws: '^(libs/domain-link/src/ws/|apps/connector/src/socket/|libs/client-sdk/src/node/|bench/)',
 };

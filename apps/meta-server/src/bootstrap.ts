@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createLogger } from '@linker/observability';
-import type { MetaServerConfig } from './config/meta-server.config';
+import { createLogger, type Logger } from '@linker/observability';
+import { metaServerConfig, type MetaServerConfig } from './config/meta-server.config';
 import { MetaServerModule } from './meta-server.module';
-import { loadTopology, type TopologyInput } from './topology/load-topology';
+import { loadNewestRecorded, loadTopology, type TopologyInput } from './topology/load-topology';
+import { MongoTopologyHistory } from './topology/mongo-topology-history';
 import { TopologyEditor } from './topology/topology-editor';
 import { FileTopologyHistory, MemoryTopologyHistory } from './topology/topology-history';
 import { TopologyStore } from './topology/topology-store';
@@ -22,24 +23,39 @@ export interface MetaServerHandle {
   close(): Promise<void>;
 }
 
-/** What callers may leave out: the tokens (no internal read, no writes) and the watch heartbeat (15 s). */
-export type MetaServerOptions = Omit<MetaServerConfig, 'internalToken' | 'adminToken' | 'watchHeartbeatMs'> &
-  Partial<Pick<MetaServerConfig, 'internalToken' | 'adminToken' | 'watchHeartbeatMs'>>;
+/** What callers may leave out: the tokens (no internal read, no writes), the watch heartbeat (15 s) and MongoDB. */
+type Optional = 'internalToken' | 'adminToken' | 'watchHeartbeatMs' | 'mongodbUrl' | 'mongodbDatabase';
+export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
 /**
  * Start the meta-server; e2e tests and the embedded mode call this too. The topology comes from `input` (a YAML file,
  * or a topology the caller already has), by default the file of `config.topologyFile`. An invalid topology refuses
  * to start: the error lists every problem with its path. `GET /internal/topology` exists only with `config.internalToken`;
- * writes are accepted only with `config.adminToken`. From a file, every saved version is written back to it and kept
- * in `<file>.history/` (ADR 0010); from a topology in memory, versions are kept in memory only.
+ * writes are accepted only with `config.adminToken`. Versions are kept (ADR 0010): with `config.mongodbUrl`, in
+ * MongoDB, and the newest recorded one is served (`input` only until the first is recorded; nothing is written back to
+ * a file); else from a file, every saved version is written back to it and kept in `<file>.history/`; else (a topology
+ * in memory) in memory only.
  */
 export async function bootstrapMetaServer(config: MetaServerOptions, input: TopologyInput = { file: config.topologyFile }): Promise<MetaServerHandle> {
   const logger = createLogger('meta-server', config.logLevel);
-  const store = new TopologyStore(await loadTopology(input, logger));
+  const database = config.mongodbDatabase ?? metaServerConfig.settings.mongodbDatabase.default;
+  const mongo = config.mongodbUrl === undefined ? undefined : await MongoTopologyHistory.open({ url: config.mongodbUrl, database });
+  try {
+    return await serve(config, input, mongo, logger);
+  } catch (error) {
+    await mongo?.close();
+    throw error;
+  }
+}
+
+async function serve(config: MetaServerOptions, input: TopologyInput, mongo: MongoTopologyHistory | undefined, logger: Logger): Promise<MetaServerHandle> {
   const file = 'file' in input ? resolve(input.file) : undefined;
-  logger.info('topology loaded', { version: store.current().version, ...(file === undefined ? {} : { file }) });
-  const history = file === undefined ? new MemoryTopologyHistory() : new FileTopologyHistory(`${file}.history`);
-  const editor = new TopologyEditor({ store, history, file, logger });
+  // With MongoDB (real mode) the current version is the newest recorded one, and nothing is written back to the file.
+  const recorded = mongo === undefined ? undefined : await loadNewestRecorded(mongo, logger);
+  const store = new TopologyStore(recorded ?? (await loadTopology(input, logger)));
+  const history = mongo ?? (file === undefined ? new MemoryTopologyHistory() : new FileTopologyHistory(`${file}.history`));
+  logger.info('topology loaded', { version: store.current().version, from: recorded !== undefined ? 'history' : (file ?? 'memory'), history: history.constructor.name });
+  const editor = new TopologyEditor({ store, history, file: mongo === undefined ? file : undefined, logger });
   const module = MetaServerModule.register({
     store,
     editor,
@@ -55,7 +71,15 @@ export async function bootstrapMetaServer(config: MetaServerOptions, input: Topo
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
   logger.info('meta-server ready', { url, internalTopology: config.internalToken !== undefined, writes: config.adminToken !== undefined });
-  return { app, url, topology: store, close: () => app.close() };
+  return {
+    app,
+    url,
+    topology: store,
+    close: async () => {
+      await app.close();
+      await mongo?.close();
+    },
+  };
 }
 
 function openApi() {

@@ -11,6 +11,19 @@ export const metaServerConfig = defineConfig({
     default: 'topologies/single-domain.yaml',
     doc: 'The topology YAML the meta-server serves (relative to the current directory); an invalid file refuses to start.',
   }),
+  mongodbUrl: setting({
+    env: 'LINKER_META_MONGODB_URL',
+    kind: 'url',
+    optional: true,
+    secret: true,
+    doc: 'MongoDB URL of the topology history (real mode): versions are kept there and the newest is served at start (`LINKER_TOPOLOGY_FILE` is then only the first version, never written). Unset: history next to the file (`<file>.history/`). Never logged.',
+  }),
+  mongodbDatabase: setting({
+    env: 'LINKER_META_MONGODB_DATABASE',
+    kind: 'string',
+    default: 'linker-meta',
+    doc: 'MongoDB database of the topology history (with `LINKER_META_MONGODB_URL`).',
+  }),
   internalToken: setting({
     env: 'LINKER_INTERNAL_TOKEN',
     kind: 'string',

@@ -1,5 +1,7 @@
+import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import { readTopologyFile, TopologyError, validateTopology, type Topology, type TopologyProblem } from '@linker/topology';
+import { parseTopology, readTopologyFile, TopologyError, validateTopology, type Topology, type TopologyProblem } from '@linker/topology';
+import type { TopologyHistory } from './topology-history';
 
 /** Where the meta-server's first topology comes from: a YAML file, or a topology its caller already has. */
 export type TopologyInput = { file: string } | { topology: Topology };
@@ -16,6 +18,21 @@ export async function loadTopology(input: TopologyInput, logger: Logger): Promis
   const { topology, problems } = validateTopology(input.topology);
   if (!topology) throw new TopologyError('the given topology is invalid', problems);
   return accept(topology, problems, 'the given topology', logger);
+}
+
+/**
+ * The newest version recorded in `history`, checked like a file, or undefined when nothing is recorded yet. With a
+ * MongoDB history the current version is the newest entry (ADR 0010). Throws `TopologyError` when it is invalid.
+ */
+export async function loadNewestRecorded(history: TopologyHistory, logger: Logger): Promise<Topology | undefined> {
+  const [newest] = await history.list();
+  if (newest === undefined) return undefined;
+  const source = `version ${newest.version} of the topology history`;
+  const yaml = await history.yaml(newest.version);
+  if (yaml === undefined) throw new LinkerError('TOPOLOGY_HISTORY_INCOMPLETE', `${source} has no YAML`);
+  const { topology, problems } = parseTopology(yaml);
+  if (!topology) throw new TopologyError(`${source} is invalid`, problems);
+  return accept(topology, problems, source, logger);
 }
 
 function accept(topology: Topology, warnings: readonly TopologyProblem[], source: string, logger: Logger): Topology {

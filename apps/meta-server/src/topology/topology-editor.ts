@@ -27,7 +27,10 @@ export type WriteOutcome =
 export interface EditorOptions {
   store: TopologyStore;
   history: TopologyHistory;
-  /** The YAML file a saved version is written to; none when the topology was given in memory. */
+  /**
+   * The YAML file a saved version is written to; none when the topology was given in memory, or when versions are kept
+   * in MongoDB (the newest recorded one is then the current one: the file is only the first).
+   */
   file?: string;
   logger: Logger;
 }

@@ -1,34 +1,19 @@
 import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FileTopologyHistory, MemoryTopologyHistory, type HistoryEntry, type TopologyHistory } from './topology-history';
+import { dirname, join } from 'node:path';
+import { topologyHistoryContract } from './testing/topology-history.contract';
+import { FileTopologyHistory, MemoryTopologyHistory, type HistoryEntry } from './topology-history';
 
 const entry = (version: string, author = 'admin', kind: HistoryEntry['kind'] = 'edit'): HistoryEntry => ({ version, author, time: '2026-01-01T00:00:00.000Z', kind });
 const A = 'aaaaaaaaaaaaaaaa';
-const B = 'bbbbbbbbbbbbbbbb';
 
-describe.each([
-  ['FileTopologyHistory', (dir: string): TopologyHistory => new FileTopologyHistory(join(dir, 'topology.yaml.history'))],
-  ['MemoryTopologyHistory', (): TopologyHistory => new MemoryTopologyHistory()],
-])('%s', (_name, make) => {
-  let directory: string;
-  beforeEach(() => (directory = mkdtempSync(join(tmpdir(), 'topology-history-'))));
-  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+topologyHistoryContract('MemoryTopologyHistory', { open: async () => new MemoryTopologyHistory() });
 
-  it('is empty at first, then lists entries newest first and keeps each version\'s YAML', async () => {
-    const history = make(directory);
-    expect(await history.list()).toEqual([]);
-    expect(await history.yaml(A)).toBeUndefined();
-    await history.append(entry(A, 'meta-server', 'loaded'), 'a: 1\n');
-    await history.append(entry(B, 'alice'), 'b: 2\n');
-    await history.append(entry(A, 'bob', 'rollback'), 'a: 1\n');
-    expect((await history.list()).map((e) => [e.version, e.author, e.kind])).toEqual([
-      [A, 'bob', 'rollback'],
-      [B, 'alice', 'edit'],
-      [A, 'meta-server', 'loaded'],
-    ]);
-    expect(await history.yaml(B)).toBe('b: 2\n');
-  });
+/** Each file history in a fresh directory of its own, deleted after its test. */
+topologyHistoryContract('FileTopologyHistory', {
+  open: async () => new FileTopologyHistory(join(mkdtempSync(join(tmpdir(), 'topology-history-')), 'topology.yaml.history')),
+  reopen: async (history) => new FileTopologyHistory(history.directory),
+  discard: async (history) => rmSync(dirname(history.directory), { recursive: true, force: true }),
 });
 
 describe('FileTopologyHistory on disk', () => {

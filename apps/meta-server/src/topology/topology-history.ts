@@ -14,8 +14,9 @@ export interface HistoryEntry {
 /**
  * The port the meta-server keeps its versions through (ADR 0010). Each entry is a moment a version became current;
  * the same version may appear more than once (a rollback to it). The YAML of each version is kept with its secrets:
- * the store is as private as the topology file. Adapters: `FileTopologyHistory` (file and embedded mode) and
- * `MemoryTopologyHistory` (a topology given in memory); a MongoDB adapter for real mode is a later step.
+ * the store is as private as the topology file. Adapters: `FileTopologyHistory` (file and embedded mode),
+ * `MemoryTopologyHistory` (a topology given in memory) and `MongoTopologyHistory` (real mode). One contract suite
+ * (`testing/topology-history.contract.ts`) runs against the three.
  */
 export interface TopologyHistory {
   /** Every entry, newest first. */
