@@ -2,7 +2,9 @@
  * What `npm run start:real` starts (scripts/start-real.ts), as data: the processes, their names (the prefix of each
  * output line) and the environment each gets on top of the services' and the caller's.
  */
+import { basename, extname } from 'node:path';
 import type { Topology } from '@linker/topology';
+import { metaServerConfig } from '../apps/meta-server/src/config/meta-server.config';
 
 export type RealApp = 'meta-server' | 'connector' | 'processor';
 
@@ -16,11 +18,29 @@ export interface PlannedProcess {
 export const META_PORT = 9000;
 const META_SERVER_URL = `http://127.0.0.1:${META_PORT}`;
 
-/** Without `--topology`: one domain (domain-01, the default topology): the meta-server, two processors, two connectors. */
-export function oneDomainPlan(): PlannedProcess[] {
+/**
+ * The meta-server serving `file`, its versions kept in MongoDB (ADR 0010) in a database of that topology's own
+ * (`linker-meta-<file name>`): the newest recorded version is what it serves at start, so a run of another topology
+ * file must not find this one's history.
+ */
+function metaServer(file: string, mongodbUrl: string, env: Record<string, string> = {}): PlannedProcess {
+  const name = basename(file, extname(file)).replace(/[^A-Za-z0-9_-]/g, '-');
+  const database = `linker-meta-${name}`.slice(0, 63);
+  return {
+    name: 'meta-server',
+    app: 'meta-server',
+    env: { LINKER_META_PORT: String(META_PORT), ...env, LINKER_META_MONGODB_URL: mongodbUrl, LINKER_META_MONGODB_DATABASE: database },
+  };
+}
+
+/**
+ * Without `--topology`: one domain (domain-01, the default topology): the meta-server (its history in MongoDB at
+ * `mongodbUrl`), two processors, two connectors.
+ */
+export function oneDomainPlan(mongodbUrl: string): PlannedProcess[] {
   const shared = { LINKER_DOMAIN: 'domain-01', LINKER_META_SERVER_URL: META_SERVER_URL };
   return [
-    { name: 'meta-server', app: 'meta-server', env: { LINKER_META_PORT: String(META_PORT) } },
+    metaServer(metaServerConfig.settings.topologyFile.default, mongodbUrl),
     { name: 'processor-01', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01' } },
     { name: 'processor-02', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-02' } },
     { name: 'connector-01', app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: '8089' } },
@@ -29,19 +49,20 @@ export function oneDomainPlan(): PlannedProcess[] {
 }
 
 /**
- * With `--topology FILE`: the meta-server serving `file` (on 9000), and per domain one connector on the port of its
- * client endpoint (`domains[].urls[0]`) and one processor holding its link endpoint (`urls[1]`) with `linkSecret`.
+ * With `--topology FILE`: the meta-server serving `file` (on 9000, its history in MongoDB at `mongodbUrl`), and per
+ * domain one connector on the port of its client endpoint (`domains[].urls[0]`) and one processor holding its link
+ * endpoint (`urls[1]`) with `linkSecret`.
  * Throws (with every problem) when a domain has no client port, a linked domain has no link port, or the topology has
  * links and no secret is given. Each domain's Kafka topics, Redis keys and database (`linker-<domain>`) derive from
  * its name.
  */
-export function federationPlan(file: string, topology: Topology, linkSecret: string | undefined): PlannedProcess[] {
+export function federationPlan(file: string, topology: Topology, linkSecret: string | undefined, mongodbUrl: string): PlannedProcess[] {
   const problems: string[] = [];
   const linked = new Set(topology.domainLinks.flatMap((link) => [link.n1, link.n2]));
   if (linked.size > 0 && (linkSecret === undefined || linkSecret === '')) {
     problems.push('the topology has domain links: set LINKER_LINK_SECRET (the secret the linked domains share)');
   }
-  const plan: PlannedProcess[] = [{ name: 'meta-server', app: 'meta-server', env: { LINKER_META_PORT: String(META_PORT), LINKER_TOPOLOGY_FILE: file } }];
+  const plan: PlannedProcess[] = [metaServer(file, mongodbUrl, { LINKER_TOPOLOGY_FILE: file })];
   for (const domain of topology.domains) {
     const clientPort = portOf(domain.urls[0]);
     const linkPort = portOf(domain.urls[1]);

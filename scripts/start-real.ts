@@ -1,6 +1,7 @@
 /**
  * `npm run start:real`: one domain in real mode, as separate processes on the real services started by
- * `npm run services:up`: the meta-server (9000), two connectors (8089, 8090) and two processors.
+ * `npm run services:up`: the meta-server (9000, its topology history in MongoDB), two connectors (8089, 8090) and two
+ * processors.
  * `npm run start:real -- --topology FILE`: a federation: the meta-server serving FILE, and per domain one connector
  * (port of `domains[].urls[0]`) and one processor holding the link endpoint (`urls[1]`), linked with the
  * `LINKER_LINK_SECRET` of the environment (required when the topology has links).
@@ -37,8 +38,11 @@ const USAGE = `usage: npm run start:real [-- --topology FILE]
                    processor holding the link endpoint (urls[1]); links need LINKER_LINK_SECRET in the environment
 `;
 
-/** The processes to start and the line announcing them, from the command line; exits on a usage or topology problem. */
-async function plan(args: string[]): Promise<{ processes: PlannedProcess[]; banner: string }> {
+/**
+ * The processes to start, the line announcing them and the services' environment, from the command line; exits on a
+ * usage or topology problem, or when the services are not running.
+ */
+async function plan(args: string[]): Promise<{ processes: PlannedProcess[]; banner: string; services: Record<string, string> }> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE);
     process.exit(0);
@@ -49,14 +53,17 @@ async function plan(args: string[]): Promise<{ processes: PlannedProcess[]; bann
     process.stderr.write(`${unknown.length > 0 ? `unknown arguments: ${unknown.join(' ')}` : '--topology needs a FILE'}\n${USAGE}`);
     process.exit(2);
   }
+  const services = servicesEnv();
+  // The meta-server keeps its topology history on the services' MongoDB-wire server, like the processors' mailboxes.
+  const mongodbUrl = services.LINKER_MONGODB_URL;
   if (at < 0) {
-    return { processes: oneDomainPlan(), banner: 'domain-01 starting: meta-server :9000, connectors ws://127.0.0.1:8089/ws and :8090/ws, two processors' };
+    return { services, processes: oneDomainPlan(mongodbUrl), banner: 'domain-01 starting: meta-server :9000, connectors ws://127.0.0.1:8089/ws and :8090/ws, two processors' };
   }
   try {
     const { path, topology } = await readTopologyFile(args[at + 1]);
-    const processes = federationPlan(path, topology, process.env.LINKER_LINK_SECRET);
+    const processes = federationPlan(path, topology, process.env.LINKER_LINK_SECRET, mongodbUrl);
     const domains = topology.domains.map((domain) => `  ${domain.name}: clients ${domain.urls[0]}/ws, link endpoint ${domain.urls[1] ?? '(none)'}`);
-    return { processes, banner: `federation of ${path} starting: meta-server :9000\n${domains.join('\n')}` };
+    return { services, processes, banner: `federation of ${path} starting: meta-server :9000\n${domains.join('\n')}` };
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n`);
     process.exit(1);
@@ -79,8 +86,7 @@ async function main(): Promise<void> {
     process.stderr.write('the apps are not built: run `npm run build` first\n');
     process.exit(1);
   }
-  const { processes, banner } = await plan(process.argv.slice(2));
-  const services = servicesEnv();
+  const { processes, banner, services } = await plan(process.argv.slice(2));
   const children = processes.map(({ name, app, env }) => ({ name, child: start(name, app, { ...services, ...env }) }));
   let stopping = false;
   const stopAll = (code: number) => {
