@@ -308,6 +308,42 @@ describe('meta-server with no admin token', () => {
     }
   });
 
+  it('a secret-only edit keeps the public version but is announced on watch and served by the internal read', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'meta-edit-e2e-'));
+    const internal = 'internal-token-of-this-test-0123456789';
+    const meta = await start(ringWithSecrets(directory), { LINKER_ADMIN_TOKEN: ADMIN, LINKER_INTERNAL_TOKEN: internal });
+    const readInternal = (etag?: string) =>
+      fetch(`${meta.url}/internal/topology`, { headers: { authorization: `Bearer ${internal}`, ...(etag ? { 'if-none-match': etag } : {}) } });
+    const events = await watch(meta.url);
+    try {
+      const before = await current(meta.url);
+      const internalTag = (await readInternal()).headers.get('etag')!;
+      await waitFor('the first event', () => events.versions().length === 1, { timeoutMs: 5000 });
+      const rotated = 'a-new-hs256-secret-after-rotation';
+      before.doc.clientApps.find((a: { appName: string }) => a.appName === 'HS').jwtSecret = rotated;
+      const response = await put(meta.url, stringify(before.doc), admin(before.version));
+      expect(response.status).toBe(200);
+      expect(await answer(response)).toMatchObject({ version: before.version, previousVersion: before.version, changed: true });
+      // The public version is a hash of the masked copy: unchanged, so a public follower gets 304 …
+      expect((await fetch(`${meta.url}/topology`, { headers: { 'if-none-match': `"${before.version}"` } })).status).toBe(304);
+      // … while watch announces the change and the internal read serves the new secret under a new ETag.
+      await waitFor('a second event', () => events.versions().length === 2, { timeoutMs: 5000 });
+      expect(events.versions()).toEqual([before.version, before.version]);
+      const internals = [...events.text().matchAll(/"internalVersion":"([^"]+)"/g)].map((m) => m[1]);
+      expect(new Set(internals).size).toBe(2);
+      const fresh = await readInternal(internalTag);
+      expect(fresh.status).toBe(200);
+      expect(fresh.headers.get('etag')).toBe(`"${internals[1]}"`);
+      const apps = ((await fresh.json()) as { clientApps: Array<{ appName: string; jwtSecret?: string }> }).clientApps;
+      expect(apps.find((a) => a.appName === 'HS')?.jwtSecret).toBe(rotated);
+      expect(meta.app.output()).not.toContain(rotated);
+    } finally {
+      events.close();
+      expect(await meta.app.stop('SIGTERM')).toBe(0);
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('ends the watch streams on SIGTERM and exits 0', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'meta-edit-e2e-'));
     const meta = await start(ringWithSecrets(directory));

@@ -55,14 +55,16 @@ describe('GET /internal/topology', () => {
     }
   });
 
-  it('serves the unmasked topology as JSON to the token, with the ETag of /topology, and 304 to If-None-Match', async () => {
+  it('serves the unmasked topology as JSON to the token, with the internal version as ETag, and 304 to If-None-Match', async () => {
     metaServer = await bootstrapMetaServer(config(TOKEN), { topology: TOPOLOGY });
     const response = await get({ authorization: `Bearer ${TOKEN}` });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const etag = response.headers.get('etag')!;
-    expect(etag).toBe(`"${metaServer.topology.current().version}"`);
+    const { version, internalVersion } = metaServer.topology.current();
+    expect(etag).toBe(`"${internalVersion}"`);
+    expect(internalVersion.startsWith(`${version}.`)).toBe(true);
     expect(await response.json()).toEqual(TOPOLOGY);
 
     const unchanged = await get({ authorization: `Bearer ${TOKEN}`, 'if-none-match': etag });
@@ -72,7 +74,7 @@ describe('GET /internal/topology', () => {
 
     // The public read stays masked.
     const publicAnswer = await fetch(`${metaServer.url}/topology`, { headers: { accept: 'application/json', authorization: `Bearer ${TOKEN}` } });
-    expect(publicAnswer.headers.get('etag')).toBe(etag);
+    expect(publicAnswer.headers.get('etag')).toBe(`"${version}"`);
     const text = await publicAnswer.text();
     expect(text).not.toMatch(/hs256-secret|hunter2|t0ken/);
   });
@@ -97,8 +99,27 @@ describe('MetaServerTopologySource with a token', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const connect = (token: string | undefined, url = metaServer!.url) =>
-    MetaServerTopologySource.connect({ url, token, cacheFile: join(directory, 'cache.json'), refreshMs: 20, logger });
+  const connect = (token: string | undefined, url = metaServer!.url, refreshMs = 20) =>
+    MetaServerTopologySource.connect({ url, token, cacheFile: join(directory, 'cache.json'), refreshMs, logger });
+
+  it('follows the watch stream: a new version, and a rotated secret alone, apply well within a second, with no poll', async () => {
+    // A poll period of a minute: only the watch stream can bring these versions in time.
+    source = await connect(TOKEN, metaServer!.url, 60_000);
+    const heard: string[] = [];
+    source.onChange((view) => heard.push(view.app('HS')?.jwtSecret ?? 'none'));
+    await waitFor('the watch stream to be followed', () => logger.count('debug', 'following the topology watch stream') === 1);
+    const rotated = { ...TOPOLOGY, clientApps: TOPOLOGY.clientApps.map((app) => (app.appName === 'HS' ? { ...app, jwtSecret: 'rotated-secret-0123456789' } : app)) };
+    const started = Date.now();
+    metaServer!.topology.replace(rotated);
+    await waitFor('the rotated secret', () => source!.current().app('HS')?.jwtSecret === 'rotated-secret-0123456789', { timeoutMs: 1_000 });
+    const withoutLink = { ...rotated, domainLinks: rotated.domainLinks.slice(1) };
+    const next = metaServer!.topology.replace(withoutLink).version;
+    await waitFor('the new version', () => source!.version() === next, { timeoutMs: 1_000 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(source.current().topology.domainLinks).toEqual(withoutLink.domainLinks);
+    expect(heard).toEqual(['rotated-secret-0123456789', 'rotated-secret-0123456789']);
+    expect(JSON.stringify(logger.lines)).not.toContain('rotated-secret');
+  });
 
   it('keeps jwtSecret and authUrl credentials in memory, never in the cache file or the logs', async () => {
     source = await connect(TOKEN);

@@ -24,7 +24,10 @@ export class InternalTopologyController {
     this.expected = token ? digest(token) : null;
   }
 
-  /** JSON only; `ETag` is the version and a matching `If-None-Match` gets 304, as on `GET /topology`. */
+  /**
+   * JSON only; `ETag` is the internal version (it changes when only a secret does) and a matching `If-None-Match`
+   * gets 304, as on `GET /topology`.
+   */
   @Get()
   topology(
     @Headers('authorization') authorization: string | undefined,
@@ -37,9 +40,9 @@ export class InternalTopologyController {
       throw new UnauthorizedException();
     }
     const revision = this.store.current();
-    response.setHeader('ETag', `"${revision.version}"`);
+    response.setHeader('ETag', `"${revision.internalVersion}"`);
     response.setHeader('Cache-Control', 'no-store');
-    if (matchesVersion(ifNoneMatch, revision.version)) {
+    if (matchesVersion(ifNoneMatch, revision.internalVersion)) {
       response.statusCode = 304;
       return undefined;
     }

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { TopologyStore } from '../topology/topology-store';
+import { TopologyStore, type TopologyRevision } from '../topology/topology-store';
 
 /** Injection token of the heartbeat period of `GET /topology/watch`, in milliseconds. */
 export const WATCH_HEARTBEAT_MS = Symbol('WATCH_HEARTBEAT_MS');
 
 /**
- * `GET /topology/watch`: Server-Sent Events, `event: version` with `data: {"version": "…"}` once on connect (the
- * current version) and once per new version; a comment line every heartbeat period keeps proxies from closing an
+ * `GET /topology/watch`: Server-Sent Events, `event: version` with `data: {"version": "…", "internalVersion": "…"}`
+ * once on connect (the current version) and once per change (`internalVersion` also changes when only a secret did:
+ * the followers that read `GET /internal/topology` compare it with that endpoint's ETag); a comment line every heartbeat period keeps proxies from closing an
  * idle stream. Every stream is ended when the meta-server shuts down, so it drains at once.
  */
 @ApiTags('topology')
@@ -22,7 +23,7 @@ export class TopologyWatchController implements BeforeApplicationShutdown {
   ) {}
 
   @Get('watch')
-  @ApiOperation({ summary: 'Server-Sent Events: `event: version`, `data: {"version": …}` on connect and for each new version.' })
+  @ApiOperation({ summary: 'Server-Sent Events: `event: version`, `data: {"version": …, "internalVersion": …}` on connect and for each change (internalVersion changes with secrets too).' })
   @ApiProduces('text/event-stream')
   watch(@Req() request: IncomingMessage, @Res() response: ServerResponse): void {
     response.writeHead(200, {
@@ -31,9 +32,9 @@ export class TopologyWatchController implements BeforeApplicationShutdown {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    const send = (version: string) => response.write(`event: version\ndata: ${JSON.stringify({ version })}\n\n`);
-    send(this.store.current().version);
-    const unsubscribe = this.store.subscribe((revision) => send(revision.version));
+    const send = ({ version, internalVersion }: TopologyRevision) => response.write(`event: version\ndata: ${JSON.stringify({ version, internalVersion })}\n\n`);
+    send(this.store.current());
+    const unsubscribe = this.store.subscribe(send);
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), this.heartbeatMs);
     heartbeat.unref();
     this.streams.add(response);

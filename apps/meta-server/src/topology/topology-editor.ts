@@ -104,7 +104,7 @@ export class TopologyEditor {
     if (file !== undefined) await writeDurably(file, yaml);
     const revision = store.replace(topology);
     logger.info('topology version saved', { version: revision.version, previous: before.version, author, kind, warnings: warnings.length });
-    return { kind: 'saved', revision, entry, changed: revision.version !== before.version, warnings, diff: diffTopology(before.topology, topology) };
+    return { kind: 'saved', revision, entry, changed: revision.internalVersion !== before.internalVersion, warnings, diff: diffTopology(before.topology, topology) };
   }
 
   private loadedEntry(revision: TopologyRevision): HistoryEntry {

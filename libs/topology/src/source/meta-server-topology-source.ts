@@ -4,16 +4,26 @@ import { dropMaskedSecrets, maskSecrets } from '../mask-secrets';
 import { formatProblems } from '../problems';
 import type { Topology } from '../topology';
 import { TopologyView } from '../topology-view';
+import { canonicalJson, topologyVersion } from '../version';
 import { readTopologyCache, writeTopologyCache } from './topology-cache';
-import { fetchTopology, internalTopologyUrl, topologyUrl, type FetchOutcome } from './topology-fetch';
+import { fetchTopology, internalTopologyUrl, topologyUrl, watchUrl, type FetchOutcome } from './topology-fetch';
+import { TopologyListeners } from './topology-listeners';
 import type { TopologyListener, TopologySource } from './topology-source';
+import { TopologyWatch, type WatchedVersion } from './topology-watch';
+
+/** While the watch stream is up, a conditional GET this often still catches an event that was missed. */
+const POLL_WHILE_WATCHING_MS = 30_000;
 
 export interface MetaServerSourceOptions {
   /** The meta-server's base URL, e.g. `http://127.0.0.1:9000`. */
   url: string;
   /** Where the last good copy is kept; read at start when the meta-server cannot be reached. */
   cacheFile?: string;
-  /** How often to ask for a new version (a conditional GET: a 304 costs almost nothing). */
+  /**
+   * How often to ask for a new version (a conditional GET: a 304 costs almost nothing) while the watch stream
+   * (`GET /topology/watch`) is down, and how long to wait before connecting it again. While it is up, new versions
+   * are fetched as soon as it announces them.
+   */
   refreshMs: number;
   logger?: Logger;
   /** Longest one request may take (default: the smaller of 5 s and 4 × refreshMs). */
@@ -28,9 +38,9 @@ export interface MetaServerSourceOptions {
 
 /**
  * The topology as the meta-server serves it (`GET /topology`, or `GET /internal/topology` with a token; JSON, validated
- * here again), refreshed every
- * `refreshMs` with If-None-Match. Keeps the last good copy when the meta-server goes away or serves an invalid one,
- * logging once per outage, and writes each new version to `cacheFile`.
+ * here again). Follows `GET /topology/watch` and fetches each version it announces (with If-None-Match), connecting
+ * again whenever the stream is lost; while it is down, polls every `refreshMs`. Keeps the last good copy when the
+ * meta-server goes away or serves an invalid one, logging once per outage, and writes each new version to `cacheFile`.
  */
 export class MetaServerTopologySource implements TopologySource {
   private view: TopologyView;
@@ -41,14 +51,21 @@ export class MetaServerTopologySource implements TopologySource {
    * (no If-None-Match) even if its version is the same.
    */
   private complete: boolean;
+  /** The public version of `served` (its content hash, as `GET /topology` names it). */
   private currentVersion: string;
-  private readonly listeners = new Set<TopologyListener>();
+  /** The ETag it was served with (the internal version when read with the token): sent as If-None-Match. */
+  private etag: string;
+  private readonly listeners: TopologyListeners;
   private readonly endpoint: URL;
   private readonly logger: Logger;
   private reachable: boolean;
   private rejectedVersion: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  /** A refresh was asked for while one was in flight: run one more after it. */
+  private again = false;
+  private readonly watch: TopologyWatch;
+  private watching = false;
   private readonly aborter = new AbortController();
   private closed = false;
 
@@ -58,11 +75,20 @@ export class MetaServerTopologySource implements TopologySource {
   ) {
     this.endpoint = endpointOf(options);
     this.logger = (options.logger ?? silentLogger).child({ component: 'topology-source' });
+    this.listeners = new TopologyListeners(this.logger);
     this.served = first.topology;
-    this.view = this.viewOf(first.topology, first.version);
-    this.currentVersion = first.version;
+    this.currentVersion = topologyVersion(first.topology);
+    this.view = this.viewOf(first.topology, this.currentVersion);
+    this.etag = first.version;
     this.reachable = first.reachable;
     this.complete = first.reachable || options.token === undefined;
+    this.watch = new TopologyWatch({
+      url: watchUrl(options.url),
+      retryMs: options.refreshMs,
+      logger: this.logger,
+      onVersion: (event) => this.announced(event),
+      onState: (connected) => this.watchState(connected),
+    });
   }
 
   /**
@@ -86,6 +112,7 @@ export class MetaServerTopologySource implements TopologySource {
         : await MetaServerTopologySource.fromCache(options, failure, logger);
     if (outcome?.kind === 'topology') await source.saveCache();
     logger.info('topology loaded', { version: source.version(), from: outcome?.kind === 'topology' ? endpoint.origin : 'cache' });
+    source.watch.start();
     source.schedule();
     return source;
   }
@@ -111,41 +138,72 @@ export class MetaServerTopologySource implements TopologySource {
     return this.view;
   }
 
-  /** The meta-server's version (ETag value) of `current()`. */
+  /** The version of `current()`, as `GET /topology` names it (a content hash; ADR 0010). */
   version(): string {
     return this.currentVersion;
   }
 
-  /** Subscribe to new versions. */
+  /** Subscribe to new versions (a listener is called when anything changed, a secret included). */
   onChange(listener: TopologyListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
-  /** Stop refreshing and abort a request in flight; the last version stays available. */
+  /** Stop watching and refreshing and abort a request in flight; the last version stays available. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.aborter.abort();
+    await this.watch.close();
     await this.inFlight;
   }
 
+  /** The next poll: soon while the watch stream is down, rarely while it is up. */
   private schedule(): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.inFlight = this.refresh().finally(() => {
-        this.inFlight = undefined;
-        this.schedule();
-      });
-    }, this.options.refreshMs);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refreshNow(), this.watching ? POLL_WHILE_WATCHING_MS : this.options.refreshMs);
     this.timer.unref();
+  }
+
+  /** Fetch now (one request at a time: asked for during one, another follows it). */
+  private refreshNow(): void {
+    if (this.closed) return;
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.inFlight = this.refresh().finally(() => {
+      this.inFlight = undefined;
+      if (this.again) {
+        this.again = false;
+        this.refreshNow();
+      } else {
+        this.schedule();
+      }
+    });
+  }
+
+  /** The watch stream named the current version: fetch it if it is not the one held. */
+  private announced(event: WatchedVersion): void {
+    // With the token, the ETag held is the internal version, which also changes when only a secret did.
+    const internal = this.options.token !== undefined && event.internalVersion !== undefined;
+    const changed = internal ? event.internalVersion !== this.etag : event.version !== this.currentVersion;
+    if (changed || !this.complete) this.refreshNow();
+  }
+
+  private watchState(connected: boolean): void {
+    if (connected === this.watching) return;
+    this.watching = connected;
+    this.logger.debug(connected ? 'following the topology watch stream' : 'topology watch stream lost: polling', { version: this.currentVersion });
+    this.schedule();
   }
 
   private async refresh(): Promise<void> {
     const signal = AbortSignal.any([this.aborter.signal, AbortSignal.timeout(requestTimeout(this.options))]);
     let outcome: FetchOutcome;
     try {
-      outcome = await fetchTopology(this.endpoint, this.complete ? this.currentVersion : undefined, signal, this.options.token);
+      outcome = await fetchTopology(this.endpoint, this.complete ? this.etag : undefined, signal, this.options.token);
     } catch (error) {
       if (!this.closed) this.lost(error);
       return;
@@ -154,7 +212,7 @@ export class MetaServerTopologySource implements TopologySource {
       this.reachable = true;
       this.logger.info('meta-server reachable again', { version: this.currentVersion });
     }
-    if (outcome.kind === 'topology' && (outcome.version !== this.currentVersion || !this.complete)) {
+    if (outcome.kind === 'topology' && (outcome.version !== this.etag || !this.complete)) {
       this.complete = true;
       await this.adopt(outcome.topology, outcome.version);
     }
@@ -171,19 +229,16 @@ export class MetaServerTopologySource implements TopologySource {
     });
   }
 
-  private async adopt(topology: Topology, version: string): Promise<void> {
+  /** Make a fetched topology current, unless it is the one held (a meta-server restart gives new internal tags). */
+  private async adopt(topology: Topology, etag: string): Promise<void> {
+    this.etag = etag;
+    if (canonicalJson(topology) === canonicalJson(this.served)) return;
     const previous = this.currentVersion;
     this.served = topology;
-    this.view = this.viewOf(topology, version);
-    this.currentVersion = version;
-    this.logger.info('new topology version', { version, previous });
-    for (const listener of this.listeners) {
-      try {
-        listener(this.view, version);
-      } catch (error) {
-        this.logger.error('a topology listener failed', { reason: errorMessage(error), version });
-      }
-    }
+    this.currentVersion = topologyVersion(topology);
+    this.view = this.viewOf(topology, this.currentVersion);
+    this.logger.info('new topology version', { version: this.currentVersion, previous });
+    this.listeners.notify(this.view, this.currentVersion);
     await this.saveCache();
   }
 

@@ -18,6 +18,11 @@ export function topologyUrl(base: string): URL {
   return metaServerEndpoint(base, 'topology');
 }
 
+/** `<base>/topology/watch`: Server-Sent Events of new versions. */
+export function watchUrl(base: string): URL {
+  return metaServerEndpoint(base, 'topology/watch');
+}
+
 /** `<base>/internal/topology`: the meta-server's token-gated read, secrets included. */
 export function internalTopologyUrl(base: string): URL {
   return metaServerEndpoint(base, 'internal/topology');
