@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogFields, Logger } from '@linker/observability';
-import { MAX_TOPOLOGY_BYTES, type Topology } from '@linker/topology';
-import { loadTopology } from './load-topology';
+import { stringify } from 'yaml';
+import { MAX_TOPOLOGY_BYTES, topologyVersion, type Topology } from '@linker/topology';
+import { loadNewestRecorded, loadTopology } from './load-topology';
+import { MemoryTopologyHistory, type HistoryEntry } from './topology-history';
 
 function recorder(): Logger & { warnings: Array<[string, LogFields | undefined]> } {
   const warnings: Array<[string, LogFields | undefined]> = [];
@@ -69,5 +71,29 @@ describe('loadTopology', () => {
     const big = join(directory, 'big.yaml');
     writeFileSync(big, `# ${'x'.repeat(MAX_TOPOLOGY_BYTES)}\n`);
     await expect(loadTopology({ file: big }, recorder())).rejects.toMatchObject({ message: expect.stringContaining('the limit is 1048576') });
+  });
+});
+
+describe('loadNewestRecorded', () => {
+  const entry = (version: string, kind: HistoryEntry['kind']): HistoryEntry => ({ version, author: 'alice', time: '2026-01-01T00:00:00.000Z', kind });
+  const moved: Topology = { ...TOPOLOGY, clientApps: [TOPOLOGY.clientApps[1]] };
+
+  it('is undefined for an empty history, else the newest recorded version, checked', async () => {
+    const history = new MemoryTopologyHistory();
+    expect(await loadNewestRecorded(history, recorder())).toBeUndefined();
+    await history.append(entry(topologyVersion(TOPOLOGY), 'loaded'), stringify(TOPOLOGY));
+    await history.append(entry(topologyVersion(moved), 'edit'), stringify(moved));
+    expect(await loadNewestRecorded(history, recorder())).toEqual(moved);
+  });
+
+  it('refuses an invalid newest version, or one without its YAML', async () => {
+    const history = new MemoryTopologyHistory();
+    await history.append(entry('aaaaaaaaaaaaaaaa', 'edit'), 'domains: []\nclientApps: [{ appName: A-B, appId: x }]\n');
+    await expect(loadNewestRecorded(history, recorder())).rejects.toMatchObject({
+      code: 'INVALID_TOPOLOGY',
+      message: expect.stringContaining('version aaaaaaaaaaaaaaaa of the topology history is invalid'),
+    });
+    const incomplete = { list: async () => [entry('bbbbbbbbbbbbbbbb', 'edit')], yaml: async () => undefined, append: async () => undefined };
+    await expect(loadNewestRecorded(incomplete, recorder())).rejects.toMatchObject({ code: 'TOPOLOGY_HISTORY_INCOMPLETE' });
   });
 });
