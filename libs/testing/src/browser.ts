@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 const REPO = join(__dirname, '..', '..', '..');
 /** Where the test run keeps its output (ignored by git); screenshots go to its `screenshots/` folder. */
@@ -22,6 +22,8 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+const PAGE_TIMEOUT_MS = 15_000;
 
 /** One problem a page reported: an uncaught error, or a `console.error`. */
 export interface PageProblem {
@@ -65,6 +67,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
       contexts.add(context);
       context.once('close', () => contexts.delete(context));
       const page = await context.newPage();
+      // Every auto-waiting call (locator.waitFor, click, fill) gives up after this: long enough for a slow CI machine.
+      page.setDefaultTimeout(PAGE_TIMEOUT_MS);
       page.on('pageerror', (error) => problems.push({ page: name, kind: 'pageerror', text: error.stack ?? error.message }));
       page.on('console', (message) => {
         if (message.type() === 'error') problems.push({ page: name, kind: 'console', text: message.text() });
@@ -90,4 +94,14 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * The elements with `data-testid="<testId>"` whose `data-<name>` attributes have the given values: the agreed test
+ * hooks of the web UI (ui/README.md), so a test depends on neither layout nor wording. Its `waitFor()` is
+ * Playwright's auto-waiting: `byTestId(page, 'chat-state', { state: 'authenticated' }).waitFor()`.
+ */
+export function byTestId(page: Page, testId: string, attributes: Record<string, string> = {}): Locator {
+  const selector = Object.entries(attributes).map(([name, value]) => `[data-${name}=${JSON.stringify(value)}]`);
+  return page.locator(`[data-testid=${JSON.stringify(testId)}]${selector.join('')}`);
 }
