@@ -3,6 +3,7 @@ import { ConfigError } from '@linker/config';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
+import type { TopologyView } from '@linker/topology';
 import type { ConnectorSettings } from './config/connector.config';
 import { ReportOutbox } from './egress/delivery-reports';
 import { DeliveryWriter } from './egress/delivery-writer';
@@ -13,6 +14,7 @@ import { Intake } from './ingress/intake';
 import { rateLimits } from './ingress/rate-limiter';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { AuthFlow } from './sessions/auth-flow';
+import { evictionOf } from './sessions/belonging';
 import type { Session, SessionLimits, SessionState } from './sessions/session';
 import { SessionRegistry } from './sessions/session-registry';
 import type { ClientSocket } from './socket/client-socket';
@@ -120,6 +122,25 @@ export class Connector {
       authenticated: this.sessions.countAuthenticated(),
       presenceLease: this.keeper.leaseAlive(),
     };
+  }
+
+  /**
+   * A new topology version (the composition calls this from its topology source's `onChange`): close the connections
+   * of users who no longer belong to this domain (`evictionOf`: home moved away → 4006 with where to reconnect; app
+   * removed or number outside every range → 4008). Every other connection stays open; changed auth settings apply to
+   * the next login. Returns how many were closed.
+   */
+  topologyChanged(view: TopologyView): number {
+    let closed = 0;
+    for (const session of this.sessions.all()) {
+      if (session.state !== 'AUTHENTICATED' || session.userId === undefined) continue;
+      const eviction = evictionOf(view, session.userId, this.config.domain);
+      if (eviction === undefined) continue;
+      session.close(eviction.close, eviction.reason);
+      closed += 1;
+    }
+    if (closed > 0) this.log.info('connections closed by a topology change', { closed });
+    return closed;
   }
 
   /** Graceful drain (see the class comment). Idempotent; resolves when everything is released. */

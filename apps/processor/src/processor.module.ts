@@ -29,18 +29,19 @@ export class ProcessorModule {
         {
           provide: PROCESSOR,
           inject: [LOGGER, INFRASTRUCTURE, TOPOLOGY],
-          useFactory: (logger: Logger, infrastructure: ProcessorInfrastructure, topology: TopologySource) =>
-            runWithNest(
-              createProcessor({
-                config,
-                lanes: infrastructure.lanes,
-                presence: infrastructure.presence,
-                mailbox: infrastructure.mailbox,
-                topology: () => topology.current(),
-                logger,
-                federation: federationOf(config),
-              }),
-            ),
+          useFactory: (logger: Logger, infrastructure: ProcessorInfrastructure, topology: TopologySource) => {
+            const processor = createProcessor({
+              config,
+              lanes: infrastructure.lanes,
+              presence: infrastructure.presence,
+              mailbox: infrastructure.mailbox,
+              topology: () => topology.current(),
+              logger,
+              federation: federationOf(config),
+            });
+            topology.onChange((view, version) => processor.topologyChanged(view, version));
+            return runWithNest(processor);
+          },
         },
         {
           provide: OPS,

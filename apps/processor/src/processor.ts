@@ -113,6 +113,17 @@ export class Processor {
     await this.intake.stop();
   }
 
+  /**
+   * A new topology version (the composition calls this from its topology source's `onChange`). Routing, auth and
+   * placement read the topology per batch, so they apply it from the next batch on; this applies at once what must not
+   * wait for traffic: links opened and closed, the custody queues of new neighbours.
+   */
+  topologyChanged(view: TopologyView, version: string): void {
+    this.deps.logger.info('topology version applied', { version, domains: view.topology.domains.length, links: view.topology.domainLinks.length });
+    if (this.state === 'running') this.federation?.follow(view);
+    this.warnAboutOpenApps(view);
+  }
+
   health(): ProcessorHealth {
     const { domain, name } = this.deps.config;
     const health: ProcessorHealth = { running: this.state === 'running', domain, name, stats: { ...this.stats } };
@@ -121,8 +132,8 @@ export class Processor {
   }
 
   /** SPEC §2.2: `authEnabled: false` is for development only; say so for each such app at start-up. */
-  private warnAboutOpenApps(): void {
-    for (const app of this.deps.topology().topology.clientApps) {
+  private warnAboutOpenApps(view: TopologyView = this.deps.topology()): void {
+    for (const app of view.topology.clientApps) {
       if (app.authEnabled === false) this.deps.logger.warn('client app accepts every login (authEnabled: false; development only)', { app: app.appName });
     }
   }

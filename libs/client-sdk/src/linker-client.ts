@@ -14,8 +14,14 @@ import type * as t from './types';
 /** `idle` before connect; `open` = authenticated; `reconnecting` between an unexpected close and the next session. */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-/** Close codes after which reconnecting cannot help: refused credentials, or the app's master user said so. */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.AUTH_FAILED.code, CLOSE_CODES.CLOSED_BY_MASTER.code]);
+/**
+ * Close codes after which reconnecting cannot help: refused credentials, the app's master user said so, or the
+ * topology no longer knows the user.
+ */
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.AUTH_FAILED.code, CLOSE_CODES.CLOSED_BY_MASTER.code, CLOSE_CODES.USER_NO_LONGER_VALID.code]);
+
+/** Where a 4006 close says to reconnect: `home domain is now <domain>: reconnect to <ws url>`. */
+const MOVED_TO = /reconnect to (wss?:\/\/\S+)$/;
 const SILENT: t.ClientLogger = { debug: () => undefined, warn: () => undefined };
 
 /**
@@ -38,11 +44,13 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private attempts = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private endpoint: string;
 
   constructor(private readonly options: t.LinkerClientOptions) {
     const logger = options.logger ?? SILENT;
     super((error, event) => logger.warn(`a '${String(event)}' listener threw`, { error: String(error) }));
     this.logger = logger;
+    this.endpoint = options.url;
     this.reconnect = reconnectOptions(options.reconnect);
     this.random = options.random ?? Math.random;
     this.references = new ReferenceMaker(this.random);
@@ -55,6 +63,11 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   /** Where the client is in its life. */
   get state(): ClientState {
     return this.current;
+  }
+
+  /** The endpoint it connects to: `options.url`, or the new home domain's after a 4006 close that named one. */
+  get url(): string {
+    return this.endpoint;
   }
 
   /** Open the socket and authenticate; resolves with the AUTH_CLIENT_REPLY, rejects with a `LinkerClientError`. */
@@ -148,7 +161,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     if (!WebSocket) throw new LinkerClientError('NO_WEBSOCKET', 'no WebSocket: pass `webSocket` (in Node: NodeWebSocket)');
     const { appId, userId, token, ack } = this.options;
     const auth: AuthData = { appId, userId, token, ack };
-    const connection = new Connection(WebSocket, this.options.url, auth, this.options.connectTimeoutMs ?? 15_000, {
+    const connection = new Connection(WebSocket, this.endpoint, auth, this.options.connectTimeoutMs ?? 15_000, {
       frame: (frame) => connection === this.connection && this.onFrame(frame),
       closed: (code, reason) => this.onClosed(connection, code, reason),
     }, this.logger);
@@ -165,6 +178,11 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     const willReconnect = was !== 'connecting' && !this.stopped && this.reconnect !== false && !FINAL_CLOSE_CODES.has(code);
     this.current = willReconnect ? 'reconnecting' : 'closed';
     this.logger.debug('connection closed', { code, reason, willReconnect });
+    const moved = code === CLOSE_CODES.HOME_DOMAIN_MOVED.code ? MOVED_TO.exec(reason)?.[1] : undefined;
+    if (moved !== undefined && willReconnect) {
+      this.endpoint = moved;
+      this.emit('moved', { url: moved, reason });
+    }
     if (was !== 'reconnecting' || !willReconnect) this.emit('closed', { code, reason, willReconnect });
     if (willReconnect) this.scheduleReconnect();
   }

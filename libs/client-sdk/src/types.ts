@@ -41,7 +41,10 @@ export interface ClientLogger {
 
 /** Options of a `LinkerClient`. */
 export interface LinkerClientOptions {
-  /** The connector's client endpoint, e.g. `ws://127.0.0.1:8089/ws`. */
+  /**
+   * The connector's client endpoint, e.g. `ws://127.0.0.1:8089/ws`. When the server says the user's home domain moved
+   * (4006, with the new endpoint in the reason), the client reconnects there instead (see the `moved` event).
+   */
   url: string;
   appId: string;
   userId: string;
@@ -113,6 +116,8 @@ export interface ClientEvents {
   error: { code: ErrorCode | string; message: string; reference?: string };
   /** An authenticated connection ended, or the client gave up; `willReconnect` says what comes next. */
   closed: { code: number; reason: string; willReconnect: boolean };
+  /** The user's home domain moved (close code 4006): the client reconnects to `url`, the new home's endpoint. */
+  moved: { url: string; reason: string };
   /** A reconnect attempt is scheduled in `delayMs`. */
   reconnecting: { attempt: number; delayMs: number };
   /** A reconnect succeeded and the missed messages were fetched (and emitted as `message`). */

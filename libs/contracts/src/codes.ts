@@ -29,6 +29,7 @@ export const CLOSE_CODES = {
   SLOW_CONSUMER: { code: 4005, reason: 'The client read too slowly and its send queue filled up.' },
   HOME_DOMAIN_MOVED: { code: 4006, reason: "The user's home domain changed; reconnect to the new home domain." },
   PROTOCOL_ABUSE: { code: 4007, reason: 'Too many invalid frames.' },
+  USER_NO_LONGER_VALID: { code: 4008, reason: "A topology edit removed the user's client app, or left its number outside every range." },
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -11,3 +11,5 @@ export * from './source/meta-server-topology-source';
 export * from './topology-file';
 export * from './diff-topology';
 export * from './restore-secrets';
+export * from './source/topology-source.settings';
+export * from './source/follow-meta-server';

@@ -2,6 +2,7 @@ import { busSettings } from '@linker/bus';
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
+import { topologySourceSettings } from '@linker/topology';
 
 /**
  * What the connector itself does: its identity, its client WebSocket and the limits of SPEC §2.6. Every setting has a
@@ -38,6 +39,7 @@ export const connectorConfig = defineConfig({
   ...edgeSettings,
   ...busSettings,
   ...presenceSettings,
+  ...topologySourceSettings,
   ...loggingSettings,
 });
 

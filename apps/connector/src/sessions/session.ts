@@ -74,9 +74,9 @@ export class Session {
   }
 
   /** Close with the close frame of `name`, and end the session now (not when the client answers). Idempotent. */
-  close(name: CloseCodeName): void {
+  close(name: CloseCodeName, reason?: string): void {
     if (this.state === 'CLOSED') return;
-    this.socket.close(name);
+    this.socket.close(name, reason);
     this.end();
   }
 

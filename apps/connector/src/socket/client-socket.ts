@@ -104,11 +104,14 @@ export class ClientSocket {
     return 'ok';
   }
 
-  /** Close with a close frame carrying the code and reason of `name`; frames still queued fail. Idempotent. */
-  close(name: CloseCodeName): void {
+  /**
+   * Close with a close frame carrying the code of `name` and its reason (or `reason`, e.g. where to reconnect);
+   * frames still queued fail. Idempotent.
+   */
+  close(name: CloseCodeName, reason: string = CLOSE_CODES[name].reason): void {
     if (this.closing) return;
     this.stopWriting();
-    const { code, reason } = CLOSE_CODES[name];
+    const { code } = CLOSE_CODES[name];
     this.ws.close(code, Buffer.byteLength(reason) <= MAX_REASON_BYTES ? reason : reason.slice(0, MAX_REASON_BYTES / 4));
   }
 

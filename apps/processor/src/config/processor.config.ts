@@ -3,12 +3,13 @@ import { defineConfig, setting, type ConfigOf } from '@linker/config';
 import { mailboxSettings } from '@linker/mailbox';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
+import { topologySourceSettings } from '@linker/topology';
 
 /** The processor's settings (real mode). This folder is the processor's only reader of `process.env`. */
 export const processorConfig = defineConfig({
   domain: setting({ env: 'LINKER_DOMAIN', kind: 'string', default: 'domain-01', doc: 'The domain this process serves.' }),
   name: setting({ env: 'LINKER_PROCESSOR_NAME', kind: 'string', default: 'processor-01', doc: 'This processor, in logs and metrics.' }),
-  metaServerUrl: setting({ env: 'LINKER_META_SERVER_URL', kind: 'url', optional: true, doc: 'Meta-server the topology is read from (and refreshed); unset: `LINKER_TOPOLOGY_FILE`.' }),
+  ...topologySourceSettings,
   internalToken: setting({
     env: 'LINKER_INTERNAL_TOKEN',
     kind: 'string',

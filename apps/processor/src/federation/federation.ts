@@ -64,7 +64,7 @@ export class Federation {
 
   /** Dial the neighbours, subscribe to the custody queues, and listen if this process holds the endpoint. */
   async start(): Promise<void> {
-    this.routes(this.options.topology());
+    this.follow(this.options.topology());
     await this.forwarders.sync();
     if (this.options.listen) this.listener = await this.listen();
   }
@@ -74,14 +74,24 @@ export class Federation {
    * nothing is refused because a link is down at this moment). A new topology version re-dials and re-subscribes.
    */
   readonly routes = (view: TopologyView): NextHops => {
-    if (view !== this.view) {
-      const first = this.view === undefined;
-      this.view = view;
-      this.neighbours.follow(view);
-      if (!first) this.forwarders.sync().catch((error: unknown) => this.log.error('link queues not subscribed', { error: errorMessage(error) }));
-    }
+    this.follow(view);
     return { nextHop: (destination, path) => this.neighbours.nextHop(view, destination, path) };
   };
+
+  /**
+   * Apply a topology version, if it is new: dial the neighbours it adds, close the links it removes (their queues then
+   * take the other paths at once), subscribe to the new neighbours' queues, drop inbound links of ex-neighbours.
+   */
+  follow(view: TopologyView): void {
+    if (view === this.view) return;
+    const first = this.view === undefined;
+    this.view = view;
+    this.neighbours.follow(view);
+    if (first) return;
+    const peers = this.neighbours.peers();
+    for (const { peer } of this.listener?.metrics() ?? []) if (!peers.includes(peer)) this.listener?.drop(peer);
+    this.forwarders.sync().catch((error: unknown) => this.log.error('link queues not subscribed', { error: errorMessage(error) }));
+  }
 
   /**
    * FAST envelopes over the link to `nextHop` if it is up in this process and keeps up; dropped otherwise (at most

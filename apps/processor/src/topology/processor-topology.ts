@@ -1,9 +1,6 @@
 import type { Logger } from '@linker/observability';
-import { formatProblems, MetaServerTopologySource, readTopologyFile, LocalTopologySource, type TopologySource } from '@linker/topology';
+import { followMetaServer, formatProblems, LocalTopologySource, readTopologyFile, type TopologySource } from '@linker/topology';
 import type { ProcessorConfig } from '../config/processor.config';
-
-/** How often the processor asks the meta-server for a new version (SPEC §6: picked up within 1 s). */
-const REFRESH_MS = 500;
 
 /**
  * The processor's topology in real mode: `LINKER_META_SERVER_URL` set → the meta-server's, refreshed (with
@@ -11,10 +8,12 @@ const REFRESH_MS = 500;
  * YAML file `LINKER_TOPOLOGY_FILE`, read and validated once at start-up (an unreadable or invalid file refuses to
  * start, listing every problem).
  */
-export async function openProcessorTopology(config: Pick<ProcessorConfig, 'topologyFile' | 'metaServerUrl' | 'internalToken'>, logger: Logger): Promise<TopologySource> {
-  if (config.metaServerUrl) {
-    return MetaServerTopologySource.connect({ url: config.metaServerUrl, refreshMs: REFRESH_MS, logger, token: config.internalToken });
-  }
+export async function openProcessorTopology(
+  config: Pick<ProcessorConfig, 'domain' | 'name' | 'topologyFile' | 'metaServerUrl' | 'topologyCacheFile' | 'internalToken'>,
+  logger: Logger,
+): Promise<TopologySource> {
+  const { domain, name, metaServerUrl, topologyCacheFile, internalToken: token } = config;
+  if (metaServerUrl) return followMetaServer({ metaServerUrl, topologyCacheFile, domain, name, token, logger });
   const { path, topology, warnings } = await readTopologyFile(config.topologyFile);
   if (warnings.length > 0) logger.warn('topology file has warnings', { file: path, problems: formatProblems(warnings) });
   logger.info('topology loaded', { file: path, apps: topology.clientApps.length, domains: topology.domains.length });

@@ -34,6 +34,8 @@ export interface MetaServerSourceOptions {
    * Never logged.
    */
   token?: string;
+  /** False for a process that never verifies logins (a connector): no warning about the apps whose secret it lacks. */
+  authenticates?: boolean;
 }
 
 /**
@@ -245,7 +247,7 @@ export class MetaServerTopologySource implements TopologySource {
   /** The view to route and authenticate with: masked secrets removed, so their apps fail closed. */
   private viewOf(topology: Topology, version: string): TopologyView {
     const usable = dropMaskedSecrets(topology);
-    if (usable.apps.length > 0) {
+    if (usable.apps.length > 0 && this.options.authenticates !== false) {
       const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
       this.logger.warn(`the meta-server never serves jwtSecret: logins of these apps need another method (${hint})`, { apps: usable.apps, version });
     }
