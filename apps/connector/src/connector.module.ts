@@ -37,7 +37,7 @@ export class ConnectorModule {
           inject: [INFRASTRUCTURE, TOPOLOGY, LOGGER],
           useFactory: (infrastructure: ConnectorInfrastructure, topology: TopologySource | null, logger: Logger) => {
             const connector = createConnector({ config, lanes: infrastructure.lanes, presence: infrastructure.presence, logger });
-            topology?.onChange((view) => connector.topologyChanged(view));
+            topology?.onChange((view, version) => connector.topologyChanged(view, version));
             return connector;
           },
         },

@@ -130,7 +130,7 @@ export class Connector {
    * removed or number outside every range → 4008). Every other connection stays open; changed auth settings apply to
    * the next login. Returns how many were closed.
    */
-  topologyChanged(view: TopologyView): number {
+  topologyChanged(view: TopologyView, version?: string): number {
     let closed = 0;
     for (const session of this.sessions.all()) {
       if (session.state !== 'AUTHENTICATED' || session.userId === undefined) continue;
@@ -139,7 +139,7 @@ export class Connector {
       session.close(eviction.close, eviction.reason);
       closed += 1;
     }
-    if (closed > 0) this.log.info('connections closed by a topology change', { closed });
+    this.log.info('topology version applied', { version, closed });
     return closed;
   }
 

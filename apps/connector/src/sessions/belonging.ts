@@ -21,8 +21,10 @@ export function evictionOf(view: TopologyView, userId: string, domain: string): 
   if (home.kind === 'everywhere' || (home.kind === 'domain' && home.domain === domain)) return undefined;
   if (home.kind !== 'domain') return { close: 'USER_NO_LONGER_VALID' };
   const endpoint = clientUrl(view.endpoints(home.domain).client);
-  const reason = `home domain is now ${home.domain}${endpoint ? `: reconnect to ${endpoint}` : ''}`;
-  return { close: 'HOME_DOMAIN_MOVED', reason: Buffer.byteLength(reason) <= MAX_REASON_BYTES ? reason : `home domain is now ${home.domain}`.slice(0, 60) };
+  const moved = `home domain is now ${home.domain}`;
+  const reason = endpoint ? `${moved}: reconnect to ${endpoint}` : moved;
+  // Never a cut URL (the SDK would follow it): without the endpoint when both do not fit.
+  return { close: 'HOME_DOMAIN_MOVED', reason: Buffer.byteLength(reason) <= MAX_REASON_BYTES ? reason : moved };
 }
 
 /** The WebSocket URL clients of a domain connect to: its client endpoint, with the connector's path if it has none. */

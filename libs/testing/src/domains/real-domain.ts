@@ -87,6 +87,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
           LINKER_PROCESSOR_NAME: `processor-${String(++processorCount).padStart(2, '0')}`,
           LINKER_META_SERVER_URL: metaServerUrl,
           LINKER_INTERNAL_TOKEN: internalToken,
+          LINKER_TOPOLOGY_CACHE_FILE: join(directory, `processor-${processorCount}.topology.json`),
           LINKER_MONGODB_URL: services.mongodbUrl,
           LINKER_MONGODB_DATABASE: database,
           ...extra.processorEnv,
@@ -99,6 +100,8 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
           ...common,
           LINKER_CONNECTOR_NAME: connectorName(i),
           LINKER_WS_PORT: '0',
+          LINKER_META_SERVER_URL: metaServerUrl,
+          LINKER_TOPOLOGY_CACHE_FILE: join(directory, `${connectorName(i)}.topology.json`),
           ...extra.connectorEnv,
         }),
       );

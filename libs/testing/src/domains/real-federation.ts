@@ -57,6 +57,8 @@ export interface RealFederation {
   readonly topology: Topology;
   /** The link secret every domain was given. */
   readonly secret: string;
+  /** The meta-server's `LINKER_ADMIN_TOKEN`: topology edits (every connector and processor follows the meta-server). */
+  readonly adminToken: string;
   /** The domain named `name` in the given topology. */
   domain(name: string): RealFederationDomain;
   /** The running names of the domain's neighbours (the topology's links). */
@@ -100,6 +102,7 @@ export async function startRealFederation(options: RealFederationOptions): Promi
   const extra = options.extra ?? {};
   const secret = extra.secret ?? randomBytes(24).toString('base64url');
   const internalToken = randomBytes(32).toString('base64url');
+  const adminToken = randomBytes(32).toString('base64url');
   const names = new Map(options.topology.domains.map((domain) => [domain.name, uniqueName(domain.name)]));
   const linkPorts = new Map<string, number>();
   for (const domain of options.topology.domains) linkPorts.set(domain.name, await freePort());
@@ -134,7 +137,7 @@ export async function startRealFederation(options: RealFederationOptions): Promi
   };
 
   try {
-    const { metaServer, metaServerUrl } = await startMetaServer(topology, join(directory, 'topology.yaml'), internalToken);
+    const { metaServer, metaServerUrl } = await startMetaServer(topology, join(directory, 'topology.yaml'), internalToken, adminToken);
     started.push(metaServer);
     for (const [name, domain] of names) {
       const common = servicesEnv(services, domain);
@@ -149,6 +152,7 @@ export async function startRealFederation(options: RealFederationOptions): Promi
           LINKER_PROCESSOR_NAME: 'processor-01',
           LINKER_META_SERVER_URL: metaServerUrl,
           LINKER_INTERNAL_TOKEN: internalToken,
+          LINKER_TOPOLOGY_CACHE_FILE: join(directory, `${domain}-processor.json`),
           LINKER_MONGODB_URL: services.mongodbUrl,
           LINKER_MONGODB_DATABASE: database,
           LINKER_LINK_SECRET: secret,
@@ -156,7 +160,14 @@ export async function startRealFederation(options: RealFederationOptions): Promi
           ...(proxies.has(name) ? { LINKER_LINK_PORT: String(proxies.get(name)?.listenPort) } : {}),
           ...extra.processorEnv,
         },
-        connectorEnv: { ...common, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: '0', ...extra.connectorEnv },
+        connectorEnv: {
+          ...common,
+          LINKER_CONNECTOR_NAME: 'connector-01',
+          LINKER_WS_PORT: '0',
+          LINKER_META_SERVER_URL: metaServerUrl,
+          LINKER_TOPOLOGY_CACHE_FILE: join(directory, `${domain}-connector.json`),
+          ...extra.connectorEnv,
+        },
       };
       domains.set(name, { ...settings, ...launch(settings), connectorUrl: '' });
     }
@@ -193,6 +204,7 @@ export async function startRealFederation(options: RealFederationOptions): Promi
       metaServerUrl,
       topology,
       secret,
+      adminToken,
       domain: find,
       neighbours,
       linksUp,

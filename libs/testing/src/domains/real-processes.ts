@@ -27,15 +27,16 @@ export function servicesEnv(services: TestServices, domain: string): Record<stri
 
 /**
  * Write `topology` to `file` and start a meta-server serving it on a free port (its internal read, with secrets,
- * behind `internalToken`). Resolves with the process and its url once it is ready.
+ * behind `internalToken`; edits behind `adminToken`, if given). Resolves with the process and its url once it is ready.
  */
-export async function startMetaServer(topology: Topology, file: string, internalToken: string): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
+export async function startMetaServer(topology: Topology, file: string, internalToken: string, adminToken?: string): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
   await writeFile(file, stringify(topology));
   const metaServer = startApp('meta-server', {
     LINKER_META_PORT: '0',
     LINKER_TOPOLOGY_FILE: file,
     LINKER_LOG_LEVEL: 'info',
     LINKER_INTERNAL_TOKEN: internalToken,
+    ...(adminToken === undefined ? {} : { LINKER_ADMIN_TOKEN: adminToken }),
   });
   try {
     await untilReady(metaServer, 'meta-server', /"msg":"meta-server ready"/);
