@@ -81,6 +81,32 @@ describe('LinkerClient reconnect and ack mode', () => {
       expect(connector.connections).toHaveLength(2);
     });
 
+    it("after 4006 (home domain moved) reconnects to the new home's endpoint named in the reason", async () => {
+      const newHome = await FakeConnector.start({ authenticate: () => true });
+      try {
+        const client = await clients.connected('ANZ-5', { reconnect: { initialDelayMs: 5, maxDelayMs: 5, factor: 2, jitter: 0 }, fetchOnReconnect: 0 });
+        const events = record(client);
+        sessions('ANZ-5')[0].close(4006, `home domain is now domain-02: reconnect to ${newHome.url}`);
+        await waitFor('the session at the new home', () => newHome.connections.some((c) => c.authenticated && c.userId === 'ANZ-5') && events.reconnected.length === 1);
+        expect(events.moved).toEqual([{ url: newHome.url, reason: `home domain is now domain-02: reconnect to ${newHome.url}` }]);
+        expect(client.url).toBe(newHome.url);
+        expect(sessions('ANZ-5')).toHaveLength(1); // never back to the old connector
+        expect(client.state).toBe('open');
+      } finally {
+        await clients.closeAll();
+        await newHome.stop();
+      }
+    });
+
+    it('does not reconnect after 4008 (the topology no longer knows the user)', async () => {
+      const client = await clients.connected('ANZ-5');
+      const events = record(client);
+      sessions('ANZ-5')[0].close(4008, 'no longer valid');
+      await waitFor('the closed event', () => events.closed.length === 1);
+      expect(events.closed[0]).toEqual({ code: 4008, reason: 'no longer valid', willReconnect: false });
+      expect(client.state).toBe('closed');
+    });
+
     it('does not reconnect after CLOSE_CONNECTION by the master user (4003)', async () => {
       const master = await clients.connected('ANZ-123223');
       const target = await clients.connected('ANZ-2');
