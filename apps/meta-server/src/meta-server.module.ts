@@ -5,6 +5,7 @@ import { ClientAppsController } from './http/client-apps.controller';
 import { DomainsController } from './http/domains.controller';
 import { INTERNAL_TOKEN, InternalTopologyController } from './http/internal-topology.controller';
 import { TopologyEditController } from './http/topology-edit.controller';
+import { TopologyRouteController } from './http/topology-route.controller';
 import { TopologyController } from './http/topology.controller';
 import { TopologyWatchController, WATCH_HEARTBEAT_MS } from './http/topology-watch.controller';
 import { TopologyEditor } from './topology/topology-editor';
@@ -33,6 +34,7 @@ export class MetaServerModule {
         DomainsController,
         TopologyWatchController,
         TopologyEditController,
+        TopologyRouteController,
         TopologyController,
         InternalTopologyController,
       ],
