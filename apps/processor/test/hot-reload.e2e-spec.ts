@@ -138,4 +138,20 @@ describe('live topology edits of a running real-mode ring', () => {
     const four = await login('domain-03', 'ANZ-6223456');
     expect(await exchange(users.one, four, 'ANZ-6223456', 'to the moved user')).toEqual(['domain-01', 'domain-02', 'domain-03'].map(nameOf));
   });
+
+  it('with the meta-server down, everything keeps running on the last version, and a restarted domain starts from its cached copy', async () => {
+    expect(await federation.metaServer.stop('SIGTERM')).toBe(0);
+    // Still routed by the last version (ANZ-6223456 now lives in domain-03).
+    const sender = await login('domain-01', 'ANZ-423456');
+    const moved = await login('domain-03', 'ANZ-6323456');
+    expect(await exchange(sender, moved, 'ANZ-6323456', 'meta-server down')).toEqual(['domain-01', 'domain-02', 'domain-03'].map(nameOf));
+    // domain-02's processor and connector start again from the cache files they wrote.
+    const restarted = await federation.restart('domain-02');
+    for (const app of [restarted.processor, restarted.connector]) expect(app.output()).toContain('meta-server unavailable at start: running on the cached topology');
+    // Its neighbours dial it again too (with backoff): once every link is up, the shortest paths are taken again.
+    await Promise.all(['domain-01', 'domain-02', 'domain-03'].map((name) => federation.linksUp(name)));
+    const two = await login('domain-02', 'ANZ-1323456');
+    expect(await exchange(sender, two, 'ANZ-1323456', 'to a domain started from its cache')).toEqual(['domain-01', 'domain-02'].map(nameOf));
+    expect(await exchange(two, moved, 'ANZ-6323456', 'from it, by the cached version')).toEqual(['domain-02', 'domain-03'].map(nameOf));
+  });
 });
