@@ -14,6 +14,7 @@ bash scripts/ensure-chromium.sh  # the browser tests drive Debian's Chromium
 
 step "type check"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p ui/tsconfig.json --noEmit
 
 step "import rules"
 npm run -s lint:imports

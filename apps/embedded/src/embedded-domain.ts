@@ -9,13 +9,9 @@ import { createLogger, type Logger } from '@linker/observability';
 import { MemoryPresence } from '@linker/presence';
 import { formatProblems, MetaServerTopologySource, readTopologyFile, LocalTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, createConnector } from '../../connector/src/connector';
-import { bootstrapMetaServer } from '../../meta-server/src/bootstrap';
-import { createProcessor, portOf, processorMetrics, processorSettings, startOpsServer, type FederationDeps } from '../../processor/src/processor';
+import { bootstrapMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src/bootstrap';
+import { createProcessor, portOf, processorMetrics, processorSettings, startOpsServer, type FederationDeps, type Processor } from '../../processor/src/processor';
 import type { EmbeddedOptions } from './flags';
-import { startUiServer } from './ui-server';
-
-/** The repository root, from both `apps/embedded/src` (tsx, tests) and `dist/apps/embedded/src` (built). */
-const REPO = resolve(__dirname, __dirname.includes(`${join('dist', 'apps')}`) ? '../../../..' : '../../..');
 
 export interface EmbeddedDomain {
   domain: string;
@@ -79,7 +75,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   });
   urls.client = `ws://${options.host}:${connector.port}/ws`;
   if (federation) urls.link = `ws://${options.host}:${options.linkPort ?? portOf(endpoints.link)}`;
-  if (options.ui) urls.ui = (await resources.open(() => startUiServer(join(REPO, 'ui'), options.host, options.uiPort))).url;
+  if (options.ui) urls.ui = (await resources.open(() => serveUi(options, domain, urls, source, processor, log))).url;
   return { domain, urls, close: () => resources.close() };
 }
 
@@ -119,4 +115,23 @@ function chooseDomain(topology: Topology, asked: string | undefined): string {
   }
   if (names.length === 1) return names[0];
   throw new LinkerError('UNKNOWN_DOMAIN', `the topology has ${names.length} domains (${names.join(', ')}): choose one with --domain NAME`);
+}
+
+/**
+ * The web UI (ADR 0011) for this domain: `/meta` leads to this process's meta-server (or the one it follows), and
+ * the links come from the processor in this process.
+ */
+function serveUi(options: EmbeddedOptions, domain: string, urls: EmbeddedDomain['urls'], source: TopologySource, processor: Processor, logger: Logger): Promise<UiServer> {
+  const metaServerUrl = urls.metaServer ?? options.followMetaServer;
+  return startUiServer({
+    host: options.host,
+    port: options.uiPort,
+    metaServerUrl,
+    links: async () => {
+      const health = processor.health();
+      return [{ domain, processor: health.name, links: health.links ?? [] }];
+    },
+    info: () => uiInfo(source.current().topology, { domain, clientUrl: urls.client, metaServer: metaServerUrl !== undefined }),
+    logger,
+  });
 }

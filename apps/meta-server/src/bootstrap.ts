@@ -13,6 +13,8 @@ import { FileTopologyHistory, MemoryTopologyHistory } from './topology/topology-
 import { TopologyStore } from './topology/topology-store';
 
 export type { TopologyInput } from './topology/load-topology';
+// The web UI's server, which embedded mode starts too (it may import only this file of the meta-server).
+export { healthReports, startUiServer, uiInfo, type ProcessorLinks, type UiServer } from './ui/ui-server';
 
 export interface MetaServerHandle {
   app: INestApplication;
@@ -23,8 +25,8 @@ export interface MetaServerHandle {
   close(): Promise<void>;
 }
 
-/** What callers may leave out: the tokens (no internal read, no writes), the watch heartbeat (15 s) and MongoDB. */
-type Optional = 'internalToken' | 'adminToken' | 'watchHeartbeatMs' | 'mongodbUrl' | 'mongodbDatabase';
+/** What callers may leave out: the tokens (no internal read, no writes), the watch heartbeat (15 s), MongoDB, and the web UI (main.ts serves it). */
+type Optional = 'internalToken' | 'adminToken' | 'watchHeartbeatMs' | 'mongodbUrl' | 'mongodbDatabase' | 'uiPort' | 'uiProcessorHealthUrls';
 export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
 /**

@@ -46,6 +46,22 @@ export const metaServerConfig = defineConfig({
     max: 300000,
     doc: 'Period of the heartbeat comments on `GET /topology/watch` (Server-Sent Events), in milliseconds.',
   }),
+  uiPort: setting({
+    env: 'LINKER_UI_PORT',
+    kind: 'port',
+    optional: true,
+    doc:
+      'Serve the web UI on this port too (address `LINKER_META_HOST`, ADR 0011): the built `ui/dist`, `/meta/…` proxied to this ' +
+      'meta-server, `GET /api/links`, `GET /api/info`. `npm run start:real` sets 4400 (the original’s); unset: no UI.',
+  }),
+  uiProcessorHealthUrls: setting({
+    env: 'LINKER_UI_PROCESSOR_HEALTH_URLS',
+    kind: 'list',
+    optional: true,
+    doc:
+      'The processors’ `GET /health` URLs (each served on its `LINKER_METRICS_PORT`), comma-separated, e.g. `http://127.0.0.1:9464/health`: ' +
+      'the web UI’s graph shows the links they report up or down; a link none of them reports is shown as unknown.',
+  }),
   ...loggingSettings,
 });
 
