@@ -41,9 +41,9 @@ export interface TestBrowser {
   readonly browser: Browser;
   /** A new context (cookies, storage: its own) and a page in it, watched for errors; `name` tells them apart. */
   newPage(name: string, options?: { viewport?: { width: number; height: number } }): Promise<Page>;
-  /** Uncaught page errors and console errors so far, of every page. */
+  /** Uncaught page errors and console errors of every page since the last `assertNoPageErrors()`. */
   problems(): readonly PageProblem[];
-  /** Throws when a page had an uncaught error, listing every problem seen. */
+  /** Throws when a page had an uncaught error since the last check, listing every problem seen; starts a new list. */
   assertNoPageErrors(): void;
   /** Close every context opened by `newPage` (the browser stays). */
   closeContexts(): Promise<void>;
@@ -77,8 +77,10 @@ export async function launchBrowser(): Promise<TestBrowser> {
     },
     problems: () => [...problems],
     assertNoPageErrors() {
-      if (!problems.some((problem) => problem.kind === 'pageerror')) return;
-      const list = problems.map((problem) => `  [${problem.page}] ${problem.kind}: ${problem.text}`).join('\n');
+      // Each test checks its own pages: one test's error does not fail the next.
+      const seen = problems.splice(0);
+      if (!seen.some((problem) => problem.kind === 'pageerror')) return;
+      const list = seen.map((problem) => `  [${problem.page}] ${problem.kind}: ${problem.text}`).join('\n');
       throw new Error(`a page had an uncaught error:\n${list}`);
     },
     async closeContexts() {

@@ -1,0 +1,61 @@
+import { byTestId, startEmbeddedDomain, type EmbeddedDomain, type TestBrowser } from '@linker/testing';
+import type { Topology } from '@linker/topology';
+import type { Page } from 'playwright-core';
+
+/** The admin token the domains under test are started with (`LINKER_ADMIN_TOKEN`): topology writes need it. */
+export const ADMIN_TOKEN = 'browser-test-admin-token';
+
+/** The seed's app: auth off, so any `ANZ-<number>` logs in with any token. */
+export const ANZ = { appName: 'ANZ', appId: 'app-id-343', master: 'ANZ-123223' } as const;
+
+/** One domain, the seed's app: every ANZ user is at home here. */
+export function singleDomainTopology(): Topology {
+  return {
+    domains: [{ name: 'domain-01', urls: ['ws://127.0.0.1:8089', 'ws://127.0.0.1:9089'] }],
+    domainLinks: [],
+    clientApps: [{ appName: ANZ.appName, appId: ANZ.appId, masterUserId: ANZ.master, authEnabled: false }],
+  };
+}
+
+export interface UiDomain extends EmbeddedDomain {
+  readonly uiUrl: string;
+}
+
+/**
+ * `domain` of `topology` in embedded mode (the built dist/ and ui/dist: `npm run build` first), serving the web UI
+ * on a free port, with topology writes allowed by `ADMIN_TOKEN`. Each test starts its own.
+ */
+export async function startUiDomain(topology: Topology, domain = topology.domains[0].name): Promise<UiDomain> {
+  const running = await startEmbeddedDomain({ topology, domain, ui: true, env: { LINKER_ADMIN_TOKEN: ADMIN_TOKEN } });
+  const { uiUrl } = running;
+  if (uiUrl === undefined) {
+    await running.close();
+    throw new Error('the embedded mode printed no "web UI:" line');
+  }
+  return Object.assign(running, { uiUrl });
+}
+
+/** A page of its own (its own browser context: nothing shared with another user's) on `route` of the UI. */
+export async function openUi(browser: TestBrowser, domain: UiDomain, name: string, route: '#/chat' | '#/topology'): Promise<Page> {
+  const page = await browser.newPage(name);
+  await page.goto(`${domain.uiUrl}/${route}`);
+  return page;
+}
+
+/** Fill the connect form as `userId` of the seed's app (the connector's URL left as the UI fills it) and log in. */
+export async function connectAs(page: Page, userId: string): Promise<void> {
+  await byTestId(page, 'chat-user').fill(userId);
+  await byTestId(page, 'chat-app-id').fill(ANZ.appId);
+  await byTestId(page, 'chat-token').fill('any-token');
+  await byTestId(page, 'chat-connect').click();
+  await byTestId(page, 'chat-state', { state: 'authenticated' }).waitFor();
+}
+
+/** Compose and send a MESSAGE to `to` on `lane`. */
+export async function sendMessage(page: Page, to: string, content: string, lane: 'RELIABLE' | 'FAST' = 'RELIABLE'): Promise<void> {
+  await byTestId(page, 'chat-to').fill(to);
+  await byTestId(page, 'chat-kind').selectOption('MESSAGE');
+  await byTestId(page, 'chat-lane').selectOption(lane);
+  await byTestId(page, 'chat-content').fill(content);
+  await byTestId(page, 'chat-send').click();
+}
