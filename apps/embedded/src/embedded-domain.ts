@@ -59,6 +59,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
   const federation = linkOptions(options, endpoints.link, log);
   const processor = createProcessor({ config: processorSettings({ domain, name: 'processor-embedded' }), lanes, presence, mailbox, topology: () => source.current(), logger: log, federation });
+  source.onChange((view, version) => processor.topologyChanged(view, version));
   await resources.open(async () => {
     await processor.start();
     return { close: () => processor.stop() };
@@ -69,6 +70,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   }
   const wsPort = options.wsPort ?? portOf(endpoints.client) ?? 8089;
   const connector = createConnector({ config: connectorSettings({ domain, name: 'connector-embedded', wsHost: options.host, wsPort }), lanes, presence, logger: log });
+  source.onChange((view, version) => connector.topologyChanged(view, version));
   await resources.open(async () => {
     await connector.start();
     return { close: () => connector.stop() };
