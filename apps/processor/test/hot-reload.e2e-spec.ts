@@ -3,7 +3,7 @@ import { parse, stringify } from 'yaml';
 import { CLOSE_CODES } from '@linker/contracts';
 import { startRealFederation, waitFor, type AppProcess, type RealFederation } from '@linker/testing';
 import { RawSocket, type Frame } from '@linker/testing/e2e/raw-socket';
-import { seedAuthClientFor } from '@linker/testing/e2e/seed-readme';
+import { seedLogin } from '@linker/testing/e2e/seed-readme';
 import { readTopologyFile, type Topology } from '@linker/topology';
 
 // Issue 5, "Done when" (SPEC §6): topology edits applied to a running real-mode federation — the seed's four-domain
@@ -37,10 +37,7 @@ describe('live topology edits of a running real-mode ring', () => {
   const login = async (name: string, userId: string): Promise<RawSocket> => {
     const socket = await RawSocket.open(federation.domain(name).connectorUrl, `${userId}@${name}`);
     sockets.push(socket);
-    socket.send(seedAuthClientFor(userId));
-    const reply = await socket.next('AUTH_CLIENT_REPLY', undefined, WAIT_MS);
-    if (reply.data.isAuthenticated !== true) throw new Error(`login of ${userId} at ${name} refused: ${JSON.stringify(reply)}`);
-    return socket;
+    return seedLogin(socket, userId, WAIT_MS);
   };
 
   /** `from` sends `to` a RELIABLE message; resolves with the confirmation's path once `receiver` has it. */

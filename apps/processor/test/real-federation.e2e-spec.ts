@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { LINK_CLOSE_CODES, WsLinkTransport } from '@linker/domain-link';
 import { startRealFederation, waitFor, type AppProcess, type RealFederation } from '@linker/testing';
 import { RawSocket, type Frame } from '@linker/testing/e2e/raw-socket';
-import { seedAuthClientFor } from '@linker/testing/e2e/seed-readme';
+import { seedLogin } from '@linker/testing/e2e/seed-readme';
 import { readTopologyFile } from '@linker/topology';
 
 // Issue 4 in real mode (SPEC §5, §7): the seed's four-domain ring (topologies/four-domain-ring.yaml: links 01-02,
@@ -39,10 +39,7 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
   const login = async (name: string, userId: string): Promise<RawSocket> => {
     const socket = await RawSocket.open(federation.domain(name).connectorUrl, `${userId}@${name}`);
     sockets.push(socket);
-    socket.send(seedAuthClientFor(userId));
-    const reply = await socket.next('AUTH_CLIENT_REPLY', undefined, WAIT_MS);
-    if (reply.data.isAuthenticated !== true) throw new Error(`login of ${userId} at ${name} refused: ${JSON.stringify(reply)}`);
-    return socket;
+    return seedLogin(socket, userId, WAIT_MS);
   };
 
   it('ANZ-123456 (domain-01) and ANZ-3123456 (domain-03) exchange messages and confirmations both ways', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type AppProcess } from '@linker/testing';
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
-import { seedAuthClientFor } from '@linker/testing/e2e/seed-readme';
+import { seedLogin } from '@linker/testing/e2e/seed-readme';
 
 /**
  * The built embedded entry (`dist/apps/embedded/src/main.js`, what `npm start` runs) as real processes for one test:
@@ -45,11 +45,7 @@ export class EmbeddedRuns {
 
   /** A socket logged in as `userId` of the seed's app, with the README's AUTH_CLIENT layout. */
   async login(url: string, userId: string): Promise<RawSocket> {
-    const socket = await this.open(url, userId);
-    socket.send(seedAuthClientFor(userId));
-    const reply = await socket.next('AUTH_CLIENT_REPLY');
-    if (reply.data.isAuthenticated !== true) throw new Error(`login of ${userId} refused: ${JSON.stringify(reply)}`);
-    return socket;
+    return seedLogin(await this.open(url, userId), userId);
   }
 
   text(label: string): string {

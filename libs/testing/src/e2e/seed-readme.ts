@@ -4,6 +4,8 @@
  * (SPEC §2.1).
  */
 
+import type { RawSocket } from './raw-socket';
+
 /** "Authentication": the object the README's `ws.onopen` sends (its JavaScript literal is valid JSON). */
 export const SEED_AUTH_CLIENT = `{
           "type": "AUTH_CLIENT",
@@ -62,4 +64,12 @@ export const SEED_CONTENT = 'some thing here to send';
 /** The same AUTH_CLIENT for another user of the README's app, in the README's layout. */
 export function seedAuthClientFor(userId: string): string {
   return SEED_AUTH_CLIENT.replace('"ANZ-123223"', JSON.stringify(userId));
+}
+
+/** Log `socket` in as `userId` of the README's app with the README's AUTH_CLIENT; rejects with the reply if refused. */
+export async function seedLogin(socket: RawSocket, userId: string, timeoutMs?: number): Promise<RawSocket> {
+  socket.send(seedAuthClientFor(userId));
+  const reply = await socket.next('AUTH_CLIENT_REPLY', undefined, timeoutMs);
+  if (reply.data.isAuthenticated !== true) throw new Error(`login of ${userId} (${socket.label}) refused: ${JSON.stringify(reply)}`);
+  return socket;
 }
