@@ -6,6 +6,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
+# The web UI is built with the apps (npm run build runs build:ui): the meta-server serves ui/dist with LINKER_UI_PORT.
+COPY ui ui
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -14,7 +16,7 @@ WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
-COPY ui ui
+COPY --from=build /app/ui/dist ui/dist
 COPY topologies topologies
 USER node
 ENV APP=connector

@@ -6,10 +6,17 @@ const RING = join(__dirname, '..', 'topologies', 'four-domain-ring.yaml');
 const MONGODB_URL = 'mongodb://127.0.0.1:27117/';
 
 describe('npm run start:real', () => {
-  it('without --topology: one domain, the meta-server (its history in MongoDB), two processors and two connectors (8089, 8090)', () => {
+  it('without --topology: one domain, the meta-server (its history in MongoDB, the web UI on 4400), two processors and two connectors (8089, 8090)', () => {
     const plan = oneDomainPlan(MONGODB_URL);
     expect(plan.map((p) => p.name)).toEqual(['meta-server', 'processor-01', 'processor-02', 'connector-01', 'connector-02']);
-    expect(plan[0].env).toEqual({ LINKER_META_PORT: '9000', LINKER_META_MONGODB_URL: MONGODB_URL, LINKER_META_MONGODB_DATABASE: 'linker-meta-single-domain' });
+    expect(plan[0].env).toEqual({
+      LINKER_META_PORT: '9000',
+      LINKER_META_MONGODB_URL: MONGODB_URL,
+      LINKER_META_MONGODB_DATABASE: 'linker-meta-single-domain',
+      LINKER_UI_PORT: '4400',
+      LINKER_UI_PROCESSOR_HEALTH_URLS: 'http://127.0.0.1:9464/health,http://127.0.0.1:9465/health',
+    });
+    expect(plan.filter((p) => p.app === 'processor').map((p) => p.env.LINKER_METRICS_PORT)).toEqual(['9464', '9465']);
     expect(plan.filter((p) => p.app === 'connector').map((p) => p.env.LINKER_WS_PORT)).toEqual(['8089', '8090']);
     expect(plan.every((p) => p.app === 'meta-server' || p.env.LINKER_DOMAIN === 'domain-01')).toBe(true);
   });
@@ -20,7 +27,14 @@ describe('npm run start:real', () => {
     expect(plan[0]).toEqual({
       name: 'meta-server',
       app: 'meta-server',
-      env: { LINKER_META_PORT: '9000', LINKER_TOPOLOGY_FILE: path, LINKER_META_MONGODB_URL: MONGODB_URL, LINKER_META_MONGODB_DATABASE: 'linker-meta-four-domain-ring' },
+      env: {
+        LINKER_META_PORT: '9000',
+        LINKER_TOPOLOGY_FILE: path,
+        LINKER_META_MONGODB_URL: MONGODB_URL,
+        LINKER_META_MONGODB_DATABASE: 'linker-meta-four-domain-ring',
+        LINKER_UI_PORT: '4400',
+        LINKER_UI_PROCESSOR_HEALTH_URLS: [9464, 9465, 9466, 9467].map((port) => `http://127.0.0.1:${port}/health`).join(','),
+      },
     });
     expect(plan).toHaveLength(9);
     expect(plan.find((p) => p.name === 'domain-03/connector-01')?.env).toMatchObject({ LINKER_DOMAIN: 'domain-03', LINKER_WS_PORT: '8093', LINKER_META_SERVER_URL: 'http://127.0.0.1:9000' });
@@ -30,6 +44,7 @@ describe('npm run start:real', () => {
       LINKER_LINK_LISTEN: 'true',
       LINKER_LINK_PORT: '9093',
       LINKER_META_SERVER_URL: 'http://127.0.0.1:9000',
+      LINKER_METRICS_PORT: '9466',
     });
   });
 

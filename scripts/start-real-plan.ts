@@ -17,20 +17,38 @@ export interface PlannedProcess {
 
 export const META_PORT = 9000;
 const META_SERVER_URL = `http://127.0.0.1:${META_PORT}`;
+/** The web UI, served by the meta-server process (ADR 0011), on the original's port. */
+export const UI_PORT = 4400;
+/** Each processor serves `GET /metrics` and `GET /health` on its own port from here on: the UI reads their links. */
+const FIRST_METRICS_PORT = 9464;
 
 /**
  * The meta-server serving `file`, its versions kept in MongoDB (ADR 0010) in a database of that topology's own
  * (`linker-meta-<file name>`): the newest recorded version is what it serves at start, so a run of another topology
  * file must not find this one's history.
  */
-function metaServer(file: string, mongodbUrl: string, env: Record<string, string> = {}): PlannedProcess {
+function metaServer(file: string, mongodbUrl: string, processors: readonly PlannedProcess[], env: Record<string, string> = {}): PlannedProcess {
   const name = basename(file, extname(file)).replace(/[^A-Za-z0-9_-]/g, '-');
   const database = `linker-meta-${name}`.slice(0, 63);
+  // The web UI on 4400, its graph reading each processor's links from its GET /health.
+  const health = processors.map((p) => `http://127.0.0.1:${p.env.LINKER_METRICS_PORT}/health`).join(',');
   return {
     name: 'meta-server',
     app: 'meta-server',
-    env: { LINKER_META_PORT: String(META_PORT), ...env, LINKER_META_MONGODB_URL: mongodbUrl, LINKER_META_MONGODB_DATABASE: database },
+    env: {
+      LINKER_META_PORT: String(META_PORT),
+      ...env,
+      LINKER_META_MONGODB_URL: mongodbUrl,
+      LINKER_META_MONGODB_DATABASE: database,
+      LINKER_UI_PORT: String(UI_PORT),
+      LINKER_UI_PROCESSOR_HEALTH_URLS: health,
+    },
   };
+}
+
+/** `LINKER_METRICS_PORT` of the `n`th processor of the plan (0-based). */
+function metricsPort(n: number): string {
+  return String(FIRST_METRICS_PORT + n);
 }
 
 /**
@@ -39,10 +57,13 @@ function metaServer(file: string, mongodbUrl: string, env: Record<string, string
  */
 export function oneDomainPlan(mongodbUrl: string): PlannedProcess[] {
   const shared = { LINKER_DOMAIN: 'domain-01', LINKER_META_SERVER_URL: META_SERVER_URL };
+  const processors: PlannedProcess[] = [
+    { name: 'processor-01', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01', LINKER_METRICS_PORT: metricsPort(0) } },
+    { name: 'processor-02', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-02', LINKER_METRICS_PORT: metricsPort(1) } },
+  ];
   return [
-    metaServer(metaServerConfig.settings.topologyFile.default, mongodbUrl),
-    { name: 'processor-01', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01' } },
-    { name: 'processor-02', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-02' } },
+    metaServer(metaServerConfig.settings.topologyFile.default, mongodbUrl, processors),
+    ...processors,
     { name: 'connector-01', app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: '8089' } },
     { name: 'connector-02', app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-02', LINKER_WS_PORT: '8090' } },
   ];
@@ -62,7 +83,7 @@ export function federationPlan(file: string, topology: Topology, linkSecret: str
   if (linked.size > 0 && (linkSecret === undefined || linkSecret === '')) {
     problems.push('the topology has domain links: set LINKER_LINK_SECRET (the secret the linked domains share)');
   }
-  const plan: PlannedProcess[] = [metaServer(file, mongodbUrl, { LINKER_TOPOLOGY_FILE: file })];
+  const plan: PlannedProcess[] = [];
   for (const domain of topology.domains) {
     const clientPort = portOf(domain.urls[0]);
     const linkPort = portOf(domain.urls[1]);
@@ -74,12 +95,17 @@ export function federationPlan(file: string, topology: Topology, linkSecret: str
         ? { LINKER_LINK_SECRET: linkSecret, LINKER_LINK_LISTEN: 'true', LINKER_LINK_PORT: String(linkPort) }
         : {};
     plan.push(
-      { name: `${domain.name}/processor-01`, app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01', ...links } },
+      {
+        name: `${domain.name}/processor-01`,
+        app: 'processor',
+        env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01', LINKER_METRICS_PORT: metricsPort(plan.length / 2), ...links },
+      },
       { name: `${domain.name}/connector-01`, app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: String(clientPort ?? '') } },
     );
   }
   if (problems.length > 0) throw new Error(`cannot start the federation of ${file}:\n  - ${problems.join('\n  - ')}`);
-  return plan;
+  const processors = plan.filter((p) => p.app === 'processor');
+  return [metaServer(file, mongodbUrl, processors, { LINKER_TOPOLOGY_FILE: file }), ...plan];
 }
 
 /** The port of `ws://host:port` or `tcp://host:port` (with or without a path), if it names one. */

@@ -33,7 +33,7 @@ function servicesEnv(): Record<string, string> {
 }
 
 const USAGE = `usage: npm run start:real [-- --topology FILE]
-  without --topology: domain-01 of the default topology: the meta-server (9000), two processors, two connectors (8089, 8090)
+  without --topology: domain-01 of the default topology: the meta-server (9000, web UI on 4400), two processors, two connectors (8089, 8090)
   --topology FILE: the meta-server (9000) serving FILE, and per domain one connector (port of domains[].urls[0]) and one
                    processor holding the link endpoint (urls[1]); links need LINKER_LINK_SECRET in the environment
 `;
@@ -57,13 +57,13 @@ async function plan(args: string[]): Promise<{ processes: PlannedProcess[]; bann
   // The meta-server keeps its topology history on the services' MongoDB-wire server, like the processors' mailboxes.
   const mongodbUrl = services.LINKER_MONGODB_URL;
   if (at < 0) {
-    return { services, processes: oneDomainPlan(mongodbUrl), banner: 'domain-01 starting: meta-server :9000, connectors ws://127.0.0.1:8089/ws and :8090/ws, two processors' };
+    return { services, processes: oneDomainPlan(mongodbUrl), banner: 'domain-01 starting: meta-server :9000, web UI http://127.0.0.1:4400, connectors ws://127.0.0.1:8089/ws and :8090/ws, two processors' };
   }
   try {
     const { path, topology } = await readTopologyFile(args[at + 1]);
     const processes = federationPlan(path, topology, process.env.LINKER_LINK_SECRET, mongodbUrl);
     const domains = topology.domains.map((domain) => `  ${domain.name}: clients ${domain.urls[0]}/ws, link endpoint ${domain.urls[1] ?? '(none)'}`);
-    return { services, processes, banner: `federation of ${path} starting: meta-server :9000\n${domains.join('\n')}` };
+    return { services, processes, banner: `federation of ${path} starting: meta-server :9000, web UI http://127.0.0.1:4400\n${domains.join('\n')}` };
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n`);
     process.exit(1);

@@ -5,7 +5,7 @@ import type { TopologyFeed } from '../topology/topology-feed';
 import type { ChatMessage, Lane, MessageKind } from './chat-log';
 import { ChatSession, type ConnectForm } from './chat-session';
 
-const STATE_LABEL = { disconnected: 'Disconnected', connecting: 'Connecting', authenticated: 'Signed in', failed: 'Failed' } as const;
+const STATE_LABEL = { disconnected: 'Disconnected', connecting: 'Connecting', authenticated: 'Signed in', failed: 'Not signed in' } as const;
 
 const time = (ms: number): string => new Date(ms).toLocaleTimeString();
 
@@ -134,7 +134,9 @@ function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: TopologyFe
       </div>
       <p data-testid="chat-state" data-state={session.state} class={`state state-${session.state}`} role="status">
         <span class="dot" aria-hidden="true" />
-        <strong>{STATE_LABEL[session.state]}</strong> {session.detail}
+        <span>
+          <strong>{STATE_LABEL[session.state]}</strong> {session.detail}
+        </span>
       </p>
     </form>
   );

@@ -28,7 +28,7 @@ export interface ConnectForm {
 export class ChatSession extends Observable {
   state: ConnectionState = 'disconnected';
   /** The state in words (where, as whom, what comes next). */
-  detail = 'Not connected.';
+  detail = 'Choose a connector and a user, then connect.';
   /** Who is signed in (or trying to). */
   userId = '';
   url = '';
@@ -68,7 +68,7 @@ export class ChatSession extends Observable {
     });
     this.client = client;
     this.wire(client);
-    this.set('connecting', `Connecting to ${this.url} as ${this.userId}…`);
+    this.set('connecting', `to ${this.url} as ${this.userId}…`);
     this.firstConnect = true;
     try {
       await client.connect();
@@ -76,7 +76,7 @@ export class ChatSession extends Observable {
       if (this.client !== client) return;
       this.client = undefined;
       this.addError(connectFailure(error, this.url));
-      this.set('failed', `Could not sign in as ${this.userId}.`);
+      this.set('failed', `could not sign in as ${this.userId} (see the error).`);
     } finally {
       if (this.client === client || this.client === undefined) this.firstConnect = false;
     }
@@ -87,7 +87,7 @@ export class ChatSession extends Observable {
     const client = this.client;
     this.client = undefined;
     if (client) await client.close().catch(() => undefined);
-    if (announce) this.set('disconnected', 'Disconnected.');
+    if (announce) this.set('disconnected', 'you closed the connection.');
   }
 
   /** Send MESSAGE (one recipient) or GROUP_MESSAGE; a refusal before the frame left (not connected) is an error. */
@@ -135,7 +135,7 @@ export class ChatSession extends Observable {
   private wire(client: LinkerClient): void {
     // Events of a client this session has since replaced (a new connect) are dropped.
     const live = (): boolean => this.client === client;
-    client.on('authenticated', () => live() && this.set('authenticated', `Signed in as ${this.userId} on ${this.url}.`));
+    client.on('authenticated', () => live() && this.set('authenticated', `as ${this.userId} on ${this.url}.`));
     client.on('message', (message) => {
       if (!live()) return;
       this.log.addIn({ ...message, to: this.userId });
@@ -159,16 +159,21 @@ export class ChatSession extends Observable {
     client.on('closed', ({ code, willReconnect }) => {
       if (!live() || code === 1000 || this.firstConnect) return;
       this.addError({ code: String(code), text: `The connection closed: ${closeCodeWords(code)}` });
-      if (willReconnect) this.set('connecting', `Connection lost; reconnecting to ${this.url}…`);
-      else if (this.state === 'authenticated' || this.state === 'connecting') this.set('failed', `The connection closed and will not be retried (${code}).`);
+      if (willReconnect) this.set('connecting', `connection lost; reconnecting to ${this.url}…`);
+      else if (this.state === 'authenticated' || this.state === 'connecting') this.set('failed', `the connection closed (${code}) and will not be retried: connect again.`);
+    });
+    client.on('moved', ({ url }) => {
+      if (!live()) return;
+      this.url = url;
+      this.addError({ text: `Your home domain moved (a topology edit): reconnecting at its connector, ${url}.` });
     });
     client.on('reconnecting', ({ attempt, delayMs }) => {
-      if (live()) this.set('connecting', `Connection lost; reconnecting to ${this.url} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})…`);
+      if (live()) this.set('connecting', `connection lost; reconnecting to ${this.url} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})…`);
     });
     client.on('reconnected', ({ fetched, leftMissingCount }) => {
       if (!live()) return;
       if (leftMissingCount !== undefined) this.left = leftMissingCount;
-      this.set('authenticated', `Signed in again as ${this.userId} on ${this.url}; ${fetched} missed message${fetched === 1 ? '' : 's'} fetched.`);
+      this.set('authenticated', `again as ${this.userId} on ${this.url}; ${fetched} missed message${fetched === 1 ? '' : 's'} fetched.`);
     });
   }
 
