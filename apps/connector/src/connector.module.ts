@@ -8,16 +8,6 @@ import { openConnectorInfrastructure, type ConnectorInfrastructure } from './inf
 import { CONNECTOR, CONNECTOR_CONFIG, CONNECTOR_LIFECYCLE, INFRASTRUCTURE, LOGGER, TOPOLOGY } from './tokens';
 
 /**
- * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (the public, masked read: the
- * connector needs only who lives where); null otherwise (the connector needs no topology to route).
- */
-async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
-  const { metaServerUrl, topologyCacheFile, domain, name } = config;
-  if (!metaServerUrl) return null;
-  return closeOnShutdown(await followMetaServer({ metaServerUrl, topologyCacheFile, domain, name, authenticates: false, logger }));
-}
-
-/**
  * Composition root of the connector: binds each port to its adapter and builds the `Connector`. Nest composes; it
  * does not run the hot path. The connector starts once everything is composed (`onApplicationBootstrap`) and drains
  * before the infrastructure closes (`beforeApplicationShutdown` runs before the `onApplicationShutdown` that closes it).
@@ -53,4 +43,14 @@ function connectorLifecycle(connector: Connector): OnApplicationBootstrap & Befo
     onApplicationBootstrap: () => connector.start(),
     beforeApplicationShutdown: () => connector.stop(),
   };
+}
+
+/**
+ * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (the public, masked read: the
+ * connector needs only who lives where); null otherwise (the connector needs no topology to route).
+ */
+async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
+  const { metaServerUrl, topologyCacheFile, domain, name } = config;
+  if (!metaServerUrl) return null;
+  return closeOnShutdown(await followMetaServer({ metaServerUrl, topologyCacheFile, domain, name, authenticates: false, logger }));
 }
