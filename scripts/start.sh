@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
-echo "building…" >&2
+echo "building (the apps and the web UI)…" >&2
 npm run -s build
 exec node dist/apps/embedded/src/main.js "$@"

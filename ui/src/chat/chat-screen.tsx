@@ -158,6 +158,11 @@ function PresencePanel({ session, isMaster, master }: { session: ChatSession; is
         {users.map(([userId, { online, time: at }]) => (
           <li key={userId} data-testid="presence-user" data-user={userId} data-online={String(online)} class={online ? 'online' : 'offline'}>
             <span class="dot" aria-hidden="true" /> {userId} <small>{online ? 'connected' : 'disconnected'} at {time(at)}</small>
+            {online && isMaster && (
+              <button type="button" class="link close-user" onClick={() => session.closeConnection(userId)} title={`CLOSE_CONNECTION: close every socket of ${userId} (4003)`}>
+                close
+              </button>
+            )}
           </li>
         ))}
       </ul>

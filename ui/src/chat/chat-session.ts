@@ -127,6 +127,17 @@ export class ChatSession extends Observable {
     }
   }
 
+  /** CLOSE_CONNECTION: close every socket of `userId` (master users only; anyone else gets NOT_ALLOWED, shown as an error). */
+  closeConnection(userId: string): void {
+    const client = this.client;
+    if (!client || this.state !== 'authenticated') return void this.refuseLocally('Not connected: sign in first.');
+    try {
+      client.closeConnection(userId);
+    } catch (error) {
+      this.refuseLocally(`Not sent: ${(error as Error).message}.`);
+    }
+  }
+
   dismissError(key: number): void {
     this.errors = this.errors.filter((error) => error.key !== key);
     this.changed();

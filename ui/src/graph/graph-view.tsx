@@ -5,7 +5,7 @@ import { circleLayout, downLinks, graphLinks, pathLinks, type GraphLink } from '
 
 const WIDTH = 640;
 const HEIGHT = 420;
-const NODE_RADIUS = 38;
+const NODE_RADIUS = 42;
 /** How often the link states are read again while the picture is shown. */
 const REFRESH_MS = 1_500;
 

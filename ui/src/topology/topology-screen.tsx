@@ -62,6 +62,7 @@ export function TopologyScreen({ info, feed, active }: { info?: UiInfo; feed: To
   const load = async () => {
     try {
       const current = await fetchTopologyYaml();
+      if (current.version !== base?.version) setCheck({ state: 'checking' }); // the last check was against another version
       setBase(current);
       setText(current.yaml);
       editor.current?.setText(current.yaml);
@@ -123,7 +124,8 @@ export function TopologyScreen({ info, feed, active }: { info?: UiInfo; feed: To
     if (!base) return;
     const outcome = await write(() => applyTopology(text, base.version, token, author));
     if (outcome.outcome === 'saved') {
-      // The text as written is now that version (comments included): it stays in the editor.
+      // The text as written is now that version (comments included): it stays in the editor, checked again.
+      setCheck({ state: 'checking' });
       setBase({ yaml: text, version: outcome.version });
       void loadHistory();
     }
@@ -247,7 +249,7 @@ export function TopologyScreen({ info, feed, active }: { info?: UiInfo; feed: To
             />
           </label>
           <button data-testid="topo-apply" type="button" class="primary" onClick={() => void apply()} disabled={working || base === undefined}>
-            {working ? 'Saving…' : dirty ? 'Apply this text' : 'Apply (no edit yet)'}
+            {working ? 'Saving…' : dirty ? 'Apply this text' : 'Apply (nothing edited)'}
           </button>
           {result && (
             <p data-testid="topo-result" data-outcome={result.outcome} class={`result result-${result.outcome}`} role="status">
