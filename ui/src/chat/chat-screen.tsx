@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { fetchRoute, type Home } from '../api/meta';
 import type { UiInfo } from '../api/server';
 import { useObservable } from '../store';
 import type { TopologyFeed } from '../topology/topology-feed';
@@ -78,6 +79,8 @@ function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: TopologyFe
   useEffect(() => {
     if (!appIdTouched && suggestedAppId !== undefined) setForm((f) => ({ ...f, appId: suggestedAppId }));
   }, [suggestedAppId, appIdTouched]);
+  const home = useHome(form.userId, info?.metaServer === true, feed.version);
+  const homeEndpoint = home?.kind === 'domain' ? endpoints.find((e) => e.domain === home.domain) : undefined;
   const busy = session.state === 'connecting';
   const signedIn = session.state === 'authenticated' || busy;
   const update = (field: keyof ConnectForm) => (event: Event) => setForm({ ...form, [field]: (event.currentTarget as HTMLInputElement).value });
@@ -120,6 +123,17 @@ function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: TopologyFe
         />
         {suggestedAppId !== undefined && !appIdTouched && <small class="hint">Filled in from the topology (app {feed.appOf(form.userId)?.appName}).</small>}
       </label>
+      {home?.kind === 'domain' && homeEndpoint !== undefined && homeEndpoint.url !== form.url && (
+        <p class="hint warn">
+          {form.userId.trim()} lives in {home.domain}: a user signs in at its home domain’s connector.{' '}
+          <button type="button" class="link" onClick={() => setForm({ ...form, url: homeEndpoint.url })}>
+            Use {homeEndpoint.url}
+          </button>
+        </p>
+      )}
+      {home !== undefined && home.kind !== 'domain' && home.kind !== 'everywhere' && (
+        <p class="hint warn">{form.userId.trim()} has no home domain ({home.kind === 'unknown-app' ? 'no such app' : home.kind === 'outside-ranges' ? 'its number is outside every range' : 'not a user id'}): the login will be refused.</p>
+      )}
       <label>
         Token <small>(optional: apps with authentication off accept any)</small>
         <input data-testid="chat-token" type="password" value={form.token} onInput={update('token')} autocomplete="off" />
@@ -140,6 +154,28 @@ function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: TopologyFe
       </p>
     </form>
   );
+}
+
+/** Where `userId` lives, asked of the meta-server (`GET /topology/route` from the user to itself), as the person types. */
+function useHome(userId: string, metaServer: boolean, version?: string): Home | undefined {
+  const [home, setHome] = useState<Home | undefined>(undefined);
+  useEffect(() => {
+    const id = userId.trim();
+    setHome(undefined);
+    if (!metaServer || !/^.+-\d+$/.test(id)) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      fetchRoute(id, id, []).then(
+        (route) => current && setHome(route.from.home),
+        () => undefined, // a malformed id: the login says why
+      );
+    }, 400);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [userId, metaServer, version]);
+  return home;
 }
 
 function PresencePanel({ session, isMaster, master }: { session: ChatSession; isMaster: boolean; master?: string }) {

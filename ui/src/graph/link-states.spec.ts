@@ -10,7 +10,7 @@ const RING = [
 describe('graphLinks', () => {
   it('is unknown without a report, down when any end reports it down, up when every report says up', () => {
     const reports: LinkReport[] = [
-      { from: 'domain-01', to: 'domain-02', up: true, since: 0, rttMs: 3 },
+      { from: 'domain-01', to: 'domain-02', up: true, since: 0, rttMs: 2.8396400001 },
       { from: 'domain-02', to: 'domain-01', up: true },
       { from: 'domain-01', to: 'domain-04', up: false, since: 1_000, waiting: 7, processor: 'processor-01' },
       { from: 'domain-04', to: 'domain-01', up: true },
@@ -23,8 +23,8 @@ describe('graphLinks', () => {
       ['domain-03~domain-04', 'unknown', 2],
       ['domain-01~domain-04', 'down', 1],
     ]);
-    expect(links[0].detail).toEqual(['domain-01 → domain-02: up, for 1 min 1 s, round trip 3 ms', 'domain-02 → domain-01: up']);
-    expect(links[3].detail[0]).toBe('domain-01 → domain-04: down, for 1 min 0 s, 7 waiting in custody, (processor-01)');
+    expect(links[0].detail).toEqual(['domain-01 → domain-02: up, for 1 min 1 s, round trip 2.8 ms', 'domain-02 → domain-01: up']);
+    expect(links[3].detail[0]).toBe('domain-01 → domain-04: down, for 1 min 0 s, 7 waiting in custody (processor-01)');
     expect(downLinks(links)).toEqual(['domain-01~domain-04']);
   });
 

@@ -63,10 +63,9 @@ export function downLinks(links: readonly GraphLink[]): string[] {
 function describe(report: LinkReport, now: number): string {
   const parts = [`${report.from} → ${report.to}: ${report.up ? 'up' : 'down'}`];
   if (report.since !== undefined) parts.push(`for ${duration(now - report.since)}`);
-  if (report.rttMs !== undefined) parts.push(`round trip ${report.rttMs} ms`);
+  if (report.rttMs !== undefined) parts.push(`round trip ${Math.round(report.rttMs * 10) / 10} ms`);
   if (report.waiting) parts.push(`${report.waiting} waiting in custody`);
-  if (report.processor !== undefined) parts.push(`(${report.processor})`);
-  return parts.join(', ');
+  return parts.join(', ') + (report.processor === undefined ? '' : ` (${report.processor})`);
 }
 
 function duration(ms: number): string {
