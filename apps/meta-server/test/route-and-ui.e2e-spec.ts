@@ -29,6 +29,8 @@ describe('meta-server: GET /topology/route, and the web UI of real mode', () => 
       LINKER_UI_PORT: '0',
       LINKER_UI_PROCESSOR_HEALTH_URLS: `${health.url}/health`,
     });
+    // Two loggers (the API's, the UI's) write these lines: either may come first.
+    await app.waitForOutput(/"msg":"meta-server ready"/);
     await app.waitForOutput(/"msg":"web UI ready"/);
     const lines = app.output().split('\n');
     api = /"url":"([^"]+)"/.exec(lines.find((line) => line.includes('"msg":"meta-server ready"')) ?? '')?.[1] ?? '';
@@ -43,7 +45,7 @@ describe('meta-server: GET /topology/route, and the web UI of real mode', () => 
   });
 
   it('gives the path between two users over the links that are up, the way round a link down, and why there is none', async () => {
-    const route = async (query: string) => (await fetch(`${api}/topology/route?${query}`)).json();
+    const route = async (query: string) => (await (await fetch(`${api}/topology/route?${query}`)).json()) as { path: string[] };
     expect(await route('from=ANZ-123456&to=ANZ-3123456')).toEqual({
       from: { userId: 'ANZ-123456', home: { kind: 'domain', domain: 'domain-01' } },
       to: { userId: 'ANZ-3123456', home: { kind: 'domain', domain: 'domain-03' } },
@@ -76,7 +78,8 @@ describe('meta-server: GET /topology/route, and the web UI of real mode', () => 
     expect(topology.status).toBe(200);
     expect(topology.headers.get('etag')).toBe(direct.headers.get('etag'));
     expect(await topology.text()).toBe(await direct.text());
-    expect((await (await fetch(`${ui}/meta/topology/route?from=ANZ-1&to=ANZ-6000000`)).json()).path).toEqual(['domain-01', 'domain-04']);
+    const route = (await (await fetch(`${ui}/meta/topology/route?from=ANZ-1&to=ANZ-6000000`)).json()) as { path: string[] };
+    expect(route.path).toEqual(['domain-01', 'domain-04']);
     expect(await (await fetch(`${ui}/api/info`)).json()).toEqual({
       clientEndpoints: [1, 2, 3, 4].map((n) => ({ domain: `domain-0${n}`, url: `ws://127.0.0.1:809${n}/ws` })),
       metaServer: true,
