@@ -83,7 +83,11 @@ function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: TopologyFe
   const homeEndpoint = home?.kind === 'domain' ? endpoints.find((e) => e.domain === home.domain) : undefined;
   const busy = session.state === 'connecting';
   const signedIn = session.state === 'authenticated' || busy;
-  const update = (field: keyof ConnectForm) => (event: Event) => setForm({ ...form, [field]: (event.currentTarget as HTMLInputElement).value });
+  // Functional updates: a field typed before the pre-fills above land is not undone by them (nor they by it).
+  const update = (field: keyof ConnectForm) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement).value;
+    setForm((f) => ({ ...f, [field]: value }));
+  };
   const onSubmit = (event: Event) => {
     event.preventDefault();
     void session.connect(form);

@@ -44,6 +44,8 @@ export async function openUi(browser: TestBrowser, domain: UiDomain, name: strin
 
 /** Fill the connect form as `userId` of the seed's app (the connector's URL left as the UI fills it) and log in. */
 export async function connectAs(page: Page, userId: string): Promise<void> {
+  // The connector's URL is pre-filled once the page has read /api/info; the form cannot be sent before.
+  await page.waitForFunction(`document.querySelector('[data-testid="chat-url"]')?.value !== ''`);
   await byTestId(page, 'chat-user').fill(userId);
   await byTestId(page, 'chat-app-id').fill(ANZ.appId);
   await byTestId(page, 'chat-token').fill('any-token');
