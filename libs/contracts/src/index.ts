@@ -3,3 +3,4 @@ export * from './codes';
 export * from './envelope';
 export * from './frames';
 export * from './internal';
+export * from './ui-api';

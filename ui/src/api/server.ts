@@ -1,4 +1,7 @@
+import type { LinkObservation } from '@linker/contracts';
 import { getJson } from './http';
+
+export type { LinkObservation } from '@linker/contracts';
 
 /** `GET /api/info` of the UI server. */
 export interface UiInfo {
@@ -10,16 +13,6 @@ export interface UiInfo {
   metaServer: boolean;
 }
 
-/** One item of `GET /api/links`: the link from `from` to `to` as a processor of `from` reports it. */
-export interface LinkObservation {
-  from: string;
-  to: string;
-  up: boolean;
-  processor?: string;
-  since?: number;
-  rttMs?: number;
-  waiting?: number;
-}
 
 export const fetchInfo = (): Promise<UiInfo> => getJson<UiInfo>('/api/info');
 export const fetchLinks = (signal?: AbortSignal): Promise<LinkObservation[]> => getJson<LinkObservation[]>('/api/links', { signal });

@@ -1,17 +1,11 @@
+import type { LinkObservation } from '@linker/contracts';
+
 /** The picture's links: each link of the topology with its state from the processors' reports. Pure, no DOM. */
 
 export type LinkState = 'up' | 'down' | 'unknown';
 
 /** A processor's report of one link, from one end (`GET /api/links`). */
-export interface LinkReport {
-  from: string;
-  to: string;
-  up: boolean;
-  processor?: string;
-  since?: number;
-  rttMs?: number;
-  waiting?: number;
-}
+export type LinkReport = LinkObservation;
 
 export interface GraphLink {
   /** `<a>~<b>`, the two names sorted. */

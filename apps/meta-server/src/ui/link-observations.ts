@@ -1,4 +1,7 @@
+import type { LinkObservation } from '@linker/contracts';
 import type { Logger } from '@linker/observability';
+
+export type { LinkObservation } from '@linker/contracts';
 
 /**
  * What one processor says of its links (the `links` of its `GET /health`: `LinkReport`s, apps/processor
@@ -11,18 +14,6 @@ export interface ProcessorLinks {
   links: ReadonlyArray<{ peer: string; up: boolean; since?: number; rttMs?: number; waiting?: number }>;
 }
 
-/** One item of `GET /api/links`: the link from `from` to `to` as a processor of `from` sees it. */
-export interface LinkObservation {
-  from: string;
-  to: string;
-  up: boolean;
-  processor?: string;
-  /** When `up` last changed, epoch ms. */
-  since?: number;
-  rttMs?: number;
-  /** Envelopes waiting in custody for this link. */
-  waiting?: number;
-}
 
 /** Where the link reports come from: the processor in this process (embedded), or processors' `GET /health` (real). */
 export type LinkReports = () => Promise<readonly ProcessorLinks[]>;
