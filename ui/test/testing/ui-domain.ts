@@ -42,15 +42,26 @@ export async function openUi(browser: TestBrowser, domain: UiDomain, name: strin
   return page;
 }
 
-/** Fill the connect form as `userId` of the seed's app (the connector's URL left as the UI fills it) and log in. */
+/** Fill the connect form as `userId` of the seed's app (the connector's URL and the appId left as the UI fills them) and log in. */
 export async function connectAs(page: Page, userId: string): Promise<void> {
   // The connector's URL is pre-filled once the page has read /api/info; the form cannot be sent before.
   await page.waitForFunction(`document.querySelector('[data-testid="chat-url"]')?.value !== ''`);
   await byTestId(page, 'chat-user').fill(userId);
-  await byTestId(page, 'chat-app-id').fill(ANZ.appId);
+  // The page fills the appId in from the topology as the user id is typed; typing it too would race with that
+  // (a re-render between fill's select-all and its typing once gave "app-id-343app-id-343").
+  await page.waitForFunction(`document.querySelector('[data-testid="chat-app-id"]')?.value === ${JSON.stringify(ANZ.appId)}`);
   await byTestId(page, 'chat-token').fill('any-token');
   await byTestId(page, 'chat-connect').click();
-  await byTestId(page, 'chat-state', { state: 'authenticated' }).waitFor();
+  try {
+    await byTestId(page, 'chat-state', { state: 'authenticated' }).waitFor();
+  } catch (error) {
+    // Say what the page shows instead: the state line, the form as sent, and any error in words.
+    const state = byTestId(page, 'chat-state');
+    const shown = `${await state.getAttribute('data-state')}: ${await state.innerText()}`;
+    const form = await Promise.all(['chat-url', 'chat-user', 'chat-app-id'].map((id) => byTestId(page, id).inputValue()));
+    const errors = await byTestId(page, 'chat-error').allInnerTexts();
+    throw new Error(`${userId} did not get signed in (${shown}; form ${form.join(' ')}; errors: ${errors.join(' | ') || 'none'}): ${String(error)}`);
+  }
 }
 
 /** Compose and send a MESSAGE to `to` on `lane`. */
