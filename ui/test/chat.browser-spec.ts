@@ -1,28 +1,16 @@
-import { byTestId, launchBrowser, saveScreenshot, waitFor, type TestBrowser } from '@linker/testing';
-import { connectAs, openUi, sendMessage, singleDomainTopology, startUiDomain, type UiDomain } from './testing/ui-domain';
+import { byTestId, saveScreenshot, waitFor } from '@linker/testing';
+import { connectAs, sendMessage, singleDomainTopology, uiSuite } from './testing/ui-domain';
 
 // The chat console in Debian's Chromium, against the web UI served by the embedded mode (`npm start`): two users,
 // each in a browser context of their own, chat through the domain; confirmations and fetch show in the page.
 
 describe('web UI: chat console', () => {
-  let browser: TestBrowser;
-  let domain: UiDomain | undefined;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser?.close());
-  afterEach(async () => {
-    await browser.closeContexts();
-    await domain?.close();
-    domain = undefined;
-    browser.assertNoPageErrors();
-  });
+  const ui = uiSuite();
 
   it('two users in two browser contexts: B sees the RELIABLE message A sent, and A sees it turn delivered', async () => {
-    domain = await startUiDomain(singleDomainTopology());
-    const alice = await openUi(browser, domain, 'ANZ-1', '#/chat');
-    const bob = await openUi(browser, domain, 'ANZ-2', '#/chat');
+    const domain = await ui.start(singleDomainTopology());
+    const alice = await ui.open(domain, 'ANZ-1', '#/chat');
+    const bob = await ui.open(domain, 'ANZ-2', '#/chat');
     // The connect form offers this domain's client endpoint (filled in once GET /api/info answered).
     const url = byTestId(alice, 'chat-url');
     expect(await waitFor('the connector URL to be filled in', async () => (await url.inputValue()) || undefined)).toBe(domain.connectorUrls[0]);
@@ -46,9 +34,9 @@ describe('web UI: chat console', () => {
   });
 
   it('a fetch brings a message sent while B was away, with the count left; A sees it turn from sent to delivered', async () => {
-    domain = await startUiDomain(singleDomainTopology());
-    const alice = await openUi(browser, domain, 'ANZ-11', '#/chat');
-    const bob = await openUi(browser, domain, 'ANZ-12', '#/chat');
+    const domain = await ui.start(singleDomainTopology());
+    const alice = await ui.open(domain, 'ANZ-11', '#/chat');
+    const bob = await ui.open(domain, 'ANZ-12', '#/chat');
     await connectAs(alice, 'ANZ-11');
     await connectAs(bob, 'ANZ-12');
     await byTestId(bob, 'chat-disconnect').click();

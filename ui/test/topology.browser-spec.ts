@@ -1,8 +1,8 @@
-import { byTestId, launchBrowser, saveScreenshot, type TestBrowser } from '@linker/testing';
+import { byTestId, saveScreenshot } from '@linker/testing';
 import type { Topology } from '@linker/topology';
 import type { Page } from 'playwright-core';
 import { stringify } from 'yaml';
-import { ADMIN_TOKEN, ANZ, openUi, singleDomainTopology, startUiDomain, type UiDomain } from './testing/ui-domain';
+import { ADMIN_TOKEN, ANZ, singleDomainTopology, uiSuite, type UiDomain } from './testing/ui-domain';
 
 // The topology editor and the graph picture in Debian's Chromium, against the web UI served by the embedded mode,
 // whose meta-server keeps the topology (writes allowed with the admin token).
@@ -67,23 +67,11 @@ async function replaceEditorText(page: Page, text: string): Promise<void> {
 }
 
 describe('web UI: topology editor and graph', () => {
-  let browser: TestBrowser;
-  let domain: UiDomain | undefined;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser?.close());
-  afterEach(async () => {
-    await browser.closeContexts();
-    await domain?.close();
-    domain = undefined;
-    browser.assertNoPageErrors();
-  });
+  const ui = uiSuite();
 
   it('refuses an invalid YAML, showing the problem at its line, and nothing is applied', async () => {
-    domain = await startUiDomain(singleDomainTopology());
-    const page = await openUi(browser, domain, 'editor', '#/topology');
+    const domain = await ui.start(singleDomainTopology());
+    const page = await ui.open(domain, 'editor', '#/topology');
     const before = await editorLoaded(page, domain);
 
     await replaceEditorText(page, INVALID_YAML);
@@ -105,8 +93,8 @@ describe('web UI: topology editor and graph', () => {
   });
 
   it('an applied edit adds a link to the graph picture and changes the path between two users', async () => {
-    domain = await startUiDomain(lineTopology(), 'domain-01');
-    const page = await openUi(browser, domain, 'graph', '#/topology');
+    const domain = await ui.start(lineTopology(), 'domain-01');
+    const page = await ui.open(domain, 'graph', '#/topology');
     const before = await editorLoaded(page, domain);
     for (const name of ['domain-01', 'domain-02', 'domain-03', 'domain-04']) await byTestId(page, 'graph-domain', { domain: name }).waitFor();
     for (const link of ['domain-01~domain-02', 'domain-02~domain-03', 'domain-03~domain-04']) await byTestId(page, 'graph-link', { link }).waitFor();

@@ -1,4 +1,4 @@
-import { byTestId, startEmbeddedDomain, type EmbeddedDomain, type TestBrowser } from '@linker/testing';
+import { byTestId, launchBrowser, startEmbeddedDomain, type EmbeddedDomain, type TestBrowser } from '@linker/testing';
 import type { Topology } from '@linker/topology';
 import type { Page } from 'playwright-core';
 
@@ -21,25 +21,47 @@ export interface UiDomain extends EmbeddedDomain {
   readonly uiUrl: string;
 }
 
-/**
- * `domain` of `topology` in embedded mode (the built dist/ and ui/dist: `npm run build` first), serving the web UI
- * on a free port, with topology writes allowed by `ADMIN_TOKEN`. Each test starts its own.
- */
-export async function startUiDomain(topology: Topology, domain = topology.domains[0].name): Promise<UiDomain> {
-  const running = await startEmbeddedDomain({ topology, domain, ui: true, env: { LINKER_ADMIN_TOKEN: ADMIN_TOKEN } });
-  const { uiUrl } = running;
-  if (uiUrl === undefined) {
-    await running.close();
-    throw new Error('the embedded mode printed no "web UI:" line');
-  }
-  return Object.assign(running, { uiUrl });
+/** What a browser suite works with: `uiSuite()`. */
+export interface UiSuite {
+  /**
+   * `domain` of `topology` in embedded mode (the built dist/ and ui/dist: `npm run build` first), serving the web UI
+   * on a free port, with topology writes allowed by `ADMIN_TOKEN`; closed after the test.
+   */
+  start(topology: Topology, domain?: string): Promise<UiDomain>;
+  /** A page of its own (its own browser context: nothing shared with another user's) on `route` of the UI. */
+  open(domain: UiDomain, name: string, route: '#/chat' | '#/topology'): Promise<Page>;
 }
 
-/** A page of its own (its own browser context: nothing shared with another user's) on `route` of the UI. */
-export async function openUi(browser: TestBrowser, domain: UiDomain, name: string, route: '#/chat' | '#/topology'): Promise<Page> {
-  const page = await browser.newPage(name);
-  await page.goto(`${domain.uiUrl}/${route}`);
-  return page;
+/**
+ * Call at the top of a `describe`: one browser for the suite; after each test, its pages and the domain it started are
+ * closed, and an uncaught page error fails it.
+ */
+export function uiSuite(): UiSuite {
+  let browser: TestBrowser;
+  let running: UiDomain | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser?.close());
+  afterEach(async () => {
+    await browser.closeContexts();
+    await running?.close();
+    running = undefined;
+    browser.assertNoPageErrors();
+  });
+  return {
+    async start(topology, domain = topology.domains[0].name) {
+      const started = await startEmbeddedDomain({ topology, domain, ui: true, env: { LINKER_ADMIN_TOKEN: ADMIN_TOKEN } });
+      running = started as UiDomain;
+      if (started.uiUrl === undefined) throw new Error('the embedded mode printed no "web UI:" line');
+      return running;
+    },
+    async open(domain, name, route) {
+      const page = await browser.newPage(name);
+      await page.goto(`${domain.uiUrl}/${route}`);
+      return page;
+    },
+  };
 }
 
 /** Fill the connect form as `userId` of the seed's app (the connector's URL and the appId left as the UI fills them) and log in. */
