@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startApp, waitFor, type AppProcess } from '@linker/testing';
+import { FIVE_PATHS, FIVE_PROBLEMS } from './testing/five-problems';
 
 // The editing API (SPEC §6, ADR 0010) of the built meta-server (`npm run build`) as a real process, on a copy of the
 // four-domain ring with two apps holding secrets.
@@ -62,18 +63,6 @@ const admin = (version?: string, author?: string): Record<string, string> => ({
   ...(version === undefined ? {} : { 'if-match': `"${version}"` }),
   ...(author === undefined ? {} : { 'x-linker-author': author }),
 });
-
-/** The YAML of the read-api e2e test with exactly five problems. */
-const FIVE_PROBLEMS = [
-  'domains:',
-  '  - { name: domain-01, urls: [http://127.0.0.1:1] }',
-  'domainLinks:',
-  '  - { n1: domain-01, n2: domain-01 }',
-  'clientApps:',
-  '  - { appName: ANZ, appId: a, masterUserId: BNZ-1 }',
-  '  - { appName: ANZ, appId: b, authEnabled: false }',
-].join('\n');
-const FIVE_PATHS = ['domains[0].urls[0]', 'domainLinks[0]', 'clientApps[0].masterUserId', 'clientApps[0].authEnabled', 'clientApps[1].appName'];
 
 /** Reads the Server-Sent Events of `GET /topology/watch` as they come. */
 async function watch(url: string): Promise<{ versions: () => string[]; text: () => string; close: () => void }> {

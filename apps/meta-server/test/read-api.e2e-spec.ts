@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startApp, waitFor, type AppProcess } from '@linker/testing';
+import { FIVE_PATHS, FIVE_PROBLEMS } from './testing/five-problems';
 
 // The built meta-server (`npm run build`) as a real process, serving the seed README's YAML and a topology with
 // secrets, and refusing invalid files.
@@ -171,22 +172,11 @@ describe('meta-server with an invalid topology file', () => {
     const directory = mkdtempSync(join(tmpdir(), 'meta-server-e2e-'));
     try {
       const file = join(directory, 'five.yaml');
-      writeFileSync(
-        file,
-        [
-          'domains:',
-          '  - { name: domain-01, urls: [http://127.0.0.1:1] }',
-          'domainLinks:',
-          '  - { n1: domain-01, n2: domain-01 }',
-          'clientApps:',
-          '  - { appName: ANZ, appId: a, masterUserId: BNZ-1 }',
-          '  - { appName: ANZ, appId: b, authEnabled: false }',
-        ].join('\n'),
-      );
+      writeFileSync(file, FIVE_PROBLEMS);
       const app = startApp('meta-server', { LINKER_META_PORT: '0', LINKER_TOPOLOGY_FILE: file });
       expect(await app.exited).toBe(1);
       const listed = await waitFor('the problem list', () => /\(5 errors\)/.test(app.output()) && app.output());
-      for (const path of ['domains[0].urls[0]', 'domainLinks[0]', 'clientApps[0].masterUserId', 'clientApps[0].authEnabled', 'clientApps[1].appName']) {
+      for (const path of FIVE_PATHS) {
         expect(listed).toContain(`error ${path} (line `);
       }
     } finally {
