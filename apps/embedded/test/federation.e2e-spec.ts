@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { LINK_CLOSE_CODES, WsLinkTransport } from '@linker/domain-link';
 import { waitFor, type AppProcess } from '@linker/testing';
+import { expectForgedLinkRefused } from '@linker/testing/e2e/forged-link';
 import type { RawSocket } from '@linker/testing/e2e/raw-socket';
 import { EmbeddedRuns } from './testing/embedded-runs';
 
@@ -105,13 +105,7 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
   });
 
   it('refuses a forged peer with a wrong secret (4401) and keeps serving its users', async () => {
-    const forged = new WsLinkTransport().dial({ domain: 'domain-02', peer: 'domain-01', endpoint: 'ws://127.0.0.1:9091', secretFor: () => 'not-the-secret' });
-    try {
-      await waitFor('the forged link to be refused', () => forged.metrics().lastFailure?.closeCode === LINK_CLOSE_CODES.AUTH_FAILED.code, { timeoutMs: 15_000 });
-      expect(forged.up).toBe(false);
-    } finally {
-      await forged.close();
-    }
+    await expectForgedLinkRefused({ domain: 'domain-02', peer: 'domain-01', endpoint: 'ws://127.0.0.1:9091' });
     const [one, three] = [await login('domain-01', 'ANZ-423456'), await login('domain-03', 'ANZ-3423456')];
     one.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3423456', content: 'still linked' } }));
     expect((await three.next('MESSAGE', undefined, 30_000)).data).toEqual({ from: 'ANZ-423456', content: 'still linked' });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { LINK_CLOSE_CODES, WsLinkTransport } from '@linker/domain-link';
 import { startRealFederation, waitFor, type AppProcess, type RealFederation } from '@linker/testing';
+import { expectForgedLinkRefused } from '@linker/testing/e2e/forged-link';
 import { RawSocket, type Frame } from '@linker/testing/e2e/raw-socket';
 import { seedLogin } from '@linker/testing/e2e/seed-readme';
 import { readTopologyFile } from '@linker/topology';
@@ -70,13 +70,7 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
 
   it('refuses a forged peer with a wrong secret (4401) and keeps carrying messages', async () => {
     const target = federation.domain('domain-01');
-    const forged = new WsLinkTransport().dial({ domain: nameOf('domain-02'), peer: target.domain, endpoint: target.linkEndpoint, secretFor: () => 'not-the-secret' });
-    try {
-      await waitFor('the forged link to be refused', () => forged.metrics().lastFailure?.closeCode === LINK_CLOSE_CODES.AUTH_FAILED.code, { timeoutMs: 15_000 });
-      expect(forged.up).toBe(false);
-    } finally {
-      await forged.close();
-    }
+    await expectForgedLinkRefused({ domain: nameOf('domain-02'), peer: target.domain, endpoint: target.linkEndpoint });
     const [one, three] = [await login('domain-01', 'ANZ-423456'), await login('domain-03', 'ANZ-3423456')];
     one.send({ type: 'MESSAGE', data: { to: 'ANZ-3423456', content: 'still linked' }, reference: 'still' });
     expect((await three.message('still linked', WAIT_MS)).data).toEqual({ from: 'ANZ-423456', content: 'still linked' });
