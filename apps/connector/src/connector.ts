@@ -171,6 +171,9 @@ export class Connector {
       port: config.wsPort,
       maxFrameBytes: config.maxFrameBytes,
       closeTimeoutMs: config.closeTimeoutMs,
+      maxConnections: config.maxConnections,
+      maxHandshakes: config.maxHandshakes,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
       allowedOrigins: config.allowedOrigins ?? [],
       sendLimits: { maxFrames: config.sendQueueFrames, maxBytes: config.sendQueueBytes },
       logger: this.log,
@@ -178,12 +181,13 @@ export class Connector {
         const health = this.health();
         return { serving: isServing(health), body: health };
       },
-      onConnection: (socket) => this.connected(socket),
+      admits: (remoteAddress) => this.sessions.unauthenticatedFrom(remoteAddress) < config.maxUnauthenticatedPerAddress,
+      onConnection: (socket, remoteAddress) => this.connected(socket, remoteAddress),
     });
   }
 
-  private connected(socket: ClientSocket): void {
-    const session = this.sessions.open(socket, this.clock.now(), this.ended);
+  private connected(socket: ClientSocket, remoteAddress: string): void {
+    const session = this.sessions.open(socket, remoteAddress, this.clock.now(), this.ended);
     this.auth.watch(session);
     socket.listen({
       message: (data, isBinary) => this.ingress.frame(session, data, isBinary),

@@ -80,8 +80,7 @@ export class AuthFlow {
       await presence.forget(session); // it closed while being registered: it never counted as connected
       return;
     }
-    session.state = 'AUTHENTICATED';
-    clearTimeout(session.authTimer);
+    session.authenticate();
     session.send(reply);
     await presence.announce(session);
   }

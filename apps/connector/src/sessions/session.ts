@@ -28,6 +28,12 @@ export interface SessionLimits {
 /** Told when a session ends, once, with the state it was in (AUTHENTICATED = its presence must be removed). */
 export type SessionEnded = (session: Session, previous: SessionState) => void;
 
+/** What a session tells its registry, each at most once: it became AUTHENTICATED; it ended. */
+export interface SessionEvents {
+  authenticated(session: Session): void;
+  ended: SessionEnded;
+}
+
 /**
  * One client connection as the connector sees it: its auth state, its user, its limits and what it holds.
  * Plain fields, read and written on the event loop only; no allocation per frame beyond what a write needs.
@@ -50,9 +56,11 @@ export class Session {
   constructor(
     readonly id: string,
     readonly address: SocketAddress,
+    /** The client's IP address (the TCP peer: a proxy's, behind one). */
+    readonly remoteAddress: string,
     readonly socket: ClientSocket,
     private readonly limits: SessionLimits,
-    private readonly ended: SessionEnded,
+    private readonly events: SessionEvents,
     now: number,
   ) {
     this.limiter = new RateLimiter(limits.rate, now);
@@ -73,6 +81,14 @@ export class Session {
     this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data: { code, message }, reference })));
   }
 
+  /** Presence is registered for the claimed user: AUTHENTICATED from now on, and its auth deadline is off. */
+  authenticate(): void {
+    if (this.state !== 'AUTHENTICATING') return;
+    this.state = 'AUTHENTICATED';
+    clearTimeout(this.authTimer);
+    this.events.authenticated(this);
+  }
+
   /** Close with the close frame of `name`, and end the session now (not when the client answers). Idempotent. */
   close(name: CloseCodeName, reason?: string): void {
     if (this.state === 'CLOSED') return;
@@ -89,7 +105,7 @@ export class Session {
     const held = this.held;
     this.held = undefined;
     if (held) for (const delivery of held.values()) delivery.dropped(this.id);
-    this.ended(this, previous);
+    this.events.ended(this, previous);
   }
 
   /**

@@ -18,19 +18,30 @@ export interface WsServerOptions {
   maxFrameBytes: number;
   /** How long a server-initiated close waits for the client's close frame. */
   closeTimeoutMs: number;
+  /** Most client WebSockets at once; one more upgrade gets 503. */
+  maxConnections: number;
+  /** Most TCP connections besides `maxConnections` (handshakes, health requests); beyond, closed when accepted. */
+  maxHandshakes: number;
+  /** A connection that has not sent a whole HTTP request this long after it opened gets 408 and is closed. */
+  handshakeTimeoutMs: number;
   /** Allowed `Origin` values; empty = all. */
   allowedOrigins: readonly string[];
   sendLimits: SendLimits;
   logger: Logger;
   health(): { serving: boolean; body: unknown };
-  /** A client connected (upgraded on `/ws`, origin allowed). */
-  onConnection(socket: ClientSocket): void;
+  /** Whether one more socket from `remoteAddress` may connect (false: the upgrade gets 503). */
+  admits(remoteAddress: string): boolean;
+  /** A client connected (upgraded on `/ws`, origin allowed, admitted) from `remoteAddress`. */
+  onConnection(socket: ClientSocket, remoteAddress: string): void;
 }
 
 /**
  * The client-facing HTTP server: WebSocket upgrades on `/ws` (permessage-deflate off, `maxFrameBytes` frames) and
  * `GET /health`. A refused upgrade gets a plain HTTP answer: 403 for an origin not in the allow-list, 404 for another
- * path, 503 while draining. `ws` is imported only in this folder.
+ * path, 503 while draining, at `maxConnections` or when `admits` refuses the address. A request whose headers are over
+ * Node's limit (16 KiB) gets 431, one not complete within `handshakeTimeoutMs` 408, another malformed one 400; TCP
+ * connections beyond `maxConnections + maxHandshakes` are closed as soon as they are accepted. `ws` is imported only
+ * in this folder.
  */
 export class WsServer {
   private readonly http: Server;
@@ -50,9 +61,15 @@ export class WsServer {
       clientTracking: true,
     };
     this.wss = new WebSocketServer(serverOptions);
-    this.http = createServer((request, response) => this.answer(request, response));
+    const deadline = options.handshakeTimeoutMs;
+    // Node checks both deadlines every `connectionsCheckingInterval`, from the moment a connection opens (even one
+    // that never sends a byte); the check walks only connections still inside a request, so it is free when idle.
+    this.http = createServer({ headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) }, (request, response) =>
+      this.answer(request, response),
+    );
+    this.http.maxConnections = options.maxConnections + options.maxHandshakes;
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
-    this.http.on('clientError', (_error, socket: Duplex) => socket.destroy());
+    this.http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseMalformed(error, socket));
   }
 
   /** Listen; resolves with the bound port (rejects when it cannot bind, e.g. EADDRINUSE). */
@@ -61,6 +78,8 @@ export class WsServer {
       this.http.once('error', reject);
       this.http.listen(this.options.port, this.options.host, () => {
         this.http.off('error', reject);
+        // e.g. EMFILE when accepting at the open-file limit: the server goes on with the connections it has.
+        this.http.on('error', (error) => this.options.logger.warn('client port error', { error: error.message }));
         this.accepting = true;
         resolve(this.port);
       });
@@ -101,12 +120,13 @@ export class WsServer {
     const refusal = this.refusal(request);
     if (refusal !== undefined) {
       this.options.logger.debug('upgrade refused', { status: refusal, path: request.url, origin: request.headers.origin });
-      socket.end(`HTTP/1.1 ${refusal} ${STATUS_TEXT[refusal]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      answerAndClose(socket, refusal);
       return;
     }
+    const remoteAddress = request.socket.remoteAddress ?? '';
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       const client = new ClientSocket(ws, this.options.sendLimits, socket);
-      if (this.accepting) this.options.onConnection(client);
+      if (this.accepting) this.options.onConnection(client, remoteAddress);
       else client.close('GOING_AWAY');
     });
   }
@@ -116,6 +136,8 @@ export class WsServer {
     if (request.url !== WS_PATH) return 404;
     const origin = request.headers.origin;
     if (origin !== undefined && this.origins.size > 0 && !this.origins.has(origin)) return 403;
+    if (this.wss.clients.size >= this.options.maxConnections) return 503;
+    if (!this.options.admits(request.socket.remoteAddress ?? '')) return 503;
     return undefined;
   }
 
@@ -129,4 +151,28 @@ export class WsServer {
   }
 }
 
-const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' } as const;
+const STATUS_TEXT = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+  503: 'Service Unavailable',
+} as const;
+
+/**
+ * How long a refused connection may stay half-closed after its answer. Destroying it at once could reset it while the
+ * client is still sending (the rest of 2,000 headers, say), and a reset can discard the answer before the client reads it.
+ */
+const LINGER_MS = 1_000;
+
+/** Write a bodiless HTTP answer and end the connection; it is destroyed `LINGER_MS` later if the client keeps it open. */
+function answerAndClose(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+/** A request Node's parser refused: headers over its limit (431), not complete in time (408), malformed (400). */
+function refuseMalformed(error: NodeJS.ErrnoException, socket: Duplex): void {
+  answerAndClose(socket, error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400);
+}
