@@ -6,6 +6,7 @@ import type { Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
 import type { FetchFn } from './auth/auth-webhook';
 import { Authenticator } from './auth/authenticator';
+import { WebhookLogins } from './auth/webhook-logins';
 import type { ProcessorSettings } from './config/processor.config';
 import { EndedConnectors } from './connectors/ended-connectors';
 import { Dispatcher } from './dispatch/dispatcher';
@@ -47,11 +48,13 @@ export interface ProcessorDeps {
  *
  * Lifecycle: `start` joins the intake groups (resolves once joined) and starts draining the topics of connectors that
  * ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
- * and commit; both are idempotent. Several processors of a domain share the work.
+ * and commit, and lets the webhook logins under way be answered; both are idempotent. Several processors of a domain
+ * share the work.
  */
 export class Processor {
   private readonly stats = new ProcessorStats();
   private readonly intake: Intake;
+  private readonly webhookLogins: WebhookLogins;
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
@@ -63,11 +66,21 @@ export class Processor {
     this.federation = deps.federation && new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
     const dispatcher = new Dispatcher(lanes, mailbox, config.domain, config.partitions, this.federation?.sendFast);
     const authenticator = new Authenticator({ domain: config.domain, timeoutMs: config.authWebhookTimeoutMs, fetch: deps.fetch ?? fetch, logger });
+    this.webhookLogins = new WebhookLogins({
+      limits: { concurrency: config.authWebhookConcurrency, queue: config.authWebhookQueue },
+      authenticator,
+      dispatcher,
+      retries: config.handlerRetries,
+      retryBackoffMs: config.retryBackoffMs,
+      stats: this.stats,
+      logger,
+    });
     const handlers = createHandlers({
       settings: config,
       mailbox,
       dispatcher,
       authenticator,
+      webhookLogins: this.webhookLogins,
       logger,
       confirmed: new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock }),
       fetchLocks: new KeyedLock(),
@@ -96,6 +109,7 @@ export class Processor {
     } catch (error) {
       await this.federation?.stop();
       await this.intake.stop();
+      await this.webhookLogins.stop();
       this.state = 'stopped';
       throw error;
     }
@@ -104,13 +118,17 @@ export class Processor {
     this.deps.logger.info('processor consuming', { domain: this.deps.config.domain, processor: this.deps.config.name });
   }
 
-  /** Stop consuming; resolves once the batches in hand are finished and committed. */
+  /**
+   * Stop consuming; resolves once the batches in hand are finished and committed and the webhook calls under way
+   * answered (logins still waiting for one are dropped: their sockets close at the connector's auth deadline).
+   */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     await this.endedConnectors.stop();
     await this.federation?.stop();
     await this.intake.stop();
+    await this.webhookLogins.stop();
   }
 
   /**

@@ -32,6 +32,22 @@ export const processorConfig = defineConfig({
     max: 60000,
     doc: "Longest wait for an app's `authUrl` webhook; no answer in time rejects the login.",
   }),
+  authWebhookConcurrency: setting({
+    env: 'LINKER_AUTH_WEBHOOK_CONCURRENCY',
+    kind: 'integer',
+    default: 16,
+    min: 1,
+    max: 1000,
+    doc: "Most `authUrl` webhook calls one processor makes at once for one app; that app's further logins wait (`LINKER_AUTH_WEBHOOK_QUEUE`). Logins waiting for a webhook never hold up messages.",
+  }),
+  authWebhookQueue: setting({
+    env: 'LINKER_AUTH_WEBHOOK_QUEUE',
+    kind: 'integer',
+    default: 32,
+    min: 0,
+    max: 100000,
+    doc: 'Most logins of one app waiting, per processor, for a free webhook call; one more is refused at once (AUTH_CLIENT_REPLY false, close 4001).',
+  }),
   maxGroupRecipients: setting({
     env: 'LINKER_MAX_GROUP_RECIPIENTS',
     kind: 'integer',
@@ -111,7 +127,19 @@ export const processorConfig = defineConfig({
 export type ProcessorConfig = ConfigOf<typeof processorConfig.settings>;
 
 /** What the `Processor` itself needs of the configuration (the embedded mode builds it without the real-mode URLs). */
-const SETTINGS = ['domain', 'name', 'partitions', 'authWebhookTimeoutMs', 'maxGroupRecipients', 'handlerRetries', 'retryBackoffMs', 'dedupWindow', 'endedConnectorsIntervalMs'] as const;
+const SETTINGS = [
+  'domain',
+  'name',
+  'partitions',
+  'authWebhookTimeoutMs',
+  'authWebhookConcurrency',
+  'authWebhookQueue',
+  'maxGroupRecipients',
+  'handlerRetries',
+  'retryBackoffMs',
+  'dedupWindow',
+  'endedConnectorsIntervalMs',
+] as const;
 
 /** What the `Processor` itself reads (the connections to the services are the composition root's business). */
 export type ProcessorSettings = Pick<ProcessorConfig, (typeof SETTINGS)[number]>;

@@ -1,6 +1,7 @@
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { Authenticator } from '../auth/authenticator';
+import type { WebhookLogins } from '../auth/webhook-logins';
 import type { ProcessorSettings } from '../config/processor.config';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import type { IdWindow } from '@linker/kernel';
@@ -12,6 +13,8 @@ export interface HandlerDeps {
   mailbox: Mailbox;
   dispatcher: Dispatcher;
   authenticator: Authenticator;
+  /** Runs the logins an app's `authUrl` decides, beside the intake. */
+  webhookLogins: WebhookLogins;
   logger: Logger;
   /** Ids of messages already confirmed by this processor: one confirmation per message, however often reported. */
   confirmed: IdWindow;

@@ -17,8 +17,10 @@ export interface HandlerContext {
 
 /**
  * Handles one intake envelope type. A handler decides and adds effects; it does not publish or store itself (except
- * the fetch handler, which writes inside its per-user lock). Throwing a non-retriable `LinkerError` dead-letters the
- * envelope at once; any other error is retried, then dead-lettered. An attempt's effects count only if it resolves.
+ * the fetch handler, which writes inside its per-user lock, and the AUTH_CLIENT handler, which hands a login its app's
+ * webhook decides to `WebhookLogins`, where the answer is written once the webhook answered). Throwing a
+ * non-retriable `LinkerError` dead-letters the envelope at once; any other error is retried, then dead-lettered. An
+ * attempt's effects count only if it resolves.
  */
 export interface Handler {
   /** Users whose presence the handler will read, so the batch reads everyone's in one `lookupMany`. */

@@ -24,7 +24,7 @@ export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> 
   const outForDelivery = new OutForDelivery();
   const presenceEvents = userPresenceHandler(domain, outForDelivery);
   return new Map<string, Handler>([
-    ['AUTH_CLIENT', authClientHandler(domain, deps.authenticator)],
+    ['AUTH_CLIENT', authClientHandler(domain, deps)],
     ['MESSAGE', messageHandler(domain)],
     ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
     ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps, outForDelivery)],

@@ -8,6 +8,7 @@ const STATS: Array<[keyof ProcessorStats, string]> = [
   ['retries', 'handler attempts tried again'],
   ['deadLettered', 'envelopes parked in the dead-letter store'],
   ['failedBatches', 'batches handed back to the lane'],
+  ['authBusy', "logins refused because their app's webhook queue was full"],
 ];
 
 /** A registry with the process metrics, the processor's counters and its per-link figures, all read at scrape time. */

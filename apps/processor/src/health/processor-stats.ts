@@ -15,6 +15,8 @@ export class ProcessorStats {
   deadLettered = 0;
   /** Batches whose effects could not be written and were handed back to the lane. */
   failedBatches = 0;
+  /** Logins refused at once because their app already had as many logins waiting for its webhook as allowed. */
+  authBusy = 0;
   /** When the last batch was committed, epoch ms (0: none yet). */
   lastBatchAt = 0;
 }

@@ -34,9 +34,15 @@ export interface AuthServer {
   close(): Promise<void>;
 }
 
-/** A real HTTP auth server for an app's `authUrl` (SPEC §2.2), on a free port of 127.0.0.1. */
-export async function startAuthServer(): Promise<AuthServer> {
+export interface AuthServerOptions {
+  /** Answer each request this many ms after it arrived (a slow auth server); default at once. */
+  delayMs?: number;
+}
+
+/** A real HTTP auth server for an app's `authUrl`, on a free port of 127.0.0.1. */
+export async function startAuthServer({ delayMs = 0 }: AuthServerOptions = {}): Promise<AuthServer> {
   const requests: AuthRequestSeen[] = [];
+  const timers = new Set<NodeJS.Timeout>();
   const server = createServer((request, response) => {
     void readBody(request).then((text) => {
       let body: unknown;
@@ -46,7 +52,12 @@ export async function startAuthServer(): Promise<AuthServer> {
         body = text;
       }
       requests.push({ method: request.method ?? '', contentType: request.headers['content-type'], body });
-      answer(response, body);
+      if (delayMs === 0) return answer(response, body);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answer(response, body);
+      }, delayMs);
+      timers.add(timer);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -59,6 +70,7 @@ export async function startAuthServer(): Promise<AuthServer> {
     requests,
     close: () =>
       new Promise((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.close(() => resolve());
         server.closeAllConnections(); // the processor's keep-alive connections would hold close() open
       }),

@@ -23,6 +23,8 @@ const WAIT_MS = 10_000;
  */
 export class RawSocket {
   readonly frames: Frame[] = [];
+  /** When each frame of `frames` arrived (epoch ms), at the same index. */
+  readonly arrivals: number[] = [];
   closeInfo: CloseInfo | undefined;
   private readonly socket: NodeWebSocket;
 
@@ -31,7 +33,10 @@ export class RawSocket {
     readonly label: string,
   ) {
     this.socket = new NodeWebSocket(url);
-    this.socket.onmessage = (event) => this.frames.push(JSON.parse(String(event.data)) as Frame);
+    this.socket.onmessage = (event) => {
+      this.frames.push(JSON.parse(String(event.data)) as Frame);
+      this.arrivals.push(Date.now());
+    };
     this.socket.onclose = (event) => (this.closeInfo = { code: event.code, reason: event.reason });
   }
 
@@ -91,6 +96,13 @@ export class RawSocket {
   /** Wait for the INVALID_MESSAGE with `code` (and `reference`, when given). */
   error(code: string, reference?: string, timeoutMs = WAIT_MS): Promise<Frame> {
     return this.next('INVALID_MESSAGE', (f) => f.data.code === code && (reference === undefined || f.reference === reference), timeoutMs);
+  }
+
+  /** When `frame` (one of `frames`) arrived, epoch ms. */
+  arrivalOf(frame: Frame): number {
+    const index = this.frames.indexOf(frame);
+    if (index < 0) throw new Error(`${this.label} never received that frame`);
+    return this.arrivals[index];
   }
 
   /** The index in `frames` of the first frame matching `predicate` (-1 if none). */

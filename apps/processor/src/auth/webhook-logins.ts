@@ -1,0 +1,73 @@
+import { errorMessage } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import type { Dispatcher } from '../dispatch/dispatcher';
+import type { Effects } from '../dispatch/effects';
+import type { ProcessorStats } from '../health/processor-stats';
+import { backoffMs, delay } from '../intake/retry';
+import type { AuthRequest, Authenticator, WebhookTarget } from './authenticator';
+import { KeyedLimiter, type KeyedLimits } from './keyed-limiter';
+
+export interface WebhookLoginsDeps {
+  /** Webhook calls at once and logins waiting, per app. */
+  limits: KeyedLimits;
+  authenticator: Authenticator;
+  dispatcher: Dispatcher;
+  /** Retries of writing an answer, the first after `retryBackoffMs`, doubling. */
+  retries: number;
+  retryBackoffMs: number;
+  stats: ProcessorStats;
+  logger: Logger;
+}
+
+/** A login its app's webhook decides, and the effects that answer it (the AUTH_CLIENT_REPLY to its socket). */
+export interface WebhookLogin extends WebhookTarget {
+  request: AuthRequest;
+  answer(accepted: boolean): Effects;
+}
+
+/**
+ * Logins decided by their app's `authUrl`, run beside the intake rather than inside its batches (ADR 0012), so a
+ * slow auth server delays only its own app's logins, never anyone's messages. Per app, at most `limits.concurrency`
+ * webhook calls run at once and `limits.queue` logins wait (first come, first asked); `offer` refuses one more at
+ * once. Each answer is written by itself (retried `retries` times); if it cannot be, or the processor stops before
+ * the call, the client hears nothing and the connector closes its socket at its auth deadline (4002).
+ */
+export class WebhookLogins {
+  private readonly limiter: KeyedLimiter;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: WebhookLoginsDeps) {
+    this.limiter = new KeyedLimiter(deps.limits);
+    this.log = deps.logger.child({ component: 'webhook-logins' });
+  }
+
+  /** Ask `login.url` about the login, now or when a call of its app ends; false (nothing asked) when the app's queue is full. */
+  offer(login: WebhookLogin): boolean {
+    const taken = this.limiter.offer(login.app, () => this.decide(login));
+    if (!taken) this.deps.stats.authBusy += 1;
+    return taken;
+  }
+
+  /** Ask nothing more: logins still waiting are dropped; resolves once the calls under way are answered. */
+  async stop(): Promise<void> {
+    const dropped = await this.limiter.close();
+    if (dropped > 0) this.log.warn('processor stopping: logins waiting for their webhook dropped (their sockets close at the auth deadline)', { dropped });
+  }
+
+  private async decide(login: WebhookLogin): Promise<void> {
+    const accepted = await this.deps.authenticator.askWebhook(login.url, login.request);
+    const effects = login.answer(accepted);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.dispatcher.apply([effects]);
+        return;
+      } catch (error) {
+        if (attempt >= this.deps.retries) {
+          this.log.error('the answer to a login could not be written (its socket closes at the auth deadline)', { userId: login.request.userId, error: errorMessage(error) });
+          return;
+        }
+        await delay(backoffMs(this.deps.retryBackoffMs, attempt));
+      }
+    }
+  }
+}
