@@ -21,6 +21,7 @@ const say = (line) => {
 /** Every process below `root` (pid), from one `ps` listing. */
 function descendants(root) {
   const ps = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  if (ps.status !== 0) say(`could not list processes (ps: ${ps.error?.message ?? ps.stderr}); what jest started may outlive it`);
   const children = new Map();
   for (const line of (ps.stdout ?? '').trim().split('\n')) {
     const [pid, ppid] = line.trim().split(/\s+/).map(Number);
