@@ -15,6 +15,8 @@ const common = {
 };
 
 module.exports = {
+  // Stops the run, naming the file, when one test file runs longer than LINKER_TEST_FILE_LIMIT_S (README, Tests).
+  reporters: ['default', require.resolve('./scripts/jest/watchdog-reporter.js')],
   projects: [
     // The web UI's pure logic (ui/src/**/*.spec.ts) runs with the unit tests.
     { ...common, displayName: 'unit', roots: [...common.roots, '<rootDir>/ui/src'], testMatch: ['**/*.spec.ts'] },

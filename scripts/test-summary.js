@@ -2,6 +2,10 @@
 // test was skipped, focused away or left as a todo: this project has no skipped tests.
 const fs = require('node:fs');
 
+if (!fs.existsSync(process.argv[2])) {
+  process.stdout.write('error: jest wrote no results: it was stopped before the end (see the watchdog or time-limit message above)\n');
+  process.exit(1);
+}
 const results = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const skipped = results.numPendingTests + results.numTodoTests;
 const byProject = {};

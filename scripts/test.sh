@@ -3,8 +3,15 @@
 # services (Kafka, NATS, Redis, FerretDB), and runs every check and every test against them. Nothing is skipped:
 # a missing service fails the run with a clear message.
 # LINKER_KEEP_SERVICES=1 leaves the services running afterwards (they are stopped otherwise, if this run started them).
+# A hung test cannot hold the run for long: the jest watchdog reporter stops it when one test file runs longer than
+# LINKER_TEST_FILE_LIMIT_S seconds (600), and the whole jest run is stopped after LINKER_TEST_RUN_LIMIT_MIN minutes (45).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+run_limit_min=${LINKER_TEST_RUN_LIMIT_MIN:-45}
+if ! [[ $run_limit_min =~ ^[0-9]+$ ]] || [ "$run_limit_min" -eq 0 ]; then
+  echo "LINKER_TEST_RUN_LIMIT_MIN must be a whole number of minutes above 0, got '$run_limit_min'" >&2
+  exit 2
+fi
 started_at=$SECONDS
 step() { printf '\n== %s (%ss)\n' "$*" "$((SECONDS - started_at))" >&2; }
 
@@ -31,11 +38,27 @@ fi
 
 step "unit, integration and end-to-end tests"
 mkdir -p test-output
+rm -f test-output/jest-results.json
+# `timeout` runs jest in a process group of its own and, past the limit, stops the whole group (jest, its workers and
+# every process a test started): SIGTERM, then SIGKILL 30 s later. That group does not get the terminal's Ctrl-C, so
+# this script passes INT and TERM on; `wait` returns when a trapped signal arrives, so it waits again until jest ended.
 set +e
-npx jest --json --outputFile=test-output/jest-results.json "$@"
-jest_status=$?
-set -e
+jest_started=$SECONDS
+timeout --kill-after=30s "${run_limit_min}m" npx jest --json --outputFile=test-output/jest-results.json "$@" &
+jest_pid=$!
+trap 'kill -INT "$jest_pid" 2>/dev/null' INT
+trap 'kill -TERM "$jest_pid" 2>/dev/null' TERM
+while :; do
+  wait "$jest_pid"
+  jest_status=$?
+  kill -0 "$jest_pid" 2>/dev/null || break
+done
+trap - INT TERM
+if [ "$jest_status" -eq 124 ] || { [ "$jest_status" -eq 137 ] && [ $((SECONDS - jest_started)) -ge $((run_limit_min * 60)) ]; }; then
+  echo "error: the jest run took longer than its limit of ${run_limit_min} min (LINKER_TEST_RUN_LIMIT_MIN) and was stopped" >&2
+fi
 node scripts/test-summary.js test-output/jest-results.json
 summary_status=$?
+set -e
 step "done"
 [ "$jest_status" = 0 ] && [ "$summary_status" = 0 ]

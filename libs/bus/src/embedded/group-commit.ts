@@ -70,7 +70,9 @@ export class GroupCommitWriter {
   }
 
   private async run(): Promise<void> {
-    await null; // gather the writes queued in the same tick (e.g. `Promise.all` of publishes) into the first batch
+    // Gathers the writes queued in the same tick (e.g. `Promise.all` of publishes) into the first batch; and since run()
+    // never ends in the turn that started it, `enqueue` has stored `running` before run() clears it below.
+    await null;
     while (this.queue.length > 0 && !this.failure) {
       const batch = this.take();
       const sync = batch.some((p) => p.waiter !== undefined);

@@ -22,7 +22,10 @@ export class TruncationSweeper {
   /** By partition: every record below it is deleted (or being deleted). */
   private readonly floors = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  /** Set by `start`; cleared by the sweep in the same turn as its last, empty, take. */
+  private sweeping = false;
+  /** The current sweep (or the last one, settled). */
+  private running: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: ClassicLevel<string, Buffer>,
@@ -50,28 +53,39 @@ export class TruncationSweeper {
       clearTimeout(this.timer);
       this.start();
     }
-    while (this.running) await this.running;
+    while (this.sweeping) await this.running;
   }
 
+  /**
+   * Starts a sweep unless one is running (it takes every target, those added while it runs too). A sweep can end
+   * without awaiting anything (no target left, or each below its floor), before `start` has stored its promise: so
+   * whether one runs is `sweeping`, which the sweep itself clears, and `running` is only what `idle` awaits.
+   */
   private start(): void {
     this.timer = undefined;
-    this.running ??= this.sweep();
+    if (this.sweeping) return;
+    this.sweeping = true;
+    this.running = this.sweep();
   }
 
   private async sweep(): Promise<void> {
-    for (let next = this.take(); next; next = this.take()) {
-      const [id, target] = next;
-      const floor = this.floors.get(id) ?? 0;
-      if (target.below <= floor) continue;
-      try {
-        await this.db.put(id, countValue(target.below));
-        await this.db.clear(storeKeys.recordsBetween(target.topic, target.partition, floor, target.below));
-        this.floors.set(id, target.below);
-      } catch (error) {
-        this.logger.warn('could not delete truncated records; the next open deletes them', { topic: target.topic, partition: target.partition, error: errorMessage(error) });
-      }
+    try {
+      for (let next = this.take(); next; next = this.take()) await this.delete(...next);
+    } finally {
+      this.sweeping = false;
     }
-    this.running = undefined;
+  }
+
+  private async delete(id: string, target: Target): Promise<void> {
+    const floor = this.floors.get(id) ?? 0;
+    if (target.below <= floor) return;
+    try {
+      await this.db.put(id, countValue(target.below));
+      await this.db.clear(storeKeys.recordsBetween(target.topic, target.partition, floor, target.below));
+      this.floors.set(id, target.below);
+    } catch (error) {
+      this.logger.warn('could not delete truncated records; the next open deletes them', { topic: target.topic, partition: target.partition, error: errorMessage(error) });
+    }
   }
 
   private take(): [string, Target] | undefined {
