@@ -9,3 +9,4 @@ export * from './domains/embedded-domain';
 export * from './recording-logger';
 export * from './link-proxy';
 export * from './browser';
+export * from './private-redis';
