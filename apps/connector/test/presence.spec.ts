@@ -1,5 +1,6 @@
-import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/presence';
+import { MemoryPresence, MemoryPresenceStore, type Presence, type PresenceEntry } from '@linker/presence';
 import { waitFor } from '@linker/testing';
+import type { TestClient } from '../src/socket/testing/test-client';
 import { CONNECTOR, DOMAIN, startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);
@@ -11,6 +12,16 @@ function flakyHeartbeats(target: Presence, state: { failing: boolean; beats: num
       state.beats += 1;
       if (state.failing) throw new Error('presence unreachable (test fault)');
       return target.heartbeat(connector, ttlMs);
+    },
+  });
+}
+
+/** A presence client whose `addMany` first runs `before` (to make something happen while it is under way). */
+function beforeAddMany(target: Presence, before: () => Promise<void>): Presence {
+  return Object.assign(Object.create(target) as Presence, {
+    addMany: async (entries: readonly PresenceEntry[]) => {
+      await before();
+      return target.addMany(entries);
     },
   });
 }
@@ -59,5 +70,52 @@ describe('connector presence', () => {
     state.failing = false;
     await waitFor('the socket registered again', async () => (await h.presence.lookup('ANZ-1')).length === 1);
     expect(h.connector.health().presenceLease).toBe(true);
+  });
+
+  it('registers its sockets again at once when presence lost them, though its lease never lapsed by its own clock', async () => {
+    const store = new MemoryPresenceStore();
+    const state = { failing: false, beats: 0 };
+    h = await startHarness({
+      store,
+      settings: { presenceHeartbeatMs: 20, presenceTtlMs: 60_000 },
+      wrapPresence: (presence) => flakyHeartbeats(presence, state),
+    });
+    await h.user('ANZ-1');
+    await h.user('ANZ-2');
+    state.failing = true; // Redis restarts: a heartbeat or two fail, and it comes back empty
+    store.clear();
+    await h.user('ANZ-3'); // a login before the next heartbeat: its add gives the connector a lease again
+    expect(await h.presence.lookup('ANZ-1')).toEqual([]);
+    state.failing = false;
+    await waitFor('the lost sockets registered again', async () => {
+      const found = await h.presence.lookupMany(['ANZ-1', 'ANZ-2', 'ANZ-3']);
+      return [...found.values()].every((sockets) => sockets.length === 1);
+    });
+    expect(h.connector.health().presenceLease).toBe(true);
+  });
+
+  it('leaves no entry for a socket that ended while the sockets were being registered again', async () => {
+    const store = new MemoryPresenceStore();
+    let leaving: TestClient | undefined;
+    h = await startHarness({
+      store,
+      settings: { presenceHeartbeatMs: 20, presenceTtlMs: 60_000 },
+      wrapPresence: (presence) =>
+        beforeAddMany(presence, async () => {
+          const client = leaving;
+          leaving = undefined;
+          if (!client) return;
+          client.close(); // it ends, and its removal reaches presence before the batch that still lists it
+          await h.processor.next('USER_DISCONNECTED', (e) => e.origin?.socketId === client.socketId);
+        }),
+    });
+    await h.user('ANZ-1');
+    const ending = await h.user('ANZ-2');
+    leaving = ending;
+    store.clear();
+    await waitFor('ANZ-1 registered again', async () => (await h.presence.lookup('ANZ-1')).length === 1);
+    expect(leaving).toBeUndefined(); // the batch did run after ANZ-2 ended
+    await waitFor('no entry left for the socket that ended', async () => (await h.presence.lookup('ANZ-2')).length === 0);
+    expect(await h.presence.lookup('ANZ-1')).toHaveLength(1);
   });
 });

@@ -8,19 +8,33 @@ import type { SocketAddress } from '@linker/contracts';
  * - every method is atomic: two writers at once never lose each other's update;
  * - an entry lives only while its connector heartbeats: once the connector's lease has expired, `lookup` no longer
  *   returns its sockets, so a crashed connector's users do not stay online;
- * - a resolved write is visible to every later `lookup`, from any process.
+ * - a resolved write is visible to every later `lookup`, from any process;
+ * - a store that loses what it holds (a Redis restarted without persistence) loses leases, entries and the list of
+ *   ended connectors alike: nothing is listed as ended by the loss itself, and each live connector's next
+ *   `heartbeat` resolves `'recreated'`, telling it to register its sockets again.
  */
 export interface Presence {
   /** Register a socket of `userId`. Idempotent. Renews the connector's lease. */
   add(userId: string, address: SocketAddress): Promise<void>;
+  /**
+   * Register many sockets, each as `add` does (each registration atomic, not the batch as a whole), in one round trip
+   * or a few: for a connector registering its sockets again after `heartbeat` said they may be gone.
+   */
+  addMany(entries: readonly PresenceEntry[]): Promise<void>;
   /** Forget one socket of `userId`. Idempotent. */
   remove(userId: string, address: SocketAddress): Promise<void>;
   /** Live sockets of one user, in no particular order; empty when offline. */
   lookup(userId: string): Promise<SocketAddress[]>;
   /** Live sockets of many users in one round trip; every asked user is a key of the result. */
   lookupMany(userIds: readonly string[]): Promise<Map<string, SocketAddress[]>>;
-  /** Keep `connector`'s lease alive for `ttlMs` more milliseconds. A connector calls this well within its ttl. */
-  heartbeat(connector: string, ttlMs: number): Promise<void>;
+  /**
+   * Keep `connector`'s lease alive for `ttlMs` more milliseconds. A connector calls this well within its ttl.
+   * Resolves `'renewed'` when its heartbeats had kept the lease alive up to this call, so its entries are all still
+   * there; `'recreated'` when the lease had to be taken anew — never taken, ended (`removeConnector`), expired, swept,
+   * or lost with the store (a Redis restarted without persistence) — even if an `add` has given it a lease since. After
+   * `'recreated'` this connector's entries may be gone: it must register its live sockets again (`addMany`).
+   */
+  heartbeat(connector: string, ttlMs: number): Promise<HeartbeatOutcome>;
   /** Forget every socket of `connector` (graceful shutdown) and end its lease. */
   removeConnector(connector: string): Promise<void>;
   /**
@@ -43,6 +57,15 @@ export interface Presence {
   releaseEnded(claim: EndedClaim): Promise<void>;
   close(): Promise<void>;
 }
+
+/** One socket of one user, as `addMany` registers it. */
+export interface PresenceEntry {
+  readonly userId: string;
+  readonly address: SocketAddress;
+}
+
+/** What `heartbeat` found: the lease kept alive, or taken anew (this connector's entries may be gone). */
+export type HeartbeatOutcome = 'renewed' | 'recreated';
 
 /** A claim on an ended connector (`Presence.claimEnded`). */
 export interface EndedClaim {

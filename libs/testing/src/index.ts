@@ -10,3 +10,4 @@ export * from './recording-logger';
 export * from './link-proxy';
 export * from './browser';
 export * from './bounded-run';
+export * from './private-redis';

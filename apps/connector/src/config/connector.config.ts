@@ -34,7 +34,7 @@ const edgeSettings = {
   maxGroupRecipients: setting({ env: 'LINKER_MAX_GROUP_RECIPIENTS', kind: 'integer', default: 1_000, min: 1, doc: 'Most distinct recipients of one GROUP_MESSAGE; more is refused with TOO_LARGE and nothing is sent.' }),
   dedupWindowMs: setting({ env: 'LINKER_DEDUP_WINDOW_MS', kind: 'integer', default: 600_000, min: 1, doc: 'A message id written to a socket is not written to it again within this window.' }),
   dedupMaxIds: setting({ env: 'LINKER_DEDUP_MAX_IDS', kind: 'integer', default: 10_000, min: 1, doc: 'Most message ids remembered per socket for de-duplication (the oldest are forgotten first).' }),
-  presenceHeartbeatMs: setting({ env: 'LINKER_PRESENCE_HEARTBEAT_MS', kind: 'integer', default: 5_000, min: 1, doc: "Interval at which the connector renews its presence lease." }),
+  presenceHeartbeatMs: setting({ env: 'LINKER_PRESENCE_HEARTBEAT_MS', kind: 'integer', default: 5_000, min: 1, doc: "Interval at which the connector renews its presence lease. Also how long, at most, its users may stay unreachable live after Redis comes back empty (restarted without persistence), plus the Redis client's reconnect delay: the next renewal finds the lease gone and registers every socket again." }),
   presenceTtlMs: setting({ env: 'LINKER_PRESENCE_TTL_MS', kind: 'integer', default: 15_000, min: 1, doc: "Presence lease: if the connector stops renewing it, its users count as offline this long after the last renewal. Must exceed the heartbeat interval." }),
 };
 

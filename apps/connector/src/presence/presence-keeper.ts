@@ -1,7 +1,7 @@
 import { INTERNAL_TYPES, type SocketAddress } from '@linker/contracts';
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { Presence } from '@linker/presence';
+import type { HeartbeatOutcome, Presence } from '@linker/presence';
 import type { Intake } from '../ingress/intake';
 import type { Session } from '../sessions/session';
 
@@ -20,7 +20,9 @@ export interface PresenceKeeperOptions {
 /**
  * This connector's entries in presence (SPEC §2.2, §3.1):
  * - on start, forget what a crashed predecessor of the same name left, then keep the lease alive (`heartbeatMs`,
- *   `ttlMs`); when a renewal succeeds after the lease had expired, every authenticated socket is registered again;
+ *   `ttlMs`); when a heartbeat says the lease was taken anew (it had expired, or presence lost it: a Redis restarted
+ *   without persistence), every authenticated socket is registered again at once, in one batch, until that succeeds;
+ *   a socket that ended meanwhile is removed again after it, so no entry outlives its socket;
  * - `register` before an auth reply is written; `unregister` when an authenticated socket ends, then USER_DISCONNECTED;
  *   a removal that failed is retried at each heartbeat, so no entry outlives its socket while the lease lives;
  * - `settled()` waits for every operation started so far (the drain uses it).
@@ -31,6 +33,8 @@ export class PresenceKeeper {
   private timer: NodeJS.Timeout | undefined;
   private renewedAt = 0;
   private renewing = false;
+  /** The lease was taken anew and the sockets are not all registered again yet. */
+  private registrationOwed = false;
   private readonly log: Logger;
 
   constructor(private readonly options: PresenceKeeperOptions) {
@@ -97,27 +101,35 @@ export class PresenceKeeper {
 
   private async renew(): Promise<void> {
     const { presence, connector, ttlMs, clock } = this.options;
+    let outcome: HeartbeatOutcome;
     try {
-      await presence.heartbeat(connector, ttlMs);
+      outcome = await presence.heartbeat(connector, ttlMs);
     } catch (error) {
       this.log.warn('presence heartbeat failed', { error: errorMessage(error) });
       return;
     }
-    const lapsed = clock.now() - this.renewedAt >= ttlMs;
     this.renewedAt = clock.now();
-    if (lapsed) await this.registerAgain();
+    if (outcome === 'recreated') this.registrationOwed = true;
+    if (this.registrationOwed) await this.registerAgain();
     for (const [socketId, { userId, address }] of this.unremoved) {
       this.unremoved.delete(socketId);
       await this.remove(userId, address);
     }
   }
 
+  /** Register every authenticated socket in one batch; a socket that ended meanwhile is removed again after. */
   private async registerAgain(): Promise<void> {
-    this.log.warn('presence lease had expired; registering every authenticated socket again');
-    for (const session of this.options.authenticated()) {
-      await this.options.presence.add(session.userId as string, session.address).catch((error: unknown) => {
-        this.log.warn('presence registration failed', { error: errorMessage(error) });
-      });
+    const sessions = [...this.options.authenticated()];
+    this.log.warn('presence lease was taken anew (it had expired, or presence lost it); registering every authenticated socket again', { sockets: sessions.length });
+    try {
+      await this.options.presence.addMany(sessions.map((session) => ({ userId: session.userId as string, address: session.address })));
+      this.registrationOwed = false;
+    } catch (error) {
+      this.log.warn('registering the sockets again failed; retried at the next heartbeat', { error: errorMessage(error) });
+    } finally {
+      // Its removal may have reached presence before this registration did: remove it once more, now after it.
+      const ended = sessions.filter((session) => session.state !== 'AUTHENTICATED');
+      await Promise.all(ended.map((session) => this.remove(session.userId as string, session.address)));
     }
   }
 

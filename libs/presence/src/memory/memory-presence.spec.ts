@@ -16,6 +16,9 @@ describe('MemoryPresence', () => {
     discard(prefix) {
       stores.delete(prefix);
     },
+    lose(prefix) {
+      stores.get(prefix)?.clear();
+    },
   });
 
   it('measures leases by the clock it is given', async () => {

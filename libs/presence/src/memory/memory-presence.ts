@@ -1,7 +1,7 @@
 import type { SocketAddress } from '@linker/contracts';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { EndedClaim, Presence } from '../presence.port';
+import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry } from '../presence.port';
 
 /** socketId → address, for one user on one connector. */
 type Sockets = Map<string, SocketAddress>;
@@ -17,13 +17,21 @@ export class MemoryPresenceStore {
   readonly connectors = new Map<string, Map<string, Set<string>>>();
   /** connector → lease expiry (epoch ms; 0 = ended). A connector with sockets always has an entry. */
   readonly leases = new Map<string, number>();
-  /** connector → ttl of its last heartbeat, by which `add` renews its lease. */
+  /**
+   * connector → ttl of its last heartbeat, by which `add` renews its lease; only heartbeats set it, and forgetting the
+   * connector drops it (so `heartbeat` can tell a lease it kept from one taken anew).
+   */
   readonly ttls = new Map<string, number>();
   /**
    * connector → time (epoch ms) from which it may be claimed, for each connector whose lease ended and whose sockets
    * the sweep forgot: its end plus the grace, or, while claimed, the end of the claim (that time is the claim's token).
    */
   readonly ended = new Map<string, number>();
+
+  /** Forget everything at once, as a Redis restarted without persistence does (tests simulate that loss with it). */
+  clear(): void {
+    for (const map of [this.users, this.connectors, this.leases, this.ttls, this.ended]) map.clear();
+  }
 }
 
 export interface MemoryPresenceOptions {
@@ -62,14 +70,13 @@ export class MemoryPresence implements Presence {
   /** Registers the socket and renews the connector's lease (never shortening it), atomically. Idempotent. */
   async add(userId: string, address: SocketAddress): Promise<void> {
     this.assertOpen();
-    const { users, connectors, leases, ttls } = this.store;
-    const { connector, socketId } = address;
-    const byConnector = getOrCreate(users, userId, () => new Map<string, Sockets>());
-    getOrCreate(byConnector, connector, () => new Map()).set(socketId, { ...address });
-    const byUser = getOrCreate(connectors, connector, () => new Map<string, Set<string>>());
-    getOrCreate(byUser, userId, () => new Set()).add(socketId);
-    const expiry = this.clock.now() + (ttls.get(connector) ?? this.defaultLeaseMs);
-    if ((leases.get(connector) ?? 0) < expiry) leases.set(connector, expiry);
+    this.register(userId, address);
+  }
+
+  /** Registers each socket as `add` does, all at once. */
+  async addMany(entries: readonly PresenceEntry[]): Promise<void> {
+    this.assertOpen();
+    for (const { userId, address } of entries) this.register(userId, address);
   }
 
   /** Forgets the socket (from the user and from its connector's list), atomically. Idempotent. */
@@ -93,13 +100,21 @@ export class MemoryPresence implements Presence {
     return found;
   }
 
-  /** Sets the lease to end `ttlMs` from now and remembers `ttlMs` for `add`; then sweeps dead connectors. */
-  async heartbeat(connector: string, ttlMs: number): Promise<void> {
+  /**
+   * Sets the lease to end `ttlMs` from now and remembers `ttlMs` for `add`; then sweeps dead connectors. `'renewed'`
+   * only when the lease is alive and heartbeats kept it: a remembered ttl (only heartbeats set one; forgetting a
+   * connector, or losing the store, drops it), so a lease that an `add` recreated still counts as taken anew.
+   */
+  async heartbeat(connector: string, ttlMs: number): Promise<HeartbeatOutcome> {
     this.assertOpen();
     positiveInteger('ttlMs', ttlMs);
-    this.store.ttls.set(connector, ttlMs);
-    this.store.leases.set(connector, this.clock.now() + ttlMs);
+    const { leases, ttls } = this.store;
+    const now = this.clock.now();
+    const kept = ttls.has(connector) && (leases.get(connector) ?? 0) > now;
+    ttls.set(connector, ttlMs);
+    leases.set(connector, now + ttlMs);
     this.sweepNow();
+    return kept ? 'renewed' : 'recreated';
   }
 
   /** Ends the lease and forgets every socket of the connector, atomically; lists it as ended if it had a lease. */
@@ -146,6 +161,17 @@ export class MemoryPresence implements Presence {
   /** Stops accepting calls; the shared store stays as it is for its other clients. */
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  private register(userId: string, address: SocketAddress): void {
+    const { users, connectors, leases, ttls } = this.store;
+    const { connector, socketId } = address;
+    const byConnector = getOrCreate(users, userId, () => new Map<string, Sockets>());
+    getOrCreate(byConnector, connector, () => new Map()).set(socketId, { ...address });
+    const byUser = getOrCreate(connectors, connector, () => new Map<string, Set<string>>());
+    getOrCreate(byUser, userId, () => new Set()).add(socketId);
+    const expiry = this.clock.now() + (ttls.get(connector) ?? this.defaultLeaseMs);
+    if ((leases.get(connector) ?? 0) < expiry) leases.set(connector, expiry);
   }
 
   private live(userId: string, now: number): SocketAddress[] {

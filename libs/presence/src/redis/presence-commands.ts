@@ -12,6 +12,7 @@ export interface PresenceCommands {
   linkerPresenceLookup(numberOfKeys: number, ...keys: (string | string[])[]): Promise<LookupReply>;
   linkerPresenceAdd(...args: Arg[]): Promise<number>;
   linkerPresenceRemove(...args: Arg[]): Promise<number>;
+  /** 1 when heartbeats had kept the lease alive, 0 when it was taken anew. */
   linkerPresenceHeartbeat(...args: Arg[]): Promise<number>;
   linkerPresenceEndLease(...args: Arg[]): Promise<number>;
   linkerPresenceSweep(...args: Arg[]): Promise<[number, number]>;
@@ -22,6 +23,7 @@ export interface PresenceCommands {
 
 /** The same commands queued on a pipeline. */
 export interface PresencePipeline extends ChainableCommander {
+  linkerPresenceAdd(...args: Arg[]): PresencePipeline;
   linkerPresenceHeartbeat(...args: Arg[]): PresencePipeline;
   linkerPresenceSweep(...args: Arg[]): PresencePipeline;
 }

@@ -6,7 +6,8 @@
  *   P:u:<userId>     hash  field = pair(connector, socketId), value = domain        (the user's sockets)
  *   P:c:<connector>  set   member = pair(userId, socketId)                          (what the sweep must forget)
  *   P:leases         zset  member = connector, score = lease expiry (Redis server time, epoch ms; 0 = ended)
- *   P:ttls           hash  field = connector, value = ttl of its last heartbeat      (what `add` renews the lease by)
+ *   P:ttls           hash  field = connector, value = ttl of its last heartbeat      (what `add` renews the lease by;
+ *                          also the mark that heartbeats have kept the lease since its entries were last forgotten)
  *   P:ended          zset  member = connector whose lease ended and whose entries the sweep forgot (its lane topic
  *                          awaits a drain), score = Redis time (epoch ms) from which it may be claimed: the end plus
  *                          the grace, or, while claimed, the end of the claim (that score is the claim's token)
@@ -94,11 +95,21 @@ redis.call('SREM', KEYS[2], ARGV[2])
 return 1
 `;
 
-/** KEYS: leases, ttls.  ARGV: connector, ttl.  The lease ends `ttl` ms from now (Redis time). */
+/**
+ * KEYS: leases, ttls.  ARGV: connector, ttl.  The lease ends `ttl` ms from now (Redis time).
+ * Returns 1 when heartbeats had kept the lease alive (its P:ttls entry there, its score ahead of now), 0 when it is
+ * taken anew. Only HEARTBEAT writes P:ttls; END_LEASE and the sweep's last batch delete it, and so does the loss of
+ * the whole store: a lease that ADD recreated after such an end or loss still counts as taken anew. A lease that had
+ * expired counts as taken anew too: a sweep may have forgotten some of its entries already.
+ */
 export const HEARTBEAT = `${NOW}
+local kept = redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+kept = kept and score ~= false and tonumber(score) > now
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-return 1
+if kept then return 1 end
+return 0
 `;
 
 /** KEYS: leases, ttls.  ARGV: connector.  Ends the lease now (score 0) so lookups stop returning its sockets. */

@@ -30,12 +30,16 @@ describe('RedisPresence', () => {
     return keys.sort();
   }
 
+  /** Delete every key under `prefix` (the shared Redis is never flushed or restarted). */
+  async function deleteAll(prefix: string): Promise<void> {
+    const keys = await keysOf(prefix);
+    if (keys.length > 0) await admin.del(keys);
+  }
+
   presenceContract('redis', {
     open: (keyPrefix, options) => new RedisPresence({ url: redisUrl, keyPrefix, ...options }),
-    async discard(prefix) {
-      const keys = await keysOf(prefix);
-      if (keys.length > 0) await admin.del(keys);
-    },
+    discard: deleteAll,
+    lose: deleteAll,
   });
 
   describe('adapter details', () => {
@@ -45,10 +49,7 @@ describe('RedisPresence', () => {
       keyPrefix = uniqueName('presence');
     });
 
-    afterEach(async () => {
-      const keys = await keysOf(keyPrefix);
-      if (keys.length > 0) await admin.del(keys);
-    });
+    afterEach(() => deleteAll(keyPrefix));
 
     it('leaves no key behind once every socket is removed, the connector is gone and its topic drained', async () => {
       const presence = new RedisPresence({ url: redisUrl, keyPrefix, endedGraceMs: 1 });

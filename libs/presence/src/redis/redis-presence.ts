@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { SocketAddress } from '@linker/contracts';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { EndedClaim, Presence } from '../presence.port';
+import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry } from '../presence.port';
 import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
 
 export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
@@ -75,20 +75,17 @@ export class RedisPresence implements Presence {
   /** Registers the socket and renews the connector's lease, in one atomic script. Idempotent. */
   async add(userId: string, address: SocketAddress): Promise<void> {
     this.assertOpen();
-    const { connector, socketId } = address;
-    await this.run(
-      this.redis.linkerPresenceAdd(
-        this.userPrefix + userId,
-        this.connectorPrefix + connector,
-        this.leasesKey,
-        this.ttlsKey,
-        connector,
-        pair(connector, socketId),
-        address.domain,
-        pair(userId, socketId),
-        this.defaultLeaseMs,
-      ),
-    );
+    await this.run(this.redis.linkerPresenceAdd(...this.addArgs(userId, address)));
+  }
+
+  /** One pipeline of `add` scripts: one round trip, each socket registered atomically, in the order given. */
+  async addMany(entries: readonly PresenceEntry[]): Promise<void> {
+    this.assertOpen();
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline() as PresencePipeline;
+    for (const { userId, address } of entries) pipeline.linkerPresenceAdd(...this.addArgs(userId, address));
+    const failed = (await this.run(pipeline.exec()))?.find(([error]) => error);
+    if (failed) throw unavailable(failed[0]);
   }
 
   /** Forgets the socket (from the user and from its connector's list), atomically. Idempotent. */
@@ -133,10 +130,10 @@ export class RedisPresence implements Presence {
   }
 
   /**
-   * Sets the lease to end `ttlMs` from now (Redis time) and remembers `ttlMs` for `add`; then, in the same round
-   * trip, sweeps one bounded batch of some dead connector's entries.
+   * Sets the lease to end `ttlMs` from now (Redis time) and remembers `ttlMs` for `add`, telling whether heartbeats
+   * had kept it alive; then, in the same round trip, sweeps one bounded batch of some dead connector's entries.
    */
-  async heartbeat(connector: string, ttlMs: number): Promise<void> {
+  async heartbeat(connector: string, ttlMs: number): Promise<HeartbeatOutcome> {
     this.assertOpen();
     positiveInteger('ttlMs', ttlMs);
     const pipeline = this.redis.pipeline() as PresencePipeline;
@@ -146,6 +143,7 @@ export class RedisPresence implements Presence {
     const [renewed, swept] = replies ?? [];
     if (!renewed || renewed[0]) throw unavailable(renewed?.[0] ?? 'no reply to the heartbeat');
     if (swept?.[0]) this.logger.warn('opportunistic sweep failed', { error: errorMessage(swept[0]) });
+    return renewed[1] === 1 ? 'renewed' : 'recreated';
   }
 
   /**
@@ -206,6 +204,21 @@ export class RedisPresence implements Presence {
       forgotten += count;
       if (more === 0) return forgotten;
     }
+  }
+
+  private addArgs(userId: string, address: SocketAddress): (string | number)[] {
+    const { connector, socketId } = address;
+    return [
+      this.userPrefix + userId,
+      this.connectorPrefix + connector,
+      this.leasesKey,
+      this.ttlsKey,
+      connector,
+      pair(connector, socketId),
+      address.domain,
+      pair(userId, socketId),
+      this.defaultLeaseMs,
+    ];
   }
 
   private sweepArgs(connector: string): (string | number)[] {

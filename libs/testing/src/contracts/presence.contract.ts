@@ -3,6 +3,7 @@ import type { Presence } from '@linker/presence';
 import { uniqueName } from '../unique-name';
 import { waitFor } from '../wait-for';
 import { endedConnectorCases, type PresenceClientOptions } from './presence-ended.contract';
+import { leaseCases } from './presence-lease.contract';
 
 export type { PresenceClientOptions };
 
@@ -14,6 +15,11 @@ export interface PresenceHarness {
   open(prefix: string, options?: PresenceClientOptions): Presence | Promise<Presence>;
   /** Delete what the store named `prefix` holds; called after each test, once its clients are closed. */
   discard?(prefix: string): void | Promise<void>;
+  /**
+   * Make the store named `prefix` lose everything it holds at once while its clients stay open, as a Redis restarted
+   * without persistence does.
+   */
+  lose(prefix: string): void | Promise<void>;
 }
 
 const DOMAIN = 'domain-01';
@@ -263,5 +269,6 @@ export function presenceContract(name: string, harness: PresenceHarness): void {
     });
 
     endedConnectorCases(client);
+    leaseCases(client, async () => harness.lose(prefix));
   });
 }
