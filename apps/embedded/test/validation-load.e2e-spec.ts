@@ -11,6 +11,8 @@ const SINGLE = join(__dirname, '../../../topologies/single-domain.yaml');
 const ADMIN = 'admin-token-of-the-validation-load-test-0123456789';
 /** How long a message or a health request may take while validations run (a few ms when they do not). */
 const PROMPT_MS = 1000;
+/** Longest wait for one message or health answer: far past PROMPT_MS, so a slow one fails with its figure. */
+const WAIT_MS = 10_000;
 /** A domain that does not stop within this is killed, so the test cannot hang on a stuck process. */
 const STOP_MS = 20_000;
 
@@ -62,16 +64,20 @@ describe('embedded mode: large topology validations and the message path', () =>
         ),
       ),
     ).finally(() => (running = false));
+    statuses.catch(() => undefined); // awaited below; aborted by afterAll only when the test already failed
 
     const messageMs: number[] = [];
     const healthMs: number[] = [];
     for (let i = 0; running; i++) {
       const sent = Date.now();
       alice.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: `during validation ${i}` }, feature: 'FAST' });
-      await bob.message(`during validation ${i}`, 10_000);
+      await bob.message(`during validation ${i}`, WAIT_MS);
       messageMs.push(Date.now() - sent);
       const asked = Date.now();
-      expect((await fetch(`${domain.metaServerUrl}/health`)).status).toBe(200);
+      const health = await fetch(`${domain.metaServerUrl}/health`, { signal: AbortSignal.timeout(WAIT_MS) }).catch((error: Error) => {
+        throw new Error(`GET /health did not answer within ${WAIT_MS} ms while validations ran: ${error.message}`);
+      });
+      expect(health.status).toBe(200);
       healthMs.push(Date.now() - asked);
     }
     expect((await statuses).sort()).toEqual([200, 200, 200, 200, 200, 422, 422, 422, 422, 422]);
