@@ -4,7 +4,7 @@ import { RawSocket } from '@linker/testing/e2e/raw-socket';
 import { readTopologyFile } from '@linker/topology';
 
 // The embedded mode runs the meta-server, the connector and the processor on one event loop (ADR 0006): topology
-// validations there must not hold up the domain's messages (ADR 0012). While ten large validations run, a chatting
+// validations there must not hold up the domain's messages (ADR 0013). While ten large validations run, a chatting
 // pair and GET /health are answered promptly.
 
 const SINGLE = join(__dirname, '../../../topologies/single-domain.yaml');

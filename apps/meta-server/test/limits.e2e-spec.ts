@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MAX_TOPOLOGY_DEPTH, MAX_TOPOLOGY_TOKENS } from '@linker/topology';
 import { startApp, type AppProcess } from '@linker/testing';
 
-// What a topology document may cost the built meta-server (ADR 0012): a document built to be expensive is refused
+// What a topology document may cost the built meta-server (ADR 0013): a document built to be expensive is refused
 // with 422 naming the limit, the process keeps serving, and anonymous validation has a time budget per address.
 jest.setTimeout(60_000);
 

@@ -3,7 +3,7 @@ import { MAX_TOPOLOGY_DEPTH, MAX_TOPOLOGY_TOKENS } from './limits';
 import { parseTopology } from './parse-topology';
 import type { TopologyResult } from './problems';
 
-// The limits that keep one validation cheap (ADR 0012): documents built to cost a lot are refused quickly, with a
+// The limits that keep one validation cheap (ADR 0013): documents built to cost a lot are refused quickly, with a
 // problem naming the limit, and everything under the limits costs time linear in its size.
 
 const HEAD = 'domains:\n  - name: domain-01\n    urls: [ws://127.0.0.1:8089]\n';

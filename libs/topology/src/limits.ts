@@ -1,6 +1,6 @@
 // What a topology document may cost to read. Each limit is checked before the work it bounds, so a document past one
 // is refused quickly, with a problem that names the limit, and one that passes every limit is read in bounded time
-// (ADR 0012: a validation runs on the event loop of a process that also moves messages).
+// (ADR 0013: a validation runs on the event loop of a process that also moves messages).
 
 /** Largest topology document accepted, in bytes of UTF-8 (SPEC §4.2). */
 export const MAX_TOPOLOGY_BYTES = 1024 * 1024;

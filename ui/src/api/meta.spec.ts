@@ -1,7 +1,7 @@
 import { HttpProblem } from './http';
 import { validateTopology } from './meta';
 
-// How the topology editor reads the meta-server's dry run (ADR 0012): a document refused by a limit (422) is shown
+// How the topology editor reads the meta-server's dry run (ADR 0013): a document refused by a limit (422) is shown
 // like any invalid one, a refusal of the check itself (429, 503) is an error in words, the admin token goes along.
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>

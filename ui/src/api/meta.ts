@@ -85,7 +85,7 @@ export async function fetchTopologyDoc(): Promise<{ doc: TopologyDoc; version: s
 
 /**
  * `POST /topology/validate`: the dry run. With the admin token (when the person typed one), the meta-server does not
- * count the check against this address's validation time (ADR 0012). A document refused by a limit (422: too many
+ * count the check against this address's validation time (ADR 0013). A document refused by a limit (422: too many
  * tokens, nested too deep) is an answer like any invalid one: its problem names the limit.
  */
 export async function validateTopology(yaml: string, token: string, signal?: AbortSignal): Promise<ValidateAnswer> {

@@ -9,7 +9,7 @@ export const MAX_QUEUED_VALIDATIONS = 16;
 const TRACKED_ADDRESSES = 10_000;
 
 /**
- * What `POST /topology/validate` may cost the meta-server when the caller does not hold the admin token (ADR 0012):
+ * What `POST /topology/validate` may cost the meta-server when the caller does not hold the admin token (ADR 0013):
  * each client address has a bucket of validation time, refilled at `msPerSecond` (up to 10 s worth) and charged
  * with what each of its validations took; an empty bucket is refused with 429 and `Retry-After` until it refills.
  * So one address may keep the meta-server's event loop busy validating for at most `msPerSecond` ms of each second

@@ -10,7 +10,7 @@ export interface Timed<T> {
  * Runs synchronous checks (parsing and validating a topology) one at a time, each starting at least as long after
  * the previous one ended as that one took: however many arrive together, the other work of the process (in embedded
  * mode: every message of the domain) waits for at most one check, and has at least half of the event loop's time.
- * The topology limits bound what one check costs (ADR 0012).
+ * The topology limits bound what one check costs (ADR 0013).
  */
 export class CheckQueue {
   private tail: Promise<unknown> = Promise.resolve();
