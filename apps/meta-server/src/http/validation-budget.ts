@@ -3,7 +3,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 
 /** A quiet address saves up this many seconds' worth of validation time: its burst. */
 const BURST_SECONDS = 10;
-/** Anonymous validations waiting for their turn beyond which the next is refused (503) rather than queued. */
+/** Checks (any caller's) waiting for their turn beyond which the next anonymous validation is refused (503), not queued. */
 export const MAX_QUEUED_VALIDATIONS = 16;
 /** Addresses remembered before those with a full bucket (nothing to remember) are forgotten. */
 const TRACKED_ADDRESSES = 10_000;
