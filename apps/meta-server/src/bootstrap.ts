@@ -25,8 +25,11 @@ export interface MetaServerHandle {
   close(): Promise<void>;
 }
 
-/** What callers may leave out: the tokens (no internal read, no writes), the watch heartbeat (15 s), MongoDB, and the web UI (main.ts serves it). */
-type Optional = 'internalToken' | 'adminToken' | 'watchHeartbeatMs' | 'mongodbUrl' | 'mongodbDatabase' | 'uiPort' | 'uiProcessorHealthUrls';
+/**
+ * What callers may leave out: the tokens (no internal read, no writes), the watch heartbeat (15 s), the validation
+ * budget (its default), MongoDB, and the web UI (main.ts serves it).
+ */
+type Optional = 'internalToken' | 'adminToken' | 'watchHeartbeatMs' | 'validateMsPerSecond' | 'mongodbUrl' | 'mongodbDatabase' | 'uiPort' | 'uiProcessorHealthUrls';
 export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
 /**
@@ -64,6 +67,7 @@ async function serve(config: MetaServerOptions, input: TopologyInput, mongo: Mon
     internalToken: config.internalToken,
     adminToken: config.adminToken,
     watchHeartbeatMs: config.watchHeartbeatMs ?? 15_000,
+    validateMsPerSecond: config.validateMsPerSecond ?? metaServerConfig.settings.validateMsPerSecond.default,
   });
   // No body parser: the only bodies are topology documents, read (and size-limited) by the controllers themselves.
   const app = await NestFactory.create(module, { logger: false, bodyParser: false });

@@ -8,6 +8,7 @@ import { TopologyEditController } from './http/topology-edit.controller';
 import { TopologyRouteController } from './http/topology-route.controller';
 import { TopologyController } from './http/topology.controller';
 import { TopologyWatchController, WATCH_HEARTBEAT_MS } from './http/topology-watch.controller';
+import { ValidationBudget } from './http/validation-budget';
 import { TopologyEditor } from './topology/topology-editor';
 import { TopologyStore } from './topology/topology-store';
 
@@ -20,6 +21,8 @@ export interface MetaServerModuleOptions {
   adminToken?: string;
   /** Heartbeat period of `GET /topology/watch`. */
   watchHeartbeatMs: number;
+  /** Validation time (ms per second) each client address may use without the admin token; 0: no limit. */
+  validateMsPerSecond: number;
 }
 
 /** Composition root of the meta-server: the topology store and its editor, and the thin HTTP controllers over them. */
@@ -44,6 +47,7 @@ export class MetaServerModule {
         { provide: INTERNAL_TOKEN, useValue: options.internalToken ?? null },
         { provide: ADMIN_TOKEN, useValue: options.adminToken ?? null },
         { provide: WATCH_HEARTBEAT_MS, useValue: options.watchHeartbeatMs },
+        { provide: ValidationBudget, useValue: new ValidationBudget(options.validateMsPerSecond) },
       ],
     };
   }

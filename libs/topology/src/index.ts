@@ -1,7 +1,8 @@
 export * from './topology';
 export * from './topology-view';
 export * from './problems';
-export { parseTopology, MAX_TOPOLOGY_BYTES, MAX_ALIASES } from './parse-topology';
+export { parseTopology } from './parse-topology';
+export * from './limits';
 export { validateTopology } from './validate/validate-topology';
 export * from './mask-secrets';
 export * from './version';

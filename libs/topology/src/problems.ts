@@ -18,6 +18,12 @@ export interface TopologyProblem {
 export interface TopologyResult {
   topology?: Topology;
   problems: TopologyProblem[];
+  /**
+   * Set when the document was refused by a limit before it was checked (too long, too many tokens, nested too deep,
+   * too many aliases): its one problem names the limit. A server answers that like an oversized body, not like a
+   * document it checked.
+   */
+  refused?: true;
 }
 
 /** One step of a path: a mapping key or a list index. */

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorMessage, LinkerError } from '@linker/kernel';
-import { MAX_TOPOLOGY_BYTES, parseTopology } from './parse-topology';
+import { MAX_TOPOLOGY_BYTES } from './limits';
+import { parseTopology } from './parse-topology';
 import { TopologyError, type TopologyProblem } from './problems';
 import type { Topology } from './topology';
 

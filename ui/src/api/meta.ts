@@ -83,11 +83,22 @@ export async function fetchTopologyDoc(): Promise<{ doc: TopologyDoc; version: s
   return { doc: body as TopologyDoc, version: versionOf(response.headers.get('etag')) ?? '' };
 }
 
-/** `POST /topology/validate`: the dry run. */
-export async function validateTopology(yaml: string, signal?: AbortSignal): Promise<ValidateAnswer> {
-  const response = await request('/meta/topology/validate', { method: 'POST', body: yaml, headers: { 'content-type': 'application/yaml', accept: 'application/json' }, signal });
+/**
+ * `POST /topology/validate`: the dry run. With the admin token (when the person typed one), the meta-server does not
+ * count the check against this address's validation time (ADR 0013). A document refused by a limit (422: too many
+ * tokens, nested too deep) is an answer like any invalid one: its problem names the limit.
+ */
+export async function validateTopology(yaml: string, token: string, signal?: AbortSignal): Promise<ValidateAnswer> {
+  const headers: Record<string, string> = { 'content-type': 'application/yaml', accept: 'application/json' };
+  if (token.trim() !== '') headers.authorization = `Bearer ${token.trim()}`;
+  const response = await request('/meta/topology/validate', { method: 'POST', body: yaml, headers, signal });
   const body = await readBody(response);
   if (response.status === 413) throw new HttpProblem(413, 'the document is over 1 MiB: the meta-server refuses it');
+  if (response.status === 422) {
+    const refused = body as { currentVersion?: string; problems?: Problem[] };
+    return { valid: false, currentVersion: refused.currentVersion ?? '', problems: refused.problems ?? [] };
+  }
+  // 429 and 503 say in words when to come back (the next keystroke checks again).
   if (!response.ok) throw new HttpProblem(response.status, messageOf(body) ?? `validate answered HTTP ${response.status}`);
   return body as ValidateAnswer;
 }

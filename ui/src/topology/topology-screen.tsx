@@ -19,7 +19,7 @@ import { YamlEditor, type EditorHandle } from './yaml-editor';
 
 /** Wait this long after the last keystroke before asking the meta-server to check the text. */
 const VALIDATE_DEBOUNCE_MS = 400;
-/** The admin token lives in this tab's sessionStorage only: gone when the tab closes, never sent anywhere but writes. */
+/** The admin token lives in this tab's sessionStorage only: gone when the tab closes, sent only to the meta-server (writes, checks). */
 const TOKEN_KEY = 'linker.adminToken';
 const AUTHOR_KEY = 'linker.author';
 
@@ -94,7 +94,7 @@ export function TopologyScreen({ info, feed, active }: { info?: UiInfo; feed: To
     const controller = new AbortController();
     const timer = setTimeout(() => {
       setCheck({ state: 'checking' });
-      validateTopology(text, controller.signal).then(
+      validateTopology(text, token, controller.signal).then(
         (answer) => setCheck({ state: 'done', answer }),
         (error: Error) => error.name !== 'AbortError' && setCheck({ state: 'error', message: `The text could not be checked: ${error.message}` }),
       );

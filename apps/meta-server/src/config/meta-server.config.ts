@@ -46,6 +46,16 @@ export const metaServerConfig = defineConfig({
     max: 300000,
     doc: 'Period of the heartbeat comments on `GET /topology/watch` (Server-Sent Events), in milliseconds.',
   }),
+  validateMsPerSecond: setting({
+    env: 'LINKER_META_VALIDATE_MS_PER_SECOND',
+    kind: 'integer',
+    default: 100,
+    min: 0,
+    max: 1000,
+    doc:
+      'Validation time one client address may use on `POST /topology/validate` without the admin token, in ms per second ' +
+      '(saved up to 10 s worth); beyond it: 429 with `Retry-After`. With the admin token there is no limit. 0 = no limit.',
+  }),
   uiPort: setting({
     env: 'LINKER_UI_PORT',
     kind: 'port',

@@ -22,11 +22,16 @@ export class AdminGate {
     if (!this.expected) {
       throw new ForbiddenException('topology writes are disabled: no admin token is configured (set LINKER_ADMIN_TOKEN on the meta-server)');
     }
-    const presented = /^Bearer +(.+)$/i.exec(authorization?.trim() ?? '')?.[1];
-    if (presented === undefined || !timingSafeEqual(digest(presented), this.expected)) {
+    if (!this.holds(authorization)) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedException('topology writes need Authorization: Bearer <the admin token>');
     }
+  }
+
+  /** Whether `authorization` carries the admin token (never, when none is configured). */
+  holds(authorization: string | undefined): boolean {
+    const presented = /^Bearer +(.+)$/i.exec(authorization?.trim() ?? '')?.[1];
+    return this.expected !== null && presented !== undefined && timingSafeEqual(digest(presented), this.expected);
   }
 }
 

@@ -16,12 +16,13 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { MAX_TOPOLOGY_BYTES, type TopologyDiff, type TopologyProblem } from '@linker/topology';
+import { MAX_ALIASES, MAX_TOPOLOGY_BYTES, MAX_TOPOLOGY_DEPTH, MAX_TOPOLOGY_TOKENS, type TopologyDiff, type TopologyProblem } from '@linker/topology';
 import { authorOf, ifMatchVersions } from '../topology/negotiation';
 import { TopologyEditor, type WriteOutcome } from '../topology/topology-editor';
 import type { HistoryEntry } from '../topology/topology-history';
 import { ADMIN_TOKEN, AdminGate } from './admin-token';
 import { readBody } from './read-body';
+import { MAX_QUEUED_VALIDATIONS, ValidationBudget } from './validation-budget';
 
 /** `POST /topology/validate`: whether the YAML would be accepted, every problem, and what it would change. */
 export interface ValidateAnswer {
@@ -45,7 +46,11 @@ export interface WriteAnswer {
   diff: TopologyDiff;
 }
 
-const YAML_BODY = { description: 'The topology document, YAML (or JSON), at most 1 MiB.', schema: { type: 'string' } };
+const YAML_BODY = {
+  description: `The topology document, YAML (or JSON): at most 1 MiB, ${MAX_TOPOLOGY_TOKENS} YAML tokens and ${MAX_TOPOLOGY_DEPTH} levels of nesting.`,
+  schema: { type: 'string' },
+};
+const REFUSED = `Refused by a limit before it was checked (over ${MAX_TOPOLOGY_TOKENS} YAML tokens, nested over ${MAX_TOPOLOGY_DEPTH} levels, over ${MAX_ALIASES} aliases): {message, currentVersion, problems}, the problem naming the limit.`;
 const IF_MATCH = { name: 'If-Match', description: 'The version the edit was made from, as GET /topology gives it in ETag: "<version>".' };
 const AUTHOR = { name: 'X-Linker-Author', required: false, description: 'Who makes the change (kept in the history); default "admin".' };
 
@@ -61,6 +66,7 @@ export class TopologyEditController {
 
   constructor(
     private readonly editor: TopologyEditor,
+    private readonly budget: ValidationBudget,
     @Inject(ADMIN_TOKEN) adminToken: string | null,
   ) {
     this.gate = new AdminGate(adminToken);
@@ -68,14 +74,30 @@ export class TopologyEditController {
 
   @Post('validate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Dry run: every problem with its path and line, and the diff against the current version (no token needed).' })
+  @ApiOperation({
+    summary:
+      'Dry run: every problem with its path and line, and the diff against the current version. No token needed; without the admin token, ' +
+      'each client address may use LINKER_META_VALIDATE_MS_PER_SECOND ms of validation time per second (429 beyond).',
+  })
+  @ApiBearerAuth()
   @ApiBody(YAML_BODY)
   @ApiResponse({ status: 200, description: '{valid, version?, currentVersion, problems, diff?}' })
   @ApiResponse({ status: 413, description: 'Body over 1 MiB.' })
-  async validate(@Req() request: IncomingMessage): Promise<ValidateAnswer> {
+  @ApiResponse({ status: 422, description: REFUSED })
+  @ApiResponse({ status: 429, description: 'Without the admin token: this address used its validation time; Retry-After says when to come back.' })
+  @ApiResponse({ status: 503, description: `Without the admin token: ${MAX_QUEUED_VALIDATIONS} validations already wait for their turn; Retry-After: 1.` })
+  async validate(
+    @Req() request: IncomingMessage,
+    @Res({ passthrough: true }) response: ServerResponse,
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<ValidateAnswer> {
     const text = await readBody(request, MAX_TOPOLOGY_BYTES);
-    const checked = this.editor.check(text);
+    const address = this.gate.holds(authorization) ? undefined : (request.socket.remoteAddress ?? 'unknown');
+    if (address !== undefined) this.budget.admit(address, this.editor.checksQueued, response);
+    const { value: checked, ms } = await this.editor.validate(text);
+    if (address !== undefined) this.budget.charge(address, ms);
     const currentVersion = this.editor.currentVersion();
+    if (checked.refused) throw invalid(checked.problems, { currentVersion });
     return {
       valid: checked.topology !== undefined,
       ...(checked.version === undefined ? {} : { version: checked.version }),
@@ -96,7 +118,7 @@ export class TopologyEditController {
   @ApiResponse({ status: 403, description: 'No admin token is configured: writes are refused.' })
   @ApiResponse({ status: 412, description: 'If-Match missing or stale; the current version is in ETag and the body.' })
   @ApiResponse({ status: 413, description: 'Body over 1 MiB.' })
-  @ApiResponse({ status: 422, description: 'Invalid topology: every problem with its path and line.' })
+  @ApiResponse({ status: 422, description: `Invalid topology, or refused by a limit: every problem with its path and line.` })
   async put(
     @Req() request: IncomingMessage,
     @Res({ passthrough: true }) response: ServerResponse,
@@ -162,16 +184,21 @@ function answer(outcome: WriteOutcome, previousVersion: string, response: Server
         },
         HttpStatus.PRECONDITION_FAILED,
       );
-    case 'invalid': {
-      const errors = outcome.problems.filter((p) => p.severity === 'error').length;
-      throw new UnprocessableEntityException({
-        statusCode: HttpStatus.UNPROCESSABLE_ENTITY,
-        error: 'Unprocessable Entity',
-        message: `the topology is invalid (${errors} error${errors === 1 ? '' : 's'})`,
-        problems: outcome.problems,
-      });
-    }
+    case 'invalid':
+      throw invalid(outcome.problems);
     case 'unknown-version':
       throw new NotFoundException(`no version "${outcome.version}" in the history`);
   }
+}
+
+/** 422 with every problem (a refused document has one: the limit it is over). */
+function invalid(problems: TopologyProblem[], extra: { currentVersion?: string } = {}): UnprocessableEntityException {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  return new UnprocessableEntityException({
+    statusCode: HttpStatus.UNPROCESSABLE_ENTITY,
+    error: 'Unprocessable Entity',
+    message: `the topology is invalid (${errors} error${errors === 1 ? '' : 's'})`,
+    ...extra,
+    problems,
+  });
 }

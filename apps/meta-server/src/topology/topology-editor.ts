@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { Logger } from '@linker/observability';
 import { diffTopology, hasErrors, parseTopology, restoreSecrets, type Topology, type TopologyDiff, type TopologyProblem } from '@linker/topology';
+import { CheckQueue, type Timed } from './check-queue';
 import type { HistoryEntry, TopologyHistory } from './topology-history';
 import { writeDurably } from './topology-history';
 import type { TopologyRevision, TopologyStore } from './topology-store';
@@ -15,6 +16,8 @@ export interface Checked {
   diff?: TopologyDiff;
   /** The version it would have, when there is no error. */
   version?: string;
+  /** Refused by a topology limit before it was checked (too many tokens, nested too deep, …): `problems` says which. */
+  refused?: true;
 }
 
 export type WriteOutcome =
@@ -41,6 +44,7 @@ export interface EditorOptions {
  */
 export class TopologyEditor {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly checks = new CheckQueue();
 
   constructor(private readonly options: EditorOptions) {}
 
@@ -49,10 +53,20 @@ export class TopologyEditor {
     return this.options.store.current().version;
   }
 
+  /** Checks waiting for their turn or running (`validate` and `put` take turns: see `CheckQueue`). */
+  get checksQueued(): number {
+    return this.checks.length;
+  }
+
+  /** `check` in its turn, with how long it held the event loop. */
+  validate(text: string): Promise<Timed<Checked>> {
+    return this.checks.run(() => this.check(text));
+  }
+
   /** Parse and validate `text` as the next version: secrets left masked are taken from the current version. */
-  check(text: string): Checked {
+  private check(text: string): Checked {
     const parsed = parseTopology(text);
-    if (!parsed.topology) return { problems: parsed.problems };
+    if (!parsed.topology) return { problems: parsed.problems, ...(parsed.refused ? { refused: true } : {}) };
     const current = this.options.store.current();
     const restored = restoreSecrets(parsed.topology, current.topology);
     const problems = [...parsed.problems, ...restored.problems];
@@ -67,7 +81,7 @@ export class TopologyEditor {
     return this.serialized(async () => {
       const current = this.options.store.current().version;
       if (!expected?.includes(current)) return { kind: 'stale', current };
-      const checked = this.check(text);
+      const { value: checked } = await this.validate(text);
       if (!checked.topology || checked.yaml === undefined) return { kind: 'invalid', problems: checked.problems };
       return this.save(checked.topology, checked.yaml, checked.problems, author, 'edit');
     });

@@ -1,6 +1,6 @@
 import { MAX_USER_NUMBER } from '../topology-view';
 import type { UserDistribution } from '../topology';
-import type { DomainGraph } from './domain-graph';
+import { SHOWN_UNREACHABLE, type DomainGraph } from './domain-graph';
 import { asList, checkKeys, mappingsOf, readInteger, readString, type Mapping } from './fields';
 
 const DISTRIBUTION_KEYS = ['domainName', 'from', 'to'];
@@ -57,9 +57,9 @@ function readDistribution(map: Mapping, graph: DomainGraph): UserDistribution | 
 
 /** Users who live in a domain that some other domain cannot reach are unreachable from there (SPEC §4.2). */
 function warnIfUnreachable(map: Mapping, domain: string, graph: DomainGraph, range: Range): void {
-  const unreachable = graph.unreachableFrom(domain);
-  if (unreachable.length === 0) return;
-  const shown = unreachable.length > 5 ? `${unreachable.slice(0, 5).join(', ')} and ${unreachable.length - 5} more` : unreachable.join(', ');
+  const { count, first } = graph.unreachableFrom(domain);
+  if (count === 0) return;
+  const shown = count > SHOWN_UNREACHABLE ? `${first.join(', ')} and ${count - SHOWN_UNREACHABLE} more` : first.join(', ');
   map.problems.warning(
     [...map.path, 'domainName'],
     `users ${show(range)} live in ${domain}, which ${shown} cannot reach (no path of domainLinks): messages from there to them fail`,

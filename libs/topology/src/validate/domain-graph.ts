@@ -4,9 +4,18 @@ import type { Domain, DomainLink } from '../topology';
 export interface DomainGraph {
   /** Whether `name` is a domain of the document. */
   knows(name: string): boolean;
-  /** The domains with no path of links to `domain` (empty when every domain reaches it). */
-  unreachableFrom(domain: string): string[];
+  /** How many domains have no path of links to `domain` (0 when every domain reaches it), and the first few of them. */
+  unreachableFrom(domain: string): Unreachable;
 }
+
+export interface Unreachable {
+  count: number;
+  /** The first `SHOWN_UNREACHABLE` of them, in document order. */
+  first: string[];
+}
+
+/** How many unreachable domains a warning names. */
+export const SHOWN_UNREACHABLE = 5;
 
 /**
  * The domains and links as an undirected graph, split into connected components once. When the domains or links
@@ -18,12 +27,24 @@ export function domainGraph(
   knows: (name: string) => boolean,
   complete: boolean,
 ): DomainGraph {
-  const names = new Set(domains.map((d) => d.name));
-  const component = components([...names], links);
-  return {
-    knows,
-    unreachableFrom: (domain) => (complete ? [...names].filter((name) => component.get(name) !== component.get(domain)) : []),
+  const names = [...new Set(domains.map((d) => d.name))];
+  const component = components(names, links);
+  const sizes = new Map<number | undefined, number>();
+  for (const id of component.values()) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+  // One answer per component, found by skipping at most its own members: linear in the domains, whatever is asked.
+  const answers = new Map<number | undefined, Unreachable>();
+  const unreachableFrom = (domain: string): Unreachable => {
+    const id = component.get(domain);
+    let answer = answers.get(id);
+    if (!answer) {
+      const first: string[] = [];
+      for (let i = 0; i < names.length && first.length < SHOWN_UNREACHABLE; i++) if (component.get(names[i]) !== id) first.push(names[i]);
+      answer = { count: names.length - (sizes.get(id) ?? 0), first };
+      answers.set(id, answer);
+    }
+    return answer;
   };
+  return { knows, unreachableFrom: (domain) => (complete ? unreachableFrom(domain) : { count: 0, first: [] }) };
 }
 
 function components(names: readonly string[], links: readonly DomainLink[]): Map<string, number> {
