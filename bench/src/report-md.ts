@@ -48,7 +48,7 @@ function stepRow(step: StepResult, names: string[], probed: string[]): string[] 
     ...names.map((name) => cpuCell(usage(name), messages)),
     fmt(Math.max(0, step.hostCpuPercent - step.processes.reduce((sum, p) => sum + p.cpuPercent, 0)), 0),
     ...names.map((name) => { const u = usage(name); return u ? mib(u.rssPeakKiB) : '–'; }),
-    ...loops.map(([delay]) => delay), ...loops.map(([gc]) => gc),
+    ...loops.map(([delay]) => delay), ...loops.map(([, gc]) => gc),
   ];
 }
 
