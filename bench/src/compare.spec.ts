@@ -1,4 +1,4 @@
-import { compareWithCentrifugo, cpuPerMessage, ratio } from './compare';
+import { compareWithCentrifugo, cpuPerMessage, maxRateRatio, ratio } from './compare';
 import { renderMarkdown, stepsTable } from './report-md';
 import { comparisonSection } from './report-compare';
 import type { IdleResult, RunResult, ScenarioResult, SearchStep, StepResult } from './results';
@@ -53,11 +53,19 @@ describe('comparison with Centrifugo', () => {
     expect([ratio(3, 2), ratio(1, 0), ratio(undefined, 2)]).toEqual([1.5, undefined, undefined]);
   });
 
+  it('makes the max-rate ratio a bound when a side met the criterion at the ceiling, and unknown when both did', () => {
+    const side = (rate: number, atCeiling = false) => ({ rate, atCeiling });
+    expect(maxRateRatio(side(8000), side(16_000))).toEqual({ maxRateRatio: 0.5, maxRateRatioIs: 'exact' });
+    expect(maxRateRatio(side(64_000, true), side(16_000))).toEqual({ maxRateRatio: 4, maxRateRatioIs: 'at least' });
+    expect(maxRateRatio(side(64_000, true), side(64_000, true))).toEqual({ maxRateRatio: undefined, maxRateRatioIs: 'exact' });
+    expect(maxRateRatio(undefined, side(64_000, true))).toEqual({ maxRateRatio: undefined, maxRateRatioIs: 'at most' });
+  });
+
   it('compares each pair at the rates both ran at, with the max rates and their ratio', () => {
     const [embeddedFast, embeddedReliable, realFast] = comparison.load;
     expect(embeddedFast).toEqual({
       linker: 'embedded-fast', centrifugo: 'centrifugo-memory',
-      linkerMaxRate: { rate: 12_000, atCeiling: false }, centrifugoMaxRate: { rate: 64_000, atCeiling: true }, maxRateRatio: 0.188,
+      linkerMaxRate: { rate: 12_000, atCeiling: false }, centrifugoMaxRate: { rate: 64_000, atCeiling: true }, maxRateRatio: 0.188, maxRateRatioIs: 'at most',
       atRates: [{
         rate: 1000, p50Ratio: 2, p99Ratio: 3, cpuRatio: 2.5,
         linker: { p50Ms: 0.6, p99Ms: 3, cpuUsPerMessage: { embedded: 50 }, cpuUsPerMessageTotal: 50 },
@@ -75,7 +83,7 @@ describe('comparison with Centrifugo', () => {
   it('tables every pair in the report, "not measured" where a side did not run', () => {
     const lines = comparisonSection(comparison).split('\n');
     expect(lines[0]).toBe('## Compared with Centrifugo');
-    expect(lines).toContain('| embedded-fast | centrifugo-memory | 12000 | ≥ 64000 (the ceiling) | 0.19× |');
+    expect(lines).toContain('| embedded-fast | centrifugo-memory | 12000 | ≥ 64000 (the ceiling) | ≤ 0.19× |');
     expect(lines).toContain('| real-fast | centrifugo-redis | not measured | not measured | – |');
     expect(lines).toContain('| embedded-fast | centrifugo-memory | 1000 | 0.6 / 0.3 | 2× | 3 / 1 | 3× | embedded 50 = **50** | centrifugo 20 = **20** | 2.5× |');
     expect(lines).toContain('| embedded-reliable | centrifugo-memory | not measured | – | – | – | – | – | – | – |');

@@ -58,7 +58,14 @@ function compareLoad(pair: Pair, byName: Map<string, ScenarioResult>): LoadCompa
     }];
   });
   const [linkerMaxRate, centrifugoMaxRate] = [maxRateOf(linker), maxRateOf(centrifugo)];
-  return { ...pair, linkerMaxRate, centrifugoMaxRate, maxRateRatio: ratio(linkerMaxRate?.rate, centrifugoMaxRate?.rate), atRates };
+  return { ...pair, linkerMaxRate, centrifugoMaxRate, ...maxRateRatio(linkerMaxRate, centrifugoMaxRate), atRates };
+}
+
+/** linker-ts ÷ Centrifugo max rate; a side that met the criterion at the ceiling makes it a bound (both: unknown). */
+export function maxRateRatio(linker: MaxRateSide | undefined, centrifugo: MaxRateSide | undefined): Pick<LoadComparison, 'maxRateRatio' | 'maxRateRatioIs'> {
+  const maxRateRatioIs = linker?.atCeiling ? 'at least' : centrifugo?.atCeiling ? 'at most' : 'exact';
+  if (linker?.atCeiling && centrifugo?.atCeiling) return { maxRateRatio: undefined, maxRateRatioIs: 'exact' };
+  return { maxRateRatio: ratio(linker?.rate, centrifugo?.rate), maxRateRatioIs };
 }
 
 function compareIdle(pair: Pair, byName: Map<string, ScenarioResult>): IdleComparison {

@@ -14,9 +14,15 @@ function maxRateCell(side: MaxRateSide | undefined): string {
 
 const ratioCell = (value: number | undefined): string => (value === undefined ? '–' : `${fmt(value, 2)}×`);
 
+function maxRateRatioCell(c: LoadComparison): string {
+  if (c.linkerMaxRate?.atCeiling && c.centrifugoMaxRate?.atCeiling) return '– (both at the ceiling: raise `--max-rate-ceiling`)';
+  const bound = { exact: '', 'at most': '≤ ', 'at least': '≥ ' }[c.maxRateRatioIs];
+  return c.maxRateRatio === undefined ? '–' : `${bound}${ratioCell(c.maxRateRatio)}`;
+}
+
 function maxRateTable(load: LoadComparison[]): string {
   return table(['linker-ts', 'Centrifugo', 'linker-ts max msg/s', 'Centrifugo max msg/s', 'ratio'],
-    load.map((c) => [c.linker, c.centrifugo, maxRateCell(c.linkerMaxRate), maxRateCell(c.centrifugoMaxRate), ratioCell(c.maxRateRatio)]));
+    load.map((c) => [c.linker, c.centrifugo, maxRateCell(c.linkerMaxRate), maxRateCell(c.centrifugoMaxRate), maxRateRatioCell(c)]));
 }
 
 /** `connector 41.2, processor 30.1, kafka 5 = 76.3`: µs per delivered message of each process, then the total. */

@@ -204,7 +204,10 @@ export interface AtRate {
 export interface LoadComparison extends Pair {
   linkerMaxRate: MaxRateSide | undefined;
   centrifugoMaxRate: MaxRateSide | undefined;
+  /** Undefined when a side has no rate, or both met the criterion at the ceiling (the search did not find either limit). */
   maxRateRatio: number | undefined;
+  /** A side at the ceiling has a higher limit than found: the ratio is then a bound. */
+  maxRateRatioIs: 'exact' | 'at most' | 'at least';
   /** Every offered rate both sides measured latency at. */
   atRates: AtRate[];
 }
