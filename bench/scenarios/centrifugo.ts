@@ -83,10 +83,12 @@ export function startCentrifugo(type: CentrifugoEngine['type']): StartDeployment
     const server = startProcess('centrifugo', binary, ['--config', config], { PATH: process.env.PATH ?? '' },
       { cwd: temp.dir, drainDeadlineMs: SHUTDOWN_TIMEOUT_S * 1000 });
     const client = centrifugoClient();
+    const redis = engine.type === 'redis' ? servicePids().filter((p) => p.name === 'redis') : undefined;
+    if (redis?.length === 0) request.notes.push("Redis's CPU is not measured: no running redis.pid in the services' run folder (`.services/run`, or `$LINKER_SERVICES_DIR/run`).");
     const deployment: Deployment = {
       mode: 'centrifugo', endpoint: { url: `ws://127.0.0.1:${port}/connection/websocket`, appId: 'centrifugo' }, appName: APP.appName,
       userBase: freshUserBase(), servers: [server], client,
-      services: engine.type === 'redis' ? servicePids().filter((p) => p.name === 'redis') : undefined,
+      services: redis,
       stop: async () => {
         await server.stop();
         temp.remove();
