@@ -33,7 +33,7 @@ function startGo(gobin: string): ServerProcess {
  * Build into a scratch GOBIN beside the cache and move the binary in only once it is complete, so an interrupted
  * build never leaves a half-written binary that a later run would take for the real one.
  */
-async function build(dir: string, progress: (line: string) => void): Promise<string> {
+export async function buildCentrifugo(dir: string, progress: (line: string) => void): Promise<string> {
   const scratch = `${dir}.partial-${process.pid}`;
   mkdirSync(scratch, { recursive: true });
   const started = performance.now();
@@ -68,6 +68,6 @@ let binary: Promise<string> | undefined;
 export function centrifugoBinary(progress: (line: string) => void = () => undefined): Promise<string> {
   const dir = centrifugoCacheDir();
   const path = join(dir, 'centrifugo');
-  binary ??= existsSync(path) ? Promise.resolve(path) : build(dir, progress);
+  binary ??= existsSync(path) ? Promise.resolve(path) : buildCentrifugo(dir, progress);
   return binary;
 }
