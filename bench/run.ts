@@ -4,14 +4,14 @@
  * writes bench/results/<timestamp>/{results.json,results.md,latency.svg}. Only ever connects to 127.0.0.1; every wait
  * has a deadline and an overall watchdog ends an overdue run.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { profilesMarkdown } from './src/cpu-profile';
 import { connectionsFor, parseBenchArgs, USAGE, type BenchOptions } from './src/args';
-import { killStarted } from './src/processes';
+import { overdueText, killStarted } from './src/processes';
 import { rawClient } from './src/raw-client';
 import { timestampName, writeReports } from './src/report-files';
 import type { RunResult } from './src/results';
@@ -44,9 +44,12 @@ function gitState(distDir: string): { commit: string; dirty: boolean } {
 
 /** A generous upper bound of the run's length, for the watchdog. */
 function budgetSeconds(options: BenchOptions, scenarios: Scenario[]): number {
-  const stepSeconds = options.warmupS + options.durationS + Math.max(5, options.durationS / 2) + 5;
+  const stepSeconds = (duration: number): number => options.warmupS + duration + Math.max(5, duration / 2) + 5;
   const steps = options.rates?.length ?? 4;
-  return scenarios.length * (180 + steps * stepSeconds) + 60;
+  // The search: doubling from the first rate up to the ceiling (or halving down to 50 msg/s), then 3 bisections.
+  const searchSteps = options.maxRate ? Math.ceil(Math.log2(options.maxRateCeiling / 50)) + 4 : 0;
+  const perScenario = 180 + steps * stepSeconds(options.durationS) + (options.maxRate ? 120 + searchSteps * stepSeconds(options.maxRateDurationS) : 0);
+  return scenarios.length * perScenario + 60;
 }
 
 function parseOrExit(): BenchOptions {
@@ -79,7 +82,7 @@ function startWatchdog(budget: number, outDir: string, run: RunResult): NodeJS.T
 async function main(): Promise<void> {
   const options = parseOrExit();
   const scenarios = selectScenarios(options.scenarios);
-  const needed = Math.max(options.idleCount, connectionsFor(options, options.rates ?? [10_000])) + 1000;
+  const needed = Math.max(options.idleCount, connectionsFor(options, [...(options.rates ?? [10_000]), ...(options.maxRate ? [options.maxRateCeiling] : [])])) + 1000;
   if (scenarios.some((s) => s.name.startsWith('idle')) && openFileLimit() < needed) {
     throw new Error(`--idle-count ${options.idleCount} needs about ${needed} open files, but the limit is ${openFileLimit()}: run \`ulimit -n ${needed}\` first`);
   }
@@ -90,10 +93,13 @@ async function main(): Promise<void> {
     build: { ...gitState(options.distDir), distDir: options.distDir },
     options: { ...options, outDir: undefined, help: undefined, scenarios: scenarios.map((s) => s.name) }, scenarios: [],
   };
+  for (const scenario of scenarios) await scenario.prepare?.(progress);
   const budget = budgetSeconds(options, scenarios);
   const watchdog = startWatchdog(budget, outDir, run);
   const profileDir = options.cpuProf ? join(outDir, 'profiles') : undefined;
-  const context: ScenarioContext = { options, client: options.client === 'raw' ? rawClient : sdkClient, progress, profileDir, earlier: run.scenarios };
+  const probeDir = join(outDir, 'probes');
+  mkdirSync(probeDir, { recursive: true });
+  const context: ScenarioContext = { options, client: options.client === 'raw' ? rawClient : sdkClient, progress, profileDir, probeDir, earlier: run.scenarios };
   progress(`running ${scenarios.map((s) => s.name).join(', ')} (budget ${budget} s); results in ${outDir}`);
   for (const scenario of scenarios) {
     progress(`${scenario.name}: starting`);
@@ -110,6 +116,15 @@ async function main(): Promise<void> {
     progress(`CPU profile summaries in ${join(outDir, 'profiles.md')}`);
   }
   progress(`wrote ${join(outDir, 'results.md')}, results.json and latency.svg`);
+  reportOverdueStops(run);
+}
+
+/** Processes that had to be killed (or took longer than their drain deadline) fail the run, loudly, at the end. */
+function reportOverdueStops(run: RunResult): void {
+  const late = run.scenarios.flatMap((s) => (s.overdueStops ?? []).map((stop) => `${s.name}: ${overdueText(stop)}`));
+  if (late.length === 0) return;
+  process.stderr.write(`\nERROR: ${late.length} process(es) the bench started did not stop in time after SIGTERM:\n${late.map((l) => `  - ${l}\n`).join('')}`);
+  process.exitCode = 1;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -120,7 +135,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(),
   (error: Error) => {
     killStarted();
     process.stderr.write(`bench failed: ${error.message}\n`);

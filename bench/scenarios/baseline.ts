@@ -1,15 +1,13 @@
 import { join } from 'node:path';
-import { freePort, startProcess } from '../src/processes';
-import type { Deployment } from '../src/scenario';
-
-const REPO = join(__dirname, '..', '..');
+import { freePort } from '../src/processes';
+import type { Deployment, StartRequest } from '../src/scenario';
 
 /** The bare `ws` relay of `bench/src/fake-router.ts` as a child process: the harness's own floor. */
-export async function startBaseline(): Promise<Deployment> {
+export async function startBaseline(request: StartRequest): Promise<Deployment> {
   const port = await freePort();
-  const server = startProcess('fake-router', process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'src', 'fake-router.ts'), String(port)], {
+  const server = request.startNode('fake-router', ['--import', 'tsx', join(__dirname, '..', 'src', 'fake-router.ts'), String(port)], {
     PATH: process.env.PATH ?? '',
-  }, REPO);
+  });
   await server.waitForOutput(/listening \d+/, 20_000);
   return {
     mode: 'baseline',

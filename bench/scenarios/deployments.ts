@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { freePort, sleep, startProcess, waitForPort, type ServerProcess } from '../src/processes';
+import { freePort, sleep, waitForPort, type ServerProcess } from '../src/processes';
 import { rawClient } from '../src/raw-client';
 import type { BenchEndpoint } from '../src/client';
 import type { Deployment, StartRequest } from '../src/scenario';
@@ -95,7 +95,7 @@ export async function startEmbedded(request: StartRequest): Promise<Deployment> 
   writeFileSync(topology, benchTopology(wsPort));
   const args = [entry, '--topology', topology, '--domain', DOMAIN, '--ws-port', String(wsPort), '--meta-port', String(metaPort),
     '--no-ui', '--data-dir', join(temp.dir, 'data'), '--log-level', 'warn'];
-  const server = startProcess('embedded', process.execPath, [...request.nodeArgs('embedded'), ...args], { PATH: process.env.PATH ?? '' }, REPO);
+  const server = request.startNode('embedded', args, { PATH: process.env.PATH ?? '' });
   const deployment: Deployment = {
     mode: 'embedded', endpoint: { url: `ws://127.0.0.1:${wsPort}/ws`, appId: APP.appId }, appName: APP.appName,
     userBase: freshUserBase(), servers: [server], stop: () => stopAll([server], temp.remove),

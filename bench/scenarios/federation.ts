@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchEndpoint } from '../src/client';
-import { freePort, startProcess, waitForPort, type ServerProcess } from '../src/processes';
+import { freePort, waitForPort, type ServerProcess } from '../src/processes';
 import type { Deployment, StartDeployment } from '../src/scenario';
-import { APP, awaitAuthentication, builtEntry, exitedCheck, freshUserBase, REPO, START_TIMEOUT_MS, stopAll, tempDir } from './deployments';
+import { APP, awaitAuthentication, builtEntry, exitedCheck, freshUserBase, START_TIMEOUT_MS, stopAll, tempDir } from './deployments';
 
 /** Users numbered from `i × DOMAIN_BLOCK` up are at home in the i-th domain of the line (bench-01 holds 0 up). */
 export const DOMAIN_BLOCK = 1_000_000_000;
@@ -67,7 +67,7 @@ export function startFederation(hops: number): StartDeployment {
     const flags = (d: LineDomain): string[] => ['--domain', d.name, '--ws-port', String(d.clientPort), '--link-port', String(d.linkPort),
       '--data-dir', join(temp.dir, d.name), '--log-level', 'warn'];
     const start = (d: LineDomain, args: string[]): ServerProcess => {
-      const server = startProcess(d.name, process.execPath, [...request.nodeArgs(d.name), entry, ...args, ...flags(d)], env, REPO);
+      const server = request.startNode(d.name, [entry, ...args, ...flags(d)], env);
       servers.push(server);
       return server;
     };

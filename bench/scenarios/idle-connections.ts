@@ -3,7 +3,7 @@ import { closeAll, openMany } from '../src/client';
 import { readProc } from '../src/proc-stats';
 import { sleep } from '../src/processes';
 import { target, type IdleResult } from '../src/results';
-import { emptyResult, startRequest, userId, withDeployment, type Deployment, type Scenario, type StartDeployment, type ScenarioContext } from '../src/scenario';
+import { clientOf, emptyResult, startRequest, userId, withDeployment, type Deployment, type Scenario, type StartDeployment, type ScenarioContext } from '../src/scenario';
 
 /** Source addresses the sockets are spread over (all loopback; the destination is always 127.0.0.1). */
 const SOURCES = 8;
@@ -25,7 +25,7 @@ async function measure(context: ScenarioContext, deployment: Deployment, name: s
   const [serverBefore, loadBefore] = [await settledRss(edge.pid), readProc(process.pid).rssKiB];
   context.progress(`${name}: opening ${count} authenticated connections to ${edge.name}`);
   const started = performance.now();
-  const { connections, failures } = await openMany(context.client, deployment.endpoint, count, (i) => ({
+  const { connections, failures } = await openMany(clientOf(context, deployment), deployment.endpoint, count, (i) => ({
     userId: userId(deployment, i),
     localAddress: `127.0.0.${1 + (i % SOURCES)}`,
     handlers: { onMessage: () => undefined },
@@ -45,19 +45,27 @@ async function measure(context: ScenarioContext, deployment: Deployment, name: s
   }
 }
 
-/** N idle authenticated connections: the RSS the process holding the sockets gains per connection. */
-export function idleScenario(name: string, mode: Deployment['mode'], start: StartDeployment): Scenario {
-  const holder = { real: 'connector', embedded: 'embedded', baseline: 'bare ws relay (the floor `ws` itself sets)' }[mode];
-  const description = `Idle authenticated connections held by the ${holder} process: its RSS after, minus before, per connection (target ≤ 5 KB).`;
+const HOLDERS: Record<Deployment['mode'], string> = {
+  real: 'connector', embedded: 'embedded', baseline: 'bare ws relay (the floor `ws` itself sets)', centrifugo: 'Centrifugo (memory engine)',
+};
+
+/**
+ * N idle authenticated connections (for Centrifugo: connected and subscribed to the user's channel): the RSS the
+ * process holding the sockets gains per connection.
+ */
+export function idleScenario(name: string, mode: Deployment['mode'], start: StartDeployment, prepare?: Scenario['prepare']): Scenario {
+  const what = mode === 'centrifugo' ? 'Idle connections, each connected and subscribed to its own channel,' : 'Idle authenticated connections';
+  const description = `${what} held by the ${HOLDERS[mode]} process: its RSS after, minus before, per connection${mode === 'centrifugo' ? '' : ' (target ≤ 5 KB)'}.`;
   return {
     name,
     mode,
     description,
+    prepare,
     run: (context) => {
       const result = emptyResult({ name, mode, description });
       return withDeployment(result, () => start(startRequest(context, name, result.notes)), async (deployment) => {
         result.idle = await measure(context, deployment, name);
-        result.targets = [target('RSS per idle connection', Math.round(result.idle.serverKiBPerConnection * 100) / 100, 5, 'KiB')];
+        result.targets = mode === 'centrifugo' ? [] : [target('RSS per idle connection', Math.round(result.idle.serverKiBPerConnection * 100) / 100, 5, 'KiB')];
         if (result.idle.failed > 0) result.notes.push(`${result.idle.failed} connections failed to open or authenticate.`);
         result.notes.push('RSS includes garbage the server has not collected yet; read it as an upper bound.');
       });

@@ -2,6 +2,8 @@ import { latencyTargets, perHopTable, perHopTargets, type ScenarioResult, type S
 import type { Lane } from '../src/client';
 import type { Scenario } from '../src/scenario';
 import { startBaseline } from './baseline';
+import { startCentrifugo } from './centrifugo';
+import { centrifugoBinary } from './centrifugo-build';
 import { startEmbedded } from './deployments';
 import { startFederation } from './federation';
 import { idleScenario } from './idle-connections';
@@ -38,6 +40,11 @@ function federationScenario(lane: Lane, hops: number): Scenario {
   });
 }
 
+/** Builds Centrifugo before the run's watchdog starts, when it is not cached yet (a failure is met again at start). */
+const buildCentrifugo = async (progress: (line: string) => void): Promise<void> => {
+  await centrifugoBinary(progress).then(() => undefined, (error: Error) => progress(`Centrifugo: ${error.message}`));
+};
+
 /** Every scenario, in the order `npm run bench` runs them. */
 export const SCENARIOS: Scenario[] = [
   loadScenario({
@@ -65,6 +72,20 @@ export const SCENARIOS: Scenario[] = [
     description: 'The harness alone: the same load through a bare `ws` relay (bench/src/fake-router.ts) instead of the product. Its latency is the floor the load generator and one WebSocket hop set.',
   }),
   idleScenario('idle-connections-baseline', 'baseline', startBaseline),
+  // The same load against Centrifugo (memory engine, then Redis engine), with its own client (JSON protocol).
+  loadScenario({
+    name: 'centrifugo-memory', mode: 'centrifugo', lane: 'FAST', defaultRates: FAST_RATES, start: startCentrifugo('memory'), targets: () => [],
+    prepare: buildCentrifugo,
+    description: 'The same one-to-one load through Centrifugo v6.9.1 with its memory engine (one node): each user subscribes to its own channel ' +
+      "and publishes to its peer's. Compared with embedded-fast and embedded-reliable (section Compared with Centrifugo).",
+  }),
+  loadScenario({
+    name: 'centrifugo-redis', mode: 'centrifugo', lane: 'FAST', defaultRates: FAST_RATES, start: startCentrifugo('redis'), targets: () => [],
+    prepare: buildCentrifugo,
+    description: "The same load through Centrifugo v6.9.1 with its Redis engine, on the project's Redis (services.env); CPU of Centrifugo and Redis. " +
+      'Compared with real-fast and real-reliable.',
+  }),
+  idleScenario('idle-connections-centrifugo', 'centrifugo', startCentrifugo('memory'), buildCentrifugo),
   // After embedded-fast and embedded-reliable: they are the reference each hop is measured against.
   federationScenario('FAST', 1),
   federationScenario('FAST', 2),
@@ -75,16 +96,22 @@ export const SCENARIOS: Scenario[] = [
 /** Cross-domain scenarios: several processes and about four minutes, so not in `all`. */
 const FEDERATION = SCENARIOS.filter((s) => s.name.startsWith('federation-')).map((s) => s.name);
 const single = (s: Scenario): boolean => !FEDERATION.includes(s.name);
+/** Centrifugo needs Go and a build of minutes the first time: not in `all`, in `centrifugo` and `compare`. */
+const CENTRIFUGO = SCENARIOS.filter((s) => s.mode === 'centrifugo').map((s) => s.name);
+const linker = (s: Scenario): boolean => s.mode !== 'baseline' && s.mode !== 'centrifugo';
 
 /** Names that stand for several scenarios. */
 export const GROUPS: Record<string, string[]> = {
-  all: SCENARIOS.filter((s) => s.mode !== 'baseline' && single(s)).map((s) => s.name),
+  all: SCENARIOS.filter((s) => linker(s) && single(s)).map((s) => s.name),
   embedded: SCENARIOS.filter((s) => s.mode === 'embedded' && single(s)).map((s) => s.name),
   real: SCENARIOS.filter((s) => s.mode === 'real').map((s) => s.name),
   'idle-connections': ['idle-connections-embedded', 'idle-connections-real'],
   baselines: ['baseline', 'idle-connections-baseline'],
   'mailbox-fetch': ['mailbox-fetch-embedded', 'mailbox-fetch-real'],
   federation: FEDERATION,
+  centrifugo: CENTRIFUGO,
+  /** linker-ts and Centrifugo side by side: every scenario of the section Compared with Centrifugo. */
+  compare: ['embedded-fast', 'embedded-reliable', 'real-fast', 'real-reliable', 'idle-connections-embedded', 'idle-connections-real', ...CENTRIFUGO],
 };
 
 /** The scenarios named (scenario or group names, in run order, each once); `all` when none is named. */

@@ -1,9 +1,12 @@
 import { connectionsFor } from '../src/args';
-import { closeAll, openMany, type BenchConnection, type BenchEndpoint, type Lane } from '../src/client';
+import { closeAll, openMany, type BenchClientFactory, type BenchConnection, type BenchEndpoint, type Lane } from '../src/client';
 import { LoadSink, oneWayRoute, pairRoute, runLoadStep, type LoadRoute } from '../src/load-step';
+import { DEFAULT_PLAN, nextRate, searchResult, verdict, type SearchPlan, type Tried } from '../src/max-rate';
 import { sleep } from '../src/processes';
-import type { ScenarioResult, StepResult, Target } from '../src/results';
-import { emptyResult, startRequest, watchedOf, withDeployment, type Deployment, type Scenario, type ScenarioContext, type StartDeployment } from '../src/scenario';
+import type { MaxRateResult, ScenarioResult, SearchStep, StepResult, Target } from '../src/results';
+import {
+  clientOf, emptyResult, startRequest, watchedOf, withDeployment, type Deployment, type Scenario, type ScenarioContext, type StartDeployment,
+} from '../src/scenario';
 
 export interface LoadScenarioSpec {
   name: string;
@@ -16,6 +19,8 @@ export interface LoadScenarioSpec {
   targets(steps: StepResult[], earlier: ScenarioResult[]): Target[];
   /** Notes for the report computed from the steps (e.g. a comparison with an earlier scenario). */
   notes?(steps: StepResult[], earlier: ScenarioResult[]): string[];
+  /** Work before the run's watchdog starts (e.g. building the product under test). */
+  prepare?: Scenario['prepare'];
 }
 
 const PROBE_DEADLINE_MS = 60_000;
@@ -41,9 +46,10 @@ async function awaitFlow(route: LoadRoute, sink: LoadSink, lane: Lane): Promise<
 }
 
 /** Open `count` connections at `endpoint` for users `<appName>-<userBase + i>`, all feeding `sink`. */
-async function openUsers(context: ScenarioContext, endpoint: BenchEndpoint, appName: string, userBase: number, count: number, sink: LoadSink, opened: BenchConnection[]): Promise<BenchConnection[]> {
-  const { connections, failures } = await openMany(context.client, endpoint, count, (i) => ({
-    userId: `${appName}-${userBase + i}`,
+async function openUsers(client: BenchClientFactory, endpoint: BenchEndpoint, first: { appName: string; userBase: number },
+  count: number, sink: LoadSink, opened: BenchConnection[]): Promise<BenchConnection[]> {
+  const { connections, failures } = await openMany(client, endpoint, count, (i) => ({
+    userId: `${first.appName}-${first.userBase + i}`,
     handlers: { onMessage: sink.onMessage },
   }));
   opened.push(...connections);
@@ -57,34 +63,76 @@ async function openUsers(context: ScenarioContext, endpoint: BenchEndpoint, appN
  */
 async function openRoute(context: ScenarioContext, deployment: Deployment, count: number, sink: LoadSink, opened: BenchConnection[]): Promise<LoadRoute> {
   const { recipients } = deployment;
+  const client = clientOf(context, deployment);
   const where = recipients ? `${count} senders and ${count} recipients` : `${count} connections`;
-  context.progress(`opening ${where} (${context.client.name})`);
-  const senders = await openUsers(context, deployment.endpoint, deployment.appName, deployment.userBase, count, sink, opened);
+  context.progress(`opening ${where} (${client.name})`);
+  const senders = await openUsers(client, deployment.endpoint, deployment, count, sink, opened);
   if (!recipients) return pairRoute(senders);
-  return oneWayRoute(senders, await openUsers(context, recipients.endpoint, deployment.appName, recipients.userBase, count, sink, opened));
+  return oneWayRoute(senders, await openUsers(client, recipients.endpoint, { appName: deployment.appName, userBase: recipients.userBase }, count, sink, opened));
 }
 
-async function runSteps(spec: LoadScenarioSpec, context: ScenarioContext, deployment: Deployment, steps: StepResult[]): Promise<void> {
-  const { options } = context;
-  const rates = options.rates ?? spec.defaultRates;
+/** Open `count` connections, wait until messages flow, run `body` on them, always close them. */
+async function withRoute<T>(run: Run, count: number, body: (route: LoadRoute, sink: LoadSink) => Promise<T>): Promise<T> {
   const sink = new LoadSink();
   const opened: BenchConnection[] = [];
   try {
-    const route = await openRoute({ ...context, progress: (line) => context.progress(`${spec.name}: ${line}`) }, deployment, connectionsFor(options, rates), sink, opened);
-    await awaitFlow(route, sink, spec.lane);
-    for (const [index, rate] of rates.entries()) {
-      context.progress(`${spec.name}: step ${index + 1}/${rates.length}: ${rate} msg/s for ${options.warmupS} s warm-up + ${options.durationS} s`);
-      const step = await runLoadStep(route, sink, {
-        step: index, rate, lane: spec.lane, payloadBytes: options.payloadBytes, watched: watchedOf(deployment),
-        durationMs: options.durationS * 1000, warmupMs: options.warmupS * 1000, drainMs: Math.max(5000, options.durationS * 500),
-      });
-      steps.push(step);
-      const { latency, delivery } = step;
-      context.progress(`${spec.name}: ${rate} msg/s → achieved ${step.achievedRate}, p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms, lost ${delivery.lost}, dup ${delivery.duplicates}`);
-    }
+    const route = await openRoute({ ...run.context, progress: run.progress }, run.deployment, count, sink, opened);
+    await awaitFlow(route, sink, run.spec.lane);
+    return await body(route, sink);
   } finally {
     await closeAll(opened);
   }
+}
+
+/** What every step of one scenario shares. */
+interface Run {
+  spec: LoadScenarioSpec;
+  context: ScenarioContext;
+  deployment: Deployment;
+  progress(line: string): void;
+}
+
+/** One step at `rate` for `durationS` measured seconds; `index` tells its messages from other steps'. */
+async function runStep(run: Run, route: LoadRoute, sink: LoadSink, index: number, rate: number, durationS: number, label: string): Promise<StepResult> {
+  const { options } = run.context;
+  run.progress(`${label}: ${rate} msg/s for ${options.warmupS} s warm-up + ${durationS} s`);
+  const step = await runLoadStep(route, sink, {
+    step: index, rate, lane: run.spec.lane, payloadBytes: options.payloadBytes, watched: watchedOf(run.deployment),
+    durationMs: durationS * 1000, warmupMs: options.warmupS * 1000, drainMs: Math.max(5000, durationS * 500),
+  });
+  const { latency, delivery } = step;
+  run.progress(`${rate} msg/s → achieved ${step.achievedRate}, p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms, lost ${delivery.lost}, dup ${delivery.duplicates}`);
+  return step;
+}
+
+const ratesOf = (run: Run): number[] => run.context.options.rates ?? run.spec.defaultRates;
+
+async function runSteps(run: Run, steps: StepResult[]): Promise<void> {
+  const rates = ratesOf(run);
+  await withRoute(run, connectionsFor(run.context.options, rates), async (route, sink) => {
+    for (const [index, rate] of rates.entries()) steps.push(await runStep(run, route, sink, index, rate, run.context.options.durationS, `step ${index + 1}/${rates.length}`));
+  });
+}
+
+/**
+ * The max sustainable rate (`--max-rate`): steps of `--max-rate-duration` s chosen by `nextRate`, on connections
+ * enough for the ceiling (opened anew, so the fixed steps before ran as without the search). `report` gets the result
+ * so far after every step, so a failure midway keeps what was measured.
+ */
+async function searchMaxRate(run: Run, report: (result: MaxRateResult) => void): Promise<void> {
+  const { options } = run.context;
+  const plan: SearchPlan = { ...DEFAULT_PLAN, start: ratesOf(run)[0]!, ceiling: options.maxRateCeiling };
+  const steps: SearchStep[] = [];
+  const firstIndex = ratesOf(run).length;
+  await withRoute(run, connectionsFor(options, [plan.ceiling]), async (route, sink) => {
+    const tried = (): Tried[] => steps.map((s) => ({ rate: s.offeredRate, passed: s.passed }));
+    for (let rate = nextRate([], plan); rate !== undefined; rate = nextRate(tried(), plan)) {
+      const step = await runStep(run, route, sink, firstIndex + steps.length, rate, options.maxRateDurationS, `max-rate search step ${steps.length + 1}`);
+      steps.push({ ...step, ...verdict(step) });
+      run.progress(`max-rate search: ${rate} msg/s ${steps[steps.length - 1]!.why}`);
+      report(searchResult(steps, plan, options.maxRateDurationS, options.warmupS));
+    }
+  });
 }
 
 /**
@@ -96,12 +144,15 @@ export function loadScenario(spec: LoadScenarioSpec): Scenario {
     name: spec.name,
     mode: spec.mode,
     description: spec.description,
+    prepare: spec.prepare,
     run: (context) => {
       const result = emptyResult(spec);
       result.steps = [];
       return withDeployment(result, () => spec.start(startRequest(context, spec.name, result.notes)), async (deployment) => {
+        const run: Run = { spec, context, deployment, progress: (line) => context.progress(`${spec.name}: ${line}`) };
         try {
-          await runSteps(spec, context, deployment, result.steps!);
+          await runSteps(run, result.steps!);
+          if (context.options.maxRate) await searchMaxRate(run, (maxRate) => (result.maxRate = maxRate));
         } finally {
           result.targets = spec.targets(result.steps!, context.earlier);
           result.notes.push(...(spec.notes?.(result.steps!, context.earlier) ?? []));

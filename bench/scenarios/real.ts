@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answers, freePort, startProcess, waitForPort, type ServerProcess } from '../src/processes';
+import { answers, freePort, waitForPort, type ServerProcess } from '../src/processes';
 import type { Watched } from '../src/proc-stats';
 import type { Deployment, StartRequest } from '../src/scenario';
 import { APP, awaitAuthentication, benchTopology, builtEntry, DOMAIN, exitedCheck, freshUserBase, REPO, servicesEnv, START_TIMEOUT_MS, stopAll, tempDir } from './deployments';
@@ -44,7 +44,7 @@ export function serviceAddresses(env: Record<string, string>): Array<{ name: str
   );
 }
 
-async function checkServices(env: Record<string, string>): Promise<void> {
+export async function checkServices(env: Record<string, string>): Promise<void> {
   const down: string[] = [];
   for (const address of serviceAddresses(env)) {
     if (!(await answers(address.host, address.port, 2000))) down.push(`${address.name} (${address.host}:${address.port})`);
@@ -76,14 +76,15 @@ export async function startReal(request: StartRequest): Promise<Deployment> {
     stop: () => stopAll(servers, temp.remove).then(() => dropDatabase(services.LINKER_MONGODB_URL, database)),
   };
   try {
-    const meta = startProcess('meta-server', process.execPath, [...request.nodeArgs('meta-server'), entries.meta], { ...shared, LINKER_META_PORT: String(metaPort) }, REPO);
+    const meta = request.startNode('meta-server', [entries.meta], { ...shared, LINKER_META_PORT: String(metaPort) });
     servers.push(meta);
     await waitForPort('the meta-server', '127.0.0.1', metaPort, START_TIMEOUT_MS, () => exitedCheck(meta));
-    const processor = startProcess('processor', process.execPath, [...request.nodeArgs('processor'), entries.processor],
-      { ...shared, LINKER_PROCESSOR_NAME: 'bench-processor-01', LINKER_META_SERVER_URL: `http://127.0.0.1:${metaPort}` }, REPO);
+    const processor = request.startNode('processor', [entries.processor],
+      { ...shared, LINKER_PROCESSOR_NAME: 'bench-processor-01', LINKER_META_SERVER_URL: `http://127.0.0.1:${metaPort}` });
     servers.push(processor);
-    const connector = startProcess('connector', process.execPath, [...request.nodeArgs('connector'), entries.connector],
-      { ...shared, LINKER_CONNECTOR_NAME: 'bench-connector-01', LINKER_WS_PORT: String(wsPort) }, REPO);
+    // The connector's drain deadline is LINKER_CLOSE_TIMEOUT_MS (3 s by default) + 10 s (README, Stopping).
+    const connector = request.startNode('connector', [entries.connector],
+      { ...shared, LINKER_CONNECTOR_NAME: 'bench-connector-01', LINKER_WS_PORT: String(wsPort) }, { drainDeadlineMs: 13_000 });
     servers.push(connector);
     servers.reverse(); // connector, processor, meta-server: the one holding the sockets first
     await waitForPort('the connector client WebSocket', '127.0.0.1', wsPort, START_TIMEOUT_MS, () => servers.forEach(exitedCheck));

@@ -4,7 +4,8 @@ describe('bench arguments', () => {
   it('has defaults for everything', () => {
     expect(parseBenchArgs([])).toEqual({
       scenarios: [], durationS: 10, warmupS: 2, rates: undefined, connections: 100, socketRate: 40, client: 'sdk',
-      idleCount: 10_000, mailboxCount: 10_000, fetchBatch: 2000, payloadBytes: 1024, outDir: 'bench/results', distDir: 'dist', cpuProf: false, help: false,
+      idleCount: 10_000, mailboxCount: 10_000, fetchBatch: 2000, payloadBytes: 1024, outDir: 'bench/results', distDir: 'dist', cpuProf: false,
+      maxRate: false, maxRateDurationS: 5, maxRateCeiling: 64_000, help: false,
     });
   });
 

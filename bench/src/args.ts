@@ -25,6 +25,12 @@ export interface BenchOptions {
   distDir: string;
   /** Run the server processes with `--cpu-prof` and summarize the profiles (profiles.md). */
   cpuProf: boolean;
+  /** Search each load scenario's max sustainable rate after its fixed rate steps. */
+  maxRate: boolean;
+  /** Measured seconds of each step of that search. */
+  maxRateDurationS: number;
+  /** The highest rate the search offers (connections are opened for it). */
+  maxRateCeiling: number;
   help: boolean;
 }
 
@@ -43,6 +49,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out DIR            where results/<timestamp>/ go (default bench/results)
   --dist DIR           the build to run the apps from (default dist)
   --cpu-prof           profile the server processes (node --cpu-prof); summary in profiles.md
+  --max-rate           also search each load scenario's max sustainable rate (p99 <= 50 ms, nothing lost)
+  --max-rate-duration S  measured seconds of each step of that search (default 5)
+  --max-rate-ceiling R   the highest rate the search offers, msg/s (default 64000)
   --help               this text`;
 
 function positive(name: string, raw: string | undefined, fallback: number, problems: string[], allowZero = false): number {
@@ -67,7 +76,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       scenario: { type: 'string', multiple: true }, duration: { type: 'string' }, warmup: { type: 'string' }, rates: { type: 'string' },
       connections: { type: 'string' }, 'socket-rate': { type: 'string' }, client: { type: 'string' }, 'idle-count': { type: 'string' },
       'mailbox-count': { type: 'string' }, 'fetch-batch': { type: 'string' }, payload: { type: 'string' }, out: { type: 'string' }, dist: { type: 'string' }, 'cpu-prof': { type: 'boolean' },
-      help: { type: 'boolean' },
+      'max-rate': { type: 'boolean' }, 'max-rate-duration': { type: 'string' }, 'max-rate-ceiling': { type: 'string' }, help: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -90,6 +99,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     outDir: values.out ?? 'bench/results',
     distDir: values.dist ?? 'dist',
     cpuProf: values['cpu-prof'] ?? false,
+    maxRate: values['max-rate'] ?? false,
+    maxRateDurationS: positive('max-rate-duration', values['max-rate-duration'], 5, problems),
+    maxRateCeiling: Math.round(positive('max-rate-ceiling', values['max-rate-ceiling'], 64_000, problems)),
     help: values.help ?? false,
   };
   if (problems.length > 0) throw new Error(`${problems.join('\n')}\n${USAGE}`);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchConnection, Lane } from './client';
+import { awaitProbeLines, readLoopStats, type Probed } from './loop-stats';
 import { WorkerPacer } from './pacer';
 import { encodePayload } from './payload';
 import { ProcSampler, type ProcessUsage, type Watched } from './proc-stats';
@@ -18,8 +19,8 @@ export interface LoadStepOptions {
   drainMs: number;
   lane: Lane;
   payloadBytes: number;
-  /** Processes whose CPU and RSS are sampled over the measured window. */
-  watched: Watched[];
+  /** Processes whose CPU and RSS are sampled over the measured window (and whose loop probe is read, if any). */
+  watched: Array<Watched & Probed>;
 }
 
 /**
@@ -73,10 +74,19 @@ export async function runLoadStep(route: LoadRoute, sink: LoadSink, options: Loa
   const recorder = new StepRecorder(options.step, senders.length, { fromUs, toUs: fromUs + options.durationMs * 1000 });
   sink.recorder = recorder;
   // CPU and RSS over the measured window: from the end of the warm-up to the last scheduled send.
+  // The same window in wall-clock time, for the loop probes' lines (epoch ms, written by other processes).
   const sampler = new ProcSampler(options.watched);
+  const wall = { fromMs: 0, toMs: 0 };
   let processes: ProcessUsage[] | undefined;
-  const samplerStart = setTimeout(() => sampler.start(performance.now()), options.warmupMs + 20);
-  const samplerEnd = setTimeout(() => (processes = sampler.stop(performance.now())), options.warmupMs + options.durationMs + 20);
+  const stopSampler = (): void => {
+    processes = sampler.stop(performance.now());
+    wall.toMs = Date.now();
+  };
+  const samplerStart = setTimeout(() => {
+    sampler.start(performance.now());
+    wall.fromMs = Date.now();
+  }, options.warmupMs + 20);
+  const samplerEnd = setTimeout(stopSampler, options.warmupMs + options.durationMs + 20);
   const pacer = new WorkerPacer();
   await runOpenLoop({
     spec,
@@ -97,8 +107,10 @@ export async function runLoadStep(route: LoadRoute, sink: LoadSink, options: Loa
   await drain(recorder, options.drainMs);
   clearTimeout(samplerStart);
   clearTimeout(samplerEnd);
-  processes ??= sampler.stop(performance.now());
-  return recorder.result(options.rate, connections, processes, sampler.hostCpuPercent);
+  if (processes === undefined) stopSampler();
+  await awaitProbeLines(options.watched, wall.toMs);
+  const loop = readLoopStats(options.watched, wall);
+  return { ...recorder.result(options.rate, connections, processes!, sampler.hostCpuPercent), ...(loop.length > 0 ? { loop } : {}) };
 }
 
 async function drain(recorder: StepRecorder, drainMs: number): Promise<void> {

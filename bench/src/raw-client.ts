@@ -1,12 +1,12 @@
 import WebSocket from 'ws';
 import type { BenchClientFactory, BenchConnection, BenchEndpoint, Lane, OpenOptions } from './client';
+import { jsonString } from './payload';
 
 const OPEN_TIMEOUT_MS = 15_000;
 
 /**
  * A bare `ws` client speaking the wire protocol directly: frames are built from a prefix made once per
- * (recipient, lane), so sending costs one concatenation. Benchmark contents hold only [a-z0-9:], which need no JSON
- * escaping; anything else is escaped the slow way.
+ * (recipient, lane), so sending costs one concatenation (`jsonString` quotes the content).
  */
 class RawConnection implements BenchConnection {
   private readonly prefixes = new Map<string, string>();
@@ -22,8 +22,7 @@ class RawConnection implements BenchConnection {
       prefix = `{"type":"MESSAGE","feature":"${lane}","confirmationEnabled":false,"data":{"to":${JSON.stringify(to)},"content":`;
       this.prefixes.set(key, prefix);
     }
-    const body = /^[a-z0-9:]*$/.test(content) ? `"${content}"` : JSON.stringify(content);
-    this.socket.send(`${prefix}${body}}}`);
+    this.socket.send(`${prefix}${jsonString(content)}}}`);
     return true;
   }
 
@@ -48,13 +47,18 @@ class RawConnection implements BenchConnection {
   }
 
   close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.close(1000, 'bench done');
-      setTimeout(() => { this.socket.terminate(); resolve(); }, 2000).unref();
-    });
+    return closeSocket(this.socket);
   }
+}
+
+/** Close normally; drop the socket if the server does not answer the close within 2 s. */
+export function closeSocket(socket: WebSocket): Promise<void> {
+  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    socket.once('close', () => resolve());
+    socket.close(1000, 'bench done');
+    setTimeout(() => { socket.terminate(); resolve(); }, 2000).unref();
+  });
 }
 
 interface Frame { type?: string; data?: { content?: unknown; leftMissingCount?: number; isAuthenticated?: boolean }; id?: string }

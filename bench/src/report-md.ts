@@ -1,17 +1,11 @@
+import type { LoopStats } from './loop-stats';
+import { fmt, table } from './markdown';
+import { overdueText } from './processes';
 import type { ProcessUsage } from './proc-stats';
-import type { IdleResult, MailboxResult, RunResult, ScenarioResult, StepResult, Target } from './results';
+import { comparisonSection } from './report-compare';
+import type { IdleResult, MailboxResult, MaxRateResult, RunResult, ScenarioResult, StepResult, Target } from './results';
 
-/** A number for a table: integers as is, others with up to `digits` decimals; '–' for missing. */
-export function fmt(value: number | undefined, digits = 2): string {
-  if (value === undefined || !Number.isFinite(value)) return '–';
-  if (Number.isInteger(value)) return String(value);
-  return String(Number(value.toFixed(digits)));
-}
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
+export { fmt } from './markdown';
 
 const mib = (kib: number): string => fmt(kib / 1024, 1);
 
@@ -28,24 +22,55 @@ function cpuCell(usage: ProcessUsage | undefined, messages: number): string {
   return `${fmt(usage.cpuPercent, 0)}${perMessage}`;
 }
 
-export function stepsTable(steps: StepResult[]): string {
+/** Names of the processes with loop-probe figures in some step, in the order first seen. */
+function probedNames(steps: StepResult[]): string[] {
+  const names: string[] = [];
+  for (const step of steps) for (const { name } of step.loop ?? []) if (!names.includes(name)) names.push(name);
+  return names;
+}
+
+/** Event-loop delay `p50 / p99 / max` and GC pauses `count / total / max` of one process, ms. */
+function loopCells(stats: LoopStats | undefined): [string, string] {
+  if (!stats) return ['–', '–'];
+  return [`${fmt(stats.delayP50Ms, 2)} / ${fmt(stats.delayP99Ms, 1)} / ${fmt(stats.delayMaxMs, 1)}`,
+    `${stats.gc.count} / ${fmt(stats.gc.totalMs, 1)} / ${fmt(stats.gc.maxMs, 1)}`];
+}
+
+function stepRow(step: StepResult, names: string[], probed: string[]): string[] {
+  const messages = step.achievedRate * step.durationS;
+  const usage = (name: string): ProcessUsage | undefined => step.processes.find((p) => p.name === name);
+  const loops = probed.map((name) => loopCells(step.loop?.find((l) => l.name === name)));
+  return [
+    fmt(step.offeredRate), fmt(step.sentRate, 0), fmt(step.achievedRate, 0),
+    fmt(step.latency.p50, 3), fmt(step.latency.p90, 3), fmt(step.latency.p99, 3), fmt(step.latency.p999, 3), fmt(step.latency.max, 1),
+    `${fmt(step.service.p50, 3)} / ${fmt(step.service.p99, 3)}`,
+    fmt(step.delivery.lost), fmt(step.delivery.duplicates), fmt(step.delivery.reordered),
+    ...names.map((name) => cpuCell(usage(name), messages)),
+    fmt(Math.max(0, step.hostCpuPercent - step.processes.reduce((sum, p) => sum + p.cpuPercent, 0)), 0),
+    ...names.map((name) => { const u = usage(name); return u ? mib(u.rssPeakKiB) : '–'; }),
+    ...loops.map(([delay]) => delay), ...loops.map(([, gc]) => gc),
+  ];
+}
+
+/** One row per rate step; `verdicts` (a max-rate search) adds a first column. */
+export function stepsTable(steps: StepResult[], verdicts?: string[]): string {
   const names = processNames(steps);
+  const probed = probedNames(steps);
   const header = ['offered msg/s', 'sent msg/s', 'achieved msg/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms',
-    'service p50/p99 ms', 'lost', 'dup', 'reordered', ...names.map((name) => `CPU % ${name}`), 'CPU % others', ...names.map((name) => `RSS MiB ${name}`)];
-  const rows = steps.map((step) => {
-    const messages = step.achievedRate * step.durationS;
-    const usage = (name: string): ProcessUsage | undefined => step.processes.find((p) => p.name === name);
-    return [
-      fmt(step.offeredRate), fmt(step.sentRate, 0), fmt(step.achievedRate, 0),
-      fmt(step.latency.p50, 3), fmt(step.latency.p90, 3), fmt(step.latency.p99, 3), fmt(step.latency.p999, 3), fmt(step.latency.max, 1),
-      `${fmt(step.service.p50, 3)} / ${fmt(step.service.p99, 3)}`,
-      fmt(step.delivery.lost), fmt(step.delivery.duplicates), fmt(step.delivery.reordered),
-      ...names.map((name) => cpuCell(usage(name), messages)),
-      fmt(Math.max(0, step.hostCpuPercent - step.processes.reduce((sum, p) => sum + p.cpuPercent, 0)), 0),
-      ...names.map((name) => { const u = usage(name); return u ? mib(u.rssPeakKiB) : '–'; }),
-    ];
-  });
-  return table(header, rows);
+    'service p50/p99 ms', 'lost', 'dup', 'reordered', ...names.map((name) => `CPU % ${name}`), 'CPU % others', ...names.map((name) => `RSS MiB ${name}`),
+    ...probed.map((name) => `loop delay p50/p99/max ms ${name}`), ...probed.map((name) => `GC pauses n/total/max ms ${name}`)];
+  const rows = steps.map((step) => stepRow(step, names, probed));
+  return verdicts ? table(['verdict', ...header], rows.map((row, i) => [verdicts[i] ?? '–', ...row])) : table(header, rows);
+}
+
+/** The max-rate search of a scenario: the rate found and every step tried, in order. */
+export function maxRateSection(search: MaxRateResult): string {
+  const found = search.rate === undefined ? 'no step met it' : `**${fmt(search.rate)} msg/s**${search.atCeiling ? ' (the ceiling: the limit is higher)' : ''}`;
+  return [
+    `Max sustainable rate (${search.criterion}): ${found}. Steps tried, in order (${search.warmupSeconds} s warm-up + ${search.stepSeconds} s each):`,
+    '',
+    stepsTable(search.steps, search.steps.map((s) => (s.passed ? 'met' : `failed: ${s.why}`))),
+  ].join('\n');
 }
 
 export function idleTable(idle: IdleResult): string {
@@ -75,6 +100,7 @@ export function scenarioSection(scenario: ScenarioResult): string {
   const parts = [`## ${scenario.name}`, '', scenario.description, ''];
   if (scenario.error) parts.push(`**Failed:** ${scenario.error}`, '');
   if (scenario.steps?.length) parts.push(stepsTable(scenario.steps), '');
+  if (scenario.maxRate) parts.push(maxRateSection(scenario.maxRate), '');
   if (scenario.idle) parts.push(idleTable(scenario.idle), '');
   if (scenario.mailbox) parts.push(mailboxTable(scenario.mailbox), '');
   if (scenario.targets.length) parts.push('Targets:', '', ...scenario.targets.map(targetLine), '');
@@ -104,12 +130,21 @@ export function renderMarkdown(run: RunResult): string {
     `Build: ${run.build.distDir} of commit ${run.build.commit}${run.build.dirty ? ' (working tree had changes)' : ''}. Options: ${options}.`,
     'Latency is receive time − intended send time (open loop); "service" is receive time − actual send time.',
     'CPU % is of one core; µs/msg is that process\'s CPU time per message delivered; "others" is the rest of the machine (other',
-    'work on the host disturbs the figures: read them with it).',
+    'work on the host disturbs the figures: read them with it). Loop delay and GC pauses (ms) of each Node server process come',
+    'from a probe preloaded into it (`bench/src/loop-probe.cjs`), over the same window.',
     '',
+    ...overdueLines(run),
     summaryTable(run),
     '',
     '![latency against offered load](latency.svg)',
     '',
+    ...(run.comparison ? [comparisonSection(run.comparison)] : []),
     ...run.scenarios.map(scenarioSection),
   ].join('\n');
+}
+
+/** The processes that did not stop in time, first thing after the header (an error of their scenario). */
+function overdueLines(run: RunResult): string[] {
+  const late = run.scenarios.flatMap((s) => (s.overdueStops ?? []).map((stop) => `- ${s.name}: ${overdueText(stop)}`));
+  return late.length === 0 ? [] : ['**Processes that did not stop in time after SIGTERM** (killed so the run could go on):', '', ...late, ''];
 }

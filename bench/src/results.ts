@@ -1,5 +1,7 @@
 import type { DeliveryCounts } from './accounting';
 import type { LatencySummary } from './histogram';
+import type { LoopStats } from './loop-stats';
+import type { OverdueStop } from './processes';
 import type { ProcessUsage } from './proc-stats';
 
 /** One rate step of a load scenario. */
@@ -24,6 +26,8 @@ export interface StepResult {
   processes: ProcessUsage[];
   /** CPU of every process on the machine over the window, % of one core: minus the processes above, what others used. */
   hostCpuPercent: number;
+  /** Event-loop delay and GC pauses of each Node server process over the window (from its loop probe). */
+  loop?: LoopStats[];
 }
 
 export interface IdleResult {
@@ -67,15 +71,19 @@ export interface Target {
 
 export interface ScenarioResult {
   name: string;
-  mode: 'embedded' | 'real' | 'baseline';
+  mode: 'embedded' | 'real' | 'baseline' | 'centrifugo';
   description: string;
   startedAt: string;
   steps?: StepResult[];
   idle?: IdleResult;
   mailbox?: MailboxResult;
+  /** The highest rate that met the criterion (`--max-rate`), with every step tried. */
+  maxRate?: MaxRateResult;
   targets: Target[];
   notes: string[];
   error?: string;
+  /** Processes of this scenario that took longer than their drain deadline to stop (also in `error`). */
+  overdueStops?: OverdueStop[];
 }
 
 export interface RunResult {
@@ -86,6 +94,8 @@ export interface RunResult {
   build: { commit: string; dirty: boolean; distDir: string };
   options: Record<string, unknown>;
   scenarios: ScenarioResult[];
+  /** linker-ts against Centrifugo, pair by pair (computed from `scenarios` when the reports are written). */
+  comparison?: Comparison;
 }
 
 /** A target `measured ≤ limit`; unmet when nothing was measured. */
@@ -143,4 +153,72 @@ export function perHopTable(steps: StepResult[] | undefined, reference: Scenario
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...pairs.map(([step, base]) => `| ${step.offeredRate} | ${ms3(step.latency.p50)} | ${ms3(base.latency.p50)} | ${perHop(step.latency.p50, base.latency.p50)} | ${ms3(step.latency.p99)} | ${ms3(base.latency.p99)} | ${perHop(step.latency.p99, base.latency.p99)} |`),
   ].join('\n');
+}
+
+/** One step of the max-rate search (bench/src/max-rate.ts) with its verdict. */
+export type SearchStep = StepResult & { passed: boolean; why: string };
+
+export interface MaxRateResult {
+  criterion: string;
+  /** The highest rate that met the criterion; undefined when none did (not even the floor). */
+  rate: number | undefined;
+  /** It met the criterion at the ceiling: the true limit is higher than what the search offered. */
+  atCeiling: boolean;
+  /** Measured seconds and warm-up of each search step. */
+  stepSeconds: number;
+  warmupSeconds: number;
+  /** Every step, in the order tried. */
+  steps: SearchStep[];
+}
+
+/** linker-ts against Centrifugo (bench/src/compare.ts): one side of a pair is a scenario of each product. */
+export interface Pair {
+  linker: string;
+  centrifugo: string;
+}
+
+export interface MaxRateSide {
+  /** Undefined when no step met the criterion. */
+  rate: number | undefined;
+  atCeiling: boolean;
+}
+
+/** One side at one offered rate. */
+export interface SideAtRate {
+  p50Ms: number;
+  p99Ms: number;
+  /** µs of CPU per delivered message, by process (the servers and, in real mode, the services; not the load process). */
+  cpuUsPerMessage: Record<string, number>;
+  cpuUsPerMessageTotal: number;
+}
+
+export interface AtRate {
+  rate: number;
+  linker: SideAtRate;
+  centrifugo: SideAtRate;
+  p50Ratio: number | undefined;
+  p99Ratio: number | undefined;
+  cpuRatio: number | undefined;
+}
+
+export interface LoadComparison extends Pair {
+  linkerMaxRate: MaxRateSide | undefined;
+  centrifugoMaxRate: MaxRateSide | undefined;
+  /** Undefined when a side has no rate, or both met the criterion at the ceiling (the search did not find either limit). */
+  maxRateRatio: number | undefined;
+  /** A side at the ceiling has a higher limit than found: the ratio is then a bound. */
+  maxRateRatioIs: 'exact' | 'at most' | 'at least';
+  /** Every offered rate both sides measured latency at. */
+  atRates: AtRate[];
+}
+
+export interface IdleComparison extends Pair {
+  linkerKiBPerConnection: number | undefined;
+  centrifugoKiBPerConnection: number | undefined;
+  ratio: number | undefined;
+}
+
+export interface Comparison {
+  load: LoadComparison[];
+  idle: IdleComparison[];
 }

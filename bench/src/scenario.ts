@@ -1,8 +1,12 @@
+import { join } from 'node:path';
 import type { BenchOptions } from './args';
 import type { BenchClientFactory, BenchEndpoint } from './client';
-import type { ServerProcess } from './processes';
+import { PROBE_FILE_ENV, PROBE_PATH, type Probed } from './loop-stats';
+import { overdueText, startProcess, takeOverdueStops, type ServerProcess, type StartOptions } from './processes';
 import type { Watched } from './proc-stats';
 import type { ScenarioResult } from './results';
+
+const REPO = join(__dirname, '..', '..');
 
 /** A running system under test: where clients connect, which processes to measure, how to stop it. */
 export interface Deployment {
@@ -21,6 +25,8 @@ export interface Deployment {
   recipients?: { endpoint: BenchEndpoint; userBase: number };
   /** Processes measured but not started here (the real services: Kafka, FerretDB, …); never stopped by the bench. */
   services?: Watched[];
+  /** How clients talk to this deployment, when not the run's own client (`--client`): another product's protocol. */
+  client?: BenchClientFactory;
   stop(): Promise<void>;
 }
 
@@ -29,8 +35,12 @@ export interface StartRequest {
   notes: string[];
   /** The build to run (`dist` by default; `--dist` picks another, e.g. a snapshot built with `tsc --outDir`). */
   distDir: string;
-  /** Node flags for server process `process` (e.g. `--cpu-prof` when profiling). */
-  nodeArgs(process: string): string[];
+  /**
+   * Start Node server process `name` (`args`: its entry and flags) the way the bench runs every Node server: with the
+   * loop probe preloaded (writing to its own file) and `--cpu-prof` when profiling. The working directory is the
+   * repository unless `options.cwd` says otherwise.
+   */
+  startNode(name: string, args: string[], env: NodeJS.ProcessEnv, options?: StartOptions): ServerProcess;
 }
 
 export type StartDeployment = (request: StartRequest) => Promise<Deployment>;
@@ -40,9 +50,13 @@ export function userId(deployment: Deployment, index: number): string {
 }
 
 /** The processes a step samples: every server and the load process itself. */
-export function watchedOf(deployment: Deployment): Watched[] {
-  return [...deployment.servers.map(({ name, pid }) => ({ name, pid })), ...(deployment.services ?? []), { name: 'load', pid: process.pid }];
+export function watchedOf(deployment: Deployment): Array<Watched & Probed> {
+  const servers = deployment.servers.map(({ name, pid, probeFile }) => ({ name, pid, probeFile }));
+  return [...servers, ...(deployment.services ?? []), { name: 'load', pid: process.pid }];
 }
+
+/** The client a deployment is driven with: its own, else the run's. */
+export const clientOf = (context: ScenarioContext, deployment: Deployment): BenchClientFactory => deployment.client ?? context.client;
 
 export interface ScenarioContext {
   options: BenchOptions;
@@ -51,6 +65,8 @@ export interface ScenarioContext {
   progress(line: string): void;
   /** Where server processes write CPU profiles, when profiling. */
   profileDir?: string;
+  /** Where the loop probes of the Node server processes write (one file per scenario and process). */
+  probeDir: string;
   /** The results of the scenarios that ran before this one in the same run (a reference to compare with). */
   earlier: ScenarioResult[];
 }
@@ -58,10 +74,15 @@ export interface ScenarioContext {
 /** What a scenario's deployment is started with. */
 export function startRequest(context: ScenarioContext, scenario: string, notes: string[]): StartRequest {
   const dir = context.profileDir;
+  const profile = (name: string): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario}.${name}.cpuprofile`] : []);
   return {
     notes,
     distDir: context.options.distDir,
-    nodeArgs: (process) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario}.${process}.cpuprofile`] : []),
+    startNode: (name, args, env, options) => {
+      const probeFile = join(context.probeDir, `${scenario}.${name}.jsonl`);
+      return startProcess(name, process.execPath, [...profile(name), '--require', PROBE_PATH, ...args],
+        { ...env, [PROBE_FILE_ENV]: probeFile }, { cwd: REPO, ...options, probeFile });
+    },
   };
 }
 
@@ -69,6 +90,11 @@ export interface Scenario {
   name: string;
   mode: ScenarioResult['mode'];
   description: string;
+  /**
+   * Work before the run's watchdog starts, which may take minutes (building the product under test); a failure here
+   * is not thrown either: the scenario's run meets it again and reports it.
+   */
+  prepare?(progress: (line: string) => void): Promise<void>;
   /** Run to completion; a failure is returned as `error` in the result, not thrown. */
   run(context: ScenarioContext): Promise<ScenarioResult>;
 }
@@ -96,6 +122,16 @@ export async function withDeployment(
     }
   } finally {
     await deployment?.stop().catch((error: Error) => result.notes.push(`stopping the deployment failed: ${error.message}`));
+    noteOverdueStops(result);
   }
   return result;
+}
+
+/** Processes of this scenario that did not stop in time are an error of its result (also listed at the end of the run). */
+function noteOverdueStops(result: ScenarioResult): void {
+  const late = takeOverdueStops();
+  if (late.length === 0) return;
+  result.overdueStops = late;
+  const text = `did not stop in time: ${late.map(overdueText).join('; ')}`;
+  result.error = result.error ? `${result.error}\n${text}` : text;
 }
