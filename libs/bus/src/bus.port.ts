@@ -57,7 +57,8 @@ export interface Subscription {
  *   per-key order holds from publisher to consumer; delivery is at least once (consumers de-duplicate by message id);
  *   a record whose batch was committed is not delivered to that group again.
  * - FAST: at most once, in memory; a resolved `publish` means the client accepted the records, not that anyone got
- *   them; records from one publisher reach one subscriber in publish order; nothing is redelivered.
+ *   them; records from one publisher reach one subscriber in publish order; nothing is redelivered. A queue group
+ *   shares work by publish: what one publisher sends a topic in one event-loop turn goes to one member together.
  */
 export interface Bus {
   readonly lane: Lane;

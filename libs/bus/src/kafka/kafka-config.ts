@@ -36,13 +36,14 @@ export interface KafkaTuning {
  * Measured against Apache Kafka 3.9 (KRaft, one node, loopback) with kafkajs 2.2.4 (numbers in libs/bus/README.md):
  * with minBytes 1 a fetch returns as soon as a record lands (publish → handler p50 ≈ 2 ms), so maxWaitTimeInMs only
  * matters when idle — but every join, leave and close waits for the member's idle fetch: 5 s with kafkajs's default,
- * ~0.1 s here, at the cost of 10 idle fetches a second per member. The 500 ms heartbeat bounds how long a rebalance
+ * up to 0.5 s here, at the cost of 2 idle fetches a second per member (at 0.1 s, the 10 a second of every member were
+ * most of what an idle domain cost the broker). The 500 ms heartbeat bounds how long a rebalance
  * waits for idle members (a 2nd member joins in ~0.5 s instead of 5 s). The session timeout is the broker's minimum
  * (6 s): a killed member's partitions move after about that long. A member stuck in one batch longer than the
  * rebalance timeout is dropped from the group at the next rebalance.
  */
 export const DEFAULT_KAFKA_TUNING: KafkaTuning = {
-  maxWaitTimeInMs: 100,
+  maxWaitTimeInMs: 500,
   minBytes: 1,
   sessionTimeoutMs: 6_000,
   heartbeatIntervalMs: 500,

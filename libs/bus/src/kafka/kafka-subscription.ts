@@ -22,6 +22,8 @@ const toRecord = (message: KafkaMessage): BusRecord => ({
 export class KafkaSubscription implements Subscription {
   private stopped: Promise<void> | undefined;
   private crash: LinkerError | undefined;
+  /** The commit the batches resolved in this event-loop turn wait for (see `committed`). */
+  private commit: Promise<void> | undefined;
 
   private constructor(
     private readonly consumer: Consumer,
@@ -122,10 +124,22 @@ export class KafkaSubscription implements Subscription {
     if (batch.messages.length === 0) return;
     const records = batch.messages.map(toRecord);
     if (!(await this.handleUntilResolved(records, payload))) return;
-    const last = batch.messages[batch.messages.length - 1].offset;
-    payload.resolveOffset(last);
-    const offset = (BigInt(last) + 1n).toString();
-    await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
+    payload.resolveOffset(batch.messages[batch.messages.length - 1].offset);
+    await this.committed(payload);
+  }
+
+  /**
+   * Resolves once an OffsetCommit holding every offset resolved so far (this batch's included) succeeded. The batches
+   * of one fetch (up to `partitionsConsumedConcurrently` partitions) finish close together: those resolved in the same
+   * event-loop turn share one request, instead of one commit per partition. A commit still comes after the handler of
+   * each batch it covers resolved, and before that batch's partition is fetched again.
+   */
+  private committed(payload: EachBatchPayload): Promise<void> {
+    this.commit ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.commit = undefined; // later resolutions need a commit of their own
+      return payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+    });
+    return this.commit;
   }
 
   /** True once the handler resolved; false if the member stopped or lost the partition while retrying. */

@@ -3,7 +3,8 @@ import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { BatchQueue } from '../batch-queue';
 import type { Bus, BusRecord, SubscribeOptions, Subscription } from '../bus.port';
-import { decodeRecord, encodeRecord, toLinkerError } from './nats-codec';
+import { decodeRecords, toLinkerError } from './nats-codec';
+import { NatsPublisher } from './nats-publisher';
 
 export interface NatsBusOptions {
   /** `nats://host:port`, or several for a cluster. */
@@ -18,20 +19,24 @@ export interface NatsBusOptions {
 /**
  * The FAST lane on NATS core: subject = topic, queue group = group, at most once, nothing stored. Guarantees (see
  * bus.port.ts): a resolved `publish` means the client accepted the records (they may still be lost on a failure);
- * records from one publisher reach one subscriber in publish order; nothing is redelivered. Each subscription hands
+ * records from one publisher reach one subscriber in publish order; nothing is redelivered. What is published to a
+ * subject in one event-loop turn travels as one NATS message (`NatsPublisher`). Each subscription hands
  * its handler batches of whatever arrived while the previous batch was handled, one batch in flight at a time.
  * Reconnection is the client's: it reconnects forever and resubscribes. Create it with `NatsBus.connect`.
  */
 export class NatsBus implements Bus {
   readonly lane = 'FAST' as const;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly publisher: NatsPublisher;
   private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly connection: NatsConnection,
     private readonly maxPending: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.publisher = new NatsPublisher(connection);
+  }
 
   /** A connected client; rejects with a retriable `LinkerError` when the server cannot be reached. */
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
@@ -60,14 +65,13 @@ export class NatsBus implements Bus {
     this.assertOpen();
   }
 
-  /** Resolves once the client accepted the records (buffered while reconnecting); not that anyone received them. */
+  /**
+   * Resolves once the client accepted the records (at the end of this event-loop turn; buffered while reconnecting);
+   * not that anyone received them.
+   */
   async publish(topic: string, records: readonly BusRecord[]): Promise<void> {
     this.assertOpen();
-    try {
-      for (const record of records) this.connection.publish(topic, encodeRecord(record));
-    } catch (error) {
-      throw toLinkerError(error, `publish to ${topic}`);
-    }
+    return this.publisher.publish(topic, records);
   }
 
   /** Resolves once the server has registered the subscription: records published from now on reach the group. */
@@ -83,9 +87,9 @@ export class NatsBus implements Bus {
     const natsSubscription = this.connection.subscribe(topic, {
       queue: group,
       callback: (error, message) => {
-        const record = error ? undefined : decodeRecord(message.data);
-        if (record) queue.push(record);
-        else logger.warn('unreadable FAST message skipped', { error: error ? errorMessage(error) : 'not a bus record' });
+        const records = error ? [] : decodeRecords(message.data);
+        for (const record of records) queue.push(record);
+        if (records.length === 0) logger.warn('unreadable FAST message skipped', { error: error ? errorMessage(error) : 'not a bus record' });
       },
     });
     await this.connection.flush().catch((error: unknown) => {
@@ -110,6 +114,7 @@ export class NatsBus implements Bus {
   /** Close every subscription (batches in hand finish), flush what was published, disconnect. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.publisher.flush();
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       await this.connection.drain().catch((error: unknown) => this.logger.debug('connection drain failed', { error: errorMessage(error) }));
     })();

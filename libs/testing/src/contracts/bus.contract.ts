@@ -354,7 +354,8 @@ function spreadsAQueueGroup(ctx: ContractContext): void {
     await ctx.subscribe(await ctx.client(), topic, group, second);
     await ctx.subscribe(await ctx.client(), topic, uniqueName('other'), other);
     const records = interleaved(keyNames(10), 20);
-    await publisher.publish(topic, records);
+    // One publish at a time: a FAST lane may hand what one turn published to one member together.
+    for (const record of records) await publisher.publish(topic, [record]);
     await ctx.until('every record in both groups', () => other.has(records) && first.texts().length + second.texts().length >= 200);
     const [a, b] = [first.texts(), second.texts()];
     expect(a.length).toBeGreaterThan(0);
