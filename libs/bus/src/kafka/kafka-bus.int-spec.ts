@@ -2,6 +2,7 @@ import { LinkerError } from '@linker/kernel';
 import { silentLogger } from '@linker/observability';
 import { testServices, uniqueName, waitFor } from '@linker/testing';
 import { busContract } from '@linker/testing/contracts/bus.contract';
+import RequestQueue from 'kafkajs/src/network/requestQueue';
 import { KafkaBus } from './kafka-bus';
 import { startDoomedKafkaConsumer } from './testing/doomed-process';
 
@@ -32,6 +33,24 @@ describe('KafkaBus', () => {
       retriable: false,
     });
     await expect(bus.subscribe({ topic, group: uniqueName('g'), handler: async () => undefined })).rejects.toBeInstanceOf(LinkerError);
+  }, 60_000);
+
+  it('costs nothing between requests while idle: no check of an empty request queue runs on a timer', async () => {
+    const bus = await connect();
+    clients.push(bus);
+    const topic = uniqueName('idle');
+    await bus.ensureTopics([topic], 1);
+    await bus.subscribe({ topic, group: uniqueName('g'), handler: async () => undefined });
+    const checks = jest.spyOn(RequestQueue.prototype, 'checkPendingRequests');
+    try {
+      // Idle time passing is what is measured: the member only fetches (a fetch waits up to 500 ms) and heartbeats.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // A check runs when a request is answered: about 2 fetches and 4 heartbeats a second here. kafkajs 2.2.4 alone
+      // ran about a thousand a second per broker connection.
+      expect(checks.mock.calls.length).toBeLessThan(100);
+    } finally {
+      checks.mockRestore();
+    }
   }, 60_000);
 
   it('refuses to connect to a broker that does not answer, with a retriable BUS_UNAVAILABLE', async () => {

@@ -1,5 +1,6 @@
 import { Kafka, type LogEntry, logLevel, type RetryOptions } from 'kafkajs';
 import type { LogFields, Logger } from '@linker/observability';
+import { stopIdleRequestQueueLoop } from './request-queue-fix';
 
 /**
  * Client tuning. The defaults aim at chat latency on a local or same-rack broker; see `DEFAULT_KAFKA_TUNING` for the
@@ -85,6 +86,7 @@ function logCreator(logger: Logger): () => (entry: LogEntry) => void {
 
 /** The kafkajs client for `options`, with our tuning and logger. */
 export function createKafka(options: KafkaBusOptions, tuning: KafkaTuning): Kafka {
+  stopIdleRequestQueueLoop();
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
