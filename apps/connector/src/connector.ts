@@ -11,6 +11,7 @@ import { Egress } from './egress/egress';
 import { isServing, type ConnectorHealth, type ConnectorStatus } from './health/connector-health';
 import { Ingress } from './ingress/ingress';
 import { Intake } from './ingress/intake';
+import { LoopStall } from './ingress/loop-stall';
 import { rateLimits } from './ingress/rate-limiter';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { AuthFlow } from './sessions/auth-flow';
@@ -80,7 +81,8 @@ export class Connector {
       authenticated: () => this.sessions.all().filter((session) => session.state === 'AUTHENTICATED'),
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
-    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients: config.maxGroupRecipients, maxInvalidFrames: config.maxInvalidFrames });
+    const { maxGroupRecipients, maxInvalidFrames } = config;
+    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, maxInvalidFrames, stall: new LoopStall() });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
     const writer = new DeliveryWriter(this.sessions, clock);
     const { domain, name: connector, partitions } = config;

@@ -5,6 +5,7 @@ import type { AuthFlow } from '../sessions/auth-flow';
 import type { Session } from '../sessions/session';
 import { checkFrame, isRefusal, readFrame, referenceOf, refusal, type RawFrame, type Refusal } from './frame-reader';
 import type { Intake } from './intake';
+import type { LoopStall } from './loop-stall';
 
 export interface IngressOptions {
   intake: Intake;
@@ -13,6 +14,8 @@ export interface IngressOptions {
   logger: Logger;
   maxGroupRecipients: number;
   maxInvalidFrames: number;
+  /** How late the event loop reads frames (one per connector): the rate limit credits it. */
+  stall: LoopStall;
 }
 
 const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
@@ -21,10 +24,10 @@ const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is a
 
 /**
  * Client frames in (SPEC §2.2-2.5), one call per frame, synchronously up to the publish:
- * rate limit (RATE_LIMITED; persistent abuse closes with 4004) → parse once (MALFORMED_JSON) → auth gate
- * (AUTH_REQUIRED before auth) → type (UNKNOWN_TYPE for internal or unknown types) → head and data against the compiled
- * validators (INVALID_FIELD) → handled here (PING, MESSAGE_ACK, a second AUTH_CLIENT) or published as an envelope whose
- * `from` is the authenticated user. `maxInvalidFrames` refusals in a row close the socket with 4007.
+ * rate limit, fair to frames the event loop kept waiting (`RateLimiter`: RATE_LIMITED; persistent abuse closes with
+ * 4004) → parse once (MALFORMED_JSON) → auth gate (AUTH_REQUIRED before auth) → type (UNKNOWN_TYPE for internal or
+ * unknown types) → head and data against the compiled validators (INVALID_FIELD) → handled here (PING, MESSAGE_ACK, a
+ * second AUTH_CLIENT) or published as an envelope whose `from` is the authenticated user. `maxInvalidFrames` refusals in a row close the socket with 4007.
  * Publishes are issued in frame order, so one socket's frames reach the lane in order; a rejected publish answers
  * INTERNAL_ERROR (nothing was sent). Every refusal carries the frame's reference and leaves the socket open.
  */
@@ -34,7 +37,8 @@ export class Ingress {
   /** One frame from `session`'s socket. */
   frame(session: Session, data: Buffer, isBinary: boolean): void {
     if (session.state === 'CLOSED') return;
-    const verdict = session.limiter.take(this.options.clock.now());
+    const now = this.options.clock.now();
+    const verdict = session.limiter.take(now, this.options.stall.stalledMs(now));
     if (verdict === 'abuse') return session.close('RATE_LIMITED');
     const frame = readFrame(data, isBinary);
     if (isRefusal(frame)) return this.refuse(session, frame, undefined);
