@@ -26,6 +26,8 @@ describe('rate limit under a stalled event loop', () => {
   afterEach(async () => {
     await clients?.close();
     await h?.close();
+    clients = undefined;
+    h = undefined;
   });
 
   const published = (harness: Harness, userId: string): number => harness.processor.all('MESSAGE').filter((e) => e.from === userId).length;

@@ -23,6 +23,7 @@ export interface IngressOptions {
 
 const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
 const PONG = Buffer.from(JSON.stringify({ type: 'PONG', data: {} }));
+const OVERLOADED_MESSAGE = `the connector is overloaded; nothing was sent: retry in ${OVERLOAD_RETRY_AFTER_MS} ms`;
 const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is already authenticated (or authenticating)');
 
 /**
@@ -30,7 +31,8 @@ const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is a
  * rate limit, fair to frames the event loop kept waiting (`RateLimiter`: RATE_LIMITED; persistent abuse closes with
  * 4004) → parse once (MALFORMED_JSON) → auth gate (AUTH_REQUIRED before auth) → type (UNKNOWN_TYPE for internal or
  * unknown types) → head and data against the compiled validators (INVALID_FIELD) → handled here (PING, MESSAGE_ACK, a
- * second AUTH_CLIENT) or published as an envelope whose `from` is the authenticated user. `maxInvalidFrames` refusals in a row close the socket with 4007.
+ * second AUTH_CLIENT) or published as an envelope whose `from` is the authenticated user. `maxInvalidFrames` refusals
+ * in a row close the socket with 4007.
  * Publishes are issued in frame order, so one socket's frames reach the lane in order; a rejected publish answers
  * INTERNAL_ERROR (nothing was sent). While the lane's backlog is over its limit, a frame to publish answers OVERLOADED
  * with `retryAfterMs` (nothing was sent; not an invalid frame, not rate abuse). Every refusal carries the frame's
@@ -104,9 +106,7 @@ export class Ingress {
   private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, reference: string | undefined): void {
     const { intake, clock, backlog } = this.options;
     const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
-    if (backlog.refuses(lane)) {
-      return session.error('OVERLOADED', `the connector is overloaded; nothing was sent: retry in ${OVERLOAD_RETRY_AFTER_MS} ms`, reference, OVERLOAD_RETRY_AFTER_MS);
-    }
+    if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, reference, OVERLOAD_RETRY_AFTER_MS);
     const userId = session.userId as string;
     const envelope: Envelope = {
       id: newMessageId(),
