@@ -11,6 +11,8 @@ import { Egress } from './egress/egress';
 import { isServing, type ConnectorHealth, type ConnectorStatus } from './health/connector-health';
 import { Ingress } from './ingress/ingress';
 import { Intake } from './ingress/intake';
+import { LaneBacklog } from './ingress/lane-backlog';
+import { LoopStall } from './ingress/loop-stall';
 import { rateLimits } from './ingress/rate-limiter';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { AuthFlow } from './sessions/auth-flow';
@@ -57,6 +59,7 @@ export class Connector {
   private readonly keeper: PresenceKeeper;
   private readonly auth: AuthFlow;
   private readonly ingress: Ingress;
+  private readonly backlog: LaneBacklog;
   private readonly egress: Egress;
   private readonly outbox: ReportOutbox;
   private readonly server: WsServer;
@@ -80,7 +83,9 @@ export class Connector {
       authenticated: () => this.sessions.all().filter((session) => session.state === 'AUTHENTICATED'),
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
-    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients: config.maxGroupRecipients, maxInvalidFrames: config.maxInvalidFrames });
+    this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
+    const { maxGroupRecipients, maxInvalidFrames } = config;
+    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, maxInvalidFrames, stall: new LoopStall(), backlog: this.backlog });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
     const writer = new DeliveryWriter(this.sessions, clock);
     const { domain, name: connector, partitions } = config;
@@ -121,6 +126,7 @@ export class Connector {
       sockets: this.sessions.size,
       authenticated: this.sessions.countAuthenticated(),
       presenceLease: this.keeper.leaseAlive(),
+      pendingPublishes: this.backlog.size,
     };
   }
 

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, SYSTEM, type Envelope } from '@linker/contracts';
+import { CLOSE_CODES, SYSTEM, type Envelope, type ServerFrame } from '@linker/contracts';
 import { waitFor } from '@linker/testing';
 import type { TestClient } from '../src/socket/testing/test-client';
 import { startHarness, type Harness } from './testing/harness';
@@ -116,6 +116,63 @@ describe('connector ingress', () => {
       client.send({ type: 'PING', data: {} });
       await client.next('PONG');
       expect(client.closeInfo).toBeUndefined();
+    });
+  });
+
+  describe('overload (OVERLOADED, retriable; the socket stays open)', () => {
+    const message = (reference: string, feature?: 'FAST') => ({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, reference, feature });
+    const overloaded = (client: TestClient) => client.all('INVALID_MESSAGE', (f) => codeOf(f) === 'OVERLOADED');
+
+    it('refuses frames for a lane while too many wait for it, says when to retry, and accepts again once it caught up', async () => {
+      h = await startHarness({ settings: { maxPendingPublishes: 4, maxInvalidFrames: 2 } });
+      const client = await h.user('ANZ-1');
+      h.faults.holdIntake = true; // the broker stops answering
+      for (let i = 0; i < 6; i++) client.send(message(`m${i}`));
+      const refused = await client.count('INVALID_MESSAGE', 2);
+      expect(refused.map((f) => [codeOf(f), f.reference, (f.data as { retryAfterMs: number }).retryAfterMs])).toEqual([
+        ['OVERLOADED', 'm4', 1_000],
+        ['OVERLOADED', 'm5', 1_000],
+      ]);
+      client.send(message('f0', 'FAST')); // the other lane is not backed up
+      client.send({ type: 'PING' });
+      await client.next('PONG');
+      expect(client.all('INVALID_MESSAGE')).toHaveLength(2);
+      expect(h.connector.health().pendingPublishes).toBe(5);
+      expect(client.closeInfo).toBeUndefined(); // OVERLOADED is not an invalid frame (maxInvalidFrames: 2)
+
+      h.faults.holdIntake = false;
+      h.releaseIntake();
+      await waitFor('the held frames published', () => messagesOf(h, 'ANZ-1').length === 5);
+      expect(messagesOf(h, 'ANZ-1').map((e) => e.reference).sort()).toEqual(['f0', 'm0', 'm1', 'm2', 'm3']);
+      client.send(message('m6'));
+      await h.processor.next('MESSAGE', (e) => e.reference === 'm6');
+      expect(h.connector.health().pendingPublishes).toBe(0);
+      expect(client.all('INVALID_MESSAGE')).toHaveLength(2);
+    });
+
+    it('never calls a client that keeps to the rate an abuser, however long the overload lasts', async () => {
+      let now = 1_700_000_000_000;
+      // The abuse meter at its most sensitive: the first frame refused for the rate would close the socket.
+      h = await startHarness({ settings: { maxPendingPublishes: 1, rateLimit: 50, rateBurst: 100, rateAbuseFactor: 1, rateAbuseWindowMs: 1_000 }, clock: { now: () => now } });
+      const client = await h.user('ANZ-1');
+      const answers = new Map<string, ServerFrame>();
+      client.onFrame((frame) => frame.reference !== undefined && answers.set(frame.reference, frame));
+      h.faults.holdIntake = true;
+      client.send(message('first'));
+      await waitFor('the first frame to wait for the lane', () => h.faults.held.length === 1);
+      for (let i = 0; i < 200; i++) {
+        now += 50; // 20 frames a second for 10 s (on the connector's clock), each sent once the previous one was answered
+        client.send(message(`m${i}`));
+        const answer = await waitFor(`the answer to m${i}`, () => answers.get(`m${i}`), { intervalMs: 1 });
+        expect(codeOf(answer)).toBe('OVERLOADED');
+      }
+      expect(overloaded(client)).toHaveLength(200);
+      expect(client.closeInfo).toBeUndefined();
+      h.faults.holdIntake = false;
+      h.releaseIntake();
+      await h.processor.next('MESSAGE', (e) => e.reference === 'first');
+      client.send(message('after'));
+      await h.processor.next('MESSAGE', (e) => e.reference === 'after');
     });
   });
 

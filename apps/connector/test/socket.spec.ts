@@ -47,7 +47,7 @@ describe('connector socket', () => {
     await h.user('ANZ-1');
     const health = await httpGet(h.connector.port, '/health');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'running', domain: 'domain-t', connector: 'connector-t', sockets: 1, authenticated: 1, presenceLease: true });
+    expect(JSON.parse(health.body)).toEqual({ status: 'running', domain: 'domain-t', connector: 'connector-t', sockets: 1, authenticated: 1, presenceLease: true, pendingPublishes: 0 });
     expect((await httpGet(h.connector.port, '/elsewhere')).status).toBe(404);
   });
 

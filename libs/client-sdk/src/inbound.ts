@@ -57,7 +57,7 @@ export function readPresence(frame: ServerFrame): ClientEvents['presence'] | und
   return { type: frame.type, userId: data.userId };
 }
 
-/** `INVALID_MESSAGE {code, message}` with the refused frame's reference. */
+/** `INVALID_MESSAGE {code, message, retryAfterMs?}` with the refused frame's reference. */
 export function readError(frame: ServerFrame): ClientEvents['error'] {
   const data = isRecord(frame.data) ? frame.data : {};
   const error: ClientEvents['error'] = {
@@ -65,6 +65,7 @@ export function readError(frame: ServerFrame): ClientEvents['error'] {
     message: typeof data.message === 'string' ? data.message : '',
   };
   if (frame.reference !== undefined) error.reference = frame.reference;
+  if (typeof data.retryAfterMs === 'number') error.retryAfterMs = data.retryAfterMs;
   return error;
 }
 

@@ -128,6 +128,12 @@ describe('frames', () => {
     expect(readMessage({ type: 'MESSAGE', data: { from: 'ANZ-1' } })).toBeUndefined();
     expect(readConfirmation({ type: 'MESSAGE_CONFIRMATION', data: {} })).toBeUndefined();
     expect(readError({ type: 'INVALID_MESSAGE', data: null })).toEqual({ code: 'UNKNOWN', message: '' });
+    expect(readError({ type: 'INVALID_MESSAGE', data: { code: 'OVERLOADED', message: 'm', retryAfterMs: 1000 }, reference: 'r' })).toEqual({
+      code: 'OVERLOADED',
+      message: 'm',
+      reference: 'r',
+      retryAfterMs: 1000,
+    });
   });
 
   it('writes client frames with absent fields omitted', () => {

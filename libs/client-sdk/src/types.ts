@@ -112,8 +112,11 @@ export interface ClientEvents {
   confirmation: { reference: string; path?: string[] };
   /** Presence of another user of the app (master users only). */
   presence: { type: 'USER_CONNECTED' | 'USER_DISCONNECTED'; userId: string };
-  /** The server refused a frame (`INVALID_MESSAGE`); the connection stays open. */
-  error: { code: ErrorCode | string; message: string; reference?: string };
+  /**
+   * The server refused a frame (`INVALID_MESSAGE`); the connection stays open. `retryAfterMs` (with OVERLOADED): nothing
+   * was sent; send the frame again after that long.
+   */
+  error: { code: ErrorCode | string; message: string; reference?: string; retryAfterMs?: number };
   /** An authenticated connection ended, or the client gave up; `willReconnect` says what comes next. */
   closed: { code: number; reason: string; willReconnect: boolean };
   /** The user's home domain moved (close code 4006): the client reconnects to `url`, the new home's endpoint. */

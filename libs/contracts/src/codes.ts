@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   UNREACHABLE_DOMAIN: "The recipient's home domain is unknown or cannot be reached.",
   ALREADY_AUTHENTICATED: 'AUTH_CLIENT on a socket that is already authenticated.',
   INTERNAL_ERROR: 'The server could not accept the frame right now (e.g. the lane is down); nothing was sent: retry.',
+  OVERLOADED: 'The connector cannot keep up right now (too many frames wait for the lane); nothing was sent: send it again after `retryAfterMs`.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

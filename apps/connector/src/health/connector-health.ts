@@ -11,6 +11,8 @@ export interface ConnectorHealth {
   authenticated: number;
   /** Whether this connector's presence lease was renewed within its ttl (if not, its users look offline). */
   presenceLease: boolean;
+  /** Client frames handed to the lanes and not accepted yet; at `LINKER_MAX_PENDING_PUBLISHES` on a lane, new ones get OVERLOADED. */
+  pendingPublishes: number;
 }
 
 export function isServing(health: ConnectorHealth): boolean {

@@ -5,6 +5,8 @@ import type { AuthFlow } from '../sessions/auth-flow';
 import type { Session } from '../sessions/session';
 import { checkFrame, isRefusal, readFrame, referenceOf, refusal, type RawFrame, type Refusal } from './frame-reader';
 import type { Intake } from './intake';
+import { OVERLOAD_RETRY_AFTER_MS, type LaneBacklog } from './lane-backlog';
+import type { LoopStall } from './loop-stall';
 
 export interface IngressOptions {
   intake: Intake;
@@ -13,20 +15,28 @@ export interface IngressOptions {
   logger: Logger;
   maxGroupRecipients: number;
   maxInvalidFrames: number;
+  /** How late the event loop reads frames (one per connector): the rate limit credits it. */
+  stall: LoopStall;
+  /** Client frames handed to the lanes and not accepted yet: OVERLOADED beyond its limit. */
+  backlog: LaneBacklog;
 }
 
 const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
 const PONG = Buffer.from(JSON.stringify({ type: 'PONG', data: {} }));
+const OVERLOADED_MESSAGE = `the connector is overloaded; nothing was sent: retry in ${OVERLOAD_RETRY_AFTER_MS} ms`;
 const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is already authenticated (or authenticating)');
 
 /**
  * Client frames in (SPEC §2.2-2.5), one call per frame, synchronously up to the publish:
- * rate limit (RATE_LIMITED; persistent abuse closes with 4004) → parse once (MALFORMED_JSON) → auth gate
- * (AUTH_REQUIRED before auth) → type (UNKNOWN_TYPE for internal or unknown types) → head and data against the compiled
- * validators (INVALID_FIELD) → handled here (PING, MESSAGE_ACK, a second AUTH_CLIENT) or published as an envelope whose
- * `from` is the authenticated user. `maxInvalidFrames` refusals in a row close the socket with 4007.
+ * rate limit, fair to frames the event loop kept waiting (`RateLimiter`: RATE_LIMITED; persistent abuse closes with
+ * 4004) → parse once (MALFORMED_JSON) → auth gate (AUTH_REQUIRED before auth) → type (UNKNOWN_TYPE for internal or
+ * unknown types) → head and data against the compiled validators (INVALID_FIELD) → handled here (PING, MESSAGE_ACK, a
+ * second AUTH_CLIENT) or published as an envelope whose `from` is the authenticated user. `maxInvalidFrames` refusals
+ * in a row close the socket with 4007.
  * Publishes are issued in frame order, so one socket's frames reach the lane in order; a rejected publish answers
- * INTERNAL_ERROR (nothing was sent). Every refusal carries the frame's reference and leaves the socket open.
+ * INTERNAL_ERROR (nothing was sent). While the lane's backlog is over its limit, a frame to publish answers OVERLOADED
+ * with `retryAfterMs` (nothing was sent; not an invalid frame, not rate abuse). Every refusal carries the frame's
+ * reference and leaves the socket open.
  */
 export class Ingress {
   constructor(private readonly options: IngressOptions) {}
@@ -34,7 +44,8 @@ export class Ingress {
   /** One frame from `session`'s socket. */
   frame(session: Session, data: Buffer, isBinary: boolean): void {
     if (session.state === 'CLOSED') return;
-    const verdict = session.limiter.take(this.options.clock.now());
+    const now = this.options.clock.now();
+    const verdict = session.limiter.take(now, this.options.stall.stalledMs(now));
     if (verdict === 'abuse') return session.close('RATE_LIMITED');
     const frame = readFrame(data, isBinary);
     if (isRefusal(frame)) return this.refuse(session, frame, undefined);
@@ -93,8 +104,9 @@ export class Ingress {
   }
 
   private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, reference: string | undefined): void {
-    const { intake, clock } = this.options;
+    const { intake, clock, backlog } = this.options;
     const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
+    if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, reference, OVERLOAD_RETRY_AFTER_MS);
     const userId = session.userId as string;
     const envelope: Envelope = {
       id: newMessageId(),
@@ -110,7 +122,9 @@ export class Ingress {
       createdAt: clock.now(),
       hops: 0,
     };
-    intake.publish(lane, userId, envelope).catch((error: unknown) => {
+    backlog.add(lane);
+    intake.publish(lane, userId, envelope).then(backlog.settled[lane], (error: unknown) => {
+      backlog.settled[lane]();
       this.options.logger.warn('frame could not be published', { socketId: session.id, type, lane, error: errorMessage(error) });
       if (session.state !== 'CLOSED') session.error('INTERNAL_ERROR', 'the message could not be accepted; nothing was sent: retry', reference);
     });

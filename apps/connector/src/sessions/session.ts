@@ -76,9 +76,9 @@ export class Session {
     return result === 'ok';
   }
 
-  /** `INVALID_MESSAGE {code, message}` with the frame's reference (SPEC §2.5). */
-  error(code: ErrorCode, message: string, reference?: string): void {
-    this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data: { code, message }, reference })));
+  /** `INVALID_MESSAGE {code, message, retryAfterMs?}` with the frame's reference (SPEC §2.5). */
+  error(code: ErrorCode, message: string, reference?: string, retryAfterMs?: number): void {
+    this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data: { code, message, retryAfterMs }, reference })));
   }
 
   /** Presence is registered for the claimed user: AUTHENTICATED from now on, and its auth deadline is off. */

@@ -47,8 +47,13 @@ export interface Harness {
   connector: Connector;
   processor: FakeProcessor;
   url: string;
-  /** Faults of the connector's lanes: `failIntake` makes every publish to the intake reject (the broker is down). */
-  faults: { failIntake: boolean };
+  /**
+   * Faults of the connector's lanes: `failIntake` makes every publish to the intake reject (the broker is down);
+   * `holdIntake` keeps them waiting (a broker that does not answer) until `releaseIntake`.
+   */
+  faults: LaneFaults;
+  /** Let the publishes `holdIntake` kept waiting go through (in order); they settle as the lane answers. */
+  releaseIntake(): void;
   client(options?: TestClientOptions): Promise<TestClient>;
   /** A client authenticated as `userId` (its `socketId` filled in). */
   user(userId: string, extra?: Record<string, unknown>): Promise<TestClient>;
@@ -77,7 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const infrastructure = options.infrastructure ? await options.infrastructure() : memoryInfrastructure(options.store ?? new MemoryPresenceStore());
   const { domain, lanes } = infrastructure;
   const config = connectorSettings({ domain, name: CONNECTOR, wsPort: 0, partitions: 4, ...options.settings });
-  const faults = { failIntake: false };
+  const faults: LaneFaults = { failIntake: false, holdIntake: false, held: [] };
   const presence = (options.wrapPresence ?? ((p) => p))(infrastructure.connectorPresence);
   const connector = createConnector({ config, lanes: faultyLanes(lanes, intakeTopic(domain), faults), presence, logger: testLogger(), clock: options.clock });
   await connector.start();
@@ -99,28 +104,44 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     opened.socketId = auth?.origin?.socketId;
     return opened;
   };
+  const releaseIntake = (): void => {
+    for (const publish of faults.held.splice(0)) publish();
+  };
   const close = async (): Promise<void> => {
+    faults.holdIntake = false;
+    releaseIntake(); // the connector's drain waits for what it published
     for (const opened of clients) opened.terminate();
     await connector.stop();
     await processor.stop();
     await infrastructure.close();
   };
   const broker = infrastructure.broker as MemoryBroker;
-  return { broker, lanes, presence: infrastructure.processorPresence, connector, processor, url, faults, client, user, close };
+  return { broker, lanes, presence: infrastructure.processorPresence, connector, processor, url, faults, releaseIntake, client, user, close };
 }
 
-/** The connector's view of `lanes`, where publishes to the intake reject while `faults.failIntake` is set. */
-function faultyLanes(lanes: Lanes, intake: string, faults: { failIntake: boolean }): Lanes {
+export interface LaneFaults {
+  failIntake: boolean;
+  holdIntake: boolean;
+  /** The publishes held by `holdIntake`, each waiting to be made. */
+  held: Array<() => void>;
+}
+
+/** The connector's view of `lanes`, where publishes to the intake reject or wait as `faults` says. */
+function faultyLanes(lanes: Lanes, intake: string, faults: LaneFaults): Lanes {
+  const toIntake = (topic: string): boolean => topic === intake || topic.startsWith(`${intake}.p`);
+  const publish = (bus: Bus, topic: string, records: Parameters<Bus['publish']>[1]): Promise<void> => {
+    if (!toIntake(topic)) return bus.publish(topic, records);
+    if (faults.failIntake) return Promise.reject(new LinkerError('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }));
+    if (!faults.holdIntake) return bus.publish(topic, records);
+    return new Promise((resolve, reject) => faults.held.push(() => void bus.publish(topic, records).then(resolve, reject)));
+  };
   const wrap = (bus: Bus): Bus => ({
     drain: (drainOptions) => bus.drain(drainOptions),
     lane: bus.lane,
     ensureTopics: (topics, partitions) => bus.ensureTopics(topics, partitions),
     subscribe: (subscribeOptions) => bus.subscribe(subscribeOptions),
     close: () => bus.close(),
-    publish: (topic, records) =>
-      faults.failIntake && (topic === intake || topic.startsWith(`${intake}.p`))
-        ? Promise.reject(new LinkerError('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }))
-        : bus.publish(topic, records),
+    publish: (topic, records) => publish(bus, topic, records),
   });
   return { RELIABLE: wrap(lanes.RELIABLE), FAST: wrap(lanes.FAST), close: () => lanes.close() };
 }
