@@ -1,15 +1,5 @@
-import type { SocketAddress } from '@linker/contracts';
-import type { Presence } from '@linker/presence';
 import { waitFor } from '../wait-for';
-
-/** Adapter options the presence suite sets (both adapters take them); an adapter's default for any left out. */
-export interface PresenceClientOptions {
-  /** How long after its sweep an ended connector becomes claimable. */
-  endedGraceMs?: number;
-}
-
-/** A new client of the current test's store (closed by the suite). */
-type OpenClient = (options?: PresenceClientOptions) => Promise<Presence>;
+import { at, type OpenClient } from './presence-kit';
 
 const SHORT_TTL_MS = 300;
 const LONG_TTL_MS = 60_000;
@@ -20,10 +10,6 @@ const CLAIM_MS = 400;
 const TINY_GRACE_MS = 1;
 const WAIT = { timeoutMs: 10_000, intervalMs: 20 };
 const SLOW_TEST_MS = 20_000;
-
-function at(connector: string, socketId: string): SocketAddress {
-  return { domain: 'domain-01', connector, socketId };
-}
 
 /**
  * The presence contract on ended connectors (`sweep`, `claimEnded`, `releaseEnded`): when they become claimable,

@@ -1,10 +1,7 @@
-import type { SocketAddress } from '@linker/contracts';
-import type { Presence, PresenceEntry } from '@linker/presence';
+import type { PresenceEntry } from '@linker/presence';
 import { waitFor } from '../wait-for';
-import type { PresenceClientOptions } from './presence-ended.contract';
+import { at, ids, type OpenClient } from './presence-kit';
 
-/** A new client of the current test's store (closed by the suite). */
-type OpenClient = (options?: PresenceClientOptions) => Promise<Presence>;
 /** Make the current test's store lose everything it holds, its clients staying open. */
 type LoseStore = () => Promise<void>;
 
@@ -13,14 +10,6 @@ const LONG_TTL_MS = 60_000;
 const CLAIM_MS = 1_000;
 const WAIT = { timeoutMs: 10_000, intervalMs: 20 };
 const SLOW_TEST_MS = 20_000;
-
-function at(connector: string, socketId: string): SocketAddress {
-  return { domain: 'domain-01', connector, socketId };
-}
-
-function ids(addresses: readonly SocketAddress[] | undefined): string[] {
-  return (addresses ?? []).map((a) => `${a.connector}/${a.socketId}`).sort();
-}
 
 /**
  * The presence contract on what `heartbeat` tells a connector (its lease kept alive, or taken anew and its entries

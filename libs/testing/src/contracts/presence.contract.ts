@@ -2,7 +2,8 @@ import type { SocketAddress } from '@linker/contracts';
 import type { Presence } from '@linker/presence';
 import { uniqueName } from '../unique-name';
 import { waitFor } from '../wait-for';
-import { endedConnectorCases, type PresenceClientOptions } from './presence-ended.contract';
+import { endedConnectorCases } from './presence-ended.contract';
+import { at, ids, type PresenceClientOptions } from './presence-kit';
 import { leaseCases } from './presence-lease.contract';
 
 export type { PresenceClientOptions };
@@ -22,19 +23,9 @@ export interface PresenceHarness {
   lose(prefix: string): void | Promise<void>;
 }
 
-const DOMAIN = 'domain-01';
 const SHORT_TTL_MS = 300;
 const LONG_TTL_MS = 60_000;
 const SLOW_TEST_MS = 20_000;
-
-function at(connector: string, socketId: string): SocketAddress {
-  return { domain: DOMAIN, connector, socketId };
-}
-
-/** Addresses as sorted `connector/socketId` strings, so that order never matters. */
-function ids(addresses: readonly SocketAddress[] | undefined): string[] {
-  return (addresses ?? []).map((a) => `${a.connector}/${a.socketId}`).sort();
-}
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i);
