@@ -1,5 +1,6 @@
 import type { Envelope } from './envelope';
 import type { ServerFrame } from './frames';
+import { decodedContentBytes } from './record-codec';
 
 /**
  * The frame a client receives for an envelope (SPEC §2.1, §2.4): `{type, data, reference?, id?}`, absent fields
@@ -22,4 +23,18 @@ export function toClientFrame(envelope: Envelope): ServerFrame {
 /** `toClientFrame` as the JSON text written to the socket: made once per delivery, sent to every target socket. */
 export function clientFrameText(envelope: Envelope): string {
   return JSON.stringify(toClientFrame(envelope));
+}
+
+const MESSAGE_HEAD = '{"type":"MESSAGE","data":{"from":';
+
+/**
+ * `clientFrameText` as bytes. A MESSAGE whose `{content}` came in a record is assembled around the content's bytes
+ * as they came (the same bytes `JSON.stringify` would give, without encoding the content again).
+ */
+export function clientFrameBytes(envelope: Envelope): Buffer {
+  const content = envelope.type === 'MESSAGE' ? decodedContentBytes(envelope.data) : undefined;
+  if (content === undefined) return Buffer.from(clientFrameText(envelope));
+  const reference = envelope.reference === undefined ? '' : `,"reference":${JSON.stringify(envelope.reference)}`;
+  // The content's bytes are `{"content":…}`: the frame's data continues with them after `"from":…,`.
+  return Buffer.concat([Buffer.from(`${MESSAGE_HEAD}${JSON.stringify(envelope.from)},`), content.subarray(1), Buffer.from(`${reference},"id":${JSON.stringify(envelope.id)}}`)]);
 }

@@ -1,8 +1,12 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   clientDataChecks,
+  clientFrameBytes,
   clientFrameHeadCheck,
+  clientFrameText,
+  decodeDelivery,
   decodeEnvelope,
+  encodeDelivery,
   DeliveryReport,
   encodeEnvelope,
   isClientFrameType,
@@ -30,8 +34,58 @@ describe('envelope codec', () => {
     expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
   });
 
+  it('writes the routing facts and the data as two JSON lines, and still reads a record of one line', () => {
+    const [head, data, more] = encodeEnvelope(envelope).toString().split('\n');
+    expect(more).toBeUndefined();
+    expect(JSON.parse(data)).toEqual(envelope.data);
+    expect(JSON.parse(head)).toEqual({ ...envelope, data: undefined });
+    expect(decodeEnvelope(Buffer.from(JSON.stringify(envelope)))).toEqual(envelope);
+  });
+
+  describe("a MESSAGE's content, once decoded, goes on as the bytes it came in", () => {
+    const message: Envelope = { ...envelope, data: { content: 'hi' } };
+    // Valid JSON that JSON.stringify would write otherwise (`\u0041` is "A"): seeing it again proves it was not re-encoded.
+    const record = (data: string, of: Envelope = message): Buffer => Buffer.from(`${encodeEnvelope(of).toString().split('\n')[0]}\n${data}`);
+
+    it('into the delivery made from it, and into the frame its recipient gets', () => {
+      const decoded = decodeEnvelope(record('{"content":"\\u0041"}'));
+      expect(decoded.data).toEqual({ content: 'A' });
+      const delivery = decodeDelivery(encodeDelivery({ envelope: decoded, targets: [{ userId: 'ANZ-1232121', socketIds: ['s1'] }] }));
+      expect(encodeDelivery(delivery).toString().split('\n')[1]).toBe('{"content":"\\u0041"}');
+      const frame = clientFrameBytes(delivery.envelope).toString();
+      expect(frame).toContain('"content":"\\u0041"');
+      expect(JSON.parse(frame)).toEqual(JSON.parse(clientFrameText(delivery.envelope)));
+    });
+
+    it.each([
+      ['plain text', 'some thing here to send'],
+      ['quotes, backslashes and line feeds', 'a "quoted"\\ line\nand another'],
+      ['non-ASCII', 'héllo wörld — 你好 👋'],
+      ['empty', ''],
+    ])('the assembled frame is byte for byte what JSON.stringify writes: %s', (_name, content) => {
+      for (const reference of ['abc123', undefined, 'with "quotes"']) {
+        const decoded = decodeEnvelope(encodeEnvelope({ ...message, data: { content }, reference }));
+        expect(clientFrameBytes(decoded).toString()).toBe(clientFrameText(decoded));
+      }
+    });
+
+    it('only for exactly {content: string}: anything else is encoded afresh', () => {
+      const other = decodeEnvelope(record('{"content":"\\u0041","extra":1}'));
+      expect(encodeEnvelope(other).toString().split('\n')[1]).toBe('{"content":"A","extra":1}');
+      expect(JSON.parse(clientFrameBytes(other).toString())).toEqual({ type: 'MESSAGE', data: { from: envelope.from, content: 'A' }, reference: 'abc123', id: envelope.id });
+      const report = decodeEnvelope(record('{"content":"\\u0041"}', { ...message, type: 'INVALID_MESSAGE' }));
+      expect(encodeEnvelope(report).toString().split('\n')[1]).toBe('{"content":"A"}');
+    });
+
+    it('is frozen, so the bytes stay true to it', () => {
+      const decoded = decodeEnvelope(encodeEnvelope(message));
+      expect(Object.isFrozen(decoded.data)).toBe(true);
+    });
+  });
+
   it.each([
     ['not JSON', Buffer.from('{nope'), /not valid JSON/],
+    ['data not JSON', Buffer.from(`${JSON.stringify({ ...envelope, data: undefined })}\n{nope`), /not valid JSON/],
     ['no id', encodeEnvelope({ ...envelope, id: '' }), /malformed at \/id/],
     ['unknown lane', Buffer.from(JSON.stringify({ ...envelope, lane: 'SLOW' })), /malformed at \/lane/],
     ['negative hops', Buffer.from(JSON.stringify({ ...envelope, hops: -1 })), /malformed at \/hops/],

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { jsonDecoder } from './json-codec';
+import { encodeRecord, recordDecoder } from './record-codec';
 
 /** The two lanes: RELIABLE (Kafka, never lost once accepted) and FAST (NATS, in memory, at most once). */
 export const Lane = Type.Union([Type.Literal('RELIABLE'), Type.Literal('FAST')]);
@@ -43,10 +43,20 @@ export const Envelope = Type.Object({
 });
 export type Envelope = Static<typeof Envelope>;
 
-/** Envelope to bytes, for the lanes, links and stores. */
+/**
+ * Envelope to bytes, for the lanes, links and stores: its routing facts, then its data, as two JSON lines; a MESSAGE's
+ * `{content}` that came in a record goes out as the bytes it came in (nothing re-encodes it on the way).
+ */
 export function encodeEnvelope(envelope: Envelope): Buffer {
-  return Buffer.from(JSON.stringify(envelope));
+  const { data, ...head } = envelope;
+  return encodeRecord(head, data);
 }
 
 /** Bytes to envelope; throws a non-retriable `INVALID_ENVELOPE` error for anything that is not one. */
-export const decodeEnvelope = jsonDecoder(TypeCompiler.Compile(Envelope), 'INVALID_ENVELOPE', 'envelope');
+export const decodeEnvelope = recordDecoder(
+  TypeCompiler.Compile(Envelope),
+  'INVALID_ENVELOPE',
+  'envelope',
+  (head, data) => void (head.data = data),
+  (envelope) => envelope,
+);

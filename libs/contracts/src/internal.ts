@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Envelope } from './envelope';
-import { jsonDecoder } from './json-codec';
+import { encodeRecord, recordDecoder } from './record-codec';
 
 /**
  * The internal protocol between connectors and processors of one domain (never accepted from a client).
@@ -110,9 +110,18 @@ export type DeliveryReport = Static<typeof DeliveryReport>;
 /** Most bytes (estimated) of one DELIVERY_REPORT a reporter makes: well below Kafka's default 1 MB record limit. */
 export const MAX_REPORT_BYTES = 256 * 1024;
 
+/** Delivery to bytes: as an envelope is (its data on a second line, passed on as it came; see `encodeEnvelope`). */
 export function encodeDelivery(delivery: Delivery): Buffer {
-  return Buffer.from(JSON.stringify(delivery));
+  const { data, ...envelope } = delivery.envelope;
+  return encodeRecord({ ...delivery, envelope }, data);
 }
 
-/** Bytes to `Delivery`; throws a non-retriable `INVALID_DELIVERY` error for anything that is not one. */
-export const decodeDelivery = jsonDecoder(TypeCompiler.Compile(Delivery), 'INVALID_DELIVERY', 'delivery');
+export const decodeDelivery = recordDecoder(
+  TypeCompiler.Compile(Delivery),
+  'INVALID_DELIVERY',
+  'delivery',
+  (head, data) => {
+    if (typeof head.envelope === 'object' && head.envelope !== null) (head.envelope as Record<string, unknown>).data = data;
+  },
+  (delivery) => delivery.envelope,
+);

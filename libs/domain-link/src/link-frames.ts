@@ -28,7 +28,7 @@ export type NackFrame = Static<typeof NackFrame>;
 
 /**
  * Bytes to a checked frame of one of `schemas` (by its `type`; compiled once), or a non-retriable
- * `LINK_PROTOCOL_ERROR` saying what is wrong and where (like `jsonDecoder` of libs/contracts, which is not exported).
+ * `LINK_PROTOCOL_ERROR` saying what is wrong and where (like the record decoders of libs/contracts).
  */
 function frameDecoder<S extends Record<string, TSchema>>(schemas: S): (bytes: Buffer) => Static<S[keyof S]> {
   const checks = new Map(Object.entries(schemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]));

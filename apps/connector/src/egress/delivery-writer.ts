@@ -1,4 +1,4 @@
-import { clientFrameText, type Delivery } from '@linker/contracts';
+import { clientFrameBytes, type Delivery } from '@linker/contracts';
 import type { Clock } from '@linker/kernel';
 import type { SessionRegistry } from '../sessions/session-registry';
 import type { Session } from '../sessions/session';
@@ -26,7 +26,7 @@ export class DeliveryWriter {
   /** Write `delivery` to its sockets; true when its outcome is followed (it will reach `sink`), false when not. */
   write(delivery: Delivery, sink: BatchSink): boolean {
     const { envelope } = delivery;
-    const frame = Buffer.from(clientFrameText(envelope));
+    const frame = clientFrameBytes(envelope);
     const fromMailbox = delivery.fromMailbox === true;
     const tracked = envelope.lane === 'RELIABLE' || envelope.confirm === true || fromMailbox;
     const ackable = envelope.type === 'MESSAGE';

@@ -1,5 +1,5 @@
 import type { BusRecord, Lanes, Subscription } from '@linker/bus';
-import { clientFrameText, connectorTopic, decodeDelivery, type Delivery } from '@linker/contracts';
+import { clientFrameBytes, connectorTopic, decodeDelivery, type Delivery } from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Intake } from '../ingress/intake';
@@ -98,7 +98,7 @@ export class Egress {
   private async authReply(delivery: Delivery): Promise<void> {
     const { sessions, auth } = this.options;
     const accepted = (delivery.envelope.data as { isAuthenticated?: unknown } | undefined)?.isAuthenticated === true;
-    const reply = Buffer.from(clientFrameText(delivery.envelope));
+    const reply = clientFrameBytes(delivery.envelope);
     for (const { userId, socketIds } of delivery.targets) {
       for (const socketId of socketIds) await auth.finish(sessions.get(socketId), userId, accepted, reply);
     }

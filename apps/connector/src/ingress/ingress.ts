@@ -108,13 +108,15 @@ export class Ingress {
     const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
     if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, reference, OVERLOAD_RETRY_AFTER_MS);
     const userId = session.userId as string;
+    const message = type === 'MESSAGE' ? (data as ClientData<'MESSAGE'>) : undefined;
     const envelope: Envelope = {
       id: newMessageId(),
       lane,
       type,
       from: userId,
-      to: type === 'MESSAGE' ? (data as ClientData<'MESSAGE'>).to : undefined,
-      data,
+      to: message?.to,
+      // A MESSAGE travels as `{content}`, its recipient in `to`: the data a recipient's frame carries, passed on as is.
+      data: message ? { content: message.content } : data,
       reference,
       confirm: frame.confirmationEnabled !== false && reference !== undefined && reference.trim() !== '',
       origin: session.address,

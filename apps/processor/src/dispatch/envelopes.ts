@@ -1,4 +1,4 @@
-import { SYSTEM, type Envelope, type ErrorCode } from '@linker/contracts';
+import { isContentOnly, SYSTEM, type Envelope, type ErrorCode } from '@linker/contracts';
 
 /** The id of the confirmation of message `messageId`: the same for every report of it, so repeats collapse. */
 export const confirmationId = (messageId: string): string => `${messageId}.confirmation`;
@@ -54,7 +54,8 @@ export function errorEnvelope(cause: Envelope, suffix: string, code: ErrorCode, 
 /**
  * The MESSAGE a recipient gets for client message `source`: the same id, lane, sender, reference and path; data
  * `{content}` (the frame's `from` is the envelope's sender, never the client's word); no origin socket.
- * `to` is the recipient (absent on a group delivery, whose targets name the recipients).
+ * `to` is the recipient (absent on a group delivery, whose targets name the recipients). A source whose data is that
+ * `{content}` already lends it, so content decoded from a record goes on as the bytes it came in.
  */
 export function deliveredMessage(source: Envelope, to: string | undefined, content: string, confirm: boolean): Envelope {
   const message: Envelope = {
@@ -62,7 +63,7 @@ export function deliveredMessage(source: Envelope, to: string | undefined, conte
     lane: source.lane,
     type: 'MESSAGE',
     from: source.from,
-    data: { content },
+    data: isContentOnly(source.data) && source.data.content === content ? source.data : { content },
     confirm,
     path: source.path,
     createdAt: source.createdAt,
