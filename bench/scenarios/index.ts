@@ -1,4 +1,4 @@
-import { latencyTargets, perHopTable, perHopTargets, type ScenarioResult, type StepResult } from '../src/results';
+import { deploymentCpuTarget, latencyTargets, perHopTable, perHopTargets, type ScenarioResult, type StepResult } from '../src/results';
 import type { Lane } from '../src/client';
 import type { Scenario } from '../src/scenario';
 import { startBaseline } from './baseline';
@@ -16,7 +16,11 @@ const RELIABLE_RATES = [500, 1000, 2000, 4000];
 const fastTargets = (steps: Parameters<typeof latencyTargets>[0]) => latencyTargets(steps, 5000, 1, 5);
 const reliableTargets = (steps: Parameters<typeof latencyTargets>[0]) => latencyTargets(steps, 2000, 4, 15);
 
-/** Issue 4: what one domain-to-domain hop may add to the p50 latency, ms. */
+/** The quiet load: a domain holding many users who say little, where fixed costs (timers, polls, heartbeats) show. */
+const QUIET = { rates: [10], connections: 1000, durationS: 20 };
+const QUIET_TEXT = `${QUIET.connections.toLocaleString('en-US')} connections in pairs sending ${QUIET.rates[0]} msg/s in all, for ${QUIET.durationS} s`;
+
+/** What one domain-to-domain hop may add to the p50 latency, ms. */
 const PER_HOP_P50_MS: Record<Lane, number> = { FAST: 1, RELIABLE: 3 };
 
 /**
@@ -63,6 +67,11 @@ export const SCENARIOS: Scenario[] = [
     name: 'real-reliable', mode: 'real', lane: 'RELIABLE', defaultRates: RELIABLE_RATES, start: startReal, targets: reliableTargets,
     description: 'RELIABLE one-to-one in real mode (connector → Kafka → processor → Kafka → connector). Target at 2,000 msg/s: p50 ≤ 4 ms, p99 ≤ 15 ms.',
   }),
+  loadScenario({
+    name: 'quiet-real', mode: 'real', lane: 'RELIABLE', defaultRates: QUIET.rates, fixed: QUIET, start: startReal,
+    targets: (steps) => [deploymentCpuTarget(steps, QUIET.rates[0]!, 5)],
+    description: `Real mode almost idle: ${QUIET_TEXT}, RELIABLE. What the deployment (apps and services) costs when traffic is low. Target: under 5% of a core in all.`,
+  }),
   idleScenario('idle-connections-embedded', 'embedded', startEmbedded),
   idleScenario('idle-connections-real', 'real', startReal),
   mailboxScenario('mailbox-fetch-embedded', 'embedded', startEmbedded),
@@ -84,6 +93,11 @@ export const SCENARIOS: Scenario[] = [
     prepare: buildCentrifugo,
     description: "The same load through Centrifugo v6.9.1 with its Redis engine, on the project's Redis (services.env); CPU of Centrifugo and Redis. " +
       'Compared with real-fast and real-reliable.',
+  }),
+  loadScenario({
+    name: 'quiet-centrifugo-redis', mode: 'centrifugo', lane: 'FAST', defaultRates: QUIET.rates, fixed: QUIET, start: startCentrifugo('redis'), targets: () => [],
+    prepare: buildCentrifugo,
+    description: `Centrifugo v6.9.1 with its Redis engine almost idle: ${QUIET_TEXT}. Compared with quiet-real.`,
   }),
   idleScenario('idle-connections-centrifugo', 'centrifugo', startCentrifugo('memory'), buildCentrifugo),
   // After embedded-fast and embedded-reliable: they are the reference each hop is measured against.
@@ -111,7 +125,7 @@ export const GROUPS: Record<string, string[]> = {
   federation: FEDERATION,
   centrifugo: CENTRIFUGO,
   /** linker-ts and Centrifugo side by side: every scenario of the section Compared with Centrifugo. */
-  compare: ['embedded-fast', 'embedded-reliable', 'real-fast', 'real-reliable', 'idle-connections-embedded', 'idle-connections-real', ...CENTRIFUGO],
+  compare: ['embedded-fast', 'embedded-reliable', 'real-fast', 'real-reliable', 'quiet-real', 'idle-connections-embedded', 'idle-connections-real', ...CENTRIFUGO],
 };
 
 /** The scenarios named (scenario or group names, in run order, each once); `all` when none is named. */

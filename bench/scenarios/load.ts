@@ -21,6 +21,11 @@ export interface LoadScenarioSpec {
   notes?(steps: StepResult[], earlier: ScenarioResult[]): string[];
   /** Work before the run's watchdog starts (e.g. building the product under test). */
   prepare?: Scenario['prepare'];
+  /**
+   * A load of its own that `--rates`, `--connections`, `--duration` and `--max-rate` do not change (the quiet load:
+   * many connections, few messages).
+   */
+  fixed?: { rates: number[]; connections: number; durationS: number };
 }
 
 const PROBE_DEADLINE_MS = 60_000;
@@ -105,12 +110,15 @@ async function runStep(run: Run, route: LoadRoute, sink: LoadSink, index: number
   return step;
 }
 
-const ratesOf = (run: Run): number[] => run.context.options.rates ?? run.spec.defaultRates;
+const ratesOf = (run: Run): number[] => run.spec.fixed?.rates ?? run.context.options.rates ?? run.spec.defaultRates;
 
 async function runSteps(run: Run, steps: StepResult[]): Promise<void> {
+  const { fixed } = run.spec;
   const rates = ratesOf(run);
-  await withRoute(run, connectionsFor(run.context.options, rates), async (route, sink) => {
-    for (const [index, rate] of rates.entries()) steps.push(await runStep(run, route, sink, index, rate, run.context.options.durationS, `step ${index + 1}/${rates.length}`));
+  const connections = fixed?.connections ?? connectionsFor(run.context.options, rates);
+  const durationS = fixed?.durationS ?? run.context.options.durationS;
+  await withRoute(run, connections, async (route, sink) => {
+    for (const [index, rate] of rates.entries()) steps.push(await runStep(run, route, sink, index, rate, durationS, `step ${index + 1}/${rates.length}`));
   });
 }
 
@@ -152,7 +160,7 @@ export function loadScenario(spec: LoadScenarioSpec): Scenario {
         const run: Run = { spec, context, deployment, progress: (line) => context.progress(`${spec.name}: ${line}`) };
         try {
           await runSteps(run, result.steps!);
-          if (context.options.maxRate) await searchMaxRate(run, (maxRate) => (result.maxRate = maxRate));
+          if (context.options.maxRate && !spec.fixed) await searchMaxRate(run, (maxRate) => (result.maxRate = maxRate));
         } finally {
           result.targets = spec.targets(result.steps!, context.earlier);
           result.notes.push(...(spec.notes?.(result.steps!, context.earlier) ?? []));

@@ -39,6 +39,8 @@ const scenarios: ScenarioResult[] = [
     steps: [step(1000, 0.3, 1, { centrifugo: 0.2, load: 0.3 }), step(10_000, 0.5, 2, { centrifugo: 1.5 })], maxRate: search(64_000, true),
   }),
   scenario('real-fast', 'real', { steps: [step(1000, 2, 9, { connector: 0.4, processor: 0.3, nats: 0.1 })] }),
+  scenario('quiet-real', 'real', { steps: [step(10, 5, 9, { connector: 0.4, kafka: 0.6, load: 0.2 })] }),
+  scenario('quiet-centrifugo-redis', 'centrifugo', { steps: [step(10, 0.5, 1, { centrifugo: 0.1, redis: 0.02 })] }),
   scenario('idle-connections-embedded', 'embedded', { idle: idle(6) }),
   scenario('idle-connections-centrifugo', 'centrifugo', { idle: idle(4) }),
 ];
@@ -78,6 +80,16 @@ describe('comparison with Centrifugo', () => {
       { linker: 'idle-connections-embedded', centrifugo: 'idle-connections-centrifugo', linkerKiBPerConnection: 6, centrifugoKiBPerConnection: 4, ratio: 1.5 },
       { linker: 'idle-connections-real', centrifugo: 'idle-connections-centrifugo', linkerKiBPerConnection: undefined, centrifugoKiBPerConnection: 4, ratio: undefined },
     ]);
+  });
+
+  it('compares the quiet load by CPU % of a core of the whole deployment, the load generator left out', () => {
+    expect(comparison.quiet).toEqual([{
+      linker: 'quiet-real', centrifugo: 'quiet-centrifugo-redis', rate: 10,
+      linkerCpuPercent: { connector: 4, kafka: 6 }, centrifugoCpuPercent: { centrifugo: 1, redis: 0.2 }, linkerTotal: 10, centrifugoTotal: 1.2, ratio: 8.333,
+    }]);
+    expect(comparisonSection(comparison).split('\n')).toContain(
+      '| quiet-real | quiet-centrifugo-redis | 10 | connector 4, kafka 6 = **10** | centrifugo 1, redis 0.2 = **1.2** | 8.33× |',
+    );
   });
 
   it('tables every pair in the report, "not measured" where a side did not run', () => {

@@ -1,4 +1,4 @@
-import type { AtRate, Comparison, IdleComparison, LoadComparison, MaxRateSide, Pair, ScenarioResult, SideAtRate, StepResult } from './results';
+import type { AtRate, Comparison, IdleComparison, LoadComparison, MaxRateSide, Pair, QuietComparison, ScenarioResult, SideAtRate, StepResult } from './results';
 
 /**
  * linker-ts against Centrifugo, pair by pair, from the scenarios of one run: each side's max sustainable rate, the
@@ -13,6 +13,9 @@ export const LOAD_PAIRS: Pair[] = [
   { linker: 'real-fast', centrifugo: 'centrifugo-redis' },
   { linker: 'real-reliable', centrifugo: 'centrifugo-redis' },
 ];
+
+/** The quiet load (many connections, few messages): what each deployment costs when there is little to do. */
+export const QUIET_PAIRS: Pair[] = [{ linker: 'quiet-real', centrifugo: 'quiet-centrifugo-redis' }];
 
 export const IDLE_PAIRS: Pair[] = [
   { linker: 'idle-connections-embedded', centrifugo: 'idle-connections-centrifugo' },
@@ -77,8 +80,28 @@ function compareIdle(pair: Pair, byName: Map<string, ScenarioResult>): IdleCompa
   return { ...pair, linkerKiBPerConnection: linker, centrifugoKiBPerConnection: centrifugo, ratio: ratio(linker, centrifugo) };
 }
 
+/** CPU % of one core of each process of the deployment (the load process left out) in the scenario's first measured step. */
+function deploymentCpu(scenario: ScenarioResult | undefined): { rate: number; percent: Record<string, number>; total: number } | undefined {
+  const step = measuredSteps(scenario)[0];
+  if (!step) return undefined;
+  const percent = Object.fromEntries(step.processes.filter((p) => p.name !== 'load').map((p) => [p.name, round(p.cpuPercent, 1)]));
+  return { rate: step.offeredRate, percent, total: round(Object.values(percent).reduce((sum, v) => sum + v, 0), 1) };
+}
+
+function compareQuiet(pair: Pair, byName: Map<string, ScenarioResult>): QuietComparison {
+  const [linker, centrifugo] = [deploymentCpu(byName.get(pair.linker)), deploymentCpu(byName.get(pair.centrifugo))];
+  return {
+    ...pair, rate: linker?.rate ?? centrifugo?.rate, linkerCpuPercent: linker?.percent, centrifugoCpuPercent: centrifugo?.percent,
+    linkerTotal: linker?.total, centrifugoTotal: centrifugo?.total, ratio: ratio(linker?.total, centrifugo?.total),
+  };
+}
+
 /** The comparison of every pair (a pair whose sides did not run has nothing measured in it). */
 export function compareWithCentrifugo(scenarios: ScenarioResult[]): Comparison {
   const byName = new Map(scenarios.map((s) => [s.name, s]));
-  return { load: LOAD_PAIRS.map((pair) => compareLoad(pair, byName)), idle: IDLE_PAIRS.map((pair) => compareIdle(pair, byName)) };
+  return {
+    load: LOAD_PAIRS.map((pair) => compareLoad(pair, byName)),
+    quiet: QUIET_PAIRS.map((pair) => compareQuiet(pair, byName)),
+    idle: IDLE_PAIRS.map((pair) => compareIdle(pair, byName)),
+  };
 }

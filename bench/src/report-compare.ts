@@ -49,6 +49,14 @@ function atRatesTable(load: LoadComparison[]): string {
   return table(header, rows);
 }
 
+function quietTable(comparison: Comparison): string {
+  const cell = (percent: Record<string, number> | undefined, total: number | undefined): string =>
+    percent === undefined ? NOT_MEASURED : `${Object.entries(percent).map(([name, p]) => `${name} ${fmt(p, 1)}`).join(', ')} = **${fmt(total ?? 0, 1)}**`;
+  return table(['linker-ts', 'Centrifugo', 'offered msg/s', 'CPU % of a core, linker-ts', 'CPU % of a core, Centrifugo', 'ratio'],
+    comparison.quiet.map((c) => [c.linker, c.centrifugo, c.rate === undefined ? NOT_MEASURED : fmt(c.rate), cell(c.linkerCpuPercent, c.linkerTotal),
+      cell(c.centrifugoCpuPercent, c.centrifugoTotal), ratioCell(c.ratio)]));
+}
+
 function idleTable(comparison: Comparison): string {
   const cell = (value: number | undefined): string => (value === undefined ? NOT_MEASURED : fmt(value, 2));
   return table(['linker-ts', 'Centrifugo', 'linker-ts KiB per connection', 'Centrifugo KiB per connection', 'ratio'],
@@ -67,6 +75,10 @@ export function comparisonSection(comparison: Comparison): string {
     maxRateTable(comparison.load),
     '',
     atRatesTable(comparison.load),
+    '',
+    'Almost idle (the quiet load: many connections, few messages): CPU of each process of the deployment, % of one core.',
+    '',
+    quietTable(comparison),
     '',
     idleTable(comparison),
     '',

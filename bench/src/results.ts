@@ -117,6 +117,13 @@ export function latencyTargets(steps: StepResult[] | undefined, rate: number, p5
   ];
 }
 
+/** CPU of the whole deployment (servers and services; the load process left out), % of one core, at `rate`. */
+export function deploymentCpuTarget(steps: StepResult[] | undefined, rate: number, limit: number): Target {
+  const step = stepAt(steps, rate);
+  const percent = step?.processes.filter((p) => p.name !== 'load').reduce((sum, p) => sum + p.cpuPercent, 0);
+  return target(`CPU of the deployment at ${rate} msg/s`, percent === undefined ? undefined : Math.round(percent * 10) / 10, limit, '% of a core');
+}
+
 const ms3 = (value: number): number => Math.round(value * 1000) / 1000;
 
 /** A step and the reference's step at the same offered rate, both with latencies measured. */
@@ -218,7 +225,18 @@ export interface IdleComparison extends Pair {
   ratio: number | undefined;
 }
 
+/** The quiet load on both sides: CPU of the deployment (servers and services, % of one core), by process and in all. */
+export interface QuietComparison extends Pair {
+  rate: number | undefined;
+  linkerCpuPercent: Record<string, number> | undefined;
+  centrifugoCpuPercent: Record<string, number> | undefined;
+  linkerTotal: number | undefined;
+  centrifugoTotal: number | undefined;
+  ratio: number | undefined;
+}
+
 export interface Comparison {
   load: LoadComparison[];
+  quiet: QuietComparison[];
   idle: IdleComparison[];
 }
