@@ -1,6 +1,6 @@
 import { silentLogger } from '@linker/observability';
 import { testServices, uniqueName, waitFor } from '@linker/testing';
-import type { BusRecord } from '../bus.port';
+import type { BusRecord, Subscription } from '../bus.port';
 import { KafkaBus } from './kafka-bus';
 import type { KafkaTuning } from './kafka-config';
 import { startDoomedKafkaConsumer } from './testing/doomed-process';
@@ -15,10 +15,20 @@ const text = (record: BusRecord): string => record.value.toString('utf8');
 const recordsOf = (prefix: string, count: number): BusRecord[] =>
   Array.from({ length: count }, (_, i) => ({ key: `key-${i % 24}`, value: Buffer.from(`${prefix}-${i}`) }));
 
+interface Seen {
+  readonly seen: string[];
+  readonly handler: (records: readonly BusRecord[]) => Promise<void>;
+}
+
 /** A handler that keeps the text of every record it was handed. */
-function collector(): { seen: string[]; handler: (records: readonly BusRecord[]) => Promise<void> } {
+function collector(): Seen {
   const seen: string[] = [];
   return { seen, handler: async (records) => void seen.push(...records.map(text)) };
+}
+
+/** Wait until `seen()` holds every one of `records`. */
+function until(what: string, records: readonly BusRecord[], seen: () => readonly string[]): Promise<boolean> {
+  return waitFor(what, () => records.every((r) => seen().includes(text(r))), { timeoutMs: WAIT_MS });
 }
 
 describe('KafkaBus offset commits', () => {
@@ -51,7 +61,7 @@ describe('KafkaBus offset commits', () => {
     for (const record of records) {
       // One record at a time, each handled before the next is published: each comes in a fetch of its own.
       await publisher.publish(topic, [record]);
-      await waitFor(`${text(record)} to be handled`, () => seen.includes(text(record)), { timeoutMs: WAIT_MS });
+      await until(`${text(record)} to be handled`, [record], () => seen);
     }
     const elapsed = Date.now() - started;
     const fetches = counter.of(clientId, 'Fetch');
@@ -61,35 +71,35 @@ describe('KafkaBus offset commits', () => {
     expect(commits).toBeLessThanOrEqual(Math.ceil(elapsed / 1_000) + 1);
   }, 90_000);
 
-  it('commits every handled batch when a member closes: its successor gets none of them again', async () => {
+  /** A group on a new topic whose one member (committing only on stop or rebalance) handled 40 records. */
+  async function groupThatHandled(
+    name: string,
+  ): Promise<{ publisher: KafkaBus; topic: string; group: string; first: Seen; firstSubscription: Subscription }> {
     const publisher = await connect();
-    const topic = uniqueName('commit-on-close');
+    const topic = uniqueName(name);
     await publisher.ensureTopics([topic], 4);
     const group = uniqueName('g');
     const first = collector();
-    const subscription = await (await connect(NEVER_BY_INTERVAL)).subscribe({ topic, group, handler: first.handler });
-    const handled = recordsOf('before-close', 40);
+    const firstSubscription = await (await connect(NEVER_BY_INTERVAL)).subscribe({ topic, group, handler: first.handler });
+    const handled = recordsOf('handled', 40);
     await publisher.publish(topic, handled);
-    await waitFor('the first member to handle every record', () => handled.every((r) => first.seen.includes(text(r))), { timeoutMs: WAIT_MS });
-    await subscription.close();
+    await until('the first member to handle every record', handled, () => first.seen);
+    return { publisher, topic, group, first, firstSubscription };
+  }
+
+  it('commits every handled batch when a member closes: its successor gets none of them again', async () => {
+    const { publisher, topic, group, firstSubscription } = await groupThatHandled('commit-on-close');
+    await firstSubscription.close();
     const successor = collector();
     await (await connect(NEVER_BY_INTERVAL)).subscribe({ topic, group, handler: successor.handler });
     const markers = recordsOf('marker', 24);
     await publisher.publish(topic, markers);
-    await waitFor('the markers to reach the successor', () => markers.every((r) => successor.seen.includes(text(r))), { timeoutMs: WAIT_MS });
+    await until('the markers to reach the successor', markers, () => successor.seen);
     expect([...successor.seen].sort()).toEqual(markers.map(text).sort());
   }, 90_000);
 
   it('commits every handled batch when a rebalance moves partitions: the new owner gets none of them again', async () => {
-    const publisher = await connect();
-    const topic = uniqueName('commit-on-rebalance');
-    await publisher.ensureTopics([topic], 4);
-    const group = uniqueName('g');
-    const first = collector();
-    await (await connect(NEVER_BY_INTERVAL)).subscribe({ topic, group, handler: first.handler });
-    const handled = recordsOf('before-join', 40);
-    await publisher.publish(topic, handled);
-    await waitFor('the first member to handle every record', () => handled.every((r) => first.seen.includes(text(r))), { timeoutMs: WAIT_MS });
+    const { publisher, topic, group, first } = await groupThatHandled('commit-on-rebalance');
     const joiner = collector();
     const partitions: number[] = [];
     await (await connect(NEVER_BY_INTERVAL)).subscribe({
@@ -101,10 +111,9 @@ describe('KafkaBus offset commits', () => {
     await waitFor('the second member to be given partitions', () => partitions.length > 0, { timeoutMs: WAIT_MS });
     const markers = recordsOf('marker', 24);
     await publisher.publish(topic, markers);
-    const all = (): string[] => [...first.seen, ...joiner.seen];
-    await waitFor('the markers across the group', () => markers.every((r) => all().includes(text(r))), { timeoutMs: WAIT_MS });
+    await until('the markers across the group', markers, () => [...first.seen, ...joiner.seen]);
     expect(joiner.seen.length).toBeGreaterThan(0);
-    expect(joiner.seen.filter((v) => v.startsWith('before-join'))).toEqual([]);
+    expect(joiner.seen.filter((v) => v.startsWith('handled'))).toEqual([]);
   }, 90_000);
 
   it('redelivers what a member killed within the interval handled but had not committed: nothing is lost', async () => {
@@ -118,23 +127,21 @@ describe('KafkaBus offset commits', () => {
     cleanUps.push(() => victim.kill());
     const records = recordsOf('record', 240);
     const published: BusRecord[] = [];
-    const taken = (): Set<string> => new Set([...survivor.seen, ...victim.received().map(text)]);
+    const hung = (): boolean => victim.received().length >= 30;
+    const taken = (): string[] => [...survivor.seen, ...victim.received().map(text)];
     // Chunk by chunk, each taken before the next, so the victim completes a few small batches before it hangs.
-    for (let i = 0; i < records.length && victim.received().length < 30; i += 24) {
+    for (let i = 0; i < records.length && !hung(); i += 24) {
       const chunk = records.slice(i, i + 24);
       await publisher.publish(topic, chunk);
       published.push(...chunk);
-      await waitFor('the chunk to be taken (or the victim to hang)', () => victim.received().length >= 30 || chunk.every((r) => taken().has(text(r))), {
+      await waitFor('the chunk to be taken (or the victim to hang)', () => hung() || chunk.every((r) => taken().includes(text(r))), {
         timeoutMs: WAIT_MS,
       });
     }
     await victim.kill();
     const completed = victim.completed().map(text);
     expect(completed.length).toBeGreaterThan(0);
-    await waitFor('the survivor to get every record, those the victim completed included', () => {
-      const seen = new Set(survivor.seen);
-      return published.every((r) => seen.has(text(r)));
-    }, { timeoutMs: WAIT_MS });
+    await until('the survivor to get every record, those the victim completed included', published, () => survivor.seen);
     expect(completed.filter((v) => !survivor.seen.includes(v))).toEqual([]);
   }, 90_000);
 });

@@ -9,7 +9,7 @@ type CommitAccess = Pick<EachBatchPayload, 'uncommittedOffsets' | 'commitOffsets
  * The offset commits of one group member. A batch's offset is resolved (kafkajs's `resolveOffset`) only after its
  * handler resolved, and only resolved offsets are ever committed. They are committed together:
  * - at most `intervalMs` after a batch was handled (one OffsetCommit request for every batch handled meanwhile, on
- *   every partition, instead of one per fetch), and again after a commit that failed;
+ *   every partition, instead of one per fetch); what a failed commit held goes with the next one;
  * - at once when the member stops (`closing`: the batches still in hand commit as they finish, before the member
  *   leaves the group) and when a rebalance starts (`flush`, before the member rejoins), so a graceful stop or a
  *   partition handover delivers nothing handled again.
@@ -41,8 +41,9 @@ export class OffsetCommits {
   /**
    * Send one commit now of every offset resolved and not yet committed (nothing when there is none). With the
    * coordinator connected, the request is written in this event-loop turn, so the broker (which answers one
-   * connection's requests in order) takes it before whatever kafkajs sends next (a JoinGroup, a LeaveGroup). Never rejects: a failed commit is logged and
-   * tried again after the interval, unless the member is stopping (its batches are then delivered again).
+   * connection's requests in order) takes it before whatever kafkajs sends next (a JoinGroup, a LeaveGroup). Never
+   * rejects: a failed commit is logged, and its offsets go with the next commit (the next handled batch schedules one;
+   * a stop or a rebalance sends one), or, if the member dies first, its batches are delivered again.
    */
   flush(): Promise<void> {
     clearTimeout(this.timer);
@@ -54,7 +55,6 @@ export class OffsetCommits {
       this.logger.warn('offset commit failed; the batches it held will be committed later or delivered again', {
         error: errorMessage(error),
       });
-      if (!this.stopping) this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
     });
     this.inFlight.add(commit);
     void commit.finally(() => this.inFlight.delete(commit));

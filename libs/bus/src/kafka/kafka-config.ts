@@ -49,8 +49,8 @@ export interface KafkaTuning {
  * waits for idle members (a 2nd member joins in ~0.5 s instead of 5 s). The session timeout is the broker's minimum
  * (6 s): a killed member's partitions move after about that long. A member stuck in one batch longer than the
  * rebalance timeout is dropped from the group at the next rebalance. Offsets are committed every 200 ms at most
- * instead of once per fetch: at 10 records/s a member sends 5 OffsetCommits a second instead of 10, at 100 records/s
- * 5 instead of 100, and the fetch loop no longer waits for a commit's round trip.
+ * instead of once per fetch: at 10 records/s a member sends at most 5 OffsetCommits a second instead of 10, at 100
+ * records/s at most 5 instead of 100, and its fetch loop no longer waits for a commit's round trip.
  */
 export const DEFAULT_KAFKA_TUNING: KafkaTuning = {
   maxWaitTimeInMs: 500,

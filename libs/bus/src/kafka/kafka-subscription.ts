@@ -24,7 +24,7 @@ const toRecord = (message: KafkaMessage): BusRecord => ({
 export class KafkaSubscription implements Subscription {
   private stopped: Promise<void> | undefined;
   private crash: LinkerError | undefined;
-
+  /** When the offsets of handled batches are committed. */
   private readonly commits: OffsetCommits;
 
   private constructor(
