@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { BatchHandler, BusRecord, SubscribeOptions, Subscription } from '../bus.port';
+import { OffsetCommits } from './kafka-commits';
 import type { KafkaTuning } from './kafka-config';
 import { toLinkerError } from './kafka-errors';
 
@@ -13,7 +14,8 @@ const toRecord = (message: KafkaMessage): BusRecord => ({
 
 /**
  * One member of a RELIABLE consumer group: `eachBatch` with auto-resolve and auto-commit off; a batch's offset is
- * resolved and committed only after the handler resolved. A rejected batch is handed to the handler again (same
+ * resolved only after the handler resolved, and committed with the others within `commitIntervalMs`, or at once when
+ * the member stops or a rebalance starts (`OffsetCommits`). A rejected batch is handed to the handler again (same
  * records, backing off, heartbeating) until it resolves, the member stops, or a rebalance takes the partition away —
  * in the last two cases it stays uncommitted and is delivered again to whoever owns the partition next.
  * A new group starts at the beginning of each partition (`fromBeginning`), so nothing published before the group
@@ -22,15 +24,19 @@ const toRecord = (message: KafkaMessage): BusRecord => ({
 export class KafkaSubscription implements Subscription {
   private stopped: Promise<void> | undefined;
   private crash: LinkerError | undefined;
-  /** The commit the batches resolved in this event-loop turn wait for (see `committed`). */
-  private commit: Promise<void> | undefined;
+  /** When the offsets of handled batches are committed. */
+  private readonly commits: OffsetCommits;
 
   private constructor(
     private readonly consumer: Consumer,
     private readonly handler: BatchHandler,
     private readonly tuning: KafkaTuning,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.commits = new OffsetCommits(tuning.commitIntervalMs, logger);
+    // Emitted once every batch in hand finished, just before kafkajs rejoins: commit before the partitions move.
+    consumer.on(consumer.events.REBALANCING, () => void this.commits.flush());
+  }
 
   /** Join `group` on `topic`; resolves once the member has joined (it has its partitions, if any are left for it). */
   static async start(kafka: Kafka, options: SubscribeOptions, tuning: KafkaTuning, logger: Logger): Promise<KafkaSubscription> {
@@ -67,11 +73,15 @@ export class KafkaSubscription implements Subscription {
     }
   }
 
-  /** Stop fetching, let the batches in hand finish and commit, leave the group. Idempotent. */
+  /** Commit what is handled, stop fetching, let the batches in hand finish and commit, leave the group. Idempotent. */
   close(): Promise<void> {
-    this.stopped ??= this.consumer.disconnect().catch((cause: unknown) => {
-      this.logger.warn('consumer did not disconnect cleanly', { error: errorMessage(cause) });
-    });
+    this.stopped ??= (async () => {
+      void this.commits.closing();
+      await this.consumer.disconnect().catch((cause: unknown) => {
+        this.logger.warn('consumer did not disconnect cleanly', { error: errorMessage(cause) });
+      });
+      await this.commits.settled();
+    })();
     return this.stopped;
   }
 
@@ -125,21 +135,7 @@ export class KafkaSubscription implements Subscription {
     const records = batch.messages.map(toRecord);
     if (!(await this.handleUntilResolved(records, payload))) return;
     payload.resolveOffset(batch.messages[batch.messages.length - 1].offset);
-    await this.committed(payload);
-  }
-
-  /**
-   * Resolves once an OffsetCommit holding every offset resolved so far (this batch's included) succeeded. The batches
-   * of one fetch (up to `partitionsConsumedConcurrently` partitions) finish close together: those resolved in the same
-   * event-loop turn share one request, instead of one commit per partition. A commit still comes after the handler of
-   * each batch it covers resolved, and before that batch's partition is fetched again.
-   */
-  private committed(payload: EachBatchPayload): Promise<void> {
-    this.commit ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      this.commit = undefined; // later resolutions need a commit of their own
-      return payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
-    });
-    return this.commit;
+    await this.commits.handled(payload);
   }
 
   /** True once the handler resolved; false if the member stopped or lost the partition while retrying. */

@@ -6,3 +6,11 @@ declare module 'kafkajs/src/network/requestQueue' {
     checkPendingRequests(): void;
   }
 }
+
+/** Patched only by the request counter of the tests and measurements (testing/request-counter.ts). */
+declare module 'kafkajs/src/network/connection' {
+  export default class Connection {
+    clientId: string;
+    send(protocol: { request: { apiName: string } }): Promise<unknown>;
+  }
+}

@@ -23,7 +23,7 @@ const wire = (records: readonly BusRecord[]): WireRecord[] =>
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as DoomedArgs;
-  const bus = await KafkaBus.connect({ brokers: args.brokers, clientId: 'doomed-consumer', logger: silentLogger });
+  const bus = await KafkaBus.connect({ brokers: args.brokers, clientId: 'doomed-consumer', logger: silentLogger, tuning: args.tuning });
   let taken = 0;
   await bus.subscribe({
     topic: args.topic,

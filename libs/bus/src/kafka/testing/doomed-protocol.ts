@@ -1,3 +1,5 @@
+import type { KafkaTuning } from '../kafka-config';
+
 /** What the doomed consumer child process (doomed-consumer.ts) tells its parent (doomed-process.ts) over IPC. */
 export interface WireRecord {
   key: string;
@@ -16,4 +18,6 @@ export interface DoomedArgs {
   topic: string;
   group: string;
   stopAfter: number;
+  /** Tuning of its `KafkaBus` beyond the defaults, e.g. a long `commitIntervalMs`. */
+  tuning?: Partial<KafkaTuning>;
 }
