@@ -187,3 +187,29 @@ if score ~= false and tonumber(score) == tonumber(ARGV[2]) then
 end
 return 1
 `;
+
+/**
+ * KEYS: leases, user hashes...  ARGV: '1' to read the leases too.  For a caching client (`lookup-cache.ts`): every
+ * socket of the asked users, live or not (the client filters by lease at lookup time), as LOOKUP's flat list; the
+ * leases as ZRANGE WITHSCORES gives them; and Redis time. Returns {now, leases (or an empty list), sockets}.
+ */
+export const LOOKUP_RAW = `${NOW}
+local out = {}
+local n = 0
+for k = 2, #KEYS do
+  local flat = redis.call('HGETALL', KEYS[k])
+  for i = 1, #flat, 2 do
+    local field = flat[i]
+    local colon = string.find(field, ':', 1, true)
+    local stop = colon + tonumber(string.sub(field, 1, colon - 1))
+    out[n + 1] = k - 1
+    out[n + 2] = string.sub(field, colon + 1, stop)
+    out[n + 3] = string.sub(field, stop + 1)
+    out[n + 4] = flat[i + 1]
+    n = n + 4
+  end
+end
+local leases = {}
+if ARGV[1] == '1' then leases = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES') end
+return {now, leases, out}
+`;

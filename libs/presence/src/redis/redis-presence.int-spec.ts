@@ -42,6 +42,12 @@ describe('RedisPresence', () => {
     lose: deleteAll,
   });
 
+  presenceContract('redis, cached lookups', {
+    open: (keyPrefix, options) => new RedisPresence({ url: redisUrl, keyPrefix, ...options, cache: { maxUsers: 1000 } }),
+    discard: deleteAll,
+    lose: deleteAll,
+  });
+
   describe('adapter details', () => {
     let keyPrefix: string;
 

@@ -3,6 +3,7 @@ import type { SocketAddress } from '@linker/contracts';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
 import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry } from '../presence.port';
+import { CachedLookups, type LookupCacheOptions } from './cached-lookups';
 import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
 
 export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
@@ -20,6 +21,11 @@ export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
    * client of a domain the same value: whichever client sweeps applies its own.
    */
   endedGraceMs?: number;
+  /**
+   * Keep users' sockets and the connectors' lease deadlines between lookups, told of every change by Redis
+   * (`presence-tracking.ts`); lookups of held users then send no command. Unset: every lookup reads Redis.
+   */
+  cache?: LookupCacheOptions;
 };
 
 /** Listed connectors the claim script reads at a time while it skips those that came back. */
@@ -46,6 +52,7 @@ export class RedisPresence implements Presence {
   private readonly defaultLeaseMs: number;
   private readonly sweepBatch: number;
   private readonly endedGraceMs: number;
+  private readonly cached: CachedLookups | undefined;
   private closed = false;
 
   constructor(options: RedisPresenceOptions) {
@@ -65,11 +72,29 @@ export class RedisPresence implements Presence {
     this.leasesKey = `${options.keyPrefix}:leases`;
     this.ttlsKey = `${options.keyPrefix}:ttls`;
     this.endedKey = `${options.keyPrefix}:ended`;
+    if (options.cache) {
+      positiveInteger('cache.maxUsers', options.cache.maxUsers);
+      const keys = { userPrefix: this.userPrefix, leasesKey: this.leasesKey };
+      this.cached = new CachedLookups(this.redis, keys, options.cache, this.logger);
+    }
   }
 
-  /** A domain's presence as `presenceSettings` configure it: keys under `linker:<domain>:`, a connection of its own. */
-  static forDomain(settings: { redisUrl: string; presenceEndedGraceMs: number }, domain: string, logger: Logger): RedisPresence {
-    return new RedisPresence({ url: settings.redisUrl, keyPrefix: `linker:${domain}:`, endedGraceMs: settings.presenceEndedGraceMs, logger });
+  /**
+   * A domain's presence as `presenceSettings` configure it: keys under `linker:<domain>:`, a connection of its own
+   * (and, with `cache`, two more for its invalidations).
+   */
+  static forDomain(
+    settings: { redisUrl: string; presenceEndedGraceMs: number },
+    domain: string,
+    logger: Logger,
+    cache?: LookupCacheOptions,
+  ): RedisPresence {
+    return new RedisPresence({ url: settings.redisUrl, keyPrefix: `linker:${domain}:`, endedGraceMs: settings.presenceEndedGraceMs, logger, cache });
+  }
+
+  /** The lookup cache, when this adapter caches (for tests and metrics). */
+  get lookupCache(): CachedLookups | undefined {
+    return this.cached;
   }
 
   /** Registers the socket and renews the connector's lease, in one atomic script. Idempotent. */
@@ -105,15 +130,21 @@ export class RedisPresence implements Presence {
   /** Live sockets of the user: one script reading the user's hash and the leases at one instant of Redis time. */
   async lookup(userId: string): Promise<SocketAddress[]> {
     this.assertOpen();
+    if (this.cached) return (await this.lookupMany([userId])).get(userId) ?? [];
     const reply = await this.run(this.redis.linkerPresenceLookup(2, this.leasesKey, this.userPrefix + userId));
     const sockets: SocketAddress[] = [];
     decodeSockets(reply, [sockets]);
     return sockets;
   }
 
-  /** Live sockets of each asked user in one script call (one round trip, one instant); duplicates collapsed. */
+  /**
+   * Live sockets of each asked user in one script call (one round trip, one instant); duplicates collapsed. With the
+   * cache on and tracking in place: held users from memory, one script call for the others (none when all are held).
+   */
   async lookupMany(userIds: readonly string[]): Promise<Map<string, SocketAddress[]>> {
     this.assertOpen();
+    const cached = this.cached && (await this.run(this.cached.lookupMany(userIds)));
+    if (cached) return cached;
     const found = new Map<string, SocketAddress[]>();
     const keys: string[] = [this.leasesKey];
     const owners: SocketAddress[][] = [];
@@ -189,6 +220,7 @@ export class RedisPresence implements Presence {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.cached?.close();
     if (!this.ownsClient || this.redis.status === 'end') return;
     try {
       await this.redis.quit();
