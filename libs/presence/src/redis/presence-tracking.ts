@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { LookupCache } from './lookup-cache';
@@ -81,8 +81,14 @@ export class PresenceTracking {
       this.cache.enable();
       this.logger.info('presence cache on: invalidations received', { subscriber: id });
     } catch (error) {
+      if (setup !== this.setups || this.closed) return;
+      if (error instanceof ReplyError) {
+        // Redis refused (older than 6, or CLIENT disabled): lookups read Redis every time, as without the cache.
+        this.logger.error('presence cache off: Redis refused client tracking', { error: errorMessage(error) });
+        return;
+      }
       this.logger.warn('presence cache tracking set-up failed; reconnecting', { error: errorMessage(error) });
-      if (setup === this.setups && !this.closed) this.subscriber.disconnect(true);
+      this.subscriber.disconnect(true);
     }
   }
 
