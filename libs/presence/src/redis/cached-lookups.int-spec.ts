@@ -42,6 +42,19 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     await writer.close();
   });
 
+  /**
+   * Wait until the cache has received the invalidations of every write made so far: Redis sends them in order, so once
+   * the invalidation of one more write (a fence user's hash) has arrived, all earlier ones have.
+   */
+  async function settle(): Promise<void> {
+    const cache = cached.lookupCache!.cache;
+    await cached.lookup('FENCE');
+    expect(cache.sockets('FENCE')).toEqual([]);
+    await admin.hset(`cache-test-${prefix}:u:FENCE`, 'fence', '1');
+    await waitFor('the invalidation of the fence to arrive', () => cache.sockets('FENCE') === undefined, WAIT);
+    await admin.del(`cache-test-${prefix}:u:FENCE`);
+  }
+
   /** The commands any client sent while `run` ran, as `MONITOR` on a connection of the test's own shows them. */
   async function commandsDuring(run: () => Promise<void>): Promise<string[]> {
     const monitor = await admin.monitor();
@@ -81,6 +94,7 @@ describe('RedisPresence lookup cache (real Redis)', () => {
   it('costs no Redis command for users it holds', async () => {
     await writer.add('ANZ-1', at('c1', 's1'));
     await writer.add('ANZ-2', at('c2', 's2'));
+    await settle();
     await cached.lookupMany(['ANZ-1', 'ANZ-2']);
     const commands = await commandsDuring(async () => {
       for (let i = 0; i < IN_A_ROW; i++) {
@@ -97,6 +111,7 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     await writer.heartbeat('c-long', 60_000);
     await writer.add('ANZ-1', at('c-short', 's1'));
     await writer.add('ANZ-1', at('c-long', 's2'));
+    await settle();
     expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c-long/s2', 'c-short/s1']);
     const commands = await commandsDuring(async () => {
       await waitFor('the lease of c-short to expire in the cached lookup', async () => ids(await cached.lookup('ANZ-1')).length === 1, WAIT);

@@ -48,6 +48,12 @@ export class CachedLookups {
     return found;
   }
 
+  /** This process wrote `users` (and the leases): forget them now, ahead of Redis's invalidation. */
+  written(users: readonly string[], leases: boolean): void {
+    for (const userId of users) this.cache.invalidateUser(userId);
+    if (leases) this.cache.invalidateLeases();
+  }
+
   close(): Promise<void> {
     return this.tracking.close();
   }

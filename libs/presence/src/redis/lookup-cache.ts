@@ -141,7 +141,9 @@ export class LookupCache {
   }
 }
 
-/** The sockets of `sockets` whose connector's lease (in `leases`) ends after `now`. */
+/** Copies of the sockets of `sockets` whose connector's lease (in `leases`) ends after `now` (callers may change them). */
 export function liveSockets(sockets: readonly SocketAddress[], leases: ReadonlyMap<string, number>, now: number): SocketAddress[] {
-  return sockets.filter((socket) => (leases.get(socket.connector) ?? 0) > now);
+  const live: SocketAddress[] = [];
+  for (const socket of sockets) if ((leases.get(socket.connector) ?? 0) > now) live.push({ ...socket });
+  return live;
 }

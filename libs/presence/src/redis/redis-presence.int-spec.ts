@@ -43,7 +43,11 @@ describe('RedisPresence', () => {
   });
 
   presenceContract('redis, cached lookups', {
-    open: (keyPrefix, options) => new RedisPresence({ url: redisUrl, keyPrefix, ...options, cache: { maxUsers: 1000 } }),
+    open: async (keyPrefix, options) => {
+      const presence = new RedisPresence({ url: redisUrl, keyPrefix, ...options, cache: { maxUsers: 1000 } });
+      await waitFor('the lookup cache to receive invalidations', () => presence.lookupCache?.cache.active, { timeoutMs: 10_000 });
+      return presence;
+    },
     discard: deleteAll,
     lose: deleteAll,
   });

@@ -100,7 +100,7 @@ export class RedisPresence implements Presence {
   /** Registers the socket and renews the connector's lease, in one atomic script. Idempotent. */
   async add(userId: string, address: SocketAddress): Promise<void> {
     this.assertOpen();
-    await this.run(this.redis.linkerPresenceAdd(...this.addArgs(userId, address)));
+    await this.run(this.redis.linkerPresenceAdd(...this.addArgs(userId, address)), [userId], true);
   }
 
   /** One pipeline of `add` scripts: one round trip, each socket registered atomically, in the order given. */
@@ -109,7 +109,8 @@ export class RedisPresence implements Presence {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline() as PresencePipeline;
     for (const { userId, address } of entries) pipeline.linkerPresenceAdd(...this.addArgs(userId, address));
-    const failed = (await this.run(pipeline.exec()))?.find(([error]) => error);
+    const users = entries.map((entry) => entry.userId);
+    const failed = (await this.run(pipeline.exec(), users, true))?.find(([error]) => error);
     if (failed) throw unavailable(failed[0]);
   }
 
@@ -124,6 +125,7 @@ export class RedisPresence implements Presence {
         pair(connector, socketId),
         pair(userId, socketId),
       ),
+      [userId],
     );
   }
 
@@ -170,7 +172,7 @@ export class RedisPresence implements Presence {
     const pipeline = this.redis.pipeline() as PresencePipeline;
     pipeline.linkerPresenceHeartbeat(this.leasesKey, this.ttlsKey, connector, ttlMs);
     pipeline.linkerPresenceSweep(...this.sweepArgs(''));
-    const replies = await this.run(pipeline.exec());
+    const replies = await this.run(pipeline.exec(), [], true);
     const [renewed, swept] = replies ?? [];
     if (!renewed || renewed[0]) throw unavailable(renewed?.[0] ?? 'no reply to the heartbeat');
     if (swept?.[0]) this.logger.warn('opportunistic sweep failed', { error: errorMessage(swept[0]) });
@@ -183,7 +185,7 @@ export class RedisPresence implements Presence {
    */
   async removeConnector(connector: string): Promise<void> {
     this.assertOpen();
-    await this.run(this.redis.linkerPresenceEndLease(this.leasesKey, this.ttlsKey, connector));
+    await this.run(this.redis.linkerPresenceEndLease(this.leasesKey, this.ttlsKey, connector), [], true);
     const forgotten = await this.drain(connector);
     this.logger.info('connector removed from presence', { connector, forgotten });
   }
@@ -266,11 +268,18 @@ export class RedisPresence implements Presence {
     ];
   }
 
-  private async run<T>(reply: Promise<T>): Promise<T> {
+  /**
+   * The reply of a command; for a write of `users` (and of the leases), the lookup cache forgets them once it is
+   * answered (or failed): a lookup made after this adapter's own write resolved sees it without waiting for Redis's
+   * invalidation, which comes on another connection.
+   */
+  private async run<T>(reply: Promise<T>, users?: readonly string[], leases = false): Promise<T> {
     try {
       return await reply;
     } catch (error) {
       throw unavailable(error);
+    } finally {
+      if (users) this.cached?.written(users, leases);
     }
   }
 
