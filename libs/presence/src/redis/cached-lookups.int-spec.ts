@@ -128,15 +128,30 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c1/s1']);
     const tracking = cached.lookupCache!.tracking;
     const killed = tracking.invalidationClientId;
+    const established = tracking.established;
     expect(killed).toBeDefined();
     await admin.client('KILL', 'ID', String(killed));
     // Written while nobody receives its invalidation: only a flush keeps the cached lookup from missing it.
     await writer.add('ANZ-1', at('c1', 's2'));
-    await waitFor(
-      'tracking to be set up again on a new invalidation connection',
-      () => tracking.invalidationClientId !== undefined && tracking.invalidationClientId !== killed,
-      WAIT,
-    );
+    await waitFor('tracking to be set up again', () => tracking.established > established && cached.lookupCache?.cache.active, WAIT);
+    expect(tracking.invalidationClientId).not.toBe(killed);
+    expect(cached.lookupCache?.cache.size).toBe(0);
+    expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c1/s1', 'c1/s2']);
+    await writer.remove('ANZ-1', at('c1', 's1'));
+    expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c1/s2']);
+  });
+
+  it('flushes the cache when its tracking connection is killed (tracking ends with it), and sets tracking up again', async () => {
+    await writer.add('ANZ-1', at('c1', 's1'));
+    expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c1/s1']);
+    const tracking = cached.lookupCache!.tracking;
+    const established = tracking.established;
+    const list = await admin.client('LIST');
+    const trackers = String(list).split('\n').filter((line) => line.includes('name=linker-presence-tracking'));
+    const id = /id=(\d+)/.exec(trackers[0])?.[1];
+    await admin.client('KILL', 'ID', String(id));
+    await writer.add('ANZ-1', at('c1', 's2'));
+    await waitFor('tracking to be set up again', () => tracking.established > established && cached.lookupCache?.cache.active, WAIT);
     expect(cached.lookupCache?.cache.size).toBe(0);
     expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c1/s1', 'c1/s2']);
     await writer.remove('ANZ-1', at('c1', 's1'));

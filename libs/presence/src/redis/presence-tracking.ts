@@ -29,6 +29,8 @@ export class PresenceTracking {
   private closed = false;
   private setups = 0;
   private subscriberId: number | undefined;
+  /** The client id of the subscriber connection once it is subscribed (until it closes). */
+  private subscribed: number | undefined;
 
   constructor(
     client: Redis,
@@ -39,6 +41,7 @@ export class PresenceTracking {
     const options = { autoResubscribe: false, enableOfflineQueue: false, lazyConnect: false };
     this.subscriber = client.duplicate({ ...options, connectionName: 'linker-presence-invalidations' });
     this.tracker = client.duplicate({ ...options, connectionName: 'linker-presence-tracking' });
+    this.subscriber.on('close', () => (this.subscribed = undefined));
     for (const connection of [this.subscriber, this.tracker]) {
       connection.on('error', (error: Error) => this.logger.warn('presence cache connection error', { error: error.message }));
       connection.on('close', () => this.lost());
@@ -46,6 +49,9 @@ export class PresenceTracking {
     }
     this.subscriber.on('messageBuffer', (channel: Buffer, keys: Buffer[] | null) => this.invalidate(channel.toString(), keys));
   }
+
+  /** How many times tracking has been set up (for tests: it was set up again after a connection dropped). */
+  established = 0;
 
   /** The client id of the subscriber connection while tracking is on (for tests: `CLIENT KILL ID`). */
   get invalidationClientId(): number | undefined {
@@ -72,12 +78,17 @@ export class PresenceTracking {
     const setup = ++this.setups;
     this.cache.disable();
     try {
-      const id = Number(await this.subscriber.client('ID'));
-      await this.subscriber.subscribe(CHANNEL);
+      if (this.subscribed === undefined) {
+        const id = Number(await this.subscriber.client('ID'));
+        await this.subscriber.subscribe(CHANNEL);
+        this.subscribed = id; // until this connection closes, even if this set-up is superseded
+      }
+      const id = this.subscribed;
       await this.tracker.client('TRACKING', 'OFF');
       await this.tracker.client('TRACKING', 'ON', 'REDIRECT', id, 'BCAST', 'PREFIX', this.keys.userPrefix, 'PREFIX', this.keys.leasesKey);
       if (setup !== this.setups || this.closed) return; // a connection dropped meanwhile: its own setUp follows
       this.subscriberId = id;
+      this.established += 1;
       this.cache.enable();
       this.logger.info('presence cache on: invalidations received', { subscriber: id });
     } catch (error) {
