@@ -8,7 +8,18 @@ import type { SocketAddress } from '@linker/contracts';
  * - every method is atomic: two writers at once never lose each other's update;
  * - an entry lives only while its connector heartbeats: once the connector's lease has expired, `lookup` no longer
  *   returns its sockets, so a crashed connector's users do not stay online;
- * - a resolved write is visible to every later `lookup`, from any process;
+ * - a resolved write is visible to every later `lookup`, from any process. With `RedisPresence`'s lookup cache (a
+ *   processor's default) this holds as follows. Redis queues the invalidation of a key to the cache's subscriber
+ *   connection before the writer's reply leaves (the broadcast invalidations are written out in the same turn of its
+ *   event loop, ahead of the replies), and a read that an invalidation overtakes is not kept. So a lookup made after
+ *   the write resolved sees it once the invalidation has been read off that connection. A write made through the same
+ *   adapter is exact: the cache forgets what it wrote when the write resolves. A write by another process is seen at
+ *   once in practice, since a message caused by the write reaches the processor through the bus, a longer path than
+ *   Redis's direct push. It can overtake it only if the push is held up in the network (a lost packet retransmitted)
+ *   or Node reads the bus before that connection: then, for that lookup only, a socket just added is missed (a RELIABLE message goes to the mailbox, a
+ *   FAST one is dropped) or a socket just removed is still listed (its connector finds no such socket: RELIABLE goes
+ *   to the mailbox). While the invalidation connection is down the cache is flushed and not used, so no missed
+ *   invalidation leaves anything stale;
  * - a store that loses what it holds (a Redis restarted without persistence) loses leases, entries and the list of
  *   ended connectors alike: nothing is listed as ended by the loss itself, and each live connector's next
  *   `heartbeat` resolves `'recreated'`, telling it to register its sockets again.

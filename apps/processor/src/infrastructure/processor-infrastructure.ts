@@ -19,7 +19,8 @@ export async function openProcessorInfrastructure(config: ProcessorConfig, logge
   const lanes = await resources.open(() =>
     connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger }),
   );
-  const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger));
+  const cache = config.presenceCache ? { maxUsers: config.presenceCacheMaxUsers } : undefined;
+  const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger, cache));
   const mailbox = await resources.open(() =>
     MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }),
   );

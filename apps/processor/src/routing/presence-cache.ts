@@ -4,7 +4,10 @@ import type { Presence } from '@linker/presence';
 /**
  * Presence as one batch sees it: the batch's users are read in one `lookupMany` before its handlers run, and a
  * handler asking for someone else costs one more `lookupMany` for just those. A handler retry gets a fresh cache,
- * so it reads again. What it returns is at most one batch old, like any read of a store others write.
+ * so it reads again. What it returns is at most one batch old, like any read of a store others write. In real mode
+ * `RedisPresence` keeps what it read between batches (`LINKER_PRESENCE_CACHE`), invalidated by Redis, so that
+ * `lookupMany` costs a Redis command only for users whose presence changed (see the `Presence` port for what it
+ * guarantees).
  */
 export class PresenceCache {
   private readonly known = new Map<string, SocketAddress[]>();

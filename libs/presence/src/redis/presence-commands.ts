@@ -1,15 +1,19 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { SocketAddress } from '@linker/contracts';
-import { ADD, CLAIM, END_LEASE, HEARTBEAT, LOOKUP, RELEASE, REMOVE, SWEEP } from './presence-scripts';
+import { ADD, CLAIM, END_LEASE, HEARTBEAT, LOOKUP, LOOKUP_RAW, RELEASE, REMOVE, SWEEP } from './presence-scripts';
 
 type Arg = string | number;
 
 /** LOOKUP's reply: (user index from 1, connector, socketId, domain) for each live socket, flat. */
 export type LookupReply = (number | string)[];
 
+/** LOOKUP_RAW's reply: Redis time (epoch ms), the leases (connector, deadline, flat), and every socket as LOOKUP's. */
+export type RawLookupReply = [number, string[], LookupReply];
+
 /** The scripts of `presence-scripts.ts` as ioredis commands (sent with EVALSHA, loaded on first use per connection). */
 export interface PresenceCommands {
   linkerPresenceLookup(numberOfKeys: number, ...keys: (string | string[])[]): Promise<LookupReply>;
+  linkerPresenceLookupRaw(numberOfKeys: number, ...args: (Arg | string[])[]): Promise<RawLookupReply>;
   linkerPresenceAdd(...args: Arg[]): Promise<number>;
   linkerPresenceRemove(...args: Arg[]): Promise<number>;
   /** 1 when heartbeats had kept the lease alive, 0 when it was taken anew. */
@@ -33,6 +37,7 @@ export type PresenceClient = Redis & PresenceCommands;
 /** Define the presence scripts on `client` (idempotent: defining the same script twice is harmless). */
 export function definePresenceCommands(client: Redis): PresenceClient {
   client.defineCommand('linkerPresenceLookup', { lua: LOOKUP, readOnly: true });
+  client.defineCommand('linkerPresenceLookupRaw', { lua: LOOKUP_RAW, readOnly: true });
   client.defineCommand('linkerPresenceAdd', { lua: ADD, numberOfKeys: 4 });
   client.defineCommand('linkerPresenceRemove', { lua: REMOVE, numberOfKeys: 2 });
   client.defineCommand('linkerPresenceHeartbeat', { lua: HEARTBEAT, numberOfKeys: 2 });

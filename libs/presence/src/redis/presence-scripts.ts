@@ -23,6 +23,8 @@
  * ahead of now (the grace is >= 1) and above the score it replaces. So a stale token matches nothing, and releasing
  * with it keeps the connector listed.
  * Time is always the Redis server's (TIME), so the clocks of connectors and processors never matter.
+ * A caching client (`cached-lookups.ts`) holds what LOOKUP_RAW read of P:u:* and P:leases until Redis tells it that
+ * one of them changed: a lookup depends on nothing else, so any new write that changes lookups must touch those keys.
  */
 
 const NOW = `
@@ -39,12 +41,11 @@ end
 `;
 
 /**
- * KEYS: leases, user hashes...  Returns one flat list of the live sockets of all asked users, four items per socket:
- * the index of its user's key (1 = the first user), connector, socketId, domain. Flat, because building one reply
- * table per user doubled the script's time for 500 users.
+ * Lua: `out`, one flat list of the sockets of the users whose hashes are KEYS[2..] for which `keep(connector)` is true,
+ * four items per socket: the index of its user's key (1 = the first user), connector, socketId, domain. Flat, because
+ * building one reply table per user doubled the script's time for 500 users.
  */
-export const LOOKUP = `${NOW}
-local alive = {}
+const COLLECT = `
 local out = {}
 local n = 0
 for k = 2, #KEYS do
@@ -54,13 +55,7 @@ for k = 2, #KEYS do
     local colon = string.find(field, ':', 1, true)
     local stop = colon + tonumber(string.sub(field, 1, colon - 1))
     local connector = string.sub(field, colon + 1, stop)
-    local live = alive[connector]
-    if live == nil then
-      local score = redis.call('ZSCORE', KEYS[1], connector)
-      live = score ~= false and tonumber(score) > now
-      alive[connector] = live
-    end
-    if live then
+    if keep(connector) then
       out[n + 1] = k - 1
       out[n + 2] = connector
       out[n + 3] = string.sub(field, stop + 1)
@@ -69,6 +64,21 @@ for k = 2, #KEYS do
     end
   end
 end
+`;
+
+/** KEYS: leases, user hashes...  Returns the live sockets of all asked users, as COLLECT lists them. */
+export const LOOKUP = `${NOW}
+local alive = {}
+local function keep(connector)
+  local live = alive[connector]
+  if live == nil then
+    local score = redis.call('ZSCORE', KEYS[1], connector)
+    live = score ~= false and tonumber(score) > now
+    alive[connector] = live
+  end
+  return live
+end
+${COLLECT}
 return out
 `;
 
@@ -186,4 +196,17 @@ if score ~= false and tonumber(score) == tonumber(ARGV[2]) then
   redis.call('ZREM', KEYS[1], ARGV[1])
 end
 return 1
+`;
+
+/**
+ * KEYS: leases, user hashes...  ARGV: '1' to read the leases too.  For a caching client (`lookup-cache.ts`): every
+ * socket of the asked users, live or not (the client filters by lease at lookup time), as COLLECT lists them; the
+ * leases as ZRANGE WITHSCORES gives them; and Redis time. Returns {now, leases (or an empty list), sockets}.
+ */
+export const LOOKUP_RAW = `${NOW}
+local function keep() return true end
+${COLLECT}
+local leases = {}
+if ARGV[1] == '1' then leases = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES') end
+return {now, leases, out}
 `;

@@ -42,6 +42,16 @@ describe('RedisPresence', () => {
     lose: deleteAll,
   });
 
+  presenceContract('redis, cached lookups', {
+    open: async (keyPrefix, options) => {
+      const presence = new RedisPresence({ url: redisUrl, keyPrefix, ...options, cache: { maxUsers: 1000 } });
+      await waitFor('the lookup cache to receive invalidations', () => presence.lookupCache?.cache.active, { timeoutMs: 10_000 });
+      return presence;
+    },
+    discard: deleteAll,
+    lose: deleteAll,
+  });
+
   describe('adapter details', () => {
     let keyPrefix: string;
 

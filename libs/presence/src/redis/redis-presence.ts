@@ -3,6 +3,7 @@ import type { SocketAddress } from '@linker/contracts';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
 import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry } from '../presence.port';
+import { CachedLookups, type LookupCacheOptions } from './cached-lookups';
 import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
 
 export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
@@ -20,6 +21,11 @@ export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
    * client of a domain the same value: whichever client sweeps applies its own.
    */
   endedGraceMs?: number;
+  /**
+   * Keep users' sockets and the connectors' lease deadlines between lookups, told of every change by Redis
+   * (`presence-tracking.ts`); lookups of held users then send no command. Unset: every lookup reads Redis.
+   */
+  cache?: LookupCacheOptions;
 };
 
 /** Listed connectors the claim script reads at a time while it skips those that came back. */
@@ -46,6 +52,7 @@ export class RedisPresence implements Presence {
   private readonly defaultLeaseMs: number;
   private readonly sweepBatch: number;
   private readonly endedGraceMs: number;
+  private readonly cached: CachedLookups | undefined;
   private closed = false;
 
   constructor(options: RedisPresenceOptions) {
@@ -65,17 +72,35 @@ export class RedisPresence implements Presence {
     this.leasesKey = `${options.keyPrefix}:leases`;
     this.ttlsKey = `${options.keyPrefix}:ttls`;
     this.endedKey = `${options.keyPrefix}:ended`;
+    if (options.cache) {
+      positiveInteger('cache.maxUsers', options.cache.maxUsers);
+      const keys = { userPrefix: this.userPrefix, leasesKey: this.leasesKey };
+      this.cached = new CachedLookups(this.redis, keys, options.cache, this.logger);
+    }
   }
 
-  /** A domain's presence as `presenceSettings` configure it: keys under `linker:<domain>:`, a connection of its own. */
-  static forDomain(settings: { redisUrl: string; presenceEndedGraceMs: number }, domain: string, logger: Logger): RedisPresence {
-    return new RedisPresence({ url: settings.redisUrl, keyPrefix: `linker:${domain}:`, endedGraceMs: settings.presenceEndedGraceMs, logger });
+  /**
+   * A domain's presence as `presenceSettings` configure it: keys under `linker:<domain>:`, a connection of its own
+   * (and, with `cache`, two more for its invalidations).
+   */
+  static forDomain(
+    settings: { redisUrl: string; presenceEndedGraceMs: number },
+    domain: string,
+    logger: Logger,
+    cache?: LookupCacheOptions,
+  ): RedisPresence {
+    return new RedisPresence({ url: settings.redisUrl, keyPrefix: `linker:${domain}:`, endedGraceMs: settings.presenceEndedGraceMs, logger, cache });
+  }
+
+  /** The lookup cache, when this adapter caches (for tests and metrics). */
+  get lookupCache(): CachedLookups | undefined {
+    return this.cached;
   }
 
   /** Registers the socket and renews the connector's lease, in one atomic script. Idempotent. */
   async add(userId: string, address: SocketAddress): Promise<void> {
     this.assertOpen();
-    await this.run(this.redis.linkerPresenceAdd(...this.addArgs(userId, address)));
+    await this.run(this.redis.linkerPresenceAdd(...this.addArgs(userId, address)), [userId], true);
   }
 
   /** One pipeline of `add` scripts: one round trip, each socket registered atomically, in the order given. */
@@ -84,7 +109,8 @@ export class RedisPresence implements Presence {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline() as PresencePipeline;
     for (const { userId, address } of entries) pipeline.linkerPresenceAdd(...this.addArgs(userId, address));
-    const failed = (await this.run(pipeline.exec()))?.find(([error]) => error);
+    const users = entries.map((entry) => entry.userId);
+    const failed = (await this.run(pipeline.exec(), users, true))?.find(([error]) => error);
     if (failed) throw unavailable(failed[0]);
   }
 
@@ -99,21 +125,28 @@ export class RedisPresence implements Presence {
         pair(connector, socketId),
         pair(userId, socketId),
       ),
+      [userId],
     );
   }
 
   /** Live sockets of the user: one script reading the user's hash and the leases at one instant of Redis time. */
   async lookup(userId: string): Promise<SocketAddress[]> {
     this.assertOpen();
+    if (this.cached) return (await this.lookupMany([userId])).get(userId) ?? [];
     const reply = await this.run(this.redis.linkerPresenceLookup(2, this.leasesKey, this.userPrefix + userId));
     const sockets: SocketAddress[] = [];
     decodeSockets(reply, [sockets]);
     return sockets;
   }
 
-  /** Live sockets of each asked user in one script call (one round trip, one instant); duplicates collapsed. */
+  /**
+   * Live sockets of each asked user in one script call (one round trip, one instant); duplicates collapsed. With the
+   * cache on and tracking in place: held users from memory, one script call for the others (none when all are held).
+   */
   async lookupMany(userIds: readonly string[]): Promise<Map<string, SocketAddress[]>> {
     this.assertOpen();
+    const cached = this.cached && (await this.run(this.cached.lookupMany(userIds)));
+    if (cached) return cached;
     const found = new Map<string, SocketAddress[]>();
     const keys: string[] = [this.leasesKey];
     const owners: SocketAddress[][] = [];
@@ -139,7 +172,7 @@ export class RedisPresence implements Presence {
     const pipeline = this.redis.pipeline() as PresencePipeline;
     pipeline.linkerPresenceHeartbeat(this.leasesKey, this.ttlsKey, connector, ttlMs);
     pipeline.linkerPresenceSweep(...this.sweepArgs(''));
-    const replies = await this.run(pipeline.exec());
+    const replies = await this.run(pipeline.exec(), [], true);
     const [renewed, swept] = replies ?? [];
     if (!renewed || renewed[0]) throw unavailable(renewed?.[0] ?? 'no reply to the heartbeat');
     if (swept?.[0]) this.logger.warn('opportunistic sweep failed', { error: errorMessage(swept[0]) });
@@ -152,7 +185,7 @@ export class RedisPresence implements Presence {
    */
   async removeConnector(connector: string): Promise<void> {
     this.assertOpen();
-    await this.run(this.redis.linkerPresenceEndLease(this.leasesKey, this.ttlsKey, connector));
+    await this.run(this.redis.linkerPresenceEndLease(this.leasesKey, this.ttlsKey, connector), [], true);
     const forgotten = await this.drain(connector);
     this.logger.info('connector removed from presence', { connector, forgotten });
   }
@@ -189,6 +222,7 @@ export class RedisPresence implements Presence {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.cached?.close();
     if (!this.ownsClient || this.redis.status === 'end') return;
     try {
       await this.redis.quit();
@@ -234,11 +268,18 @@ export class RedisPresence implements Presence {
     ];
   }
 
-  private async run<T>(reply: Promise<T>): Promise<T> {
+  /**
+   * The reply of a command; for a write of `users` (and of the leases), the lookup cache forgets them once it is
+   * answered (or failed): a lookup made after this adapter's own write resolved sees it without waiting for Redis's
+   * invalidation, which comes on another connection.
+   */
+  private async run<T>(reply: Promise<T>, users?: readonly string[], leases = false): Promise<T> {
     try {
       return await reply;
     } catch (error) {
       throw unavailable(error);
+    } finally {
+      if (users) this.cached?.written(users, leases);
     }
   }
 
