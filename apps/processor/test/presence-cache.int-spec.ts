@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { connectLanes, fastPartitionSubject, type Lanes } from '@linker/bus';
 import { connectorTopic, decodeDelivery, encodeEnvelope, intakeTopic, type Delivery } from '@linker/contracts';
 import { newMessageId } from '@linker/kernel';
@@ -22,18 +21,15 @@ const LOOKUP_SHAS = new Set([LOOKUP, LOOKUP_RAW].map((lua) => createHash('sha1')
 describe('processor presence cache: Redis commands per message', () => {
   const services = testServices();
   let redis: PrivateRedis;
-  let monitorClient: Redis;
   let connectorLanes: Lanes;
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    monitorClient = new Redis(redis.url);
     connectorLanes = await connectLanes({ kafkaBrokers: services.kafkaBrokers, natsUrl: services.natsUrl, clientId: 'fake-connector', logger: silentLogger });
   }, 60_000);
 
   afterAll(async () => {
     await connectorLanes?.close();
-    await monitorClient?.quit();
     await redis?.stop();
   });
 
@@ -71,9 +67,9 @@ describe('processor presence cache: Redis commands per message', () => {
       if (cache) {
         // Redis's own invalidations of the adds above may still drop what that first batch read: the steady state is
         // reached once a message goes through without a command (at once, or after a read or two).
-        await waitFor('a message delivered with no Redis command', async () => (await monitored(send)).length === 0, { timeoutMs: 30_000 });
+        await waitFor('a message delivered with no Redis command', async () => (await redis.commandsDuring(send)).length === 0, { timeoutMs: 30_000 });
       }
-      const lines = await monitored(async () => {
+      const lines = await redis.commandsDuring(async () => {
         for (let i = 0; i < MESSAGES; i++) await send();
       });
       const lookups = lines.filter((line) => line.startsWith('evalsha') && LOOKUP_SHAS.has(line.split(' ')[1])).length;
@@ -83,27 +79,6 @@ describe('processor presence cache: Redis commands per message', () => {
       await processor.stop();
       await infrastructure.close();
     }
-  }
-
-  /**
-   * The commands every client sent while `body` ran, as MONITOR shows them (lower-cased name first), and those the
-   * scripts ran inside Redis (prefixed `lua:`).
-   */
-  async function monitored(body: () => Promise<void>): Promise<string[]> {
-    const monitor = await monitorClient.monitor();
-    const seen: string[] = [];
-    const marker = `end-of-run-${Math.random()}`;
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      seen.push([source === 'lua' ? 'lua:' : '', args[0].toLowerCase(), ...args.slice(1)].join(' ').trim());
-    });
-    try {
-      await body();
-      await monitorClient.echo(marker);
-      await waitFor('MONITOR to show the end of the run', () => seen.some((line) => line.includes(marker)), { timeoutMs: 10_000 });
-    } finally {
-      monitor.disconnect();
-    }
-    return seen.filter((line) => !line.includes(marker));
   }
 
   it('reads presence once per batch without the cache, and not at all for a steady pair with it', async () => {

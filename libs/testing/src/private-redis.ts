@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,32 @@ export class PrivateRedis {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /**
+   * The commands every client sent while `body` ran, as MONITOR on a connection of this helper's own shows them: the
+   * command name lower-cased, then its arguments; a command a script ran inside Redis is prefixed `lua:`.
+   */
+  async commandsDuring(body: () => Promise<void>): Promise<string[]> {
+    const client = new Redis(this.url);
+    const seen: string[] = [];
+    const marker = `end-of-run-${Math.random()}`;
+    try {
+      const monitor = await client.monitor();
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        seen.push([source === 'lua' ? 'lua:' : '', args[0]?.toLowerCase(), ...args.slice(1)].join(' ').trim());
+      });
+      try {
+        await body();
+        await client.echo(marker);
+        await waitFor('MONITOR to show the end of the run', () => seen.some((line) => line.includes(marker)), { timeoutMs: 10_000 });
+      } finally {
+        monitor.disconnect();
+      }
+    } finally {
+      client.disconnect();
+    }
+    return seen.filter((line) => !line.includes(marker));
   }
 
   /** Kill the server if it runs and delete its directory. Idempotent. */

@@ -55,22 +55,6 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     await admin.del(`cache-test-${prefix}:u:FENCE`);
   }
 
-  /** The commands any client sent while `run` ran, as `MONITOR` on a connection of the test's own shows them. */
-  async function commandsDuring(run: () => Promise<void>): Promise<string[]> {
-    const monitor = await admin.monitor();
-    const seen: string[] = [];
-    const marker = `end-of-run-${Math.random()}`;
-    monitor.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
-    try {
-      await run();
-      await admin.echo(marker);
-      await waitFor('MONITOR to show the end of the run', () => seen.some((line) => line.includes(marker)), WAIT);
-    } finally {
-      monitor.disconnect();
-    }
-    return seen.filter((line) => !line.includes(marker));
-  }
-
   it("sees another client's add, remove and removeConnector on the next lookup after the write resolved", async () => {
     await writer.heartbeat('c1', 60_000);
     expect(await cached.lookup('ANZ-1')).toEqual([]);
@@ -96,7 +80,7 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     await writer.add('ANZ-2', at('c2', 's2'));
     await settle();
     await cached.lookupMany(['ANZ-1', 'ANZ-2']);
-    const commands = await commandsDuring(async () => {
+    const commands = await server.commandsDuring(async () => {
       for (let i = 0; i < IN_A_ROW; i++) {
         const found = await cached.lookupMany(['ANZ-1', 'ANZ-2']);
         expect(ids(found.get('ANZ-1'))).toEqual(['c1/s1']);
@@ -113,7 +97,7 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     await writer.add('ANZ-1', at('c-long', 's2'));
     await settle();
     expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c-long/s2', 'c-short/s1']);
-    const commands = await commandsDuring(async () => {
+    const commands = await server.commandsDuring(async () => {
       await waitFor('the lease of c-short to expire in the cached lookup', async () => ids(await cached.lookup('ANZ-1')).length === 1, WAIT);
     });
     expect(commands).toEqual([]);
