@@ -93,6 +93,16 @@ export class PrivateRedis {
     return seen.filter((line) => !line.includes(marker));
   }
 
+  /** Freeze the server (SIGSTOP): its connections stay open, nothing is answered, as with a hung Redis. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Let a paused server go on (SIGCONT). */
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Kill the server if it runs and delete its directory. Idempotent. */
   async stop(): Promise<void> {
     await this.kill();

@@ -142,6 +142,28 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c1/s2']);
   });
 
+  it('turns the cache off when Redis stops answering with its connections open (a hung Redis), and on again after', async () => {
+    const watched = new RedisPresence({ url: server.url, keyPrefix: `cache-test-${prefix}`, cache: { maxUsers: 100, livenessMs: 300 } });
+    try {
+      await waitFor('the watched cache to receive invalidations', () => watched.lookupCache?.cache.active, WAIT);
+      await writer.add('ANZ-1', at('c1', 's1'));
+      expect(ids(await watched.lookup('ANZ-1'))).toEqual(['c1/s1']);
+      const established = watched.lookupCache!.tracking.established;
+      server.pause();
+      try {
+        // Nothing would tell a cache whose connection died without closing that it misses invalidations: the PING does.
+        await waitFor('the cache to turn off while Redis does not answer', () => watched.lookupCache?.cache.active === false, WAIT);
+      } finally {
+        server.resume();
+      }
+      await waitFor('tracking to be set up again', () => watched.lookupCache!.tracking.established > established && watched.lookupCache?.cache.active, WAIT);
+      await writer.add('ANZ-1', at('c1', 's2'));
+      await waitFor('the add of s2 to show in the cached lookup', async () => ids(await watched.lookup('ANZ-1')).length === 2, WAIT);
+    } finally {
+      await watched.close();
+    }
+  });
+
   it('keeps at most maxUsers users, dropping the least recently looked up', async () => {
     const small = new RedisPresence({ url: server.url, keyPrefix: `cache-test-${prefix}`, cache: { maxUsers: 3 } });
     try {

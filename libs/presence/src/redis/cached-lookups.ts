@@ -8,6 +8,12 @@ import { PresenceTracking, type TrackedKeys } from './presence-tracking';
 export interface LookupCacheOptions {
   /** Most users whose sockets are kept; the least recently looked up is dropped past it. */
   readonly maxUsers: number;
+  /**
+   * How often the invalidation connection is asked to answer a PING while the cache is on, and how long it has to
+   * answer: one that does not (a Redis hung, a connection dead without a close) turns the cache off and is reconnected.
+   * Default 5,000 ms.
+   */
+  readonly livenessMs?: number;
 }
 
 /**
@@ -26,7 +32,7 @@ export class CachedLookups {
     logger: Logger,
   ) {
     this.cache = new LookupCache(options.maxUsers);
-    this.tracking = new PresenceTracking(redis, keys, this.cache, logger);
+    this.tracking = new PresenceTracking(redis, keys, this.cache, logger, options.livenessMs);
   }
 
   /** Live sockets of each asked user (duplicates collapsed), or undefined when the cache is inactive. */

@@ -4,6 +4,7 @@ import type { Logger } from '@linker/observability';
 import type { LookupCache } from './lookup-cache';
 
 const CHANNEL = '__redis__:invalidate';
+const DEFAULT_LIVENESS_MS = 5_000;
 
 /** Where the keys a cached lookup depends on live (see `presence-scripts.ts`). */
 export interface TrackedKeys {
@@ -21,7 +22,9 @@ export interface TrackedKeys {
  *
  * The cache is enabled only once both are in place, and disabled (flushed, unused) as soon as either connection
  * closes or reconnects, or an invalidation of everything arrives (FLUSHDB): invalidations sent meanwhile may be lost.
- * On reconnection tracking is set up again, and the cache starts empty.
+ * On reconnection tracking is set up again, and the cache starts empty. A connection can also die without closing (a
+ * Redis hung, a peer gone without a reset): while the cache is on, the subscriber is asked for a PING every
+ * `livenessMs`, and one that has not answered within that time is treated as closed (cache off, reconnected).
  */
 export class PresenceTracking {
   private readonly subscriber: Redis;
@@ -31,12 +34,15 @@ export class PresenceTracking {
   private subscriberId: number | undefined;
   /** The client id of the subscriber connection once it is subscribed (until it closes). */
   private subscribed: number | undefined;
+  private readonly liveness: NodeJS.Timeout;
+  private pinging = false;
 
   constructor(
     client: Redis,
     private readonly keys: TrackedKeys,
     private readonly cache: LookupCache,
     private readonly logger: Logger,
+    private readonly livenessMs = DEFAULT_LIVENESS_MS,
   ) {
     const options = { autoResubscribe: false, enableOfflineQueue: false, lazyConnect: false };
     this.subscriber = client.duplicate({ ...options, connectionName: 'linker-presence-invalidations' });
@@ -48,6 +54,8 @@ export class PresenceTracking {
       connection.on('ready', () => void this.setUp());
     }
     this.subscriber.on('messageBuffer', (channel: Buffer, keys: Buffer[] | null) => this.invalidate(channel.toString(), keys));
+    this.liveness = setInterval(() => void this.checkAlive(), livenessMs);
+    this.liveness.unref();
   }
 
   /** How many times tracking has been set up (for tests: it was set up again after a connection dropped). */
@@ -60,6 +68,7 @@ export class PresenceTracking {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.liveness);
     this.cache.disable();
     this.subscriber.disconnect();
     this.tracker.disconnect();
@@ -100,6 +109,27 @@ export class PresenceTracking {
       }
       this.logger.warn('presence cache tracking set-up failed; reconnecting', { error: errorMessage(error) });
       this.subscriber.disconnect(true);
+    }
+  }
+
+  /** While the cache is on: a subscriber that does not answer a PING within `livenessMs` is treated as closed. */
+  private async checkAlive(): Promise<void> {
+    const id = this.subscriberId;
+    if (this.closed || this.pinging || id === undefined) return;
+    this.pinging = true;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const answered = await Promise.race([
+        this.subscriber.ping().then(() => true, () => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.livenessMs))),
+      ]);
+      if (answered || this.closed || this.subscriberId !== id) return;
+      this.logger.warn('presence cache off: its invalidation connection stopped answering; reconnecting', { subscriber: id });
+      this.lost();
+      this.subscriber.disconnect(true);
+    } finally {
+      clearTimeout(timer);
+      this.pinging = false;
     }
   }
 
