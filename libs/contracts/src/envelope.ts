@@ -58,5 +58,5 @@ export const decodeEnvelope = recordDecoder(
   'INVALID_ENVELOPE',
   'envelope',
   (head, data) => void (head.data = data),
-  (envelope) => envelope,
+  (head) => head.type,
 );

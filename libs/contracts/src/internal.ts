@@ -123,5 +123,5 @@ export const decodeDelivery = recordDecoder(
   (head, data) => {
     if (typeof head.envelope === 'object' && head.envelope !== null) (head.envelope as Record<string, unknown>).data = data;
   },
-  (delivery) => delivery.envelope,
+  (head) => (head.envelope as { type?: unknown } | null | undefined)?.type,
 );

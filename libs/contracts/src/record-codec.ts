@@ -11,19 +11,32 @@ import { LinkerError } from '@linker/kernel';
 const LINE_FEED = 0x0a;
 
 /**
- * Message data `{content}` (a MESSAGE's) as decoded, with the JSON bytes it was decoded from. Such an object is
- * frozen once registered, so the bytes stay true to it.
+ * A MESSAGE's data `{content}` as decoded from a record, holding the JSON bytes it came in. The bytes are private: a
+ * copy (a spread, `structuredClone`) is a plain object without them, so they can never describe other content. Frozen.
  */
-const decodedBytes = new WeakMap<object, Buffer>();
+class DecodedContent {
+  readonly content: string;
+  readonly #bytes: Buffer;
 
-/** `data` as JSON bytes: the bytes it was decoded from when it is registered content, else freshly encoded. */
-export function dataBytes(data: unknown): Buffer {
-  return (isObject(data) && decodedBytes.get(data)) || Buffer.from(JSON.stringify(data ?? null));
+  constructor(content: string, bytes: Buffer) {
+    this.content = content;
+    this.#bytes = bytes;
+    Object.freeze(this);
+  }
+
+  static bytesOf(data: unknown): Buffer | undefined {
+    return data instanceof DecodedContent ? data.#bytes : undefined;
+  }
+}
+
+/** `data` as JSON bytes: the bytes it was decoded from when it is decoded content, else freshly encoded. */
+function dataBytes(data: unknown): Buffer {
+  return DecodedContent.bytesOf(data) ?? Buffer.from(JSON.stringify(data ?? null));
 }
 
 /** The bytes `data` was decoded from, when it is a MESSAGE's `{content}` that a record carried. */
 export function decodedContentBytes(data: unknown): Buffer | undefined {
-  return isObject(data) ? decodedBytes.get(data) : undefined;
+  return DecodedContent.bytesOf(data);
 }
 
 /** Whether `data` is exactly `{content: string}`: the data of a MESSAGE as it travels from sender to recipient. */
@@ -48,15 +61,15 @@ export function encodeRecord(head: object, data: unknown): Buffer {
 /**
  * A decoder for records of one schema (compiled once by the caller): bytes to a checked value, or a non-retriable
  * `LinkerError` with `code` saying whether it was not JSON or where it was malformed. A two-line record's data is put
- * back with `attach(head, data)` before the check; `dataOf(value)` names the data the checked value carries, so a
- * MESSAGE's `{content}` keeps its bytes (see `dataBytes`).
+ * back with `attach(head, data)` before the check; `typeOf(head)` is the message type the record carries: a MESSAGE's
+ * `{content}` keeps its bytes (see `dataBytes`).
  */
 export function recordDecoder<S extends TSchema>(
   check: TypeCheck<S>,
   code: string,
   what: string,
   attach: (head: Record<string, unknown>, data: unknown) => void,
-  messageOf: (value: Static<S>) => { type: string; data: unknown },
+  typeOf: (head: Record<string, unknown>) => unknown,
 ): (bytes: Buffer | Uint8Array) => Static<S> {
   return (bytes) => {
     // Bus records are Buffers already: decode them as they are (a view is made only for a plain Uint8Array).
@@ -66,7 +79,7 @@ export function recordDecoder<S extends TSchema>(
     let value: unknown;
     try {
       value = parse(split < 0 ? buffer : buffer.subarray(0, split));
-      if (body !== undefined && isObject(value)) attach(value as Record<string, unknown>, parse(body));
+      if (body !== undefined && isObject(value)) attach(value as Record<string, unknown>, dataOf(typeOf(value as Record<string, unknown>), body));
     } catch (cause) {
       throw new LinkerError(code, `${what} is not valid JSON`, { cause });
     }
@@ -74,14 +87,14 @@ export function recordDecoder<S extends TSchema>(
       const first = check.Errors(value).First();
       throw new LinkerError(code, `${what} is malformed at ${first?.path || '/'}: ${first?.message}`);
     }
-    if (body !== undefined) register(messageOf(value), body);
     return value;
   };
 }
 
-function register(message: { type: string; data: unknown }, body: Buffer): void {
-  if (message.type !== 'MESSAGE' || !isContentOnly(message.data)) return;
-  decodedBytes.set(Object.freeze(message.data), body);
+/** A record's data: a MESSAGE's `{content}` keeps the bytes it came in (`DecodedContent`). */
+function dataOf(type: unknown, body: Buffer): unknown {
+  const data = parse(body);
+  return type === 'MESSAGE' && isContentOnly(data) ? new DecodedContent(data.content, body) : data;
 }
 
 function parse(bytes: Buffer): unknown {

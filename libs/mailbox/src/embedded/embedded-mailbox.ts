@@ -1,5 +1,5 @@
 import { ClassicLevel } from 'classic-level';
-import type { Envelope } from '@linker/contracts';
+import { decodeEnvelope, encodeEnvelope, type Envelope } from '@linker/contracts';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
 import type { DeadLetter, Mailbox, MailboxEntry } from '../mailbox.port';
@@ -22,7 +22,7 @@ const END = '\x01';
  * (createdAt, id). The user id is URI-encoded so it never holds SEP or END and the ranges of two users never mix;
  * ids come last in every key, so they need no encoding.
  *
- *   m SEP user SEP order SEP id  → the envelope as JSON           (order: createdAt as 16 sortable hex digits)
+ *   m SEP user SEP order SEP id  → the envelope as a record       (order: createdAt as 16 sortable hex digits)
  *   i SEP user SEP id            → order                          (existence check for idempotence; finds the m key)
  *   c SEP user                   → how many messages user has     (updated in the same atomic batch as m and i)
  *   d SEP order SEP id           → the dead letter as JSON        (order: `at`; parked oldest first)
@@ -95,7 +95,8 @@ export class EmbeddedMailbox implements Mailbox {
     if (!(wanted > 0)) return [];
     const range = { ...keys.messagesOf(userId), limit: wanted };
     const values = await this.guard('oldest', () => this.db.values(range).all());
-    return values.map((value) => JSON.parse(value) as Envelope);
+    // Read as the lanes read records: a MESSAGE's content keeps its bytes for the delivery (one-line JSON of older stores too).
+    return values.map((value) => decodeEnvelope(Buffer.from(value, 'utf8')));
   }
 
   /** The exact number of messages stored for `userId`: one read of its counter. */
@@ -157,7 +158,7 @@ export class EmbeddedMailbox implements Mailbox {
       const { userId, envelope } = byIndexKey.get(indexKey) as MailboxEntry;
       const order = sortableNumber(envelope.createdAt);
       operations.push(
-        { type: 'put', key: keys.message(userId, order, envelope.id), value: JSON.stringify(envelope) },
+        { type: 'put', key: keys.message(userId, order, envelope.id), value: encodeEnvelope(envelope).toString('utf8') },
         { type: 'put', key: indexKey, value: order },
       );
       added.set(userId, (added.get(userId) ?? 0) + 1);

@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, type Filter, type IndexDescription, type WriteConcernSettings } from 'mongodb';
-import type { Envelope } from '@linker/contracts';
+import { encodeEnvelope, type Envelope } from '@linker/contracts';
 import type { DeadLetter, MailboxEntry } from '../mailbox.port';
 
 /**
@@ -24,9 +24,9 @@ export interface MessageKey {
  * copy per (user, message id), with no extra unique index to maintain. The same message id may be stored once for
  * each of several users (a group message).
  *
- * The envelope is kept as its JSON text, not as a sub-document: `data` is whatever the client sent, and BSON would not
- * give it back exactly (keys starting with `$` are refused, by FerretDB even when nested; integers and doubles and
- * -0 blur). The lanes and links carry the same JSON; what is read back equals what was stored.
+ * The envelope is kept as text (the record the lanes carry: `encodeEnvelope`), not as a sub-document: `data` is
+ * whatever the client sent, and BSON would not give it back exactly (keys starting with `$` are refused, by FerretDB
+ * even when nested; integers and doubles and -0 blur). What is read back equals what was stored, and a MESSAGE's content goes out as the bytes it was stored as.
  */
 export interface MessageDocument {
   _id: MessageKey;
@@ -72,8 +72,7 @@ export function messagesOf(userId: string, ids: readonly string[]): Filter<Messa
 }
 
 export function toMessageDocument({ userId, envelope }: MailboxEntry, storedAt: Date): MessageDocument {
-  const envelopeJson = JSON.stringify(envelope);
-  return { _id: messageKey(userId, envelope.id), createdAt: envelope.createdAt, envelope: envelopeJson, storedAt };
+  return { _id: messageKey(userId, envelope.id), createdAt: envelope.createdAt, envelope: encodeEnvelope(envelope).toString('utf8'), storedAt };
 }
 
 export function toDeadLetterDocument({ envelope, reason, at }: DeadLetter): DeadLetterDocument {

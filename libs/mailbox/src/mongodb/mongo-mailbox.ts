@@ -1,5 +1,5 @@
 import { MongoClient, type Collection } from 'mongodb';
-import type { Envelope } from '@linker/contracts';
+import { decodeEnvelope, type Envelope } from '@linker/contracts';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
 import type { DeadLetter, Mailbox, MailboxEntry } from '../mailbox.port';
@@ -96,7 +96,7 @@ export class MongoMailbox implements Mailbox {
         .limit(wanted)
         .toArray(),
     );
-    return documents.map((document) => JSON.parse(document.envelope) as Envelope);
+    return documents.map((document) => decodeEnvelope(Buffer.from(document.envelope, 'utf8')));
   }
 
   /** The exact number of messages stored for `userId` (`countDocuments`, not the estimate). */
