@@ -9,6 +9,8 @@ import {
   encodeDelivery,
   DeliveryReport,
   encodeEnvelope,
+  Envelope as EnvelopeSchema,
+  envelopeHead,
   isClientFrameType,
   type Envelope,
 } from '@linker/contracts';
@@ -40,6 +42,11 @@ describe('envelope codec', () => {
     expect(JSON.parse(data)).toEqual(envelope.data);
     expect(JSON.parse(head)).toEqual({ ...envelope, data: undefined });
     expect(decodeEnvelope(Buffer.from(JSON.stringify(envelope)))).toEqual(envelope);
+  });
+
+  it('writes every field of the envelope schema but data in the first line', () => {
+    const fields = Object.keys(EnvelopeSchema.properties).filter((field) => field !== 'data').sort();
+    expect(Object.keys(envelopeHead(envelope)).sort()).toEqual(fields);
   });
 
   describe("a MESSAGE's content, once decoded, goes on as the bytes it came in", () => {

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { Envelope } from './envelope';
+import { Envelope, envelopeHead } from './envelope';
 import { encodeRecord, recordDecoder } from './record-codec';
 
 /**
@@ -112,8 +112,8 @@ export const MAX_REPORT_BYTES = 256 * 1024;
 
 /** Delivery to bytes: as an envelope is (its data on a second line, passed on as it came; see `encodeEnvelope`). */
 export function encodeDelivery(delivery: Delivery): Buffer {
-  const { data, ...envelope } = delivery.envelope;
-  return encodeRecord({ ...delivery, envelope }, data);
+  const { envelope, targets, fromMailbox } = delivery;
+  return encodeRecord(JSON.stringify({ envelope: envelopeHead(envelope), targets, fromMailbox }), envelope.data);
 }
 
 export const decodeDelivery = recordDecoder(

@@ -5,7 +5,7 @@ import { LinkerError } from '@linker/kernel';
 /**
  * Records that carry a message (envelopes, deliveries) are two JSON lines: the routing facts, then the message's
  * `data`. Keeping the data apart lets a hop that only routes a message pass its bytes on as they came instead of
- * re-encoding the content (see `dataBytes`). `JSON.stringify` never writes a raw line feed, so the first one splits
+ * re-encoding the content (see `DecodedContent`). `JSON.stringify` never writes a raw line feed, so the first one splits
  * the two; a record of one line is read whole (the data inside it).
  */
 const LINE_FEED = 0x0a;
@@ -29,11 +29,6 @@ class DecodedContent {
   }
 }
 
-/** `data` as JSON bytes: the bytes it was decoded from when it is decoded content, else freshly encoded. */
-function dataBytes(data: unknown): Buffer {
-  return DecodedContent.bytesOf(data) ?? Buffer.from(JSON.stringify(data ?? null));
-}
-
 /** The bytes `data` was decoded from, when it is a MESSAGE's `{content}` that a record carried. */
 export function decodedContentBytes(data: unknown): Buffer | undefined {
   return DecodedContent.bytesOf(data);
@@ -46,13 +41,13 @@ export function isContentOnly(data: unknown): data is { content: string } {
   return true;
 }
 
-/** A two-line record: `head` as JSON, a line feed, then `data` (see `dataBytes`). */
-export function encodeRecord(head: object, data: unknown): Buffer {
-  const headText = JSON.stringify(head);
-  const body = dataBytes(data);
-  const headLength = Buffer.byteLength(headText);
+/** A two-line record: `head` (JSON text), a line feed, then `data` (the bytes it was decoded from, or encoded now). */
+export function encodeRecord(head: string, data: unknown): Buffer {
+  const body = DecodedContent.bytesOf(data);
+  if (body === undefined) return Buffer.from(`${head}\n${JSON.stringify(data ?? null)}`);
+  const headLength = Buffer.byteLength(head);
   const record = Buffer.allocUnsafe(headLength + 1 + body.length);
-  record.write(headText, 0, headLength, 'utf8');
+  record.write(head, 0, headLength, 'utf8');
   record[headLength] = LINE_FEED;
   body.copy(record, headLength + 1);
   return record;
@@ -62,7 +57,7 @@ export function encodeRecord(head: object, data: unknown): Buffer {
  * A decoder for records of one schema (compiled once by the caller): bytes to a checked value, or a non-retriable
  * `LinkerError` with `code` saying whether it was not JSON or where it was malformed. A two-line record's data is put
  * back with `attach(head, data)` before the check; `typeOf(head)` is the message type the record carries: a MESSAGE's
- * `{content}` keeps its bytes (see `dataBytes`).
+ * `{content}` keeps its bytes (see `DecodedContent`).
  */
 export function recordDecoder<S extends TSchema>(
   check: TypeCheck<S>,
@@ -75,11 +70,10 @@ export function recordDecoder<S extends TSchema>(
     // Bus records are Buffers already: decode them as they are (a view is made only for a plain Uint8Array).
     const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const split = buffer.indexOf(LINE_FEED);
-    const body = split < 0 ? undefined : buffer.subarray(split + 1);
     let value: unknown;
     try {
-      value = parse(split < 0 ? buffer : buffer.subarray(0, split));
-      if (body !== undefined && isObject(value)) attach(value as Record<string, unknown>, dataOf(typeOf(value as Record<string, unknown>), body));
+      value = JSON.parse(buffer.toString('utf8', 0, split < 0 ? buffer.length : split));
+      if (split >= 0 && isObject(value)) attach(value as Record<string, unknown>, dataOf(typeOf(value as Record<string, unknown>), buffer, split + 1));
     } catch (cause) {
       throw new LinkerError(code, `${what} is not valid JSON`, { cause });
     }
@@ -91,14 +85,10 @@ export function recordDecoder<S extends TSchema>(
   };
 }
 
-/** A record's data: a MESSAGE's `{content}` keeps the bytes it came in (`DecodedContent`). */
-function dataOf(type: unknown, body: Buffer): unknown {
-  const data = parse(body);
-  return type === 'MESSAGE' && isContentOnly(data) ? new DecodedContent(data.content, body) : data;
-}
-
-function parse(bytes: Buffer): unknown {
-  return JSON.parse(bytes.toString('utf8'));
+/** A record's data, from `start` on: a MESSAGE's `{content}` keeps the bytes it came in (`DecodedContent`). */
+function dataOf(type: unknown, record: Buffer, start: number): unknown {
+  const data: unknown = JSON.parse(record.toString('utf8', start));
+  return type === 'MESSAGE' && isContentOnly(data) ? new DecodedContent(data.content, record.subarray(start)) : data;
 }
 
 function isObject(value: unknown): value is object {
