@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,23 +71,29 @@ export class PrivateRedis {
    * command name lower-cased, then its arguments; a command a script ran inside Redis is prefixed `lua:`.
    */
   async commandsDuring(body: () => Promise<void>): Promise<string[]> {
-    const client = new Redis(this.url);
-    const seen: string[] = [];
     const marker = `end-of-run-${Math.random()}`;
-    try {
-      const monitor = await client.monitor();
-      monitor.on('monitor', (_time: string, args: string[], source: string) => {
-        seen.push([source === 'lua' ? 'lua:' : '', args[0]?.toLowerCase(), ...args.slice(1)].join(' ').trim());
-      });
-      try {
-        await body();
-        await client.echo(marker);
-        await waitFor('MONITOR to show the end of the run', () => seen.some((line) => line.includes(marker)), { timeoutMs: 10_000 });
-      } finally {
-        monitor.disconnect();
+    const monitor = connect({ host: '127.0.0.1', port: this.port });
+    let text = '';
+    let started = false;
+    const seen: string[] = [];
+    monitor.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const lines = text.split('\r\n');
+      text = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === '+OK') started = true;
+        else if (line.startsWith('+')) seen.push(monitorLine(line));
       }
+    });
+    try {
+      await new Promise<void>((resolve, reject) => monitor.once('connect', resolve).once('error', reject));
+      monitor.write('MONITOR\r\n');
+      await waitFor('MONITOR to start', () => started, { timeoutMs: 10_000 });
+      await body();
+      await sendCommand(this.port, ['ECHO', marker]);
+      await waitFor('MONITOR to show the end of the run', () => seen.some((line) => line.includes(marker)), { timeoutMs: 10_000 });
     } finally {
-      client.disconnect();
+      monitor.destroy();
     }
     return seen.filter((line) => !line.includes(marker));
   }
@@ -127,5 +132,25 @@ function ping(port: number): Promise<boolean> {
       if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
     });
     socket.on('error', () => done(false));
+  });
+}
+
+/** `+1700000000.123 [0 lua] "get" "k"` (a MONITOR line) → `lua: get k`; `[0 127.0.0.1:5000]` → `get k`. */
+function monitorLine(line: string): string {
+  const source = /\[[^\]]*\]/.exec(line)?.[0] ?? '';
+  const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1] ?? '');
+  return [source.includes('lua') ? 'lua:' : '', args[0]?.toLowerCase(), ...args.slice(1)].join(' ').trim();
+}
+
+/** Send one command on a fresh connection and wait for its first reply line. */
+function sendCommand(port: number, args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    socket.on('data', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on('error', reject);
   });
 }
