@@ -85,10 +85,14 @@ export function recordDecoder<S extends TSchema>(
   };
 }
 
-/** A record's data, from `start` on: a MESSAGE's `{content}` keeps the bytes it came in (`DecodedContent`). */
+/**
+ * A record's data, from `start` on: a MESSAGE's `{content}` keeps a copy of the bytes it came in (`DecodedContent`).
+ * A copy, because a record is often a view into a much larger buffer (a whole Kafka fetch response, a NATS batch)
+ * that a message held for long (awaiting its acknowledgement) would otherwise keep alive.
+ */
 function dataOf(type: unknown, record: Buffer, start: number): unknown {
   const data: unknown = JSON.parse(record.toString('utf8', start));
-  return type === 'MESSAGE' && isContentOnly(data) ? new DecodedContent(data.content, record.subarray(start)) : data;
+  return type === 'MESSAGE' && isContentOnly(data) ? new DecodedContent(data.content, Buffer.from(record.subarray(start))) : data;
 }
 
 function isObject(value: unknown): value is object {
