@@ -14,14 +14,14 @@ function search(limit: number, searchPlan = plan): number[] {
 }
 
 describe('max sustainable rate search', () => {
-  it('doubles until a step fails, then bisects three times between the last pass and the first failure', () => {
-    expect(search(11_000)).toEqual([1000, 2000, 4000, 8000, 16_000, 12_000, 10_000, 11_000]);
+  it('doubles until a step fails, then bisects three times between the last pass and the first failure, trying each failure twice', () => {
+    expect(search(11_000)).toEqual([1000, 2000, 4000, 8000, 16_000, 16_000, 12_000, 12_000, 10_000, 11_000]);
     expect(bracket(search(11_000).map((rate) => ({ rate, passed: rate <= 11_000 })))).toEqual({ passed: 11_000, failed: 12_000 });
   });
 
   it('halves from the first rate when even that fails, down to the floor', () => {
-    expect(search(300)).toEqual([1000, 500, 250, 380, 320, 290]);
-    expect(search(10)).toEqual([1000, 500, 250, 125, 63, 50]);
+    expect(search(300)).toEqual([1000, 1000, 500, 500, 250, 380, 380, 320, 320, 290]);
+    expect(search(10)).toEqual([1000, 1000, 500, 500, 250, 250, 125, 125, 63, 63, 50, 50]);
   });
 
   it('stops at the ceiling when every step passes', () => {
@@ -30,7 +30,14 @@ describe('max sustainable rate search', () => {
 
   it('ignores a pass above a failure (noise) and stops when nothing lies between', () => {
     expect(bracket([{ rate: 1000, passed: true }, { rate: 2000, passed: false }, { rate: 4000, passed: true }])).toEqual({ passed: 1000, failed: 2000 });
-    expect(nextRate([{ rate: 100, passed: true }, { rate: 101, passed: false }], plan)).toBeUndefined();
+    expect(nextRate([{ rate: 100, passed: true }, { rate: 101, passed: false }, { rate: 101, passed: false }], plan)).toBeUndefined();
+  });
+
+  it('runs a failed step once more, and counts a rate met by either try as met (one spike decides nothing)', () => {
+    expect(nextRate([{ rate: 1000, passed: true }, { rate: 2000, passed: false }], plan)).toBe(2000);
+    const spiked: Tried[] = [{ rate: 1000, passed: true }, { rate: 2000, passed: false }, { rate: 2000, passed: true }];
+    expect(bracket(spiked)).toEqual({ passed: 2000, failed: undefined });
+    expect(nextRate(spiked, plan)).toBe(4000);
   });
 
   it('rounds bisected rates to two significant digits', () => {

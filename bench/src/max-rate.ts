@@ -3,8 +3,10 @@ import type { MaxRateResult, SearchStep, StepResult } from './results';
 /**
  * The search for a load scenario's max sustainable rate (`--max-rate`): the highest offered rate whose step meets
  * the criterion, found by raising the rate geometrically from the scenario's first rate until a step fails, then
- * bisecting a few times between the last rate that passed and the first that failed. Pure: the load scenario runs
- * the steps, this decides the next rate and the verdicts.
+ * bisecting a few times between the last rate that passed and the first that failed. A step that fails is run once
+ * more at the same rate before the failure is believed, and a rate met by either try counts as met: on a shared
+ * machine one spike (a neighbour's burst, a collection in the load generator) otherwise decides the whole search.
+ * Pure: the load scenario runs the steps, this decides the next rate and the verdicts.
  */
 
 /** A step passes when its p99 is at most this, nothing was lost and something was measured. */
@@ -46,19 +48,33 @@ export function roundRate(value: number): number {
   return Math.round(value / unit) * unit;
 }
 
-/** The lowest rate that failed and the highest that passed below it (a pass above a failure is noise, ignored). */
+/** Each rate tried, in the order first tried: met when any of its tries met the criterion, with how often it was tried. */
+function byRate(tried: Tried[]): Array<{ rate: number; passed: boolean; tries: number }> {
+  const rates = new Map<number, { rate: number; passed: boolean; tries: number }>();
+  for (const { rate, passed } of tried) {
+    const seen = rates.get(rate) ?? { rate, passed: false, tries: 0 };
+    seen.passed ||= passed;
+    seen.tries += 1;
+    rates.set(rate, seen);
+  }
+  return [...rates.values()];
+}
+
+/** The lowest rate that failed (every try) and the highest that passed below it (a pass above a failure is noise, ignored). */
 export function bracket(tried: Tried[]): { passed?: number; failed?: number } {
-  const failures = tried.filter((t) => !t.passed).map((t) => t.rate);
+  const rates = byRate(tried);
+  const failures = rates.filter((t) => !t.passed).map((t) => t.rate);
   const failed = failures.length > 0 ? Math.min(...failures) : undefined;
-  const passes = tried.filter((t) => t.passed && (failed === undefined || t.rate < failed)).map((t) => t.rate);
+  const passes = rates.filter((t) => t.passed && (failed === undefined || t.rate < failed)).map((t) => t.rate);
   return { passed: passes.length > 0 ? Math.max(...passes) : undefined, failed };
 }
 
-/** How many steps were tried after the first step that made both a pass and a failure known. */
+/** How many rates were tried after the first rate that made both a pass and a failure known. */
 function bisectionsDone(tried: Tried[]): number {
-  for (let i = 0; i < tried.length; i++) {
-    const seen = tried.slice(0, i + 1);
-    if (seen.some((t) => t.passed) && seen.some((t) => !t.passed)) return tried.length - 1 - i;
+  const rates = byRate(tried);
+  for (let i = 0; i < rates.length; i++) {
+    const seen = rates.slice(0, i + 1);
+    if (seen.some((t) => t.passed) && seen.some((t) => !t.passed)) return rates.length - 1 - i;
   }
   return 0;
 }
@@ -66,6 +82,8 @@ function bisectionsDone(tried: Tried[]): number {
 /** The next rate to try, or undefined when the search is over. */
 export function nextRate(tried: Tried[], plan: SearchPlan): number | undefined {
   if (tried.length === 0) return Math.min(plan.start, plan.ceiling);
+  const last = tried[tried.length - 1]!;
+  if (!last.passed && tried.filter((t) => t.rate === last.rate).length === 1) return last.rate;
   const { passed, failed } = bracket(tried);
   if (failed === undefined) return passed! >= plan.ceiling ? undefined : Math.min(plan.ceiling, Math.round(passed! * plan.factor));
   if (passed === undefined) return failed <= plan.floor ? undefined : Math.max(plan.floor, Math.round(failed / plan.factor));
