@@ -15,6 +15,8 @@ export interface RealLanesOptions {
   /** This process's name, shown by both brokers. */
   clientId: string;
   logger: Logger;
+  /** How long FAST publishes may wait to leave together (`NatsPublisher`); 0 (default): the end of the turn. */
+  natsWriteDelayMs?: number;
 }
 
 /** Real mode: RELIABLE on Kafka, FAST on NATS. Rejects (and closes what it opened) when either is unreachable. */
@@ -23,7 +25,7 @@ export async function connectLanes(options: RealLanesOptions): Promise<Lanes> {
   const RELIABLE = await resources.open(() =>
     KafkaBus.connect({ brokers: options.kafkaBrokers, clientId: options.clientId, logger: options.logger }),
   );
-  const FAST = await resources.open(() => NatsBus.connect({ servers: options.natsUrl, name: options.clientId, logger: options.logger }));
+  const FAST = await resources.open(() => NatsBus.connect({ servers: options.natsUrl, name: options.clientId, logger: options.logger, writeDelayMs: options.natsWriteDelayMs }));
   return { RELIABLE, FAST, close: () => resources.close() };
 }
 

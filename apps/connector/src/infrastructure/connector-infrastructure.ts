@@ -15,7 +15,7 @@ export interface ConnectorInfrastructure {
 export async function openConnectorInfrastructure(config: ConnectorConfig, logger: Logger): Promise<ConnectorInfrastructure> {
   const resources = new ResourceStack();
   const lanes = await resources.open(() =>
-    connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger }),
+    connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }),
   );
   const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger));
   const close = async () => {

@@ -17,7 +17,7 @@ export interface ProcessorInfrastructure {
 export async function openProcessorInfrastructure(config: ProcessorConfig, logger: Logger): Promise<ProcessorInfrastructure> {
   const resources = new ResourceStack();
   const lanes = await resources.open(() =>
-    connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger }),
+    connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }),
   );
   const cache = config.presenceCache ? { maxUsers: config.presenceCacheMaxUsers } : undefined;
   const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger, cache));

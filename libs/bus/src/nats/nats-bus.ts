@@ -14,6 +14,8 @@ export interface NatsBusOptions {
   logger: Logger;
   /** Records waiting for one subscription's handler before new ones are dropped (at most once). Default 100,000. */
   maxPending?: number;
+  /** How long publishes may wait to leave together (see `NatsPublisher`). Default 0: the end of the event-loop turn. */
+  writeDelayMs?: number;
 }
 
 /**
@@ -34,8 +36,9 @@ export class NatsBus implements Bus {
     private readonly connection: NatsConnection,
     private readonly maxPending: number,
     private readonly logger: Logger,
+    writeDelayMs: number,
   ) {
-    this.publisher = new NatsPublisher(connection);
+    this.publisher = new NatsPublisher(connection, writeDelayMs);
   }
 
   /** A connected client; rejects with a retriable `LinkerError` when the server cannot be reached. */
@@ -49,7 +52,7 @@ export class NatsBus implements Bus {
         reconnectTimeWait: 250,
       });
       void NatsBus.watch(connection, logger);
-      return new NatsBus(connection, options.maxPending ?? 100_000, logger);
+      return new NatsBus(connection, options.maxPending ?? 100_000, logger, options.writeDelayMs ?? 0);
     } catch (error) {
       throw toLinkerError(error, 'connect to NATS');
     }
