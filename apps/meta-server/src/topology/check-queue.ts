@@ -27,8 +27,11 @@ export class CheckQueue {
   run<T>(check: () => T): Promise<Timed<T>> {
     this.queued++;
     const turn = this.tail.then(async () => {
-      // A timer, not setImmediate: the event loop polls for I/O (messages, new requests) at least once meanwhile.
-      await delay(Math.max(1, this.nextStart - performance.now()));
+      // A timer, not setImmediate: the event loop polls for I/O (messages, new requests) at least once meanwhile. A
+      // timer counts from the loop's cached time, which can be a millisecond or more behind: it may fire early, so
+      // wait again until the time has really come.
+      do await delay(Math.max(1, Math.ceil(this.nextStart - performance.now())));
+      while (performance.now() < this.nextStart);
       const start = performance.now();
       try {
         return { value: check(), ms: performance.now() - start };
