@@ -73,7 +73,6 @@ export class CachedLookups {
     const withLeases = heldLeases === undefined;
     const pending = this.cache.begin(missing);
     const keys = [this.keys.leasesKey, ...missing.map((userId) => this.keys.userPrefix + userId)];
-    const sentAt = performance.now();
     let reply;
     try {
       reply = await this.redis.linkerPresenceLookupRaw(keys.length, keys, withLeases ? '1' : '0');
@@ -87,7 +86,7 @@ export class CachedLookups {
     const users = new Map(missing.map((userId, i) => [userId, owners[i]]));
     for (const [userId, sockets] of users) held.set(userId, sockets);
     const leases = withLeases ? decodeLeases(flatLeases) : undefined;
-    this.cache.complete(pending, { redisNow, sentAt, leases, users });
+    this.cache.complete(pending, { redisNow, leases, users });
     return leases ?? heldLeases ?? new Map();
   }
 }

@@ -13,10 +13,9 @@ describe('LookupCache', () => {
     cache.enable();
   });
 
-  /** A reply read at Redis time `redisNow`, sent at local time `sentAt`. */
-  const reply = (users: Record<string, SocketAddress[]>, leases?: Record<string, number>, redisNow = 50_000, sentAt = 1_000): RawRead => ({
+  /** A reply read at Redis time `redisNow` (the read was sent when `begin` was called: local time `localNow` then). */
+  const reply = (users: Record<string, SocketAddress[]>, leases?: Record<string, number>, redisNow = 50_000): RawRead => ({
     redisNow,
-    sentAt,
     leases: leases && new Map(Object.entries(leases)),
     users: new Map(Object.entries(users)),
   });
@@ -63,7 +62,7 @@ describe('LookupCache', () => {
   });
 
   it("estimates Redis's clock from above: Redis time of the read plus the local time since it was sent", () => {
-    cache.complete(cache.begin([]), reply({}, { c1: 50_100 }, 50_000, 1_000));
+    cache.complete(cache.begin([]), reply({}, { c1: 50_100 }, 50_000)); // sent at local time 1,000
     localNow = 1_099;
     expect(cache.redisNow()).toBe(50_099);
     expect(liveSockets([at('c1', 's1')], cache.currentLeases()!, cache.redisNow())).toEqual([at('c1', 's1')]);

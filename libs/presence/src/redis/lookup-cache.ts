@@ -9,14 +9,14 @@ export interface PendingRead {
   readonly dirtyUsers: Set<string>;
   leasesDirty: boolean;
   readonly generation: number;
+  /** Local monotonic time (the cache's clock, ms) when the read was sent. */
+  readonly sentAt: number;
 }
 
 /** What one lookup script call read: every socket in the asked users' hashes, and the leases when asked for. */
 export interface RawRead {
   /** Redis time (epoch ms) when the script ran. */
   readonly redisNow: number;
-  /** Local monotonic time (ms) when the call was sent. */
-  readonly sentAt: number;
   /** connector → lease deadline (Redis time, epoch ms; 0 = ended); a connector not listed has no lease. */
   readonly leases?: ReadonlyMap<string, number>;
   /** user → every socket of its hash, live or not. */
@@ -110,7 +110,7 @@ export class LookupCache {
 
   /** A read of `users` (and of the leases) is about to be sent. */
   begin(users: readonly string[]): PendingRead {
-    const read: PendingRead = { users: new Set(users), dirtyUsers: new Set(), leasesDirty: false, generation: this.generation };
+    const read: PendingRead = { users: new Set(users), dirtyUsers: new Set(), leasesDirty: false, generation: this.generation, sentAt: this.clock() };
     if (this.enabled) this.pending.add(read);
     return read;
   }
@@ -119,11 +119,11 @@ export class LookupCache {
   complete(read: PendingRead, reply?: RawRead): void {
     const kept = this.pending.delete(read) && this.enabled && read.generation === this.generation;
     if (!reply) return;
-    this.offset = reply.redisNow - reply.sentAt;
+    this.offset = reply.redisNow - read.sentAt;
     if (!kept) return;
     if (reply.leases && !read.leasesDirty) {
       this.leases = reply.leases;
-      this.sampledAt = reply.sentAt;
+      this.sampledAt = read.sentAt;
     }
     for (const [userId, sockets] of reply.users) {
       if (read.dirtyUsers.has(userId)) continue;
