@@ -2,6 +2,7 @@ import { type Kafka, Partitioners, type Producer, type TopicMessages } from 'kaf
 import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { BusRecord } from '../bus.port';
+import { chunksBySize } from '../chunks';
 import type { KafkaTuning } from './kafka-config';
 import { toLinkerError } from './kafka-errors';
 
@@ -48,8 +49,8 @@ export class KafkaPublisher {
     if (records.length === 0) return Promise.resolve();
     // A large publish (e.g. a fetch of 2,000 messages) is split into requests of at most `maxFlushBytes`, queued in
     // order: the broker refuses a record batch over its limit (1 MB by default), and chunks keep per-key order.
-    const sent = chunksOf(records, this.tuning.maxFlushBytes).map(
-      (chunk) => new Promise<void>((resolve, reject) => this.queue.push({ topic, ...chunk, resolve, reject })),
+    const sent = chunksBySize(records, (record) => record.value.length + record.key.length, this.tuning.maxFlushBytes).map(
+      ({ items, bytes }) => new Promise<void>((resolve, reject) => this.queue.push({ topic, records: items, bytes, resolve, reject })),
     );
     this.schedule();
     return Promise.all(sent).then(() => undefined);
@@ -140,20 +141,4 @@ function byTopic(batch: readonly PendingPublish[]): TopicMessages[] {
     for (const { key, value } of records) entry.messages.push({ key, value });
   }
   return [...topics.values()];
-}
-
-/** `records` cut, in order, into runs of at most `maxBytes` (a record bigger than that goes alone). */
-function chunksOf(records: readonly BusRecord[], maxBytes: number): Array<{ records: readonly BusRecord[]; bytes: number }> {
-  const chunks: Array<{ records: BusRecord[]; bytes: number }> = [];
-  for (const record of records) {
-    const size = record.value.length + record.key.length;
-    const last = chunks[chunks.length - 1];
-    if (last && last.bytes + size <= maxBytes) {
-      last.records.push(record);
-      last.bytes += size;
-    } else {
-      chunks.push({ records: [record], bytes: size });
-    }
-  }
-  return chunks;
 }

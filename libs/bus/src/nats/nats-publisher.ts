@@ -1,5 +1,6 @@
 import type { NatsConnection } from 'nats';
 import type { BusRecord } from '../bus.port';
+import { chunksBySize } from '../chunks';
 import { BATCH_HEADER_BYTES, batchedSize, checkKey, encodedSize, encodeRecords, toLinkerError } from './nats-codec';
 
 interface Outgoing {
@@ -62,19 +63,5 @@ export class NatsPublisher {
 /** `records` cut, in order, into runs that each encode within `maxPayload` bytes (a record too large alone stays alone). */
 function chunksOf(records: BusRecord[], maxPayload: number): BusRecord[][] {
   if (encodedSize(records) <= maxPayload) return [records];
-  const chunks: BusRecord[][] = [];
-  let chunk: BusRecord[] = [];
-  let bytes = BATCH_HEADER_BYTES;
-  for (const record of records) {
-    const size = batchedSize(record);
-    if (chunk.length > 0 && bytes + size > maxPayload) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = BATCH_HEADER_BYTES;
-    }
-    chunk.push(record);
-    bytes += size;
-  }
-  chunks.push(chunk);
-  return chunks;
+  return chunksBySize(records, batchedSize, maxPayload, BATCH_HEADER_BYTES).map((chunk) => chunk.items);
 }
