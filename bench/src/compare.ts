@@ -1,4 +1,8 @@
-import type { AtRate, Comparison, IdleComparison, LoadComparison, MaxRateSide, Pair, QuietComparison, ScenarioResult, SideAtRate, StepResult } from './results';
+import {
+  deploymentCpu, deploymentProcesses,
+  type AtRate, type Comparison, type IdleComparison, type LoadComparison, type MaxRateSide, type Pair, type QuietComparison, type ScenarioResult,
+  type SideAtRate, type StepResult,
+} from './results';
 
 /**
  * linker-ts against Centrifugo, pair by pair, from the scenarios of one run: each side's max sustainable rate, the
@@ -34,9 +38,7 @@ export function cpuPerMessage(step: StepResult): Pick<SideAtRate, 'cpuUsPerMessa
   const delivered = step.achievedRate * step.durationS;
   const cpuUsPerMessage: Record<string, number> = {};
   if (delivered <= 0) return { cpuUsPerMessage, cpuUsPerMessageTotal: 0 };
-  for (const usage of step.processes) {
-    if (usage.name !== 'load') cpuUsPerMessage[usage.name] = round((usage.cpuSeconds * 1e6) / delivered, 1);
-  }
+  for (const usage of deploymentProcesses(step)) cpuUsPerMessage[usage.name] = round((usage.cpuSeconds * 1e6) / delivered, 1);
   return { cpuUsPerMessage, cpuUsPerMessageTotal: round(Object.values(cpuUsPerMessage).reduce((sum, us) => sum + us, 0), 1) };
 }
 
@@ -81,15 +83,13 @@ function compareIdle(pair: Pair, byName: Map<string, ScenarioResult>): IdleCompa
 }
 
 /** CPU % of one core of each process of the deployment (the load process left out) in the scenario's first measured step. */
-function deploymentCpu(scenario: ScenarioResult | undefined): { rate: number; percent: Record<string, number>; total: number } | undefined {
+function firstStepCpu(scenario: ScenarioResult | undefined): { rate: number; percent: Record<string, number>; total: number } | undefined {
   const step = measuredSteps(scenario)[0];
-  if (!step) return undefined;
-  const percent = Object.fromEntries(step.processes.filter((p) => p.name !== 'load').map((p) => [p.name, round(p.cpuPercent, 1)]));
-  return { rate: step.offeredRate, percent, total: round(Object.values(percent).reduce((sum, v) => sum + v, 0), 1) };
+  return step && { rate: step.offeredRate, ...deploymentCpu(step) };
 }
 
 function compareQuiet(pair: Pair, byName: Map<string, ScenarioResult>): QuietComparison {
-  const [linker, centrifugo] = [deploymentCpu(byName.get(pair.linker)), deploymentCpu(byName.get(pair.centrifugo))];
+  const [linker, centrifugo] = [firstStepCpu(byName.get(pair.linker)), firstStepCpu(byName.get(pair.centrifugo))];
   return {
     ...pair, rate: linker?.rate ?? centrifugo?.rate, linkerCpuPercent: linker?.percent, centrifugoCpuPercent: centrifugo?.percent,
     linkerTotal: linker?.total, centrifugoTotal: centrifugo?.total, ratio: ratio(linker?.total, centrifugo?.total),

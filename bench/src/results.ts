@@ -120,8 +120,22 @@ export function latencyTargets(steps: StepResult[] | undefined, rate: number, p5
 /** CPU of the whole deployment (servers and services; the load process left out), % of one core, at `rate`. */
 export function deploymentCpuTarget(steps: StepResult[] | undefined, rate: number, limit: number): Target {
   const step = stepAt(steps, rate);
-  const percent = step?.processes.filter((p) => p.name !== 'load').reduce((sum, p) => sum + p.cpuPercent, 0);
-  return target(`CPU of the deployment at ${rate} msg/s`, percent === undefined ? undefined : Math.round(percent * 10) / 10, limit, '% of a core');
+  return target(`CPU of the deployment at ${rate} msg/s`, step && deploymentCpu(step).total, limit, '% of a core');
+}
+
+/** The processes of the deployment under test: every measured process but the load generator. */
+export function deploymentProcesses(step: StepResult): ProcessUsage[] {
+  return step.processes.filter((usage) => usage.name !== 'load');
+}
+
+/** CPU % of one core of each process of the deployment, and in all (0.1 precision). */
+export function deploymentCpu(step: StepResult): { percent: Record<string, number>; total: number } {
+  const processes = deploymentProcesses(step);
+  const tenth = (value: number): number => Math.round(value * 10) / 10;
+  return {
+    percent: Object.fromEntries(processes.map((usage) => [usage.name, tenth(usage.cpuPercent)])),
+    total: tenth(processes.reduce((sum, usage) => sum + usage.cpuPercent, 0)),
+  };
 }
 
 const ms3 = (value: number): number => Math.round(value * 1000) / 1000;
