@@ -11,11 +11,16 @@
  * (its histogram restarts), so about 10 ms of each second is not observed. `gc`: the garbage-collection pauses that
  * ended in the second, by kind (PerformanceObserver on `gc` entries).
  *
- * Costs one timer a second (unref'd: it never keeps the process alive) and one short write. It installs no signal
- * handler and never throws into the app: if the file cannot be written, it stops quietly.
+ * SIGUSR2 makes it run a full garbage collection: the idle-connections scenario sends it before it
+ * reads the RSS, so what it reads is live memory, not garbage the process has not collected yet.
+ *
+ * Costs one timer a second (unref'd: it never keeps the process alive) and one short write. It never throws into the
+ * app: if the file cannot be written, it stops quietly.
  */
 const { closeSync, openSync, writeSync } = require('node:fs');
 const { constants, monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks');
+const { setFlagsFromString } = require('node:v8');
+const { runInNewContext } = require('node:vm');
 
 const RESOLUTION_MS = 10;
 const file = process.env.BENCH_LOOP_PROBE_FILE;
@@ -69,8 +74,16 @@ function start(path) {
   timer.unref();
 }
 
+/** Full collections on SIGUSR2. `gc` is exposed at run time, so the server's command line stays the app's own. */
+function collectOnSignal() {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  process.on('SIGUSR2', () => gc());
+}
+
 if (file) {
   try {
+    collectOnSignal();
     start(file);
   } catch {
     // The probe must never stop the app from starting: without it, the report shows no loop figures.

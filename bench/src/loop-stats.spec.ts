@@ -56,18 +56,30 @@ describe('the probe preloaded into a Node process', () => {
     });
   }
 
-  it('writes a line a second with the loop delay and GC pauses, and installs no signal handler', async () => {
+  it('writes a line a second with the loop delay and GC pauses, and handles no signal but SIGUSR2', async () => {
     const file = join(dir, 'probe.jsonl');
     const script = [
       "const signals = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'].map((s) => process.listenerCount(s));",
       'setTimeout(() => { const until = Date.now() + 150; while (Date.now() < until); }, 300);', // block the loop 150 ms
       'setTimeout(() => { global.gc ? gc() : Array.from({ length: 2e5 }, (_, i) => ({ i })); console.log(JSON.stringify(signals)); }, 2300);',
     ].join('\n');
-    expect(JSON.parse(await run(script, file))).toEqual([0, 0, 0, 0]);
+    expect(JSON.parse(await run(script, file))).toEqual([0, 0, 0, 1]);
     const lines = parseProbeLines(readFileSync(file, 'utf8'));
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...lines.map((l) => l.loop.max))).toBeGreaterThanOrEqual(100);
     expect(lines.every((l) => l.to > l.from && l.loop.samples >= 0)).toBe(true);
+  }, 25_000);
+
+  it('runs a full garbage collection on SIGUSR2 (the process goes on)', async () => {
+    const script = [
+      'let garbage = Array.from({ length: 3e5 }, (_, i) => ({ i, s: `x${i}` }));',
+      'garbage = null;',
+      'const before = process.memoryUsage().heapUsed;',
+      "process.kill(process.pid, 'SIGUSR2');",
+      'setTimeout(() => console.log(JSON.stringify({ before, after: process.memoryUsage().heapUsed })), 100);',
+    ].join('\n');
+    const { before, after } = JSON.parse(await run(script, join(dir, 'probe.jsonl'))) as { before: number; after: number };
+    expect(after).toBeLessThan(before / 2);
   }, 25_000);
 
   it('does not keep the process alive, and stays quiet without a file to write to', async () => {
