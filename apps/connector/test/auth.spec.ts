@@ -82,7 +82,7 @@ describe('connector auth', () => {
     expect(h.processor.all('AUTH_CLIENT')).toHaveLength(2);
   });
 
-  it('refuses an AUTH_CLIENT with a bad field, and answers INTERNAL_ERROR (retry possible) when the lane rejects it', async () => {
+  it('refuses an AUTH_CLIENT with a bad field, and answers UNAVAILABLE (retry possible) when the lane cannot take it', async () => {
     h = await startHarness();
     const client = await h.client();
     client.send({ type: 'AUTH_CLIENT', data: { appId: 'app-1', token: 't' } });
@@ -90,7 +90,7 @@ describe('connector auth', () => {
 
     h.faults.failIntake = true;
     client.send({ type: 'AUTH_CLIENT', data: { appId: 'app-1', userId: 'ANZ-1', token: 't' } });
-    await client.next('INVALID_MESSAGE', (f) => (f.data as { code: string }).code === 'INTERNAL_ERROR');
+    await client.next('INVALID_MESSAGE', (f) => (f.data as { code: string }).code === 'UNAVAILABLE');
     h.faults.failIntake = false;
     expect((await client.auth('ANZ-1')).data).toMatchObject({ isAuthenticated: true });
   });

@@ -103,9 +103,11 @@ describe('connector ingress', () => {
       expect(h.processor.all('GROUP_MESSAGE')).toHaveLength(1);
     });
 
-    it('INTERNAL_ERROR when the lane rejects the publish: nothing was sent', async () => {
+    it('UNAVAILABLE with the lane and a retry hint when the lane cannot reach its broker: nothing was sent', async () => {
       h.faults.failIntake = true;
-      await refusal({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, reference: 'lost' }, 'INTERNAL_ERROR', 'lost');
+      client.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, reference: 'lost' });
+      const refused = await client.next('INVALID_MESSAGE', (f) => f.reference === 'lost');
+      expect(refused.data).toMatchObject({ code: 'UNAVAILABLE', lane: 'RELIABLE', retryAfterMs: 2000 });
       h.faults.failIntake = false;
       client.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'y' }, reference: 'kept' });
       await h.processor.next('MESSAGE', (e) => e.reference === 'kept');

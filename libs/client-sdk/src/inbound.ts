@@ -66,6 +66,7 @@ export function readError(frame: ServerFrame): ClientEvents['error'] {
   };
   if (frame.reference !== undefined) error.reference = frame.reference;
   if (typeof data.retryAfterMs === 'number') error.retryAfterMs = data.retryAfterMs;
+  if (data.lane === 'RELIABLE' || data.lane === 'FAST') error.lane = data.lane;
   return error;
 }
 

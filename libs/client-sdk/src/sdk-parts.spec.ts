@@ -134,6 +134,9 @@ describe('frames', () => {
       reference: 'r',
       retryAfterMs: 1000,
     });
+    const unavailable = { code: 'UNAVAILABLE', message: 'm', retryAfterMs: 2000, lane: 'RELIABLE' };
+    expect(readError({ type: 'INVALID_MESSAGE', data: unavailable })).toEqual(unavailable);
+    expect(readError({ type: 'INVALID_MESSAGE', data: { ...unavailable, lane: 'SLOW' } })).toEqual({ code: 'UNAVAILABLE', message: 'm', retryAfterMs: 2000 });
   });
 
   it('writes client frames with absent fields omitted', () => {

@@ -1,4 +1,4 @@
-import type { ErrorCode, ServerFrame } from '@linker/contracts';
+import type { ErrorCode, Lane, ServerFrame } from '@linker/contracts';
 
 /**
  * The part of the WHATWG `WebSocket` the SDK uses. A browser's `WebSocket` fits it as is; in Node pass
@@ -113,10 +113,10 @@ export interface ClientEvents {
   /** Presence of another user of the app (master users only). */
   presence: { type: 'USER_CONNECTED' | 'USER_DISCONNECTED'; userId: string };
   /**
-   * The server refused a frame (`INVALID_MESSAGE`); the connection stays open. `retryAfterMs` (with OVERLOADED): nothing
-   * was sent; send the frame again after that long.
+   * The server refused a frame (`INVALID_MESSAGE`); the connection stays open. `retryAfterMs` (with OVERLOADED and
+   * UNAVAILABLE): nothing was sent; send the frame again after that long. `lane` (with UNAVAILABLE): the lane that is out.
    */
-  error: { code: ErrorCode | string; message: string; reference?: string; retryAfterMs?: number };
+  error: { code: ErrorCode | string; message: string; reference?: string; retryAfterMs?: number; lane?: Lane };
   /** An authenticated connection ended, or the client gave up; `willReconnect` says what comes next. */
   closed: { code: number; reason: string; willReconnect: boolean };
   /** The user's home domain moved (close code 4006): the client reconnects to `url`, the new home's endpoint. */

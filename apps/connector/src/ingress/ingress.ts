@@ -7,6 +7,7 @@ import { checkFrame, isRefusal, readFrame, referenceOf, refusal, type RawFrame, 
 import type { Intake } from './intake';
 import { OVERLOAD_RETRY_AFTER_MS, type LaneBacklog } from './lane-backlog';
 import type { LoopStall } from './loop-stall';
+import { publishFailure } from './publish-failure';
 
 export interface IngressOptions {
   intake: Intake;
@@ -24,6 +25,7 @@ export interface IngressOptions {
 const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
 const PONG = Buffer.from(JSON.stringify({ type: 'PONG', data: {} }));
 const OVERLOADED_MESSAGE = `the connector is overloaded; nothing was sent: retry in ${OVERLOAD_RETRY_AFTER_MS} ms`;
+const OVERLOADED_HINT = { retryAfterMs: OVERLOAD_RETRY_AFTER_MS };
 const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is already authenticated (or authenticating)');
 
 /**
@@ -34,7 +36,8 @@ const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is a
  * second AUTH_CLIENT) or published as an envelope whose `from` is the authenticated user. `maxInvalidFrames` refusals
  * in a row close the socket with 4007.
  * Publishes are issued in frame order, so one socket's frames reach the lane in order; a rejected publish answers
- * INTERNAL_ERROR (nothing was sent). While the lane's backlog is over its limit, a frame to publish answers OVERLOADED
+ * UNAVAILABLE with the lane and `retryAfterMs` when the lane's broker is out of reach, else INTERNAL_ERROR (nothing
+ * was sent either way). While the lane's backlog is over its limit, a frame to publish answers OVERLOADED
  * with `retryAfterMs` (nothing was sent; not an invalid frame, not rate abuse). Every refusal carries the frame's
  * reference and leaves the socket open.
  */
@@ -106,7 +109,7 @@ export class Ingress {
   private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, reference: string | undefined): void {
     const { intake, clock, backlog } = this.options;
     const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
-    if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, reference, OVERLOAD_RETRY_AFTER_MS);
+    if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, reference, OVERLOADED_HINT);
     const userId = session.userId as string;
     const message = type === 'MESSAGE' ? (data as ClientData<'MESSAGE'>) : undefined;
     const envelope: Envelope = {
@@ -128,7 +131,9 @@ export class Ingress {
     intake.publish(lane, userId, envelope).then(backlog.settled[lane], (error: unknown) => {
       backlog.settled[lane]();
       this.options.logger.warn('frame could not be published', { socketId: session.id, type, lane, error: errorMessage(error) });
-      if (session.state !== 'CLOSED') session.error('INTERNAL_ERROR', 'the message could not be accepted; nothing was sent: retry', reference);
+      if (session.state === 'CLOSED') return;
+      const { code, message, hint } = publishFailure(lane, error, 'the message could not be accepted; nothing was sent');
+      session.error(code, message, reference, hint);
     });
   }
 

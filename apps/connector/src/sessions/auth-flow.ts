@@ -2,6 +2,7 @@ import type { ClientData } from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Intake } from '../ingress/intake';
+import { publishFailure } from '../ingress/publish-failure';
 import type { PresenceKeeper } from '../presence/presence-keeper';
 import type { Session } from './session';
 
@@ -35,7 +36,7 @@ export class AuthFlow {
     }, this.options.authTimeoutMs);
   }
 
-  /** A valid AUTH_CLIENT on a NOT_AUTHENTICATED socket. If it cannot be published, the client gets INTERNAL_ERROR and may retry. */
+  /** A valid AUTH_CLIENT on a NOT_AUTHENTICATED socket. If it cannot be published, the client gets UNAVAILABLE (the lane is out of reach) or INTERNAL_ERROR and may retry. */
   begin(session: Session, data: ClientData<'AUTH_CLIENT'>, reference: string | undefined): void {
     session.state = 'AUTHENTICATING';
     session.userId = data.userId;
@@ -46,7 +47,8 @@ export class AuthFlow {
       if (session.state !== 'AUTHENTICATING' || session.registering) return;
       session.state = 'NOT_AUTHENTICATED';
       session.userId = undefined;
-      session.error('INTERNAL_ERROR', 'authentication could not be started; nothing was sent: retry', reference);
+      const { code, message, hint } = publishFailure('RELIABLE', error, 'authentication could not be started; nothing was sent');
+      session.error(code, message, reference, hint);
     });
   }
 

@@ -1,6 +1,7 @@
 import type { CloseCodeName, ErrorCode, SocketAddress } from '@linker/contracts';
 import { IdWindow } from '@linker/kernel';
 import { RateLimiter, type RateLimits } from '../ingress/rate-limiter';
+import type { RetryHint } from '../ingress/publish-failure';
 import type { ClientSocket, WriteDone } from '../socket/client-socket';
 
 /**
@@ -76,9 +77,9 @@ export class Session {
     return result === 'ok';
   }
 
-  /** `INVALID_MESSAGE {code, message, retryAfterMs?}` with the frame's reference (SPEC §2.5). */
-  error(code: ErrorCode, message: string, reference?: string, retryAfterMs?: number): void {
-    this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data: { code, message, retryAfterMs }, reference })));
+  /** `INVALID_MESSAGE {code, message, retryAfterMs?, lane?}` with the frame's reference. */
+  error(code: ErrorCode, message: string, reference?: string, hint?: RetryHint): void {
+    this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data: { code, message, ...hint }, reference })));
   }
 
   /** Presence is registered for the claimed user: AUTHENTICATED from now on, and its auth deadline is off. */
