@@ -11,6 +11,8 @@ export const ClientFrameHead = Type.Object(
     type: Type.String(),
     data: Type.Optional(Type.Unknown()),
     reference: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    /** The client's own id of a MESSAGE or GROUP_MESSAGE: the frame is then acknowledged (`ACCEPTED`) and may be resent. */
+    id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     feature: Type.Optional(Lane),
     confirmationEnabled: Type.Optional(Type.Boolean()),
   },

@@ -1,4 +1,4 @@
-import { LinkerError, isRetriable, errorMessage, newMessageId } from '@linker/kernel';
+import { LinkerError, isRetriable, errorMessage, newMessageId, resendableMessageId } from '@linker/kernel';
 
 describe('LinkerError', () => {
   it('carries code, retriable and cause', () => {
@@ -23,5 +23,16 @@ describe('newMessageId', () => {
     const ids = Array.from({ length: 1000 }, () => newMessageId());
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
+  });
+});
+
+describe('resendableMessageId', () => {
+  it('is the same UUID for the same user and client id, and differs when either differs', () => {
+    const id = resendableMessageId('ANZ-1', 'c-1');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(resendableMessageId('ANZ-1', 'c-1')).toBe(id);
+    expect(resendableMessageId('ANZ-2', 'c-1')).not.toBe(id);
+    expect(resendableMessageId('ANZ-1', 'c-2')).not.toBe(id);
+    expect(resendableMessageId('ANZ-1\nc', '1')).not.toBe(resendableMessageId('ANZ-1', 'c\n1'));
   });
 });

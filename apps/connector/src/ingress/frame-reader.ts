@@ -1,4 +1,5 @@
 import { clientDataChecks, clientFrameHeadCheck, type ClientFrameType, type ErrorCode } from '@linker/contracts';
+import type { FrameTag } from '../sessions/session';
 
 /** Why a frame is refused: the `INVALID_MESSAGE` the client gets. */
 export interface Refusal {
@@ -44,22 +45,41 @@ export function readFrame(data: Buffer, isBinary: boolean): RawFrame | Refusal {
 }
 
 /** The frame's `reference` as the string echoed back (numbers are coerced, as the original did); else undefined. */
-export function referenceOf(frame: RawFrame): string | undefined {
+function referenceOf(frame: RawFrame): string | undefined {
   const reference = frame.reference;
   if (typeof reference === 'string') return reference;
   if (typeof reference === 'number' && Number.isFinite(reference)) return String(reference);
   return undefined;
 }
 
+/** The longest client id (`id` of a MESSAGE or GROUP_MESSAGE) a frame may carry. */
+const MAX_CLIENT_ID = 128;
+
+/** What the answers to `frame` echo: its reference, and its client id when it is one a frame may carry. */
+export function tagOf(frame: RawFrame): FrameTag {
+  const id = typeof frame.id === 'string' && frame.id.length > 0 && frame.id.length <= MAX_CLIENT_ID ? frame.id : undefined;
+  const reference = referenceOf(frame);
+  return id === undefined ? { reference } : { reference, id };
+}
+
+/** `ACCEPTED {id}`: the lane holds the frame the client sent with this id. */
+export function acceptedFrame(id: string, reference: string | undefined): Buffer {
+  return Buffer.from(JSON.stringify({ type: 'ACCEPTED', data: { id }, reference }));
+}
+
+const ID_NOT_ALLOWED = refusal('INVALID_FIELD', 'id: only MESSAGE and GROUP_MESSAGE frames take an id');
+
 /**
  * The frame's `data` once its head and data passed the validators compiled in libs/contracts (extra fields, a
- * spoofed `from` included, are refused with INVALID_FIELD naming the field). `PING` may omit its data.
+ * spoofed `from` included, are refused with INVALID_FIELD naming the field, and so is an `id` on a frame that is not a
+ * MESSAGE or GROUP_MESSAGE). `PING` may omit its data.
  */
 export function checkFrame(type: ClientFrameType, frame: RawFrame): unknown {
   if (!clientFrameHeadCheck.Check(frame)) {
     const first = clientFrameHeadCheck.Errors(frame).First();
     return refusal('INVALID_FIELD', describe(first?.path ?? '', first?.message ?? 'invalid'));
   }
+  if (frame.id !== undefined && type !== 'MESSAGE' && type !== 'GROUP_MESSAGE') return ID_NOT_ALLOWED;
   const data = frame.data === undefined && type === 'PING' ? EMPTY_DATA : frame.data;
   const check = clientDataChecks[type];
   if (!check.Check(data)) {

@@ -1,9 +1,9 @@
 import { isClientFrameType, type ClientData, type ClientFrameType, type Envelope, type Lane } from '@linker/contracts';
-import { errorMessage, newMessageId, type Clock } from '@linker/kernel';
+import { errorMessage, newMessageId, resendableMessageId, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { AuthFlow } from '../sessions/auth-flow';
-import type { Session } from '../sessions/session';
-import { checkFrame, isRefusal, readFrame, referenceOf, refusal, type RawFrame, type Refusal } from './frame-reader';
+import { NO_TAG, type FrameTag, type Session } from '../sessions/session';
+import { acceptedFrame, checkFrame, isRefusal, readFrame, refusal, tagOf, type RawFrame, type Refusal } from './frame-reader';
 import type { Intake } from './intake';
 import { OVERLOAD_RETRY_AFTER_MS, type LaneBacklog } from './lane-backlog';
 import type { LoopStall } from './loop-stall';
@@ -51,34 +51,34 @@ export class Ingress {
     const verdict = session.limiter.take(now, this.options.stall.stalledMs(now));
     if (verdict === 'abuse') return session.close('RATE_LIMITED');
     const frame = readFrame(data, isBinary);
-    if (isRefusal(frame)) return this.refuse(session, frame, undefined);
-    const reference = referenceOf(frame);
-    if (verdict === 'limited') return session.error('RATE_LIMITED', 'too many frames per second; this frame was dropped', reference);
-    if (session.state === 'AUTHENTICATED') this.authenticated(session, frame, reference);
-    else this.unauthenticated(session, frame, reference);
+    if (isRefusal(frame)) return this.refuse(session, frame, NO_TAG);
+    const tag = tagOf(frame);
+    if (verdict === 'limited') return session.error('RATE_LIMITED', 'too many frames per second; this frame was dropped', tag);
+    if (session.state === 'AUTHENTICATED') this.authenticated(session, frame, tag);
+    else this.unauthenticated(session, frame, tag);
   }
 
-  private unauthenticated(session: Session, frame: RawFrame, reference: string | undefined): void {
+  private unauthenticated(session: Session, frame: RawFrame, tag: FrameTag): void {
     if (frame.type !== 'AUTH_CLIENT') {
       session.send(AUTH_REQUIRED);
       return;
     }
-    if (session.state === 'AUTHENTICATING') return this.refuse(session, ALREADY_AUTHENTICATED, reference);
+    if (session.state === 'AUTHENTICATING') return this.refuse(session, ALREADY_AUTHENTICATED, tag);
     const data = checkFrame('AUTH_CLIENT', frame);
-    if (isRefusal(data)) return this.refuse(session, data, reference);
+    if (isRefusal(data)) return this.refuse(session, data, tag);
     session.invalidStreak = 0;
-    this.options.auth.begin(session, data as ClientData<'AUTH_CLIENT'>, reference);
+    this.options.auth.begin(session, data as ClientData<'AUTH_CLIENT'>, tag.reference);
   }
 
-  private authenticated(session: Session, frame: RawFrame, reference: string | undefined): void {
+  private authenticated(session: Session, frame: RawFrame, tag: FrameTag): void {
     const type = frame.type;
-    if (typeof type !== 'string') return this.refuse(session, refusal('INVALID_FIELD', 'type: Expected string'), reference);
-    if (!isClientFrameType(type)) return this.refuse(session, refusal('UNKNOWN_TYPE', `a client may not send ${type.slice(0, 64)}`), reference);
+    if (typeof type !== 'string') return this.refuse(session, refusal('INVALID_FIELD', 'type: Expected string'), tag);
+    if (!isClientFrameType(type)) return this.refuse(session, refusal('UNKNOWN_TYPE', `a client may not send ${type.slice(0, 64)}`), tag);
     const data = checkFrame(type, frame);
-    if (isRefusal(data)) return this.refuse(session, data, reference);
+    if (isRefusal(data)) return this.refuse(session, data, tag);
     switch (type) {
       case 'AUTH_CLIENT':
-        return this.refuse(session, ALREADY_AUTHENTICATED, reference);
+        return this.refuse(session, ALREADY_AUTHENTICATED, tag);
       case 'PING':
         session.invalidStreak = 0;
         session.send(PONG);
@@ -88,32 +88,33 @@ export class Ingress {
         session.acknowledge((data as ClientData<'MESSAGE_ACK'>).ids);
         return;
       case 'GROUP_MESSAGE':
-        return this.group(session, frame, data as ClientData<'GROUP_MESSAGE'>, reference);
+        return this.group(session, frame, data as ClientData<'GROUP_MESSAGE'>, tag);
       default:
         session.invalidStreak = 0;
-        this.publish(session, type, frame, data, reference);
+        this.publish(session, type, frame, data, tag);
     }
   }
 
   /** Duplicates collapse before the cap is checked; over the cap nothing is sent. */
-  private group(session: Session, frame: RawFrame, data: ClientData<'GROUP_MESSAGE'>, reference: string | undefined): void {
+  private group(session: Session, frame: RawFrame, data: ClientData<'GROUP_MESSAGE'>, tag: FrameTag): void {
     const to = [...new Set(data.to)];
     const cap = this.options.maxGroupRecipients;
     if (to.length > cap) {
-      return this.refuse(session, refusal('TOO_LARGE', `data.to: ${to.length} distinct recipients, at most ${cap}`), reference);
+      return this.refuse(session, refusal('TOO_LARGE', `data.to: ${to.length} distinct recipients, at most ${cap}`), tag);
     }
     session.invalidStreak = 0;
-    this.publish(session, 'GROUP_MESSAGE', frame, to.length === data.to.length ? data : { to, content: data.content }, reference);
+    this.publish(session, 'GROUP_MESSAGE', frame, to.length === data.to.length ? data : { to, content: data.content }, tag);
   }
 
-  private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, reference: string | undefined): void {
+  private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, tag: FrameTag): void {
     const { intake, clock, backlog } = this.options;
     const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
-    if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, reference, OVERLOADED_HINT);
+    if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, tag, OVERLOADED_HINT);
     const userId = session.userId as string;
     const message = type === 'MESSAGE' ? (data as ClientData<'MESSAGE'>) : undefined;
+    const { reference, id: clientId } = tag;
     const envelope: Envelope = {
-      id: newMessageId(),
+      id: clientId === undefined ? newMessageId() : resendableMessageId(userId, clientId),
       lane,
       type,
       from: userId,
@@ -128,17 +129,23 @@ export class Ingress {
       hops: 0,
     };
     backlog.add(lane);
-    intake.publish(lane, userId, envelope).then(backlog.settled[lane], (error: unknown) => {
-      backlog.settled[lane]();
-      this.options.logger.warn('frame could not be published', { socketId: session.id, type, lane, error: errorMessage(error) });
-      if (session.state === 'CLOSED') return;
-      const { code, message, hint } = publishFailure(lane, error, 'the message could not be accepted; nothing was sent');
-      session.error(code, message, reference, hint);
-    });
+    intake.publish(lane, userId, envelope).then(
+      () => {
+        backlog.settled[lane]();
+        if (clientId !== undefined && session.state !== 'CLOSED') session.send(acceptedFrame(clientId, reference));
+      },
+      (error: unknown) => {
+        backlog.settled[lane]();
+        this.options.logger.warn('frame could not be published', { socketId: session.id, type, lane, error: errorMessage(error) });
+        if (session.state === 'CLOSED') return;
+        const { code, message, hint } = publishFailure(lane, error, 'the message could not be accepted; nothing was sent');
+        session.error(code, message, tag, hint);
+      },
+    );
   }
 
-  private refuse(session: Session, reason: Refusal, reference: string | undefined): void {
-    session.error(reason.code, reason.message, reference);
+  private refuse(session: Session, reason: Refusal, tag: FrameTag): void {
+    session.error(reason.code, reason.message, tag);
     if (++session.invalidStreak >= this.options.maxInvalidFrames) session.close('PROTOCOL_ABUSE');
   }
 }

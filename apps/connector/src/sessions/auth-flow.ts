@@ -48,7 +48,7 @@ export class AuthFlow {
       session.state = 'NOT_AUTHENTICATED';
       session.userId = undefined;
       const { code, message, hint } = publishFailure('RELIABLE', error, 'authentication could not be started; nothing was sent');
-      session.error(code, message, reference, hint);
+      session.error(code, message, { reference }, hint);
     });
   }
 

@@ -2,6 +2,14 @@ import type { CloseCodeName, ErrorCode, SocketAddress } from '@linker/contracts'
 import { IdWindow } from '@linker/kernel';
 import { RateLimiter, type RateLimits } from '../ingress/rate-limiter';
 import type { RetryHint } from '../ingress/publish-failure';
+
+/** What the answers to a client frame echo of it: its `reference`, and its `id` (the client's own, see `ACCEPTED`). */
+export interface FrameTag {
+  readonly reference?: string;
+  readonly id?: string;
+}
+
+export const NO_TAG: FrameTag = Object.freeze({});
 import type { ClientSocket, WriteDone } from '../socket/client-socket';
 
 /**
@@ -77,9 +85,10 @@ export class Session {
     return result === 'ok';
   }
 
-  /** `INVALID_MESSAGE {code, message, retryAfterMs?, lane?}` with the frame's reference. */
-  error(code: ErrorCode, message: string, reference?: string, hint?: RetryHint): void {
-    this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data: { code, message, ...hint }, reference })));
+  /** `INVALID_MESSAGE {code, message, retryAfterMs?, lane?, id?}` with the frame's reference and client id. */
+  error(code: ErrorCode, message: string, tag: FrameTag = NO_TAG, hint?: RetryHint): void {
+    const data = { code, message, ...hint, id: tag.id };
+    this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data, reference: tag.reference })));
   }
 
   /** Presence is registered for the claimed user: AUTHENTICATED from now on, and its auth deadline is off. */

@@ -67,6 +67,31 @@ function deliveryBehaviour(ctx: SuiteContext): void {
     expect(received.map((f) => f.data.content)).toEqual(contents);
   });
 
+  it('acknowledges a RELIABLE MESSAGE sent with a client id (ACCEPTED) and delivers or stores it once however often it is resent', async () => {
+    const senderId = ctx.users.anz();
+    const [onlineId, offlineId] = [ctx.users.anz(), ctx.users.anz()];
+    const sender = await ctx.login(senderId, { connector: 0 });
+    const online = await ctx.login(onlineId, { connector: 1 });
+    const [live, stored] = [ctx.text('resent live'), ctx.text('resent stored')];
+    for (let i = 0; i < 3; i++) {
+      sender.send({ type: 'MESSAGE', id: 'live-1', data: { to: onlineId, content: live }, reference: `live-${i}` });
+      sender.send({ type: 'MESSAGE', id: 'stored-1', data: { to: offlineId, content: stored } });
+    }
+    for (let i = 0; i < 3; i++) {
+      expect(await sender.next('ACCEPTED', (f) => f.reference === `live-${i}`)).toEqual({ type: 'ACCEPTED', data: { id: 'live-1' }, reference: `live-${i}` });
+    }
+    // A later message from the same sender to the same recipient travels the same way, in order: once it is there, any
+    // copy of the resent one would be too.
+    const after = ctx.text('after the resends');
+    sender.send({ type: 'MESSAGE', data: { to: onlineId, content: after } });
+    await online.message(after);
+    expect(online.all('MESSAGE', (f) => f.data.content === live)).toHaveLength(1);
+    await settle(ctx, sender, senderId);
+    const { messages, leftMissingCount } = await (await ctx.client(offlineId)).fetchMissing(10);
+    expect(messages.map((m) => m.content)).toEqual([stored]);
+    expect(leftMissingCount).toBe(0);
+  });
+
   it.each(LANES)('delivers a %s message to every socket of the recipient, on every connector, and confirms it once', async (lane) => {
     const senderId = ctx.users.anz();
     const recipientId = ctx.users.anz();
