@@ -51,6 +51,9 @@ export const sdkClient: BenchClientFactory = {
       webSocket: webSocketFor(options.localAddress),
       reconnect: false,
       fetchOnReconnect: 0,
+      // The load measures the message path itself: no ACCEPTED per message, and duplicates counted, not dropped.
+      resend: false,
+      dedupWindow: options.ack ? undefined : 0,
     });
     client.on('message', (message) => options.handlers.onMessage(message.content, message.id));
     client.on('closed', ({ code }) => options.handlers.onClosed?.(code));

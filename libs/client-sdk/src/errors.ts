@@ -13,7 +13,9 @@ export type ClientErrorCode =
   /** The server refused the frame with INVALID_MESSAGE (e.g. a fetch with a bad count). */
   | 'REJECTED'
   /** No WebSocket constructor: pass `webSocket` (in Node: `NodeWebSocket`). */
-  | 'NO_WEBSOCKET';
+  | 'NO_WEBSOCKET'
+  /** `maxUnaccepted` messages wait for the server to accept them: send again once some are (`accepted` events). */
+  | 'TOO_MANY_UNACCEPTED';
 
 /** An error of the client SDK: a stable `code`, whether a retry may help, and the close code when there is one. */
 export class LinkerClientError extends LinkerError {

@@ -67,7 +67,15 @@ export function readError(frame: ServerFrame): ClientEvents['error'] {
   if (frame.reference !== undefined) error.reference = frame.reference;
   if (typeof data.retryAfterMs === 'number') error.retryAfterMs = data.retryAfterMs;
   if (data.lane === 'RELIABLE' || data.lane === 'FAST') error.lane = data.lane;
+  if (typeof data.id === 'string') error.id = data.id;
   return error;
+}
+
+/** `ACCEPTED {id}` with the frame's reference; undefined when it names no id. */
+export function readAccepted(frame: ServerFrame): ClientEvents['accepted'] | undefined {
+  const data = isRecord(frame.data) ? frame.data : {};
+  if (typeof data.id !== 'string') return undefined;
+  return frame.reference === undefined ? { id: data.id } : { id: data.id, reference: frame.reference };
 }
 
 /** `FETCH_MISSING_MESSAGES_COMPLETE {leftMissingCount}`; 0 when the server sent no number. */

@@ -10,6 +10,7 @@ import * as inbound from './inbound';
 import { clientFrameText, ReferenceMaker, type FrameHead } from './outbound';
 import { PingQueue } from './ping-queue';
 import type * as t from './types';
+import { Unaccepted } from './unaccepted';
 
 /** `idle` before connect; `open` = authenticated; `reconnecting` between an unexpected close and the next session. */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -34,6 +35,9 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private readonly reconnect: t.ReconnectOptions | false;
   private readonly random: () => number;
   private readonly references: ReferenceMaker;
+  /** Makes the ids of sent messages (`resend`). */
+  private readonly ids: ReferenceMaker;
+  private readonly unaccepted?: Unaccepted;
   private readonly fetches = new FetchQueue();
   private readonly pings = new PingQueue();
   private readonly dedup?: IdWindow;
@@ -54,10 +58,11 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.reconnect = reconnectOptions(options.reconnect);
     this.random = options.random ?? Math.random;
     this.references = new ReferenceMaker(this.random);
-    if (options.ack) {
-      this.dedup = new IdWindow({ capacity: options.dedupWindow ?? 10_000 });
-      this.acks = new AckBatcher((ids) => this.connection?.send(clientFrameText('MESSAGE_ACK', { ids })) ?? false);
-    }
+    this.ids = new ReferenceMaker(this.random);
+    const dedupWindow = options.dedupWindow ?? 10_000;
+    if (dedupWindow > 0) this.dedup = new IdWindow({ capacity: dedupWindow });
+    if (options.resend !== false) this.unaccepted = new Unaccepted(options.maxUnaccepted ?? 1_000);
+    if (options.ack) this.acks = new AckBatcher((ids) => this.connection?.send(clientFrameText('MESSAGE_ACK', { ids })) ?? false);
   }
 
   /** Where the client is in its life. */
@@ -90,19 +95,29 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     return this.connecting;
   }
 
-  /** Send `content` to user `to`; returns the reference used (confirmations and errors carry it). */
+  /**
+   * Send `content` to user `to`; returns the reference used (confirmations, `accepted` and errors carry it). With
+   * `resend`, the message waits for the server's `ACCEPTED` and is sent again after a reconnect until then.
+   */
   send(to: string, content: string, options: t.SendOptions = {}): string {
     const reference = options.reference ?? this.references.next();
-    const head: FrameHead = { reference, feature: options.feature, confirmationEnabled: options.confirmationEnabled };
-    this.sendFrame(clientFrameText('MESSAGE', { to, content }, head));
+    const id = this.idFor(options);
+    const head: FrameHead = { reference, id, feature: options.feature, confirmationEnabled: options.confirmationEnabled };
+    this.sendMessage(id, clientFrameText('MESSAGE', { to, content }, head));
     return reference;
   }
 
-  /** Send one `GROUP_MESSAGE` to every user of `to` (no confirmation); returns the reference used. */
+  /** Send one `GROUP_MESSAGE` to every user of `to` (no confirmation); returns the reference used. As `send` for `resend`. */
   sendGroup(to: string[], content: string, options: t.GroupSendOptions = {}): string {
     const reference = options.reference ?? this.references.next();
-    this.sendFrame(clientFrameText('GROUP_MESSAGE', { to, content }, { feature: options.feature, reference }));
+    const id = this.idFor(options);
+    this.sendMessage(id, clientFrameText('GROUP_MESSAGE', { to, content }, { feature: options.feature, reference, id }));
     return reference;
+  }
+
+  /** How many sent messages wait for the server to accept them (with `resend`). */
+  get unacceptedCount(): number {
+    return this.unaccepted?.size ?? 0;
   }
 
   /** Fetch up to `count` stored messages, oldest first (SPEC §2.3); in ack mode they are acknowledged after. */
@@ -218,6 +233,8 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.attempts = 0;
     this.current = 'open';
     this.emit('authenticated', reply);
+    // What the last connection left unanswered goes again first, in order: the server takes each as the same message.
+    for (const text of this.unaccepted?.texts() ?? []) connection.send(text);
     void this.fetchAfterReconnect(attempts);
   }
 
@@ -258,6 +275,8 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
         return;
       case 'INVALID_MESSAGE':
         return this.onInvalid(inbound.readError(frame));
+      case 'ACCEPTED':
+        return this.onAccepted(frame);
       case 'PONG':
         return this.pings.pong();
       case 'AUTH_CLIENT_REPLY':
@@ -280,7 +299,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.acknowledge(message);
   }
 
-  /** In ack mode, whether `message` is new; a duplicate is acknowledged again (its first ack may be lost) and dropped. */
+  /** Whether `message` is new (within `dedupWindow` ids); a duplicate is acknowledged again in ack mode (its first ack may be lost) and dropped. */
   private firstSight(message: t.IncomingMessage): boolean {
     if (!this.dedup || message.id === undefined || this.dedup.addNew(message.id)) return true;
     this.acknowledge(message);
@@ -291,7 +310,15 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     if (this.acks && message.id !== undefined) this.acks.add(message.id);
   }
 
+  private onAccepted(frame: ServerFrame): void {
+    const accepted = inbound.readAccepted(frame);
+    if (!accepted) return this.logger.warn('malformed ACCEPTED frame', { frame });
+    this.unaccepted?.settle(accepted.id);
+    this.emit('accepted', accepted);
+  }
+
   private onInvalid(error: t.ClientEvents['error']): void {
+    if (error.id !== undefined) this.unaccepted?.settle(error.id);
     if (error.reference !== undefined) {
       const rejection = new LinkerClientError('REJECTED', `${error.code}: ${error.message}`);
       this.fetches.reject(error.reference, rejection);
@@ -302,6 +329,23 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private emitIf<K extends 'confirmation' | 'presence'>(event: K, payload: t.ClientEvents[K] | undefined, frame: ServerFrame): void {
     if (payload) this.emit(event, payload);
     else this.logger.warn(`malformed ${frame.type} frame`, { frame });
+  }
+
+  /** The id a message goes with: the caller's, else a new one when `resend` is on (none without it). */
+  private idFor(options: { id?: string }): string | undefined {
+    return options.id ?? (this.unaccepted ? this.ids.next() : undefined);
+  }
+
+  /** Send a message frame, kept until the server answers its `id` (with `resend`); nothing is kept if it cannot go. */
+  private sendMessage(id: string | undefined, text: string): void {
+    if (id === undefined || !this.unaccepted) return this.sendFrame(text);
+    this.unaccepted.add(id, text);
+    try {
+      this.sendFrame(text);
+    } catch (error) {
+      this.unaccepted.settle(id);
+      throw error;
+    }
   }
 
   private sendFrame(text: string): void {

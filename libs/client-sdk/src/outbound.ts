@@ -4,17 +4,20 @@ import type { Feature } from './types';
 /** The optional head fields of a client frame (SPEC §2.1). */
 export interface FrameHead {
   reference?: string;
+  /** The client's id of a MESSAGE or GROUP_MESSAGE: the server answers `ACCEPTED {id}` once its lane holds it. */
+  id?: string;
   feature?: Feature;
   confirmationEnabled?: boolean;
 }
 
 /**
- * One client → server frame as JSON text: `{type, data, reference?, feature?, confirmationEnabled?}`, absent fields
+ * One client → server frame as JSON text: `{type, data, reference?, id?, feature?, confirmationEnabled?}`, absent fields
  * omitted, so a frame with defaults looks exactly like one of the original's clients (seed README).
  */
 export function clientFrameText<T extends ClientFrameType>(type: T, data: ClientData<T>, head: FrameHead = {}): string {
   const frame: Record<string, unknown> = { type, data };
   if (head.reference !== undefined) frame.reference = head.reference;
+  if (head.id !== undefined) frame.id = head.id;
   if (head.feature !== undefined) frame.feature = head.feature;
   if (head.confirmationEnabled !== undefined) frame.confirmationEnabled = head.confirmationEnabled;
   return JSON.stringify(frame);

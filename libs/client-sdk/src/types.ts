@@ -59,8 +59,20 @@ export interface LinkerClientOptions {
   fetchOnReconnect?: number;
   /** Give up on a connect or reconnect attempt not authenticated within this time. Default 15 s. */
   connectTimeoutMs?: number;
-  /** How many message ids ack mode remembers to drop duplicates. Default 10,000. */
+  /**
+   * How many message ids the client remembers to drop a message handed to it twice (a sender's resend, a redelivery
+   * in ack mode). Default 10,000; 0: none (every copy is emitted).
+   */
   dedupWindow?: number;
+  /**
+   * Give each message (`send`, `sendGroup`) an `id`, keep it until the server accepts it (`accepted` event) or refuses
+   * it (`error` with the same `id`), and send the unanswered ones again, in order and with the same ids, right after a
+   * reconnect: the server takes a resend as the same message, so nothing sent is lost to a dropped connection and
+   * nothing is delivered twice. Default true.
+   */
+  resend?: boolean;
+  /** Most messages that may wait for the server's `ACCEPTED` (with `resend`); beyond, `send` throws TOO_MANY_UNACCEPTED. Default 1,000. */
+  maxUnaccepted?: number;
   logger?: ClientLogger;
   /** Source of randomness for jitter and references, in [0, 1). Default `Math.random`; tests may fix it. */
   random?: () => number;
@@ -98,6 +110,11 @@ export interface SendOptions {
   reference?: string;
   /** `false` asks for no `MESSAGE_CONFIRMATION`. Default true (the server's default). */
   confirmationEnabled?: boolean;
+  /**
+   * The message's id (1–128 characters, unique among this user's messages), when the application keeps its own outbox
+   * and may send the same message again after a restart; made for you when absent (with `resend`).
+   */
+  id?: string;
 }
 
 /** Options of `sendGroup` (group messages never produce confirmations). */
@@ -105,8 +122,10 @@ export type GroupSendOptions = Omit<SendOptions, 'confirmationEnabled'>;
 
 /** The events of a `LinkerClient` and their payloads. */
 export interface ClientEvents {
-  /** A message from another user, live or fetched after a reconnect (never twice in ack mode). */
+  /** A message from another user, live or fetched after a reconnect (never twice within `dedupWindow` ids). */
   message: IncomingMessage;
+  /** The server holds the message sent with this `id` (and `reference`): from now on it is not lost (RELIABLE). */
+  accepted: { id: string; reference?: string };
   /** A message sent with this reference was delivered. */
   /** `path`: the domains the message crossed, when the recipient lives in another domain. */
   confirmation: { reference: string; path?: string[] };
@@ -115,8 +134,9 @@ export interface ClientEvents {
   /**
    * The server refused a frame (`INVALID_MESSAGE`); the connection stays open. `retryAfterMs` (with OVERLOADED and
    * UNAVAILABLE): nothing was sent; send the frame again after that long. `lane` (with UNAVAILABLE): the lane that is out.
+   * `id`: the refused message's id (it is not sent again after a reconnect).
    */
-  error: { code: ErrorCode | string; message: string; reference?: string; retryAfterMs?: number; lane?: Lane };
+  error: { code: ErrorCode | string; message: string; reference?: string; retryAfterMs?: number; lane?: Lane; id?: string };
   /** An authenticated connection ended, or the client gave up; `willReconnect` says what comes next. */
   closed: { code: number; reason: string; willReconnect: boolean };
   /** The user's home domain moved (close code 4006): the client reconnects to `url`, the new home's endpoint. */

@@ -68,7 +68,7 @@ describe('linker-cli', () => {
     await waitFor('the peer to get the typed line', () => peerEvents.message.length === 1);
     expect(peerEvents.message[0]).toMatchObject({ from: 'ANZ-1', content: 'hello there', reference: expect.any(String) });
     const sent = connector.connections.find((c) => c.userId === 'ANZ-1')!.received[1];
-    expect(sent).toEqual({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'hello there' }, reference: expect.any(String), feature: 'RELIABLE' });
+    expect(sent).toEqual({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'hello there' }, reference: expect.any(String), feature: 'RELIABLE', id: expect.any(String) });
     await chat.waitForOutput(new RegExp(`ok delivered \\(ref ${sent.reference}\\)`));
 
     peer.send('ANZ-1', 'hi back', { reference: 'p1' });

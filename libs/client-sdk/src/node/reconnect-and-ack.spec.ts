@@ -204,16 +204,19 @@ describe('LinkerClient reconnect and ack mode', () => {
       expect(acked(second)).toContain(liveId);
     });
 
-    it('without ack mode sends no MESSAGE_ACK and does not de-duplicate', async () => {
+    it('without ack mode sends no MESSAGE_ACK, and still drops a message id it was handed already (dedupWindow 0: keeps both)', async () => {
       const client = await clients.connected('ANZ-5');
-      const events = record(client);
-      const server = sessions('ANZ-5')[0];
+      const keepsAll = await clients.connected('ANZ-6', { dedupWindow: 0 });
+      const [events, allEvents] = [record(client), record(keepsAll)];
       const frame = connector.messageFrame('ANZ-1', 'twice');
-      server.send(frame);
-      server.send(frame);
-      await client.ping(); // the PONG comes after both messages
-      expect(events.message).toHaveLength(2);
-      expect(acked(server)).toEqual([]);
+      for (const userId of ['ANZ-5', 'ANZ-6']) {
+        sessions(userId)[0].send(frame);
+        sessions(userId)[0].send(frame);
+      }
+      await Promise.all([client.ping(), keepsAll.ping()]); // the PONG comes after both messages
+      expect(events.message).toHaveLength(1);
+      expect(allEvents.message).toHaveLength(2);
+      expect(acked(sessions('ANZ-5')[0])).toEqual([]);
     });
   });
 });

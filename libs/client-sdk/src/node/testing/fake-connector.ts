@@ -145,8 +145,10 @@ export class FakeConnector {
       case 'PING':
         return connection.send({ type: 'PONG', data: {} });
       case 'MESSAGE':
+        this.accept(connection, frame);
         return this.route(connection, data.to, data.content, frame);
       case 'GROUP_MESSAGE':
+        this.accept(connection, frame);
         for (const to of new Set<string>(data.to)) this.route(connection, to, data.content, { ...frame, confirmationEnabled: false });
         return;
       case 'FETCH_MISSING_MESSAGES_REQUEST':
@@ -159,6 +161,12 @@ export class FakeConnector {
       default:
         connection.send({ type: 'INVALID_MESSAGE', data: { code: 'UNKNOWN_TYPE', message: `unknown type ${type}` }, ...(reference ? { reference } : {}) });
     }
+  }
+
+  /** `ACCEPTED {id}` for a frame with the client's id, as the connector answers once the lane holds it. */
+  private accept(connection: FakeConnection, frame: ReceivedFrame): void {
+    if (typeof frame.id !== 'string') return;
+    connection.send({ type: 'ACCEPTED', data: { id: frame.id }, ...(frame.reference ? { reference: frame.reference } : {}) });
   }
 
   private route(sender: FakeConnection, to: string, content: string, frame: ReceivedFrame): void {
