@@ -1,7 +1,6 @@
 import { LinkerClient, type IncomingMessage } from '@linker/client-sdk';
 import { NodeWebSocket } from '@linker/client-sdk/node';
-import { intakeTopic } from '@linker/contracts';
-import { startRealDomain, uniqueName, waitFor, type AppProcess, type RealDomain, type RealDomainExtra } from '@linker/testing';
+import { intakeAssignment, startRealDomain, uniqueName, waitFor, type RealDomain, type RealDomainExtra } from '@linker/testing';
 import type { Topology } from '@linker/topology';
 // The partition Kafka's default partitioner (murmur2) gives a key: which processor holds a sender's intake partition.
 import { partitionFor } from '../../../libs/bus/src/memory/partitioner';
@@ -76,19 +75,6 @@ class RawSocket {
   close(): void {
     this.socket.close(1000);
   }
-}
-
-/** The intake partitions each processor holds, from the last "joined the group" line kafkajs logged for it. */
-function intakeAssignment(processor: AppProcess, domain: string): number[] {
-  const topic = intakeTopic(domain);
-  const joins = processor
-    .output()
-    .split('\n')
-    .filter((line) => line.includes('"msg":"Consumer has joined the group"') && line.includes(`"groupId":"linker.${domain}.processors"`));
-  const last = joins.at(-1);
-  if (last === undefined) return [];
-  const assignment = (JSON.parse(last) as { memberAssignment?: Record<string, number[]> }).memberAssignment ?? {};
-  return assignment[topic] ?? [];
 }
 
 /** Receive everything in the mailbox of `user` (fetch until nothing is left). */

@@ -11,3 +11,7 @@ export * from './link-proxy';
 export * from './browser';
 export * from './bounded-run';
 export * from './private-redis';
+export * from './faults/assignments';
+export * from './faults/fault-case';
+export * from './faults/ledger';
+export * from './faults/traffic';

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
 
-const REPO = join(__dirname, '..', '..', '..');
+/** The repository root (where `dist/` and `test-output/` are). */
+export const REPO = join(__dirname, '..', '..', '..');
 
 export interface AppProcess {
   child: ChildProcess;

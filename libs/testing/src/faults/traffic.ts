@@ -1,0 +1,128 @@
+import { LinkerClient } from '@linker/client-sdk';
+import { NodeWebSocket } from '@linker/client-sdk/node';
+import { waitFor } from '../wait-for';
+import type { LedgerLane, MessageLedger } from './ledger';
+
+export interface TrafficOptions {
+  /** The client endpoint of each connector; pair `i` sends from connector `i mod n` to connector `(i + 1) mod n`. */
+  urls: readonly string[];
+  appId: string;
+  /** The user id of user number `n` (0-based): pair `i` is users `2i` (sender) and `2i + 1` (recipient). */
+  userId: (n: number) => string;
+  pairs: number;
+  /** Messages a second each sender sends on each lane (0: none on that lane). */
+  rates: Record<LedgerLane, number>;
+  ledger: MessageLedger;
+}
+
+/** How soon a client tries again after its connection dropped (the fault cases restart things within seconds). */
+const RECONNECT = { initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0.5 };
+
+/**
+ * The steady stream every fault case runs through its fault and recovery: `pairs` sender/recipient pairs across the
+ * connectors, each sender sending on both lanes at `rates`, through the client SDK as an application would use it
+ * (ack mode, resend of what was not accepted, reconnect with fetch). Every message is a fresh token, sent as the
+ * content, the reference and the client id, and every event about it goes to the ledger. A send while the sender is
+ * not connected is not made (and not counted): the application would hold it too.
+ */
+export class FaultTraffic {
+  private readonly timers: NodeJS.Timeout[] = [];
+  private sequence = 0;
+
+  private constructor(
+    private readonly senders: LinkerClient[],
+    private readonly recipients: LinkerClient[],
+    private readonly options: TrafficOptions,
+  ) {}
+
+  /** Connect every pair (each client authenticated) and start sending. */
+  static async start(options: TrafficOptions): Promise<FaultTraffic> {
+    const { urls, pairs } = options;
+    const client = (n: number, connector: number): LinkerClient => {
+      const made = new LinkerClient({
+        url: urls[connector % urls.length],
+        appId: options.appId,
+        userId: options.userId(n),
+        ack: true,
+        webSocket: NodeWebSocket,
+        reconnect: RECONNECT,
+        fetchOnReconnect: 1_000,
+      });
+      made.on('message', ({ content }) => options.ledger.shown(content));
+      made.on('accepted', ({ id }) => options.ledger.accepted(id));
+      made.on('confirmation', ({ reference }) => options.ledger.confirmed(reference));
+      made.on('error', ({ id, code }) => id !== undefined && options.ledger.refused(id, code));
+      return made;
+    };
+    const senders = Array.from({ length: pairs }, (_, i) => client(2 * i, i));
+    const recipients = Array.from({ length: pairs }, (_, i) => client(2 * i + 1, i + 1));
+    const traffic = new FaultTraffic(senders, recipients, options);
+    try {
+      await Promise.all([...senders, ...recipients].map((c) => c.connect()));
+    } catch (error) {
+      await traffic.close();
+      throw error;
+    }
+    traffic.begin();
+    return traffic;
+  }
+
+  /** Stop sending (what was sent goes on: resends, deliveries). */
+  stop(): void {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+  }
+
+  /**
+   * Stop sending, then wait until every sender has an answer for each of its messages (resent after a reconnect if
+   * need be) and every recipient was shown every accepted RELIABLE message (each fetches its mailbox first). Rejects
+   * at the deadline, saying what it still waited for; the ledger then shows what was lost.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    this.stop();
+    const deadline = Date.now() + timeoutMs;
+    const left = (): number => Math.max(1, deadline - Date.now());
+    const all = [...this.senders, ...this.recipients];
+    await waitFor('every client connected again', () => all.every((c) => c.state === 'open'), { timeoutMs: left(), intervalMs: 50 });
+    await waitFor('an answer (ACCEPTED or a refusal) to every message sent', () => this.senders.every((c) => c.unacceptedCount === 0), {
+      timeoutMs: left(),
+      intervalMs: 50,
+    });
+    for (const recipient of this.recipients) {
+      for (let leftMissing = 1; leftMissing > 0; ) {
+        const { messages, leftMissingCount } = await recipient.fetchMissing(1_000);
+        for (const { content } of messages) this.options.ledger.shown(content);
+        leftMissing = leftMissingCount;
+      }
+    }
+    await waitFor('every accepted RELIABLE message shown to its recipient', () => this.options.ledger.undelivered().length === 0, {
+      timeoutMs: left(),
+      intervalMs: 50,
+    });
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await Promise.all([...this.senders, ...this.recipients].map((c) => c.close()));
+  }
+
+  private begin(): void {
+    this.senders.forEach((sender, i) => {
+      const [from, to] = [this.options.userId(2 * i), this.options.userId(2 * i + 1)];
+      for (const lane of ['RELIABLE', 'FAST'] as const) {
+        const rate = this.options.rates[lane];
+        if (rate > 0) this.timers.push(setInterval(() => this.send(sender, from, to, lane), 1_000 / rate));
+      }
+    });
+  }
+
+  private send(sender: LinkerClient, from: string, to: string, lane: LedgerLane): void {
+    if (sender.state !== 'open') return;
+    const token = `${lane === 'FAST' ? 'f' : 'r'}.${from}.${++this.sequence}`;
+    try {
+      sender.send(to, token, { id: token, reference: token, feature: lane });
+    } catch {
+      return; // the connection dropped between the state check and the write: nothing went out
+    }
+    this.options.ledger.sent(token, lane);
+  }
+}
