@@ -15,3 +15,4 @@ export * from './faults/assignments';
 export * from './faults/fault-case';
 export * from './faults/ledger';
 export * from './faults/traffic';
+export * from './faults/balancer';

@@ -1,4 +1,13 @@
-import { intakeAssignment, runFaultCase, startRealDomain, uniqueName, waitFor, type RealDomain, type TrafficOptions } from '@linker/testing';
+import {
+  ConnectorBalancer,
+  intakeAssignment,
+  runFaultCase,
+  startRealDomain,
+  uniqueName,
+  waitFor,
+  type RealDomain,
+  type TrafficOptions,
+} from '@linker/testing';
 import type { Topology } from '@linker/topology';
 
 // The fault battery, processes of the domain: each case runs steady RELIABLE and FAST traffic (client SDK: ack mode,
@@ -27,8 +36,8 @@ function topology(domain: string): Topology {
   };
 }
 
-function traffic(domain: RealDomain, firstUser: number): Omit<TrafficOptions, 'ledger'> {
-  return { urls: domain.connectorUrls, appId: APP_ID, userId: (n) => `ANZ-${firstUser + n}`, pairs: 6, rates: { RELIABLE: 20, FAST: 5 } };
+function traffic(urls: readonly string[], firstUser: number): Omit<TrafficOptions, 'ledger'> {
+  return { urls, appId: APP_ID, userId: (n) => `ANZ-${firstUser + n}`, pairs: 6, rates: { RELIABLE: 20, FAST: 5 } };
 }
 
 /** Both processors share the intake partitions: the group has settled. */
@@ -41,9 +50,28 @@ function settledGroup(domain: RealDomain): Promise<unknown> {
 
 describe('fault battery: processes of a real-mode domain', () => {
   let domain: RealDomain | undefined;
+  let balancer: ConnectorBalancer | undefined;
   afterEach(async () => {
+    await balancer?.close();
     await domain?.close();
-    domain = undefined;
+    [domain, balancer] = [undefined, undefined];
+  });
+
+  it('a connector killed (SIGKILL): its clients reconnect through the balancer, resend what was not accepted, and nothing is lost', async () => {
+    domain = await startDomain('fault-connector-kill');
+    const started = domain;
+    balancer = await ConnectorBalancer.open(() => started.connectorUrls.map((url) => Number(new URL(url).port)));
+    const result = await runFaultCase({
+      name: 'connector killed',
+      injected: 'kill -9 of one of two connectors behind a balancer, then started again (same name)',
+      traffic: traffic([balancer.url], 6200),
+      inject: async () => {
+        started.connectors[1].child.kill('SIGKILL');
+        await started.connectors[1].exited;
+        await started.restartConnector(1);
+      },
+    });
+    expect(result.violations).toEqual([]);
   });
 
   it('a processor killed (SIGKILL): its partitions move to the other, nothing accepted is lost or shown twice', async () => {
@@ -52,7 +80,7 @@ describe('fault battery: processes of a real-mode domain', () => {
     const result = await runFaultCase({
       name: 'processor killed',
       injected: 'kill -9 of one of two processors',
-      traffic: traffic(domain, 6000),
+      traffic: traffic(domain.connectorUrls, 6000),
       inject: async () => {
         processors[0].child.kill('SIGKILL');
         await processors[0].exited;
@@ -69,7 +97,7 @@ describe('fault battery: processes of a real-mode domain', () => {
     const result = await runFaultCase({
       name: 'processor frozen',
       injected: 'SIGSTOP of one of two processors until the other holds every intake partition, then SIGCONT',
-      traffic: traffic(started, 6100),
+      traffic: traffic(started.connectorUrls, 6100),
       inject: async () => {
         frozen.child.kill('SIGSTOP');
         try {
