@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -149,6 +149,15 @@ export async function startPrivate<S extends PrivateService>(prefix: string, cre
     throw error;
   }
   return service;
+}
+
+/** Whether process `pid` exists and is not a zombie (an orphan's exit is reaped by whoever adopted it, maybe late). */
+export function processAlive(pid: number | undefined): boolean {
+  try {
+    return pid !== undefined && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Every service process this test process runs: all are killed when it exits. */
