@@ -53,10 +53,10 @@ export function frameReceived(received: Buffer, littleEndian: boolean): boolean 
 }
 
 /**
- * A Kafka Metadata request (v1) for no topics. A broker answers it once it serves clients; the reply lists the live
- * brokers (see `kafkaBrokerCount`).
+ * A Kafka Metadata request (v1) for no topics (or, with `allTopics`, every topic). A broker answers it once it serves
+ * clients; the reply lists the live brokers (see `kafkaBrokerCount`), then the topics with their names.
  */
-export function kafkaMetadataRequest(): Buffer {
+export function kafkaMetadataRequest(allTopics = false): Buffer {
   const clientId = Buffer.from('linker-testing');
   const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4);
   let offset = body.writeInt16BE(3, 0); // api key: Metadata
@@ -64,7 +64,7 @@ export function kafkaMetadataRequest(): Buffer {
   offset = body.writeInt32BE(1, offset); // correlation id
   offset = body.writeInt16BE(clientId.length, offset);
   offset += clientId.copy(body, offset);
-  body.writeInt32BE(0, offset); // topics: an empty array (v1: none; null would mean all)
+  body.writeInt32BE(allTopics ? -1 : 0, offset); // topics: null (v1: all of them) or an empty array (none)
   const size = Buffer.alloc(4);
   size.writeInt32BE(body.length, 0);
   return Buffer.concat([size, body]);
