@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { MongoMailbox } from '@linker/mailbox';
 import { mailboxEnvelope } from '../contracts/mailbox.contract';
 import { uniqueName } from '../unique-name';
 import { PrivateFerretDb } from './private-ferretdb';
-import { processAlive } from './private-service';
+import { stopAndFindLeftovers } from './private-service';
 
 /** A private FerretDB through the mailbox's own adapter. */
 describe('PrivateFerretDb', () => {
@@ -44,9 +43,6 @@ describe('PrivateFerretDb', () => {
 
   it('stop leaves no process and no directory', async () => {
     await Promise.all(mailboxes.splice(0).map((mailbox) => mailbox.close()));
-    const [pid, directory] = [ferretDb.pid, ferretDb.directory];
-    await ferretDb.stop();
-    expect(processAlive(pid)).toBe(false);
-    expect(existsSync(directory)).toBe(false);
+    expect(await stopAndFindLeftovers(ferretDb)).toEqual([]);
   });
 });

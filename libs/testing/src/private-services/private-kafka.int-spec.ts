@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { KafkaBus } from '@linker/bus';
 import { silentLogger } from '@linker/observability';
 import { uniqueName } from '../unique-name';
 import { waitFor } from '../wait-for';
 import { PrivateKafka } from './private-kafka';
-import { processAlive } from './private-service';
+import { stopAndFindLeftovers } from './private-service';
 
 /** A private Kafka through the RELIABLE lane's own adapter: one broker for the file (each start costs seconds). */
 describe('PrivateKafka', () => {
@@ -70,9 +69,6 @@ describe('PrivateKafka', () => {
 
   it('stop leaves no process and no directory', async () => {
     await Promise.all(buses.splice(0).map((bus) => bus.close()));
-    const [pid, directory] = [kafka.pid, kafka.directory];
-    await kafka.stop();
-    expect(processAlive(pid)).toBe(false);
-    expect(existsSync(directory)).toBe(false);
+    expect(await stopAndFindLeftovers(kafka)).toEqual([]);
   });
 });

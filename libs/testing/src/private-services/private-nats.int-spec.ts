@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { NatsBus, type BusRecord } from '@linker/bus';
 import { silentLogger } from '@linker/observability';
 import { uniqueName } from '../unique-name';
 import { waitFor } from '../wait-for';
 import { PrivateNats } from './private-nats';
-import { processAlive } from './private-service';
+import { stopAndFindLeftovers } from './private-service';
 
 /** A private nats-server through the FAST lane's own adapter. */
 describe('PrivateNats', () => {
@@ -59,9 +58,6 @@ describe('PrivateNats', () => {
 
   it('stop leaves no process and no directory', async () => {
     await Promise.all(buses.splice(0).map((bus) => bus.close()));
-    const [pid, directory] = [nats.pid, nats.directory];
-    await nats.stop();
-    expect(processAlive(pid)).toBe(false);
-    expect(existsSync(directory)).toBe(false);
+    expect(await stopAndFindLeftovers(nats)).toEqual([]);
   });
 });

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from '../wait-for';
 import { PrivateNats } from './private-nats';
 import { PrivateRedis } from './private-redis';
-import { processAlive, type PrivateService } from './private-service';
+import { processAlive, stopAndFindLeftovers, type PrivateService } from './private-service';
 import { answers, lineReceived } from './wire';
 
 /** What every private service shares (PrivateService), shown on the two that start in milliseconds. */
@@ -40,10 +39,7 @@ describe('PrivateService', () => {
     expect(await answersPing(port)).toBe(true);
     await expect(redis.start()).rejects.toThrow(/already running/);
 
-    const pid = redis.pid;
-    await redis.stop();
-    expect(processAlive(pid)).toBe(false);
-    expect(existsSync(directory)).toBe(false);
+    expect(await stopAndFindLeftovers(redis)).toEqual([]);
     await expect(redis.stop()).resolves.toBeUndefined();
     await expect(redis.start()).rejects.toThrow(/was stopped/);
   });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -71,10 +71,11 @@ export abstract class PrivateService {
 
   /** Run the service (again) on its port; resolves once `ready` passes. */
   async start(): Promise<void> {
-    if (this.stopped) throw new Error(`${this.name} on port ${this.port} was stopped; start a new one`);
     if (this.child) throw new Error(`${this.name} on port ${this.port} is already running`);
     const begun = Date.now();
+    this.assertNotStopped();
     await this.prepare();
+    this.assertNotStopped(); // not while it prepared either
     const child = this.spawn();
     const what = `${this.name} on port ${this.port} to ${this.readiness}`;
     try {
@@ -113,6 +114,10 @@ export abstract class PrivateService {
     this.stopped = true;
     await this.kill();
     await rm(this.directory, { recursive: true, force: true });
+  }
+
+  private assertNotStopped(): void {
+    if (this.stopped) throw new Error(`${this.name} on port ${this.port} was stopped; start a new one`);
   }
 
   private spawn(): ChildProcess {
@@ -158,6 +163,13 @@ export function processAlive(pid: number | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** `stop()` the service, then what is left of it: its process (if it still runs), its directory; empty if nothing. */
+export async function stopAndFindLeftovers(service: PrivateService): Promise<string[]> {
+  const pid = service.pid;
+  await service.stop();
+  return [...(processAlive(pid) ? [`process ${pid}`] : []), ...(existsSync(service.directory) ? [`directory ${service.directory}`] : [])];
 }
 
 /** Every service process this test process runs: all are killed when it exits. */

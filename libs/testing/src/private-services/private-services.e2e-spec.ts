@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { LinkerClient } from '@linker/client-sdk';
 import { NodeWebSocket } from '@linker/client-sdk/node';
 import { intakeTopic } from '@linker/contracts';
@@ -6,7 +5,7 @@ import type { Topology } from '@linker/topology';
 import { startRealDomain, type RealDomain } from '../domains/real-domain';
 import { uniqueName } from '../unique-name';
 import { waitFor } from '../wait-for';
-import { processAlive } from './private-service';
+import { stopAndFindLeftovers } from './private-service';
 import { PrivateServices } from './private-services';
 import { frameReceived, kafkaMetadataRequest, mongoCommand, tcpExchange } from './wire';
 
@@ -59,12 +58,7 @@ describe('a real-mode domain on PrivateServices', () => {
 
     clients.splice(0).forEach((client) => client.close());
     await domain.close();
-    const processes = services.all.map((service) => ({ pid: service.pid, directory: service.directory }));
-    await services.stop();
-    for (const { pid, directory } of processes) {
-      expect(processAlive(pid)).toBe(false);
-      expect(existsSync(directory)).toBe(false);
-    }
+    expect((await Promise.all(services.all.map(stopAndFindLeftovers))).flat()).toEqual([]);
   }, 180_000);
 
   async function connect(url: string, userId: string): Promise<LinkerClient> {
