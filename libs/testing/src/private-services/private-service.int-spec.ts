@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -61,9 +62,11 @@ describe('PrivateService', () => {
   });
 
   it.each([
-    ['exits', 'process.exit(0)'],
-    ['is killed with SIGKILL', "process.kill(process.pid, 'SIGKILL')"],
-  ])('never outlives the test process: its server dies when the process %s', async (_, end) => {
+    // An exit runs the process's exit handlers: the directory goes too.
+    ['exits', 'process.exit(0)', false],
+    // Nothing runs in a process killed with SIGKILL: the kernel kills the server (setpriv), the directory stays.
+    ['is killed with SIGKILL', "process.kill(process.pid, 'SIGKILL')", true],
+  ])('never outlives the test process: its server dies when the process %s', async (_, end, directoryStays) => {
     const script = [
       `const { PrivateRedis } = require(${JSON.stringify(join(__dirname, 'private-redis.ts'))});`,
       'PrivateRedis.start().then((redis) => {',
@@ -76,16 +79,22 @@ describe('PrivateService', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    const { pid, directory } = JSON.parse(
-      await waitFor('the test process to start its redis-server', () => output.split('\n').find((line) => line.startsWith('{"pid"')), { timeoutMs: 30_000 }),
-    ) as { pid: number; directory: string };
+    const started = (): string | undefined => {
+      if (child.exitCode !== null) throw new Error(`it exited first: ${output}`);
+      return output.split('\n').find((line) => line.startsWith('{"pid"'));
+    };
+    const { pid, directory } = JSON.parse(await waitFor('the test process to start its redis-server', started, { timeoutMs: 30_000 })) as {
+      pid: number;
+      directory: string;
+    };
     try {
       await exited;
       await waitFor(`the redis-server (pid ${pid}) to die with its test process`, () => !processAlive(pid), { timeoutMs: 10_000 });
+      expect(existsSync(directory)).toBe(directoryStays);
     } finally {
       if (processAlive(pid)) process.kill(pid, 'SIGKILL');
       child.kill('SIGKILL');
-      await rm(directory, { recursive: true, force: true }); // stop() never ran there
+      await rm(directory, { recursive: true, force: true });
     }
   }, 60_000);
 });

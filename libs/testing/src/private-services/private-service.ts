@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -22,10 +22,21 @@ export interface ServiceCommand {
  * use. `start` runs it and resolves once its readiness check passes (or rejects at the deadline, saying what it waited
  * for, with the end of its output); `kill` is a `kill -9` and resolves once the process is gone; `start` again runs it
  * on the same port with the same directory (what it persisted there survives); `stop` kills it and deletes the
- * directory. A child never outlives the test process: it is killed when the process exits, and (where `setpriv` is
- * available) the kernel kills it when its parent dies, even by SIGKILL.
+ * directory. A child never outlives the test process: it is killed (and its directory deleted) when the process exits,
+ * and, where `setpriv` is available, the kernel kills it when its parent dies, even by SIGKILL.
  */
 export abstract class PrivateService {
+  /** Services not stopped yet: when the test process exits, their servers are killed and their directories deleted. */
+  private static readonly unstopped = new Set<PrivateService>();
+  static {
+    process.once('exit', () => {
+      for (const service of PrivateService.unstopped) {
+        service.child?.kill('SIGKILL');
+        rmSync(service.directory, { recursive: true, force: true });
+      }
+    });
+  }
+
   /** How long the last `start` took until the service was ready, in milliseconds. */
   lastStartMs: number | undefined;
   private child: ChildProcess | undefined;
@@ -38,7 +49,9 @@ export abstract class PrivateService {
     readonly port: number,
     /** The service's own directory (data, configuration); deleted by `stop`. */
     readonly directory: string,
-  ) {}
+  ) {
+    PrivateService.unstopped.add(this);
+  }
 
   /** The command that runs the service in the foreground (it must not daemonize). */
   protected abstract command(): ServiceCommand;
@@ -112,6 +125,7 @@ export abstract class PrivateService {
   /** Kill the service if it runs and delete its directory. Idempotent; safe in afterAll or finally. */
   async stop(): Promise<void> {
     this.stopped = true;
+    PrivateService.unstopped.delete(this);
     await this.kill();
     await rm(this.directory, { recursive: true, force: true });
   }
@@ -125,7 +139,6 @@ export abstract class PrivateService {
     const [file, argv] = PARENT_DEATH_SIGNAL ? ['setpriv', ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
     const child = spawn(file, argv, { cwd: this.directory, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    running.add(child);
     const keep = (chunk: Buffer): void => {
       this.output = (this.output + chunk.toString()).slice(-OUTPUT_LIMIT);
     };
@@ -134,7 +147,6 @@ export abstract class PrivateService {
     child.once('error', (error) => keep(Buffer.from(`\n${command}: ${error.message}\n`)));
     // 'close' (not 'exit'): the process is gone and its output read to the end, so a failed start can show all of it.
     child.once('close', () => {
-      running.delete(child);
       if (this.child === child) this.child = undefined;
     });
     return child;
@@ -171,12 +183,6 @@ export async function stopAndFindLeftovers(service: PrivateService): Promise<str
   await service.stop();
   return [...(processAlive(pid) ? [`process ${pid}`] : []), ...(existsSync(service.directory) ? [`directory ${service.directory}`] : [])];
 }
-
-/** Every service process this test process runs: all are killed when it exits. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 /**
  * `setpriv --pdeathsig KILL` (util-linux) runs a command that the kernel kills when its parent dies, however it dies:
