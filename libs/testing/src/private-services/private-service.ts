@@ -94,7 +94,7 @@ export abstract class PrivateService {
     try {
       const outcome = await waitFor(what, async () => (this.child !== child ? 'exited' : (await this.ready()) && 'ready'), {
         timeoutMs: this.readyTimeoutMs,
-        intervalMs: 50,
+        intervalMs: 20,
       });
       if (outcome === 'exited') throw new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     } catch (error) {
