@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type AppProcess } from '../processes';
-import { testServices } from '../services';
+import { testServices, type TestServices } from '../services';
 import { uniqueName } from '../unique-name';
 import type { DomainOptions, DomainUnderTest } from './domain-under-test';
 import { connectorReady, dropDatabase, failedStart, processorReady, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './real-processes';
@@ -18,6 +18,8 @@ export interface RealDomainExtra {
   connectorEnv?: Record<string, string>;
   /** More environment for the processors. */
   processorEnv?: Record<string, string>;
+  /** The services the domain runs on (default `testServices()`, the shared ones); e.g. `PrivateServices.services`. */
+  services?: TestServices;
 }
 
 /** A real-mode domain: the meta-server, processors and connectors as separate processes on the real services. */
@@ -46,7 +48,8 @@ export interface RealDomain extends DomainUnderTest {
 /**
  * Run `options.domain` of `options.topology` in real mode: the topology goes to a temporary YAML file, the meta-server
  * serves it on a free port, then `extra.processors` processors (default 2) and `extra.connectors` connectors
- * (default 2, each on a free port) start from `dist/` (run `npm run build` first) on the services of `testServices()`.
+ * (default 2, each on a free port) start from `dist/` (run `npm run build` first) on `extra.services` (default
+ * `testServices()`).
  * Resolves once every process said it is ready and every connector accepts WebSocket connections. Use a unique
  * domain name per test file (`uniqueName`): Kafka topics, consumer groups, Redis keys and the database derive from it.
  */
@@ -54,7 +57,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
   if (!options.topology.domains.some((domain) => domain.name === options.domain)) {
     throw new Error(`the topology has no domain ${JSON.stringify(options.domain)}`);
   }
-  const services = testServices();
+  const services = extra.services ?? testServices();
   const directory = await mkdtemp(join(tmpdir(), 'linker-real-'));
   const database = uniqueName('linker-test');
   /** Lets the processors read the topology with its secrets (`GET /internal/topology`). */

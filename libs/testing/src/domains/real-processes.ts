@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { connect as connectTcp, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { stringify } from 'yaml';
 import { NodeWebSocket } from '@linker/client-sdk/node';
 import type { Topology } from '@linker/topology';
 import { startApp, type AppProcess } from '../processes';
+import { frameReceived, mongoCommand, tcpExchange } from '../private-services/wire';
 import type { TestServices } from '../services';
 import { waitFor } from '../wait-for';
 
@@ -142,57 +143,16 @@ export async function stopWithin(app: AppProcess, timeoutMs: number): Promise<vo
  */
 export async function dropDatabase(services: TestServices, database: string): Promise<void> {
   const url = new URL(services.mongodbUrl);
-  const command = bsonDocument([
-    ['dropDatabase', 1],
-    ['$db', database],
-  ]);
-  const body = Buffer.concat([Buffer.from([0, 0, 0, 0]), Buffer.from([0]), command]); // flagBits, section kind 0
-  const header = Buffer.alloc(16);
-  header.writeInt32LE(16 + body.length, 0);
-  header.writeInt32LE(1, 4); // requestID
-  header.writeInt32LE(0, 8); // responseTo
-  header.writeInt32LE(2013, 12); // OP_MSG
-  await new Promise<void>((resolve, reject) => {
-    const socket = connectTcp({ host: url.hostname, port: Number(url.port || 27017) });
-    let reply = Buffer.alloc(0);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('dropDatabase: no reply within 10 s'));
-    }, 10_000);
-    socket.on('connect', () => socket.write(Buffer.concat([header, body])));
-    socket.on('data', (chunk: Buffer) => {
-      reply = Buffer.concat([reply, chunk]);
-      if (reply.length >= 4 && reply.length >= reply.readInt32LE(0)) {
-        clearTimeout(timer);
-        socket.end();
-        resolve();
-      }
-    });
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
+  await tcpExchange({
+    host: url.hostname,
+    port: Number(url.port || 27017),
+    request: mongoCommand([
+      ['dropDatabase', 1],
+      ['$db', database],
+    ]),
+    complete: (reply) => frameReceived(reply, true),
+    timeoutMs: 10_000,
   });
-}
-
-/** A BSON document of int32 and string fields (all `dropDatabase` needs). */
-function bsonDocument(fields: Array<[string, number | string]>): Buffer {
-  const elements = fields.map(([name, value]) => {
-    const key = Buffer.from(`${name}\0`, 'utf8');
-    if (typeof value === 'number') {
-      const int = Buffer.alloc(4);
-      int.writeInt32LE(value, 0);
-      return Buffer.concat([Buffer.from([0x10]), key, int]);
-    }
-    const text = Buffer.from(`${value}\0`, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeInt32LE(text.length, 0);
-    return Buffer.concat([Buffer.from([0x02]), key, length, text]);
-  });
-  const content = Buffer.concat([...elements, Buffer.from([0])]);
-  const size = Buffer.alloc(4);
-  size.writeInt32LE(4 + content.length, 0);
-  return Buffer.concat([size, content]);
 }
 
 /** A start that failed: clean up what it started, then reject naming `what`, with the last output of each process. */
