@@ -10,10 +10,12 @@ export interface EmbeddedMailboxOptions {
   logger?: Logger;
 }
 
-type Operation = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+type Operation = { type: 'put'; key: string; value: string | Buffer } | { type: 'del'; key: string };
 
 /** Every write is fsynced before it resolves: a resolved `store` survives a crash of the process or the machine. */
 const DURABLE = { sync: true } as const;
+/** A value written as bytes (an encoded envelope) rather than as text. */
+const BYTES = { valueEncoding: 'buffer' } as const;
 const SEP = '\x00';
 const END = '\x01';
 
@@ -93,10 +95,11 @@ export class EmbeddedMailbox implements Mailbox {
     this.ensureOpen();
     const wanted = Math.floor(limit);
     if (!(wanted > 0)) return [];
-    const range = { ...keys.messagesOf(userId), limit: wanted };
-    const values = await this.guard('oldest', () => this.db.values(range).all());
-    // Read as the lanes read records: a MESSAGE's content keeps its bytes for the delivery (one-line JSON of older stores too).
-    return values.map((value) => decodeEnvelope(Buffer.from(value, 'utf8')));
+    // Read as bytes and decoded as the lanes decode records (a MESSAGE's content keeps its bytes for the delivery;
+    // one-line JSON of older stores too): no round trip through a string.
+    const range = { ...keys.messagesOf(userId), limit: wanted, valueEncoding: 'buffer' as const };
+    const values = await this.guard('oldest', () => this.db.values<string, Buffer>(range).all());
+    return values.map((value) => decodeEnvelope(value));
   }
 
   /** The exact number of messages stored for `userId`: one read of its counter. */
@@ -124,7 +127,7 @@ export class EmbeddedMailbox implements Mailbox {
         { type: 'put', key: keys.letter(order, id), value: JSON.stringify(letter) },
         { type: 'put', key: keys.letterIndex(id), value: order },
       ];
-      await this.db.batch(operations, DURABLE);
+      await this.write(operations);
     });
   }
 
@@ -158,14 +161,14 @@ export class EmbeddedMailbox implements Mailbox {
       const { userId, envelope } = byIndexKey.get(indexKey) as MailboxEntry;
       const order = sortableNumber(envelope.createdAt);
       operations.push(
-        { type: 'put', key: keys.message(userId, order, envelope.id), value: encodeEnvelope(envelope).toString('utf8') },
+        { type: 'put', key: keys.message(userId, order, envelope.id), value: encodeEnvelope(envelope) },
         { type: 'put', key: indexKey, value: order },
       );
       added.set(userId, (added.get(userId) ?? 0) + 1);
     });
     if (operations.length === 0) return;
     operations.push(...(await this.counterUpdates(added)));
-    await this.db.batch(operations, DURABLE);
+    await this.write(operations);
   }
 
   private async removeNow(userId: string, ids: readonly string[]): Promise<number> {
@@ -182,8 +185,22 @@ export class EmbeddedMailbox implements Mailbox {
     const removed = operations.length / 2;
     if (removed === 0) return 0;
     operations.push(...(await this.counterUpdates(new Map([[userId, -removed]]))));
-    await this.db.batch(operations, DURABLE);
+    await this.write(operations);
     return removed;
+  }
+
+  /**
+   * Writes `operations` as one atomic batch synced to disk. A chained batch: the array form of abstract-level copies
+   * and re-checks every operation with the call's options (about 5 µs each, a quarter of a removal's cost).
+   */
+  private async write(operations: readonly Operation[]): Promise<void> {
+    const batch = this.db.batch();
+    for (const operation of operations) {
+      if (operation.type === 'del') batch.del(operation.key);
+      else if (typeof operation.value === 'string') batch.put(operation.key, operation.value);
+      else batch.put<string, Buffer>(operation.key, operation.value, BYTES);
+    }
+    await batch.write(DURABLE);
   }
 
   /** The counter writes that add `deltas` to each user's count; a count that reaches 0 is deleted. */
