@@ -121,6 +121,61 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
   });
 });
 
+describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
+  let harness: Harness;
+  let reads: string[];
+  /** Run once, just before the next read: a removal landing between the fetch's reads, as a report may. */
+  let beforeNextRead: (() => Promise<unknown>) | undefined;
+
+  const counting = (mailbox: Mailbox): Mailbox => {
+    const read = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      reads.push(name);
+      const racing = beforeNextRead;
+      beforeNextRead = undefined;
+      await racing?.();
+      return work();
+    };
+    return {
+      store: (entries) => mailbox.store(entries),
+      oldest: (userId, limit) => read('oldest', () => mailbox.oldest(userId, limit)),
+      window: (userId, limit) => read('window', () => mailbox.window(userId, limit)),
+      count: (userId) => read('count', () => mailbox.count(userId)),
+      remove: (userId, ids) => mailbox.remove(userId, ids),
+      deadLetter: (letter) => mailbox.deadLetter(letter),
+      deadLetters: (limit) => mailbox.deadLetters(limit),
+      close: () => mailbox.close(),
+    };
+  };
+
+  beforeEach(async () => {
+    reads = [];
+    beforeNextRead = undefined;
+    harness = await Harness.start({ mailbox: counting });
+  });
+
+  afterEach(() => harness.stop());
+
+  it('reads the mailbox once per fetch, and the removal of what the last fetch handed out racing it leaves leftMissingCount exact', async () => {
+    const c1 = await harness.connector('connector-01');
+    const t0 = Date.now();
+    const stored = Array.from({ length: 10 }, (_, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
+    await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
+    const requesting = await c1.connect(USER);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    const first = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    expect(first.delivery.envelope.data).toEqual({ leftMissingCount: 7 });
+    expect(reads).toEqual(['window']);
+
+    // The report of the first batch removes it while the second fetch reads.
+    beforeNextRead = () => harness.mailbox.remove(USER, stored.slice(0, 3).map((m) => m.id));
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
+    expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
+    expect(reads).toEqual(['window', 'window']);
+    expect(c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 6).map((m) => m.id));
+  });
+});
+
 describe('DELIVERY_REPORT: undelivered', () => {
   const t = withTwoConnectors();
 
@@ -177,6 +232,7 @@ describe('DELIVERY_REPORT: parked', () => {
       await mailbox.store(entries);
     },
     oldest: (userId, limit) => mailbox.oldest(userId, limit),
+    window: (userId, limit) => mailbox.window(userId, limit),
     count: (userId) => mailbox.count(userId),
     remove: (userId, ids) => mailbox.remove(userId, ids),
     deadLetter: (letter) => mailbox.deadLetter(letter),

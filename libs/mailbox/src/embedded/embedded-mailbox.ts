@@ -2,7 +2,7 @@ import { ClassicLevel } from 'classic-level';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from '@linker/contracts';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { DeadLetter, Mailbox, MailboxEntry } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow } from '../mailbox.port';
 
 export interface EmbeddedMailboxOptions {
   /** The directory of the store; created when missing. One process at a time may hold it (LevelDB locks it). */
@@ -10,6 +10,7 @@ export interface EmbeddedMailboxOptions {
   logger?: Logger;
 }
 
+type Snapshot = ReturnType<ClassicLevel<string, string>['snapshot']>;
 type Operation = { type: 'put'; key: string; value: string | Buffer } | { type: 'del'; key: string };
 
 /** Every write is fsynced before it resolves: a resolved `store` survives a crash of the process or the machine. */
@@ -93,20 +94,27 @@ export class EmbeddedMailbox implements Mailbox {
   /** The oldest `limit` messages of `userId` in (createdAt, id) order: one range scan. A limit below 1 gives none. */
   async oldest(userId: string, limit: number): Promise<Envelope[]> {
     this.ensureOpen();
-    const wanted = Math.floor(limit);
-    if (!(wanted > 0)) return [];
-    // Read as bytes and decoded as the lanes decode records (a MESSAGE's content keeps its bytes for the delivery;
-    // one-line JSON of older stores too): no round trip through a string.
-    const range = { ...keys.messagesOf(userId), limit: wanted, valueEncoding: 'buffer' as const };
-    const values = await this.guard('oldest', () => this.db.values<string, Buffer>(range).all());
-    return values.map((value) => decodeEnvelope(value));
+    return this.guard('oldest', () => this.read(userId, limit));
+  }
+
+  /** The oldest `limit` messages of `userId` and how many more it has: a range scan and its counter, one snapshot. */
+  async window(userId: string, limit: number): Promise<MailboxWindow> {
+    this.ensureOpen();
+    return this.guard('window', async () => {
+      const snapshot = this.db.snapshot();
+      try {
+        const [messages, count] = await Promise.all([this.read(userId, limit, snapshot), this.counted(userId, snapshot)]);
+        return { messages, rest: count - messages.length };
+      } finally {
+        await snapshot.close();
+      }
+    });
   }
 
   /** The exact number of messages stored for `userId`: one read of its counter. */
   async count(userId: string): Promise<number> {
     this.ensureOpen();
-    const value = await this.guard('count', () => this.db.get(keys.counter(userId)));
-    return value === undefined ? 0 : Number(value);
+    return this.guard('count', () => this.counted(userId));
   }
 
   /** Removes those of `ids` stored for `userId` in one atomic synced batch; resolves to how many were removed. */
@@ -147,6 +155,23 @@ export class EmbeddedMailbox implements Mailbox {
       this.logger.debug('embedded mailbox closed', { directory: this.db.location });
     });
     return this.closing;
+  }
+
+  /**
+   * Reads the messages as bytes and decodes them as the lanes decode records (a MESSAGE's content keeps its bytes for
+   * the delivery; one-line JSON of older stores too): no round trip through a string.
+   */
+  private async read(userId: string, limit: number, snapshot?: Snapshot): Promise<Envelope[]> {
+    const wanted = Math.floor(limit);
+    if (!(wanted > 0)) return [];
+    const range = { ...keys.messagesOf(userId), limit: wanted, valueEncoding: 'buffer' as const, snapshot };
+    const values = await this.db.values<string, Buffer>(range).all();
+    return values.map((value) => decodeEnvelope(value));
+  }
+
+  private async counted(userId: string, snapshot?: Snapshot): Promise<number> {
+    const value = await this.db.get(keys.counter(userId), { snapshot });
+    return value === undefined ? 0 : Number(value);
   }
 
   private async storeNow(entries: readonly MailboxEntry[]): Promise<void> {
