@@ -16,6 +16,7 @@ import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { Intake } from './intake/intake';
 import { KeyedLock } from './mailbox/keyed-lock';
+import { RemovalQueue } from './mailbox/removal-queue';
 
 /**
  * How long the de-duplication windows (the intake's: redelivered records; the confirmations': each sent once) remember
@@ -57,6 +58,7 @@ export class Processor {
   private readonly webhookLogins: WebhookLogins;
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
+  private readonly removals: RemovalQueue;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
@@ -64,7 +66,8 @@ export class Processor {
     const clock = deps.clock ?? systemClock;
     const logger = deps.logger.child({ component: 'processor' });
     this.federation = deps.federation && new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
-    const dispatcher = new Dispatcher(lanes, mailbox, config.domain, config.partitions, this.federation?.sendFast);
+    this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs });
+    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
     const authenticator = new Authenticator({ domain: config.domain, timeoutMs: config.authWebhookTimeoutMs, fetch: deps.fetch ?? fetch, logger });
     this.webhookLogins = new WebhookLogins({
       limits: { concurrency: config.authWebhookConcurrency, queue: config.authWebhookQueue },
@@ -129,6 +132,7 @@ export class Processor {
     await this.federation?.stop();
     await this.intake.stop();
     await this.webhookLogins.stop();
+    await this.removals.close();
   }
 
   /**
@@ -144,7 +148,7 @@ export class Processor {
 
   health(): ProcessorHealth {
     const { domain, name } = this.deps.config;
-    const health: ProcessorHealth = { running: this.state === 'running', domain, name, stats: { ...this.stats } };
+    const health: ProcessorHealth = { running: this.state === 'running', domain, name, stats: { ...this.stats }, pendingRemovals: this.removals.size };
     if (this.federation) health.links = this.federation.links();
     return health;
   }

@@ -1,5 +1,6 @@
 import { encodeEnvelope, type Envelope } from '@linker/contracts';
 import type { Mailbox } from '@linker/mailbox';
+import { waitFor } from '@linker/testing';
 import { Harness, intake, withTwoConnectors, type FakeConnector } from './testing/harness';
 
 // SPEC §2.3 FETCH_MISSING_MESSAGES_REQUEST, §3.3 (a message leaves the mailbox only once delivered), §8 fetch row.
@@ -173,6 +174,56 @@ describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
     expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
     expect(reads).toEqual(['window', 'window']);
     expect(c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 6).map((m) => m.id));
+  });
+});
+
+describe('DELIVERY_REPORT: removals of fetched messages', () => {
+  let harness: Harness;
+  const removals: string[][] = [];
+  const gates: Array<() => void> = [];
+
+  /** Removals that wait for the test to let them finish, one at a time, as a slow store's do. */
+  const gated = (mailbox: Mailbox): Mailbox =>
+    Object.assign(Object.create(mailbox) as Mailbox, {
+      remove: async (userId: string, ids: readonly string[]) => {
+        removals.push([...ids].sort());
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return mailbox.remove(userId, ids);
+      },
+    });
+
+  beforeEach(async () => {
+    removals.length = 0;
+    gates.length = 0;
+    harness = await Harness.start({ mailbox: gated });
+  });
+
+  afterEach(async () => {
+    for (const release of gates.splice(0)) release();
+    await harness.stop();
+  });
+
+  it('are not waited for by the report; reports handled while one runs are removed together in the next one', async () => {
+    const c1 = await harness.connector('connector-01');
+    const t0 = Date.now();
+    const stored = ['a', 'b', 'c', 'd', 'e', 'f'].map((content, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content }, createdAt: t0 + n }));
+    await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
+    const report = (messages: Envelope[]) =>
+      intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: messages.map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true })), undelivered: [] } });
+    const processed = (n: number) => () => harness.processors[0].health().stats.processed >= n;
+
+    await harness.send(report(stored.slice(0, 2)), c1.name);
+    await waitFor('the first removal to start', () => removals.length === 1);
+    await harness.send(report(stored.slice(2, 4)), c1.name);
+    await harness.send(report(stored.slice(4, 6)), c1.name);
+    await waitFor('the next two reports to be handled while the first removal runs', processed(3), { timeoutMs: 3_000 });
+    expect(harness.processors[0].health().pendingRemovals).toBe(6);
+    gates.shift()?.();
+    await waitFor('the second removal to start', () => removals.length === 2 && gates.length === 1);
+    gates.shift()?.();
+    await harness.settled();
+    expect(removals).toEqual([stored.slice(0, 2), stored.slice(2)].map((messages) => messages.map((m) => m.id).sort()));
+    expect(await harness.mailbox.count(USER)).toBe(0);
   });
 });
 
