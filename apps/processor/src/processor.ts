@@ -16,6 +16,7 @@ import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { Intake } from './intake/intake';
 import { KeyedLock } from './mailbox/keyed-lock';
+import { OutForDelivery } from './mailbox/out-for-delivery';
 import { RemovalQueue } from './mailbox/removal-queue';
 
 /**
@@ -66,7 +67,9 @@ export class Processor {
     const clock = deps.clock ?? systemClock;
     const logger = deps.logger.child({ component: 'processor' });
     this.federation = deps.federation && new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
-    this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs });
+    const outForDelivery = new OutForDelivery();
+    const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
+    this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
     const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
     const authenticator = new Authenticator({ domain: config.domain, timeoutMs: config.authWebhookTimeoutMs, fetch: deps.fetch ?? fetch, logger });
     this.webhookLogins = new WebhookLogins({
@@ -87,6 +90,7 @@ export class Processor {
       logger,
       confirmed: new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock }),
       fetchLocks: new KeyedLock(),
+      outForDelivery,
     });
     const seen = new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock });
     const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, routes: this.federation?.routes, seen, stats: this.stats, clock, logger });

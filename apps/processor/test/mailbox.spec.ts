@@ -139,7 +139,7 @@ describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
     return {
       store: (entries) => mailbox.store(entries),
       oldest: (userId, limit) => read('oldest', () => mailbox.oldest(userId, limit)),
-      window: (userId, limit) => read('window', () => mailbox.window(userId, limit)),
+      window: (userId, limit) => read(`window ${limit}`, () => mailbox.window(userId, limit)),
       count: (userId) => read('count', () => mailbox.count(userId)),
       remove: (userId, ids) => mailbox.remove(userId, ids),
       deadLetter: (letter) => mailbox.deadLetter(letter),
@@ -165,14 +165,32 @@ describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
     await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
     const first = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
     expect(first.delivery.envelope.data).toEqual({ leftMissingCount: 7 });
-    expect(reads).toEqual(['window']);
+    expect(reads).toEqual(['window 3']);
 
     // The report of the first batch removes it while the second fetch reads.
     beforeNextRead = () => harness.mailbox.remove(USER, stored.slice(0, 3).map((m) => m.id));
     await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
     const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
     expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
-    expect(reads).toEqual(['window', 'window']);
+    expect(reads).toEqual(['window 3', 'window 6']); // the 3 out are read past: their removal was not this processor's
+    expect(c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 6).map((m) => m.id));
+  });
+
+  it('once this processor removed what a fetch handed out, the next fetch reads no more than its count', async () => {
+    const c1 = await harness.connector('connector-01');
+    const t0 = Date.now();
+    const stored = Array.from({ length: 10 }, (_, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
+    await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
+    const requesting = await c1.connect(USER);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    const delivered = stored.slice(0, 3).map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true }));
+    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] } }), c1.name);
+    await harness.settled();
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
+    expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
+    expect(reads).toEqual(['window 3', 'window 3']);
     expect(c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 6).map((m) => m.id));
   });
 });

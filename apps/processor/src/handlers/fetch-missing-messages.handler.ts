@@ -2,7 +2,6 @@ import type { Envelope } from '@linker/contracts';
 import type { Mailbox } from '@linker/mailbox';
 import { Effects } from '../dispatch/effects';
 import { systemEnvelope } from '../dispatch/envelopes';
-import type { OutForDelivery } from '../mailbox/out-for-delivery';
 import { MAX_FETCH_COUNT } from '../mailbox/storable';
 import type { Handler, HandlerContext } from './handler';
 import type { HandlerDeps } from './handler-deps';
@@ -20,9 +19,9 @@ import { intakeData, originOf } from './intake-data';
  */
 export function fetchMissingMessagesHandler(
   domain: string,
-  deps: Pick<HandlerDeps, 'mailbox' | 'dispatcher' | 'fetchLocks'>,
-  outForDelivery: OutForDelivery,
+  deps: Pick<HandlerDeps, 'mailbox' | 'dispatcher' | 'fetchLocks' | 'outForDelivery'>,
 ): Handler {
+  const { outForDelivery } = deps;
   return {
     async handle(envelope: Envelope, { now }: HandlerContext): Promise<void> {
       const { count } = intakeData(envelope, 'FETCH_MISSING_MESSAGES_REQUEST');

@@ -1,3 +1,4 @@
+import type { OutForDelivery } from '../mailbox/out-for-delivery';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { Authenticator } from '../auth/authenticator';
@@ -20,4 +21,6 @@ export interface HandlerDeps {
   confirmed: IdWindow;
   /** Serializes fetches per user. */
   fetchLocks: KeyedLock;
+  /** Mailbox messages this processor's fetches handed out whose removal may still be on its way. */
+  outForDelivery: OutForDelivery;
 }

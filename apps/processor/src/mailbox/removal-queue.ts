@@ -12,6 +12,8 @@ export interface RemovalQueueOptions {
   retryBackoffMs?: number;
   /** Failed attempts after which, once closing, a removal is given up (default 3). */
   attemptsWhenClosing?: number;
+  /** Called with the ids of each removal that succeeded. */
+  onRemoved?: (userId: string, ids: ReadonlySet<string>) => void;
 }
 
 /**
@@ -95,6 +97,7 @@ export class RemovalQueue {
       try {
         await this.options.mailbox.remove(userId, [...ids]);
         this.pending -= ids.size;
+        this.options.onRemoved?.(userId, ids);
         failures = 0;
       } catch (error) {
         failures += 1;
