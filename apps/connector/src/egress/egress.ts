@@ -64,21 +64,17 @@ export class Egress {
   private readonly handle = async (records: readonly BusRecord[]): Promise<void> => {
     const report = new BatchReport(this.options.outbox);
     let tracked = false;
-    let live = false;
     for (const record of records) {
       const delivery = this.decode(record);
       if (delivery === undefined) continue;
       const pending = this.route(delivery, report);
-      if (pending === true) {
-        tracked = true;
-        live ||= delivery.fromMailbox !== true;
-      } else if (pending !== false) await pending;
+      if (pending === true) tracked = true;
+      else if (pending !== false) await pending;
     }
     // A batch whose outcomes nobody follows (FAST frames without a confirmation: most of the FAST lane) has nothing
-    // to report: it skips the turn that waits for write callbacks, one timer and promise per batch. So does a batch of
-    // fetched messages only: what their writes settle goes to the outbox whenever it settles (`BatchReport`).
+    // to report: it skips the turn that waits for write callbacks, one timer and promise per batch.
     if (!tracked) return;
-    if (live) await nextTurn();
+    await nextTurn();
     const reports = report.seal();
     try {
       if (reports.length > 0) await this.options.intake.publishReports(this.options.connector, reports);
