@@ -1,4 +1,3 @@
-import type { OutForDelivery } from '../mailbox/out-for-delivery';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { Authenticator } from '../auth/authenticator';
@@ -7,6 +6,7 @@ import type { ProcessorSettings } from '../config/processor.config';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import type { IdWindow } from '@linker/kernel';
 import type { KeyedLock } from '../mailbox/keyed-lock';
+import type { OutForDelivery } from '../mailbox/out-for-delivery';
 
 /** What handlers are built with, once per processor (never per message). */
 export interface HandlerDeps {

@@ -6,7 +6,7 @@ import { RemovalQueue } from './removal-queue';
 
 const message = (id: string, n: number): Envelope => ({ id, lane: 'RELIABLE', type: 'MESSAGE', from: 'ANZ-1', to: 'ANZ-2', data: { content: id }, path: ['d'], createdAt: n, hops: 0 });
 
-/** A mailbox whose removals are recorded and wait for `release()`, one call at a time; `fail` makes the next calls reject. */
+/** A mailbox whose removals are recorded and wait for `release()`, one call at a time; `failures` make the next ones reject. */
 class GatedMailbox {
   readonly inner = new MemoryMailbox();
   readonly calls: Array<{ userId: string; ids: string[] }> = [];

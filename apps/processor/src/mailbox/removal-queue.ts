@@ -3,12 +3,15 @@ import { errorMessage, isRetriable } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { backoffMs, delay } from '../intake/retry';
 
+/** The longest wait between two attempts of a removal: a stopping processor waits for the queue. */
+const MAX_BACKOFF_MS = 5_000;
+
 export interface RemovalQueueOptions {
   mailbox: Mailbox;
   logger: Logger;
   /** Ids waiting or being removed past which `add` asks its caller to wait (default 100,000). */
   maxPending?: number;
-  /** The first retry of a failed removal waits this long, doubling (default 100 ms, capped at 30 s). */
+  /** The first retry of a failed removal waits this long, doubling (default 100 ms, capped at 5 s). */
   retryBackoffMs?: number;
   /** Failed attempts after which, once closing, a removal is given up (default 3). */
   attemptsWhenClosing?: number;
@@ -109,7 +112,7 @@ export class RemovalQueue {
         this.options.logger.warn('removal of delivered messages failed; retrying', { userId, messages: ids.size, error: errorMessage(error) });
         this.pending -= ids.size;
         this.merge(userId, ids);
-        await delay(backoffMs(this.retryBackoffMs, failures - 1));
+        await delay(Math.min(backoffMs(this.retryBackoffMs, failures - 1), MAX_BACKOFF_MS));
       }
     }
   }

@@ -90,7 +90,7 @@ export class MongoMailbox implements Mailbox {
     this.ensureOpen();
     const wanted = Math.floor(limit);
     if (!(wanted > 0)) return [];
-    return (await this.read('oldest', userId, wanted)).map((document) => decodeEnvelope(Buffer.from(document.envelope, 'utf8')));
+    return (await this.read('oldest', userId, wanted)).map(toEnvelope);
   }
 
   /**
@@ -100,13 +100,13 @@ export class MongoMailbox implements Mailbox {
    */
   async window(userId: string, limit: number): Promise<MailboxWindow> {
     this.ensureOpen();
-    const wanted = Math.floor(limit);
-    const documents = await this.read('window', userId, Math.max(0, wanted) + 1);
-    const read = documents.slice(0, Math.max(0, wanted));
+    const wanted = Math.max(0, Math.floor(limit) || 0);
+    const documents = await this.read('window', userId, wanted + 1);
+    const read = documents.slice(0, wanted);
     const last = read.at(-1);
     let rest = documents.length - read.length;
     if (rest > 0) rest = await this.guard('window', () => this.messages.countDocuments(last ? messagesAfter(userId, last) : { '_id.userId': userId }));
-    return { messages: read.map((document) => decodeEnvelope(Buffer.from(document.envelope, 'utf8'))), rest };
+    return { messages: read.map(toEnvelope), rest };
   }
 
   /** The exact number of messages stored for `userId` (`countDocuments`, not the estimate). */
@@ -196,6 +196,10 @@ export class MongoMailbox implements Mailbox {
   private ensureOpen(): void {
     if (this.closing) throw closedError();
   }
+}
+
+function toEnvelope(document: Pick<MessageDocument, 'envelope'>): Envelope {
+  return decodeEnvelope(Buffer.from(document.envelope, 'utf8'));
 }
 
 function closedError(): LinkerError {
