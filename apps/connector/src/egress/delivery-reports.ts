@@ -69,8 +69,8 @@ export class BatchReport implements BatchSink {
 
   /**
    * `outbox`: where the deliveries of fetched messages go at once. The mailbox keeps such a message until their report
-   * removes it, so the batch need not wait for that report: if it is lost, the message is fetched again (the SDK and
-   * the per-socket window drop the repeat). Without it they stay in the batch's report.
+   * removes it, so the batch need not wait for that report: if it is lost, the message is fetched again (the SDK drops
+   * the repeat by id in ack mode). Without it they stay in the batch's report.
    */
   constructor(private readonly outbox?: ReportSink) {}
 
