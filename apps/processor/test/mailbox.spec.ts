@@ -1,4 +1,4 @@
-import { encodeEnvelope, type Envelope } from '@linker/contracts';
+import { encodeEnvelope, type Envelope, type SocketAddress } from '@linker/contracts';
 import type { Mailbox } from '@linker/mailbox';
 import { waitFor } from '@linker/testing';
 import { Harness, intake, withTwoConnectors, type FakeConnector } from './testing/harness';
@@ -122,6 +122,14 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
   });
 });
 
+/** `count` messages for USER stored straight into the mailbox, oldest first. */
+async function storeMessages(harness: Harness, count: number): Promise<Envelope[]> {
+  const t0 = Date.now();
+  const stored = Array.from({ length: count }, (_, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
+  await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
+  return stored;
+}
+
 describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
   let harness: Harness;
   let reads: string[];
@@ -156,20 +164,20 @@ describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
 
   afterEach(() => harness.stop());
 
+  const fetchThree = (origin: SocketAddress) => harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin }));
+
   it('reads the mailbox once per fetch, and the removal of what the last fetch handed out racing it leaves leftMissingCount exact', async () => {
     const c1 = await harness.connector('connector-01');
-    const t0 = Date.now();
-    const stored = Array.from({ length: 10 }, (_, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
-    await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
+    const stored = await storeMessages(harness, 10);
     const requesting = await c1.connect(USER);
-    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    await fetchThree(requesting);
     const first = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
     expect(first.delivery.envelope.data).toEqual({ leftMissingCount: 7 });
     expect(reads).toEqual(['window 3']);
 
     // The report of the first batch removes it while the second fetch reads.
     beforeNextRead = () => harness.mailbox.remove(USER, stored.slice(0, 3).map((m) => m.id));
-    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    await fetchThree(requesting);
     const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
     expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
     expect(reads).toEqual(['window 3', 'window 6']); // the 3 out are read past: their removal was not this processor's
@@ -178,16 +186,14 @@ describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
 
   it('once this processor removed what a fetch handed out, the next fetch reads no more than its count', async () => {
     const c1 = await harness.connector('connector-01');
-    const t0 = Date.now();
-    const stored = Array.from({ length: 10 }, (_, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
-    await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
+    const stored = await storeMessages(harness, 10);
     const requesting = await c1.connect(USER);
-    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    await fetchThree(requesting);
     await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
     const delivered = stored.slice(0, 3).map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true }));
     await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] } }), c1.name);
     await harness.settled();
-    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: requesting }));
+    await fetchThree(requesting);
     const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
     expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
     expect(reads).toEqual(['window 3', 'window 3']);
@@ -223,9 +229,7 @@ describe('DELIVERY_REPORT: removals of fetched messages', () => {
 
   it('are not waited for by the report; reports handled while one runs are removed together in the next one', async () => {
     const c1 = await harness.connector('connector-01');
-    const t0 = Date.now();
-    const stored = ['a', 'b', 'c', 'd', 'e', 'f'].map((content, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content }, createdAt: t0 + n }));
-    await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
+    const stored = await storeMessages(harness, 6);
     const report = (messages: Envelope[]) =>
       intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: messages.map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true })), undelivered: [] } });
     const processed = (n: number) => () => harness.processors[0].health().stats.processed >= n;
