@@ -16,6 +16,8 @@ import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { Intake } from './intake/intake';
 import { KeyedLock } from './mailbox/keyed-lock';
+import { OutForDelivery } from './mailbox/out-for-delivery';
+import { RemovalQueue } from './mailbox/removal-queue';
 
 /**
  * How long the de-duplication windows (the intake's: redelivered records; the confirmations': each sent once) remember
@@ -57,6 +59,7 @@ export class Processor {
   private readonly webhookLogins: WebhookLogins;
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
+  private readonly removals: RemovalQueue;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
@@ -64,7 +67,10 @@ export class Processor {
     const clock = deps.clock ?? systemClock;
     const logger = deps.logger.child({ component: 'processor' });
     this.federation = deps.federation && new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
-    const dispatcher = new Dispatcher(lanes, mailbox, config.domain, config.partitions, this.federation?.sendFast);
+    const outForDelivery = new OutForDelivery();
+    const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
+    this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
+    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
     const authenticator = new Authenticator({ domain: config.domain, timeoutMs: config.authWebhookTimeoutMs, fetch: deps.fetch ?? fetch, logger });
     this.webhookLogins = new WebhookLogins({
       limits: { concurrency: config.authWebhookConcurrency, queue: config.authWebhookQueue },
@@ -84,6 +90,7 @@ export class Processor {
       logger,
       confirmed: new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock }),
       fetchLocks: new KeyedLock(),
+      outForDelivery,
     });
     const seen = new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock });
     const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, routes: this.federation?.routes, seen, stats: this.stats, clock, logger });
@@ -129,6 +136,7 @@ export class Processor {
     await this.federation?.stop();
     await this.intake.stop();
     await this.webhookLogins.stop();
+    await this.removals.close();
   }
 
   /**
@@ -144,7 +152,7 @@ export class Processor {
 
   health(): ProcessorHealth {
     const { domain, name } = this.deps.config;
-    const health: ProcessorHealth = { running: this.state === 'running', domain, name, stats: { ...this.stats } };
+    const health: ProcessorHealth = { running: this.state === 'running', domain, name, stats: { ...this.stats }, pendingRemovals: this.removals.size };
     if (this.federation) health.links = this.federation.links();
     return health;
   }

@@ -1,5 +1,6 @@
-import { encodeEnvelope, type Envelope } from '@linker/contracts';
+import { encodeEnvelope, type Envelope, type SocketAddress } from '@linker/contracts';
 import type { Mailbox } from '@linker/mailbox';
+import { waitFor } from '@linker/testing';
 import { Harness, intake, withTwoConnectors, type FakeConnector } from './testing/harness';
 
 // SPEC §2.3 FETCH_MISSING_MESSAGES_REQUEST, §3.3 (a message leaves the mailbox only once delivered), §8 fetch row.
@@ -121,6 +122,133 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
   });
 });
 
+/** `count` messages for USER stored straight into the mailbox, oldest first. */
+async function storeMessages(harness: Harness, count: number): Promise<Envelope[]> {
+  const t0 = Date.now();
+  const stored = Array.from({ length: count }, (_, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
+  await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
+  return stored;
+}
+
+describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
+  let harness: Harness;
+  let reads: string[];
+  /** Run once, just before the next read: a removal landing between the fetch's reads, as a report may. */
+  let beforeNextRead: (() => Promise<unknown>) | undefined;
+
+  const counting = (mailbox: Mailbox): Mailbox => {
+    const read = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      reads.push(name);
+      const racing = beforeNextRead;
+      beforeNextRead = undefined;
+      await racing?.();
+      return work();
+    };
+    return {
+      store: (entries) => mailbox.store(entries),
+      oldest: (userId, limit) => read('oldest', () => mailbox.oldest(userId, limit)),
+      window: (userId, limit) => read(`window ${limit}`, () => mailbox.window(userId, limit)),
+      count: (userId) => read('count', () => mailbox.count(userId)),
+      remove: (userId, ids) => mailbox.remove(userId, ids),
+      deadLetter: (letter) => mailbox.deadLetter(letter),
+      deadLetters: (limit) => mailbox.deadLetters(limit),
+      close: () => mailbox.close(),
+    };
+  };
+
+  beforeEach(async () => {
+    reads = [];
+    beforeNextRead = undefined;
+    harness = await Harness.start({ mailbox: counting });
+  });
+
+  afterEach(() => harness.stop());
+
+  const fetchThree = (origin: SocketAddress) => harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin }));
+
+  it('reads the mailbox once per fetch, and the removal of what the last fetch handed out racing it leaves leftMissingCount exact', async () => {
+    const c1 = await harness.connector('connector-01');
+    const stored = await storeMessages(harness, 10);
+    const requesting = await c1.connect(USER);
+    await fetchThree(requesting);
+    const first = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    expect(first.delivery.envelope.data).toEqual({ leftMissingCount: 7 });
+    expect(reads).toEqual(['window 3']);
+
+    // The report of the first batch removes it while the second fetch reads.
+    beforeNextRead = () => harness.mailbox.remove(USER, stored.slice(0, 3).map((m) => m.id));
+    await fetchThree(requesting);
+    const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
+    expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
+    expect(reads).toEqual(['window 3', 'window 6']); // the 3 out are read past: their removal was not this processor's
+    expect(c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 6).map((m) => m.id));
+  });
+
+  it('once this processor removed what a fetch handed out, the next fetch reads no more than its count', async () => {
+    const c1 = await harness.connector('connector-01');
+    const stored = await storeMessages(harness, 10);
+    const requesting = await c1.connect(USER);
+    await fetchThree(requesting);
+    await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    const delivered = stored.slice(0, 3).map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true }));
+    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] } }), c1.name);
+    await harness.settled();
+    await fetchThree(requesting);
+    const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
+    expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
+    expect(reads).toEqual(['window 3', 'window 3']);
+    expect(c1.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 6).map((m) => m.id));
+  });
+});
+
+describe('DELIVERY_REPORT: removals of fetched messages', () => {
+  let harness: Harness;
+  const removals: string[][] = [];
+  const gates: Array<() => void> = [];
+
+  /** Removals that wait for the test to let them finish, one at a time, as a slow store's do. */
+  const gated = (mailbox: Mailbox): Mailbox =>
+    Object.assign(Object.create(mailbox) as Mailbox, {
+      remove: async (userId: string, ids: readonly string[]) => {
+        removals.push([...ids].sort());
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return mailbox.remove(userId, ids);
+      },
+    });
+
+  beforeEach(async () => {
+    removals.length = 0;
+    gates.length = 0;
+    harness = await Harness.start({ mailbox: gated });
+  });
+
+  afterEach(async () => {
+    for (const release of gates.splice(0)) release();
+    await harness.stop();
+  });
+
+  it('are not waited for by the report; reports handled while one runs are removed together in the next one', async () => {
+    const c1 = await harness.connector('connector-01');
+    const stored = await storeMessages(harness, 6);
+    const report = (messages: Envelope[]) =>
+      intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: messages.map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true })), undelivered: [] } });
+    const processed = (n: number) => () => harness.processors[0].health().stats.processed >= n;
+
+    await harness.send(report(stored.slice(0, 2)), c1.name);
+    await waitFor('the first removal to start', () => removals.length === 1);
+    await harness.send(report(stored.slice(2, 4)), c1.name);
+    await harness.send(report(stored.slice(4, 6)), c1.name);
+    await waitFor('the next two reports to be handled while the first removal runs', processed(3), { timeoutMs: 3_000 });
+    expect(harness.processors[0].health().pendingRemovals).toBe(6);
+    gates.shift()?.();
+    await waitFor('the second removal to start', () => removals.length === 2 && gates.length === 1);
+    gates.shift()?.();
+    await harness.settled();
+    expect(removals).toEqual([stored.slice(0, 2), stored.slice(2)].map((messages) => messages.map((m) => m.id).sort()));
+    expect(await harness.mailbox.count(USER)).toBe(0);
+  });
+});
+
 describe('DELIVERY_REPORT: undelivered', () => {
   const t = withTwoConnectors();
 
@@ -177,6 +305,7 @@ describe('DELIVERY_REPORT: parked', () => {
       await mailbox.store(entries);
     },
     oldest: (userId, limit) => mailbox.oldest(userId, limit),
+    window: (userId, limit) => mailbox.window(userId, limit),
     count: (userId) => mailbox.count(userId),
     remove: (userId, ids) => mailbox.remove(userId, ids),
     deadLetter: (letter) => mailbox.deadLetter(letter),

@@ -7,6 +7,13 @@ export interface MailboxEntry {
   envelope: Envelope;
 }
 
+/** The oldest messages of a user, and how many more are stored after the last of them. */
+export interface MailboxWindow {
+  messages: Envelope[];
+  /** How many messages of the user are stored after the last one of `messages` in (createdAt, id) order. */
+  rest: number;
+}
+
 /** A message that kept failing, parked for an operator with the reason. */
 export interface DeadLetter {
   envelope: Envelope;
@@ -29,6 +36,12 @@ export interface Mailbox {
   store(entries: readonly MailboxEntry[]): Promise<void>;
   /** The oldest `limit` messages of `userId`, oldest first. */
   oldest(userId: string, limit: number): Promise<Envelope[]>;
+  /**
+   * The oldest `limit` messages of `userId` (as `oldest`) and how many more are stored after them, so that a removal
+   * of messages inside the window racing the read never changes `rest`. Exact: read from one snapshot (embedded), or
+   * `rest` counted after the last message read (MongoDB; not read at all when the window holds every message).
+   */
+  window(userId: string, limit: number): Promise<MailboxWindow>;
   /** How many messages `userId` has stored. Exact. */
   count(userId: string): Promise<number>;
   /** Remove these message ids of `userId`; unknown ids are ignored. Resolves to how many were removed. */

@@ -96,6 +96,17 @@ describe('DeliveryFate and BatchReport in ack mode', () => {
     expect(report.seal()).toEqual([{ delivered: [delivered(true)], undelivered: [], parked: [] }]);
   });
 
+  it('sends the delivery of a fetched message to the outbox at once: the batch does not wait for it (the mailbox keeps it)', () => {
+    const outbox = new Recorder();
+    const report = new BatchReport(outbox);
+    const fate = new DeliveryFate(message(), 'ANZ-2', true, 100, report);
+    fate.hold();
+    fate.writeDone('s1')(undefined);
+    fate.done();
+    expect(outbox.entries).toEqual([{ delivered: delivered(true) }]);
+    expect(report.seal()).toEqual([]);
+  });
+
   it('does not park a message another socket of the user took before the report was cut; the later ack adds nothing', () => {
     const report = new BatchReport();
     const fate = new DeliveryFate(message(), 'ANZ-2', false, 100, report);

@@ -67,9 +67,18 @@ export class BatchReport implements BatchSink {
   private late: Array<(sink: ReportSink) => void> | undefined;
   private next: ReportSink | undefined;
 
+  /**
+   * `outbox`: where the deliveries of fetched messages go at once. The mailbox keeps such a message until their report
+   * removes it, so the batch need not wait for that report: if it is lost, the message is fetched again (the SDK drops
+   * the repeat by id in ack mode). Without it they stay in the batch's report.
+   */
+  constructor(private readonly outbox?: ReportSink) {}
+
   delivered(entry: Delivered): void {
     if (this.next) this.next.delivered(entry);
     else if (this.late) this.late.push((sink) => sink.delivered(entry));
+    // Before the cut nothing is parked yet: a delivery from the mailbox here is of a fetched message.
+    else if (entry.fromMailbox && this.outbox) this.outbox.delivered(entry);
     else this.builder.delivered(entry);
   }
 

@@ -31,6 +31,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * (`DeliveryWriter`). Then ONE DELIVERY_REPORT (split only past a size bound) is published on the RELIABLE intake,
  * and only then does the handler resolve, so a RELIABLE batch is committed only once its outcome is reported: if the
  * connector dies first, the batch is delivered again and the de-duplication window keeps sockets from seeing it twice.
+ * Deliveries of fetched messages go to the outbox instead (the mailbox keeps those until reported: `BatchReport`).
  * The report parks what ack-mode sockets hold unacknowledged, so once the batch commits nothing of it lives only in
  * this process: a crash before the acks leaves those messages in the mailbox (SPEC §3.3, ADR 0007).
  * A record that is not a `Delivery` is logged and skipped (it would fail forever).
@@ -61,7 +62,7 @@ export class Egress {
   }
 
   private readonly handle = async (records: readonly BusRecord[]): Promise<void> => {
-    const report = new BatchReport();
+    const report = new BatchReport(this.options.outbox);
     let tracked = false;
     for (const record of records) {
       const delivery = this.decode(record);

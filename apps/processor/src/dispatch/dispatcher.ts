@@ -1,6 +1,7 @@
 import type { BusRecord, Lanes } from '@linker/bus';
 import { connectorTopic, encodeDelivery, encodeEnvelope, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
+import type { RemovalQueue } from '../mailbox/removal-queue';
 import type { Effects, Outgoing } from './effects';
 
 /** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */
@@ -11,11 +12,12 @@ export type FastForwarder = (nextHop: string, envelopes: Envelope[]) => void;
  * 0009), stores and removes mailbox messages, parks dead letters.
  *
  * Guarantees: `apply` resolves only when everything it was given is durable (RELIABLE records acknowledged by the
- * broker, mailbox writes durable; FAST records handed to the client); it rejects if anything failed, and every
- * effect is idempotent, so applying the same effects again is the retry. Records with one key on one topic are
- * published in the order they appear across `effects`, in one `publish` call per (lane, topic). Stores and removals
- * run concurrently, so a message both stored and removed in one `apply` (parked, then acknowledged) is only removed:
- * removal means delivered, and storing it too could outlive the removal.
+ * broker, mailbox stores durable; FAST records handed to the client), except removals: those go to the
+ * `RemovalQueue`, which merges them per user and removes them after `apply` (see there); `apply` waits only when too
+ * many are pending. It rejects if anything failed, and every effect is idempotent, so applying the same effects again
+ * is the retry. Records with one key on one topic are published in the order they appear across `effects`, in one
+ * `publish` call per (lane, topic). A message both stored and removed in one `apply` (parked, then acknowledged) is
+ * only removed: removal means delivered, and storing it too could outlive the removal.
  */
 export class Dispatcher {
   /** Connector topics and link queues already ensured by this process (RELIABLE; a topic is never auto-created), per lane. */
@@ -26,6 +28,7 @@ export class Dispatcher {
   constructor(
     private readonly lanes: Lanes,
     private readonly mailbox: Mailbox,
+    private readonly removals: RemovalQueue,
     private readonly domain: string,
     private readonly partitions: number,
     private readonly fastForward: FastForwarder = () => undefined,
@@ -44,7 +47,7 @@ export class Dispatcher {
       ...groupByTopic(effects).map((group) => this.publish(group)),
       ...this.forward(effects),
       stored.length > 0 ? this.mailbox.store(stored) : undefined,
-      ...[...removed].map(([userId, ids]) => this.mailbox.remove(userId, [...ids])),
+      ...[...removed].map(([userId, ids]) => this.removals.add(userId, ids)),
       ...deadLetters.map((letter) => this.mailbox.deadLetter(letter)),
     ]);
   }

@@ -2,14 +2,10 @@ import type { Envelope } from '@linker/contracts';
 import type { Mailbox } from '@linker/mailbox';
 import { Effects } from '../dispatch/effects';
 import { systemEnvelope } from '../dispatch/envelopes';
-import type { OutForDelivery } from '../mailbox/out-for-delivery';
 import { MAX_FETCH_COUNT } from '../mailbox/storable';
 import type { Handler, HandlerContext } from './handler';
 import type { HandlerDeps } from './handler-deps';
 import { intakeData, originOf } from './intake-data';
-
-/** Reads of the mailbox count retried when a removal races with them (a report of an earlier fetch). */
-const COUNT_ATTEMPTS = 3;
 
 /**
  * FETCH_MISSING_MESSAGES_REQUEST (SPEC §2.3, §3.3): the oldest `min(count, 2000)` messages of the requester's
@@ -23,9 +19,9 @@ const COUNT_ATTEMPTS = 3;
  */
 export function fetchMissingMessagesHandler(
   domain: string,
-  deps: Pick<HandlerDeps, 'mailbox' | 'dispatcher' | 'fetchLocks'>,
-  outForDelivery: OutForDelivery,
+  deps: Pick<HandlerDeps, 'mailbox' | 'dispatcher' | 'fetchLocks' | 'outForDelivery'>,
 ): Handler {
+  const { outForDelivery } = deps;
   return {
     async handle(envelope: Envelope, { now }: HandlerContext): Promise<void> {
       const { count } = intakeData(envelope, 'FETCH_MISSING_MESSAGES_REQUEST');
@@ -58,29 +54,13 @@ export function fetchMissingMessagesHandler(
 }
 
 /**
- * The oldest `limit` stored messages of `user` that are not `out`, and how many others (not out) stay stored.
- * Reads a window of `limit + out.size + 1`: when the mailbox is not larger, the window is all of it and the count is
- * exact; otherwise the count comes from `Mailbox.count`, read before and after the window so that a removal of out
- * ids between the reads (their report arriving) is noticed and the reads are taken again. The count is read first
- * (one small read) rather than after a first window: a mailbox larger than the window (every batch of a long fetch)
- * then costs one window read, not two, and a window is thousands of messages.
+ * The oldest `limit` stored messages of `user` that are not `out`, and how many others (not out) stay stored: one
+ * `Mailbox.window` of `limit + out.size`. Its `rest` counts only the messages after the window, so the removal of out
+ * ids (their report arriving meanwhile) cannot make the count wrong, and no count is read when the window holds all.
  */
 async function readBatch(mailbox: Mailbox, user: string, limit: number, out: ReadonlySet<string>): Promise<{ batch: Envelope[]; left: number }> {
-  const size = limit + out.size;
-  let window: Envelope[] = [];
-  let stored: number | undefined;
-  for (let attempt = 1; ; attempt++) {
-    const before = await mailbox.count(user);
-    window = await mailbox.oldest(user, size + 1);
-    if (window.length <= size) break;
-    const after = await mailbox.count(user);
-    if (before === after || attempt >= COUNT_ATTEMPTS) {
-      stored = after;
-      break;
-    }
-  }
-  const fresh = window.filter((message) => !out.has(message.id));
+  const { messages, rest } = await mailbox.window(user, limit + out.size);
+  const fresh = out.size === 0 ? messages : messages.filter((message) => !out.has(message.id));
   const batch = fresh.slice(0, limit);
-  const left = stored === undefined ? fresh.length - batch.length : stored - (window.length - fresh.length) - batch.length;
-  return { batch, left: Math.max(0, left) };
+  return { batch, left: fresh.length - batch.length + rest };
 }

@@ -6,6 +6,7 @@ import type { ProcessorSettings } from '../config/processor.config';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import type { IdWindow } from '@linker/kernel';
 import type { KeyedLock } from '../mailbox/keyed-lock';
+import type { OutForDelivery } from '../mailbox/out-for-delivery';
 
 /** What handlers are built with, once per processor (never per message). */
 export interface HandlerDeps {
@@ -20,4 +21,6 @@ export interface HandlerDeps {
   confirmed: IdWindow;
   /** Serializes fetches per user. */
   fetchLocks: KeyedLock;
+  /** Mailbox messages this processor's fetches handed out whose removal may still be on its way. */
+  outForDelivery: OutForDelivery;
 }

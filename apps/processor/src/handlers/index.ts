@@ -4,7 +4,6 @@ import { closeConnectionHandler } from './close-connection.handler';
 import { confirmationHandler } from './confirmation.handler';
 import { deliveryReportHandler } from './delivery-report.handler';
 import { fetchMissingMessagesHandler } from './fetch-missing-messages.handler';
-import { OutForDelivery } from '../mailbox/out-for-delivery';
 import { groupMessageHandler } from './group-message.handler';
 import type { Handler } from './handler';
 import type { HandlerDeps } from './handler-deps';
@@ -21,13 +20,12 @@ export type { HandlerDeps } from './handler-deps';
  */
 export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> {
   const { domain, maxGroupRecipients } = deps.settings;
-  const outForDelivery = new OutForDelivery();
-  const presenceEvents = userPresenceHandler(domain, outForDelivery);
+  const presenceEvents = userPresenceHandler(domain, deps.outForDelivery);
   return new Map<string, Handler>([
     ['AUTH_CLIENT', authClientHandler(domain, deps)],
     ['MESSAGE', messageHandler(domain)],
     ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
-    ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps, outForDelivery)],
+    ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps)],
     ['CLOSE_CONNECTION', closeConnectionHandler(domain)],
     ['MESSAGE_CONFIRMATION', confirmationHandler(domain)],
     [INTERNAL_TYPES.USER_CONNECTED, presenceEvents],

@@ -18,6 +18,7 @@ export function processorMetrics(health: () => ProcessorHealth): Metrics {
   for (const [field, help] of STATS) {
     metrics.sampledGauge(`linker_processor_${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, [], (gauge) => gauge.set(health().stats[field]));
   }
+  metrics.sampledGauge('linker_processor_pending_removals', 'messages reported delivered, not yet removed from the mailbox', [], (gauge) => gauge.set(health().pendingRemovals));
   registerLinkMetrics(metrics, () => health().links ?? []);
   return metrics;
 }

@@ -27,6 +27,8 @@ export interface ProcessorHealth {
   domain: string;
   name: string;
   stats: Readonly<ProcessorStats>;
+  /** Messages reported delivered whose removal from the mailbox is queued or under way (`RemovalQueue`). */
+  pendingRemovals: number;
   /** Links to the neighbour domains (absent without federation). */
   links?: LinkReport[];
 }

@@ -17,7 +17,9 @@ const socketKey = (address: SocketAddress): string => `${address.connector}/${ad
  * intake partition, in order: that processor skips these ids in the user's next fetches (and does not count them in
  * `leftMissingCount`), so a fetch that overtakes the previous fetch's report never hands the same messages out twice.
  * An entry ends when the socket it went to closes (USER_DISCONNECTED: what it did not take is fetchable again) or
- * after `ttlMs`; an entry whose message was removed meanwhile is harmless (it is filtered out of nothing).
+ * after `ttlMs`, or when this processor removed the message (`removed`: a fetch reads `limit` + the ids out, so ids
+ * left out after their removal would make each later fetch read more); an entry whose message another processor
+ * removed is harmless (it is filtered out of nothing) until it ends.
  * In memory only: a restart or a moved partition forgets it (then a repeat is possible; the SDK de-duplicates by id).
  */
 export class OutForDelivery {
@@ -55,6 +57,14 @@ export class OutForDelivery {
     if (!out) return;
     const socket = socketKey(origin);
     for (const [id, entry] of out) if (entry.socket === socket) out.delete(id);
+    if (out.size === 0) this.byUser.delete(userId);
+  }
+
+  /** `ids` of `userId` were removed from the mailbox (delivered): nothing is left to hide, and reads need not skip them. */
+  removed(userId: string, ids: Iterable<string>): void {
+    const out = this.byUser.get(userId);
+    if (!out) return;
+    for (const id of ids) out.delete(id);
     if (out.size === 0) this.byUser.delete(userId);
   }
 

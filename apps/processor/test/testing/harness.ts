@@ -142,11 +142,14 @@ export class Harness {
     else for (const record of records) await this.lanes.FAST.publish(fastPartitionSubject(topic, record.key, PARTITIONS), [record]);
   }
 
-  /** Wait until every intake record published so far has been handled (written, dead-lettered or skipped). */
+  /**
+   * Wait until every intake record published so far has been handled (written, dead-lettered or skipped) and the
+   * mailbox removals they asked for are done.
+   */
   async settled(): Promise<void> {
-    await waitFor(`processors to handle all ${this.published} intake records`, () => {
+    await waitFor(`processors to handle all ${this.published} intake records and their mailbox removals`, () => {
       const handled = this.processors.reduce((sum, p) => sum + p.health().stats.processed + p.health().stats.duplicates, 0);
-      return handled >= this.published;
+      return handled >= this.published && this.processors.every((p) => p.health().pendingRemovals === 0);
     });
   }
 

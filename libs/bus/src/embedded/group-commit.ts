@@ -77,7 +77,7 @@ export class GroupCommitWriter {
       const batch = this.take();
       const sync = batch.some((p) => p.waiter !== undefined);
       try {
-        await this.db.batch(batch.flatMap((p) => p.operations), { sync });
+        await this.write(batch, sync);
         this.stats.batches += 1;
         if (sync) this.stats.syncedBatches += 1;
         for (const p of batch) p.waiter?.resolve();
@@ -86,6 +86,21 @@ export class GroupCommitWriter {
       }
     }
     this.running = undefined; // in the same turn as the last check of the queue: a later write starts a new run
+  }
+
+  /**
+   * One atomic LevelDB batch of `batch`'s operations. A chained batch: the array form of abstract-level copies and
+   * re-checks every operation with the call's options (about 5 µs each, four times the chained form's cost).
+   */
+  private async write(batch: readonly Pending[], sync: boolean): Promise<void> {
+    const chained = this.db.batch();
+    for (const p of batch) {
+      for (const op of p.operations) {
+        if (op.type === 'put') chained.put(op.key, op.value);
+        else chained.del(op.key);
+      }
+    }
+    await chained.write({ sync });
   }
 
   /** The oldest queued writes, up to `maxBatchBytes` (at least one). */

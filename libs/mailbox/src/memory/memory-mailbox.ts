@@ -1,6 +1,6 @@
 import type { Envelope } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
-import type { DeadLetter, Mailbox, MailboxEntry } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow } from '../mailbox.port';
 
 /** One user's messages: by id for idempotence and removal, and in (createdAt, id) order for `oldest`. */
 interface UserBox {
@@ -62,6 +62,12 @@ export class MemoryMailbox implements Mailbox {
     const wanted = Math.floor(limit);
     if (!(wanted > 0)) return [];
     return (this.users.get(userId)?.ordered.slice(0, wanted) ?? []).map((envelope) => structuredClone(envelope));
+  }
+
+  /** Copies of the oldest `limit` messages of `userId` and how many more it has. */
+  async window(userId: string, limit: number): Promise<MailboxWindow> {
+    const messages = await this.oldest(userId, limit);
+    return { messages, rest: (await this.count(userId)) - messages.length };
   }
 
   /** The exact number of messages stored for `userId`. */

@@ -71,6 +71,14 @@ export function messagesOf(userId: string, ids: readonly string[]): Filter<Messa
   return { '_id.userId': userId, '_id.id': { $in: [...ids] } };
 }
 
+/** The messages of `userId` after `last` in fetch order (`MESSAGE_ORDER`): a range of the `fetch_order` index. */
+export function messagesAfter(userId: string, last: Pick<MessageDocument, '_id' | 'createdAt'>): Filter<MessageDocument> {
+  return {
+    '_id.userId': userId,
+    $or: [{ createdAt: { $gt: last.createdAt } }, { createdAt: last.createdAt, '_id.id': { $gt: last._id.id } }],
+  };
+}
+
 export function toMessageDocument({ userId, envelope }: MailboxEntry, storedAt: Date): MessageDocument {
   return { _id: messageKey(userId, envelope.id), createdAt: envelope.createdAt, envelope: encodeEnvelope(envelope).toString('utf8'), storedAt };
 }

@@ -2,7 +2,7 @@ import { MongoClient, type Collection } from 'mongodb';
 import { decodeEnvelope, type Envelope } from '@linker/contracts';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { DeadLetter, Mailbox, MailboxEntry } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow } from '../mailbox.port';
 import {
   DEAD_LETTERS,
   DEAD_LETTER_INDEXES,
@@ -13,6 +13,7 @@ import {
   MESSAGE_ORDER,
   fromDeadLetterDocument,
   isOnlyDuplicates,
+  messagesAfter,
   messagesOf,
   toDeadLetterDocument,
   toMessageDocument,
@@ -89,14 +90,23 @@ export class MongoMailbox implements Mailbox {
     this.ensureOpen();
     const wanted = Math.floor(limit);
     if (!(wanted > 0)) return [];
-    const documents = await this.guard('oldest', () =>
-      this.messages
-        .find({ '_id.userId': userId }, { projection: { envelope: 1 } })
-        .sort(MESSAGE_ORDER)
-        .limit(wanted)
-        .toArray(),
-    );
-    return documents.map((document) => decodeEnvelope(Buffer.from(document.envelope, 'utf8')));
+    return (await this.read('oldest', userId, wanted)).map(toEnvelope);
+  }
+
+  /**
+   * The oldest `limit` messages of `userId` and how many are stored after the last of them: one find of `limit + 1`
+   * and, only when that one more exists, a count of the messages after the last one read (on MongoDB a walk of the
+   * `fetch_order` index from there; FerretDB v1 reads the collection once more).
+   */
+  async window(userId: string, limit: number): Promise<MailboxWindow> {
+    this.ensureOpen();
+    const wanted = Math.max(0, Math.floor(limit) || 0);
+    const documents = await this.read('window', userId, wanted + 1);
+    const read = documents.slice(0, wanted);
+    const last = read.at(-1);
+    let rest = documents.length - read.length;
+    if (rest > 0) rest = await this.guard('window', () => this.messages.countDocuments(last ? messagesAfter(userId, last) : { '_id.userId': userId }));
+    return { messages: read.map(toEnvelope), rest };
   }
 
   /** The exact number of messages stored for `userId` (`countDocuments`, not the estimate). */
@@ -138,6 +148,17 @@ export class MongoMailbox implements Mailbox {
     return this.closing;
   }
 
+  /** The oldest `limit` (≥ 1) documents of `userId`, with what orders them and the envelope. */
+  private read(operation: string, userId: string, limit: number): Promise<Array<Pick<MessageDocument, '_id' | 'createdAt' | 'envelope'>>> {
+    return this.guard(operation, () =>
+      this.messages
+        .find({ '_id.userId': userId }, { projection: { envelope: 1, createdAt: 1 } })
+        .sort(MESSAGE_ORDER)
+        .limit(limit)
+        .toArray(),
+    );
+  }
+
   /** Creates the indexes of both collections (creating the collections too). */
   private async init(): Promise<void> {
     await this.guard('init', async () => {
@@ -175,6 +196,10 @@ export class MongoMailbox implements Mailbox {
   private ensureOpen(): void {
     if (this.closing) throw closedError();
   }
+}
+
+function toEnvelope(document: Pick<MessageDocument, 'envelope'>): Envelope {
+  return decodeEnvelope(Buffer.from(document.envelope, 'utf8'));
 }
 
 function closedError(): LinkerError {

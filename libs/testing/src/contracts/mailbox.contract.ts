@@ -125,6 +125,23 @@ function describeOrdering(context: Context): void {
       expect(await mailbox.oldest(user, 0)).toEqual([]);
     });
 
+    it('reads a window: the oldest `limit` and how many are stored after them, ties on createdAt decided by id', async () => {
+      const { mailbox, user } = context();
+      const envelopes = series(user, 8);
+      // Pairs share a createdAt, so a window may end between two messages of one instant.
+      envelopes.forEach((envelope, n) => (envelope.createdAt = 1_700_000_000_000 + Math.floor(n / 2)));
+      await mailbox.store(entriesFor(user, [...envelopes].reverse()));
+      const ordered = [...envelopes].sort(byAge);
+      for (const limit of [0, 1, 3, 4, 7, 8, 9, 100]) {
+        const { messages, rest } = await mailbox.window(user, limit);
+        expect({ limit, ids: ids(messages), rest }).toEqual({ limit, ids: ids(ordered.slice(0, limit)), rest: Math.max(0, 8 - limit) });
+      }
+      expect(await mailbox.window(`${user}-nobody`, 10)).toEqual({ messages: [], rest: 0 });
+      await mailbox.remove(user, ids(ordered.slice(0, 3)));
+      const after = await mailbox.window(user, 2);
+      expect({ ids: ids(after.messages), rest: after.rest }).toEqual({ ids: ids(ordered.slice(3, 5)), rest: 3 });
+    });
+
     it('gives back the envelope exactly as stored, and reading never removes', async () => {
       const { mailbox, user } = context();
       const full = mailboxEnvelope(user, {
