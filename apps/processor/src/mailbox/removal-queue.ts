@@ -28,7 +28,7 @@ export interface RemovalQueueOptions {
  * Guarantees: a removal is only ever of messages reported delivered (it comes after the report, never before); ids of a
  * user are removed in at most one call in flight; a failed removal is retried with backoff until it succeeds, or, once
  * closing, `attemptsWhenClosing` attempts have failed (then the messages stay stored and a later fetch delivers them
- * again: the SDK drops the repeat by id in ack mode). The report's batch is committed without
+ * again: the SDK drops the repeat by id). The report's batch is committed without
  * waiting for the removal: a crash in between leaves the messages stored in the same way.
  */
 export class RemovalQueue {
