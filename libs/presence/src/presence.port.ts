@@ -39,6 +39,12 @@ export interface Presence {
   /** Live sockets of many users in one round trip; every asked user is a key of the result. */
   lookupMany(userIds: readonly string[]): Promise<Map<string, SocketAddress[]>>;
   /**
+   * Whether a lookup at `now` may miss live sockets because the store lost them (restarted empty) and their connectors
+   * have not had the time to register them again. A caller about to treat a user as offline for good (store a message
+   * for later) waits instead while this is true. Adapters that never lose entries always answer false.
+   */
+  mayMissSockets(now: number): boolean;
+  /**
    * Keep `connector`'s lease alive for `ttlMs` more milliseconds. A connector calls this well within its ttl.
    * Resolves `'renewed'` when its heartbeats had kept the lease alive up to this call, so its entries are all still
    * there; `'recreated'` when the lease had to be taken anew — never taken, ended (`removeConnector`), expired, swept,

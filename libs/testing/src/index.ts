@@ -21,3 +21,4 @@ export * from './faults/balancer';
 export * from './faults/fault-case';
 export * from './faults/ledger';
 export * from './faults/traffic';
+export * from './faults/battery';

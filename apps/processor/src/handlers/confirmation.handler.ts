@@ -11,15 +11,16 @@ import type { Handler, HandlerContext } from './handler';
 export function confirmationHandler(domain: string): Handler {
   return {
     users: (envelope) => (envelope.to ? [envelope.to] : []),
-    async handle(envelope: Envelope, { view, routes, presence, effects }: HandlerContext): Promise<void> {
+    async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
       const to = envelope.to;
       if (!to) throw new LinkerError('INVALID_ENVELOPE', 'MESSAGE_CONFIRMATION names no recipient');
       const way = wayTo(view, routes, to, domain, envelope.path);
       if (way.kind === 'forward') return effects.forward(way.via, envelope);
       if (way.kind !== 'local') throw new LinkerError('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
       const sockets = await presence.socketsOf(to);
-      if (sockets.length > 0) effects.deliverToSockets('RELIABLE', to, envelope, [[to, sockets]]);
-      else effects.store(to, envelope);
+      if (sockets.length > 0) return effects.deliverToSockets('RELIABLE', to, envelope, [[to, sockets]]);
+      presence.offlineForSure(now);
+      effects.store(to, envelope);
     },
   };
 }

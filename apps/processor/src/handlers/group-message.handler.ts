@@ -39,7 +39,9 @@ export function groupMessageHandler(domain: string, maxRecipients: number): Hand
       const sockets = await presence.sockets(local);
       effects.deliverToSockets(envelope.lane, envelope.from, message, [...sockets].filter(([, s]) => s.length > 0));
       if (envelope.lane !== 'RELIABLE') return;
-      for (const [userId, s] of sockets) if (s.length === 0) effects.store(userId, { ...message, to: userId });
+      const offline = [...sockets].filter(([, s]) => s.length === 0).map(([userId]) => userId);
+      if (offline.length > 0) presence.offlineForSure(now);
+      for (const userId of offline) effects.store(userId, { ...message, to: userId });
     },
   };
 

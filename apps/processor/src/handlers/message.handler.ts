@@ -31,8 +31,10 @@ export function messageHandler(domain: string): Handler {
       if (way.kind !== 'local') return replyNotLocal(effects, envelope, way.kind, to, domain, now);
       const message = deliveredMessage(envelope, to, content, envelope.confirm !== false && hasReference(envelope.reference));
       const sockets = await presence.socketsOf(to);
-      if (sockets.length > 0) effects.deliverToSockets(envelope.lane, envelope.from, message, [[to, sockets]]);
-      else if (envelope.lane === 'RELIABLE') effects.store(to, message);
+      if (sockets.length > 0) return effects.deliverToSockets(envelope.lane, envelope.from, message, [[to, sockets]]);
+      if (envelope.lane !== 'RELIABLE') return;
+      presence.offlineForSure(now);
+      effects.store(to, message);
     },
   };
 

@@ -20,7 +20,7 @@ export async function openProcessorInfrastructure(config: ProcessorConfig, logge
     connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }),
   );
   const cache = config.presenceCache ? { maxUsers: config.presenceCacheMaxUsers } : undefined;
-  const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger, cache));
+  const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger, { cache, settleMs: config.presenceSettleMs }));
   const mailbox = await resources.open(() =>
     MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }),
   );

@@ -1,4 +1,5 @@
 import type { SocketAddress } from '@linker/contracts';
+import { LinkerError } from '@linker/kernel';
 import type { Presence } from '@linker/presence';
 
 /**
@@ -28,6 +29,18 @@ export class PresenceCache {
   async sockets(userIds: readonly string[]): Promise<Map<string, SocketAddress[]>> {
     await this.prefetch(userIds);
     return new Map(userIds.map((id) => [id, this.known.get(id) ?? []]));
+  }
+
+  /**
+   * Called before a message is stored because its recipient looked offline. While presence may miss live sockets
+   * (Redis restarted empty, and the connectors are registering theirs again: `Presence.mayMissSockets`), it throws a
+   * retriable error: the batch is handed again a little later and reads presence anew, instead of storing a message
+   * for a user who is online and would see it only at the next fetch.
+   */
+  offlineForSure(now: number): void {
+    if (this.presence.mayMissSockets(now)) {
+      throw new LinkerError('PRESENCE_SETTLING', 'presence is being registered again after a Redis restart; the batch waits', { retriable: true });
+    }
   }
 
   /** The live sockets of one user. */

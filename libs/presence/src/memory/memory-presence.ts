@@ -100,6 +100,11 @@ export class MemoryPresence implements Presence {
     return found;
   }
 
+  /** Never: what this twin holds is lost only with its process, and the sockets with it. */
+  mayMissSockets(): boolean {
+    return false;
+  }
+
   /**
    * Sets the lease to end `ttlMs` from now and remembers `ttlMs` for `add`; then sweeps dead connectors. `'renewed'`
    * only when the lease is alive and heartbeats kept it: a remembered ttl (only heartbeats set one; forgetting a

@@ -4,6 +4,7 @@ import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
 import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry } from '../presence.port';
 import { CachedLookups, type LookupCacheOptions } from './cached-lookups';
+import { StoreRestarts } from './store-restarts';
 import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
 
 export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
@@ -26,6 +27,11 @@ export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
    * (`presence-tracking.ts`); lookups of held users then send no command. Unset: every lookup reads Redis.
    */
   cache?: LookupCacheOptions;
+  /**
+   * After Redis restarted (a new run id), how long `mayMissSockets` is true: the connectors' lease renewal period and
+   * a margin, the time they take to register their sockets again in a Redis that came back empty. 0: never.
+   */
+  settleMs?: number;
 };
 
 /** Listed connectors the claim script reads at a time while it skips those that came back. */
@@ -53,6 +59,7 @@ export class RedisPresence implements Presence {
   private readonly sweepBatch: number;
   private readonly endedGraceMs: number;
   private readonly cached: CachedLookups | undefined;
+  private readonly restarts: StoreRestarts | undefined;
   private closed = false;
 
   constructor(options: RedisPresenceOptions) {
@@ -72,6 +79,7 @@ export class RedisPresence implements Presence {
     this.leasesKey = `${options.keyPrefix}:leases`;
     this.ttlsKey = `${options.keyPrefix}:ttls`;
     this.endedKey = `${options.keyPrefix}:ended`;
+    if (options.settleMs) this.restarts = new StoreRestarts(client, options.settleMs, this.logger);
     if (options.cache) {
       positiveInteger('cache.maxUsers', options.cache.maxUsers);
       const keys = { userPrefix: this.userPrefix, leasesKey: this.leasesKey };
@@ -81,15 +89,21 @@ export class RedisPresence implements Presence {
 
   /**
    * A domain's presence as `presenceSettings` configure it: keys under `linker:<domain>:`, a connection of its own
-   * (and, with `cache`, two more for its invalidations).
+   * (and, with `cache`, two more for its invalidations). A reader (a processor) may cache and watch for restarts.
    */
   static forDomain(
     settings: { redisUrl: string; presenceEndedGraceMs: number },
     domain: string,
     logger: Logger,
-    cache?: LookupCacheOptions,
+    reader?: { cache?: LookupCacheOptions; settleMs?: number },
   ): RedisPresence {
-    return new RedisPresence({ url: settings.redisUrl, keyPrefix: `linker:${domain}:`, endedGraceMs: settings.presenceEndedGraceMs, logger, cache });
+    const { cache, settleMs } = reader ?? {};
+    return new RedisPresence({ url: settings.redisUrl, keyPrefix: `linker:${domain}:`, endedGraceMs: settings.presenceEndedGraceMs, logger, cache, settleMs });
+  }
+
+  /** True for `settleMs` after Redis restarted (see `StoreRestarts`); always false without `settleMs`. */
+  mayMissSockets(now: number): boolean {
+    return this.restarts?.unsettled(now) ?? false;
   }
 
   /** The lookup cache, when this adapter caches (for tests and metrics). */

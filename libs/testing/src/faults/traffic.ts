@@ -13,6 +13,8 @@ export interface TrafficOptions {
   /** Messages a second each sender sends on each lane (0: none on that lane). */
   rates: Record<LedgerLane, number>;
   ledger: MessageLedger;
+  /** false: the recipients connect only when the traffic settles, so every RELIABLE message goes to a mailbox. */
+  recipientsOnline?: boolean;
 }
 
 /** How soon a client tries again after its connection dropped (the fault cases restart things within seconds). */
@@ -20,7 +22,7 @@ const RECONNECT = { initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0
 
 /**
  * The steady stream every fault case runs through its fault and recovery: `pairs` sender/recipient pairs across the
- * connectors, each sender sending on both lanes at `rates`, through the client SDK as an application would use it
+ * connectors (recipients online, or offline until the end), each sender sending on both lanes at `rates`, through the client SDK as an application would use it
  * (ack mode, resend of what was not accepted, reconnect with fetch). Every message is a fresh token, sent as the
  * content, the reference and the client id, and every event about it goes to the ledger. A send while the sender is
  * not connected is not made (and not counted): the application would hold it too.
@@ -58,7 +60,7 @@ export class FaultTraffic {
     const recipients = Array.from({ length: pairs }, (_, i) => client(2 * i + 1, i + 1));
     const traffic = new FaultTraffic(senders, recipients, options);
     try {
-      await Promise.all([...senders, ...recipients].map((c) => c.connect()));
+      await Promise.all([...senders, ...(options.recipientsOnline === false ? [] : recipients)].map((c) => c.connect()));
     } catch (error) {
       await traffic.close();
       throw error;
@@ -82,6 +84,7 @@ export class FaultTraffic {
     const deadline = Date.now() + timeoutMs;
     const left = (): number => Math.max(1, deadline - Date.now());
     const all = [...this.senders, ...this.recipients];
+    await Promise.all(this.recipients.filter((c) => c.state === 'idle').map((c) => c.connect()));
     await waitFor('every client connected again', () => all.every((c) => c.state === 'open'), { timeoutMs: left(), intervalMs: 50 });
     await waitFor('an answer (ACCEPTED or a refusal) to every message sent', () => this.senders.every((c) => c.unacceptedCount === 0), {
       timeoutMs: left(),

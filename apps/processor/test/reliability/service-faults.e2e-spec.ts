@@ -1,0 +1,110 @@
+import {
+  batteryTraffic,
+  PrivateServices,
+  runFaultCase,
+  startBatteryDomain,
+  waitFor,
+  type MessageLedger,
+  type PrivateService,
+  type RealDomain,
+} from '@linker/testing';
+
+// The fault battery, the services of the domain: each case runs a real-mode domain on private Kafka, NATS, Redis and
+// FerretDB (never the shared ones), kills one of them (kill -9) for 20 s while the steady traffic runs, starts it
+// again, and asserts what the ledger finds (see process-faults.e2e-spec.ts).
+
+jest.setTimeout(300_000);
+
+/** How long each service stays down. */
+const OUTAGE_MS = 20_000;
+
+/**
+ * Kill `service`, keep it down for `OUTAGE_MS` and until `seen` holds (what the outage must show), then start it
+ * again. Resolves once it answers.
+ */
+async function outage(service: PrivateService, ledger: MessageLedger, seen: (ledger: MessageLedger) => boolean, what: string): Promise<void> {
+  await service.kill();
+  const killed = Date.now();
+  await waitFor(`${OUTAGE_MS / 1000} s of outage and ${what}`, () => Date.now() - killed >= OUTAGE_MS && seen(ledger), {
+    timeoutMs: OUTAGE_MS + 60_000,
+    intervalMs: 100,
+  });
+  await service.start();
+}
+
+describe('fault battery: services of a real-mode domain', () => {
+  let services: PrivateServices | undefined;
+  let domain: RealDomain | undefined;
+  beforeEach(async () => {
+    services = await PrivateServices.start();
+  });
+  afterEach(async () => {
+    await domain?.close();
+    await services?.stop();
+    [domain, services] = [undefined, undefined];
+  });
+
+  it('Kafka killed for 20 s: every RELIABLE frame it could not take is refused UNAVAILABLE, accepting resumes by itself', async () => {
+    const { kafka } = services!;
+    domain = await startBatteryDomain('fault-kafka', services!.services);
+    const result = await runFaultCase({
+      name: 'Kafka killed',
+      injected: 'kill -9 of the Kafka broker for 20 s, then started again',
+      traffic: batteryTraffic(domain.connectorUrls, 7000),
+      settleTimeoutMs: 120_000,
+      inject: (ledger) => outage(kafka, ledger, (l) => (l.report().RELIABLE.refusals.UNAVAILABLE ?? 0) > 0, 'a RELIABLE frame refused UNAVAILABLE'),
+    });
+    expect(result.violations).toEqual([]);
+    expect(Object.keys(result.report.RELIABLE.refusals)).toEqual(['UNAVAILABLE']);
+  });
+
+  it('Redis killed for 20 s and started empty: the connectors register their users again, nothing accepted is lost', async () => {
+    const { redis } = services!;
+    domain = await startBatteryDomain('fault-redis', services!.services);
+    const result = await runFaultCase({
+      name: 'Redis killed',
+      injected: 'kill -9 of Redis (no persistence) for 20 s, then started empty',
+      traffic: batteryTraffic(domain.connectorUrls, 7100),
+      settleTimeoutMs: 120_000,
+      inject: (ledger) => outage(redis, ledger, () => true, 'nothing more'),
+    });
+    expect(result.violations).toEqual([]);
+  });
+
+  it('FerretDB killed for 20 s while messages go to mailboxes: each is stored before it is committed, none is lost', async () => {
+    const { ferretDb } = services!;
+    domain = await startBatteryDomain('fault-ferretdb', services!.services);
+    const result = await runFaultCase({
+      name: 'FerretDB killed',
+      injected: 'kill -9 of the MongoDB-wire server (FerretDB) for 20 s during deliveries to offline users, then started again',
+      traffic: { ...batteryTraffic(domain.connectorUrls, 7200), recipientsOnline: false },
+      settleTimeoutMs: 120_000,
+      inject: (ledger) => outage(ferretDb, ledger, () => true, 'nothing more'),
+    });
+    expect(result.violations).toEqual([]);
+  });
+
+  it('NATS killed for 20 s: FAST losses stay within the outage, FAST traffic resumes by itself, RELIABLE loses nothing', async () => {
+    const { nats } = services!;
+    domain = await startBatteryDomain('fault-nats', services!.services);
+    let fastSentBefore = 0;
+    const result = await runFaultCase({
+      name: 'NATS killed',
+      injected: 'kill -9 of NATS for 20 s, then started again',
+      traffic: batteryTraffic(domain.connectorUrls, 7300),
+      settleTimeoutMs: 120_000,
+      inject: async (ledger) => {
+        fastSentBefore = ledger.report().FAST.sent;
+        await outage(nats, ledger, () => true, 'nothing more');
+        const delivered = ledger.report().FAST.delivered;
+        await waitFor('FAST messages delivered again after the restart', () => ledger.report().FAST.delivered >= delivered + 50, {
+          timeoutMs: 60_000,
+          intervalMs: 50,
+        });
+      },
+    });
+    expect(result.violations).toEqual([]);
+    const fast = result.report.FAST;
+    expect(fast.lost).toBeLessThanOrEqual(fast.sent - fastSentBefore); // nothing sent before the outage is lost
+  });
+});

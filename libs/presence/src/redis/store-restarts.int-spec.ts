@@ -1,0 +1,51 @@
+import { Redis } from 'ioredis';
+import { PrivateRedis, waitFor } from '@linker/testing';
+import { RedisPresence } from './redis-presence';
+
+/** `mayMissSockets` after Redis restarts, against a redis-server of the test's own (killed and started again). */
+describe('RedisPresence after a Redis restart (real Redis)', () => {
+  let server: PrivateRedis;
+  let presence: RedisPresence | undefined;
+
+  beforeEach(async () => {
+    server = await PrivateRedis.start();
+  });
+  afterEach(async () => {
+    await presence?.close();
+    await server?.stop();
+  });
+
+  it('may miss sockets for settleMs once the restarted Redis is reached (a new run id), and not before nor after', async () => {
+    presence = new RedisPresence({ url: server.url, keyPrefix: 'restart-test', settleMs: 1_500 });
+    const started = presence;
+    await started.lookupMany(['ANZ-1']); // connected, its run id read
+    expect(started.mayMissSockets(Date.now())).toBe(false);
+    await server.kill();
+    await server.start();
+    const seen = await waitFor('the restart to be noticed', () => (started.mayMissSockets(Date.now()) ? Date.now() : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
+    expect(started.mayMissSockets(seen + 1_600)).toBe(false);
+    await waitFor('the settle window to end', () => !started.mayMissSockets(Date.now()), { timeoutMs: 5_000, intervalMs: 20 });
+  });
+
+  it('a reconnection to the same Redis (its run id unchanged) is no restart; without settleMs it never says so', async () => {
+    presence = new RedisPresence({ url: server.url, keyPrefix: 'restart-test', settleMs: 60_000 });
+    const plain = new RedisPresence({ url: server.url, keyPrefix: 'restart-test' });
+    const admin = new Redis(server.url);
+    try {
+      await Promise.all([presence.lookupMany(['ANZ-1']), plain.lookupMany(['ANZ-1'])]);
+      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes'); // drops the presence clients' connections
+      await waitFor('the presence client to reconnect', async () => (await presence!.lookupMany(['ANZ-1'])).has('ANZ-1'), { timeoutMs: 10_000 });
+      expect(presence.mayMissSockets(Date.now())).toBe(false);
+      await server.kill();
+      await server.start();
+      await waitFor('the plain client to reconnect', async () => (await plain.lookupMany(['ANZ-1'])).has('ANZ-1'), { timeoutMs: 10_000 });
+      expect(plain.mayMissSockets(Date.now())).toBe(false);
+    } finally {
+      admin.disconnect();
+      await plain.close();
+    }
+  });
+});
