@@ -1,5 +1,5 @@
 import { Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
-import { closeOnShutdown } from '@linker/lifecycle';
+import { closeOnShutdown, untilReachable } from '@linker/lifecycle';
 import { createLogger, type Logger } from '@linker/observability';
 import { followMetaServer, type TopologySource } from '@linker/topology';
 import type { ConnectorConfig } from './config/connector.config';
@@ -52,5 +52,6 @@ function connectorLifecycle(connector: Connector): OnApplicationBootstrap & Befo
 async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
   const { metaServerUrl, topologyCacheFile, domain, name } = config;
   if (!metaServerUrl) return null;
-  return closeOnShutdown(await followMetaServer({ metaServerUrl, topologyCacheFile, domain, name, authenticates: false, logger }));
+  const follow = () => followMetaServer({ metaServerUrl, topologyCacheFile, domain, name, authenticates: false, logger });
+  return closeOnShutdown(await untilReachable('the meta-server', follow, { logger, timeoutMs: config.startupTimeoutMs }));
 }

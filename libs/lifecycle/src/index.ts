@@ -1,3 +1,5 @@
 export * from './run-service';
 export * from './resources';
 export * from './http-listener';
+export * from './startup.settings';
+export * from './until-reachable';

@@ -22,3 +22,4 @@ export * from './faults/fault-case';
 export * from './faults/ledger';
 export * from './faults/traffic';
 export * from './faults/battery';
+export { connectorReady, freePort, launchMetaServer, processorReady, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './domains/real-processes';

@@ -1,5 +1,6 @@
 import { busSettings } from '@linker/bus';
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
+import { startupSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
 import { topologySourceSettings } from '@linker/topology';
@@ -46,6 +47,7 @@ export const connectorConfig = defineConfig({
   ...presenceSettings,
   ...topologySourceSettings,
   ...loggingSettings,
+  ...startupSettings,
 });
 
 export type ConnectorConfig = ConfigOf<typeof connectorConfig.settings>;

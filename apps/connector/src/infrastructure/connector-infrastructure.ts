@@ -1,5 +1,5 @@
 import { connectLanes, type Lanes } from '@linker/bus';
-import { ResourceStack } from '@linker/lifecycle';
+import { ResourceStack, untilReachable } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import { RedisPresence, type Presence } from '@linker/presence';
 import type { ConnectorConfig } from '../config/connector.config';
@@ -11,11 +11,15 @@ export interface ConnectorInfrastructure {
   close(): Promise<void>;
 }
 
-/** Connect to the real services; on any failure, close what was opened and reject. */
+/** Connect to the real services, waiting for them at start-up (`untilReachable`); on a failure, close what was opened and reject. */
 export async function openConnectorInfrastructure(config: ConnectorConfig, logger: Logger): Promise<ConnectorInfrastructure> {
   const resources = new ResourceStack();
   const lanes = await resources.open(() =>
-    connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }),
+    untilReachable(
+      'Kafka and NATS',
+      () => connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }),
+      { logger, timeoutMs: config.startupTimeoutMs },
+    ),
   );
   const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger));
   const close = async () => {

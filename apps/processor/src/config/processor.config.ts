@@ -1,6 +1,7 @@
 import { busSettings } from '@linker/bus';
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
 import { mailboxSettings } from '@linker/mailbox';
+import { startupSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
 import { topologySourceSettings } from '@linker/topology';
@@ -144,6 +145,7 @@ export const processorConfig = defineConfig({
   ...presenceSettings,
   ...mailboxSettings,
   ...loggingSettings,
+  ...startupSettings,
 });
 
 export type ProcessorConfig = ConfigOf<typeof processorConfig.settings>;

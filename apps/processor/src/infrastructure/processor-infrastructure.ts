@@ -1,5 +1,5 @@
 import { connectLanes, type Lanes } from '@linker/bus';
-import { ResourceStack } from '@linker/lifecycle';
+import { ResourceStack, untilReachable } from '@linker/lifecycle';
 import { MongoMailbox, type Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import { RedisPresence, type Presence } from '@linker/presence';
@@ -13,16 +13,17 @@ export interface ProcessorInfrastructure {
   close(): Promise<void>;
 }
 
-/** Connect to the real services; on any failure, close what was opened and reject. */
+/** Connect to the real services, waiting for them at start-up (`untilReachable`); on a failure, close what was opened and reject. */
 export async function openProcessorInfrastructure(config: ProcessorConfig, logger: Logger): Promise<ProcessorInfrastructure> {
   const resources = new ResourceStack();
+  const wait = { logger, timeoutMs: config.startupTimeoutMs };
   const lanes = await resources.open(() =>
-    connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }),
+    untilReachable('Kafka and NATS', () => connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }), wait),
   );
   const cache = config.presenceCache ? { maxUsers: config.presenceCacheMaxUsers } : undefined;
   const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger, { cache, settleMs: config.presenceSettleMs }));
   const mailbox = await resources.open(() =>
-    MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }),
+    untilReachable('MongoDB', () => MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }), wait),
   );
   const close = async () => {
     await resources.close();

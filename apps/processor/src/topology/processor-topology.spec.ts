@@ -18,7 +18,7 @@ clientApps:
 
 describe('the processor topology (file)', () => {
   let dir: string;
-  const open = (topologyFile: string) => openProcessorTopology({ domain: 'domain-01', name: 'processor-01', topologyFile, metaServerUrl: undefined, topologyCacheFile: undefined, internalToken: undefined }, silentLogger);
+  const open = (topologyFile: string) => openProcessorTopology({ domain: 'domain-01', name: 'processor-01', topologyFile, metaServerUrl: undefined, topologyCacheFile: undefined, internalToken: undefined, startupTimeoutMs: 1000 }, silentLogger);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'linker-topology-'));

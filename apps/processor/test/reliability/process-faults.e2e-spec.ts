@@ -1,4 +1,7 @@
+import { LinkerClient } from '@linker/client-sdk';
+import { NodeWebSocket } from '@linker/client-sdk/node';
 import {
+  appliedVersion,
   BATTERY_PARTITIONS,
   batteryTraffic,
   ConnectorBalancer,
@@ -6,15 +9,19 @@ import {
   runFaultCase,
   settledGroup,
   startBatteryDomain,
+  editTopology,
   waitFor,
   type RealDomain,
 } from '@linker/testing';
+import type { Topology } from '@linker/topology';
 
 // The fault battery, processes of the domain: each case runs steady RELIABLE and FAST traffic (client SDK: ack mode,
 // resend, reconnect with fetch) through one fault and its recovery, and asserts what the ledger finds: no accepted
 // RELIABLE message lost, none shown twice, no confirmation without delivery, every frame answered.
 
 jest.setTimeout(180_000);
+
+const ADMIN_TOKEN = 'battery-admin-token-0123456789';
 
 describe('fault battery: processes of a real-mode domain', () => {
   let domain: RealDomain | undefined;
@@ -80,5 +87,40 @@ describe('fault battery: processes of a real-mode domain', () => {
     });
     expect(result.violations).toEqual([]);
     await settledGroup(started); // the resumed processor took its share again
+  });
+
+  it('the meta-server killed: traffic goes on, an edit is refused while it is down, and one made after its return reaches every app', async () => {
+    domain = await startBatteryDomain('fault-meta-server', undefined, { adminToken: ADMIN_TOKEN });
+    const started = domain;
+    const addApp = (appName: string, appId: string) => (topology: Topology): Topology => ({
+      ...topology,
+      clientApps: [...topology.clientApps, { appName, appId, masterUserId: `${appName}-1`, authEnabled: false }],
+    });
+    const result = await runFaultCase({
+      name: 'meta-server killed',
+      injected: 'kill -9 of the meta-server, an edit tried while it is down, then started again',
+      traffic: batteryTraffic(started.connectorUrls, 6300),
+      inject: async () => {
+        started.metaServer.child.kill('SIGKILL');
+        await started.metaServer.exited;
+        await expect(editTopology(started.metaServerUrl, ADMIN_TOKEN, addApp('DOWN', 'app-id-down'))).rejects.toThrow(/fetch failed/);
+        await started.restartMetaServer();
+      },
+    });
+    expect(result.violations).toEqual([]);
+    const version = await editTopology(started.metaServerUrl, ADMIN_TOKEN, addApp('NEW', 'app-id-new'));
+    const apps = [...started.processors, ...started.connectors];
+    await waitFor(`every processor and connector to apply topology ${version}`, () => apps.every((app) => appliedVersion(app, version)), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    for (const url of started.connectorUrls) {
+      const user = new LinkerClient({ url, appId: 'app-id-new', userId: 'NEW-5', webSocket: NodeWebSocket, reconnect: false });
+      try {
+        expect(await user.connect()).toMatchObject({ appId: 'app-id-new', userId: 'NEW-5', isAuthenticated: true });
+      } finally {
+        await user.close();
+      }
+    }
   });
 });

@@ -10,13 +10,13 @@ import {
 } from '@linker/testing';
 
 // The fault battery, the services of the domain: each case runs a real-mode domain on private Kafka, NATS, Redis and
-// FerretDB (never the shared ones), kills one of them (kill -9) for 20 s while the steady traffic runs, starts it
+// FerretDB (never the shared ones), kills one of them (kill -9) for 20 s (`npm run chaos`: longer) while the steady traffic runs, starts it
 // again, and asserts what the ledger finds (see process-faults.e2e-spec.ts).
 
-jest.setTimeout(300_000);
+/** How long each service stays down: 20 s, or what `npm run chaos` asks for. */
+const OUTAGE_MS = Number(process.env.LINKER_FAULT_OUTAGE_MS ?? 20_000);
 
-/** How long each service stays down. */
-const OUTAGE_MS = 20_000;
+jest.setTimeout(240_000 + 2 * OUTAGE_MS);
 
 /**
  * Kill `service`, keep it down for `OUTAGE_MS` and until `seen` holds (what the outage must show), then start it

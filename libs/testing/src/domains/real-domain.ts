@@ -6,7 +6,18 @@ import { startApp, type AppProcess } from '../processes';
 import { testServices, type TestServices } from '../services';
 import { uniqueName } from '../unique-name';
 import type { DomainOptions, DomainUnderTest } from './domain-under-test';
-import { connectorReady, dropDatabase, failedStart, processorReady, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './real-processes';
+import {
+  connectorReady,
+  dropDatabase,
+  failedStart,
+  freePort,
+  launchMetaServer,
+  processorReady,
+  servicesEnv,
+  startMetaServer,
+  stopWithin,
+  STOP_TIMEOUT_MS,
+} from './real-processes';
 
 /** How many of each app a real-mode domain runs, and settings added to (or overriding) every process's environment. */
 export interface RealDomainExtra {
@@ -18,6 +29,8 @@ export interface RealDomainExtra {
   connectorEnv?: Record<string, string>;
   /** More environment for the processors. */
   processorEnv?: Record<string, string>;
+  /** The meta-server's admin token (topology writes are refused without one). */
+  adminToken?: string;
   /** The services the domain runs on (default `testServices()`, the shared ones); e.g. `PrivateServices.services`. */
   services?: TestServices;
 }
@@ -25,6 +38,7 @@ export interface RealDomainExtra {
 /** A real-mode domain: the meta-server, processors and connectors as separate processes on the real services. */
 export interface RealDomain extends DomainUnderTest {
   readonly mode: 'real';
+  /** The meta-server running now (`restartMetaServer` replaces it). */
   readonly metaServer: AppProcess;
   /** Every processor started so far, in start order (killed ones stay in the list). */
   readonly processors: AppProcess[];
@@ -43,6 +57,11 @@ export interface RealDomain extends DomainUnderTest {
   restartConnector(i: number): Promise<AppProcess>;
   /** Start one more processor (a new name) and wait until it is ready. */
   startProcessor(): Promise<AppProcess>;
+  /**
+   * Start the meta-server again, on the same port and topology file (its history kept), after it was stopped or
+   * killed (it is stopped with SIGTERM first if it still runs); resolves when it is ready.
+   */
+  restartMetaServer(): Promise<AppProcess>;
 }
 
 /**
@@ -79,8 +98,11 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
   };
 
   try {
-    const { metaServer, metaServerUrl } = await startMetaServer(options.topology, join(directory, 'topology.yaml'), internalToken);
-    track(metaServer);
+    const topologyFile = join(directory, 'topology.yaml');
+    const metaPort = await freePort();
+    const started0 = await startMetaServer(options.topology, topologyFile, internalToken, extra.adminToken, metaPort);
+    let metaServer = track(started0.metaServer);
+    const { metaServerUrl } = started0;
 
     let processorCount = 0;
     const launchProcessor = (): AppProcess =>
@@ -118,7 +140,9 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
       mode: 'real',
       domain: options.domain,
       metaServerUrl,
-      metaServer,
+      get metaServer() {
+        return metaServer;
+      },
       processors,
       connectors,
       connectorUrls,
@@ -131,6 +155,11 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
         connectors[i] = connector;
         connectorUrls[i] = await connectorReady(connector);
         return connector;
+      },
+      async restartMetaServer() {
+        await stopWithin(metaServer, STOP_TIMEOUT_MS);
+        metaServer = track((await launchMetaServer(topologyFile, internalToken, extra.adminToken, metaPort)).metaServer);
+        return metaServer;
       },
       async startProcessor() {
         const processor = launchProcessor();

@@ -27,13 +27,21 @@ export function servicesEnv(services: TestServices, domain: string): Record<stri
 }
 
 /**
- * Write `topology` to `file` and start a meta-server serving it on a free port (its internal read, with secrets,
+ * Write `topology` to `file` and start a meta-server serving it on `port` (0: a free one) (its internal read, with secrets,
  * behind `internalToken`; edits behind `adminToken`, if given). Resolves with the process and its url once it is ready.
  */
-export async function startMetaServer(topology: Topology, file: string, internalToken: string, adminToken?: string): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
+export async function startMetaServer(topology: Topology, file: string, internalToken: string, adminToken?: string, port = 0): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
   await writeFile(file, stringify(topology));
+  return launchMetaServer(file, internalToken, adminToken, port);
+}
+
+/**
+ * Run the meta-server on `file` as it is (a restart: the topology and its history next to it are kept), on `port`
+ * (0: a free one), and wait until it is ready.
+ */
+export async function launchMetaServer(file: string, internalToken: string, adminToken?: string, port = 0): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
   const metaServer = startApp('meta-server', {
-    LINKER_META_PORT: '0',
+    LINKER_META_PORT: String(port),
     LINKER_TOPOLOGY_FILE: file,
     LINKER_LOG_LEVEL: 'info',
     LINKER_INTERNAL_TOKEN: internalToken,

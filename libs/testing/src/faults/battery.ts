@@ -1,4 +1,6 @@
 import type { Topology } from '@linker/topology';
+import { parse, stringify } from 'yaml';
+import type { AppProcess } from '../processes';
 import type { TestServices } from '../services';
 import { startRealDomain, type RealDomain, type RealDomainExtra } from '../domains/real-domain';
 import { uniqueName } from '../unique-name';
@@ -11,7 +13,7 @@ export const BATTERY_APP_ID = 'app-id-343';
 /** LINKER_PARTITIONS as the real-mode harness sets it. */
 export const BATTERY_PARTITIONS = 4;
 
-function batteryTopology(domain: string): Topology {
+export function batteryTopology(domain: string): Topology {
   return {
     domains: [{ name: domain, urls: ['ws://127.0.0.1:8089'] }],
     domainLinks: [],
@@ -43,4 +45,25 @@ export async function startBatteryDomain(prefix: string, services?: TestServices
     throw error;
   }
   return domain;
+}
+
+/**
+ * Edit the meta-server's current topology with `change` and PUT it with `adminToken`; resolves with the new version.
+ * Rejects when the meta-server cannot be reached or refuses the edit (its status and answer in the message).
+ */
+export async function editTopology(metaServerUrl: string, adminToken: string, change: (topology: Topology) => Topology): Promise<string> {
+  const current = await fetch(`${metaServerUrl}/topology`);
+  const version = JSON.parse(current.headers.get('etag') ?? 'null') as string;
+  const response = await fetch(`${metaServerUrl}/topology`, {
+    method: 'PUT',
+    body: stringify(change(parse(await current.text()) as Topology)),
+    headers: { 'content-type': 'application/yaml', authorization: `Bearer ${adminToken}`, 'if-match': `"${version}"` },
+  });
+  if (response.status !== 200) throw new Error(`the edit was refused: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { version: string }).version;
+}
+
+/** Whether `app` logged that it applied topology `version`. */
+export function appliedVersion(app: AppProcess, version: string): boolean {
+  return app.output().split('\n').some((line) => line.includes('"msg":"topology version applied"') && line.includes(`"version":"${version}"`));
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# npm run chaos: the fault battery's long variants. Each service stays down LINKER_CHAOS_OUTAGE_S seconds (60 by
+# default, against 20 in the test command); then docs/reliability.md is written from the results. Starts the real
+# services it needs (and stops those it started), builds first. About 10 minutes with the default outage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+outage_s=${LINKER_CHAOS_OUTAGE_S:-60}
+if ! [[ $outage_s =~ ^[0-9]+$ ]] || [ "$outage_s" -eq 0 ]; then
+  echo "LINKER_CHAOS_OUTAGE_S must be a whole number of seconds above 0, got '$outage_s'" >&2
+  exit 2
+fi
+npm run -s build
+already_running=$(bash -c '. scripts/services/lib.sh; for s in "${ALL_SERVICES[@]}"; do live_pid "$s" >/dev/null || { echo 0; exit; }; done; echo 1')
+eval "$(bash scripts/services/up.sh)"
+if [ "$already_running" = 0 ]; then trap 'bash scripts/services/down.sh' EXIT; fi
+rm -rf test-output/reliability
+LINKER_FAULT_OUTAGE_MS=$((outage_s * 1000)) npx jest apps/processor/test/reliability --selectProjects e2e --runInBand
+npx tsx scripts/reliability-report.ts --out docs/reliability.md
