@@ -14,5 +14,10 @@ already_running=$(bash -c '. scripts/services/lib.sh; for s in "${ALL_SERVICES[@
 eval "$(bash scripts/services/up.sh)"
 if [ "$already_running" = 0 ]; then trap 'bash scripts/services/down.sh' EXIT; fi
 rm -rf test-output/reliability
+# The report is written whatever the outcome: a broken case is shown broken. The exit status is the battery's.
+set +e
 LINKER_FAULT_OUTAGE_MS=$((outage_s * 1000)) npx jest apps/processor/test/reliability --selectProjects e2e --runInBand
+status=$?
+set -e
 npx tsx scripts/reliability-report.ts --out docs/reliability.md
+exit "$status"

@@ -10,12 +10,12 @@ describe('reliabilityReport', () => {
     const kept: FaultCaseResult = {
       name: 'Kafka killed', injected: 'kill -9 of Kafka', load: 'pairs',
       report: { RELIABLE: counts({ sent: 10, accepted: 6, refused: 4, delivered: 6, refusals: { UNAVAILABLE: 4 } }), FAST: counts({ sent: 3, delivered: 3 }) },
-      recoveryMs: 5_910, violations: [],
+      recoveryMs: 5_910, disconnects: { 4005: 2 }, violations: [],
     };
     const broken: FaultCaseResult = { ...kept, name: 'broken', report: { ...kept.report, RELIABLE: counts({ sent: 1, accepted: 1, lost: 1 }) }, violations: ['1 accepted RELIABLE messages lost (e.g. r.1)'] };
     const text = reliabilityReport([kept, broken], new Date('2026-12-06T10:00:00Z'));
     expect(text).toContain('Generated 2026-12-06T10:00:00.000Z');
-    expect(text).toContain('| Kafka killed | kill -9 of Kafka | 10 / 6 / 4 (4 UNAVAILABLE) / 6 / 0 / 0 | 3 / 3 / 0 | 5.9 s | kept |');
-    expect(text).toContain('| broken | kill -9 of Kafka | 1 / 1 / 0 / 0 / 1 / 0 | 3 / 3 / 0 | 5.9 s | **broken**: 1 accepted RELIABLE messages lost (e.g. r.1) |');
+    expect(text).toContain('| Kafka killed | kill -9 of Kafka | 10 / 6 / 4 (4 UNAVAILABLE) / 6 / 0 / 0 | 3 / 3 / 0 | 5.9 s | 2 × 4005 | kept |');
+    expect(text).toContain('| broken | kill -9 of Kafka | 1 / 1 / 0 / 0 / 1 / 0 | 3 / 3 / 0 | 5.9 s | 2 × 4005 | **broken**: 1 accepted RELIABLE messages lost (e.g. r.1) |');
   });
 });

@@ -17,7 +17,8 @@ export function reliabilityReport(results: readonly FaultCaseResult[], when: Dat
   const rows = results.map((r) => {
     const verdict = r.violations.length === 0 ? 'kept' : `**broken**: ${r.violations.join('; ')}`;
     const fast = `${r.report.FAST.sent} / ${r.report.FAST.delivered} / ${r.report.FAST.lost}`;
-    return `| ${r.name} | ${r.injected} | ${reliable(r.report.RELIABLE)} | ${fast} | ${(r.recoveryMs / 1000).toFixed(1)} s | ${verdict} |`;
+    const closed = Object.entries(r.disconnects ?? {}).map(([code, n]) => `${n} × ${code}`).join(', ') || 'none';
+    return `| ${r.name} | ${r.injected} | ${reliable(r.report.RELIABLE)} | ${fast} | ${r.recoveryMs < 0 ? 'none' : `${(r.recoveryMs / 1000).toFixed(1)} s`} | ${closed} | ${verdict} |`;
   });
   return [
     '# What linker-ts survives',
@@ -32,10 +33,11 @@ export function reliabilityReport(results: readonly FaultCaseResult[], when: Dat
     'What must hold in every case ("kept"): no accepted RELIABLE message lost, no message shown to an application twice,',
     'no confirmation without delivery, no frame left without an answer (`ACCEPTED` or a refusal with its code). FAST',
     'messages may be lost (at most once): they are counted. Recovery: from the repair until the RELIABLE lane accepts',
-    'again and every message it had accepted by then has reached its recipient.',
+    'again and messages sent after the repair reach their recipients (what the fault held up arrives by the end, live or',
+    'by a fetch). Disconnects: connections the clients saw closed under them, by close code (they reconnected).',
     '',
-    '| case | injected | RELIABLE sent / accepted / refused / shown / lost / shown twice | FAST sent / shown / lost | recovery | verdict |',
-    '|---|---|---|---|---|---|',
+    '| case | injected | RELIABLE sent / accepted / refused / shown / lost / shown twice | FAST sent / shown / lost | recovery | disconnects | verdict |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '@linker/kernel';
 import { REPO } from '../processes';
 import { waitFor } from '../wait-for';
 import { MessageLedger, type LedgerReport } from './ledger';
@@ -14,10 +15,13 @@ export interface FaultCaseResult {
   load: string;
   report: LedgerReport;
   /**
-   * From the end of the fault (`inject` resolved) until the RELIABLE lane accepts again and (recipients online) every
-   * message it had accepted but not delivered by then has reached its recipient, ms.
+   * From the end of the fault (`inject` resolved) until the RELIABLE lane accepts again and (recipients online)
+   * messages sent after the repair reach their recipients, ms. What was held up by the fault arrives by the end
+   * (live, or by a fetch), which the violations check. -1: the case failed before its repair.
    */
   recoveryMs: number;
+  /** Connections the clients saw closed under them, by close code (they reconnected). */
+  disconnects: Record<string, number>;
   violations: string[];
 }
 
@@ -47,24 +51,35 @@ export async function runFaultCase(fault: FaultCase): Promise<FaultCaseResult> {
   const timeoutMs = fault.settleTimeoutMs ?? 60_000;
   const accepted = (): number => ledger.report().RELIABLE.accepted;
   const traffic = await FaultTraffic.start({ ...fault.traffic, ledger });
+  let repairedAt = 0;
   try {
     await waitFor(`${steady} RELIABLE messages accepted before the fault`, () => accepted() >= steady, { timeoutMs: 30_000, intervalMs: 50 });
     await fault.inject(ledger);
-    const repaired = Date.now();
+    repairedAt = Date.now();
     const before = accepted();
+    const mark = ledger.mark();
     // Offline recipients are shown their messages only when the traffic settles: then accepting again is the recovery.
-    const waiting = new Set(fault.traffic.recipientsOnline === false ? [] : ledger.undelivered());
-    const recovered = (): boolean => accepted() >= before + steady && !ledger.undelivered().some((token) => waiting.has(token));
+    const online = fault.traffic.recipientsOnline !== false;
+    const recovered = (): boolean => accepted() >= before + steady && (!online || ledger.shownSince(mark) >= steady);
     await waitFor(`the RELIABLE lane accepting and delivering again after: ${fault.injected}`, recovered, { timeoutMs, intervalMs: 50 });
-    const recoveryMs = Date.now() - repaired;
+    const recoveryMs = Date.now() - repairedAt;
     await traffic.settle(timeoutMs);
-    const { pairs, rates } = fault.traffic;
-    const load = `${pairs} sender/recipient pairs across the connectors, each ${rates.RELIABLE} RELIABLE + ${rates.FAST} FAST msg/s`;
-    const result: FaultCaseResult = { name: fault.name, injected: fault.injected, load, report: ledger.report(), recoveryMs, violations: ledger.violations() };
-    mkdirSync(RELIABILITY_OUTPUT, { recursive: true });
-    writeFileSync(join(RELIABILITY_OUTPUT, `${fault.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`), `${JSON.stringify(result, null, 2)}\n`);
-    return result;
+    return record(fault, ledger, traffic, recoveryMs, ledger.violations());
+  } catch (error) {
+    // The case failed: its result is recorded all the same (the report shows it broken), then the failure goes on.
+    record(fault, ledger, traffic, repairedAt > 0 ? Date.now() - repairedAt : -1, [...ledger.violations(), errorMessage(error)]);
+    throw error;
   } finally {
     await traffic.close();
   }
+}
+
+/** The case's result, written to `RELIABILITY_OUTPUT`. */
+function record(fault: FaultCase, ledger: MessageLedger, traffic: FaultTraffic, recoveryMs: number, violations: string[]): FaultCaseResult {
+  const { pairs, rates } = fault.traffic;
+  const load = `${pairs} sender/recipient pairs across the connectors, each ${rates.RELIABLE} RELIABLE + ${rates.FAST} FAST msg/s`;
+  const result: FaultCaseResult = { name: fault.name, injected: fault.injected, load, report: ledger.report(), recoveryMs, disconnects: traffic.disconnects, violations };
+  mkdirSync(RELIABILITY_OUTPUT, { recursive: true });
+  writeFileSync(join(RELIABILITY_OUTPUT, `${fault.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
 }

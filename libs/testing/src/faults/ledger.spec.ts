@@ -52,4 +52,16 @@ describe('MessageLedger', () => {
     ]);
     expect(() => ledger.sent('twice', 'FAST')).toThrow(/sent twice/);
   });
+
+  it('counts the RELIABLE messages sent after a mark that were shown', () => {
+    const ledger = new MessageLedger();
+    ledger.sent('before', 'RELIABLE');
+    ledger.shown('before');
+    const mark = ledger.mark();
+    for (const token of ['after-1', 'after-2']) ledger.sent(token, 'RELIABLE');
+    ledger.sent('fast', 'FAST');
+    ledger.shown('after-2');
+    ledger.shown('fast');
+    expect(ledger.shownSince(mark)).toBe(1);
+  });
 });

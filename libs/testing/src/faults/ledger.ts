@@ -71,6 +71,19 @@ export class MessageLedger {
     if (entry) entry.confirmed += 1;
   }
 
+  /** A mark in the order messages were sent: `shownSince(mark)` counts what was sent after it. */
+  mark(): number {
+    return this.entries.size;
+  }
+
+  /** RELIABLE messages sent after `mark` and shown to their recipient. */
+  shownSince(mark: number): number {
+    let shown = 0;
+    let index = 0;
+    for (const entry of this.entries.values()) if (index++ >= mark && entry.lane === 'RELIABLE' && entry.shown > 0) shown += 1;
+    return shown;
+  }
+
   /** Accepted RELIABLE messages not shown to their recipient yet: what the end of a case waits on. */
   undelivered(): string[] {
     return [...this.entries].filter(([, e]) => e.lane === 'RELIABLE' && e.accepted && e.shown === 0).map(([token]) => token);

@@ -1,4 +1,4 @@
-import { LinkerClient } from '@linker/client-sdk';
+import { LinkerClient, LinkerClientError } from '@linker/client-sdk';
 import { NodeWebSocket } from '@linker/client-sdk/node';
 import { waitFor } from '../wait-for';
 import type { LedgerLane, MessageLedger } from './ledger';
@@ -17,6 +17,13 @@ export interface TrafficOptions {
   recipientsOnline?: boolean;
 }
 
+/**
+ * Messages fetched at a time. Ack mode acknowledges a fetch's messages when it completes, and a socket may hold at most
+ * `LINKER_MAX_UNACKED` (1,000) unacknowledged: a fetch near that, with live messages arriving meanwhile, closes the
+ * socket (4005). Kept well below it.
+ */
+const FETCH_BATCH = 200;
+
 /** How soon a client tries again after its connection dropped (the fault cases restart things within seconds). */
 const RECONNECT = { initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0.5 };
 
@@ -30,6 +37,8 @@ const RECONNECT = { initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0
 export class FaultTraffic {
   private readonly timers: NodeJS.Timeout[] = [];
   private sequence = 0;
+  /** Connections the clients saw closed under them, by close code. */
+  readonly disconnects: Record<string, number> = {};
 
   private constructor(
     private readonly senders: LinkerClient[],
@@ -48,7 +57,7 @@ export class FaultTraffic {
         ack: true,
         webSocket: NodeWebSocket,
         reconnect: RECONNECT,
-        fetchOnReconnect: 1_000,
+        fetchOnReconnect: FETCH_BATCH,
       });
       made.on('message', ({ content }) => options.ledger.shown(content));
       made.on('accepted', ({ id }) => options.ledger.accepted(id));
@@ -59,6 +68,11 @@ export class FaultTraffic {
     const senders = Array.from({ length: pairs }, (_, i) => client(2 * i, i));
     const recipients = Array.from({ length: pairs }, (_, i) => client(2 * i + 1, i + 1));
     const traffic = new FaultTraffic(senders, recipients, options);
+    for (const made of [...senders, ...recipients]) {
+      made.on('closed', ({ code, willReconnect }) => {
+        if (willReconnect) traffic.disconnects[code] = (traffic.disconnects[code] ?? 0) + 1;
+      });
+    }
     try {
       await Promise.all([...senders, ...(options.recipientsOnline === false ? [] : recipients)].map((c) => c.connect()));
     } catch (error) {
@@ -90,17 +104,25 @@ export class FaultTraffic {
       timeoutMs: left(),
       intervalMs: 50,
     });
-    for (const recipient of this.recipients) {
-      for (let leftMissing = 1; leftMissing > 0; ) {
-        const { messages, leftMissingCount } = await recipient.fetchMissing(1_000);
-        for (const { content } of messages) this.options.ledger.shown(content);
-        leftMissing = leftMissingCount;
-      }
-    }
+    for (const recipient of this.recipients) await this.fetchAll(recipient, left);
     await waitFor('every accepted RELIABLE message shown to its recipient', () => this.options.ledger.undelivered().length === 0, {
       timeoutMs: left(),
       intervalMs: 50,
     });
+  }
+
+  /** Fetch until nothing is left; a fetch cut by a dropped connection is made again once the client is back. */
+  private async fetchAll(recipient: LinkerClient, left: () => number): Promise<void> {
+    for (let leftMissing = 1; leftMissing > 0; ) {
+      await waitFor('the recipient connected, to fetch', () => recipient.state === 'open', { timeoutMs: left(), intervalMs: 50 });
+      try {
+        const { messages, leftMissingCount } = await recipient.fetchMissing(FETCH_BATCH);
+        for (const { content } of messages) this.options.ledger.shown(content);
+        leftMissing = leftMissingCount;
+      } catch (error) {
+        if (!(error instanceof LinkerClientError && (error.code === 'CONNECTION_CLOSED' || error.code === 'NOT_CONNECTED'))) throw error;
+      }
+    }
   }
 
   async close(): Promise<void> {
