@@ -103,7 +103,7 @@ describe('connector ingress', () => {
       expect(h.processor.all('GROUP_MESSAGE')).toHaveLength(1);
     });
 
-    it('UNAVAILABLE with the lane and a retry hint when the lane cannot reach its broker: nothing was sent', async () => {
+    it('UNAVAILABLE with the lane and a retry hint when the lane cannot reach its broker (here nothing reached the processor)', async () => {
       h.faults.failIntake = true;
       client.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, reference: 'lost' });
       const refused = await client.next('INVALID_MESSAGE', (f) => f.reference === 'lost');

@@ -12,8 +12,8 @@ export const ERROR_CODES = {
   UNKNOWN_RECIPIENT_APP: 'The recipient id names no client app.',
   UNREACHABLE_DOMAIN: "The recipient's home domain is unknown or cannot be reached.",
   ALREADY_AUTHENTICATED: 'AUTH_CLIENT on a socket that is already authenticated.',
-  UNAVAILABLE: 'The lane the frame needs cannot reach its broker right now (an outage); `lane` names it; nothing was sent: send it again after `retryAfterMs`.',
-  INTERNAL_ERROR: 'The server failed to accept the frame for an unexpected reason; nothing was sent: retry.',
+  UNAVAILABLE: 'The lane the frame needs cannot reach its broker right now (an outage); `lane` names it. A publish cut by the outage may still have reached the broker: send the frame again after `retryAfterMs`, with the same `id` (a resend is then the same message).',
+  INTERNAL_ERROR: 'The server failed to accept the frame for an unexpected reason: retry (with the same `id`, if it had one).',
   OVERLOADED: 'The connector cannot keep up right now (too many frames wait for the lane); nothing was sent: send it again after `retryAfterMs`.',
 } as const;
 

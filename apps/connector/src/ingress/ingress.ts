@@ -138,7 +138,7 @@ export class Ingress {
         backlog.settled[lane]();
         this.options.logger.warn('frame could not be published', { socketId: session.id, type, lane, error: errorMessage(error) });
         if (session.state === 'CLOSED') return;
-        const { code, message, hint } = publishFailure(lane, error, 'the message could not be accepted; nothing was sent');
+        const { code, message, hint } = publishFailure(lane, error, 'the message may not have been accepted');
         session.error(code, message, tag, hint);
       },
     );

@@ -18,7 +18,8 @@ export interface PublishFailure {
 }
 
 /**
- * What the client is told when its frame could not be handed to `lane` (nothing was sent). A retriable error is an
+ * What the client is told when handing its frame to `lane` failed (a publish cut by an outage may still have reached
+ * the broker: the client resends with the same id). A retriable error is an
  * outage of the lane's broker that ends by itself (the adapters' `BUS_UNAVAILABLE` and the like): UNAVAILABLE, naming
  * the lane, with a retry hint. Anything else is INTERNAL_ERROR.
  */

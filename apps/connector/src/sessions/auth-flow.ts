@@ -47,7 +47,7 @@ export class AuthFlow {
       if (session.state !== 'AUTHENTICATING' || session.registering) return;
       session.state = 'NOT_AUTHENTICATED';
       session.userId = undefined;
-      const { code, message, hint } = publishFailure('RELIABLE', error, 'authentication could not be started; nothing was sent');
+      const { code, message, hint } = publishFailure('RELIABLE', error, 'authentication could not be started');
       session.error(code, message, { reference }, hint);
     });
   }
