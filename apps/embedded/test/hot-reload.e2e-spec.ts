@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { CLOSE_CODES } from '@linker/contracts';
-import { startEmbeddedDomain, waitFor, type EmbeddedDomain } from '@linker/testing';
+import { editTopology, startEmbeddedDomain, waitFor, type EmbeddedDomain } from '@linker/testing';
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
 import { readTopologyFile, type Topology } from '@linker/topology';
 
@@ -33,18 +33,8 @@ describe('embedded mode: topology edits apply to the running domain', () => {
     return socket;
   };
 
-  /** Edit the current topology with `change` and PUT it; resolves with the new version. */
-  const edit = async (change: (doc: Topology) => Topology): Promise<string> => {
-    const got = await fetch(`${domain.metaServerUrl}/topology`);
-    const version = JSON.parse(got.headers.get('etag')!) as string;
-    const response = await fetch(`${domain.metaServerUrl}/topology`, {
-      method: 'PUT',
-      body: stringify(change(parse(await got.text()) as Topology)),
-      headers: { 'content-type': 'application/yaml', authorization: `Bearer ${ADMIN}`, 'if-match': `"${version}"` },
-    });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { version: string }).version;
-  };
+  /** Edit the current topology with `change` and PUT it; resolves with the new version (rejects if it is refused). */
+  const edit = (change: (doc: Topology) => Topology): Promise<string> => editTopology(domain.metaServerUrl, ADMIN, change);
 
   /** When the connector and the processor of this process logged that they applied `version` (epoch ms). */
   const appliedAt = (version: string): number[] =>

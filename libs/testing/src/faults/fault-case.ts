@@ -17,7 +17,7 @@ export interface FaultCaseResult {
   /**
    * From the end of the fault (`inject` resolved) until the RELIABLE lane accepts again and (recipients online)
    * messages sent after the repair reach their recipients, ms. What was held up by the fault arrives by the end
-   * (live, or by a fetch), which the violations check. -1: the case failed before its repair.
+   * (live, or by a fetch), which the violations check. -1: the case failed, so it did not recover.
    */
   recoveryMs: number;
   /** Connections the clients saw closed under them, by close code (they reconnected). */
@@ -51,11 +51,10 @@ export async function runFaultCase(fault: FaultCase): Promise<FaultCaseResult> {
   const timeoutMs = fault.settleTimeoutMs ?? 60_000;
   const accepted = (): number => ledger.report().RELIABLE.accepted;
   const traffic = await FaultTraffic.start({ ...fault.traffic, ledger });
-  let repairedAt = 0;
   try {
     await waitFor(`${steady} RELIABLE messages accepted before the fault`, () => accepted() >= steady, { timeoutMs: 30_000, intervalMs: 50 });
     await fault.inject(ledger);
-    repairedAt = Date.now();
+    const repairedAt = Date.now();
     const before = accepted();
     const mark = ledger.mark();
     // Offline recipients are shown their messages only when the traffic settles: then accepting again is the recovery.
@@ -67,7 +66,7 @@ export async function runFaultCase(fault: FaultCase): Promise<FaultCaseResult> {
     return record(fault, ledger, traffic, recoveryMs, ledger.violations());
   } catch (error) {
     // The case failed: its result is recorded all the same (the report shows it broken), then the failure goes on.
-    record(fault, ledger, traffic, repairedAt > 0 ? Date.now() - repairedAt : -1, [...ledger.violations(), errorMessage(error)]);
+    record(fault, ledger, traffic, -1, [...ledger.violations(), errorMessage(error)]);
     throw error;
   } finally {
     await traffic.close();
