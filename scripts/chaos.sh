@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run chaos: the fault battery's long variants. Each service stays down LINKER_CHAOS_OUTAGE_S seconds (60 by
+# npm run chaos: the fault battery's long variants, and the abuse battery. Each service stays down LINKER_CHAOS_OUTAGE_S seconds (60 by
 # default, against 20 in the test command); then docs/reliability.md is written from the results. Starts the real
 # services it needs (and stops those it started), builds first. About 10 minutes with the default outage.
 set -euo pipefail
@@ -13,10 +13,10 @@ npm run -s build
 already_running=$(bash -c '. scripts/services/lib.sh; for s in "${ALL_SERVICES[@]}"; do live_pid "$s" >/dev/null || { echo 0; exit; }; done; echo 1')
 eval "$(bash scripts/services/up.sh)"
 if [ "$already_running" = 0 ]; then trap 'bash scripts/services/down.sh' EXIT; fi
-rm -rf test-output/reliability
+rm -rf test-output/reliability test-output/abuse
 # The report is written whatever the outcome: a broken case is shown broken. The exit status is the battery's.
 set +e
-LINKER_FAULT_OUTAGE_MS=$((outage_s * 1000)) npx jest apps/processor/test/reliability --selectProjects e2e --runInBand
+LINKER_FAULT_OUTAGE_MS=$((outage_s * 1000)) npx jest apps/processor/test/reliability apps/embedded/test/abuse --selectProjects e2e --runInBand
 status=$?
 set -e
 npx tsx scripts/reliability-report.ts --out docs/reliability.md

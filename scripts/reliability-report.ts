@@ -6,19 +6,29 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RELIABILITY_OUTPUT, type FaultCaseResult, type LaneCounts } from '@linker/testing';
+import { ABUSE_OUTPUT, RELIABILITY_OUTPUT, type AbuseCaseResult, type FaultCaseResult, type LaneCounts } from '@linker/testing';
 
 function reliable(counts: LaneCounts): string {
   const refusals = Object.entries(counts.refusals).map(([code, n]) => `${n} ${code}`).join(', ');
   return `${counts.sent} / ${counts.accepted} / ${counts.refused}${refusals ? ` (${refusals})` : ''} / ${counts.delivered} / ${counts.lost} / ${counts.duplicatesShown}`;
 }
 
-export function reliabilityReport(results: readonly FaultCaseResult[], when: Date): string {
+function verdict(violations: readonly string[]): string {
+  return violations.length === 0 ? 'kept' : `**broken**: ${violations.join('; ')}`;
+}
+
+function closes(disconnects: Record<string, number> | undefined): string {
+  return Object.entries(disconnects ?? {}).map(([code, n]) => `${n} × ${code}`).join(', ') || 'none';
+}
+
+export function reliabilityReport(results: readonly FaultCaseResult[], abuses: readonly AbuseCaseResult[], when: Date): string {
   const rows = results.map((r) => {
-    const verdict = r.violations.length === 0 ? 'kept' : `**broken**: ${r.violations.join('; ')}`;
     const fast = `${r.report.FAST.sent} / ${r.report.FAST.delivered} / ${r.report.FAST.lost}`;
-    const closed = Object.entries(r.disconnects ?? {}).map(([code, n]) => `${n} × ${code}`).join(', ') || 'none';
-    return `| ${r.name} | ${r.injected} | ${reliable(r.report.RELIABLE)} | ${fast} | ${r.recoveryMs < 0 ? 'none' : `${(r.recoveryMs / 1000).toFixed(1)} s`} | ${closed} | ${verdict} |`;
+    return `| ${r.name} | ${r.injected} | ${reliable(r.report.RELIABLE)} | ${fast} | ${r.recoveryMs < 0 ? 'none' : `${(r.recoveryMs / 1000).toFixed(1)} s`} | ${closes(r.disconnects)} | ${verdict(r.violations)} |`;
+  });
+  const abuseRows = abuses.map((a) => {
+    const { sent, lost, latency } = a.pair;
+    return `| ${a.name} | ${a.abuse} | ${a.answer} | ${sent} / ${lost} | ${latency.p50Ms} / ${latency.p99Ms} / ${latency.maxMs} ms | ${closes(a.disconnects)} | ${verdict(a.violations)} |`;
   });
   return [
     '# What linker-ts survives',
@@ -40,6 +50,18 @@ export function reliabilityReport(results: readonly FaultCaseResult[], when: Dat
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    '## What linker-ts refuses',
+    '',
+    'The abuse battery (`apps/embedded/test/abuse/`, embedded mode) runs each abuse while a well-behaved pair of users',
+    'chats (20 RELIABLE messages a second through the client SDK, as above) and checks the documented answer. Beside',
+    'each case: what the pair sent and lost, and its delivery latency (from sending to being shown to the recipient:',
+    'median / 99th percentile / worst). "kept": the answer was the documented one, and the pair lost nothing and was',
+    'refused nothing.',
+    '',
+    '| case | abuse | answer | pair sent / lost | pair latency p50 / p99 / max | pair disconnects | verdict |',
+    '|---|---|---|---|---|---|---|',
+    ...(abuseRows.length > 0 ? abuseRows : ['| (not run) | | | | | | |']),
+    '',
   ].join('\n');
 }
 
@@ -47,15 +69,20 @@ function main(): void {
   const outIndex = process.argv.indexOf('--out');
   const out = outIndex > 0 ? process.argv[outIndex + 1] : join(RELIABILITY_OUTPUT, '..', 'reliability.md');
   if (!out) throw new Error('--out needs a file');
-  const files = existsSync(RELIABILITY_OUTPUT) ? readdirSync(RELIABILITY_OUTPUT).filter((f) => f.endsWith('.json')).sort() : [];
-  if (files.length === 0) {
-    console.error(`no fault-case results in ${RELIABILITY_OUTPUT}: run the battery first`);
+  const results = readResults<FaultCaseResult>(RELIABILITY_OUTPUT);
+  const abuses = readResults<AbuseCaseResult>(ABUSE_OUTPUT);
+  if (results.length + abuses.length === 0) {
+    console.error(`no results in ${RELIABILITY_OUTPUT} or ${ABUSE_OUTPUT}: run the battery first`);
     process.exitCode = 1;
     return;
   }
-  const results = files.map((f) => JSON.parse(readFileSync(join(RELIABILITY_OUTPUT, f), 'utf8')) as FaultCaseResult);
-  writeFileSync(out, reliabilityReport(results, new Date()));
-  console.error(`wrote ${out} (${results.length} cases)`);
+  writeFileSync(out, reliabilityReport(results, abuses, new Date()));
+  console.error(`wrote ${out} (${results.length} fault cases, ${abuses.length} abuse cases)`);
+}
+
+function readResults<T>(directory: string): T[] {
+  const files = existsSync(directory) ? readdirSync(directory).filter((f) => f.endsWith('.json')).sort() : [];
+  return files.map((f) => JSON.parse(readFileSync(join(directory, f), 'utf8')) as T);
 }
 
 if (require.main === module) main();

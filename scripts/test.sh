@@ -38,7 +38,7 @@ fi
 
 step "unit, integration and end-to-end tests"
 mkdir -p test-output
-rm -rf test-output/jest-results.json test-output/reliability test-output/reliability.md
+rm -rf test-output/jest-results.json test-output/reliability test-output/abuse test-output/reliability.md
 # `timeout` runs jest in a process group of its own and, past the limit, stops the whole group (jest, its workers and
 # every process a test started): SIGTERM, then SIGKILL 30 s later. That group does not get the terminal's Ctrl-C, so
 # this script passes INT and TERM on; `wait` returns when a trapped signal arrives, so it waits again until jest ended.
@@ -60,7 +60,7 @@ fi
 node scripts/test-summary.js test-output/jest-results.json
 summary_status=$?
 set -e
-# The fault battery's report (test-output/reliability.md), when its cases ran.
-if [ -d test-output/reliability ]; then npx tsx scripts/reliability-report.ts; fi
+# The fault and abuse batteries' report (test-output/reliability.md), when their cases ran.
+if [ -d test-output/reliability ] || [ -d test-output/abuse ]; then npx tsx scripts/reliability-report.ts; fi
 step "done"
 [ "$jest_status" = 0 ] && [ "$summary_status" = 0 ]

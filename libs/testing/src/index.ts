@@ -19,6 +19,7 @@ export * from './private-services/private-services';
 export * from './faults/assignments';
 export * from './faults/balancer';
 export * from './faults/fault-case';
+export * from './faults/abuse-case';
 export * from './faults/ledger';
 export * from './faults/traffic';
 export * from './faults/battery';

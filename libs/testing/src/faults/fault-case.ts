@@ -78,7 +78,12 @@ function record(fault: FaultCase, ledger: MessageLedger, traffic: FaultTraffic, 
   const { pairs, rates } = fault.traffic;
   const load = `${pairs} sender/recipient pairs across the connectors, each ${rates.RELIABLE} RELIABLE + ${rates.FAST} FAST msg/s`;
   const result: FaultCaseResult = { name: fault.name, injected: fault.injected, load, report: ledger.report(), recoveryMs, disconnects: traffic.disconnects, violations };
-  mkdirSync(RELIABILITY_OUTPUT, { recursive: true });
-  writeFileSync(join(RELIABILITY_OUTPUT, `${fault.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeCaseResult(RELIABILITY_OUTPUT, fault.name, result);
   return result;
+}
+
+/** Write a case's result to `directory`, as JSON in a file named after the case. */
+export function writeCaseResult(directory: string, name: string, result: object): void {
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, `${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`), `${JSON.stringify(result, null, 2)}\n`);
 }

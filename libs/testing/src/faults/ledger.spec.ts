@@ -64,4 +64,22 @@ describe('MessageLedger', () => {
     ledger.shown('fast');
     expect(ledger.shownSince(mark)).toBe(1);
   });
+
+  it('measures from sending to the first showing, per lane: median, 99th percentile, worst', () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const ledger = new MessageLedger();
+      for (let i = 1; i <= 100; i++) ledger.sent(`r${i}`, 'RELIABLE');
+      ledger.sent('f', 'FAST');
+      for (let i = 1; i <= 100; i++) {
+        jest.setSystemTime(i);
+        ledger.shown(`r${i}`);
+      }
+      ledger.shown('r1'); // a second showing does not change the latency
+      expect(ledger.latency('RELIABLE')).toEqual({ p50Ms: 51, p99Ms: 100, maxMs: 100 });
+      expect(ledger.latency('FAST')).toEqual({ p50Ms: 0, p99Ms: 0, maxMs: 0 });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -3,6 +3,10 @@ export type LedgerLane = 'RELIABLE' | 'FAST';
 /** What became of one message a fault case sent. */
 interface Entry {
   readonly lane: LedgerLane;
+  /** When it was sent (ms since the epoch). */
+  readonly sentAt: number;
+  /** From sending until it was first shown to its recipient, ms. */
+  latencyMs?: number;
   accepted: boolean;
   /** The error code of the refusal, when it was refused. */
   refusedWith?: string;
@@ -29,6 +33,12 @@ export interface LaneCounts {
   refusals: Record<string, number>;
 }
 
+export interface Latency {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
 export interface LedgerReport {
   RELIABLE: LaneCounts;
   FAST: LaneCounts;
@@ -48,7 +58,7 @@ export class MessageLedger {
 
   sent(token: string, lane: LedgerLane): void {
     if (this.entries.has(token)) throw new Error(`token ${token} sent twice: tokens must be unique`);
-    this.entries.set(token, { lane, accepted: false, shown: 0, confirmed: 0 });
+    this.entries.set(token, { lane, sentAt: Date.now(), accepted: false, shown: 0, confirmed: 0 });
   }
 
   accepted(token: string): void {
@@ -63,7 +73,9 @@ export class MessageLedger {
 
   shown(token: string): void {
     const entry = this.entry(token, 'message');
-    if (entry) entry.shown += 1;
+    if (!entry) return;
+    entry.shown += 1;
+    entry.latencyMs ??= Date.now() - entry.sentAt;
   }
 
   confirmed(token: string): void {
@@ -87,6 +99,13 @@ export class MessageLedger {
   /** Accepted RELIABLE messages not shown to their recipient yet: what the end of a case waits on. */
   undelivered(): string[] {
     return [...this.entries].filter(([, e]) => e.lane === 'RELIABLE' && e.accepted && e.shown === 0).map(([token]) => token);
+  }
+
+  /** From sending to first showing, of the `lane` messages shown: the median, the 99th percentile and the worst, ms. */
+  latency(lane: LedgerLane): Latency {
+    const sorted = [...this.entries.values()].flatMap((e) => (e.lane === lane && e.latencyMs !== undefined ? [e.latencyMs] : [])).sort((a, b) => a - b);
+    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 };
   }
 
   report(): LedgerReport {
