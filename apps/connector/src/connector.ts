@@ -227,4 +227,4 @@ function checkSettings(config: ConnectorSettings): void {
   if (config.rateBurst < 1 || config.rateLimit < 1) problems.push('LINKER_RATE_LIMIT and LINKER_RATE_BURST must be at least 1');
   if (problems.length > 0) throw new ConfigError(problems);
 }
-export { connectorSettings, type ConnectorSettings } from './config/connector.config';
+export { clientPortConfig, connectorSettings, type ClientPortSettings, type ConnectorSettings } from './config/connector.config';

@@ -69,7 +69,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     urls.metrics = `${ops.url}/metrics`;
   }
   const wsPort = options.wsPort ?? portOf(endpoints.client) ?? 8089;
-  const connector = createConnector({ config: connectorSettings({ domain, name: 'connector-embedded', wsHost: options.host, wsPort }), lanes, presence, logger: log });
+  const connector = createConnector({ config: connectorSettings({ ...options.clientPort, domain, name: 'connector-embedded', wsHost: options.host, wsPort }), lanes, presence, logger: log });
   source.onChange((view, version) => connector.topologyChanged(view, version));
   await resources.open(async () => {
     await connector.start();

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LinkerError } from '@linker/kernel';
+import type { ClientPortSettings } from '../../connector/src/connector';
 
 /** What `npm start -- …` asks for. Ports default to the original's (SPEC §7); 0 picks a free port. */
 export interface EmbeddedOptions {
@@ -27,6 +28,8 @@ export interface EmbeddedOptions {
   internalToken?: string;
   /** Where the embedded mailbox keeps its files. */
   dataDir?: string;
+  /** The client port's origins, limits and deadlines (the connector's variables, read from the environment); default: theirs. */
+  clientPort?: ClientPortSettings;
   host: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -50,7 +53,9 @@ export const USAGE = `Usage: npm start -- [options]
   --help              this text
 Environment: LINKER_LINK_SECRET, the secret this domain shares with its neighbours (links are off without it);
 LINKER_INTERNAL_TOKEN, read with --meta-server to get app secrets (jwtSecret) from the meta-server;
-LINKER_ADMIN_TOKEN, the token topology edits (PUT /topology, rollback, the web UI's editor) need; unset: edits refused.`;
+LINKER_ADMIN_TOKEN, the token topology edits (PUT /topology, rollback, the web UI's editor) need; unset: edits refused;
+the client port's settings, as for a connector: LINKER_ALLOWED_ORIGINS, LINKER_MAX_CONNECTIONS, LINKER_AUTH_TIMEOUT_MS,
+… (the README's configuration table, rows naming embedded).`;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 

@@ -1,5 +1,6 @@
 import { errorMessage } from '@linker/kernel';
 import { runService } from '@linker/lifecycle';
+import { clientPortConfig } from '../../connector/src/connector';
 import { startEmbeddedDomain } from './embedded-domain';
 import { parseFlags, USAGE, type EmbeddedOptions } from './flags';
 
@@ -12,7 +13,8 @@ function options(): EmbeddedOptions {
     }
     // Secrets come from the environment, never from flags (flags show in `ps`).
     const secret = (name: string) => process.env[name] || undefined;
-    return { ...parsed, linkSecret: secret('LINKER_LINK_SECRET'), internalToken: secret('LINKER_INTERNAL_TOKEN'), adminToken: secret('LINKER_ADMIN_TOKEN') };
+    const clientPort = clientPortConfig.load(process.env);
+    return { ...parsed, clientPort, linkSecret: secret('LINKER_LINK_SECRET'), internalToken: secret('LINKER_INTERNAL_TOKEN'), adminToken: secret('LINKER_ADMIN_TOKEN') };
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n`);
     process.exit(64);

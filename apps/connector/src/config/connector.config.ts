@@ -9,11 +9,15 @@ import { topologySourceSettings } from '@linker/topology';
  * What the connector itself does: its identity, its client WebSocket and the limits of SPEC §2.6. Every setting has a
  * default, so the embedded mode can build a `Connector` without any environment (see `connectorSettings`).
  */
-const edgeSettings = {
+const identitySettings = {
   domain: setting({ env: 'LINKER_DOMAIN', kind: 'string', default: 'domain-01', doc: 'The domain this process serves.' }),
   name: setting({ env: 'LINKER_CONNECTOR_NAME', kind: 'string', default: 'connector-01', doc: 'This connector: unique in its domain; its lane topic and presence lease carry this name.' }),
   wsHost: setting({ env: 'LINKER_WS_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address the client WebSocket listens on (`0.0.0.0` for every interface).' }),
   wsPort: setting({ env: 'LINKER_WS_PORT', kind: 'port', default: 8089, doc: 'Client WebSocket port (path `/ws`; `GET /health` on the same port); 0 = any free port.' }),
+};
+
+/** How the client port behaves: origins, limits, deadlines. The embedded mode reads these from the environment too. */
+const clientPortSettings = {
   allowedOrigins: setting({ env: 'LINKER_ALLOWED_ORIGINS', kind: 'list', optional: true, doc: 'Browser origins allowed to connect (comma-separated, e.g. `https://chat.example.com`); another Origin gets HTTP 403 at the upgrade. Unset = every origin (warned at start-up). A request without an Origin header (not a browser) is accepted.' }),
   maxFrameBytes: setting({ env: 'LINKER_MAX_FRAME_BYTES', kind: 'integer', default: 65_536, min: 1_024, max: 16_777_216, doc: 'Largest client frame in bytes; a bigger frame closes the socket with 1009.' }),
   maxConnections: setting({ env: 'LINKER_MAX_CONNECTIONS', kind: 'integer', default: 15_000, min: 1, doc: 'Most client WebSockets this connector holds; one more is refused with HTTP 503 at the upgrade. Keep it below the open-file limit of the process (`ulimit -n`), with room for the connections the connector itself needs.' }),
@@ -40,6 +44,8 @@ const edgeSettings = {
   presenceTtlMs: setting({ env: 'LINKER_PRESENCE_TTL_MS', kind: 'integer', default: 15_000, min: 1, doc: "Presence lease: if the connector stops renewing it, its users count as offline this long after the last renewal. Must exceed the heartbeat interval." }),
 };
 
+const edgeSettings = { ...identitySettings, ...clientPortSettings };
+
 /** The connector's settings (real mode). This folder is the connector's only reader of `process.env`. */
 export const connectorConfig = defineConfig({
   ...edgeSettings,
@@ -56,6 +62,15 @@ export type ConnectorConfig = ConfigOf<typeof connectorConfig.settings>;
 export type ConnectorSettings = Pick<ConnectorConfig, keyof typeof edgeSettings | 'partitions'>;
 
 const settingsOnly = defineConfig({ ...edgeSettings, partitions: busSettings.partitions });
+
+/**
+ * The client port's settings the embedded mode reads from its environment (every connector setting but its identity
+ * and address, which are flags there): one process of `npm start` honours `LINKER_ALLOWED_ORIGINS` and the limits as a
+ * connector does.
+ */
+export const clientPortConfig = defineConfig(clientPortSettings);
+
+export type ClientPortSettings = ConfigOf<typeof clientPortSettings>;
 
 /** The documented defaults with `overrides` applied: how the embedded mode and tests make a `ConnectorSettings`. */
 export function connectorSettings(overrides: Partial<ConnectorSettings> = {}): ConnectorSettings {
