@@ -82,7 +82,7 @@ export class TopologyEditController {
   @ApiBearerAuth()
   @ApiBody(YAML_BODY)
   @ApiResponse({ status: 200, description: '{valid, version?, currentVersion, problems, diff?}' })
-  @ApiResponse({ status: 413, description: 'Body over 1 MiB.' })
+  @ApiResponse({ status: 413, description: 'Body over 1 MiB; the connection is closed after this answer.' })
   @ApiResponse({ status: 422, description: REFUSED })
   @ApiResponse({ status: 429, description: 'Without the admin token: this address used its validation time; Retry-After says when to come back.' })
   @ApiResponse({ status: 503, description: `Without the admin token: ${MAX_QUEUED_VALIDATIONS} validations already wait for their turn; Retry-After: 1.` })
@@ -91,7 +91,7 @@ export class TopologyEditController {
     @Res({ passthrough: true }) response: ServerResponse,
     @Headers('authorization') authorization: string | undefined,
   ): Promise<ValidateAnswer> {
-    const text = await readBody(request, MAX_TOPOLOGY_BYTES);
+    const text = await readBody(request, response, MAX_TOPOLOGY_BYTES);
     const address = this.gate.holds(authorization) ? undefined : (request.socket.remoteAddress ?? 'unknown');
     if (address !== undefined) this.budget.admit(address, this.editor.checksQueued, response);
     const { value: checked, ms } = await this.editor.validate(text);
@@ -117,7 +117,7 @@ export class TopologyEditController {
   @ApiResponse({ status: 401, description: 'Missing or wrong admin token.' })
   @ApiResponse({ status: 403, description: 'No admin token is configured: writes are refused.' })
   @ApiResponse({ status: 412, description: 'If-Match missing or stale; the current version is in ETag and the body.' })
-  @ApiResponse({ status: 413, description: 'Body over 1 MiB.' })
+  @ApiResponse({ status: 413, description: 'Body over 1 MiB; the connection is closed after this answer.' })
   @ApiResponse({ status: 422, description: `Invalid topology, or refused by a limit: every problem with its path and line.` })
   async put(
     @Req() request: IncomingMessage,
@@ -127,7 +127,7 @@ export class TopologyEditController {
     @Headers('x-linker-author') author: string | undefined,
   ): Promise<WriteAnswer> {
     this.gate.check(authorization, response);
-    const text = await readBody(request, MAX_TOPOLOGY_BYTES);
+    const text = await readBody(request, response, MAX_TOPOLOGY_BYTES);
     const previous = this.editor.currentVersion();
     return answer(await this.editor.put(text, ifMatchVersions(ifMatch), authorOf(author)), previous, response);
   }
