@@ -35,16 +35,18 @@ export class Neighbours {
    * The next hop from this domain toward `destination` for an envelope that has crossed `path` (ADR 0009):
    * - over the links that are up, not passing through a domain already on the path (each domain sees only its own
    *   links: without this, two domains could pass an envelope back and forth);
-   * - else where custody waits: the path over every link, still avoiding those domains, else any.
-   * An envelope is never sent back through a domain it crossed while another way exists: that domain has seen its id
-   * and would drop it as a repeat. So a domain with no way on that is up keeps it in custody until one comes up.
-   * Undefined when no link leads there at all. Tables per set of avoided domains are kept until the next change.
+   * - else where custody waits: the path over every link, still avoiding those domains.
+   * An envelope is never sent back through a domain it crossed: that domain has seen its id and would drop it as a
+   * repeat, after acknowledging it (custody would end in nothing). So a domain with no way on that is up keeps it in
+   * custody until one comes up, and undefined (no way) when every way leads back: the caller dead-letters it. With one
+   * topology everywhere that happens only to what a neighbour relays wrongly (two domains that saw different versions,
+   * or a faulty peer). Tables per set of avoided domains are kept until the next change.
    */
   nextHop(view: TopologyView, destination: string, path: readonly string[] = []): string | undefined {
     this.follow(view);
     const { domain } = this.options;
     const avoid = path.filter((d) => d !== domain && d !== destination);
-    return this.avoiding(avoid, 'live').nextHop(destination) ?? this.avoiding(avoid, 'whole').nextHop(destination) ?? this.avoiding([], 'whole').nextHop(destination);
+    return this.avoiding(avoid, 'live').nextHop(destination) ?? this.avoiding(avoid, 'whole').nextHop(destination);
   }
 
   /** Dial the neighbours `view` names and close links it no longer names, if `view` is a new version. */
