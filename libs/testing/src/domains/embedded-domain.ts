@@ -13,12 +13,16 @@ export interface EmbeddedDomain extends DomainUnderTest {
   readonly dataDir: string;
   /** The web UI's address, when asked for with `ui: true`. */
   readonly uiUrl?: string;
+  /** The processor's `GET /metrics` (Prometheus text), when asked for with `metrics: true`. */
+  readonly metricsUrl?: string;
 }
 
 /** What an embedded domain may have besides its topology. */
 export interface EmbeddedDomainOptions extends DomainOptions {
   /** Serve the web UI too (on a free port): the browser tests. */
   ui?: boolean;
+  /** Serve the processor's metrics too (`--metrics-port`, on a free port). */
+  metrics?: boolean;
   /** Environment variables of the process (`LINKER_ADMIN_TOKEN`, `LINKER_LINK_SECRET`, …). */
   env?: Record<string, string>;
 }
@@ -28,6 +32,7 @@ const READY_TIMEOUT_MS = 30_000;
 const CLIENTS_LINE = /^\s*clients:\s+(ws:\/\/\S+\/ws)\s*$/m;
 const META_LINE = /^\s*meta-server:\s+(http:\/\/\S+)/m;
 const UI_LINE = /^\s*web UI:\s+(http:\/\/\S+)/m;
+const METRICS_LINE = /^\s*metrics:\s+(http:\/\/\S+)/m;
 
 /**
  * Run `options.domain` of `options.topology` in embedded mode: the topology goes to a temporary YAML file and the
@@ -45,12 +50,14 @@ export async function startEmbeddedDomain(options: EmbeddedDomainOptions): Promi
   const dataDir = join(directory, 'data');
   await writeFile(topologyFile, stringify(options.topology));
   const ui = options.ui ? ['--ui-port', '0'] : ['--no-ui'];
-  const args = ['--topology', topologyFile, '--domain', options.domain, '--ws-port', '0', '--meta-port', '0', ...ui];
+  const metrics = options.metrics ? ['--metrics-port', '0'] : [];
+  const args = ['--topology', topologyFile, '--domain', options.domain, '--ws-port', '0', '--meta-port', '0', ...ui, ...metrics];
   const app = startApp('embedded', options.env ?? {}, [...args, '--data-dir', dataDir, '--log-level', 'info']);
   try {
     const { clientUrl, metaServerUrl } = await readyUrls(app);
     if (options.ui) await app.waitForOutput(UI_LINE, READY_TIMEOUT_MS);
     const uiUrl = UI_LINE.exec(app.output())?.[1];
+    const metricsUrl = METRICS_LINE.exec(app.output())?.[1];
     let closed: Promise<void> | undefined;
     return {
       mode: 'embedded',
@@ -60,6 +67,7 @@ export async function startEmbeddedDomain(options: EmbeddedDomainOptions): Promi
       process: app,
       dataDir,
       ...(uiUrl === undefined ? {} : { uiUrl }),
+      ...(metricsUrl === undefined ? {} : { metricsUrl }),
       close: () => (closed ??= stopAndClean(app, directory)),
     };
   } catch (error) {

@@ -74,12 +74,14 @@ export class FakeLinkDialer {
     return dialer;
   }
 
-  /** Answer the challenge as `domain` with `secret` and wait for the welcome. */
-  async handshake(domain: string, secret: string): Promise<void> {
+  /** Answer the challenge as `domain` with `secret` and wait for the welcome; the hello sent (what a wiretap sees). */
+  async handshake(domain: string, secret: string): Promise<string> {
     const challenge = await this.frame('challenge');
     const proof = linkProof(secret, domain, String(challenge.domain), String(challenge.nonce));
-    this.send(JSON.stringify({ type: 'hello', domain, nonce: newNonce(), proof }));
+    const hello = JSON.stringify({ type: 'hello', domain, nonce: newNonce(), proof });
+    this.send(hello);
     await this.frame('welcome');
+    return hello;
   }
 
   send(text: string): void {
