@@ -16,7 +16,16 @@ export interface LinkServerOptions extends ListenOptions {
   server?: Server;
   /** How long `close` waits for peers to answer the close frame before dropping them. Default 1 s. */
   closeGraceMs?: number;
+  /** Most TCP connections its own server holds (`MAX_LINK_CONNECTIONS` by default). */
+  maxConnections?: number;
 }
+
+/**
+ * Most TCP connections the link endpoint holds at once (neighbours' links and handshakes in progress): one more is
+ * closed as soon as it is accepted. A domain has a few neighbours, each dialing once per processor; the cap keeps a
+ * flood of connections from using up the process's open files, which the client port needs too.
+ */
+export const MAX_LINK_CONNECTIONS = 1_024;
 
 /** `host` and `port` to listen on, from a `tcp://host:port` or `ws://host:port` endpoint (port 0 = any free port). */
 function listenAddress(endpoint: string): { host: string; port: number } {
@@ -27,7 +36,8 @@ function listenAddress(endpoint: string): { host: string; port: number } {
 /**
  * Accepts links from neighbours on `ws://host:port/link` (permessage-deflate off, `maxPayload` = the frame limit:
  * ws closes a bigger frame with 1009). Each connection: challenge-response, then batches to the receive handler
- * (core/server-connection.ts). A bad peer is cut and logged; the others go on. Other paths get a plain 404.
+ * (core/server-connection.ts). A bad peer is cut and logged; the others go on. Other paths get a plain 404; a request
+ * not complete within the handshake deadline 408; connections beyond `MAX_LINK_CONNECTIONS` are closed when accepted.
  */
 export class LinkServer implements LinkListener {
   private readonly registry = new InboundRegistry();
@@ -77,7 +87,7 @@ export class LinkServer implements LinkListener {
   private async start(): Promise<void> {
     const { host, port } = listenAddress(this.options.endpoint);
     this.owned = this.options.server === undefined;
-    const http = this.options.server ?? createServer((_request, response) => response.writeHead(404).end());
+    const http = this.options.server ?? this.ownServer();
     this.http = http;
     http.on('upgrade', this.upgrade);
     if (this.owned) {
@@ -92,6 +102,19 @@ export class LinkServer implements LinkListener {
     const address = http.address() as AddressInfo | null;
     this.endpoint = `ws://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? port}`;
     this.logger.info('link server listening', { endpoint: this.endpoint });
+  }
+
+  /**
+   * A server of its own: a connection that has not sent a whole upgrade request within the handshake deadline gets 408
+   * and is closed (Node checks from the moment it opens, even when nothing is sent), and at most `maxConnections`.
+   */
+  private ownServer(): Server {
+    const deadline = this.limits.handshakeTimeoutMs;
+    const http = createServer({ headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) }, (_request, response) =>
+      response.writeHead(404).end(),
+    );
+    http.maxConnections = this.options.maxConnections ?? MAX_LINK_CONNECTIONS;
+    return http;
   }
 
   private readonly upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {

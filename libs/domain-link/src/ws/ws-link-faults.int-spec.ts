@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { linkEnvelope, Receiver, TEST_LINK_LIMITS } from '@linker/testing/contracts/domain-link.contract';
 import { RecordingLogger, waitFor } from '@linker/testing';
+import { countByStatus, rawConnections, type RawConnection } from '@linker/testing/e2e/raw-connection';
 import type { LinkLimits } from '../link-limits';
 import type { OutboundLink } from '../link.port';
 import { dialLink } from './link-dialer';
@@ -24,7 +25,7 @@ describe('ws link adapter faults (scripted fake peers over loopback)', () => {
     for (const close of closers.splice(0).reverse()) await close();
   });
 
-  async function server(limits: Partial<LinkLimits> = {}, options: { server?: Server; endpoint?: string } = {}): Promise<LinkServer> {
+  async function server(limits: Partial<LinkLimits> = {}, options: { server?: Server; endpoint?: string; maxConnections?: number } = {}): Promise<LinkServer> {
     const listener = await LinkServer.listen({
       domain: 'b',
       endpoint: options.endpoint ?? 'ws://127.0.0.1:0',
@@ -34,6 +35,7 @@ describe('ws link adapter faults (scripted fake peers over loopback)', () => {
       limits: { ...TEST_LINK_LIMITS, ...limits },
       logger,
       server: options.server,
+      maxConnections: options.maxConnections,
     });
     closers.push(() => listener.close());
     return listener;
@@ -117,6 +119,17 @@ describe('ws link adapter faults (scripted fake peers over loopback)', () => {
     const link = dial(silentServer.endpoint, 'a', { handshakeTimeoutMs: 100 });
     const failure = await until('the dialer to time out', () => link.metrics().lastFailure);
     expect(failure).toMatchObject({ code: 'LINK_HANDSHAKE_TIMEOUT', closeCode: 4408 });
+  });
+
+  it('answers 408 to a connection that sends no request within the handshake deadline, and closes those over its cap at once', async () => {
+    const listener = await server({ handshakeTimeoutMs: 200 }, { maxConnections: 3 });
+    const link = dial(listener.endpoint);
+    await until('the link to be up', () => link.up);
+    const silent: RawConnection[] = await rawConnections(Number(new URL(listener.endpoint).port), 4);
+    closers.push(() => silent.forEach((connection) => connection.socket.destroy()));
+    await until('every silent connection closed', () => silent.every((connection) => connection.isClosed()));
+    expect(countByStatus(silent)).toEqual({ 'HTTP/1.1 408 Request Timeout': 2, '': 2 });
+    expect(link.metrics()).toMatchObject({ up: true, downs: 0 });
   });
 
   it('takes a link down when the peer stops answering pings, and reconnects', async () => {
