@@ -1,15 +1,17 @@
 import type { Envelope } from '@linker/contracts';
-import { LINK_CLOSE_CODES, WsLinkTransport, type LinkListener, type OutboundLink } from '@linker/domain-link';
+import { LINK_CLOSE_CODES, LINK_PATH, MAX_LINK_CONNECTIONS, WsLinkTransport, type LinkListener, type OutboundLink } from '@linker/domain-link';
 import { newMessageId } from '@linker/kernel';
 import { freePort, runAbuseCase, startEmbeddedDomain, waitFor, wellBehavedPair, type EmbeddedDomain } from '@linker/testing';
 import { expectForgedLinkRefused } from '@linker/testing/e2e/forged-link';
+import { closeFrameCode, countByStatus, openFilesOf, rawConnections, upgradeRequest, type RawConnection } from '@linker/testing/e2e/raw-connection';
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
 import type { Topology } from '@linker/topology';
 import { FakeLinkDialer } from '../../../../libs/domain-link/src/ws/testing/fake-peer';
 
 // Abuse of an embedded domain's link endpoint (domain-01) by would-be neighbours: a wrong secret, a replayed
-// handshake, and a neighbour (domain-02, played by this test with the right secret) that relays for domain-03, which
-// it cannot reach. The topology is a line, 01 — 02 — 03: domain-01's only way to domain-03 is through domain-02.
+// handshake, a flood of connections that never become links, and a neighbour (domain-02, played by this test with the
+// right secret) that relays for domain-03, which it cannot reach. The topology is a line, 01 — 02 — 03: domain-01's
+// only way to domain-03 is through domain-02.
 
 const SECRET = 'link-secret-of-the-links-abuse-test';
 const APP_ID = 'app-id-343';
@@ -50,6 +52,7 @@ describe('abuse: the link endpoint', () => {
   const atNeighbour: Envelope[] = [];
   const dialers: FakeLinkDialer[] = [];
   const relays: OutboundLink[] = [];
+  const flood: RawConnection[] = [];
   const pairOf = (base: number) => wellBehavedPair(domain.connectorUrls[0], APP_ID, (n) => userOf(1, base + n));
 
   beforeAll(async () => {
@@ -68,6 +71,7 @@ describe('abuse: the link endpoint', () => {
   afterEach(async () => {
     for (const dialer of dialers.splice(0)) dialer.close();
     await Promise.all(relays.splice(0).map((relay) => relay.close()));
+    for (const connection of flood.splice(0)) connection.socket.destroy();
   });
 
   afterAll(async () => {
@@ -79,6 +83,14 @@ describe('abuse: the link endpoint', () => {
     const dialer = await FakeLinkDialer.connect(endpoint);
     dialers.push(dialer);
     return dialer;
+  }
+
+  /** A link from domain-02 (this test, with the right secret) to domain-01, once it is up. */
+  async function relayLink(): Promise<OutboundLink> {
+    const relay = new WsLinkTransport().dial({ domain: 'domain-02', peer: 'domain-01', endpoint, secretFor: () => SECRET });
+    relays.push(relay);
+    await waitFor('the link domain-02 → domain-01 up', () => relay.up, { timeoutMs: 20_000 });
+    return relay;
   }
 
   /** The value of a metric of domain-01's processor (the first sample matching `labels`), 0 when absent. */
@@ -128,6 +140,47 @@ describe('abuse: the link endpoint', () => {
     expect(result.violations).toEqual([]);
   });
 
+  it('a flood of connections that never become links: capped, closed at the handshake deadline, files come back', async () => {
+    const result = await runAbuseCase({
+      name: 'link endpoint flood',
+      abuse: `1,500 TCP connections to the link endpoint that send nothing, and 100 upgrades to ${LINK_PATH} that never say hello`,
+      answer:
+        `at most ${MAX_LINK_CONNECTIONS} connections (more are closed when accepted); 408 after the 5 s handshake deadline, 4408 for a socket ` +
+        "without a hello; a neighbour's link stays up and carries on; open files back to where they were",
+      pair: pairOf(4000),
+      run: async () => {
+        const relay = await relayLink();
+        const pid = domain.process.child.pid as number;
+        const filesBefore = openFilesOf(pid);
+        const port = Number(new URL(endpoint).port);
+        const started = Date.now();
+        const upgrades = await rawConnections(port, 100, { localAddress: '127.0.0.8', send: upgradeRequest([], LINK_PATH) });
+        const silent = await rawConnections(port, 1_500, { localAddress: '127.0.0.9' });
+        flood.push(...upgrades, ...silent);
+        await waitFor('every flooding connection closed by domain-01', () => flood.every((c) => c.isClosed()), { timeoutMs: 20_000 });
+        const tookMs = Date.now() - started;
+        expect(tookMs).toBeLessThan(15_000);
+        expect(new Set(upgrades.map(closeFrameCode))).toEqual(new Set([LINK_CLOSE_CODES.HANDSHAKE_TIMEOUT.code]));
+        const answers = countByStatus(silent);
+        expect(Object.keys(answers).sort()).toEqual(['', 'HTTP/1.1 408 Request Timeout']);
+        expect(answers['']).toBeGreaterThanOrEqual(upgrades.length + silent.length - MAX_LINK_CONNECTIONS);
+        await waitFor(`the process's open files back to about ${filesBefore}`, () => openFilesOf(pid) <= filesBefore + 10, { timeoutMs: 10_000 });
+
+        // The neighbour's link was up throughout and still carries what it is given.
+        expect(relay.metrics()).toMatchObject({ up: true, downs: 0 });
+        const recipient = await RawSocket.open(domain.connectorUrls[0], 'recipient');
+        try {
+          await recipient.auth(APP_ID, userOf(1, 800));
+          await relay.send([{ ...relayed(userOf(1, 800), 'after the flood'), to: userOf(1, 800) }]);
+          await recipient.message('after the flood');
+        } finally {
+          await recipient.close();
+        }
+      },
+    });
+    expect(result.violations).toEqual([]);
+  });
+
   it('a neighbour that relays for a domain it cannot reach: nothing goes back to it, what cannot go on is dead-lettered', async () => {
     const result = await runAbuseCase({
       name: 'relay for an unreachable domain',
@@ -153,9 +206,7 @@ describe('abuse: the link endpoint', () => {
         expect(handedOn).toMatchObject({ to: userOf(3, 600), path: ['domain-01', 'domain-02'], hops: 1 });
 
         // domain-02 relays three messages for domain-03 to domain-01, whose only way there is back through domain-02.
-        const relay = new WsLinkTransport().dial({ domain: 'domain-02', peer: 'domain-01', endpoint, secretFor: () => SECRET });
-        relays.push(relay);
-        await waitFor('the link domain-02 → domain-01 up', () => relay.up);
+        const relay = await relayLink();
         const deadBefore = await metric('linker_processor_dead_lettered');
         const envelopes = [1, 2, 3].map((n) => relayed(userOf(3, 700 + n), `relayed ${n}`));
         await relay.send(envelopes); // resolves once domain-01 acknowledged: custody is domain-01's now

@@ -45,10 +45,10 @@ export async function rawConnections(port: number, count: number, options: RawCo
   return opened;
 }
 
-/** A WebSocket upgrade request for `/ws`, with `extraHeaders` (`Name: value` lines). */
-export function upgradeRequest(extraHeaders: readonly string[] = []): string {
+/** A WebSocket upgrade request for `path` (a client port's `/ws` by default), with `extraHeaders` (`Name: value` lines). */
+export function upgradeRequest(extraHeaders: readonly string[] = [], path = '/ws'): string {
   return [
-    'GET /ws HTTP/1.1',
+    `GET ${path} HTTP/1.1`,
     'Host: 127.0.0.1',
     'Upgrade: websocket',
     'Connection: Upgrade',
