@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
@@ -27,9 +28,19 @@ export interface MetaServerHandle {
 
 /**
  * What callers may leave out: the tokens (no internal read, no writes), the watch heartbeat (15 s), the validation
- * budget (its default), MongoDB, and the web UI (main.ts serves it).
+ * budget and the connection limits (their defaults), MongoDB, and the web UI (main.ts serves it).
  */
-type Optional = 'internalToken' | 'adminToken' | 'watchHeartbeatMs' | 'validateMsPerSecond' | 'mongodbUrl' | 'mongodbDatabase' | 'uiPort' | 'uiProcessorHealthUrls';
+type Optional =
+  | 'internalToken'
+  | 'adminToken'
+  | 'watchHeartbeatMs'
+  | 'validateMsPerSecond'
+  | 'requestTimeoutMs'
+  | 'maxConnections'
+  | 'mongodbUrl'
+  | 'mongodbDatabase'
+  | 'uiPort'
+  | 'uiProcessorHealthUrls';
 export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
 /**
@@ -73,6 +84,7 @@ async function serve(config: MetaServerOptions, input: TopologyInput, mongo: Mon
   const app = await NestFactory.create(module, { logger: false, bodyParser: false });
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi()));
+  limitConnections(app.getHttpServer() as Server, config);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
@@ -86,6 +98,20 @@ async function serve(config: MetaServerOptions, input: TopologyInput, mongo: Mon
       await mongo?.close();
     },
   };
+}
+
+/**
+ * A request not whole within `requestTimeoutMs` gets 408 and its connection is closed (Node checks from the moment a
+ * connection opens, so one that sends nothing is closed too), and at most `maxConnections` are held: otherwise a
+ * connection that sent nothing was kept some 90 s, without bound (in embedded mode, the open files the client port needs).
+ */
+function limitConnections(http: Server, config: MetaServerOptions): void {
+  const deadline = config.requestTimeoutMs ?? metaServerConfig.settings.requestTimeoutMs.default;
+  http.headersTimeout = deadline;
+  http.requestTimeout = deadline;
+  // Node reads this when the server starts listening (the option of createServer, missing from @types/node as a field).
+  (http as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, deadline);
+  http.maxConnections = config.maxConnections ?? metaServerConfig.settings.maxConnections.default;
 }
 
 function openApi() {

@@ -56,6 +56,24 @@ export const metaServerConfig = defineConfig({
       'Validation time one client address may use on `POST /topology/validate` without the admin token, in ms per second ' +
       '(saved up to 10 s worth); beyond it: 429 with `Retry-After`. With the admin token there is no limit. 0 = no limit.',
   }),
+  requestTimeoutMs: setting({
+    env: 'LINKER_META_REQUEST_TIMEOUT_MS',
+    kind: 'integer',
+    default: 10_000,
+    min: 100,
+    doc:
+      'A request not received whole (headers and body) this many ms after it began gets HTTP 408 and its connection is closed; ' +
+      'so is a connection that sends nothing for that long. Watch streams (`GET /topology/watch`) are not cut by it.',
+  }),
+  maxConnections: setting({
+    env: 'LINKER_META_MAX_CONNECTIONS',
+    kind: 'integer',
+    default: 1_000,
+    min: 1,
+    doc:
+      'Most TCP connections the meta-server holds (requests, the watch streams of every process following it, the web UI’s); ' +
+      'one more is closed as soon as it is accepted, so a flood of connections cannot use up the open files of the process.',
+  }),
   uiPort: setting({
     env: 'LINKER_UI_PORT',
     kind: 'port',
