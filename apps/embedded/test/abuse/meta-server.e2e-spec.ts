@@ -1,12 +1,13 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
-import { runAbuseCase, startEmbeddedDomain, wellBehavedPair, type EmbeddedDomain } from '@linker/testing';
+import { runAbuseCase, startEmbeddedDomain, waitFor, wellBehavedPair, type EmbeddedDomain } from '@linker/testing';
+import { countByStatus, openFilesOf, rawConnection, rawConnections, statusLine, type RawConnection } from '@linker/testing/e2e/raw-connection';
 import { MAX_ALIASES, MAX_TOPOLOGY_DEPTH, MAX_TOPOLOGY_TOKENS, readTopologyFile } from '@linker/topology';
 
 // Abuse of the topology API of an embedded domain (its meta-server runs on the event loop that moves the messages):
 // writes without the token, documents too large, alias bombs, deep nesting, tens of thousands of keys, invalid
-// topologies. Each is refused with its documented status within a bounded time, the topology stays as it was (same
-// ETag, same history) and the domain's pair keeps chatting.
+// topologies, a flood of connections that send nothing. Each is refused with its documented status within a bounded
+// time, the topology stays as it was (same ETag, same history) and the domain's pair keeps chatting.
 
 const SINGLE = join(__dirname, '../../../../topologies/single-domain.yaml');
 const APP_ID = 'app-id-343';
@@ -15,6 +16,9 @@ const ADMIN = 'admin-token-of-the-meta-abuse-test-0123456789';
 const REFUSAL_MS = 5_000;
 /** A request that gets no answer within this fails the case (instead of hanging it). */
 const REQUEST_TIMEOUT_MS = 20_000;
+/** The meta-server's defaults (embedded mode takes no setting for them): LINKER_META_REQUEST_TIMEOUT_MS, …_MAX_CONNECTIONS. */
+const META_REQUEST_TIMEOUT_MS = 10_000;
+const META_MAX_CONNECTIONS = 1_000;
 
 interface Answer {
   status: number;
@@ -52,12 +56,17 @@ describe('abuse: the topology API', () => {
   let yaml = '';
   /** One connection at most, kept alive and reused from request to request, as a browser or fetch would. */
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const raw: RawConnection[] = [];
   const pairOf = (base: number) => wellBehavedPair(domain.connectorUrls[0], APP_ID, (n) => `ANZ-${base + n}`);
 
   beforeAll(async () => {
     const { topology } = await readTopologyFile(SINGLE);
     domain = await startEmbeddedDomain({ topology, domain: 'domain-01', env: { LINKER_ADMIN_TOKEN: ADMIN } });
     yaml = (await send('GET', '/topology')).text;
+  });
+
+  afterEach(() => {
+    for (const connection of raw.splice(0)) connection.socket.destroy();
   });
 
   afterAll(async () => {
@@ -226,6 +235,38 @@ describe('abuse: the topology API', () => {
             expect(body.message).toMatch(/^the topology is invalid \(\d+ errors?\)$/);
             expect(body.problems).toContainEqual({ path, severity: 'error', message: expect.stringMatching(reason), line: expect.any(Number) });
           }
+        }),
+    });
+    expect(result.violations).toEqual([]);
+  });
+
+  it('a flood of connections that send nothing: capped, closed at the request deadline; a watch stream stays', async () => {
+    const result = await runAbuseCase({
+      name: 'meta-server connection flood',
+      abuse: '1,500 TCP connections to the meta-server that send nothing, while a process follows GET /topology/watch',
+      answer:
+        `at most LINKER_META_MAX_CONNECTIONS (${META_MAX_CONNECTIONS}): more are closed when accepted; 408 at LINKER_META_REQUEST_TIMEOUT_MS ` +
+        `(${META_REQUEST_TIMEOUT_MS / 1000} s); the watch stream stays open; open files back to where they were`,
+      pair: pairOf(10_000),
+      run: () =>
+        unchangedAfter(async () => {
+          const port = Number(new URL(domain.metaServerUrl).port);
+          const watch = await rawConnection(port);
+          raw.push(watch);
+          watch.socket.write('GET /topology/watch HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n');
+          await waitFor('the watch stream to answer', () => statusLine(watch) === 'HTTP/1.1 200 OK');
+          const pid = domain.process.child.pid as number;
+          const filesBefore = openFilesOf(pid);
+          const started = Date.now();
+          const silent = await rawConnections(port, 1_500, { localAddress: '127.0.0.9' });
+          raw.push(...silent);
+          await waitFor('every silent connection closed by the meta-server', () => silent.every((c) => c.isClosed()), { timeoutMs: 3 * META_REQUEST_TIMEOUT_MS });
+          expect(Date.now() - started).toBeLessThan(2 * META_REQUEST_TIMEOUT_MS);
+          const answers = countByStatus(silent);
+          expect(Object.keys(answers).sort()).toEqual(['', 'HTTP/1.1 408 Request Timeout']);
+          expect(answers['']).toBeGreaterThanOrEqual(silent.length - META_MAX_CONNECTIONS);
+          await waitFor(`the process's open files back to about ${filesBefore}`, () => openFilesOf(pid) <= filesBefore + 10, { timeoutMs: 10_000 });
+          expect(watch.isClosed()).toBe(false);
         }),
     });
     expect(result.violations).toEqual([]);
