@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { CLOSE_CODES } from '@linker/contracts';
 import { runAbuseCase, startEmbeddedDomain, waitFor, wellBehavedPair, type AbuseCase, type EmbeddedDomain } from '@linker/testing';
@@ -90,20 +91,29 @@ describe('abuse: hostile frames (embedded mode)', () => {
     expect((await to.message(content)).reference).toBe(reference);
   }
 
+  /** The connector's `GET /health`: 200 while it serves, with its socket counts. */
+  async function health(): Promise<{ httpStatus: number; sockets: number; authenticated: number }> {
+    const response = await fetch(url().replace(/^ws:/, 'http:').replace(/\/ws$/, '/health'));
+    return { ...((await response.json()) as { sockets: number; authenticated: number }), httpStatus: response.status };
+  }
+
   /** The process still runs and its connector says it serves. */
   async function expectServing(): Promise<void> {
     expect((domain as EmbeddedDomain).process.child.exitCode).toBeNull();
-    const health = await fetch(url().replace(/^ws:/, 'http:').replace(/\/ws$/, '/health'));
-    expect(health.status).toBe(200);
+    expect((await health()).httpStatus).toBe(200);
   }
+
+  /** Files the embedded process has open (sockets included). */
+  const openFiles = (): number => readdirSync(`/proc/${(domain as EmbeddedDomain).process.child.pid}/fd`).length;
 
   it('fuzzed frames on 20 sockets: each answered as documented', async () => {
     const result = await runAbuseCase({
       name: 'fuzzed frames',
       abuse: `${FUZZ_RUNS} fast-check runs (seed ${FUZZ_SEED}) of up to 200 frames over 20 sockets (14 logged in, 6 not) at 20 frames/s each: random bytes in binary and text frames, random JSON, text that is not UTF-8, frames over 64 KiB, every client frame type and the internal ones with fields of the wrong type, missing, extra, huge or out of range, between valid frames`,
-      answer: 'INVALID_MESSAGE {code: MALFORMED_JSON, INVALID_FIELD, UNKNOWN_TYPE or ALREADY_AUTHENTICATED} with the frame\'s reference, AUTH_REQUIRED before login; 1007 for text that is not UTF-8, 1009 over 64 KiB, 4007 after 10 invalid frames in a row; valid frames served; the process serves on',
+      answer: 'INVALID_MESSAGE {code: MALFORMED_JSON, INVALID_FIELD, UNKNOWN_TYPE or ALREADY_AUTHENTICATED} with the frame\'s reference, AUTH_REQUIRED before login; 1007 for text that is not UTF-8, 1009 over 64 KiB, 4001 for a login to no app, 4007 after 10 invalid frames in a row; valid frames served; every socket and file released; the process serves on',
       pair: wellBehavedPair(url(), ANZ.appId, pairUser()),
       run: async () => {
+        const before = { files: openFiles(), sockets: (await health()).sockets };
         const fleet = await FuzzFleet.start({ url: url(), appId: ANZ.appId, authenticated: 14, unauthenticated: 6, userId: (n) => `${ANZ.appName}-${FUZZ + n}` });
         try {
           console.log(`frame fuzz: seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs`);
@@ -119,6 +129,9 @@ describe('abuse: hostile frames (embedded mode)', () => {
         } finally {
           await fleet.close();
         }
+        // Every socket the fuzz opened and every socket the server closed is gone, with its file.
+        await waitFor(`the connector back to the pair's ${before.sockets} sockets`, async () => (await health()).sockets === before.sockets, { timeoutMs: 10_000 });
+        await waitFor(`the process back to ${before.files} open files (or fewer)`, () => openFiles() <= before.files, { timeoutMs: 10_000 });
       },
     });
     expect(result.violations).toEqual([]);

@@ -219,7 +219,7 @@ function wrongValue(): fc.Arbitrary<Mutation> {
       if (fields.length === 0) return false;
       const [path] = fields[pick % fields.length];
       this.why = `${path} = ${jsonText(value).slice(0, 40)}`;
-      return put(frame, path, value);
+      return put(frame, path, value instanceof RawJson ? value : structuredClone(value)); // later mutations change it
     },
   }));
 }

@@ -35,6 +35,9 @@ export interface SentMessage {
   accepted: boolean;
 }
 
+/** The frame type of each answer the connector gives at once. */
+const ANSWER_TYPES = { refused: 'INVALID_MESSAGE', 'auth-required': 'AUTH_REQUIRED', pong: 'PONG' } as const;
+
 const isSync = (f: Frame): boolean => f.type === 'PONG' || f.type === 'AUTH_REQUIRED' || (f.type === 'INVALID_MESSAGE' && AT_ONCE.has(String(f.data.code)));
 
 /** The reference the connector echoes: a string as it is, a finite number as its text; else none. */
@@ -138,7 +141,7 @@ export class FuzzLane {
         return { bytes: Buffer.from(JSON.stringify(made.frame)), binary: false, expected: authenticated ? made.expected : { kind: 'auth-required' } };
       }
       case 'relogin': {
-        const relogin = { type: 'AUTH_CLIENT', data: { appId: 'app-id-of-no-app', userId: `${this.appId}-1`, token: 't' }, reference: 'relogin' };
+        const relogin = { type: 'AUTH_CLIENT', data: { appId: 'app-id-of-no-app', userId: 'NOAPP-1', token: 't' }, reference: 'relogin' };
         const expected: Expected = authenticated ? { kind: 'refused', code: 'ALREADY_AUTHENTICATED', reference: 'relogin' } : { kind: 'closed', code: CLOSE_CODES.AUTH_FAILED.code };
         return { bytes: Buffer.from(JSON.stringify(relogin)), binary: false, expected };
       }
@@ -152,7 +155,7 @@ export class FuzzLane {
   /** A text frame that is not a valid one: closed if too big or not UTF-8, else refused (or AUTH_REQUIRED before login). */
   private textAnswer(bytes: Uint8Array): Expected {
     if (bytes.length > FRAME_LIMIT) return { kind: 'closed', code: CLOSE_CODES.MESSAGE_TOO_BIG.code };
-    if (!isUtf8(bytes)) return { kind: 'closed', code: 1007 };
+    if (!isUtf8(bytes)) return { kind: 'closed', code: CLOSE_CODES.INVALID_PAYLOAD.code };
     let value: unknown;
     try {
       value = JSON.parse(Buffer.from(bytes).toString());
@@ -202,12 +205,13 @@ export class FuzzLane {
     return answer;
   }
 
-  private match(answer: Frame, expected: Expected): void {
+  private match(answer: Frame, expected: Extract<Expected, { kind: 'refused' | 'auth-required' | 'pong' }>): void {
     const seen = answer.type === 'INVALID_MESSAGE' ? `INVALID_MESSAGE ${String(answer.data.code)}` : answer.type;
-    const wanted = { refused: 'INVALID_MESSAGE', 'auth-required': 'AUTH_REQUIRED', pong: 'PONG' }[expected.kind as 'refused'];
+    const wanted = ANSWER_TYPES[expected.kind];
     if (answer.type !== wanted) throw new Error(`answered ${seen}, expected ${wanted}`);
     if (expected.kind === 'refused') {
       const code = String(answer.data.code);
+      // The lane keeps well under the rate limit and the lanes' backlog: RATE_LIMITED or OVERLOADED would be wrong here.
       if (!(code in ERROR_CODES) || code === 'RATE_LIMITED' || code === 'OVERLOADED') throw new Error(`refused with ${code}`);
       if (expected.code !== undefined && code !== expected.code) throw new Error(`refused with ${code}, expected ${expected.code}`);
       if (answer.reference !== expected.reference) throw new Error(`refusal's reference ${JSON.stringify(answer.reference)}, expected ${JSON.stringify(expected.reference)}`);
