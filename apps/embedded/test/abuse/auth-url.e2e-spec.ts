@@ -121,8 +121,8 @@ describe('abuse: authUrl webhooks (embedded mode)', () => {
     const slowest: Record<string, number> = {};
     await abuseCase({
       name: 'authUrl down or answering wrong',
-      abuse: `5 logins at once for each way an auth server can fail: ${answers.map(([what]) => what).join(', ')}`,
-      answer: `AUTH_CLIENT_REPLY isAuthenticated false, then close 4001, each within the webhook timeout (${WEBHOOK_TIMEOUT_MS / 1000} s), an answer over 64 KiB no further read; AUTH_REQUIRED to a frame meanwhile; the app's good logins still granted`,
+      abuse: `5 logins at once for each failure of the auth server: ${answers.map(([what]) => what).join(', ')}`,
+      answer: `AUTH_CLIENT_REPLY false, then close 4001, within the webhook timeout (${WEBHOOK_TIMEOUT_MS / 1000} s); a huge answer read to 64 KiB only; the app's good logins granted`,
       pair: wellBehavedPair(url(), ANZ.appId, (n) => `${ANZ.appName}-${n + 1}`),
       run: async () => {
         const logins = await Promise.all(
@@ -147,8 +147,8 @@ describe('abuse: authUrl webhooks (embedded mode)', () => {
     let answered: number[] = [];
     const latency = await abuseCase({
       name: 'authUrl never answering',
-      abuse: `${logins} logins at once for an app whose auth server never answers (the processor calls it ${CONCURRENCY} at a time and keeps ${QUEUE} waiting); the well-behaved pair logs in through another app's working authUrl`,
-      answer: `AUTH_CLIENT_REPLY isAuthenticated false, then close 4001, for every login: beyond the ${QUEUE} waiting at once, past the webhook timeout (${WEBHOOK_TIMEOUT_MS / 1000} s) for those called, and for those that waited longer than it, so all within twice the timeout; never 4002; another app's logins granted at once`,
+      abuse: `${logins} logins at once for an app whose auth server never answers (${CONCURRENCY} called at a time, ${QUEUE} waiting); the pair logs in through another app's authUrl`,
+      answer: `AUTH_CLIENT_REPLY false, then close 4001, for every login within twice the webhook timeout (${(2 * WEBHOOK_TIMEOUT_MS) / 1000} s), never 4002; other apps' logins granted at once`,
       pair: wellBehavedPair(url(), EXT.appId, (n) => `${EXT.appName}-${AUTH_ANSWER.accept}${n + 1}`),
       run: async () => {
         const hanging = await Promise.all(Array.from({ length: logins }, () => login(HUNG.appId, user(HUNG.appName))));
