@@ -1,6 +1,7 @@
 // Four projects, named by what they need (ARCHITECTURE habit 10):
 //   unit: *.spec.ts, no network;  int: *.int-spec.ts, real services;  e2e: *.e2e-spec.ts, the apps over real sockets;
-//   browser: *.browser-spec.ts, the web UI in a real browser.
+//   browser: *.browser-spec.ts, the web UI in a real browser;  chaos: *.chaos-spec.ts, the minutes-long general-chaos
+//   run of `npm run chaos` (the test command selects the other four).
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -23,6 +24,7 @@ module.exports = {
     { ...common, displayName: 'int', testMatch: ['**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 30 },
     { ...common, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 60 },
     // Browser tests (ui/test): Debian's Chromium, driven by playwright-core, against the built app and UI (dist/, ui/dist).
+    { ...common, displayName: 'chaos', testMatch: ['**/*.chaos-spec.ts'] },
     { ...common, displayName: 'browser', roots: [...common.roots, '<rootDir>/ui'], testMatch: ['**/*.browser-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 60 },
   ],
 };

@@ -44,7 +44,7 @@ rm -rf test-output/jest-results.json test-output/reliability test-output/abuse t
 # this script passes INT and TERM on; `wait` returns when a trapped signal arrives, so it waits again until jest ended.
 set +e
 jest_started=$SECONDS
-timeout --kill-after=30s "${run_limit_min}m" npx jest --json --outputFile=test-output/jest-results.json "$@" &
+timeout --kill-after=30s "${run_limit_min}m" npx jest --selectProjects unit int e2e browser --json --outputFile=test-output/jest-results.json "$@" &
 jest_pid=$!
 trap 'kill -INT "$jest_pid" 2>/dev/null' INT
 trap 'kill -TERM "$jest_pid" 2>/dev/null' TERM

@@ -47,7 +47,7 @@ export const sdkClient: BenchClientFactory = {
       appId: endpoint.appId,
       userId: options.userId,
       token: 'bench',
-      ack: options.ack,
+      ack: options.ack === true,
       webSocket: webSocketFor(options.localAddress),
       reconnect: false,
       fetchOnReconnect: 0,

@@ -73,7 +73,7 @@ export class Processor {
     const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
     const authenticator = new Authenticator({ domain: config.domain, timeoutMs: config.authWebhookTimeoutMs, fetch: deps.fetch ?? fetch, logger });
     this.webhookLogins = new WebhookLogins({
-      limits: { concurrency: config.authWebhookConcurrency, queue: config.authWebhookQueue },
+      limits: { concurrency: config.authWebhookConcurrency, queue: config.authWebhookQueue, maxWaitMs: config.authWebhookTimeoutMs },
       authenticator,
       dispatcher,
       retries: config.handlerRetries,

@@ -135,6 +135,34 @@ describe('logins decided by a webhook', () => {
     expect([...webhook.asked].sort()).toEqual(['OTHER-1', 'SLOW-1', 'SLOW-2', 'SLOW-3']);
   });
 
+  it('answers every login it took within twice the webhook timeout when the auth server never answers', async () => {
+    const timeoutMs = 1_000;
+    const quick = await Harness.start({
+      settings: { authWebhookTimeoutMs: timeoutMs, authWebhookConcurrency: 1, authWebhookQueue: 2 },
+      topology: anzTopology([{ ...SLOW, authEnabled: true, authUrl: webhook.url }]),
+    });
+    try {
+      const fake = await quick.connector('connector-01');
+      const started = Date.now();
+      const users = ['SLOW-1', 'SLOW-2', 'SLOW-3'];
+      for (const userId of users) {
+        await quick.send(intake({ type: 'AUTH_CLIENT', from: userId, data: { appId: SLOW.appId, userId, token: 't' }, origin: { domain: DOMAIN, connector: 'connector-01', socketId: userId } }));
+      }
+      const answered = await waitFor('an AUTH_CLIENT_REPLY to each of the 3 logins', () => {
+        const replies = fake.deliveries('AUTH_CLIENT_REPLY');
+        return replies.length === 3 && replies;
+      }, { timeoutMs: 5 * timeoutMs });
+      const lastAfterMs = Date.now() - started;
+      expect(answered.map((r) => (r.delivery.envelope.data as { isAuthenticated: boolean }).isAuthenticated)).toEqual([false, false, false]);
+      // Asked one at a time, the third would wait for two timeouts and its own: past the connector's auth deadline.
+      expect(lastAfterMs).toBeLessThan(2 * timeoutMs + 600);
+      expect(webhook.asked).not.toContain('SLOW-3');
+      expect(quick.processors[0].health().stats.authBusy).toBeGreaterThanOrEqual(1);
+    } finally {
+      await quick.stop();
+    }
+  });
+
   it('answers the calls under way before a stopping processor has stopped', async () => {
     const sockets = new Map<string, string>();
     for (let i = 1; i <= 3; i++) sockets.set(`SLOW-${i}`, await login(SLOW.appId, `SLOW-${i}`));

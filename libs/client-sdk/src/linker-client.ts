@@ -62,7 +62,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     const dedupWindow = options.dedupWindow ?? 10_000;
     if (dedupWindow > 0) this.dedup = new IdWindow({ capacity: dedupWindow });
     if (options.resend !== false) this.unaccepted = new Unaccepted(options.maxUnaccepted ?? 1_000);
-    if (options.ack) this.acks = new AckBatcher((ids) => this.connection?.send(clientFrameText('MESSAGE_ACK', { ids })) ?? false);
+    if (options.ack !== false) this.acks = new AckBatcher((ids) => this.connection?.send(clientFrameText('MESSAGE_ACK', { ids })) ?? false);
   }
 
   /** Where the client is in its life. */
@@ -174,8 +174,8 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private open(): Connection {
     const WebSocket = this.options.webSocket ?? (globalThis as { WebSocket?: t.WebSocketConstructor }).WebSocket;
     if (!WebSocket) throw new LinkerClientError('NO_WEBSOCKET', 'no WebSocket: pass `webSocket` (in Node: NodeWebSocket)');
-    const { appId, userId, token, ack } = this.options;
-    const auth: AuthData = { appId, userId, token, ack };
+    const { appId, userId, token } = this.options;
+    const auth: AuthData = { appId, userId, token, ack: this.options.ack !== false };
     const connection = new Connection(WebSocket, this.endpoint, auth, this.options.connectTimeoutMs ?? 15_000, {
       frame: (frame) => connection === this.connection && this.onFrame(frame),
       closed: (code, reason) => this.onClosed(connection, code, reason),

@@ -49,7 +49,13 @@ export interface LinkerClientOptions {
   appId: string;
   userId: string;
   token?: string;
-  /** Ack mode (SPEC §3.3): messages stay pending on the server until acknowledged; duplicates are removed by id. */
+  /**
+   * Ack mode: the server keeps each message for the user until the client acknowledges it (`MESSAGE_ACK`, sent once
+   * the `message` listeners ran), so a message counts as delivered, and is confirmed to its sender, only when this
+   * application had it; what a dropped connection left unacknowledged comes again by the fetch after the reconnect
+   * (duplicates are dropped by id). Default true; `false` is the original clients' mode, where a message counts as
+   * delivered once it was written to the socket.
+   */
   ack?: boolean;
   /** WebSocket constructor; default `globalThis.WebSocket` (browsers, Node ≥ 22). */
   webSocket?: WebSocketConstructor;

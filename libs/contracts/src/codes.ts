@@ -19,9 +19,14 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** WebSocket close codes the connector uses, with their reason text. 1xxx are standard; 4xxx are ours. */
+/**
+ * WebSocket close codes the connector uses, with their reason text. 1xxx are standard; 4xxx are ours. 1002, 1007 and
+ * 1009 are the WebSocket library's own answers to a frame it cannot read (it closes before the connector sees the frame).
+ */
 export const CLOSE_CODES = {
   GOING_AWAY: { code: 1001, reason: 'The connector is shutting down; reconnect (to another connector).' },
+  PROTOCOL_ERROR: { code: 1002, reason: 'The client broke the WebSocket protocol (e.g. an unmasked frame, reserved bits set, an unknown opcode).' },
+  INVALID_PAYLOAD: { code: 1007, reason: 'A text frame was not valid UTF-8.' },
   MESSAGE_TOO_BIG: { code: 1009, reason: 'A frame was larger than the maximum frame size.' },
   INTERNAL_ERROR: { code: 1011, reason: 'An unexpected server error.' },
   AUTH_FAILED: { code: 4001, reason: 'Authentication failed (AUTH_CLIENT_REPLY with isAuthenticated false).' },

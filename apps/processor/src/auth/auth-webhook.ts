@@ -7,8 +7,8 @@ export interface WebhookRequest {
 
 export type FetchFn = typeof fetch;
 
-/** Largest answer body read; anything longer is a refusal. */
-const MAX_BODY_CHARS = 64 * 1024;
+/** Largest answer body read, in bytes; a longer one is refused as soon as that is known, without reading the rest. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Asks an app's auth server (SPEC §2.2): POST `{appId, userId, token}` as JSON; accepted only on a 2xx whose body is
@@ -33,7 +33,8 @@ export async function webhookRefusal(url: string | undefined, request: WebhookRe
       await response.body?.cancel().catch(() => undefined);
       return `auth server answered ${response.status}`;
     }
-    return answerRefusal(await response.text(), request);
+    const text = await readLimited(response, MAX_BODY_BYTES);
+    return text === undefined ? 'auth server answer too large' : answerRefusal(text, request);
   } catch (error) {
     return controller.signal.aborted ? `auth server did not answer within ${timeoutMs} ms` : `auth server unreachable (${(error as Error).name})`;
   } finally {
@@ -41,8 +42,27 @@ export async function webhookRefusal(url: string | undefined, request: WebhookRe
   }
 }
 
+/**
+ * The body as text, or undefined (and the rest not read: the connection is dropped) when its declared length or the
+ * bytes received so far are over `maxBytes`: a huge or endless answer never fills the processor's memory.
+ */
+async function readLimited(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let over = Number(response.headers.get('content-length')) > maxBytes; !over; ) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    size += value.byteLength;
+    chunks.push(value);
+    over = size > maxBytes;
+  }
+  await reader.cancel().catch(() => undefined);
+  return undefined;
+}
+
 function answerRefusal(text: string, request: WebhookRequest): string | undefined {
-  if (text.length > MAX_BODY_CHARS) return 'auth server answer too large';
   let body: unknown;
   try {
     body = JSON.parse(text);

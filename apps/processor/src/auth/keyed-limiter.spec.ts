@@ -50,6 +50,28 @@ describe('KeyedLimiter', () => {
     expect(next.started()).toBe(true);
   });
 
+  it('gives up a task that waited over maxWaitMs when its turn comes (its expired runs instead), and runs the next in time', async () => {
+    let now = 0;
+    const limiter = new KeyedLimiter({ concurrency: 1, queue: 3, maxWaitMs: 1_000 }, () => now);
+    const running = gatedTask();
+    limiter.offer('a', running.task);
+    const expired: string[] = [];
+    const late = [gatedTask(), gatedTask()];
+    for (const [i, t] of late.entries()) limiter.offer('a', t.task, async () => void expired.push(`late ${i}`));
+    now = 600;
+    const inTime = gatedTask();
+    limiter.offer('a', inTime.task, async () => void expired.push('in time'));
+    now = 1_500; // the first two waited 1,500 ms, the third 900 ms
+    running.end();
+    await settle();
+    expect(expired).toEqual(['late 0', 'late 1']);
+    expect(late.map((t) => t.started())).toEqual([false, false]);
+    expect(inTime.started()).toBe(true);
+    inTime.end();
+    await settle();
+    expect(expired).toEqual(['late 0', 'late 1']);
+  });
+
   it('close: refuses new tasks, drops the waiting ones, resolves once the running ones ended', async () => {
     const limiter = new KeyedLimiter({ concurrency: 1, queue: 5 });
     const running = gatedTask();

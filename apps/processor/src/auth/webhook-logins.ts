@@ -29,8 +29,11 @@ export interface WebhookLogin extends WebhookTarget {
  * Logins decided by their app's `authUrl`, run beside the intake rather than inside its batches (ADR 0012), so a
  * slow auth server delays only its own app's logins, never anyone's messages. Per app, at most `limits.concurrency`
  * webhook calls run at once and `limits.queue` logins wait (first come, first asked); `offer` refuses one more at
- * once. Each answer is written by itself (retried `retries` times); if it cannot be, or the processor stops before
- * the call, the client hears nothing and the connector closes its socket at its auth deadline (4002).
+ * once, and a login that waited more than `limits.maxWaitMs` (the webhook timeout) for a free call is refused when its
+ * turn comes, so every login taken is answered within twice the webhook timeout, well before the connector's auth
+ * deadline, even when the auth server never answers. Each answer is written by itself (retried `retries` times); if
+ * it cannot be, or the processor stops before the call, the client hears nothing and the connector closes its socket
+ * at its auth deadline (4002).
  */
 export class WebhookLogins {
   private readonly limiter: KeyedLimiter;
@@ -43,7 +46,7 @@ export class WebhookLogins {
 
   /** Ask `login.url` about the login, now or when a call of its app ends; false (nothing asked) when the app's queue is full. */
   offer(login: WebhookLogin): boolean {
-    const taken = this.limiter.offer(login.app, () => this.decide(login));
+    const taken = this.limiter.offer(login.app, () => this.decide(login), () => this.expire(login));
     if (!taken) this.deps.stats.authBusy += 1;
     return taken;
   }
@@ -55,7 +58,17 @@ export class WebhookLogins {
   }
 
   private async decide(login: WebhookLogin): Promise<void> {
-    const accepted = await this.deps.authenticator.askWebhook(login.url, login.request);
+    await this.write(login, await this.deps.authenticator.askWebhook(login.url, login.request));
+  }
+
+  /** The login waited too long for a free call: refused as busy, without asking. */
+  private async expire(login: WebhookLogin): Promise<void> {
+    this.deps.stats.authBusy += 1;
+    this.deps.authenticator.refuse(login.request, `the auth server of ${login.app} is busy (the login waited over ${this.deps.limits.maxWaitMs} ms for a free call)`);
+    await this.write(login, false);
+  }
+
+  private async write(login: WebhookLogin, accepted: boolean): Promise<void> {
     const effects = login.answer(accepted);
     for (let attempt = 0; ; attempt++) {
       try {

@@ -47,7 +47,7 @@ export const processorConfig = defineConfig({
     default: 32,
     min: 0,
     max: 100000,
-    doc: 'Most logins of one app waiting, per processor, for a free webhook call; one more is refused at once (AUTH_CLIENT_REPLY false, close 4001).',
+    doc: 'Most logins of one app waiting, per processor, for a free webhook call; one more is refused at once (AUTH_CLIENT_REPLY false, close 4001), and so is one that waited longer than `LINKER_AUTH_WEBHOOK_TIMEOUT_MS`, when its turn comes.',
   }),
   maxGroupRecipients: setting({
     env: 'LINKER_MAX_GROUP_RECIPIENTS',

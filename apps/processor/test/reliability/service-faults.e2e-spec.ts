@@ -72,6 +72,21 @@ describe('fault battery: services of a real-mode domain', () => {
     expect(result.violations).toEqual([]);
   });
 
+  it('Redis killed and started again at once (empty, quicker than a presence lease): every connected user is reachable again, nothing is lost', async () => {
+    const { redis } = services!;
+    domain = await startBatteryDomain('fault-redis-quick', services!.services);
+    const result = await runFaultCase({
+      name: 'Redis restarted at once',
+      injected: 'kill -9 of Redis (no persistence) and started again empty at once, quicker than a presence lease runs out',
+      traffic: batteryTraffic(domain.connectorUrls, 7150),
+      inject: async () => {
+        await redis.kill();
+        await redis.start();
+      },
+    });
+    expect(result.violations).toEqual([]);
+  });
+
   it('FerretDB killed for 20 s while messages go to mailboxes: each is stored before it is committed, none is lost', async () => {
     const { ferretDb } = services!;
     domain = await startBatteryDomain('fault-ferretdb', services!.services);

@@ -17,13 +17,15 @@ describe('LinkerClient (Node, fake connector)', () => {
   });
 
   describe('authentication', () => {
-    it('sends AUTH_CLIENT exactly like the seed README and resolves with the reply', async () => {
+    it('sends AUTH_CLIENT like the seed README, in ack mode unless told not to, and resolves with the reply', async () => {
       const client = clients.make('ANZ-123223');
       const events = record(client);
       const reply = await client.connect();
       expect(reply).toEqual({ appId: 'app-id-343', userId: 'ANZ-123223', isAuthenticated: true });
       const seedAuth = { type: 'AUTH_CLIENT', data: { appId: 'app-id-343', userId: 'ANZ-123223', token: 'token-12345' } };
-      expect(connector.connections[0].raw).toEqual([JSON.stringify(seedAuth)]);
+      expect(connector.connections[0].raw).toEqual([JSON.stringify({ ...seedAuth, data: { ...seedAuth.data, ack: true } })]);
+      await clients.make('ANZ-123224', { ack: false }).connect();
+      expect(connector.connections[1].raw).toEqual([JSON.stringify({ ...seedAuth, data: { ...seedAuth.data, userId: 'ANZ-123224' } })]);
       expect(events.authenticated).toEqual([reply]);
       expect(client.state).toBe('open');
     });

@@ -11,7 +11,7 @@ describe('NodeWebSocket', () => {
     server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     server.on('connection', (socket, request) => {
       peers.push(request.socket.remoteAddress ?? '');
-      socket.on('message', (data) => socket.send(`echo:${data.toString()}`));
+      socket.on('message', (data, isBinary) => socket.send(isBinary ? `echo binary:${data.toString('hex')}` : `echo:${data.toString()}`));
     });
     await new Promise((resolve) => server.once('listening', resolve));
   });
@@ -28,6 +28,18 @@ describe('NodeWebSocket', () => {
     socket.send('hi');
     await waitFor('the echo', () => received.length === 1);
     expect(received).toEqual(['echo:hi']);
+    socket.close(1000, 'done');
+  });
+
+  it('sends bytes as a binary frame, or as a text frame of exactly those bytes', async () => {
+    const socket = new NodeWebSocket(url());
+    const received: unknown[] = [];
+    socket.onmessage = (event) => received.push(event.data);
+    await new Promise((resolve) => (socket.onopen = resolve));
+    socket.send(Uint8Array.of(1, 2));
+    socket.send(Uint8Array.of(0x7b, 0x7d), { binary: false });
+    await waitFor('both echoes', () => received.length === 2);
+    expect(received).toEqual(['echo binary:0102', 'echo:{}']);
     socket.close(1000, 'done');
   });
 

@@ -25,8 +25,12 @@ export class NodeWebSocket implements WebSocketLike {
     return this.socket.readyState;
   }
 
-  send(data: string): void {
-    this.socket.send(data);
+  /**
+   * Send one frame: a string as a text frame; bytes as a binary frame, or, with `binary: false`, as a text frame of
+   * exactly those bytes (ws does not check them: tests send invalid UTF-8 this way).
+   */
+  send(data: string | Uint8Array, { binary = typeof data !== 'string' }: { binary?: boolean } = {}): void {
+    this.socket.send(data, { binary });
   }
 
   /** Close with a close frame; a socket still connecting is abandoned (ws reports the close as 1006). */

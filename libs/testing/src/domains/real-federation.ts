@@ -18,7 +18,7 @@ export interface RealFederationExtra {
   processorEnv?: Record<string, string>;
   /** More environment for every connector. */
   connectorEnv?: Record<string, string>;
-  /** Domains (names as in the topology given) whose link endpoint is a `LinkProxy`, for `cutLinksInto`. */
+  /** Domains (names as in the topology given) whose link endpoint is a `LinkProxy`, for `cutLinksInto` and `partition`. */
   proxied?: string[];
 }
 
@@ -63,10 +63,19 @@ export interface RealFederation {
   domain(name: string): RealFederationDomain;
   /** The running names of the domain's neighbours (the topology's links). */
   neighbours(name: string): string[];
+  /** What the domain's processor last reported of its link to `peer` (both names as in the topology given). */
+  linkState(name: string, peer: string): 'up' | 'down' | undefined;
   /** Wait until the domain's processor reports its link to every neighbour up (its last "link up"/"link down" line). */
   linksUp(name: string, timeoutMs?: number): Promise<void>;
   /** Cut every link into a domain named in `extra.proxied` (its neighbours can no longer send to it). */
   cutLinksInto(name: string): Promise<void>;
+  /**
+   * Cut the link between two domains, both named in `extra.proxied` (each one's proxy drops what the other dials),
+   * and nothing else: what a partition between them does, until `heal`.
+   */
+  partition(a: string, b: string): void;
+  /** Let the link between `a` and `b` be dialed again after `partition`. */
+  heal(a: string, b: string): void;
   /** SIGKILL the domain's processor and connector (what they held in Kafka stays there). */
   kill(name: string): Promise<void>;
   /**
@@ -178,6 +187,11 @@ export async function startRealFederation(options: RealFederationOptions): Promi
       if (domain === undefined) throw new Error(`the federation has no domain ${JSON.stringify(name)} (it has ${[...domains.keys()].join(', ')})`);
       return domain;
     };
+    const proxyOf = (name: string): LinkProxy => {
+      const proxied = proxies.get(name);
+      if (proxied === undefined) throw new Error(`${name} is not in extra.proxied: its links cannot be cut`);
+      return proxied.proxy;
+    };
     const neighbours = (name: string): string[] => {
       const domain = find(name).domain;
       return topology.domainLinks.flatMap((link) => (link.n1 === domain ? [link.n2] : link.n2 === domain ? [link.n1] : []));
@@ -207,11 +221,18 @@ export async function startRealFederation(options: RealFederationOptions): Promi
       adminToken,
       domain: find,
       neighbours,
+      linkState: (name, peer) => lastLinkState(find(name).processor.output(), find(peer).domain),
       linksUp,
       async cutLinksInto(name) {
-        const proxied = proxies.get(name);
-        if (proxied === undefined) throw new Error(`${name} is not in extra.proxied: its links cannot be cut`);
-        await proxied.proxy.cut();
+        await proxyOf(name).cut();
+      },
+      partition(a, b) {
+        proxyOf(a).block(find(b).domain);
+        proxyOf(b).block(find(a).domain);
+      },
+      heal(a, b) {
+        proxyOf(a).unblock(find(b).domain);
+        proxyOf(b).unblock(find(a).domain);
       },
       async kill(name) {
         const domain = find(name);

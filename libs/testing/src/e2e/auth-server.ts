@@ -18,6 +18,12 @@ export const AUTH_ANSWER = {
   otherUser: '5',
   /** 200 `isAuthenticated: "true"` (a string, not the boolean). */
   wrongType: '6',
+  /** 200 `{appId, userId}`, without `isAuthenticated`. */
+  noVerdict: '7',
+  /** 200 with the JSON `null`. */
+  nullBody: '8',
+  /** 200 with a body of 256 MiB (spaces), written as fast as it is read. */
+  huge: '9',
 } as const;
 
 /** A request the auth server received. */
@@ -31,6 +37,8 @@ export interface AuthServer {
   /** `http://127.0.0.1:<port>/auth`. */
   url: string;
   readonly requests: AuthRequestSeen[];
+  /** Bytes of `huge` answers written so far (it stops writing when the caller hangs up). */
+  hugeBytesWritten(): number;
   close(): Promise<void>;
 }
 
@@ -43,6 +51,7 @@ export interface AuthServerOptions {
 export async function startAuthServer({ delayMs = 0 }: AuthServerOptions = {}): Promise<AuthServer> {
   const requests: AuthRequestSeen[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const huge = { written: 0 };
   const server = createServer((request, response) => {
     void readBody(request).then((text) => {
       let body: unknown;
@@ -52,10 +61,10 @@ export async function startAuthServer({ delayMs = 0 }: AuthServerOptions = {}): 
         body = text;
       }
       requests.push({ method: request.method ?? '', contentType: request.headers['content-type'], body });
-      if (delayMs === 0) return answer(response, body);
+      if (delayMs === 0) return answer(response, body, huge);
       const timer = setTimeout(() => {
         timers.delete(timer);
-        answer(response, body);
+        answer(response, body, huge);
       }, delayMs);
       timers.add(timer);
     });
@@ -68,6 +77,7 @@ export async function startAuthServer({ delayMs = 0 }: AuthServerOptions = {}): 
   return {
     url: `http://127.0.0.1:${port}/auth`,
     requests,
+    hugeBytesWritten: () => huge.written,
     close: () =>
       new Promise((resolve) => {
         for (const timer of timers) clearTimeout(timer);
@@ -77,7 +87,7 @@ export async function startAuthServer({ delayMs = 0 }: AuthServerOptions = {}): 
   };
 }
 
-function answer(response: ServerResponse, body: unknown): void {
+function answer(response: ServerResponse, body: unknown, huge: { written: number }): void {
   const { appId, userId } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const digit = typeof userId === 'string' ? (/-(\d)/.exec(userId)?.[1] ?? '') : '';
   const json = (status: number, value: unknown): void => {
@@ -95,9 +105,31 @@ function answer(response: ServerResponse, body: unknown): void {
       return json(200, { appId, userId: `${String(userId)}0`, isAuthenticated: true });
     case AUTH_ANSWER.wrongType:
       return json(200, { appId, userId, isAuthenticated: 'true' });
+    case AUTH_ANSWER.noVerdict:
+      return json(200, { appId, userId });
+    case AUTH_ANSWER.nullBody:
+      return json(200, null);
+    case AUTH_ANSWER.huge:
+      return writeHuge(response, huge);
     default:
       return json(200, { appId, userId, isAuthenticated: false });
   }
+}
+
+/** 256 MiB of spaces in 1 MiB chunks, each written once the caller took the previous ones; stops when it hangs up. */
+function writeHuge(response: ServerResponse, huge: { written: number }): void {
+  const chunk = Buffer.alloc(1024 * 1024, 0x20);
+  let left = 256;
+  response.writeHead(200, { 'content-type': 'application/json' });
+  const pump = (): void => {
+    while (left > 0 && !response.destroyed) {
+      left -= 1;
+      huge.written += chunk.length;
+      if (!response.write(chunk)) return void response.once('drain', pump);
+    }
+    response.end();
+  };
+  pump();
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

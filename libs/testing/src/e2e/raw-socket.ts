@@ -62,6 +62,11 @@ export class RawSocket {
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
+  /** Send `bytes` as one frame, binary or (`binary: false`) text, exactly as they are (invalid UTF-8 included). */
+  sendBytes(bytes: Uint8Array, binary: boolean): void {
+    this.socket.send(bytes, { binary });
+  }
+
   /** `AUTH_CLIENT {appId, userId, token}` and the `AUTH_CLIENT_REPLY` it gets. */
   async auth(appId: string, userId: string, token = 'token-12345'): Promise<Frame> {
     this.send({ type: 'AUTH_CLIENT', data: { appId, userId, token } });
