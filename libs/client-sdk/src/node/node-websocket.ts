@@ -33,6 +33,25 @@ export class NodeWebSocket implements WebSocketLike {
     this.socket.send(data, { binary });
   }
 
+  /**
+   * Stop reading from the connection: frames the server sends pile up in the kernel's buffers, then in the server's,
+   * as for a client that cannot keep up (TCP flow control). `resume()` reads again. Tools and tests use it to play a
+   * slow consumer; a no-op unless open.
+   */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  /** Read from the connection again after `pause()`. */
+  resume(): void {
+    this.socket.resume();
+  }
+
+  /** Drop the connection without a close handshake, as a client that vanished does (ws reports the close as 1006). */
+  terminate(): void {
+    this.socket.terminate();
+  }
+
   /** Close with a close frame; a socket still connecting is abandoned (ws reports the close as 1006). */
   close(code?: number, reason?: string): void {
     if (this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();

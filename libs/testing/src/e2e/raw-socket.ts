@@ -67,9 +67,19 @@ export class RawSocket {
     this.socket.send(bytes, { binary });
   }
 
-  /** `AUTH_CLIENT {appId, userId, token}` and the `AUTH_CLIENT_REPLY` it gets. */
-  async auth(appId: string, userId: string, token = 'token-12345'): Promise<Frame> {
-    this.send({ type: 'AUTH_CLIENT', data: { appId, userId, token } });
+  /** Stop reading: what the server sends piles up in the kernel's buffers, then in the server's (a slow consumer). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  /** Read again after `pause()`. */
+  resume(): void {
+    this.socket.resume();
+  }
+
+  /** `AUTH_CLIENT {appId, userId, token}` (with `ack: true` for ack mode) and the `AUTH_CLIENT_REPLY` it gets. */
+  async auth(appId: string, userId: string, token = 'token-12345', ack = false): Promise<Frame> {
+    this.send({ type: 'AUTH_CLIENT', data: { appId, userId, token, ...(ack ? { ack } : {}) } });
     return this.next('AUTH_CLIENT_REPLY');
   }
 
@@ -118,6 +128,13 @@ export class RawSocket {
   /** Wait until the connection is closed; its close code and reason. */
   closed(timeoutMs = WAIT_MS): Promise<CloseInfo> {
     return waitFor(`${this.label} to be closed (received: ${this.summary()})`, () => this.closeInfo, { timeoutMs });
+  }
+
+  /** Drop the connection without a close handshake (what the client had not read yet is lost) and wait for the close. */
+  async terminate(): Promise<void> {
+    if (this.closeInfo) return;
+    this.socket.terminate();
+    await this.closed();
   }
 
   /** Close with a close frame and wait until it is closed. */
