@@ -55,6 +55,27 @@ describe('connector ingress', () => {
     });
   });
 
+  describe('fetches paced to what the socket can take (the rest stays stored)', () => {
+    const fetches = (): Envelope[] => h.processor.all('FETCH_MISSING_MESSAGES_REQUEST');
+
+    it('asks for at most half the send queue (frames and bytes), and in ack mode half of LINKER_MAX_UNACKED less what it holds', async () => {
+      h = await startHarness({ settings: { sendQueueFrames: 100, sendQueueBytes: 1_048_576, maxUnacked: 40 } });
+      const plain = await h.user('ANZ-1');
+      plain.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 2_000 } });
+      plain.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 7 } });
+      await waitFor('2 fetches published', () => fetches().length === 2);
+      expect(fetches().map((e) => e.data)).toEqual([{ count: 50, maxBytes: 524_288 }, { count: 7, maxBytes: 524_288 }]);
+
+      const acking = await h.user('ANZ-2', { ack: true });
+      const held = Array.from({ length: 5 }, (_, i) => h.processor.message('ANZ-9', 'ANZ-2', `held ${i}`));
+      for (const envelope of held) await h.processor.deliver({ envelope, targets: [{ userId: 'ANZ-2', socketIds: [acking.socketId as string] }] });
+      await acking.count('MESSAGE', 5);
+      acking.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 2_000 } });
+      await waitFor('the ack-mode fetch published', () => fetches().length === 3);
+      expect(fetches()[2].data).toMatchObject({ count: 20 - 5 });
+    });
+  });
+
   describe('refusals (INVALID_MESSAGE, the socket stays open)', () => {
     let client: TestClient;
     beforeEach(async () => {

@@ -1,4 +1,4 @@
-import { encodeEnvelope, type Envelope, type SocketAddress } from '@linker/contracts';
+import { clientFrameSize, encodeEnvelope, type Envelope, type SocketAddress } from '@linker/contracts';
 import type { Mailbox } from '@linker/mailbox';
 import { waitFor } from '@linker/testing';
 import { Harness, intake, withTwoConnectors, type FakeConnector } from './testing/harness';
@@ -107,6 +107,19 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
     const complete = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
     expect(complete.delivery.envelope.data).toEqual({ leftMissingCount: 0 });
     expect(c1.deliveries('MESSAGE')).toHaveLength(4);
+  });
+
+  it('returns no more than fit in the bytes the connector says the socket can take (at least one); the rest is left', async () => {
+    const requesting = await c1.connect(USER);
+    const size = clientFrameSize(stored[0]);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10, maxBytes: 2 * size + 1 }, origin: requesting }));
+    const first = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    expect(c1.deliveries('MESSAGE').map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 2).map((m) => m.id));
+    expect(first.delivery.envelope.data).toEqual({ leftMissingCount: 2 });
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10, maxBytes: 1 }, origin: requesting }));
+    const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
+    expect(c1.deliveries('MESSAGE').map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 3).map((m) => m.id));
+    expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 1 });
   });
 
   it('answers two concurrent fetches of one user (on both lanes) each on its own socket, completely', async () => {

@@ -38,3 +38,14 @@ export function clientFrameBytes(envelope: Envelope): Buffer {
   // The content's bytes are `{"content":…}`: the frame's data continues with them after `"from":…,`.
   return Buffer.concat([Buffer.from(`${MESSAGE_HEAD}${JSON.stringify(envelope.from)},`), content.subarray(1), Buffer.from(`${reference},"id":${JSON.stringify(envelope.id)}}`)]);
 }
+
+/** Room for a frame's head beside its data: type, `from`, `reference`, `id`. */
+const FRAME_HEAD_BYTES = 512;
+
+/**
+ * About the size of `clientFrameBytes(envelope)` without making the frame (at least that size unless its reference is
+ * longer than a few hundred bytes): its data's JSON bytes plus room for the head.
+ */
+export function clientFrameSize(envelope: Envelope): number {
+  return (decodedContentBytes(envelope.data)?.length ?? Buffer.byteLength(JSON.stringify(envelope.data ?? null))) + FRAME_HEAD_BYTES;
+}

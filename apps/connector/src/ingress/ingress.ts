@@ -89,6 +89,10 @@ export class Ingress {
         return;
       case 'GROUP_MESSAGE':
         return this.group(session, frame, data as ClientData<'GROUP_MESSAGE'>, tag);
+      case 'FETCH_MISSING_MESSAGES_REQUEST':
+        session.invalidStreak = 0;
+        // Paced to what the socket can take now: the rest stays stored, and leftMissingCount says so.
+        return this.publish(session, type, frame, session.fetchBudget((data as ClientData<'FETCH_MISSING_MESSAGES_REQUEST'>).count), tag);
       default:
         session.invalidStreak = 0;
         this.publish(session, type, frame, data, tag);

@@ -138,6 +138,17 @@ export class Session {
     if (this.held.size > this.limits.maxUnacked) this.close('SLOW_CONSUMER');
   }
 
+  /**
+   * What a fetch of `asked` messages may bring to this socket without closing it as slow (SPEC §2.6, §3.3): at most
+   * half of its send queue's bounds (`ClientSocket.burstRoom`) and, in ack mode, half of `maxUnacked`, less what it
+   * holds already (at least one message). The rest stays in the mailbox for the next fetch (`leftMissingCount`).
+   */
+  fetchBudget(asked: number): { count: number; maxBytes: number } {
+    const room = this.socket.burstRoom();
+    const unacked = this.ackMode ? Math.max(1, Math.floor(this.limits.maxUnacked / 2) - (this.held?.size ?? 0)) : asked;
+    return { count: Math.min(asked, room.frames, unacked), maxBytes: room.bytes };
+  }
+
   /** Whether `id` was written in ack mode and is not acknowledged yet. */
   holds(id: string): boolean {
     return this.held?.has(id) === true;

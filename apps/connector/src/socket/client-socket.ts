@@ -88,6 +88,16 @@ export class ClientSocket {
   }
 
   /**
+   * What a burst of frames the client asked for (a fetch's messages) may bring now: half of the queue's bounds, less
+   * what waits already (at least one frame, one byte). The other half stays free for what arrives meanwhile.
+   */
+  burstRoom(): { frames: number; bytes: number } {
+    const frames = Math.floor(this.limits.maxFrames / 2) - this.queuedFrames;
+    const bytes = Math.floor(this.limits.maxBytes / 2) - this.queuedBytes - this.ws.bufferedAmount;
+    return { frames: Math.max(1, frames), bytes: Math.max(1, bytes) };
+  }
+
+  /**
    * Write one text frame (`frame` is not copied: never change it afterwards; one buffer may go to many sockets).
    * Sent at once while the socket keeps up, queued otherwise; refused (`full`) when the queue is over its limits.
    */

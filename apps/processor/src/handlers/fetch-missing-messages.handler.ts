@@ -1,4 +1,4 @@
-import type { Envelope } from '@linker/contracts';
+import { clientFrameSize, type Envelope } from '@linker/contracts';
 import type { Mailbox } from '@linker/mailbox';
 import { Effects } from '../dispatch/effects';
 import { systemEnvelope } from '../dispatch/envelopes';
@@ -9,7 +9,8 @@ import { intakeData, originOf } from './intake-data';
 
 /**
  * FETCH_MISSING_MESSAGES_REQUEST (SPEC §2.3, §3.3): the oldest `min(count, 2000)` messages of the requester's
- * mailbox, in order, each as its own Delivery marked `fromMailbox` to the REQUESTING socket only, then
+ * mailbox, no more than fit in the `maxBytes` of frames the requesting socket can take (the connector's pacing; at
+ * least one), in order, each as its own Delivery marked `fromMailbox` to the REQUESTING socket only, then
  * `FETCH_MISSING_MESSAGES_COMPLETE {leftMissingCount}` (how many stay stored besides this batch) to the same socket;
  * all on RELIABLE, keyed by the requester, so they arrive in that order. Nothing is removed here: the connector reports
  * each one written and the DELIVERY_REPORT handler removes it, so a connection lost mid-batch loses nothing.
@@ -24,12 +25,12 @@ export function fetchMissingMessagesHandler(
   const { outForDelivery } = deps;
   return {
     async handle(envelope: Envelope, { now }: HandlerContext): Promise<void> {
-      const { count } = intakeData(envelope, 'FETCH_MISSING_MESSAGES_REQUEST');
+      const { count, maxBytes = Number.POSITIVE_INFINITY } = intakeData(envelope, 'FETCH_MISSING_MESSAGES_REQUEST');
       const origin = originOf(envelope);
       const user = envelope.from;
       await deps.fetchLocks.run(user, async () => {
         const out = outForDelivery.ids(user, now);
-        const { batch, left } = await readBatch(deps.mailbox, user, Math.min(count, MAX_FETCH_COUNT), out);
+        const { batch, left } = await readBatch(deps.mailbox, user, Math.min(count, MAX_FETCH_COUNT), out, maxBytes);
         const effects = new Effects();
         for (const message of batch) effects.deliverToSocket('RELIABLE', user, message, user, origin, true);
         const complete = systemEnvelope({
@@ -54,13 +55,24 @@ export function fetchMissingMessagesHandler(
 }
 
 /**
- * The oldest `limit` stored messages of `user` that are not `out`, and how many others (not out) stay stored: one
- * `Mailbox.window` of `limit + out.size`. Its `rest` counts only the messages after the window, so the removal of out
- * ids (their report arriving meanwhile) cannot make the count wrong, and no count is read when the window holds all.
+ * The oldest `limit` stored messages of `user` that are not `out`, as many of them as fit in `maxBytes` of client frames
+ * (at least one), and how many others (not out) stay stored: one `Mailbox.window` of `limit + out.size`. Its `rest`
+ * counts only the messages after the window, so the removal of out ids (their report arriving meanwhile) cannot make
+ * the count wrong, and no count is read when the window holds all.
  */
-async function readBatch(mailbox: Mailbox, user: string, limit: number, out: ReadonlySet<string>): Promise<{ batch: Envelope[]; left: number }> {
+async function readBatch(mailbox: Mailbox, user: string, limit: number, out: ReadonlySet<string>, maxBytes: number): Promise<{ batch: Envelope[]; left: number }> {
   const { messages, rest } = await mailbox.window(user, limit + out.size);
   const fresh = out.size === 0 ? messages : messages.filter((message) => !out.has(message.id));
-  const batch = fresh.slice(0, limit);
+  const batch = fresh.slice(0, Math.max(1, fitting(fresh, limit, maxBytes)));
   return { batch, left: fresh.length - batch.length + rest };
+}
+
+/** How many of the first `limit` messages fit in `maxBytes` of client frames. */
+function fitting(messages: readonly Envelope[], limit: number, maxBytes: number): number {
+  let bytes = 0;
+  for (let i = 0; i < Math.min(limit, messages.length); i++) {
+    bytes += clientFrameSize(messages[i]);
+    if (bytes > maxBytes) return i;
+  }
+  return Math.min(limit, messages.length);
 }

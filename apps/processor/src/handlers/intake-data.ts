@@ -13,7 +13,8 @@ const SCHEMAS = {
   AUTH_CLIENT: Type.Object({ appId: Type.String(), userId: Id, token: Type.Optional(Type.String()) }),
   MESSAGE: Type.Object({ content: Type.String(), to: Type.Optional(Id) }),
   GROUP_MESSAGE: Type.Object({ to: Type.Array(Id, { minItems: 1 }), content: Type.String() }),
-  FETCH_MISSING_MESSAGES_REQUEST: Type.Object({ count: Type.Integer({ minimum: 1 }) }),
+  // maxBytes: set by the connector (never by the client), the bytes of frames the requesting socket can take now.
+  FETCH_MISSING_MESSAGES_REQUEST: Type.Object({ count: Type.Integer({ minimum: 1 }), maxBytes: Type.Optional(Type.Integer({ minimum: 1 })) }),
   CLOSE_CONNECTION: Type.Object({ userId: Id }),
   USER_EVENT: Type.Object({ userId: Id }),
   DELIVERY_REPORT: DeliveryReport,
