@@ -1,6 +1,15 @@
 import { clientFrameSize, encodeEnvelope, type Envelope, type SocketAddress } from '@linker/contracts';
-import type { Mailbox } from '@linker/mailbox';
+import { MemoryBroker, memoryLanes } from '@linker/bus';
+import { MemoryMailbox, type Mailbox } from '@linker/mailbox';
+import { silentLogger } from '@linker/observability';
 import { waitFor } from '@linker/testing';
+import { Dispatcher } from '../src/dispatch/dispatcher';
+import { Effects } from '../src/dispatch/effects';
+import { fetchMissingMessagesHandler } from '../src/handlers/fetch-missing-messages.handler';
+import type { HandlerContext } from '../src/handlers/handler';
+import { KeyedLock } from '../src/mailbox/keyed-lock';
+import { OutForDelivery } from '../src/mailbox/out-for-delivery';
+import { RemovalQueue } from '../src/mailbox/removal-queue';
 import { Harness, intake, withTwoConnectors, type FakeConnector } from './testing/harness';
 
 // SPEC §2.3 FETCH_MISSING_MESSAGES_REQUEST, §3.3 (a message leaves the mailbox only once delivered), §8 fetch row.
@@ -158,14 +167,10 @@ describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
       return work();
     };
     return {
-      store: (entries) => mailbox.store(entries),
+      ...bind(mailbox),
       oldest: (userId, limit) => read('oldest', () => mailbox.oldest(userId, limit)),
       window: (userId, limit) => read(`window ${limit}`, () => mailbox.window(userId, limit)),
       count: (userId) => read('count', () => mailbox.count(userId)),
-      remove: (userId, ids) => mailbox.remove(userId, ids),
-      deadLetter: (letter) => mailbox.deadLetter(letter),
-      deadLetters: (limit) => mailbox.deadLetters(limit),
-      close: () => mailbox.close(),
     };
   };
 
@@ -390,3 +395,54 @@ describe('DELIVERY_REPORT: parked', () => {
     expect(await harness.mailbox.count(SENDER)).toBe(1);
   });
 });
+
+describe('FETCH_MISSING_MESSAGES_REQUEST while a store for the user is under way', () => {
+  it('reads the mailbox only once the store settled, so a message undelivered to a socket that just closed is fetched', async () => {
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const memory = new MemoryMailbox();
+    const mailbox: Mailbox = {
+      ...bind(memory),
+      store: async (entries) => {
+        events.push('store begun');
+        await new Promise<void>((resolve) => (release = resolve));
+        await memory.store(entries);
+        events.push('stored');
+      },
+      window: (userId, limit) => {
+        events.push('read');
+        return memory.window(userId, limit);
+      },
+    };
+    const lanes = memoryLanes(new MemoryBroker());
+    const removals = new RemovalQueue({ mailbox, logger: silentLogger });
+    const dispatcher = new Dispatcher(lanes, mailbox, removals, 'domain-01', 1);
+    const handler = fetchMissingMessagesHandler('domain-01', { mailbox, dispatcher, fetchLocks: new KeyedLock(), outForDelivery: new OutForDelivery() });
+    const message = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: 'undelivered' } });
+    const effects = new Effects();
+    effects.store(USER, { ...message, to: USER });
+    const storing = dispatcher.apply([effects]);
+    const origin: SocketAddress = { domain: 'domain-01', connector: 'connector-01', socketId: 's-1' };
+    const fetching = handler.handle(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10 }, origin }), { now: Date.now() } as HandlerContext);
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['store begun']);
+    release();
+    await Promise.all([storing, fetching]);
+    expect(events).toEqual(['store begun', 'stored', 'read']);
+    await lanes.close();
+  });
+});
+
+/** Every method of `mailbox`, bound to it (to override some in a spread). */
+function bind(mailbox: Mailbox): Mailbox {
+  return {
+    store: (entries) => mailbox.store(entries),
+    oldest: (userId, limit) => mailbox.oldest(userId, limit),
+    window: (userId, limit) => mailbox.window(userId, limit),
+    count: (userId) => mailbox.count(userId),
+    remove: (userId, ids) => mailbox.remove(userId, ids),
+    deadLetter: (letter) => mailbox.deadLetter(letter),
+    deadLetters: (limit) => mailbox.deadLetters(limit),
+    close: () => mailbox.close(),
+  };
+}

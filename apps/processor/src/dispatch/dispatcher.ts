@@ -24,6 +24,8 @@ export class Dispatcher {
   private readonly ensured: Record<Lane, Map<string, Promise<void>>> = { RELIABLE: new Map(), FAST: new Map() };
   /** Connector name → its topic name, made once per connector rather than once per published batch. */
   private readonly topics = new Map<string, string>();
+  /** Mailbox stores under way, by user: settled (stored or failed) when the promise resolves. */
+  private readonly storing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly lanes: Lanes,
@@ -46,10 +48,34 @@ export class Dispatcher {
     await Promise.all([
       ...groupByTopic(effects).map((group) => this.publish(group)),
       ...this.forward(effects),
-      stored.length > 0 ? this.mailbox.store(stored) : undefined,
+      stored.length > 0 ? this.store(stored) : undefined,
       ...[...removed].map(([userId, ids]) => this.removals.add(userId, ids)),
       ...deadLetters.map((letter) => this.mailbox.deadLetter(letter)),
     ]);
+  }
+
+  /**
+   * Resolves once every mailbox store for `userId` that began before this call has settled (stored, or failed and to
+   * be retried): a fetch waits for it, so it never reads the mailbox while a message for the user is being stored.
+   */
+  storesSettled(userId: string): Promise<void> {
+    return this.storing.get(userId) ?? Promise.resolve();
+  }
+
+  private store(entries: readonly MailboxEntry[]): Promise<void> {
+    const storing = this.mailbox.store(entries);
+    const settled = storing.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const { userId } of entries) {
+      const previous = this.storing.get(userId);
+      if (previous === settled) continue;
+      const chained = previous === undefined ? settled : Promise.all([previous, settled]).then(() => undefined);
+      this.storing.set(userId, chained);
+      void chained.then(() => this.storing.get(userId) === chained && this.storing.delete(userId));
+    }
+    return storing;
   }
 
   private async publish(group: Outgoing[]): Promise<void> {

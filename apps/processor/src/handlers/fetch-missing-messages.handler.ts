@@ -29,6 +29,8 @@ export function fetchMissingMessagesHandler(
       const origin = originOf(envelope);
       const user = envelope.from;
       await deps.fetchLocks.run(user, async () => {
+        // A message for the user whose store began before (e.g. undelivered to a socket that just closed) is read too.
+        await deps.dispatcher.storesSettled(user);
         const out = outForDelivery.ids(user, now);
         const { batch, left } = await readBatch(deps.mailbox, user, Math.min(count, MAX_FETCH_COUNT), out, maxBytes);
         const effects = new Effects();
