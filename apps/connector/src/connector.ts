@@ -14,6 +14,7 @@ import { Intake } from './ingress/intake';
 import { LaneBacklog } from './ingress/lane-backlog';
 import { LoopStall } from './ingress/loop-stall';
 import { rateLimits } from './ingress/rate-limiter';
+import { UserRates } from './ingress/user-rates';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { AuthFlow } from './sessions/auth-flow';
 import { evictionOf } from './sessions/belonging';
@@ -85,7 +86,9 @@ export class Connector {
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
     const { maxGroupRecipients, maxInvalidFrames } = config;
-    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, maxInvalidFrames, stall: new LoopStall(), backlog: this.backlog });
+    const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
+    const { groupRecipientsPerToken } = config;
+    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, groupRecipientsPerToken, maxInvalidFrames, stall: new LoopStall(), backlog: this.backlog, users });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
     const writer = new DeliveryWriter(this.sessions, clock);
     const { domain, name: connector, partitions } = config;
@@ -225,6 +228,10 @@ function checkSettings(config: ConnectorSettings): void {
     problems.push(`LINKER_PRESENCE_TTL_MS (${config.presenceTtlMs}) must exceed LINKER_PRESENCE_HEARTBEAT_MS (${config.presenceHeartbeatMs})`);
   }
   if (config.rateBurst < 1 || config.rateLimit < 1) problems.push('LINKER_RATE_LIMIT and LINKER_RATE_BURST must be at least 1');
+  const largestGroup = Math.ceil(config.maxGroupRecipients / config.groupRecipientsPerToken);
+  if (largestGroup > Math.min(config.rateBurst, config.userRateBurst)) {
+    problems.push(`a GROUP_MESSAGE to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens (LINKER_GROUP_RECIPIENTS_PER_TOKEN ${config.groupRecipientsPerToken}): more than LINKER_RATE_BURST or LINKER_USER_RATE_BURST hold`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 }
 export { clientPortConfig, connectorSettings, type ClientPortSettings, type ConnectorSettings } from './config/connector.config';

@@ -221,6 +221,42 @@ describe('connector ingress', () => {
       await h.processor.next('USER_DISCONNECTED');
     });
 
+    it("one user's sockets share its limit, and a new socket brings no new burst", async () => {
+      const frozen = { now: () => 1_700_000_000_000 };
+      h = await startHarness({ settings: { rateLimit: 50, rateBurst: 100, userRateLimit: 10, userRateBurst: 30 }, clock: frozen });
+      const [a, b] = [await h.user('ANZ-1'), await h.user('ANZ-1')];
+      const frames = (socket: string, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, reference: `${socket}${i}` }));
+      await a.flood(frames('a', 20));
+      await waitFor("a's 20 frames accepted", () => messagesOf(h, 'ANZ-1').length >= 20);
+      await b.flood(frames('b', 20));
+      const limited = await b.count('INVALID_MESSAGE', 10);
+      expect(limited.map((f) => [codeOf(f), f.reference])).toEqual(Array.from({ length: 10 }, (_, i) => ['RATE_LIMITED', `b${10 + i}`]));
+      expect((limited[0].data as { message: string }).message).toMatch(/from this user/);
+      await waitFor('the 30 accepted frames', () => messagesOf(h, 'ANZ-1').length >= 30);
+      expect(a.all('INVALID_MESSAGE')).toEqual([]);
+
+      a.close();
+      const c = await h.user('ANZ-1');
+      await c.flood(frames('c', 3));
+      expect((await c.count('INVALID_MESSAGE', 3)).map((f) => codeOf(f))).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+      expect(messagesOf(h, 'ANZ-1')).toHaveLength(30);
+    });
+
+    it('a GROUP_MESSAGE pays for its recipients: one token per LINKER_GROUP_RECIPIENTS_PER_TOKEN of them, started', async () => {
+      const frozen = { now: () => 1_700_000_000_000 };
+      h = await startHarness({ settings: { rateBurst: 25, groupRecipientsPerToken: 10, maxGroupRecipients: 100 }, clock: frozen });
+      const client = await h.user('ANZ-1');
+      const to = Array.from({ length: 95 }, (_, i) => `ANZ-${100 + i}`);
+      // 24 tokens after AUTH_CLIENT: two groups of 95 (10 tokens each) pass; the third frame finds 3 tokens, not 10.
+      for (const reference of ['g1', 'g2', 'g3']) client.send({ type: 'GROUP_MESSAGE', data: { to, content: 'x' }, reference });
+      const refused = await client.next('INVALID_MESSAGE');
+      expect([codeOf(refused), refused.reference]).toEqual(['RATE_LIMITED', 'g3']);
+      expect((refused.data as { message: string }).message).toMatch(/group recipients/);
+      await waitFor('2 groups published', () => h.processor.all('GROUP_MESSAGE').length === 2);
+      client.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'one token' } });
+      await waitFor('the message the 3 tokens left still allow', () => messagesOf(h, 'ANZ-1').length === 1);
+    });
+
     it('closes with 4007 after too many invalid frames in a row; valid frames reset the count', async () => {
       h = await startHarness({ settings: { maxInvalidFrames: 3 } });
       const client = await h.user('ANZ-1');

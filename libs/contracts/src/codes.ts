@@ -8,7 +8,7 @@ export const ERROR_CODES = {
   INVALID_FIELD: 'A field is missing, has the wrong type, or is not allowed; the message names it.',
   NOT_ALLOWED: 'The user may not do this (e.g. CLOSE_CONNECTION by a user who is not the master of the target app).',
   TOO_LARGE: 'The message is larger than a limit allows (content, group size, or a link frame).',
-  RATE_LIMITED: 'Too many frames per second on this socket; the frame was dropped.',
+  RATE_LIMITED: 'Too many frames per second on this socket, or from this user on all its sockets (a GROUP_MESSAGE counts one per 100 recipients); the frame was dropped.',
   UNKNOWN_RECIPIENT_APP: 'The recipient id names no client app.',
   UNREACHABLE_DOMAIN: "The recipient's home domain is unknown or cannot be reached.",
   ALREADY_AUTHENTICATED: 'AUTH_CLIENT on a socket that is already authenticated.',

@@ -7,6 +7,7 @@ import { acceptedFrame, checkFrame, isRefusal, readFrame, refusal, tagOf, type R
 import type { Intake } from './intake';
 import { OVERLOAD_RETRY_AFTER_MS, type LaneBacklog } from './lane-backlog';
 import type { LoopStall } from './loop-stall';
+import type { UserRates } from './user-rates';
 import { publishFailure } from './publish-failure';
 
 export interface IngressOptions {
@@ -15,11 +16,15 @@ export interface IngressOptions {
   clock: Clock;
   logger: Logger;
   maxGroupRecipients: number;
+  /** A GROUP_MESSAGE costs one rate-limit token per this many distinct recipients, started. */
+  groupRecipientsPerToken: number;
   maxInvalidFrames: number;
   /** How late the event loop reads frames (one per connector): the rate limit credits it. */
   stall: LoopStall;
   /** Client frames handed to the lanes and not accepted yet: OVERLOADED beyond its limit. */
   backlog: LaneBacklog;
+  /** What each user may hand to the lanes, all its sockets on this connector together. */
+  users: UserRates;
 }
 
 const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
@@ -27,6 +32,9 @@ const PONG = Buffer.from(JSON.stringify({ type: 'PONG', data: {} }));
 const OVERLOADED_MESSAGE = `the connector is overloaded; nothing was sent: retry in ${OVERLOAD_RETRY_AFTER_MS} ms`;
 const OVERLOADED_HINT = { retryAfterMs: OVERLOAD_RETRY_AFTER_MS };
 const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is already authenticated (or authenticating)');
+const RATE_LIMITED_SOCKET = 'too many frames per second; this frame was dropped';
+const RATE_LIMITED_GROUP = 'too many group recipients per second on this socket; this frame was dropped';
+const RATE_LIMITED_USER = 'too many frames per second from this user (all its sockets together); this frame was dropped';
 
 /**
  * Client frames in (SPEC §2.2-2.5), one call per frame, synchronously up to the publish:
@@ -34,7 +42,9 @@ const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is a
  * 4004) → parse once (MALFORMED_JSON) → auth gate (AUTH_REQUIRED before auth) → type (UNKNOWN_TYPE for internal or
  * unknown types) → head and data against the compiled validators (INVALID_FIELD) → handled here (PING, MESSAGE_ACK, a
  * second AUTH_CLIENT) or published as an envelope whose `from` is the authenticated user. `maxInvalidFrames` refusals
- * in a row close the socket with 4007.
+ * in a row close the socket with 4007. A frame for a lane also takes from its user's bucket (`UserRates`, all the
+ * user's sockets here together), and a GROUP_MESSAGE pays for its fan-out, one token per `groupRecipientsPerToken`
+ * recipients, from both buckets: over either, RATE_LIMITED, counted toward the socket's abuse (4004).
  * Publishes are issued in frame order, so one socket's frames reach the lane in order; a rejected publish answers
  * UNAVAILABLE with the lane and `retryAfterMs` when the lane's broker is out of reach, else INTERNAL_ERROR (nothing
  * was sent either way). While the lane's backlog is over its limit, a frame to publish answers OVERLOADED
@@ -53,8 +63,8 @@ export class Ingress {
     const frame = readFrame(data, isBinary);
     if (isRefusal(frame)) return this.refuse(session, frame, NO_TAG);
     const tag = tagOf(frame);
-    if (verdict === 'limited') return session.error('RATE_LIMITED', 'too many frames per second; this frame was dropped', tag);
-    if (session.state === 'AUTHENTICATED') this.authenticated(session, frame, tag);
+    if (verdict === 'limited') return session.error('RATE_LIMITED', RATE_LIMITED_SOCKET, tag);
+    if (session.state === 'AUTHENTICATED') this.authenticated(session, frame, tag, now);
     else this.unauthenticated(session, frame, tag);
   }
 
@@ -70,7 +80,7 @@ export class Ingress {
     this.options.auth.begin(session, data as ClientData<'AUTH_CLIENT'>, tag.reference);
   }
 
-  private authenticated(session: Session, frame: RawFrame, tag: FrameTag): void {
+  private authenticated(session: Session, frame: RawFrame, tag: FrameTag, now: number): void {
     const type = frame.type;
     if (typeof type !== 'string') return this.refuse(session, refusal('INVALID_FIELD', 'type: Expected string'), tag);
     if (!isClientFrameType(type)) return this.refuse(session, refusal('UNKNOWN_TYPE', `a client may not send ${type.slice(0, 64)}`), tag);
@@ -88,33 +98,43 @@ export class Ingress {
         session.acknowledge((data as ClientData<'MESSAGE_ACK'>).ids);
         return;
       case 'GROUP_MESSAGE':
-        return this.group(session, frame, data as ClientData<'GROUP_MESSAGE'>, tag);
+        return this.group(session, frame, data as ClientData<'GROUP_MESSAGE'>, tag, now);
       case 'FETCH_MISSING_MESSAGES_REQUEST':
         session.invalidStreak = 0;
         // Paced to what the socket can take now: the rest stays stored, and leftMissingCount says so.
-        return this.publish(session, type, frame, session.fetchBudget((data as ClientData<'FETCH_MISSING_MESSAGES_REQUEST'>).count), tag);
+        return this.publish(session, type, frame, session.fetchBudget((data as ClientData<'FETCH_MISSING_MESSAGES_REQUEST'>).count), tag, now, 1);
       default:
         session.invalidStreak = 0;
-        this.publish(session, type, frame, data, tag);
+        this.publish(session, type, frame, data, tag, now, 1);
     }
   }
 
-  /** Duplicates collapse before the cap is checked; over the cap nothing is sent. */
-  private group(session: Session, frame: RawFrame, data: ClientData<'GROUP_MESSAGE'>, tag: FrameTag): void {
+  /**
+   * Duplicates collapse before the cap is checked; over the cap nothing is sent. The fan-out is paid for: one token of
+   * the socket's bucket per `groupRecipientsPerToken` recipients, started (the frame itself took the first).
+   */
+  private group(session: Session, frame: RawFrame, data: ClientData<'GROUP_MESSAGE'>, tag: FrameTag, now: number): void {
     const to = [...new Set(data.to)];
     const cap = this.options.maxGroupRecipients;
     if (to.length > cap) {
       return this.refuse(session, refusal('TOO_LARGE', `data.to: ${to.length} distinct recipients, at most ${cap}`), tag);
     }
     session.invalidStreak = 0;
-    this.publish(session, 'GROUP_MESSAGE', frame, to.length === data.to.length ? data : { to, content: data.content }, tag);
+    const cost = Math.max(1, Math.ceil(to.length / this.options.groupRecipientsPerToken));
+    if (cost > 1) {
+      const verdict = session.limiter.take(now, this.options.stall.stalledMs(now), cost - 1);
+      if (verdict !== 'ok') return this.limited(session, verdict, RATE_LIMITED_GROUP, tag);
+    }
+    this.publish(session, 'GROUP_MESSAGE', frame, to.length === data.to.length ? data : { to, content: data.content }, tag, now, cost);
   }
 
-  private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, tag: FrameTag): void {
-    const { intake, clock, backlog } = this.options;
+  /** Hand the frame to its lane, if its user may send `cost` more tokens' worth now (`UserRates`). */
+  private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, tag: FrameTag, now: number, cost: number): void {
+    const { intake, clock, backlog, users, stall } = this.options;
+    const userId = session.userId as string;
+    if (!users.take(userId, now, stall.stalledMs(now), cost)) return this.limited(session, session.limiter.refuse(now), RATE_LIMITED_USER, tag);
     const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
     if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, tag, OVERLOADED_HINT);
-    const userId = session.userId as string;
     const message = type === 'MESSAGE' ? (data as ClientData<'MESSAGE'>) : undefined;
     const { reference, id: clientId } = tag;
     const envelope: Envelope = {
@@ -146,6 +166,12 @@ export class Ingress {
         session.error(code, message, tag, hint);
       },
     );
+  }
+
+  /** RATE_LIMITED for a frame over a limit after it was read (the socket's, for a group; the user's), or 4004. */
+  private limited(session: Session, verdict: 'limited' | 'abuse', message: string, tag: FrameTag): void {
+    if (verdict === 'abuse') session.close('RATE_LIMITED');
+    else session.error('RATE_LIMITED', message, tag);
   }
 
   private refuse(session: Session, reason: Refusal, tag: FrameTag): void {
