@@ -241,8 +241,9 @@ describe('real mode: a domain as separate processes on the real services', () =>
 
   it('loses, duplicates and reorders none of 1,000 RELIABLE messages while the processor holding the sender is killed (SIGKILL)', async () => {
     const domain = await realDomain('real-processor-kill', {
-      // The stream runs at about 200 frames/s, over the default per-socket rate limit (50/s): raised for this domain.
-      connectorEnv: { LINKER_RATE_LIMIT: '1000', LINKER_RATE_BURST: '1000' },
+      // The stream runs at about 200 frames/s, over the default rate limits (50/s per socket, 100/s per user): raised
+      // for this domain.
+      connectorEnv: { LINKER_RATE_LIMIT: '1000', LINKER_RATE_BURST: '1000', LINKER_USER_RATE_LIMIT: '1000', LINKER_USER_RATE_BURST: '1000' },
     });
     const users: User[] = [];
     try {
