@@ -318,17 +318,11 @@ describe('DELIVERY_REPORT: parked', () => {
 
   /** Stores that complete a turn later than they were asked for, as a real store's may (after a removal asked later). */
   const lateStores = (mailbox: Mailbox): Mailbox => ({
+    ...bind(mailbox),
     store: async (entries) => {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await mailbox.store(entries);
     },
-    oldest: (userId, limit) => mailbox.oldest(userId, limit),
-    window: (userId, limit) => mailbox.window(userId, limit),
-    count: (userId) => mailbox.count(userId),
-    remove: (userId, ids) => mailbox.remove(userId, ids),
-    deadLetter: (letter) => mailbox.deadLetter(letter),
-    deadLetters: (limit) => mailbox.deadLetters(limit),
-    close: () => mailbox.close(),
   });
 
   beforeEach(async () => {
