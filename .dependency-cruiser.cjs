@@ -43,7 +43,7 @@ module.exports = {
       name: 'no-production-to-testing',
       comment: '@linker/testing is for tests only.',
       severity: 'error',
-      from: { path: '^(apps|libs)/', pathNot: ['\\.(int-|e2e-)?spec\\.ts$', '^libs/testing/', '/testing/'] },
+      from: { path: '^(apps|libs)/', pathNot: ['\\.(int-|e2e-|chaos-)?spec\\.ts$', '^libs/testing/', '/testing/'] },
       to: { path: '^libs/testing/' },
     },
     {
@@ -57,7 +57,7 @@ module.exports = {
       name: 'pure-libs-use-no-node-io',
       comment: 'The pure libs import no Node core module (fs, net, http, ...) outside their tests: no I/O by construction.',
       severity: 'error',
-      from: { path: '^libs/(kernel|contracts|config|routing)/', pathNot: '\\.(int-|e2e-)?spec\\.ts$' },
+      from: { path: '^libs/(kernel|contracts|config|routing)/', pathNot: '\\.(int-|e2e-|chaos-)?spec\\.ts$' },
       to: { dependencyTypes: ['core'] },
     },
     ...Object.entries(ADAPTER_PACKAGES).map(([pkg, allowed]) => ({
