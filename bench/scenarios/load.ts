@@ -52,9 +52,10 @@ async function awaitFlow(route: LoadRoute, sink: LoadSink, lane: Lane): Promise<
 
 /** Open `count` connections at `endpoint` for users `<appName>-<userBase + i>`, all feeding `sink`. */
 async function openUsers(client: BenchClientFactory, endpoint: BenchEndpoint, first: { appName: string; userBase: number },
-  count: number, sink: LoadSink, opened: BenchConnection[]): Promise<BenchConnection[]> {
+  count: number, sink: LoadSink, opened: BenchConnection[], ack: boolean): Promise<BenchConnection[]> {
   const { connections, failures } = await openMany(client, endpoint, count, (i) => ({
     userId: `${first.appName}-${first.userBase + i}`,
+    ack,
     handlers: { onMessage: sink.onMessage },
   }));
   opened.push(...connections);
@@ -69,11 +70,13 @@ async function openUsers(client: BenchClientFactory, endpoint: BenchEndpoint, fi
 async function openRoute(context: ScenarioContext, deployment: Deployment, count: number, sink: LoadSink, opened: BenchConnection[]): Promise<LoadRoute> {
   const { recipients } = deployment;
   const client = clientOf(context, deployment);
+  const ack = context.options.ack && deployment.client === undefined; // a peer's own client has no ack mode
   const where = recipients ? `${count} senders and ${count} recipients` : `${count} connections`;
-  context.progress(`opening ${where} (${client.name})`);
-  const senders = await openUsers(client, deployment.endpoint, deployment, count, sink, opened);
+  context.progress(`opening ${where} (${client.name}${ack ? ', ack mode' : ''})`);
+  const senders = await openUsers(client, deployment.endpoint, deployment, count, sink, opened, ack);
   if (!recipients) return pairRoute(senders);
-  return oneWayRoute(senders, await openUsers(client, recipients.endpoint, { appName: deployment.appName, userBase: recipients.userBase }, count, sink, opened));
+  const others = { appName: deployment.appName, userBase: recipients.userBase };
+  return oneWayRoute(senders, await openUsers(client, recipients.endpoint, others, count, sink, opened, ack));
 }
 
 /** Open `count` connections, wait until messages flow, run `body` on them, always close them. */

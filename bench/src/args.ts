@@ -15,6 +15,8 @@ export interface BenchOptions {
   /** Highest rate one socket is asked to send, msg/s (the connector's rate limit is 50 frames/s per socket). */
   socketRate: number;
   client: 'sdk' | 'raw';
+  /** Load scenarios' linker-ts connections log in in ack mode (the SDK acknowledges each message). */
+  ack: boolean;
   idleCount: number;
   mailboxCount: number;
   /** `count` of each FETCH_MISSING_MESSAGES_REQUEST (the server caps it at 2,000). */
@@ -42,6 +44,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections N      connections of a load scenario, at least (default 100)
   --socket-rate R      most msg/s one socket sends; more connections are opened if needed (default 40)
   --client sdk|raw     the client SDK (default) or a bare ws socket
+  --ack                load scenarios log in in ack mode (with the client SDK; the SDK's default for applications)
   --idle-count N       idle authenticated connections (default 10000)
   --mailbox-count N    messages stored then fetched (default 10000)
   --fetch-batch N      count of each FETCH request of mailbox-fetch (default 2000, the server's cap)
@@ -74,7 +77,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     args: [...argv],
     options: {
       scenario: { type: 'string', multiple: true }, duration: { type: 'string' }, warmup: { type: 'string' }, rates: { type: 'string' },
-      connections: { type: 'string' }, 'socket-rate': { type: 'string' }, client: { type: 'string' }, 'idle-count': { type: 'string' },
+      connections: { type: 'string' }, 'socket-rate': { type: 'string' }, client: { type: 'string' }, ack: { type: 'boolean' }, 'idle-count': { type: 'string' },
       'mailbox-count': { type: 'string' }, 'fetch-batch': { type: 'string' }, payload: { type: 'string' }, out: { type: 'string' }, dist: { type: 'string' }, 'cpu-prof': { type: 'boolean' },
       'max-rate': { type: 'boolean' }, 'max-rate-duration': { type: 'string' }, 'max-rate-ceiling': { type: 'string' }, help: { type: 'boolean' },
     },
@@ -84,6 +87,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const problems: string[] = [];
   const client = values.client ?? 'sdk';
   if (client !== 'sdk' && client !== 'raw') problems.push(`--client must be sdk or raw, got ${JSON.stringify(client)}`);
+  if (values.ack && client !== 'sdk') problems.push('--ack needs --client sdk (a bare socket does not acknowledge)');
   const options: BenchOptions = {
     scenarios: (values.scenario ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
     durationS: positive('duration', values.duration, 10, problems),
@@ -92,6 +96,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     connections: Math.round(positive('connections', values.connections, 100, problems)),
     socketRate: positive('socket-rate', values['socket-rate'], 40, problems),
     client: client as BenchOptions['client'],
+    ack: values.ack ?? false,
     idleCount: Math.round(positive('idle-count', values['idle-count'], 10_000, problems)),
     mailboxCount: Math.round(positive('mailbox-count', values['mailbox-count'], 10_000, problems)),
     fetchBatch: Math.round(positive('fetch-batch', values['fetch-batch'], 2000, problems)),
