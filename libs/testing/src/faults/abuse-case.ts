@@ -80,7 +80,7 @@ function record(abuse: AbuseCase, ledger: MessageLedger, traffic: FaultTraffic, 
   const pair: PairOutcome = { sent: counts.sent, accepted: counts.accepted, refusals: counts.refusals, lost: counts.lost, latency: ledger.latency('RELIABLE') };
   const refused = Object.entries(counts.refusals).map(([code, n]) => `${n} ${code}`);
   const violations = [
-    ...ledger.violations(),
+    ...traffic.violations(),
     ...(refused.length > 0 ? [`the well-behaved pair was refused ${refused.join(', ')}`] : []),
     ...failures,
   ];

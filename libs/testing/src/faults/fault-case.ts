@@ -63,10 +63,10 @@ export async function runFaultCase(fault: FaultCase): Promise<FaultCaseResult> {
     await waitFor(`the RELIABLE lane accepting and delivering again after: ${fault.injected}`, recovered, { timeoutMs, intervalMs: 50 });
     const recoveryMs = Date.now() - repairedAt;
     await traffic.settle(timeoutMs);
-    return record(fault, ledger, traffic, recoveryMs, ledger.violations());
+    return record(fault, ledger, traffic, recoveryMs, traffic.violations());
   } catch (error) {
     // The case failed: its result is recorded all the same (the report shows it broken), then the failure goes on.
-    record(fault, ledger, traffic, -1, [...ledger.violations(), errorMessage(error)]);
+    record(fault, ledger, traffic, -1, [...traffic.violations(), errorMessage(error)]);
     throw error;
   } finally {
     await traffic.close();
