@@ -110,6 +110,18 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
     expect(complete.delivery.envelope.data).toEqual({ leftMissingCount: 0 });
   });
 
+  it('what a fetch handed out to a socket presence no longer lists is fetched again before its USER_DISCONNECTED comes', async () => {
+    const closing = await c1.connect(USER);
+    const next = await c2.connect(USER);
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin: closing }));
+    await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    await c1.disconnect(USER, closing); // gone from presence; the client fetches again at once, from its new socket
+    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10 }, origin: next }));
+    const complete = await c2.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
+    expect(c2.deliveries('MESSAGE', USER).map((r) => r.delivery.envelope.id)).toEqual(stored.map((m) => m.id));
+    expect(complete.delivery.envelope.data).toEqual({ leftMissingCount: 0 });
+  });
+
   it('caps count at 2000 and says 0 left when everything fits', async () => {
     const requesting = await c1.connect(USER);
     await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 1_000_000 }, origin: requesting }));

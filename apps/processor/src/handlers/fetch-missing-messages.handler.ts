@@ -3,6 +3,7 @@ import type { Mailbox } from '@linker/mailbox';
 import { Effects } from '../dispatch/effects';
 import { systemEnvelope } from '../dispatch/envelopes';
 import { MAX_FETCH_COUNT } from '../mailbox/storable';
+import type { PresenceCache } from '../routing/presence-cache';
 import type { Handler, HandlerContext } from './handler';
 import type { HandlerDeps } from './handler-deps';
 import { intakeData, originOf } from './intake-data';
@@ -24,14 +25,14 @@ export function fetchMissingMessagesHandler(
 ): Handler {
   const { outForDelivery } = deps;
   return {
-    async handle(envelope: Envelope, { now }: HandlerContext): Promise<void> {
+    async handle(envelope: Envelope, { now, presence }: HandlerContext): Promise<void> {
       const { count, maxBytes = Number.POSITIVE_INFINITY } = intakeData(envelope, 'FETCH_MISSING_MESSAGES_REQUEST');
       const origin = originOf(envelope);
       const user = envelope.from;
       await deps.fetchLocks.run(user, async () => {
         // A message for the user whose store began before (e.g. undelivered to a socket that just closed) is read too.
         await deps.dispatcher.storesSettled(user);
-        const out = outForDelivery.ids(user, now);
+        const out = await stillOut(user, presence, now);
         const { batch, left } = await readBatch(deps.mailbox, user, Math.min(count, MAX_FETCH_COUNT), out, maxBytes);
         const effects = new Effects();
         for (const message of batch) effects.deliverToSocket('RELIABLE', user, message, user, origin, true);
@@ -54,6 +55,21 @@ export function fetchMissingMessagesHandler(
       });
     },
   };
+
+  /**
+   * What earlier fetches handed out to sockets of `user` that are still live. A socket presence no longer lists has
+   * closed, though its USER_DISCONNECTED may not have come yet (a client that reconnects at once fetches first): what it
+   * was handed is fetchable again now, rather than hidden (and left out of `leftMissingCount`) until then. While
+   * presence may miss sockets, or cannot be read, nothing is released.
+   */
+  async function stillOut(user: string, presence: PresenceCache, now: number): Promise<Set<string>> {
+    const out = outForDelivery.ids(user, now);
+    if (out.size === 0 || !presence.complete(now)) return out;
+    const live = await presence.socketsOf(user).catch(() => undefined);
+    if (live === undefined) return out;
+    outForDelivery.keepLive(user, live);
+    return outForDelivery.ids(user, now);
+  }
 }
 
 /**

@@ -16,7 +16,8 @@ const socketKey = (address: SocketAddress): string => `${address.connector}/${ad
  * (ADR 0007). A user's RELIABLE fetches are keyed by the user, so they all reach the processor that owns the user's
  * intake partition, in order: that processor skips these ids in the user's next fetches (and does not count them in
  * `leftMissingCount`), so a fetch that overtakes the previous fetch's report never hands the same messages out twice.
- * An entry ends when the socket it went to closes (USER_DISCONNECTED: what it did not take is fetchable again) or
+ * An entry ends when the socket it went to closes (USER_DISCONNECTED, or presence no longer lists it: what it did not
+ * take is fetchable again) or
  * after `ttlMs`, or when this processor removed the message (`removed`: a fetch reads `limit` + the ids out, so ids
  * left out after their removal would make each later fetch read more); an entry whose message another processor
  * removed is harmless (it is filtered out of nothing) until it ends.
@@ -57,6 +58,15 @@ export class OutForDelivery {
     if (!out) return;
     const socket = socketKey(origin);
     for (const [id, entry] of out) if (entry.socket === socket) out.delete(id);
+    if (out.size === 0) this.byUser.delete(userId);
+  }
+
+  /** Only `live` sockets of `userId` still hold what was handed out to them: the others' ids are fetchable again. */
+  keepLive(userId: string, live: readonly SocketAddress[]): void {
+    const out = this.byUser.get(userId);
+    if (!out) return;
+    const sockets = new Set(live.map(socketKey));
+    for (const [id, entry] of out) if (!sockets.has(entry.socket)) out.delete(id);
     if (out.size === 0) this.byUser.delete(userId);
   }
 

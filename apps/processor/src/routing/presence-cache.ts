@@ -38,9 +38,14 @@ export class PresenceCache {
    * for a user who is online and would see it only at the next fetch.
    */
   offlineForSure(now: number): void {
-    if (this.presence.mayMissSockets(now)) {
+    if (!this.complete(now)) {
       throw new LinkerError('PRESENCE_SETTLING', 'presence is being registered again after a Redis restart; the batch waits', { retriable: true });
     }
+  }
+
+  /** Whether a lookup at `now` lists every live socket (presence is not being registered again after a Redis restart). */
+  complete(now: number): boolean {
+    return !this.presence.mayMissSockets(now);
   }
 
   /** The live sockets of one user. */
