@@ -156,7 +156,8 @@ describe('logins decided by a webhook', () => {
       expect(answered.map((r) => (r.delivery.envelope.data as { isAuthenticated: boolean }).isAuthenticated)).toEqual([false, false, false]);
       // Asked one at a time, the third would wait for two timeouts and its own: past the connector's auth deadline.
       expect(lastAfterMs).toBeLessThan(2 * timeoutMs + 600);
-      expect(webhook.asked).not.toContain('SLOW-3');
+      // Which of SLOW-2 and SLOW-3 waited past the timeout depends on the milliseconds between their intakes; not all were asked.
+      expect(users.filter((userId) => webhook.asked.includes(userId)).length).toBeLessThan(users.length);
       expect(quick.processors[0].health().stats.authBusy).toBeGreaterThanOrEqual(1);
     } finally {
       await quick.stop();
