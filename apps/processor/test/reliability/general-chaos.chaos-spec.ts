@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises'; // the chaos's own pace
 import {
   batteryTraffic,
   ConnectorBalancer,
@@ -33,7 +34,6 @@ function seeded(seed: number): (below: number) => number {
   };
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)); // the chaos's own pace
 const alive = (app: AppProcess): boolean => app.child.exitCode === null && app.child.signalCode === null;
 
 describe('general chaos: faults of every kind, one after another, under steady traffic', () => {

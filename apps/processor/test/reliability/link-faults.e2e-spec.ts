@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setTimeout as until } from 'node:timers/promises'; // the fault's own pace
 import { BATTERY_APP_ID, runFaultCase, startRealFederation, waitFor, type RealFederation, type TrafficOptions } from '@linker/testing';
 import { readTopologyFile } from '@linker/topology';
 
@@ -34,8 +35,6 @@ function ringTraffic(federation: RealFederation, firstUser: number): Omit<Traffi
     rates: { RELIABLE: 20, FAST: 5 },
   };
 }
-
-const until = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)); // the fault's own pace
 
 describe('fault battery: a link between two domains of the four-domain ring', () => {
   let federation: RealFederation;
