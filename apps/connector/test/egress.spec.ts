@@ -126,7 +126,7 @@ describe('connector egress', () => {
       expect((await acking.next('MESSAGE')).id).toBe(held.id);
       // Same sender key, same partition: the marker's report comes after the held message's batch was reported.
       await waitFor('the marker reported', () => deliveredIds().includes(marker.id));
-      expect(h.processor.reports().parked).toEqual([{ userId: 'ANZ-2', envelope: held }]);
+      expect(h.processor.reports().parked).toEqual([{ userId: 'ANZ-2', envelope: held, socketIds: [acking.socketId] }]);
       expect(deliveredIds()).toEqual([marker.id]);
 
       acking.send({ type: 'MESSAGE_ACK', data: { ids: [held.id, 'unknown-id'] } });
@@ -162,7 +162,7 @@ describe('connector egress', () => {
       h.faults.failIntake = false;
       await waitFor('the parking report, once the lane is back', () => h.processor.reports().parked.length > 0);
       await waitFor('the batch committed', () => committed() > before);
-      expect(h.processor.reports().parked).toEqual([{ userId: 'ANZ-2', envelope }]);
+      expect(h.processor.reports().parked).toEqual([{ userId: 'ANZ-2', envelope, socketIds: [acking.socketId] }]);
       expect(acking.all('MESSAGE')).toHaveLength(1);
 
       acking.send({ type: 'MESSAGE_ACK', data: { ids: [envelope.id] } }); // the redelivery took over the hold

@@ -320,6 +320,73 @@ describe('DELIVERY_REPORT: undelivered', () => {
   });
 });
 
+// SPEC §3.3: nothing stays stored for a recipient that is online.
+describe('a message stored while its recipient opens a socket', () => {
+  const RECIPIENT = 'ANZ-7';
+  let harness: Harness;
+  let c1: FakeConnector;
+  let c2: FakeConnector;
+  /** Runs while the processors' next mailbox store is under way (after the batch read presence, before the store lands). */
+  let duringStore: (() => Promise<unknown>) | undefined;
+
+  beforeEach(async () => {
+    const storeWith = (mailbox: Mailbox): Mailbox => ({
+      ...bind(mailbox),
+      store: async (entries) => {
+        const hook = duringStore;
+        duringStore = undefined;
+        await hook?.();
+        await mailbox.store(entries);
+      },
+    });
+    harness = await Harness.start({ mailbox: storeWith });
+    c1 = await harness.connector('connector-01');
+    c2 = await harness.connector('connector-02');
+  });
+
+  afterEach(() => harness.stop());
+
+  it('is handed from the mailbox to that socket, which fetched before the store landed, and removed once reported delivered', async () => {
+    const message = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: RECIPIENT, content: 'x' } });
+    let opened: SocketAddress | undefined;
+    duringStore = async () => (opened = await c2.connect(RECIPIENT));
+    await harness.send(message);
+    const handed = await c2.next('MESSAGE', RECIPIENT);
+    expect(handed.delivery.envelope).toEqual((await harness.mailbox.oldest(RECIPIENT, 1))[0]);
+    expect(handed.delivery.envelope.id).toBe(message.id);
+    expect(handed.delivery.targets).toEqual([{ userId: RECIPIENT, socketIds: [opened!.socketId] }]);
+    expect(handed.delivery.fromMailbox).toBe(true);
+    expect(handed.key).toBe(RECIPIENT);
+    expect(await harness.mailbox.count(RECIPIENT)).toBe(1); // stays until reported delivered
+
+    const delivered = [{ id: message.id, userId: RECIPIENT, from: 'ANZ-1', fromMailbox: true }];
+    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] } }), c2.name);
+    await harness.settled();
+    expect(await harness.mailbox.count(RECIPIENT)).toBe(0);
+    expect(harness.processors[0].health().stats.storedThenHanded).toBe(1);
+  });
+
+  it('undelivered to a socket that closed (a 4005) while the client reconnects at once: the new socket gets it', async () => {
+    const closed = await c1.connect(RECIPIENT);
+    const envelope = intake({ type: 'MESSAGE', from: 'ANZ-1', to: RECIPIENT, data: { content: 'x' } });
+    await c1.disconnect(RECIPIENT, closed);
+    let reconnected: SocketAddress | undefined;
+    duringStore = async () => (reconnected = await c1.connect(RECIPIENT));
+    const report = { delivered: [], undelivered: [{ userId: RECIPIENT, envelope, failedSocketIds: [closed.socketId] }] };
+    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: report }), c1.name);
+    const handed = await c1.next('MESSAGE', RECIPIENT);
+    expect(handed.delivery).toEqual({ envelope: { ...envelope, to: RECIPIENT }, targets: [{ userId: RECIPIENT, socketIds: [reconnected!.socketId] }], fromMailbox: true });
+  });
+
+  it('is not handed anywhere when the recipient stays offline', async () => {
+    await harness.send(intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: RECIPIENT, content: 'x' } }));
+    await harness.settled();
+    expect(await harness.mailbox.count(RECIPIENT)).toBe(1);
+    expect([...c1.received, ...c2.received]).toEqual([]);
+    expect(harness.processors[0].health().stats.storedThenHanded).toBe(0);
+  });
+});
+
 // SPEC §3.3 ack mode, crash-safe: what an ack-mode socket holds unacknowledged is parked in the mailbox by the report.
 describe('DELIVERY_REPORT: parked', () => {
   const RECIPIENT = 'ANZ-9';
@@ -356,18 +423,27 @@ describe('DELIVERY_REPORT: parked', () => {
     return (await c1.next('MESSAGE', RECIPIENT)).delivery.envelope;
   }
 
-  it('stores a parked message as it is, idempotently, without re-sending it or confirming it', async () => {
+  it('stores a parked message as it is, idempotently, without re-sending it to the socket holding it or confirming it', async () => {
     await c2.connect(SENDER);
     const envelope = await routed();
-    await c2.connect(RECIPIENT); // another live socket of the recipient: it does not get the parked message
+    const [holder] = c1.deliveries('MESSAGE', RECIPIENT)[0].delivery.targets[0].socketIds;
     const received = c2.received.length;
-    for (let i = 0; i < 2; i++) await harness.send(report({ parked: [{ userId: RECIPIENT, envelope }] }), c1.name);
+    for (let i = 0; i < 2; i++) await harness.send(report({ parked: [{ userId: RECIPIENT, envelope, socketIds: [holder] }] }), c1.name);
     await harness.settled();
     expect(await harness.mailbox.oldest(RECIPIENT, 10)).toEqual([envelope]);
     expect(c1.deliveries('MESSAGE')).toHaveLength(1);
     expect(c2.received).toHaveLength(received);
-    expect(c2.deliveries('MESSAGE_CONFIRMATION')).toHaveLength(0);
     expect(await harness.mailbox.count(SENDER)).toBe(0);
+  });
+
+  it('hands a parked message to a socket of the recipient that does not hold it (opened since, as a fetch would)', async () => {
+    const envelope = await routed();
+    const [holder] = c1.deliveries('MESSAGE', RECIPIENT)[0].delivery.targets[0].socketIds;
+    const opened = await c2.connect(RECIPIENT);
+    await harness.send(report({ parked: [{ userId: RECIPIENT, envelope, socketIds: [holder] }] }), c1.name);
+    const handed = await c2.next('MESSAGE', RECIPIENT);
+    expect(handed.delivery).toEqual({ envelope, targets: [{ userId: RECIPIENT, socketIds: [opened.socketId] }], fromMailbox: true });
+    expect(c1.deliveries('MESSAGE')).toHaveLength(1);
   });
 
   it('removes a parked message once reported delivered from the mailbox, and confirms it once however often reported', async () => {

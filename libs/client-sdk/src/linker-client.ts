@@ -122,9 +122,9 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
 
   /** Fetch up to `count` stored messages, oldest first (SPEC §2.3); in ack mode they are acknowledged after. */
   async fetchMissing(count: number): Promise<t.FetchResult> {
-    const result = await this.requestFetch(count);
-    for (const message of result.messages) this.acknowledge(message);
-    return result;
+    const { messages, leftMissingCount } = await this.requestFetch(count);
+    for (const message of messages) this.acknowledge(message);
+    return { messages, leftMissingCount };
   }
 
   /** Close every socket of `userId` (master users only); returns the reference an error would carry. */
@@ -238,25 +238,35 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     void this.fetchAfterReconnect(attempts);
   }
 
-  /** Fetch what was missed while away and emit it as `message` events (acknowledged in ack mode). */
+  /**
+   * Fetch what was missed while away, `fetchOnReconnect` at a time until the server says nothing is left, and emit it
+   * as `message` events (each batch acknowledged in ack mode before the next is asked for). A connection that drops
+   * meanwhile ends it: the next reconnect fetches again.
+   */
   private async fetchAfterReconnect(attempts: number): Promise<void> {
     const count = this.options.fetchOnReconnect ?? 100;
     if (count <= 0) return this.emit('reconnected', { attempts, fetched: 0 });
+    let fetched = 0;
     try {
-      const { messages, leftMissingCount } = await this.requestFetch(count);
-      for (const message of messages) this.deliver(message);
-      this.emit('reconnected', { attempts, fetched: messages.length, leftMissingCount });
+      for (;;) {
+        const { messages, leftMissingCount, handed } = await this.requestFetch(count);
+        for (const message of messages) this.deliver(message);
+        fetched += messages.length;
+        if (leftMissingCount === 0 || handed === 0) return this.emit('reconnected', { attempts, fetched, leftMissingCount });
+      }
     } catch (error) {
       this.logger.warn('fetch after reconnect failed', { error: String(error) });
     }
   }
 
-  private requestFetch(count: number): Promise<t.FetchResult> {
+  /** One fetch; `messages` leaves out those seen already (acknowledged again), `handed` counts them too. */
+  private requestFetch(count: number): Promise<t.FetchResult & { handed: number }> {
     const reference = this.references.next();
     this.sendFrame(clientFrameText('FETCH_MISSING_MESSAGES_REQUEST', { count }, { reference }));
     return this.fetches.start(reference).then(({ messages, leftMissingCount }) => ({
       messages: messages.filter((message) => this.firstSight(message)),
       leftMissingCount,
+      handed: messages.length,
     }));
   }
 

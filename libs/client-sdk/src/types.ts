@@ -61,7 +61,10 @@ export interface LinkerClientOptions {
   webSocket?: WebSocketConstructor;
   /** Backoff of automatic reconnects, or `false` for none. Partial options fill in from the defaults. */
   reconnect?: Partial<ReconnectOptions> | false;
-  /** How many missed messages to fetch (and emit as `message`) after a reconnect; 0 for none. Default 100. */
+  /**
+   * After a reconnect the client fetches what it missed (and emits it as `message`) in batches of this many, until the
+   * server says nothing is left; 0: no fetch. Default 100.
+   */
   fetchOnReconnect?: number;
   /** Give up on a connect or reconnect attempt not authenticated within this time. Default 15 s. */
   connectTimeoutMs?: number;

@@ -85,9 +85,9 @@ export type Undelivered = Static<typeof Undelivered>;
  * (SPEC §3.3): the connector holds it only in memory, so the processor stores it in the recipient's mailbox, where it
  * survives a crash of the connector. Its later fate comes as an ordinary entry: `delivered` with `fromMailbox` once
  * the client acknowledges it (removed there, confirmed then if wanted); nothing if the socket closes unacknowledged
- * (it stays for the next fetch).
+ * (it stays for the next fetch). `socketIds`: the sockets that hold it (optional for reports of older connectors).
  */
-export const Parked = Type.Object({ userId: Type.String({ minLength: 1 }), envelope: Envelope });
+export const Parked = Type.Object({ userId: Type.String({ minLength: 1 }), envelope: Envelope, socketIds: Type.Optional(Type.Array(Type.String())) });
 export type Parked = Static<typeof Parked>;
 
 /**

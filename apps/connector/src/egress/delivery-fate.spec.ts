@@ -32,7 +32,7 @@ const message = (extra: Partial<Envelope> = {}): Envelope => ({
 function heldOnAckSocket(report: BatchReport, envelope = message(), fromMailbox = false): DeliveryFate {
   const fate = new DeliveryFate(envelope, 'ANZ-2', fromMailbox, 100, report);
   fate.hold();
-  fate.awaitAck();
+  fate.awaitAck('s1');
   fate.done();
   return fate;
 }
@@ -46,7 +46,7 @@ describe('DeliveryFate and BatchReport in ack mode', () => {
     const outbox = new Recorder();
     const fate = heldOnAckSocket(report);
     const [cut] = report.seal();
-    expect(cut).toEqual({ delivered: [], undelivered: [], parked: [{ userId: 'ANZ-2', envelope: message() }] });
+    expect(cut).toEqual({ delivered: [], undelivered: [], parked: [{ userId: 'ANZ-2', envelope: message(), socketIds: ['s1'] }] });
 
     fate.reach(); // MESSAGE_ACK while the report is being published
     expect(outbox.entries).toEqual([]);
@@ -111,7 +111,7 @@ describe('DeliveryFate and BatchReport in ack mode', () => {
     const report = new BatchReport();
     const fate = new DeliveryFate(message(), 'ANZ-2', false, 100, report);
     fate.hold(); // the ack-mode socket
-    fate.awaitAck();
+    fate.awaitAck('s1');
     fate.hold(); // a plain socket, whose write completes
     fate.writeDone('s2')(undefined);
     fate.done();

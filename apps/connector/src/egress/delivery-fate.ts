@@ -42,8 +42,9 @@ export class DeliveryFate implements HeldDelivery, Parkable {
   private reached = false;
   /** No undelivered report will be made (made already, or not needed: the message is in the mailbox). */
   private settled = false;
-  private parking = false;
   private parked = false;
+  /** The ack-mode sockets holding a RELIABLE live message, which is parked once the first of them holds it. */
+  private holders: string[] | undefined;
   private failedSocketIds: string[] | undefined;
 
   constructor(
@@ -60,17 +61,17 @@ export class DeliveryFate implements HeldDelivery, Parkable {
   }
 
   /** The socket holding it is in ack mode: a RELIABLE live message is to be parked with the batch's report. */
-  awaitAck(): void {
-    if (this.parking || this.fromMailbox || this.envelope.lane !== 'RELIABLE') return;
-    this.parking = true;
-    this.sink.park(this);
+  awaitAck(socketId: string): void {
+    if (this.fromMailbox || this.envelope.lane !== 'RELIABLE') return;
+    if (this.holders === undefined) this.sink.park(this);
+    (this.holders ??= []).push(socketId);
   }
 
   park(): ParkedEntry | undefined {
     if (this.reached || this.settled) return undefined;
     this.parked = true;
     this.settled = true;
-    return { entry: { userId: this.userId, envelope: this.envelope }, bytes: this.frameBytes + 512 };
+    return { entry: { userId: this.userId, envelope: this.envelope, socketIds: this.holders }, bytes: this.frameBytes + 512 };
   }
 
   /** A socket that held it took it (written, or acknowledged). */

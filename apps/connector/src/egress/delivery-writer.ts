@@ -68,7 +68,7 @@ export class DeliveryWriter {
   }
 
   private holdForAck(session: Session, id: string, fate: DeliveryFate): void {
-    fate.awaitAck();
+    fate.awaitAck(session.id);
     session.hold(id, fate);
   }
 }

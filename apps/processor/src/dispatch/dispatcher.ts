@@ -2,7 +2,7 @@ import type { BusRecord, Lanes } from '@linker/bus';
 import { connectorTopic, encodeDelivery, encodeEnvelope, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import type { RemovalQueue } from '../mailbox/removal-queue';
-import type { Effects, Outgoing } from './effects';
+import type { Effects, Outgoing, StoredEntry } from './effects';
 
 /** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */
 export type FastForwarder = (nextHop: string, envelopes: Envelope[]) => void;
@@ -36,10 +36,11 @@ export class Dispatcher {
     private readonly fastForward: FastForwarder = () => undefined,
   ) {}
 
-  async apply(effects: readonly Effects[]): Promise<void> {
+  /** Write `effects`; resolves with the mailbox stores it made. */
+  async apply(effects: readonly Effects[]): Promise<readonly StoredEntry[]> {
     const removed = mergeRemovals(effects);
     // Loops rather than flatMap (a slow generic path in V8): apply runs once per batch, on FAST about once per message.
-    const stored: MailboxEntry[] = [];
+    const stored: StoredEntry[] = [];
     const deadLetters: DeadLetter[] = [];
     for (const effect of effects) {
       for (const entry of effect.stored) if (!removed.get(entry.userId)?.has(entry.envelope.id)) stored.push(entry);
@@ -52,6 +53,7 @@ export class Dispatcher {
       ...[...removed].map(([userId, ids]) => this.removals.add(userId, ids)),
       ...deadLetters.map((letter) => this.mailbox.deadLetter(letter)),
     ]);
+    return stored;
   }
 
   /**

@@ -12,6 +12,11 @@ export interface Outgoing {
   delivery: Delivery;
 }
 
+/** A mailbox store, and the sockets that hold the message already (a parked one: they wait for its ack). */
+export interface StoredEntry extends MailboxEntry {
+  heldBy?: readonly string[];
+}
+
 /** One envelope for the neighbour `nextHop` (ADR 0009). */
 export interface Forward {
   nextHop: string;
@@ -26,7 +31,7 @@ export interface Forward {
 export class Effects {
   readonly outgoing: Outgoing[] = [];
   readonly forwards: Forward[] = [];
-  readonly stored: MailboxEntry[] = [];
+  readonly stored: StoredEntry[] = [];
   readonly removed: Array<{ userId: string; ids: string[] }> = [];
   readonly deadLetters: DeadLetter[] = [];
   private readonly claims: Array<{ window: IdWindow; id: string }> = [];
@@ -38,8 +43,8 @@ export class Effects {
   }
 
   /** `envelope` to every listed socket of every listed user: one Delivery per connector. */
-  deliverToSockets(lane: Lane, key: string, envelope: Envelope, sockets: Iterable<readonly [string, readonly SocketAddress[]]>): void {
-    for (const [connector, targets] of targetsByConnector(sockets)) this.deliver(lane, connector, key, envelope, targets);
+  deliverToSockets(lane: Lane, key: string, envelope: Envelope, sockets: Iterable<readonly [string, readonly SocketAddress[]]>, fromMailbox = false): void {
+    for (const [connector, targets] of targetsByConnector(sockets)) this.deliver(lane, connector, key, envelope, targets, fromMailbox);
   }
 
   /** `envelope` to the one socket it came from (replies, errors, fetch results). */
@@ -52,8 +57,9 @@ export class Effects {
     this.forwards.push({ nextHop, envelope });
   }
 
-  store(userId: string, envelope: Envelope): void {
-    this.stored.push({ userId, envelope });
+  /** Store `envelope` in the mailbox of `userId`; `heldBy`: the sockets of `userId` that hold it (parked). */
+  store(userId: string, envelope: Envelope, heldBy?: readonly string[]): void {
+    this.stored.push(heldBy === undefined ? { userId, envelope } : { userId, envelope, heldBy });
   }
 
   remove(userId: string, ids: string[]): void {

@@ -62,8 +62,8 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
   }
 
   function park(parked: readonly Parked[], effects: Effects): void {
-    for (const { userId, envelope } of parked) {
-      if (envelope.lane === 'RELIABLE' && isStorable(envelope.type)) effects.store(userId, { ...envelope, to: userId });
+    for (const { userId, envelope, socketIds } of parked) {
+      if (envelope.lane === 'RELIABLE' && isStorable(envelope.type)) effects.store(userId, { ...envelope, to: userId }, socketIds ?? []);
       else logger.warn('parked envelope that is never stored ignored', { messageId: envelope.id, type: envelope.type, lane: envelope.lane });
     }
   }

@@ -8,6 +8,7 @@ const STATS: Array<[keyof ProcessorStats, string]> = [
   ['retries', 'handler attempts tried again'],
   ['deadLettered', 'envelopes parked in the dead-letter store'],
   ['failedBatches', 'batches handed back to the lane'],
+  ['storedThenHanded', 'stored messages handed to sockets their recipients opened meanwhile'],
   ['authBusy', "logins refused because their app's webhook queue was full"],
 ];
 

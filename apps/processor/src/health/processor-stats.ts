@@ -13,6 +13,8 @@ export class ProcessorStats {
   retries = 0;
   /** Envelopes parked in the dead-letter store. */
   deadLettered = 0;
+  /** Deliveries of stored messages to sockets their recipients opened while the messages were being stored. */
+  storedThenHanded = 0;
   /** Batches whose effects could not be written and were handed back to the lane. */
   failedBatches = 0;
   /** Logins refused at once because their app already had as many logins waiting for its webhook as allowed. */

@@ -7,6 +7,7 @@ import type { TopologyView } from '@linker/topology';
 import type { ProcessorSettings } from '../config/processor.config';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import { Effects } from '../dispatch/effects';
+import { storedToSockets } from '../dispatch/stored-to-sockets';
 import type { Handler, HandlerContext } from '../handlers';
 import type { ProcessorStats } from '../health/processor-stats';
 import type { NextHops } from '../routing/placement';
@@ -144,12 +145,20 @@ export class BatchRunner {
     return effects;
   }
 
-  /** Write the batch's effects, retrying; on final failure undo its claims and reject (the lane redelivers). */
+  /**
+   * Write the batch's effects, then hand what they stored to sockets its recipients opened meanwhile
+   * (`storedToSockets`), retrying; on final failure undo its claims and reject (the lane redelivers).
+   */
   private async write(effects: readonly Effects[], records: number): Promise<void> {
     const { handlerRetries, retryBackoffMs } = this.deps.settings;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.deps.dispatcher.apply(effects);
+        const stored = await this.deps.dispatcher.apply(effects);
+        const handed = await storedToSockets(stored, new PresenceCache(this.deps.presence), this.deps.clock.now());
+        if (handed) {
+          await this.deps.dispatcher.apply([handed]);
+          this.deps.stats.storedThenHanded += handed.outgoing.length;
+        }
         return;
       } catch (error) {
         if (attempt >= handlerRetries) this.handBack(effects, records, error);

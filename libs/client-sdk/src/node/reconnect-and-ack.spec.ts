@@ -180,6 +180,23 @@ describe('LinkerClient reconnect and ack mode', () => {
       }
     });
 
+    it('after a reconnect fetches fetchOnReconnect at a time until the server says nothing is left, past batches it had seen', async () => {
+      const client = await clients.connected('ANZ-5', { reconnect: { initialDelayMs: 5, jitter: 0 }, fetchOnReconnect: 2 });
+      const events = record(client);
+      // Two messages written live but still stored (their acks did not count before the drop) come first in the fetch.
+      for (const content of ['seen 1', 'seen 2']) connector.store('ANZ-5', 'ANZ-1', content);
+      for (const frame of connector.mailbox.get('ANZ-5')!) sessions('ANZ-5')[0].send(frame);
+      await waitFor('the two live messages', () => events.message.length === 2);
+      for (let i = 1; i <= 3; i++) connector.store('ANZ-5', 'ANZ-1', `while away ${i}`);
+      sessions('ANZ-5')[0].drop();
+      await waitFor('the reconnected event', () => events.reconnected.length === 1);
+
+      expect(events.reconnected[0]).toEqual({ attempts: 1, fetched: 3, leftMissingCount: 0 });
+      expect(events.message.map((m) => m.content)).toEqual(['seen 1', 'seen 2', 'while away 1', 'while away 2', 'while away 3']);
+      const fetches = sessions('ANZ-5')[1].received.filter((f) => f.type === 'FETCH_MISSING_MESSAGES_REQUEST');
+      expect(fetches.map((f) => f.data)).toEqual([{ count: 2 }, { count: 2 }, { count: 2 }]);
+    });
+
     it('drops fetched duplicates of live messages, acks fetched ones, and after a reconnect acks redelivered ones', async () => {
       const client = await clients.connected('ANZ-5', { ack: true, reconnect: { initialDelayMs: 5, jitter: 0 } });
       const events = record(client);
