@@ -1,16 +1,17 @@
-import { Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
-import { closeOnShutdown, untilReachable } from '@linker/lifecycle';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { closeOnShutdown, runningService } from '@linker/lifecycle';
 import { createLogger, type Logger } from '@linker/observability';
-import { followMetaServer, type TopologySource } from '@linker/topology';
+import { openTopologySource, type TopologySource } from '@linker/topology';
 import type { ConnectorConfig } from './config/connector.config';
-import { createConnector, type Connector } from './connector';
 import { openConnectorInfrastructure, type ConnectorInfrastructure } from './infrastructure/connector-infrastructure';
-import { CONNECTOR, CONNECTOR_CONFIG, CONNECTOR_LIFECYCLE, INFRASTRUCTURE, LOGGER, TOPOLOGY } from './tokens';
+import { openConnector } from './open-connector';
+import { CONNECTOR, CONNECTOR_CONFIG, INFRASTRUCTURE, LOGGER, TOPOLOGY } from './tokens';
 
 /**
- * Composition root of the connector: binds each port to its adapter and builds the `Connector`. Nest composes; it
- * does not run the hot path. The connector starts once everything is composed (`onApplicationBootstrap`) and drains
- * before the infrastructure closes (`beforeApplicationShutdown` runs before the `onApplicationShutdown` that closes it).
+ * Composition root of the connector in real mode: the real services and the topology's source, opened from the
+ * configuration, then `openConnector` on them, as the embedded mode does on its twins. Nest composes; it does not run
+ * the hot path. The connector starts once the whole application is up and drains before the services' connections
+ * close (`runningService`).
  */
 @Module({})
 export class ConnectorModule {
@@ -25,24 +26,13 @@ export class ConnectorModule {
         {
           provide: CONNECTOR,
           inject: [INFRASTRUCTURE, TOPOLOGY, LOGGER],
-          useFactory: (infrastructure: ConnectorInfrastructure, topology: TopologySource | null, logger: Logger) => {
-            const connector = createConnector({ config, lanes: infrastructure.lanes, presence: infrastructure.presence, logger });
-            topology?.onChange((view, version) => connector.topologyChanged(view, version));
-            return connector;
-          },
+          useFactory: ({ lanes, presence }: ConnectorInfrastructure, topology: TopologySource | null, logger: Logger) =>
+            openConnector(config, { lanes, presence, logger, topology: topology ?? undefined }),
         },
-        { provide: CONNECTOR_LIFECYCLE, inject: [CONNECTOR], useFactory: connectorLifecycle },
+        runningService(CONNECTOR),
       ],
     };
   }
-}
-
-/** Nest's hooks, mapped onto the connector's explicit start and stop. */
-function connectorLifecycle(connector: Connector): OnApplicationBootstrap & BeforeApplicationShutdown {
-  return {
-    onApplicationBootstrap: () => connector.start(),
-    beforeApplicationShutdown: () => connector.stop(),
-  };
 }
 
 /**
@@ -50,8 +40,7 @@ function connectorLifecycle(connector: Connector): OnApplicationBootstrap & Befo
  * connector needs only who lives where); null otherwise (the connector needs no topology to route).
  */
 async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
-  const { metaServerUrl, topologyCacheFile, domain, name } = config;
-  if (!metaServerUrl) return null;
-  const follow = () => followMetaServer({ metaServerUrl, topologyCacheFile, domain, name, authenticates: false, logger });
-  return closeOnShutdown(await untilReachable('the meta-server', follow, { logger, timeoutMs: config.startupTimeoutMs }));
+  const { metaServerUrl, topologyCacheFile, domain, name, startupTimeoutMs } = config;
+  const source = await openTopologySource({ metaServerUrl, topologyCacheFile, domain, name, authenticates: false, startupTimeoutMs, logger });
+  return source === undefined ? null : closeOnShutdown(source);
 }

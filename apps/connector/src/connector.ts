@@ -35,14 +35,6 @@ export interface ConnectorDependencies {
 }
 
 /**
- * Build a connector (not started). The embedded mode calls this with memory lanes and presence; `ConnectorModule`
- * with the real adapters. The caller owns `lanes` and `presence` and closes them after `stop()`.
- */
-export function createConnector(dependencies: ConnectorDependencies): Connector {
-  return new Connector(dependencies);
-}
-
-/**
  * The WebSocket edge of one domain (SPEC §2, §3): a plain class, no framework on the hot path.
  * `start()` clears a crashed predecessor's presence, takes the presence lease, subscribes to this connector's
  * deliveries and then listens. `stop()` drains: refuse new connections; close every socket with 1001 (presence
@@ -234,4 +226,3 @@ function checkSettings(config: ConnectorSettings): void {
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }
-export { clientPortConfig, connectorSettings, type ClientPortSettings, type ConnectorSettings } from './config/connector.config';

@@ -1,16 +1,15 @@
 import { join, resolve } from 'node:path';
 import { memoryLanes, openDurableBroker } from '@linker/bus';
 import { intakeTopic, linkQueueTopic } from '@linker/contracts';
-import { WsLinkTransport } from '@linker/domain-link';
 import { LinkerError } from '@linker/kernel';
-import { ResourceStack } from '@linker/lifecycle';
+import { ResourceStack, started, startupSettings } from '@linker/lifecycle';
 import { EmbeddedMailbox } from '@linker/mailbox';
 import { createLogger, type Logger } from '@linker/observability';
 import { MemoryPresence } from '@linker/presence';
-import { formatProblems, MetaServerTopologySource, readTopologyFile, LocalTopologySource, type Topology, type TopologySource } from '@linker/topology';
-import { connectorSettings, createConnector } from '../../connector/src/connector';
-import { bootstrapMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src/bootstrap';
-import { createProcessor, portOf, processorMetrics, processorSettings, startOpsServer, type FederationDeps, type Processor } from '../../processor/src/processor';
+import { LocalTopologySource, openTopologySource, type Topology, type TopologySource } from '@linker/topology';
+import { connectorSettings, openConnector } from '../../connector/src';
+import { openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
+import { openProcessor, portOf, processorSettings, type ProcessorService } from '../../processor/src';
 import type { EmbeddedOptions } from './flags';
 
 export interface EmbeddedDomain {
@@ -37,15 +36,16 @@ export async function startEmbeddedDomain(options: EmbeddedOptions, logger: Logg
 }
 
 async function compose(options: EmbeddedOptions, logger: Logger, resources: ResourceStack): Promise<EmbeddedDomain> {
-  const { source, file } = await topologySource(options, logger, resources);
+  const source = await resources.open(() => topologySource(options, logger));
   const domain = chooseDomain(source.current().topology, options.domain);
   const log = logger.child({ domain });
   const endpoints = source.current().endpoints(domain);
+  const { host } = options;
   const urls: EmbeddedDomain['urls'] = { client: '' };
-  if (options.metaServer && source instanceof LocalTopologySource && file !== undefined) {
-    const { metaPort: port, host, adminToken, logLevel } = options;
-    const meta = await resources.open(() => bootstrapMetaServer({ port, host, topologyFile: file, adminToken, logLevel }));
-    // Edits saved through this meta-server apply to this domain at once (SPEC §6), secrets included.
+  if (options.metaServer && source instanceof LocalTopologySource) {
+    const { metaPort: port, topologyFile, adminToken, logLevel } = options;
+    const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel }));
+    // Edits saved through this meta-server apply to this domain at once, secrets included.
     meta.topology.subscribe((revision) => source.replace(revision.topology, revision.version));
     urls.metaServer = meta.url;
   }
@@ -57,26 +57,16 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const lanes = await resources.open(() => memoryLanes(broker));
   const presence = await resources.open(() => new MemoryPresence());
   const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
-  const federation = linkOptions(options, endpoints.link, log);
-  const processor = createProcessor({ config: processorSettings({ domain, name: 'processor-embedded' }), lanes, presence, mailbox, topology: () => source.current(), logger: log, federation });
-  source.onChange((view, version) => processor.topologyChanged(view, version));
-  await resources.open(async () => {
-    await processor.start();
-    return { close: () => processor.stop() };
-  });
-  if (options.metricsPort !== undefined) {
-    const ops = await resources.open(() => startOpsServer(options.host, options.metricsPort as number, processorMetrics(() => processor.health()), () => processor.health()));
-    urls.metrics = `${ops.url}/metrics`;
-  }
+  const links = { linkSecret: options.linkSecret, linkListen: endpoints.link !== undefined, linkHost: host, linkPort: options.linkPort };
+  const metrics = { metricsHost: host, metricsPort: options.metricsPort };
+  const processor = openProcessor(processorSettings({ domain, name: 'processor-embedded', ...links, ...metrics }), { lanes, presence, mailbox, topology: source, logger: log });
+  await resources.open(() => started(processor));
+  urls.metrics = processor.metricsUrl;
   const wsPort = options.wsPort ?? portOf(endpoints.client) ?? 8089;
-  const connector = createConnector({ config: connectorSettings({ ...options.clientPort, domain, name: 'connector-embedded', wsHost: options.host, wsPort }), lanes, presence, logger: log });
-  source.onChange((view, version) => connector.topologyChanged(view, version));
-  await resources.open(async () => {
-    await connector.start();
-    return { close: () => connector.stop() };
-  });
-  urls.client = `ws://${options.host}:${connector.port}/ws`;
-  if (federation) urls.link = `ws://${options.host}:${options.linkPort ?? portOf(endpoints.link)}`;
+  const connector = openConnector(connectorSettings({ ...options.clientPort, domain, name: 'connector-embedded', wsHost: host, wsPort }), { lanes, presence, logger: log, topology: source });
+  await resources.open(() => started(connector));
+  urls.client = `ws://${host}:${connector.port}/ws`;
+  if (options.linkSecret !== undefined && links.linkListen) urls.link = `ws://${host}:${options.linkPort ?? portOf(endpoints.link)}`;
   if (options.ui) urls.ui = (await resources.open(() => serveUi(options, domain, urls, source, processor, log))).url;
   return { domain, urls, close: () => resources.close() };
 }
@@ -85,27 +75,10 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
  * The topology: followed from another domain's meta-server, or read from the file (which this process then serves,
  * and which its meta-server's edits replace).
  */
-async function topologySource(options: EmbeddedOptions, logger: Logger, resources: ResourceStack): Promise<{ source: TopologySource; file?: string }> {
-  if (options.followMetaServer) {
-    const source = await resources.open(() =>
-      MetaServerTopologySource.connect({ url: options.followMetaServer as string, refreshMs: 500, token: options.internalToken, logger }),
-    );
-    return { source };
-  }
-  const { path, topology, warnings } = await readTopologyFile(options.topologyFile);
-  if (warnings.length > 0) logger.warn('topology has warnings', { file: path, problems: formatProblems(warnings) });
-  return { source: new LocalTopologySource(topology, logger), file: path };
-}
-
-/** Links to the neighbours over WebSockets, when the domain has a link endpoint and a secret is configured. */
-function linkOptions(options: EmbeddedOptions, endpoint: string | undefined, log: Logger): FederationDeps | undefined {
-  if (endpoint === undefined) return undefined;
-  const secret = options.linkSecret;
-  if (secret === undefined) {
-    log.warn('no LINKER_LINK_SECRET: links to the other domains are off (their users are unreachable from here)');
-    return undefined;
-  }
-  return { transport: new WsLinkTransport(), secretFor: () => secret, listen: true, listenHost: options.host, listenPort: options.linkPort };
+function topologySource(options: EmbeddedOptions, logger: Logger): Promise<TopologySource> {
+  const { followMetaServer: metaServerUrl, topologyFile, internalToken: token } = options;
+  const startupTimeoutMs = startupSettings.startupTimeoutMs.default;
+  return openTopologySource({ metaServerUrl, topologyFile, token, topologyCacheFile: false, domain: options.domain ?? 'embedded', name: 'embedded', startupTimeoutMs, logger });
 }
 
 /** The domain to run: the one asked for (it must exist), else the topology's only domain. */
@@ -123,7 +96,7 @@ function chooseDomain(topology: Topology, asked: string | undefined): string {
  * The web UI (ADR 0011) for this domain: `/meta` leads to this process's meta-server (or the one it follows), and
  * the links come from the processor in this process.
  */
-function serveUi(options: EmbeddedOptions, domain: string, urls: EmbeddedDomain['urls'], source: TopologySource, processor: Processor, logger: Logger): Promise<UiServer> {
+function serveUi(options: EmbeddedOptions, domain: string, urls: EmbeddedDomain['urls'], source: TopologySource, processor: ProcessorService, logger: Logger): Promise<UiServer> {
   const metaServerUrl = urls.metaServer ?? options.followMetaServer;
   return startUiServer({
     host: options.host,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LinkerError } from '@linker/kernel';
-import type { ClientPortSettings } from '../../connector/src/connector';
+import type { ClientPortSettings } from '../../connector/src';
 
 /** What `npm start -- …` asks for. Ports default to the original's (SPEC §7); 0 picks a free port. */
 export interface EmbeddedOptions {

@@ -1,6 +1,6 @@
 import { errorMessage } from '@linker/kernel';
 import { runService } from '@linker/lifecycle';
-import { clientPortConfig } from '../../connector/src/connector';
+import { clientPortConfig } from '../../connector/src';
 import { startEmbeddedDomain } from './embedded-domain';
 import { parseFlags, USAGE, type EmbeddedOptions } from './flags';
 

@@ -7,9 +7,9 @@ import { MemoryMailbox } from '@linker/mailbox';
 import { silentLogger } from '@linker/observability';
 import { MemoryPresence, MemoryPresenceStore } from '@linker/presence';
 import { waitFor } from '@linker/testing';
-import { TopologyView, type Topology } from '@linker/topology';
-import { connectorSettings, createConnector, type Connector } from '../../connector/src/connector';
-import { createProcessor, processorSettings, type Processor } from '../../processor/src/processor';
+import { LocalTopologySource, type Topology } from '@linker/topology';
+import { connectorSettings, openConnector, type Connector } from '../../connector/src';
+import { openProcessor, processorSettings, type ProcessorService } from '../../processor/src';
 
 jest.setTimeout(30_000);
 
@@ -88,13 +88,12 @@ describe('ack mode across a connector crash', () => {
   const broker = new MemoryBroker();
   const store = new MemoryPresenceStore();
   const mailbox = new MemoryMailbox();
-  const view = new TopologyView(topology);
   const opened: Array<{ close(): Promise<void> }> = [];
-  let processor: Processor;
+  let processor: ProcessorService;
 
   const connector = async (name: string, lanes: Lanes): Promise<Connector> => {
     const config = connectorSettings({ domain: DOMAIN, name, wsHost: '127.0.0.1', wsPort: 0 });
-    const started = createConnector({ config, lanes, presence: new MemoryPresence({ store }), logger: silentLogger });
+    const started = openConnector(config, { lanes, presence: new MemoryPresence({ store }), logger: silentLogger });
     await started.start();
     opened.push(lanes, { close: () => started.stop() });
     return started;
@@ -110,7 +109,7 @@ describe('ack mode across a connector crash', () => {
   beforeAll(async () => {
     const lanes = memoryLanes(broker);
     const config = processorSettings({ domain: DOMAIN, name: 'processor-1' });
-    processor = createProcessor({ config, lanes, presence: new MemoryPresence({ store }), mailbox, topology: () => view, logger: silentLogger });
+    processor = openProcessor(config, { lanes, presence: new MemoryPresence({ store }), mailbox, topology: new LocalTopologySource(topology), logger: silentLogger });
     await processor.start();
     opened.push(lanes, { close: () => processor.stop() });
   });

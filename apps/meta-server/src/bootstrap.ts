@@ -12,10 +12,8 @@ import { MongoTopologyHistory } from './topology/mongo-topology-history';
 import { TopologyEditor } from './topology/topology-editor';
 import { FileTopologyHistory, MemoryTopologyHistory } from './topology/topology-history';
 import { TopologyStore } from './topology/topology-store';
+import { healthReports, startUiServer, uiInfo, type UiServer } from './ui/ui-server';
 
-export type { TopologyInput } from './topology/load-topology';
-// The web UI's server, which embedded mode starts too (it may import only this file of the meta-server).
-export { healthReports, startUiServer, uiInfo, type ProcessorLinks, type UiServer } from './ui/ui-server';
 
 export interface MetaServerHandle {
   app: INestApplication;
@@ -28,7 +26,7 @@ export interface MetaServerHandle {
 
 /**
  * What callers may leave out: the tokens (no internal read, no writes), the watch heartbeat (15 s), the validation
- * budget and the connection limits (their defaults), MongoDB, and the web UI (main.ts serves it).
+ * budget and the connection limits (their defaults), MongoDB, and the web UI.
  */
 type Optional =
   | 'internalToken'
@@ -44,7 +42,8 @@ type Optional =
 export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
 /**
- * Start the meta-server; e2e tests and the embedded mode call this too. The topology comes from `input` (a YAML file,
+ * Start the meta-server: its API and, with `config.uiPort`, the web UI in front of it (ADR 0011; the embedded mode
+ * serves its own, for its in-process processor). Real mode, e2e tests and the embedded mode call this. The topology comes from `input` (a YAML file,
  * or a topology the caller already has), by default the file of `config.topologyFile`. An invalid topology refuses
  * to start: the error lists every problem with its path. `GET /internal/topology` exists only with `config.internalToken`;
  * writes are accepted only with `config.adminToken`. Versions are kept (ADR 0010): with `config.mongodbUrl`, in
@@ -52,7 +51,7 @@ export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<
  * a file); else from a file, every saved version is written back to it and kept in `<file>.history/`; else (a topology
  * in memory) in memory only.
  */
-export async function bootstrapMetaServer(config: MetaServerOptions, input: TopologyInput = { file: config.topologyFile }): Promise<MetaServerHandle> {
+export async function openMetaServer(config: MetaServerOptions, input: TopologyInput = { file: config.topologyFile }): Promise<MetaServerHandle> {
   const logger = createLogger('meta-server', config.logLevel);
   const database = config.mongodbDatabase ?? metaServerConfig.settings.mongodbDatabase.default;
   const mongo = config.mongodbUrl === undefined ? undefined : await MongoTopologyHistory.open({ url: config.mongodbUrl, database });
@@ -89,15 +88,36 @@ async function serve(config: MetaServerOptions, input: TopologyInput, mongo: Mon
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
   logger.info('meta-server ready', { url, internalTopology: config.internalToken !== undefined, writes: config.adminToken !== undefined });
+  let ui: UiServer | undefined;
+  try {
+    ui = await serveUi(config, url, store, logger);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return {
     app,
     url,
     topology: store,
     close: async () => {
+      await ui?.close();
       await app.close();
       await mongo?.close();
     },
   };
+}
+
+/** The web UI on `config.uiPort`, when set: `/meta` leads to this meta-server, links come from the processors' `/health`. */
+function serveUi(config: MetaServerOptions, url: string, store: TopologyStore, logger: Logger): Promise<UiServer | undefined> {
+  if (config.uiPort === undefined) return Promise.resolve(undefined);
+  return startUiServer({
+    host: config.host,
+    port: config.uiPort,
+    metaServerUrl: url,
+    links: healthReports(config.uiProcessorHealthUrls ?? [], logger),
+    info: () => uiInfo(store.current().masked, { metaServer: true }),
+    logger,
+  });
 }
 
 /**

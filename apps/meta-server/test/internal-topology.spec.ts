@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingLogger, waitFor } from '@linker/testing';
 import { MetaServerTopologySource, parseTopology, type Topology } from '@linker/topology';
-import { bootstrapMetaServer, type MetaServerHandle, type MetaServerOptions } from '../src/bootstrap';
+import { openMetaServer, type MetaServerHandle, type MetaServerOptions } from '../src/bootstrap';
 
 // GET /internal/topology (the processors' token-gated read, secrets included) and MetaServerTopologySource with a
 // token, against a real meta-server started in this process on a free port.
@@ -33,7 +33,7 @@ describe('GET /internal/topology', () => {
   const get = (headers: Record<string, string> = {}) => fetch(`${metaServer!.url}/internal/topology`, { headers });
 
   it('does not exist (404) when no token is configured, whatever is presented', async () => {
-    metaServer = await bootstrapMetaServer(config(), { topology: TOPOLOGY });
+    metaServer = await openMetaServer(config(), { topology: TOPOLOGY });
     const presented: Array<Record<string, string>> = [{}, { authorization: 'Bearer ' }, { authorization: `Bearer ${TOKEN}` }];
     for (const headers of presented) {
       const response = await get(headers);
@@ -43,7 +43,7 @@ describe('GET /internal/topology', () => {
   });
 
   it('answers 401 without the token or with a wrong one', async () => {
-    metaServer = await bootstrapMetaServer(config(TOKEN), { topology: TOPOLOGY });
+    metaServer = await openMetaServer(config(TOKEN), { topology: TOPOLOGY });
     const wrong: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }, { authorization: TOKEN }];
     for (const headers of wrong) {
       const response = await get(headers);
@@ -56,7 +56,7 @@ describe('GET /internal/topology', () => {
   });
 
   it('serves the unmasked topology as JSON to the token, with the internal version as ETag, and 304 to If-None-Match', async () => {
-    metaServer = await bootstrapMetaServer(config(TOKEN), { topology: TOPOLOGY });
+    metaServer = await openMetaServer(config(TOKEN), { topology: TOPOLOGY });
     const response = await get({ authorization: `Bearer ${TOKEN}` });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -87,7 +87,7 @@ describe('MetaServerTopologySource with a token', () => {
   let logger: RecordingLogger;
 
   beforeEach(async () => {
-    metaServer = await bootstrapMetaServer(config(TOKEN), { topology: TOPOLOGY });
+    metaServer = await openMetaServer(config(TOKEN), { topology: TOPOLOGY });
     directory = mkdtempSync(join(tmpdir(), 'internal-topology-'));
     logger = new RecordingLogger();
   });
@@ -150,7 +150,7 @@ describe('MetaServerTopologySource with a token', () => {
 
     source = await connect(TOKEN, url);
     expect(source.current().app('HS')?.jwtSecret).toBeUndefined();
-    metaServer = await bootstrapMetaServer(config(TOKEN, Number(port)), { topology: TOPOLOGY });
+    metaServer = await openMetaServer(config(TOKEN, Number(port)), { topology: TOPOLOGY });
     await waitFor('the secret to come back', () => source!.current().app('HS')?.jwtSecret === SECRET);
     expect(source.version()).toBe(metaServer.topology.current().version);
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { RecordingLogger, waitFor } from '@linker/testing';
 import { MetaServerTopologySource, parseTopology, topologyVersion, type Topology, type TopologyView } from '@linker/topology';
-import { bootstrapMetaServer, type MetaServerHandle, type MetaServerOptions } from '../src/bootstrap';
+import { openMetaServer, type MetaServerHandle, type MetaServerOptions } from '../src/bootstrap';
 
 // MetaServerTopologySource against a real meta-server started in this process on a free port.
 
@@ -30,7 +30,7 @@ describe('MetaServerTopologySource', () => {
   let logger: RecordingLogger;
 
   beforeEach(async () => {
-    metaServer = await bootstrapMetaServer(config(), { topology: TOPOLOGY });
+    metaServer = await openMetaServer(config(), { topology: TOPOLOGY });
     directory = mkdtempSync(join(tmpdir(), 'topology-source-'));
     logger = new RecordingLogger();
   });
@@ -81,7 +81,7 @@ describe('MetaServerTopologySource', () => {
     expect(source.version()).toBe(version);
     expect(source.current()).toBe(view);
 
-    metaServer = await bootstrapMetaServer(config(port), { topology: moved() });
+    metaServer = await openMetaServer(config(port), { topology: moved() });
     const next = metaServer.topology.current().version;
     await waitFor('the source to adopt the version of the restarted meta-server', () => source!.version() === next);
     expect(logger.count('info', 'meta-server reachable again')).toBe(1);

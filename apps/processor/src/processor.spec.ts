@@ -6,7 +6,8 @@ import { silentLogger, type Logger } from '@linker/observability';
 import { MemoryPresence } from '@linker/presence';
 import { waitFor } from '@linker/testing';
 import { TopologyView } from '@linker/topology';
-import { createProcessor, processorSettings, type Processor } from './processor';
+import { processorSettings } from './config/processor.config';
+import { Processor } from './processor';
 
 const settings = processorSettings({
   domain: 'domain-01',
@@ -32,7 +33,7 @@ describe('Processor lifecycle', () => {
   const broker = new MemoryBroker();
   const mailbox = new MemoryMailbox();
   const make = (logger: Logger = silentLogger): Processor =>
-    createProcessor({ config: settings, lanes: memoryLanes(broker), presence: new MemoryPresence(), mailbox, topology: () => view, logger });
+    new Processor({ config: settings, lanes: memoryLanes(broker), presence: new MemoryPresence(), mailbox, topology: () => view, logger });
 
   it('warns at start for each app that accepts every login, reports health, and start/stop are idempotent', async () => {
     const warnings: Array<Record<string, unknown> | undefined> = [];

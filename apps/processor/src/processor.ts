@@ -164,13 +164,3 @@ export class Processor {
     }
   }
 }
-
-export { processorSettings, type ProcessorSettings } from './config/processor.config';
-export { portOf, type FederationDeps } from './federation/federation';
-export { startOpsServer } from './health/ops-server';
-export { processorMetrics } from './health/processor-metrics';
-
-/** Build a processor (not started). */
-export function createProcessor(deps: ProcessorDeps): Processor {
-  return new Processor(deps);
-}

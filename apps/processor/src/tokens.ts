@@ -4,4 +4,3 @@ export const LOGGER = Symbol('LOGGER');
 export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
 export const TOPOLOGY = Symbol('TOPOLOGY');
 export const PROCESSOR = Symbol('PROCESSOR');
-export const OPS = Symbol('OPS');

@@ -8,7 +8,7 @@ import { TopologyView } from '@linker/topology';
 import { LOOKUP, LOOKUP_RAW } from '../../../libs/presence/src/redis/presence-scripts';
 import { processorConfig } from '../src/config/processor.config';
 import { openProcessorInfrastructure } from '../src/infrastructure/processor-infrastructure';
-import { createProcessor } from '../src/processor';
+import { Processor } from '../src/processor';
 
 const MESSAGES = 40;
 const LOOKUP_SHAS = new Set([LOOKUP, LOOKUP_RAW].map((lua) => createHash('sha1').update(lua).digest('hex')));
@@ -49,7 +49,7 @@ describe('processor presence cache: Redis commands per message', () => {
     });
     const view = new TopologyView({ domains: [{ name: domain, urls: [] }], domainLinks: [], clientApps: [{ appName: 'ANZ', appId: 'app-id-343', authEnabled: false }] });
     const infrastructure = await openProcessorInfrastructure(config, silentLogger);
-    const processor = createProcessor({ config, ...infrastructure, topology: () => view, logger: silentLogger });
+    const processor = new Processor({ config, ...infrastructure, topology: () => view, logger: silentLogger });
     const received: Delivery[] = [];
     try {
       await processor.start();

@@ -6,7 +6,7 @@ import { testServices, uniqueName, waitFor } from '@linker/testing';
 import { TopologyView } from '@linker/topology';
 import { processorConfig } from '../src/config/processor.config';
 import { openProcessorInfrastructure, type ProcessorInfrastructure } from '../src/infrastructure/processor-infrastructure';
-import { createProcessor, type Processor } from '../src/processor';
+import { Processor } from '../src/processor';
 
 // The processor on the real services: Kafka and NATS lanes, Redis presence, the MongoDB mailbox. Domains share the
 // test cluster, so this also proves one domain's processors are not disturbed by another's (their own Kafka group).
@@ -31,7 +31,7 @@ describe('processor on the real services', () => {
 
   beforeAll(async () => {
     infrastructure = await openProcessorInfrastructure(config, silentLogger);
-    processor = createProcessor({ config, ...infrastructure, topology: () => view, logger: silentLogger });
+    processor = new Processor({ config, ...infrastructure, topology: () => view, logger: silentLogger });
     await processor.start();
     connectorLanes = await connectLanes({ kafkaBrokers: services.kafkaBrokers, natsUrl: services.natsUrl, clientId: 'fake-connector', logger: silentLogger });
     const topic = connectorTopic(domain, 'connector-01');

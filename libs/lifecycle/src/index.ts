@@ -3,3 +3,4 @@ export * from './resources';
 export * from './http-listener';
 export * from './startup.settings';
 export * from './until-reachable';
+export * from './service';

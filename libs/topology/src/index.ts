@@ -14,3 +14,4 @@ export * from './diff-topology';
 export * from './restore-secrets';
 export * from './source/topology-source.settings';
 export * from './source/follow-meta-server';
+export * from './source/open-topology-source';

@@ -5,7 +5,8 @@ import { LinkerError } from '@linker/kernel';
 import { createLogger, silentLogger, type Logger } from '@linker/observability';
 import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/presence';
 import { connectorSettings, type ConnectorSettings } from '../../src/config/connector.config';
-import { createConnector, type Connector } from '../../src/connector';
+import type { Connector } from '../../src/connector';
+import { openConnector } from '../../src/open-connector';
 import { TestClient, type TestClientOptions } from '../../src/socket/testing/test-client';
 import { FakeProcessor, type FakeProcessorOptions } from './fake-processor';
 
@@ -84,7 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = connectorSettings({ domain, name: CONNECTOR, wsPort: 0, partitions: 4, ...options.settings });
   const faults: LaneFaults = { failIntake: false, holdIntake: false, held: [] };
   const presence = (options.wrapPresence ?? ((p) => p))(infrastructure.connectorPresence);
-  const connector = createConnector({ config, lanes: faultyLanes(lanes, intakeTopic(domain), faults), presence, logger: testLogger(), clock: options.clock });
+  const connector = openConnector(config, { lanes: faultyLanes(lanes, intakeTopic(domain), faults), presence, logger: testLogger(), clock: options.clock });
   await connector.start();
   const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, partitions: config.partitions, ...options.processor });
   await processor.start();

@@ -150,7 +150,7 @@ export const processorConfig = defineConfig({
 
 export type ProcessorConfig = ConfigOf<typeof processorConfig.settings>;
 
-/** What the `Processor` itself needs of the configuration (the embedded mode builds it without the real-mode URLs). */
+/** What a processor needs of the configuration in every mode (the embedded mode builds it without the real-mode URLs). */
 const SETTINGS = [
   'domain',
   'name',
@@ -163,9 +163,19 @@ const SETTINGS = [
   'retryBackoffMs',
   'dedupWindow',
   'endedConnectorsIntervalMs',
+  'linkSecret',
+  'linkListen',
+  'linkHost',
+  'linkPort',
+  'linkFailoverMs',
+  'metricsHost',
+  'metricsPort',
 ] as const;
 
-/** What the `Processor` itself reads (the connections to the services are the composition root's business). */
+/**
+ * What `openProcessor` reads: the processor's own settings, its links and its metrics endpoint (the connections to the
+ * services and the topology's source are the composition's business).
+ */
 export type ProcessorSettings = Pick<ProcessorConfig, (typeof SETTINGS)[number]>;
 
 const settingsOnly = defineConfig(Object.fromEntries(SETTINGS.map((key) => [key, processorConfig.settings[key]])) as Pick<typeof processorConfig.settings, (typeof SETTINGS)[number]>);

@@ -16,7 +16,8 @@ import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/pres
 import { waitFor } from '@linker/testing';
 import { TopologyView, type Topology } from '@linker/topology';
 import type { ProcessorSettings } from '../../src/config/processor.config';
-import { createProcessor, processorSettings, type Processor, type ProcessorDeps } from '../../src/processor';
+import { processorSettings } from '../../src/config/processor.config';
+import { Processor, type ProcessorDeps } from '../../src/processor';
 
 export const DOMAIN = 'domain-01';
 export const APP_ID = 'app-id-343';
@@ -105,7 +106,7 @@ export class Harness {
     for (let i = 0; i < (options.processors ?? 1); i++) {
       const lanes = memoryLanes(harness.broker);
       const presence = new MemoryPresence({ store: harness.presenceStore, endedGraceMs: ENDED_GRACE_MS });
-      const processor = createProcessor({
+      const processor = new Processor({
         config: testSettings({ name: `processor-${i + 1}`, ...options.settings }),
         lanes,
         presence: options.presence ? options.presence(presence) : presence,

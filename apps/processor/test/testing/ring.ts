@@ -10,7 +10,8 @@ import { MemoryPresence } from '@linker/presence';
 import { waitFor } from '@linker/testing';
 import { parseTopology, TopologyView } from '@linker/topology';
 import type { ProcessorHealth } from '../../src/health/processor-stats';
-import { createProcessor, processorSettings, type Processor } from '../../src/processor';
+import { processorSettings } from '../../src/config/processor.config';
+import { Processor } from '../../src/processor';
 
 /** The seed's four-domain ring (domain-01..04; links 01-02, 02-03, 03-04, 01-04), as the repository ships it. */
 export function ringView(): TopologyView {
@@ -40,7 +41,7 @@ export class RingDomain {
   ) {}
 
   async start(): Promise<void> {
-    this.processor = createProcessor({
+    this.processor = new Processor({
       config: processorSettings({ domain: this.name, name: `${this.name}-processor`, partitions: 2, retryBackoffMs: 1 }),
       lanes: this.lanes,
       presence: this.presence,

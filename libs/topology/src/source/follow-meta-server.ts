@@ -7,8 +7,8 @@ const REFRESH_MS = 500;
 
 export interface FollowOptions {
   metaServerUrl: string;
-  /** Default: `.linker-data/topology-cache/<domain>-<name>.json`. */
-  topologyCacheFile?: string;
+  /** Default: `.linker-data/topology-cache/<domain>-<name>.json`; false: none (no start while the meta-server is down). */
+  topologyCacheFile?: string | false;
   domain: string;
   /** The process's name (a connector's or a processor's): two processes never share a cache file. */
   name: string;
@@ -21,7 +21,7 @@ export interface FollowOptions {
 
 /** A real-mode process's topology: the meta-server's, followed, starting from the cache file while it is down. */
 export function followMetaServer(options: FollowOptions): Promise<MetaServerTopologySource> {
-  const cacheFile = options.topologyCacheFile ?? join('.linker-data', 'topology-cache', `${options.domain}-${options.name}.json`);
+  const cacheFile = options.topologyCacheFile === false ? undefined : (options.topologyCacheFile ?? join('.linker-data', 'topology-cache', `${options.domain}-${options.name}.json`));
   const { metaServerUrl: url, token, authenticates, logger } = options;
   return MetaServerTopologySource.connect({ url, cacheFile, refreshMs: REFRESH_MS, token, authenticates, logger });
 }

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@linker/observability';
-import { openProcessorTopology } from './processor-topology';
+import { openTopologySource } from './open-topology-source';
 
 const SINGLE_DOMAIN = `
 domains:
@@ -16,9 +16,9 @@ clientApps:
     authEnabled: false
 `;
 
-describe('the processor topology (file)', () => {
+describe('openTopologySource without a meta-server', () => {
   let dir: string;
-  const open = (topologyFile: string) => openProcessorTopology({ domain: 'domain-01', name: 'processor-01', topologyFile, metaServerUrl: undefined, topologyCacheFile: undefined, internalToken: undefined, startupTimeoutMs: 1000 }, silentLogger);
+  const open = (topologyFile: string) => openTopologySource({ domain: 'domain-01', name: 'processor-01', topologyFile, startupTimeoutMs: 1000, logger: silentLogger });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'linker-topology-'));
@@ -37,5 +37,9 @@ describe('the processor topology (file)', () => {
     await writeFile(file, 'domains: 3\n');
     await expect(open(file)).rejects.toThrow(/bad.yaml is invalid \(1 error\):\n.*domains/);
     await expect(open(join(dir, 'missing.yaml'))).rejects.toThrow(/cannot read the topology file .*missing.yaml: ENOENT/);
+  });
+
+  it('has no topology to give without a meta-server or a file (a connector that follows none)', async () => {
+    await expect(openTopologySource({ domain: 'domain-01', name: 'connector-01', startupTimeoutMs: 1000, logger: silentLogger })).resolves.toBeUndefined();
   });
 });

@@ -1,0 +1,29 @@
+import type { Lanes } from '@linker/bus';
+import type { Clock } from '@linker/kernel';
+import type { Logger } from '@linker/observability';
+import type { Presence } from '@linker/presence';
+import type { TopologySource } from '@linker/topology';
+import type { ConnectorSettings } from './config/connector.config';
+import { Connector } from './connector';
+
+/** What a connector runs on; the caller opens them, and closes them after `stop()`. */
+export interface ConnectorAdapters {
+  lanes: Lanes;
+  presence: Presence;
+  logger: Logger;
+  /** Followed when given: each new version closes the sockets of users whose home domain is no longer this one. */
+  topology?: TopologySource;
+  /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
+  clock?: Clock;
+}
+
+/**
+ * A connector as every mode runs it (the Nest module on the real services, the embedded mode on the twins), not
+ * started: `start` listens for clients, `stop` drains.
+ */
+export function openConnector(settings: ConnectorSettings, adapters: ConnectorAdapters): Connector {
+  const { topology, ...ports } = adapters;
+  const connector = new Connector({ config: settings, ...ports });
+  topology?.onChange((view, version) => connector.topologyChanged(view, version));
+  return connector;
+}

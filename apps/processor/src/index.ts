@@ -1,0 +1,5 @@
+// The processor's public surface: what another composition (the embedded mode) may use. Everything else is internal.
+export { openProcessor, ProcessorService, type ProcessorAdapters } from './open-processor';
+export type { ProcessorHealth } from './health/processor-stats';
+export { processorSettings, type ProcessorSettings } from './config/processor.config';
+export { portOf } from './federation/federation';

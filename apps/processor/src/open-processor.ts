@@ -1,0 +1,92 @@
+import type { Lanes } from '@linker/bus';
+import { WsLinkTransport } from '@linker/domain-link';
+import type { Service } from '@linker/lifecycle';
+import type { Mailbox } from '@linker/mailbox';
+import type { Logger } from '@linker/observability';
+import type { Presence } from '@linker/presence';
+import type { TopologySource } from '@linker/topology';
+import type { ProcessorSettings } from './config/processor.config';
+import type { FederationDeps } from './federation/federation';
+import { startOpsServer, type OpsServer } from './health/ops-server';
+import type { ProcessorHealth } from './health/processor-stats';
+import { processorMetrics } from './health/processor-metrics';
+import { Processor } from './processor';
+
+/** What a processor runs on; the caller opens and closes them (real services, or the embedded mode's twins). */
+export interface ProcessorAdapters {
+  lanes: Lanes;
+  presence: Presence;
+  mailbox: Mailbox;
+  /** Followed: a new version applies from the next batch on, and to the links at once. */
+  topology: TopologySource;
+  logger: Logger;
+}
+
+/**
+ * A processor as every mode runs it (the Nest module on the real services, the embedded mode on the twins), not started:
+ * it follows `adapters.topology`, links its domain to the neighbours over WebSockets when `linkSecret` is set (and
+ * says so when the topology gives the domain a link endpoint but no secret is set), and serves `GET /metrics` and
+ * `GET /health` when `metricsPort` is set.
+ */
+export function openProcessor(settings: ProcessorSettings, adapters: ProcessorAdapters): ProcessorService {
+  const { lanes, presence, mailbox, topology, logger } = adapters;
+  const federation = federationOf(settings, topology, logger);
+  const processor = new Processor({ config: settings, lanes, presence, mailbox, topology: () => topology.current(), logger, federation });
+  topology.onChange((view, version) => processor.topologyChanged(view, version));
+  return new ProcessorService(processor, settings, logger);
+}
+
+/** A processor and its metrics endpoint: `start` opens the endpoint, then joins the intake; `stop` in reverse. */
+export class ProcessorService implements Service {
+  private ops: OpsServer | undefined;
+
+  constructor(
+    private readonly processor: Processor,
+    private readonly settings: ProcessorSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether it consumes, its counters and its links. */
+  health(): ProcessorHealth {
+    return this.processor.health();
+  }
+
+  /** `GET /metrics` of this processor while started, when served. */
+  get metricsUrl(): string | undefined {
+    return this.ops && `${this.ops.url}/metrics`;
+  }
+
+  async start(): Promise<void> {
+    const { metricsHost, metricsPort } = this.settings;
+    if (metricsPort !== undefined) {
+      const health = () => this.health();
+      this.ops = await startOpsServer(metricsHost, metricsPort, processorMetrics(health), health);
+      this.logger.info('metrics served', { url: this.metricsUrl });
+    }
+    try {
+      await this.processor.start();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.processor.stop();
+    await this.ops?.close();
+    this.ops = undefined;
+  }
+}
+
+/** Links over WebSockets when a link secret is set (ADR 0009). */
+function federationOf(settings: ProcessorSettings, topology: TopologySource, logger: Logger): FederationDeps | undefined {
+  const secret = settings.linkSecret;
+  if (secret === undefined) {
+    if (topology.current().endpoints(settings.domain).link !== undefined) {
+      logger.warn('no LINKER_LINK_SECRET: links to the other domains are off (their users are unreachable from here)');
+    }
+    return undefined;
+  }
+  const { linkListen: listen, linkHost: listenHost, linkPort: listenPort, linkFailoverMs: failoverMs } = settings;
+  return { transport: new WsLinkTransport(), secretFor: () => secret, listen, listenHost, listenPort, failoverMs };
+}
