@@ -85,10 +85,10 @@ export class Connector {
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
-    const { maxGroupRecipients, maxInvalidFrames } = config;
+    const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
     const { groupRecipientsPerToken } = config;
-    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, groupRecipientsPerToken, maxInvalidFrames, stall: new LoopStall(), backlog: this.backlog, users });
+    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, groupRecipientsPerToken, stall: new LoopStall(), backlog: this.backlog, users });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
     const writer = new DeliveryWriter(this.sessions, clock);
     const { domain, name: connector, partitions } = config;
@@ -217,6 +217,7 @@ function sessionLimits(config: ConnectorSettings): SessionLimits {
   return {
     rate: rateLimits(config.rateLimit, config.rateBurst, config.rateAbuseFactor, config.rateAbuseWindowMs),
     maxUnacked: config.maxUnacked,
+    maxInvalidFrames: config.maxInvalidFrames,
     dedupWindowMs: config.dedupWindowMs,
     dedupMaxIds: config.dedupMaxIds,
   };
