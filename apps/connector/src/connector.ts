@@ -10,7 +10,7 @@ import { DeliveryWriter } from './egress/delivery-writer';
 import { Egress } from './egress/egress';
 import { isServing, type ConnectorHealth, type ConnectorStatus } from './health/connector-health';
 import { Ingress } from './ingress/ingress';
-import { Intake } from './ingress/intake';
+import { IntakePublisher } from './ingress/intake-publisher';
 import { LaneBacklog } from './ingress/lane-backlog';
 import { LoopStall } from './ingress/loop-stall';
 import { rateLimits } from './ingress/rate-limiter';
@@ -72,7 +72,7 @@ export class Connector {
     this.clock = clock;
     this.log = logger.child({ component: 'connector' });
     this.sessions = new SessionRegistry(config.domain, config.name, sessionLimits(config));
-    const intake = new Intake(lanes, config.domain, clock, config.partitions);
+    const intake = new IntakePublisher(lanes, config.domain, clock, config.partitions);
     this.keeper = new PresenceKeeper({
       presence,
       intake,

@@ -4,14 +4,14 @@ import type { Logger } from '@linker/observability';
 import type { AuthFlow } from '../sessions/auth-flow';
 import { NO_TAG, type FrameTag, type Session } from '../sessions/session';
 import { acceptedFrame, checkFrame, isRefusal, readFrame, refusal, tagOf, type RawFrame, type Refusal } from './frame-reader';
-import type { Intake } from './intake';
+import type { IntakePublisher } from './intake-publisher';
 import { OVERLOAD_RETRY_AFTER_MS, type LaneBacklog } from './lane-backlog';
 import type { LoopStall } from './loop-stall';
 import type { UserRates } from './user-rates';
 import { publishFailure } from './publish-failure';
 
 export interface IngressOptions {
-  intake: Intake;
+  intake: IntakePublisher;
   auth: AuthFlow;
   clock: Clock;
   logger: Logger;

@@ -1,13 +1,13 @@
 import type { ClientData } from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { Intake } from '../ingress/intake';
+import type { IntakePublisher } from '../ingress/intake-publisher';
 import { publishFailure } from '../ingress/publish-failure';
 import type { PresenceKeeper } from '../presence/presence-keeper';
 import type { Session } from './session';
 
 export interface AuthFlowOptions {
-  intake: Intake;
+  intake: IntakePublisher;
   presence: PresenceKeeper;
   authTimeoutMs: number;
   logger: Logger;
