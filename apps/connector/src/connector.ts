@@ -10,7 +10,7 @@ import { DeliveryWriter } from './egress/delivery-writer';
 import { Egress } from './egress/egress';
 import { isServing, type ConnectorHealth, type ConnectorStatus } from './health/connector-health';
 import { Ingress } from './ingress/ingress';
-import { Intake } from './ingress/intake';
+import { IntakePublisher } from './ingress/intake-publisher';
 import { LaneBacklog } from './ingress/lane-backlog';
 import { LoopStall } from './ingress/loop-stall';
 import { rateLimits } from './ingress/rate-limiter';
@@ -64,7 +64,7 @@ export class Connector {
     this.clock = clock;
     this.log = logger.child({ component: 'connector' });
     this.sessions = new SessionRegistry(config.domain, config.name, sessionLimits(config));
-    const intake = new Intake(lanes, config.domain, clock, config.partitions);
+    const intake = new IntakePublisher(lanes, config.domain, clock, config.partitions);
     this.keeper = new PresenceKeeper({
       presence,
       intake,
@@ -77,10 +77,10 @@ export class Connector {
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
-    const { maxGroupRecipients, maxInvalidFrames } = config;
+    const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
     const { groupRecipientsPerToken } = config;
-    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, groupRecipientsPerToken, maxInvalidFrames, stall: new LoopStall(), backlog: this.backlog, users });
+    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, groupRecipientsPerToken, stall: new LoopStall(), backlog: this.backlog, users });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
     const writer = new DeliveryWriter(this.sessions, clock);
     const { domain, name: connector, partitions } = config;
@@ -209,6 +209,7 @@ function sessionLimits(config: ConnectorSettings): SessionLimits {
   return {
     rate: rateLimits(config.rateLimit, config.rateBurst, config.rateAbuseFactor, config.rateAbuseWindowMs),
     maxUnacked: config.maxUnacked,
+    maxInvalidFrames: config.maxInvalidFrames,
     dedupWindowMs: config.dedupWindowMs,
     dedupMaxIds: config.dedupMaxIds,
   };

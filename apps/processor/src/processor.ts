@@ -14,7 +14,7 @@ import { Federation, type FederationDeps } from './federation/federation';
 import { createHandlers } from './handlers';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
-import { Intake } from './intake/intake';
+import { IntakeConsumer } from './intake/intake-consumer';
 import { KeyedLock } from './mailbox/keyed-lock';
 import { OutForDelivery } from './mailbox/out-for-delivery';
 import { RemovalQueue } from './mailbox/removal-queue';
@@ -55,7 +55,7 @@ export interface ProcessorDeps {
  */
 export class Processor {
   private readonly stats = new ProcessorStats();
-  private readonly intake: Intake;
+  private readonly intake: IntakeConsumer;
   private readonly webhookLogins: WebhookLogins;
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
@@ -94,7 +94,7 @@ export class Processor {
     });
     const seen = new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock });
     const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, routes: this.federation?.routes, seen, stats: this.stats, clock, logger });
-    this.intake = new Intake(lanes, config.domain, config.partitions, runner, logger);
+    this.intake = new IntakeConsumer(lanes, config.domain, config.partitions, runner, logger);
     this.endedConnectors = new EndedConnectors({
       presence,
       bus: lanes.RELIABLE,

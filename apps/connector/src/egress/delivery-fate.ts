@@ -27,6 +27,15 @@ export interface BatchSink extends ReportSink {
 }
 
 /**
+ * Where a `DeliveryFate` stands. Until a socket takes it, a message is `live` (from the batch) or `fetched` (from the
+ * mailbox); once no socket holds it any more, a RELIABLE one still there is reported `undelivered`. `parked`: it is in
+ * the mailbox and stays there until a socket takes it, and is never reported undelivered: parked with the batch's
+ * report, or fetched and then left unacknowledged by an ack-mode socket that closed. `delivered`: a socket took it.
+ * Only `delivered` and `undelivered` are final, and each is reached once.
+ */
+type FateState = 'live' | 'fetched' | 'parked' | 'delivered' | 'undelivered';
+
+/**
  * What became of one envelope for one recipient user across the sockets a `Delivery` names (SPEC §3.2, §3.3).
  * - delivered once ANY socket took it: ws handed the frame to the kernel, or, on an ack-mode socket, the client sent
  *   MESSAGE_ACK; reported only when a follow-up is wanted (`confirm`, or it is in the mailbox), and only once;
@@ -38,11 +47,9 @@ export interface BatchSink extends ReportSink {
  * It starts with one hold (the delivery loop's own, released by `done`), so it cannot settle half-way through the loop.
  */
 export class DeliveryFate implements HeldDelivery, Parkable {
+  private state: FateState;
+  /** Holds not released yet: the delivery loop's own, and one per socket that has the frame (written, or awaiting an ack). */
   private holding = 1;
-  private reached = false;
-  /** No undelivered report will be made (made already, or not needed: the message is in the mailbox). */
-  private settled = false;
-  private parked = false;
   /** The ack-mode sockets holding a RELIABLE live message, which is parked once the first of them holds it. */
   private holders: string[] | undefined;
   private failedSocketIds: string[] | undefined;
@@ -50,10 +57,12 @@ export class DeliveryFate implements HeldDelivery, Parkable {
   constructor(
     private readonly envelope: Envelope,
     private readonly userId: string,
-    private readonly fromMailbox: boolean,
+    fromMailbox: boolean,
     private readonly frameBytes: number,
     private readonly sink: BatchSink,
-  ) {}
+  ) {
+    this.state = fromMailbox ? 'fetched' : 'live';
+  }
 
   /** A socket now holds the frame (written or waiting for an ack). */
   hold(): void {
@@ -62,24 +71,24 @@ export class DeliveryFate implements HeldDelivery, Parkable {
 
   /** The socket holding it is in ack mode: a RELIABLE live message is to be parked with the batch's report. */
   awaitAck(socketId: string): void {
-    if (this.fromMailbox || this.envelope.lane !== 'RELIABLE') return;
+    if (this.state !== 'live' || this.envelope.lane !== 'RELIABLE') return;
     if (this.holders === undefined) this.sink.park(this);
     (this.holders ??= []).push(socketId);
   }
 
   park(): ParkedEntry | undefined {
-    if (this.reached || this.settled) return undefined;
-    this.parked = true;
-    this.settled = true;
+    if (this.state !== 'live') return undefined;
+    this.state = 'parked';
     return { entry: { userId: this.userId, envelope: this.envelope, socketIds: this.holders }, bytes: this.frameBytes + 512 };
   }
 
   /** A socket that held it took it (written, or acknowledged). */
   reach(): void {
     this.holding -= 1;
-    if (this.reached) return;
-    this.reached = true;
-    if (this.envelope.confirm === true || this.inMailbox()) this.sink.delivered(this.deliveredEntry());
+    if (this.state === 'delivered') return;
+    const fromMailbox = this.inMailbox();
+    this.state = 'delivered';
+    if (this.envelope.confirm === true || fromMailbox) this.sink.delivered(this.deliveredEntry(fromMailbox));
   }
 
   /** A socket that held it lost it. */
@@ -93,7 +102,7 @@ export class DeliveryFate implements HeldDelivery, Parkable {
   dropped(socketId: string): void {
     if (!this.inMailbox()) return this.fail(socketId);
     this.holding -= 1;
-    this.settled = true;
+    this.state = 'parked';
   }
 
   /** A socket named by the delivery could not even be tried (gone, not this user's, closing). */
@@ -113,18 +122,19 @@ export class DeliveryFate implements HeldDelivery, Parkable {
   }
 
   private inMailbox(): boolean {
-    return this.fromMailbox || this.parked;
+    return this.state === 'fetched' || this.state === 'parked';
   }
 
+  /** Nothing holds it any more and no socket took it: a RELIABLE one not parked is reported undelivered, once. */
   private settleIfLost(): void {
-    if (this.holding > 0 || this.reached || this.settled || this.envelope.lane !== 'RELIABLE') return;
-    this.settled = true;
+    if (this.holding > 0 || (this.state !== 'live' && this.state !== 'fetched') || this.envelope.lane !== 'RELIABLE') return;
+    this.state = 'undelivered';
     this.sink.undelivered({ userId: this.userId, envelope: this.envelope, failedSocketIds: this.failedSocketIds ?? [] }, this.frameBytes + 512);
   }
 
-  private deliveredEntry(): Delivered {
+  private deliveredEntry(fromMailbox: boolean): Delivered {
     const { id, from, reference, confirm, path } = this.envelope;
-    const entry: Delivered = { id, userId: this.userId, from, reference, confirm, fromMailbox: this.inMailbox() || undefined };
+    const entry: Delivered = { id, userId: this.userId, from, reference, confirm, fromMailbox: fromMailbox || undefined };
     if (confirm === true && path.length > 1) entry.path = path; // crossed domains: the confirmation says how
     return entry;
   }

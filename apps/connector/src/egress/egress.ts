@@ -2,7 +2,7 @@ import type { BusRecord, Lanes, Subscription } from '@linker/bus';
 import { clientFrameBytes, connectorTopic, decodeDelivery, type Delivery } from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { Intake } from '../ingress/intake';
+import type { IntakePublisher } from '../ingress/intake-publisher';
 import type { AuthFlow } from '../sessions/auth-flow';
 import type { SessionRegistry } from '../sessions/session-registry';
 import { BatchReport, type ReportOutbox } from './delivery-reports';
@@ -10,7 +10,7 @@ import type { DeliveryWriter } from './delivery-writer';
 
 export interface EgressOptions {
   lanes: Lanes;
-  intake: Intake;
+  intake: IntakePublisher;
   sessions: SessionRegistry;
   auth: AuthFlow;
   writer: DeliveryWriter;

@@ -4,21 +4,20 @@ import type { Logger } from '@linker/observability';
 import type { AuthFlow } from '../sessions/auth-flow';
 import { NO_TAG, type FrameTag, type Session } from '../sessions/session';
 import { acceptedFrame, checkFrame, isRefusal, readFrame, refusal, tagOf, type RawFrame, type Refusal } from './frame-reader';
-import type { Intake } from './intake';
+import type { IntakePublisher } from './intake-publisher';
 import { OVERLOAD_RETRY_AFTER_MS, type LaneBacklog } from './lane-backlog';
 import type { LoopStall } from './loop-stall';
 import type { UserRates } from './user-rates';
 import { publishFailure } from './publish-failure';
 
 export interface IngressOptions {
-  intake: Intake;
+  intake: IntakePublisher;
   auth: AuthFlow;
   clock: Clock;
   logger: Logger;
   maxGroupRecipients: number;
   /** A GROUP_MESSAGE costs one rate-limit token per this many distinct recipients, started. */
   groupRecipientsPerToken: number;
-  maxInvalidFrames: number;
   /** How late the event loop reads frames (one per connector): the rate limit credits it. */
   stall: LoopStall;
   /** Client frames handed to the lanes and not accepted yet: OVERLOADED beyond its limit. */
@@ -76,7 +75,7 @@ export class Ingress {
     if (session.state === 'AUTHENTICATING') return this.refuse(session, ALREADY_AUTHENTICATED, tag);
     const data = checkFrame('AUTH_CLIENT', frame);
     if (isRefusal(data)) return this.refuse(session, data, tag);
-    session.invalidStreak = 0;
+    session.frameAccepted();
     this.options.auth.begin(session, data as ClientData<'AUTH_CLIENT'>, tag.reference);
   }
 
@@ -86,25 +85,20 @@ export class Ingress {
     if (!isClientFrameType(type)) return this.refuse(session, refusal('UNKNOWN_TYPE', `a client may not send ${type.slice(0, 64)}`), tag);
     const data = checkFrame(type, frame);
     if (isRefusal(data)) return this.refuse(session, data, tag);
+    if (type === 'AUTH_CLIENT') return this.refuse(session, ALREADY_AUTHENTICATED, tag);
+    if (type === 'GROUP_MESSAGE') return this.group(session, frame, data as ClientData<'GROUP_MESSAGE'>, tag, now);
+    session.frameAccepted();
     switch (type) {
-      case 'AUTH_CLIENT':
-        return this.refuse(session, ALREADY_AUTHENTICATED, tag);
       case 'PING':
-        session.invalidStreak = 0;
         session.send(PONG);
         return;
       case 'MESSAGE_ACK':
-        session.invalidStreak = 0;
         session.acknowledge((data as ClientData<'MESSAGE_ACK'>).ids);
         return;
-      case 'GROUP_MESSAGE':
-        return this.group(session, frame, data as ClientData<'GROUP_MESSAGE'>, tag, now);
       case 'FETCH_MISSING_MESSAGES_REQUEST':
-        session.invalidStreak = 0;
         // Paced to what the socket can take now: the rest stays stored, and leftMissingCount says so.
         return this.publish(session, type, frame, session.fetchBudget((data as ClientData<'FETCH_MISSING_MESSAGES_REQUEST'>).count), tag, now, 1);
       default:
-        session.invalidStreak = 0;
         this.publish(session, type, frame, data, tag, now, 1);
     }
   }
@@ -119,7 +113,7 @@ export class Ingress {
     if (to.length > cap) {
       return this.refuse(session, refusal('TOO_LARGE', `data.to: ${to.length} distinct recipients, at most ${cap}`), tag);
     }
-    session.invalidStreak = 0;
+    session.frameAccepted();
     const cost = Math.max(1, Math.ceil(to.length / this.options.groupRecipientsPerToken));
     if (cost > 1) {
       const verdict = session.limiter.take(now, this.options.stall.stalledMs(now), cost - 1);
@@ -176,6 +170,6 @@ export class Ingress {
 
   private refuse(session: Session, reason: Refusal, tag: FrameTag): void {
     session.error(reason.code, reason.message, tag);
-    if (++session.invalidStreak >= this.options.maxInvalidFrames) session.close('PROTOCOL_ABUSE');
+    session.frameRefused();
   }
 }

@@ -2,12 +2,12 @@ import { INTERNAL_TYPES, type SocketAddress } from '@linker/contracts';
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { HeartbeatOutcome, Presence } from '@linker/presence';
-import type { Intake } from '../ingress/intake';
+import type { IntakePublisher } from '../ingress/intake-publisher';
 import type { Session } from '../sessions/session';
 
 export interface PresenceKeeperOptions {
   presence: Presence;
-  intake: Intake;
+  intake: IntakePublisher;
   connector: string;
   heartbeatMs: number;
   ttlMs: number;

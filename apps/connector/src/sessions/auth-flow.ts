@@ -1,13 +1,13 @@
 import type { ClientData } from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { Intake } from '../ingress/intake';
+import type { IntakePublisher } from '../ingress/intake-publisher';
 import { publishFailure } from '../ingress/publish-failure';
 import type { PresenceKeeper } from '../presence/presence-keeper';
 import type { Session } from './session';
 
 export interface AuthFlowOptions {
-  intake: Intake;
+  intake: IntakePublisher;
   presence: PresenceKeeper;
   authTimeoutMs: number;
   logger: Logger;
@@ -31,22 +31,16 @@ export class AuthFlow {
 
   /** Start the deadline of a new socket. */
   watch(session: Session): void {
-    session.authTimer = setTimeout(() => {
-      if (session.state !== 'AUTHENTICATED') session.close('AUTH_TIMEOUT');
-    }, this.options.authTimeoutMs);
+    session.startAuthDeadline(this.options.authTimeoutMs);
   }
 
   /** A valid AUTH_CLIENT on a NOT_AUTHENTICATED socket. If it cannot be published, the client gets UNAVAILABLE (the lane is out of reach) or INTERNAL_ERROR and may retry. */
   begin(session: Session, data: ClientData<'AUTH_CLIENT'>, reference: string | undefined): void {
-    session.state = 'AUTHENTICATING';
-    session.userId = data.userId;
-    session.ackMode = data.ack === true;
+    session.beginAuth(data.userId, data.ack === true);
     const envelope = this.options.intake.system('AUTH_CLIENT', data, session.address);
     this.options.intake.publish('RELIABLE', data.userId, envelope).catch((error: unknown) => {
       this.log.warn('AUTH_CLIENT could not be published', { socketId: session.id, error: errorMessage(error) });
-      if (session.state !== 'AUTHENTICATING' || session.registering) return;
-      session.state = 'NOT_AUTHENTICATED';
-      session.userId = undefined;
+      if (!session.authNotPublished()) return;
       const { code, message, hint } = publishFailure('RELIABLE', error, 'authentication could not be started');
       session.error(code, message, { reference }, hint);
     });
@@ -54,7 +48,7 @@ export class AuthFlow {
 
   /** Apply the processor's answer for `session` claiming `userId`; `reply` is the AUTH_CLIENT_REPLY frame. */
   async finish(session: Session | undefined, userId: string, accepted: boolean, reply: Buffer): Promise<void> {
-    if (session === undefined || session.state !== 'AUTHENTICATING' || session.registering || session.userId !== userId) {
+    if (session === undefined || !session.awaitsAuthReply(userId)) {
       this.log.debug('auth reply for no authenticating socket ignored', { socketId: session?.id });
       return;
     }
@@ -68,21 +62,18 @@ export class AuthFlow {
 
   private async accept(session: Session, reply: Buffer): Promise<void> {
     const { presence } = this.options;
-    session.registering = true;
+    session.authAccepted();
     try {
       await presence.register(session);
     } catch (error) {
       this.log.warn('presence registration failed; socket closed', { socketId: session.id, error: errorMessage(error) });
-      session.registering = false;
       session.close('INTERNAL_ERROR');
       return;
     }
-    session.registering = false;
-    if (session.state !== 'AUTHENTICATING') {
+    if (!session.authenticated()) {
       await presence.forget(session); // it closed while being registered: it never counted as connected
       return;
     }
-    session.authenticate();
     session.send(reply);
     await presence.announce(session);
   }

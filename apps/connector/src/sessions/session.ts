@@ -30,6 +30,8 @@ export interface SessionLimits {
   readonly rate: RateLimits;
   /** Ack mode: most unacknowledged messages before the socket counts as a slow consumer. */
   readonly maxUnacked: number;
+  /** This many refused frames in a row close the socket with 4007 PROTOCOL_ABUSE. */
+  readonly maxInvalidFrames: number;
   readonly dedupWindowMs: number;
   readonly dedupMaxIds: number;
 }
@@ -45,19 +47,19 @@ export interface SessionEvents {
 
 /**
  * One client connection as the connector sees it: its auth state, its user, its limits and what it holds.
- * Plain fields, read and written on the event loop only; no allocation per frame beyond what a write needs.
+ * Its state changes only through its methods, on the event loop only; no allocation per frame beyond what a write needs.
  */
 export class Session {
-  state: SessionState = 'NOT_AUTHENTICATED';
+  private current: SessionState = 'NOT_AUTHENTICATED';
   /** The claimed user while AUTHENTICATING, the authenticated user once AUTHENTICATED. Never from any other frame. */
-  userId: string | undefined;
+  private user: string | undefined;
   /** SPEC §3.3: asked with `AUTH_CLIENT.data.ack: true`. */
-  ackMode = false;
+  private ack = false;
   /** A positive AUTH_CLIENT_REPLY is being applied (presence being registered). */
-  registering = false;
+  private registering = false;
   /** Invalid frames in a row (reset by any accepted frame). */
-  invalidStreak = 0;
-  authTimer: NodeJS.Timeout | undefined;
+  private invalidStreak = 0;
+  private authTimer: NodeJS.Timeout | undefined;
   readonly limiter: RateLimiter;
   private dedup: IdWindow | undefined;
   private held: Map<string, HeldDelivery> | undefined;
@@ -73,6 +75,19 @@ export class Session {
     now: number,
   ) {
     this.limiter = new RateLimiter(limits.rate, now);
+  }
+
+  // Read from outside, changed only by the transitions below.
+  get state(): SessionState {
+    return this.current;
+  }
+
+  get userId(): string | undefined {
+    return this.user;
+  }
+
+  get ackMode(): boolean {
+    return this.ack;
   }
 
   /**
@@ -91,27 +106,77 @@ export class Session {
     this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data, reference: tag.reference })));
   }
 
-  /** Presence is registered for the claimed user: AUTHENTICATED from now on, and its auth deadline is off. */
-  authenticate(): void {
-    if (this.state !== 'AUTHENTICATING') return;
-    this.state = 'AUTHENTICATED';
+  /** A frame was accepted: the run of invalid frames is over. */
+  frameAccepted(): void {
+    this.invalidStreak = 0;
+  }
+
+  /** A frame was refused: `maxInvalidFrames` in a row close the socket with 4007 PROTOCOL_ABUSE. */
+  frameRefused(): void {
+    if (++this.invalidStreak >= this.limits.maxInvalidFrames) this.close('PROTOCOL_ABUSE');
+  }
+
+  /** A new socket has `timeoutMs` to become AUTHENTICATED, else it is closed with 4002 AUTH_TIMEOUT. */
+  startAuthDeadline(timeoutMs: number): void {
+    this.authTimer = setTimeout(() => {
+      if (this.current !== 'AUTHENTICATED') this.close('AUTH_TIMEOUT');
+    }, timeoutMs);
+  }
+
+  /** AUTH_CLIENT for `userId` went to the processors: AUTHENTICATING until their reply. */
+  beginAuth(userId: string, ackMode: boolean): void {
+    this.current = 'AUTHENTICATING';
+    this.user = userId;
+    this.ack = ackMode;
+  }
+
+  /**
+   * The AUTH_CLIENT could not be published: NOT_AUTHENTICATED again, so the client may try again, unless the socket
+   * is no longer AUTHENTICATING or a reply is being applied. True when it went back.
+   */
+  authNotPublished(): boolean {
+    if (this.current !== 'AUTHENTICATING' || this.registering) return false;
+    this.current = 'NOT_AUTHENTICATED';
+    this.user = undefined;
+    return true;
+  }
+
+  /** Whether a reply for `userId` is awaited: AUTHENTICATING as `userId`, and no positive reply being applied. */
+  awaitsAuthReply(userId: string): boolean {
+    return this.current === 'AUTHENTICATING' && !this.registering && this.user === userId;
+  }
+
+  /** A positive reply is being applied (presence being registered): other replies are ignored until `authenticated`. */
+  authAccepted(): void {
+    this.registering = true;
+  }
+
+  /**
+   * Presence is registered for the claimed user: AUTHENTICATED from now on, and its auth deadline is off. False when
+   * the socket closed meanwhile (it never counted as connected: its presence must be forgotten).
+   */
+  authenticated(): boolean {
+    this.registering = false;
+    if (this.current !== 'AUTHENTICATING') return false;
+    this.current = 'AUTHENTICATED';
     clearTimeout(this.authTimer);
     this.authTimer = undefined; // a cleared timer still holds its callback: about 250 bytes per idle socket
     this.events.authenticated(this);
+    return true;
   }
 
   /** Close with the close frame of `name`, and end the session now (not when the client answers). Idempotent. */
   close(name: CloseCodeName, reason?: string): void {
-    if (this.state === 'CLOSED') return;
+    if (this.current === 'CLOSED') return;
     this.socket.close(name, reason);
     this.end();
   }
 
   /** The connection is gone, or closing: leave the registry, drop what is held, tell the owner. Idempotent. */
   end(): void {
-    if (this.state === 'CLOSED') return;
-    const previous = this.state;
-    this.state = 'CLOSED';
+    if (this.current === 'CLOSED') return;
+    const previous = this.current;
+    this.current = 'CLOSED';
     clearTimeout(this.authTimer);
     const held = this.held;
     this.held = undefined;
@@ -145,7 +210,7 @@ export class Session {
    */
   fetchBudget(asked: number): { count: number; maxBytes: number } {
     const room = this.socket.burstRoom();
-    const unacked = this.ackMode ? Math.max(1, Math.floor(this.limits.maxUnacked / 2) - (this.held?.size ?? 0)) : asked;
+    const unacked = this.ack ? Math.max(1, Math.floor(this.limits.maxUnacked / 2) - (this.held?.size ?? 0)) : asked;
     return { count: Math.min(asked, room.frames, unacked), maxBytes: room.bytes };
   }
 

@@ -23,7 +23,7 @@ export const FAST_HANDOVER_GRACE_MS = 500;
  * subscribes to the subjects of the partitions it owns on RELIABLE (following every rebalance, see `FastFollower`),
  * so one sender's FAST records go through one processor, in order. At most once, batches of whatever arrived.
  */
-export class Intake {
+export class IntakeConsumer {
   private reliable: Subscription | undefined;
   private readonly fast: FastFollower;
 

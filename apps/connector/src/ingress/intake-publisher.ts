@@ -9,7 +9,7 @@ import { newMessageId, type Clock } from '@linker/kernel';
  * RELIABLE records go to the topic (Kafka partitions them by key); FAST records to the subject of their key's partition,
  * `fastPartitionSubject(topic, key, partitions)`, which only the processor owning that partition listens to (ADR 0002).
  */
-export class Intake {
+export class IntakePublisher {
   readonly topic: string;
   /** `[domain]`: the path of every envelope born here. Shared, never mutated (envelopes are encoded at once). */
   readonly path: string[];
