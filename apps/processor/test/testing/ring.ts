@@ -12,7 +12,7 @@ import { parseTopology, TopologyView } from '@linker/topology';
 import type { ProcessorHealth } from '../../src/health/processor-stats';
 import { createProcessor, processorSettings, type Processor } from '../../src/processor';
 
-/** The seed's four-domain ring (domain-01..04; links 01-02, 02-03, 03-04, 01-04), as the repository ships it. */
+/** The original's four-domain ring (domain-01..04; links 01-02, 02-03, 03-04, 01-04), as the repository ships it. */
 export function ringView(): TopologyView {
   const { topology } = parseTopology(readFileSync(join(__dirname, '../../../../topologies/four-domain-ring.yaml'), 'utf8'));
   if (!topology) throw new Error('topologies/four-domain-ring.yaml does not parse');
