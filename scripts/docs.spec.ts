@@ -52,11 +52,25 @@ function trackedFiles(): string[] {
   }
 }
 
+/** `file: name` for each docs/protocol.md section `text` names (`docs/protocol.md, Fetch, Mailbox`, `protocol.md#fetch`) that is not a heading there. */
+function unknownSections(file: string, text: string, headings: readonly string[]): string[] {
+  const anchors = new Set(headings.map((heading) => heading.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+  const unknown: string[] = [];
+  for (const [, list] of text.matchAll(/docs\/protocol\.md, ([^)\];:"'`\n]*)/g)) {
+    // The names, up to the end of the sentence: `Fetch, Mailbox and Ack mode`; an ADR named beside them is not one.
+    const names = list.split(/\.(?:\s|$)/)[0].split(/,\s*(?:and\s+)?|\s+and\s+/).map((name) => name.trim());
+    for (const name of names) if (/^[A-Z]/.test(name) && !name.startsWith('ADR') && !headings.includes(name)) unknown.push(`${file}: ${name}`);
+  }
+  for (const [, anchor] of text.matchAll(/protocol\.md#([a-z0-9-]+)/g)) if (!anchors.has(anchor)) unknown.push(`${file}: #${anchor}`);
+  return unknown;
+}
+
 /** A sample written with `|` inside, so that this file itself does not hold what it looks for. */
 const joined = (text: string): string => text.replace(/\|/g, '');
 
 describe('documents a newcomer can open', () => {
   const files = trackedFiles();
+  const texts = files.filter((file) => CHECKED.test(file) && existsSync(join(ROOT, file))).map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }));
 
   it('finds each forbidden form, and not what a reader can open', () => {
     const forbidden = ['see SP|EC §|2.3', 'as SP|EC.md says', 'the rows of §|8', 'done for Iss|ue 4', 'the issue|-3 session', 'ARCHITECTURE hab|it 12', 'the seed| README examples', 'see|ds/004_8da47b9226942c2d.txt', 'reference/seed-|linker.md', '/work/sha|red/notes'];
@@ -67,10 +81,15 @@ describe('documents a newcomer can open', () => {
   });
 
   it('no tracked file cites the private specification, issue numbers, numbered habits or the seed documents', () => {
-    const checked = files.filter((file) => CHECKED.test(file) && existsSync(join(ROOT, file)));
-    expect(checked.length).toBeGreaterThan(100);
-    const found = checked.flatMap((file) => violations(file, readFileSync(join(ROOT, file), 'utf8')));
-    expect(found).toEqual([]);
+    expect(texts.length).toBeGreaterThan(100);
+    expect(texts.flatMap(({ file, text }) => violations(file, text))).toEqual([]);
+  });
+
+  it('every docs/protocol.md section a file points at is a heading there', () => {
+    const headings = readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8').match(/^## .+$/gm)?.map((line) => line.slice(3).trim()) ?? [];
+    expect(headings.length).toBeGreaterThan(20);
+    expect(unknownSections('sample', joined('docs/protocol|.md, Fetch, Heartbeats and Ack mode; see protocol|.md#fetch, protocol|.md#pings'), headings)).toEqual(['sample: Heartbeats', 'sample: #pings']);
+    expect(texts.flatMap(({ file, text }) => unknownSections(file, text, headings))).toEqual([]);
   });
 
   it('every lib and app has a README.md', () => {
