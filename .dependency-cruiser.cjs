@@ -1,5 +1,5 @@
 /**
- * Import rules (ARCHITECTURE.md habit 9), checked by `npm run lint:imports` as part of `npm test`.
+ * Import rules (ARCHITECTURE.md), checked by `npm run lint:imports` as part of `npm test`.
  * A violation fails the test command with the rule's name and the offending import.
  */
 const ADAPTER_PACKAGES = {

@@ -1,4 +1,4 @@
-// Four projects, named by what they need (ARCHITECTURE habit 10):
+// Four projects, named by what they need (README, Tests):
 //   unit: *.spec.ts, no network;  int: *.int-spec.ts, real services;  e2e: *.e2e-spec.ts, the apps over real sockets;
 //   browser: *.browser-spec.ts, the web UI in a real browser;  chaos: *.chaos-spec.ts, the minutes-long general-chaos
 //   run of `npm run chaos` (the test command selects the other four).

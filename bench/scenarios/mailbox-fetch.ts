@@ -39,7 +39,7 @@ async function store(context: ScenarioContext, deployment: Deployment, recipient
 
 /**
  * How many messages the mailbox holds, without taking any: an ack-mode connection fetches one and closes without
- * acknowledging it, so it goes back to the mailbox (SPEC §3.3). A bare socket is used so nothing acknowledges it.
+ * acknowledging it, so it goes back to the mailbox (docs/protocol.md, Ack mode). A bare socket is used so nothing acknowledges it.
  */
 async function storedCount(deployment: Deployment, recipient: string): Promise<number> {
   let taken = 0;

@@ -108,7 +108,7 @@ export function stepAt(steps: StepResult[] | undefined, rate: number): StepResul
   return steps?.find((step) => step.offeredRate === rate);
 }
 
-/** The latency targets of issue 3 at one rate: p50 and p99 limits, in ms. */
+/** The latency targets at one rate: p50 and p99 limits, in ms. */
 export function latencyTargets(steps: StepResult[] | undefined, rate: number, p50: number, p99: number): Target[] {
   const step = stepAt(steps, rate);
   return [
@@ -149,7 +149,7 @@ function comparable(steps: StepResult[] | undefined, reference: ScenarioResult |
 }
 
 /**
- * What each hop of a federation adds to the p50 latency (issue 4: +1 ms FAST, +3 ms RELIABLE): at every rate both
+ * What each hop of a federation adds to the p50 latency (target: +1 ms FAST, +3 ms RELIABLE): at every rate both
  * were measured at, (p50 here − p50 of the single-domain `reference` at that rate) / `hops`. The reference is a
  * scenario run earlier in the same run; without it (or without a common rate) the target is not measured.
  */

@@ -35,7 +35,7 @@ export interface ConnectorDependencies {
 }
 
 /**
- * The WebSocket edge of one domain (SPEC §2, §3): a plain class, no framework on the hot path.
+ * The WebSocket edge of one domain (docs/protocol.md): a plain class, no framework on the hot path.
  * `start()` clears a crashed predecessor's presence, takes the presence lease, subscribes to this connector's
  * deliveries and then listens. `stop()` drains: refuse new connections; close every socket with 1001 (presence
  * removed and USER_DISCONNECTED published for each authenticated one) while deliveries keep being consumed, so what was

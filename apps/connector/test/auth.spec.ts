@@ -5,7 +5,7 @@ import { startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);
 
-// SPEC §2.2: the auth state machine, against a connector on memory twins and a scripted fake processor.
+// docs/protocol.md, Authentication: the auth state machine, against a connector on memory twins and a scripted fake processor.
 describe('connector auth', () => {
   let h: Harness;
   afterEach(() => h?.close());

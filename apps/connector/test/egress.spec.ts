@@ -8,7 +8,7 @@ jest.setTimeout(30_000);
 const to = (client: TestClient, userId: string): Delivery['targets'][number] => ({ userId, socketIds: [client.socketId as string] });
 const idsOf = (frames: Array<{ id?: string }>): string[] => frames.map((f) => f.id as string);
 
-// SPEC §3: deliveries from the processors to this connector's sockets, and what the connector reports back.
+// docs/protocol.md, Delivery: deliveries from the processors to this connector's sockets, and what the connector reports back.
 describe('connector egress', () => {
   let h: Harness;
   afterEach(() => h?.close());

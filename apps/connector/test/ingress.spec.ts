@@ -8,7 +8,7 @@ const messagesOf = (h: Harness, from: string): Envelope[] => h.processor.all('ME
 
 jest.setTimeout(30_000);
 
-// SPEC §2.3-2.5: what an authenticated client may send, and how every refusal looks.
+// docs/protocol.md, Client frames and Errors: what an authenticated client may send, and how every refusal looks.
 describe('connector ingress', () => {
   let h: Harness;
   afterEach(() => h?.close());

@@ -26,7 +26,7 @@ function beforeAddMany(target: Presence, before: () => Promise<void>): Presence 
   });
 }
 
-// SPEC §2.2, §3: this connector's entries in presence live exactly as long as its sockets and its lease.
+// docs/protocol.md, Authentication: this connector's entries in presence live exactly as long as its sockets and its lease.
 describe('connector presence', () => {
   let h: Harness;
   afterEach(() => h?.close());

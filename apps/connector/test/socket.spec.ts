@@ -23,7 +23,7 @@ async function served(client: TestClient): Promise<void> {
   await client.count('PONG', before + 1);
 }
 
-// SPEC §2.1, §2.6: the WebSocket edge: path, origins, limits, liveness, and the drain.
+// docs/protocol.md, Connecting and Liveness: the WebSocket edge: path, origins, limits, liveness, and the drain.
 describe('connector socket', () => {
   let h: Harness;
   afterEach(() => h?.close());

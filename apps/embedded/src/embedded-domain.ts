@@ -45,7 +45,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   if (options.metaServer && source instanceof LocalTopologySource) {
     const { metaPort: port, topologyFile, adminToken, logLevel } = options;
     const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel }));
-    // Edits saved through this meta-server apply to this domain at once, secrets included.
+    // Edits saved through this meta-server apply to this domain at once (docs/protocol.md, Hot reload), secrets included.
     meta.topology.subscribe((revision) => source.replace(revision.topology, revision.version));
     urls.metaServer = meta.url;
   }

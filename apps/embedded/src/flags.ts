@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { LinkerError } from '@linker/kernel';
 import type { ClientPortSettings } from '../../connector/src';
 
-/** What `npm start -- …` asks for. Ports default to the original's (SPEC §7); 0 picks a free port. */
+/** What `npm start -- …` asks for. Ports default to the original's (docs/protocol.md, Ports); 0 picks a free port. */
 export interface EmbeddedOptions {
   topologyFile: string;
   /** The domain to run; default: the topology's only domain, or `domain-01`. */

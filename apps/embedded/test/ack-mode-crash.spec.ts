@@ -83,7 +83,7 @@ class SilentAckClient {
   }
 }
 
-// SPEC §3.3 and "no RELIABLE message is lost because something else went wrong": ack mode survives a connector crash.
+// docs/protocol.md, Ack mode, and "no RELIABLE message is lost because something else went wrong": ack mode survives a connector crash.
 describe('ack mode across a connector crash', () => {
   const broker = new MemoryBroker();
   const store = new MemoryPresenceStore();

@@ -7,7 +7,7 @@ import { SEED_AUTH_CLIENT, SEED_AUTH_CLIENT_REPLY, SEED_CONTENT, SEED_FETCH, SEE
 import { EmbeddedRuns } from './testing/embedded-runs';
 
 // `npm start`'s entry (the built dist/apps/embedded/src/main.js, as scripts/start.sh runs it) as a real process:
-// the default topology answers the seed README's flow, flags are checked, and the mailbox survives a restart.
+// the default topology answers the original README's flow, flags are checked, and the mailbox survives a restart.
 
 /** What the README's code puts on the wire: `JSON.stringify` of its object literal. */
 const wire = (literal: string): string => JSON.stringify(JSON.parse(literal));
@@ -18,7 +18,7 @@ describe('embedded mode (npm start)', () => {
   beforeEach(() => runs.prepare());
   afterEach(() => runs.cleanUp());
 
-  it("answers the seed README's flow on the default topology: auth as ANZ-123223, message to ANZ-1232121, fetch", async () => {
+  it("answers the original README's flow on the default topology: auth as ANZ-123223, message to ANZ-1232121, fetch", async () => {
     const app = runs.start();
     const { clientUrl, metaServerUrl } = await readyUrls(app);
     expect(app.output()).toMatch(/"appName":"ANZ".*authEnabled: false/);

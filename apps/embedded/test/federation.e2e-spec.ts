@@ -4,7 +4,7 @@ import { expectForgedLinkRefused } from '@linker/testing/e2e/forged-link';
 import type { RawSocket } from '@linker/testing/e2e/raw-socket';
 import { EmbeddedRuns } from './testing/embedded-runs';
 
-// Issue 4: the seed's four-domain ring (topologies/four-domain-ring.yaml) as four embedded processes on one machine,
+// Federation: the original's four-domain ring (topologies/four-domain-ring.yaml) as four embedded processes on one machine,
 // linked over WebSockets on the link endpoints the topology gives (9091..9094). domain-01 serves the meta-server; the
 // others follow it with --meta-server. ANZ-123456 lives in domain-01, ANZ-3123456 in domain-03 (two hops away).
 

@@ -6,8 +6,8 @@ import { editTopology, startEmbeddedDomain, waitFor, type EmbeddedDomain } from 
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
 import { readTopologyFile, type Topology } from '@linker/topology';
 
-// Issue 5 in the embedded mode (`npm start`, built): the process's own meta-server edits its topology file, and the
-// domain in the same process applies each saved version at once (SPEC §6), without a restart.
+// Hot reload in the embedded mode (`npm start`, built): the process's own meta-server edits its topology file, and the
+// domain in the same process applies each saved version at once (docs/protocol.md, Hot reload), without a restart.
 
 const SINGLE = join(__dirname, '../../../topologies/single-domain.yaml');
 const ADMIN = 'admin-token-of-the-embedded-test-0123456789';

@@ -6,7 +6,7 @@ import type { RawSocket } from '@linker/testing/e2e/raw-socket';
 import { LinkProxy, waitFor } from '@linker/testing';
 import { EmbeddedRuns } from './testing/embedded-runs';
 
-// Issue 4: the four-domain ring as four embedded processes, with domain-02's link endpoint behind a TCP proxy the test
+// Federation: the four-domain ring as four embedded processes, with domain-02's link endpoint behind a TCP proxy the test
 // controls. Cutting the proxy cuts the links into domain-02 (01 → 02 among them) while a steady RELIABLE stream runs
 // from domain-01 to domain-03: nothing may be lost or duplicated, and the stream must take the way through domain-04.
 

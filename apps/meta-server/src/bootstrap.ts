@@ -138,7 +138,7 @@ function openApi() {
   return new DocumentBuilder()
     .setTitle('linker-ts meta-server')
     .setDescription(
-      'The topology (SPEC §4, §6): the original read API, GET /topology (ETag = version), and editing: validate (dry run), ' +
+      'The topology (docs/protocol.md in the linker-ts repository, Meta-server API): the original read API, GET /topology (ETag = version), and editing: validate (dry run), ' +
         'PUT with If-Match, history, rollback, watch (Server-Sent Events). Writes need Authorization: Bearer <LINKER_ADMIN_TOKEN>. ' +
         'Secrets are write-only: shown as ***, and a *** left in place keeps the stored value.',
     )

@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import { startApp, waitFor, type AppProcess } from '@linker/testing';
 import { FIVE_PATHS, FIVE_PROBLEMS } from './testing/five-problems';
 
-// The editing API (SPEC §6, ADR 0010) of the built meta-server (`npm run build`) as a real process, on a copy of the
+// The editing API (docs/protocol.md, Editing; ADR 0010) of the built meta-server (`npm run build`) as a real process, on a copy of the
 // four-domain ring with two apps holding secrets.
 jest.setTimeout(60_000);
 

@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import { startApp, waitFor, type AppProcess } from '@linker/testing';
 import { FIVE_PATHS, FIVE_PROBLEMS } from './testing/five-problems';
 
-// The built meta-server (`npm run build`) as a real process, serving the seed README's YAML and a topology with
+// The built meta-server (`npm run build`) as a real process, serving the original README's YAML and a topology with
 // secrets, and refusing invalid files.
 // The e2e project's testTimeout in jest.config.js is not applied by Jest 30 (it takes it from the root config only).
 jest.setTimeout(60_000);
@@ -68,7 +68,7 @@ interface Served {
 const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
 const json = async (url: string): Promise<unknown> => (await get(url, { accept: 'application/json' })).json();
 
-describe('meta-server read API (seed README topology)', () => {
+describe('meta-server read API (topology of the original README)', () => {
   let meta: { app: AppProcess; url: string };
   beforeAll(async () => (meta = await start(SEED)));
   afterAll(async () => expect(await meta.app.stop('SIGTERM')).toBe(0));

@@ -21,7 +21,7 @@ import { RemovalQueue } from './mailbox/removal-queue';
 
 /**
  * How long the de-duplication windows (the intake's: redelivered records; the confirmations': each sent once) remember
- * an id at most (SPEC §3.1: at least 10 minutes). Forgetting early is safe: every effect is idempotent (mailbox by id,
+ * an id at most (docs/protocol.md, De-duplication: up to 10 minutes). Forgetting early is safe: every effect is idempotent (mailbox by id,
  * connector by (socket, id)); a window only saves repeated work.
  */
 const DEDUP_MAX_AGE_MS = 10 * 60_000;
@@ -44,7 +44,7 @@ export interface ProcessorDeps {
 }
 
 /**
- * One routing worker of a domain: consumes the intake on both lanes, routes each envelope (SPEC §2.2-§2.4, §3), and
+ * One routing worker of a domain: consumes the intake on both lanes, routes each envelope (docs/protocol.md), and
  * writes deliveries to connector topics and undelivered messages to the mailbox. A plain class: the embedded mode
  * builds it with twins, the Nest module with real adapters; nothing per message goes through DI.
  *
@@ -157,7 +157,7 @@ export class Processor {
     return health;
   }
 
-  /** SPEC §2.2: `authEnabled: false` is for development only; say so for each such app at start-up. */
+  /** `authEnabled: false` is for development only (docs/protocol.md, Authentication); say so for each such app at start-up. */
   private warnAboutOpenApps(view: TopologyView = this.deps.topology()): void {
     for (const app of view.topology.clientApps) {
       if (app.authEnabled === false) this.deps.logger.warn('client app accepts every login (authEnabled: false; development only)', { app: app.appName });

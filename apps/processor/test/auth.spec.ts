@@ -4,7 +4,7 @@ import { generateKeyPair, exportSPKI, SignJWT } from 'jose';
 import { waitFor } from '@linker/testing';
 import { APP_ID, DOMAIN, FakeConnector, Harness, anzTopology, intake } from './testing/harness';
 
-// SPEC §2.2 and §8: the checks, in order, then the app's method (open, webhook, JWT).
+// docs/protocol.md, Authentication: the checks, in order, then the app's method (open, webhook, JWT).
 
 const JWT_SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 

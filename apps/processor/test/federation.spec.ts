@@ -2,7 +2,7 @@ import type { MemoryLinkNetwork } from '@linker/domain-link';
 import { waitFor } from '@linker/testing';
 import { startRing, type RingDomain } from './testing/ring';
 
-// SPEC §5, ADR 0009: the seed's four-domain ring on twins (one processor per domain, links over the memory network).
+// docs/protocol.md, Federation, and ADR 0009: the original's four-domain ring on twins (one processor per domain, links over the memory network).
 // ANZ-123456 lives in domain-01, ANZ-1123456 in domain-02, ANZ-3123456 in domain-03, ANZ-6123456 in domain-04.
 
 describe('federation over the four-domain ring', () => {

@@ -1,7 +1,7 @@
 import { toClientFrame } from '@linker/contracts';
 import { FakeConnector, Harness, intake } from './testing/harness';
 
-// SPEC §2.3 GROUP_MESSAGE and §8: one Delivery per local connector, one stored copy per offline user, no confirmation.
+// GROUP_MESSAGE (docs/protocol.md, Client frames): one Delivery per local connector, one stored copy per offline user, no confirmation.
 
 const SENDER = 'ANZ-100';
 

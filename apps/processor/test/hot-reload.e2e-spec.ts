@@ -6,14 +6,14 @@ import { RawSocket, type Frame } from '@linker/testing/e2e/raw-socket';
 import { seedLogin } from '@linker/testing/e2e/seed-readme';
 import { readTopologyFile, type Topology } from '@linker/topology';
 
-// Issue 5, "Done when" (SPEC §6): topology edits applied to a running real-mode federation — the seed's four-domain
+// Hot reload (docs/protocol.md): topology edits applied to a running real-mode federation — the original's four-domain
 // ring, one meta-server, and per domain a processor and a connector, every one of them following the meta-server's
 // watch stream. ANZ-123456 lives in domain-01, ANZ-1223456 in domain-02, ANZ-3123456 in domain-03 and ANZ-6223456 in
 // domain-04. The apps run from dist/.
 
 const RING = join(__dirname, '../../../topologies/four-domain-ring.yaml');
 const WAIT_MS = 30_000;
-/** SPEC §6: every process applies a new version within this long of the write. */
+/** Every process applies a new version within this long of the write (docs/protocol.md, Hot reload). */
 const APPLY_MS = 1_000;
 
 describe('live topology edits of a running real-mode ring', () => {

@@ -4,7 +4,7 @@ import { startOpsServer, type OpsServer } from '../src/health/ops-server';
 import { processorMetrics } from '../src/health/processor-metrics';
 import { startRing, type RingDomain } from './testing/ring';
 
-// Issue 4: per-link metrics (up/down, custody waiting, envelopes and bytes each way, round trip), in the processor's
+// Per-link metrics (up/down, custody waiting, envelopes and bytes each way, round trip), in the processor's
 // health and as Prometheus gauges on its ops endpoint.
 
 describe('per-link metrics', () => {

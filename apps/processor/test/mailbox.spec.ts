@@ -12,7 +12,7 @@ import { OutForDelivery } from '../src/mailbox/out-for-delivery';
 import { RemovalQueue } from '../src/mailbox/removal-queue';
 import { Harness, intake, withTwoConnectors, type FakeConnector } from './testing/harness';
 
-// SPEC §2.3 FETCH_MISSING_MESSAGES_REQUEST, §3.3 (a message leaves the mailbox only once delivered), §8 fetch row.
+// FETCH_MISSING_MESSAGES_REQUEST; a message leaves the mailbox only once delivered (docs/protocol.md, Fetch, Mailbox).
 
 const USER = 'ANZ-500';
 
@@ -320,7 +320,7 @@ describe('DELIVERY_REPORT: undelivered', () => {
   });
 });
 
-// SPEC §3.3: nothing stays stored for a recipient that is online.
+// Nothing stays stored for a recipient that is online (docs/protocol.md, Delivery).
 describe('a message stored while its recipient opens a socket', () => {
   const RECIPIENT = 'ANZ-7';
   let harness: Harness;
@@ -387,7 +387,7 @@ describe('a message stored while its recipient opens a socket', () => {
   });
 });
 
-// SPEC §3.3 ack mode, crash-safe: what an ack-mode socket holds unacknowledged is parked in the mailbox by the report.
+// Ack mode, crash-safe (docs/protocol.md, Ack mode): what an ack-mode socket holds unacknowledged is parked in the mailbox by the report.
 describe('DELIVERY_REPORT: parked', () => {
   const RECIPIENT = 'ANZ-9';
   const SENDER = 'ANZ-8';

@@ -1,7 +1,7 @@
 import { toClientFrame } from '@linker/contracts';
 import { MASTER, intake, withTwoConnectors } from './testing/harness';
 
-// SPEC §2.4 master users and §2.3 CLOSE_CONNECTION; §8 rows on the presence feed and on closing.
+// Master users: the presence feed and CLOSE_CONNECTION (docs/protocol.md, Master users).
 
 describe('master user', () => {
   const t = withTwoConnectors();

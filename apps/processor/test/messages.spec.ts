@@ -1,7 +1,7 @@
 import { toClientFrame, type Envelope, type Lane } from '@linker/contracts';
 import { intake, withTwoConnectors, type FakeConnector } from './testing/harness';
 
-// SPEC §2.3 MESSAGE, §3.1 lanes, §3.2 confirmations, §3.3 mailbox; §8 rows on lanes, content, confirmation, offline.
+// MESSAGE: lanes, content, confirmations, offline recipients (docs/protocol.md, Lanes, Delivery, Confirmations, Mailbox).
 
 const SENDER = 'ANZ-100';
 const RECIPIENT = 'ANZ-200';

@@ -5,7 +5,7 @@ import { RawSocket, type Frame } from '@linker/testing/e2e/raw-socket';
 import { seedLogin } from '@linker/testing/e2e/seed-readme';
 import { readTopologyFile } from '@linker/topology';
 
-// Issue 4 in real mode (SPEC §5, §7): the seed's four-domain ring (topologies/four-domain-ring.yaml: links 01-02,
+// Federation in real mode (docs/protocol.md, Federation): the original's four-domain ring (topologies/four-domain-ring.yaml: links 01-02,
 // 02-03, 03-04, 01-04, the ANZ distributions) with one meta-server and, per domain, one processor holding the
 // domain's link endpoint and one connector, as separate processes on Kafka, NATS, Redis and FerretDB. The harness
 // renames the domains uniquely (the Kafka cluster is shared by every test) and puts the link endpoints on free ports.
@@ -35,7 +35,7 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
   /** The running name of `domain-0N`. */
   const nameOf = (name: string): string => federation.domain(name).domain;
 
-  /** A socket logged in as `userId` of the seed's app at `name`'s connector, with the README's AUTH_CLIENT. */
+  /** A socket logged in as `userId` of the original's app at `name`'s connector, with the README's AUTH_CLIENT. */
   const login = async (name: string, userId: string): Promise<RawSocket> => {
     const socket = await RawSocket.open(federation.domain(name).connectorUrl, `${userId}@${name}`);
     sockets.push(socket);

@@ -5,14 +5,14 @@ import type { Topology } from '@linker/topology';
 // The partition Kafka's default partitioner (murmur2) gives a key: which processor holds a sender's intake partition.
 import { partitionFor } from '../../../libs/bus/src/memory/partitioner';
 
-// Real mode (SPEC §7): the meta-server, two processors and two connectors as separate processes on Kafka, NATS, Redis
+// Real mode (README, Running a domain): the meta-server, two processors and two connectors as separate processes on Kafka, NATS, Redis
 // and MongoDB (FerretDB). Each test runs its own domain (unique name), so topics, groups, keys and databases are its own.
 
 const APP_ID = 'app-id-343';
 /** LINKER_PARTITIONS as the harness sets it. */
 const PARTITIONS = 4;
 
-/** The seed's single-domain app (authentication off), in a domain named `domain`. */
+/** The original's single-domain app (authentication off), in a domain named `domain`. */
 function seedTopology(domain: string): Topology {
   return {
     domains: [{ name: domain, urls: ['ws://127.0.0.1:8089', 'ws://127.0.0.1:9089'] }],
@@ -48,7 +48,7 @@ class User {
   }
 }
 
-/** A bare WebSocket that sends frames exactly as given and keeps every frame it receives (the seed README's client). */
+/** A bare WebSocket that sends frames exactly as given and keeps every frame it receives (the original README's client). */
 class RawSocket {
   readonly frames: Array<Record<string, unknown>> = [];
   private constructor(private readonly socket: NodeWebSocket) {
@@ -161,14 +161,14 @@ describe('real mode: a domain as separate processes on the real services', () =>
       expect([...sender.confirmations].sort()).toEqual([...references, 'fast', 'marker'].sort());
     });
 
-    it("answers the seed README's JSON frames, sent verbatim, as the seed shows", async () => {
+    it("answers the original README's JSON frames, sent verbatim, as that README shows", async () => {
       const target = await RawSocket.open(domain.connectorUrls[1]);
       const other = await RawSocket.open(domain.connectorUrls[1]);
       const ws = await RawSocket.open(domain.connectorUrls[0]);
       try {
         target.send(JSON.stringify({ type: 'AUTH_CLIENT', data: { appId: 'app-id-343', userId: 'ANZ-1232121', token: 'token-12345' } }));
         await target.nth('AUTH_CLIENT_REPLY');
-        // Authentication, as in the seed (`ws.onopen`).
+        // Authentication, as in the original's README (`ws.onopen`).
         ws.send(JSON.stringify({ type: 'AUTH_CLIENT', data: { appId: 'app-id-343', userId: 'ANZ-123223', token: 'token-12345' } }));
         expect(await ws.nth('AUTH_CLIENT_REPLY')).toEqual({
           type: 'AUTH_CLIENT_REPLY',

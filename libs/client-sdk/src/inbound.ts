@@ -2,7 +2,7 @@ import type { ServerFrame } from '@linker/contracts';
 import type { AuthReply, ClientEvents, IncomingMessage } from './types';
 
 /**
- * Reading server frames (SPEC §2.1, §2.4) defensively: the SDK trusts the shape of nothing it receives, so a
+ * Reading server frames (docs/protocol.md, Server frames) defensively: the SDK trusts the shape of nothing it receives, so a
  * malformed frame is reported and skipped instead of throwing inside a socket callback.
  */
 

@@ -26,7 +26,7 @@ const MOVED_TO = /reconnect to (wss?:\/\/\S+)$/;
 const SILENT: t.ClientLogger = { debug: () => undefined, warn: () => undefined };
 
 /**
- * A linker client (SPEC §2, §3): one authenticated WebSocket to a connector, typed events for what arrives, and
+ * A linker client (docs/protocol.md): one authenticated WebSocket to a connector, typed events for what arrives, and
  * automatic reconnect with backoff, re-authentication and a fetch of the messages missed meanwhile. Runs in browsers
  * and in Node (pass `NodeWebSocket` as `webSocket`).
  */
@@ -120,7 +120,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     return this.unaccepted?.size ?? 0;
   }
 
-  /** Fetch up to `count` stored messages, oldest first (SPEC §2.3); in ack mode they are acknowledged after. */
+  /** Fetch up to `count` stored messages, oldest first (docs/protocol.md, Fetch); in ack mode they are acknowledged after. */
   async fetchMissing(count: number): Promise<t.FetchResult> {
     const { messages, leftMissingCount } = await this.requestFetch(count);
     for (const message of messages) this.acknowledge(message);

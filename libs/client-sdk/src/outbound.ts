@@ -1,7 +1,7 @@
 import type { ClientData, ClientFrameType } from '@linker/contracts';
 import type { Feature } from './types';
 
-/** The optional head fields of a client frame (SPEC §2.1). */
+/** The optional head fields of a client frame (docs/protocol.md, Frames). */
 export interface FrameHead {
   reference?: string;
   /** The client's id of a MESSAGE or GROUP_MESSAGE: the server answers `ACCEPTED {id}` once its lane holds it. */
@@ -12,7 +12,7 @@ export interface FrameHead {
 
 /**
  * One client → server frame as JSON text: `{type, data, reference?, id?, feature?, confirmationEnabled?}`, absent fields
- * omitted, so a frame with defaults looks exactly like one of the original's clients (seed README).
+ * omitted, so a frame with defaults looks exactly like one of the original's clients (its README).
  */
 export function clientFrameText<T extends ClientFrameType>(type: T, data: ClientData<T>, head: FrameHead = {}): string {
   const frame: Record<string, unknown> = { type, data };

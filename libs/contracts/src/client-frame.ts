@@ -3,7 +3,7 @@ import type { ServerFrame } from './frames';
 import { decodedContentBytes } from './record-codec';
 
 /**
- * The frame a client receives for an envelope (SPEC §2.1, §2.4): `{type, data, reference?, id?}`, absent fields
+ * The frame a client receives for an envelope (docs/protocol.md, Server frames): `{type, data, reference?, id?}`, absent fields
  * omitted. A MESSAGE's data is `{from, content}` (the envelope keeps `from` beside `data: {content}`) and carries the
  * message id; every other type's envelope data is already the frame's data.
  */

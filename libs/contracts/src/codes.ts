@@ -1,5 +1,5 @@
 /**
- * The one table of error codes (`INVALID_MESSAGE {code, message}`, SPEC §2.5) and WebSocket close codes.
+ * The one table of error codes (`INVALID_MESSAGE {code, message}`, docs/protocol.md, Errors) and WebSocket close codes.
  * The README's protocol section lists the same rows; a unit test keeps the two in step.
  */
 export const ERROR_CODES = {

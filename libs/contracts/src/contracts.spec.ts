@@ -111,7 +111,7 @@ describe('envelope codec', () => {
 });
 
 describe('client frames', () => {
-  // The seed README's examples, verbatim.
+  // The original README's examples, verbatim.
   const seedExamples = [
     { type: 'AUTH_CLIENT', data: { appId: 'app-id-343', userId: 'ANZ-123223', token: 'token-12345' } },
     { type: 'MESSAGE', data: { to: 'ANZ-1232121', content: 'some thing here to send' }, feature: 'RELIABLE', reference: 'abc123' },
@@ -119,7 +119,7 @@ describe('client frames', () => {
     { type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 100 } },
   ] as const;
 
-  it.each(seedExamples)('accepts the seed example $type', (frame) => {
+  it.each(seedExamples)('accepts the original README example $type', (frame) => {
     expect(clientFrameHeadCheck.Check(frame)).toBe(true);
     expect(isClientFrameType(frame.type)).toBe(true);
     if (isClientFrameType(frame.type)) expect(clientDataChecks[frame.type].Check(frame.data)).toBe(true);

@@ -3,7 +3,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Lane } from './envelope';
 
 /**
- * Client → server frames (SPEC §2.1, §2.3): `{type, data, reference?, feature? = RELIABLE, confirmationEnabled? = true}`.
+ * Client → server frames (docs/protocol.md, Frames): `{type, data, reference?, feature? = RELIABLE, confirmationEnabled? = true}`.
  * Each type's `data` has a schema compiled once at load; the connector checks every frame against it.
  */
 export const ClientFrameHead = Type.Object(

@@ -67,11 +67,11 @@ export const Delivered = Type.Object({
   /** The original sender, to whom a confirmation goes. */
   from: Type.String({ minLength: 1 }),
   reference: Type.Optional(Type.String()),
-  /** A MESSAGE_CONFIRMATION is wanted (SPEC §3.2). */
+  /** A MESSAGE_CONFIRMATION is wanted (docs/protocol.md, Confirmations). */
   confirm: Type.Optional(Type.Boolean()),
   /** It is in the recipient's mailbox (it came from there, or it was `parked` there): remove it there. */
   fromMailbox: Type.Optional(Type.Boolean()),
-  /** The domains the message crossed, when it came from another domain: its confirmation carries it back (SPEC §5). */
+  /** The domains the message crossed, when it came from another domain: its confirmation carries it back. */
   path: Type.Optional(Type.Array(Type.String())),
 });
 export type Delivered = Static<typeof Delivered>;
@@ -82,7 +82,7 @@ export type Undelivered = Static<typeof Undelivered>;
 
 /**
  * A RELIABLE envelope written to an ack-mode socket of `userId` and not acknowledged yet when its batch was reported
- * (SPEC §3.3): the connector holds it only in memory, so the processor stores it in the recipient's mailbox, where it
+ * (docs/protocol.md, Ack mode): the connector holds it only in memory, so the processor stores it in the recipient's mailbox, where it
  * survives a crash of the connector. Its later fate comes as an ordinary entry: `delivered` with `fromMailbox` once
  * the client acknowledges it (removed there, confirmed then if wanted); nothing if the socket closes unacknowledged
  * (it stays for the next fetch). `socketIds`: the sockets that hold it (optional for reports of older connectors).

@@ -40,7 +40,7 @@ function wrap(root: pino.Logger, target: pino.Logger, bindings: LogFields): Logg
   };
 }
 
-/** A logger that drops everything: the default of libraries and tests (habit 12: silent unless asked). */
+/** A logger that drops everything: the default of libraries and tests (silent unless asked). */
 export const silentLogger: Logger = {
   debug: () => undefined,
   info: () => undefined,

@@ -1,7 +1,7 @@
 import type { Home } from '@linker/topology';
 import type { DomainRoutes, Route } from './routing-table';
 
-/** Why a user id leads to no domain at all (SPEC §4.3): not `<appName>-<number>`, no such app, or outside every range. */
+/** Why a user id leads to no domain at all (docs/protocol.md, Home domain): not `<appName>-<number>`, no such app, or outside every range. */
 export type UnroutableReason = 'invalid-user-id' | 'unknown-app' | 'outside-ranges';
 
 /** Where a message for a user must go: a domain, or nowhere and why. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { readTopologyFile, type Topology } from '@linker/topology';
 import { RoutingTable } from '@linker/routing';
 
-// The seed's 4-domain ring: links 01-02, 02-03, 03-04, 01-04, all of cost 1.
+// The original's 4-domain ring: links 01-02, 02-03, 03-04, 01-04, all of cost 1.
 const RING_FILE = join(__dirname, '../../../topologies/four-domain-ring.yaml');
 const D1 = 'domain-01';
 const D2 = 'domain-02';

@@ -15,7 +15,7 @@ export interface UnreachableRecipient {
 }
 
 /**
- * A group message's recipients split by where they go next (SPEC §5, §8): each list keeps the order in which its
+ * A group message's recipients split by where they go next (docs/protocol.md, Federation): each list keeps the order in which its
  * recipients first appeared, and a recipient listed twice counts once.
  */
 export interface GroupSplit {

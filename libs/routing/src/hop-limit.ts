@@ -1,6 +1,6 @@
 import { LinkerError } from '@linker/kernel';
 
-/** How many domain-to-domain hops an envelope may make by default (SPEC §5). */
+/** How many domain-to-domain hops an envelope may make by default (docs/protocol.md, Next hops). */
 export const DEFAULT_MAX_HOPS = 16;
 
 /**
@@ -17,7 +17,7 @@ export interface HopTrail {
 
 /**
  * Whether an envelope may be handed to `nextHop`:
- * - `hop-limit`: it has made `maxHops` hops already; SPEC §5 dead-letters it with its path.
+ * - `hop-limit`: it has made `maxHops` hops already; it is dead-lettered with its path.
  * - `loop`: `nextHop` is already on its path: the route leads back to a domain it has crossed. This is how a
  *   loop is seen, but after a failover it can also be a legitimate turn-back (a domain whose link onward died
  *   routes back the way the envelope came); the caller decides (keep it in custody until the routes change, or

@@ -2,7 +2,7 @@ import type { ClientApp, DomainLink, Topology, UserDistribution } from './topolo
 import { MAX_USER_NUMBER } from './topology-view';
 import { canonicalJson } from './version';
 
-/** Where an app's users with some numbers live in one version (SPEC §4.3). */
+/** Where an app's users with some numbers live in one version (docs/protocol.md, Home domain). */
 export type Placement =
   | { kind: 'domain'; domain: string }
   /** The app has no distributions: its users are at home in every domain. */

@@ -2,7 +2,7 @@
 // is refused quickly, with a problem that names the limit, and one that passes every limit is read in bounded time
 // (ADR 0013: a validation runs on the event loop of a process that also moves messages).
 
-/** Largest topology document accepted, in bytes of UTF-8 (SPEC §4.2). */
+/** Largest topology document accepted, in bytes of UTF-8 (docs/protocol.md, Validation). */
 export const MAX_TOPOLOGY_BYTES = 1024 * 1024;
 /** Most aliases (`*name`) a document may use: enough for sharing a few settings, far too few for an alias bomb. */
 export const MAX_ALIASES = 32;

@@ -9,7 +9,7 @@ const SECRET_QUERY_PARAM = /token|key|secret|pass|auth|sig|credential/i;
 /**
  * A copy of `topology` that may be served or shown: `jwtSecret` becomes `***`; in `authUrl`, the user and password
  * (`user:pass@`) and the values of credential-like query parameters (token, key, secret, …) become `***`.
- * `jwtPublicKey` is public and kept. Secrets are write-only (SPEC §6): a masked copy cannot verify HS256 tokens.
+ * `jwtPublicKey` is public and kept. Secrets are write-only (docs/protocol.md, Secrets): a masked copy cannot verify HS256 tokens.
  */
 export function maskSecrets(topology: Topology): Topology {
   return {

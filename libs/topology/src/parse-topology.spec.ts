@@ -28,7 +28,7 @@ const SMALL = `domains:
 `;
 
 describe('parseTopology', () => {
-  it("loads the seed README's multi-domain YAML, with a warning for each Spring key only", () => {
+  it("loads the original README's multi-domain YAML, with a warning for each Spring key only", () => {
     const { topology, problems } = parseTopology(fixture('seed-readme.yaml'));
     expect(problems).toEqual([
       { path: 'spring', severity: 'warning', line: 1, message: expect.stringContaining('ignored') },

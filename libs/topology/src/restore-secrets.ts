@@ -11,7 +11,7 @@ export interface RestoredSecrets {
 }
 
 /**
- * Secrets are write-only (SPEC §6): an edit starts from the masked copy `GET /topology` serves. Where the submitted
+ * Secrets are write-only (docs/protocol.md, Secrets): an edit starts from the masked copy `GET /topology` serves. Where the submitted
  * `next` leaves a secret exactly as it was shown (`jwtSecret: ***`, or `authUrl` equal to the masked form of the
  * current one), the value of the app of the same name in `current` is kept. A masked value with nothing to restore
  * (a new app, or a changed `authUrl` that still holds `***`) is an error at its path: the author must give the secret.

@@ -21,7 +21,7 @@ export function parseUserId(userId: string): UserIdParts | undefined {
   return match ? { appName: match[1], number: Number(match[2]) } : undefined;
 }
 
-/** Where a user lives (SPEC §4.3). */
+/** Where a user lives (docs/protocol.md, Home domain). */
 export type Home =
   | { kind: 'domain'; domain: string }
   /** The app has no distributions: its users are at home in every domain. */
@@ -71,7 +71,7 @@ export class TopologyView {
   }
 
   /**
-   * A domain's endpoints as `domains[].urls` lists them (SPEC §4.1): the first is where clients connect, the second
+   * A domain's endpoints as `domains[].urls` lists them (docs/protocol.md, Topology document): the first is where clients connect, the second
    * where neighbours link to it (`tcp://host:port` as in the original, or `ws://host:port`).
    */
   endpoints(domain: string): { client?: string; link?: string } {

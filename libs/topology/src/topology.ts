@@ -1,4 +1,4 @@
-/** The topology document (SPEC §4.1): the original's schema, extended. Field names are the YAML's. */
+/** The topology document (docs/protocol.md, Topology document): the original's schema, extended. Field names are the YAML's. */
 export interface Domain {
   name: string;
   /** Client endpoint (`ws://`) and link endpoint (`ws://` or the original's `tcp://host:port`). */

@@ -1,6 +1,6 @@
 import { getJson, HttpProblem, messageOf, readBody, request, versionOf } from './http';
 
-// The meta-server's API (SPEC §6, ADR 0010) as this page uses it, through the UI server's same-origin `/meta` proxy.
+// The meta-server's API (docs/protocol.md, Meta-server API; ADR 0010) as this page uses it, through the UI server's same-origin `/meta` proxy.
 // The shapes are the HTTP contract (OpenAPI at /meta/docs), narrowed to the fields the page reads.
 
 /** One problem of a topology document. */

@@ -5,10 +5,10 @@ import type { Page } from 'playwright-core';
 /** The admin token the domains under test are started with (`LINKER_ADMIN_TOKEN`): topology writes need it. */
 export const ADMIN_TOKEN = 'browser-test-admin-token';
 
-/** The seed's app: auth off, so any `ANZ-<number>` logs in with any token. */
+/** The original's app: auth off, so any `ANZ-<number>` logs in with any token. */
 export const ANZ = { appName: 'ANZ', appId: 'app-id-343', master: 'ANZ-123223' } as const;
 
-/** One domain, the seed's app: every ANZ user is at home here. */
+/** One domain, the original's app: every ANZ user is at home here. */
 export function singleDomainTopology(): Topology {
   return {
     domains: [{ name: 'domain-01', urls: ['ws://127.0.0.1:8089', 'ws://127.0.0.1:9089'] }],
@@ -64,7 +64,7 @@ export function uiSuite(): UiSuite {
   };
 }
 
-/** Fill the connect form as `userId` of the seed's app (the connector's URL and the appId left as the UI fills them) and log in. */
+/** Fill the connect form as `userId` of the original's app (the connector's URL and the appId left as the UI fills them) and log in. */
 export async function connectAs(page: Page, userId: string): Promise<void> {
   // The connector's URL is pre-filled once the page has read /api/info; the form cannot be sent before.
   await page.waitForFunction(`document.querySelector('[data-testid="chat-url"]')?.value !== ''`);

@@ -6,7 +6,7 @@ import { presenceSettings } from '@linker/presence';
 import { topologySourceSettings } from '@linker/topology';
 
 /**
- * What the connector itself does: its identity, its client WebSocket and the limits of SPEC §2.6. Every setting has a
+ * What the connector itself does: its identity, its client WebSocket and the limits of docs/protocol.md, Limits. Every setting has a
  * default, so the embedded mode can build a `Connector` without any environment (see `connectorSettings`).
  */
 const identitySettings = {

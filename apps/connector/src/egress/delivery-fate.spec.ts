@@ -39,7 +39,7 @@ function heldOnAckSocket(report: BatchReport, envelope = message(), fromMailbox 
 
 const delivered = (fromMailbox?: true): Delivered => ({ id: 'm1', userId: 'ANZ-2', from: 'ANZ-1', reference: 'r1', confirm: true, fromMailbox });
 
-// SPEC §3.3 ack mode, crash-safe: what an ack-mode socket holds is parked in the mailbox with its batch's report.
+// Ack mode, crash-safe (docs/protocol.md, Ack mode): what an ack-mode socket holds is parked in the mailbox with its batch's report.
 describe('DeliveryFate and BatchReport in ack mode', () => {
   it('parks a held RELIABLE message when the report is cut; its ack, even before the report is out, follows the report', () => {
     const report = new BatchReport();

@@ -36,7 +36,7 @@ export interface BatchSink extends ReportSink {
 type FateState = 'live' | 'fetched' | 'parked' | 'delivered' | 'undelivered';
 
 /**
- * What became of one envelope for one recipient user across the sockets a `Delivery` names (SPEC §3.2, §3.3).
+ * What became of one envelope for one recipient user across the sockets a `Delivery` names (docs/protocol.md, Delivery).
  * - delivered once ANY socket took it: ws handed the frame to the kernel, or, on an ack-mode socket, the client sent
  *   MESSAGE_ACK; reported only when a follow-up is wanted (`confirm`, or it is in the mailbox), and only once;
  * - parked when an ack-mode socket holds a RELIABLE live message as the batch's report is cut: the report carries it

@@ -33,7 +33,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * connector dies first, the batch is delivered again and the de-duplication window keeps sockets from seeing it twice.
  * Deliveries of fetched messages go to the outbox instead (the mailbox keeps those until reported: `BatchReport`).
  * The report parks what ack-mode sockets hold unacknowledged, so once the batch commits nothing of it lives only in
- * this process: a crash before the acks leaves those messages in the mailbox (SPEC §3.3, ADR 0007).
+ * this process: a crash before the acks leaves those messages in the mailbox (docs/protocol.md, Ack mode; ADR 0007).
  * A record that is not a `Delivery` is logged and skipped (it would fail forever).
  */
 export class Egress {

@@ -36,7 +36,7 @@ const RATE_LIMITED_GROUP = 'too many group recipients per second on this socket;
 const RATE_LIMITED_USER = 'too many frames per second from this user (all its sockets together); this frame was dropped';
 
 /**
- * Client frames in (SPEC §2.2-2.5), one call per frame, synchronously up to the publish:
+ * Client frames in (docs/protocol.md, Client frames, Errors), one call per frame, synchronously up to the publish:
  * rate limit, fair to frames the event loop kept waiting (`RateLimiter`: RATE_LIMITED; persistent abuse closes with
  * 4004) → parse once (MALFORMED_JSON) → auth gate (AUTH_REQUIRED before auth) → type (UNKNOWN_TYPE for internal or
  * unknown types) → head and data against the compiled validators (INVALID_FIELD) → handled here (PING, MESSAGE_ACK, a

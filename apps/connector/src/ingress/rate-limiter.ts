@@ -1,4 +1,4 @@
-/** Per-socket frame limits (SPEC §2.6), read once from the config. */
+/** Per-socket frame limits (docs/protocol.md, Limits), read once from the config. */
 export interface RateLimits {
   /** Frames per second refilled into the bucket. */
   readonly ratePerSecond: number;

@@ -18,7 +18,7 @@ export interface PresenceKeeperOptions {
 }
 
 /**
- * This connector's entries in presence (SPEC §2.2, §3.1):
+ * This connector's entries in presence (docs/protocol.md, Authentication):
  * - on start, forget what a crashed predecessor of the same name left, then keep the lease alive (`heartbeatMs`,
  *   `ttlMs`); when a heartbeat says the lease was taken anew (it had expired, or presence lost it: a Redis restarted
  *   without persistence), every authenticated socket is registered again at once, in one batch, until that succeeds;

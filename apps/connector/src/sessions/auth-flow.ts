@@ -14,7 +14,7 @@ export interface AuthFlowOptions {
 }
 
 /**
- * The auth state machine of SPEC §2.2, one socket at a time:
+ * The auth state machine (docs/protocol.md, Authentication), one socket at a time:
  * - a new socket has `authTimeoutMs` to become AUTHENTICATED, else it is closed with 4002;
  * - `begin`: AUTH_CLIENT goes to the processors on the RELIABLE intake (from SYSTEM, keyed by the claimed user,
  *   origin = this socket); the socket is AUTHENTICATING until the reply;

@@ -12,7 +12,7 @@ export interface Eviction {
 const MAX_REASON_BYTES = 123;
 
 /**
- * Whether `userId`, connected to `domain`, still belongs there under `view` (SPEC §4.3, §6): undefined if so. A user
+ * Whether `userId`, connected to `domain`, still belongs there under `view` (docs/protocol.md, Hot reload): undefined if so. A user
  * whose home is now another domain is told where to reconnect (that domain's client endpoint, in the close reason, which
  * the SDK follows); a user whose app is gone, or whose number is now outside every range, is no longer valid.
  */

@@ -13,7 +13,7 @@ export const NO_TAG: FrameTag = Object.freeze({});
 import type { ClientSocket, WriteDone } from '../socket/client-socket';
 
 /**
- * SPEC §2.2: NOT_AUTHENTICATED → AUTHENTICATING (AUTH_CLIENT sent to the processors) → AUTHENTICATED (presence
+ * docs/protocol.md, Authentication: NOT_AUTHENTICATED → AUTHENTICATING (AUTH_CLIENT sent to the processors) → AUTHENTICATED (presence
  * registered, reply written). CLOSED is final: the session is out of the registry and its socket is closing.
  */
 export type SessionState = 'NOT_AUTHENTICATED' | 'AUTHENTICATING' | 'AUTHENTICATED' | 'CLOSED';
@@ -53,7 +53,7 @@ export class Session {
   private current: SessionState = 'NOT_AUTHENTICATED';
   /** The claimed user while AUTHENTICATING, the authenticated user once AUTHENTICATED. Never from any other frame. */
   private user: string | undefined;
-  /** SPEC §3.3: asked with `AUTH_CLIENT.data.ack: true`. */
+  /** docs/protocol.md, Ack mode: asked with `AUTH_CLIENT.data.ack: true`. */
   private ack = false;
   /** A positive AUTH_CLIENT_REPLY is being applied (presence being registered). */
   private registering = false;
@@ -185,7 +185,7 @@ export class Session {
   }
 
   /**
-   * The ids written to this socket recently (created on first use): each for `dedupWindowMs` (SPEC §3.1: ≥ 10
+   * The ids written to this socket recently (created on first use): each for `dedupWindowMs` (docs/protocol.md, De-duplication: 10
    * minutes), at most `dedupMaxIds` of them (the oldest forgotten first). Callers pass the time of the write.
    */
   written(): IdWindow {
@@ -204,7 +204,7 @@ export class Session {
   }
 
   /**
-   * What a fetch of `asked` messages may bring to this socket without closing it as slow (SPEC §2.6, §3.3): at most
+   * What a fetch of `asked` messages may bring to this socket without closing it as slow (docs/protocol.md, Fetch): at most
    * half of its send queue's bounds (`ClientSocket.burstRoom`) and, in ack mode, half of `maxUnacked`, less what it
    * holds already (at least one message). The rest stays in the mailbox for the next fetch (`leftMissingCount`).
    */

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES, type CloseCodeName } from '@linker/contracts';
 
-/** Bounds of one socket's send queue (SPEC §2.6). */
+/** Bounds of one socket's send queue (docs/protocol.md, Liveness). */
 export interface SendLimits {
   /** Most frames waiting in this socket's own queue. */
   readonly maxFrames: number;

@@ -1,7 +1,7 @@
 import type { ClientSocket } from './client-socket';
 
 /**
- * Server-side liveness (SPEC §2.6): every `intervalMs`, each socket gets a WebSocket ping; a socket that answered none
+ * Server-side liveness (docs/protocol.md, Liveness): every `intervalMs`, each socket gets a WebSocket ping; a socket that answered none
  * of the last `maxMissed` pings is dropped (its owner sees the close as usual). One timer for all sockets.
  */
 export class Heartbeat {

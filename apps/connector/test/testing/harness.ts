@@ -61,7 +61,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Logs go nowhere unless LINKER_TEST_LOGS=1 (habit 12). */
+/** Logs go nowhere unless LINKER_TEST_LOGS=1. */
 function testLogger(): Logger {
   return process.env.LINKER_TEST_LOGS === '1' ? createLogger('connector-test', 'debug') : silentLogger;
 }

@@ -43,7 +43,7 @@ export class EmbeddedRuns {
     return socket;
   }
 
-  /** A socket logged in as `userId` of the seed's app, with the README's AUTH_CLIENT layout. */
+  /** A socket logged in as `userId` of the original's app, with the README's AUTH_CLIENT layout. */
   async login(url: string, userId: string): Promise<RawSocket> {
     return seedLogin(await this.open(url, userId), userId);
   }

@@ -9,7 +9,7 @@ export const INTERNAL_TOKEN = Symbol('INTERNAL_TOKEN');
 
 /**
  * `GET /internal/topology`: the topology with its secrets, for the processors (which verify `jwtSecret` logins and call
- * `authUrl`s). Not part of the public API (SPEC §6: secrets are never readable through it): answered only to
+ * `authUrl`s). Not part of the public API (secrets are never readable through it: docs/protocol.md, Secrets): answered only to
  * `Authorization: Bearer <LINKER_INTERNAL_TOKEN>`; with no token configured it does not exist (404).
  */
 @Controller('internal/topology')

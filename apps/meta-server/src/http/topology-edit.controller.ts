@@ -55,7 +55,7 @@ const IF_MATCH = { name: 'If-Match', description: 'The version the edit was made
 const AUTHOR = { name: 'X-Linker-Author', required: false, description: 'Who makes the change (kept in the history); default "admin".' };
 
 /**
- * The editing API (SPEC §6, ADR 0010): dry run, write with `If-Match`, history and rollback. Writes need the admin
+ * The editing API (docs/protocol.md, Editing; ADR 0010): dry run, write with `If-Match`, history and rollback. Writes need the admin
  * token; invalid documents get 422 with every problem (path, line, message); a stale or missing `If-Match` gets 412
  * with the current version in `ETag` and the body.
  */

@@ -1,7 +1,7 @@
 import type { Topology } from '@linker/topology';
 import { linkName, parseRouteQuery, previewRoute, type RouteQuery } from './route-preview';
 
-/** The seed's ring (01-02-03-04-01) with one app distributed over it, one app at home everywhere. */
+/** The original's ring (01-02-03-04-01) with one app distributed over it, one app at home everywhere. */
 const RING: Topology = {
   domains: ['domain-01', 'domain-02', 'domain-03', 'domain-04'].map((name, i) => ({ name, urls: [`ws://127.0.0.1:809${i + 1}`] })),
   domainLinks: [

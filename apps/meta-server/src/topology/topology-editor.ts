@@ -39,7 +39,7 @@ export interface EditorOptions {
 }
 
 /**
- * Edits of the topology (SPEC §6): check (dry run), write with an expected version, roll back. Writes are serialized,
+ * Edits of the topology (docs/protocol.md, Editing): check (dry run), write with an expected version, roll back. Writes are serialized,
  * so the version check and the save are one step; each is recorded in the history before it becomes current.
  */
 export class TopologyEditor {

@@ -11,7 +11,7 @@ export type FetchFn = typeof fetch;
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Asks an app's auth server (SPEC §2.2): POST `{appId, userId, token}` as JSON; accepted only on a 2xx whose body is
+ * Asks an app's auth server (docs/protocol.md, Authentication): POST `{appId, userId, token}` as JSON; accepted only on a 2xx whose body is
  * a JSON object with `appId` and `userId` equal to ours and `isAuthenticated: true`, within `timeoutMs` (the
  * timeout covers the body too). Blank or non-http(s) URL, non-2xx, redirect, malformed or oversized body, timeout,
  * network error: refused. Resolves to a reason when refused, undefined when accepted; never rejects.

@@ -11,7 +11,7 @@ interface VerifyKey {
 }
 
 /**
- * Verifies a login token as an app's JWT (SPEC §2.2, our method): `jwtSecret` → HS256, `jwtPublicKey` (PEM) →
+ * Verifies a login token as an app's JWT (docs/protocol.md, Authentication; not in the original): `jwtSecret` → HS256, `jwtPublicKey` (PEM) →
  * RS256 or ES256 by the key's type. Accepted only when the signature is valid, the token carries `exp` and has not
  * expired, and `sub` is the user id. Keys are parsed once per distinct secret or PEM, not per login.
  */

@@ -3,7 +3,7 @@ import { isContentOnly, SYSTEM, type Envelope, type ErrorCode } from '@linker/co
 /** The id of the confirmation of message `messageId`: the same for every report of it, so repeats collapse. */
 export const confirmationId = (messageId: string): string => `${messageId}.confirmation`;
 
-/** Whether a reference asks for a confirmation: present and not blank (SPEC §3.2). */
+/** Whether a reference asks for a confirmation: present and not blank (docs/protocol.md, Confirmations). */
 export const hasReference = (reference: string | undefined): reference is string => reference !== undefined && reference.trim() !== '';
 
 export interface SystemEnvelopeInput {
@@ -36,7 +36,7 @@ export function systemEnvelope(input: SystemEnvelopeInput): Envelope {
 }
 
 /**
- * `INVALID_MESSAGE {code, message}` for the sender of `cause`, with the cause's reference (SPEC §2.5). `suffix`
+ * `INVALID_MESSAGE {code, message}` for the sender of `cause`, with the cause's reference (docs/protocol.md, Errors). `suffix`
  * tells apart several errors caused by one envelope (a group with unknown apps and unreachable domains).
  */
 export function errorEnvelope(cause: Envelope, suffix: string, code: ErrorCode, message: string, domain: string, now: number): Envelope {

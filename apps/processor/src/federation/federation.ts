@@ -95,7 +95,7 @@ export class Federation {
 
   /**
    * FAST envelopes over the link to `nextHop` if it is up in this process and keeps up; dropped otherwise (at most
-   * once, SPEC §3.1): while as many FAST sends as the link has frames in flight are unanswered, more are dropped
+   * once): while as many FAST sends as the link has frames in flight are unanswered, more are dropped
    * rather than queued behind them (an unbounded queue would only make them late).
    */
   readonly sendFast = (nextHop: string, envelopes: Envelope[]): void => {

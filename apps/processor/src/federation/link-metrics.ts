@@ -1,7 +1,7 @@
 import type { InboundLinkMetrics, OutboundLinkMetrics } from '@linker/domain-link';
 import type { Metrics } from '@linker/observability';
 
-/** What this processor knows of one link to a neighbour, both ways (issue 4: per-link metrics). */
+/** What this processor knows of one link to a neighbour, both ways. */
 export interface LinkReport {
   peer: string;
   /** This processor's outbound connection is up (authenticated, answering heartbeats). */

@@ -6,7 +6,7 @@ import { intakeData } from './intake-data';
 import { replyError } from './replies';
 
 /**
- * CLOSE_CONNECTION (SPEC §2.3): only the master user of the target's app may send it; anyone else gets
+ * CLOSE_CONNECTION (docs/protocol.md, Master users): only the master user of the target's app may send it; anyone else gets
  * `INVALID_MESSAGE NOT_ALLOWED`. Allowed: a CLOSE_CONNECTION Delivery (RELIABLE, keyed by the master, so it comes
  * after the master's earlier messages to the target) to every socket of the target, which its connectors close
  * with 4003. Live only: an offline target gets nothing, now or later. A target whose home is another domain: the

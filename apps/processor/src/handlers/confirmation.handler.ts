@@ -4,7 +4,7 @@ import { wayTo } from '../routing/placement';
 import type { Handler, HandlerContext } from './handler';
 
 /**
- * MESSAGE_CONFIRMATION that came over a link (SPEC §3.2, §5): the confirmation of a message this domain's user sent
+ * MESSAGE_CONFIRMATION that came over a link (docs/protocol.md, Confirmations): the confirmation of a message this domain's user sent
  * to a user of another domain. To the sender's sockets, or stored in its mailbox when it is offline; passed on to
  * the next hop when this domain is only on the way. A confirmation whose sender cannot be reached is dead-lettered.
  */

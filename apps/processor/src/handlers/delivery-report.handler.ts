@@ -9,9 +9,9 @@ import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 
 /**
- * DELIVERY_REPORT, from connectors (SPEC §3.2, §3.3):
+ * DELIVERY_REPORT, from connectors (docs/protocol.md, Confirmations, Mailbox):
  * - delivered with `confirm` → `MESSAGE_CONFIRMATION {reference}` (plus `path`, the domains the message crossed, when
- *   it came from another domain: SPEC §5) to the sender (RELIABLE; id `<message id>.confirmation`,
+ *   it came from another domain) to the sender (RELIABLE; id `<message id>.confirmation`,
  *   so every repeat has the same id; once per message per processor window): to its sockets, or stored in its
  *   mailbox when it is offline, or handed to the next hop toward its home domain (federation);
  * - delivered `fromMailbox` → removed from the recipient's mailbox (only now: a message leaves once delivered);

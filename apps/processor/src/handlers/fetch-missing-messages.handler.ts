@@ -9,7 +9,7 @@ import type { HandlerDeps } from './handler-deps';
 import { intakeData, originOf } from './intake-data';
 
 /**
- * FETCH_MISSING_MESSAGES_REQUEST (SPEC §2.3, §3.3): the oldest `min(count, 2000)` messages of the requester's
+ * FETCH_MISSING_MESSAGES_REQUEST (docs/protocol.md, Fetch): the oldest `min(count, 2000)` messages of the requester's
  * mailbox, no more than fit in the `maxBytes` of frames the requesting socket can take (the connector's pacing; at
  * least one), in order, each as its own Delivery marked `fromMailbox` to the REQUESTING socket only, then
  * `FETCH_MISSING_MESSAGES_COMPLETE {leftMissingCount}` (how many stay stored besides this batch) to the same socket;

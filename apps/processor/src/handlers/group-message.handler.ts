@@ -7,11 +7,11 @@ import { intakeData } from './intake-data';
 import { replyError, replyNotLocal } from './replies';
 
 /**
- * GROUP_MESSAGE (SPEC §2.3): each distinct recipient gets an ordinary MESSAGE (same id, the group's reference,
+ * GROUP_MESSAGE (docs/protocol.md, Client frames): each distinct recipient gets an ordinary MESSAGE (same id, the group's reference,
  * never confirmed). Online local recipients: one Delivery per connector whose targets are every such recipient's
  * sockets there (never one per recipient). Offline local recipients: RELIABLE → one stored copy each, FAST →
  * dropped. Recipients of other domains: one GROUP_MESSAGE per next hop carrying the recipients reached through it
- * (SPEC §5, §8), with an id derived from the message id and that recipient set (`subGroupId`: a re-send is a repeat,
+ * (docs/protocol.md, Federation), with an id derived from the message id and that recipient set (`subGroupId`: a re-send is a repeat,
  * two sub-groups meeting at one domain are not), split again wherever it arrives. Recipients of unknown apps or
  * unreachable domains are named in an error to the sender (dead-lettered when the sender is in another domain); the
  * rest still go. More distinct recipients than `maxRecipients`: `TOO_LARGE`, nothing sent.

@@ -9,7 +9,7 @@ import { intakeData } from './intake-data';
 import { replyError, replyNotLocal } from './replies';
 
 /**
- * MESSAGE (SPEC §2.3, §3): to every socket of the recipient, one Delivery per connector, on the message's lane,
+ * MESSAGE (docs/protocol.md, Delivery): to every socket of the recipient, one Delivery per connector, on the message's lane,
  * keyed by the sender (so one sender's messages reach a recipient in order). Offline: RELIABLE is stored in the
  * recipient's mailbox, FAST is dropped. A recipient whose home is another domain: handed to the next hop toward it
  * (ADR 0009). A recipient of no known app gets the sender `UNKNOWN_RECIPIENT_APP`, one whose home cannot be reached
@@ -40,7 +40,7 @@ export function messageHandler(domain: string): Handler {
 
   /**
    * Into the custody queue of `via`, unless no link could ever carry it (too large, over the hop limit): then a sender
-   * of this domain is told, and one of another domain's message is dead-lettered; nothing is lost silently (SPEC §5).
+   * of this domain is told, and one of another domain's message is dead-lettered; nothing is lost silently.
    */
   function forward(envelope: Envelope, to: string, via: string, effects: Effects, now: number): void {
     const forwarded = forwardable({ ...envelope, to });

@@ -11,7 +11,7 @@ import { intakeData } from './intake-data';
  * has already updated presence), or over a link for a master of this domain. If the user's app has a master user
  * who is not the user, the master's sockets get `USER_CONNECTED/USER_DISCONNECTED {userId}` (RELIABLE, keyed by the
  * master so the feed keeps its order); a master at home in another domain gets it there, over the links (ADR 0009).
- * Live only: an offline master gets nothing, now or later (SPEC §2.4).
+ * Live only: an offline master gets nothing, now or later (docs/protocol.md, Master users).
  * USER_DISCONNECTED also ends what a fetch handed out to that socket (`OutForDelivery`): what it did not take is still
  * stored, and the user's next fetch returns it.
  */

@@ -1,9 +1,9 @@
 import type { TopologyView } from '@linker/topology';
 
 /**
- * Where a recipient is, for routing (SPEC §4.3): `local` (home here, or at home everywhere), `unknown-app` (the id
+ * Where a recipient is, for routing (docs/protocol.md, Home domain): `local` (home here, or at home everywhere), `unknown-app` (the id
  * names no client app, or is not a user id at all), `unreachable` (home elsewhere, or outside every range).
- * Federation (issue 4) turns "home elsewhere" into a next hop; until then it is unreachable.
+ * Federation (`wayTo`) turns "home elsewhere" into a next hop; placement alone counts it unreachable.
  */
 export type Placement = 'local' | 'unknown-app' | 'unreachable';
 

@@ -24,7 +24,7 @@ export const APP_ID = 'app-id-343';
 export const MASTER = 'ANZ-123223';
 export const PARTITIONS = 4;
 
-/** The seed's ANZ app (master ANZ-123223; 0-999999 here, 1000000-2999999 in domain-02, 3000000-5999999 in domain-03). */
+/** The original's ANZ app (master ANZ-123223; 0-999999 here, 1000000-2999999 in domain-02, 3000000-5999999 in domain-03). */
 export function anzTopology(extraApps: Topology['clientApps'] = []): Topology {
   return {
     domains: ['domain-01', 'domain-02', 'domain-03'].map((name) => ({ name, urls: [] })),

@@ -80,7 +80,7 @@ export interface KafkaBusOptions {
 /** kafkajs's "Limiting retries for the idempotent producer" warning: deliberate here, see KafkaPublisher. */
 const EXPECTED_WARNING = /Limiting retries for the idempotent producer/;
 
-/** Route kafkajs's own log lines into our Logger (habit 12: silent unless the logger is on). */
+/** Route kafkajs's own log lines into our Logger (silent unless the logger is on). */
 function logCreator(logger: Logger): () => (entry: LogEntry) => void {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return () =>

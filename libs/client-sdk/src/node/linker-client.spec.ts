@@ -3,7 +3,7 @@ import { LinkerClientError } from '..';
 import { FakeConnector } from './testing/fake-connector';
 import { record, TestClients } from './testing/clients';
 
-/** The client against a scripted fake connector on loopback (SPEC §2): auth, frames, events, fetch, ack mode. */
+/** The client against a scripted fake connector on loopback (docs/protocol.md): auth, frames, events, fetch, ack mode. */
 describe('LinkerClient (Node, fake connector)', () => {
   let connector: FakeConnector;
   const clients = new TestClients(() => connector);
@@ -17,7 +17,7 @@ describe('LinkerClient (Node, fake connector)', () => {
   });
 
   describe('authentication', () => {
-    it('sends AUTH_CLIENT like the seed README, in ack mode unless told not to, and resolves with the reply', async () => {
+    it('sends AUTH_CLIENT like the original README, in ack mode unless told not to, and resolves with the reply', async () => {
       const client = clients.make('ANZ-123223');
       const events = record(client);
       const reply = await client.connect();
@@ -71,7 +71,7 @@ describe('LinkerClient (Node, fake connector)', () => {
     });
   });
 
-  describe('frames as SPEC §2 says', () => {
+  describe('frames as docs/protocol.md says', () => {
     it('sends MESSAGE with reference and feature; the recipient gets {id, from, content, reference}; the sender a confirmation', async () => {
       const sender = await clients.connected('ANZ-123223');
       const recipient = await clients.connected('ANZ-1232121');
@@ -100,7 +100,7 @@ describe('LinkerClient (Node, fake connector)', () => {
       ]);
     });
 
-    it('carries the seed README examples verbatim through sendRaw, and understands the seed server frames', async () => {
+    it('carries the original README examples verbatim through sendRaw, and understands the original server frames', async () => {
       const sender = await clients.connected('ANZ-123223');
       const one = await clients.connected('ANZ-1232121');
       const two = await clients.connected('ANZ-1232122');
@@ -114,7 +114,7 @@ describe('LinkerClient (Node, fake connector)', () => {
       expect(gotTwo.message[0]).toMatchObject({ from: 'ANZ-123223', content: 'some thing here to send', reference: 'abc123' });
       await waitFor('the one confirmation (none for the group)', () => sent.confirmation.length === 1);
 
-      // The seed's server frames, verbatim (no id: the original does not send one).
+      // The original's server frames, verbatim (no id: the original does not send one).
       const server = connector.connections[1];
       server.send('{"type":"MESSAGE","data":{"from":"ANZ-123223","content":"some thing here to send"},"reference":"abc123"}');
       server.send('{"type":"MESSAGE_CONFIRMATION","data":{"reference":"abc123"}}');

@@ -3,7 +3,7 @@ import { FakeConnector, type FakeConnection } from './testing/fake-connector';
 import { record, TestClients } from './testing/clients';
 import { NodeWebSocket } from './node-websocket';
 
-/** Automatic reconnect (backoff, re-auth, fetch) and ack mode (SPEC §3.3) against the fake connector. */
+/** Automatic reconnect (backoff, re-auth, fetch) and ack mode (docs/protocol.md, Ack mode) against the fake connector. */
 describe('LinkerClient reconnect and ack mode', () => {
   let connector: FakeConnector;
   let accept = true;

@@ -52,7 +52,7 @@ function series(to: string, count: number, start = 1_700_000_000_000): Envelope[
 }
 
 /**
- * The behaviour every `Mailbox` adapter must show (ARCHITECTURE habit 1): run it against the real adapter and the
+ * The behaviour every `Mailbox` adapter must show (ARCHITECTURE.md: one contract suite per port): run it against the real adapter and the
  * twins. See the port's doc comments for the guarantees proved here.
  */
 export function mailboxContract(name: string, harness: MailboxHarness): void {
@@ -270,7 +270,7 @@ function describeCountAndRemove(context: Context): void {
       expect(await mailbox.count(user)).toBe(1);
     });
 
-    it('serves a fetch: the 3 oldest of 4, removed after delivery, leave 1 (SPEC §8)', async () => {
+    it('serves a fetch: the 3 oldest of 4, removed after delivery, leave 1', async () => {
       const { mailbox, user } = context();
       const envelopes = series(user, 4);
       await mailbox.store(entriesFor(user, [envelopes[3], envelopes[1], envelopes[0], envelopes[2]]));

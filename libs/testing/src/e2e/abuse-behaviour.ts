@@ -22,7 +22,7 @@ async function answersPingAgain(socket: RawSocket, seen: number): Promise<void> 
   );
 }
 
-/** SPEC §2.5-2.6 limits: rate limit, persistent abuse (4004), oversized frames (1009), invalid streaks (4007). */
+/** docs/protocol.md, Limits: rate limit, persistent abuse (4004), oversized frames (1009), invalid streaks (4007). */
 export function abuseBehaviour(ctx: SuiteContext): void {
   describe('limits and abuse (other clients keep being served)', () => {
     rateBehaviour(ctx);

@@ -29,7 +29,7 @@ async function expectAccepted(socket: RawSocket, appId: string, userId: string, 
   expect(await socket.next('PONG')).toEqual({ type: 'PONG', data: {} });
 }
 
-/** SPEC §2.2 and the auth rows of §8: appId, home domain, authEnabled false, authUrl, JWT. */
+/** docs/protocol.md, Authentication: appId, home domain, authEnabled false, authUrl, JWT. */
 export function authBehaviour(ctx: SuiteContext): void {
   describe('authentication', () => {
     appAndHomeBehaviour(ctx);

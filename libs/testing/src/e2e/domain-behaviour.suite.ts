@@ -10,7 +10,7 @@ import { SuiteContext, type StartDomain } from './suite-context';
 const START_TIMEOUT_MS = 120_000;
 
 /**
- * The behaviour of one domain over real sockets (SPEC §2, §3, §8), whatever runs it: `start` is
+ * The behaviour of one domain over real sockets (docs/protocol.md), whatever runs it: `start` is
  * `startEmbeddedDomain` or `startRealDomain`. One domain for the whole suite, started in `beforeAll` on the suite's
  * topology (suite-topology.ts) next to a real HTTP auth server; every test isolates itself with fresh user ids, and
  * every socket a test opens is closed after it.

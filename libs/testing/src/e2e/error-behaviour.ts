@@ -10,7 +10,7 @@ export async function expectError(socket: RawSocket, code: string, reference?: s
   expect(socket.isOpen).toBe(true);
 }
 
-/** SPEC §2.5: each error a client can trigger with one frame; the socket stays open and other clients are served. */
+/** docs/protocol.md, Errors: each error a client can trigger with one frame; the socket stays open and other clients are served. */
 export function errorBehaviour(ctx: SuiteContext): void {
   describe('refused frames (INVALID_MESSAGE; the socket stays open, other clients are served)', () => {
     frameErrorBehaviour(ctx);

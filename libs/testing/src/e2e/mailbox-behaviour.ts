@@ -11,7 +11,7 @@ export async function fetchFrames(socket: RawSocket, count: number): Promise<{ m
   return { messages: batch.filter((f) => f.type === 'MESSAGE'), complete };
 }
 
-/** SPEC §2.3 FETCH_MISSING_MESSAGES_REQUEST and §3.3: the mailbox rows of §8. */
+/** FETCH_MISSING_MESSAGES_REQUEST and the mailbox (docs/protocol.md, Fetch, Mailbox, Ack mode). */
 export function mailboxBehaviour(ctx: SuiteContext): void {
   describe('mailbox', () => {
     offlineBehaviour(ctx);

@@ -9,7 +9,7 @@ import { ANZ, EXT } from './suite-topology';
 const PRESENCE = ['USER_CONNECTED', 'USER_DISCONNECTED'];
 const isPresence = (frame: Frame): boolean => PRESENCE.includes(frame.type);
 
-/** SPEC §2.3 CLOSE_CONNECTION and §2.4 presence events: the master-user rows of §8. */
+/** CLOSE_CONNECTION and presence events (docs/protocol.md, Master users). */
 export function masterBehaviour(ctx: SuiteContext): void {
   describe('master user', () => {
     presenceBehaviour(ctx);

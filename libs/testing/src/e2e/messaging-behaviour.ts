@@ -12,7 +12,7 @@ interface ConfirmationCase {
   confirmed: boolean;
 }
 
-/** Lane × confirmationEnabled × reference (non-blank or blank), then the defaults: SPEC §3.2. */
+/** Lane × confirmationEnabled × reference (non-blank or blank), then the defaults (docs/protocol.md, Confirmations). */
 const CONFIRMATION_CASES: ConfirmationCase[] = [
   ...LANES.flatMap((lane): ConfirmationCase[] => [
     { name: `${lane}, confirmationEnabled true, reference "ref": confirmed`, lane, confirmationEnabled: true, reference: 'ref', confirmed: true },
@@ -26,7 +26,7 @@ const CONFIRMATION_CASES: ConfirmationCase[] = [
   { name: 'FAST, empty reference: not confirmed', lane: 'FAST', reference: '', confirmed: false },
 ];
 
-/** SPEC §2.3 MESSAGE and GROUP_MESSAGE, §3.1 lanes, §3.2 confirmations: the messaging rows of §8. */
+/** MESSAGE and GROUP_MESSAGE, lanes, confirmations (docs/protocol.md, Client frames, Lanes, Confirmations). */
 export function messagingBehaviour(ctx: SuiteContext): void {
   describe('messages', () => {
     deliveryBehaviour(ctx);

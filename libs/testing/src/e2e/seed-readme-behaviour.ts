@@ -20,9 +20,9 @@ async function seedLogin(ctx: SuiteContext, userId: string, connector: number): 
   return socket;
 }
 
-/** The seed README's examples sent verbatim, answered as the README shows (SPEC §2.1). */
+/** The original README's examples sent verbatim, answered as that README shows (docs/protocol.md, Compatibility). */
 export function seedReadmeBehaviour(ctx: SuiteContext): void {
-  describe("the seed README's examples, sent verbatim", () => {
+  describe("the original README's examples, sent verbatim", () => {
     it('AUTH_CLIENT, MESSAGE with feature and reference, GROUP_MESSAGE and FETCH_MISSING_MESSAGES_REQUEST get the replies it shows', async () => {
       const recipient = await seedLogin(ctx, SEED_USERS.recipient, 1);
       const sender = await ctx.open('seed sender', 0);

@@ -1,7 +1,7 @@
 /*
- * The JSON examples of the original's README (seeds/004_8da47b9226942c2d.txt), copied character for character,
+ * The JSON examples of the original's README (github.com/disney007/WebSocketaaS), copied character for character,
  * indentation included, and the replies it shows. A client written against that README must work unchanged
- * (SPEC §2.1).
+ * (docs/protocol.md, Compatibility).
  */
 
 import type { RawSocket } from './raw-socket';

@@ -1,7 +1,7 @@
 import type { Topology } from '@linker/topology';
 import { uniqueName } from '../unique-name';
 
-/** The seed README's app: its examples (AUTH_CLIENT as ANZ-123223, MESSAGE to ANZ-1232121) work as written. */
+/** The original README's app: its examples (AUTH_CLIENT as ANZ-123223, MESSAGE to ANZ-1232121) work as written. */
 export const ANZ = { appName: 'ANZ', appId: 'app-id-343', master: 'ANZ-123223' } as const;
 /** An app whose logins are decided by the suite's auth server (`authUrl`). */
 export const EXT = { appName: 'EXT', appId: 'app-id-ext', master: 'EXT-1' } as const;

@@ -8,7 +8,7 @@ import { waitFor } from '../wait-for';
 import { intakeAssignment } from './assignments';
 import type { TrafficOptions } from './traffic';
 
-/** The fault battery's app: the seed's, authentication off. */
+/** The fault battery's app: the original's, authentication off. */
 export const BATTERY_APP_ID = 'app-id-343';
 /** LINKER_PARTITIONS as the real-mode harness sets it. */
 export const BATTERY_PARTITIONS = 4;

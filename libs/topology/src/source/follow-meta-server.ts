@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from '@linker/observability';
 import { MetaServerTopologySource } from './meta-server-topology-source';
 
-/** How often to poll while the watch stream is down, and to try it again (SPEC §6: a new version within 1 s). */
+/** How often to poll while the watch stream is down, and to try it again (docs/protocol.md, Hot reload: a new version within 1 s). */
 const REFRESH_MS = 500;
 
 export interface FollowOptions {

@@ -4,7 +4,7 @@ import { errorMessage } from '@linker/kernel';
 import type { Topology } from '../topology';
 import { validateTopology } from '../validate/validate-topology';
 
-/** The last good topology a process saw, kept on disk so it can start while the meta-server is down (SPEC §6). */
+/** The last good topology a process saw, kept on disk so it can start while the meta-server is down (docs/protocol.md, Hot reload). */
 export interface CachedTopology {
   version: string;
   savedAt: string;

@@ -55,7 +55,7 @@ function readDistribution(map: Mapping, graph: DomainGraph): UserDistribution | 
   return { domainName, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 }
 
-/** Users who live in a domain that some other domain cannot reach are unreachable from there (SPEC §4.2). */
+/** Users who live in a domain that some other domain cannot reach are unreachable from there (docs/protocol.md, Validation). */
 function warnIfUnreachable(map: Mapping, domain: string, graph: DomainGraph, range: Range): void {
   const { count, first } = graph.unreachableFrom(domain);
   if (count === 0) return;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { validateTopology } from './validate-topology';
 
-// Every rule of SPEC §4.2 and of issue 3, one case each: the problem's severity, path and a piece of its message.
+// Every rule (docs/protocol.md, Validation), one case each: the problem's severity, path and a piece of its message.
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents are free-form on purpose
 

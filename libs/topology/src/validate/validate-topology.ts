@@ -6,7 +6,7 @@ import { readDomains, readLinks } from './domains';
 import { asMapping, checkKeys, type Mapping } from './fields';
 
 const ROOT_KEYS = ['domains', 'domainLinks', 'clientApps'];
-/** Settings of the original's Spring Boot meta-server that its YAML files carry at the root (seed README). */
+/** Settings of the original's Spring Boot meta-server that its YAML files carry at the root (its README). */
 const SPRING_KEYS = ['spring', 'server'];
 
 /** The result of checking, with problems still located by path segments (the YAML parser turns them into lines). */
@@ -39,7 +39,7 @@ function checkRootKeys(root: Mapping): void {
 }
 
 /**
- * Check an already-parsed topology (from YAML or JSON) against every rule of SPEC §4.2 and report every problem at
+ * Check an already-parsed topology (from YAML or JSON) against every rule (docs/protocol.md, Validation) and report every problem at
  * once, each with its path. Returns the normalized topology (missing `domainLinks`/`clientApps` become `[]`) when no
  * problem is an error. Messages never repeat a secret's value.
  */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BATTERY_APP_ID, batteryTopology, startEmbeddedDomain, uniqueName, wellBehavedPair, type EmbeddedDomain } from '@linker/testing';
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
 
-/** The seed's app (authentication off), as the fault battery uses it. */
+/** The original's app (authentication off), as the fault battery uses it. */
 export const APP_ID = BATTERY_APP_ID;
 
 /** An embedded domain of its own for one spec file (default limits), on the battery's one-app topology. */

@@ -2,7 +2,7 @@ import { LinkerClient, type ClientEvents, type LinkerClientOptions } from '../..
 import { NodeWebSocket } from '../node-websocket';
 import type { FakeConnector } from './fake-connector';
 
-/** The seed README's app and users (seeds/004: `app-id-343`, master `ANZ-123223`). */
+/** The app and users of the original's README (`app-id-343`, master `ANZ-123223`). */
 export const APP_ID = 'app-id-343';
 
 /** Makes clients for one test and closes them all afterwards. */

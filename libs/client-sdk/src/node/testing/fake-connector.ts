@@ -52,7 +52,7 @@ export class FakeConnection {
 }
 
 /**
- * A scripted stand-in for a connector (SPEC §2) on a loopback port, for client tests: authenticates (or refuses),
+ * A scripted stand-in for a connector (docs/protocol.md) on a loopback port, for client tests: authenticates (or refuses),
  * answers PING, routes MESSAGE and GROUP_MESSAGE between its own clients (with ids and confirmations), stores
  * messages for users who are not connected and serves them to FETCH_MISSING_MESSAGES_REQUEST, closes on
  * CLOSE_CONNECTION. Tests can drop sockets, refuse new ones, or take over any frame with `onFrame`.
