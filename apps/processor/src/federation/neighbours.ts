@@ -1,6 +1,6 @@
 import type { LinkLimits, LinkTransport, OutboundLink, OutboundLinkMetrics } from '@linker/domain-link';
 import type { Logger } from '@linker/observability';
-import { RoutingTable, type DomainRoutes } from '@linker/routing';
+import { RoutingTable, type DomainRoutes, type Route, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 
 export interface NeighboursOptions {
@@ -28,8 +28,11 @@ export class Neighbours {
   /** Routes per (which table, avoided domains); emptied whenever a table changes. */
   private readonly cache = new Map<string, DomainRoutes>();
   private closed = false;
+  private readonly local: Route;
 
-  constructor(private readonly options: NeighboursOptions) {}
+  constructor(private readonly options: NeighboursOptions) {
+    this.local = { kind: 'local', destination: options.domain };
+  }
 
   /**
    * The next hop from this domain toward `destination` for an envelope that has crossed `path` (ADR 0009):
@@ -43,10 +46,26 @@ export class Neighbours {
    * or a faulty peer). Tables per set of avoided domains are kept until the next change.
    */
   nextHop(view: TopologyView, destination: string, path: readonly string[] = []): string | undefined {
+    const route = this.route(view, destination, path);
+    return route.kind === 'forward' ? route.via : undefined;
+  }
+
+  /**
+   * The route from this domain to `destination` for an envelope that has crossed `path`, by the rule of `nextHop`:
+   * `forward` to that next hop, `local` for this domain itself, else `unreachable`.
+   */
+  route(view: TopologyView, destination: string, path: readonly string[] = []): Route {
     this.follow(view);
     const { domain } = this.options;
+    if (destination === domain) return this.local;
     const avoid = path.filter((d) => d !== domain && d !== destination);
-    return this.avoiding(avoid, 'live').nextHop(destination) ?? this.avoiding(avoid, 'whole').nextHop(destination);
+    const live = this.avoiding(avoid, 'live').to(destination);
+    return live.kind === 'forward' ? live : this.avoiding(avoid, 'whole').to(destination);
+  }
+
+  /** This domain's routes under `view` (`route`), as `routeUser` and `splitGroup` read them. */
+  routes(view: TopologyView): RouteLookup {
+    return { domain: this.options.domain, to: (destination, path) => this.route(view, destination, path) };
   }
 
   /** Dial the neighbours `view` names and close links it no longer names, if `view` is a new version. */
