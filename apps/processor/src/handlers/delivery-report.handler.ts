@@ -4,7 +4,7 @@ import { routeUser } from '@linker/routing';
 import type { Effects } from '../dispatch/effects';
 import { confirmationId, hasReference, systemEnvelope } from '../dispatch/envelopes';
 import type { IdWindow } from '@linker/kernel';
-import { isStorable } from '../mailbox/storable';
+import { isStorable } from '../stored-messages/storable';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 

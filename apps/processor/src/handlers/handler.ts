@@ -2,7 +2,7 @@ import type { Envelope } from '@linker/contracts';
 import type { RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Effects } from '../dispatch/effects';
-import type { PresenceCache } from '../routing/presence-cache';
+import type { PresenceCache } from '../sockets/presence-cache';
 
 /** What one handler attempt sees: a topology snapshot, presence for the batch, and the effects it adds to. */
 export interface HandlerContext {

@@ -2,7 +2,7 @@ import { INTERNAL_TYPES, type Envelope } from '@linker/contracts';
 import { routeUser } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import { systemEnvelope } from '../dispatch/envelopes';
-import type { OutForDelivery } from '../mailbox/out-for-delivery';
+import type { OutForDelivery } from '../stored-messages/out-for-delivery';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 

@@ -11,7 +11,7 @@ import { Effects } from '../dispatch/effects';
 import { storedToSockets } from '../dispatch/stored-to-sockets';
 import type { Handler, HandlerContext } from '../handlers';
 import type { ProcessorStats } from '../health/processor-stats';
-import { PresenceCache } from '../routing/presence-cache';
+import { PresenceCache } from '../sockets/presence-cache';
 import { decodeRecord, type DecodedRecord } from './decode';
 import { backoffMs, delay } from './retry';
 
