@@ -15,9 +15,9 @@ import { createHandlers } from './handlers';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { IntakeConsumer } from './intake/intake-consumer';
-import { KeyedLock } from './mailbox/keyed-lock';
-import { OutForDelivery } from './mailbox/out-for-delivery';
-import { RemovalQueue } from './mailbox/removal-queue';
+import { KeyedLock } from './stored-messages/keyed-lock';
+import { OutForDelivery } from './stored-messages/out-for-delivery';
+import { RemovalQueue } from './stored-messages/removal-queue';
 
 /**
  * How long the de-duplication windows (the intake's: redelivered records; the confirmations': each sent once) remember

@@ -7,9 +7,9 @@ import { Dispatcher } from '../src/dispatch/dispatcher';
 import { Effects } from '../src/dispatch/effects';
 import { fetchMissingMessagesHandler } from '../src/handlers/fetch-missing-messages.handler';
 import type { HandlerContext } from '../src/handlers/handler';
-import { KeyedLock } from '../src/mailbox/keyed-lock';
-import { OutForDelivery } from '../src/mailbox/out-for-delivery';
-import { RemovalQueue } from '../src/mailbox/removal-queue';
+import { KeyedLock } from '../src/stored-messages/keyed-lock';
+import { OutForDelivery } from '../src/stored-messages/out-for-delivery';
+import { RemovalQueue } from '../src/stored-messages/removal-queue';
 import { Harness, intake, withTwoConnectors, type FakeConnector } from './testing/harness';
 
 // FETCH_MISSING_MESSAGES_REQUEST; a message leaves the mailbox only once delivered (docs/protocol.md, Fetch, Mailbox).

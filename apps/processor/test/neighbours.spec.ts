@@ -15,18 +15,22 @@ const line: Topology = {
   clientApps: [],
 };
 
-describe('Neighbours.nextHop', () => {
+describe('Neighbours.route', () => {
   const view = new TopologyView(line);
   const neighbours = new Neighbours({ domain: 'domain-01', transport: new MemoryLinkNetwork(), secretFor: () => 'secret', logger: silentLogger });
   afterAll(() => neighbours.close());
 
   it('gives the way custody waits for when no link is up', () => {
-    expect(neighbours.nextHop(view, 'domain-03')).toBe('domain-02');
-    expect(neighbours.nextHop(view, 'domain-03', ['domain-01'])).toBe('domain-02');
+    expect(neighbours.route(view, 'domain-03')).toMatchObject({ kind: 'forward', via: 'domain-02' });
+    expect(neighbours.route(view, 'domain-03', ['domain-01'])).toMatchObject({ kind: 'forward', via: 'domain-02' });
+  });
+
+  it('is local for its own domain, whatever the path', () => {
+    expect(neighbours.route(view, 'domain-01', ['domain-02', 'domain-01'])).toEqual({ kind: 'local', destination: 'domain-01' });
   });
 
   it('gives no way when every way leads back through a domain the envelope crossed', () => {
-    expect(neighbours.nextHop(view, 'domain-03', ['domain-02', 'domain-01'])).toBeUndefined();
-    expect(neighbours.nextHop(view, 'domain-02', ['domain-02', 'domain-01'])).toBe('domain-02'); // back to its destination is fine
+    expect(neighbours.route(view, 'domain-03', ['domain-02', 'domain-01'])).toMatchObject({ kind: 'unreachable' });
+    expect(neighbours.route(view, 'domain-02', ['domain-02', 'domain-01'])).toMatchObject({ kind: 'forward', via: 'domain-02' }); // back to its destination is fine
   });
 });

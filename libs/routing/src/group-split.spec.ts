@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readTopologyFile, TopologyView, type Topology } from '@linker/topology';
-import { destinationOf, routeUser, RoutingTable, splitByNextHop, splitGroup } from '@linker/routing';
+import { isolatedRoutes, routeUser, RoutingTable, splitGroup, type Route, type RouteLookup } from '@linker/routing';
 
 // The ring's ANZ users: 0-999999 in domain-01, 1000000-2999999 in 02, 3000000-5999999 in 03, from 6000000 in 04.
 const RING_FILE = join(__dirname, '../../../topologies/four-domain-ring.yaml');
@@ -9,7 +9,7 @@ const D2 = 'domain-02';
 const D3 = 'domain-03';
 const D4 = 'domain-04';
 
-describe('recipients: destination, route, group split', () => {
+describe('recipients: route, group split', () => {
   let topology: Topology;
   let view: TopologyView;
   let table: RoutingTable;
@@ -29,21 +29,19 @@ describe('recipients: destination, route, group split', () => {
     table = RoutingTable.build(topology);
   });
 
-  describe('destinationOf', () => {
+  describe('routeUser', () => {
     it.each([
-      ['ANZ-123456', { kind: 'domain', domain: D1 }],
-      ['ANZ-3123456', { kind: 'domain', domain: D3 }],
-      ['ANZ-6000000', { kind: 'domain', domain: D4 }],
-      ['ANY-5', { kind: 'domain', domain: D2 }], // at home everywhere: here, seen from domain-02
+      ['ANZ-123456', { kind: 'forward', destination: D1 }],
+      ['ANZ-3123456', { kind: 'forward', destination: D3 }],
+      ['ANZ-6000000', { kind: 'forward', destination: D4 }],
+      ['ANY-5', { kind: 'local', destination: D2 }], // at home everywhere: here, seen from domain-02
       ['GAP-15', { kind: 'unroutable', reason: 'outside-ranges' }],
       ['XYZ-1', { kind: 'unroutable', reason: 'unknown-app' }],
       ['not a user', { kind: 'unroutable', reason: 'invalid-user-id' }],
     ])('%s seen from domain-02 → %j', (userId, expected) => {
-      expect(destinationOf(view, userId, D2)).toEqual(expected);
+      expect(routeUser(view, table.from(D2), userId)).toMatchObject(expected);
     });
-  });
 
-  describe('routeUser', () => {
     it('routes ANZ-3123456 (domain-03) from domain-01 through domain-02, and ANZ-123456 locally', () => {
       const routes = table.from(D1);
       expect(routeUser(view, routes, 'ANZ-3123456')).toEqual({ kind: 'forward', destination: D3, via: D2, cost: 2, hops: 2 });
@@ -55,6 +53,30 @@ describe('recipients: destination, route, group split', () => {
       expect(routeUser(view, table.from(D1), 'XYZ-1')).toEqual({ kind: 'unroutable', reason: 'unknown-app' });
       const dark = table.withLink(D1, D2, false).withLink(D1, D4, false);
       expect(routeUser(view, dark.from(D1), 'ANZ-3123456')).toEqual({ kind: 'unreachable', destination: D3, reason: 'no-path' });
+    });
+
+    it('asks the routes for the home with the path the envelope crossed (splitGroup too), and nothing for an id of no domain', () => {
+      const asked: Array<[string, readonly string[] | undefined]> = [];
+      const routes: RouteLookup = {
+        domain: D1,
+        to: (destination: string, path?: readonly string[]): Route => {
+          asked.push([destination, path]);
+          return table.route(D1, destination);
+        },
+      };
+      const path = [D4, D1];
+      expect(routeUser(view, routes, 'ANZ-3123456', path)).toMatchObject({ kind: 'forward', via: D2 });
+      expect(routeUser(view, routes, 'ANY-1', path)).toEqual({ kind: 'local', destination: D1 });
+      expect(routeUser(view, routes, 'XYZ-1', path)).toEqual({ kind: 'unroutable', reason: 'unknown-app' });
+      expect(splitGroup(view, routes, ['ANZ-2000001', 'XYZ-1'], path).forwards).toEqual(new Map([[D2, ['ANZ-2000001']]]));
+      expect(asked).toEqual([[D3, path], [D1, path], [D2, path]]);
+    });
+
+    it('with isolatedRoutes reaches only the domain itself: other homes have no path', () => {
+      const alone = isolatedRoutes(D1);
+      expect(routeUser(view, alone, 'ANZ-123456')).toEqual({ kind: 'local', destination: D1 });
+      expect(routeUser(view, alone, 'ANY-1')).toBe(alone.to(D1)); // one shared answer: nothing allocated per message
+      expect(routeUser(view, alone, 'ANZ-3123456')).toEqual({ kind: 'unreachable', destination: D3, reason: 'no-path' });
     });
   });
 
@@ -99,26 +121,6 @@ describe('recipients: destination, route, group split', () => {
 
     it('gives an empty split for no recipients', () => {
       expect(splitGroup(view, table.from(D1), [])).toEqual({ local: [], forwards: new Map(), unreachable: [] });
-    });
-  });
-
-  describe('splitByNextHop', () => {
-    it('groups recipients whose destination domains are given, including an unknown domain', () => {
-      const split = splitByNextHop(table.from(D3), [
-        { userId: 'u1', domain: D1 },
-        { userId: 'u2', domain: D3 },
-        { userId: 'u3', domain: D2 },
-        { userId: 'u4', domain: D4 },
-        { userId: 'u5', domain: 'domain-06' },
-        { userId: 'u1', domain: D4 }, // a second entry for u1 is ignored
-      ]);
-      // From domain-03: 01 is two hops either way, tie-break 03,02,01.
-      expect(split.local).toEqual(['u2']);
-      expect([...split.forwards]).toEqual([
-        [D2, ['u1', 'u3']],
-        [D4, ['u4']],
-      ]);
-      expect(split.unreachable).toEqual([{ userId: 'u5', domain: 'domain-06', reason: 'unknown-domain' }]);
     });
   });
 });

@@ -1,11 +1,5 @@
-import { destinationOf, type Destination, type HomeLookup, type UnroutableReason } from './destination';
-import type { DomainRoutes, UnreachableReason } from './routing-table';
-
-/** A recipient and the domain a message for it must reach. */
-export interface Recipient {
-  readonly userId: string;
-  readonly domain: string;
-}
+import { routeUser, type HomeLookup, type RouteLookup, type UnroutableReason } from './destination';
+import type { UnreachableReason } from './routing-table';
 
 /** A recipient no route reaches: `domain` is its destination when it has one. */
 export interface UnreachableRecipient {
@@ -27,37 +21,23 @@ export interface GroupSplit {
   readonly unreachable: UnreachableRecipient[];
 }
 
-/** Split recipients whose destination domains are known into local ones, one sub-group per next hop, and unreachable ones. */
-export function splitByNextHop(routes: DomainRoutes, recipients: Iterable<Recipient>): GroupSplit {
-  return split(routes, recipients, (r) => r.userId, (r) => ({ kind: 'domain', domain: r.domain }));
-}
-
 /**
- * Split user ids by where they go next from `routes.domain`, their destinations taken from their home domains
- * (`destinationOf`); ids that lead to no domain are reported unreachable with the reason.
+ * Split user ids by where they go next from `routes.domain` for an envelope that has crossed `path`, each by its
+ * `routeUser`; ids that lead to no domain, and homes no route reaches, are reported unreachable with the reason.
  */
-export function splitGroup(view: HomeLookup, routes: DomainRoutes, userIds: Iterable<string>): GroupSplit {
-  return split(routes, userIds, (userId) => userId, (userId) => destinationOf(view, userId, routes.domain));
-}
-
-function split<T>(routes: DomainRoutes, items: Iterable<T>, idOf: (item: T) => string, destinationOfItem: (item: T) => Destination): GroupSplit {
+export function splitGroup(view: HomeLookup, routes: RouteLookup, userIds: Iterable<string>, path?: readonly string[]): GroupSplit {
   const local: string[] = [];
   const forwards = new Map<string, string[]>();
   const unreachable: UnreachableRecipient[] = [];
   const seen = new Set<string>();
-  for (const item of items) {
-    const userId = idOf(item);
+  for (const userId of userIds) {
     if (seen.has(userId)) continue;
     seen.add(userId);
-    const destination = destinationOfItem(item);
-    if (destination.kind === 'unroutable') {
-      unreachable.push({ userId, reason: destination.reason });
-      continue;
-    }
-    const route = routes.to(destination.domain);
+    const route = routeUser(view, routes, userId, path);
     if (route.kind === 'local') local.push(userId);
     else if (route.kind === 'forward') pushTo(forwards, route.via, userId);
-    else unreachable.push({ userId, domain: destination.domain, reason: route.reason });
+    else if (route.kind === 'unroutable') unreachable.push({ userId, reason: route.reason });
+    else unreachable.push({ userId, domain: route.destination, reason: route.reason });
   }
   return { local, forwards, unreachable };
 }

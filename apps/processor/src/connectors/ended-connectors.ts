@@ -4,7 +4,7 @@ import { errorMessage, newMessageId, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { EndedClaim, Presence } from '@linker/presence';
 import { systemEnvelope } from '../dispatch/envelopes';
-import { isStorable } from '../mailbox/storable';
+import { isStorable } from '../stored-messages/storable';
 
 export interface EndedConnectorsOptions {
   presence: Presence;

@@ -1,7 +1,7 @@
 import type { BusRecord, Lanes } from '@linker/bus';
 import { connectorTopic, encodeDelivery, encodeEnvelope, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
-import type { RemovalQueue } from '../mailbox/removal-queue';
+import type { RemovalQueue } from '../stored-messages/removal-queue';
 import type { Effects, Outgoing, StoredEntry } from './effects';
 
 /** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */

@@ -1,7 +1,7 @@
 import type { Delivery, DeliveryTarget, Envelope, Lane, SocketAddress } from '@linker/contracts';
 import type { IdWindow } from '@linker/kernel';
 import type { DeadLetter, MailboxEntry } from '@linker/mailbox';
-import { targetsByConnector } from '../routing/sockets';
+import { targetsByConnector } from '../sockets/by-connector';
 
 /** One record for a connector's lane topic. */
 export interface Outgoing {

@@ -1,4 +1,4 @@
-import type { PresenceCache } from '../routing/presence-cache';
+import type { PresenceCache } from '../sockets/presence-cache';
 import { Effects, type StoredEntry } from './effects';
 
 /**

@@ -4,9 +4,8 @@ import { resolveLinkLimits, type LinkLimits, type LinkListener, type LinkTranspo
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
-import { forwardTrail } from '@linker/routing';
+import { forwardTrail, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
-import type { NextHops } from '../routing/placement';
 import { Forwarders } from './forwarders';
 import { linkReports, type LinkReport } from './link-metrics';
 import { Neighbours } from './neighbours';
@@ -70,12 +69,12 @@ export class Federation {
   }
 
   /**
-   * The next hops under `view` (`Neighbours.nextHop`: over the links that are up, else the one custody waits for, so
+   * The routes under `view` (`Neighbours.route`: over the links that are up, else the one custody waits for, so
    * nothing is refused because a link is down at this moment). A new topology version re-dials and re-subscribes.
    */
-  readonly routes = (view: TopologyView): NextHops => {
+  readonly routes = (view: TopologyView): RouteLookup => {
     this.follow(view);
-    return { nextHop: (destination, path) => this.neighbours.nextHop(view, destination, path) };
+    return this.neighbours.routes(view);
   };
 
   /**

@@ -3,7 +3,7 @@ import { decodeEnvelope, encodeEnvelope, linkQueueTopic, type Envelope } from '@
 import { LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
-import { forwardTrail } from '@linker/routing';
+import { forwardTrail, splitGroup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Neighbours } from './neighbours';
 import { groupPart, recipientsOfForward, unforwardable } from './forward';
@@ -106,15 +106,12 @@ export class Forwarders {
     const { neighbours, topology, bus, domain } = this.options;
     const view = topology();
     const moves = new Map<string, BusRecord[]>();
+    const routes = neighbours.routes(view);
     for (const envelope of envelopes) {
-      const byHop = new Map<string, string[]>();
-      for (const userId of recipientsOfForward(envelope)) {
-        const home = view.home(userId);
-        const via = home.kind === 'domain' ? neighbours.nextHop(view, home.domain, envelope.path) : undefined;
-        if (via === undefined || via === peer || !neighbours.link(via)?.up) return false;
-        byHop.set(via, [...(byHop.get(via) ?? []), userId]);
-      }
-      for (const [via, users] of byHop) {
+      const { local, forwards, unreachable } = splitGroup(view, routes, recipientsOfForward(envelope), envelope.path);
+      if (local.length > 0 || unreachable.length > 0) return false;
+      for (const [via, users] of forwards) {
+        if (via === peer || !neighbours.link(via)?.up) return false;
         const part = envelope.type === 'GROUP_MESSAGE' ? groupPart(envelope, users) : envelope;
         let queue = moves.get(via);
         if (!queue) moves.set(via, (queue = []));

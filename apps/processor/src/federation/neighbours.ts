@@ -1,6 +1,6 @@
 import type { LinkLimits, LinkTransport, OutboundLink, OutboundLinkMetrics } from '@linker/domain-link';
 import type { Logger } from '@linker/observability';
-import { RoutingTable, type DomainRoutes } from '@linker/routing';
+import { RoutingTable, type DomainRoutes, type Route, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 
 export interface NeighboursOptions {
@@ -16,7 +16,7 @@ export interface NeighboursOptions {
  * This processor's outbound links, one per neighbour the topology names (each dialed by this process and kept up by
  * the link itself, with backoff), and the routes over them (ADR 0009). Links between two other domains count as up:
  * a domain sees only its own links; a neighbour that cannot pass an envelope on routes it again itself.
- * The routes are rebuilt when the topology version changes (`follow` or `nextHop` is given the batch's view) or when
+ * The routes are rebuilt when the topology version changes (`follow` or `route` is given the batch's view) or when
  * one of this processor's links goes up or down; between those, a lookup is a map access.
  */
 export class Neighbours {
@@ -28,25 +28,36 @@ export class Neighbours {
   /** Routes per (which table, avoided domains); emptied whenever a table changes. */
   private readonly cache = new Map<string, DomainRoutes>();
   private closed = false;
+  private readonly local: Route;
 
-  constructor(private readonly options: NeighboursOptions) {}
+  constructor(private readonly options: NeighboursOptions) {
+    this.local = { kind: 'local', destination: options.domain };
+  }
 
   /**
-   * The next hop from this domain toward `destination` for an envelope that has crossed `path` (ADR 0009):
+   * The route from this domain to `destination` for an envelope that has crossed `path` (ADR 0009): `local` for this
+   * domain itself, else `forward` to the next hop
    * - over the links that are up, not passing through a domain already on the path (each domain sees only its own
    *   links: without this, two domains could pass an envelope back and forth);
    * - else where custody waits: the path over every link, still avoiding those domains.
    * An envelope is never sent back through a domain it crossed: that domain has seen its id and would drop it as a
    * repeat, after acknowledging it (custody would end in nothing). So a domain with no way on that is up keeps it in
-   * custody until one comes up, and undefined (no way) when every way leads back: the caller dead-letters it. With one
-   * topology everywhere that happens only to what a neighbour relays wrongly (two domains that saw different versions,
-   * or a faulty peer). Tables per set of avoided domains are kept until the next change.
+   * custody until one comes up, and `unreachable` (no way) when every way leads back: the caller dead-letters it. With
+   * one topology everywhere that happens only to what a neighbour relays wrongly (two domains that saw different
+   * versions, or a faulty peer). Tables per set of avoided domains are kept until the next change.
    */
-  nextHop(view: TopologyView, destination: string, path: readonly string[] = []): string | undefined {
+  route(view: TopologyView, destination: string, path: readonly string[] = []): Route {
     this.follow(view);
     const { domain } = this.options;
+    if (destination === domain) return this.local;
     const avoid = path.filter((d) => d !== domain && d !== destination);
-    return this.avoiding(avoid, 'live').nextHop(destination) ?? this.avoiding(avoid, 'whole').nextHop(destination);
+    const live = this.avoiding(avoid, 'live').to(destination);
+    return live.kind === 'forward' ? live : this.avoiding(avoid, 'whole').to(destination);
+  }
+
+  /** This domain's routes under `view` (`route`), as `routeUser` and `splitGroup` read them. */
+  routes(view: TopologyView): RouteLookup {
+    return { domain: this.options.domain, to: (destination, path) => this.route(view, destination, path) };
   }
 
   /** Dial the neighbours `view` names and close links it no longer names, if `view` is a new version. */

@@ -1,7 +1,7 @@
 import type { Envelope } from '@linker/contracts';
+import { routeUser } from '@linker/routing';
 import type { Handler, HandlerContext } from './handler';
 import { forwardable } from '../federation/forward';
-import { wayTo } from '../routing/placement';
 import { intakeData } from './intake-data';
 import { replyError } from './replies';
 
@@ -25,9 +25,9 @@ export function closeConnectionHandler(domain: string): Handler {
         const message = `only the master user of ${target}'s app may close its connections`;
         return replyError(effects, envelope, 'not-allowed', 'NOT_ALLOWED', message, domain, now);
       }
-      const way = wayTo(view, routes, target, domain, envelope.path);
-      if (way.kind === 'forward') return effects.forward(way.via, forwardable({ ...envelope, lane: 'RELIABLE', to: target }));
-      if (way.kind !== 'local') return;
+      const route = routeUser(view, routes, target, envelope.path);
+      if (route.kind === 'forward') return effects.forward(route.via, forwardable({ ...envelope, lane: 'RELIABLE', to: target }));
+      if (route.kind !== 'local') return;
       const sockets = await presence.socketsOf(target);
       if (sockets.length === 0) return;
       const close: Envelope = {

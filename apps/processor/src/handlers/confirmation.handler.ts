@@ -1,6 +1,6 @@
 import type { Envelope } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
-import { wayTo } from '../routing/placement';
+import { routeUser } from '@linker/routing';
 import type { Handler, HandlerContext } from './handler';
 
 /**
@@ -14,9 +14,9 @@ export function confirmationHandler(domain: string): Handler {
     async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
       const to = envelope.to;
       if (!to) throw new LinkerError('INVALID_ENVELOPE', 'MESSAGE_CONFIRMATION names no recipient');
-      const way = wayTo(view, routes, to, domain, envelope.path);
-      if (way.kind === 'forward') return effects.forward(way.via, envelope);
-      if (way.kind !== 'local') throw new LinkerError('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
+      const route = routeUser(view, routes, to, envelope.path);
+      if (route.kind === 'forward') return effects.forward(route.via, envelope);
+      if (route.kind !== 'local') throw new LinkerError('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
       const sockets = await presence.socketsOf(to);
       if (sockets.length > 0) return effects.deliverToSockets('RELIABLE', to, envelope, [[to, sockets]]);
       presence.offlineForSure(now);

@@ -1,10 +1,10 @@
 import { SYSTEM, type Delivered, type DeliveryReport, type Envelope, type Parked, type Undelivered } from '@linker/contracts';
 import type { Logger } from '@linker/observability';
+import { routeUser } from '@linker/routing';
 import type { Effects } from '../dispatch/effects';
 import { confirmationId, hasReference, systemEnvelope } from '../dispatch/envelopes';
 import type { IdWindow } from '@linker/kernel';
-import { isStorable } from '../mailbox/storable';
-import { wayTo } from '../routing/placement';
+import { isStorable } from '../stored-messages/storable';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 
@@ -53,10 +53,10 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
         now,
       });
       const live = sockets.get(item.from) ?? [];
-      const way = wayTo(view, routes, item.from, domain);
+      const route = routeUser(view, routes, item.from);
       if (live.length > 0) effects.deliverToSockets('RELIABLE', item.from, confirmation, [[item.from, live]]);
-      else if (way.kind === 'local') effects.store(item.from, confirmation);
-      else if (way.kind === 'forward') effects.forward(way.via, confirmation);
+      else if (route.kind === 'local') effects.store(item.from, confirmation);
+      else if (route.kind === 'forward') effects.forward(route.via, confirmation);
       else logger.warn('confirmation for a sender whose home cannot be reached dropped', { messageId: item.id, sender: item.from });
     }
   }

@@ -1,10 +1,10 @@
 import type { Envelope } from '@linker/contracts';
+import { splitGroup, type UnreachableRecipient } from '@linker/routing';
 import { deliveredMessage } from '../dispatch/envelopes';
 import { forwardable, messageIdOf, subGroupId, unforwardable } from '../federation/forward';
-import { nameList, wayTo } from '../routing/placement';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
-import { replyError, replyNotLocal } from './replies';
+import { nameList, refusalOf, replyError, replyNotLocal, type Refusal } from './replies';
 
 /**
  * GROUP_MESSAGE (docs/protocol.md, Client frames): each distinct recipient gets an ordinary MESSAGE (same id, the group's reference,
@@ -25,14 +25,13 @@ export function groupMessageHandler(domain: string, maxRecipients: number): Hand
     async handle(envelope: Envelope, context: HandlerContext): Promise<void> {
       const { presence, effects, now } = context;
       const data = intakeData(envelope, 'GROUP_MESSAGE');
-      const recipients = [...new Set(data.to)];
-      if (recipients.length > maxRecipients) {
-        const message = `a group message may have at most ${maxRecipients} recipients, this one has ${recipients.length}`;
+      const recipients = new Set(data.to);
+      if (recipients.size > maxRecipients) {
+        const message = `a group message may have at most ${maxRecipients} recipients, this one has ${recipients.size}`;
         return replyError(effects, envelope, 'too-large', 'TOO_LARGE', message, domain, now);
       }
-      const { local, forwards, unknown, unreachable } = split(recipients, context, envelope.path);
-      refuse(envelope, unknown, 'unknown-app', context);
-      refuse(envelope, unreachable, 'unreachable', context);
+      const { local, forwards, unreachable } = splitGroup(context.view, context.routes, recipients, envelope.path);
+      if (unreachable.length > 0) refuseUnreachable(envelope, unreachable, context);
       for (const [via, users] of forwards) forward(envelope, via, users, data.content, context);
       if (local.length === 0) return;
       const message = deliveredMessage({ ...envelope, id: messageIdOf(envelope.id) }, undefined, data.content, false);
@@ -45,25 +44,16 @@ export function groupMessageHandler(domain: string, maxRecipients: number): Hand
     },
   };
 
-  /** The recipients by way: delivered here, per next hop, or refused. */
-  function split(recipients: readonly string[], { view, routes }: HandlerContext, path: readonly string[]) {
-    const result = { local: [] as string[], forwards: new Map<string, string[]>(), unknown: [] as string[], unreachable: [] as string[] };
-    for (const userId of recipients) {
-      const way = wayTo(view, routes, userId, domain, path);
-      if (way.kind === 'local') result.local.push(userId);
-      else if (way.kind === 'unknown-app') result.unknown.push(userId);
-      else if (way.kind === 'unreachable') result.unreachable.push(userId);
-      else {
-        const users = result.forwards.get(way.via);
-        if (users) users.push(userId);
-        else result.forwards.set(way.via, [userId]);
-      }
-    }
-    return result;
+  /** The recipients no route reaches, refused in two parts: those of no app, then those whose home is out of reach. */
+  function refuseUnreachable(envelope: Envelope, recipients: readonly UnreachableRecipient[], context: HandlerContext): void {
+    const parts: Record<Refusal, string[]> = { 'unknown-app': [], unreachable: [] };
+    for (const { userId, reason } of recipients) parts[refusalOf(reason)].push(userId);
+    refuse(envelope, parts['unknown-app'], 'unknown-app', context);
+    refuse(envelope, parts.unreachable, 'unreachable', context);
   }
 
   /** Recipients that cannot be reached: the sender is told (if it is of this domain), else the part is dead-lettered. */
-  function refuse(envelope: Envelope, users: readonly string[], kind: 'unknown-app' | 'unreachable', { effects, now }: HandlerContext): void {
+  function refuse(envelope: Envelope, users: readonly string[], kind: Refusal, { effects, now }: HandlerContext): void {
     if (users.length === 0) return;
     if (envelope.origin) return replyNotLocal(effects, envelope, kind, nameList(users), domain, now);
     effects.deadLetter({ envelope: { ...envelope, data: { ...(envelope.data as object), to: users } }, reason: `${kind}: ${nameList(users)} from ${domain}`, at: now });

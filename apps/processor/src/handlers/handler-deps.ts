@@ -5,8 +5,8 @@ import type { WebhookLogins } from '../auth/webhook-logins';
 import type { ProcessorSettings } from '../config/processor.config';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import type { IdWindow } from '@linker/kernel';
-import type { KeyedLock } from '../mailbox/keyed-lock';
-import type { OutForDelivery } from '../mailbox/out-for-delivery';
+import type { KeyedLock } from '../stored-messages/keyed-lock';
+import type { OutForDelivery } from '../stored-messages/out-for-delivery';
 
 /** What handlers are built with, once per processor (never per message). */
 export interface HandlerDeps {

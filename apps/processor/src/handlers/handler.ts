@@ -1,14 +1,14 @@
 import type { Envelope } from '@linker/contracts';
+import type { RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Effects } from '../dispatch/effects';
-import type { NextHops } from '../routing/placement';
-import type { PresenceCache } from '../routing/presence-cache';
+import type { PresenceCache } from '../sockets/presence-cache';
 
 /** What one handler attempt sees: a topology snapshot, presence for the batch, and the effects it adds to. */
 export interface HandlerContext {
   readonly view: TopologyView;
-  /** Routes to other domains (federation, ADR 0009); absent when this processor has no links. */
-  readonly routes?: NextHops;
+  /** Routes to other domains (federation, ADR 0009); with no links, only this domain's own users are reachable. */
+  readonly routes: RouteLookup;
   readonly presence: PresenceCache;
   readonly effects: Effects;
   /** The batch's time, epoch ms. */

@@ -1,12 +1,12 @@
 import { LinkerError } from '@linker/kernel';
 import type { Envelope } from '@linker/contracts';
+import { routeUser } from '@linker/routing';
 import { deliveredMessage, hasReference } from '../dispatch/envelopes';
 import type { Effects } from '../dispatch/effects';
 import { forwardable, unforwardable } from '../federation/forward';
-import { wayTo } from '../routing/placement';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
-import { replyError, replyNotLocal } from './replies';
+import { refusalOf, replyError, replyNotLocal } from './replies';
 
 /**
  * MESSAGE (docs/protocol.md, Delivery): to every socket of the recipient, one Delivery per connector, on the message's lane,
@@ -25,10 +25,13 @@ export function messageHandler(domain: string): Handler {
     async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
       const { content } = intakeData(envelope, 'MESSAGE');
       const to = recipientOf(envelope, true) as string;
-      const way = wayTo(view, routes, to, domain, envelope.path);
-      if (way.kind === 'forward') return forward(envelope, to, way.via, effects, now);
-      if (way.kind !== 'local' && !envelope.origin) return effects.deadLetter({ envelope, reason: `${way.kind}: ${to} cannot be reached from ${domain}`, at: now });
-      if (way.kind !== 'local') return replyNotLocal(effects, envelope, way.kind, to, domain, now);
+      const route = routeUser(view, routes, to, envelope.path);
+      if (route.kind === 'forward') return forward(envelope, to, route.via, effects, now);
+      if (route.kind !== 'local') {
+        const refusal = refusalOf(route.reason);
+        if (!envelope.origin) return effects.deadLetter({ envelope, reason: `${refusal}: ${to} cannot be reached from ${domain}`, at: now });
+        return replyNotLocal(effects, envelope, refusal, to, domain, now);
+      }
       const message = deliveredMessage(envelope, to, content, envelope.confirm !== false && hasReference(envelope.reference));
       const sockets = await presence.socketsOf(to);
       if (sockets.length > 0) return effects.deliverToSockets(envelope.lane, envelope.from, message, [[to, sockets]]);

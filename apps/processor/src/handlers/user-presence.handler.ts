@@ -1,8 +1,8 @@
 import { INTERNAL_TYPES, type Envelope } from '@linker/contracts';
+import { routeUser } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import { systemEnvelope } from '../dispatch/envelopes';
-import type { OutForDelivery } from '../mailbox/out-for-delivery';
-import { wayTo } from '../routing/placement';
+import type { OutForDelivery } from '../stored-messages/out-for-delivery';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 
@@ -34,9 +34,9 @@ export function userPresenceHandler(domain: string, outForDelivery?: OutForDeliv
       if (!master) return;
       // A connector's event names no recipient; one that came over a link is already the master's event.
       const event = envelope.to === master ? envelope : systemEnvelope({ id: `${envelope.id}.master`, type: envelope.type, to: master, data: { userId }, domain, now });
-      const way = wayTo(view, routes, master, domain, envelope.path);
-      if (way.kind === 'forward') return effects.forward(way.via, event);
-      if (way.kind !== 'local') return;
+      const route = routeUser(view, routes, master, envelope.path);
+      if (route.kind === 'forward') return effects.forward(route.via, event);
+      if (route.kind !== 'local') return;
       const sockets = await presence.socketsOf(master);
       if (sockets.length > 0) effects.deliverToSockets('RELIABLE', master, event, [[master, sockets]]);
     },

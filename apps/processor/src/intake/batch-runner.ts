@@ -3,6 +3,7 @@ import type { Envelope, Lane } from '@linker/contracts';
 import { errorMessage, isRetriable, LinkerError, type Clock, type IdWindow } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
+import { isolatedRoutes, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { ProcessorSettings } from '../config/processor.config';
 import type { Dispatcher } from '../dispatch/dispatcher';
@@ -10,8 +11,7 @@ import { Effects } from '../dispatch/effects';
 import { storedToSockets } from '../dispatch/stored-to-sockets';
 import type { Handler, HandlerContext } from '../handlers';
 import type { ProcessorStats } from '../health/processor-stats';
-import type { NextHops } from '../routing/placement';
-import { PresenceCache } from '../routing/presence-cache';
+import { PresenceCache } from '../sockets/presence-cache';
 import { decodeRecord, type DecodedRecord } from './decode';
 import { backoffMs, delay } from './retry';
 
@@ -22,7 +22,7 @@ export interface BatchRunnerDeps {
   presence: Presence;
   topology: () => TopologyView;
   /** Routes to other domains under a topology version (federation); absent: other domains are unreachable. */
-  routes?: (view: TopologyView) => NextHops;
+  routes?: (view: TopologyView) => RouteLookup;
   /** Intake envelope ids already handled (the de-duplication window). */
   seen: IdWindow;
   stats: ProcessorStats;
@@ -33,7 +33,7 @@ export interface BatchRunnerDeps {
 /** One batch's shared view: one topology snapshot, one presence read, one time. */
 interface BatchScope {
   view: TopologyView;
-  routes: NextHops | undefined;
+  routes: RouteLookup;
   presence: PresenceCache;
   now: number;
   /** Records of this batch skipped as already seen. */
@@ -56,13 +56,18 @@ interface BatchScope {
  *   Whenever it rejects, the batch's ids are released from the de-duplication window first.
  */
 export class BatchRunner {
-  constructor(private readonly deps: BatchRunnerDeps) {}
+  /** The routes without federation: this domain alone. */
+  private readonly isolated: RouteLookup;
+
+  constructor(private readonly deps: BatchRunnerDeps) {
+    this.isolated = isolatedRoutes(deps.settings.domain);
+  }
 
   async run(lane: Lane, records: readonly BusRecord[]): Promise<void> {
     const now = this.deps.clock.now();
     const decoded = records.map((record) => decodeRecord(record, lane, this.deps.settings.domain, now));
     const view = this.deps.topology();
-    const scope: BatchScope = { view, routes: this.deps.routes?.(view), presence: new PresenceCache(this.deps.presence), now, duplicates: 0 };
+    const scope: BatchScope = { view, routes: this.deps.routes?.(view) ?? this.isolated, presence: new PresenceCache(this.deps.presence), now, duplicates: 0 };
     await this.prefetch(decoded, scope);
     const chains = await Promise.allSettled([...byKey(decoded).values()].map((chain) => this.runChain(chain, scope)));
     // Plain loops rather than flatMap/find: V8's flatMap is a slow generic path (~3 µs here in the profile), and this
