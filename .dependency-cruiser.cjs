@@ -3,14 +3,14 @@
  * A violation fails the test command with the rule's name and the offending import.
  */
 const ADAPTER_PACKAGES = {
-  kafkajs: '^libs/bus/src/kafka/',
-  nats: '^libs/bus/src/nats/',
-  ioredis: '^libs/presence/src/redis/',
+  kafkajs: '^libs/bus/(src|test)/kafka/',
+  nats: '^libs/bus/(src|test)/nats/',
+  ioredis: '^libs/presence/(src|test)/redis/',
   // bench/ is a measuring tool outside the product: its raw client and its clean-up talk to ws and MongoDB directly.
   // The meta-server's topology history of real mode (ADR 0010) is its one MongoDB adapter: that file and its int spec.
-  mongodb: '^(libs/mailbox/src/mongodb/|bench/|apps/meta-server/src/topology/mongo-topology-history(\\.int-spec)?\\.ts$)',
-  'classic-level': '^(libs/mailbox/src/embedded/|libs/bus/src/embedded/)',
-  ws: '^(libs/domain-link/src/ws/|apps/connector/src/socket/|libs/client-sdk/src/node/|bench/)',
+  mongodb: '^(libs/mailbox/(src|test)/mongodb/|bench/|apps/meta-server/(src|test)/topology/mongo-topology-history(\\.int-spec)?\\.ts$)',
+  'classic-level': '^(libs/mailbox/(src|test)/embedded/|libs/bus/(src|test)/embedded/)',
+  ws: '^(libs/domain-link/(src|test)/ws/|apps/connector/(src|test)/socket/|libs/client-sdk/(src|test)/node/|bench/)',
 };
 
 module.exports = {

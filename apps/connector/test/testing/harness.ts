@@ -6,7 +6,7 @@ import { createLogger, silentLogger, type Logger } from '@linker/observability';
 import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/presence';
 import { connectorSettings, type ConnectorSettings } from '../../src/config/connector.config';
 import { createConnector, type Connector } from '../../src/connector';
-import { TestClient, type TestClientOptions } from '../../src/socket/testing/test-client';
+import { TestClient, type TestClientOptions } from '../socket/testing/test-client';
 import { FakeProcessor, type FakeProcessorOptions } from './fake-processor';
 
 export const DOMAIN = 'domain-t';
