@@ -1,16 +1,17 @@
 /**
  * Import rules (ARCHITECTURE.md), checked by `npm run lint:imports` as part of `npm test`.
- * A violation fails the test command with the rule's name and the offending import.
+ * A violation fails the test command with the rule's name and the offending import. The script then cruises again for
+ * the package level: scripts/package-cycles.ts fails on a cycle between the src/ and test/ parts of the apps and libs.
  */
 const ADAPTER_PACKAGES = {
-  kafkajs: '^libs/bus/src/kafka/',
-  nats: '^libs/bus/src/nats/',
-  ioredis: '^libs/presence/src/redis/',
+  kafkajs: '^libs/bus/(src|test)/kafka/',
+  nats: '^libs/bus/(src|test)/nats/',
+  ioredis: '^libs/presence/(src|test)/redis/',
   // bench/ is a measuring tool outside the product: its raw client and its clean-up talk to ws and MongoDB directly.
   // The meta-server's topology history of real mode (ADR 0010) is its one MongoDB adapter: that file and its int spec.
-  mongodb: '^(libs/mailbox/src/mongodb/|bench/|apps/meta-server/src/topology/mongo-topology-history(\\.int-spec)?\\.ts$)',
-  'classic-level': '^(libs/mailbox/src/embedded/|libs/bus/src/embedded/)',
-  ws: '^(libs/domain-link/src/ws/|apps/connector/src/socket/|libs/client-sdk/src/node/|bench/)',
+  mongodb: '^(libs/mailbox/(src|test)/mongodb/|bench/|apps/meta-server/(src|test)/topology/mongo-topology-history(\\.int-spec)?\\.ts$)',
+  'classic-level': '^(libs/mailbox/(src|test)/embedded/|libs/bus/(src|test)/embedded/)',
+  ws: '^(libs/domain-link/(src|test)/ws/|apps/connector/(src|test)/socket/|libs/client-sdk/(src|test)/node/|bench/)',
 };
 
 module.exports = {
@@ -40,11 +41,21 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
-      name: 'no-production-to-testing',
-      comment: '@linker/testing is for tests only.',
+      name: 'no-production-to-test-code',
+      comment:
+        "A package's src/ (a spec beside its module included) imports no test code: neither @linker/testing nor any " +
+        "package's test/ folder. Tests that need test code live in their package's test/ folder, so production and " +
+        'test code never form a cycle (the package-level check of `npm run lint:imports` looks for one).',
       severity: 'error',
-      from: { path: '^(apps|libs)/', pathNot: ['\\.(int-|e2e-|chaos-)?spec\\.ts$', '^libs/testing/', '/testing/'] },
-      to: { path: '^libs/testing/' },
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: '^libs/testing/' },
+      to: { path: ['^libs/testing/', '^(apps|libs)/[^/]+/test/'] },
+    },
+    {
+      name: 'no-test-helpers-in-src',
+      comment: "Test helpers live in their package's test/ folder (test/**/testing/), never under src/.",
+      severity: 'error',
+      from: { path: '^(apps|libs)/[^/]+/src/(testing|.*/testing)/' },
+      to: {},
     },
     {
       name: 'pure-libs-stay-pure',
@@ -57,7 +68,7 @@ module.exports = {
       name: 'pure-libs-use-no-node-io',
       comment: 'The pure libs import no Node core module (fs, net, http, ...) outside their tests: no I/O by construction.',
       severity: 'error',
-      from: { path: '^libs/(kernel|contracts|config|routing)/', pathNot: '\\.(int-|e2e-|chaos-)?spec\\.ts$' },
+      from: { path: '^libs/(kernel|contracts|config|routing)/', pathNot: ['\\.(int-|e2e-|chaos-)?spec\\.ts$', '^libs/[^/]+/test/'] },
       to: { dependencyTypes: ['core'] },
     },
     ...Object.entries(ADAPTER_PACKAGES).map(([pkg, allowed]) => ({

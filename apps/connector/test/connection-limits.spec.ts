@@ -1,6 +1,6 @@
 import { waitFor } from '@linker/testing';
 import { rawConnections, statusLine, type RawConnection } from '@linker/testing/e2e/raw-connection';
-import { TestClient } from '../src/socket/testing/test-client';
+import { TestClient } from './socket/testing/test-client';
 import { startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 import { CLOSE_CODES, connectorTopic, type Delivery, type Envelope } from '@linker/contracts';
 import { waitFor } from '@linker/testing';
-import type { TestClient } from '../src/socket/testing/test-client';
+import type { TestClient } from './socket/testing/test-client';
 import { CONNECTOR, DOMAIN, startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);

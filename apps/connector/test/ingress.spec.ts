@@ -1,6 +1,6 @@
 import { CLOSE_CODES, SYSTEM, type Envelope, type ServerFrame } from '@linker/contracts';
 import { waitFor } from '@linker/testing';
-import type { TestClient } from '../src/socket/testing/test-client';
+import type { TestClient } from './socket/testing/test-client';
 import { startHarness, type Harness } from './testing/harness';
 
 const codeOf = (frame: { data: unknown }): string => (frame.data as { code: string }).code;

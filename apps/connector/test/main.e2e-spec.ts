@@ -1,6 +1,6 @@
 import { CLOSE_CODES } from '@linker/contracts';
 import { startApp, testServices, uniqueName } from '@linker/testing';
-import { TestClient } from '../src/socket/testing/test-client';
+import { TestClient } from './socket/testing/test-client';
 
 // The built connector as a real process on the real services: it starts, serves WebSocket clients, and on SIGTERM
 // closes them with 1001 and exits 0 after draining.

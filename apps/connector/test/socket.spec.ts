@@ -1,7 +1,7 @@
 import { get } from 'node:http';
 import { CLOSE_CODES } from '@linker/contracts';
 import { waitFor } from '@linker/testing';
-import { TestClient } from '../src/socket/testing/test-client';
+import { TestClient } from './socket/testing/test-client';
 import { startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);

@@ -1,5 +1,5 @@
 import { waitFor } from '@linker/testing';
-import { PacedClients, type PacedTally } from '../src/socket/testing/paced-clients';
+import { PacedClients, type PacedTally } from './socket/testing/paced-clients';
 import { startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(60_000);

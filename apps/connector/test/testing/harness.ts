@@ -7,7 +7,7 @@ import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/pres
 import { connectorSettings, type ConnectorSettings } from '../../src/config/connector.config';
 import type { Connector } from '../../src/connector';
 import { openConnector } from '../../src/open-connector';
-import { TestClient, type TestClientOptions } from '../../src/socket/testing/test-client';
+import { TestClient, type TestClientOptions } from '../socket/testing/test-client';
 import { FakeProcessor, type FakeProcessorOptions } from './fake-processor';
 
 export const DOMAIN = 'domain-t';

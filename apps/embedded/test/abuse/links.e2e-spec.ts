@@ -6,7 +6,7 @@ import { expectForgedLinkRefused } from '@linker/testing/e2e/forged-link';
 import { closeFrameCode, countByStatus, openFilesOf, rawConnections, upgradeRequest, type RawConnection } from '@linker/testing/e2e/raw-connection';
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
 import type { Topology } from '@linker/topology';
-import { FakeLinkDialer } from '../../../../libs/domain-link/src/ws/testing/fake-peer';
+import { FakeLinkDialer } from '../../../../libs/domain-link/test/ws/testing/fake-peer';
 
 // Abuse of an embedded domain's link endpoint (domain-01) by would-be neighbours: a wrong secret, a replayed
 // handshake, a flood of connections that never become links, and a neighbour (domain-02, played by this test with the

@@ -16,7 +16,7 @@ export interface HistoryEntry {
  * the same version may appear more than once (a rollback to it). The YAML of each version is kept with its secrets:
  * the store is as private as the topology file. Adapters: `FileTopologyHistory` (file and embedded mode),
  * `MemoryTopologyHistory` (a topology given in memory) and `MongoTopologyHistory` (real mode). One contract suite
- * (`testing/topology-history.contract.ts`) runs against the three.
+ * (`test/topology/testing/topology-history.contract.ts`) runs against the three.
  */
 export interface TopologyHistory {
   /** Every entry, newest first. */

@@ -7,7 +7,7 @@ declare module 'kafkajs/src/network/requestQueue' {
   }
 }
 
-/** Patched only by the request counter of the tests and measurements (testing/request-counter.ts). */
+/** Patched only by the request counter of the tests and measurements (test/kafka/testing/request-counter.ts). */
 declare module 'kafkajs/src/network/connection' {
   export default class Connection {
     clientId: string;
