@@ -102,15 +102,18 @@ export function ackAsRead(socket: RawSocket): { acked: Set<string>; stop: () => 
  */
 export async function fetchAll(socket: RawSocket, ack: boolean, count = 2_000): Promise<Set<string>> {
   const fetched = new Set<string>();
+  const acked = new Set<string>();
   for (let round = 0, left = 1; left > 0; round++) {
     const reference = `fetch-${round}`;
     const start = socket.frames.length;
     socket.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count }, reference });
     const complete = await socket.next('FETCH_MISSING_MESSAGES_COMPLETE', (f) => socket.frames.indexOf(f) >= start, 60_000);
-    const batch = socket.frames.slice(start).filter((f) => f.type === 'MESSAGE');
-    for (const frame of batch) fetched.add(tokenOf(frame));
+    for (const frame of socket.frames.slice(start)) if (frame.type === 'MESSAGE') fetched.add(tokenOf(frame));
     if (ack) {
-      const ids = batch.map((f) => f.id as string);
+      // Every message shown is acknowledged, those that came before the fetch too: a message stored while the client
+      // logged in is handed to it at once, outside any fetch.
+      const ids = socket.all('MESSAGE').map((f) => f.id as string).filter((id) => !acked.has(id));
+      for (const id of ids) acked.add(id);
       for (let i = 0; i < ids.length; i += 500) socket.send({ type: 'MESSAGE_ACK', data: { ids: ids.slice(i, i + 500) } });
     }
     left = Number(complete.data.leftMissingCount);
