@@ -12,6 +12,7 @@ import { connectorSettings, createConnector } from '../../connector/src/connecto
 import { bootstrapMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src/bootstrap';
 import { createProcessor, portOf, processorMetrics, processorSettings, startOpsServer, type FederationDeps, type Processor } from '../../processor/src/processor';
 import type { EmbeddedOptions } from './flags';
+import type { EmbeddedErrorCode } from './errors';
 
 export interface EmbeddedDomain {
   domain: string;
@@ -112,11 +113,11 @@ function linkOptions(options: EmbeddedOptions, endpoint: string | undefined, log
 function chooseDomain(topology: Topology, asked: string | undefined): string {
   const names = topology.domains.map((d) => d.name);
   if (asked !== undefined) {
-    if (!names.includes(asked)) throw new LinkerError('UNKNOWN_DOMAIN', `domain ${asked} is not in the topology (it has: ${names.join(', ') || 'none'})`);
+    if (!names.includes(asked)) throw new LinkerError<EmbeddedErrorCode>('UNKNOWN_DOMAIN', `domain ${asked} is not in the topology (it has: ${names.join(', ') || 'none'})`);
     return asked;
   }
   if (names.length === 1) return names[0];
-  throw new LinkerError('UNKNOWN_DOMAIN', `the topology has ${names.length} domains (${names.join(', ')}): choose one with --domain NAME`);
+  throw new LinkerError<EmbeddedErrorCode>('UNKNOWN_DOMAIN', `the topology has ${names.length} domains (${names.join(', ')}): choose one with --domain NAME`);
 }
 
 /**

@@ -18,14 +18,12 @@ export type ClientErrorCode =
   | 'TOO_MANY_UNACCEPTED';
 
 /** An error of the client SDK: a stable `code`, whether a retry may help, and the close code when there is one. */
-export class LinkerClientError extends LinkerError {
-  override readonly code: ClientErrorCode;
+export class LinkerClientError extends LinkerError<ClientErrorCode> {
   /** The WebSocket close code, for AUTH_REFUSED and CONNECTION_CLOSED. */
   readonly closeCode?: number;
 
   constructor(code: ClientErrorCode, message: string, options: { closeCode?: number; cause?: unknown } = {}) {
     super(code, message, { retriable: code === 'CONNECTION_CLOSED' || code === 'CONNECT_TIMEOUT', cause: options.cause });
-    this.code = code;
     this.closeCode = options.closeCode;
   }
 }
