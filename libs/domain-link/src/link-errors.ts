@@ -46,7 +46,9 @@ export class LinkFailureError extends LinkerError<LinkErrorCode> {
 }
 
 /** The error code a refusal by close code maps to (what `lastFailure.code` says). */
-const FAILURE_CODES: Partial<Record<LinkCloseName, LinkErrorCode>> = {
+const FAILURE_CODES: Record<LinkCloseName, LinkErrorCode> = {
+  NORMAL: 'LINK_REFUSED',
+  GOING_AWAY: 'LINK_REFUSED',
   AUTH_FAILED: 'LINK_AUTH_FAILED',
   UNEXPECTED_PEER: 'LINK_UNEXPECTED_PEER',
   HANDSHAKE_TIMEOUT: 'LINK_HANDSHAKE_TIMEOUT',
@@ -56,7 +58,7 @@ const FAILURE_CODES: Partial<Record<LinkCloseName, LinkErrorCode>> = {
 };
 
 export function refused(name: LinkCloseName, message: string): LinkFailureError {
-  return new LinkFailureError(FAILURE_CODES[name] ?? 'LINK_REFUSED', message, LINK_CLOSE_CODES[name].code);
+  return new LinkFailureError(FAILURE_CODES[name], message, LINK_CLOSE_CODES[name].code);
 }
 
 export const linkDown = (peer: string, why: string): LinkerError<LinkErrorCode> => new LinkerError('LINK_DOWN', `link to ${peer} is down: ${why}`, { retriable: true });

@@ -7,7 +7,7 @@
  * The set is named at each throw (`new LinkerError<BusErrorCode>('BUS_CLOSED', …)`, or by a subclass, or by the
  * return type of a factory): a code outside it, a typo included, does not compile, and neither does a code thrown
  * without naming its set. Errors become wire frames or close codes only at the connector edge, HTTP statuses only in
- * the meta-server.
+ * the meta-server, each through a table over the codes that can reach it (see `answerFor`).
  */
 export class LinkerError<C extends string = string> extends Error {
   readonly code: C;
@@ -25,6 +25,14 @@ export class LinkerError<C extends string = string> extends Error {
 export type CommonErrorCode =
   /** A caller passed a value the operation does not take (a bug of the caller, or bad input it did not check); not retriable. */
   'INVALID_ARGUMENT';
+
+/**
+ * `table[error.code]` when `error` is a `LinkerError` whose code is a key of `table`, else undefined. An edge maps the
+ * codes that can reach it with a `Record<Code, Answer>`, so that a new code without its answer does not compile.
+ */
+export function answerFor<C extends string, A>(error: unknown, table: Readonly<Record<C, A>>): A | undefined {
+  return error instanceof LinkerError && Object.hasOwn(table, error.code) ? table[error.code as C] : undefined;
+}
 
 /** Whether `error` may succeed on a retry. Unknown errors are treated as retriable (transient until proven otherwise). */
 export function isRetriable(error: unknown): boolean {

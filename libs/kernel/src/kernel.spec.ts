@@ -1,4 +1,4 @@
-import { LinkerError, isRetriable, errorMessage, newMessageId, resendableMessageId } from '@linker/kernel';
+import { answerFor, LinkerError, isRetriable, errorMessage, newMessageId, resendableMessageId } from '@linker/kernel';
 
 /** A closed set of codes, as a lib declares its own. */
 type DoorErrorCode = 'DOOR_JAMMED' | 'DOOR_LOCKED';
@@ -27,6 +27,21 @@ describe('LinkerError', () => {
     const unnamed = new LinkerError('DOOR_JAMMED', 'no set');
     const fromFactory = (): LinkerError<DoorErrorCode> => new LinkerError('DOOR_LOCKED', 'the set of the return type');
     expect([typo.code, unnamed.code, fromFactory().code]).toEqual(['DOOR_JAMED', 'DOOR_JAMMED', 'DOOR_LOCKED']);
+  });
+});
+
+describe('answerFor', () => {
+  const table: Record<DoorErrorCode, number> = { DOOR_JAMMED: 503, DOOR_LOCKED: 403 };
+
+  it("is the table's answer for a LinkerError whose code the table has", () => {
+    expect(answerFor(new LinkerError<DoorErrorCode>('DOOR_JAMMED', 'x'), table)).toBe(503);
+    expect(answerFor(new LinkerError<DoorErrorCode>('DOOR_LOCKED', 'x'), table)).toBe(403);
+  });
+
+  it('is undefined for another code, another error, or a code that is only a property of the object', () => {
+    expect(answerFor(new LinkerError<'WINDOW_OPEN'>('WINDOW_OPEN', 'x'), table)).toBeUndefined();
+    expect(answerFor(Object.assign(new Error('x'), { code: 'DOOR_JAMMED' }), table)).toBeUndefined();
+    expect(answerFor(new LinkerError<'toString'>('toString', 'x'), table)).toBeUndefined();
   });
 });
 
