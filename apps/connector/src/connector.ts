@@ -23,6 +23,7 @@ import { SessionRegistry } from './sessions/session-registry';
 import type { ClientSocket } from './socket/client-socket';
 import { Heartbeat } from './socket/heartbeat';
 import { WS_PATH, WsServer } from './socket/ws-server';
+import type { ConnectorErrorCode } from './errors';
 
 /** What a connector is made of: its settings and the ports it uses (real adapters, or memory twins when embedded). */
 export interface ConnectorDependencies {
@@ -91,7 +92,7 @@ export class Connector {
 
   /** Start serving; rejects (having released what it took) when presence, the lanes or the port are unavailable. */
   async start(): Promise<void> {
-    if (this.status !== 'created') throw new LinkerError('CONNECTOR_STATE', `a connector starts once (it is ${this.status})`);
+    if (this.status !== 'created') throw new LinkerError<ConnectorErrorCode>('CONNECTOR_STATE', `a connector starts once (it is ${this.status})`);
     this.status = 'starting';
     try {
       await this.keeper.start();

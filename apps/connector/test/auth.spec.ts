@@ -1,5 +1,6 @@
-import { CLOSE_CODES, SYSTEM, type SocketAddress } from '@linker/contracts';
-import type { Presence } from '@linker/presence';
+import { CLOSE_CODES, SYSTEM, type CloseCodeName, type SocketAddress } from '@linker/contracts';
+import { LinkerError } from '@linker/kernel';
+import type { Presence, PresenceErrorCode } from '@linker/presence';
 import { waitFor } from '@linker/testing';
 import { startHarness, type Harness } from './testing/harness';
 
@@ -119,6 +120,27 @@ describe('connector auth', () => {
     expect(client.all('AUTH_CLIENT_REPLY')).toEqual([]);
     expect(h.processor.all('USER_CONNECTED')).toEqual([]);
     expect(h.processor.all('USER_DISCONNECTED')).toEqual([]);
+  });
+
+  /** The close code of a login whose presence registration failed, for each way presence fails. */
+  const REGISTRATION_FAILURES: Record<PresenceErrorCode, CloseCodeName> = {
+    PRESENCE_UNAVAILABLE: 'INTERNAL_ERROR',
+    PRESENCE_CLOSED: 'INTERNAL_ERROR',
+    INVALID_ARGUMENT: 'INTERNAL_ERROR',
+  };
+
+  it.each(Object.entries(REGISTRATION_FAILURES))('closes a login whose presence registration failed with %s: %s, without a reply', async (code, close) => {
+    h = await startHarness({
+      wrapPresence: (presence) =>
+        Object.assign(Object.create(presence) as Presence, {
+          add: () => Promise.reject(new LinkerError<PresenceErrorCode>(code as PresenceErrorCode, 'registration failed')),
+        }),
+    });
+    const client = await h.client();
+    client.send({ type: 'AUTH_CLIENT', data: { appId: 'app-1', userId: 'ANZ-1', token: 't' } });
+    expect((await client.closed()).code).toBe(CLOSE_CODES[close as CloseCodeName].code);
+    expect(client.all('AUTH_CLIENT_REPLY')).toEqual([]);
+    expect(h.processor.all('USER_CONNECTED')).toEqual([]);
   });
 
   it('turns on ack mode with AUTH_CLIENT.data.ack and passes it to the processor', async () => {

@@ -11,6 +11,7 @@ import { connectorSettings, openConnector } from '../../connector/src';
 import { openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
 import { openProcessor, portOf, processorSettings, type ProcessorService } from '../../processor/src';
 import type { EmbeddedOptions } from './flags';
+import type { EmbeddedErrorCode } from './errors';
 
 export interface EmbeddedDomain {
   domain: string;
@@ -85,11 +86,11 @@ function topologySource(options: EmbeddedOptions, logger: Logger): Promise<Topol
 function chooseDomain(topology: Topology, asked: string | undefined): string {
   const names = topology.domains.map((d) => d.name);
   if (asked !== undefined) {
-    if (!names.includes(asked)) throw new LinkerError('UNKNOWN_DOMAIN', `domain ${asked} is not in the topology (it has: ${names.join(', ') || 'none'})`);
+    if (!names.includes(asked)) throw new LinkerError<EmbeddedErrorCode>('UNKNOWN_DOMAIN', `domain ${asked} is not in the topology (it has: ${names.join(', ') || 'none'})`);
     return asked;
   }
   if (names.length === 1) return names[0];
-  throw new LinkerError('UNKNOWN_DOMAIN', `the topology has ${names.length} domains (${names.join(', ')}): choose one with --domain NAME`);
+  throw new LinkerError<EmbeddedErrorCode>('UNKNOWN_DOMAIN', `the topology has ${names.length} domains (${names.join(', ')}): choose one with --domain NAME`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LinkerError } from '@linker/kernel';
 import type { ClientPortSettings } from '../../connector/src';
+import type { EmbeddedErrorCode } from './errors';
 
 /** What `npm start -- …` asks for. Ports default to the original's (docs/protocol.md, Ports); 0 picks a free port. */
 export interface EmbeddedOptions {
@@ -75,7 +76,7 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    throw new LinkerError('INVALID_FLAGS', `${(error as Error).message}\n${USAGE}`);
+    throw new LinkerError<EmbeddedErrorCode>('INVALID_FLAGS', `${(error as Error).message}\n${USAGE}`);
   }
   if (values.help) return 'help';
   const problems: string[] = [];
@@ -107,6 +108,6 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
     logLevel: logLevel as EmbeddedOptions['logLevel'],
   };
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
-  if (problems.length > 0) throw new LinkerError('INVALID_FLAGS', `${problems.join('\n')}\n${USAGE}`);
+  if (problems.length > 0) throw new LinkerError<EmbeddedErrorCode>('INVALID_FLAGS', `${problems.join('\n')}\n${USAGE}`);
   return options;
 }

@@ -1,4 +1,4 @@
-import { MemoryBroker, MemoryBus, memoryLanes, type Bus, type Lanes, type MemorySubscription } from '@linker/bus';
+import { MemoryBroker, MemoryBus, memoryLanes, type Bus, type BusErrorCode, type Lanes, type MemorySubscription } from '@linker/bus';
 import { LinkerClient, type ClientEvents } from '@linker/client-sdk';
 import { NodeWebSocket } from '@linker/client-sdk/node';
 import { connectorTopic, type ServerFrame } from '@linker/contracts';
@@ -38,7 +38,7 @@ function mortalLanes(broker: MemoryBroker): Lanes & { crash(): void } {
       subscriptions.push(subscription);
       return subscription;
     },
-    publish: (topic, records) => (dead ? Promise.reject(new LinkerError('BUS_UNAVAILABLE', 'the process is dead')) : bus.publish(topic, records)),
+    publish: (topic, records) => (dead ? Promise.reject(new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'the process is dead')) : bus.publish(topic, records)),
     drain: (options) => bus.drain(options),
     close: () => bus.close(),
   });

@@ -1,6 +1,6 @@
 import { LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
-import type { Presence } from '@linker/presence';
+import type { Presence, PresenceErrorCode } from '@linker/presence';
 import { waitFor } from '@linker/testing';
 import { FakeConnector, Harness, intake } from './testing/harness';
 
@@ -48,7 +48,7 @@ describe('intake', () => {
     const flaky = (presence: Presence): Presence =>
       Object.assign(Object.create(presence) as Presence, {
         lookupMany: async (userIds: readonly string[]) => {
-          if (down) throw new LinkerError('PRESENCE_UNAVAILABLE', 'redis presence failed: connection refused', { retriable: true });
+          if (down) throw new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', 'redis presence failed: connection refused', { retriable: true });
           return presence.lookupMany(userIds);
         },
       });

@@ -1,4 +1,24 @@
 import type { Lane } from '@linker/contracts';
+import type { CommonErrorCode } from '@linker/kernel';
+
+/** Why a bus operation failed (the `code` of the `LinkerError` it rejects with). */
+export type BusErrorCode =
+  /** The broker could not be reached or did not answer in time, after the client's own retries; retriable (not when the embedded broker's store cannot be opened at start). */
+  | 'BUS_UNAVAILABLE'
+  /** The bus client (or the embedded broker) was closed, or is closing; not retriable. */
+  | 'BUS_CLOSED'
+  /** The topic does not exist: `ensureTopics` was not called for it (topics are never created on use); not retriable. */
+  | 'BUS_UNKNOWN_TOPIC'
+  /** A RELIABLE subscription did not join its consumer group in time; retriable. */
+  | 'BUS_JOIN_TIMEOUT'
+  /** Kafka failed the request for a reason of its own (its error type is in the message); retriable when kafkajs says so. */
+  | 'BUS_KAFKA_ERROR'
+  /** NATS failed the request for a reason of its own (its error code is in the message); retriable. */
+  | 'BUS_NATS_ERROR'
+  /** The embedded broker's store on disk is inconsistent; not retriable. */
+  | 'BUS_STORE_CORRUPT'
+  /** A key, a payload, a subject, a partition count or a group the bus cannot take; not retriable. */
+  | CommonErrorCode;
 
 /** One record on a lane: an ordering key and opaque bytes (an encoded envelope). */
 export interface BusRecord {

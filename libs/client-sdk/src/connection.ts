@@ -1,5 +1,5 @@
 import { CLOSE_CODES, type ServerFrame } from '@linker/contracts';
-import { LinkerClientError } from './errors';
+import { closeOutcome, LinkerClientError } from './errors';
 import { parseServerFrame, readAuthReply } from './inbound';
 import { SOCKET_OPEN, type AuthReply, type ClientLogger, type WebSocketConstructor, type WebSocketLike } from './types';
 
@@ -126,9 +126,9 @@ export class Connection {
   private onSocketClose(code: number, closeReason: string): void {
     this.socketClosed();
     const reason = closeReason || this.lastError;
-    const refused = code === CLOSE_CODES.AUTH_FAILED.code;
-    const message = refused ? `authentication refused: ${reason || code}` : `connection closed (${code}${reason ? `: ${reason}` : ''})`;
-    this.finish(code, reason, new LinkerClientError(refused ? 'AUTH_REFUSED' : 'CONNECTION_CLOSED', message, { closeCode: code }));
+    const outcome = closeOutcome(code).code;
+    const message = outcome === 'AUTH_REFUSED' ? `authentication refused: ${reason || code}` : `connection closed (${code}${reason ? `: ${reason}` : ''})`;
+    this.finish(code, reason, new LinkerClientError(outcome, message, { closeCode: code }));
   }
 
   private onTimeout(timeoutMs: number): void {

@@ -1,3 +1,4 @@
+import { CLOSE_CODES, type CloseCodeName } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 
 /** Why a client operation failed. */
@@ -17,15 +18,62 @@ export type ClientErrorCode =
   /** `maxUnaccepted` messages wait for the server to accept them: send again once some are (`accepted` events). */
   | 'TOO_MANY_UNACCEPTED';
 
+/** Whether the operation may succeed if tried again, for each code. */
+const RETRIABLE: Readonly<Record<ClientErrorCode, boolean>> = {
+  AUTH_REFUSED: false,
+  CONNECTION_CLOSED: true,
+  NOT_CONNECTED: false,
+  CONNECT_TIMEOUT: true,
+  REJECTED: false,
+  NO_WEBSOCKET: false,
+  TOO_MANY_UNACCEPTED: false,
+};
+
 /** An error of the client SDK: a stable `code`, whether a retry may help, and the close code when there is one. */
-export class LinkerClientError extends LinkerError {
-  override readonly code: ClientErrorCode;
+export class LinkerClientError extends LinkerError<ClientErrorCode> {
   /** The WebSocket close code, for AUTH_REFUSED and CONNECTION_CLOSED. */
   readonly closeCode?: number;
 
   constructor(code: ClientErrorCode, message: string, options: { closeCode?: number; cause?: unknown } = {}) {
-    super(code, message, { retriable: code === 'CONNECTION_CLOSED' || code === 'CONNECT_TIMEOUT', cause: options.cause });
-    this.code = code;
+    super(code, message, { retriable: RETRIABLE[code], cause: options.cause });
     this.closeCode = options.closeCode;
   }
+}
+
+/** What a close by the server means to the client: the error its pending operations get, and whether to reconnect. */
+export interface CloseOutcome {
+  code: 'AUTH_REFUSED' | 'CONNECTION_CLOSED';
+  reconnect: boolean;
+}
+
+const CLOSED: CloseOutcome = { code: 'CONNECTION_CLOSED', reconnect: true };
+const FINAL: CloseOutcome = { code: 'CONNECTION_CLOSED', reconnect: false };
+
+/**
+ * The outcome of each close code of the server. Reconnecting cannot help after refused credentials, a close by the
+ * app's master user, or a topology edit that no longer knows the user; after any other close it may.
+ */
+const CLOSE_OUTCOMES: Readonly<Record<CloseCodeName, CloseOutcome>> = {
+  GOING_AWAY: CLOSED,
+  PROTOCOL_ERROR: CLOSED,
+  INVALID_PAYLOAD: CLOSED,
+  MESSAGE_TOO_BIG: CLOSED,
+  INTERNAL_ERROR: CLOSED,
+  AUTH_FAILED: { code: 'AUTH_REFUSED', reconnect: false },
+  AUTH_TIMEOUT: CLOSED,
+  CLOSED_BY_MASTER: FINAL,
+  RATE_LIMITED: CLOSED,
+  SLOW_CONSUMER: CLOSED,
+  HOME_DOMAIN_MOVED: CLOSED,
+  PROTOCOL_ABUSE: CLOSED,
+  USER_NO_LONGER_VALID: FINAL,
+};
+
+const OUTCOME_BY_CODE: ReadonlyMap<number, CloseOutcome> = new Map(
+  (Object.keys(CLOSE_OUTCOMES) as CloseCodeName[]).map((name) => [CLOSE_CODES[name].code, CLOSE_OUTCOMES[name]]),
+);
+
+/** The outcome of close code `code`; one that is not the server's (e.g. 1006, a connection dropped) reconnects. */
+export function closeOutcome(code: number): CloseOutcome {
+  return OUTCOME_BY_CODE.get(code) ?? CLOSED;
 }

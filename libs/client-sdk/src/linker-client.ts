@@ -4,7 +4,7 @@ import { AckBatcher } from './ack-batcher';
 import { backoffDelay, reconnectOptions } from './backoff';
 import { Connection, type AuthData } from './connection';
 import { TypedEmitter } from './emitter';
-import { LinkerClientError } from './errors';
+import { closeOutcome, LinkerClientError } from './errors';
 import { FetchQueue } from './fetch-queue';
 import * as inbound from './inbound';
 import { clientFrameText, ReferenceMaker, type FrameHead } from './outbound';
@@ -14,12 +14,6 @@ import { Unaccepted } from './unaccepted';
 
 /** `idle` before connect; `open` = authenticated; `reconnecting` between an unexpected close and the next session. */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/**
- * Close codes after which reconnecting cannot help: refused credentials, the app's master user said so, or the
- * topology no longer knows the user.
- */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.AUTH_FAILED.code, CLOSE_CODES.CLOSED_BY_MASTER.code, CLOSE_CODES.USER_NO_LONGER_VALID.code]);
 
 /** Where a 4006 close says to reconnect: `home domain is now <domain>: reconnect to <ws url>`. */
 const MOVED_TO = /reconnect to (wss?:\/\/\S+)$/;
@@ -190,7 +184,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.acks?.clear();
     this.failPending(`connection closed (${code})`, code);
     const was = this.current;
-    const willReconnect = was !== 'connecting' && !this.stopped && this.reconnect !== false && !FINAL_CLOSE_CODES.has(code);
+    const willReconnect = was !== 'connecting' && !this.stopped && this.reconnect !== false && closeOutcome(code).reconnect;
     this.current = willReconnect ? 'reconnecting' : 'closed';
     this.logger.debug('connection closed', { code, reason, willReconnect });
     const moved = code === CLOSE_CODES.HOME_DOMAIN_MOVED.code ? MOVED_TO.exec(reason)?.[1] : undefined;

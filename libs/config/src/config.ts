@@ -46,8 +46,13 @@ export type ConfigOf<S extends Settings> = {
     : ValueOf<S[P]>;
 };
 
+/** Why a configuration cannot be used (the `code` of `ConfigError`, and of the checks of settings the libs make). */
+export type ConfigErrorCode =
+  /** A setting is missing, malformed, out of range, or does not fit with another; not retriable (fix it and start again). */
+  'INVALID_CONFIG';
+
 /** Every problem of one load, each naming its variable. */
-export class ConfigError extends LinkerError {
+export class ConfigError extends LinkerError<ConfigErrorCode> {
   constructor(readonly problems: readonly string[]) {
     super('INVALID_CONFIG', `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
   }

@@ -4,4 +4,4 @@ export * from './envelope';
 export * from './frames';
 export * from './internal';
 export * from './ui-api';
-export { isContentOnly } from './record-codec';
+export { isContentOnly, type RecordErrorCode } from './record-codec';

@@ -53,6 +53,13 @@ export function encodeRecord(head: string, data: unknown): Buffer {
   return record;
 }
 
+/** Why a record read off a lane could not be used (the `code` of the `LinkerError` a decoder throws). */
+export type RecordErrorCode =
+  /** An envelope is not JSON, breaks its schema, or lacks what its type needs; not retriable (it is dead-lettered). */
+  | 'INVALID_ENVELOPE'
+  /** A delivery (processor to connector) is not JSON or breaks its schema; not retriable. */
+  | 'INVALID_DELIVERY';
+
 /**
  * A decoder for records of one schema (compiled once by the caller): bytes to a checked value, or a non-retriable
  * `LinkerError` with `code` saying whether it was not JSON or where it was malformed. A two-line record's data is put
@@ -61,7 +68,7 @@ export function encodeRecord(head: string, data: unknown): Buffer {
  */
 export function recordDecoder<S extends TSchema>(
   check: TypeCheck<S>,
-  code: string,
+  code: RecordErrorCode,
   what: string,
   attach: (head: Record<string, unknown>, data: unknown) => void,
   typeOf: (head: Record<string, unknown>) => unknown,
@@ -75,11 +82,11 @@ export function recordDecoder<S extends TSchema>(
       value = JSON.parse(buffer.toString('utf8', 0, split < 0 ? buffer.length : split));
       if (split >= 0 && isObject(value)) attach(value as Record<string, unknown>, dataOf(typeOf(value as Record<string, unknown>), buffer, split + 1));
     } catch (cause) {
-      throw new LinkerError(code, `${what} is not valid JSON`, { cause });
+      throw new LinkerError<RecordErrorCode>(code, `${what} is not valid JSON`, { cause });
     }
     if (!check.Check(value)) {
       const first = check.Errors(value).First();
-      throw new LinkerError(code, `${what} is malformed at ${first?.path || '/'}: ${first?.message}`);
+      throw new LinkerError<RecordErrorCode>(code, `${what} is malformed at ${first?.path || '/'}: ${first?.message}`);
     }
     return value;
   };

@@ -3,7 +3,7 @@ export * from './link-limits';
 export * from './link-close-codes';
 export * from './link-url';
 export { checkEnvelopeSize, BATCH_OVERHEAD_BYTES } from './link-frames';
-export { LinkFailureError } from './link-errors';
+export { LinkFailureError, type LinkErrorCode } from './link-errors';
 export type { LinkAuth, LinkServerAuth } from './link-auth';
 export type { FrameSocket } from './core/frame-socket';
 export * from './memory';

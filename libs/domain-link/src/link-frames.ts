@@ -3,6 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Envelope } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { DEFAULT_LINK_LIMITS } from './link-limits';
+import type { LinkErrorCode } from './link-errors';
 
 /*
  * The link protocol: one JSON object per text frame. Handshake (server first): challenge → hello → welcome.
@@ -33,7 +34,7 @@ export type NackFrame = Static<typeof NackFrame>;
 function frameDecoder<S extends Record<string, TSchema>>(schemas: S): (bytes: Buffer) => Static<S[keyof S]> {
   const checks = new Map(Object.entries(schemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]));
   const fail = (message: string, cause?: unknown): never => {
-    throw new LinkerError('LINK_PROTOCOL_ERROR', message, { cause });
+    throw new LinkerError<LinkErrorCode>('LINK_PROTOCOL_ERROR', message, { cause });
   };
   return (bytes) => {
     let value: unknown;
@@ -71,8 +72,8 @@ const encode = (envelope: Envelope): Encoded => {
   return { json, bytes: Buffer.byteLength(json) };
 };
 
-function tooLarge(bytes: number, maxFrameBytes: number): LinkerError {
-  return new LinkerError(
+function tooLarge(bytes: number, maxFrameBytes: number): LinkerError<LinkErrorCode> {
+  return new LinkerError<LinkErrorCode>(
     'LINK_FRAME_TOO_LARGE',
     `an envelope of ${bytes} bytes does not fit in a link frame (limit ${maxFrameBytes} bytes with ${BATCH_OVERHEAD_BYTES} bytes of framing)`,
   );

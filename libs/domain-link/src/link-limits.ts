@@ -1,4 +1,5 @@
 import { LinkerError } from '@linker/kernel';
+import type { LinkErrorCode } from './link-errors';
 
 /**
  * The limits of one link, the same on both sides of it (a peer with other limits is a misconfiguration that shows as
@@ -49,6 +50,6 @@ export function resolveLinkLimits(overrides: Partial<LinkLimits> = {}): Readonly
     .map(([name, value]) => `${name} must be a positive integer (got ${String(value)})`);
   if (limits.inboundBurst < limits.maxBatchEnvelopes) problems.push('inboundBurst must be at least maxBatchEnvelopes');
   if (limits.backoffMaxMs < limits.backoffInitialMs) problems.push('backoffMaxMs must be at least backoffInitialMs');
-  if (problems.length > 0) throw new LinkerError('INVALID_CONFIG', `invalid link limits: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new LinkerError<LinkErrorCode>('INVALID_CONFIG', `invalid link limits: ${problems.join('; ')}`);
   return Object.freeze(limits);
 }

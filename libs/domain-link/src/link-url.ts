@@ -1,4 +1,5 @@
 import { LinkerError } from '@linker/kernel';
+import type { LinkErrorCode } from './link-errors';
 
 /** The path a link WebSocket upgrades on. */
 export const LINK_PATH = '/link';
@@ -10,7 +11,7 @@ export const LINK_PATH = '/link';
  */
 export function linkUrl(endpoint: string): string {
   const refuse = (why: string): never => {
-    throw new LinkerError('INVALID_LINK_ENDPOINT', `link endpoint ${JSON.stringify(endpoint)} ${why}; expected tcp://host:port or ws://host:port`);
+    throw new LinkerError<LinkErrorCode>('INVALID_LINK_ENDPOINT', `link endpoint ${JSON.stringify(endpoint)} ${why}; expected tcp://host:port or ws://host:port`);
   };
   let url: URL;
   try {

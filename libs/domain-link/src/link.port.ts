@@ -1,6 +1,7 @@
 import type { Envelope } from '@linker/contracts';
 import type { Logger } from '@linker/observability';
 import type { LinkAuth, LinkServerAuth } from './link-auth';
+import type { LinkErrorCode } from './link-errors';
 import type { LinkLimits } from './link-limits';
 
 /**
@@ -21,7 +22,7 @@ export interface LinkStateChange {
 
 /** The last reason a connection attempt or a connection failed, for operators (never a secret or a proof). */
 export interface LinkFailure {
-  readonly code: string;
+  readonly code: LinkErrorCode;
   /** The close code the connection ended with, when there was one (LINK_CLOSE_CODES). */
   readonly closeCode?: number;
   readonly message: string;

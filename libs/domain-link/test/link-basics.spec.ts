@@ -1,7 +1,8 @@
 import { linkEnvelope } from '@linker/testing/contracts/domain-link.contract';
 import { backoffDelay } from '../src/backoff';
 import { answerHello, challengeFrom, helloFor, linkProof, proofMatches, welcomeMatches } from '../src/link-auth';
-import { LINK_CLOSE_CODES, linkCloseName } from '../src/link-close-codes';
+import { LINK_CLOSE_CODES, linkCloseName, type LinkCloseName } from '../src/link-close-codes';
+import { refused, type LinkErrorCode } from '../src/link-errors';
 import { BATCH_OVERHEAD_BYTES, batchFrameText, checkEnvelopeSize, decodeDialerFrame, decodeServerFrame, prepareBatch } from '../src/link-frames';
 import { DEFAULT_LINK_LIMITS, resolveLinkLimits } from '../src/link-limits';
 import { linkUrl } from '../src/link-url';
@@ -102,5 +103,24 @@ describe('limits, backoff, rate and close codes', () => {
     expect(new Set(codes).size).toBe(codes.length);
     expect(linkCloseName(4429)).toBe('FLOOD');
     expect(linkCloseName(1006)).toBeUndefined();
+  });
+});
+
+/** The failure a dialer reports for each close code the peer refused its connection with (`lastFailure.code`). */
+const REFUSALS: Record<LinkCloseName, LinkErrorCode> = {
+  NORMAL: 'LINK_REFUSED',
+  GOING_AWAY: 'LINK_REFUSED',
+  TOO_BIG: 'LINK_FRAME_TOO_LARGE',
+  PROTOCOL_ERROR: 'LINK_PROTOCOL_ERROR',
+  AUTH_FAILED: 'LINK_AUTH_FAILED',
+  UNEXPECTED_PEER: 'LINK_UNEXPECTED_PEER',
+  HANDSHAKE_TIMEOUT: 'LINK_HANDSHAKE_TIMEOUT',
+  FLOOD: 'LINK_FLOOD',
+};
+
+describe('refused', () => {
+  it.each(Object.entries(REFUSALS))('reports a refusal with %s as a retriable %s, with the close code', (name, code) => {
+    const failure = refused(name as LinkCloseName, 'refused');
+    expect(failure).toMatchObject({ code, retriable: true, closeCode: LINK_CLOSE_CODES[name as LinkCloseName].code });
   });
 });

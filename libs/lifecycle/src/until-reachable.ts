@@ -13,6 +13,11 @@ export interface StartupWait {
   reportEveryMs?: number;
 }
 
+/** Why starting failed (the `code` of the `LinkerError` `untilReachable` rejects with). */
+export type StartupErrorCode =
+  /** A service or the meta-server did not answer within the start-up deadline; not retriable (the process exits). */
+  'STARTUP_TIMEOUT';
+
 /**
  * Open something an app needs before it can serve (a service's client, the topology), trying again while it fails
  * with a retriable `LinkerError` (what the adapters reject with when a service does not answer): an app started
@@ -33,7 +38,7 @@ export async function untilReachable<T>(what: string, open: () => Promise<T>, wa
       if (!(error instanceof LinkerError && error.retriable)) throw error;
       const waited = Date.now() - started;
       if (waited + pause > wait.timeoutMs) {
-        throw new LinkerError('STARTUP_TIMEOUT', `${what} did not answer within ${wait.timeoutMs} ms: ${errorMessage(error)}`, { retriable: false, cause: error });
+        throw new LinkerError<StartupErrorCode>('STARTUP_TIMEOUT', `${what} did not answer within ${wait.timeoutMs} ms: ${errorMessage(error)}`, { retriable: false, cause: error });
       }
       if (reported === 0 || waited - reported >= (wait.reportEveryMs ?? 10_000)) {
         wait.logger.warn(`waiting for ${what}`, { reason: errorMessage(error), waitedMs: waited, giveUpAfterMs: wait.timeoutMs });

@@ -1,8 +1,10 @@
+import type { BusErrorCode } from '@linker/bus';
+import type { ConfigErrorCode } from '@linker/config';
 import { LinkerError } from '@linker/kernel';
 import { RecordingLogger } from '@linker/testing';
 import { untilReachable } from '../src/until-reachable';
 
-const down = (): LinkerError => new LinkerError('BUS_UNAVAILABLE', 'connection refused', { retriable: true });
+const down = (): LinkerError => new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'connection refused', { retriable: true });
 
 describe('untilReachable', () => {
   it('tries again while the failure is retriable, says once that it waits, and reports the wait when it ends', async () => {
@@ -17,7 +19,7 @@ describe('untilReachable', () => {
 
   it('rejects at once on a failure that is not retriable, and with STARTUP_TIMEOUT past the deadline', async () => {
     const logger = new RecordingLogger();
-    const bad = new LinkerError('CONFIG_INVALID', 'no', { retriable: false });
+    const bad = new LinkerError<ConfigErrorCode>('INVALID_CONFIG', 'no', { retriable: false });
     await expect(untilReachable('x', () => Promise.reject(bad), { logger, timeoutMs: 10_000 })).rejects.toBe(bad);
     await expect(untilReachable('the meta-server', () => Promise.reject(down()), { logger, timeoutMs: 50, retryMs: 10 })).rejects.toMatchObject({
       code: 'STARTUP_TIMEOUT',

@@ -1,5 +1,12 @@
 import type { Envelope } from '@linker/contracts';
 
+/** Why a mailbox operation failed (the `code` of the `LinkerError` it rejects with). */
+export type MailboxErrorCode =
+  /** The store (MongoDB, LevelDB) could not be reached or failed the operation; retriable (not when the embedded store cannot be opened at start). */
+  | 'MAILBOX_UNAVAILABLE'
+  /** Used after `close`; not retriable. */
+  | 'MAILBOX_CLOSED';
+
 /** One undelivered message of one user. */
 export interface MailboxEntry {
   /** The recipient. */

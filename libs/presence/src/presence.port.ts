@@ -1,4 +1,14 @@
 import type { SocketAddress } from '@linker/contracts';
+import type { CommonErrorCode } from '@linker/kernel';
+
+/** Why a presence operation failed (the `code` of the `LinkerError` it rejects with). */
+export type PresenceErrorCode =
+  /** The store (Redis) could not be reached or failed the command; retriable. */
+  | 'PRESENCE_UNAVAILABLE'
+  /** Used after `close`; not retriable. */
+  | 'PRESENCE_CLOSED'
+  /** A count or a client the adapter cannot take; not retriable. */
+  | CommonErrorCode;
 
 /**
  * Where each user's sockets are: many sockets per user, on one or several connectors of the domain.

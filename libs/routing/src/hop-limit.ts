@@ -1,4 +1,4 @@
-import { LinkerError } from '@linker/kernel';
+import { LinkerError, type CommonErrorCode } from '@linker/kernel';
 
 /** How many domain-to-domain hops an envelope may make by default (docs/protocol.md, Next hops). */
 export const DEFAULT_MAX_HOPS = 16;
@@ -35,7 +35,7 @@ const OK: ForwardCheck = { ok: true };
  */
 export function checkForward(trail: HopTrail, nextHop: string, maxHops: number = DEFAULT_MAX_HOPS): ForwardCheck {
   if (!(Number.isInteger(maxHops) && maxHops > 0)) {
-    throw new LinkerError('INVALID_ARGUMENT', `maxHops must be a positive integer, got ${maxHops}`);
+    throw new LinkerError<CommonErrorCode>('INVALID_ARGUMENT', `maxHops must be a positive integer, got ${maxHops}`);
   }
   if (trail.hops >= maxHops) {
     return { ok: false, reason: 'hop-limit', message: `hop limit ${maxHops} reached after ${trail.hops} hops: ${describe(trail.path)}` };

@@ -1,6 +1,6 @@
 import { UndirectedGraph } from 'graphology';
 import { brandes } from 'graphology-shortest-path/dijkstra';
-import { LinkerError } from '@linker/kernel';
+import { LinkerError, type CommonErrorCode } from '@linker/kernel';
 import type { DomainLink, Topology } from '@linker/topology';
 
 /** What the routing table is built from: the topology's domains and links (client apps play no part). */
@@ -238,7 +238,7 @@ function collectLinks(known: ReadonlySet<string>, domainLinks: readonly DomainLi
   for (const link of domainLinks) {
     const cost = link.cost ?? 1;
     if (!(Number.isFinite(cost) && cost > 0)) {
-      throw new LinkerError('INVALID_ARGUMENT', `the link ${link.n1}-${link.n2} has cost ${cost}: it must be a finite positive number`);
+      throw new LinkerError<CommonErrorCode>('INVALID_ARGUMENT', `the link ${link.n1}-${link.n2} has cost ${cost}: it must be a finite positive number`);
     }
     if (link.n1 === link.n2 || !known.has(link.n1) || !known.has(link.n2)) continue;
     const key = linkKey(link.n1, link.n2);

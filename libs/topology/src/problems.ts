@@ -70,8 +70,21 @@ export function formatProblems(problems: readonly TopologyProblem[]): string {
     .join('\n');
 }
 
+/** Why a topology could not be had (the `code` of the `LinkerError` the topology lib throws). */
+export type TopologyErrorCode =
+  /** The document breaks the rules (`TopologyError`, with every problem); not retriable. */
+  | 'INVALID_TOPOLOGY'
+  /** The topology file cannot be read (missing, unreadable, over 1 MiB); not retriable. */
+  | 'TOPOLOGY_FILE_UNREADABLE'
+  /** The meta-server URL given is not a URL; not retriable. */
+  | 'INVALID_META_SERVER_URL'
+  /** One request to the meta-server failed (not reachable, or not answered 200/304); retriable. */
+  | 'META_SERVER_UNAVAILABLE'
+  /** At start, neither the meta-server nor the cache file gave a topology; retriable. */
+  | 'TOPOLOGY_UNAVAILABLE';
+
 /** A topology that cannot be used; `problems` lists every reason at once. */
-export class TopologyError extends LinkerError {
+export class TopologyError extends LinkerError<TopologyErrorCode> {
   constructor(
     summary: string,
     readonly problems: readonly TopologyProblem[],

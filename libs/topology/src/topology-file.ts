@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { MAX_TOPOLOGY_BYTES } from './limits';
 import { parseTopology } from './parse-topology';
-import { TopologyError, type TopologyProblem } from './problems';
+import { TopologyError, type TopologyProblem, type TopologyErrorCode } from './problems';
 import type { Topology } from './topology';
 
 /** A topology read from a file, with the warnings it has (it has no errors). */
@@ -26,7 +26,7 @@ export async function readTopologyFile(file: string): Promise<TopologyFile> {
     if (size > MAX_TOPOLOGY_BYTES) throw new Error(`it is ${size} bytes; the limit is ${MAX_TOPOLOGY_BYTES} (1 MiB)`);
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new LinkerError('TOPOLOGY_FILE_UNREADABLE', `cannot read the topology file ${path}: ${errorMessage(error)}`, { cause: error });
+    throw new LinkerError<TopologyErrorCode>('TOPOLOGY_FILE_UNREADABLE', `cannot read the topology file ${path}: ${errorMessage(error)}`, { cause: error });
   }
   const { topology, problems } = parseTopology(text);
   if (!topology) throw new TopologyError(`the topology in ${path} is invalid`, problems);

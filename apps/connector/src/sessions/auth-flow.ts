@@ -1,10 +1,18 @@
-import type { ClientData } from '@linker/contracts';
-import { errorMessage } from '@linker/kernel';
+import type { ClientData, CloseCodeName } from '@linker/contracts';
+import { answerFor, errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
+import type { PresenceErrorCode } from '@linker/presence';
 import type { IntakePublisher } from '../ingress/intake-publisher';
 import { publishFailure } from '../ingress/publish-failure';
 import type { PresenceKeeper } from '../presence/presence-keeper';
 import type { Session } from './session';
+
+/** The close code of a socket whose presence could not be registered, for each failure (any other error: the same). */
+const REGISTRATION_FAILURES: Readonly<Record<PresenceErrorCode, CloseCodeName>> = {
+  PRESENCE_UNAVAILABLE: 'INTERNAL_ERROR',
+  PRESENCE_CLOSED: 'INTERNAL_ERROR',
+  INVALID_ARGUMENT: 'INTERNAL_ERROR',
+};
 
 export interface AuthFlowOptions {
   intake: IntakePublisher;
@@ -67,7 +75,7 @@ export class AuthFlow {
       await presence.register(session);
     } catch (error) {
       this.log.warn('presence registration failed; socket closed', { socketId: session.id, error: errorMessage(error) });
-      session.close('INTERNAL_ERROR');
+      session.close(answerFor(error, REGISTRATION_FAILURES) ?? 'INTERNAL_ERROR');
       return;
     }
     if (!session.authenticated()) {

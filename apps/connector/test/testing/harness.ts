@@ -1,5 +1,5 @@
 import type { Clock } from '@linker/kernel';
-import { MemoryBroker, memoryLanes, type Bus, type Lanes } from '@linker/bus';
+import { MemoryBroker, memoryLanes, type Bus, type BusErrorCode, type Lanes } from '@linker/bus';
 import { intakeTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { createLogger, silentLogger, type Logger } from '@linker/observability';
@@ -132,7 +132,7 @@ function faultyLanes(lanes: Lanes, intake: string, faults: LaneFaults): Lanes {
   const toIntake = (topic: string): boolean => topic === intake || topic.startsWith(`${intake}.p`);
   const publish = (bus: Bus, topic: string, records: Parameters<Bus['publish']>[1]): Promise<void> => {
     if (!toIntake(topic)) return bus.publish(topic, records);
-    if (faults.failIntake) return Promise.reject(new LinkerError('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }));
+    if (faults.failIntake) return Promise.reject(new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }));
     if (!faults.holdIntake) return bus.publish(topic, records);
     return new Promise((resolve, reject) => faults.held.push(() => void bus.publish(topic, records).then(resolve, reject)));
   };

@@ -1,8 +1,8 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { LinkerError } from '@linker/kernel';
 import { parseRouteQuery, previewRoute, type RoutePreview } from '../topology/route-preview';
 import { TopologyStore } from '../topology/topology-store';
+import { httpError } from './http-errors';
 
 /** `GET /topology/route`: the path a message between two users would take on the current version (the web UI's graph). */
 @ApiTags('topology')
@@ -27,8 +27,7 @@ export class TopologyRouteController {
     try {
       return previewRoute(topology, parseRouteQuery(topology, query));
     } catch (error) {
-      if (error instanceof LinkerError && error.code === 'INVALID_ARGUMENT') throw new BadRequestException(error.message);
-      throw error;
+      throw httpError(error);
     }
   }
 }

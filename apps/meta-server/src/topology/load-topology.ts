@@ -2,6 +2,7 @@ import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { parseTopology, readTopologyFile, TopologyError, validateTopology, type Topology, type TopologyProblem } from '@linker/topology';
 import type { TopologyHistory } from './topology-history';
+import type { MetaServerErrorCode } from '../errors';
 
 /** Where the meta-server's first topology comes from: a YAML file, or a topology its caller already has. */
 export type TopologyInput = { file: string } | { topology: Topology };
@@ -29,7 +30,7 @@ export async function loadNewestRecorded(history: TopologyHistory, logger: Logge
   if (newest === undefined) return undefined;
   const source = `version ${newest.version} of the topology history`;
   const yaml = await history.yaml(newest.version);
-  if (yaml === undefined) throw new LinkerError('TOPOLOGY_HISTORY_INCOMPLETE', `${source} has no YAML`);
+  if (yaml === undefined) throw new LinkerError<MetaServerErrorCode>('TOPOLOGY_HISTORY_INCOMPLETE', `${source} has no YAML`);
   const { topology, problems } = parseTopology(yaml);
   if (!topology) throw new TopologyError(`${source} is invalid`, problems);
   return accept(topology, problems, source, logger);

@@ -1,6 +1,7 @@
 import { MongoClient, type Collection, type WriteConcernSettings } from 'mongodb';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import type { HistoryEntry, TopologyHistory } from './topology-history';
+import type { MetaServerErrorCode } from '../errors';
 
 /** A write resolves once a majority has it in its journal (FerretDB: once its SQLite transaction has committed). */
 const MAJORITY_JOURNALED: WriteConcernSettings = { w: 'majority', journal: true };
@@ -91,7 +92,7 @@ export class MongoTopologyHistory implements TopologyHistory {
     try {
       return await work();
     } catch (error) {
-      throw new LinkerError('TOPOLOGY_HISTORY_UNAVAILABLE', `topology history ${operation} failed: ${errorMessage(error)}`, { retriable: true, cause: error });
+      throw new LinkerError<MetaServerErrorCode>('TOPOLOGY_HISTORY_UNAVAILABLE', `topology history ${operation} failed: ${errorMessage(error)}`, { retriable: true, cause: error });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { LinkerError } from '@linker/kernel';
 import { RoutingTable } from '@linker/routing';
 import { parseUserId, TopologyView, type Home, type Topology } from '@linker/topology';
+import type { MetaServerErrorCode } from '../errors';
 
 /** `GET /topology/route`: where two users live and the path a message from one to the other would take. */
 export interface RoutePreview {
@@ -51,7 +52,7 @@ export function parseRouteQuery(topology: Topology, query: Record<string, unknow
   }
   const at = text('at') || undefined;
   if (at !== undefined && !topology.domains.some((d) => d.name === at)) problems.push(`at ${JSON.stringify(at)} is not a domain of the topology`);
-  if (problems.length > 0) throw new LinkerError('INVALID_ARGUMENT', problems.join('; '));
+  if (problems.length > 0) throw new LinkerError<MetaServerErrorCode>('INVALID_ARGUMENT', problems.join('; '));
   return { from, to, down, at };
 }
 

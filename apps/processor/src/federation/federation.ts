@@ -10,6 +10,7 @@ import { Forwarders } from './forwarders';
 import { linkReports, type LinkReport } from './link-metrics';
 import { Neighbours } from './neighbours';
 import { linkReceiver } from './receiver';
+import type { ConfigErrorCode } from '@linker/config';
 
 /** How a processor links its domain to the others (ADR 0008, 0009). */
 export interface FederationDeps {
@@ -130,7 +131,7 @@ export class Federation {
     const { domain, transport, secretFor, limits, lanes, partitions, mailbox, topology } = this.options;
     const published = topology().endpoints(domain).link;
     const port = this.options.listenPort ?? portOf(published);
-    if (port === undefined) throw new LinkerError('INVALID_CONFIG', `domain ${domain} has no link endpoint with a port in the topology (domains[].urls[1]: ${published})`);
+    if (port === undefined) throw new LinkerError<ConfigErrorCode>('INVALID_CONFIG', `domain ${domain} has no link endpoint with a port in the topology (domains[].urls[1]: ${published})`);
     const endpoint = `ws://${this.options.listenHost ?? '127.0.0.1'}:${port}`;
     const listener = await transport.listen({
       domain,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Envelope } from '@linker/contracts';
+import type { Envelope, RecordErrorCode } from '@linker/contracts';
 import { checkEnvelopeSize } from '@linker/domain-link';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { checkForward } from '@linker/routing';
@@ -12,7 +12,7 @@ export function recipientsOfForward(envelope: Envelope): string[] {
   const data = envelope.data as { to?: unknown } | null | undefined;
   if (Array.isArray(data?.to)) return data.to.filter((id): id is string => typeof id === 'string');
   const to = typeof data?.to === 'string' && data.to !== '' ? data.to : envelope.to;
-  if (!to) throw new LinkerError('INVALID_ENVELOPE', `${envelope.type} ${envelope.id} in a link queue names no recipient`);
+  if (!to) throw new LinkerError<RecordErrorCode>('INVALID_ENVELOPE', `${envelope.type} ${envelope.id} in a link queue names no recipient`);
   return [to];
 }
 

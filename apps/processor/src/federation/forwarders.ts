@@ -7,6 +7,7 @@ import { forwardTrail, splitGroup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Neighbours } from './neighbours';
 import { groupPart, recipientsOfForward, unforwardable } from './forward';
+import type { LinkErrorCode } from '@linker/domain-link';
 
 export interface ForwardersOptions {
   domain: string;
@@ -80,7 +81,7 @@ export class Forwarders {
     }
     if (!this.waiting.has(peer)) this.log.warn('link down and no other way: envelopes wait in custody', { peer, envelopes: envelopes.length });
     this.waiting.set(peer, envelopes.length);
-    throw new LinkerError('LINK_DOWN', `the link to ${peer} is down; ${envelopes.length} envelope(s) wait in custody`, { retriable: true });
+    throw new LinkerError<LinkErrorCode>('LINK_DOWN', `the link to ${peer} is down; ${envelopes.length} envelope(s) wait in custody`, { retriable: true });
   }
 
   /** Dead-letter (with the reason) what no link can ever carry; the rest, in order. */

@@ -1,6 +1,7 @@
-import type { Envelope } from '@linker/contracts';
+import type { Envelope, RecordErrorCode } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { routeUser } from '@linker/routing';
+import type { ProcessorErrorCode } from '../errors';
 import type { Handler, HandlerContext } from './handler';
 
 /**
@@ -13,10 +14,10 @@ export function confirmationHandler(domain: string): Handler {
     users: (envelope) => (envelope.to ? [envelope.to] : []),
     async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
       const to = envelope.to;
-      if (!to) throw new LinkerError('INVALID_ENVELOPE', 'MESSAGE_CONFIRMATION names no recipient');
+      if (!to) throw new LinkerError<RecordErrorCode>('INVALID_ENVELOPE', 'MESSAGE_CONFIRMATION names no recipient');
       const route = routeUser(view, routes, to, envelope.path);
       if (route.kind === 'forward') return effects.forward(route.via, envelope);
-      if (route.kind !== 'local') throw new LinkerError('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
+      if (route.kind !== 'local') throw new LinkerError<ProcessorErrorCode>('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
       const sockets = await presence.socketsOf(to);
       if (sockets.length > 0) return effects.deliverToSockets('RELIABLE', to, envelope, [[to, sockets]]);
       presence.offlineForSure(now);

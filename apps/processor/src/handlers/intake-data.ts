@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { DeliveryReport, type Envelope, type SocketAddress } from '@linker/contracts';
+import { DeliveryReport, type Envelope, type SocketAddress, type RecordErrorCode } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 
 const Id = Type.String({ minLength: 1 });
@@ -32,11 +32,11 @@ export function intakeData<K extends keyof Schemas>(envelope: Envelope, kind: K)
   const check = CHECKS[kind];
   if (check.Check(envelope.data)) return envelope.data;
   const first = check.Errors(envelope.data).First();
-  throw new LinkerError('INVALID_ENVELOPE', `${envelope.type} data is malformed at ${first?.path || '/'}: ${first?.message}`);
+  throw new LinkerError<RecordErrorCode>('INVALID_ENVELOPE', `${envelope.type} data is malformed at ${first?.path || '/'}: ${first?.message}`);
 }
 
 /** The socket a client envelope came in through; a client envelope without one cannot be answered (dead-lettered). */
 export function originOf(envelope: Envelope): SocketAddress {
   if (envelope.origin) return envelope.origin;
-  throw new LinkerError('INVALID_ENVELOPE', `${envelope.type} has no origin socket`);
+  throw new LinkerError<RecordErrorCode>('INVALID_ENVELOPE', `${envelope.type} has no origin socket`);
 }

@@ -1,5 +1,5 @@
 import { LinkerError } from '@linker/kernel';
-import type { Envelope } from '@linker/contracts';
+import type { Envelope, RecordErrorCode } from '@linker/contracts';
 import { routeUser } from '@linker/routing';
 import { deliveredMessage, hasReference } from '../dispatch/envelopes';
 import type { Effects } from '../dispatch/effects';
@@ -59,5 +59,5 @@ function recipientOf(envelope: Envelope, strict: boolean): string | undefined {
   const data = envelope.data as { to?: unknown } | null | undefined;
   const to = typeof data?.to === 'string' && data.to !== '' ? data.to : envelope.to;
   if (to || !strict) return to || undefined;
-  throw new LinkerError('INVALID_ENVELOPE', 'MESSAGE names no recipient');
+  throw new LinkerError<RecordErrorCode>('INVALID_ENVELOPE', 'MESSAGE names no recipient');
 }

@@ -1,6 +1,7 @@
 import type { SocketAddress } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import type { Presence } from '@linker/presence';
+import type { ProcessorErrorCode } from '../errors';
 
 /**
  * Presence as one batch sees it: the batch's users are read in one `lookupMany` before its handlers run, and a
@@ -39,7 +40,7 @@ export class PresenceCache {
    */
   offlineForSure(now: number): void {
     if (!this.complete(now)) {
-      throw new LinkerError('PRESENCE_SETTLING', 'presence is being registered again after a Redis restart; the batch waits', { retriable: true });
+      throw new LinkerError<ProcessorErrorCode>('PRESENCE_SETTLING', 'presence is being registered again after a Redis restart; the batch waits', { retriable: true });
     }
   }
 

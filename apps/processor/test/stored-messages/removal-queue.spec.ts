@@ -1,6 +1,6 @@
 import type { Envelope } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
-import { MemoryMailbox, type Mailbox } from '@linker/mailbox';
+import { MemoryMailbox, type Mailbox, type MailboxErrorCode } from '@linker/mailbox';
 import { RecordingLogger, waitFor } from '@linker/testing';
 import { RemovalQueue } from '../../src/stored-messages/removal-queue';
 
@@ -73,7 +73,7 @@ describe('RemovalQueue', () => {
 
   it('retries a failed removal with what was reported meanwhile, until it succeeds', async () => {
     await store.fill('u1', ['a', 'b']);
-    store.failures = [new LinkerError('MAILBOX_UNAVAILABLE', 'down', { retriable: true })];
+    store.failures = [new LinkerError<MailboxErrorCode>('MAILBOX_UNAVAILABLE', 'down', { retriable: true })];
     queue.add('u1', ['a']);
     await waitFor('the first removal to start', () => store.calls.length === 1);
     queue.add('u1', ['b']);
@@ -91,7 +91,7 @@ describe('RemovalQueue', () => {
   it('once closing, gives a removal up after its attempts: the messages stay stored, and it says so', async () => {
     queue = new RemovalQueue({ mailbox: store.mailbox, logger, retryBackoffMs: 1, attemptsWhenClosing: 2 });
     await store.fill('u1', ['a']);
-    const down = (): Error => new LinkerError('MAILBOX_UNAVAILABLE', 'down', { retriable: true });
+    const down = (): Error => new LinkerError<MailboxErrorCode>('MAILBOX_UNAVAILABLE', 'down', { retriable: true });
     store.failures = [down(), down()];
     queue.add('u1', ['a']);
     const closed = queue.close();
@@ -106,7 +106,7 @@ describe('RemovalQueue', () => {
 
   it('gives up at once on a failure that is not retriable', async () => {
     await store.fill('u1', ['a']);
-    store.failures = [new LinkerError('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false })];
+    store.failures = [new LinkerError<MailboxErrorCode>('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false })];
     queue.add('u1', ['a']);
     await store.release(1);
     await queue.drained();

@@ -1,6 +1,7 @@
 import type { ClassicLevel } from 'classic-level';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
+import type { BusErrorCode } from '../bus.port';
 
 export type Operation = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string };
 
@@ -42,7 +43,7 @@ export class GroupCommitWriter {
 
   /** Write `operations` atomically in the next batch, synced; resolves once they are durable. */
   synced(operations: readonly Operation[]): Promise<void> {
-    if (this.closed) return Promise.reject(new LinkerError('BUS_CLOSED', 'the broker store is closed'));
+    if (this.closed) return Promise.reject(new LinkerError<BusErrorCode>('BUS_CLOSED', 'the broker store is closed'));
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => this.enqueue({ operations, bytes: bytesOf(operations), waiter: { resolve, reject } }));
   }
@@ -115,7 +116,7 @@ export class GroupCommitWriter {
   }
 
   private fail(cause: unknown, batch: readonly Pending[]): void {
-    this.failure = new LinkerError('BUS_UNAVAILABLE', `the broker store failed to write: ${errorMessage(cause)}`, { retriable: true, cause });
+    this.failure = new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', `the broker store failed to write: ${errorMessage(cause)}`, { retriable: true, cause });
     this.logger.error('broker store write failed; it refuses every later write until reopened', { error: errorMessage(cause) });
     for (const p of [...batch, ...this.queue.splice(0)]) p.waiter?.reject(this.failure);
   }

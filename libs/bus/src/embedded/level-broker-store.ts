@@ -1,7 +1,7 @@
 import { ClassicLevel } from 'classic-level';
 import { LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { BusRecord } from '../bus.port';
+import type { BusRecord, BusErrorCode } from '../bus.port';
 import type { BrokerPersistence, PersistedGroup, PersistedTopic } from '../memory/broker-persistence';
 import { GroupCommitWriter, type WriterStats } from './group-commit';
 import { corrupt, countValue, decodeRecord, encodeRecord, keyFields, parseCount, storeKeys } from './store-layout';
@@ -38,7 +38,7 @@ export class LevelBrokerStore implements BrokerPersistence {
     try {
       await db.open();
     } catch (cause) {
-      throw new LinkerError('BUS_UNAVAILABLE', `cannot open the broker store in ${options.directory}`, { cause });
+      throw new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', `cannot open the broker store in ${options.directory}`, { cause });
     }
     return new LevelBrokerStore(db, new GroupCommitWriter(db, logger), new TruncationSweeper(db, logger, options.truncateDelayMs ?? 200));
   }

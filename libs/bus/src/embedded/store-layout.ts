@@ -1,5 +1,5 @@
 import { LinkerError } from '@linker/kernel';
-import type { BusRecord } from '../bus.port';
+import type { BusRecord, BusErrorCode } from '../bus.port';
 
 const SEP = '\x00';
 const END = '\x01';
@@ -77,5 +77,5 @@ export function decodeRecord(stored: Buffer): BusRecord {
 }
 
 export function corrupt(message: string): LinkerError {
-  return new LinkerError('BUS_STORE_CORRUPT', `the broker store is inconsistent: ${message}`);
+  return new LinkerError<BusErrorCode>('BUS_STORE_CORRUPT', `the broker store is inconsistent: ${message}`);
 }

@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { anySignal } from '../any-signal';
-import type { Bus, BusRecord, DrainOptions, SubscribeOptions, Subscription } from '../bus.port';
+import type { Bus, BusRecord, DrainOptions, SubscribeOptions, Subscription, BusErrorCode } from '../bus.port';
 import { createKafka, DEFAULT_KAFKA_TUNING, type KafkaBusOptions, type KafkaTuning } from './kafka-config';
 import { drainKafkaGroup } from './kafka-drain';
 import { KafkaPublisher } from './kafka-publisher';
@@ -86,7 +86,7 @@ export class KafkaBus implements Bus {
       stop.dispose();
       this.drains.delete(drained);
     }
-    throw new LinkerError('BUS_CLOSED', `this Kafka bus client closed while draining ${options.topic}`);
+    throw new LinkerError<BusErrorCode>('BUS_CLOSED', `this Kafka bus client closed while draining ${options.topic}`);
   }
 
   /** Close every subscription and drain gracefully (batches in hand finish and commit), send queued publishes, disconnect. */
@@ -102,6 +102,6 @@ export class KafkaBus implements Bus {
   }
 
   private assertOpen(): void {
-    if (this.closing) throw new LinkerError('BUS_CLOSED', 'this Kafka bus client is closed');
+    if (this.closing) throw new LinkerError<BusErrorCode>('BUS_CLOSED', 'this Kafka bus client is closed');
   }
 }

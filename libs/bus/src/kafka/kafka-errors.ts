@@ -1,5 +1,6 @@
 import { KafkaJSError, KafkaJSProtocolError } from 'kafkajs';
 import { LinkerError } from '@linker/kernel';
+import type { BusErrorCode } from '../bus.port';
 
 /** kafkajs errors that mean "the broker could not be reached or did not answer in time". */
 const UNAVAILABLE = new Set([
@@ -28,24 +29,24 @@ function rootCause(error: unknown): unknown {
  * Map any error thrown by kafkajs to a `LinkerError`:
  * - the broker unreachable or too slow (after kafkajs's own retries): `BUS_UNAVAILABLE`, retriable;
  * - a topic that does not exist (never ensured; topics are not auto-created): `BUS_UNKNOWN_TOPIC`, not retriable;
- * - another broker error: `KAFKA_<TYPE>` with kafkajs's own retriable flag;
+ * - another broker error: `BUS_KAFKA_ERROR` naming its type, with kafkajs's own retriable flag;
  * - anything else: `BUS_KAFKA_ERROR`, retriable unless kafkajs says otherwise.
  */
-export function toLinkerError(error: unknown, operation: string): LinkerError {
+export function toLinkerError(error: unknown, operation: string): LinkerError<BusErrorCode> {
   if (error instanceof LinkerError) return error;
   const root = rootCause(error);
   const detail = `${operation} failed: ${error instanceof Error ? error.message : String(error)}`;
   const names = [error, root].map((e) => (e instanceof Error ? e.name : ''));
   if (names.some((name) => UNAVAILABLE.has(name))) {
-    return new LinkerError('BUS_UNAVAILABLE', detail, { retriable: true, cause: error });
+    return new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', detail, { retriable: true, cause: error });
   }
   if (root instanceof KafkaJSProtocolError) {
     const type = root.type || 'PROTOCOL_ERROR';
     if (type === 'UNKNOWN_TOPIC_OR_PARTITION') {
-      return new LinkerError('BUS_UNKNOWN_TOPIC', `${detail} (call ensureTopics first)`, { retriable: false, cause: error });
+      return new LinkerError<BusErrorCode>('BUS_UNKNOWN_TOPIC', `${detail} (call ensureTopics first)`, { retriable: false, cause: error });
     }
-    return new LinkerError(`KAFKA_${type}`, detail, { retriable: root.retriable, cause: error });
+    return new LinkerError<BusErrorCode>('BUS_KAFKA_ERROR', `${detail} (Kafka error ${type})`, { retriable: root.retriable, cause: error });
   }
   const retriable = root instanceof KafkaJSError ? root.retriable : true;
-  return new LinkerError('BUS_KAFKA_ERROR', detail, { retriable, cause: error });
+  return new LinkerError<BusErrorCode>('BUS_KAFKA_ERROR', detail, { retriable, cause: error });
 }

@@ -1,7 +1,7 @@
 import { type Kafka, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { BusRecord } from '../bus.port';
+import type { BusRecord, BusErrorCode } from '../bus.port';
 import { chunksBySize } from '../chunks';
 import type { KafkaTuning } from './kafka-config';
 import { toLinkerError } from './kafka-errors';
@@ -45,7 +45,7 @@ export class KafkaPublisher {
 
   /** Resolves once the broker acknowledged every record on all in-sync replicas; see the class comment for batching. */
   publish(topic: string, records: readonly BusRecord[]): Promise<void> {
-    if (this.closed) return Promise.reject(new LinkerError('BUS_CLOSED', 'this Kafka bus client is closed'));
+    if (this.closed) return Promise.reject(new LinkerError<BusErrorCode>('BUS_CLOSED', 'this Kafka bus client is closed'));
     if (records.length === 0) return Promise.resolve();
     // A large publish (e.g. a fetch of 2,000 messages) is split into requests of at most `maxFlushBytes`, queued in
     // order: the broker refuses a record batch over its limit (1 MB by default), and chunks keep per-key order.

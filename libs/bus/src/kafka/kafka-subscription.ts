@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { BatchHandler, BusRecord, SubscribeOptions, Subscription } from '../bus.port';
+import type { BatchHandler, BusRecord, SubscribeOptions, Subscription, BusErrorCode } from '../bus.port';
 import { OffsetCommits } from './kafka-commits';
 import type { KafkaTuning } from './kafka-config';
 import { toLinkerError } from './kafka-errors';
@@ -109,7 +109,7 @@ export class KafkaSubscription implements Subscription {
     let timer: NodeJS.Timeout | undefined;
     const promise = new Promise<void>((resolve, reject) => {
       const message = `no group join within ${this.tuning.joinTimeoutMs} ms`;
-      timer = setTimeout(() => reject(new LinkerError('BUS_JOIN_TIMEOUT', message, { retriable: true })), this.tuning.joinTimeoutMs);
+      timer = setTimeout(() => reject(new LinkerError<BusErrorCode>('BUS_JOIN_TIMEOUT', message, { retriable: true })), this.tuning.joinTimeoutMs);
       const removeJoin = this.consumer.on(GROUP_JOIN, (event) => {
         this.logger.debug('joined the group', { memberId: event.payload.memberId, duration: event.payload.duration });
         clearTimeout(timer);

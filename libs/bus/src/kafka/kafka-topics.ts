@@ -2,6 +2,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { LinkerError } from '@linker/kernel';
 import type { KafkaTuning } from './kafka-config';
 import { toLinkerError } from './kafka-errors';
+import type { BusErrorCode } from '../bus.port';
 
 /**
  * Make sure `topics` exist with at least `partitions` partitions: create the missing ones (replication: the broker's
@@ -15,7 +16,7 @@ export async function ensureKafkaTopics(
   tuning: KafkaTuning,
 ): Promise<void> {
   if (!Number.isInteger(partitions) || partitions < 1) {
-    throw new LinkerError('BUS_INVALID_ARGUMENT', `partitions must be a positive integer, got ${partitions}`);
+    throw new LinkerError<BusErrorCode>('INVALID_ARGUMENT', `partitions must be a positive integer, got ${partitions}`);
   }
   if (topics.length === 0) return;
   const admin = kafka.admin({ retry: tuning.retry });
@@ -80,7 +81,7 @@ async function waitForTopics(admin: Admin, topics: readonly string[], partitions
       metadata.topics.every((t) => t.partitions.length >= partitions && t.partitions.every((p) => p.leader >= 0));
     if (ready) return;
     if (Date.now() >= deadline) {
-      throw new LinkerError('BUS_UNAVAILABLE', `topics ${topics.join(', ')} did not get ${partitions} partitions with leaders within ${timeoutMs} ms`, {
+      throw new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', `topics ${topics.join(', ')} did not get ${partitions} partitions with leaders within ${timeoutMs} ms`, {
         retriable: true,
       });
     }

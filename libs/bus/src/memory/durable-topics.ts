@@ -1,6 +1,6 @@
 import { LinkerError, errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { BusRecord } from '../bus.port';
+import type { BusRecord, BusErrorCode } from '../bus.port';
 import type { BrokerPersistence, PersistedTopic } from './broker-persistence';
 import { ConsumerGroup, type GroupTuning, type TopicLog } from './consumer-group';
 import { PartitionLog } from './partition-log';
@@ -32,7 +32,7 @@ export class DurableTopics {
 
   /** Throws `BUS_CLOSED` once closing: nothing may be staged that would never be written. */
   assertOpen(topic: string): void {
-    if (this.closing) throw new LinkerError('BUS_CLOSED', `the broker is closed: cannot append to persisted topic ${topic}`);
+    if (this.closing) throw new LinkerError<BusErrorCode>('BUS_CLOSED', `the broker is closed: cannot append to persisted topic ${topic}`);
   }
 
   ensureTopic(topic: string, partitions: number): void {
@@ -51,7 +51,7 @@ export class DurableTopics {
       () => undefined,
       (cause: unknown) => {
         this.logger.error('could not persist records', { topic, error: errorMessage(cause) });
-        throw new LinkerError('BUS_UNAVAILABLE', `could not persist records of ${topic}`, { retriable: true, cause });
+        throw new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', `could not persist records of ${topic}`, { retriable: true, cause });
       },
     );
     this.inFlight.add(all);

@@ -1,6 +1,6 @@
 import { LinkerError } from '@linker/kernel';
 import { type Logger, silentLogger } from '@linker/observability';
-import type { BatchHandler, BusRecord } from '../bus.port';
+import type { BatchHandler, BusRecord, BusErrorCode } from '../bus.port';
 import type { BrokerPersistence, PersistedTopic } from './broker-persistence';
 import { ConsumerGroup, type GroupMember, type GroupTuning, type TopicLog } from './consumer-group';
 import { DurableTopics, type StagedRun } from './durable-topics';
@@ -77,7 +77,7 @@ export class MemoryBroker {
   }
 
   constructor(options: MemoryBrokerOptions = {}) {
-    if ('persistence' in options) throw new LinkerError('BUS_INVALID_ARGUMENT', 'a MemoryBroker with persistence is opened with MemoryBroker.open');
+    if ('persistence' in options) throw new LinkerError<BusErrorCode>('INVALID_ARGUMENT', 'a MemoryBroker with persistence is opened with MemoryBroker.open');
     this.tuning = {
       maxBatchSize: options.maxBatchSize ?? 500,
       retryBackoffMs: options.retryBackoffMs ?? 20,
@@ -91,7 +91,7 @@ export class MemoryBroker {
   /** Create `topic` with `partitions` partitions, or grow it to that many; never shrinks. Idempotent. */
   ensureTopic(topic: string, partitions: number): void {
     if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new LinkerError('BUS_INVALID_ARGUMENT', `partitions must be a positive integer, got ${partitions}`);
+      throw new LinkerError<BusErrorCode>('INVALID_ARGUMENT', `partitions must be a positive integer, got ${partitions}`);
     }
     const log = this.topics.get(topic) ?? { name: topic, partitions: [] };
     this.topics.set(topic, log);
@@ -182,7 +182,7 @@ export class MemoryBroker {
    */
   whenCommitted(topic: string, group: string, ends: readonly number[], stop: AbortSignal): Promise<boolean> {
     const consumerGroup = this.groups.get(topic)?.get(group);
-    if (!consumerGroup) throw new LinkerError('BUS_INVALID_ARGUMENT', `group ${group} has not joined ${topic}`);
+    if (!consumerGroup) throw new LinkerError<BusErrorCode>('INVALID_ARGUMENT', `group ${group} has not joined ${topic}`);
     return new Promise((resolve) => {
       const done = (reached: boolean): void => {
         removeListener();
@@ -292,7 +292,7 @@ export class MemoryBroker {
   private requireTopic(topic: string): TopicLog {
     const log = this.topics.get(topic);
     if (!log) {
-      throw new LinkerError('BUS_UNKNOWN_TOPIC', `topic ${topic} does not exist: call ensureTopics first`);
+      throw new LinkerError<BusErrorCode>('BUS_UNKNOWN_TOPIC', `topic ${topic} does not exist: call ensureTopics first`);
     }
     return log;
   }

@@ -1,7 +1,7 @@
 import type { Lane } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { anySignal } from '../any-signal';
-import type { Bus, BusRecord, DrainOptions, SubscribeOptions, Subscription } from '../bus.port';
+import type { Bus, BusRecord, DrainOptions, SubscribeOptions, Subscription, BusErrorCode } from '../bus.port';
 import type { MemoryBroker } from './memory-broker';
 
 /** A twin subscription: `close` is the graceful leave of the port; `kill` is a crash, for fault tests. */
@@ -78,7 +78,7 @@ export class MemoryBus implements Bus {
       stop.dispose();
       await subscription.close();
     }
-    if (!reached && !signal?.aborted) throw new LinkerError('BUS_CLOSED', `this ${this.lane} bus client closed while draining ${topic}`);
+    if (!reached && !signal?.aborted) throw new LinkerError<BusErrorCode>('BUS_CLOSED', `this ${this.lane} bus client closed while draining ${topic}`);
   }
 
   /** Close every subscription gracefully (batches in hand finish and commit); later calls reject `BUS_CLOSED`. */
@@ -125,6 +125,6 @@ export class MemoryBus implements Bus {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new LinkerError('BUS_CLOSED', `this ${this.lane} bus client is closed`);
+    if (this.closed) throw new LinkerError<BusErrorCode>('BUS_CLOSED', `this ${this.lane} bus client is closed`);
   }
 }

@@ -2,7 +2,7 @@ import { connect, type NatsConnection } from 'nats';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { BatchQueue } from '../batch-queue';
-import type { Bus, BusRecord, SubscribeOptions, Subscription } from '../bus.port';
+import type { Bus, BusRecord, SubscribeOptions, Subscription, BusErrorCode } from '../bus.port';
 import { decodeRecords, toLinkerError } from './nats-codec';
 import { NatsPublisher } from './nats-publisher';
 
@@ -125,7 +125,7 @@ export class NatsBus implements Bus {
   }
 
   private assertOpen(): void {
-    if (this.closing) throw new LinkerError('BUS_CLOSED', 'this NATS bus client is closed');
+    if (this.closing) throw new LinkerError<BusErrorCode>('BUS_CLOSED', 'this NATS bus client is closed');
   }
 
   /** Log the connection's status changes (disconnects, reconnects) until it closes. */

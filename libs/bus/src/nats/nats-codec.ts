@@ -1,6 +1,6 @@
 import { ErrorCode, NatsError } from 'nats';
 import { LinkerError } from '@linker/kernel';
-import type { BusRecord } from '../bus.port';
+import type { BusRecord, BusErrorCode } from '../bus.port';
 
 /*
  * FAST records on the wire, one NATS message each (cheaper than NATS headers on the hot path):
@@ -17,7 +17,7 @@ const BATCH_MARK = 0xffff;
 export function checkKey(key: string): void {
   const keyBytes = Buffer.byteLength(key, 'utf8');
   if (keyBytes > MAX_KEY_BYTES) {
-    throw new LinkerError('BUS_INVALID_ARGUMENT', `a record key may have at most ${MAX_KEY_BYTES} bytes, got ${keyBytes}`);
+    throw new LinkerError<BusErrorCode>('INVALID_ARGUMENT', `a record key may have at most ${MAX_KEY_BYTES} bytes, got ${keyBytes}`);
   }
 }
 
@@ -97,16 +97,16 @@ const UNAVAILABLE = new Set<string>([
 ]);
 
 /** Map a `nats` error: unreachable or closed server → `BUS_UNAVAILABLE` (retriable); bad input → not retriable. */
-export function toLinkerError(error: unknown, operation: string): LinkerError {
+export function toLinkerError(error: unknown, operation: string): LinkerError<BusErrorCode> {
   if (error instanceof LinkerError) return error;
   const detail = `${operation} failed: ${error instanceof Error ? error.message : String(error)}`;
   if (error instanceof NatsError) {
-    if (UNAVAILABLE.has(error.code)) return new LinkerError('BUS_UNAVAILABLE', detail, { retriable: true, cause: error });
-    if (error.code === ErrorCode.ConnectionDraining) return new LinkerError('BUS_CLOSED', detail, { cause: error });
+    if (UNAVAILABLE.has(error.code)) return new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', detail, { retriable: true, cause: error });
+    if (error.code === ErrorCode.ConnectionDraining) return new LinkerError<BusErrorCode>('BUS_CLOSED', detail, { cause: error });
     if (error.code === ErrorCode.MaxPayloadExceeded || error.code === ErrorCode.BadSubject) {
-      return new LinkerError('BUS_INVALID_ARGUMENT', detail, { cause: error });
+      return new LinkerError<BusErrorCode>('INVALID_ARGUMENT', detail, { cause: error });
     }
-    return new LinkerError(`NATS_${error.code}`, detail, { retriable: true, cause: error });
+    return new LinkerError<BusErrorCode>('BUS_NATS_ERROR', `${detail} (NATS error ${error.code})`, { retriable: true, cause: error });
   }
-  return new LinkerError('BUS_NATS_ERROR', detail, { retriable: true, cause: error });
+  return new LinkerError<BusErrorCode>('BUS_NATS_ERROR', detail, { retriable: true, cause: error });
 }

@@ -6,7 +6,7 @@ import { InboundRegistry } from '../core/inbound-registry';
 import { OutboundLinkCore, type ChannelEvents, type LinkChannel } from '../core/outbound-link-core';
 import { serveConnection } from '../core/server-connection';
 import { LINK_CLOSE_CODES } from '../link-close-codes';
-import { LinkFailureError } from '../link-errors';
+import { LinkFailureError, type LinkErrorCode } from '../link-errors';
 import { resolveLinkLimits } from '../link-limits';
 import type { DialOptions, InboundLinkMetrics, LinkListener, LinkTransport, ListenOptions, OutboundLink } from '../link.port';
 import { memorySocketPair } from './memory-socket';
@@ -99,7 +99,7 @@ export class MemoryLinkNetwork implements LinkTransport {
   }
 
   private claim(endpoint: string, target: Endpoint): string {
-    if (this.endpoints.has(endpoint)) throw new LinkerError('LINK_ENDPOINT_IN_USE', `${endpoint} is already served`);
+    if (this.endpoints.has(endpoint)) throw new LinkerError<LinkErrorCode>('LINK_ENDPOINT_IN_USE', `${endpoint} is already served`);
     this.endpoints.set(endpoint, target);
     return endpoint;
   }

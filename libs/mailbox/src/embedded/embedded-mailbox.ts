@@ -2,7 +2,7 @@ import { ClassicLevel } from 'classic-level';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from '@linker/contracts';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode } from '../mailbox.port';
 
 export interface EmbeddedMailboxOptions {
   /** The directory of the store; created when missing. One process at a time may hold it (LevelDB locks it). */
@@ -76,7 +76,7 @@ export class EmbeddedMailbox implements Mailbox {
     try {
       await db.open();
     } catch (cause) {
-      throw new LinkerError('MAILBOX_UNAVAILABLE', `cannot open the mailbox in ${options.directory}`, { cause });
+      throw new LinkerError<MailboxErrorCode>('MAILBOX_UNAVAILABLE', `cannot open the mailbox in ${options.directory}`, { cause });
     }
     logger.debug('embedded mailbox opened', { directory: options.directory });
     return new EmbeddedMailbox(db, logger);
@@ -253,11 +253,11 @@ export class EmbeddedMailbox implements Mailbox {
     } catch (cause) {
       this.ensureOpen();
       this.logger.warn('embedded mailbox operation failed', { operation, error: errorMessage(cause) });
-      throw new LinkerError('MAILBOX_UNAVAILABLE', `embedded mailbox ${operation} failed`, { retriable: true, cause });
+      throw new LinkerError<MailboxErrorCode>('MAILBOX_UNAVAILABLE', `embedded mailbox ${operation} failed`, { retriable: true, cause });
     }
   }
 
   private ensureOpen(): void {
-    if (this.closing) throw new LinkerError('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false });
+    if (this.closing) throw new LinkerError<MailboxErrorCode>('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false });
   }
 }

@@ -1,6 +1,6 @@
 import type { Envelope } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
-import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode } from '../mailbox.port';
 
 /** One user's messages: by id for idempotence and removal, and in (createdAt, id) order for `oldest`. */
 interface UserBox {
@@ -120,6 +120,6 @@ export class MemoryMailbox implements Mailbox {
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new LinkerError('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false });
+    if (this.closed) throw new LinkerError<MailboxErrorCode>('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false });
   }
 }

@@ -2,7 +2,7 @@ import { MongoClient, type Collection } from 'mongodb';
 import { decodeEnvelope, type Envelope } from '@linker/contracts';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode } from '../mailbox.port';
 import {
   DEAD_LETTERS,
   DEAD_LETTER_INDEXES,
@@ -190,7 +190,7 @@ export class MongoMailbox implements Mailbox {
     if (this.closing) return closedError();
     this.logger.warn('mongodb mailbox operation failed', { operation, error: errorMessage(cause) });
     const message = `mongodb mailbox ${operation} failed: ${errorMessage(cause)}`;
-    return new LinkerError('MAILBOX_UNAVAILABLE', message, { retriable: true, cause });
+    return new LinkerError<MailboxErrorCode>('MAILBOX_UNAVAILABLE', message, { retriable: true, cause });
   }
 
   private ensureOpen(): void {
@@ -203,5 +203,5 @@ function toEnvelope(document: Pick<MessageDocument, 'envelope'>): Envelope {
 }
 
 function closedError(): LinkerError {
-  return new LinkerError('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false });
+  return new LinkerError<MailboxErrorCode>('MAILBOX_CLOSED', 'the mailbox is closed', { retriable: false });
 }

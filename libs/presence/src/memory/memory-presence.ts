@@ -1,7 +1,7 @@
 import type { SocketAddress } from '@linker/contracts';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry } from '../presence.port';
+import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry, PresenceErrorCode } from '../presence.port';
 
 /** socketId → address, for one user on one connector. */
 type Sockets = Map<string, SocketAddress>;
@@ -241,7 +241,7 @@ export class MemoryPresence implements Presence {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new LinkerError('PRESENCE_CLOSED', 'presence is closed');
+    if (this.closed) throw new LinkerError<PresenceErrorCode>('PRESENCE_CLOSED', 'presence is closed');
   }
 }
 
@@ -260,7 +260,7 @@ function isEarlier(at: number, connector: string, thanAt: number, than: string):
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new LinkerError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${value}`);
+    throw new LinkerError<PresenceErrorCode>('INVALID_ARGUMENT', `${name} must be a positive integer, got ${value}`);
   }
   return value;
 }

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { SocketAddress } from '@linker/contracts';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry } from '../presence.port';
+import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry, PresenceErrorCode } from '../presence.port';
 import { CachedLookups, type LookupCacheOptions } from './cached-lookups';
 import { StoreRestarts } from './store-restarts';
 import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
@@ -70,7 +70,7 @@ export class RedisPresence implements Presence {
     this.ownsClient = 'url' in options;
     const client = 'url' in options ? new Redis(options.url) : options.client;
     if (client.options.keyPrefix) {
-      throw new LinkerError('INVALID_ARGUMENT', 'RedisPresence needs a client without keyPrefix; use its keyPrefix option');
+      throw new LinkerError<PresenceErrorCode>('INVALID_ARGUMENT', 'RedisPresence needs a client without keyPrefix; use its keyPrefix option');
     }
     if (this.ownsClient) client.on('error', (error: Error) => this.logger.warn('redis error', { error: error.message }));
     this.redis = definePresenceCommands(client);
@@ -298,18 +298,18 @@ export class RedisPresence implements Presence {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new LinkerError('PRESENCE_CLOSED', 'presence is closed');
+    if (this.closed) throw new LinkerError<PresenceErrorCode>('PRESENCE_CLOSED', 'presence is closed');
   }
 }
 
-function unavailable(cause: unknown): LinkerError {
+function unavailable(cause: unknown): LinkerError<PresenceErrorCode> {
   if (cause instanceof LinkerError) return cause;
-  return new LinkerError('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}`, { retriable: true, cause });
+  return new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}`, { retriable: true, cause });
 }
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new LinkerError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${value}`);
+    throw new LinkerError<PresenceErrorCode>('INVALID_ARGUMENT', `${name} must be a positive integer, got ${value}`);
   }
   return value;
 }

@@ -1,7 +1,7 @@
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
 import { dropMaskedSecrets, maskSecrets } from '../mask-secrets';
-import { formatProblems } from '../problems';
+import { formatProblems, type TopologyErrorCode } from '../problems';
 import type { Topology } from '../topology';
 import { TopologyView } from '../topology-view';
 import { canonicalJson, topologyVersion } from '../version';
@@ -122,7 +122,7 @@ export class MetaServerTopologySource implements TopologySource {
   private static async fromCache(options: MetaServerSourceOptions, failure: string, logger: Logger): Promise<MetaServerTopologySource> {
     const cached = options.cacheFile ? await readTopologyCache(options.cacheFile) : { problem: 'no cache file is configured' };
     if ('problem' in cached) {
-      throw new LinkerError('TOPOLOGY_UNAVAILABLE', `no topology: the meta-server at ${topologyUrl(options.url).origin} failed (${failure}) and ${cached.problem}`, {
+      throw new LinkerError<TopologyErrorCode>('TOPOLOGY_UNAVAILABLE', `no topology: the meta-server at ${topologyUrl(options.url).origin} failed (${failure}) and ${cached.problem}`, {
         retriable: true,
       });
     }

@@ -1,5 +1,5 @@
 import { errorMessage, LinkerError } from '@linker/kernel';
-import type { TopologyProblem } from '../problems';
+import type { TopologyProblem, TopologyErrorCode } from '../problems';
 import type { Topology } from '../topology';
 import { validateTopology } from '../validate/validate-topology';
 import { topologyVersion } from '../version';
@@ -29,7 +29,7 @@ export function internalTopologyUrl(base: string): URL {
 }
 
 function metaServerEndpoint(base: string, path: string): URL {
-  if (!URL.canParse(base)) throw new LinkerError('INVALID_META_SERVER_URL', `the meta-server URL ${JSON.stringify(base)} is not a URL`);
+  if (!URL.canParse(base)) throw new LinkerError<TopologyErrorCode>('INVALID_META_SERVER_URL', `the meta-server URL ${JSON.stringify(base)} is not a URL`);
   return new URL(path, base.endsWith('/') ? base : `${base}/`);
 }
 
@@ -90,5 +90,5 @@ function fetchFailure(error: unknown): string {
 }
 
 function unavailable(message: string, cause?: unknown): LinkerError {
-  return new LinkerError('META_SERVER_UNAVAILABLE', message, { retriable: true, cause });
+  return new LinkerError<TopologyErrorCode>('META_SERVER_UNAVAILABLE', message, { retriable: true, cause });
 }
