@@ -26,7 +26,7 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
   try {
     return readArgs(argv);
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
   }
 }
 

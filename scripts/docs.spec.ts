@@ -48,7 +48,7 @@ function trackedFiles(): string[] {
   try {
     return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\0').filter(Boolean);
   } catch (error) {
-    throw new Error(`this check lists the tracked files with \`git ls-files\`: run it in a git checkout (${String(error)})`);
+    throw new Error(`this check lists the tracked files with \`git ls-files\`: run it in a git checkout (${String(error)})`, { cause: error });
   }
 }
 

@@ -23,8 +23,11 @@ step "type check"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p ui/tsconfig.json --noEmit
 
-step "import rules"
-npm run -s lint:imports
+step "format, lint, dead code and import rules"
+npm run -s format:check  # Prettier (.prettierrc.json); `npm run format` fixes it
+npm run -s lint          # ESLint with typescript-eslint (eslint.config.mjs)
+npm run -s lint:dead     # knip (knip.jsonc): unused files, exports and dependencies
+npm run -s lint:imports  # dependency-cruiser (.dependency-cruiser.cjs) and the package-level cycles
 
 step "build"
 npm run -s build

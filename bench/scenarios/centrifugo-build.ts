@@ -25,7 +25,7 @@ function startGo(gobin: string): ServerProcess {
     return startProcess('go install centrifugo', 'go', ['install', `${CENTRIFUGO_MODULE}@${CENTRIFUGO_VERSION}`], { ...process.env, GOBIN: gobin }, { cwd: gobin });
   } catch (error) {
     rmSync(gobin, { recursive: true, force: true });
-    throw new Error(`building Centrifugo needs Go on PATH (${(error as Error).message}); or put a Centrifugo ${CENTRIFUGO_VERSION} binary at ${join(centrifugoCacheDir(), 'centrifugo')}`);
+    throw new Error(`building Centrifugo needs Go on PATH (${(error as Error).message}); or put a Centrifugo ${CENTRIFUGO_VERSION} binary at ${join(centrifugoCacheDir(), 'centrifugo')}`, { cause: error });
   }
 }
 

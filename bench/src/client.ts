@@ -4,7 +4,7 @@
  */
 export type Lane = 'RELIABLE' | 'FAST';
 
-export interface BenchHandlers {
+interface BenchHandlers {
   /** Content of every MESSAGE received (live or fetched). */
   onMessage(content: string, id: string | undefined): void;
   /** The connection ended (by either side). */

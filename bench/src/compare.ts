@@ -11,7 +11,7 @@ import {
  */
 
 /** The load pairs: the embedded process against the memory engine, real mode against the Redis engine. */
-export const LOAD_PAIRS: Pair[] = [
+const LOAD_PAIRS: Pair[] = [
   { linker: 'embedded-fast', centrifugo: 'centrifugo-memory' },
   { linker: 'embedded-reliable', centrifugo: 'centrifugo-memory' },
   { linker: 'real-fast', centrifugo: 'centrifugo-redis' },
@@ -19,9 +19,9 @@ export const LOAD_PAIRS: Pair[] = [
 ];
 
 /** The quiet load (many connections, few messages): what each deployment costs when there is little to do. */
-export const QUIET_PAIRS: Pair[] = [{ linker: 'quiet-real', centrifugo: 'quiet-centrifugo-redis' }];
+const QUIET_PAIRS: Pair[] = [{ linker: 'quiet-real', centrifugo: 'quiet-centrifugo-redis' }];
 
-export const IDLE_PAIRS: Pair[] = [
+const IDLE_PAIRS: Pair[] = [
   { linker: 'idle-connections-embedded', centrifugo: 'idle-connections-centrifugo' },
   { linker: 'idle-connections-real', centrifugo: 'idle-connections-centrifugo' },
 ];

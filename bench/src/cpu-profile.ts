@@ -8,7 +8,7 @@ export interface CpuProfile {
   endTime: number;
 }
 
-export interface ProfileEntry {
+interface ProfileEntry {
   name: string;
   /** Share of the busy samples (all but `(idle)`), %. */
   percent: number;

@@ -47,7 +47,7 @@ export class LatencyHistogram {
 const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 /** Percentiles of a histogram of microseconds, as milliseconds rounded to the microsecond; all 0 when empty. */
-export function summarize(histogram: Histogram): LatencySummary {
+function summarize(histogram: Histogram): LatencySummary {
   const count = histogram.totalCount;
   if (count === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
   const at = (percentile: number): number => round3(histogram.getValueAtPercentile(percentile) / 1000);

@@ -8,7 +8,7 @@ import { StepRecorder } from './recorder';
 import type { StepResult } from './results';
 import { messagesFor, runOpenLoop, senderOf, sequenceOf, type ScheduleSpec } from './schedule';
 
-export const nowUs = (): number => performance.now() * 1000;
+const nowUs = (): number => performance.now() * 1000;
 
 export interface LoadStepOptions {
   step: number;

@@ -18,7 +18,7 @@
  * app: if the file cannot be written, it stops quietly.
  */
 const { closeSync, openSync, writeSync } = require('node:fs');
-const { constants, monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks');
+const { constants, monitorEventLoopDelay } = require('node:perf_hooks');
 const { setFlagsFromString } = require('node:v8');
 const { runInNewContext } = require('node:vm');
 

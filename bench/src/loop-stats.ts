@@ -12,7 +12,7 @@ export const PROBE_PATH = join(__dirname, 'loop-probe.cjs');
 /** The environment variable that tells the probe where to write. */
 export const PROBE_FILE_ENV = 'BENCH_LOOP_PROBE_FILE';
 
-export interface GcPauses {
+interface GcPauses {
   count: number;
   totalMs: number;
   maxMs: number;

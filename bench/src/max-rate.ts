@@ -10,7 +10,7 @@ import type { MaxRateResult, SearchStep, StepResult } from './results';
  */
 
 /** A step passes when its p99 is at most this, nothing was lost and something was measured. */
-export const MAX_P99_MS = 50;
+const MAX_P99_MS = 50;
 export const CRITERION = `p99 ≤ ${MAX_P99_MS} ms and nothing lost`;
 
 export interface SearchPlan {

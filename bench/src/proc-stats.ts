@@ -22,7 +22,7 @@ export interface ProcessUsage {
 let clockTicks: number | undefined;
 
 /** Clock ticks per second of /proc/<pid>/stat (`getconf CLK_TCK`, 100 on Linux unless told otherwise). */
-export function clockTicksPerSecond(): number {
+function clockTicksPerSecond(): number {
   if (clockTicks === undefined) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -51,7 +51,7 @@ export function parseStatusRssKiB(status: string): number {
 }
 
 /** CPU ticks used so far by every process on the machine, by pid (processes that vanish while read are skipped). */
-export function readAllProcTicks(): Map<number, number> {
+function readAllProcTicks(): Map<number, number> {
   const ticks = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -40,7 +40,7 @@ export interface StartOptions {
 }
 
 /** The apps' drain deadline after SIGTERM (README, Stopping): 10 s. */
-export const DRAIN_DEADLINE_MS = 10_000;
+const DRAIN_DEADLINE_MS = 10_000;
 /** How long past its deadline the bench waits before killing a process (the apps kill themselves 1 s after it). */
 export const STOP_GRACE_MS = 2_000;
 

@@ -64,7 +64,7 @@ export function stepsTable(steps: StepResult[], verdicts?: string[]): string {
 }
 
 /** The max-rate search of a scenario: the rate found and every step tried, in order. */
-export function maxRateSection(search: MaxRateResult): string {
+function maxRateSection(search: MaxRateResult): string {
   const found = search.rate === undefined ? 'no step met it' : `**${fmt(search.rate)} msg/s**${search.atCeiling ? ' (the ceiling: the limit is higher)' : ''}`;
   return [
     `Max sustainable rate (${search.criterion}): ${found}. Steps tried, in order (${search.warmupSeconds} s warm-up + ${search.stepSeconds} s each):`,
@@ -73,7 +73,7 @@ export function maxRateSection(search: MaxRateResult): string {
   ].join('\n');
 }
 
-export function idleTable(idle: IdleResult): string {
+function idleTable(idle: IdleResult): string {
   return table(
     ['connections', 'failed', 'open s', `RSS MiB ${idle.serverName} before → after`, 'KiB per connection (server)', 'KiB per connection (load process)'],
     [[fmt(idle.connections), fmt(idle.failed), fmt(idle.openSeconds, 1),
@@ -81,7 +81,7 @@ export function idleTable(idle: IdleResult): string {
   );
 }
 
-export function mailboxTable(mailbox: MailboxResult): string {
+function mailboxTable(mailbox: MailboxResult): string {
   const cpu = mailbox.processes.map((p) => `${p.name} ${fmt(p.cpuSeconds, 2)} s`).join(', ') || '–';
   const batches = mailbox.batchLog.map((b) => `${b.received}→${b.leftMissingCount} @${b.atMs}`).join(', ');
   return table(
@@ -96,7 +96,7 @@ export function targetLine(t: Target): string {
   return `- ${t.label}: ${fmt(t.measured, 3)} ${t.unit} (target ≤ ${fmt(t.limit)} ${t.unit}): ${verdict}`;
 }
 
-export function scenarioSection(scenario: ScenarioResult): string {
+function scenarioSection(scenario: ScenarioResult): string {
   const parts = [`## ${scenario.name}`, '', scenario.description, ''];
   if (scenario.error) parts.push(`**Failed:** ${scenario.error}`, '');
   if (scenario.steps?.length) parts.push(stepsTable(scenario.steps), '');
@@ -108,7 +108,7 @@ export function scenarioSection(scenario: ScenarioResult): string {
   return parts.join('\n');
 }
 
-export function summaryTable(run: RunResult): string {
+function summaryTable(run: RunResult): string {
   const rows = run.scenarios.flatMap((s) =>
     s.targets.length === 0
       ? [[s.name, s.error ? 'failed' : '–', '–', s.error ? 'failed' : '–']]

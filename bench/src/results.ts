@@ -104,7 +104,7 @@ export function target(label: string, measured: number | undefined, limit: numbe
 }
 
 /** The step whose offered rate is `rate`, if the run had one. */
-export function stepAt(steps: StepResult[] | undefined, rate: number): StepResult | undefined {
+function stepAt(steps: StepResult[] | undefined, rate: number): StepResult | undefined {
   return steps?.find((step) => step.offeredRate === rate);
 }
 

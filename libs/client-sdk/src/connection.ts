@@ -20,7 +20,7 @@ export interface AuthData {
 }
 
 /** Close code reported when the socket failed without a close frame (the WHATWG "abnormal closure"). */
-export const ABNORMAL_CLOSURE = 1006;
+const ABNORMAL_CLOSURE = 1006;
 
 /**
  * One WebSocket from open to close: sends AUTH_CLIENT once open, settles `authenticated` with the reply (or with an

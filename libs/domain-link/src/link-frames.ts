@@ -16,14 +16,14 @@ const Seq = Type.Integer({ minimum: 1 });
 export const ChallengeFrame = Type.Object({ type: Type.Literal('challenge'), domain: Domain, nonce: Nonce });
 export const HelloFrame = Type.Object({ type: Type.Literal('hello'), domain: Domain, nonce: Nonce, proof: Type.String({ maxLength: 128 }) });
 export const WelcomeFrame = Type.Object({ type: Type.Literal('welcome'), proof: Type.String({ maxLength: 128 }) });
-export const BatchFrame = Type.Object({ type: Type.Literal('batch'), seq: Seq, envelopes: Type.Array(Envelope, { minItems: 1 }) });
+const BatchFrame = Type.Object({ type: Type.Literal('batch'), seq: Seq, envelopes: Type.Array(Envelope, { minItems: 1 }) });
 export const AckFrame = Type.Object({ type: Type.Literal('ack'), seq: Seq });
 export const NackFrame = Type.Object({ type: Type.Literal('nack'), seq: Seq, error: Type.String({ maxLength: 1024 }) });
 
 export type ChallengeFrame = Static<typeof ChallengeFrame>;
 export type HelloFrame = Static<typeof HelloFrame>;
 export type WelcomeFrame = Static<typeof WelcomeFrame>;
-export type BatchFrame = Static<typeof BatchFrame>;
+type BatchFrame = Static<typeof BatchFrame>;
 export type AckFrame = Static<typeof AckFrame>;
 export type NackFrame = Static<typeof NackFrame>;
 

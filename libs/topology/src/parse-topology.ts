@@ -4,7 +4,7 @@ import { formatPath, hasErrors, type LocatedProblem, type PathSegment, type Topo
 import { duplicateKeys, readYaml, type YamlRead } from './read-yaml';
 import { checkTopology } from './validate/validate-topology';
 
-export { MAX_ALIASES, MAX_TOPOLOGY_BYTES, MAX_TOPOLOGY_DEPTH, MAX_TOPOLOGY_TOKENS } from './limits';
+export { MAX_ALIASES, MAX_TOPOLOGY_BYTES } from './limits';
 
 /**
  * Parse a YAML topology and check it (see `validateTopology`), reporting every problem at once with its path and,

@@ -12,7 +12,7 @@ export interface Problem {
   line?: number;
 }
 
-export interface LinkKey {
+interface LinkKey {
   n1: string;
   n2: string;
   cost: number;
@@ -131,7 +131,7 @@ export async function rollbackTopology(version: string, token: string, author: s
 }
 
 /** A write's HTTP answer in words (ADR 0010: 412 stale, 422 invalid, 401 wrong token, 403 writes disabled). */
-export async function writeOutcome(response: Response): Promise<WriteOutcome> {
+async function writeOutcome(response: Response): Promise<WriteOutcome> {
   const body = await readBody(response);
   const said = messageOf(body);
   switch (response.status) {

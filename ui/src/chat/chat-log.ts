@@ -4,7 +4,7 @@ export type Lane = 'RELIABLE' | 'FAST';
 export type MessageKind = 'MESSAGE' | 'GROUP_MESSAGE';
 
 /** `sent` until the MESSAGE_CONFIRMATION arrives (`delivered`); `refused` when the server answered INVALID_MESSAGE. */
-export type OutStatus = 'sent' | 'delivered' | 'refused';
+type OutStatus = 'sent' | 'delivered' | 'refused';
 
 export interface ChatMessage {
   /** Unique in the log (the element key). */

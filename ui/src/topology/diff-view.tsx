@@ -15,7 +15,7 @@ function placement(p: Placement): string {
 }
 
 /** The lines of a diff in words, each with whether it adds, removes or changes something. Empty: nothing changes. */
-export function diffLines(diff: TopologyDiff): Array<{ kind: 'added' | 'removed' | 'changed'; text: string }> {
+function diffLines(diff: TopologyDiff): Array<{ kind: 'added' | 'removed' | 'changed'; text: string }> {
   const lines: Array<{ kind: 'added' | 'removed' | 'changed'; text: string }> = [];
   for (const name of diff.domains.added) lines.push({ kind: 'added', text: `domain ${name}` });
   for (const name of diff.domains.removed) lines.push({ kind: 'removed', text: `domain ${name}` });

@@ -8,7 +8,7 @@ import { ClientSocket, type SendLimits } from './client-socket';
 /** The one path a client WebSocket upgrades on (exactly; `/ws/` or `/ws?x` are not it). */
 export const WS_PATH = '/ws';
 /** Plain `GET` on the client port: the connector's health as JSON (200 while serving, 503 otherwise). */
-export const HEALTH_PATH = '/health';
+const HEALTH_PATH = '/health';
 
 export interface WsServerOptions {
   host: string;

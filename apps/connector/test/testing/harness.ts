@@ -120,7 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return { broker, lanes, presence: infrastructure.processorPresence, connector, processor, url, faults, releaseIntake, client, user, close };
 }
 
-export interface LaneFaults {
+interface LaneFaults {
   failIntake: boolean;
   holdIntake: boolean;
   /** The publishes held by `holdIntake`, each waiting to be made. */

@@ -213,7 +213,9 @@ describe('abuse: hostile frames (embedded mode)', () => {
         await expectDelivered(sender, to, { to: toId, content: 'a\u0000b\u0000', id: 'id\u0000', reference: 'ref\u0000' });
         expect((await sender.next('MESSAGE_CONFIRMATION')).data).toEqual({ reference: 'ref\u0000' });
         await expectRefused(sender, JSON.stringify({ type: 'MESSAGE', data: { 'to\u0000': toId, content: 'x' }, reference: 'nul-1' }), 'INVALID_FIELD', /^data/, 'nul-1');
+        // eslint-disable-next-line no-control-regex -- the NUL in the answer is what this case checks
         await expectRefused(sender, JSON.stringify({ type: 'PING', data: {}, reference: 'nul-2', '\u0000': 1 }), 'INVALID_FIELD', /^\u0000: /, 'nul-2');
+        // eslint-disable-next-line no-control-regex -- the NUL in the answer is what this case checks
         await expectRefused(sender, JSON.stringify({ type: 'PING\u0000', data: {}, reference: 'nul-3' }), 'UNKNOWN_TYPE', /PING\u0000/, 'nul-3');
         await expectRefused(sender, '{"type":"PING","data":{},"reference":"a\u0000b"}', 'MALFORMED_JSON', /JSON/); // a NUL character, not its escape
         sender.send({ type: 'MESSAGE', data: { to: `${toId}\u0000`, content: 'x' }, reference: 'nul-4' });

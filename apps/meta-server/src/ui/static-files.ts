@@ -48,7 +48,7 @@ export function serveStatic(root: string, request: IncomingMessage, response: Se
 }
 
 /** The file a URL path names under `root`, or undefined when it is malformed or leads outside `root`. */
-export function fileOf(root: string, url: string): string | undefined {
+function fileOf(root: string, url: string): string | undefined {
   let path: string;
   try {
     path = decodeURIComponent(url.split(/[?#]/)[0]);

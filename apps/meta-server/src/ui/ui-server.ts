@@ -7,12 +7,11 @@ import { proxyToMetaServer } from './meta-proxy';
 import { serveStatic } from './static-files';
 import type { UiInfo } from './ui-info';
 
-export type { LinkObservation, LinkReports, ProcessorLinks } from './link-observations';
 export { healthReports } from './link-observations';
-export { uiInfo, type UiInfo } from './ui-info';
+export { uiInfo } from './ui-info';
 
 /** The built web UI (`npm run build:ui` writes it), from both `apps/meta-server/src/ui` and `dist/apps/meta-server/src/ui`. */
-export const UI_DIST = resolve(__dirname, __dirname.includes(join('dist', 'apps')) ? '../../../../..' : '../../../..', 'ui', 'dist');
+const UI_DIST = resolve(__dirname, __dirname.includes(join('dist', 'apps')) ? '../../../../..' : '../../../..', 'ui', 'dist');
 
 export interface UiServerOptions {
   host: string;

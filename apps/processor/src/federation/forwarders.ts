@@ -22,7 +22,7 @@ export interface ForwardersOptions {
 }
 
 /** The consumer group that sends one link queue: one member at a time holds its single partition. */
-export const forwarderGroup = (domain: string, peer: string): string => `${linkQueueTopic(domain, peer)}.forwarder`;
+const forwarderGroup = (domain: string, peer: string): string => `${linkQueueTopic(domain, peer)}.forwarder`;
 
 /**
  * Sends the custody queues (`linkQueueTopic(domain, peer)`, one per neighbour) over this processor's links (ADR 0009).

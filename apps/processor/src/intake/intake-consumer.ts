@@ -10,10 +10,10 @@ import { FastFollower } from './fast-follower';
  * It names the domain because a Kafka group id is cluster-wide: domains sharing a cluster (tests, development, a
  * benchmark beside a run) must not share a group, or one domain's members get the other's partitions or none.
  */
-export const processorsGroup = (domain: string): string => `linker.${domain}.processors`;
+const processorsGroup = (domain: string): string => `linker.${domain}.processors`;
 
 /** How long a processor keeps a revoked FAST partition subscribed, so the new owner listens before it stops. */
-export const FAST_HANDOVER_GRACE_MS = 500;
+const FAST_HANDOVER_GRACE_MS = 500;
 
 /**
  * The processor's intake on `intakeTopic(domain)`, partitioned the same way on both lanes (ADR 0002).

@@ -1,7 +1,7 @@
 import type { SocketAddress } from '@linker/contracts';
 
 /** How long ids handed out by a fetch stay hidden from the user's next fetches unless their socket closes first. */
-export const OUT_FOR_DELIVERY_MS = 30_000;
+const OUT_FOR_DELIVERY_MS = 30_000;
 
 interface Out {
   /** `connector/socketId` of the socket the fetch delivered to. */

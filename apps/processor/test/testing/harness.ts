@@ -22,7 +22,7 @@ import { Processor, type ProcessorDeps } from '../../src/processor';
 export const DOMAIN = 'domain-01';
 export const APP_ID = 'app-id-343';
 export const MASTER = 'ANZ-123223';
-export const PARTITIONS = 4;
+const PARTITIONS = 4;
 
 /** The original's ANZ app (master ANZ-123223; 0-999999 here, 1000000-2999999 in domain-02, 3000000-5999999 in domain-03). */
 export function anzTopology(extraApps: Topology['clientApps'] = []): Topology {
@@ -49,7 +49,7 @@ export function anzTopology(extraApps: Topology['clientApps'] = []): Topology {
   };
 }
 
-export const testSettings = (overrides: Partial<ProcessorSettings> = {}): ProcessorSettings =>
+const testSettings = (overrides: Partial<ProcessorSettings> = {}): ProcessorSettings =>
   processorSettings({
     domain: DOMAIN,
     name: 'processor-test',

@@ -14,7 +14,7 @@ import { processorSettings } from '../../src/config/processor.config';
 import { Processor } from '../../src/processor';
 
 /** The original's four-domain ring (domain-01..04; links 01-02, 02-03, 03-04, 01-04), as the repository ships it. */
-export function ringView(): TopologyView {
+function ringView(): TopologyView {
   const { topology } = parseTopology(readFileSync(join(__dirname, '../../../../topologies/four-domain-ring.yaml'), 'utf8'));
   if (!topology) throw new Error('topologies/four-domain-ring.yaml does not parse');
   return new TopologyView(topology);

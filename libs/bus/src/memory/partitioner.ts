@@ -5,7 +5,7 @@ const M = 0x5bd1e995;
  * Kafka's murmur2 (the Java client's `Utils.murmur2`, which kafkajs's DefaultPartitioner also uses), in 32-bit
  * integer arithmetic. The twin uses it so a key lands on the same partition number as on a real broker.
  */
-export function murmur2(data: Buffer): number {
+function murmur2(data: Buffer): number {
   const length = data.length;
   let h = SEED ^ length;
   const blocks = length >>> 2;

@@ -1,7 +1,7 @@
 import type { FrameSocket } from '../core/frame-socket';
 
 /** 1006: how a connection dropped without a close frame reports itself (as over a network). */
-export const ABNORMAL_CLOSURE = 1006;
+const ABNORMAL_CLOSURE = 1006;
 
 type Shared = { closed: boolean };
 

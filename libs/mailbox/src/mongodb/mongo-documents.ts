@@ -14,7 +14,7 @@ export const MESSAGES = 'mailbox';
 export const DEAD_LETTERS = 'dead_letters';
 
 /** The key of a stored message. Field order is part of an `_id`'s identity: build it only with `messageKey`. */
-export interface MessageKey {
+interface MessageKey {
   userId: string;
   id: string;
 }
@@ -57,7 +57,7 @@ export const MESSAGE_ORDER = { createdAt: 1, '_id.id': 1 } as const;
 export const DEAD_LETTER_INDEXES: IndexDescription[] = [{ key: { at: 1, _id: 1 }, name: 'parked_order' }];
 export const DEAD_LETTER_ORDER = { at: 1, _id: 1 } as const;
 
-export function messageKey(userId: string, id: string): MessageKey {
+function messageKey(userId: string, id: string): MessageKey {
   return { userId, id };
 }
 

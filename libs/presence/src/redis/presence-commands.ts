@@ -8,10 +8,10 @@ type Arg = string | number;
 export type LookupReply = (number | string)[];
 
 /** LOOKUP_RAW's reply: Redis time (epoch ms), the leases (connector, deadline, flat), and every socket as LOOKUP's. */
-export type RawLookupReply = [number, string[], LookupReply];
+type RawLookupReply = [number, string[], LookupReply];
 
 /** The scripts of `presence-scripts.ts` as ioredis commands (sent with EVALSHA, loaded on first use per connection). */
-export interface PresenceCommands {
+interface PresenceCommands {
   linkerPresenceLookup(numberOfKeys: number, ...keys: (string | string[])[]): Promise<LookupReply>;
   linkerPresenceLookupRaw(numberOfKeys: number, ...args: (Arg | string[])[]): Promise<RawLookupReply>;
   linkerPresenceAdd(...args: Arg[]): Promise<number>;

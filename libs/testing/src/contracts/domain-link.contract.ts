@@ -6,7 +6,7 @@ import { uniqueName } from '../unique-name';
 import { waitFor } from '../wait-for';
 
 /** A scripted impostor: claims to be a domain without knowing its secret, welcomes any hello, acks every batch. */
-export interface Impostor {
+interface Impostor {
   readonly endpoint: string;
   /** Batch frames it received. */
   batches(): number;

@@ -13,7 +13,7 @@ export interface PresenceClientOptions {
 export type OpenClient = (options?: PresenceClientOptions) => Promise<Presence>;
 
 /** The domain every address of the presence suites is in. */
-export const DOMAIN = 'domain-01';
+const DOMAIN = 'domain-01';
 
 /** Socket `socketId` of connector `connector`. */
 export function at(connector: string, socketId: string): SocketAddress {

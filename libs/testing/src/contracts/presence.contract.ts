@@ -6,7 +6,6 @@ import { endedConnectorCases } from './presence-ended.contract';
 import { at, ids, type PresenceClientOptions } from './presence-kit';
 import { leaseCases } from './presence-lease.contract';
 
-export type { PresenceClientOptions };
 
 export interface PresenceHarness {
   /**

@@ -76,7 +76,7 @@ export async function connectorReady(connector: AppProcess): Promise<string> {
 }
 
 /** Wait until `app` prints `pattern`; fails at once (with its output) if it exits first. */
-export async function untilReady(app: AppProcess, name: string, pattern: RegExp): Promise<void> {
+async function untilReady(app: AppProcess, name: string, pattern: RegExp): Promise<void> {
   const exited = app.exited.then((code) => {
     throw new Error(`the ${name} exited (${code}) before it was ready; its output: ${app.output().slice(-2000)}`);
   });
@@ -85,7 +85,7 @@ export async function untilReady(app: AppProcess, name: string, pattern: RegExp)
 }
 
 /** The field `field` of the first JSON log line whose `msg` is `msg`. */
-export function logField(output: string, msg: string, field: string): unknown {
+function logField(output: string, msg: string, field: string): unknown {
   for (const line of output.split('\n')) {
     if (!line.includes(`"msg":"${msg}"`)) continue;
     try {

@@ -27,7 +27,7 @@ export const AUTH_ANSWER = {
 } as const;
 
 /** A request the auth server received. */
-export interface AuthRequestSeen {
+interface AuthRequestSeen {
   method: string;
   contentType: string | undefined;
   body: unknown;

@@ -27,7 +27,7 @@ export function nestedArrays(depth: number): RawJson {
 }
 
 /** The kinds of valid frame a fuzz lane sends between the others (made unique when sent, see `FuzzLanes`). */
-export type ValidKind = 'PING' | 'MESSAGE' | 'GROUP_MESSAGE' | 'FETCH_MISSING_MESSAGES_REQUEST';
+type ValidKind = 'PING' | 'MESSAGE' | 'GROUP_MESSAGE' | 'FETCH_MISSING_MESSAGES_REQUEST';
 
 /**
  * One frame of the fuzz, and what it is meant to be (the documented answer follows from it, see `FuzzLane`):
@@ -56,7 +56,7 @@ export interface FuzzTargets {
 }
 
 /** Types only the server sends, or only its own processes: a client may never send them. */
-export const NOT_CLIENT_TYPES = [
+const NOT_CLIENT_TYPES = [
   'INTERNAL_MESSAGE', 'MESSAGE_STATE_CHANGED', 'USER_CONNECTED', 'USER_DISCONNECTED', 'GROUP_CONNECTOR_MESSAGE', 'DELIVERY_REPORT',
   'AUTH_CLIENT_REPLY', 'AUTH_REQUIRED', 'ACCEPTED', 'INVALID_MESSAGE', 'PONG', 'MESSAGE_CONFIRMATION', 'FETCH_MISSING_MESSAGES_COMPLETE',
 ] as const;

@@ -88,7 +88,7 @@ export class FuzzLane {
       await this.check(socket, expected);
     } catch (error) {
       const shown = binary ? `binary ${Buffer.from(bytes).toString('hex').slice(0, 120)}` : `text ${JSON.stringify(Buffer.from(bytes).toString().slice(0, 200))}`;
-      throw new Error(`${this.label}, frame ${JSON.stringify(frame.kind === 'invalid' ? frame.why : frame.kind)}: ${shown}\n${(error as Error).message}`);
+      throw new Error(`${this.label}, frame ${JSON.stringify(frame.kind === 'invalid' ? frame.why : frame.kind)}: ${shown}\n${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -1,6 +1,5 @@
 import { partitionFor } from '@linker/bus';
 import type { DomainUnderTest } from '../domains/domain-under-test';
-import { waitFor } from '../wait-for';
 import { AUTH_ANSWER, startAuthServer, type AuthServer } from './auth-server';
 import { RawSocket, type Frame } from './raw-socket';
 import type { StartDomain } from './suite-context';
@@ -19,7 +18,7 @@ const P99_LIMIT_MS = 500;
 const WAIT_MS = 30_000;
 
 /** What one run measured: the bystanders' message latencies while the slow logins waited for the auth server. */
-export interface SlowAuthFigures {
+interface SlowAuthFigures {
   samples: number;
   p50: number;
   p99: number;

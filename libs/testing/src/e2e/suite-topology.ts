@@ -11,7 +11,7 @@ export const JWT = { appName: 'JWT', appId: 'app-id-jwt', secret: 'e2e-jwt-secre
 export const DEAD = { appName: 'DEAD', appId: 'app-id-dead' } as const;
 
 /** ANZ users by number: home in the domain under test, in the other domain, or outside every range. */
-export const RANGES = {
+const RANGES = {
   local: { from: 0, to: 2_999_999 },
   other: { from: 3_000_000, to: 5_999_999 },
   /** No distribution holds these numbers. */

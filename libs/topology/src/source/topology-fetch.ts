@@ -77,7 +77,7 @@ async function readAnswer(response: Response): Promise<FetchOutcome> {
 }
 
 /** `"abc"` or `W/"abc"` → `abc`. */
-export function versionOfEtag(etag: string | null): string | undefined {
+function versionOfEtag(etag: string | null): string | undefined {
   const match = etag ? /^(?:W\/)?"([^"]*)"$/.exec(etag.trim()) : null;
   return match ? match[1] : undefined;
 }

@@ -8,7 +8,7 @@ export interface DomainGraph {
   unreachableFrom(domain: string): Unreachable;
 }
 
-export interface Unreachable {
+interface Unreachable {
   count: number;
   /** The first `SHOWN_UNREACHABLE` of them, in document order. */
   first: string[];

@@ -3,7 +3,7 @@ import type { Frame, RawSocket } from '@linker/testing/e2e/raw-socket';
 import { closeAll, login } from './flood-kit';
 
 /** The token a message carries: the first word of its content (the rest is padding). */
-export function tokenOf(frame: Frame): string {
+function tokenOf(frame: Frame): string {
   return String(frame.data.content).split(' ', 1)[0];
 }
 

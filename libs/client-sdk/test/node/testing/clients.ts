@@ -3,7 +3,7 @@ import { NodeWebSocket } from '../../../src/node/node-websocket';
 import type { FakeConnector } from './fake-connector';
 
 /** The app and users of the original's README (`app-id-343`, master `ANZ-123223`). */
-export const APP_ID = 'app-id-343';
+const APP_ID = 'app-id-343';
 
 /** Makes clients for one test and closes them all afterwards. */
 export class TestClients {

@@ -4,10 +4,11 @@ import type { ServerFrame } from '@linker/contracts';
 import { waitFor } from '@linker/testing';
 
 /** A frame a client sent, as parsed JSON (`undefined` when it was not JSON). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever a client sent; tests read any field of it
 export type ReceivedFrame = Record<string, any>;
 
 /** Return true from `onFrame` to take over a frame (the default behaviour is then skipped). */
-export type FrameHook = (connection: FakeConnection, frame: ReceivedFrame) => boolean | void;
+type FrameHook = (connection: FakeConnection, frame: ReceivedFrame) => boolean | void;
 
 export interface FakeConnectorOptions {
   /** Decides each AUTH_CLIENT: false replies `isAuthenticated: false` and closes with 4001. Default: accept. */
