@@ -32,7 +32,7 @@ export function linkCounts(links: readonly GraphLink[]): Record<LinkState, numbe
   return counts;
 }
 
-export function homeWords(home: Home): string {
+function homeWords(home: Home): string {
   switch (home.kind) {
     case 'domain':
       return home.domain;

@@ -2,7 +2,7 @@ import type { LinkObservation } from '@linker/contracts';
 
 /** The picture's links: each link of the topology with its state from the processors' reports. Pure, no DOM. */
 
-type LinkState = 'up' | 'down' | 'unknown';
+export type LinkState = 'up' | 'down' | 'unknown';
 
 /** A processor's report of one link, from one end (`GET /api/links`). */
 export type LinkReport = LinkObservation;

@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
 
 /** A value kept in this tab's sessionStorage: gone when the tab closes. */
-
-export function storedValue(key: string): string {
+function storedValue(key: string): string {
   try {
     return sessionStorage.getItem(key) ?? '';
   } catch {
@@ -10,7 +9,7 @@ export function storedValue(key: string): string {
   }
 }
 
-export function storeValue(key: string, value: string): void {
+function storeValue(key: string, value: string): void {
   try {
     if (value === '') sessionStorage.removeItem(key);
     else sessionStorage.setItem(key, value);
