@@ -25,7 +25,8 @@ module.exports = {
     },
     {
       name: 'embedded-imports-only-entry-points',
-      comment: 'apps/embedded composes the three apps in one process (ADR 0006): it may import only their public entry points (src/index.ts).',
+      comment:
+        'apps/embedded composes the three apps in one process (ADR 0006): it may import only their public entry points (src/index.ts).',
       severity: 'error',
       from: { path: '^apps/embedded/' },
       to: {
@@ -62,7 +63,9 @@ module.exports = {
       comment: 'kernel, contracts, config and routing do no I/O and know no framework or adapter.',
       severity: 'error',
       from: { path: '^libs/(kernel|contracts|config|routing)/' },
-      to: { path: '(^libs/(bus|presence|mailbox|domain-link|observability)/|node_modules/(@nestjs|kafkajs|nats|ioredis|mongodb|ws|classic-level)/)' },
+      to: {
+        path: '(^libs/(bus|presence|mailbox|domain-link|observability)/|node_modules/(@nestjs|kafkajs|nats|ioredis|mongodb|ws|classic-level)/)',
+      },
     },
     {
       name: 'pure-libs-use-no-node-io',

@@ -21,10 +21,29 @@ module.exports = {
   projects: [
     // The web UI's pure logic (ui/src/**/*.spec.ts) runs with the unit tests.
     { ...common, displayName: 'unit', roots: [...common.roots, '<rootDir>/ui/src'], testMatch: ['**/*.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 30 },
-    { ...common, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['**/*.int-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'],
+      slowTestThreshold: 30,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'],
+      slowTestThreshold: 60,
+    },
     // Browser tests (ui/test): Debian's Chromium, driven by playwright-core, against the built app and UI (dist/, ui/dist).
     { ...common, displayName: 'chaos', testMatch: ['**/*.chaos-spec.ts'] },
-    { ...common, displayName: 'browser', roots: [...common.roots, '<rootDir>/ui'], testMatch: ['**/*.browser-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'browser',
+      roots: [...common.roots, '<rootDir>/ui'],
+      testMatch: ['**/*.browser-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest/slow-tests.js'],
+      slowTestThreshold: 60,
+    },
   ],
 };

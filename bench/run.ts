@@ -48,7 +48,8 @@ function budgetSeconds(options: BenchOptions, scenarios: Scenario[]): number {
   const steps = options.rates?.length ?? 4;
   // The search: doubling from the first rate up to the ceiling (or halving down to 50 msg/s), then 3 bisections.
   const searchSteps = options.maxRate ? Math.ceil(Math.log2(options.maxRateCeiling / 50)) + 4 : 0;
-  const perScenario = 180 + steps * stepSeconds(options.durationS) + (options.maxRate ? 120 + searchSteps * stepSeconds(options.maxRateDurationS) : 0);
+  const perScenario =
+    180 + steps * stepSeconds(options.durationS) + (options.maxRate ? 120 + searchSteps * stepSeconds(options.maxRateDurationS) : 0);
   return scenarios.length * perScenario + 60;
 }
 
@@ -82,16 +83,29 @@ function startWatchdog(budget: number, outDir: string, run: RunResult): NodeJS.T
 async function main(): Promise<void> {
   const options = parseOrExit();
   const scenarios = selectScenarios(options.scenarios);
-  const needed = Math.max(options.idleCount, connectionsFor(options, [...(options.rates ?? [10_000]), ...(options.maxRate ? [options.maxRateCeiling] : [])])) + 1000;
+  const needed =
+    Math.max(
+      options.idleCount,
+      connectionsFor(options, [...(options.rates ?? [10_000]), ...(options.maxRate ? [options.maxRateCeiling] : [])]),
+    ) + 1000;
   if (scenarios.some((s) => s.name.startsWith('idle')) && openFileLimit() < needed) {
-    throw new Error(`--idle-count ${options.idleCount} needs about ${needed} open files, but the limit is ${openFileLimit()}: run \`ulimit -n ${needed}\` first`);
+    throw new Error(
+      `--idle-count ${options.idleCount} needs about ${needed} open files, but the limit is ${openFileLimit()}: run \`ulimit -n ${needed}\` first`,
+    );
   }
   const outDir = join(resolve(options.outDir), timestampName(new Date()));
   const run: RunResult = {
-    startedAt: new Date().toISOString(), finishedAt: '',
-    host: { cpus: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100) },
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    host: {
+      cpus: cpus().length,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+    },
     build: { ...gitState(options.distDir), distDir: options.distDir },
-    options: { ...options, outDir: undefined, help: undefined, scenarios: scenarios.map((s) => s.name) }, scenarios: [],
+    options: { ...options, outDir: undefined, help: undefined, scenarios: scenarios.map((s) => s.name) },
+    scenarios: [],
   };
   for (const scenario of scenarios) await scenario.prepare?.(progress);
   const budget = budgetSeconds(options, scenarios);
@@ -99,7 +113,14 @@ async function main(): Promise<void> {
   const profileDir = options.cpuProf ? join(outDir, 'profiles') : undefined;
   const probeDir = join(outDir, 'probes');
   mkdirSync(probeDir, { recursive: true });
-  const context: ScenarioContext = { options, client: options.client === 'raw' ? rawClient : sdkClient, progress, profileDir, probeDir, earlier: run.scenarios };
+  const context: ScenarioContext = {
+    options,
+    client: options.client === 'raw' ? rawClient : sdkClient,
+    progress,
+    profileDir,
+    probeDir,
+    earlier: run.scenarios,
+  };
   progress(`running ${scenarios.map((s) => s.name).join(', ')} (budget ${budget} s); results in ${outDir}`);
   for (const scenario of scenarios) {
     progress(`${scenario.name}: starting`);
@@ -123,7 +144,9 @@ async function main(): Promise<void> {
 function reportOverdueStops(run: RunResult): void {
   const late = run.scenarios.flatMap((s) => (s.overdueStops ?? []).map((stop) => `${s.name}: ${overdueText(stop)}`));
   if (late.length === 0) return;
-  process.stderr.write(`\nERROR: ${late.length} process(es) the bench started did not stop in time after SIGTERM:\n${late.map((l) => `  - ${l}\n`).join('')}`);
+  process.stderr.write(
+    `\nERROR: ${late.length} process(es) the bench started did not stop in time after SIGTERM:\n${late.map((l) => `  - ${l}\n`).join('')}`,
+  );
   process.exitCode = 1;
 }
 

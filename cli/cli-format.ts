@@ -15,14 +15,12 @@ export const describe = {
   message: (m: ClientEvents['message']): string =>
     `<- ${m.from}: ${m.content}${detail([m.reference && `ref ${m.reference}`, m.id && `id ${m.id}`])}`,
   confirmation: (c: ClientEvents['confirmation']): string => `ok delivered (ref ${c.reference})`,
-  presence: (p: ClientEvents['presence']): string =>
-    `** ${p.userId} ${p.type === 'USER_CONNECTED' ? 'connected' : 'disconnected'}`,
+  presence: (p: ClientEvents['presence']): string => `** ${p.userId} ${p.type === 'USER_CONNECTED' ? 'connected' : 'disconnected'}`,
   error: (e: ClientEvents['error']): string =>
     `!! refused by the server: ${e.code}${e.message ? `: ${e.message}` : ''}${detail([e.reference && `ref ${e.reference}`])}`,
   closed: (c: ClientEvents['closed']): string =>
     `!! connection lost (close code ${c.code}${c.reason ? `: ${c.reason}` : ''})${c.willReconnect ? '; reconnecting' : ''}`,
-  reconnecting: (r: ClientEvents['reconnecting']): string =>
-    `.. reconnect attempt ${r.attempt} in ${r.delayMs} ms`,
+  reconnecting: (r: ClientEvents['reconnecting']): string => `.. reconnect attempt ${r.attempt} in ${r.delayMs} ms`,
   reconnected: (r: ClientEvents['reconnected']): string =>
     `.. reconnected after ${r.attempts} attempt(s); fetched ${r.fetched} missed message(s)` +
     (r.leftMissingCount ? `, ${r.leftMissingCount} more stored (/fetch)` : ''),

@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     fail(error instanceof Error ? error.message : String(error));
     return EXIT.USAGE;
   }
-  if (options === 'help') return void process.stdout.write(`${USAGE}\n`), EXIT.OK;
+  if (options === 'help') return (void process.stdout.write(`${USAGE}\n`), EXIT.OK);
   const client = new LinkerClient({
     url: options.url,
     appId: options.app,
@@ -56,7 +56,9 @@ function printEvents(client: LinkerClient): void {
 
 function connectFailed(error: unknown, options: CliOptions): number {
   if (error instanceof LinkerClientError && error.code === 'AUTH_REFUSED') {
-    fail(`authentication refused: ${options.user} may not connect to ${options.url} with app ${options.app} (close code ${error.closeCode})`);
+    fail(
+      `authentication refused: ${options.user} may not connect to ${options.url} with app ${options.app} (close code ${error.closeCode})`,
+    );
     return EXIT.AUTH_REFUSED;
   }
   fail(`cannot connect to ${options.url}: ${error instanceof Error ? error.message : String(error)}`);
@@ -81,7 +83,11 @@ function session(client: LinkerClient, options: CliOptions): Promise<number> {
     process.once('SIGINT', () => finish(EXIT.OK));
     client.on('closed', ({ code, reason, willReconnect }) => {
       if (willReconnect || code === 1000) return;
-      fail(code === 4001 ? `authentication refused on reconnect: ${reason}` : `connection ended by the server (${code}${reason ? `: ${reason}` : ''})`);
+      fail(
+        code === 4001
+          ? `authentication refused on reconnect: ${reason}`
+          : `connection ended by the server (${code}${reason ? `: ${reason}` : ''})`,
+      );
       finish(code === 4001 ? EXIT.AUTH_REFUSED : EXIT.CONNECTION);
     });
   });

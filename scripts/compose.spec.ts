@@ -28,14 +28,22 @@ interface Service {
   depends_on?: Record<string, unknown>;
 }
 
-const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
-const required = parse(readFileSync(join(__dirname, '..', 'docker-required-services.yml'), 'utf8')) as { services: Record<string, Service> };
+const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const required = parse(readFileSync(join(__dirname, '..', 'docker-required-services.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+};
 const apps = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 
 describe('docker-compose.yml', () => {
   it('runs the meta-server, two connectors and two processors of one domain', () => {
     const byApp = (app: string) => apps.filter(([, service]) => service.environment?.APP === app).length;
-    expect({ metaServer: byApp('meta-server'), connectors: byApp('connector'), processors: byApp('processor') }).toEqual({ metaServer: 1, connectors: 2, processors: 2 });
+    expect({ metaServer: byApp('meta-server'), connectors: byApp('connector'), processors: byApp('processor') }).toEqual({
+      metaServer: 1,
+      connectors: 2,
+      processors: 2,
+    });
   });
 
   it.each(apps)("%s: its environment loads through its app's configuration and names only variables the app reads", (_name, service) => {

@@ -31,7 +31,9 @@ export function configTable(): string {
   }
   const lines = ['| variable | apps | default | meaning |', '|---|---|---|---|'];
   for (const { row, apps } of rows.values()) {
-    lines.push(`| \`${row.env}\` | ${apps.join(', ')} | ${row.default === '(required)' ? '**required**' : `\`${row.default}\``} | ${row.doc} |`);
+    lines.push(
+      `| \`${row.env}\` | ${apps.join(', ')} | ${row.default === '(required)' ? '**required**' : `\`${row.default}\``} | ${row.doc} |`,
+    );
   }
   return [BEGIN, ...lines, END].join('\n');
 }

@@ -30,7 +30,10 @@ const FORBIDDEN: readonly Forbidden[] = [
     unless: /github|gitlab/i,
   },
   { what: 'a numbered habit: say the rule itself, or point at ARCHITECTURE.md', pattern: /\bhabits? #?\d/i },
-  { what: "the private seed documents: name the original's README (github.com/disney007/WebSocketaaS)", pattern: /\bseed[ _]readme\b|\bseeds[/]|\bseed-linker\b/i },
+  {
+    what: "the private seed documents: name the original's README (github.com/disney007/WebSocketaaS)",
+    pattern: /\bseed[ _]readme\b|\bseeds[/]|\bseed-linker\b/i,
+  },
   { what: 'a path of the private working folder', pattern: /[/]work[/]shared\b/ },
 ];
 
@@ -46,20 +49,35 @@ function violations(file: string, text: string): string[] {
 
 function trackedFiles(): string[] {
   try {
-    return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\0').filter(Boolean);
+    return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+      .split('\0')
+      .filter(Boolean);
   } catch (error) {
-    throw new Error(`this check lists the tracked files with \`git ls-files\`: run it in a git checkout (${String(error)})`, { cause: error });
+    throw new Error(`this check lists the tracked files with \`git ls-files\`: run it in a git checkout (${String(error)})`, {
+      cause: error,
+    });
   }
 }
 
 /** `file: name` for each docs/protocol.md section `text` names (`docs/protocol.md, Fetch, Mailbox`, `protocol.md#fetch`) that is not a heading there. */
 function unknownSections(file: string, text: string, headings: readonly string[]): string[] {
-  const anchors = new Set(headings.map((heading) => heading.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+  const anchors = new Set(
+    headings.map((heading) =>
+      heading
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replace(/ /g, '-'),
+    ),
+  );
   const unknown: string[] = [];
   for (const [, list] of text.matchAll(/docs\/protocol\.md, ([^)\];:"'`\n]*)/g)) {
     // The names, up to the end of the sentence: `Fetch, Mailbox and Ack mode`; an ADR named beside them is not one.
-    const names = list.split(/\.(?:\s|$)/)[0].split(/,\s*(?:and\s+)?|\s+and\s+/).map((name) => name.trim());
-    for (const name of names) if (/^[A-Z]/.test(name) && !name.startsWith('ADR') && !headings.includes(name)) unknown.push(`${file}: ${name}`);
+    const names = list
+      .split(/\.(?:\s|$)/)[0]
+      .split(/,\s*(?:and\s+)?|\s+and\s+/)
+      .map((name) => name.trim());
+    for (const name of names)
+      if (/^[A-Z]/.test(name) && !name.startsWith('ADR') && !headings.includes(name)) unknown.push(`${file}: ${name}`);
   }
   for (const [, anchor] of text.matchAll(/protocol\.md#([a-z0-9-]+)/g)) if (!anchors.has(anchor)) unknown.push(`${file}: #${anchor}`);
   return unknown;
@@ -70,13 +88,33 @@ const joined = (text: string): string => text.replace(/\|/g, '');
 
 describe('documents a newcomer can open', () => {
   const files = trackedFiles();
-  const texts = files.filter((file) => CHECKED.test(file) && existsSync(join(ROOT, file))).map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }));
+  const texts = files
+    .filter((file) => CHECKED.test(file) && existsSync(join(ROOT, file)))
+    .map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }));
 
   it('finds each forbidden form, and not what a reader can open', () => {
-    const forbidden = ['see SP|EC §|2.3', 'as SP|EC.md says', 'the rows of §|8', 'done for Iss|ue 4', 'the issue|-3 session', 'ARCHITECTURE hab|it 12', 'the seed| README examples', 'see|ds/004_8da47b9226942c2d.txt', 'reference/seed-|linker.md', '/work/sha|red/notes'];
+    const forbidden = [
+      'see SP|EC §|2.3',
+      'as SP|EC.md says',
+      'the rows of §|8',
+      'done for Iss|ue 4',
+      'the issue|-3 session',
+      'ARCHITECTURE hab|it 12',
+      'the seed| README examples',
+      'see|ds/004_8da47b9226942c2d.txt',
+      'reference/seed-|linker.md',
+      '/work/sha|red/notes',
+    ];
     const found = violations('sample', forbidden.map(joined).join('\n'));
     expect(found.map((line) => Number(line.split(':')[1]))).toEqual(forbidden.map((_, index) => index + 1));
-    const fine = ['RFC 9110 §7.6.1', 'kafkajs issues 1556 and 1704 on GitHub', 'seed-readme.ts', 'SEED_AUTH_CLIENT', 'the fuzz seed 42', 'docs/protocol.md, Fetch'];
+    const fine = [
+      'RFC 9110 §7.6.1',
+      'kafkajs issues 1556 and 1704 on GitHub',
+      'seed-readme.ts',
+      'SEED_AUTH_CLIENT',
+      'the fuzz seed 42',
+      'docs/protocol.md, Fetch',
+    ];
     expect(violations('sample', fine.join('\n'))).toEqual([]);
   });
 
@@ -86,9 +124,18 @@ describe('documents a newcomer can open', () => {
   });
 
   it('every docs/protocol.md section a file points at is a heading there', () => {
-    const headings = readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8').match(/^## .+$/gm)?.map((line) => line.slice(3).trim()) ?? [];
+    const headings =
+      readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8')
+        .match(/^## .+$/gm)
+        ?.map((line) => line.slice(3).trim()) ?? [];
     expect(headings.length).toBeGreaterThan(20);
-    expect(unknownSections('sample', joined('docs/protocol|.md, Fetch, Heartbeats and Ack mode; see protocol|.md#fetch, protocol|.md#pings'), headings)).toEqual(['sample: Heartbeats', 'sample: #pings']);
+    expect(
+      unknownSections(
+        'sample',
+        joined('docs/protocol|.md, Fetch, Heartbeats and Ack mode; see protocol|.md#fetch, protocol|.md#pings'),
+        headings,
+      ),
+    ).toEqual(['sample: Heartbeats', 'sample: #pings']);
     expect(texts.flatMap(({ file, text }) => unknownSections(file, text, headings))).toEqual([]);
   });
 

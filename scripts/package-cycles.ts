@@ -93,7 +93,9 @@ if (require.main === module) {
   if (cycles.length === 0) {
     console.log('✔ no package-level cycles (package parts: src and test of each app and lib)');
   } else {
-    console.error(`${cycles.map(describeCycle).join('\n\n')}\n\n✘ ${cycles.length} package-level cycle(s): each step names one import that makes it; remove one step`);
+    console.error(
+      `${cycles.map(describeCycle).join('\n\n')}\n\n✘ ${cycles.length} package-level cycle(s): each step names one import that makes it; remove one step`,
+    );
     process.exitCode = 1;
   }
 }

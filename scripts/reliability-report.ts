@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { ABUSE_OUTPUT, RELIABILITY_OUTPUT, type AbuseCaseResult, type FaultCaseResult, type LaneCounts } from '@linker/testing';
 
 function reliable(counts: LaneCounts): string {
-  const refusals = Object.entries(counts.refusals).map(([code, n]) => `${n} ${code}`).join(', ');
+  const refusals = Object.entries(counts.refusals)
+    .map(([code, n]) => `${n} ${code}`)
+    .join(', ');
   return `${counts.sent} / ${counts.accepted} / ${counts.refused}${refusals ? ` (${refusals})` : ''} / ${counts.delivered} / ${counts.lost} / ${counts.duplicatesShown}`;
 }
 
@@ -18,7 +20,11 @@ function verdict(violations: readonly string[]): string {
 }
 
 function closes(disconnects: Record<string, number> | undefined): string {
-  return Object.entries(disconnects ?? {}).map(([code, n]) => `${n} × ${code}`).join(', ') || 'none';
+  return (
+    Object.entries(disconnects ?? {})
+      .map(([code, n]) => `${n} × ${code}`)
+      .join(', ') || 'none'
+  );
 }
 
 export function reliabilityReport(results: readonly FaultCaseResult[], abuses: readonly AbuseCaseResult[], when: Date): string {
@@ -82,7 +88,11 @@ function main(): void {
 }
 
 function readResults<T>(directory: string): T[] {
-  const files = existsSync(directory) ? readdirSync(directory).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = existsSync(directory)
+    ? readdirSync(directory)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   return files.map((f) => JSON.parse(readFileSync(join(directory, f), 'utf8')) as T);
 }
 

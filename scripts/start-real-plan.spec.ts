@@ -37,7 +37,11 @@ describe('npm run start:real', () => {
       },
     });
     expect(plan).toHaveLength(9);
-    expect(plan.find((p) => p.name === 'domain-03/connector-01')?.env).toMatchObject({ LINKER_DOMAIN: 'domain-03', LINKER_WS_PORT: '8093', LINKER_META_SERVER_URL: 'http://127.0.0.1:9000' });
+    expect(plan.find((p) => p.name === 'domain-03/connector-01')?.env).toMatchObject({
+      LINKER_DOMAIN: 'domain-03',
+      LINKER_WS_PORT: '8093',
+      LINKER_META_SERVER_URL: 'http://127.0.0.1:9000',
+    });
     expect(plan.find((p) => p.name === 'domain-03/processor-01')?.env).toMatchObject({
       LINKER_DOMAIN: 'domain-03',
       LINKER_LINK_SECRET: 's3cret',
@@ -60,6 +64,8 @@ describe('npm run start:real', () => {
     expect(() => federationPlan('t.yaml', topology, undefined, MONGODB_URL)).toThrow(
       /LINKER_LINK_SECRET[\s\S]*domain a has no client endpoint with a port[\s\S]*domain a has links but no link endpoint/,
     );
-    expect(() => federationPlan('t.yaml', { ...topology, domainLinks: [], domains: [topology.domains[1]] }, undefined, MONGODB_URL)).not.toThrow();
+    expect(() =>
+      federationPlan('t.yaml', { ...topology, domainLinks: [], domains: [topology.domains[1]] }, undefined, MONGODB_URL),
+    ).not.toThrow();
   });
 });

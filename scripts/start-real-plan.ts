@@ -27,7 +27,12 @@ const FIRST_METRICS_PORT = 9464;
  * (`linker-meta-<file name>`): the newest recorded version is what it serves at start, so a run of another topology
  * file must not find this one's history.
  */
-function metaServer(file: string, mongodbUrl: string, processors: readonly PlannedProcess[], env: Record<string, string> = {}): PlannedProcess {
+function metaServer(
+  file: string,
+  mongodbUrl: string,
+  processors: readonly PlannedProcess[],
+  env: Record<string, string> = {},
+): PlannedProcess {
   const name = basename(file, extname(file)).replace(/[^A-Za-z0-9_-]/g, '-');
   const database = `linker-meta-${name}`.slice(0, 63);
   // The web UI on 4400, its graph reading each processor's links from its GET /health.
@@ -58,8 +63,16 @@ function metricsPort(n: number): string {
 export function oneDomainPlan(mongodbUrl: string): PlannedProcess[] {
   const shared = { LINKER_DOMAIN: 'domain-01', LINKER_META_SERVER_URL: META_SERVER_URL };
   const processors: PlannedProcess[] = [
-    { name: 'processor-01', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01', LINKER_METRICS_PORT: metricsPort(0) } },
-    { name: 'processor-02', app: 'processor', env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-02', LINKER_METRICS_PORT: metricsPort(1) } },
+    {
+      name: 'processor-01',
+      app: 'processor',
+      env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01', LINKER_METRICS_PORT: metricsPort(0) },
+    },
+    {
+      name: 'processor-02',
+      app: 'processor',
+      env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-02', LINKER_METRICS_PORT: metricsPort(1) },
+    },
   ];
   return [
     metaServer(metaServerConfig.settings.topologyFile.default, mongodbUrl, processors),
@@ -87,8 +100,10 @@ export function federationPlan(file: string, topology: Topology, linkSecret: str
   for (const domain of topology.domains) {
     const clientPort = portOf(domain.urls[0]);
     const linkPort = portOf(domain.urls[1]);
-    if (clientPort === undefined) problems.push(`domain ${domain.name} has no client endpoint with a port (domains[].urls[0]: ${String(domain.urls[0])})`);
-    if (linked.has(domain.name) && linkPort === undefined) problems.push(`domain ${domain.name} has links but no link endpoint with a port (domains[].urls[1]: ${String(domain.urls[1])})`);
+    if (clientPort === undefined)
+      problems.push(`domain ${domain.name} has no client endpoint with a port (domains[].urls[0]: ${String(domain.urls[0])})`);
+    if (linked.has(domain.name) && linkPort === undefined)
+      problems.push(`domain ${domain.name} has links but no link endpoint with a port (domains[].urls[1]: ${String(domain.urls[1])})`);
     const shared = { LINKER_DOMAIN: domain.name, LINKER_META_SERVER_URL: META_SERVER_URL };
     const links: Record<string, string> =
       linked.has(domain.name) && linkSecret !== undefined && linkPort !== undefined
@@ -100,7 +115,11 @@ export function federationPlan(file: string, topology: Topology, linkSecret: str
         app: 'processor',
         env: { ...shared, LINKER_PROCESSOR_NAME: 'processor-01', LINKER_METRICS_PORT: metricsPort(plan.length / 2), ...links },
       },
-      { name: `${domain.name}/connector-01`, app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: String(clientPort ?? '') } },
+      {
+        name: `${domain.name}/connector-01`,
+        app: 'connector',
+        env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: String(clientPort ?? '') },
+      },
     );
   }
   if (problems.length > 0) throw new Error(`cannot start the federation of ${file}:\n  - ${problems.join('\n  - ')}`);

@@ -57,13 +57,24 @@ async function plan(args: string[]): Promise<{ processes: PlannedProcess[]; bann
   // The meta-server keeps its topology history on the services' MongoDB-wire server, like the processors' mailboxes.
   const mongodbUrl = services.LINKER_MONGODB_URL;
   if (at < 0) {
-    return { services, processes: oneDomainPlan(mongodbUrl), banner: 'domain-01 starting: meta-server :9000, web UI http://127.0.0.1:4400, connectors ws://127.0.0.1:8089/ws and :8090/ws, two processors' };
+    return {
+      services,
+      processes: oneDomainPlan(mongodbUrl),
+      banner:
+        'domain-01 starting: meta-server :9000, web UI http://127.0.0.1:4400, connectors ws://127.0.0.1:8089/ws and :8090/ws, two processors',
+    };
   }
   try {
     const { path, topology } = await readTopologyFile(args[at + 1]);
     const processes = federationPlan(path, topology, process.env.LINKER_LINK_SECRET, mongodbUrl);
-    const domains = topology.domains.map((domain) => `  ${domain.name}: clients ${domain.urls[0]}/ws, link endpoint ${domain.urls[1] ?? '(none)'}`);
-    return { services, processes, banner: `federation of ${path} starting: meta-server :9000, web UI http://127.0.0.1:4400\n${domains.join('\n')}` };
+    const domains = topology.domains.map(
+      (domain) => `  ${domain.name}: clients ${domain.urls[0]}/ws, link endpoint ${domain.urls[1] ?? '(none)'}`,
+    );
+    return {
+      services,
+      processes,
+      banner: `federation of ${path} starting: meta-server :9000, web UI http://127.0.0.1:4400\n${domains.join('\n')}`,
+    };
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n`);
     process.exit(1);

@@ -34,7 +34,9 @@ describe('building Centrifugo into the cache', () => {
     const path = await buildCentrifugo(cache, (line) => lines.push(line));
     expect(path).toBe(join(cache, 'centrifugo'));
     expect(existsSync(path)).toBe(true);
-    expect(readFileSync(join(dir, 'go-args'), 'utf8')).toMatch(/^install github\.com\/centrifugal\/centrifugo\/v6@v6\.9\.1 GOBIN=.*\/v6\.9\.1\.partial-\d+\n$/);
+    expect(readFileSync(join(dir, 'go-args'), 'utf8')).toMatch(
+      /^install github\.com\/centrifugal\/centrifugo\/v6@v6\.9\.1 GOBIN=.*\/v6\.9\.1\.partial-\d+\n$/,
+    );
     expect(readdirSync(join(dir, 'cache'))).toEqual(['v6.9.1']); // the scratch GOBIN is gone
     expect(lines[0]).toMatch(/building it with `GOBIN=… go install github\.com\/centrifugal\/centrifugo\/v6@v6\.9\.1`/);
     expect(lines[lines.length - 1]).toMatch(/^built Centrifugo v6\.9\.1 in \d+ s/);

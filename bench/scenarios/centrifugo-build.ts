@@ -22,10 +22,19 @@ export const installCommand = `go install ${CENTRIFUGO_MODULE}@${CENTRIFUGO_VERS
 
 function startGo(gobin: string): ServerProcess {
   try {
-    return startProcess('go install centrifugo', 'go', ['install', `${CENTRIFUGO_MODULE}@${CENTRIFUGO_VERSION}`], { ...process.env, GOBIN: gobin }, { cwd: gobin });
+    return startProcess(
+      'go install centrifugo',
+      'go',
+      ['install', `${CENTRIFUGO_MODULE}@${CENTRIFUGO_VERSION}`],
+      { ...process.env, GOBIN: gobin },
+      { cwd: gobin },
+    );
   } catch (error) {
     rmSync(gobin, { recursive: true, force: true });
-    throw new Error(`building Centrifugo needs Go on PATH (${(error as Error).message}); or put a Centrifugo ${CENTRIFUGO_VERSION} binary at ${join(centrifugoCacheDir(), 'centrifugo')}`, { cause: error });
+    throw new Error(
+      `building Centrifugo needs Go on PATH (${(error as Error).message}); or put a Centrifugo ${CENTRIFUGO_VERSION} binary at ${join(centrifugoCacheDir(), 'centrifugo')}`,
+      { cause: error },
+    );
   }
 }
 
@@ -37,16 +46,22 @@ export async function buildCentrifugo(dir: string, progress: (line: string) => v
   const scratch = `${dir}.partial-${process.pid}`;
   mkdirSync(scratch, { recursive: true });
   const started = performance.now();
-  progress(`Centrifugo ${CENTRIFUGO_VERSION} is not in ${dir}: building it with \`GOBIN=… ${installCommand}\` (first time only, takes minutes)`);
+  progress(
+    `Centrifugo ${CENTRIFUGO_VERSION} is not in ${dir}: building it with \`GOBIN=… ${installCommand}\` (first time only, takes minutes)`,
+  );
   const go = startGo(scratch);
-  const ticker = setInterval(() => progress(`building Centrifugo ${CENTRIFUGO_VERSION}: ${Math.round((performance.now() - started) / 1000)} s so far`), PROGRESS_EVERY_MS);
+  const ticker = setInterval(
+    () => progress(`building Centrifugo ${CENTRIFUGO_VERSION}: ${Math.round((performance.now() - started) / 1000)} s so far`),
+    PROGRESS_EVERY_MS,
+  );
   const timeout = setTimeout(() => go.child.kill('SIGKILL'), BUILD_TIMEOUT_MS);
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       go.child.once('error', reject);
       go.child.once('exit', (exitCode) => resolve(exitCode));
     });
-    if (code !== 0) throw new Error(`\`${installCommand}\` failed (exit ${code ?? 'killed'}): ${go.tail().trim().split('\n').slice(-6).join(' | ')}`);
+    if (code !== 0)
+      throw new Error(`\`${installCommand}\` failed (exit ${code ?? 'killed'}): ${go.tail().trim().split('\n').slice(-6).join(' | ')}`);
     mkdirSync(dir, { recursive: true });
     renameSync(join(scratch, 'centrifugo'), join(dir, 'centrifugo'));
     chmodSync(join(dir, 'centrifugo'), 0o755);

@@ -39,7 +39,10 @@ async function awaitSubscription(deployment: Deployment, server: ServerProcess):
   while (Date.now() < deadline) {
     exitedCheck(server);
     try {
-      const connection = await deployment.client!.open(deployment.endpoint, { userId: `${deployment.appName}-1`, handlers: { onMessage: () => undefined } });
+      const connection = await deployment.client!.open(deployment.endpoint, {
+        userId: `${deployment.appName}-1`,
+        handlers: { onMessage: () => undefined },
+      });
       await connection.close();
       return;
     } catch (error) {
@@ -47,7 +50,9 @@ async function awaitSubscription(deployment: Deployment, server: ServerProcess):
       await sleep(300);
     }
   }
-  throw new Error(`no client could connect and subscribe to Centrifugo at ${deployment.endpoint.url} within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`);
+  throw new Error(
+    `no client could connect and subscribe to Centrifugo at ${deployment.endpoint.url} within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`,
+  );
 }
 
 /** The engine to run on: memory, or the project's Redis (LINKER_REDIS_URL of services.env) under a fresh key prefix. */
@@ -60,9 +65,10 @@ async function engineFor(type: CentrifugoEngine['type']): Promise<CentrifugoEngi
 }
 
 function deploymentNotes(engine: CentrifugoEngine, binary: string): string[] {
-  const where = engine.type === 'memory'
-    ? 'memory engine (one node)'
-    : `Redis engine on the project's Redis (${engine.address}), key prefix \`${engine.prefix}\` (never flushed: with no history or presence, Centrifugo keeps no keys there and only uses its PUB/SUB)`;
+  const where =
+    engine.type === 'memory'
+      ? 'memory engine (one node)'
+      : `Redis engine on the project's Redis (${engine.address}), key prefix \`${engine.prefix}\` (never flushed: with no history or presence, Centrifugo keeps no keys there and only uses its PUB/SUB)`;
   return [
     `Centrifugo ${CENTRIFUGO_VERSION} (\`${installCommand}\`, ${binary}; its \`version\` command says 0.0.0 since \`go install\` stamps none), ${where}.`,
     'Clients connect without tokens through `client.insecure: true`, a setting for this benchmark only (every connection is anonymous and may ' +
@@ -80,19 +86,32 @@ export function startCentrifugo(type: CentrifugoEngine['type']): StartDeployment
     const port = await freePort();
     const config = join(temp.dir, 'config.json');
     writeFileSync(config, `${JSON.stringify(centrifugoConfig(port, engine), null, 2)}\n`);
-    const server = startProcess('centrifugo', binary, ['--config', config], { PATH: process.env.PATH ?? '' },
-      { cwd: temp.dir, drainDeadlineMs: SHUTDOWN_TIMEOUT_S * 1000 });
+    const server = startProcess(
+      'centrifugo',
+      binary,
+      ['--config', config],
+      { PATH: process.env.PATH ?? '' },
+      { cwd: temp.dir, drainDeadlineMs: SHUTDOWN_TIMEOUT_S * 1000 },
+    );
     const client = centrifugoClient();
     const redis = engine.type === 'redis' ? servicePids().filter((p) => p.name === 'redis') : undefined;
-    if (redis?.length === 0) request.notes.push("Redis's CPU is not measured: no running redis.pid in the services' run folder (`.services/run`, or `$LINKER_SERVICES_DIR/run`).");
+    if (redis?.length === 0)
+      request.notes.push(
+        "Redis's CPU is not measured: no running redis.pid in the services' run folder (`.services/run`, or `$LINKER_SERVICES_DIR/run`).",
+      );
     const deployment: Deployment = {
-      mode: 'centrifugo', endpoint: { url: `ws://127.0.0.1:${port}/connection/websocket`, appId: 'centrifugo' }, appName: APP.appName,
-      userBase: freshUserBase(), servers: [server], client,
+      mode: 'centrifugo',
+      endpoint: { url: `ws://127.0.0.1:${port}/connection/websocket`, appId: 'centrifugo' },
+      appName: APP.appName,
+      userBase: freshUserBase(),
+      servers: [server],
+      client,
       services: redis,
       stop: async () => {
         await server.stop();
         temp.remove();
-        if (client.errors.count > 0) request.notes.push(`${client.errors.count} Centrifugo command replies were errors, the first: ${client.errors.first}.`);
+        if (client.errors.count > 0)
+          request.notes.push(`${client.errors.count} Centrifugo command replies were errors, the first: ${client.errors.first}.`);
       },
     };
     request.notes.push(...deploymentNotes(engine, binary));

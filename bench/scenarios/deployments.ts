@@ -36,7 +36,11 @@ const READY_TIMEOUT_MS = 120_000;
  * AUTH_CLIENT waits for the consumer groups to form. Opening hundreds of sockets before that would time them out.
  * `at`: another endpoint and a user at home there (a domain of a federation refuses users of other domains).
  */
-export async function awaitAuthentication(deployment: Deployment, alive: () => void, at?: { endpoint: BenchEndpoint; userId: string }): Promise<void> {
+export async function awaitAuthentication(
+  deployment: Deployment,
+  alive: () => void,
+  at?: { endpoint: BenchEndpoint; userId: string },
+): Promise<void> {
   const { endpoint, userId } = at ?? { endpoint: deployment.endpoint, userId: `${deployment.appName}-1` };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = '';
@@ -72,7 +76,8 @@ export function builtEntry(app: string, { notes, distDir }: StartRequest): strin
   const root = dirname(dist); // the checkout the build was made from, when it sits beside it
   if (!existsSync(join(root, 'apps', app, 'src'))) return entry;
   const sources = Math.max(newestMtime(join(root, 'apps', app, 'src')), newestMtime(join(root, 'libs')));
-  if (sources > statSync(entry).mtimeMs) notes.push(`${distDir}/apps/${app} is older than its sources: the measured build may be stale (\`npm run build\`).`);
+  if (sources > statSync(entry).mtimeMs)
+    notes.push(`${distDir}/apps/${app} is older than its sources: the measured build may be stale (\`npm run build\`).`);
   return entry;
 }
 
@@ -93,12 +98,30 @@ export async function startEmbedded(request: StartRequest): Promise<Deployment> 
   const [wsPort, metaPort] = [await freePort(), await freePort()];
   const topology = join(temp.dir, 'topology.yaml');
   writeFileSync(topology, benchTopology(wsPort));
-  const args = [entry, '--topology', topology, '--domain', DOMAIN, '--ws-port', String(wsPort), '--meta-port', String(metaPort),
-    '--no-ui', '--data-dir', join(temp.dir, 'data'), '--log-level', 'warn'];
+  const args = [
+    entry,
+    '--topology',
+    topology,
+    '--domain',
+    DOMAIN,
+    '--ws-port',
+    String(wsPort),
+    '--meta-port',
+    String(metaPort),
+    '--no-ui',
+    '--data-dir',
+    join(temp.dir, 'data'),
+    '--log-level',
+    'warn',
+  ];
   const server = request.startNode('embedded', args, { PATH: process.env.PATH ?? '' });
   const deployment: Deployment = {
-    mode: 'embedded', endpoint: { url: `ws://127.0.0.1:${wsPort}/ws`, appId: APP.appId }, appName: APP.appName,
-    userBase: freshUserBase(), servers: [server], stop: () => stopAll([server], temp.remove),
+    mode: 'embedded',
+    endpoint: { url: `ws://127.0.0.1:${wsPort}/ws`, appId: APP.appId },
+    appName: APP.appName,
+    userBase: freshUserBase(),
+    servers: [server],
+    stop: () => stopAll([server], temp.remove),
   };
   try {
     await waitForPort('the embedded client WebSocket', '127.0.0.1', wsPort, START_TIMEOUT_MS, () => exitedCheck(server));
@@ -120,7 +143,8 @@ export function exitedCheck(server: ServerProcess): void {
 export function servicesEnv(): Record<string, string> {
   const file = join(process.env.LINKER_SERVICES_DIR ?? join(REPO, '.services'), 'services.env');
   if (!existsSync(file)) throw new Error(`real mode needs the services: ${file} is missing (run \`npm run services:up\`)`);
-  const entries = readFileSync(file, 'utf8').split('\n')
+  const entries = readFileSync(file, 'utf8')
+    .split('\n')
     .map((line) => /^([A-Z_]+)=(.*)$/.exec(line.trim()))
     .filter((match): match is RegExpExecArray => match !== null)
     .map((match) => [match[1]!, match[2]!] as const);

@@ -2,7 +2,8 @@ import { RoutingTable } from '@linker/routing';
 import { parseTopology, TopologyView } from '@linker/topology';
 import { DOMAIN_BLOCK, lineDomainName, lineTopology, type LineDomain } from './federation';
 
-const line = (length: number): LineDomain[] => Array.from({ length }, (_, i) => ({ name: lineDomainName(i), clientPort: 20_000 + i, linkPort: 30_000 + i }));
+const line = (length: number): LineDomain[] =>
+  Array.from({ length }, (_, i) => ({ name: lineDomainName(i), clientPort: 20_000 + i, linkPort: 30_000 + i }));
 
 describe('the federation bench topology', () => {
   it('is a valid line of domains with their client and link endpoints', () => {
@@ -14,14 +15,19 @@ describe('the federation bench topology', () => {
       ['bench-03', ['ws://127.0.0.1:20002', 'ws://127.0.0.1:30002']],
     ]);
     const routes = RoutingTable.build(topology!).from('bench-01');
-    expect([routes.path('bench-02'), routes.path('bench-03')]).toEqual([['bench-01', 'bench-02'], ['bench-01', 'bench-02', 'bench-03']]);
+    expect([routes.path('bench-02'), routes.path('bench-03')]).toEqual([
+      ['bench-01', 'bench-02'],
+      ['bench-01', 'bench-02', 'bench-03'],
+    ]);
   });
 
   it('puts the users of each block of numbers at home in the domain that many hops from bench-01', () => {
     const view = new TopologyView(parseTopology(lineTopology(line(3))).topology!);
     const base = 1_234_567;
     expect([0, 1, 2].map((hops) => view.home(`BENCH-${hops * DOMAIN_BLOCK + base}`))).toEqual([
-      { kind: 'domain', domain: 'bench-01' }, { kind: 'domain', domain: 'bench-02' }, { kind: 'domain', domain: 'bench-03' },
+      { kind: 'domain', domain: 'bench-01' },
+      { kind: 'domain', domain: 'bench-02' },
+      { kind: 'domain', domain: 'bench-03' },
     ]);
     expect(view.home(`BENCH-${DOMAIN_BLOCK - 1}`)).toEqual({ kind: 'domain', domain: 'bench-01' });
   });

@@ -34,7 +34,10 @@ export function lineTopology(domains: LineDomain[]): string {
     `    appId: ${APP.appId}`,
     '    authEnabled: false',
     '    userDistributions:',
-    ...domains.map((d, i) => `      - { domainName: ${d.name}, from: ${i * DOMAIN_BLOCK}${i < domains.length - 1 ? `, to: ${(i + 1) * DOMAIN_BLOCK - 1}` : ''} }`),
+    ...domains.map(
+      (d, i) =>
+        `      - { domainName: ${d.name}, from: ${i * DOMAIN_BLOCK}${i < domains.length - 1 ? `, to: ${(i + 1) * DOMAIN_BLOCK - 1}` : ''} }`,
+    ),
     '',
   ].join('\n');
 }
@@ -60,12 +63,26 @@ export function startFederation(hops: number): StartDeployment {
     const userBase = freshUserBase();
     const servers: ServerProcess[] = [];
     const deployment: Deployment = {
-      mode: 'embedded', endpoint: endpointOf(domains[0]!), appName: APP.appName, userBase, servers,
+      mode: 'embedded',
+      endpoint: endpointOf(domains[0]!),
+      appName: APP.appName,
+      userBase,
+      servers,
       recipients: { endpoint: endpointOf(domains[hops]!), userBase: hops * DOMAIN_BLOCK + userBase },
       stop: () => stopAll(servers, temp.remove),
     };
-    const flags = (d: LineDomain): string[] => ['--domain', d.name, '--ws-port', String(d.clientPort), '--link-port', String(d.linkPort),
-      '--data-dir', join(temp.dir, d.name), '--log-level', 'warn'];
+    const flags = (d: LineDomain): string[] => [
+      '--domain',
+      d.name,
+      '--ws-port',
+      String(d.clientPort),
+      '--link-port',
+      String(d.linkPort),
+      '--data-dir',
+      join(temp.dir, d.name),
+      '--log-level',
+      'warn',
+    ];
     const start = (d: LineDomain, args: string[]): ServerProcess => {
       const server = request.startNode(d.name, [entry, ...args, ...flags(d)], env);
       servers.push(server);

@@ -3,7 +3,17 @@ import { closeAll, openMany } from '../src/client';
 import { readProc } from '../src/proc-stats';
 import { sleep, type ServerProcess } from '../src/processes';
 import { target, type IdleResult } from '../src/results';
-import { clientOf, emptyResult, startRequest, userId, withDeployment, type Deployment, type Scenario, type StartDeployment, type ScenarioContext } from '../src/scenario';
+import {
+  clientOf,
+  emptyResult,
+  startRequest,
+  userId,
+  withDeployment,
+  type Deployment,
+  type Scenario,
+  type StartDeployment,
+  type ScenarioContext,
+} from '../src/scenario';
 
 /** Source addresses the sockets are spread over (all loopback; the destination is always 127.0.0.1). */
 const SOURCES = 8;
@@ -33,20 +43,35 @@ async function measure(context: ScenarioContext, deployment: Deployment, name: s
   const [serverBefore, loadBefore] = [await settledRss(edge), readProc(process.pid).rssKiB];
   context.progress(`${name}: opening ${count} authenticated connections to ${edge.name}`);
   const started = performance.now();
-  const { connections, failures } = await openMany(clientOf(context, deployment), deployment.endpoint, count, (i) => ({
-    userId: userId(deployment, i),
-    localAddress: `127.0.0.${1 + (i % SOURCES)}`,
-    handlers: { onMessage: () => undefined },
-  }), 200);
+  const { connections, failures } = await openMany(
+    clientOf(context, deployment),
+    deployment.endpoint,
+    count,
+    (i) => ({
+      userId: userId(deployment, i),
+      localAddress: `127.0.0.${1 + (i % SOURCES)}`,
+      handlers: { onMessage: () => undefined },
+    }),
+    200,
+  );
   const openSeconds = (performance.now() - started) / 1000;
   try {
-    context.progress(`${name}: ${connections.length} open in ${openSeconds.toFixed(1)} s (${failures.length} failed); letting ${edge.name} settle`);
+    context.progress(
+      `${name}: ${connections.length} open in ${openSeconds.toFixed(1)} s (${failures.length} failed); letting ${edge.name} settle`,
+    );
     const [serverAfter, loadAfter] = [await settledRss(edge), readProc(process.pid).rssKiB];
     const opened = Math.max(1, connections.length);
     return {
-      connections: connections.length, failed: failures.length, openSeconds, serverName: edge.name,
-      serverRssBeforeKiB: serverBefore, serverRssAfterKiB: serverAfter, serverKiBPerConnection: (serverAfter - serverBefore) / opened,
-      loadRssBeforeKiB: loadBefore, loadRssAfterKiB: loadAfter, loadKiBPerConnection: (loadAfter - loadBefore) / opened,
+      connections: connections.length,
+      failed: failures.length,
+      openSeconds,
+      serverName: edge.name,
+      serverRssBeforeKiB: serverBefore,
+      serverRssAfterKiB: serverAfter,
+      serverKiBPerConnection: (serverAfter - serverBefore) / opened,
+      loadRssBeforeKiB: loadBefore,
+      loadRssAfterKiB: loadAfter,
+      loadKiBPerConnection: (loadAfter - loadBefore) / opened,
     };
   } finally {
     await closeAll(connections);
@@ -54,7 +79,10 @@ async function measure(context: ScenarioContext, deployment: Deployment, name: s
 }
 
 const HOLDERS: Record<Deployment['mode'], string> = {
-  real: 'connector', embedded: 'embedded', baseline: 'bare ws relay (the floor `ws` itself sets)', centrifugo: 'Centrifugo (memory engine)',
+  real: 'connector',
+  embedded: 'embedded',
+  baseline: 'bare ws relay (the floor `ws` itself sets)',
+  centrifugo: 'Centrifugo (memory engine)',
 };
 
 /**
@@ -62,7 +90,8 @@ const HOLDERS: Record<Deployment['mode'], string> = {
  * process holding the sockets gains per connection.
  */
 export function idleScenario(name: string, mode: Deployment['mode'], start: StartDeployment, prepare?: Scenario['prepare']): Scenario {
-  const what = mode === 'centrifugo' ? 'Idle connections, each connected and subscribed to its own channel,' : 'Idle authenticated connections';
+  const what =
+    mode === 'centrifugo' ? 'Idle connections, each connected and subscribed to its own channel,' : 'Idle authenticated connections';
   const description = `${what} held by the ${HOLDERS[mode]} process: its RSS after, minus before, per connection${mode === 'centrifugo' ? '' : ` (target ≤ ${TARGET_KIB} KiB)`}.`;
   return {
     name,
@@ -71,12 +100,20 @@ export function idleScenario(name: string, mode: Deployment['mode'], start: Star
     prepare,
     run: (context) => {
       const result = emptyResult({ name, mode, description });
-      return withDeployment(result, () => start(startRequest(context, name, result.notes)), async (deployment) => {
-        result.idle = await measure(context, deployment, name);
-        result.targets = mode === 'centrifugo' ? [] : [target('RSS per idle connection', Math.round(result.idle.serverKiBPerConnection * 100) / 100, TARGET_KIB, 'KiB')];
-        if (result.idle.failed > 0) result.notes.push(`${result.idle.failed} connections failed to open or authenticate.`);
-        if (!deployment.servers[0]?.probeFile) result.notes.push('RSS includes garbage the server has not collected yet; read it as an upper bound.');
-      });
+      return withDeployment(
+        result,
+        () => start(startRequest(context, name, result.notes)),
+        async (deployment) => {
+          result.idle = await measure(context, deployment, name);
+          result.targets =
+            mode === 'centrifugo'
+              ? []
+              : [target('RSS per idle connection', Math.round(result.idle.serverKiBPerConnection * 100) / 100, TARGET_KIB, 'KiB')];
+          if (result.idle.failed > 0) result.notes.push(`${result.idle.failed} connections failed to open or authenticate.`);
+          if (!deployment.servers[0]?.probeFile)
+            result.notes.push('RSS includes garbage the server has not collected yet; read it as an upper bound.');
+        },
+      );
     },
   };
 }

@@ -32,43 +32,80 @@ function federationScenario(lane: Lane, hops: number): Scenario {
   const referenceOf = (earlier: ScenarioResult[]): ScenarioResult | undefined => earlier.find((s) => s.name === reference);
   const line = ['bench-01', 'bench-02', 'bench-03'].slice(0, hops + 1).join(' — ');
   return loadScenario({
-    name: `federation-${lane.toLowerCase()}-${hops}hop`, mode: 'embedded', lane, defaultRates: lane === 'FAST' ? FAST_RATES : RELIABLE_RATES,
+    name: `federation-${lane.toLowerCase()}-${hops}hop`,
+    mode: 'embedded',
+    lane,
+    defaultRates: lane === 'FAST' ? FAST_RATES : RELIABLE_RATES,
     start: startFederation(hops),
     targets: (steps: StepResult[], earlier) => perHopTargets(steps, referenceOf(earlier), reference, hops, PER_HOP_P50_MS[lane]),
     notes: (steps, earlier) => {
       const table = perHopTable(steps, referenceOf(earlier), reference, hops);
-      return table ? [table] : [`Run ${reference} in the same run (before this scenario) to compare: \`--scenario ${reference},federation\`.`];
+      return table
+        ? [table]
+        : [`Run ${reference} in the same run (before this scenario) to compare: \`--scenario ${reference},federation\`.`];
     },
-    description: `${lane} one way across ${hops} hop${hops > 1 ? 's' : ''}: embedded processes ${line} (one per domain, linked over WebSockets); ` +
+    description:
+      `${lane} one way across ${hops} hop${hops > 1 ? 's' : ''}: embedded processes ${line} (one per domain, linked over WebSockets); ` +
       `senders connect to bench-01, their recipients are at home in bench-0${hops + 1}. Target: each hop adds ≤ ${PER_HOP_P50_MS[lane]} ms to the p50 of ${reference} at the same rate.`,
   });
 }
 
 /** Builds Centrifugo before the run's watchdog starts, when it is not cached yet (a failure is met again at start). */
 const buildCentrifugo = async (progress: (line: string) => void): Promise<void> => {
-  await centrifugoBinary(progress).then(() => undefined, (error: Error) => progress(`Centrifugo: ${error.message}`));
+  await centrifugoBinary(progress).then(
+    () => undefined,
+    (error: Error) => progress(`Centrifugo: ${error.message}`),
+  );
 };
 
 /** Every scenario, in the order `npm run bench` runs them. */
 export const SCENARIOS: Scenario[] = [
   loadScenario({
-    name: 'embedded-fast', mode: 'embedded', lane: 'FAST', defaultRates: FAST_RATES, start: startEmbedded, targets: fastTargets,
-    description: 'FAST one-to-one in embedded mode (one process: connector, processor, in-process lanes). Target at 5,000 msg/s: p50 ≤ 1 ms, p99 ≤ 5 ms.',
+    name: 'embedded-fast',
+    mode: 'embedded',
+    lane: 'FAST',
+    defaultRates: FAST_RATES,
+    start: startEmbedded,
+    targets: fastTargets,
+    description:
+      'FAST one-to-one in embedded mode (one process: connector, processor, in-process lanes). Target at 5,000 msg/s: p50 ≤ 1 ms, p99 ≤ 5 ms.',
   }),
   loadScenario({
-    name: 'embedded-reliable', mode: 'embedded', lane: 'RELIABLE', defaultRates: RELIABLE_RATES, start: startEmbedded, targets: reliableTargets,
+    name: 'embedded-reliable',
+    mode: 'embedded',
+    lane: 'RELIABLE',
+    defaultRates: RELIABLE_RATES,
+    start: startEmbedded,
+    targets: reliableTargets,
     description: 'RELIABLE one-to-one in embedded mode. Target at 2,000 msg/s: p50 ≤ 4 ms, p99 ≤ 15 ms.',
   }),
   loadScenario({
-    name: 'real-fast', mode: 'real', lane: 'FAST', defaultRates: FAST_RATES, start: startReal, targets: fastTargets,
-    description: 'FAST one-to-one in real mode (connector → NATS → processor → NATS → connector; meta-server, processor, connector as processes). Target at 5,000 msg/s: p50 ≤ 1 ms, p99 ≤ 5 ms.',
+    name: 'real-fast',
+    mode: 'real',
+    lane: 'FAST',
+    defaultRates: FAST_RATES,
+    start: startReal,
+    targets: fastTargets,
+    description:
+      'FAST one-to-one in real mode (connector → NATS → processor → NATS → connector; meta-server, processor, connector as processes). Target at 5,000 msg/s: p50 ≤ 1 ms, p99 ≤ 5 ms.',
   }),
   loadScenario({
-    name: 'real-reliable', mode: 'real', lane: 'RELIABLE', defaultRates: RELIABLE_RATES, start: startReal, targets: reliableTargets,
-    description: 'RELIABLE one-to-one in real mode (connector → Kafka → processor → Kafka → connector). Target at 2,000 msg/s: p50 ≤ 4 ms, p99 ≤ 15 ms.',
+    name: 'real-reliable',
+    mode: 'real',
+    lane: 'RELIABLE',
+    defaultRates: RELIABLE_RATES,
+    start: startReal,
+    targets: reliableTargets,
+    description:
+      'RELIABLE one-to-one in real mode (connector → Kafka → processor → Kafka → connector). Target at 2,000 msg/s: p50 ≤ 4 ms, p99 ≤ 15 ms.',
   }),
   loadScenario({
-    name: 'quiet-real', mode: 'real', lane: 'RELIABLE', defaultRates: QUIET.rates, fixed: QUIET, start: startReal,
+    name: 'quiet-real',
+    mode: 'real',
+    lane: 'RELIABLE',
+    defaultRates: QUIET.rates,
+    fixed: QUIET,
+    start: startReal,
     targets: (steps) => [deploymentCpuTarget(steps, QUIET.rates[0]!, 5)],
     description: `Real mode almost idle: ${QUIET_TEXT}, RELIABLE. What the deployment (apps and services) costs when traffic is low. Target: under 5% of a core in all.`,
   }),
@@ -77,25 +114,49 @@ export const SCENARIOS: Scenario[] = [
   mailboxScenario('mailbox-fetch-embedded', 'embedded', startEmbedded),
   mailboxScenario('mailbox-fetch-real', 'real', startReal),
   loadScenario({
-    name: 'baseline', mode: 'baseline', lane: 'FAST', defaultRates: FAST_RATES, start: startBaseline, targets: () => [],
-    description: 'The harness alone: the same load through a bare `ws` relay (bench/src/fake-router.ts) instead of the product. Its latency is the floor the load generator and one WebSocket hop set.',
+    name: 'baseline',
+    mode: 'baseline',
+    lane: 'FAST',
+    defaultRates: FAST_RATES,
+    start: startBaseline,
+    targets: () => [],
+    description:
+      'The harness alone: the same load through a bare `ws` relay (bench/src/fake-router.ts) instead of the product. Its latency is the floor the load generator and one WebSocket hop set.',
   }),
   idleScenario('idle-connections-baseline', 'baseline', startBaseline),
   // The same load against Centrifugo (memory engine, then Redis engine), with its own client (JSON protocol).
   loadScenario({
-    name: 'centrifugo-memory', mode: 'centrifugo', lane: 'FAST', defaultRates: FAST_RATES, start: startCentrifugo('memory'), targets: () => [],
+    name: 'centrifugo-memory',
+    mode: 'centrifugo',
+    lane: 'FAST',
+    defaultRates: FAST_RATES,
+    start: startCentrifugo('memory'),
+    targets: () => [],
     prepare: buildCentrifugo,
-    description: 'The same one-to-one load through Centrifugo v6.9.1 with its memory engine (one node): each user subscribes to its own channel ' +
+    description:
+      'The same one-to-one load through Centrifugo v6.9.1 with its memory engine (one node): each user subscribes to its own channel ' +
       "and publishes to its peer's. Compared with embedded-fast and embedded-reliable (section Compared with Centrifugo).",
   }),
   loadScenario({
-    name: 'centrifugo-redis', mode: 'centrifugo', lane: 'FAST', defaultRates: FAST_RATES, start: startCentrifugo('redis'), targets: () => [],
+    name: 'centrifugo-redis',
+    mode: 'centrifugo',
+    lane: 'FAST',
+    defaultRates: FAST_RATES,
+    start: startCentrifugo('redis'),
+    targets: () => [],
     prepare: buildCentrifugo,
-    description: "The same load through Centrifugo v6.9.1 with its Redis engine, on the project's Redis (services.env); CPU of Centrifugo and Redis. " +
+    description:
+      "The same load through Centrifugo v6.9.1 with its Redis engine, on the project's Redis (services.env); CPU of Centrifugo and Redis. " +
       'Compared with real-fast and real-reliable.',
   }),
   loadScenario({
-    name: 'quiet-centrifugo-redis', mode: 'centrifugo', lane: 'FAST', defaultRates: QUIET.rates, fixed: QUIET, start: startCentrifugo('redis'), targets: () => [],
+    name: 'quiet-centrifugo-redis',
+    mode: 'centrifugo',
+    lane: 'FAST',
+    defaultRates: QUIET.rates,
+    fixed: QUIET,
+    start: startCentrifugo('redis'),
+    targets: () => [],
     prepare: buildCentrifugo,
     description: `Centrifugo v6.9.1 with its Redis engine almost idle: ${QUIET_TEXT}. Compared with quiet-real.`,
   }),
@@ -125,7 +186,16 @@ export const GROUPS: Record<string, string[]> = {
   federation: FEDERATION,
   centrifugo: CENTRIFUGO,
   /** linker-ts and Centrifugo side by side: every scenario of the section Compared with Centrifugo. */
-  compare: ['embedded-fast', 'embedded-reliable', 'real-fast', 'real-reliable', 'quiet-real', 'idle-connections-embedded', 'idle-connections-real', ...CENTRIFUGO],
+  compare: [
+    'embedded-fast',
+    'embedded-reliable',
+    'real-fast',
+    'real-reliable',
+    'quiet-real',
+    'idle-connections-embedded',
+    'idle-connections-real',
+    ...CENTRIFUGO,
+  ],
 };
 
 /** The scenarios named (scenario or group names, in run order, each once); `all` when none is named. */
@@ -133,7 +203,10 @@ export function selectScenarios(names: string[]): Scenario[] {
   const wanted = new Set<string>();
   for (const name of names.length > 0 ? names : ['all']) {
     const expanded = GROUPS[name] ?? (SCENARIOS.some((s) => s.name === name) ? [name] : undefined);
-    if (!expanded) throw new Error(`unknown scenario ${JSON.stringify(name)}; known: ${[...SCENARIOS.map((s) => s.name), ...Object.keys(GROUPS)].join(', ')}`);
+    if (!expanded)
+      throw new Error(
+        `unknown scenario ${JSON.stringify(name)}; known: ${[...SCENARIOS.map((s) => s.name), ...Object.keys(GROUPS)].join(', ')}`,
+      );
     expanded.forEach((n) => wanted.add(n));
   }
   return SCENARIOS.filter((s) => wanted.has(s.name));

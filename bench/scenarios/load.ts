@@ -5,7 +5,15 @@ import { DEFAULT_PLAN, nextRate, searchResult, verdict, type SearchPlan, type Tr
 import { sleep } from '../src/processes';
 import type { MaxRateResult, ScenarioResult, SearchStep, StepResult, Target } from '../src/results';
 import {
-  clientOf, emptyResult, startRequest, watchedOf, withDeployment, type Deployment, type Scenario, type ScenarioContext, type StartDeployment,
+  clientOf,
+  emptyResult,
+  startRequest,
+  watchedOf,
+  withDeployment,
+  type Deployment,
+  type Scenario,
+  type ScenarioContext,
+  type StartDeployment,
 } from '../src/scenario';
 
 export interface LoadScenarioSpec {
@@ -51,8 +59,15 @@ async function awaitFlow(route: LoadRoute, sink: LoadSink, lane: Lane): Promise<
 }
 
 /** Open `count` connections at `endpoint` for users `<appName>-<userBase + i>`, all feeding `sink`. */
-async function openUsers(client: BenchClientFactory, endpoint: BenchEndpoint, first: { appName: string; userBase: number },
-  count: number, sink: LoadSink, opened: BenchConnection[], ack: boolean): Promise<BenchConnection[]> {
+async function openUsers(
+  client: BenchClientFactory,
+  endpoint: BenchEndpoint,
+  first: { appName: string; userBase: number },
+  count: number,
+  sink: LoadSink,
+  opened: BenchConnection[],
+  ack: boolean,
+): Promise<BenchConnection[]> {
   const { connections, failures } = await openMany(client, endpoint, count, (i) => ({
     userId: `${first.appName}-${first.userBase + i}`,
     ack,
@@ -67,7 +82,13 @@ async function openUsers(client: BenchClientFactory, endpoint: BenchEndpoint, fi
  * The connections of a scenario and who sends to whom: pairs on the deployment's endpoint, or, when the deployment
  * has `recipients` elsewhere, senders at its endpoint each sending one way to its own recipient there.
  */
-async function openRoute(context: ScenarioContext, deployment: Deployment, count: number, sink: LoadSink, opened: BenchConnection[]): Promise<LoadRoute> {
+async function openRoute(
+  context: ScenarioContext,
+  deployment: Deployment,
+  count: number,
+  sink: LoadSink,
+  opened: BenchConnection[],
+): Promise<LoadRoute> {
   const { recipients } = deployment;
   const client = clientOf(context, deployment);
   const ack = context.options.ack && deployment.client === undefined; // a peer's own client has no ack mode
@@ -101,15 +122,31 @@ interface Run {
 }
 
 /** One step at `rate` for `durationS` measured seconds; `index` tells its messages from other steps'. */
-async function runStep(run: Run, route: LoadRoute, sink: LoadSink, index: number, rate: number, durationS: number, label: string): Promise<StepResult> {
+async function runStep(
+  run: Run,
+  route: LoadRoute,
+  sink: LoadSink,
+  index: number,
+  rate: number,
+  durationS: number,
+  label: string,
+): Promise<StepResult> {
   const { options } = run.context;
   run.progress(`${label}: ${rate} msg/s for ${options.warmupS} s warm-up + ${durationS} s`);
   const step = await runLoadStep(route, sink, {
-    step: index, rate, lane: run.spec.lane, payloadBytes: options.payloadBytes, watched: watchedOf(run.deployment),
-    durationMs: durationS * 1000, warmupMs: options.warmupS * 1000, drainMs: Math.max(5000, durationS * 500),
+    step: index,
+    rate,
+    lane: run.spec.lane,
+    payloadBytes: options.payloadBytes,
+    watched: watchedOf(run.deployment),
+    durationMs: durationS * 1000,
+    warmupMs: options.warmupS * 1000,
+    drainMs: Math.max(5000, durationS * 500),
   });
   const { latency, delivery } = step;
-  run.progress(`${rate} msg/s → achieved ${step.achievedRate}, p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms, lost ${delivery.lost}, dup ${delivery.duplicates}`);
+  run.progress(
+    `${rate} msg/s → achieved ${step.achievedRate}, p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms, lost ${delivery.lost}, dup ${delivery.duplicates}`,
+  );
   return step;
 }
 
@@ -121,7 +158,8 @@ async function runSteps(run: Run, steps: StepResult[]): Promise<void> {
   const connections = fixed?.connections ?? connectionsFor(run.context.options, rates);
   const durationS = fixed?.durationS ?? run.context.options.durationS;
   await withRoute(run, connections, async (route, sink) => {
-    for (const [index, rate] of rates.entries()) steps.push(await runStep(run, route, sink, index, rate, durationS, `step ${index + 1}/${rates.length}`));
+    for (const [index, rate] of rates.entries())
+      steps.push(await runStep(run, route, sink, index, rate, durationS, `step ${index + 1}/${rates.length}`));
   });
 }
 
@@ -138,7 +176,15 @@ async function searchMaxRate(run: Run, report: (result: MaxRateResult) => void):
   await withRoute(run, connectionsFor(options, [plan.ceiling]), async (route, sink) => {
     const tried = (): Tried[] => steps.map((s) => ({ rate: s.offeredRate, passed: s.passed }));
     for (let rate = nextRate([], plan); rate !== undefined; rate = nextRate(tried(), plan)) {
-      const step = await runStep(run, route, sink, firstIndex + steps.length, rate, options.maxRateDurationS, `max-rate search step ${steps.length + 1}`);
+      const step = await runStep(
+        run,
+        route,
+        sink,
+        firstIndex + steps.length,
+        rate,
+        options.maxRateDurationS,
+        `max-rate search step ${steps.length + 1}`,
+      );
       steps.push({ ...step, ...verdict(step) });
       run.progress(`max-rate search: ${rate} msg/s ${steps[steps.length - 1]!.why}`);
       report(searchResult(steps, plan, options.maxRateDurationS, options.warmupS));
@@ -159,16 +205,20 @@ export function loadScenario(spec: LoadScenarioSpec): Scenario {
     run: (context) => {
       const result = emptyResult(spec);
       result.steps = [];
-      return withDeployment(result, () => spec.start(startRequest(context, spec.name, result.notes)), async (deployment) => {
-        const run: Run = { spec, context, deployment, progress: (line) => context.progress(`${spec.name}: ${line}`) };
-        try {
-          await runSteps(run, result.steps!);
-          if (context.options.maxRate && !spec.fixed) await searchMaxRate(run, (maxRate) => (result.maxRate = maxRate));
-        } finally {
-          result.targets = spec.targets(result.steps!, context.earlier);
-          result.notes.push(...(spec.notes?.(result.steps!, context.earlier) ?? []));
-        }
-      });
+      return withDeployment(
+        result,
+        () => spec.start(startRequest(context, spec.name, result.notes)),
+        async (deployment) => {
+          const run: Run = { spec, context, deployment, progress: (line) => context.progress(`${spec.name}: ${line}`) };
+          try {
+            await runSteps(run, result.steps!);
+            if (context.options.maxRate && !spec.fixed) await searchMaxRate(run, (maxRate) => (result.maxRate = maxRate));
+          } finally {
+            result.targets = spec.targets(result.steps!, context.earlier);
+            result.notes.push(...(spec.notes?.(result.steps!, context.earlier) ?? []));
+          }
+        },
+      );
     },
   };
 }

@@ -7,7 +7,17 @@ import { sleep } from '../src/processes';
 import { rawClient } from '../src/raw-client';
 import { target, type MailboxResult } from '../src/results';
 import { runOpenLoop, senderOf, sequenceOf } from '../src/schedule';
-import { emptyResult, startRequest, userId, watchedOf, withDeployment, type Deployment, type Scenario, type StartDeployment, type ScenarioContext } from '../src/scenario';
+import {
+  emptyResult,
+  startRequest,
+  userId,
+  watchedOf,
+  withDeployment,
+  type Deployment,
+  type Scenario,
+  type StartDeployment,
+  type ScenarioContext,
+} from '../src/scenario';
 
 const STORE_RATE = 2000;
 const STORE_DEADLINE_MS = 120_000;
@@ -27,7 +37,10 @@ async function store(context: ScenarioContext, deployment: Deployment, recipient
       spec,
       now: () => performance.now(),
       send: (index, intendedMs, nowMs) => {
-        const content = encodePayload({ step: 0, sender: senderOf(spec, index), seq: sequenceOf(spec, index), intendedUs: intendedMs * 1000, sentUs: nowMs * 1000 }, context.options.payloadBytes);
+        const content = encodePayload(
+          { step: 0, sender: senderOf(spec, index), seq: sequenceOf(spec, index), intendedUs: intendedMs * 1000, sentUs: nowMs * 1000 },
+          context.options.payloadBytes,
+        );
         connections[senderOf(spec, index)]!.send(recipient, content, 'RELIABLE');
       },
     });
@@ -86,7 +99,11 @@ async function fetchAll(context: ScenarioContext, deployment: Deployment, recipi
   try {
     for (let left = 1; (left > 0 || accounting.receivedTotal < count) && performance.now() - started < FETCH_DEADLINE_MS;) {
       const before = accounting.receivedTotal;
-      left = await withDeadline(connection.fetch(context.options.fetchBatch), FETCH_DEADLINE_MS, `FETCH_MISSING_MESSAGES_COMPLETE for batch ${log.length + 1}`);
+      left = await withDeadline(
+        connection.fetch(context.options.fetchBatch),
+        FETCH_DEADLINE_MS,
+        `FETCH_MISSING_MESSAGES_COMPLETE for batch ${log.length + 1}`,
+      );
       log.push({ atMs: Math.round(performance.now() - started), received: accounting.receivedTotal - before, leftMissingCount: left });
       if (left === 0 && accounting.receivedTotal < count) await sleep(5); // stragglers put back by the probe
     }
@@ -108,8 +125,16 @@ async function measure(context: ScenarioContext, deployment: Deployment, name: s
   context.progress(`${name}: stored in ${storeSeconds.toFixed(1)} s; fetching`);
   const { fetchMs, batchLog, counts, processes } = await fetchAll(context, deployment, recipient, senders, count);
   return {
-    stored: count, storeSeconds, fetched: counts.received, duplicates: counts.duplicates, batches: batchLog.length,
-    batchSize: context.options.fetchBatch, fetchMs, messagesPerSecond: counts.received / (fetchMs / 1000), batchLog, processes,
+    stored: count,
+    storeSeconds,
+    fetched: counts.received,
+    duplicates: counts.duplicates,
+    batches: batchLog.length,
+    batchSize: context.options.fetchBatch,
+    fetchMs,
+    messagesPerSecond: counts.received / (fetchMs / 1000),
+    batchLog,
+    processes,
   };
 }
 
@@ -122,15 +147,19 @@ export function mailboxScenario(name: string, mode: Deployment['mode'], start: S
     description,
     run: (context) => {
       const result = emptyResult({ name, mode, description });
-      return withDeployment(result, () => start(startRequest(context, name, result.notes)), async (deployment) => {
-        result.mailbox = await measure(context, deployment, name);
-        const { mailbox } = result;
-        // The target is 250 ms for 10,000 messages; other counts get the same per-message budget.
-        const limit = Math.round((250 * mailbox.stored) / 10_000);
-        result.targets = [target(`${mailbox.stored} missed messages delivered`, Math.round(mailbox.fetchMs * 10) / 10, limit, 'ms')];
-        if (mailbox.fetched < mailbox.stored) result.targets[0]!.met = false;
-        if (mailbox.fetched < mailbox.stored) result.notes.push(`${mailbox.stored - mailbox.fetched} stored messages never arrived.`);
-      });
+      return withDeployment(
+        result,
+        () => start(startRequest(context, name, result.notes)),
+        async (deployment) => {
+          result.mailbox = await measure(context, deployment, name);
+          const { mailbox } = result;
+          // The target is 250 ms for 10,000 messages; other counts get the same per-message budget.
+          const limit = Math.round((250 * mailbox.stored) / 10_000);
+          result.targets = [target(`${mailbox.stored} missed messages delivered`, Math.round(mailbox.fetchMs * 10) / 10, limit, 'ms')];
+          if (mailbox.fetched < mailbox.stored) result.targets[0]!.met = false;
+          if (mailbox.fetched < mailbox.stored) result.notes.push(`${mailbox.stored - mailbox.fetched} stored messages never arrived.`);
+        },
+      );
     },
   };
 }

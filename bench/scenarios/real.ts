@@ -4,7 +4,20 @@ import { join } from 'node:path';
 import { answers, freePort, waitForPort, type ServerProcess } from '../src/processes';
 import type { Watched } from '../src/proc-stats';
 import type { Deployment, StartRequest } from '../src/scenario';
-import { APP, awaitAuthentication, benchTopology, builtEntry, DOMAIN, exitedCheck, freshUserBase, REPO, servicesEnv, START_TIMEOUT_MS, stopAll, tempDir } from './deployments';
+import {
+  APP,
+  awaitAuthentication,
+  benchTopology,
+  builtEntry,
+  DOMAIN,
+  exitedCheck,
+  freshUserBase,
+  REPO,
+  servicesEnv,
+  START_TIMEOUT_MS,
+  stopAll,
+  tempDir,
+} from './deployments';
 
 /** The services' processes, from the pid files `npm run services:up` leaves in .services/run (sampled, never signalled). */
 export function servicePids(): Watched[] {
@@ -49,7 +62,8 @@ export async function checkServices(env: Record<string, string>): Promise<void> 
   for (const address of serviceAddresses(env)) {
     if (!(await answers(address.host, address.port, 2000))) down.push(`${address.name} (${address.host}:${address.port})`);
   }
-  if (down.length > 0) throw new Error(`real mode needs the services, but these do not answer: ${down.join(', ')} (run \`npm run services:up\`)`);
+  if (down.length > 0)
+    throw new Error(`real mode needs the services, but these do not answer: ${down.join(', ')} (run \`npm run services:up\`)`);
 }
 
 /**
@@ -59,32 +73,51 @@ export async function checkServices(env: Record<string, string>): Promise<void> 
 export async function startReal(request: StartRequest): Promise<Deployment> {
   const services = servicesEnv();
   await checkServices(services);
-  const entries = { meta: builtEntry('meta-server', request), processor: builtEntry('processor', request), connector: builtEntry('connector', request) };
+  const entries = {
+    meta: builtEntry('meta-server', request),
+    processor: builtEntry('processor', request),
+    connector: builtEntry('connector', request),
+  };
   const temp = tempDir();
   const [wsPort, metaPort] = [await freePort(), await freePort()];
   const topology = join(temp.dir, 'topology.yaml');
   writeFileSync(topology, benchTopology(wsPort));
   const database = `linker-bench-${Date.now().toString(36)}`;
   const shared = {
-    PATH: process.env.PATH ?? '', ...services, LINKER_DOMAIN: DOMAIN, LINKER_LOG_LEVEL: 'warn', LINKER_TOPOLOGY_FILE: topology,
+    PATH: process.env.PATH ?? '',
+    ...services,
+    LINKER_DOMAIN: DOMAIN,
+    LINKER_LOG_LEVEL: 'warn',
+    LINKER_TOPOLOGY_FILE: topology,
     LINKER_MONGODB_DATABASE: database,
   };
   const servers: ServerProcess[] = [];
   const deployment: Deployment = {
-    mode: 'real', endpoint: { url: `ws://127.0.0.1:${wsPort}/ws`, appId: APP.appId }, appName: APP.appName,
-    userBase: freshUserBase(), servers, services: servicePids(),
+    mode: 'real',
+    endpoint: { url: `ws://127.0.0.1:${wsPort}/ws`, appId: APP.appId },
+    appName: APP.appName,
+    userBase: freshUserBase(),
+    servers,
+    services: servicePids(),
     stop: () => stopAll(servers, temp.remove).then(() => dropDatabase(services.LINKER_MONGODB_URL, database)),
   };
   try {
     const meta = request.startNode('meta-server', [entries.meta], { ...shared, LINKER_META_PORT: String(metaPort) });
     servers.push(meta);
     await waitForPort('the meta-server', '127.0.0.1', metaPort, START_TIMEOUT_MS, () => exitedCheck(meta));
-    const processor = request.startNode('processor', [entries.processor],
-      { ...shared, LINKER_PROCESSOR_NAME: 'bench-processor-01', LINKER_META_SERVER_URL: `http://127.0.0.1:${metaPort}` });
+    const processor = request.startNode('processor', [entries.processor], {
+      ...shared,
+      LINKER_PROCESSOR_NAME: 'bench-processor-01',
+      LINKER_META_SERVER_URL: `http://127.0.0.1:${metaPort}`,
+    });
     servers.push(processor);
     // The connector's drain deadline is LINKER_CLOSE_TIMEOUT_MS (3 s by default) + 10 s (README, Stopping).
-    const connector = request.startNode('connector', [entries.connector],
-      { ...shared, LINKER_CONNECTOR_NAME: 'bench-connector-01', LINKER_WS_PORT: String(wsPort) }, { drainDeadlineMs: 13_000 });
+    const connector = request.startNode(
+      'connector',
+      [entries.connector],
+      { ...shared, LINKER_CONNECTOR_NAME: 'bench-connector-01', LINKER_WS_PORT: String(wsPort) },
+      { drainDeadlineMs: 13_000 },
+    );
     servers.push(connector);
     servers.reverse(); // connector, processor, meta-server: the one holding the sockets first
     await waitForPort('the connector client WebSocket', '127.0.0.1', wsPort, START_TIMEOUT_MS, () => servers.forEach(exitedCheck));

@@ -60,14 +60,16 @@ export const USAGE = `Usage: npm run bench -- [options]
 function positive(name: string, raw: string | undefined, fallback: number, problems: string[], allowZero = false): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) problems.push(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0))
+    problems.push(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
   return value;
 }
 
 function rates(raw: string | undefined, problems: string[]): number[] | undefined {
   if (raw === undefined) return undefined;
   const values = raw.split(',').map((part) => Number(part.trim()));
-  if (values.some((v) => !Number.isInteger(v) || v <= 0)) problems.push(`--rates must be positive integers separated by commas, got ${JSON.stringify(raw)}`);
+  if (values.some((v) => !Number.isInteger(v) || v <= 0))
+    problems.push(`--rates must be positive integers separated by commas, got ${JSON.stringify(raw)}`);
   return values;
 }
 
@@ -76,10 +78,25 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      scenario: { type: 'string', multiple: true }, duration: { type: 'string' }, warmup: { type: 'string' }, rates: { type: 'string' },
-      connections: { type: 'string' }, 'socket-rate': { type: 'string' }, client: { type: 'string' }, ack: { type: 'boolean' }, 'idle-count': { type: 'string' },
-      'mailbox-count': { type: 'string' }, 'fetch-batch': { type: 'string' }, payload: { type: 'string' }, out: { type: 'string' }, dist: { type: 'string' }, 'cpu-prof': { type: 'boolean' },
-      'max-rate': { type: 'boolean' }, 'max-rate-duration': { type: 'string' }, 'max-rate-ceiling': { type: 'string' }, help: { type: 'boolean' },
+      scenario: { type: 'string', multiple: true },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rates: { type: 'string' },
+      connections: { type: 'string' },
+      'socket-rate': { type: 'string' },
+      client: { type: 'string' },
+      ack: { type: 'boolean' },
+      'idle-count': { type: 'string' },
+      'mailbox-count': { type: 'string' },
+      'fetch-batch': { type: 'string' },
+      payload: { type: 'string' },
+      out: { type: 'string' },
+      dist: { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      'max-rate': { type: 'boolean' },
+      'max-rate-duration': { type: 'string' },
+      'max-rate-ceiling': { type: 'string' },
+      help: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -89,7 +106,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (client !== 'sdk' && client !== 'raw') problems.push(`--client must be sdk or raw, got ${JSON.stringify(client)}`);
   if (values.ack && client !== 'sdk') problems.push('--ack needs --client sdk (a bare socket does not acknowledge)');
   const options: BenchOptions = {
-    scenarios: (values.scenario ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+    scenarios: (values.scenario ?? [])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean),
     durationS: positive('duration', values.duration, 10, problems),
     warmupS: positive('warmup', values.warmup, 2, problems, true),
     rates: rates(values.rates, problems),

@@ -23,14 +23,20 @@ describe('Centrifugo JSON protocol', () => {
 describe('Centrifugo configuration of the bench', () => {
   it('accepts clients without tokens, sends nothing out and stops within 10 s', () => {
     expect(centrifugoConfig(18_000, { type: 'memory' })).toEqual({
-      http_server: { address: '127.0.0.1', port: 18_000 }, log: { level: 'warn' }, engine: { type: 'memory' }, client: { insecure: true },
-      http_api: { disabled: true }, usage_stats: { disabled: true }, shutdown: { timeout: '10s' },
+      http_server: { address: '127.0.0.1', port: 18_000 },
+      log: { level: 'warn' },
+      engine: { type: 'memory' },
+      client: { insecure: true },
+      http_api: { disabled: true },
+      usage_stats: { disabled: true },
+      shutdown: { timeout: '10s' },
     });
   });
 
   it("runs the Redis engine on the given address under the run's own key prefix", () => {
     expect(centrifugoConfig(18_000, { type: 'redis', address: 'redis://127.0.0.1:16379', prefix: 'linker-bench-x' }).engine).toEqual({
-      type: 'redis', redis: { address: ['redis://127.0.0.1:16379'], prefix: 'linker-bench-x' },
+      type: 'redis',
+      redis: { address: ['redis://127.0.0.1:16379'], prefix: 'linker-bench-x' },
     });
   });
 });

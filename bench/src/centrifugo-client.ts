@@ -47,7 +47,10 @@ class CentrifugoConnection implements BenchConnection {
   private readonly prefixes = new Map<string, string>();
   private nextId = SUBSCRIBE_ID + 1;
 
-  constructor(readonly userId: string, private readonly socket: WebSocket) {}
+  constructor(
+    readonly userId: string,
+    private readonly socket: WebSocket,
+  ) {}
 
   /** A PUBLISH to the channel of `to`; the lane has no meaning for Centrifugo (it has one path). */
   send(to: string, content: string): boolean {
@@ -87,7 +90,12 @@ function open(endpoint: BenchEndpoint, options: OpenOptions, errors: ReplyErrors
     };
     const timer = setTimeout(() => fail(new Error('not connected and subscribed in time')), OPEN_TIMEOUT_MS);
     const handshake = (reply: CentrifugoReply): void => {
-      if (reply.error) return fail(new Error(`${reply.id === CONNECT_ID ? 'connect' : 'subscribe'} refused for ${options.userId}: ${reply.error.code} ${reply.error.message}`));
+      if (reply.error)
+        return fail(
+          new Error(
+            `${reply.id === CONNECT_ID ? 'connect' : 'subscribe'} refused for ${options.userId}: ${reply.error.code} ${reply.error.message}`,
+          ),
+        );
       if (reply.id === CONNECT_ID) socket.send(JSON.stringify({ id: SUBSCRIBE_ID, subscribe: { channel: channelOf(options.userId) } }));
       else if (reply.id === SUBSCRIBE_ID) {
         clearTimeout(timer);

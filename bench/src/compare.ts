@@ -1,7 +1,16 @@
 import {
-  deploymentCpu, deploymentProcesses,
-  type AtRate, type Comparison, type IdleComparison, type LoadComparison, type MaxRateSide, type Pair, type QuietComparison, type ScenarioResult,
-  type SideAtRate, type StepResult,
+  deploymentCpu,
+  deploymentProcesses,
+  type AtRate,
+  type Comparison,
+  type IdleComparison,
+  type LoadComparison,
+  type MaxRateSide,
+  type Pair,
+  type QuietComparison,
+  type ScenarioResult,
+  type SideAtRate,
+  type StepResult,
 } from './results';
 
 /**
@@ -39,7 +48,13 @@ export function cpuPerMessage(step: StepResult): Pick<SideAtRate, 'cpuUsPerMessa
   const cpuUsPerMessage: Record<string, number> = {};
   if (delivered <= 0) return { cpuUsPerMessage, cpuUsPerMessageTotal: 0 };
   for (const usage of deploymentProcesses(step)) cpuUsPerMessage[usage.name] = round((usage.cpuSeconds * 1e6) / delivered, 1);
-  return { cpuUsPerMessage, cpuUsPerMessageTotal: round(Object.values(cpuUsPerMessage).reduce((sum, us) => sum + us, 0), 1) };
+  return {
+    cpuUsPerMessage,
+    cpuUsPerMessageTotal: round(
+      Object.values(cpuUsPerMessage).reduce((sum, us) => sum + us, 0),
+      1,
+    ),
+  };
 }
 
 const sideAt = (step: StepResult): SideAtRate => ({ p50Ms: step.latency.p50, p99Ms: step.latency.p99, ...cpuPerMessage(step) });
@@ -57,17 +72,26 @@ function compareLoad(pair: Pair, byName: Map<string, ScenarioResult>): LoadCompa
     const other = measuredSteps(centrifugo).find((s) => s.offeredRate === step.offeredRate);
     if (!other) return [];
     const [l, c] = [sideAt(step), sideAt(other)];
-    return [{
-      rate: step.offeredRate, linker: l, centrifugo: c, p50Ratio: ratio(l.p50Ms, c.p50Ms), p99Ratio: ratio(l.p99Ms, c.p99Ms),
-      cpuRatio: ratio(l.cpuUsPerMessageTotal, c.cpuUsPerMessageTotal),
-    }];
+    return [
+      {
+        rate: step.offeredRate,
+        linker: l,
+        centrifugo: c,
+        p50Ratio: ratio(l.p50Ms, c.p50Ms),
+        p99Ratio: ratio(l.p99Ms, c.p99Ms),
+        cpuRatio: ratio(l.cpuUsPerMessageTotal, c.cpuUsPerMessageTotal),
+      },
+    ];
   });
   const [linkerMaxRate, centrifugoMaxRate] = [maxRateOf(linker), maxRateOf(centrifugo)];
   return { ...pair, linkerMaxRate, centrifugoMaxRate, ...maxRateRatio(linkerMaxRate, centrifugoMaxRate), atRates };
 }
 
 /** linker-ts ÷ Centrifugo max rate; a side that met the criterion at the ceiling makes it a bound (both: unknown). */
-export function maxRateRatio(linker: MaxRateSide | undefined, centrifugo: MaxRateSide | undefined): Pick<LoadComparison, 'maxRateRatio' | 'maxRateRatioIs'> {
+export function maxRateRatio(
+  linker: MaxRateSide | undefined,
+  centrifugo: MaxRateSide | undefined,
+): Pick<LoadComparison, 'maxRateRatio' | 'maxRateRatioIs'> {
   const maxRateRatioIs = linker?.atCeiling ? 'at least' : centrifugo?.atCeiling ? 'at most' : 'exact';
   if (linker?.atCeiling && centrifugo?.atCeiling) return { maxRateRatio: undefined, maxRateRatioIs: 'exact' };
   return { maxRateRatio: ratio(linker?.rate, centrifugo?.rate), maxRateRatioIs };
@@ -91,8 +115,13 @@ function firstStepCpu(scenario: ScenarioResult | undefined): { rate: number; per
 function compareQuiet(pair: Pair, byName: Map<string, ScenarioResult>): QuietComparison {
   const [linker, centrifugo] = [firstStepCpu(byName.get(pair.linker)), firstStepCpu(byName.get(pair.centrifugo))];
   return {
-    ...pair, rate: linker?.rate ?? centrifugo?.rate, linkerCpuPercent: linker?.percent, centrifugoCpuPercent: centrifugo?.percent,
-    linkerTotal: linker?.total, centrifugoTotal: centrifugo?.total, ratio: ratio(linker?.total, centrifugo?.total),
+    ...pair,
+    rate: linker?.rate ?? centrifugo?.rate,
+    linkerCpuPercent: linker?.percent,
+    centrifugoCpuPercent: centrifugo?.percent,
+    linkerTotal: linker?.total,
+    centrifugoTotal: centrifugo?.total,
+    ratio: ratio(linker?.total, centrifugo?.total),
   };
 }
 

@@ -13,7 +13,8 @@ describe('CPU profile summary', () => {
   it('ranks self time by function and by origin', () => {
     const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
     const profile: CpuProfile = {
-      startTime: 0, endTime: 1,
+      startTime: 0,
+      endTime: 1,
       nodes: [
         { id: 1, hitCount: 0, callFrame: frame('(root)', '') },
         { id: 5, hitCount: 10, callFrame: frame('(idle)', '') },
@@ -24,7 +25,13 @@ describe('CPU profile summary', () => {
     };
     const summary = summarizeProfile(profile, 2);
     expect(summary.idlePercent).toBe(50);
-    expect(summary.origins).toEqual([{ name: 'kafkajs', percent: 80 }, { name: '(garbage collector)', percent: 20 }]);
-    expect(summary.functions).toEqual([{ name: 'parse node_modules/kafkajs/a.js:10', percent: 60 }, { name: 'encode node_modules/kafkajs/b.js:10', percent: 20 }]);
+    expect(summary.origins).toEqual([
+      { name: 'kafkajs', percent: 80 },
+      { name: '(garbage collector)', percent: 20 },
+    ]);
+    expect(summary.functions).toEqual([
+      { name: 'parse node_modules/kafkajs/a.js:10', percent: 60 },
+      { name: 'encode node_modules/kafkajs/b.js:10', percent: 20 },
+    ]);
   });
 });

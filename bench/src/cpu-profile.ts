@@ -64,11 +64,15 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
 
 /** A Markdown summary of every `.cpuprofile` in `dir` (named `<scenario>.<process>.cpuprofile` by the bench). */
 export function profilesMarkdown(dir: string): string {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
-  return files.map((file) => {
-    const { idlePercent, functions, origins } = summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
-    const list = (entries: ProfileEntry[]): string => entries.map((e) => `- ${e.percent}% ${e.name}`).join('\n');
-    const title = `## ${file.replace(/\.cpuprofile$/, '')} (idle ${idlePercent}% of the run; shares below are of the busy time)`;
-    return `${title}\n\nSelf time by origin:\n\n${list(origins)}\n\nTop functions by self time:\n\n${list(functions)}\n`;
-  }).join('\n');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort();
+  return files
+    .map((file) => {
+      const { idlePercent, functions, origins } = summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+      const list = (entries: ProfileEntry[]): string => entries.map((e) => `- ${e.percent}% ${e.name}`).join('\n');
+      const title = `## ${file.replace(/\.cpuprofile$/, '')} (idle ${idlePercent}% of the run; shares below are of the busy time)`;
+      return `${title}\n\nSelf time by origin:\n\n${list(origins)}\n\nTop functions by self time:\n\n${list(functions)}\n`;
+    })
+    .join('\n');
 }

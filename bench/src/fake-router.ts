@@ -7,7 +7,11 @@
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 
-interface Frame { type?: string; feature?: string; data?: { userId?: string; to?: string; content?: string; count?: number; ack?: boolean; ids?: string[] } }
+interface Frame {
+  type?: string;
+  feature?: string;
+  data?: { userId?: string; to?: string; content?: string; count?: number; ack?: boolean; ids?: string[] };
+}
 
 /** Ack mode: fetched messages stay pending per socket until acknowledged, and go back to the mailbox on close. */
 const pending = new Map<WebSocket, Map<string, string>>();

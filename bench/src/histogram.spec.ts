@@ -49,8 +49,16 @@ describe('/proc parsing', () => {
   });
 
   it('adds up what every process used between two readings (new ones in full, vanished ones not at all)', () => {
-    const first = new Map([[1, 100], [2, 50], [3, 70]]);
-    const last = new Map([[1, 130], [2, 50], [4, 12]]);
+    const first = new Map([
+      [1, 100],
+      [2, 50],
+      [3, 70],
+    ]);
+    const last = new Map([
+      [1, 130],
+      [2, 50],
+      [4, 12],
+    ]);
     expect(ticksBetween(first, last)).toBe(30 + 0 + 12);
   });
 

@@ -2,7 +2,11 @@ import type { BenchConnection } from './client';
 import { oneWayRoute, pairRoute, peerOf } from './load-step';
 
 const connection = (userId: string): BenchConnection => ({
-  userId, send: () => true, fetch: () => Promise.resolve(0), ack: () => undefined, close: () => Promise.resolve(),
+  userId,
+  send: () => true,
+  fetch: () => Promise.resolve(0),
+  ack: () => undefined,
+  close: () => Promise.resolve(),
 });
 
 describe('who sends to whom', () => {

@@ -55,9 +55,10 @@ function start(path) {
   const timer = setInterval(() => {
     const to = Date.now();
     const samples = histogram.count;
-    const loop = samples > 0
-      ? { p50: delayMs(histogram.percentile(50)), p99: delayMs(histogram.percentile(99)), max: delayMs(histogram.max), samples }
-      : { p50: 0, p99: 0, max: 0, samples: 0 };
+    const loop =
+      samples > 0
+        ? { p50: delayMs(histogram.percentile(50)), p99: delayMs(histogram.percentile(99)), max: delayMs(histogram.max), samples }
+        : { p50: 0, p99: 0, max: 0, samples: 0 };
     const line = JSON.stringify({ pid: process.pid, from, to, loop, gc });
     histogram.reset();
     gc = {};
@@ -68,7 +69,11 @@ function start(path) {
       clearInterval(timer);
       observer.disconnect();
       histogram.disable();
-      try { closeSync(fd); } catch { /* already closed */ }
+      try {
+        closeSync(fd);
+      } catch {
+        /* already closed */
+      }
     }
   }, 1000);
   timer.unref();

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { foldProbeLines, parseProbeLines, PROBE_FILE_ENV, PROBE_PATH, type ProbeLine } from './loop-stats';
 
 const line = (from: number, loop: Partial<ProbeLine['loop']>, gc: ProbeLine['gc'] = {}): ProbeLine => ({
-  pid: 7, from, to: from + 1000, loop: { p50: 0, p99: 0, max: 0, samples: 98, ...loop }, gc,
+  pid: 7,
+  from,
+  to: from + 1000,
+  loop: { p50: 0, p99: 0, max: 0, samples: 98, ...loop },
+  gc,
 });
 
 describe('folding probe lines over a window', () => {
@@ -20,7 +24,11 @@ describe('folding probe lines over a window', () => {
 
   it('keeps the seconds whose middle lies in the window: median p50, worst p99 and max, GC pauses summed', () => {
     expect(foldProbeLines('embedded', lines, { fromMs: 1000, toMs: 5000 })).toEqual({
-      name: 'embedded', seconds: 4, delayP50Ms: 0.2, delayP99Ms: 7, delayMaxMs: 12,
+      name: 'embedded',
+      seconds: 4,
+      delayP50Ms: 0.2,
+      delayP99Ms: 7,
+      delayMaxMs: 12,
       gc: { count: 4, totalMs: 10, maxMs: 8 },
       gcByKind: { minor: { count: 3, totalMs: 2, maxMs: 1 }, major: { count: 1, totalMs: 8, maxMs: 8 } },
     });
@@ -43,11 +51,16 @@ describe('the probe preloaded into a Node process', () => {
 
   /** Run `script` with the probe preloaded; resolves with its stdout once it exits (20 s deadline). */
   function run(script: string, file: string): Promise<string> {
-    const child = spawn(process.execPath, ['--require', PROBE_PATH, '-e', script], { env: { PATH: process.env.PATH, [PROBE_FILE_ENV]: file } });
+    const child = spawn(process.execPath, ['--require', PROBE_PATH, '-e', script], {
+      env: { PATH: process.env.PATH, [PROBE_FILE_ENV]: file },
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     return new Promise((resolve, reject) => {
-      const deadline = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('the probed process did not exit within 20 s')); }, 20_000);
+      const deadline = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('the probed process did not exit within 20 s'));
+      }, 20_000);
       child.once('exit', (code) => {
         clearTimeout(deadline);
         if (code === 0) resolve(out);

@@ -45,8 +45,14 @@ export interface LoopStats {
 
 const isProbeLine = (value: unknown): value is ProbeLine => {
   const line = value as ProbeLine;
-  return typeof line === 'object' && line !== null && Number.isFinite(line.from) && Number.isFinite(line.to)
-    && typeof line.loop === 'object' && typeof line.gc === 'object';
+  return (
+    typeof line === 'object' &&
+    line !== null &&
+    Number.isFinite(line.from) &&
+    Number.isFinite(line.to) &&
+    typeof line.loop === 'object' &&
+    typeof line.gc === 'object'
+  );
 };
 
 /** The probe lines of a file's text; a line that does not parse (one being written) is skipped. */

@@ -29,13 +29,40 @@ describe('max sustainable rate search', () => {
   });
 
   it('ignores a pass above a failure (noise) and stops when nothing lies between', () => {
-    expect(bracket([{ rate: 1000, passed: true }, { rate: 2000, passed: false }, { rate: 4000, passed: true }])).toEqual({ passed: 1000, failed: 2000 });
-    expect(nextRate([{ rate: 100, passed: true }, { rate: 101, passed: false }, { rate: 101, passed: false }], plan)).toBeUndefined();
+    expect(
+      bracket([
+        { rate: 1000, passed: true },
+        { rate: 2000, passed: false },
+        { rate: 4000, passed: true },
+      ]),
+    ).toEqual({ passed: 1000, failed: 2000 });
+    expect(
+      nextRate(
+        [
+          { rate: 100, passed: true },
+          { rate: 101, passed: false },
+          { rate: 101, passed: false },
+        ],
+        plan,
+      ),
+    ).toBeUndefined();
   });
 
   it('runs a failed step once more, and counts a rate met by either try as met (one spike decides nothing)', () => {
-    expect(nextRate([{ rate: 1000, passed: true }, { rate: 2000, passed: false }], plan)).toBe(2000);
-    const spiked: Tried[] = [{ rate: 1000, passed: true }, { rate: 2000, passed: false }, { rate: 2000, passed: true }];
+    expect(
+      nextRate(
+        [
+          { rate: 1000, passed: true },
+          { rate: 2000, passed: false },
+        ],
+        plan,
+      ),
+    ).toBe(2000);
+    const spiked: Tried[] = [
+      { rate: 1000, passed: true },
+      { rate: 2000, passed: false },
+      { rate: 2000, passed: true },
+    ];
     expect(bracket(spiked)).toEqual({ passed: 2000, failed: undefined });
     expect(nextRate(spiked, plan)).toBe(4000);
   });
@@ -59,9 +86,16 @@ describe('criterion', () => {
   });
 
   it('reports the highest rate that passed and whether it was the ceiling', () => {
-    const tried = (offeredRate: number, passed: boolean): SearchStep => ({ offeredRate, passed, why: passed ? 'met' : 'p99 90 ms > 50' }) as SearchStep;
+    const tried = (offeredRate: number, passed: boolean): SearchStep =>
+      ({ offeredRate, passed, why: passed ? 'met' : 'p99 90 ms > 50' }) as SearchStep;
     const result = searchResult([tried(1000, true), tried(2000, false), tried(1500, true)], plan, 5, 2);
-    expect(result).toMatchObject({ criterion: 'p99 ≤ 50 ms and nothing lost', rate: 1500, atCeiling: false, stepSeconds: 5, warmupSeconds: 2 });
+    expect(result).toMatchObject({
+      criterion: 'p99 ≤ 50 ms and nothing lost',
+      rate: 1500,
+      atCeiling: false,
+      stepSeconds: 5,
+      warmupSeconds: 2,
+    });
     expect(searchResult([tried(64_000, true)], plan, 5, 2)).toMatchObject({ rate: 64_000, atCeiling: true });
     expect(searchResult([tried(1000, false)], plan, 5, 2)).toMatchObject({ rate: undefined, atCeiling: false });
   });

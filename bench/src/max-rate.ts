@@ -96,5 +96,12 @@ export function nextRate(tried: Tried[], plan: SearchPlan): number | undefined {
 
 export function searchResult(steps: SearchStep[], plan: SearchPlan, stepSeconds: number, warmupSeconds: number): MaxRateResult {
   const { passed } = bracket(steps.map((s) => ({ rate: s.offeredRate, passed: s.passed })));
-  return { criterion: CRITERION, rate: passed, atCeiling: passed !== undefined && passed >= plan.ceiling, stepSeconds, warmupSeconds, steps };
+  return {
+    criterion: CRITERION,
+    rate: passed,
+    atCeiling: passed !== undefined && passed >= plan.ceiling,
+    stepSeconds,
+    warmupSeconds,
+    steps,
+  };
 }

@@ -103,7 +103,10 @@ export class ProcSampler {
   /** After `stop`: CPU busy over the window on the whole machine, % of one core (others' work included). */
   hostCpuPercent = 0;
 
-  constructor(private readonly processes: Watched[], private readonly intervalMs = 500) {}
+  constructor(
+    private readonly processes: Watched[],
+    private readonly intervalMs = 500,
+  ) {}
 
   start(nowMs: number): void {
     this.startedAt = nowMs;
@@ -130,15 +133,17 @@ export class ProcSampler {
       const last = this.last.get(pid);
       if (!first || !last) return [];
       const cpuSeconds = last.cpuSeconds - first.cpuSeconds;
-      return [{
-        name,
-        pid,
-        cpuPercent: Math.round((cpuSeconds / seconds) * 1000) / 10,
-        cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
-        rssStartKiB: first.rssKiB,
-        rssEndKiB: last.rssKiB,
-        rssPeakKiB: this.peak.get(pid) ?? last.rssKiB,
-      }];
+      return [
+        {
+          name,
+          pid,
+          cpuPercent: Math.round((cpuSeconds / seconds) * 1000) / 10,
+          cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
+          rssStartKiB: first.rssKiB,
+          rssEndKiB: last.rssKiB,
+          rssPeakKiB: this.peak.get(pid) ?? last.rssKiB,
+        },
+      ];
     });
   }
 

@@ -38,7 +38,9 @@ describe('stopping a process the bench started', () => {
     const [late] = takeOverdueStops();
     expect(late).toMatchObject({ name: 'stubborn', pid: stubborn.pid, deadlineMs: 200, killed: true });
     expect(late!.tookMs).toBeGreaterThanOrEqual(200 + STOP_GRACE_MS);
-    expect(overdueText(late!)).toMatch(/^stubborn \(pid \d+\) was still running \d+\.\d s after SIGTERM and was killed \(SIGKILL\); its drain deadline is 0\.2 s$/);
+    expect(overdueText(late!)).toMatch(
+      /^stubborn \(pid \d+\) was still running \d+\.\d s after SIGTERM and was killed \(SIGKILL\); its drain deadline is 0\.2 s$/,
+    );
     expect(takeOverdueStops()).toEqual([]);
   }, 15_000);
 });

@@ -65,7 +65,13 @@ export function killStarted(): void {
   for (const server of running) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
 }
 
-export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, options: StartOptions = {}): ServerProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: StartOptions = {},
+): ServerProcess {
   const child = spawn(command, args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const append = (chunk: Buffer): void => {
@@ -99,23 +105,34 @@ export function startProcess(name: string, command: string, args: string[], env:
       if (killed || tookMs > deadlineMs) overdue.push({ name, pid, deadlineMs, tookMs: Math.round(tookMs), killed });
     },
   };
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    running.delete(server);
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(server);
+      resolve();
+    }),
+  );
   running.add(server);
   return server;
 }
 
-async function waitForOutput(name: string, child: ChildProcess, output: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+async function waitForOutput(
+  name: string,
+  child: ChildProcess,
+  output: () => string,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = pattern.exec(output());
     if (match) return match;
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}; its output:\n${output().slice(-3000)}`);
+      throw new Error(
+        `${name} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}; its output:\n${output().slice(-3000)}`,
+      );
     }
-    if (Date.now() > deadline) throw new Error(`${name} did not print ${pattern} within ${timeoutMs} ms; its output:\n${output().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${name} did not print ${pattern} within ${timeoutMs} ms; its output:\n${output().slice(-3000)}`);
     await sleep(50);
   }
 }

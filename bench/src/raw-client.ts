@@ -12,7 +12,10 @@ class RawConnection implements BenchConnection {
   private readonly prefixes = new Map<string, string>();
   private fetchWaiters: Array<{ resolve(left: number): void; reject(error: Error): void }> = [];
 
-  constructor(readonly userId: string, private readonly socket: WebSocket) {}
+  constructor(
+    readonly userId: string,
+    private readonly socket: WebSocket,
+  ) {}
 
   send(to: string, content: string, lane: Lane): boolean {
     if (this.socket.readyState !== WebSocket.OPEN) return false;
@@ -43,7 +46,8 @@ class RawConnection implements BenchConnection {
   }
 
   closed(code: number): void {
-    for (const waiter of this.fetchWaiters.splice(0)) waiter.reject(new Error(`socket closed (${code}) before FETCH_MISSING_MESSAGES_COMPLETE`));
+    for (const waiter of this.fetchWaiters.splice(0))
+      waiter.reject(new Error(`socket closed (${code}) before FETCH_MISSING_MESSAGES_COMPLETE`));
   }
 
   close(): Promise<void> {
@@ -57,11 +61,18 @@ export function closeSocket(socket: WebSocket): Promise<void> {
   return new Promise((resolve) => {
     socket.once('close', () => resolve());
     socket.close(1000, 'bench done');
-    setTimeout(() => { socket.terminate(); resolve(); }, 2000).unref();
+    setTimeout(() => {
+      socket.terminate();
+      resolve();
+    }, 2000).unref();
   });
 }
 
-interface Frame { type?: string; data?: { content?: unknown; leftMissingCount?: number; isAuthenticated?: boolean }; id?: string }
+interface Frame {
+  type?: string;
+  data?: { content?: unknown; leftMissingCount?: number; isAuthenticated?: boolean };
+  id?: string;
+}
 
 function onFrame(connection: RawConnection, options: OpenOptions, frame: Frame): void {
   if (frame.type === 'MESSAGE' && typeof frame.data?.content === 'string') options.handlers.onMessage(frame.data.content, frame.id);
@@ -75,7 +86,10 @@ export const rawClient: BenchClientFactory = {
       const socket = new WebSocket(endpoint.url, { perMessageDeflate: false, localAddress: options.localAddress });
       const connection = new RawConnection(options.userId, socket);
       let authenticated = false;
-      const timer = setTimeout(() => { socket.terminate(); reject(new Error('not authenticated in time')); }, OPEN_TIMEOUT_MS);
+      const timer = setTimeout(() => {
+        socket.terminate();
+        reject(new Error('not authenticated in time'));
+      }, OPEN_TIMEOUT_MS);
       socket.on('open', () => {
         const data = { appId: endpoint.appId, userId: options.userId, token: 'bench', ...(options.ack ? { ack: true } : {}) };
         socket.send(JSON.stringify({ type: 'AUTH_CLIENT', data }));
@@ -89,7 +103,10 @@ export const rawClient: BenchClientFactory = {
         authenticated = true;
         resolve(connection);
       });
-      socket.on('error', (error) => { clearTimeout(timer); reject(error); });
+      socket.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
       socket.on('close', (code) => {
         clearTimeout(timer);
         if (!authenticated) reject(new Error(`closed (${code}) before authentication`));

@@ -24,7 +24,11 @@ export class StepRecorder {
   receivedInWindow = 0;
   stale = 0;
 
-  constructor(readonly step: number, senders: number, readonly window: Window) {
+  constructor(
+    readonly step: number,
+    senders: number,
+    readonly window: Window,
+  ) {
     this.accounting = new SequenceAccounting(senders);
   }
 

@@ -21,8 +21,10 @@ function maxRateRatioCell(c: LoadComparison): string {
 }
 
 function maxRateTable(load: LoadComparison[]): string {
-  return table(['linker-ts', 'Centrifugo', 'linker-ts max msg/s', 'Centrifugo max msg/s', 'ratio'],
-    load.map((c) => [c.linker, c.centrifugo, maxRateCell(c.linkerMaxRate), maxRateCell(c.centrifugoMaxRate), maxRateRatioCell(c)]));
+  return table(
+    ['linker-ts', 'Centrifugo', 'linker-ts max msg/s', 'Centrifugo max msg/s', 'ratio'],
+    load.map((c) => [c.linker, c.centrifugo, maxRateCell(c.linkerMaxRate), maxRateCell(c.centrifugoMaxRate), maxRateRatioCell(c)]),
+  );
 }
 
 /** `connector 41.2, processor 30.1, kafka 5 = 76.3`: µs per delivered message of each process, then the total. */
@@ -33,34 +35,72 @@ function cpuCell(side: SideAtRate): string {
 
 function rateRow(c: LoadComparison, at: AtRate): string[] {
   return [
-    c.linker, c.centrifugo, fmt(at.rate),
-    `${fmt(at.linker.p50Ms, 3)} / ${fmt(at.centrifugo.p50Ms, 3)}`, ratioCell(at.p50Ratio),
-    `${fmt(at.linker.p99Ms, 3)} / ${fmt(at.centrifugo.p99Ms, 3)}`, ratioCell(at.p99Ratio),
-    cpuCell(at.linker), cpuCell(at.centrifugo), ratioCell(at.cpuRatio),
+    c.linker,
+    c.centrifugo,
+    fmt(at.rate),
+    `${fmt(at.linker.p50Ms, 3)} / ${fmt(at.centrifugo.p50Ms, 3)}`,
+    ratioCell(at.p50Ratio),
+    `${fmt(at.linker.p99Ms, 3)} / ${fmt(at.centrifugo.p99Ms, 3)}`,
+    ratioCell(at.p99Ratio),
+    cpuCell(at.linker),
+    cpuCell(at.centrifugo),
+    ratioCell(at.cpuRatio),
   ];
 }
 
 function atRatesTable(load: LoadComparison[]): string {
-  const header = ['linker-ts', 'Centrifugo', 'offered msg/s', 'p50 ms linker-ts / Centrifugo', 'p50 ratio', 'p99 ms linker-ts / Centrifugo', 'p99 ratio',
-    'CPU µs/msg linker-ts', 'CPU µs/msg Centrifugo', 'CPU ratio'];
-  const rows = load.flatMap((c) => (c.atRates.length > 0
-    ? c.atRates.map((at) => rateRow(c, at))
-    : [[c.linker, c.centrifugo, NOT_MEASURED, ...header.slice(3).map(() => '–')]]));
+  const header = [
+    'linker-ts',
+    'Centrifugo',
+    'offered msg/s',
+    'p50 ms linker-ts / Centrifugo',
+    'p50 ratio',
+    'p99 ms linker-ts / Centrifugo',
+    'p99 ratio',
+    'CPU µs/msg linker-ts',
+    'CPU µs/msg Centrifugo',
+    'CPU ratio',
+  ];
+  const rows = load.flatMap((c) =>
+    c.atRates.length > 0
+      ? c.atRates.map((at) => rateRow(c, at))
+      : [[c.linker, c.centrifugo, NOT_MEASURED, ...header.slice(3).map(() => '–')]],
+  );
   return table(header, rows);
 }
 
 function quietTable(comparison: Comparison): string {
   const cell = (percent: Record<string, number> | undefined, total: number | undefined): string =>
-    percent === undefined ? NOT_MEASURED : `${Object.entries(percent).map(([name, p]) => `${name} ${fmt(p, 1)}`).join(', ')} = **${fmt(total ?? 0, 1)}**`;
-  return table(['linker-ts', 'Centrifugo', 'offered msg/s', 'CPU % of a core, linker-ts', 'CPU % of a core, Centrifugo', 'ratio'],
-    comparison.quiet.map((c) => [c.linker, c.centrifugo, c.rate === undefined ? NOT_MEASURED : fmt(c.rate), cell(c.linkerCpuPercent, c.linkerTotal),
-      cell(c.centrifugoCpuPercent, c.centrifugoTotal), ratioCell(c.ratio)]));
+    percent === undefined
+      ? NOT_MEASURED
+      : `${Object.entries(percent)
+          .map(([name, p]) => `${name} ${fmt(p, 1)}`)
+          .join(', ')} = **${fmt(total ?? 0, 1)}**`;
+  return table(
+    ['linker-ts', 'Centrifugo', 'offered msg/s', 'CPU % of a core, linker-ts', 'CPU % of a core, Centrifugo', 'ratio'],
+    comparison.quiet.map((c) => [
+      c.linker,
+      c.centrifugo,
+      c.rate === undefined ? NOT_MEASURED : fmt(c.rate),
+      cell(c.linkerCpuPercent, c.linkerTotal),
+      cell(c.centrifugoCpuPercent, c.centrifugoTotal),
+      ratioCell(c.ratio),
+    ]),
+  );
 }
 
 function idleTable(comparison: Comparison): string {
   const cell = (value: number | undefined): string => (value === undefined ? NOT_MEASURED : fmt(value, 2));
-  return table(['linker-ts', 'Centrifugo', 'linker-ts KiB per connection', 'Centrifugo KiB per connection', 'ratio'],
-    comparison.idle.map((c) => [c.linker, c.centrifugo, cell(c.linkerKiBPerConnection), cell(c.centrifugoKiBPerConnection), ratioCell(c.ratio)]));
+  return table(
+    ['linker-ts', 'Centrifugo', 'linker-ts KiB per connection', 'Centrifugo KiB per connection', 'ratio'],
+    comparison.idle.map((c) => [
+      c.linker,
+      c.centrifugo,
+      cell(c.linkerKiBPerConnection),
+      cell(c.centrifugoKiBPerConnection),
+      ratioCell(c.ratio),
+    ]),
+  );
 }
 
 export function comparisonSection(comparison: Comparison): string {

@@ -7,7 +7,10 @@ import type { RunResult } from './results';
 
 /** `2025-11-24T00:12:33.456Z` → `2025-11-24T00-12-33Z`: a directory name that sorts by time. */
 export function timestampName(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 /**

@@ -32,8 +32,10 @@ function probedNames(steps: StepResult[]): string[] {
 /** Event-loop delay `p50 / p99 / max` and GC pauses `count / total / max` of one process, ms. */
 function loopCells(stats: LoopStats | undefined): [string, string] {
   if (!stats) return ['–', '–'];
-  return [`${fmt(stats.delayP50Ms, 2)} / ${fmt(stats.delayP99Ms, 1)} / ${fmt(stats.delayMaxMs, 1)}`,
-    `${stats.gc.count} / ${fmt(stats.gc.totalMs, 1)} / ${fmt(stats.gc.maxMs, 1)}`];
+  return [
+    `${fmt(stats.delayP50Ms, 2)} / ${fmt(stats.delayP99Ms, 1)} / ${fmt(stats.delayMaxMs, 1)}`,
+    `${stats.gc.count} / ${fmt(stats.gc.totalMs, 1)} / ${fmt(stats.gc.maxMs, 1)}`,
+  ];
 }
 
 function stepRow(step: StepResult, names: string[], probed: string[]): string[] {
@@ -41,14 +43,26 @@ function stepRow(step: StepResult, names: string[], probed: string[]): string[] 
   const usage = (name: string): ProcessUsage | undefined => step.processes.find((p) => p.name === name);
   const loops = probed.map((name) => loopCells(step.loop?.find((l) => l.name === name)));
   return [
-    fmt(step.offeredRate), fmt(step.sentRate, 0), fmt(step.achievedRate, 0),
-    fmt(step.latency.p50, 3), fmt(step.latency.p90, 3), fmt(step.latency.p99, 3), fmt(step.latency.p999, 3), fmt(step.latency.max, 1),
+    fmt(step.offeredRate),
+    fmt(step.sentRate, 0),
+    fmt(step.achievedRate, 0),
+    fmt(step.latency.p50, 3),
+    fmt(step.latency.p90, 3),
+    fmt(step.latency.p99, 3),
+    fmt(step.latency.p999, 3),
+    fmt(step.latency.max, 1),
     `${fmt(step.service.p50, 3)} / ${fmt(step.service.p99, 3)}`,
-    fmt(step.delivery.lost), fmt(step.delivery.duplicates), fmt(step.delivery.reordered),
+    fmt(step.delivery.lost),
+    fmt(step.delivery.duplicates),
+    fmt(step.delivery.reordered),
     ...names.map((name) => cpuCell(usage(name), messages)),
     fmt(Math.max(0, step.hostCpuPercent - step.processes.reduce((sum, p) => sum + p.cpuPercent, 0)), 0),
-    ...names.map((name) => { const u = usage(name); return u ? mib(u.rssPeakKiB) : '–'; }),
-    ...loops.map(([delay]) => delay), ...loops.map(([, gc]) => gc),
+    ...names.map((name) => {
+      const u = usage(name);
+      return u ? mib(u.rssPeakKiB) : '–';
+    }),
+    ...loops.map(([delay]) => delay),
+    ...loops.map(([, gc]) => gc),
   ];
 }
 
@@ -56,28 +70,70 @@ function stepRow(step: StepResult, names: string[], probed: string[]): string[] 
 export function stepsTable(steps: StepResult[], verdicts?: string[]): string {
   const names = processNames(steps);
   const probed = probedNames(steps);
-  const header = ['offered msg/s', 'sent msg/s', 'achieved msg/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms',
-    'service p50/p99 ms', 'lost', 'dup', 'reordered', ...names.map((name) => `CPU % ${name}`), 'CPU % others', ...names.map((name) => `RSS MiB ${name}`),
-    ...probed.map((name) => `loop delay p50/p99/max ms ${name}`), ...probed.map((name) => `GC pauses n/total/max ms ${name}`)];
+  const header = [
+    'offered msg/s',
+    'sent msg/s',
+    'achieved msg/s',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'p99.9 ms',
+    'max ms',
+    'service p50/p99 ms',
+    'lost',
+    'dup',
+    'reordered',
+    ...names.map((name) => `CPU % ${name}`),
+    'CPU % others',
+    ...names.map((name) => `RSS MiB ${name}`),
+    ...probed.map((name) => `loop delay p50/p99/max ms ${name}`),
+    ...probed.map((name) => `GC pauses n/total/max ms ${name}`),
+  ];
   const rows = steps.map((step) => stepRow(step, names, probed));
-  return verdicts ? table(['verdict', ...header], rows.map((row, i) => [verdicts[i] ?? '–', ...row])) : table(header, rows);
+  return verdicts
+    ? table(
+        ['verdict', ...header],
+        rows.map((row, i) => [verdicts[i] ?? '–', ...row]),
+      )
+    : table(header, rows);
 }
 
 /** The max-rate search of a scenario: the rate found and every step tried, in order. */
 function maxRateSection(search: MaxRateResult): string {
-  const found = search.rate === undefined ? 'no step met it' : `**${fmt(search.rate)} msg/s**${search.atCeiling ? ' (the ceiling: the limit is higher)' : ''}`;
+  const found =
+    search.rate === undefined
+      ? 'no step met it'
+      : `**${fmt(search.rate)} msg/s**${search.atCeiling ? ' (the ceiling: the limit is higher)' : ''}`;
   return [
     `Max sustainable rate (${search.criterion}): ${found}. Steps tried, in order (${search.warmupSeconds} s warm-up + ${search.stepSeconds} s each):`,
     '',
-    stepsTable(search.steps, search.steps.map((s) => (s.passed ? 'met' : `failed: ${s.why}`))),
+    stepsTable(
+      search.steps,
+      search.steps.map((s) => (s.passed ? 'met' : `failed: ${s.why}`)),
+    ),
   ].join('\n');
 }
 
 function idleTable(idle: IdleResult): string {
   return table(
-    ['connections', 'failed', 'open s', `RSS MiB ${idle.serverName} before → after`, 'KiB per connection (server)', 'KiB per connection (load process)'],
-    [[fmt(idle.connections), fmt(idle.failed), fmt(idle.openSeconds, 1),
-      `${mib(idle.serverRssBeforeKiB)} → ${mib(idle.serverRssAfterKiB)}`, fmt(idle.serverKiBPerConnection, 2), fmt(idle.loadKiBPerConnection, 2)]],
+    [
+      'connections',
+      'failed',
+      'open s',
+      `RSS MiB ${idle.serverName} before → after`,
+      'KiB per connection (server)',
+      'KiB per connection (load process)',
+    ],
+    [
+      [
+        fmt(idle.connections),
+        fmt(idle.failed),
+        fmt(idle.openSeconds, 1),
+        `${mib(idle.serverRssBeforeKiB)} → ${mib(idle.serverRssAfterKiB)}`,
+        fmt(idle.serverKiBPerConnection, 2),
+        fmt(idle.loadKiBPerConnection, 2),
+      ],
+    ],
   );
 }
 
@@ -85,9 +141,30 @@ function mailboxTable(mailbox: MailboxResult): string {
   const cpu = mailbox.processes.map((p) => `${p.name} ${fmt(p.cpuSeconds, 2)} s`).join(', ') || '–';
   const batches = mailbox.batchLog.map((b) => `${b.received}→${b.leftMissingCount} @${b.atMs}`).join(', ');
   return table(
-    ['stored', 'store s', 'fetched', 'dup', 'FETCH count', 'fetch ms', 'msg/s', 'CPU during fetch', 'each FETCH: received→leftMissingCount @ms'],
-    [[fmt(mailbox.stored), fmt(mailbox.storeSeconds, 1), fmt(mailbox.fetched), fmt(mailbox.duplicates),
-      fmt(mailbox.batchSize), fmt(mailbox.fetchMs, 1), fmt(mailbox.messagesPerSecond, 0), cpu, batches || '–']],
+    [
+      'stored',
+      'store s',
+      'fetched',
+      'dup',
+      'FETCH count',
+      'fetch ms',
+      'msg/s',
+      'CPU during fetch',
+      'each FETCH: received→leftMissingCount @ms',
+    ],
+    [
+      [
+        fmt(mailbox.stored),
+        fmt(mailbox.storeSeconds, 1),
+        fmt(mailbox.fetched),
+        fmt(mailbox.duplicates),
+        fmt(mailbox.batchSize),
+        fmt(mailbox.fetchMs, 1),
+        fmt(mailbox.messagesPerSecond, 0),
+        cpu,
+        batches || '–',
+      ],
+    ],
   );
 }
 
@@ -104,7 +181,18 @@ function scenarioSection(scenario: ScenarioResult): string {
   if (scenario.idle) parts.push(idleTable(scenario.idle), '');
   if (scenario.mailbox) parts.push(mailboxTable(scenario.mailbox), '');
   if (scenario.targets.length) parts.push('Targets:', '', ...scenario.targets.map(targetLine), '');
-  if (scenario.notes.length) parts.push(scenario.notes.map((note) => note.split('\n').map((line) => `> ${line}`.trimEnd()).join('\n')).join('\n>\n'), '');
+  if (scenario.notes.length)
+    parts.push(
+      scenario.notes
+        .map((note) =>
+          note
+            .split('\n')
+            .map((line) => `> ${line}`.trimEnd())
+            .join('\n'),
+        )
+        .join('\n>\n'),
+      '',
+    );
   return parts.join('\n');
 }
 
@@ -112,7 +200,12 @@ function summaryTable(run: RunResult): string {
   const rows = run.scenarios.flatMap((s) =>
     s.targets.length === 0
       ? [[s.name, s.error ? 'failed' : '–', '–', s.error ? 'failed' : '–']]
-      : s.targets.map((t) => [s.name, t.label, `${fmt(t.measured, 3)} ${t.unit} (≤ ${fmt(t.limit)})`, t.met ? 'met' : t.measured === undefined ? 'not measured' : '**missed**']),
+      : s.targets.map((t) => [
+          s.name,
+          t.label,
+          `${fmt(t.measured, 3)} ${t.unit} (≤ ${fmt(t.limit)})`,
+          t.met ? 'met' : t.measured === undefined ? 'not measured' : '**missed**',
+        ]),
   );
   return table(['scenario', 'target', 'measured', 'verdict'], rows);
 }
@@ -146,5 +239,7 @@ export function renderMarkdown(run: RunResult): string {
 /** The processes that did not stop in time, first thing after the header (an error of their scenario). */
 function overdueLines(run: RunResult): string[] {
   const late = run.scenarios.flatMap((s) => (s.overdueStops ?? []).map((stop) => `- ${s.name}: ${overdueText(stop)}`));
-  return late.length === 0 ? [] : ['**Processes that did not stop in time after SIGTERM** (killed so the run could go on):', '', ...late, ''];
+  return late.length === 0
+    ? []
+    : ['**Processes that did not stop in time after SIGTERM** (killed so the run could go on):', '', ...late, ''];
 }

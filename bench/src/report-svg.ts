@@ -65,7 +65,9 @@ function axes(xTicks: number[], yTicks: number[], x: (v: number) => number, y: (
     out.push(`<text x="${PAD.left - 8}" y="${y(t) + 4}" text-anchor="end">${t}</text>`);
   }
   out.push(`<text x="${(PAD.left + WIDTH - PAD.right) / 2}" y="${HEIGHT - 12}" text-anchor="middle">offered load (msg/s)</text>`);
-  out.push(`<text x="18" y="${(PAD.top + plotBottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(PAD.top + plotBottom) / 2})">latency (ms, log scale)</text>`);
+  out.push(
+    `<text x="18" y="${(PAD.top + plotBottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(PAD.top + plotBottom) / 2})">latency (ms, log scale)</text>`,
+  );
   return out;
 }
 
@@ -86,8 +88,11 @@ function seriesMarkup(series: Series, index: number, x: (v: number) => number, y
 export function renderLatencySvg(series: Series[], title = 'Latency against offered load'): string {
   const points = series.flatMap((s) => s.points);
   const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`;
-  const parts = [head, `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`];
+  const parts = [
+    head,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`,
+  ];
   if (points.length === 0) {
     parts.push(`<text x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle">no rate steps measured</text>`, '</svg>');
     return parts.join('\n');

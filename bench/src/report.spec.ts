@@ -6,24 +6,38 @@ const summary = (p50: number, p99: number) => ({ count: 1000, p50, p90: p50 * 2,
 
 function step(offeredRate: number, p50: number, p99: number): StepResult {
   return {
-    offeredRate, durationS: 10, connections: 100, sentRate: offeredRate, achievedRate: offeredRate,
+    offeredRate,
+    durationS: 10,
+    connections: 100,
+    sentRate: offeredRate,
+    achievedRate: offeredRate,
     delivery: { sent: offeredRate * 12, received: offeredRate * 12, lost: 0, duplicates: 0, reordered: 0, unexpected: 0 },
-    latency: summary(p50, p99), service: summary(p50 / 2, p99 / 2), sendLag: summary(0.1, 0.5),
+    latency: summary(p50, p99),
+    service: summary(p50 / 2, p99 / 2),
+    sendLag: summary(0.1, 0.5),
     processes: [{ name: 'embedded', pid: 7, cpuPercent: 40, cpuSeconds: 4, rssStartKiB: 102_400, rssEndKiB: 112_640, rssPeakKiB: 112_640 }],
     hostCpuPercent: 55,
   };
 }
 
 const fast: ScenarioResult = {
-  name: 'embedded-fast', mode: 'embedded', description: 'FAST one-to-one.', startedAt: '2025-01-01T00:00:00Z',
-  steps: [step(1000, 0.5, 2), step(5000, 0.8, 6)], targets: [], notes: ['a note'],
+  name: 'embedded-fast',
+  mode: 'embedded',
+  description: 'FAST one-to-one.',
+  startedAt: '2025-01-01T00:00:00Z',
+  steps: [step(1000, 0.5, 2), step(5000, 0.8, 6)],
+  targets: [],
+  notes: ['a note'],
 };
 fast.targets = latencyTargets(fast.steps, 5000, 1, 5);
 
 const run: RunResult = {
-  startedAt: '2025-01-01T00:00:00Z', finishedAt: '2025-01-01T00:01:00Z',
+  startedAt: '2025-01-01T00:00:00Z',
+  finishedAt: '2025-01-01T00:01:00Z',
   host: { cpus: 2, node: 'v20.20.0', platform: 'linux', loadAverageAtStart: [0.5, 0.4, 0.3] },
-  build: { commit: 'abc1234', dirty: false, distDir: 'dist' }, options: { duration: 10 }, scenarios: [fast],
+  build: { commit: 'abc1234', dirty: false, distDir: 'dist' },
+  options: { duration: 10 },
+  scenarios: [fast],
 };
 
 describe('targets', () => {
@@ -49,7 +63,13 @@ describe('added latency per hop', () => {
 
   it('is not measured without the reference in the same run', () => {
     expect(perHopTargets(twoHops, undefined, 'embedded-fast', 1, 1)).toEqual([
-      { label: 'added p50 per hop (needs embedded-fast at the same rates in the same run)', measured: undefined, limit: 1, unit: 'ms', met: false },
+      {
+        label: 'added p50 per hop (needs embedded-fast at the same rates in the same run)',
+        measured: undefined,
+        limit: 1,
+        unit: 'ms',
+        met: false,
+      },
     ]);
     expect(perHopTable(twoHops, undefined, 'embedded-fast', 1)).toBeUndefined();
   });
@@ -73,7 +93,9 @@ describe('Markdown report', () => {
   it('has one row per rate step with latencies, losses and CPU per process', () => {
     const lines = stepsTable(fast.steps!).split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toBe('| offered msg/s | sent msg/s | achieved msg/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | service p50/p99 ms | lost | dup | reordered | CPU % embedded | CPU % others | RSS MiB embedded |');
+    expect(lines[0]).toBe(
+      '| offered msg/s | sent msg/s | achieved msg/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | service p50/p99 ms | lost | dup | reordered | CPU % embedded | CPU % others | RSS MiB embedded |',
+    );
     expect(lines[1]).toMatch(/^\| --- (\| --- )+\|$/);
     expect(lines[2]).toBe('| 1000 | 1000 | 1000 | 0.5 | 1 | 2 | 4 | 6 | 0.25 / 1 | 0 | 0 | 0 | 40 (400 µs/msg) | 15 | 110 |');
   });
@@ -105,8 +127,22 @@ describe('SVG chart', () => {
   it('draws a solid p50 and a dashed p99 line per scenario, with a legend', () => {
     const series = latencySeries([fast, { ...fast, name: 'idle', steps: undefined }]);
     expect(series.map((s) => [s.label, s.dashed, s.points])).toEqual([
-      ['embedded-fast p50', false, [{ x: 1000, y: 0.5 }, { x: 5000, y: 0.8 }]],
-      ['embedded-fast p99', true, [{ x: 1000, y: 2 }, { x: 5000, y: 6 }]],
+      [
+        'embedded-fast p50',
+        false,
+        [
+          { x: 1000, y: 0.5 },
+          { x: 5000, y: 0.8 },
+        ],
+      ],
+      [
+        'embedded-fast p99',
+        true,
+        [
+          { x: 1000, y: 2 },
+          { x: 5000, y: 6 },
+        ],
+      ],
     ]);
     const svg = renderLatencySvg(series);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

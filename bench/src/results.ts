@@ -111,10 +111,7 @@ function stepAt(steps: StepResult[] | undefined, rate: number): StepResult | und
 /** The latency targets at one rate: p50 and p99 limits, in ms. */
 export function latencyTargets(steps: StepResult[] | undefined, rate: number, p50: number, p99: number): Target[] {
   const step = stepAt(steps, rate);
-  return [
-    target(`p50 at ${rate} msg/s`, step?.latency.p50, p50, 'ms'),
-    target(`p99 at ${rate} msg/s`, step?.latency.p99, p99, 'ms'),
-  ];
+  return [target(`p50 at ${rate} msg/s`, step?.latency.p50, p50, 'ms'), target(`p99 at ${rate} msg/s`, step?.latency.p99, p99, 'ms')];
 }
 
 /** CPU of the whole deployment (servers and services; the load process left out), % of one core, at `rate`. */
@@ -153,17 +150,33 @@ function comparable(steps: StepResult[] | undefined, reference: ScenarioResult |
  * were measured at, (p50 here − p50 of the single-domain `reference` at that rate) / `hops`. The reference is a
  * scenario run earlier in the same run; without it (or without a common rate) the target is not measured.
  */
-export function perHopTargets(steps: StepResult[] | undefined, reference: ScenarioResult | undefined, referenceName: string, hops: number, limitMs: number): Target[] {
+export function perHopTargets(
+  steps: StepResult[] | undefined,
+  reference: ScenarioResult | undefined,
+  referenceName: string,
+  hops: number,
+  limitMs: number,
+): Target[] {
   const pairs = comparable(steps, reference);
-  if (pairs.length === 0) return [target(`added p50 per hop (needs ${referenceName} at the same rates in the same run)`, undefined, limitMs, 'ms')];
+  if (pairs.length === 0)
+    return [target(`added p50 per hop (needs ${referenceName} at the same rates in the same run)`, undefined, limitMs, 'ms')];
   return pairs.map(([step, base]) =>
-    target(`added p50 per hop at ${step.offeredRate} msg/s (${ms3(step.latency.p50)} vs ${referenceName} ${ms3(base.latency.p50)} ms, ${hops} hop${hops > 1 ? 's' : ''})`,
-      ms3((step.latency.p50 - base.latency.p50) / hops), limitMs, 'ms'),
+    target(
+      `added p50 per hop at ${step.offeredRate} msg/s (${ms3(step.latency.p50)} vs ${referenceName} ${ms3(base.latency.p50)} ms, ${hops} hop${hops > 1 ? 's' : ''})`,
+      ms3((step.latency.p50 - base.latency.p50) / hops),
+      limitMs,
+      'ms',
+    ),
   );
 }
 
 /** The same comparison as a Markdown table, p50 and p99 (a note for the report); undefined when nothing compares. */
-export function perHopTable(steps: StepResult[] | undefined, reference: ScenarioResult | undefined, referenceName: string, hops: number): string | undefined {
+export function perHopTable(
+  steps: StepResult[] | undefined,
+  reference: ScenarioResult | undefined,
+  referenceName: string,
+  hops: number,
+): string | undefined {
   const pairs = comparable(steps, reference);
   if (pairs.length === 0) return undefined;
   const perHop = (here: number, base: number): string => `${ms3((here - base) / hops)}`;
@@ -172,7 +185,10 @@ export function perHopTable(steps: StepResult[] | undefined, reference: Scenario
     '',
     `| offered msg/s | p50 here | p50 ${referenceName} | added p50 per hop | p99 here | p99 ${referenceName} | added p99 per hop |`,
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...pairs.map(([step, base]) => `| ${step.offeredRate} | ${ms3(step.latency.p50)} | ${ms3(base.latency.p50)} | ${perHop(step.latency.p50, base.latency.p50)} | ${ms3(step.latency.p99)} | ${ms3(base.latency.p99)} | ${perHop(step.latency.p99, base.latency.p99)} |`),
+    ...pairs.map(
+      ([step, base]) =>
+        `| ${step.offeredRate} | ${ms3(step.latency.p50)} | ${ms3(base.latency.p50)} | ${perHop(step.latency.p50, base.latency.p50)} | ${ms3(step.latency.p99)} | ${ms3(base.latency.p99)} | ${perHop(step.latency.p99, base.latency.p99)} |`,
+    ),
   ].join('\n');
 }
 

@@ -74,14 +74,20 @@ export interface ScenarioContext {
 /** What a scenario's deployment is started with. */
 export function startRequest(context: ScenarioContext, scenario: string, notes: string[]): StartRequest {
   const dir = context.profileDir;
-  const profile = (name: string): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario}.${name}.cpuprofile`] : []);
+  const profile = (name: string): string[] =>
+    dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario}.${name}.cpuprofile`] : [];
   return {
     notes,
     distDir: context.options.distDir,
     startNode: (name, args, env, options) => {
       const probeFile = join(context.probeDir, `${scenario}.${name}.jsonl`);
-      return startProcess(name, process.execPath, [...profile(name), '--require', PROBE_PATH, ...args],
-        { ...env, [PROBE_FILE_ENV]: probeFile }, { cwd: REPO, ...options, probeFile });
+      return startProcess(
+        name,
+        process.execPath,
+        [...profile(name), '--require', PROBE_PATH, ...args],
+        { ...env, [PROBE_FILE_ENV]: probeFile },
+        { cwd: REPO, ...options, probeFile },
+      );
     },
   };
 }
@@ -101,7 +107,14 @@ export interface Scenario {
 
 /** A scenario result with nothing measured yet. */
 export function emptyResult(scenario: Pick<Scenario, 'name' | 'mode' | 'description'>): ScenarioResult {
-  return { name: scenario.name, mode: scenario.mode, description: scenario.description, startedAt: new Date().toISOString(), targets: [], notes: [] };
+  return {
+    name: scenario.name,
+    mode: scenario.mode,
+    description: scenario.description,
+    startedAt: new Date().toISOString(),
+    targets: [],
+    notes: [],
+  };
 }
 
 /** Start a deployment, run `body` on it, always stop it; errors become the result's `error`. */

@@ -21,7 +21,13 @@ describe('open-loop schedule', () => {
 
   it('deals messages round-robin to senders, each with its own sequence', () => {
     expect([0, 1, 2, 3, 4, 5, 6].map((i) => [senderOf(spec, i), sequenceOf(spec, i)])).toEqual([
-      [0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 1], [0, 2],
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [0, 2],
     ]);
   });
 

@@ -12,7 +12,11 @@ function webSocketFor(localAddress: string | undefined): WebSocketConstructor {
 }
 
 class SdkConnection implements BenchConnection {
-  constructor(readonly userId: string, private readonly client: LinkerClient, private readonly options: OpenOptions) {}
+  constructor(
+    readonly userId: string,
+    private readonly client: LinkerClient,
+    private readonly options: OpenOptions,
+  ) {}
 
   send(to: string, content: string, lane: Lane): boolean {
     try {

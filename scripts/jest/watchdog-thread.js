@@ -28,7 +28,7 @@ function descendants(root) {
     if (pid !== ps.pid) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   }
   const found = [];
-  for (let queue = [root]; queue.length > 0; ) {
+  for (let queue = [root]; queue.length > 0;) {
     for (const child of children.get(queue.shift()) ?? []) {
       found.push(child);
       queue.push(child);
@@ -65,11 +65,14 @@ setInterval(
     const now = Date.now();
     const hung = [...running].filter(([, at]) => now - at > limitS * 1000);
     if (hung.length === 0) return;
-    for (const [file, at] of hung) say(`${file} has run for ${((now - at) / 1000).toFixed(1)} s, over the limit of ${limitS} s per test file (${limitVariable})`);
+    for (const [file, at] of hung)
+      say(`${file} has run for ${((now - at) / 1000).toFixed(1)} s, over the limit of ${limitS} s per test file (${limitVariable})`);
     const others = [...running.keys()].filter((file) => !hung.some(([h]) => h === file));
     if (others.length > 0) say(`also still running: ${others.join(', ')}`);
     const killed = killJestTree();
-    say(`stopped the run: killed the jest workers and what they started (${killed} process${killed === 1 ? '' : 'es'}), now jest itself (SIGKILL, exit status 137)`);
+    say(
+      `stopped the run: killed the jest workers and what they started (${killed} process${killed === 1 ? '' : 'es'}), now jest itself (SIGKILL, exit status 137)`,
+    );
     signal(process.pid, 'SIGKILL');
   },
   Math.min(1_000, limitS * 100),

@@ -42,17 +42,27 @@ describe('the test-file watchdog (scripts/jest/watchdog-reporter.js)', () => {
     expect({ outcome, output: run.output }).toEqual({
       outcome: { timedOut: false, exit: 'SIGKILL', sleeperAlive: false, tookUnderDeadline: true },
       output: expect.stringMatching(
-        new RegExp(`watchdog: spins-forever\\.fixture\\.js has run for [\\d.]+ s, over the limit of ${LIMIT_S} s per test file \\(LINKER_TEST_FILE_LIMIT_S\\)`),
+        new RegExp(
+          `watchdog: spins-forever\\.fixture\\.js has run for [\\d.]+ s, over the limit of ${LIMIT_S} s per test file \\(LINKER_TEST_FILE_LIMIT_S\\)`,
+        ),
       ),
     });
     expect(run.output).toMatch(/watchdog: stopped the run: killed the jest workers and what they started \(\d+ process(es)?\)/);
   }
 
-  it("names a file that spins in jest's own process (in band), kills what it started and fails the run", async () => {
-    expectStopped(await runFixture('in-band', '--runInBand'));
-  }, DEADLINE_MS + 10_000);
+  it(
+    "names a file that spins in jest's own process (in band), kills what it started and fails the run",
+    async () => {
+      expectStopped(await runFixture('in-band', '--runInBand'));
+    },
+    DEADLINE_MS + 10_000,
+  );
 
-  it('does the same when the file spins in a jest worker', async () => {
-    expectStopped(await runFixture('workers', '--maxWorkers=2'));
-  }, DEADLINE_MS + 10_000);
+  it(
+    'does the same when the file spins in a jest worker',
+    async () => {
+      expectStopped(await runFixture('workers', '--maxWorkers=2'));
+    },
+    DEADLINE_MS + 10_000,
+  );
 });

@@ -49,10 +49,20 @@ export function App() {
           </span>
         )}
         <nav aria-label="Screens">
-          <a data-testid="nav-chat" href="#/chat" class={screen === 'chat' ? 'active' : ''} aria-current={screen === 'chat' ? 'page' : undefined}>
+          <a
+            data-testid="nav-chat"
+            href="#/chat"
+            class={screen === 'chat' ? 'active' : ''}
+            aria-current={screen === 'chat' ? 'page' : undefined}
+          >
             Chat
           </a>
-          <a data-testid="nav-topology" href="#/topology" class={screen === 'topology' ? 'active' : ''} aria-current={screen === 'topology' ? 'page' : undefined}>
+          <a
+            data-testid="nav-topology"
+            href="#/topology"
+            class={screen === 'topology' ? 'active' : ''}
+            aria-current={screen === 'topology' ? 'page' : undefined}
+          >
             Topology
           </a>
         </nav>

@@ -2,7 +2,9 @@ import { CLOSE_CODES, ERROR_CODES } from '@linker/contracts';
 
 /** Protocol error codes (`INVALID_MESSAGE {code, message}`) and close codes in words, from the one table (libs/contracts). */
 
-const CLOSE_BY_NUMBER = new Map<number, { name: string; reason: string }>(Object.entries(CLOSE_CODES).map(([name, { code, reason }]) => [code, { name, reason }]));
+const CLOSE_BY_NUMBER = new Map<number, { name: string; reason: string }>(
+  Object.entries(CLOSE_CODES).map(([name, { code, reason }]) => [code, { name, reason }]),
+);
 
 /** Standard WebSocket close codes a browser may report that the connector never sends itself. */
 const STANDARD_CLOSES: Record<number, string> = {

@@ -13,7 +13,9 @@ describe('web UI: chat console', () => {
     const bob = await ui.open(domain, 'ANZ-2', '#/chat');
     // The connect form offers this domain's client endpoint (filled in once GET /api/info answered).
     const url = byTestId(alice, 'chat-url');
-    expect(await waitFor('the connector URL to be filled in', async () => (await url.inputValue()) || undefined)).toBe(domain.connectorUrls[0]);
+    expect(await waitFor('the connector URL to be filled in', async () => (await url.inputValue()) || undefined)).toBe(
+      domain.connectorUrls[0],
+    );
     await connectAs(alice, 'ANZ-1');
     await connectAs(bob, 'ANZ-2');
 

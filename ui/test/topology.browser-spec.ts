@@ -29,7 +29,12 @@ function lineTopology(extraLinks: Topology['domainLinks'] = []): Topology {
   const domain = (n: number) => ({ name: `domain-0${n}`, urls: [`ws://127.0.0.1:${18090 + n}`, `ws://127.0.0.1:${19090 + n}`] });
   return {
     domains: [1, 2, 3, 4].map(domain),
-    domainLinks: [{ n1: 'domain-01', n2: 'domain-02' }, { n1: 'domain-02', n2: 'domain-03' }, { n1: 'domain-03', n2: 'domain-04' }, ...extraLinks],
+    domainLinks: [
+      { n1: 'domain-01', n2: 'domain-02' },
+      { n1: 'domain-02', n2: 'domain-03' },
+      { n1: 'domain-03', n2: 'domain-04' },
+      ...extraLinks,
+    ],
     clientApps: [
       {
         appName: ANZ.appName,
@@ -96,8 +101,10 @@ describe('web UI: topology editor and graph', () => {
     const domain = await ui.start(lineTopology(), 'domain-01');
     const page = await ui.open(domain, 'graph', '#/topology');
     const before = await editorLoaded(page, domain);
-    for (const name of ['domain-01', 'domain-02', 'domain-03', 'domain-04']) await byTestId(page, 'graph-domain', { domain: name }).waitFor();
-    for (const link of ['domain-01~domain-02', 'domain-02~domain-03', 'domain-03~domain-04']) await byTestId(page, 'graph-link', { link }).waitFor();
+    for (const name of ['domain-01', 'domain-02', 'domain-03', 'domain-04'])
+      await byTestId(page, 'graph-domain', { domain: name }).waitFor();
+    for (const link of ['domain-01~domain-02', 'domain-02~domain-03', 'domain-03~domain-04'])
+      await byTestId(page, 'graph-link', { link }).waitFor();
     expect(await byTestId(page, 'graph-link', { link: 'domain-01~domain-04' }).count()).toBe(0);
 
     // ANZ-5 lives in domain-01, ANZ-3000005 in domain-04: three hops along the line.

@@ -21,7 +21,11 @@ export class ConnectorModule {
       providers: [
         { provide: CONNECTOR_CONFIG, useValue: config },
         { provide: LOGGER, useValue: createLogger('connector', config.logLevel).child({ domain: config.domain, connector: config.name }) },
-        { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openConnectorInfrastructure(config, logger)) },
+        {
+          provide: INFRASTRUCTURE,
+          inject: [LOGGER],
+          useFactory: async (logger: Logger) => closeOnShutdown(await openConnectorInfrastructure(config, logger)),
+        },
         { provide: TOPOLOGY, inject: [LOGGER], useFactory: (logger: Logger) => openTopology(config, logger) },
         {
           provide: CONNECTOR,
@@ -41,6 +45,14 @@ export class ConnectorModule {
  */
 async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
   const { metaServerUrl, topologyCacheFile, domain, name, startupTimeoutMs } = config;
-  const source = await openTopologySource({ metaServerUrl, topologyCacheFile, domain, name, authenticates: false, startupTimeoutMs, logger });
+  const source = await openTopologySource({
+    metaServerUrl,
+    topologyCacheFile,
+    domain,
+    name,
+    authenticates: false,
+    startupTimeoutMs,
+    logger,
+  });
   return source === undefined ? null : closeOnShutdown(source);
 }

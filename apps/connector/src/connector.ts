@@ -81,18 +81,40 @@ export class Connector {
     const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
     const { groupRecipientsPerToken } = config;
-    this.ingress = new Ingress({ intake, auth: this.auth, clock, logger, maxGroupRecipients, groupRecipientsPerToken, stall: new LoopStall(), backlog: this.backlog, users });
+    this.ingress = new Ingress({
+      intake,
+      auth: this.auth,
+      clock,
+      logger,
+      maxGroupRecipients,
+      groupRecipientsPerToken,
+      stall: new LoopStall(),
+      backlog: this.backlog,
+      users,
+    });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
     const writer = new DeliveryWriter(this.sessions, clock);
     const { domain, name: connector, partitions } = config;
-    this.egress = new Egress({ lanes, intake, sessions: this.sessions, auth: this.auth, writer, outbox: this.outbox, domain, connector, partitions, logger });
+    this.egress = new Egress({
+      lanes,
+      intake,
+      sessions: this.sessions,
+      auth: this.auth,
+      writer,
+      outbox: this.outbox,
+      domain,
+      connector,
+      partitions,
+      logger,
+    });
     this.server = this.createServer();
     this.heartbeat = new Heartbeat(config.pingIntervalMs, config.maxMissedPongs, () => this.sockets());
   }
 
   /** Start serving; rejects (having released what it took) when presence, the lanes or the port are unavailable. */
   async start(): Promise<void> {
-    if (this.status !== 'created') throw new LinkerError<ConnectorErrorCode>('CONNECTOR_STATE', `a connector starts once (it is ${this.status})`);
+    if (this.status !== 'created')
+      throw new LinkerError<ConnectorErrorCode>('CONNECTOR_STATE', `a connector starts once (it is ${this.status})`);
     this.status = 'starting';
     try {
       await this.keeper.start();
@@ -219,12 +241,16 @@ function sessionLimits(config: ConnectorSettings): SessionLimits {
 function checkSettings(config: ConnectorSettings): void {
   const problems: string[] = [];
   if (config.presenceTtlMs <= config.presenceHeartbeatMs) {
-    problems.push(`LINKER_PRESENCE_TTL_MS (${config.presenceTtlMs}) must exceed LINKER_PRESENCE_HEARTBEAT_MS (${config.presenceHeartbeatMs})`);
+    problems.push(
+      `LINKER_PRESENCE_TTL_MS (${config.presenceTtlMs}) must exceed LINKER_PRESENCE_HEARTBEAT_MS (${config.presenceHeartbeatMs})`,
+    );
   }
   if (config.rateBurst < 1 || config.rateLimit < 1) problems.push('LINKER_RATE_LIMIT and LINKER_RATE_BURST must be at least 1');
   const largestGroup = Math.ceil(config.maxGroupRecipients / config.groupRecipientsPerToken);
   if (largestGroup > Math.min(config.rateBurst, config.userRateBurst)) {
-    problems.push(`a GROUP_MESSAGE to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens (LINKER_GROUP_RECIPIENTS_PER_TOKEN ${config.groupRecipientsPerToken}): more than LINKER_RATE_BURST or LINKER_USER_RATE_BURST hold`);
+    problems.push(
+      `a GROUP_MESSAGE to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens (LINKER_GROUP_RECIPIENTS_PER_TOKEN ${config.groupRecipientsPerToken}): more than LINKER_RATE_BURST or LINKER_USER_RATE_BURST hold`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -26,8 +26,15 @@ describe('connector: ACCEPTED frames for client ids', () => {
     expect(client.all('ACCEPTED')).toEqual([]);
     h.faults.holdIntake = false;
     h.releaseIntake();
-    expect(await client.next('ACCEPTED', (f) => (f.data as { id: string }).id === 'c-1')).toEqual({ type: 'ACCEPTED', data: { id: 'c-1' }, reference: 'r-1' });
-    expect(await client.next('ACCEPTED', (f) => (f.data as { id: string }).id === 'c-2')).toEqual({ type: 'ACCEPTED', data: { id: 'c-2' } });
+    expect(await client.next('ACCEPTED', (f) => (f.data as { id: string }).id === 'c-1')).toEqual({
+      type: 'ACCEPTED',
+      data: { id: 'c-1' },
+      reference: 'r-1',
+    });
+    expect(await client.next('ACCEPTED', (f) => (f.data as { id: string }).id === 'c-2')).toEqual({
+      type: 'ACCEPTED',
+      data: { id: 'c-2' },
+    });
   });
 
   it('makes the message id from the user and the client id, so a resend is the same message', async () => {
@@ -57,7 +64,9 @@ describe('connector: ACCEPTED frames for client ids', () => {
     expect(unavailable.data).toMatchObject({ code: 'UNAVAILABLE', lane: 'RELIABLE', id: 'down' });
     h.faults.failIntake = false;
     client.send({ type: 'MESSAGE', id: 'bad', data: { to: 'ANZ-2', content: 5 } });
-    expect((await client.next('INVALID_MESSAGE', (f) => (f.data as { id?: string }).id === 'bad')).data).toMatchObject({ code: 'INVALID_FIELD' });
+    expect((await client.next('INVALID_MESSAGE', (f) => (f.data as { id?: string }).id === 'bad')).data).toMatchObject({
+      code: 'INVALID_FIELD',
+    });
     client.send({ type: 'PING', id: 'p' });
     const onPing = await client.next('INVALID_MESSAGE', (f) => (f.data as { id?: string }).id === 'p');
     expect(onPing.data).toMatchObject({ code: 'INVALID_FIELD', message: 'id: only MESSAGE and GROUP_MESSAGE frames take an id' });

@@ -87,7 +87,10 @@ describe('connector auth', () => {
     h = await startHarness();
     const client = await h.client();
     client.send({ type: 'AUTH_CLIENT', data: { appId: 'app-1', token: 't' } });
-    expect((await client.next('INVALID_MESSAGE')).data).toEqual({ code: 'INVALID_FIELD', message: 'data.userId: Expected required property' });
+    expect((await client.next('INVALID_MESSAGE')).data).toEqual({
+      code: 'INVALID_FIELD',
+      message: 'data.userId: Expected required property',
+    });
 
     h.faults.failIntake = true;
     client.send({ type: 'AUTH_CLIENT', data: { appId: 'app-1', userId: 'ANZ-1', token: 't' } });
@@ -129,19 +132,22 @@ describe('connector auth', () => {
     INVALID_ARGUMENT: 'INTERNAL_ERROR',
   };
 
-  it.each(Object.entries(REGISTRATION_FAILURES))('closes a login whose presence registration failed with %s: %s, without a reply', async (code, close) => {
-    h = await startHarness({
-      wrapPresence: (presence) =>
-        Object.assign(Object.create(presence) as Presence, {
-          add: () => Promise.reject(new LinkerError<PresenceErrorCode>(code as PresenceErrorCode, 'registration failed')),
-        }),
-    });
-    const client = await h.client();
-    client.send({ type: 'AUTH_CLIENT', data: { appId: 'app-1', userId: 'ANZ-1', token: 't' } });
-    expect((await client.closed()).code).toBe(CLOSE_CODES[close as CloseCodeName].code);
-    expect(client.all('AUTH_CLIENT_REPLY')).toEqual([]);
-    expect(h.processor.all('USER_CONNECTED')).toEqual([]);
-  });
+  it.each(Object.entries(REGISTRATION_FAILURES))(
+    'closes a login whose presence registration failed with %s: %s, without a reply',
+    async (code, close) => {
+      h = await startHarness({
+        wrapPresence: (presence) =>
+          Object.assign(Object.create(presence) as Presence, {
+            add: () => Promise.reject(new LinkerError<PresenceErrorCode>(code as PresenceErrorCode, 'registration failed')),
+          }),
+      });
+      const client = await h.client();
+      client.send({ type: 'AUTH_CLIENT', data: { appId: 'app-1', userId: 'ANZ-1', token: 't' } });
+      expect((await client.closed()).code).toBe(CLOSE_CODES[close as CloseCodeName].code);
+      expect(client.all('AUTH_CLIENT_REPLY')).toEqual([]);
+      expect(h.processor.all('USER_CONNECTED')).toEqual([]);
+    },
+  );
 
   it('turns on ack mode with AUTH_CLIENT.data.ack and passes it to the processor', async () => {
     h = await startHarness();

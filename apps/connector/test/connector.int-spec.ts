@@ -10,7 +10,12 @@ async function realInfrastructure(): Promise<HarnessInfrastructure> {
   const services = testServices();
   const domain = uniqueName('domain');
   const keyPrefix = `linker:${domain}`;
-  const lanes = await connectLanes({ kafkaBrokers: services.kafkaBrokers, natsUrl: services.natsUrl, clientId: domain, logger: silentLogger });
+  const lanes = await connectLanes({
+    kafkaBrokers: services.kafkaBrokers,
+    natsUrl: services.natsUrl,
+    clientId: domain,
+    logger: silentLogger,
+  });
   const connectorPresence = new RedisPresence({ url: services.redisUrl, keyPrefix });
   const processorPresence = new RedisPresence({ url: services.redisUrl, keyPrefix });
   return {
@@ -44,7 +49,12 @@ describe('connector on the real services', () => {
 
     const message = h.processor.message('ANZ-1', 'ANZ-2', 'via kafka', { id: reliable.id, reference: 'k', confirm: true });
     await h.processor.deliver({ envelope: message, targets: [{ userId: 'ANZ-2', socketIds: [recipient.socketId as string] }] });
-    expect(await recipient.next('MESSAGE')).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-1', content: 'via kafka' }, reference: 'k', id: reliable.id });
+    expect(await recipient.next('MESSAGE')).toEqual({
+      type: 'MESSAGE',
+      data: { from: 'ANZ-1', content: 'via kafka' },
+      reference: 'k',
+      id: reliable.id,
+    });
     await waitFor('the delivered report', () => h.processor.reports().delivered.some((d) => d.id === reliable.id));
 
     await h.connector.stop();

@@ -20,7 +20,14 @@ describe('connector egress', () => {
     const envelope = h.processor.message('ANZ-3000001', 'ANZ-2', 'from afar', { reference: 'far', confirm: true, path, hops: 2 });
     await h.processor.deliver({ envelope, targets: [{ userId: 'ANZ-2', socketIds: [client.socketId as string] }] });
     await waitFor('the delivered report', () => h.processor.reports().delivered.length === 1);
-    expect(h.processor.reports().delivered[0]).toEqual({ id: envelope.id, userId: 'ANZ-2', from: 'ANZ-3000001', reference: 'far', confirm: true, path });
+    expect(h.processor.reports().delivered[0]).toEqual({
+      id: envelope.id,
+      userId: 'ANZ-2',
+      from: 'ANZ-3000001',
+      reference: 'far',
+      confirm: true,
+      path,
+    });
   });
 
   it('writes a delivery to every socket of the user, once per socket, and reports one delivery per user', async () => {
@@ -30,7 +37,12 @@ describe('connector egress', () => {
     const delivery: Delivery = { envelope, targets: [{ userId: 'ANZ-2', socketIds: [a.socketId as string, b.socketId as string] }] };
     await h.processor.deliver(delivery);
     for (const client of [a, b]) {
-      expect(await client.next('MESSAGE')).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-1', content: 'hello' }, reference: 'r1', id: envelope.id });
+      expect(await client.next('MESSAGE')).toEqual({
+        type: 'MESSAGE',
+        data: { from: 'ANZ-1', content: 'hello' },
+        reference: 'r1',
+        id: envelope.id,
+      });
     }
     await waitFor('the delivered report', () => h.processor.reports().delivered.length === 1);
     expect(h.processor.reports().delivered[0]).toEqual({ id: envelope.id, userId: 'ANZ-2', from: 'ANZ-1', reference: 'r1', confirm: true });
@@ -55,7 +67,11 @@ describe('connector egress', () => {
     await h.processor.deliver({ envelope: stored, targets: [to(client, 'ANZ-2')], fromMailbox: true });
     await client.count('MESSAGE', 3);
     await waitFor('the mailbox delivery reported', () => h.processor.reports().delivered.length === 1);
-    expect(h.processor.reports()).toEqual({ delivered: [{ id: stored.id, userId: 'ANZ-2', from: 'ANZ-1', fromMailbox: true }], undelivered: [], parked: [] });
+    expect(h.processor.reports()).toEqual({
+      delivered: [{ id: stored.id, userId: 'ANZ-2', from: 'ANZ-1', fromMailbox: true }],
+      undelivered: [],
+      parked: [],
+    });
   });
 
   it('reports a RELIABLE envelope undelivered when its socket is gone or belongs to someone else; FAST is not reported', async () => {
@@ -78,7 +94,10 @@ describe('connector egress', () => {
     h = await startHarness();
     const target = await h.user('ANZ-5');
     const bystander = await h.user('ANZ-6');
-    await h.processor.deliver({ envelope: h.processor.system('CLOSE_CONNECTION', {}), targets: [to(target, 'ANZ-5'), { userId: 'ANZ-5', socketIds: [bystander.socketId as string] }] });
+    await h.processor.deliver({
+      envelope: h.processor.system('CLOSE_CONNECTION', {}),
+      targets: [to(target, 'ANZ-5'), { userId: 'ANZ-5', socketIds: [bystander.socketId as string] }],
+    });
     expect(await target.closed()).toEqual({ code: 4003, reason: CLOSE_CODES.CLOSED_BY_MASTER.reason });
     expect(await h.processor.next('USER_DISCONNECTED')).toMatchObject({ data: { userId: 'ANZ-5' }, origin: { socketId: target.socketId } });
     expect(await h.presence.lookup('ANZ-5')).toEqual([]);
@@ -115,7 +134,7 @@ describe('connector egress', () => {
   describe('ack mode', () => {
     const deliveredIds = (): string[] => h.processor.reports().delivered.map((d) => d.id);
 
-    it('parks a held message in its batch\'s report, then reports it delivered from the mailbox on MESSAGE_ACK, once', async () => {
+    it("parks a held message in its batch's report, then reports it delivered from the mailbox on MESSAGE_ACK, once", async () => {
       h = await startHarness();
       const acking = await h.user('ANZ-2', { ack: true });
       const plain = await h.user('ANZ-3');
@@ -167,7 +186,9 @@ describe('connector egress', () => {
 
       acking.send({ type: 'MESSAGE_ACK', data: { ids: [envelope.id] } }); // the redelivery took over the hold
       await waitFor('the acknowledged message reported', () => deliveredIds().includes(envelope.id));
-      expect(h.processor.reports().delivered).toEqual([{ id: envelope.id, userId: 'ANZ-2', from: 'ANZ-1', reference: 'p', confirm: true, fromMailbox: true }]);
+      expect(h.processor.reports().delivered).toEqual([
+        { id: envelope.id, userId: 'ANZ-2', from: 'ANZ-1', reference: 'p', confirm: true, fromMailbox: true },
+      ]);
       expect(h.processor.reports().undelivered).toEqual([]);
     });
 

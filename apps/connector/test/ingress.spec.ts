@@ -21,12 +21,27 @@ describe('connector ingress', () => {
     it('publishes a MESSAGE with from = the authenticated user, on the lane its feature names, confirm as asked', async () => {
       const client = await h.user('ANZ-1');
       client.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'reliable' }, reference: 42 });
-      client.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'fast' }, feature: 'FAST', reference: 'r2', confirmationEnabled: false });
+      client.send({
+        type: 'MESSAGE',
+        data: { to: 'ANZ-2', content: 'fast' },
+        feature: 'FAST',
+        reference: 'r2',
+        confirmationEnabled: false,
+      });
       client.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'blank' }, reference: '  ' });
       await waitFor('3 messages published', () => messagesOf(h, 'ANZ-1').length === 3);
       const auth = h.processor.all('AUTH_CLIENT')[0];
-      const [reliable, fast, blank] = ['reliable', 'fast', 'blank'].map((c) => messagesOf(h, 'ANZ-1').find((e) => (e.data as { content: string }).content === c));
-      expect(reliable).toMatchObject({ lane: 'RELIABLE', from: 'ANZ-1', to: 'ANZ-2', data: { content: 'reliable' }, reference: '42', confirm: true });
+      const [reliable, fast, blank] = ['reliable', 'fast', 'blank'].map((c) =>
+        messagesOf(h, 'ANZ-1').find((e) => (e.data as { content: string }).content === c),
+      );
+      expect(reliable).toMatchObject({
+        lane: 'RELIABLE',
+        from: 'ANZ-1',
+        to: 'ANZ-2',
+        data: { content: 'reliable' },
+        reference: '42',
+        confirm: true,
+      });
       expect(reliable?.data).toEqual({ content: 'reliable' }); // the recipient travels in `to`, the data is what the recipient's frame carries
       expect(reliable).toMatchObject({ origin: auth.origin, path: ['domain-t'], hops: 0 });
       expect(reliable?.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -38,7 +53,9 @@ describe('connector ingress', () => {
       const client = await h.user('ANZ-1');
       for (let i = 0; i < 200; i++) client.send({ type: 'MESSAGE', data: { to: 'ANZ-2', content: String(i) } });
       await waitFor('200 messages', () => messagesOf(h, 'ANZ-1').length === 200);
-      expect(messagesOf(h, 'ANZ-1').map((e) => (e.data as { content: string }).content)).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+      expect(messagesOf(h, 'ANZ-1').map((e) => (e.data as { content: string }).content)).toEqual(
+        Array.from({ length: 200 }, (_, i) => String(i)),
+      );
     });
 
     it('answers PING with PONG and publishes FETCH, CLOSE_CONNECTION and a de-duplicated GROUP_MESSAGE', async () => {
@@ -50,7 +67,11 @@ describe('connector ingress', () => {
       client.send({ type: 'GROUP_MESSAGE', data: { to: ['ANZ-2', 'ANZ-3', 'ANZ-2'], content: 'g' }, reference: 'g1' });
       expect(await h.processor.next('FETCH_MISSING_MESSAGES_REQUEST')).toMatchObject({ from: 'ANZ-1', data: { count: 3 } });
       expect(await h.processor.next('CLOSE_CONNECTION')).toMatchObject({ from: 'ANZ-1', data: { userId: 'ANZ-9' } });
-      expect(await h.processor.next('GROUP_MESSAGE')).toMatchObject({ from: 'ANZ-1', data: { to: ['ANZ-2', 'ANZ-3'], content: 'g' }, reference: 'g1' });
+      expect(await h.processor.next('GROUP_MESSAGE')).toMatchObject({
+        from: 'ANZ-1',
+        data: { to: ['ANZ-2', 'ANZ-3'], content: 'g' },
+        reference: 'g1',
+      });
       expect(client.all('INVALID_MESSAGE')).toEqual([]);
     });
   });
@@ -64,11 +85,15 @@ describe('connector ingress', () => {
       plain.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 2_000 } });
       plain.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 7 } });
       await waitFor('2 fetches published', () => fetches().length === 2);
-      expect(fetches().map((e) => e.data)).toEqual([{ count: 50, maxBytes: 524_288 }, { count: 7, maxBytes: 524_288 }]);
+      expect(fetches().map((e) => e.data)).toEqual([
+        { count: 50, maxBytes: 524_288 },
+        { count: 7, maxBytes: 524_288 },
+      ]);
 
       const acking = await h.user('ANZ-2', { ack: true });
       const held = Array.from({ length: 5 }, (_, i) => h.processor.message('ANZ-9', 'ANZ-2', `held ${i}`));
-      for (const envelope of held) await h.processor.deliver({ envelope, targets: [{ userId: 'ANZ-2', socketIds: [acking.socketId as string] }] });
+      for (const envelope of held)
+        await h.processor.deliver({ envelope, targets: [{ userId: 'ANZ-2', socketIds: [acking.socketId as string] }] });
       await acking.count('MESSAGE', 5);
       acking.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 2_000 } });
       await waitFor('the ack-mode fetch published', () => fetches().length === 3);
@@ -98,26 +123,41 @@ describe('connector ingress', () => {
       await refusal('"text"', 'MALFORMED_JSON');
     });
 
-    it.each(['INTERNAL_MESSAGE', 'MESSAGE_STATE_CHANGED', 'USER_CONNECTED', 'USER_DISCONNECTED', 'GROUP_CONNECTOR_MESSAGE', 'DELIVERY_REPORT', 'NOPE'])(
-      'UNKNOWN_TYPE for %s, with no effect',
-      async (type) => {
-        await refusal({ type, data: { userId: 'ANZ-2', from: 'ANZ-2' }, reference: 'x' }, 'UNKNOWN_TYPE', 'x');
-        expect(h.processor.received.filter((e) => e.type === type && e.from !== SYSTEM)).toEqual([]);
-      },
-    );
+    it.each([
+      'INTERNAL_MESSAGE',
+      'MESSAGE_STATE_CHANGED',
+      'USER_CONNECTED',
+      'USER_DISCONNECTED',
+      'GROUP_CONNECTOR_MESSAGE',
+      'DELIVERY_REPORT',
+      'NOPE',
+    ])('UNKNOWN_TYPE for %s, with no effect', async (type) => {
+      await refusal({ type, data: { userId: 'ANZ-2', from: 'ANZ-2' }, reference: 'x' }, 'UNKNOWN_TYPE', 'x');
+      expect(h.processor.received.filter((e) => e.type === type && e.from !== SYSTEM)).toEqual([]);
+    });
 
     it('INVALID_FIELD naming the field: a spoofed from (top level or in data), a wrong type, a bad feature', async () => {
-      expect(await refusal({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, from: 'ANZ-9', reference: 'r' }, 'INVALID_FIELD', 'r')).toMatch(/^from:/);
-      expect(await refusal({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x', from: 'ANZ-9' } }, 'INVALID_FIELD')).toMatch(/^data\.from:/);
+      expect(
+        await refusal({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, from: 'ANZ-9', reference: 'r' }, 'INVALID_FIELD', 'r'),
+      ).toMatch(/^from:/);
+      expect(await refusal({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x', from: 'ANZ-9' } }, 'INVALID_FIELD')).toMatch(
+        /^data\.from:/,
+      );
       expect(await refusal({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 5 } }, 'INVALID_FIELD')).toMatch(/^data\.content:/);
-      expect(await refusal({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, feature: 'SLOW' }, 'INVALID_FIELD')).toMatch(/^feature:/);
+      expect(await refusal({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, feature: 'SLOW' }, 'INVALID_FIELD')).toMatch(
+        /^feature:/,
+      );
       expect(await refusal({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 0 } }, 'INVALID_FIELD')).toMatch(/^data\.count:/);
       expect(messagesOf(h, 'ANZ-9')).toEqual([]);
       expect(messagesOf(h, 'ANZ-1')).toEqual([]);
     });
 
     it('TOO_LARGE for a group over the cap after duplicates collapse; nothing is sent', async () => {
-      await refusal({ type: 'GROUP_MESSAGE', data: { to: ['A-1', 'A-2', 'A-3', 'A-4'], content: 'x' }, reference: 'big' }, 'TOO_LARGE', 'big');
+      await refusal(
+        { type: 'GROUP_MESSAGE', data: { to: ['A-1', 'A-2', 'A-3', 'A-4'], content: 'x' }, reference: 'big' },
+        'TOO_LARGE',
+        'big',
+      );
       client.send({ type: 'GROUP_MESSAGE', data: { to: ['A-1', 'A-2', 'A-3', 'A-3', 'A-1'], content: 'x' }, reference: 'ok' });
       const published = await h.processor.next('GROUP_MESSAGE');
       expect(published).toMatchObject({ reference: 'ok', data: { to: ['A-1', 'A-2', 'A-3'] } });
@@ -167,7 +207,11 @@ describe('connector ingress', () => {
       h.faults.holdIntake = false;
       h.releaseIntake();
       await waitFor('the held frames published', () => messagesOf(h, 'ANZ-1').length === 5);
-      expect(messagesOf(h, 'ANZ-1').map((e) => e.reference).sort()).toEqual(['f0', 'm0', 'm1', 'm2', 'm3']);
+      expect(
+        messagesOf(h, 'ANZ-1')
+          .map((e) => e.reference)
+          .sort(),
+      ).toEqual(['f0', 'm0', 'm1', 'm2', 'm3']);
       client.send(message('m6'));
       await h.processor.next('MESSAGE', (e) => e.reference === 'm6');
       expect(h.connector.health().pendingPublishes).toBe(0);
@@ -177,7 +221,10 @@ describe('connector ingress', () => {
     it('never calls a client that keeps to the rate an abuser, however long the overload lasts', async () => {
       let now = 1_700_000_000_000;
       // The abuse meter at its most sensitive: the first frame refused for the rate would close the socket.
-      h = await startHarness({ settings: { maxPendingPublishes: 1, rateLimit: 50, rateBurst: 100, rateAbuseFactor: 1, rateAbuseWindowMs: 1_000 }, clock: { now: () => now } });
+      h = await startHarness({
+        settings: { maxPendingPublishes: 1, rateLimit: 50, rateBurst: 100, rateAbuseFactor: 1, rateAbuseWindowMs: 1_000 },
+        clock: { now: () => now },
+      });
       const client = await h.user('ANZ-1');
       const answers = new Map<string, ServerFrame>();
       client.onFrame((frame) => frame.reference !== undefined && answers.set(frame.reference, frame));
@@ -225,7 +272,10 @@ describe('connector ingress', () => {
       const frozen = { now: () => 1_700_000_000_000 };
       h = await startHarness({ settings: { rateLimit: 50, rateBurst: 100, userRateLimit: 10, userRateBurst: 30 }, clock: frozen });
       const [a, b] = [await h.user('ANZ-1'), await h.user('ANZ-1')];
-      const frames = (socket: string, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, reference: `${socket}${i}` }));
+      const frames = (socket: string, n: number) =>
+        Array.from({ length: n }, (_, i) =>
+          JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'x' }, reference: `${socket}${i}` }),
+        );
       await a.flood(frames('a', 20));
       await waitFor("a's 20 frames accepted", () => messagesOf(h, 'ANZ-1').length >= 20);
       await b.flood(frames('b', 20));

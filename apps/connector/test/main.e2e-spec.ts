@@ -15,7 +15,9 @@ describe('connector process', () => {
       LINKER_WS_PORT: '0',
     });
     await connector.waitForOutput(/"msg":"connector ready"/);
-    const port = Number(/"msg":"connector ready".*?"port":(\d+)|"port":(\d+).*?"msg":"connector ready"/.exec(connector.output())?.slice(1).find(Boolean));
+    const port = Number(
+      /"msg":"connector ready".*?"port":(\d+)|"port":(\d+).*?"msg":"connector ready"/.exec(connector.output())?.slice(1).find(Boolean),
+    );
     expect(port).toBeGreaterThan(0);
 
     const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);

@@ -61,21 +61,31 @@ async function probeUntilReachable(members: readonly Member[], name: string): Pr
   const arrivals = (round: number): Array<number | undefined> =>
     members.flatMap((member) => LANES.map((lane) => member.received.get(probe(name, round, lane))));
   const missed = (round: number): string[] =>
-    members.filter((_, i) => arrivals(round).slice(2 * i, 2 * i + 2).includes(undefined)).map((member) => member.userId);
-  return waitFor(`a round of probes (${name}) to reach every member live on both lanes`, () => {
-    members.forEach((member, i) => {
-      const to = members[(i + 1) % members.length].userId;
-      member.client.send(to, probe(name, rounds, 'RELIABLE'));
-      member.client.send(to, probe(name, rounds, 'FAST'), { feature: 'FAST' });
-    });
-    rounds += 1;
-    for (let round = 0; round < rounds; round++) {
-      const times = arrivals(round);
-      if (!times.includes(undefined)) return Math.max(...(times as number[]));
-    }
-    const last = Math.max(0, rounds - 2); // the latest round that had a round's time to arrive
-    throw new Error(`round ${last} missed ${missed(last).join(', ')}`);
-  }, { timeoutMs: REACHABLE_DEADLINE_MS, intervalMs: ROUND_MS });
+    members
+      .filter((_, i) =>
+        arrivals(round)
+          .slice(2 * i, 2 * i + 2)
+          .includes(undefined),
+      )
+      .map((member) => member.userId);
+  return waitFor(
+    `a round of probes (${name}) to reach every member live on both lanes`,
+    () => {
+      members.forEach((member, i) => {
+        const to = members[(i + 1) % members.length].userId;
+        member.client.send(to, probe(name, rounds, 'RELIABLE'));
+        member.client.send(to, probe(name, rounds, 'FAST'), { feature: 'FAST' });
+      });
+      rounds += 1;
+      for (let round = 0; round < rounds; round++) {
+        const times = arrivals(round);
+        if (!times.includes(undefined)) return Math.max(...(times as number[]));
+      }
+      const last = Math.max(0, rounds - 2); // the latest round that had a round's time to arrive
+      throw new Error(`round ${last} missed ${missed(last).join(', ')}`);
+    },
+    { timeoutMs: REACHABLE_DEADLINE_MS, intervalMs: ROUND_MS },
+  );
 }
 
 describe('presence across a Redis restart (real mode, a private redis-server)', () => {
@@ -119,7 +129,10 @@ describe('presence across a Redis restart (real mode, a private redis-server)', 
     const [server, running] = [redis as PrivateRedis, domain as RealDomain];
     const killedAt = Date.now();
     await server.kill();
-    await waitFor(`Redis to have been down ${downMs} ms`, () => Date.now() - killedAt >= downMs, { timeoutMs: downMs + 5_000, intervalMs: 50 });
+    await waitFor(`Redis to have been down ${downMs} ms`, () => Date.now() - killedAt >= downMs, {
+      timeoutMs: downMs + 5_000,
+      intervalMs: 50,
+    });
     await server.start();
     const backAt = Date.now();
 
@@ -127,10 +140,14 @@ describe('presence across a Redis restart (real mode, a private redis-server)', 
     const reader = RedisPresence.forDomain({ redisUrl: server.url, presenceEndedGraceMs: 200 }, running.domain, silentLogger);
     const userIds = members.map((member) => member.userId);
     const [inPresenceAt, receivedAt] = await Promise.all([
-      waitFor(`every member in presence again (${name})`, async () => {
-        const found = await reader.lookupMany(userIds);
-        return [...found.values()].every((sockets) => sockets.length > 0) && Date.now();
-      }, { timeoutMs: REACHABLE_DEADLINE_MS, intervalMs: 10 }),
+      waitFor(
+        `every member in presence again (${name})`,
+        async () => {
+          const found = await reader.lookupMany(userIds);
+          return [...found.values()].every((sockets) => sockets.length > 0) && Date.now();
+        },
+        { timeoutMs: REACHABLE_DEADLINE_MS, intervalMs: 10 },
+      ),
       probeUntilReachable(members, name),
     ]).finally(() => reader.close());
     measured.push(`| ${name} | ${backAt - killedAt} ms | ${inPresenceAt - backAt} ms | ${receivedAt - backAt} ms |`);

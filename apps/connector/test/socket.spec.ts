@@ -47,7 +47,15 @@ describe('connector socket', () => {
     await h.user('ANZ-1');
     const health = await httpGet(h.connector.port, '/health');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'running', domain: 'domain-t', connector: 'connector-t', sockets: 1, authenticated: 1, presenceLease: true, pendingPublishes: 0 });
+    expect(JSON.parse(health.body)).toEqual({
+      status: 'running',
+      domain: 'domain-t',
+      connector: 'connector-t',
+      sockets: 1,
+      authenticated: 1,
+      presenceLease: true,
+      pendingPublishes: 0,
+    });
     expect((await httpGet(h.connector.port, '/elsewhere')).status).toBe(404);
   });
 
@@ -102,7 +110,10 @@ describe('connector socket', () => {
     }
     expect(await h.presence.lookup('ANZ-1')).toEqual([]);
     expect(await h.presence.lookup('ANZ-2')).toEqual([]);
-    const disconnected = h.processor.all('USER_DISCONNECTED').map((e) => e.origin?.socketId).sort();
+    const disconnected = h.processor
+      .all('USER_DISCONNECTED')
+      .map((e) => e.origin?.socketId)
+      .sort();
     expect(disconnected).toEqual(clients.map((c) => c.socketId).sort());
     expect(h.connector.health().status).toBe('stopped');
     await expect(TestClient.connect(h.url)).rejects.toThrow();

@@ -26,7 +26,10 @@ export interface EmbeddedDomain {
  * Servers start in dependency order and stop in reverse (the connector drains first); if one fails to start, the
  * ones already running are stopped.
  */
-export async function startEmbeddedDomain(options: EmbeddedOptions, logger: Logger = createLogger('linker', options.logLevel)): Promise<EmbeddedDomain> {
+export async function startEmbeddedDomain(
+  options: EmbeddedOptions,
+  logger: Logger = createLogger('linker', options.logLevel),
+): Promise<EmbeddedDomain> {
   const resources = new ResourceStack();
   try {
     return await compose(options, logger, resources);
@@ -53,18 +56,33 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const dataDir = resolve(options.dataDir ?? join('.linker-data', domain));
   // Custody survives a crash: the intake and the link queues are kept on disk (ADR 0009); connector topics are not.
   const broker = await resources.open(() =>
-    openDurableBroker({ directory: join(dataDir, 'bus'), persist: (topic) => topic === intakeTopic(domain) || topic.startsWith(linkQueueTopic(domain, '')), logger: log }),
+    openDurableBroker({
+      directory: join(dataDir, 'bus'),
+      persist: (topic) => topic === intakeTopic(domain) || topic.startsWith(linkQueueTopic(domain, '')),
+      logger: log,
+    }),
   );
   const lanes = await resources.open(() => memoryLanes(broker));
   const presence = await resources.open(() => new MemoryPresence());
   const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
   const links = { linkSecret: options.linkSecret, linkListen: endpoints.link !== undefined, linkHost: host, linkPort: options.linkPort };
   const metrics = { metricsHost: host, metricsPort: options.metricsPort };
-  const processor = openProcessor(processorSettings({ domain, name: 'processor-embedded', ...links, ...metrics }), { lanes, presence, mailbox, topology: source, logger: log });
+  const processor = openProcessor(processorSettings({ domain, name: 'processor-embedded', ...links, ...metrics }), {
+    lanes,
+    presence,
+    mailbox,
+    topology: source,
+    logger: log,
+  });
   await resources.open(() => started(processor));
   urls.metrics = processor.metricsUrl;
   const wsPort = options.wsPort ?? portOf(endpoints.client) ?? 8089;
-  const connector = openConnector(connectorSettings({ ...options.clientPort, domain, name: 'connector-embedded', wsHost: host, wsPort }), { lanes, presence, logger: log, topology: source });
+  const connector = openConnector(connectorSettings({ ...options.clientPort, domain, name: 'connector-embedded', wsHost: host, wsPort }), {
+    lanes,
+    presence,
+    logger: log,
+    topology: source,
+  });
   await resources.open(() => started(connector));
   urls.client = `ws://${host}:${connector.port}/ws`;
   if (options.linkSecret !== undefined && links.linkListen) urls.link = `ws://${host}:${options.linkPort ?? portOf(endpoints.link)}`;
@@ -79,25 +97,48 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
 function topologySource(options: EmbeddedOptions, logger: Logger): Promise<TopologySource> {
   const { followMetaServer: metaServerUrl, topologyFile, internalToken: token } = options;
   const startupTimeoutMs = startupSettings.startupTimeoutMs.default;
-  return openTopologySource({ metaServerUrl, topologyFile, token, topologyCacheFile: false, domain: options.domain ?? 'embedded', name: 'embedded', startupTimeoutMs, logger });
+  return openTopologySource({
+    metaServerUrl,
+    topologyFile,
+    token,
+    topologyCacheFile: false,
+    domain: options.domain ?? 'embedded',
+    name: 'embedded',
+    startupTimeoutMs,
+    logger,
+  });
 }
 
 /** The domain to run: the one asked for (it must exist), else the topology's only domain. */
 function chooseDomain(topology: Topology, asked: string | undefined): string {
   const names = topology.domains.map((d) => d.name);
   if (asked !== undefined) {
-    if (!names.includes(asked)) throw new LinkerError<EmbeddedErrorCode>('UNKNOWN_DOMAIN', `domain ${asked} is not in the topology (it has: ${names.join(', ') || 'none'})`);
+    if (!names.includes(asked))
+      throw new LinkerError<EmbeddedErrorCode>(
+        'UNKNOWN_DOMAIN',
+        `domain ${asked} is not in the topology (it has: ${names.join(', ') || 'none'})`,
+      );
     return asked;
   }
   if (names.length === 1) return names[0];
-  throw new LinkerError<EmbeddedErrorCode>('UNKNOWN_DOMAIN', `the topology has ${names.length} domains (${names.join(', ')}): choose one with --domain NAME`);
+  throw new LinkerError<EmbeddedErrorCode>(
+    'UNKNOWN_DOMAIN',
+    `the topology has ${names.length} domains (${names.join(', ')}): choose one with --domain NAME`,
+  );
 }
 
 /**
  * The web UI (ADR 0011) for this domain: `/meta` leads to this process's meta-server (or the one it follows), and
  * the links come from the processor in this process.
  */
-function serveUi(options: EmbeddedOptions, domain: string, urls: EmbeddedDomain['urls'], source: TopologySource, processor: ProcessorService, logger: Logger): Promise<UiServer> {
+function serveUi(
+  options: EmbeddedOptions,
+  domain: string,
+  urls: EmbeddedDomain['urls'],
+  source: TopologySource,
+  processor: ProcessorService,
+  logger: Logger,
+): Promise<UiServer> {
   const metaServerUrl = urls.metaServer ?? options.followMetaServer;
   return startUiServer({
     host: options.host,

@@ -24,8 +24,17 @@ describe('embedded flags', () => {
   });
 
   it('follows a meta-server without serving one or the UI, unless given their ports', () => {
-    expect(parseFlags(['--meta-server', 'http://127.0.0.1:9000', '--link-port', '9192'])).toMatchObject({ followMetaServer: 'http://127.0.0.1:9000', linkPort: 9192, metaServer: false, ui: false });
-    expect(parseFlags(['--meta-server', 'http://127.0.0.1:9000', '--ui-port', '4401'])).toMatchObject({ metaServer: false, ui: true, uiPort: 4401 });
+    expect(parseFlags(['--meta-server', 'http://127.0.0.1:9000', '--link-port', '9192'])).toMatchObject({
+      followMetaServer: 'http://127.0.0.1:9000',
+      linkPort: 9192,
+      metaServer: false,
+      ui: false,
+    });
+    expect(parseFlags(['--meta-server', 'http://127.0.0.1:9000', '--ui-port', '4401'])).toMatchObject({
+      metaServer: false,
+      ui: true,
+      uiPort: 4401,
+    });
     expect(() => parseFlags(['--meta-server', 'ftp://x'])).toThrow(/--meta-server must be an http\(s\) URL, got "ftp:\/\/x"/);
   });
 

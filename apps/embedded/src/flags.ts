@@ -67,10 +67,20 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
     values = parseArgs({
       args: [...argv],
       options: {
-        topology: { type: 'string' }, domain: { type: 'string' }, 'ws-port': { type: 'string' }, 'meta-port': { type: 'string' },
-        'link-port': { type: 'string' }, 'meta-server': { type: 'string' }, 'metrics-port': { type: 'string' },
-        'ui-port': { type: 'string' }, 'no-meta-server': { type: 'boolean' }, 'no-ui': { type: 'boolean' },
-        'data-dir': { type: 'string' }, host: { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
+        topology: { type: 'string' },
+        domain: { type: 'string' },
+        'ws-port': { type: 'string' },
+        'meta-port': { type: 'string' },
+        'link-port': { type: 'string' },
+        'meta-server': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'ui-port': { type: 'string' },
+        'no-meta-server': { type: 'boolean' },
+        'no-ui': { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        host: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -89,7 +99,8 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
   };
   const logLevel = (values['log-level'] as string | undefined) ?? 'info';
   const follow = values['meta-server'] as string | undefined;
-  if (follow !== undefined && !/^https?:\/\/[^/]+/.test(follow)) problems.push(`--meta-server must be an http(s) URL, got ${JSON.stringify(follow)}`);
+  if (follow !== undefined && !/^https?:\/\/[^/]+/.test(follow))
+    problems.push(`--meta-server must be an http(s) URL, got ${JSON.stringify(follow)}`);
   // A follower serves the meta-server API and the UI only when asked for a port: the leader has the default ones.
   const serves = (off: string, portFlag: string): boolean => !values[off] && (follow === undefined || values[portFlag] !== undefined);
   const options: EmbeddedOptions = {
@@ -107,7 +118,8 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
     host: (values.host as string | undefined) ?? '127.0.0.1',
     logLevel: logLevel as EmbeddedOptions['logLevel'],
   };
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
   if (problems.length > 0) throw new LinkerError<EmbeddedErrorCode>('INVALID_FLAGS', `${problems.join('\n')}\n${USAGE}`);
   return options;
 }

@@ -14,7 +14,13 @@ function options(): EmbeddedOptions {
     // Secrets come from the environment, never from flags (flags show in `ps`).
     const secret = (name: string) => process.env[name] || undefined;
     const clientPort = clientPortConfig.load(process.env);
-    return { ...parsed, clientPort, linkSecret: secret('LINKER_LINK_SECRET'), internalToken: secret('LINKER_INTERNAL_TOKEN'), adminToken: secret('LINKER_ADMIN_TOKEN') };
+    return {
+      ...parsed,
+      clientPort,
+      linkSecret: secret('LINKER_LINK_SECRET'),
+      internalToken: secret('LINKER_INTERNAL_TOKEN'),
+      adminToken: secret('LINKER_ADMIN_TOKEN'),
+    };
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n`);
     process.exit(64);

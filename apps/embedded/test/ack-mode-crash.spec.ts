@@ -22,7 +22,13 @@ const topology: Topology = {
   domains: [{ name: DOMAIN, urls: [] }],
   domainLinks: [],
   clientApps: [
-    { appName: 'ANZ', appId: APP_ID, masterUserId: 'ANZ-123223', authEnabled: false, userDistributions: [{ domainName: DOMAIN, from: 0, to: 999999 }] },
+    {
+      appName: 'ANZ',
+      appId: APP_ID,
+      masterUserId: 'ANZ-123223',
+      authEnabled: false,
+      userDistributions: [{ domainName: DOMAIN, from: 0, to: 999999 }],
+    },
   ],
 };
 
@@ -38,7 +44,8 @@ function mortalLanes(broker: MemoryBroker): Lanes & { crash(): void } {
       subscriptions.push(subscription);
       return subscription;
     },
-    publish: (topic, records) => (dead ? Promise.reject(new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'the process is dead')) : bus.publish(topic, records)),
+    publish: (topic, records) =>
+      dead ? Promise.reject(new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'the process is dead')) : bus.publish(topic, records),
     drain: (options) => bus.drain(options),
     close: () => bus.close(),
   });
@@ -109,7 +116,13 @@ describe('ack mode across a connector crash', () => {
   beforeAll(async () => {
     const lanes = memoryLanes(broker);
     const config = processorSettings({ domain: DOMAIN, name: 'processor-1' });
-    processor = openProcessor(config, { lanes, presence: new MemoryPresence({ store }), mailbox, topology: new LocalTopologySource(topology), logger: silentLogger });
+    processor = openProcessor(config, {
+      lanes,
+      presence: new MemoryPresence({ store }),
+      mailbox,
+      topology: new LocalTopologySource(topology),
+      logger: silentLogger,
+    });
     await processor.start();
     opened.push(lanes, { close: () => processor.stop() });
   });
@@ -132,7 +145,10 @@ describe('ack mode across a connector crash', () => {
     const written = await recipient.next('MESSAGE');
     const topic = connectorTopic(DOMAIN, 'connector-doomed');
     const total = (offsets: readonly number[]): number => offsets.reduce((sum, offset) => sum + offset, 0);
-    await waitFor('the batch that carried it committed', () => total(broker.committedOffsets(topic, topic)) === total(broker.partitionSizes(topic)));
+    await waitFor(
+      'the batch that carried it committed',
+      () => total(broker.committedOffsets(topic, topic)) === total(broker.partitionSizes(topic)),
+    );
 
     doomedLanes.crash(); // SIGKILL: no graceful stop, nothing published any more, its connections die with it
     recipient.drop();

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { readyUrls } from '@linker/testing';
 import { fetchFrames } from '@linker/testing/e2e/mailbox-behaviour';
 import { settle } from '@linker/testing/e2e/markers';
-import { SEED_AUTH_CLIENT, SEED_AUTH_CLIENT_REPLY, SEED_CONTENT, SEED_FETCH, SEED_MESSAGE, SEED_USERS } from '@linker/testing/e2e/seed-readme';
+import {
+  SEED_AUTH_CLIENT,
+  SEED_AUTH_CLIENT_REPLY,
+  SEED_CONTENT,
+  SEED_FETCH,
+  SEED_MESSAGE,
+  SEED_USERS,
+} from '@linker/testing/e2e/seed-readme';
 import { EmbeddedRuns } from './testing/embedded-runs';
 
 // `npm start`'s entry (the built dist/apps/embedded/src/main.js, as scripts/start.sh runs it) as a real process:
@@ -48,7 +55,19 @@ describe('embedded mode (npm start)', () => {
   it('--help lists every flag and exits 0', async () => {
     const app = runs.run(['--help']);
     expect(await app.exited).toBe(0);
-    for (const flag of ['--topology', '--domain', '--ws-port', '--meta-port', '--ui-port', '--no-meta-server', '--no-ui', '--data-dir', '--host', '--log-level', '--help']) {
+    for (const flag of [
+      '--topology',
+      '--domain',
+      '--ws-port',
+      '--meta-port',
+      '--ui-port',
+      '--no-meta-server',
+      '--no-ui',
+      '--data-dir',
+      '--host',
+      '--log-level',
+      '--help',
+    ]) {
       expect(app.output()).toContain(flag);
     }
     expect(app.output()).toMatch(/^Usage: npm start/);
@@ -98,7 +117,8 @@ describe('embedded mode (npm start)', () => {
     const first = runs.start([], dataDir);
     const url = (await readyUrls(first)).clientUrl;
     const sender = await runs.login(url, 'ANZ-1001');
-    for (const reference of ['keep-1', 'keep-2']) sender.send({ type: 'MESSAGE', data: { to: 'ANZ-1002', content: `kept ${reference}` }, reference });
+    for (const reference of ['keep-1', 'keep-2'])
+      sender.send({ type: 'MESSAGE', data: { to: 'ANZ-1002', content: `kept ${reference}` }, reference });
     await settle(runs, sender, 'ANZ-1001');
     await sender.close();
     expect(await first.stop('SIGTERM')).toBe(0);

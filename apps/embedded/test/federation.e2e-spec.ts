@@ -38,7 +38,24 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
 
   beforeAll(async () => {
     await runs.prepare();
-    const leader = runs.run(['--topology', RING, '--domain', 'domain-01', '--ws-port', '0', '--meta-port', '0', '--metrics-port', '0', '--no-ui', '--data-dir', data('domain-01')], ENV);
+    const leader = runs.run(
+      [
+        '--topology',
+        RING,
+        '--domain',
+        'domain-01',
+        '--ws-port',
+        '0',
+        '--meta-port',
+        '0',
+        '--metrics-port',
+        '0',
+        '--no-ui',
+        '--data-dir',
+        data('domain-01'),
+      ],
+      ENV,
+    );
     metaServer = await printed(leader, META);
     metricsUrl = await printed(leader, METRICS);
     clients.set('domain-01', await printed(leader, CLIENTS));
@@ -52,13 +69,29 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
   it('ANZ-123456 (domain-01) and ANZ-3123456 (domain-03) exchange messages and confirmations both ways', async () => {
     const [one, three] = [await login('domain-01', 'ANZ-123456'), await login('domain-03', 'ANZ-3123456')];
     one.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content: 'hello from 01' }, reference: 'ref-1' }));
-    expect(await three.next('MESSAGE', undefined, 30_000)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-123456', content: 'hello from 01' }, reference: 'ref-1', id: expect.any(String) });
+    expect(await three.next('MESSAGE', undefined, 30_000)).toEqual({
+      type: 'MESSAGE',
+      data: { from: 'ANZ-123456', content: 'hello from 01' },
+      reference: 'ref-1',
+      id: expect.any(String),
+    });
     // The confirmation carries the path the message took: two hops, by 02 or (if a link was still coming up) 04.
-    expect(await one.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-1', path: ['domain-01', expect.stringMatching(/^domain-0[24]$/), 'domain-03'] } });
+    expect(await one.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({
+      type: 'MESSAGE_CONFIRMATION',
+      data: { reference: 'ref-1', path: ['domain-01', expect.stringMatching(/^domain-0[24]$/), 'domain-03'] },
+    });
 
     three.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-123456', content: 'hello from 03' }, reference: 'ref-3' }));
-    expect(await one.next('MESSAGE', undefined, 30_000)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-3123456', content: 'hello from 03' }, reference: 'ref-3', id: expect.any(String) });
-    expect(await three.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-3', path: ['domain-03', expect.stringMatching(/^domain-0[24]$/), 'domain-01'] } });
+    expect(await one.next('MESSAGE', undefined, 30_000)).toEqual({
+      type: 'MESSAGE',
+      data: { from: 'ANZ-3123456', content: 'hello from 03' },
+      reference: 'ref-3',
+      id: expect.any(String),
+    });
+    expect(await three.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({
+      type: 'MESSAGE_CONFIRMATION',
+      data: { reference: 'ref-3', path: ['domain-03', expect.stringMatching(/^domain-0[24]$/), 'domain-01'] },
+    });
   });
 
   it('delivers a message to a user of another domain who logs in after it was sent (live or by fetch), and confirms it', async () => {
@@ -78,29 +111,56 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
       },
       { timeoutMs: 30_000, intervalMs: 100 },
     );
-    expect(fetched).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-6123456', content: 'for later' }, reference: 'ref-4', id: expect.any(String) });
-    expect(await four.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-4', path: ['domain-04', expect.stringMatching(/^domain-0[13]$/), 'domain-02'] } });
+    expect(fetched).toEqual({
+      type: 'MESSAGE',
+      data: { from: 'ANZ-6123456', content: 'for later' },
+      reference: 'ref-4',
+      id: expect.any(String),
+    });
+    expect(await four.next('MESSAGE_CONFIRMATION', undefined, 30_000)).toEqual({
+      type: 'MESSAGE_CONFIRMATION',
+      data: { reference: 'ref-4', path: ['domain-04', expect.stringMatching(/^domain-0[13]$/), 'domain-02'] },
+    });
   });
 
   it('delivers a group message to users in all four domains once each', async () => {
-    const members = [['domain-01', 'ANZ-223456'], ['domain-02', 'ANZ-1223456'], ['domain-03', 'ANZ-3223456'], ['domain-04', 'ANZ-6223456']];
+    const members = [
+      ['domain-01', 'ANZ-223456'],
+      ['domain-02', 'ANZ-1223456'],
+      ['domain-03', 'ANZ-3223456'],
+      ['domain-04', 'ANZ-6223456'],
+    ];
     const sockets = await Promise.all(members.map(([domain, user]) => login(domain, user)));
     const sender = await login('domain-01', 'ANZ-323456');
-    sender.send(JSON.stringify({ type: 'GROUP_MESSAGE', data: { to: members.map(([, user]) => user), content: 'to every domain' }, reference: 'grp' }));
-    const received = await Promise.all(sockets.map((socket) => socket.next('MESSAGE', (f) => f.data.content === 'to every domain', 30_000)));
+    sender.send(
+      JSON.stringify({
+        type: 'GROUP_MESSAGE',
+        data: { to: members.map(([, user]) => user), content: 'to every domain' },
+        reference: 'grp',
+      }),
+    );
+    const received = await Promise.all(
+      sockets.map((socket) => socket.next('MESSAGE', (f) => f.data.content === 'to every domain', 30_000)),
+    );
     expect(new Set(received.map((m) => m.id)).size).toBe(1);
     expect(received.every((m) => (m.data as { from?: string }).from === 'ANZ-323456')).toBe(true);
     // Once each: a marker sent afterwards by the same sender arrives behind any repeat on the same ways.
-    sender.send(JSON.stringify({ type: 'GROUP_MESSAGE', data: { to: members.map(([, user]) => user), content: 'marker' }, reference: 'm' }));
+    sender.send(
+      JSON.stringify({ type: 'GROUP_MESSAGE', data: { to: members.map(([, user]) => user), content: 'marker' }, reference: 'm' }),
+    );
     await Promise.all(sockets.map((socket) => socket.next('MESSAGE', (f) => f.data.content === 'marker', 30_000)));
     expect(sockets.map((socket) => socket.all('MESSAGE', (f) => f.data.content === 'to every domain').length)).toEqual([1, 1, 1, 1]);
   });
 
   it('serves per-link metrics: both links of domain-01 up, what went each way', async () => {
-    await waitFor('both links of domain-01 up in its metrics', async () => {
-      const text = await (await fetch(metricsUrl)).text();
-      return /^linker_link_up\{peer="domain-02",[^}]*\} 1$/m.test(text) && /^linker_link_up\{peer="domain-04",[^}]*\} 1$/m.test(text);
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      'both links of domain-01 up in its metrics',
+      async () => {
+        const text = await (await fetch(metricsUrl)).text();
+        return /^linker_link_up\{peer="domain-02",[^}]*\} 1$/m.test(text) && /^linker_link_up\{peer="domain-04",[^}]*\} 1$/m.test(text);
+      },
+      { timeoutMs: 15_000 },
+    );
     const [one, three] = [await login('domain-01', 'ANZ-623456'), await login('domain-03', 'ANZ-3623456')];
     one.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3623456', content: 'measured' } }));
     await three.next('MESSAGE', undefined, 30_000);
@@ -130,15 +190,23 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     await follow('domain-02');
     await follow('domain-03');
     const recipient = await login('domain-03', 'ANZ-3123456');
-    const arrived = (): string[] => recipient.all('MESSAGE').map((m) => (m.data as { content: string }).content).filter((c) => c.startsWith('c-'));
+    const arrived = (): string[] =>
+      recipient
+        .all('MESSAGE')
+        .map((m) => (m.data as { content: string }).content)
+        .filter((c) => c.startsWith('c-'));
     // They come live once the links are back, or are stored for ANZ-3123456 and come with a fetch.
     let fetches = 0;
-    await waitFor('every message held in custody to arrive', async () => {
-      if (arrived().length >= contents.length) return true;
-      recipient.send(JSON.stringify({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 100 } }));
-      await recipient.count('FETCH_MISSING_MESSAGES_COMPLETE', ++fetches, undefined, 10_000);
-      return arrived().length >= contents.length;
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor(
+      'every message held in custody to arrive',
+      async () => {
+        if (arrived().length >= contents.length) return true;
+        recipient.send(JSON.stringify({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 100 } }));
+        await recipient.count('FETCH_MISSING_MESSAGES_COMPLETE', ++fetches, undefined, 10_000);
+        return arrived().length >= contents.length;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
     expect([...arrived()].sort()).toEqual(contents);
   });
 });

@@ -53,14 +53,22 @@ describe('embedded mode: topology edits apply to the running domain', () => {
     expect((await early.auth('new-app', 'NEW-1')).data.isAuthenticated).toBe(false);
 
     const started = Date.now();
-    const added = await edit((doc) => ({ ...doc, clientApps: [...doc.clientApps, { appName: 'NEW', appId: 'new-app', authEnabled: false }] }));
+    const added = await edit((doc) => ({
+      ...doc,
+      clientApps: [...doc.clientApps, { appName: 'NEW', appId: 'new-app', authEnabled: false }],
+    }));
     await waitFor('the connector and the processor to apply it', () => appliedAt(added).length === 2);
     expect(Math.max(...appliedAt(added)) - started).toBeLessThan(1_000);
     const fresh = await open('NEW-1');
     expect((await fresh.auth('new-app', 'NEW-1')).data.isAuthenticated).toBe(true);
 
     // ANZ keeps only the numbers 0-99 (in domain-01): ANZ-123456 is no longer a valid user.
-    await edit((doc) => ({ ...doc, clientApps: doc.clientApps.map((app) => (app.appName === 'ANZ' ? { ...app, userDistributions: [{ domainName: 'domain-01', from: 0, to: 99 }] } : app)) }));
+    await edit((doc) => ({
+      ...doc,
+      clientApps: doc.clientApps.map((app) =>
+        app.appName === 'ANZ' ? { ...app, userDistributions: [{ domainName: 'domain-01', from: 0, to: 99 }] } : app,
+      ),
+    }));
     const closed = await leaves.closed();
     expect(closed.code).toBe(CLOSE_CODES.USER_NO_LONGER_VALID.code);
     expect(stays.isOpen && fresh.isOpen).toBe(true);

@@ -36,13 +36,28 @@ describe('a link cut under a steady RELIABLE stream (embedded ring)', () => {
     await proxy.open();
     const start = async (args: string[]): Promise<AppProcess> => runs.run(args, ENV);
     const data = (domain: string): string => join(runs.directory, domain);
-    const leader = await start(['--topology', topologyFile, '--domain', 'domain-01', '--ws-port', '0', '--meta-port', '0', '--no-ui', '--data-dir', data('domain-01')]);
+    const leader = await start([
+      '--topology',
+      topologyFile,
+      '--domain',
+      'domain-01',
+      '--ws-port',
+      '0',
+      '--meta-port',
+      '0',
+      '--no-ui',
+      '--data-dir',
+      data('domain-01'),
+    ]);
     await leader.waitForOutput(META, 30_000);
     const metaServer = META.exec(leader.output())?.[1] as string;
     const apps = new Map<string, AppProcess>([['domain-01', leader]]);
     for (const domain of ['domain-02', 'domain-03', 'domain-04']) {
       const extra = domain === 'domain-02' ? ['--link-port', String(DOMAIN_02_LINK_PORT)] : [];
-      apps.set(domain, await start(['--meta-server', metaServer, '--domain', domain, '--ws-port', '0', '--data-dir', data(domain), ...extra]));
+      apps.set(
+        domain,
+        await start(['--meta-server', metaServer, '--domain', domain, '--ws-port', '0', '--data-dir', data(domain), ...extra]),
+      );
     }
     for (const [domain, app] of apps) {
       await app.waitForOutput(CLIENTS, 30_000);
@@ -79,10 +94,14 @@ describe('a link cut under a steady RELIABLE stream (embedded ring)', () => {
     await proxy.cut();
     await tick(() => Date.now() - cutAt > 4_000);
     const total = sentAt.length;
-    await waitFor(`all ${total} messages to arrive`, () => {
-      for (const n of received()) if (!arrivedAt.has(n)) arrivedAt.set(n, Date.now());
-      return new Set(received()).size >= total;
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      `all ${total} messages to arrive`,
+      () => {
+        for (const n of received()) if (!arrivedAt.has(n)) arrivedAt.set(n, Date.now());
+        return new Set(received()).size >= total;
+      },
+      { timeoutMs: 30_000 },
+    );
 
     expect(received()).toHaveLength(total); // none twice
     expect([...new Set(received())].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i)); // none lost

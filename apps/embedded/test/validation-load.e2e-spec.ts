@@ -59,9 +59,12 @@ describe('embedded mode: large topology validations and the message path', () =>
     let running = true;
     const statuses = Promise.all(
       bodies.map((body) =>
-        fetch(`${domain.metaServerUrl}/topology/validate`, { method: 'POST', body, headers: { authorization: `Bearer ${ADMIN}` }, signal: validations.signal }).then(
-          async (response) => (await response.arrayBuffer(), response.status),
-        ),
+        fetch(`${domain.metaServerUrl}/topology/validate`, {
+          method: 'POST',
+          body,
+          headers: { authorization: `Bearer ${ADMIN}` },
+          signal: validations.signal,
+        }).then(async (response) => (await response.arrayBuffer(), response.status)),
       ),
     ).finally(() => (running = false));
     statuses.catch(() => undefined); // awaited below; aborted by afterAll only when the test already failed

@@ -14,7 +14,6 @@ import { FileTopologyHistory, MemoryTopologyHistory } from './topology/topology-
 import { TopologyStore } from './topology/topology-store';
 import { healthReports, startUiServer, uiInfo, type UiServer } from './ui/ui-server';
 
-
 export interface MetaServerHandle {
   app: INestApplication;
   /** Base URL the API answers on, e.g. `http://127.0.0.1:9000`. */
@@ -51,7 +50,10 @@ export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<
  * a file); else from a file, every saved version is written back to it and kept in `<file>.history/`; else (a topology
  * in memory) in memory only.
  */
-export async function openMetaServer(config: MetaServerOptions, input: TopologyInput = { file: config.topologyFile }): Promise<MetaServerHandle> {
+export async function openMetaServer(
+  config: MetaServerOptions,
+  input: TopologyInput = { file: config.topologyFile },
+): Promise<MetaServerHandle> {
   const logger = createLogger('meta-server', config.logLevel);
   const database = config.mongodbDatabase ?? metaServerConfig.settings.mongodbDatabase.default;
   const mongo = config.mongodbUrl === undefined ? undefined : await MongoTopologyHistory.open({ url: config.mongodbUrl, database });
@@ -63,13 +65,22 @@ export async function openMetaServer(config: MetaServerOptions, input: TopologyI
   }
 }
 
-async function serve(config: MetaServerOptions, input: TopologyInput, mongo: MongoTopologyHistory | undefined, logger: Logger): Promise<MetaServerHandle> {
+async function serve(
+  config: MetaServerOptions,
+  input: TopologyInput,
+  mongo: MongoTopologyHistory | undefined,
+  logger: Logger,
+): Promise<MetaServerHandle> {
   const file = 'file' in input ? resolve(input.file) : undefined;
   // With MongoDB (real mode) the current version is the newest recorded one, and nothing is written back to the file.
   const recorded = mongo === undefined ? undefined : await loadNewestRecorded(mongo, logger);
   const store = new TopologyStore(recorded ?? (await loadTopology(input, logger)));
   const history = mongo ?? (file === undefined ? new MemoryTopologyHistory() : new FileTopologyHistory(`${file}.history`));
-  logger.info('topology loaded', { version: store.current().version, from: recorded !== undefined ? 'history' : (file ?? 'memory'), history: history.constructor.name });
+  logger.info('topology loaded', {
+    version: store.current().version,
+    from: recorded !== undefined ? 'history' : (file ?? 'memory'),
+    history: history.constructor.name,
+  });
   const editor = new TopologyEditor({ store, history, file: mongo === undefined ? file : undefined, logger });
   const module = MetaServerModule.register({
     store,

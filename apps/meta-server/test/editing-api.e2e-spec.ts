@@ -80,7 +80,8 @@ async function watch(url: string): Promise<{ versions: () => string[]; text: () 
       text += decoder.decode(value, { stream: true });
     }
   })();
-  const versions = () => [...text.matchAll(/event: version\ndata: (\{.*\})\n\n/g)].map((m) => (JSON.parse(m[1]) as { version: string }).version);
+  const versions = () =>
+    [...text.matchAll(/event: version\ndata: (\{.*\})\n\n/g)].map((m) => (JSON.parse(m[1]) as { version: string }).version);
   return { versions, text: () => text, close: () => controller.abort() };
 }
 
@@ -145,8 +146,20 @@ describe('meta-server editing API', () => {
       },
       apps: { added: ['NEW'], removed: ['HOOK'], changed: [{ appName: 'ANZ', fields: ['userDistributions'] }] },
       movedUsers: [
-        { appName: 'ANZ', from: 2000000, to: 2999999, before: { kind: 'domain', domain: 'domain-02' }, after: { kind: 'domain', domain: 'domain-05' } },
-        { appName: 'ANZ', from: 3000000, to: 5999999, before: { kind: 'domain', domain: 'domain-03' }, after: { kind: 'domain', domain: 'domain-05' } },
+        {
+          appName: 'ANZ',
+          from: 2000000,
+          to: 2999999,
+          before: { kind: 'domain', domain: 'domain-02' },
+          after: { kind: 'domain', domain: 'domain-05' },
+        },
+        {
+          appName: 'ANZ',
+          from: 3000000,
+          to: 5999999,
+          before: { kind: 'domain', domain: 'domain-03' },
+          after: { kind: 'domain', domain: 'domain-05' },
+        },
       ],
     });
     expect((await current(meta.url)).version).toBe(version);
@@ -166,7 +179,12 @@ describe('meta-server editing API', () => {
 
   it('PUT: a stale or missing If-Match is refused with 412 and the current version', async () => {
     const { yaml, version } = await current(meta.url);
-    for (const headers of [admin('0000000000000000'), admin(), { ...admin(), 'if-match': '*' }, { ...admin(), 'if-match': `W/"${version}"` }]) {
+    for (const headers of [
+      admin('0000000000000000'),
+      admin(),
+      { ...admin(), 'if-match': '*' },
+      { ...admin(), 'if-match': `W/"${version}"` },
+    ]) {
       const response = await put(meta.url, yaml, headers);
       expect(response.status).toBe(412);
       expect(response.headers.get('etag')).toBe(`"${version}"`);
@@ -216,7 +234,13 @@ describe('meta-server editing API', () => {
   });
 
   it('history lists every version newest first with author and time; rollback makes an old one current again', async () => {
-    const history = async () => (await (await fetch(`${meta.url}/topology/history`)).json()) as Array<{ version: string; author: string; time: string; kind: string }>;
+    const history = async () =>
+      (await (await fetch(`${meta.url}/topology/history`)).json()) as Array<{
+        version: string;
+        author: string;
+        time: string;
+        kind: string;
+      }>;
     const listed = await history();
     expect(listed.map((e) => [e.kind, e.author])).toEqual([
       ['edit', 'alice'],
@@ -236,7 +260,12 @@ describe('meta-server editing API', () => {
 
     const rolledBack = await fetch(`${meta.url}/topology/rollback/${loaded.version}`, { method: 'POST', headers: admin(undefined, 'bob') });
     expect(rolledBack.status).toBe(200);
-    expect(await rolledBack.json()).toMatchObject({ version: loaded.version, previousVersion: edited.version, changed: true, author: 'bob' });
+    expect(await rolledBack.json()).toMatchObject({
+      version: loaded.version,
+      previousVersion: edited.version,
+      changed: true,
+      author: 'bob',
+    });
     expect((await current(meta.url)).version).toBe(loaded.version);
     expect((await history()).map((e) => [e.version, e.kind, e.author])).toEqual([
       [loaded.version, 'rollback', 'bob'],
@@ -258,7 +287,10 @@ describe('meta-server editing API', () => {
       expect(response.status).toBe(413);
       expect((await answer(response)).message).toContain('1 MiB');
     }
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 40 }, (_, i) => `b${i}: &b${i} [*${i === 0 ? 'a' : `b${i - 1}`}, *${i === 0 ? 'a' : `b${i - 1}`}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 40 }, (_, i) => `b${i}: &b${i} [*${i === 0 ? 'a' : `b${i - 1}`}, *${i === 0 ? 'a' : `b${i - 1}`}]`),
+    ].join('\n');
     const refused = await put(meta.url, bomb, admin(version));
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { problems: Problem[] }).problems[0].message).toMatch(/aliases/);
@@ -270,7 +302,9 @@ describe('meta-server editing API', () => {
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');
     const document = (await (await fetch(`${meta.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/topology', '/topology/validate', '/topology/history', '/topology/rollback/{version}', '/topology/watch']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/topology', '/topology/validate', '/topology/history', '/topology/rollback/{version}', '/topology/watch']),
+    );
     expect(Object.keys(document.paths['/topology'])).toEqual(expect.arrayContaining(['get', 'put']));
   });
 });
@@ -302,7 +336,9 @@ describe('meta-server with no admin token', () => {
     const internal = 'internal-token-of-this-test-0123456789';
     const meta = await start(ringWithSecrets(directory), { LINKER_ADMIN_TOKEN: ADMIN, LINKER_INTERNAL_TOKEN: internal });
     const readInternal = (etag?: string) =>
-      fetch(`${meta.url}/internal/topology`, { headers: { authorization: `Bearer ${internal}`, ...(etag ? { 'if-none-match': etag } : {}) } });
+      fetch(`${meta.url}/internal/topology`, {
+        headers: { authorization: `Bearer ${internal}`, ...(etag ? { 'if-none-match': etag } : {}) },
+      });
     const events = await watch(meta.url);
     try {
       const before = await current(meta.url);

@@ -51,7 +51,11 @@ describe('meta-server with its history in MongoDB', () => {
     return { yaml: await response.text(), version: JSON.parse(response.headers.get('etag')!) as string };
   };
   const history = async (url: string) => (await (await fetch(`${url}/topology/history`)).json()) as Entry[];
-  const headers = (version: string, author: string) => ({ authorization: `Bearer ${ADMIN}`, 'if-match': `"${version}"`, 'x-linker-author': author });
+  const headers = (version: string, author: string) => ({
+    authorization: `Bearer ${ADMIN}`,
+    'if-match': `"${version}"`,
+    'x-linker-author': author,
+  });
 
   beforeAll(() => {
     directory = mkdtempSync(join(tmpdir(), 'meta-history-e2e-'));

@@ -13,7 +13,10 @@ const SECRET = 'hs256-secret-that-must-never-leave-the-meta-server';
 const TOKEN = 'internal-token-of-this-test-0123456789';
 const TOPOLOGY: Topology = {
   ...RING,
-  clientApps: [...RING.clientApps, { appName: 'HS', appId: 'hs', jwtSecret: SECRET, authUrl: 'https://user:hunter2@auth.example/check?token=t0ken' }],
+  clientApps: [
+    ...RING.clientApps,
+    { appName: 'HS', appId: 'hs', jwtSecret: SECRET, authUrl: 'https://user:hunter2@auth.example/check?token=t0ken' },
+  ],
 };
 
 const config = (internalToken?: string, port = 0): MetaServerOptions => ({
@@ -44,7 +47,13 @@ describe('GET /internal/topology', () => {
 
   it('answers 401 without the token or with a wrong one', async () => {
     metaServer = await openMetaServer(config(TOKEN), { topology: TOPOLOGY });
-    const wrong: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }, { authorization: TOKEN }];
+    const wrong: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: TOKEN },
+    ];
     for (const headers of wrong) {
       const response = await get(headers);
       expect(response.status).toBe(401);
@@ -73,7 +82,9 @@ describe('GET /internal/topology', () => {
     expect((await get({ 'if-none-match': etag })).status).toBe(401);
 
     // The public read stays masked.
-    const publicAnswer = await fetch(`${metaServer.url}/topology`, { headers: { accept: 'application/json', authorization: `Bearer ${TOKEN}` } });
+    const publicAnswer = await fetch(`${metaServer.url}/topology`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${TOKEN}` },
+    });
     expect(publicAnswer.headers.get('etag')).toBe(`"${version}"`);
     const text = await publicAnswer.text();
     expect(text).not.toMatch(/hs256-secret|hunter2|t0ken/);
@@ -108,7 +119,10 @@ describe('MetaServerTopologySource with a token', () => {
     const heard: string[] = [];
     source.onChange((view) => heard.push(view.app('HS')?.jwtSecret ?? 'none'));
     await waitFor('the watch stream to be followed', () => logger.count('debug', 'following the topology watch stream') === 1);
-    const rotated = { ...TOPOLOGY, clientApps: TOPOLOGY.clientApps.map((app) => (app.appName === 'HS' ? { ...app, jwtSecret: 'rotated-secret-0123456789' } : app)) };
+    const rotated = {
+      ...TOPOLOGY,
+      clientApps: TOPOLOGY.clientApps.map((app) => (app.appName === 'HS' ? { ...app, jwtSecret: 'rotated-secret-0123456789' } : app)),
+    };
     const started = Date.now();
     metaServer!.topology.replace(rotated);
     await waitFor('the rotated secret', () => source!.current().app('HS')?.jwtSecret === 'rotated-secret-0123456789', { timeoutMs: 1_000 });
@@ -138,7 +152,10 @@ describe('MetaServerTopologySource with a token', () => {
   });
 
   it('refuses a wrong token (no topology rather than a masked one)', async () => {
-    await expect(connect('wrong', metaServer!.url)).rejects.toMatchObject({ code: 'TOPOLOGY_UNAVAILABLE', message: expect.stringContaining('answered 401') });
+    await expect(connect('wrong', metaServer!.url)).rejects.toMatchObject({
+      code: 'TOPOLOGY_UNAVAILABLE',
+      message: expect.stringContaining('answered 401'),
+    });
   });
 
   it('started from the (masked) cache, gets the secrets back when the meta-server returns with the same version', async () => {

@@ -29,7 +29,8 @@ async function start(env: Record<string, string> = {}): Promise<{ app: AppProces
   return { app, url, directory };
 }
 
-const validate = (url: string, body: string, headers: Record<string, string> = {}) => fetch(`${url}/topology/validate`, { method: 'POST', body, headers });
+const validate = (url: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${url}/topology/validate`, { method: 'POST', body, headers });
 
 describe('meta-server: the validation time of an address without the admin token', () => {
   it('is limited: 429 with Retry-After once it is used up, while the admin token is still answered', async () => {

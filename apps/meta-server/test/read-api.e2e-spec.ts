@@ -112,7 +112,10 @@ describe('meta-server read API (topology of the original README)', () => {
   });
 
   it('logged a warning for each ignored Spring key and each app without authentication', () => {
-    const warnings = meta.app.output().split('\n').filter((line) => line.includes('"level":40'));
+    const warnings = meta.app
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"level":40'));
     expect(warnings.filter((line) => line.includes('topology warning')).map((line) => JSON.parse(line).path)).toEqual(['spring', 'server']);
     const open = warnings.filter((line) => line.includes('without authentication')).map((line) => JSON.parse(line).appName);
     expect(open).toEqual(['domain1', 'domain2', 'domain3', 'domain4', 'ANZ']);
@@ -144,8 +147,23 @@ describe('meta-server read API (secrets)', () => {
     const apps = (await json(`${meta.url}/clientApps`)) as unknown[];
     expect(apps.slice(5)).toEqual([
       { appName: 'HS', appId: 'hs', masterUserId: null, authUrl: null, authEnabled: true, userDistributions: null, jwtSecret: '***' },
-      { appName: 'ES', appId: 'es', masterUserId: null, authUrl: null, authEnabled: true, userDistributions: null, jwtPublicKey: PUBLIC_KEY },
-      { appName: 'HOOK', appId: 'hook', masterUserId: null, authUrl: 'https://***@auth.example.org/check?token=***', authEnabled: true, userDistributions: null },
+      {
+        appName: 'ES',
+        appId: 'es',
+        masterUserId: null,
+        authUrl: null,
+        authEnabled: true,
+        userDistributions: null,
+        jwtPublicKey: PUBLIC_KEY,
+      },
+      {
+        appName: 'HOOK',
+        appId: 'hook',
+        masterUserId: null,
+        authUrl: 'https://***@auth.example.org/check?token=***',
+        authEnabled: true,
+        userDistributions: null,
+      },
     ]);
     const answers = await Promise.all([
       get(`${meta.url}/topology`).then((r) => r.text()),

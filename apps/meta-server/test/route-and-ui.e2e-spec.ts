@@ -11,8 +11,20 @@ const RING = join(__dirname, '..', '..', '..', 'topologies', 'four-domain-ring.y
 
 /** A stand-in for a processor's GET /health (LINKER_METRICS_PORT): domain-01 with its link to domain-02 down. */
 async function processorHealth(): Promise<HttpListener> {
-  const health = { running: true, domain: 'domain-01', name: 'processor-01', links: [{ peer: 'domain-02', up: false, since: 1 }, { peer: 'domain-04', up: true, since: 1 }] };
-  return listenHttp(createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(health))), '127.0.0.1', 0);
+  const health = {
+    running: true,
+    domain: 'domain-01',
+    name: 'processor-01',
+    links: [
+      { peer: 'domain-02', up: false, since: 1 },
+      { peer: 'domain-04', up: true, since: 1 },
+    ],
+  };
+  return listenHttp(
+    createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(health))),
+    '127.0.0.1',
+    0,
+  );
 }
 
 describe('meta-server: GET /topology/route, and the web UI of real mode', () => {
@@ -61,7 +73,9 @@ describe('meta-server: GET /topology/route, and the web UI of real mode', () => 
   it('refuses a malformed user id with 400 saying what is wrong', async () => {
     const response = await fetch(`${api}/topology/route?from=ANZ%20123&to=ANZ-1`);
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { message: string }).message).toBe('from "ANZ 123" is not a user id: it must be <appName>-<number>, e.g. ANZ-123456');
+    expect(((await response.json()) as { message: string }).message).toBe(
+      'from "ANZ 123" is not a user id: it must be <appName>-<number>, e.g. ANZ-123456',
+    );
   });
 
   it('is in the OpenAPI document', async () => {

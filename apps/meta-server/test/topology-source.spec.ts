@@ -13,7 +13,13 @@ const RING = parseTopology(readFileSync(join(__dirname, '..', '..', '..', 'topol
 const SECRET = 'hs256-secret-that-must-never-leave-the-meta-server';
 const TOPOLOGY: Topology = { ...RING, clientApps: [...RING.clientApps, { appName: 'HS', appId: 'hs', jwtSecret: SECRET }] };
 
-const config = (port = 0): MetaServerOptions => ({ port, host: '127.0.0.1', logLevel: 'silent', topologyFile: 'unused.yaml', internalToken: undefined });
+const config = (port = 0): MetaServerOptions => ({
+  port,
+  host: '127.0.0.1',
+  logLevel: 'silent',
+  topologyFile: 'unused.yaml',
+  internalToken: undefined,
+});
 
 /** The ring with ANZ users from 6000000 moved to domain-03: a new version. */
 function moved(): Topology {
@@ -66,7 +72,10 @@ describe('MetaServerTopologySource', () => {
     await waitFor('the source to adopt the new version', () => source!.version() === next);
     expect(source.current().home('ANZ-6000000')).toEqual({ kind: 'domain', domain: 'domain-03' });
     expect(seen).toEqual([[source.current(), next]]);
-    await waitFor('the cache file to hold the new version', () => JSON.parse(readFileSync(join(directory, 'cache.json'), 'utf8')).version === next);
+    await waitFor(
+      'the cache file to hold the new version',
+      () => JSON.parse(readFileSync(join(directory, 'cache.json'), 'utf8')).version === next,
+    );
   });
 
   it('keeps the last copy while the meta-server is gone, logs the outage once, and recovers when it is back', async () => {
@@ -106,10 +115,16 @@ describe('MetaServerTopologySource', () => {
     const url = metaServer!.url;
     await metaServer!.close();
     metaServer = undefined;
-    await expect(connect(url, null)).rejects.toMatchObject({ code: 'TOPOLOGY_UNAVAILABLE', retriable: true, message: expect.stringContaining('no cache file') });
+    await expect(connect(url, null)).rejects.toMatchObject({
+      code: 'TOPOLOGY_UNAVAILABLE',
+      retriable: true,
+      message: expect.stringContaining('no cache file'),
+    });
     await expect(connect(url)).rejects.toMatchObject({ message: expect.stringContaining('cannot read the cache file') });
     writeFileSync(join(directory, 'broken.json'), '{"version": "x", "topology": {"domains": "none"}}');
-    await expect(connect(url, join(directory, 'broken.json'))).rejects.toMatchObject({ message: expect.stringContaining('holds no valid topology') });
+    await expect(connect(url, join(directory, 'broken.json'))).rejects.toMatchObject({
+      message: expect.stringContaining('holds no valid topology'),
+    });
   });
 });
 

@@ -21,7 +21,11 @@ export class ProcessorModule {
       providers: [
         { provide: PROCESSOR_CONFIG, useValue: config },
         { provide: LOGGER, useValue: createLogger('processor', config.logLevel).child({ domain: config.domain, processor: config.name }) },
-        { provide: INFRASTRUCTURE, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openProcessorInfrastructure(config, logger)) },
+        {
+          provide: INFRASTRUCTURE,
+          inject: [LOGGER],
+          useFactory: async (logger: Logger) => closeOnShutdown(await openProcessorInfrastructure(config, logger)),
+        },
         { provide: TOPOLOGY, inject: [LOGGER], useFactory: async (logger: Logger) => closeOnShutdown(await openTopology(config, logger)) },
         {
           provide: PROCESSOR,

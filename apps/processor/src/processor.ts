@@ -66,12 +66,19 @@ export class Processor {
     const { config, lanes, presence, mailbox, topology } = deps;
     const clock = deps.clock ?? systemClock;
     const logger = deps.logger.child({ component: 'processor' });
-    this.federation = deps.federation && new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
+    this.federation =
+      deps.federation &&
+      new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
     const outForDelivery = new OutForDelivery();
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
     const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
-    const authenticator = new Authenticator({ domain: config.domain, timeoutMs: config.authWebhookTimeoutMs, fetch: deps.fetch ?? fetch, logger });
+    const authenticator = new Authenticator({
+      domain: config.domain,
+      timeoutMs: config.authWebhookTimeoutMs,
+      fetch: deps.fetch ?? fetch,
+      logger,
+    });
     this.webhookLogins = new WebhookLogins({
       limits: { concurrency: config.authWebhookConcurrency, queue: config.authWebhookQueue, maxWaitMs: config.authWebhookTimeoutMs },
       authenticator,
@@ -93,7 +100,18 @@ export class Processor {
       outForDelivery,
     });
     const seen = new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock });
-    const runner = new BatchRunner({ settings: config, handlers, dispatcher, presence, topology, routes: this.federation?.routes, seen, stats: this.stats, clock, logger });
+    const runner = new BatchRunner({
+      settings: config,
+      handlers,
+      dispatcher,
+      presence,
+      topology,
+      routes: this.federation?.routes,
+      seen,
+      stats: this.stats,
+      clock,
+      logger,
+    });
     this.intake = new IntakeConsumer(lanes, config.domain, config.partitions, runner, logger);
     this.endedConnectors = new EndedConnectors({
       presence,
@@ -145,14 +163,24 @@ export class Processor {
    * wait for traffic: links opened and closed, the custody queues of new neighbours.
    */
   topologyChanged(view: TopologyView, version: string): void {
-    this.deps.logger.info('topology version applied', { version, domains: view.topology.domains.length, links: view.topology.domainLinks.length });
+    this.deps.logger.info('topology version applied', {
+      version,
+      domains: view.topology.domains.length,
+      links: view.topology.domainLinks.length,
+    });
     if (this.state === 'running') this.federation?.follow(view);
     this.warnAboutOpenApps(view);
   }
 
   health(): ProcessorHealth {
     const { domain, name } = this.deps.config;
-    const health: ProcessorHealth = { running: this.state === 'running', domain, name, stats: { ...this.stats }, pendingRemovals: this.removals.size };
+    const health: ProcessorHealth = {
+      running: this.state === 'running',
+      domain,
+      name,
+      stats: { ...this.stats },
+      pendingRemovals: this.removals.size,
+    };
     if (this.federation) health.links = this.federation.links();
     return health;
   }
@@ -160,7 +188,8 @@ export class Processor {
   /** `authEnabled: false` is for development only (docs/protocol.md, Authentication); say so for each such app at start-up. */
   private warnAboutOpenApps(view: TopologyView = this.deps.topology()): void {
     for (const app of view.topology.clientApps) {
-      if (app.authEnabled === false) this.deps.logger.warn('client app accepts every login (authEnabled: false; development only)', { app: app.appName });
+      if (app.authEnabled === false)
+        this.deps.logger.warn('client app accepts every login (authEnabled: false; development only)', { app: app.appName });
     }
   }
 }

@@ -38,14 +38,22 @@ async function startWebhook(): Promise<Webhook> {
 function answer({ appId, userId }: { appId: string; userId: string }, send: (status: number, body: string) => void): void {
   const verdict = (isAuthenticated: unknown, status = 200) => send(status, JSON.stringify({ appId, userId, isAuthenticated }));
   switch (userId) {
-    case 'EXT-1': return verdict(true);
-    case 'EXT-2': return verdict(false);
-    case 'EXT-3': return send(200, JSON.stringify({ some: 'wrong' }));
-    case 'EXT-4': return verdict(true, 500);
-    case 'EXT-5': return send(200, JSON.stringify({ appId, userId: 'EXT-999', isAuthenticated: true }));
-    case 'EXT-6': return send(200, 'not json');
-    case 'EXT-7': return; // never answers: the processor's timeout decides
-    default: return verdict(false, 404);
+    case 'EXT-1':
+      return verdict(true);
+    case 'EXT-2':
+      return verdict(false);
+    case 'EXT-3':
+      return send(200, JSON.stringify({ some: 'wrong' }));
+    case 'EXT-4':
+      return verdict(true, 500);
+    case 'EXT-5':
+      return send(200, JSON.stringify({ appId, userId: 'EXT-999', isAuthenticated: true }));
+    case 'EXT-6':
+      return send(200, 'not json');
+    case 'EXT-7':
+      return; // never answers: the processor's timeout decides
+    default:
+      return verdict(false, 404);
   }
 }
 
@@ -78,12 +86,22 @@ describe('AUTH_CLIENT', () => {
   async function login(appId: string, userId: string, token?: string): Promise<boolean> {
     const socketId = `pending-${userId}-${Math.random().toString(36).slice(2)}`;
     const origin = { domain: DOMAIN, connector: 'connector-01', socketId };
-    const request = intake({ type: 'AUTH_CLIENT', from: userId, data: token === undefined ? { appId, userId } : { appId, userId, token }, origin });
+    const request = intake({
+      type: 'AUTH_CLIENT',
+      from: userId,
+      data: token === undefined ? { appId, userId } : { appId, userId, token },
+      origin,
+    });
     await harness.send(request);
     const reply = await waitForReply(socketId);
     expect(reply.lane).toBe('RELIABLE');
     expect(reply.delivery.targets).toEqual([{ userId, socketIds: [socketId] }]);
-    expect(reply.delivery.envelope).toMatchObject({ type: 'AUTH_CLIENT_REPLY', from: 'SYSTEM', lane: 'RELIABLE', id: `${request.id}.reply` });
+    expect(reply.delivery.envelope).toMatchObject({
+      type: 'AUTH_CLIENT_REPLY',
+      from: 'SYSTEM',
+      lane: 'RELIABLE',
+      id: `${request.id}.reply`,
+    });
     const data = reply.delivery.envelope.data as { appId: string; userId: string; isAuthenticated: boolean };
     expect(data).toEqual({ appId, userId, isAuthenticated: data.isAuthenticated });
     return data.isAuthenticated;
@@ -148,7 +166,11 @@ describe('AUTH_CLIENT', () => {
 
   describe('JWT (jwtSecret, HS256)', () => {
     const sign = (sub: string, expiresIn: string | number) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime(expiresIn).sign(new TextEncoder().encode(JWT_SECRET));
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setExpirationTime(expiresIn)
+        .sign(new TextEncoder().encode(JWT_SECRET));
 
     it('accepts a valid, unexpired token whose sub is the user', async () => {
       expect(await login('jwt-id', 'JWT-1', await sign('JWT-1', '5m'))).toBe(true);
@@ -157,28 +179,52 @@ describe('AUTH_CLIENT', () => {
     it('refuses an expired token, a token for another user, a wrongly signed token, no token, no exp', async () => {
       expect(await login('jwt-id', 'JWT-1', await sign('JWT-1', Math.floor(Date.now() / 1000) - 60))).toBe(false);
       expect(await login('jwt-id', 'JWT-1', await sign('JWT-2', '5m'))).toBe(false);
-      const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('JWT-1').setExpirationTime('5m').sign(new TextEncoder().encode('another-secret-another-secret-123'));
+      const forged = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('JWT-1')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('another-secret-another-secret-123'));
       expect(await login('jwt-id', 'JWT-1', forged)).toBe(false);
       expect(await login('jwt-id', 'JWT-1')).toBe(false);
-      const eternal = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('JWT-1').sign(new TextEncoder().encode(JWT_SECRET));
+      const eternal = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('JWT-1')
+        .sign(new TextEncoder().encode(JWT_SECRET));
       expect(await login('jwt-id', 'JWT-1', eternal)).toBe(false);
     });
   });
 });
 
 describe('AUTH_CLIENT with jwtPublicKey', () => {
-  it.each(['RS256', 'ES256'] as const)('accepts a %s token signed by the matching private key, refuses one for another user', async (alg) => {
-    const { publicKey, privateKey } = await generateKeyPair(alg);
-    const harness = await Harness.start({
-      topology: anzTopology([{ appName: 'PK', appId: 'pk-id', jwtPublicKey: await exportSPKI(publicKey) }]),
-    });
-    const connector = await harness.connector('connector-01');
-    const sign = (sub: string) => new SignJWT({}).setProtectedHeader({ alg }).setSubject(sub).setExpirationTime('5m').sign(privateKey);
-    const origin = (socketId: string) => ({ domain: DOMAIN, connector: 'connector-01', socketId });
-    await harness.send(intake({ type: 'AUTH_CLIENT', from: 'PK-1', data: { appId: 'pk-id', userId: 'PK-1', token: await sign('PK-1') }, origin: origin('a') }));
-    await harness.send(intake({ type: 'AUTH_CLIENT', from: 'PK-2', data: { appId: 'pk-id', userId: 'PK-2', token: await sign('PK-1') }, origin: origin('b') }));
-    expect((await connector.next('AUTH_CLIENT_REPLY', 'PK-1')).delivery.envelope.data).toMatchObject({ isAuthenticated: true });
-    expect((await connector.next('AUTH_CLIENT_REPLY', 'PK-2')).delivery.envelope.data).toMatchObject({ isAuthenticated: false });
-    await harness.stop();
-  });
+  it.each(['RS256', 'ES256'] as const)(
+    'accepts a %s token signed by the matching private key, refuses one for another user',
+    async (alg) => {
+      const { publicKey, privateKey } = await generateKeyPair(alg);
+      const harness = await Harness.start({
+        topology: anzTopology([{ appName: 'PK', appId: 'pk-id', jwtPublicKey: await exportSPKI(publicKey) }]),
+      });
+      const connector = await harness.connector('connector-01');
+      const sign = (sub: string) => new SignJWT({}).setProtectedHeader({ alg }).setSubject(sub).setExpirationTime('5m').sign(privateKey);
+      const origin = (socketId: string) => ({ domain: DOMAIN, connector: 'connector-01', socketId });
+      await harness.send(
+        intake({
+          type: 'AUTH_CLIENT',
+          from: 'PK-1',
+          data: { appId: 'pk-id', userId: 'PK-1', token: await sign('PK-1') },
+          origin: origin('a'),
+        }),
+      );
+      await harness.send(
+        intake({
+          type: 'AUTH_CLIENT',
+          from: 'PK-2',
+          data: { appId: 'pk-id', userId: 'PK-2', token: await sign('PK-1') },
+          origin: origin('b'),
+        }),
+      );
+      expect((await connector.next('AUTH_CLIENT_REPLY', 'PK-1')).delivery.envelope.data).toMatchObject({ isAuthenticated: true });
+      expect((await connector.next('AUTH_CLIENT_REPLY', 'PK-2')).delivery.envelope.data).toMatchObject({ isAuthenticated: false });
+      await harness.stop();
+    },
+  );
 });

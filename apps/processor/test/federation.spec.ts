@@ -22,22 +22,44 @@ describe('federation over the four-domain ring', () => {
     const [d1, d3] = [domain('domain-01'), domain('domain-03')];
     const senderSocket = await d1.connect('ANZ-123456');
     const recipientSocket = await d3.connect('ANZ-3123456');
-    const sent = await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'hello' }, reference: 'r-1', origin: senderSocket });
+    const sent = await d1.send({
+      type: 'MESSAGE',
+      from: 'ANZ-123456',
+      data: { to: 'ANZ-3123456', content: 'hello' },
+      reference: 'r-1',
+      origin: senderSocket,
+    });
 
     const delivered = await d3.next('MESSAGE');
-    expect(delivered.envelope).toMatchObject({ id: sent.id, from: 'ANZ-123456', data: { content: 'hello' }, reference: 'r-1', path: ['domain-01', 'domain-02', 'domain-03'], hops: 2 });
+    expect(delivered.envelope).toMatchObject({
+      id: sent.id,
+      from: 'ANZ-123456',
+      data: { content: 'hello' },
+      reference: 'r-1',
+      path: ['domain-01', 'domain-02', 'domain-03'],
+      hops: 2,
+    });
     expect(delivered.envelope.origin).toBeUndefined();
     expect(delivered.targets).toEqual([{ userId: 'ANZ-3123456', socketIds: [recipientSocket.socketId] }]);
 
     await d3.reportWritten(delivered);
     const confirmation = await d1.next('MESSAGE_CONFIRMATION');
-    expect(confirmation.envelope).toMatchObject({ id: `${sent.id}.confirmation`, to: 'ANZ-123456', data: { reference: 'r-1', path: ['domain-01', 'domain-02', 'domain-03'] } });
+    expect(confirmation.envelope).toMatchObject({
+      id: `${sent.id}.confirmation`,
+      to: 'ANZ-123456',
+      data: { reference: 'r-1', path: ['domain-01', 'domain-02', 'domain-03'] },
+    });
     expect(confirmation.targets).toEqual([{ userId: 'ANZ-123456', socketIds: [senderSocket.socketId] }]);
   });
 
   it('stores a message for an offline user of the far domain in that domain, and its confirmation for an offline sender in the sender’s', async () => {
     const [d1, d3] = [domain('domain-01'), domain('domain-03')];
-    const sent = await d3.send({ type: 'MESSAGE', from: 'ANZ-3123456', data: { to: 'ANZ-123456', content: 'while you were out' }, reference: 'r-2' });
+    const sent = await d3.send({
+      type: 'MESSAGE',
+      from: 'ANZ-3123456',
+      data: { to: 'ANZ-123456', content: 'while you were out' },
+      reference: 'r-2',
+    });
     await waitFor('the message stored in domain-01', async () => (await d1.mailbox.count('ANZ-123456')) === 1);
     const [stored] = await d1.mailbox.oldest('ANZ-123456', 1);
     expect(stored).toMatchObject({ id: sent.id, from: 'ANZ-3123456', data: { content: 'while you were out' } });
@@ -50,7 +72,9 @@ describe('federation over the four-domain ring', () => {
     expect(fetched).toMatchObject({ envelope: { id: sent.id }, fromMailbox: true });
     await d1.reportWritten(fetched);
     await waitFor('the confirmation stored for the sender in domain-03', async () => (await d3.mailbox.count('ANZ-3123456')) === 1);
-    expect(await d3.mailbox.oldest('ANZ-3123456', 1)).toMatchObject([{ id: `${sent.id}.confirmation`, type: 'MESSAGE_CONFIRMATION', data: { reference: 'r-2' } }]);
+    expect(await d3.mailbox.oldest('ANZ-3123456', 1)).toMatchObject([
+      { id: `${sent.id}.confirmation`, type: 'MESSAGE_CONFIRMATION', data: { reference: 'r-2' } },
+    ]);
   });
 
   it('takes the other way round (01 → 04 → 03) within 2 s once the link 01-02 is cut, and back once it returns', async () => {
@@ -67,11 +91,15 @@ describe('federation over the four-domain ring', () => {
     expect(during.envelope).toMatchObject({ data: { content: 'during' }, path: ['domain-01', 'domain-04', 'domain-03'] });
 
     network.unblock('domain-01', 'domain-02');
-    await waitFor('traffic back on the shortest path', async () => {
-      await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'after' } });
-      const last = d3.received.filter((d) => d.envelope.type === 'MESSAGE').at(-1);
-      return last?.envelope.path[1] === 'domain-02';
-    }, { timeoutMs: 15_000, intervalMs: 200 });
+    await waitFor(
+      'traffic back on the shortest path',
+      async () => {
+        await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'after' } });
+        const last = d3.received.filter((d) => d.envelope.type === 'MESSAGE').at(-1);
+        return last?.envelope.path[1] === 'domain-02';
+      },
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
   });
 
   it('loses and duplicates nothing of a steady stream while the link 01-02 is cut under it', async () => {
@@ -82,7 +110,9 @@ describe('federation over the four-domain ring', () => {
       if (i === 100) network.block('domain-01', 'domain-02');
       sent.push((await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: `seq:${i}` } })).id);
     }
-    await waitFor('all 200 delivered in domain-03', () => new Set(d3.received.map((d) => d.envelope.id)).size === 200, { timeoutMs: 10_000 });
+    await waitFor('all 200 delivered in domain-03', () => new Set(d3.received.map((d) => d.envelope.id)).size === 200, {
+      timeoutMs: 10_000,
+    });
     const ids = d3.received.filter((d) => d.envelope.type === 'MESSAGE').map((d) => d.envelope.id);
     expect(new Set(ids)).toEqual(new Set(sent));
     expect(ids).toHaveLength(200);
@@ -97,7 +127,10 @@ describe('federation over the four-domain ring', () => {
     // domain-02 sees its own links up and sends via domain-01 (the smaller of two equal paths). domain-01 has no way
     // on that avoids domain-02 (which would drop the id as a repeat), so it holds the message for the link to 04.
     const sent = await d2.send({ type: 'MESSAGE', from: 'ANZ-1123456', data: { to: 'ANZ-6123456', content: 'held' } });
-    await waitFor('the message in domain-01 custody for domain-04', () => d1.broker.retainedRecords('linker.domain-01.link.domain-04') === 1);
+    await waitFor(
+      'the message in domain-01 custody for domain-04',
+      () => d1.broker.retainedRecords('linker.domain-01.link.domain-04') === 1,
+    );
     network.unblock('domain-01', 'domain-04');
     network.unblock('domain-04', 'domain-01');
     const delivered = await d4.next('MESSAGE');
@@ -109,7 +142,13 @@ describe('federation over the four-domain ring', () => {
     const users = ['ANZ-123457', 'ANZ-1123456', 'ANZ-3123456', 'ANZ-6123456'];
     const sockets = await Promise.all(users.map((user, i) => d[i].connect(user)));
     const origin = await d[0].connect('ANZ-123456');
-    const sent = await d[0].send({ type: 'GROUP_MESSAGE', from: 'ANZ-123456', data: { to: users, content: 'to all' }, reference: 'g', origin });
+    const sent = await d[0].send({
+      type: 'GROUP_MESSAGE',
+      from: 'ANZ-123456',
+      data: { to: users, content: 'to all' },
+      reference: 'g',
+      origin,
+    });
 
     for (const [i, user] of users.entries()) {
       const delivered = await d[i].next('MESSAGE');
@@ -117,7 +156,10 @@ describe('federation over the four-domain ring', () => {
       expect(delivered.targets).toEqual([{ userId: user, socketIds: [sockets[i].socketId] }]);
     }
     // domain-01 handed one envelope to domain-02 (for 02 and 03) and one to domain-04; domain-02 one to domain-03.
-    expect([d[0].broker.partitionSizes('linker.domain-01.link.domain-02'), d[0].broker.partitionSizes('linker.domain-01.link.domain-04')]).toEqual([[1], [1]]);
+    expect([
+      d[0].broker.partitionSizes('linker.domain-01.link.domain-02'),
+      d[0].broker.partitionSizes('linker.domain-01.link.domain-04'),
+    ]).toEqual([[1], [1]]);
     expect(d[1].broker.partitionSizes('linker.domain-02.link.domain-03')).toEqual([1]);
     expect(d.map((x) => x.received.filter((r) => r.envelope.type === 'MESSAGE').length)).toEqual([1, 1, 1, 1]);
   });
@@ -147,15 +189,26 @@ describe('federation over the four-domain ring', () => {
 
     network.block('domain-02', 'domain-03');
     network.block('domain-01', 'domain-04');
-    await waitFor('the links 02-03 and 01-04 down', () => d2.health().links?.find((l) => l.peer === 'domain-03')?.up === false && d1.health().links?.find((l) => l.peer === 'domain-04')?.up === false);
+    await waitFor(
+      'the links 02-03 and 01-04 down',
+      () =>
+        d2.health().links?.find((l) => l.peer === 'domain-03')?.up === false &&
+        d1.health().links?.find((l) => l.peer === 'domain-04')?.up === false,
+    );
     await d1.send({ type: 'MESSAGE', lane: 'FAST', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'dropped' } });
-    await waitFor('domain-02 to count the FAST message it dropped', () => d2.health().links?.find((l) => l.peer === 'domain-03')?.fastDropped === 1);
+    await waitFor(
+      'domain-02 to count the FAST message it dropped',
+      () => d2.health().links?.find((l) => l.peer === 'domain-03')?.fastDropped === 1,
+    );
     await d1.send({ type: 'MESSAGE', from: 'ANZ-123456', data: { to: 'ANZ-3123456', content: 'kept' } });
     // The RELIABLE one waits in domain-02's custody for 02-03; the FAST one before it was dropped, never queued.
     await waitFor('the RELIABLE message in custody at domain-02', () => d2.broker.retainedRecords('linker.domain-02.link.domain-03') === 1);
     network.unblock('domain-02', 'domain-03');
     await d3.next('MESSAGE', 2);
-    expect(d3.received.filter((d) => d.envelope.type === 'MESSAGE').map((d) => (d.envelope.data as { content: string }).content)).toEqual(['fast', 'kept']);
+    expect(d3.received.filter((d) => d.envelope.type === 'MESSAGE').map((d) => (d.envelope.data as { content: string }).content)).toEqual([
+      'fast',
+      'kept',
+    ]);
   });
 
   it('still tells the sender UNKNOWN_RECIPIENT_APP for a recipient of no app', async () => {

@@ -41,9 +41,19 @@ describe('GROUP_MESSAGE', () => {
       ]),
     );
     expect(on1.delivery.targets).toHaveLength(2);
-    expect(on2.delivery.targets).toEqual(expect.arrayContaining([{ userId: 'ANZ-1', socketIds: [a2.socketId] }, { userId: 'ANZ-3', socketIds: [c.socketId] }]));
+    expect(on2.delivery.targets).toEqual(
+      expect.arrayContaining([
+        { userId: 'ANZ-1', socketIds: [a2.socketId] },
+        { userId: 'ANZ-3', socketIds: [c.socketId] },
+      ]),
+    );
     expect(on2.delivery.targets).toHaveLength(2);
-    expect(toClientFrame(on1.delivery.envelope)).toEqual({ type: 'MESSAGE', data: { from: SENDER, content: 'hi all' }, reference: 'g1', id: group.id });
+    expect(toClientFrame(on1.delivery.envelope)).toEqual({
+      type: 'MESSAGE',
+      data: { from: SENDER, content: 'hi all' },
+      reference: 'g1',
+      id: group.id,
+    });
     expect(on1.delivery.envelope.confirm).toBe(false);
 
     for (const offline of ['ANZ-4', 'ANZ-5']) {
@@ -51,7 +61,8 @@ describe('GROUP_MESSAGE', () => {
       expect(stored).toHaveLength(1);
       expect(stored[0]).toMatchObject({ type: 'MESSAGE', from: SENDER, to: offline, data: { content: 'hi all' }, confirm: false });
     }
-    for (const notStored of ['ANZ-1', 'ANZ-2', 'ANZ-3', 'ANZ-1232121', 'ANZ-3123223', 'NOPE-1']) expect(await harness.mailbox.count(notStored)).toBe(0);
+    for (const notStored of ['ANZ-1', 'ANZ-2', 'ANZ-3', 'ANZ-1232121', 'ANZ-3123223', 'NOPE-1'])
+      expect(await harness.mailbox.count(notStored)).toBe(0);
 
     const errors = c1.deliveries('INVALID_MESSAGE', SENDER).map((e) => e.delivery.envelope.data as { code: string; message: string });
     expect(errors).toHaveLength(2);

@@ -32,7 +32,11 @@ describe('live topology edits of a running real-mode ring', () => {
   }, 60_000);
 
   const nameOf = (name: string): string => federation.domain(name).domain;
-  const everyProcess = (): AppProcess[] => ['domain-01', 'domain-02', 'domain-03', 'domain-04'].flatMap((name) => [federation.domain(name).processor, federation.domain(name).connector]);
+  const everyProcess = (): AppProcess[] =>
+    ['domain-01', 'domain-02', 'domain-03', 'domain-04'].flatMap((name) => [
+      federation.domain(name).processor,
+      federation.domain(name).connector,
+    ]);
 
   const login = async (name: string, userId: string): Promise<RawSocket> => {
     const socket = await RawSocket.open(federation.domain(name).connectorUrl, `${userId}@${name}`);
@@ -65,14 +69,19 @@ describe('live topology edits of a running real-mode ring', () => {
   const appliedWithin = async (version: string, since: number): Promise<number[]> => {
     const appliedAt = (app: AppProcess): number | undefined => {
       for (const line of app.output().split('\n')) {
-        if (line.includes('"msg":"topology version applied"') && line.includes(`"version":"${version}"`)) return (JSON.parse(line) as { time: number }).time;
+        if (line.includes('"msg":"topology version applied"') && line.includes(`"version":"${version}"`))
+          return (JSON.parse(line) as { time: number }).time;
       }
       return undefined;
     };
-    const times = await waitFor(`every process to apply ${version}`, () => {
-      const all = everyProcess().map(appliedAt);
-      return all.every((time) => time !== undefined) ? (all as number[]) : undefined;
-    }, { timeoutMs: WAIT_MS });
+    const times = await waitFor(
+      `every process to apply ${version}`,
+      () => {
+        const all = everyProcess().map(appliedAt);
+        return all.every((time) => time !== undefined) ? (all as number[]) : undefined;
+      },
+      { timeoutMs: WAIT_MS },
+    );
     return times.map((time) => time - since);
   };
 
@@ -86,24 +95,37 @@ describe('live topology edits of a running real-mode ring', () => {
       three: await login('domain-03', 'ANZ-3123456'),
       four: await login('domain-04', 'ANZ-6223456'),
     };
-    expect(await exchange(users.one, users.three, 'ANZ-3123456', 'before the edit')).toEqual(['domain-01', 'domain-02', 'domain-03'].map(nameOf));
+    expect(await exchange(users.one, users.three, 'ANZ-3123456', 'before the edit')).toEqual(
+      ['domain-01', 'domain-02', 'domain-03'].map(nameOf),
+    );
 
     const before = await current();
     original = before.version;
     const [a, b] = [nameOf('domain-01'), nameOf('domain-02')];
-    const edited = { ...before.doc, domainLinks: before.doc.domainLinks.filter((l) => !((l.n1 === a && l.n2 === b) || (l.n1 === b && l.n2 === a))) };
+    const edited = {
+      ...before.doc,
+      domainLinks: before.doc.domainLinks.filter((l) => !((l.n1 === a && l.n2 === b) || (l.n1 === b && l.n2 === a))),
+    };
     expect(edited.domainLinks).toHaveLength(3);
     const started = Date.now();
-    const response = await fetch(`${federation.metaServerUrl}/topology`, { method: 'PUT', body: stringify(edited), headers: { 'content-type': 'application/yaml', ...admin(before.version) } });
+    const response = await fetch(`${federation.metaServerUrl}/topology`, {
+      method: 'PUT',
+      body: stringify(edited),
+      headers: { 'content-type': 'application/yaml', ...admin(before.version) },
+    });
     expect(response.status).toBe(200);
     const { version } = (await response.json()) as { version: string };
     const delays = await appliedWithin(version, started);
     expect(Math.max(...delays)).toBeLessThan(APPLY_MS);
 
-    expect(await exchange(users.one, users.three, 'ANZ-3123456', 'after the edit')).toEqual(['domain-01', 'domain-04', 'domain-03'].map(nameOf));
+    expect(await exchange(users.one, users.three, 'ANZ-3123456', 'after the edit')).toEqual(
+      ['domain-01', 'domain-04', 'domain-03'].map(nameOf),
+    );
     expect(await exchange(users.three, users.one, 'ANZ-123456', 'and back')).toEqual(['domain-03', 'domain-04', 'domain-01'].map(nameOf));
     // 02 is still reached from 01, the long way round.
-    expect(await exchange(users.one, users.two, 'ANZ-1223456', 'to 02 without the link')).toEqual(['domain-01', 'domain-04', 'domain-03', 'domain-02'].map(nameOf));
+    expect(await exchange(users.one, users.two, 'ANZ-1223456', 'to 02 without the link')).toEqual(
+      ['domain-01', 'domain-04', 'domain-03', 'domain-02'].map(nameOf),
+    );
     for (const socket of Object.values(users)) expect(socket.closeInfo).toBeUndefined();
   });
 
@@ -116,16 +138,33 @@ describe('live topology edits of a running real-mode ring', () => {
     expect(Math.max(...delays)).toBeLessThan(APPLY_MS);
     // The link is dialed again: once it is up, 01 → 03 is two hops through 02 again.
     await federation.linksUp('domain-01');
-    expect(await exchange(users.one, users.three, 'ANZ-3123456', 'after the rollback')).toEqual(['domain-01', 'domain-02', 'domain-03'].map(nameOf));
+    expect(await exchange(users.one, users.three, 'ANZ-3123456', 'after the rollback')).toEqual(
+      ['domain-01', 'domain-02', 'domain-03'].map(nameOf),
+    );
     for (const socket of Object.values(users)) expect(socket.closeInfo).toBeUndefined();
   });
 
-  it("a user whose home moved away is closed with 4006 naming the new home; the others stay connected", async () => {
+  it('a user whose home moved away is closed with 4006 naming the new home; the others stay connected', async () => {
     const { doc, version } = await current();
     // ANZ users from 6000000 move from domain-04 to domain-03.
     const anz = doc.clientApps[0];
-    const moved = { ...doc, clientApps: [{ ...anz, userDistributions: anz.userDistributions!.map((d) => (d.domainName === nameOf('domain-04') ? { ...d, domainName: nameOf('domain-03') } : d)) }, ...doc.clientApps.slice(1)] };
-    const response = await fetch(`${federation.metaServerUrl}/topology`, { method: 'PUT', body: stringify(moved), headers: { 'content-type': 'application/yaml', ...admin(version) } });
+    const moved = {
+      ...doc,
+      clientApps: [
+        {
+          ...anz,
+          userDistributions: anz.userDistributions!.map((d) =>
+            d.domainName === nameOf('domain-04') ? { ...d, domainName: nameOf('domain-03') } : d,
+          ),
+        },
+        ...doc.clientApps.slice(1),
+      ],
+    };
+    const response = await fetch(`${federation.metaServerUrl}/topology`, {
+      method: 'PUT',
+      body: stringify(moved),
+      headers: { 'content-type': 'application/yaml', ...admin(version) },
+    });
     expect(response.status).toBe(200);
     const closed = await users.four.closed(WAIT_MS);
     expect(closed.code).toBe(CLOSE_CODES.HOME_DOMAIN_MOVED.code);
@@ -133,7 +172,9 @@ describe('live topology edits of a running real-mode ring', () => {
     for (const socket of [users.one, users.two, users.three]) expect(socket.closeInfo).toBeUndefined();
     // It reconnects where it belongs now, and messages reach it there.
     const four = await login('domain-03', 'ANZ-6223456');
-    expect(await exchange(users.one, four, 'ANZ-6223456', 'to the moved user')).toEqual(['domain-01', 'domain-02', 'domain-03'].map(nameOf));
+    expect(await exchange(users.one, four, 'ANZ-6223456', 'to the moved user')).toEqual(
+      ['domain-01', 'domain-02', 'domain-03'].map(nameOf),
+    );
   });
 
   it('with the meta-server down, everything keeps running on the last version, and a restarted domain starts from its cached copy', async () => {
@@ -144,11 +185,14 @@ describe('live topology edits of a running real-mode ring', () => {
     expect(await exchange(sender, moved, 'ANZ-6323456', 'meta-server down')).toEqual(['domain-01', 'domain-02', 'domain-03'].map(nameOf));
     // domain-02's processor and connector start again from the cache files they wrote.
     const restarted = await federation.restart('domain-02');
-    for (const app of [restarted.processor, restarted.connector]) expect(app.output()).toContain('meta-server unavailable at start: running on the cached topology');
+    for (const app of [restarted.processor, restarted.connector])
+      expect(app.output()).toContain('meta-server unavailable at start: running on the cached topology');
     // Its neighbours dial it again too (with backoff): once every link is up, the shortest paths are taken again.
     await Promise.all(['domain-01', 'domain-02', 'domain-03'].map((name) => federation.linksUp(name)));
     const two = await login('domain-02', 'ANZ-1323456');
-    expect(await exchange(sender, two, 'ANZ-1323456', 'to a domain started from its cache')).toEqual(['domain-01', 'domain-02'].map(nameOf));
+    expect(await exchange(sender, two, 'ANZ-1323456', 'to a domain started from its cache')).toEqual(
+      ['domain-01', 'domain-02'].map(nameOf),
+    );
     expect(await exchange(two, moved, 'ANZ-6323456', 'from it, by the cached version')).toEqual(['domain-02', 'domain-03'].map(nameOf));
   });
 });

@@ -32,7 +32,10 @@ describe('intake', () => {
     await c1.connect('ANZ-2');
     const doomed = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: CURSED, content: 'x' } });
     const fine = intake({ type: 'MESSAGE', from: 'ANZ-3', data: { to: 'ANZ-2', content: 'y' } });
-    await harness.sendRecords('RELIABLE', [doomed, fine].map((e) => ({ key: e.from, value: Buffer.from(JSON.stringify(e)) })));
+    await harness.sendRecords(
+      'RELIABLE',
+      [doomed, fine].map((e) => ({ key: e.from, value: Buffer.from(JSON.stringify(e)) })),
+    );
     await harness.settled();
     const letters = await harness.mailbox.deadLetters(10);
     expect(letters).toHaveLength(1);
@@ -48,7 +51,10 @@ describe('intake', () => {
     const flaky = (presence: Presence): Presence =>
       Object.assign(Object.create(presence) as Presence, {
         lookupMany: async (userIds: readonly string[]) => {
-          if (down) throw new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', 'redis presence failed: connection refused', { retriable: true });
+          if (down)
+            throw new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', 'redis presence failed: connection refused', {
+              retriable: true,
+            });
           return presence.lookupMany(userIds);
         },
       });
@@ -57,7 +63,10 @@ describe('intake', () => {
     await c1.connect('ANZ-2');
     const first = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: 'ANZ-2', content: '1' } });
     const second = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: 'ANZ-2', content: '2' } });
-    await harness.sendRecords('RELIABLE', [first, second].map((e) => ({ key: e.from, value: Buffer.from(JSON.stringify(e)) })));
+    await harness.sendRecords(
+      'RELIABLE',
+      [first, second].map((e) => ({ key: e.from, value: Buffer.from(JSON.stringify(e)) })),
+    );
     await waitFor('a batch handed back', () => harness.processors[0].health().stats.failedBatches >= 2);
     expect(c1.received).toHaveLength(0);
     down = false;
@@ -70,7 +79,12 @@ describe('intake', () => {
     harness = await Harness.start();
     const forged = intake({ type: 'MESSAGE_STATE_CHANGED', from: 'ANZ-1', data: {} });
     const unknown = intake({ type: 'NO_SUCH_TYPE', from: 'ANZ-1', data: {} });
-    const malformed = intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: 'ANZ-1', data: { count: 0 }, origin: { domain: 'd', connector: 'c', socketId: 's' } });
+    const malformed = intake({
+      type: 'FETCH_MISSING_MESSAGES_REQUEST',
+      from: 'ANZ-1',
+      data: { count: 0 },
+      origin: { domain: 'd', connector: 'c', socketId: 's' },
+    });
     await harness.send(forged);
     await harness.send(unknown);
     await harness.send(malformed);
@@ -140,7 +154,10 @@ describe('two processors on one broker', () => {
     }
     await harness.settled();
     for (const from of senders) {
-      const contents = connector.deliveries('MESSAGE').filter((r) => r.delivery.envelope.from === from).map((r) => (r.delivery.envelope.data as { content: string }).content);
+      const contents = connector
+        .deliveries('MESSAGE')
+        .filter((r) => r.delivery.envelope.from === from)
+        .map((r) => (r.delivery.envelope.data as { content: string }).content);
       expect(contents).toEqual(Array.from({ length: perSender }, (_, n) => String(n)));
     }
     const [one, two] = harness.processors.map((p) => p.health().stats.processed);
@@ -163,7 +180,8 @@ describe('two processors on one broker, FAST lane', () => {
   };
   const sendFast = async (harness: Harness, senders: readonly string[], from: number, count: number): Promise<void> => {
     for (let n = from; n < from + count; n++) {
-      for (const sender of senders) await harness.send(intake({ type: 'MESSAGE', lane: 'FAST', from: sender, data: { to: 'ANZ-1', content: String(n) } }));
+      for (const sender of senders)
+        await harness.send(intake({ type: 'MESSAGE', lane: 'FAST', from: sender, data: { to: 'ANZ-1', content: String(n) } }));
     }
   };
   const range = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => String(from + i));

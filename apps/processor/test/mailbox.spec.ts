@@ -27,7 +27,9 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
     c1 = await harness.connector('connector-01');
     c2 = await harness.connector('connector-02');
     const t0 = Date.now();
-    stored = [1, 2, 3, 4].map((n) => intake({ type: 'MESSAGE', from: `ANZ-${n}`, data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
+    stored = [1, 2, 3, 4].map((n) =>
+      intake({ type: 'MESSAGE', from: `ANZ-${n}`, data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }),
+    );
     for (const message of [...stored].reverse()) await harness.send(message);
     await harness.settled();
     expect(await harness.mailbox.count(USER)).toBe(4);
@@ -46,7 +48,9 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
     expect(frames.map((d) => d.envelope.type)).toEqual(['MESSAGE', 'MESSAGE', 'MESSAGE', 'FETCH_MISSING_MESSAGES_COMPLETE']);
     expect(frames.slice(0, 3).map((d) => d.envelope.id)).toEqual(stored.slice(0, 3).map((m) => m.id));
     expect(frames.slice(0, 3).every((d) => d.fromMailbox === true)).toBe(true);
-    expect(frames.every((d) => JSON.stringify(d.targets) === JSON.stringify([{ userId: USER, socketIds: [requesting.socketId] }]))).toBe(true);
+    expect(frames.every((d) => JSON.stringify(d.targets) === JSON.stringify([{ userId: USER, socketIds: [requesting.socketId] }]))).toBe(
+      true,
+    );
     expect(frames[3].envelope.data).toEqual({ leftMissingCount: 1 });
     expect(c1.received.every((r) => r.lane === 'RELIABLE' && r.key === USER)).toBe(true);
     expect(c2.received).toHaveLength(0);
@@ -133,11 +137,15 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
   it('returns no more than fit in the bytes the connector says the socket can take (at least one); the rest is left', async () => {
     const requesting = await c1.connect(USER);
     const size = clientFrameSize(stored[0]);
-    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10, maxBytes: 2 * size + 1 }, origin: requesting }));
+    await harness.send(
+      intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10, maxBytes: 2 * size + 1 }, origin: requesting }),
+    );
     const first = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER);
     expect(c1.deliveries('MESSAGE').map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 2).map((m) => m.id));
     expect(first.delivery.envelope.data).toEqual({ leftMissingCount: 2 });
-    await harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10, maxBytes: 1 }, origin: requesting }));
+    await harness.send(
+      intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10, maxBytes: 1 }, origin: requesting }),
+    );
     const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
     expect(c1.deliveries('MESSAGE').map((r) => r.delivery.envelope.id)).toEqual(stored.slice(0, 3).map((m) => m.id));
     expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 1 });
@@ -159,7 +167,9 @@ describe('FETCH_MISSING_MESSAGES_REQUEST', () => {
 /** `count` messages for USER stored straight into the mailbox, oldest first. */
 async function storeMessages(harness: Harness, count: number): Promise<Envelope[]> {
   const t0 = Date.now();
-  const stored = Array.from({ length: count }, (_, n) => intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }));
+  const stored = Array.from({ length: count }, (_, n) =>
+    intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }),
+  );
   await harness.mailbox.store(stored.map((envelope) => ({ userId: USER, envelope: { ...envelope, to: USER } })));
   return stored;
 }
@@ -194,7 +204,8 @@ describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
 
   afterEach(() => harness.stop());
 
-  const fetchThree = (origin: SocketAddress) => harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin }));
+  const fetchThree = (origin: SocketAddress) =>
+    harness.send(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 3 }, origin }));
 
   it('reads the mailbox once per fetch, and the removal of what the last fetch handed out racing it leaves leftMissingCount exact', async () => {
     const c1 = await harness.connector('connector-01');
@@ -206,7 +217,11 @@ describe('FETCH_MISSING_MESSAGES_REQUEST: reads of the mailbox', () => {
     expect(reads).toEqual(['window 3']);
 
     // The report of the first batch removes it while the second fetch reads.
-    beforeNextRead = () => harness.mailbox.remove(USER, stored.slice(0, 3).map((m) => m.id));
+    beforeNextRead = () =>
+      harness.mailbox.remove(
+        USER,
+        stored.slice(0, 3).map((m) => m.id),
+      );
     await fetchThree(requesting);
     const second = await c1.next('FETCH_MISSING_MESSAGES_COMPLETE', USER, 2);
     expect(second.delivery.envelope.data).toEqual({ leftMissingCount: 4 });
@@ -261,7 +276,11 @@ describe('DELIVERY_REPORT: removals of fetched messages', () => {
     const c1 = await harness.connector('connector-01');
     const stored = await storeMessages(harness, 6);
     const report = (messages: Envelope[]) =>
-      intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: messages.map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true })), undelivered: [] } });
+      intake({
+        type: 'DELIVERY_REPORT',
+        from: 'SYSTEM',
+        data: { delivered: messages.map((m) => ({ id: m.id, userId: USER, from: m.from, fromMailbox: true })), undelivered: [] },
+      });
     const processed = (n: number) => () => harness.processors[0].health().stats.processed >= n;
 
     await harness.send(report(stored.slice(0, 2)), c1.name);
@@ -375,7 +394,11 @@ describe('a message stored while its recipient opens a socket', () => {
     const report = { delivered: [], undelivered: [{ userId: RECIPIENT, envelope, failedSocketIds: [closed.socketId] }] };
     await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: report }), c1.name);
     const handed = await c1.next('MESSAGE', RECIPIENT);
-    expect(handed.delivery).toEqual({ envelope: { ...envelope, to: RECIPIENT }, targets: [{ userId: RECIPIENT, socketIds: [reconnected!.socketId] }], fromMailbox: true });
+    expect(handed.delivery).toEqual({
+      envelope: { ...envelope, to: RECIPIENT },
+      targets: [{ userId: RECIPIENT, socketIds: [reconnected!.socketId] }],
+      fromMailbox: true,
+    });
   });
 
   it('is not handed anywhere when the recipient stays offline', async () => {
@@ -413,7 +436,14 @@ describe('DELIVERY_REPORT: parked', () => {
   afterEach(() => harness.stop());
 
   const report = (data: object) => intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [], undelivered: [], ...data } });
-  const deliveredFromMailbox = (envelope: Envelope) => ({ id: envelope.id, userId: RECIPIENT, from: SENDER, reference: 'r1', confirm: true, fromMailbox: true });
+  const deliveredFromMailbox = (envelope: Envelope) => ({
+    id: envelope.id,
+    userId: RECIPIENT,
+    from: SENDER,
+    reference: 'r1',
+    confirm: true,
+    fromMailbox: true,
+  });
 
   /** A MESSAGE with a confirmation wanted, routed to the recipient's only socket, on c1 (held there in ack mode). */
   async function routed(): Promise<Envelope> {
@@ -463,7 +493,10 @@ describe('DELIVERY_REPORT: parked', () => {
   it('does not leave a message stored when its parking and its delivery are handled in one batch', async () => {
     const envelope = await routed();
     const records = [report({ parked: [{ userId: RECIPIENT, envelope }] }), report({ delivered: [deliveredFromMailbox(envelope)] })];
-    await harness.sendRecords('RELIABLE', records.map((r) => ({ key: c1.name, value: encodeEnvelope(r) })));
+    await harness.sendRecords(
+      'RELIABLE',
+      records.map((r) => ({ key: c1.name, value: encodeEnvelope(r) })),
+    );
     await harness.settled();
     expect(await harness.mailbox.count(RECIPIENT)).toBe(0);
     expect(await harness.mailbox.count(SENDER)).toBe(1); // the confirmation, the sender being offline
@@ -471,7 +504,10 @@ describe('DELIVERY_REPORT: parked', () => {
 
   it('accepts a report without the parked list (older connectors)', async () => {
     const envelope = await routed();
-    await harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [deliveredFromMailbox(envelope)], undelivered: [] } }), c1.name);
+    await harness.send(
+      intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [deliveredFromMailbox(envelope)], undelivered: [] } }),
+      c1.name,
+    );
     await harness.settled();
     expect(await harness.mailbox.deadLetters(10)).toEqual([]);
     expect(await harness.mailbox.count(SENDER)).toBe(1);
@@ -499,13 +535,20 @@ describe('FETCH_MISSING_MESSAGES_REQUEST while a store for the user is under way
     const lanes = memoryLanes(new MemoryBroker());
     const removals = new RemovalQueue({ mailbox, logger: silentLogger });
     const dispatcher = new Dispatcher(lanes, mailbox, removals, 'domain-01', 1);
-    const handler = fetchMissingMessagesHandler('domain-01', { mailbox, dispatcher, fetchLocks: new KeyedLock(), outForDelivery: new OutForDelivery() });
+    const handler = fetchMissingMessagesHandler('domain-01', {
+      mailbox,
+      dispatcher,
+      fetchLocks: new KeyedLock(),
+      outForDelivery: new OutForDelivery(),
+    });
     const message = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: 'undelivered' } });
     const effects = new Effects();
     effects.store(USER, { ...message, to: USER });
     const storing = dispatcher.apply([effects]);
     const origin: SocketAddress = { domain: 'domain-01', connector: 'connector-01', socketId: 's-1' };
-    const fetching = handler.handle(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10 }, origin }), { now: Date.now() } as HandlerContext);
+    const fetching = handler.handle(intake({ type: 'FETCH_MISSING_MESSAGES_REQUEST', from: USER, data: { count: 10 }, origin }), {
+      now: Date.now(),
+    } as HandlerContext);
     for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
     expect(events).toEqual(['store begun']);
     release();

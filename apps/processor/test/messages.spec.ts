@@ -32,7 +32,12 @@ describe('MESSAGE', () => {
     await t.harness.send(sent);
     const on1 = await t.c1.next('MESSAGE', RECIPIENT);
     const on2 = await t.c2.next('MESSAGE', RECIPIENT);
-    expect(toClientFrame(on1.delivery.envelope)).toEqual({ type: 'MESSAGE', data: { from: SENDER, content: 'hello' }, reference: 'abc123', id: sent.id });
+    expect(toClientFrame(on1.delivery.envelope)).toEqual({
+      type: 'MESSAGE',
+      data: { from: SENDER, content: 'hello' },
+      reference: 'abc123',
+      id: sent.id,
+    });
     expect(on1.delivery.targets).toEqual([{ userId: RECIPIENT, socketIds: expect.arrayContaining([a.socketId, b.socketId]) }]);
     expect(on2.delivery.targets).toEqual([{ userId: RECIPIENT, socketIds: [c.socketId] }]);
     expect(on1.delivery.envelope).toMatchObject({ id: sent.id, from: SENDER, to: RECIPIENT });
@@ -52,7 +57,14 @@ describe('MESSAGE', () => {
     await t.harness.settled();
     const stored = await t.harness.mailbox.oldest(RECIPIENT, 10);
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ id: reliable.id, type: 'MESSAGE', from: SENDER, to: RECIPIENT, data: { content: 'some thing here to send' }, reference: 'abc123' });
+    expect(stored[0]).toMatchObject({
+      id: reliable.id,
+      type: 'MESSAGE',
+      from: SENDER,
+      to: RECIPIENT,
+      data: { content: 'some thing here to send' },
+      reference: 'abc123',
+    });
     expect(t.c1.received).toHaveLength(0);
   });
 
@@ -91,7 +103,13 @@ describe('MESSAGE_CONFIRMATION', () => {
       const { envelope, targets } = (await connector.next('MESSAGE')).delivery;
       expect(envelope.id).toBe(messageId);
       const delivered = targets.flatMap((t) =>
-        t.socketIds.map(() => ({ id: envelope.id, userId: t.userId, from: envelope.from, reference: envelope.reference, confirm: envelope.confirm })),
+        t.socketIds.map(() => ({
+          id: envelope.id,
+          userId: t.userId,
+          from: envelope.from,
+          reference: envelope.reference,
+          confirm: envelope.confirm,
+        })),
       );
       const report = intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] } });
       await t.harness.send(report, connector.name);
@@ -110,7 +128,15 @@ describe('MESSAGE_CONFIRMATION', () => {
     await t.c1.connect(RECIPIENT);
     await t.c1.connect(RECIPIENT);
     await t.c2.connect(RECIPIENT);
-    const sent = intake({ type: 'MESSAGE', from: SENDER, lane, data: { to: RECIPIENT, content: 'x' }, reference, confirm: flag, origin: senderSocket });
+    const sent = intake({
+      type: 'MESSAGE',
+      from: SENDER,
+      lane,
+      data: { to: RECIPIENT, content: 'x' },
+      reference,
+      confirm: flag,
+      origin: senderSocket,
+    });
     await t.harness.send(sent);
     await reportWritten([t.c1, t.c2], sent.id);
     expect((await t.c1.next('MESSAGE')).delivery.envelope.confirm).toBe(expected);
@@ -137,7 +163,10 @@ describe('MESSAGE_CONFIRMATION', () => {
     const [stored] = await t.harness.mailbox.oldest(RECIPIENT, 1);
     expect(stored.confirm).toBe(true);
     const report = { id: sent.id, userId: RECIPIENT, from: SENDER, reference: 'r1', confirm: true, fromMailbox: true };
-    await t.harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [report], undelivered: [] } }), 'connector-01');
+    await t.harness.send(
+      intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [report], undelivered: [] } }),
+      'connector-01',
+    );
     expect((await t.c2.next('MESSAGE_CONFIRMATION', SENDER)).delivery.envelope.data).toEqual({ reference: 'r1' });
     expect(await t.harness.mailbox.count(RECIPIENT)).toBe(0);
   });
@@ -148,10 +177,20 @@ describe('MESSAGE_CONFIRMATION', () => {
     await t.harness.send(sent);
     await t.c1.next('MESSAGE', RECIPIENT);
     const item = { id: sent.id, userId: RECIPIENT, from: SENDER, reference: 'r9', confirm: true };
-    for (let i = 0; i < 2; i++) await t.harness.send(intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [item], undelivered: [] } }), 'connector-01');
+    for (let i = 0; i < 2; i++)
+      await t.harness.send(
+        intake({ type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered: [item], undelivered: [] } }),
+        'connector-01',
+      );
     await t.harness.settled();
     const stored = await t.harness.mailbox.oldest(SENDER, 10);
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ id: `${sent.id}.confirmation`, type: 'MESSAGE_CONFIRMATION', from: 'SYSTEM', to: SENDER, data: { reference: 'r9' } });
+    expect(stored[0]).toMatchObject({
+      id: `${sent.id}.confirmation`,
+      type: 'MESSAGE_CONFIRMATION',
+      from: 'SYSTEM',
+      to: SENDER,
+      data: { reference: 'r9' },
+    });
   });
 });

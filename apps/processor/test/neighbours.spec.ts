@@ -17,7 +17,12 @@ const line: Topology = {
 
 describe('Neighbours.route', () => {
   const view = new TopologyView(line);
-  const neighbours = new Neighbours({ domain: 'domain-01', transport: new MemoryLinkNetwork(), secretFor: () => 'secret', logger: silentLogger });
+  const neighbours = new Neighbours({
+    domain: 'domain-01',
+    transport: new MemoryLinkNetwork(),
+    secretFor: () => 'secret',
+    logger: silentLogger,
+  });
   afterAll(() => neighbours.close());
 
   it('gives the way custody waits for when no link is up', () => {

@@ -25,7 +25,12 @@ describe('processor presence cache: Redis commands per message', () => {
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    connectorLanes = await connectLanes({ kafkaBrokers: services.kafkaBrokers, natsUrl: services.natsUrl, clientId: 'fake-connector', logger: silentLogger });
+    connectorLanes = await connectLanes({
+      kafkaBrokers: services.kafkaBrokers,
+      natsUrl: services.natsUrl,
+      clientId: 'fake-connector',
+      logger: silentLogger,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -47,7 +52,11 @@ describe('processor presence cache: Redis commands per message', () => {
       LINKER_PROCESSOR_SWEEP_INTERVAL_MS: '600000',
       LINKER_PRESENCE_CACHE: String(cache),
     });
-    const view = new TopologyView({ domains: [{ name: domain, urls: [] }], domainLinks: [], clientApps: [{ appName: 'ANZ', appId: 'app-id-343', authEnabled: false }] });
+    const view = new TopologyView({
+      domains: [{ name: domain, urls: [] }],
+      domainLinks: [],
+      clientApps: [{ appName: 'ANZ', appId: 'app-id-343', authEnabled: false }],
+    });
     const infrastructure = await openProcessorInfrastructure(config, silentLogger);
     const processor = new Processor({ config, ...infrastructure, topology: () => view, logger: silentLogger });
     const received: Delivery[] = [];
@@ -55,19 +64,37 @@ describe('processor presence cache: Redis commands per message', () => {
       await processor.start();
       const topic = connectorTopic(domain, 'connector-01');
       await connectorLanes.FAST.ensureTopics([topic], 1);
-      await connectorLanes.FAST.subscribe({ topic, group: uniqueName('connector-01'), handler: async (records) => void records.forEach((r) => received.push(decodeDelivery(r.value))) });
+      await connectorLanes.FAST.subscribe({
+        topic,
+        group: uniqueName('connector-01'),
+        handler: async (records) => void records.forEach((r) => received.push(decodeDelivery(r.value))),
+      });
       await infrastructure.presence.heartbeat('connector-01', 600_000);
-      for (const user of ['ANZ-1', 'ANZ-2']) await infrastructure.presence.add(user, { domain, connector: 'connector-01', socketId: `s-${user}` });
+      for (const user of ['ANZ-1', 'ANZ-2'])
+        await infrastructure.presence.add(user, { domain, connector: 'connector-01', socketId: `s-${user}` });
       const send = async (): Promise<void> => {
-        const envelope = { id: newMessageId(), lane: 'FAST' as const, type: 'MESSAGE', from: 'ANZ-1', data: { to: 'ANZ-2', content: 'hi' }, path: [domain], createdAt: Date.now(), hops: 0 };
-        await connectorLanes.FAST.publish(fastPartitionSubject(intakeTopic(domain), 'ANZ-1', config.partitions), [{ key: 'ANZ-1', value: encodeEnvelope(envelope) }]);
+        const envelope = {
+          id: newMessageId(),
+          lane: 'FAST' as const,
+          type: 'MESSAGE',
+          from: 'ANZ-1',
+          data: { to: 'ANZ-2', content: 'hi' },
+          path: [domain],
+          createdAt: Date.now(),
+          hops: 0,
+        };
+        await connectorLanes.FAST.publish(fastPartitionSubject(intakeTopic(domain), 'ANZ-1', config.partitions), [
+          { key: 'ANZ-1', value: encodeEnvelope(envelope) },
+        ]);
         await waitFor(`the delivery of ${envelope.id}`, () => received.some((d) => d.envelope.id === envelope.id), { timeoutMs: 30_000 });
       };
       await send(); // the processor's subscriptions are live, the pair looked up once
       if (cache) {
         // Redis's own invalidations of the adds above may still drop what that first batch read: the steady state is
         // reached once a message goes through without a command (at once, or after a read or two).
-        await waitFor('a message delivered with no Redis command', async () => (await redis.commandsDuring(send)).length === 0, { timeoutMs: 30_000 });
+        await waitFor('a message delivered with no Redis command', async () => (await redis.commandsDuring(send)).length === 0, {
+          timeoutMs: 30_000,
+        });
       }
       const lines = await redis.commandsDuring(async () => {
         for (let i = 0; i < MESSAGES; i++) await send();
@@ -85,7 +112,8 @@ describe('processor presence cache: Redis commands per message', () => {
     const off = await run(false);
     const on = await run(true);
     // The figures of the report: commands per delivered message.
-    const figures = (r: typeof on) => `${r.commands / MESSAGES} commands sent (${r.lookups / MESSAGES} lookup scripts), ${r.inScripts / MESSAGES} run inside scripts`;
+    const figures = (r: typeof on) =>
+      `${r.commands / MESSAGES} commands sent (${r.lookups / MESSAGES} lookup scripts), ${r.inScripts / MESSAGES} run inside scripts`;
     process.stdout.write(`per delivered message, ${MESSAGES} messages: cache off ${figures(off)}; cache on ${figures(on)}\n`);
     expect(off.lookups).toBeGreaterThanOrEqual(MESSAGES);
     expect(on.lookups).toBe(0);

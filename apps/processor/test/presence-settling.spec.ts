@@ -22,7 +22,8 @@ describe('presence settling after a Redis restart', () => {
   });
   afterEach(() => harness.stop());
 
-  const message = (lane: 'RELIABLE' | 'FAST', to = RECIPIENT) => intake({ type: 'MESSAGE', from: SENDER, lane, data: { to, content: 'hi' } });
+  const message = (lane: 'RELIABLE' | 'FAST', to = RECIPIENT) =>
+    intake({ type: 'MESSAGE', from: SENDER, lane, data: { to, content: 'hi' } });
 
   it('holds a RELIABLE message for a user who looks offline, and delivers it live once the socket is registered again', async () => {
     const sent = message('RELIABLE');

@@ -53,7 +53,16 @@ describe('Processor lifecycle', () => {
     const first = make();
     await first.start();
     await first.stop();
-    const letter = { id: newMessageId(), lane: 'RELIABLE' as const, type: 'NO_SUCH_TYPE', from: 'OPEN-1', data: {}, path: ['domain-01'], createdAt: 1, hops: 0 };
+    const letter = {
+      id: newMessageId(),
+      lane: 'RELIABLE' as const,
+      type: 'NO_SUCH_TYPE',
+      from: 'OPEN-1',
+      data: {},
+      path: ['domain-01'],
+      createdAt: 1,
+      hops: 0,
+    };
     await memoryLanes(broker).RELIABLE.publish(intakeTopic('domain-01'), [{ key: 'OPEN-1', value: encodeEnvelope(letter) }]);
     const second = make();
     await second.start();

@@ -45,16 +45,37 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
   it('ANZ-123456 (domain-01) and ANZ-3123456 (domain-03) exchange messages and confirmations both ways', async () => {
     const [one, three] = [await login('domain-01', 'ANZ-123456'), await login('domain-03', 'ANZ-3123456')];
     one.send({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content: 'hello from 01' }, reference: 'ref-1' });
-    expect(await three.next('MESSAGE', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-123456', content: 'hello from 01' }, reference: 'ref-1', id: expect.any(String) });
-    expect(await one.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-1', path: ['domain-01', 'domain-02', 'domain-03'].map(nameOf) } });
+    expect(await three.next('MESSAGE', undefined, WAIT_MS)).toEqual({
+      type: 'MESSAGE',
+      data: { from: 'ANZ-123456', content: 'hello from 01' },
+      reference: 'ref-1',
+      id: expect.any(String),
+    });
+    expect(await one.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toEqual({
+      type: 'MESSAGE_CONFIRMATION',
+      data: { reference: 'ref-1', path: ['domain-01', 'domain-02', 'domain-03'].map(nameOf) },
+    });
 
     three.send({ type: 'MESSAGE', data: { to: 'ANZ-123456', content: 'hello from 03' }, reference: 'ref-3' });
-    expect(await one.next('MESSAGE', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE', data: { from: 'ANZ-3123456', content: 'hello from 03' }, reference: 'ref-3', id: expect.any(String) });
-    expect(await three.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'ref-3', path: ['domain-03', 'domain-02', 'domain-01'].map(nameOf) } });
+    expect(await one.next('MESSAGE', undefined, WAIT_MS)).toEqual({
+      type: 'MESSAGE',
+      data: { from: 'ANZ-3123456', content: 'hello from 03' },
+      reference: 'ref-3',
+      id: expect.any(String),
+    });
+    expect(await three.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toEqual({
+      type: 'MESSAGE_CONFIRMATION',
+      data: { reference: 'ref-3', path: ['domain-03', 'domain-02', 'domain-01'].map(nameOf) },
+    });
   });
 
   it('delivers a group message to users in all four domains once each', async () => {
-    const members = [['domain-01', 'ANZ-223456'], ['domain-02', 'ANZ-1223456'], ['domain-03', 'ANZ-3223456'], ['domain-04', 'ANZ-6223456']];
+    const members = [
+      ['domain-01', 'ANZ-223456'],
+      ['domain-02', 'ANZ-1223456'],
+      ['domain-03', 'ANZ-3223456'],
+      ['domain-04', 'ANZ-6223456'],
+    ];
     const receivers = await Promise.all(members.map(([name, user]) => login(name, user)));
     const sender = await login('domain-01', 'ANZ-323456');
     const to = members.map(([, user]) => user);
@@ -74,7 +95,10 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
     const [one, three] = [await login('domain-01', 'ANZ-423456'), await login('domain-03', 'ANZ-3423456')];
     one.send({ type: 'MESSAGE', data: { to: 'ANZ-3423456', content: 'still linked' }, reference: 'still' });
     expect((await three.message('still linked', WAIT_MS)).data).toEqual({ from: 'ANZ-423456', content: 'still linked' });
-    expect(await one.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toMatchObject({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'still' } });
+    expect(await one.next('MESSAGE_CONFIRMATION', undefined, WAIT_MS)).toMatchObject({
+      type: 'MESSAGE_CONFIRMATION',
+      data: { reference: 'still' },
+    });
   });
 
   // Last: it kills domains. domain-03 is down, so what domain-01 sends to ANZ-3123456 waits in domain-02's custody
@@ -86,9 +110,14 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
     const contents = ['c-0', 'c-1', 'c-2', 'c-3', 'c-4'];
     for (const content of contents) sender.send({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content }, reference: content });
     const holder: AppProcess = federation.domain('domain-02').processor;
-    const custody = new RegExp(`^(?=.*"peer":"${nameOf('domain-03')}")(?=.*"msg":"link down and no other way: envelopes wait in custody").*$`, 'm');
+    const custody = new RegExp(
+      `^(?=.*"peer":"${nameOf('domain-03')}")(?=.*"msg":"link down and no other way: envelopes wait in custody").*$`,
+      'm',
+    );
     await holder.waitForOutput(custody, WAIT_MS).catch((error: unknown) => {
-      const outputs = ['domain-01', 'domain-02', 'domain-04'].map((name) => `${name}:\n${federation.domain(name).processor.output().slice(-4000)}`);
+      const outputs = ['domain-01', 'domain-02', 'domain-04'].map(
+        (name) => `${name}:\n${federation.domain(name).processor.output().slice(-4000)}`,
+      );
       throw new Error(`${String(error)}\n${outputs.join('\n')}`);
     });
     await federation.kill('domain-02');
@@ -111,7 +140,11 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
     // Once each: a marker sent afterwards from domain-01 arrives live behind any repeat on the way.
     sender.send({ type: 'MESSAGE', data: { to: 'ANZ-3123456', content: 'marker' }, reference: 'marker' });
     await recipient.message('marker', WAIT_MS);
-    expect(arrived().map((m) => m.data.content).sort()).toEqual(contents);
+    expect(
+      arrived()
+        .map((m) => m.data.content)
+        .sort(),
+    ).toEqual(contents);
     expect(new Set(arrived().map((m) => m.id)).size).toBe(contents.length);
     expect(arrived().every((m) => m.data.from === 'ANZ-523456')).toBe(true);
   });
@@ -140,10 +173,14 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
     await federation.cutLinksInto('domain-02');
     await stream(() => Date.now() - cutAt > 4_000);
     const total = sentAt.length;
-    await waitFor(`all ${total} messages to arrive`, () => {
-      note();
-      return new Set(received()).size >= total;
-    }, { timeoutMs: WAIT_MS });
+    await waitFor(
+      `all ${total} messages to arrive`,
+      () => {
+        note();
+        return new Set(received()).size >= total;
+      },
+      { timeoutMs: WAIT_MS },
+    );
 
     expect(received()).toHaveLength(total); // none twice
     expect([...new Set(received())].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i)); // none lost

@@ -119,7 +119,12 @@ describe('real mode: a domain as separate processes on the real services', () =>
 
       await waitFor('bob to receive both messages', () => bob.messages.length === 2, { timeoutMs: 15_000 });
       const byContent = new Map(bob.messages.map((message) => [message.content, message]));
-      expect(byContent.get('reliable hello')).toEqual({ from: 'ANZ-1001', content: 'reliable hello', reference: 'r-1', id: expect.any(String) });
+      expect(byContent.get('reliable hello')).toEqual({
+        from: 'ANZ-1001',
+        content: 'reliable hello',
+        reference: 'r-1',
+        id: expect.any(String),
+      });
       expect(byContent.get('fast hello')).toEqual({ from: 'ANZ-1001', content: 'fast hello', reference: 'f-1', id: expect.any(String) });
       await waitFor('alice to receive the reply', () => alice.messages.length === 1, { timeoutMs: 15_000 });
       expect(alice.messages[0]).toEqual({ from: 'ANZ-1002', content: 'reliable reply', reference: 'r-2', id: expect.any(String) });
@@ -177,7 +182,12 @@ describe('real mode: a domain as separate processes on the real services', () =>
 
         // "Send message to another connected user", then its MESSAGE_CONFIRMATION.
         ws.send(
-          JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-1232121', content: 'some thing here to send' }, feature: 'RELIABLE', reference: 'abc123' }),
+          JSON.stringify({
+            type: 'MESSAGE',
+            data: { to: 'ANZ-1232121', content: 'some thing here to send' },
+            feature: 'RELIABLE',
+            reference: 'abc123',
+          }),
         );
         expect(await target.nth('MESSAGE')).toEqual({
           type: 'MESSAGE',
@@ -215,7 +225,8 @@ describe('real mode: a domain as separate processes on the real services', () =>
     }
 }`;
         let fetches = 0;
-        const completes = (): Array<Record<string, unknown>> => other.frames.filter((frame) => frame.type === 'FETCH_MISSING_MESSAGES_COMPLETE');
+        const completes = (): Array<Record<string, unknown>> =>
+          other.frames.filter((frame) => frame.type === 'FETCH_MISSING_MESSAGES_COMPLETE');
         await waitFor(
           'the group message for the user who was offline',
           () => {
@@ -230,7 +241,12 @@ describe('real mode: a domain as separate processes on the real services', () =>
         // The fetch that returned it (or the last one, had it come live) leaves nothing behind.
         expect(completes().at(-1)).toEqual({ type: 'FETCH_MISSING_MESSAGES_COMPLETE', data: { leftMissingCount: 0 } });
         expect(other.frames.filter((frame) => frame.type === 'MESSAGE')).toEqual([
-          { type: 'MESSAGE', data: { from: 'ANZ-123223', content: 'some thing here to send' }, reference: 'abc123', id: expect.any(String) },
+          {
+            type: 'MESSAGE',
+            data: { from: 'ANZ-123223', content: 'some thing here to send' },
+            reference: 'abc123',
+            id: expect.any(String),
+          },
         ]);
         expect(ws.frames.filter((frame) => frame.type === 'MESSAGE_CONFIRMATION')).toHaveLength(1);
       } finally {
@@ -243,7 +259,12 @@ describe('real mode: a domain as separate processes on the real services', () =>
     const domain = await realDomain('real-processor-kill', {
       // The stream runs at about 200 frames/s, over the default rate limits (50/s per socket, 100/s per user): raised
       // for this domain.
-      connectorEnv: { LINKER_RATE_LIMIT: '1000', LINKER_RATE_BURST: '1000', LINKER_USER_RATE_LIMIT: '1000', LINKER_USER_RATE_BURST: '1000' },
+      connectorEnv: {
+        LINKER_RATE_LIMIT: '1000',
+        LINKER_RATE_BURST: '1000',
+        LINKER_USER_RATE_LIMIT: '1000',
+        LINKER_USER_RATE_BURST: '1000',
+      },
     });
     const users: User[] = [];
     try {
@@ -280,10 +301,14 @@ describe('real mode: a domain as separate processes on the real services', () =>
       expect(killedAt).toBeGreaterThan(0);
       expect(killedAt).toBeLessThan(total);
       await owner.exited;
-      await waitFor('the surviving processor to take over the partition', () => intakeAssignment(survivor, domain.domain).includes(partition), {
-        timeoutMs: 30_000,
-        intervalMs: 100,
-      });
+      await waitFor(
+        'the surviving processor to take over the partition',
+        () => intakeAssignment(survivor, domain.domain).includes(partition),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+        },
+      );
 
       // A marker after the stream: the lane keeps one sender's order, so once it is here every redelivered record
       // of the stream (the killed processor's uncommitted batch, handled again) has been handled before it.
@@ -354,7 +379,11 @@ describe('real mode: a domain as separate processes on the real services', () =>
      * each exactly once by id (live before the kill, fetched, or re-sent to its new socket), and that one more fetch
      * brings nothing new.
      */
-    async function expectHandedOver(prefix: string, extra: RealDomainExtra, recover?: (domain: RealDomain) => Promise<void>): Promise<void> {
+    async function expectHandedOver(
+      prefix: string,
+      extra: RealDomainExtra,
+      recover?: (domain: RealDomain) => Promise<void>,
+    ): Promise<void> {
       const domain = await realDomain(prefix, extra);
       const users: User[] = [];
       try {

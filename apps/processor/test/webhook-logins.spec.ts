@@ -91,7 +91,14 @@ describe('logins decided by a webhook', () => {
   /** AUTH_CLIENT of `userId` from a fresh socket of connector-01; that socket's id. */
   async function login(appId: string, userId: string): Promise<string> {
     const socketId = `socket-${++sockets}`;
-    await harness.send(intake({ type: 'AUTH_CLIENT', from: userId, data: { appId, userId, token: 't' }, origin: { domain: DOMAIN, connector: 'connector-01', socketId } }));
+    await harness.send(
+      intake({
+        type: 'AUTH_CLIENT',
+        from: userId,
+        data: { appId, userId, token: 't' },
+        origin: { domain: DOMAIN, connector: 'connector-01', socketId },
+      }),
+    );
     return socketId;
   }
 
@@ -108,7 +115,9 @@ describe('logins decided by a webhook', () => {
     await waitFor('the webhook to be asked', () => webhook.asked.includes(user));
     // The user's other socket, logged in earlier, sends a message: same key, so it comes after the AUTH_CLIENT.
     const recipient = await connector.connect('ANZ-7');
-    await harness.send(intake({ type: 'MESSAGE', from: user, data: { to: 'ANZ-7', content: 'not held up' }, origin: await connector.connect(user) }));
+    await harness.send(
+      intake({ type: 'MESSAGE', from: user, data: { to: 'ANZ-7', content: 'not held up' }, origin: await connector.connect(user) }),
+    );
     const message = await connector.next('MESSAGE', 'ANZ-7');
     expect(message.delivery.targets).toEqual([{ userId: 'ANZ-7', socketIds: [recipient.socketId] }]);
     expect(connector.deliveries('AUTH_CLIENT_REPLY')).toEqual([]);
@@ -146,14 +155,29 @@ describe('logins decided by a webhook', () => {
       const started = Date.now();
       const users = ['SLOW-1', 'SLOW-2', 'SLOW-3'];
       for (const userId of users) {
-        await quick.send(intake({ type: 'AUTH_CLIENT', from: userId, data: { appId: SLOW.appId, userId, token: 't' }, origin: { domain: DOMAIN, connector: 'connector-01', socketId: userId } }));
+        await quick.send(
+          intake({
+            type: 'AUTH_CLIENT',
+            from: userId,
+            data: { appId: SLOW.appId, userId, token: 't' },
+            origin: { domain: DOMAIN, connector: 'connector-01', socketId: userId },
+          }),
+        );
       }
-      const answered = await waitFor('an AUTH_CLIENT_REPLY to each of the 3 logins', () => {
-        const replies = fake.deliveries('AUTH_CLIENT_REPLY');
-        return replies.length === 3 && replies;
-      }, { timeoutMs: 5 * timeoutMs });
+      const answered = await waitFor(
+        'an AUTH_CLIENT_REPLY to each of the 3 logins',
+        () => {
+          const replies = fake.deliveries('AUTH_CLIENT_REPLY');
+          return replies.length === 3 && replies;
+        },
+        { timeoutMs: 5 * timeoutMs },
+      );
       const lastAfterMs = Date.now() - started;
-      expect(answered.map((r) => (r.delivery.envelope.data as { isAuthenticated: boolean }).isAuthenticated)).toEqual([false, false, false]);
+      expect(answered.map((r) => (r.delivery.envelope.data as { isAuthenticated: boolean }).isAuthenticated)).toEqual([
+        false,
+        false,
+        false,
+      ]);
       // Asked one at a time, the third would wait for two timeouts and its own: past the connector's auth deadline.
       expect(lastAfterMs).toBeLessThan(2 * timeoutMs + 600);
       // Which of SLOW-2 and SLOW-3 waited past the timeout depends on the milliseconds between their intakes; not all were asked.

@@ -3,7 +3,12 @@
  * too large for any run goes alone. Both real lanes split large publishes this way (Kafka's request limit, NATS's
  * `max_payload`).
  */
-export function chunksBySize<T>(items: readonly T[], sizeOf: (item: T) => number, maxBytes: number, overhead = 0): Array<{ items: T[]; bytes: number }> {
+export function chunksBySize<T>(
+  items: readonly T[],
+  sizeOf: (item: T) => number,
+  maxBytes: number,
+  overhead = 0,
+): Array<{ items: T[]; bytes: number }> {
   const chunks: Array<{ items: T[]; bytes: number }> = [];
   for (const item of items) {
     const size = sizeOf(item);

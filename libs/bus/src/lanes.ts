@@ -25,7 +25,9 @@ export async function connectLanes(options: RealLanesOptions): Promise<Lanes> {
   const RELIABLE = await resources.open(() =>
     KafkaBus.connect({ brokers: options.kafkaBrokers, clientId: options.clientId, logger: options.logger }),
   );
-  const FAST = await resources.open(() => NatsBus.connect({ servers: options.natsUrl, name: options.clientId, logger: options.logger, writeDelayMs: options.natsWriteDelayMs }));
+  const FAST = await resources.open(() =>
+    NatsBus.connect({ servers: options.natsUrl, name: options.clientId, logger: options.logger, writeDelayMs: options.natsWriteDelayMs }),
+  );
   return { RELIABLE, FAST, close: () => resources.close() };
 }
 

@@ -127,7 +127,10 @@ export class Connection {
     this.socketClosed();
     const reason = closeReason || this.lastError;
     const outcome = closeOutcome(code).code;
-    const message = outcome === 'AUTH_REFUSED' ? `authentication refused: ${reason || code}` : `connection closed (${code}${reason ? `: ${reason}` : ''})`;
+    const message =
+      outcome === 'AUTH_REFUSED'
+        ? `authentication refused: ${reason || code}`
+        : `connection closed (${code}${reason ? `: ${reason}` : ''})`;
     this.finish(code, reason, new LinkerClientError(outcome, message, { closeCode: code }));
   }
 

@@ -45,7 +45,8 @@ export function readConfirmation(frame: ServerFrame): ClientEvents['confirmation
   const data = frame.data;
   const reference = isRecord(data) && typeof data.reference === 'string' ? data.reference : frame.reference;
   if (reference === undefined) return undefined;
-  const path = isRecord(data) && Array.isArray(data.path) && data.path.every((d) => typeof d === 'string') ? (data.path as string[]) : undefined;
+  const path =
+    isRecord(data) && Array.isArray(data.path) && data.path.every((d) => typeof d === 'string') ? (data.path as string[]) : undefined;
   return path ? { reference, path } : { reference };
 }
 

@@ -170,10 +170,17 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     if (!WebSocket) throw new LinkerClientError('NO_WEBSOCKET', 'no WebSocket: pass `webSocket` (in Node: NodeWebSocket)');
     const { appId, userId, token } = this.options;
     const auth: AuthData = { appId, userId, token, ack: this.options.ack !== false };
-    const connection = new Connection(WebSocket, this.endpoint, auth, this.options.connectTimeoutMs ?? 15_000, {
-      frame: (frame) => connection === this.connection && this.onFrame(frame),
-      closed: (code, reason) => this.onClosed(connection, code, reason),
-    }, this.logger);
+    const connection = new Connection(
+      WebSocket,
+      this.endpoint,
+      auth,
+      this.options.connectTimeoutMs ?? 15_000,
+      {
+        frame: (frame) => connection === this.connection && this.onFrame(frame),
+        closed: (code, reason) => this.onClosed(connection, code, reason),
+      },
+      this.logger,
+    );
     this.connection = connection;
     return connection;
   }

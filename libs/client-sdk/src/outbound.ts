@@ -29,7 +29,11 @@ export class ReferenceMaker {
   private counter = 0;
 
   constructor(random: () => number) {
-    this.prefix = Date.now().toString(36) + Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
+    this.prefix =
+      Date.now().toString(36) +
+      Math.floor(random() * 36 ** 4)
+        .toString(36)
+        .padStart(4, '0');
   }
 
   next(): string {

@@ -136,13 +136,18 @@ describe('frames', () => {
     });
     const unavailable = { code: 'UNAVAILABLE', message: 'm', retryAfterMs: 2000, lane: 'RELIABLE' };
     expect(readError({ type: 'INVALID_MESSAGE', data: unavailable })).toEqual(unavailable);
-    expect(readError({ type: 'INVALID_MESSAGE', data: { ...unavailable, lane: 'SLOW' } })).toEqual({ code: 'UNAVAILABLE', message: 'm', retryAfterMs: 2000 });
+    expect(readError({ type: 'INVALID_MESSAGE', data: { ...unavailable, lane: 'SLOW' } })).toEqual({
+      code: 'UNAVAILABLE',
+      message: 'm',
+      retryAfterMs: 2000,
+    });
   });
 
   it('writes client frames with absent fields omitted', () => {
     expect(clientFrameText('PING', {})).toBe('{"type":"PING","data":{}}');
-    expect(JSON.parse(clientFrameText('MESSAGE', { to: 'b', content: 'c' }, { reference: 'r', feature: 'FAST', confirmationEnabled: false })))
-      .toEqual({ type: 'MESSAGE', data: { to: 'b', content: 'c' }, reference: 'r', feature: 'FAST', confirmationEnabled: false });
+    expect(
+      JSON.parse(clientFrameText('MESSAGE', { to: 'b', content: 'c' }, { reference: 'r', feature: 'FAST', confirmationEnabled: false })),
+    ).toEqual({ type: 'MESSAGE', data: { to: 'b', content: 'c' }, reference: 'r', feature: 'FAST', confirmationEnabled: false });
   });
 
   it('makes distinct references', () => {

@@ -54,7 +54,10 @@ export type ConfigErrorCode =
 /** Every problem of one load, each naming its variable. */
 export class ConfigError extends LinkerError<ConfigErrorCode> {
   constructor(readonly problems: readonly string[]) {
-    super('INVALID_CONFIG', `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    super(
+      'INVALID_CONFIG',
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    );
   }
 }
 
@@ -127,7 +130,10 @@ function parse(s: Setting<Kind>, raw: string): KindValue[Kind] | { problem: stri
     case 'boolean':
       return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : fail('true or false');
     case 'list':
-      return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+      return raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
     case 'url':
       return URL.canParse(raw) ? raw : fail('a URL');
   }

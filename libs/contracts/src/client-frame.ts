@@ -36,7 +36,11 @@ export function clientFrameBytes(envelope: Envelope): Buffer {
   if (content === undefined) return Buffer.from(clientFrameText(envelope));
   const reference = envelope.reference === undefined ? '' : `,"reference":${JSON.stringify(envelope.reference)}`;
   // The content's bytes are `{"content":…}`: the frame's data continues with them after `"from":…,`.
-  return Buffer.concat([Buffer.from(`${MESSAGE_HEAD}${JSON.stringify(envelope.from)},`), content.subarray(1), Buffer.from(`${reference},"id":${JSON.stringify(envelope.id)}}`)]);
+  return Buffer.concat([
+    Buffer.from(`${MESSAGE_HEAD}${JSON.stringify(envelope.from)},`),
+    content.subarray(1),
+    Buffer.from(`${reference},"id":${JSON.stringify(envelope.id)}}`),
+  ]);
 }
 
 /** Room for a frame's head beside its data: type, `from`, `reference`, `id`. */

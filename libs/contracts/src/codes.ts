@@ -8,13 +8,16 @@ export const ERROR_CODES = {
   INVALID_FIELD: 'A field is missing, has the wrong type, or is not allowed; the message names it.',
   NOT_ALLOWED: 'The user may not do this (e.g. CLOSE_CONNECTION by a user who is not the master of the target app).',
   TOO_LARGE: 'The message is larger than a limit allows (content, group size, or a link frame).',
-  RATE_LIMITED: 'Too many frames per second on this socket, or from this user on all its sockets (a GROUP_MESSAGE counts one per 100 recipients); the frame was dropped.',
+  RATE_LIMITED:
+    'Too many frames per second on this socket, or from this user on all its sockets (a GROUP_MESSAGE counts one per 100 recipients); the frame was dropped.',
   UNKNOWN_RECIPIENT_APP: 'The recipient id names no client app.',
   UNREACHABLE_DOMAIN: "The recipient's home domain is unknown or cannot be reached.",
   ALREADY_AUTHENTICATED: 'AUTH_CLIENT on a socket that is already authenticated.',
-  UNAVAILABLE: 'The lane the frame needs cannot reach its broker right now (an outage); `lane` names it. A publish cut by the outage may still have reached the broker: send the frame again after `retryAfterMs`, with the same `id` (a resend is then the same message).',
+  UNAVAILABLE:
+    'The lane the frame needs cannot reach its broker right now (an outage); `lane` names it. A publish cut by the outage may still have reached the broker: send the frame again after `retryAfterMs`, with the same `id` (a resend is then the same message).',
   INTERNAL_ERROR: 'The server failed to accept the frame for an unexpected reason: retry (with the same `id`, if it had one).',
-  OVERLOADED: 'The connector cannot keep up right now (too many frames wait for the lane); nothing was sent: send it again after `retryAfterMs`.',
+  OVERLOADED:
+    'The connector cannot keep up right now (too many frames wait for the lane); nothing was sent: send it again after `retryAfterMs`.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -25,7 +28,10 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  */
 export const CLOSE_CODES = {
   GOING_AWAY: { code: 1001, reason: 'The connector is shutting down; reconnect (to another connector).' },
-  PROTOCOL_ERROR: { code: 1002, reason: 'The client broke the WebSocket protocol (e.g. an unmasked frame, reserved bits set, an unknown opcode).' },
+  PROTOCOL_ERROR: {
+    code: 1002,
+    reason: 'The client broke the WebSocket protocol (e.g. an unmasked frame, reserved bits set, an unknown opcode).',
+  },
   INVALID_PAYLOAD: { code: 1007, reason: 'A text frame was not valid UTF-8.' },
   MESSAGE_TOO_BIG: { code: 1009, reason: 'A frame was larger than the maximum frame size.' },
   INTERNAL_ERROR: { code: 1011, reason: 'An unexpected server error.' },

@@ -45,14 +45,17 @@ describe('envelope codec', () => {
   });
 
   it('writes every field of the envelope schema but data in the first line', () => {
-    const fields = Object.keys(EnvelopeSchema.properties).filter((field) => field !== 'data').sort();
+    const fields = Object.keys(EnvelopeSchema.properties)
+      .filter((field) => field !== 'data')
+      .sort();
     expect(Object.keys(envelopeHead(envelope)).sort()).toEqual(fields);
   });
 
   describe("a MESSAGE's content, once decoded, goes on as the bytes it came in", () => {
     const message: Envelope = { ...envelope, data: { content: 'hi' } };
     // Valid JSON that JSON.stringify would write otherwise (`\u0041` is "A"): seeing it again proves it was not re-encoded.
-    const record = (data: string, of: Envelope = message): Buffer => Buffer.from(`${encodeEnvelope(of).toString().split('\n')[0]}\n${data}`);
+    const record = (data: string, of: Envelope = message): Buffer =>
+      Buffer.from(`${encodeEnvelope(of).toString().split('\n')[0]}\n${data}`);
 
     it('into the delivery made from it, and into the frame its recipient gets', () => {
       const decoded = decodeEnvelope(record('{"content":"\\u0041"}'));
@@ -79,7 +82,12 @@ describe('envelope codec', () => {
     it('only for exactly {content: string}: anything else is encoded afresh', () => {
       const other = decodeEnvelope(record('{"content":"\\u0041","extra":1}'));
       expect(encodeEnvelope(other).toString().split('\n')[1]).toBe('{"content":"A","extra":1}');
-      expect(JSON.parse(clientFrameBytes(other).toString())).toEqual({ type: 'MESSAGE', data: { from: envelope.from, content: 'A' }, reference: 'abc123', id: envelope.id });
+      expect(JSON.parse(clientFrameBytes(other).toString())).toEqual({
+        type: 'MESSAGE',
+        data: { from: envelope.from, content: 'A' },
+        reference: 'abc123',
+        id: envelope.id,
+      });
       const report = decodeEnvelope(record('{"content":"\\u0041"}', { ...message, type: 'INVALID_MESSAGE' }));
       expect(encodeEnvelope(report).toString().split('\n')[1]).toBe('{"content":"A"}');
     });
@@ -131,7 +139,14 @@ describe('client frames', () => {
   });
 
   it('knows no internal type as a client type', () => {
-    for (const type of ['INTERNAL_MESSAGE', 'MESSAGE_STATE_CHANGED', 'USER_CONNECTED', 'USER_DISCONNECTED', 'GROUP_CONNECTOR_MESSAGE', 'toString']) {
+    for (const type of [
+      'INTERNAL_MESSAGE',
+      'MESSAGE_STATE_CHANGED',
+      'USER_CONNECTED',
+      'USER_DISCONNECTED',
+      'GROUP_CONNECTOR_MESSAGE',
+      'toString',
+    ]) {
       expect(isClientFrameType(type)).toBe(false);
     }
   });

@@ -33,7 +33,14 @@ export const connectorTopic = (domain: string, connector: string): string => `li
 export const linkQueueTopic = (domain: string, peer: string): string => `linker.${domain}.link.${peer}`;
 
 /** Envelope types a neighbour domain may hand over a link; anything else received is dead-lettered. */
-export const LINK_TYPES: ReadonlySet<string> = new Set(['MESSAGE', 'GROUP_MESSAGE', 'MESSAGE_CONFIRMATION', 'USER_CONNECTED', 'USER_DISCONNECTED', 'CLOSE_CONNECTION']);
+export const LINK_TYPES: ReadonlySet<string> = new Set([
+  'MESSAGE',
+  'GROUP_MESSAGE',
+  'MESSAGE_CONFIRMATION',
+  'USER_CONNECTED',
+  'USER_DISCONNECTED',
+  'CLOSE_CONNECTION',
+]);
 
 /** Sockets of one user on the connector a `Delivery` goes to. */
 export const DeliveryTarget = Type.Object({
@@ -77,7 +84,11 @@ export const Delivered = Type.Object({
 export type Delivered = Static<typeof Delivered>;
 
 /** A RELIABLE envelope that reached no socket of its recipient, with the sockets that failed. */
-export const Undelivered = Type.Object({ userId: Type.String({ minLength: 1 }), envelope: Envelope, failedSocketIds: Type.Array(Type.String()) });
+export const Undelivered = Type.Object({
+  userId: Type.String({ minLength: 1 }),
+  envelope: Envelope,
+  failedSocketIds: Type.Array(Type.String()),
+});
 export type Undelivered = Static<typeof Undelivered>;
 
 /**
@@ -87,7 +98,11 @@ export type Undelivered = Static<typeof Undelivered>;
  * the client acknowledges it (removed there, confirmed then if wanted); nothing if the socket closes unacknowledged
  * (it stays for the next fetch). `socketIds`: the sockets that hold it (optional for reports of older connectors).
  */
-export const Parked = Type.Object({ userId: Type.String({ minLength: 1 }), envelope: Envelope, socketIds: Type.Optional(Type.Array(Type.String())) });
+export const Parked = Type.Object({
+  userId: Type.String({ minLength: 1 }),
+  envelope: Envelope,
+  socketIds: Type.Optional(Type.Array(Type.String())),
+});
 export type Parked = Static<typeof Parked>;
 
 /**

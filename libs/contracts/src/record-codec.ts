@@ -80,7 +80,8 @@ export function recordDecoder<S extends TSchema>(
     let value: unknown;
     try {
       value = JSON.parse(buffer.toString('utf8', 0, split < 0 ? buffer.length : split));
-      if (split >= 0 && isObject(value)) attach(value as Record<string, unknown>, dataOf(typeOf(value as Record<string, unknown>), buffer, split + 1));
+      if (split >= 0 && isObject(value))
+        attach(value as Record<string, unknown>, dataOf(typeOf(value as Record<string, unknown>), buffer, split + 1));
     } catch (cause) {
       throw new LinkerError<RecordErrorCode>(code, `${what} is not valid JSON`, { cause });
     }

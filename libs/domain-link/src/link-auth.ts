@@ -38,7 +38,11 @@ export type Refusal = { ok: false; close: LinkCloseName; why: string };
 export const challengeFrom = (domain: string): ChallengeFrame => ({ type: 'challenge', domain, nonce: newNonce() });
 
 /** Server side: check a dialer's hello against the challenge it was sent; the welcome to answer, or why not. */
-export function answerHello(auth: LinkServerAuth, challenge: ChallengeFrame, hello: HelloFrame): { ok: true; welcome: WelcomeFrame } | Refusal {
+export function answerHello(
+  auth: LinkServerAuth,
+  challenge: ChallengeFrame,
+  hello: HelloFrame,
+): { ok: true; welcome: WelcomeFrame } | Refusal {
   const peer = hello.domain;
   if (peer === auth.domain || !auth.acceptsPeer(peer)) return { ok: false, close: 'UNEXPECTED_PEER', why: 'not a neighbour' };
   const secret = auth.secretFor(peer);
@@ -50,7 +54,11 @@ export function answerHello(auth: LinkServerAuth, challenge: ChallengeFrame, hel
 }
 
 /** Dialer side: the hello answering `challenge` from the server of `peer`, or why the dialer refuses to go on. */
-export function helloFor(auth: LinkAuth, peer: string, challenge: ChallengeFrame): { ok: true; hello: HelloFrame; secret: string } | Refusal {
+export function helloFor(
+  auth: LinkAuth,
+  peer: string,
+  challenge: ChallengeFrame,
+): { ok: true; hello: HelloFrame; secret: string } | Refusal {
   if (challenge.domain !== peer) return { ok: false, close: 'AUTH_FAILED', why: `the endpoint says it is ${challenge.domain}` };
   const secret = auth.secretFor(peer);
   if (secret === undefined) return { ok: false, close: 'UNEXPECTED_PEER', why: 'no secret configured for it' };

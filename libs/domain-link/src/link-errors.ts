@@ -61,7 +61,9 @@ export function refused(name: LinkCloseName, message: string): LinkFailureError 
   return new LinkFailureError(FAILURE_CODES[name], message, LINK_CLOSE_CODES[name].code);
 }
 
-export const linkDown = (peer: string, why: string): LinkerError<LinkErrorCode> => new LinkerError('LINK_DOWN', `link to ${peer} is down: ${why}`, { retriable: true });
-export const linkClosed = (peer: string): LinkerError<LinkErrorCode> => new LinkerError('LINK_CLOSED', `link to ${peer} was closed`, { retriable: true });
+export const linkDown = (peer: string, why: string): LinkerError<LinkErrorCode> =>
+  new LinkerError('LINK_DOWN', `link to ${peer} is down: ${why}`, { retriable: true });
+export const linkClosed = (peer: string): LinkerError<LinkErrorCode> =>
+  new LinkerError('LINK_CLOSED', `link to ${peer} was closed`, { retriable: true });
 export const linkNack = (peer: string, error: string): LinkerError<LinkErrorCode> =>
   new LinkerError('LINK_NACK', `${peer} could not store the batch: ${error}`, { retriable: true });

@@ -14,7 +14,12 @@ const Domain = Type.String({ minLength: 1, maxLength: 256 });
 const Seq = Type.Integer({ minimum: 1 });
 
 export const ChallengeFrame = Type.Object({ type: Type.Literal('challenge'), domain: Domain, nonce: Nonce });
-export const HelloFrame = Type.Object({ type: Type.Literal('hello'), domain: Domain, nonce: Nonce, proof: Type.String({ maxLength: 128 }) });
+export const HelloFrame = Type.Object({
+  type: Type.Literal('hello'),
+  domain: Domain,
+  nonce: Nonce,
+  proof: Type.String({ maxLength: 128 }),
+});
 export const WelcomeFrame = Type.Object({ type: Type.Literal('welcome'), proof: Type.String({ maxLength: 128 }) });
 const BatchFrame = Type.Object({ type: Type.Literal('batch'), seq: Seq, envelopes: Type.Array(Envelope, { minItems: 1 }) });
 export const AckFrame = Type.Object({ type: Type.Literal('ack'), seq: Seq });

@@ -11,7 +11,10 @@ export const LINK_PATH = '/link';
  */
 export function linkUrl(endpoint: string): string {
   const refuse = (why: string): never => {
-    throw new LinkerError<LinkErrorCode>('INVALID_LINK_ENDPOINT', `link endpoint ${JSON.stringify(endpoint)} ${why}; expected tcp://host:port or ws://host:port`);
+    throw new LinkerError<LinkErrorCode>(
+      'INVALID_LINK_ENDPOINT',
+      `link endpoint ${JSON.stringify(endpoint)} ${why}; expected tcp://host:port or ws://host:port`,
+    );
   };
   let url: URL;
   try {

@@ -3,7 +3,14 @@ import { backoffDelay } from '../src/backoff';
 import { answerHello, challengeFrom, helloFor, linkProof, proofMatches, welcomeMatches } from '../src/link-auth';
 import { LINK_CLOSE_CODES, linkCloseName, type LinkCloseName } from '../src/link-close-codes';
 import { refused, type LinkErrorCode } from '../src/link-errors';
-import { BATCH_OVERHEAD_BYTES, batchFrameText, checkEnvelopeSize, decodeDialerFrame, decodeServerFrame, prepareBatch } from '../src/link-frames';
+import {
+  BATCH_OVERHEAD_BYTES,
+  batchFrameText,
+  checkEnvelopeSize,
+  decodeDialerFrame,
+  decodeServerFrame,
+  prepareBatch,
+} from '../src/link-frames';
 import { DEFAULT_LINK_LIMITS, resolveLinkLimits } from '../src/link-limits';
 import { linkUrl } from '../src/link-url';
 import { TokenBucket } from '../src/token-bucket';
@@ -16,9 +23,12 @@ describe('linkUrl', () => {
     ['tcp://[::1]:9089', 'ws://[::1]:9089/link'],
   ])('maps %s to %s', (endpoint, url) => expect(linkUrl(endpoint)).toBe(url));
 
-  it.each(['http://h:1', 'wss://h:1', 'ws://h', 'ws://h:1/other', 'ws://u:p@h:1', 'h:1', '', 'tcp://h:1?x=1'])('refuses %j with INVALID_LINK_ENDPOINT', (endpoint) => {
-    expect(() => linkUrl(endpoint)).toThrow(expect.objectContaining({ code: 'INVALID_LINK_ENDPOINT', retriable: false }));
-  });
+  it.each(['http://h:1', 'wss://h:1', 'ws://h', 'ws://h:1/other', 'ws://u:p@h:1', 'h:1', '', 'tcp://h:1?x=1'])(
+    'refuses %j with INVALID_LINK_ENDPOINT',
+    (endpoint) => {
+      expect(() => linkUrl(endpoint)).toThrow(expect.objectContaining({ code: 'INVALID_LINK_ENDPOINT', retriable: false }));
+    },
+  );
 });
 
 describe('link frames', () => {
@@ -30,9 +40,14 @@ describe('link frames', () => {
     expect(byBytes.map((p) => p.count)).toEqual([2, 2, 2, 1]);
     const frames = byBytes.map((p, i) => decodeServerFrame(Buffer.from(batchFrameText(i + 1, p.body))));
     expect(frames.flatMap((f) => (f.type === 'batch' ? f.envelopes.map((e) => e.id) : []))).toEqual(envelopes.map((e) => e.id));
-    for (const part of byBytes) expect(Buffer.byteLength(batchFrameText(Number.MAX_SAFE_INTEGER, part.body))).toBeLessThanOrEqual(BATCH_OVERHEAD_BYTES + 2 * bytes + 1);
+    for (const part of byBytes)
+      expect(Buffer.byteLength(batchFrameText(Number.MAX_SAFE_INTEGER, part.body))).toBeLessThanOrEqual(
+        BATCH_OVERHEAD_BYTES + 2 * bytes + 1,
+      );
     const big = linkEnvelope('a', { data: 'x'.repeat(200) });
-    expect(() => prepareBatch([...envelopes, big], 200, 100)).toThrow(expect.objectContaining({ code: 'LINK_FRAME_TOO_LARGE', retriable: false }));
+    expect(() => prepareBatch([...envelopes, big], 200, 100)).toThrow(
+      expect.objectContaining({ code: 'LINK_FRAME_TOO_LARGE', retriable: false }),
+    );
     expect(checkEnvelopeSize(envelopes[0], 1 << 20)).toBe(bytes);
   });
 
@@ -67,7 +82,9 @@ describe('link auth', () => {
     const hello = { type: 'hello' as const, domain: 'a', nonce: 'n'.repeat(16), proof: linkProof('other', 'a', 'b', challenge.nonce) };
     expect(answerHello(server, challenge, hello)).toMatchObject({ ok: false, close: 'AUTH_FAILED' });
     expect(answerHello(server, challenge, { ...hello, domain: 'z' })).toMatchObject({ ok: false, close: 'UNEXPECTED_PEER' });
-    expect(answerHello({ ...server, acceptsPeer: () => true }, challenge, { ...hello, domain: 'b' })).toMatchObject({ close: 'UNEXPECTED_PEER' });
+    expect(answerHello({ ...server, acceptsPeer: () => true }, challenge, { ...hello, domain: 'b' })).toMatchObject({
+      close: 'UNEXPECTED_PEER',
+    });
     expect(answerHello({ ...server, secretFor: () => undefined }, challenge, hello)).toMatchObject({ close: 'UNEXPECTED_PEER' });
     expect(helloFor(dialer, 'c', challenge)).toMatchObject({ ok: false, close: 'AUTH_FAILED' });
   });

@@ -24,7 +24,14 @@ describe('IdWindow', () => {
     });
 
     it('never reads the clock when ids do not age', () => {
-      const window = new IdWindow({ capacity: 2, clock: { now: () => { throw new Error('clock read'); } } });
+      const window = new IdWindow({
+        capacity: 2,
+        clock: {
+          now: () => {
+            throw new Error('clock read');
+          },
+        },
+      });
       expect(window.addNew('a')).toBe(true);
       window.add('b');
       window.add('c');
@@ -94,7 +101,9 @@ describe('IdWindow', () => {
     // window that forgot by iterating paid several µs to ~40 µs per addition (commits fd8ef6e, 50203e2, feab0ba).
     it('forgets without iterating its Map', () => {
       const window = new IdWindow({ capacity: 1_000, maxAgeMs: 50, clock });
-      const iterations = (['keys', 'values', 'entries', 'forEach', Symbol.iterator] as const).map((name) => jest.spyOn(Map.prototype, name));
+      const iterations = (['keys', 'values', 'entries', 'forEach', Symbol.iterator] as const).map((name) =>
+        jest.spyOn(Map.prototype, name),
+      );
       try {
         for (let i = 0; i < 10_000; i++) {
           if (i % 7 === 0) now += 1;

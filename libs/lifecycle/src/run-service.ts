@@ -41,7 +41,11 @@ export async function runService(name: string, start: () => Promise<Closable>, o
     }
     stopping = true;
     write(`${name}: ${signal} received, draining`);
-    startBackstop(`${name}: drain still running ${DRAIN_BACKSTOP_MARGIN_MS} ms after its deadline of ${drainMs} ms, its event loop stuck; killing the process`, drainMs + DRAIN_BACKSTOP_MARGIN_MS, write);
+    startBackstop(
+      `${name}: drain still running ${DRAIN_BACKSTOP_MARGIN_MS} ms after its deadline of ${drainMs} ms, its event loop stuck; killing the process`,
+      drainMs + DRAIN_BACKSTOP_MARGIN_MS,
+      write,
+    );
     setTimeout(() => {
       write(`${name}: drain took longer than ${drainMs} ms, exiting`);
       process.exit(1);

@@ -38,7 +38,11 @@ export async function untilReachable<T>(what: string, open: () => Promise<T>, wa
       if (!(error instanceof LinkerError && error.retriable)) throw error;
       const waited = Date.now() - started;
       if (waited + pause > wait.timeoutMs) {
-        throw new LinkerError<StartupErrorCode>('STARTUP_TIMEOUT', `${what} did not answer within ${wait.timeoutMs} ms: ${errorMessage(error)}`, { retriable: false, cause: error });
+        throw new LinkerError<StartupErrorCode>(
+          'STARTUP_TIMEOUT',
+          `${what} did not answer within ${wait.timeoutMs} ms: ${errorMessage(error)}`,
+          { retriable: false, cause: error },
+        );
       }
       if (reported === 0 || waited - reported >= (wait.reportEveryMs ?? 10_000)) {
         wait.logger.warn(`waiting for ${what}`, { reason: errorMessage(error), waitedMs: waited, giveUpAfterMs: wait.timeoutMs });

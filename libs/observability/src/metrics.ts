@@ -24,7 +24,12 @@ export class Metrics {
    * A gauge set by `sample` at each scrape rather than on the hot path: for values that live elsewhere (a link's
    * counters, a queue's length) and cost nothing until someone looks.
    */
-  sampledGauge<L extends string = never>(name: string, help: string, labelNames: readonly L[], sample: (gauge: Gauge<L>) => void): Gauge<L> {
+  sampledGauge<L extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    sample: (gauge: Gauge<L>) => void,
+  ): Gauge<L> {
     return new Gauge({
       name,
       help,

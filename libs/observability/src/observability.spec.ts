@@ -30,6 +30,13 @@ describe('createLogger', () => {
     logger.debug('below the level');
     expect(lines).toHaveLength(1);
     expect(lines[0].match(/"component"/g)).toHaveLength(1);
-    expect(JSON.parse(lines[0])).toMatchObject({ level: 40, name: 'test', component: 'federation', domain: 'd1', peer: 'd2', msg: 'link down' });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: 40,
+      name: 'test',
+      component: 'federation',
+      domain: 'd1',
+      peer: 'd2',
+      msg: 'link down',
+    });
   });
 });

@@ -75,12 +75,18 @@ describe('routing on the 4-domain ring', () => {
   });
 
   it('lets a link cost make a longer path win', () => {
-    const costly = RoutingTable.build({ ...ring, domainLinks: ring.domainLinks.map((l) => (l.n1 === D1 && l.n2 === D2 ? { ...l, cost: 5 } : l)) });
+    const costly = RoutingTable.build({
+      ...ring,
+      domainLinks: ring.domainLinks.map((l) => (l.n1 === D1 && l.n2 === D2 ? { ...l, cost: 5 } : l)),
+    });
     // 01 → 02 directly costs 5; round the ring through 04 and 03 costs 3.
     expect(costly.route(D1, D2)).toEqual({ kind: 'forward', destination: D2, via: D4, cost: 3, hops: 3 });
     expect(costly.path(D1, D3)).toEqual([D1, D4, D3]);
     // A cost that only ties keeps the tie-break: 01-02 at cost 3 ties with 01,04,03,02.
-    const tied = RoutingTable.build({ ...ring, domainLinks: ring.domainLinks.map((l) => (l.n1 === D1 && l.n2 === D2 ? { ...l, cost: 3 } : l)) });
+    const tied = RoutingTable.build({
+      ...ring,
+      domainLinks: ring.domainLinks.map((l) => (l.n1 === D1 && l.n2 === D2 ? { ...l, cost: 3 } : l)),
+    });
     expect(tied.path(D1, D2)).toEqual([D1, D2]);
   });
 
@@ -97,7 +103,9 @@ describe('routing on the 4-domain ring', () => {
     for (const from of dark.domains) {
       expect(dark.neighbours(from)).toEqual([]);
       for (const to of dark.domains) {
-        expect(dark.route(from, to)).toEqual(from === to ? { kind: 'local', destination: to } : { kind: 'unreachable', destination: to, reason: 'no-path' });
+        expect(dark.route(from, to)).toEqual(
+          from === to ? { kind: 'local', destination: to } : { kind: 'unreachable', destination: to, reason: 'no-path' },
+        );
       }
     }
     expect(dark.linksDown()).toHaveLength(4);

@@ -22,7 +22,15 @@ describe('recipients: route, group split', () => {
         ...ring.clientApps,
         // Users everywhere (no distributions), and an app with a gap between its ranges.
         { appName: 'ANY', appId: 'any', authEnabled: false },
-        { appName: 'GAP', appId: 'gap', authEnabled: false, userDistributions: [{ domainName: D2, from: 0, to: 9 }, { domainName: D3, from: 20, to: 29 }] },
+        {
+          appName: 'GAP',
+          appId: 'gap',
+          authEnabled: false,
+          userDistributions: [
+            { domainName: D2, from: 0, to: 9 },
+            { domainName: D3, from: 20, to: 29 },
+          ],
+        },
       ],
     };
     view = new TopologyView(topology);
@@ -69,7 +77,11 @@ describe('recipients: route, group split', () => {
       expect(routeUser(view, routes, 'ANY-1', path)).toEqual({ kind: 'local', destination: D1 });
       expect(routeUser(view, routes, 'XYZ-1', path)).toEqual({ kind: 'unroutable', reason: 'unknown-app' });
       expect(splitGroup(view, routes, ['ANZ-2000001', 'XYZ-1'], path).forwards).toEqual(new Map([[D2, ['ANZ-2000001']]]));
-      expect(asked).toEqual([[D3, path], [D1, path], [D2, path]]);
+      expect(asked).toEqual([
+        [D3, path],
+        [D1, path],
+        [D2, path],
+      ]);
     });
 
     it('with isolatedRoutes reaches only the domain itself: other homes have no path', () => {

@@ -23,9 +23,7 @@ export interface HopTrail {
  *   routes back the way the envelope came); the caller decides (keep it in custody until the routes change, or
  *   dead-letter it); the hop limit is what finally stops a loop that is not caught here.
  */
-export type ForwardCheck =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: 'hop-limit' | 'loop'; readonly message: string };
+export type ForwardCheck = { readonly ok: true } | { readonly ok: false; readonly reason: 'hop-limit' | 'loop'; readonly message: string };
 
 const OK: ForwardCheck = { ok: true };
 

@@ -76,7 +76,12 @@ describe('the path rule', () => {
         for (const to of NAMES) {
           const route = table.route(from, to);
           if (route.kind !== 'forward') continue;
-          expect({ graph: g, from, to, rest: table.path(route.via, to) }).toEqual({ graph: g, from, to, rest: table.path(from, to).slice(1) });
+          expect({ graph: g, from, to, rest: table.path(route.via, to) }).toEqual({
+            graph: g,
+            from,
+            to,
+            rest: table.path(from, to).slice(1),
+          });
           expect(table.path(from, to)).toHaveLength(route.hops + 1);
         }
       }

@@ -2,7 +2,17 @@ import { RoutingTable, type RoutingGraph } from '@linker/routing';
 
 // The original's DomainGraphServiceTest graph: 13 domains named "1".."13"; 4 and 13 have no link; 11-12 is an island.
 const LINKS: Array<[number, number]> = [
-  [1, 2], [1, 3], [1, 10], [3, 5], [5, 6], [5, 7], [5, 8], [8, 9], [8, 10], [9, 10], [11, 12],
+  [1, 2],
+  [1, 3],
+  [1, 10],
+  [3, 5],
+  [5, 6],
+  [5, 7],
+  [5, 8],
+  [8, 9],
+  [8, 10],
+  [9, 10],
+  [11, 12],
 ];
 
 function graph(links: Array<[number, number]> = LINKS, costs: Record<string, number> = {}): RoutingGraph {
@@ -117,7 +127,10 @@ describe('RoutingTable on the original 13-node graph', () => {
 describe('RoutingTable input handling', () => {
   it('does not depend on the order of domains and links in the topology', () => {
     const base = graph();
-    const shuffled: RoutingGraph = { domains: [...base.domains].reverse(), domainLinks: [...base.domainLinks].reverse().map(({ n1, n2 }) => ({ n1: n2, n2: n1 })) };
+    const shuffled: RoutingGraph = {
+      domains: [...base.domains].reverse(),
+      domainLinks: [...base.domainLinks].reverse().map(({ n1, n2 }) => ({ n1: n2, n2: n1 })),
+    };
     const a = RoutingTable.build(base);
     const b = RoutingTable.build(shuffled);
     for (const from of a.domains) for (const to of a.domains) expect(b.route(from, to)).toEqual(a.route(from, to));
@@ -125,8 +138,16 @@ describe('RoutingTable input handling', () => {
 
   it('ignores links to unknown domains and to self, and keeps the cheaper of a pair listed twice', () => {
     const table = RoutingTable.build({
-      domains: [{ name: 'a', urls: [] }, { name: 'b', urls: [] }],
-      domainLinks: [{ n1: 'a', n2: 'zz' }, { n1: 'a', n2: 'a' }, { n1: 'a', n2: 'b', cost: 3 }, { n1: 'b', n2: 'a', cost: 2 }],
+      domains: [
+        { name: 'a', urls: [] },
+        { name: 'b', urls: [] },
+      ],
+      domainLinks: [
+        { n1: 'a', n2: 'zz' },
+        { n1: 'a', n2: 'a' },
+        { n1: 'a', n2: 'b', cost: 3 },
+        { n1: 'b', n2: 'a', cost: 2 },
+      ],
     });
     expect(table.neighbours('a')).toEqual(['b']);
     expect(table.route('a', 'b')).toMatchObject({ via: 'b', cost: 2 });
@@ -134,9 +155,15 @@ describe('RoutingTable input handling', () => {
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses a link cost of %p', (cost) => {
-    expect(() => RoutingTable.build({ domains: [{ name: 'a', urls: [] }, { name: 'b', urls: [] }], domainLinks: [{ n1: 'a', n2: 'b', cost }] })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
+    expect(() =>
+      RoutingTable.build({
+        domains: [
+          { name: 'a', urls: [] },
+          { name: 'b', urls: [] },
+        ],
+        domainLinks: [{ n1: 'a', n2: 'b', cost }],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('looks up a known route without allocating: the same object every time', () => {

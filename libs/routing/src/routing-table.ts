@@ -62,9 +62,7 @@ export class DomainRoutes {
   to(destination: string): Route {
     return (
       this.byDestination.get(destination) ??
-      (destination === this.domain
-        ? { kind: 'local', destination }
-        : { kind: 'unreachable', destination, reason: 'unknown-domain' })
+      (destination === this.domain ? { kind: 'local', destination } : { kind: 'unreachable', destination, reason: 'unknown-domain' })
     );
   }
 
@@ -205,10 +203,12 @@ export class RoutingTable {
    */
   withoutDomains(avoid: Iterable<string>): RoutingTable {
     const avoided = new Set(avoid);
-    const next = new Set([...this.up].filter((key) => {
-      const link = this.links.get(key) as Link;
-      return !avoided.has(link.n1) && !avoided.has(link.n2);
-    }));
+    const next = new Set(
+      [...this.up].filter((key) => {
+        const link = this.links.get(key) as Link;
+        return !avoided.has(link.n1) && !avoided.has(link.n2);
+      }),
+    );
     return next.size === this.up.size ? this : RoutingTable.withGraph(this.domains, this.links, next);
   }
 
@@ -238,7 +238,10 @@ function collectLinks(known: ReadonlySet<string>, domainLinks: readonly DomainLi
   for (const link of domainLinks) {
     const cost = link.cost ?? 1;
     if (!(Number.isFinite(cost) && cost > 0)) {
-      throw new LinkerError<CommonErrorCode>('INVALID_ARGUMENT', `the link ${link.n1}-${link.n2} has cost ${cost}: it must be a finite positive number`);
+      throw new LinkerError<CommonErrorCode>(
+        'INVALID_ARGUMENT',
+        `the link ${link.n1}-${link.n2} has cost ${cost}: it must be a finite positive number`,
+      );
     }
     if (link.n1 === link.n2 || !known.has(link.n1) || !known.has(link.n2)) continue;
     const key = linkKey(link.n1, link.n2);

@@ -23,4 +23,13 @@ export * from './faults/abuse-case';
 export * from './faults/ledger';
 export * from './faults/traffic';
 export * from './faults/battery';
-export { connectorReady, freePort, launchMetaServer, processorReady, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './domains/real-processes';
+export {
+  connectorReady,
+  freePort,
+  launchMetaServer,
+  processorReady,
+  servicesEnv,
+  startMetaServer,
+  stopWithin,
+  STOP_TIMEOUT_MS,
+} from './domains/real-processes';

@@ -57,7 +57,10 @@ export class LinkProxy {
     const upstream = connect(this.target, '127.0.0.1');
     const passage: Passage = { client, upstream, peeked: Buffer.alloc(0) };
     this.passages.add(passage);
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       a.on('error', () => b.destroy());
       a.on('close', () => {
         this.passages.delete(passage);

@@ -29,9 +29,24 @@ const RING: Topology = {
 describe('movedUsers (number ranges whose home changes)', () => {
   const cases: Array<[string, UserDistribution[], UserDistribution[], Array<Omit<MovedUsers, 'appName'>>]> = [
     ['identical distributions: nobody moves', [d('a', 0, 9), d('b', 10)], [d('b', 10), d('a', 0, 9)], []],
-    ['a boundary moves down: the range between goes to the other domain', [d('a', 0, 999), d('b', 1000)], [d('a', 0, 499), d('b', 500)], [{ from: 500, to: 999, before: at('a'), after: at('b') }]],
-    ['a range given to a new domain', [d('a', 0, 999), d('b', 1000, 2999)], [d('a', 0, 999), d('c', 1000, 2999)], [{ from: 1000, to: 2999, before: at('b'), after: at('c') }]],
-    ['a range removed: its users are outside every range', [d('a', 0, 9), d('b', 10, 19)], [d('a', 0, 9)], [{ from: 10, to: 19, before: at('b'), after: outside }]],
+    [
+      'a boundary moves down: the range between goes to the other domain',
+      [d('a', 0, 999), d('b', 1000)],
+      [d('a', 0, 499), d('b', 500)],
+      [{ from: 500, to: 999, before: at('a'), after: at('b') }],
+    ],
+    [
+      'a range given to a new domain',
+      [d('a', 0, 999), d('b', 1000, 2999)],
+      [d('a', 0, 999), d('c', 1000, 2999)],
+      [{ from: 1000, to: 2999, before: at('b'), after: at('c') }],
+    ],
+    [
+      'a range removed: its users are outside every range',
+      [d('a', 0, 9), d('b', 10, 19)],
+      [d('a', 0, 9)],
+      [{ from: 10, to: 19, before: at('b'), after: outside }],
+    ],
     [
       'distributions added to an app that had none',
       [],
@@ -43,8 +58,18 @@ describe('movedUsers (number ranges whose home changes)', () => {
       ],
     ],
     ['every distribution removed', [d('a')], [], [{ from: 0, to: MAX_USER_NUMBER, before: at('a'), after: everywhere }]],
-    ['two adjacent ranges with the same move are merged', [d('a', 0, 9), d('a', 10, 19)], [d('b', 0, 19)], [{ from: 0, to: 19, before: at('a'), after: at('b') }]],
-    ['an unbounded tail split', [d('a', 0)], [d('a', 0, 10 ** 12 - 1), d('b', 10 ** 12)], [{ from: 10 ** 12, to: MAX_USER_NUMBER, before: at('a'), after: at('b') }]],
+    [
+      'two adjacent ranges with the same move are merged',
+      [d('a', 0, 9), d('a', 10, 19)],
+      [d('b', 0, 19)],
+      [{ from: 0, to: 19, before: at('a'), after: at('b') }],
+    ],
+    [
+      'an unbounded tail split',
+      [d('a', 0)],
+      [d('a', 0, 10 ** 12 - 1), d('b', 10 ** 12)],
+      [{ from: 10 ** 12, to: MAX_USER_NUMBER, before: at('a'), after: at('b') }],
+    ],
   ];
   it.each(cases)('%s', (_name, before, after, expected) => {
     expect(movedUsers('ANZ', before, after)).toEqual(expected.map((m) => ({ appName: 'ANZ', ...m })));
@@ -52,7 +77,9 @@ describe('movedUsers (number ranges whose home changes)', () => {
 
   it('costs the number of ranges, not the number of users (a 10^15-user app is instant)', () => {
     const started = process.hrtime.bigint();
-    expect(movedUsers('BIG', [d('a', 0)], [d('b', 0)])).toEqual([{ appName: 'BIG', from: 0, to: MAX_USER_NUMBER, before: at('a'), after: at('b') }]);
+    expect(movedUsers('BIG', [d('a', 0)], [d('b', 0)])).toEqual([
+      { appName: 'BIG', from: 0, to: MAX_USER_NUMBER, before: at('a'), after: at('b') },
+    ]);
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(50);
   });
 });
@@ -60,7 +87,12 @@ describe('movedUsers (number ranges whose home changes)', () => {
 describe('diffTopology', () => {
   it('finds nothing between a topology and itself, or one with links written the other way round', () => {
     const flipped = { ...RING, domainLinks: RING.domainLinks.map(({ n1, n2 }) => ({ n1: n2, n2: n1, cost: 1 })) };
-    const empty = { domains: { added: [], removed: [], changed: [] }, links: { added: [], removed: [], changed: [] }, apps: { added: [], removed: [], changed: [] }, movedUsers: [] };
+    const empty = {
+      domains: { added: [], removed: [], changed: [] },
+      links: { added: [], removed: [], changed: [] },
+      apps: { added: [], removed: [], changed: [] },
+      movedUsers: [],
+    };
     expect(diffTopology(RING, RING)).toEqual(empty);
     expect(diffTopology(RING, flipped)).toEqual(empty);
   });
@@ -82,7 +114,11 @@ describe('diffTopology', () => {
       ],
     };
     expect(diffTopology(RING, after)).toEqual({
-      domains: { added: ['domain-05'], removed: ['domain-03'], changed: [{ name: 'domain-01', urlsBefore: ['ws://domain-01:8088'], urlsAfter: ['ws://elsewhere:8088'] }] },
+      domains: {
+        added: ['domain-05'],
+        removed: ['domain-03'],
+        changed: [{ name: 'domain-01', urlsBefore: ['ws://domain-01:8088'], urlsAfter: ['ws://elsewhere:8088'] }],
+      },
       links: {
         added: [{ n1: 'domain-02', n2: 'domain-05', cost: 1 }],
         removed: [
@@ -91,7 +127,14 @@ describe('diffTopology', () => {
         ],
         changed: [{ n1: 'domain-01', n2: 'domain-04', costBefore: 1, costAfter: 3 }],
       },
-      apps: { added: ['NEW'], removed: ['OLD'], changed: [{ appName: 'ANZ', fields: ['userDistributions'] }, { appName: 'HS', fields: ['jwtSecret'] }] },
+      apps: {
+        added: ['NEW'],
+        removed: ['OLD'],
+        changed: [
+          { appName: 'ANZ', fields: ['userDistributions'] },
+          { appName: 'HS', fields: ['jwtSecret'] },
+        ],
+      },
       movedUsers: [
         { appName: 'ANZ', from: 1000, to: 1999, before: at('domain-02'), after: at('domain-01') },
         { appName: 'ANZ', from: 2000, to: 2999, before: at('domain-02'), after: at('domain-05') },

@@ -42,7 +42,12 @@ export interface TopologyDiff {
  * the cost is in the number of ranges, never in the number of users. Pure; order follows the documents.
  */
 export function diffTopology(before: Topology, after: Topology): TopologyDiff {
-  return { domains: diffDomains(before, after), links: diffLinks(before, after), apps: diffApps(before, after), movedUsers: diffHomes(before, after) };
+  return {
+    domains: diffDomains(before, after),
+    links: diffLinks(before, after),
+    apps: diffApps(before, after),
+    movedUsers: diffHomes(before, after),
+  };
 }
 
 function diffDomains(before: Topology, after: Topology): TopologyDiff['domains'] {

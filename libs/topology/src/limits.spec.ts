@@ -24,7 +24,11 @@ function fastestMs(text: string, runs = 5): number {
   return Math.min(...Array.from({ length: runs }, () => timed(text).ms));
 }
 
-const DEPTH = { path: '', severity: 'error', message: `lists and mappings are nested more than ${MAX_TOPOLOGY_DEPTH} levels deep; at most ${MAX_TOPOLOGY_DEPTH} are allowed` };
+const DEPTH = {
+  path: '',
+  severity: 'error',
+  message: `lists and mappings are nested more than ${MAX_TOPOLOGY_DEPTH} levels deep; at most ${MAX_TOPOLOGY_DEPTH} are allowed`,
+};
 const TOKENS = { path: '', severity: 'error', message: expect.stringContaining(`more than ${MAX_TOPOLOGY_TOKENS} YAML tokens`) };
 
 describe('parseTopology limits', () => {
@@ -98,6 +102,8 @@ describe('parseTopology limits', () => {
     const lineCounter = new LineCounter();
     const yaml = parseDocument(text, { uniqueKeys: true, prettyErrors: true, lineCounter }).errors;
     expect(yaml.map((e) => [e.code, e.linePos?.[0].line])).toEqual([2, 6, 7].map((line) => ['DUPLICATE_KEY', line]));
-    expect(parseTopology(text).problems).toEqual([2, 6, 7].map((line) => ({ path: '', severity: 'error', line, message: 'Map keys must be unique' })));
+    expect(parseTopology(text).problems).toEqual(
+      [2, 6, 7].map((line) => ({ path: '', severity: 'error', line, message: 'Map keys must be unique' })),
+    );
   });
 });

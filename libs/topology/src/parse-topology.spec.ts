@@ -46,7 +46,12 @@ describe('parseTopology', () => {
     const { topology, problems } = parseTopology(fixture('seed-repo-domain-06.yaml'));
     expect(topology).toBeUndefined();
     expect(problems.filter((p) => p.severity === 'error')).toEqual([
-      { path: 'clientApps[7].userDistributions[3].domainName', severity: 'error', line: 79, message: 'names an unknown domain "domain-06" (not in domains)' },
+      {
+        path: 'clientApps[7].userDistributions[3].domainName',
+        severity: 'error',
+        line: 79,
+        message: 'names an unknown domain "domain-06" (not in domains)',
+      },
     ]);
   });
 
@@ -63,7 +68,12 @@ describe('parseTopology', () => {
     const ring = new TopologyView(parseTopology(topologyFile('four-domain-ring.yaml')).topology!);
     expect(ring.home('ANZ-6000000')).toEqual({ kind: 'domain', domain: 'domain-04' });
     expect(ring.home('ANZ-999999')).toEqual({ kind: 'domain', domain: 'domain-01' });
-    expect(ring.topology.domainLinks.map((l) => `${l.n1}/${l.n2}`)).toEqual(['domain-01/domain-02', 'domain-02/domain-03', 'domain-03/domain-04', 'domain-01/domain-04']);
+    expect(ring.topology.domainLinks.map((l) => `${l.n1}/${l.n2}`)).toEqual([
+      'domain-01/domain-02',
+      'domain-02/domain-03',
+      'domain-03/domain-04',
+      'domain-01/domain-04',
+    ]);
   });
 
   it('returns all 5 problems of a document with 5, each with its path and line', () => {
@@ -94,14 +104,18 @@ describe('parseTopology', () => {
   });
 
   it('refuses duplicate keys and several documents', () => {
-    expect(parseTopology(`${SMALL}domains: []\n`).problems).toEqual([{ path: '', severity: 'error', line: 4, message: 'Map keys must be unique' }]);
+    expect(parseTopology(`${SMALL}domains: []\n`).problems).toEqual([
+      { path: '', severity: 'error', line: 4, message: 'Map keys must be unique' },
+    ]);
     expect(parseTopology(`${SMALL}---\n${SMALL}`).problems).toEqual([
       { path: '', severity: 'error', line: 4, message: expect.stringContaining('more than one YAML document') },
     ]);
   });
 
   it('refuses an empty document', () => {
-    expect(parseTopology('# nothing\n').problems).toEqual([{ path: '', severity: 'error', message: expect.stringContaining('the document is empty') }]);
+    expect(parseTopology('# nothing\n').problems).toEqual([
+      { path: '', severity: 'error', message: expect.stringContaining('the document is empty') },
+    ]);
   });
 
   it('refuses an alias bomb (billion laughs) before expanding it', () => {
@@ -120,7 +134,9 @@ describe('parseTopology', () => {
   });
 
   it('accepts a few aliases sharing a value', () => {
-    const { topology, problems } = parseTopology(`${SMALL}  - name: domain-02\n    urls: &urls [ws://127.0.0.1:8090]\n  - name: domain-03\n    urls: *urls\n`);
+    const { topology, problems } = parseTopology(
+      `${SMALL}  - name: domain-02\n    urls: &urls [ws://127.0.0.1:8090]\n  - name: domain-03\n    urls: *urls\n`,
+    );
     expect(problems).toEqual([]);
     expect(topology?.domains[2].urls).toEqual(['ws://127.0.0.1:8090']);
   });
@@ -129,7 +145,9 @@ describe('parseTopology', () => {
     const padding = (bytes: number) => `# ${'x'.repeat(bytes - SMALL.length - 3)}\n`;
     const over = SMALL + padding(MAX_TOPOLOGY_BYTES + 1);
     expect(Buffer.byteLength(over)).toBe(MAX_TOPOLOGY_BYTES + 1);
-    expect(parseTopology(over).problems).toEqual([{ path: '', severity: 'error', message: expect.stringContaining('the limit is 1048576 (1 MiB)') }]);
+    expect(parseTopology(over).problems).toEqual([
+      { path: '', severity: 'error', message: expect.stringContaining('the limit is 1048576 (1 MiB)') },
+    ]);
     const under = SMALL + padding(MAX_TOPOLOGY_BYTES);
     expect(parseTopology(under).problems).toEqual([]);
   });
@@ -148,6 +166,8 @@ describe('parseTopology', () => {
 
   it('reads YAML 1.2: yes/no are text, so they are not taken for booleans', () => {
     const { problems } = parseTopology(`${SMALL}clientApps:\n  - { appName: ANZ, appId: a, authEnabled: no }\n`);
-    expect(problems).toEqual([{ path: 'clientApps[0].authEnabled', severity: 'error', line: 5, message: 'must be true or false, got the text "no"' }]);
+    expect(problems).toEqual([
+      { path: 'clientApps[0].authEnabled', severity: 'error', line: 5, message: 'must be true or false, got the text "no"' },
+    ]);
   });
 });

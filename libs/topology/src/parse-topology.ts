@@ -48,7 +48,10 @@ function syntaxProblems({ doc, secondDocumentAt }: YamlRead, lineCounter: LineCo
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   const errors = doc.errors.map((e) => refusal(firstLine(e.message), lineOf(e.pos[0])));
   const duplicates = duplicateKeys(doc).map((offset) => refusal('Map keys must be unique', lineOf(offset)));
-  const second = secondDocumentAt === undefined ? [] : [refusal('the text holds more than one YAML document (---): a topology is one document', lineOf(secondDocumentAt))];
+  const second =
+    secondDocumentAt === undefined
+      ? []
+      : [refusal('the text holds more than one YAML document (---): a topology is one document', lineOf(secondDocumentAt))];
   const warnings = doc.warnings.map((w): TopologyProblem => ({ ...refusal(firstLine(w.message), lineOf(w.pos[0])), severity: 'warning' }));
   return [...errors, ...duplicates, ...second, ...warnings];
 }

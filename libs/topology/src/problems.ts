@@ -90,6 +90,9 @@ export class TopologyError extends LinkerError<TopologyErrorCode> {
     readonly problems: readonly TopologyProblem[],
   ) {
     const errors = problems.filter((p) => p.severity === 'error');
-    super('INVALID_TOPOLOGY', `${summary} (${errors.length} error${errors.length === 1 ? '' : 's'}):\n  - ${formatProblems(errors).split('\n').join('\n  - ')}`);
+    super(
+      'INVALID_TOPOLOGY',
+      `${summary} (${errors.length} error${errors.length === 1 ? '' : 's'}):\n  - ${formatProblems(errors).split('\n').join('\n  - ')}`,
+    );
   }
 }

@@ -61,7 +61,10 @@ function* boundedTokens(text: string, parser: Parser): Generator<CST.Token> {
     yield* parser.next(lexeme);
     // The stack holds the document and at most one scalar besides the open collections: count them only when it could be too deep.
     if (parser.stack.length > MAX_TOPOLOGY_DEPTH + 1 && nesting(parser.stack) > MAX_TOPOLOGY_DEPTH) {
-      throw new LimitExceeded(`lists and mappings are nested more than ${MAX_TOPOLOGY_DEPTH} levels deep; at most ${MAX_TOPOLOGY_DEPTH} are allowed`, parser.offset);
+      throw new LimitExceeded(
+        `lists and mappings are nested more than ${MAX_TOPOLOGY_DEPTH} levels deep; at most ${MAX_TOPOLOGY_DEPTH} are allowed`,
+        parser.offset,
+      );
     }
   }
   yield* parser.end();

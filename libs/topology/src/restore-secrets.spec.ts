@@ -23,7 +23,13 @@ describe('restoreSecrets (secrets are write-only)', () => {
   });
 
   it('takes new secrets as given', () => {
-    const edited: Topology = { ...CURRENT, clientApps: [{ appName: 'HS', appId: 'hs', jwtSecret: 'n'.repeat(40) }, { appName: 'HOOK', appId: 'hook', authUrl: 'https://a:b@x.org/' }] };
+    const edited: Topology = {
+      ...CURRENT,
+      clientApps: [
+        { appName: 'HS', appId: 'hs', jwtSecret: 'n'.repeat(40) },
+        { appName: 'HOOK', appId: 'hook', authUrl: 'https://a:b@x.org/' },
+      ],
+    };
     expect(restoreSecrets(edited, CURRENT)).toEqual({ topology: edited, kept: [], problems: [] });
   });
 

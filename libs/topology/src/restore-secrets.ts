@@ -28,7 +28,13 @@ export function restoreSecrets(next: Topology, current: Topology): RestoredSecre
         restored.jwtSecret = was.jwtSecret;
         kept.add(app.appName);
       } else {
-        problems.push(problem(index, 'jwtSecret', `is masked (${MASKED_SECRET}) but the current version has no secret for app "${app.appName}": give the secret`));
+        problems.push(
+          problem(
+            index,
+            'jwtSecret',
+            `is masked (${MASKED_SECRET}) but the current version has no secret for app "${app.appName}": give the secret`,
+          ),
+        );
       }
     }
     if (app.authUrl !== undefined && app.authUrl.includes(MASKED_SECRET)) {
@@ -36,7 +42,13 @@ export function restoreSecrets(next: Topology, current: Topology): RestoredSecre
         restored.authUrl = was.authUrl;
         kept.add(app.appName);
       } else if (was?.authUrl !== app.authUrl) {
-        problems.push(problem(index, 'authUrl', `holds a masked credential (${MASKED_SECRET}) that is not the current one's masked form: give the credentials in full`));
+        problems.push(
+          problem(
+            index,
+            'authUrl',
+            `holds a masked credential (${MASKED_SECRET}) that is not the current one's masked form: give the credentials in full`,
+          ),
+        );
       }
     }
     return restored;

@@ -26,7 +26,9 @@ export async function readTopologyFile(file: string): Promise<TopologyFile> {
     if (size > MAX_TOPOLOGY_BYTES) throw new Error(`it is ${size} bytes; the limit is ${MAX_TOPOLOGY_BYTES} (1 MiB)`);
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new LinkerError<TopologyErrorCode>('TOPOLOGY_FILE_UNREADABLE', `cannot read the topology file ${path}: ${errorMessage(error)}`, { cause: error });
+    throw new LinkerError<TopologyErrorCode>('TOPOLOGY_FILE_UNREADABLE', `cannot read the topology file ${path}: ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   const { topology, problems } = parseTopology(text);
   if (!topology) throw new TopologyError(`the topology in ${path} is invalid`, problems);

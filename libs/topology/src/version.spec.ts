@@ -27,6 +27,8 @@ describe('topologyVersion', () => {
 
   it('does not depend on secrets (it is public: it must not let anyone test guesses of one)', () => {
     const withSecret = (jwtSecret: string): Topology => ({ ...base, clientApps: [{ appName: 'ANZ', appId: 'app-id-343', jwtSecret }] });
-    expect(topologyVersion(withSecret('first-secret-value-of-32-characters'))).toBe(topologyVersion(withSecret('second-secret-value-of-32-characters')));
+    expect(topologyVersion(withSecret('first-secret-value-of-32-characters'))).toBe(
+      topologyVersion(withSecret('second-secret-value-of-32-characters')),
+    );
   });
 });

@@ -17,5 +17,8 @@ export function canonicalJson(value: unknown): string {
  * public (an ETag), and a hash over a secret would let anyone test guesses of a weak secret offline.
  */
 export function topologyVersion(topology: Topology): string {
-  return createHash('sha256').update(canonicalJson(maskSecrets(topology))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJson(maskSecrets(topology)))
+    .digest('hex')
+    .slice(0, 16);
 }

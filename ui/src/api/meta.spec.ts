@@ -19,7 +19,12 @@ describe('validateTopology', () => {
   });
 
   it('turns a 422 refusal into an invalid answer with its problem', async () => {
-    const problem = { path: '', severity: 'error', line: 1, message: 'lists and mappings are nested more than 32 levels deep; at most 32 are allowed' };
+    const problem = {
+      path: '',
+      severity: 'error',
+      line: 1,
+      message: 'lists and mappings are nested more than 32 levels deep; at most 32 are allowed',
+    };
     answer(json(422, { statusCode: 422, message: 'the topology is invalid (1 error)', currentVersion: 'abc', problems: [problem] }));
     expect(await validateTopology('domains: [[[', '')).toEqual({ valid: false, currentVersion: 'abc', problems: [problem] });
   });
@@ -34,7 +39,8 @@ describe('validateTopology', () => {
   });
 
   it("says in words why a check was refused (429: the address's validation time)", async () => {
-    const message = 'this address has used its validation time (100 ms per second, LINKER_META_VALIDATE_MS_PER_SECOND): retry in 3 s, or send the admin token';
+    const message =
+      'this address has used its validation time (100 ms per second, LINKER_META_VALIDATE_MS_PER_SECOND): retry in 3 s, or send the admin token';
     answer(json(429, { statusCode: 429, message }, { 'retry-after': '3' }));
     const refused = validateTopology('x', '');
     await expect(refused).rejects.toThrow(message);

@@ -50,7 +50,12 @@ export interface TopologyDoc {
   clientApps: Array<{ appName: string; appId: string; masterUserId?: string }>;
 }
 
-export type Home = { kind: 'domain'; domain: string } | { kind: 'everywhere' } | { kind: 'invalid-user-id' } | { kind: 'unknown-app' } | { kind: 'outside-ranges' };
+export type Home =
+  | { kind: 'domain'; domain: string }
+  | { kind: 'everywhere' }
+  | { kind: 'invalid-user-id' }
+  | { kind: 'unknown-app' }
+  | { kind: 'outside-ranges' };
 
 export interface RoutePreview {
   from: { userId: string; home: Home };
@@ -71,7 +76,8 @@ export type WriteOutcome =
 /** `GET /topology` as YAML, with its version (the `ETag`). */
 export async function fetchTopologyYaml(): Promise<{ yaml: string; version: string }> {
   const response = await request('/meta/topology', { headers: { accept: 'application/yaml' }, cache: 'no-store' });
-  if (!response.ok) throw new HttpProblem(response.status, messageOf(await readBody(response)) ?? `GET /topology answered HTTP ${response.status}`);
+  if (!response.ok)
+    throw new HttpProblem(response.status, messageOf(await readBody(response)) ?? `GET /topology answered HTTP ${response.status}`);
   return { yaml: await response.text(), version: versionOf(response.headers.get('etag')) ?? '' };
 }
 
@@ -127,7 +133,9 @@ export async function applyTopology(yaml: string, baseVersion: string, token: st
 
 /** `POST /topology/rollback/{version}`. */
 export async function rollbackTopology(version: string, token: string, author: string): Promise<WriteOutcome> {
-  return writeOutcome(await request(`/meta/topology/rollback/${encodeURIComponent(version)}`, { method: 'POST', headers: writeHeaders(token, author) }));
+  return writeOutcome(
+    await request(`/meta/topology/rollback/${encodeURIComponent(version)}`, { method: 'POST', headers: writeHeaders(token, author) }),
+  );
 }
 
 /** A write's HTTP answer in words (ADR 0010: 412 stale, 422 invalid, 401 wrong token, 403 writes disabled). */
@@ -141,7 +149,9 @@ async function writeOutcome(response: Response): Promise<WriteOutcome> {
         outcome: 'saved',
         version: answer.version,
         changed: answer.changed,
-        message: answer.changed ? `Saved: version ${answer.version} is now current everywhere it is followed.` : `Saved, but nothing changed: version ${answer.version} stays current.`,
+        message: answer.changed
+          ? `Saved: version ${answer.version} is now current everywhere it is followed.`
+          : `Saved, but nothing changed: version ${answer.version} stays current.`,
       };
     }
     case 412: {
@@ -153,11 +163,22 @@ async function writeOutcome(response: Response): Promise<WriteOutcome> {
       };
     }
     case 422:
-      return { outcome: 'invalid', problems: (body as { problems?: Problem[] }).problems ?? [], message: `Not saved: ${said ?? 'the topology is invalid'}. See the problems below the editor.` };
+      return {
+        outcome: 'invalid',
+        problems: (body as { problems?: Problem[] }).problems ?? [],
+        message: `Not saved: ${said ?? 'the topology is invalid'}. See the problems below the editor.`,
+      };
     case 401:
-      return { outcome: 'unauthorized', message: 'Not saved: the admin token is missing or wrong (HTTP 401). Enter the token the meta-server was given in LINKER_ADMIN_TOKEN.' };
+      return {
+        outcome: 'unauthorized',
+        message:
+          'Not saved: the admin token is missing or wrong (HTTP 401). Enter the token the meta-server was given in LINKER_ADMIN_TOKEN.',
+      };
     case 403:
-      return { outcome: 'forbidden', message: 'Not saved: this meta-server accepts no writes (HTTP 403): it was started without an admin token (LINKER_ADMIN_TOKEN).' };
+      return {
+        outcome: 'forbidden',
+        message: 'Not saved: this meta-server accepts no writes (HTTP 403): it was started without an admin token (LINKER_ADMIN_TOKEN).',
+      };
     case 404:
       return { outcome: 'failed', message: `Not saved: ${said ?? 'no such version in the history'}.` };
     case 413:

@@ -13,6 +13,5 @@ export interface UiInfo {
   metaServer: boolean;
 }
 
-
 export const fetchInfo = (): Promise<UiInfo> => getJson<UiInfo>('/api/info');
 export const fetchLinks = (signal?: AbortSignal): Promise<LinkObservation[]> => getJson<LinkObservation[]>('/api/links', { signal });

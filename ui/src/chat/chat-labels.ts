@@ -4,7 +4,12 @@ import type { ConnectionState } from './chat-session';
 
 /** What the chat console writes, and the small decisions behind it. Pure, no DOM. */
 
-export const STATE_LABEL: Record<ConnectionState, string> = { disconnected: 'Disconnected', connecting: 'Connecting', authenticated: 'Signed in', failed: 'Not signed in' };
+export const STATE_LABEL: Record<ConnectionState, string> = {
+  disconnected: 'Disconnected',
+  connecting: 'Connecting',
+  authenticated: 'Signed in',
+  failed: 'Not signed in',
+};
 
 export const time = (ms: number): string => new Date(ms).toLocaleTimeString();
 
@@ -38,13 +43,18 @@ export function isMasterUser(userId: string, master: string | undefined): boolea
 /** What the connect form says of a user's home: another domain's connector to use, or that the login will be refused. */
 export type HomeHint = { kind: 'elsewhere'; domain: string; url: string } | { kind: 'homeless'; reason: string };
 
-export function homeHint(home: Home | undefined, endpoints: ReadonlyArray<{ domain: string; url: string }>, url: string): HomeHint | undefined {
+export function homeHint(
+  home: Home | undefined,
+  endpoints: ReadonlyArray<{ domain: string; url: string }>,
+  url: string,
+): HomeHint | undefined {
   if (home === undefined || home.kind === 'everywhere') return undefined;
   if (home.kind === 'domain') {
     const endpoint = endpoints.find((e) => e.domain === home.domain);
     return endpoint !== undefined && endpoint.url !== url ? { kind: 'elsewhere', domain: home.domain, url: endpoint.url } : undefined;
   }
-  const reason = home.kind === 'unknown-app' ? 'no such app' : home.kind === 'outside-ranges' ? 'its number is outside every range' : 'not a user id';
+  const reason =
+    home.kind === 'unknown-app' ? 'no such app' : home.kind === 'outside-ranges' ? 'its number is outside every range' : 'not a user id';
   return { kind: 'homeless', reason };
 }
 

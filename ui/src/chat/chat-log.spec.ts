@@ -25,7 +25,14 @@ describe('ChatLog', () => {
   it('keeps one conversation per peer (a group sent is its own), the latest first, and drops a message id seen twice', () => {
     const chat = log();
     chat.addIn({ id: 'a', from: 'ANZ-2', to: 'ANZ-1', content: 'one' });
-    chat.addOut({ from: 'ANZ-1', to: ['ANZ-3', 'ANZ-2', 'ANZ-3'], content: 'all', kind: 'GROUP_MESSAGE', lane: 'RELIABLE', reference: 'g' });
+    chat.addOut({
+      from: 'ANZ-1',
+      to: ['ANZ-3', 'ANZ-2', 'ANZ-3'],
+      content: 'all',
+      kind: 'GROUP_MESSAGE',
+      lane: 'RELIABLE',
+      reference: 'g',
+    });
     expect(chat.addIn({ id: 'a', from: 'ANZ-2', to: 'ANZ-1', content: 'one' })).toBeUndefined();
     chat.addIn({ id: 'b', from: 'ANZ-2', to: 'ANZ-1', content: 'two', fetched: true });
     expect(chat.conversations().map((c) => [c.peer, c.group, c.count, c.last.content])).toEqual([

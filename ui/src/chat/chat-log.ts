@@ -45,7 +45,14 @@ export function groupPeer(recipients: readonly string[]): string {
 
 /** Recipient ids as typed: split at commas or spaces, blanks dropped, duplicates kept once. */
 export function parseRecipients(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((id) => id.trim()).filter((id) => id !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    ),
+  ];
 }
 
 export class ChatLog {
@@ -76,12 +83,29 @@ export class ChatLog {
   }
 
   /** A message received (live or fetched); a message id seen before is not added twice (returns undefined). */
-  addIn(message: { id?: string; from: string; to: string; content: string; reference?: string; fetched?: boolean }): ChatMessage | undefined {
+  addIn(message: {
+    id?: string;
+    from: string;
+    to: string;
+    content: string;
+    reference?: string;
+    fetched?: boolean;
+  }): ChatMessage | undefined {
     if (message.id !== undefined) {
       if (this.seenIds.has(message.id)) return undefined;
       this.seenIds.add(message.id);
     }
-    return this.push({ direction: 'in', from: message.from, to: message.to, peer: message.from, content: message.content, kind: 'MESSAGE', reference: message.reference, id: message.id, fetched: message.fetched });
+    return this.push({
+      direction: 'in',
+      from: message.from,
+      to: message.to,
+      peer: message.from,
+      content: message.content,
+      kind: 'MESSAGE',
+      reference: message.reference,
+      id: message.id,
+      fetched: message.fetched,
+    });
   }
 
   /** The MESSAGE_CONFIRMATION of `reference` arrived: that message is delivered. False when no sent message has it. */
@@ -107,7 +131,13 @@ export class ChatLog {
     const byPeer = new Map<string, Conversation & { at: number }>();
     this.list.forEach((message, at) => {
       const known = byPeer.get(message.peer);
-      byPeer.set(message.peer, { peer: message.peer, group: message.peer.includes(','), count: (known?.count ?? 0) + 1, last: message, at });
+      byPeer.set(message.peer, {
+        peer: message.peer,
+        group: message.peer.includes(','),
+        count: (known?.count ?? 0) + 1,
+        last: message,
+        at,
+      });
     });
     return [...byPeer.values()].sort((a, b) => b.at - a.at).map(({ at: _, ...conversation }) => conversation);
   }

@@ -94,12 +94,14 @@ export class ChatSession extends Observable {
   send(kind: MessageKind, toText: string, lane: Lane, content: string): boolean {
     const to = parseRecipients(toText);
     if (to.length === 0) return this.refuseLocally('Write the recipient’s user id first (for a group: ids separated by commas).');
-    if (kind === 'MESSAGE' && to.length > 1) return this.refuseLocally('A MESSAGE has one recipient: choose GROUP_MESSAGE to send to several.');
+    if (kind === 'MESSAGE' && to.length > 1)
+      return this.refuseLocally('A MESSAGE has one recipient: choose GROUP_MESSAGE to send to several.');
     if (content === '') return this.refuseLocally('Write something to send.');
     const client = this.client;
     if (!client || this.state !== 'authenticated') return this.refuseLocally('Not connected: sign in first (or wait for the reconnect).');
     try {
-      const reference = kind === 'MESSAGE' ? client.send(to[0], content, { feature: lane }) : client.sendGroup(to, content, { feature: lane });
+      const reference =
+        kind === 'MESSAGE' ? client.send(to[0], content, { feature: lane }) : client.sendGroup(to, content, { feature: lane });
       this.log.addOut({ from: this.userId, to, content, kind, lane, reference });
       this.changed();
       return true;
@@ -171,7 +173,8 @@ export class ChatSession extends Observable {
       if (!live() || code === 1000 || this.firstConnect) return;
       this.addError({ code: String(code), text: `The connection closed: ${closeCodeWords(code)}` });
       if (willReconnect) this.set('connecting', `connection lost; reconnecting to ${this.url}…`);
-      else if (this.state === 'authenticated' || this.state === 'connecting') this.set('failed', `the connection closed (${code}) and will not be retried: connect again.`);
+      else if (this.state === 'authenticated' || this.state === 'connecting')
+        this.set('failed', `the connection closed (${code}) and will not be retried: connect again.`);
     });
     client.on('moved', ({ url }) => {
       if (!live()) return;
@@ -179,7 +182,8 @@ export class ChatSession extends Observable {
       this.addError({ text: `Your home domain moved (a topology edit): reconnecting at its connector, ${url}.` });
     });
     client.on('reconnecting', ({ attempt, delayMs }) => {
-      if (live()) this.set('connecting', `connection lost; reconnecting to ${this.url} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})…`);
+      if (live())
+        this.set('connecting', `connection lost; reconnecting to ${this.url} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})…`);
     });
     client.on('reconnected', ({ fetched, leftMissingCount }) => {
       if (!live()) return;
@@ -211,7 +215,10 @@ function connectFailure(error: unknown, url: string): { code?: string; text: str
   if (!(error instanceof LinkerClientError)) return { text: `Could not connect: ${String(error)}` };
   switch (error.code) {
     case 'AUTH_REFUSED':
-      return { code: String(error.closeCode ?? 4001), text: `The login was refused: ${closeCodeWords(error.closeCode ?? 4001)} Check the user id, the appId and the token (and that this user’s home domain is the connector’s).` };
+      return {
+        code: String(error.closeCode ?? 4001),
+        text: `The login was refused: ${closeCodeWords(error.closeCode ?? 4001)} Check the user id, the appId and the token (and that this user’s home domain is the connector’s).`,
+      };
     case 'CONNECT_TIMEOUT':
       return { text: `No answer from ${url} in time: is the connector running, and is that its client endpoint?` };
     case 'CONNECTION_CLOSED':

@@ -51,7 +51,13 @@ function AddressRow({ fields }: { fields: ComposeFields }) {
     <div class="row">
       <label class="grow">
         To {group ? <small>(user ids, separated by commas)</small> : <small>(a user id)</small>}
-        <input data-testid="chat-to" value={fields.to} onInput={(e) => fields.setTo(e.currentTarget.value)} placeholder={group ? 'ANZ-2, ANZ-3' : 'ANZ-3123456'} spellcheck={false} />
+        <input
+          data-testid="chat-to"
+          value={fields.to}
+          onInput={(e) => fields.setTo(e.currentTarget.value)}
+          placeholder={group ? 'ANZ-2, ANZ-3' : 'ANZ-3123456'}
+          spellcheck={false}
+        />
       </label>
       <label>
         Kind
@@ -72,7 +78,17 @@ function AddressRow({ fields }: { fields: ComposeFields }) {
 }
 
 /** The text (Enter sends, Shift+Enter a new line) and *Send*. */
-function MessageRow({ content, onContent, onSend, canSend }: { content: string; onContent: (content: string) => void; onSend: (event: Event) => void; canSend: boolean }) {
+function MessageRow({
+  content,
+  onContent,
+  onSend,
+  canSend,
+}: {
+  content: string;
+  onContent: (content: string) => void;
+  onSend: (event: Event) => void;
+  canSend: boolean;
+}) {
   return (
     <div class="row">
       <label class="grow">

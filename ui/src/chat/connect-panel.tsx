@@ -18,7 +18,15 @@ export function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: Top
       <ConnectorField endpoints={info?.clientEndpoints ?? []} ownDomain={info?.domain} url={form.url} onInput={update('url')} />
       <label>
         User id
-        <input data-testid="chat-user" value={form.userId} onInput={update('userId')} placeholder="ANZ-123456" required spellcheck={false} autocomplete="off" />
+        <input
+          data-testid="chat-user"
+          value={form.userId}
+          onInput={update('userId')}
+          placeholder="ANZ-123456"
+          required
+          spellcheck={false}
+          autocomplete="off"
+        />
       </label>
       <AppIdField fields={fields} />
       {fields.hint && <HomeHintNote hint={fields.hint} userId={form.userId} onChoose={fields.chooseUrl} />}
@@ -32,12 +40,30 @@ export function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: Top
   );
 }
 
-function ConnectorField({ endpoints, ownDomain, url, onInput }: { endpoints: UiInfo['clientEndpoints']; ownDomain?: string; url: string; onInput: (event: Event) => void }) {
+function ConnectorField({
+  endpoints,
+  ownDomain,
+  url,
+  onInput,
+}: {
+  endpoints: UiInfo['clientEndpoints'];
+  ownDomain?: string;
+  url: string;
+  onInput: (event: Event) => void;
+}) {
   const domainOf = endpoints.find((e) => e.url === url)?.domain;
   return (
     <label>
       Connector (client WebSocket URL)
-      <input data-testid="chat-url" list="chat-endpoints" value={url} onInput={onInput} placeholder="ws://127.0.0.1:8089/ws" required spellcheck={false} />
+      <input
+        data-testid="chat-url"
+        list="chat-endpoints"
+        value={url}
+        onInput={onInput}
+        placeholder="ws://127.0.0.1:8089/ws"
+        required
+        spellcheck={false}
+      />
       <datalist id="chat-endpoints">
         {endpoints.map((e) => (
           <option key={e.url} value={e.url}>
@@ -45,7 +71,12 @@ function ConnectorField({ endpoints, ownDomain, url, onInput }: { endpoints: UiI
           </option>
         ))}
       </datalist>
-      {domainOf !== undefined && <small class="hint">The client endpoint of {domainOf}{domainOf === ownDomain ? ' (this domain)' : ''}.</small>}
+      {domainOf !== undefined && (
+        <small class="hint">
+          The client endpoint of {domainOf}
+          {domainOf === ownDomain ? ' (this domain)' : ''}.
+        </small>
+      )}
     </label>
   );
 }
@@ -67,7 +98,12 @@ function AppIdField({ fields }: { fields: ConnectFormState }) {
 
 /** The user lives in another domain (sign in at its connector), or nowhere (the login will be refused). */
 function HomeHintNote({ hint, userId, onChoose }: { hint: HomeHint; userId: string; onChoose: (url: string) => void }) {
-  if (hint.kind === 'homeless') return <p class="hint warn">{userId.trim()} has no home domain ({hint.reason}): the login will be refused.</p>;
+  if (hint.kind === 'homeless')
+    return (
+      <p class="hint warn">
+        {userId.trim()} has no home domain ({hint.reason}): the login will be refused.
+      </p>
+    );
   return (
     <p class="hint warn">
       {userId.trim()} lives in {hint.domain}: a user signs in at its home domain’s connector.{' '}
@@ -86,7 +122,12 @@ function ConnectionButtons({ session }: { session: ChatSession }) {
       <button data-testid="chat-connect" type="submit" class="primary" disabled={busy}>
         {signedIn ? 'Reconnect' : 'Connect'}
       </button>
-      <button data-testid="chat-disconnect" type="button" onClick={() => void session.disconnect()} disabled={session.state === 'disconnected'}>
+      <button
+        data-testid="chat-disconnect"
+        type="button"
+        onClick={() => void session.disconnect()}
+        disabled={session.state === 'disconnected'}
+      >
         Disconnect
       </button>
     </div>

@@ -9,9 +9,20 @@ export function FetchBar({ session }: { session: ChatSession }) {
     <div class="fetch row" aria-label="Stored messages">
       <label>
         Fetch up to
-        <input type="number" min={FETCH_LIMIT.min} max={FETCH_LIMIT.max} value={count} onInput={(e) => setCount(fetchCount(e.currentTarget.value))} />
+        <input
+          type="number"
+          min={FETCH_LIMIT.min}
+          max={FETCH_LIMIT.max}
+          value={count}
+          onInput={(e) => setCount(fetchCount(e.currentTarget.value))}
+        />
       </label>
-      <button data-testid="chat-fetch" type="button" onClick={() => void session.fetchMissing(count)} disabled={session.state !== 'authenticated' || session.fetching}>
+      <button
+        data-testid="chat-fetch"
+        type="button"
+        onClick={() => void session.fetchMissing(count)}
+        disabled={session.state !== 'authenticated' || session.fetching}
+      >
         {session.fetching ? 'Fetching…' : 'Fetch missed messages'}
       </button>
       {session.left !== undefined && (

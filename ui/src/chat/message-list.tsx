@@ -22,7 +22,14 @@ export function MessageList({ messages, me }: { messages: ChatMessage[]; me: str
 /** `chat-message`: who to or from, kind, lane, time, the text, and for a message sent its status. */
 function MessageItem({ message: m, me }: { message: ChatMessage; me: string }) {
   return (
-    <li data-testid="chat-message" data-direction={m.direction} data-from={m.from} data-to={m.to} {...(m.status === undefined ? {} : { 'data-status': m.status })} class={`message ${m.direction}`}>
+    <li
+      data-testid="chat-message"
+      data-direction={m.direction}
+      data-from={m.from}
+      data-to={m.to}
+      {...(m.status === undefined ? {} : { 'data-status': m.status })}
+      class={`message ${m.direction}`}
+    >
       <div class="meta">
         {m.direction === 'out' ? `to ${m.to.split(',').join(', ')}` : `from ${m.from}`}
         {m.kind === 'GROUP_MESSAGE' && ' · group'}

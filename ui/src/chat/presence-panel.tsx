@@ -16,10 +16,24 @@ export function PresencePanel({ session, isMaster, master }: { session: ChatSess
       )}
       <ul>
         {users.map(([userId, { online, time: at }]) => (
-          <li key={userId} data-testid="presence-user" data-user={userId} data-online={String(online)} class={online ? 'online' : 'offline'}>
-            <span class="dot" aria-hidden="true" /> {userId} <small>{online ? 'connected' : 'disconnected'} at {time(at)}</small>
+          <li
+            key={userId}
+            data-testid="presence-user"
+            data-user={userId}
+            data-online={String(online)}
+            class={online ? 'online' : 'offline'}
+          >
+            <span class="dot" aria-hidden="true" /> {userId}{' '}
+            <small>
+              {online ? 'connected' : 'disconnected'} at {time(at)}
+            </small>
             {online && isMaster && (
-              <button type="button" class="link close-user" onClick={() => session.closeConnection(userId)} title={`CLOSE_CONNECTION: close every socket of ${userId} (4003)`}>
+              <button
+                type="button"
+                class="link close-user"
+                onClick={() => session.closeConnection(userId)}
+                title={`CLOSE_CONNECTION: close every socket of ${userId} (4003)`}
+              >
                 close
               </button>
             )}

@@ -10,8 +10,10 @@ describe('graph labels', () => {
     expect(domainClass(false, true)).toBe('domain on-path');
   });
 
-  it("titles a domain with its URLs, a dash for a URL it lacks", () => {
-    expect(domainTitle('domain-01', true, { name: 'domain-01', urls: ['ws://a', 'ws://b'] })).toBe('domain-01 (this UI’s domain)\nclients: ws://a\nlinks: ws://b');
+  it('titles a domain with its URLs, a dash for a URL it lacks', () => {
+    expect(domainTitle('domain-01', true, { name: 'domain-01', urls: ['ws://a', 'ws://b'] })).toBe(
+      'domain-01 (this UI’s domain)\nclients: ws://a\nlinks: ws://b',
+    );
     expect(domainTitle('domain-02', false)).toBe('domain-02\nclients: —\nlinks: —');
   });
 
@@ -42,9 +44,15 @@ describe('graph labels', () => {
 
 describe('path sentences', () => {
   it('says where both users live, whatever their home', () => {
-    const preview: RoutePreview = { from: { userId: 'ANZ-1', home: { kind: 'domain', domain: 'domain-01' } }, to: { userId: 'XYZ-1', home: { kind: 'unknown-app' } }, path: [] };
+    const preview: RoutePreview = {
+      from: { userId: 'ANZ-1', home: { kind: 'domain', domain: 'domain-01' } },
+      to: { userId: 'XYZ-1', home: { kind: 'unknown-app' } },
+      path: [],
+    };
     expect(homesSentence(preview)).toBe('ANZ-1 lives in domain-01; XYZ-1 in no domain (no such app).');
-    expect(homesSentence({ ...preview, to: { userId: 'ANZ-x', home: { kind: 'invalid-user-id' } } })).toBe('ANZ-1 lives in domain-01; ANZ-x in no domain (not a user id).');
+    expect(homesSentence({ ...preview, to: { userId: 'ANZ-x', home: { kind: 'invalid-user-id' } } })).toBe(
+      'ANZ-1 lives in domain-01; ANZ-x in no domain (not a user id).',
+    );
   });
 
   it('names the domains crossed and counts the hops', () => {

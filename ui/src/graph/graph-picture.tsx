@@ -9,17 +9,39 @@ const NODE_RADIUS = 42;
 type Point = { x: number; y: number };
 
 /** `topo-graph`: the domains on a circle, the links between them in their state, the path shown highlighted. */
-export function GraphPicture({ doc, links, path, ownDomain }: { doc?: TopologyDoc; links: GraphLink[]; path: readonly string[]; ownDomain?: string }) {
+export function GraphPicture({
+  doc,
+  links,
+  path,
+  ownDomain,
+}: {
+  doc?: TopologyDoc;
+  links: GraphLink[];
+  path: readonly string[];
+  ownDomain?: string;
+}) {
   const onPath = pathLinks(path);
   const names = doc?.domains.map((d) => d.name) ?? [];
   const positions = circleLayout(names, WIDTH, HEIGHT, NODE_RADIUS + 24);
   return (
-    <svg data-testid="topo-graph" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${names.length} domains, ${links.length} links`}>
+    <svg
+      data-testid="topo-graph"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      role="img"
+      aria-label={`${names.length} domains, ${links.length} links`}
+    >
       {links.map((link) => (
         <LinkLine key={link.key} link={link} positions={positions} onPath={onPath.has(link.key)} />
       ))}
       {names.map((name) => (
-        <DomainNode key={name} name={name} domain={doc?.domains.find((d) => d.name === name)} at={positions.get(name)!} own={name === ownDomain} onPath={path.includes(name)} />
+        <DomainNode
+          key={name}
+          name={name}
+          domain={doc?.domains.find((d) => d.name === name)}
+          at={positions.get(name)!}
+          own={name === ownDomain}
+          onPath={path.includes(name)}
+        />
       ))}
       {names.length === 0 && (
         <text x={WIDTH / 2} y={HEIGHT / 2} text-anchor="middle" class="empty">
@@ -30,7 +52,19 @@ export function GraphPicture({ doc, links, path, ownDomain }: { doc?: TopologyDo
   );
 }
 
-function DomainNode({ name, domain, at, own, onPath }: { name: string; domain?: TopologyDoc['domains'][number]; at: Point; own: boolean; onPath: boolean }) {
+function DomainNode({
+  name,
+  domain,
+  at,
+  own,
+  onPath,
+}: {
+  name: string;
+  domain?: TopologyDoc['domains'][number];
+  at: Point;
+  own: boolean;
+  onPath: boolean;
+}) {
   return (
     <g data-testid="graph-domain" data-domain={name} class={domainClass(own, onPath)} transform={`translate(${at.x} ${at.y})`}>
       <title>{domainTitle(name, own, domain)}</title>
@@ -47,7 +81,13 @@ function LinkLine({ link, positions, onPath }: { link: GraphLink; positions: Map
   const b = positions.get(link.n2);
   if (!a || !b) return null;
   return (
-    <g data-testid="graph-link" data-link={link.key} data-state={link.state} data-on-path={String(onPath)} class={`link link-${link.state}${onPath ? ' on-path' : ''}`}>
+    <g
+      data-testid="graph-link"
+      data-link={link.key}
+      data-state={link.state}
+      data-on-path={String(onPath)}
+      class={`link link-${link.state}${onPath ? ' on-path' : ''}`}
+    >
       <title>{linkTitle(link)}</title>
       {onPath && <line class="path-halo" x1={a.x} y1={a.y} x2={b.x} y2={b.y} />}
       <line class="wire" x1={a.x} y1={a.y} x2={b.x} y2={b.y} />

@@ -28,7 +28,11 @@ export function linkName(a: string, b: string): string {
  * when any report says down (one direction is enough to lose traffic that way), else `up`. Reports of links the
  * topology no longer has are ignored.
  */
-export function graphLinks(links: ReadonlyArray<{ n1: string; n2: string; cost?: number }>, reports: readonly LinkReport[], now: number = Date.now()): GraphLink[] {
+export function graphLinks(
+  links: ReadonlyArray<{ n1: string; n2: string; cost?: number }>,
+  reports: readonly LinkReport[],
+  now: number = Date.now(),
+): GraphLink[] {
   const byLink = new Map<string, LinkReport[]>();
   for (const report of reports) {
     const key = linkName(report.from, report.to);
@@ -70,7 +74,12 @@ function duration(ms: number): string {
 }
 
 /** Where each domain is drawn: evenly on a circle, the first at the top, clockwise (one domain: the centre). */
-export function circleLayout(names: readonly string[], width: number, height: number, margin: number): Map<string, { x: number; y: number }> {
+export function circleLayout(
+  names: readonly string[],
+  width: number,
+  height: number,
+  margin: number,
+): Map<string, { x: number; y: number }> {
   const cx = width / 2;
   const cy = height / 2;
   const radius = Math.max(0, Math.min(width, height) / 2 - margin);

@@ -8,11 +8,23 @@ export function PathFinderForm({ finder }: { finder: PathFinder }) {
     <form class="path-finder row" onSubmit={finder.show} aria-label="Path between two users">
       <label>
         From user
-        <input data-testid="path-from" value={from} onInput={(e) => finder.setFrom(e.currentTarget.value)} placeholder="ANZ-123456" spellcheck={false} />
+        <input
+          data-testid="path-from"
+          value={from}
+          onInput={(e) => finder.setFrom(e.currentTarget.value)}
+          placeholder="ANZ-123456"
+          spellcheck={false}
+        />
       </label>
       <label>
         To user
-        <input data-testid="path-to" value={to} onInput={(e) => finder.setTo(e.currentTarget.value)} placeholder="ANZ-3123456" spellcheck={false} />
+        <input
+          data-testid="path-to"
+          value={to}
+          onInput={(e) => finder.setTo(e.currentTarget.value)}
+          placeholder="ANZ-3123456"
+          spellcheck={false}
+        />
       </label>
       <button data-testid="path-show" type="submit" class="primary" disabled={from.trim() === '' || to.trim() === ''}>
         Show path
@@ -23,7 +35,12 @@ export function PathFinderForm({ finder }: { finder: PathFinder }) {
 
 /** `path-result`: the homes of both users and the domains crossed, or why there is no path. */
 export function PathResult({ route }: { route?: ShownRoute }) {
-  if (route === undefined) return <p data-testid="path-result" data-path="" class="path-result">Finding the path…</p>;
+  if (route === undefined)
+    return (
+      <p data-testid="path-result" data-path="" class="path-result">
+        Finding the path…
+      </p>
+    );
   if (route.problem !== undefined) {
     return (
       <p data-testid="path-result" data-path="" data-reason={route.problem} class="path-result unreachable">
@@ -42,8 +59,7 @@ export function PathResult({ route }: { route?: ShownRoute }) {
   }
   return (
     <p data-testid="path-result" data-path={path.join('>')} class="path-result">
-      {homes}{' '}
-      <strong>{pathSentence(path)}</strong>
+      {homes} <strong>{pathSentence(path)}</strong>
     </p>
   );
 }

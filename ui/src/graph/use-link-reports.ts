@@ -23,7 +23,8 @@ export function useLinkReports(active: boolean): LinkReports {
       controller = new AbortController();
       fetchLinks(controller.signal).then(
         (reports) => !stopped && setState({ reports, at: Date.now() }),
-        (error: Error) => !stopped && error.name !== 'AbortError' && setState((s) => ({ ...s, error: `Link states could not be read: ${error.message}` })),
+        (error: Error) =>
+          !stopped && error.name !== 'AbortError' && setState((s) => ({ ...s, error: `Link states could not be read: ${error.message}` })),
       );
     };
     read();

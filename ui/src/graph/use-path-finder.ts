@@ -35,7 +35,12 @@ export function usePathFinder(links: readonly GraphLink[], version?: string, own
 }
 
 /** A shown path follows the graph: a link going down or an applied edit changes it at once. */
-function useShownRoute(shown: { from: string; to: string } | undefined, links: readonly GraphLink[], version?: string, ownDomain?: string): ShownRoute | undefined {
+function useShownRoute(
+  shown: { from: string; to: string } | undefined,
+  links: readonly GraphLink[],
+  version?: string,
+  ownDomain?: string,
+): ShownRoute | undefined {
   const [route, setRoute] = useState<ShownRoute | undefined>(undefined);
   const down = downLinks(links).join(',');
   useEffect(() => {

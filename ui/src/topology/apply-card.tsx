@@ -20,7 +20,13 @@ export function ApplyCard(props: {
       <h2>Apply</h2>
       <label>
         Admin token <small>(kept in this tab only)</small>
-        <input data-testid="topo-admin-token" type="password" value={props.token} autocomplete="off" onInput={(e) => props.onToken(e.currentTarget.value)} />
+        <input
+          data-testid="topo-admin-token"
+          type="password"
+          value={props.token}
+          autocomplete="off"
+          onInput={(e) => props.onToken(e.currentTarget.value)}
+        />
       </label>
       <label>
         Your name <small>(recorded in the history; default “admin”)</small>

@@ -44,8 +44,19 @@ function ProblemList({ problems, onGoToLine }: { problems: Problem[]; onGoToLine
   return (
     <ul data-testid="topo-problems" class="problems" aria-label="Problems">
       {problems.map((problem, i) => (
-        <li key={i} data-testid="topo-problem" data-line={problem.line === undefined ? '' : String(problem.line)} data-path={problem.path} class={`problem ${problem.severity}`}>
-          <button type="button" class="link" onClick={() => problem.line !== undefined && onGoToLine(problem.line)} disabled={problem.line === undefined}>
+        <li
+          key={i}
+          data-testid="topo-problem"
+          data-line={problem.line === undefined ? '' : String(problem.line)}
+          data-path={problem.path}
+          class={`problem ${problem.severity}`}
+        >
+          <button
+            type="button"
+            class="link"
+            onClick={() => problem.line !== undefined && onGoToLine(problem.line)}
+            disabled={problem.line === undefined}
+          >
             {problem.line === undefined ? 'document' : `line ${problem.line}`}
           </button>{' '}
           <span class="severity">{problem.severity}</span> <code>{problem.path || '(document)'}</code>: {problem.message}

@@ -19,16 +19,23 @@ function diffLines(diff: TopologyDiff): Array<{ kind: 'added' | 'removed' | 'cha
   const lines: Array<{ kind: 'added' | 'removed' | 'changed'; text: string }> = [];
   for (const name of diff.domains.added) lines.push({ kind: 'added', text: `domain ${name}` });
   for (const name of diff.domains.removed) lines.push({ kind: 'removed', text: `domain ${name}` });
-  for (const d of diff.domains.changed) lines.push({ kind: 'changed', text: `domain ${d.name}: urls ${d.urlsBefore.join(', ')} → ${d.urlsAfter.join(', ')}` });
+  for (const d of diff.domains.changed)
+    lines.push({ kind: 'changed', text: `domain ${d.name}: urls ${d.urlsBefore.join(', ')} → ${d.urlsAfter.join(', ')}` });
   const cost = (c: number) => (c === 1 ? '' : ` (cost ${c})`);
   for (const l of diff.links.added) lines.push({ kind: 'added', text: `link ${l.n1} – ${l.n2}${cost(l.cost)}` });
   for (const l of diff.links.removed) lines.push({ kind: 'removed', text: `link ${l.n1} – ${l.n2}${cost(l.cost)}` });
-  for (const l of diff.links.changed) lines.push({ kind: 'changed', text: `link ${l.n1} – ${l.n2}: cost ${l.costBefore} → ${l.costAfter}` });
+  for (const l of diff.links.changed)
+    lines.push({ kind: 'changed', text: `link ${l.n1} – ${l.n2}: cost ${l.costBefore} → ${l.costAfter}` });
   for (const name of diff.apps.added) lines.push({ kind: 'added', text: `app ${name}` });
   for (const name of diff.apps.removed) lines.push({ kind: 'removed', text: `app ${name}` });
   for (const a of diff.apps.changed) lines.push({ kind: 'changed', text: `app ${a.appName}: ${a.fields.join(', ')}` });
   for (const m of diff.movedUsers) {
-    const upper = m.to >= MAX_USER_NUMBER ? `${m.appName}-${m.from} and above` : m.from === m.to ? `${m.appName}-${m.from}` : `${m.appName}-${m.from} … ${m.appName}-${m.to}`;
+    const upper =
+      m.to >= MAX_USER_NUMBER
+        ? `${m.appName}-${m.from} and above`
+        : m.from === m.to
+          ? `${m.appName}-${m.from}`
+          : `${m.appName}-${m.from} … ${m.appName}-${m.to}`;
     lines.push({ kind: 'changed', text: `users ${upper} move home: ${placement(m.before)} → ${placement(m.after)}` });
   }
   return lines;

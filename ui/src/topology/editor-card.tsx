@@ -29,7 +29,17 @@ export function EditorCard(props: {
   );
 }
 
-function EditorHead({ base, watch, working, onReload }: { base?: BaseVersion; watch: TopologyFeed['watch']; working: boolean; onReload: () => void }) {
+function EditorHead({
+  base,
+  watch,
+  working,
+  onReload,
+}: {
+  base?: BaseVersion;
+  watch: TopologyFeed['watch'];
+  working: boolean;
+  onReload: () => void;
+}) {
   return (
     <header class="editor-head">
       <h2>Topology</h2>
@@ -45,7 +55,12 @@ function EditorHead({ base, watch, working, onReload }: { base?: BaseVersion; wa
       <span class={`watch watch-${watch}`} title="GET /topology/watch: versions applied elsewhere show up here">
         {WATCH_WORDS[watch]}
       </span>
-      <button type="button" onClick={onReload} disabled={working} title="Load the current version into the editor (unsaved edits are replaced)">
+      <button
+        type="button"
+        onClick={onReload}
+        disabled={working}
+        title="Load the current version into the editor (unsaved edits are replaced)"
+      >
         Reload
       </button>
     </header>
@@ -56,7 +71,8 @@ function EditorHead({ base, watch, working, onReload }: { base?: BaseVersion; wa
 function OvertakenBanner({ followed, base, onLoad }: { followed?: string; base?: string; onLoad: () => void }) {
   return (
     <p class="banner">
-      Version <code>{followed}</code> was applied meanwhile. Your text is based on <code>{base}</code>: applying it would be refused as stale.{' '}
+      Version <code>{followed}</code> was applied meanwhile. Your text is based on <code>{base}</code>: applying it would be refused as
+      stale.{' '}
       <button type="button" class="link" onClick={onLoad}>
         Load version {followed}
       </button>{' '}

@@ -29,7 +29,11 @@ describe('nextDraft', () => {
   });
 
   it('makes the text applied the new base, checked again, without touching what was typed since', () => {
-    const applied = after({ type: 'loaded', current: V1 }, { type: 'edited', text: 'typed after apply' }, { type: 'applied', base: { yaml: 'applied', version: 'v3' } });
+    const applied = after(
+      { type: 'loaded', current: V1 },
+      { type: 'edited', text: 'typed after apply' },
+      { type: 'applied', base: { yaml: 'applied', version: 'v3' } },
+    );
     expect(applied).toMatchObject({ base: { yaml: 'applied', version: 'v3' }, text: 'typed after apply', check: { state: 'checking' } });
     expect(isDirty(applied)).toBe(true);
   });

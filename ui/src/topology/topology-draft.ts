@@ -3,7 +3,8 @@ import type { Problem, ValidateAnswer, WriteOutcome } from '../api/meta';
 /** The editor's text, the version it is based on and what the meta-server said of it: the state and its steps. Pure, no DOM. */
 
 /** The last check of the text: under way, answered, or failed (the meta-server could not be asked). */
-export type Check = { state: 'idle' } | { state: 'checking' } | { state: 'done'; answer: ValidateAnswer } | { state: 'error'; message: string };
+export type Check =
+  { state: 'idle' } | { state: 'checking' } | { state: 'done'; answer: ValidateAnswer } | { state: 'error'; message: string };
 
 /** A version of the topology as YAML: the one the text was loaded from, or last applied as. */
 export interface BaseVersion {
@@ -53,7 +54,10 @@ export function nextDraft(draft: Draft, event: DraftEvent): Draft {
       // The text as written is now that version (comments included): it stays in the editor, checked again.
       return { ...draft, base: event.base, check: { state: 'checking' } };
     case 'refused-invalid':
-      return { ...draft, check: { state: 'done', answer: { valid: false, currentVersion: draft.base?.version ?? '', problems: event.problems } } };
+      return {
+        ...draft,
+        check: { state: 'done', answer: { valid: false, currentVersion: draft.base?.version ?? '', problems: event.problems } },
+      };
   }
 }
 

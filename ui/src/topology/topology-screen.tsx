@@ -29,10 +29,34 @@ export function TopologyScreen({ info, feed, active }: { info?: UiInfo; feed: To
   const reload = () => void topology.load();
   return (
     <div class="topology">
-      <EditorCard draft={draft} followed={feed.version} watch={feed.watch} working={writes.working} onReload={reload} onEdit={(text) => dispatch({ type: 'edited', text })} editor={topology.editor} />
+      <EditorCard
+        draft={draft}
+        followed={feed.version}
+        watch={feed.watch}
+        working={writes.working}
+        onReload={reload}
+        onEdit={(text) => dispatch({ type: 'edited', text })}
+        editor={topology.editor}
+      />
       <aside class="column topo-side">
-        <ApplyCard token={token} author={author} onToken={setToken} onAuthor={setAuthor} loaded={draft.base !== undefined} dirty={dirty} working={writes.working} result={writes.result} onApply={() => void writes.apply()} onReload={reload} />
-        <HistoryCard history={history} current={draft.base?.version} working={writes.working} onRollback={(version) => void writes.rollback(version)} />
+        <ApplyCard
+          token={token}
+          author={author}
+          onToken={setToken}
+          onAuthor={setAuthor}
+          loaded={draft.base !== undefined}
+          dirty={dirty}
+          working={writes.working}
+          result={writes.result}
+          onApply={() => void writes.apply()}
+          onReload={reload}
+        />
+        <HistoryCard
+          history={history}
+          current={draft.base?.version}
+          working={writes.working}
+          onRollback={(version) => void writes.rollback(version)}
+        />
       </aside>
       <GraphView doc={feed.doc} version={feed.version} ownDomain={info?.domain} active={active} />
     </div>
@@ -44,7 +68,10 @@ function NoMetaServer() {
     <div class="topology">
       <section class="card">
         <h2>No meta-server</h2>
-        <p>This web UI was started without a meta-server, so the topology cannot be read or edited here. Start it with one (embedded mode serves one unless told `--no-meta-server`).</p>
+        <p>
+          This web UI was started without a meta-server, so the topology cannot be read or edited here. Start it with one (embedded mode
+          serves one unless told `--no-meta-server`).
+        </p>
       </section>
     </div>
   );

@@ -36,7 +36,11 @@ export function useTopologyDraft(metaServer: boolean | undefined): TopologyDraft
 }
 
 /** A version applied elsewhere (or by a rollback): the history is read again, and the text follows when it has no unsaved edit. */
-export function useFollowVersions(followed: string | undefined, { draft, dirty, load }: TopologyDraft, reloadHistory: () => Promise<void>): void {
+export function useFollowVersions(
+  followed: string | undefined,
+  { draft, dirty, load }: TopologyDraft,
+  reloadHistory: () => Promise<void>,
+): void {
   useEffect(() => {
     if (followed === undefined || draft.base === undefined) return;
     void reloadHistory();
@@ -54,7 +58,8 @@ export function useTopologyCheck({ draft, dispatch }: TopologyDraft, token: stri
       dispatch({ type: 'checking' });
       validateTopology(text, token, controller.signal).then(
         (answer) => dispatch({ type: 'checked', answer }),
-        (error: Error) => error.name !== 'AbortError' && dispatch({ type: 'check-failed', message: `The text could not be checked: ${error.message}` }),
+        (error: Error) =>
+          error.name !== 'AbortError' && dispatch({ type: 'check-failed', message: `The text could not be checked: ${error.message}` }),
       );
     }, VALIDATE_DEBOUNCE_MS);
     return () => {

@@ -29,7 +29,11 @@ export interface TopologyWrites {
 }
 
 /** Apply the text, or roll back to a version, as `author` with the admin `token`. */
-export function useTopologyWrites(topology: TopologyDraft, credentials: { token: string; author: string }, reloadHistory: () => Promise<void>): TopologyWrites {
+export function useTopologyWrites(
+  topology: TopologyDraft,
+  credentials: { token: string; author: string },
+  reloadHistory: () => Promise<void>,
+): TopologyWrites {
   const { draft, dispatch, dirty, load } = topology;
   const { token, author } = credentials;
   const [result, setResult] = useState<WriteOutcome | undefined>(undefined);

@@ -70,7 +70,12 @@ export function YamlEditor({
     const diagnostics: Diagnostic[] = problems.map((problem) => {
       // A problem the parser could not place goes on the first line; the text may have changed since it was checked.
       const line = doc.line(Math.min(Math.max(1, problem.line ?? 1), doc.lines));
-      return { from: line.from, to: line.to, severity: problem.severity, message: problem.path ? `${problem.path}: ${problem.message}` : problem.message };
+      return {
+        from: line.from,
+        to: line.to,
+        severity: problem.severity,
+        message: problem.path ? `${problem.path}: ${problem.message}` : problem.message,
+      };
     });
     editor.dispatch(setDiagnostics(editor.state, diagnostics));
   }, [problems]);

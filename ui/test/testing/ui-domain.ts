@@ -82,7 +82,10 @@ export async function connectAs(page: Page, userId: string): Promise<void> {
     const shown = `${await state.getAttribute('data-state')}: ${await state.innerText()}`;
     const form = await Promise.all(['chat-url', 'chat-user', 'chat-app-id'].map((id) => byTestId(page, id).inputValue()));
     const errors = await byTestId(page, 'chat-error').allInnerTexts();
-    throw new Error(`${userId} did not get signed in (${shown}; form ${form.join(' ')}; errors: ${errors.join(' | ') || 'none'}): ${String(error)}`, { cause: error });
+    throw new Error(
+      `${userId} did not get signed in (${shown}; form ${form.join(' ')}; errors: ${errors.join(' | ') || 'none'}): ${String(error)}`,
+      { cause: error },
+    );
   }
 }
 

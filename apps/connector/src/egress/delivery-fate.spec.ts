@@ -37,7 +37,14 @@ function heldOnAckSocket(report: BatchReport, envelope = message(), fromMailbox 
   return fate;
 }
 
-const delivered = (fromMailbox?: true): Delivered => ({ id: 'm1', userId: 'ANZ-2', from: 'ANZ-1', reference: 'r1', confirm: true, fromMailbox });
+const delivered = (fromMailbox?: true): Delivered => ({
+  id: 'm1',
+  userId: 'ANZ-2',
+  from: 'ANZ-1',
+  reference: 'r1',
+  confirm: true,
+  fromMailbox,
+});
 
 // Ack mode, crash-safe (docs/protocol.md, Ack mode): what an ack-mode socket holds is parked in the mailbox with its batch's report.
 describe('DeliveryFate and BatchReport in ack mode', () => {
@@ -75,7 +82,9 @@ describe('DeliveryFate and BatchReport in ack mode', () => {
   it('reports a message undelivered when its socket closed before the report was cut (not parked yet), and parks nothing', () => {
     const report = new BatchReport();
     heldOnAckSocket(report).dropped('s1');
-    expect(report.seal()).toEqual([{ delivered: [], undelivered: [{ userId: 'ANZ-2', envelope: message(), failedSocketIds: ['s1'] }], parked: [] }]);
+    expect(report.seal()).toEqual([
+      { delivered: [], undelivered: [{ userId: 'ANZ-2', envelope: message(), failedSocketIds: ['s1'] }], parked: [] },
+    ]);
   });
 
   it('never parks a message from the mailbox or a FAST one; a close leaves the mailbox one there and loses the FAST one', () => {

@@ -129,7 +129,10 @@ export class DeliveryFate implements HeldDelivery, Parkable {
   private settleIfLost(): void {
     if (this.holding > 0 || (this.state !== 'live' && this.state !== 'fetched') || this.envelope.lane !== 'RELIABLE') return;
     this.state = 'undelivered';
-    this.sink.undelivered({ userId: this.userId, envelope: this.envelope, failedSocketIds: this.failedSocketIds ?? [] }, this.frameBytes + 512);
+    this.sink.undelivered(
+      { userId: this.userId, envelope: this.envelope, failedSocketIds: this.failedSocketIds ?? [] },
+      this.frameBytes + 512,
+    );
   }
 
   private deliveredEntry(fromMailbox: boolean): Delivered {

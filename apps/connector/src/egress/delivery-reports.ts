@@ -143,7 +143,7 @@ export class ReportOutbox implements ReportSink {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (let failed = 0; failed < attempts; ) {
+    for (let failed = 0; failed < attempts;) {
       await this.flushing;
       if (this.pending.size === 0) return;
       if (!(await this.flush())) failed += 1;

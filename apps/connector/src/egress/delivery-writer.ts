@@ -39,7 +39,15 @@ export class DeliveryWriter {
     return tracked;
   }
 
-  private writeOne(socketId: string, userId: string, id: string, frame: Buffer, fate: DeliveryFate | undefined, ackable: boolean, now: number): void {
+  private writeOne(
+    socketId: string,
+    userId: string,
+    id: string,
+    frame: Buffer,
+    fate: DeliveryFate | undefined,
+    ackable: boolean,
+    now: number,
+  ): void {
     const session = this.sessions.get(socketId);
     if (session === undefined || session.state !== 'AUTHENTICATED' || session.userId !== userId) {
       fate?.missed(socketId);

@@ -17,7 +17,14 @@ export async function openConnectorInfrastructure(config: ConnectorConfig, logge
   const lanes = await resources.open(() =>
     untilReachable(
       'Kafka and NATS',
-      () => connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }),
+      () =>
+        connectLanes({
+          kafkaBrokers: config.kafkaBrokers,
+          natsUrl: config.natsUrl,
+          clientId: config.name,
+          logger,
+          natsWriteDelayMs: config.natsWriteDelayMs,
+        }),
       { logger, timeoutMs: config.startupTimeoutMs },
     ),
   );

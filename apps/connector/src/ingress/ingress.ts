@@ -97,7 +97,15 @@ export class Ingress {
         return;
       case 'FETCH_MISSING_MESSAGES_REQUEST':
         // Paced to what the socket can take now: the rest stays stored, and leftMissingCount says so.
-        return this.publish(session, type, frame, session.fetchBudget((data as ClientData<'FETCH_MISSING_MESSAGES_REQUEST'>).count), tag, now, 1);
+        return this.publish(
+          session,
+          type,
+          frame,
+          session.fetchBudget((data as ClientData<'FETCH_MISSING_MESSAGES_REQUEST'>).count),
+          tag,
+          now,
+          1,
+        );
       default:
         this.publish(session, type, frame, data, tag, now, 1);
     }
@@ -126,7 +134,8 @@ export class Ingress {
   private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, tag: FrameTag, now: number, cost: number): void {
     const { intake, clock, backlog, users, stall } = this.options;
     const userId = session.userId as string;
-    if (!users.take(userId, now, stall.stalledMs(now), cost)) return this.limited(session, session.limiter.refuse(now), RATE_LIMITED_USER, tag);
+    if (!users.take(userId, now, stall.stalledMs(now), cost))
+      return this.limited(session, session.limiter.refuse(now), RATE_LIMITED_USER, tag);
     const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
     if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, tag, OVERLOADED_HINT);
     const message = type === 'MESSAGE' ? (data as ClientData<'MESSAGE'>) : undefined;

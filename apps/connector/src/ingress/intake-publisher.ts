@@ -1,5 +1,14 @@
 import { fastPartitionSubject, type Lanes } from '@linker/bus';
-import { encodeEnvelope, intakeTopic, INTERNAL_TYPES, SYSTEM, type DeliveryReport, type Envelope, type Lane, type SocketAddress } from '@linker/contracts';
+import {
+  encodeEnvelope,
+  intakeTopic,
+  INTERNAL_TYPES,
+  SYSTEM,
+  type DeliveryReport,
+  type Envelope,
+  type Lane,
+  type SocketAddress,
+} from '@linker/contracts';
 import { newMessageId, type Clock } from '@linker/kernel';
 
 /**
@@ -41,7 +50,10 @@ export class IntakePublisher {
    */
   publishReports(connector: string, reports: readonly DeliveryReport[]): Promise<void> {
     try {
-      const records = reports.map((report) => ({ key: connector, value: encodeEnvelope(this.system(INTERNAL_TYPES.DELIVERY_REPORT, report)) }));
+      const records = reports.map((report) => ({
+        key: connector,
+        value: encodeEnvelope(this.system(INTERNAL_TYPES.DELIVERY_REPORT, report)),
+      }));
       return this.lanes.RELIABLE.publish(this.topic, records);
     } catch (error) {
       return Promise.reject(error);
@@ -50,6 +62,16 @@ export class IntakePublisher {
 
   /** A RELIABLE envelope from `SYSTEM`, born now. */
   system(type: string, data: unknown, origin?: SocketAddress): Envelope {
-    return { id: newMessageId(), lane: 'RELIABLE', type, from: SYSTEM, data, origin, path: this.path, createdAt: this.clock.now(), hops: 0 };
+    return {
+      id: newMessageId(),
+      lane: 'RELIABLE',
+      type,
+      from: SYSTEM,
+      data,
+      origin,
+      path: this.path,
+      createdAt: this.clock.now(),
+      hops: 0,
+    };
   }
 }

@@ -27,7 +27,10 @@ export class LaneBacklog {
     if (this.overloaded[lane]) return true;
     if (this.pending[lane] < this.maxPending) return false;
     this.overloaded[lane] = true;
-    this.logger.warn('connector overloaded: new frames are refused with OVERLOADED until the lane catches up', { lane, pending: this.pending[lane] });
+    this.logger.warn('connector overloaded: new frames are refused with OVERLOADED until the lane catches up', {
+      lane,
+      pending: this.pending[lane],
+    });
     return true;
   }
 

@@ -22,17 +22,27 @@ const ANSWERS: Record<BusErrorCode, Array<[retriable: boolean, answer: Answer]>>
   INVALID_ARGUMENT: [[false, 'INTERNAL_ERROR']],
 };
 
-const cases = Object.entries(ANSWERS).flatMap(([code, answers]) => answers.map(([retriable, answer]) => [code as BusErrorCode, retriable, answer] as const));
+const cases = Object.entries(ANSWERS).flatMap(([code, answers]) =>
+  answers.map(([retriable, answer]) => [code as BusErrorCode, retriable, answer] as const),
+);
 
 describe('publishFailure', () => {
   it.each(cases)('%s (retriable: %s) is %s', (code, retriable, answer) => {
-    const failure = publishFailure('RELIABLE', new LinkerError<BusErrorCode>(code, 'it failed', { retriable }), 'it may not have been accepted');
+    const failure = publishFailure(
+      'RELIABLE',
+      new LinkerError<BusErrorCode>(code, 'it failed', { retriable }),
+      'it may not have been accepted',
+    );
     expect(failure.code).toBe(answer);
     expect(failure.hint).toEqual(answer === 'UNAVAILABLE' ? { retryAfterMs: UNAVAILABLE_RETRY_AFTER_MS, lane: 'RELIABLE' } : undefined);
   });
 
   it('an outage of the lane is UNAVAILABLE, naming the lane and the cause, with a retry hint', () => {
-    const failure = publishFailure('RELIABLE', new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'no broker', { retriable: true }), 'it may not have been accepted');
+    const failure = publishFailure(
+      'RELIABLE',
+      new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'no broker', { retriable: true }),
+      'it may not have been accepted',
+    );
     expect(failure).toEqual({
       code: 'UNAVAILABLE',
       message: `the RELIABLE lane is unavailable (BUS_UNAVAILABLE); it may not have been accepted: retry in ${UNAVAILABLE_RETRY_AFTER_MS} ms`,
@@ -41,7 +51,13 @@ describe('publishFailure', () => {
   });
 
   it('anything else is INTERNAL_ERROR, without a hint', () => {
-    expect(publishFailure('FAST', new LinkerError<BusErrorCode>('BUS_UNKNOWN_TOPIC', 'no topic', { retriable: false }), 'it may not have been accepted')).toEqual({
+    expect(
+      publishFailure(
+        'FAST',
+        new LinkerError<BusErrorCode>('BUS_UNKNOWN_TOPIC', 'no topic', { retriable: false }),
+        'it may not have been accepted',
+      ),
+    ).toEqual({
       code: 'INTERNAL_ERROR',
       message: 'it may not have been accepted: retry',
     });

@@ -1,7 +1,13 @@
 import { RateLimiter, rateLimits, type RateVerdict } from './rate-limiter';
 
 /** What the limiter answers to frames a client sends every `1000 / perSecond` ms in [from, to), read `readAt(sentAt)`. */
-function client(limiter: RateLimiter, perSecond: number, from: number, to: number, read: (sentAt: number) => { at: number; stalledMs: number }): RateVerdict[] {
+function client(
+  limiter: RateLimiter,
+  perSecond: number,
+  from: number,
+  to: number,
+  read: (sentAt: number) => { at: number; stalledMs: number },
+): RateVerdict[] {
   const verdicts: RateVerdict[] = [];
   for (let sentAt = from; sentAt < to; sentAt += 1000 / perSecond) {
     const { at, stalledMs } = read(sentAt);
@@ -14,7 +20,8 @@ const count = (verdicts: RateVerdict[], verdict: RateVerdict): number => verdict
 /** A loop that keeps up: each frame is read 1 ms after it was sent, and may have waited that long. */
 const prompt = (sentAt: number) => ({ at: sentAt + 1, stalledMs: 1 });
 /** The loop is stalled over [start, start + ms): what is sent meanwhile is read in one burst when it ends. */
-const stalled = (start: number, ms: number) => (sentAt: number) => (sentAt >= start && sentAt < start + ms ? { at: start + ms, stalledMs: ms } : prompt(sentAt));
+const stalled = (start: number, ms: number) => (sentAt: number) =>
+  sentAt >= start && sentAt < start + ms ? { at: start + ms, stalledMs: ms } : prompt(sentAt);
 
 describe('RateLimiter', () => {
   const limits = rateLimits(50, 100, 3, 5_000); // abuse: more than 500 frames refused within 5 s
@@ -41,12 +48,15 @@ describe('RateLimiter', () => {
       { stall: 10_000, burst: 100, abuseFactor: 3, window: 5_000 }, // the defaults: 200 frames wait
       { stall: 40_000, burst: 100, abuseFactor: 3, window: 5_000 }, // 800 frames: more than 3x the rate over 5 s
       { stall: 3_000, burst: 100, abuseFactor: 1, window: 1_000 }, // 60 frames read in one 1 s window
-    ])('refuses none of a 20 msg/s client’s frames read in one burst after a $stall ms stall (burst $burst)', ({ stall, burst, abuseFactor, window }) => {
-      const limiter = new RateLimiter(rateLimits(50, burst, abuseFactor, window), 0);
-      const verdicts = client(limiter, 20, 0, 20_000 + stall + 20_000, stalled(20_000, stall));
-      expect(verdicts.length).toBe(20 * (40 + stall / 1000));
-      expect(verdicts.filter((v) => v !== 'ok')).toEqual([]);
-    });
+    ])(
+      'refuses none of a 20 msg/s client’s frames read in one burst after a $stall ms stall (burst $burst)',
+      ({ stall, burst, abuseFactor, window }) => {
+        const limiter = new RateLimiter(rateLimits(50, burst, abuseFactor, window), 0);
+        const verdicts = client(limiter, 20, 0, 20_000 + stall + 20_000, stalled(20_000, stall));
+        expect(verdicts.length).toBe(20 * (40 + stall / 1000));
+        expect(verdicts.filter((v) => v !== 'ok')).toEqual([]);
+      },
+    );
 
     it('would refuse them without the credit: a bucket capped at the burst', () => {
       const limiter = new RateLimiter(rateLimits(50, 20, 3, 5_000), 0);

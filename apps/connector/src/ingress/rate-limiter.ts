@@ -10,7 +10,12 @@ export interface RateLimits {
 }
 
 export function rateLimits(ratePerSecond: number, burst: number, abuseFactor: number, abuseWindowMs: number): RateLimits {
-  return Object.freeze({ ratePerSecond, burst, abuseWindowMs, abuseLimit: Math.ceil(((abuseFactor - 1) * ratePerSecond * abuseWindowMs) / 1000) });
+  return Object.freeze({
+    ratePerSecond,
+    burst,
+    abuseWindowMs,
+    abuseLimit: Math.ceil(((abuseFactor - 1) * ratePerSecond * abuseWindowMs) / 1000),
+  });
 }
 
 /** `ok`: take the frame; `limited`: refuse it (RATE_LIMITED), the socket stays; `abuse`: close the socket (4004). */

@@ -73,7 +73,9 @@ export class PresenceKeeper {
   /** An authenticated socket ended: remove it, then publish USER_DISCONNECTED. Never rejects. */
   unregister(session: Session): Promise<void> {
     return this.track(
-      this.remove(session.userId as string, session.address).then(() => this.publishPresenceEvent(INTERNAL_TYPES.USER_DISCONNECTED, session)),
+      this.remove(session.userId as string, session.address).then(() =>
+        this.publishPresenceEvent(INTERNAL_TYPES.USER_DISCONNECTED, session),
+      ),
     );
   }
 
@@ -120,7 +122,9 @@ export class PresenceKeeper {
   /** Register every authenticated socket in one batch; a socket that ended meanwhile is removed again after. */
   private async registerAgain(): Promise<void> {
     const sessions = [...this.options.authenticated()];
-    this.log.warn('presence lease was taken anew (it had expired, or presence lost it); registering every authenticated socket again', { sockets: sessions.length });
+    this.log.warn('presence lease was taken anew (it had expired, or presence lost it); registering every authenticated socket again', {
+      sockets: sessions.length,
+    });
     try {
       await this.options.presence.addMany(sessions.map((session) => ({ userId: session.userId as string, address: session.address })));
       this.registrationOwed = false;

@@ -31,8 +31,14 @@ describe('evictionOf (who no longer belongs to a domain after a topology change)
   });
 
   it("tells a user whose home moved where to reconnect: the new home's client endpoint, with the connector's path if it has none", () => {
-    expect(evictionOf(view, 'ANZ-150', 'domain-01')).toEqual({ close: 'HOME_DOMAIN_MOVED', reason: 'home domain is now domain-02: reconnect to wss://chat.example.org/ws' });
-    expect(evictionOf(view, 'ANZ-5', 'domain-02')).toEqual({ close: 'HOME_DOMAIN_MOVED', reason: 'home domain is now domain-01: reconnect to ws://127.0.0.1:8091/ws' });
+    expect(evictionOf(view, 'ANZ-150', 'domain-01')).toEqual({
+      close: 'HOME_DOMAIN_MOVED',
+      reason: 'home domain is now domain-02: reconnect to wss://chat.example.org/ws',
+    });
+    expect(evictionOf(view, 'ANZ-5', 'domain-02')).toEqual({
+      close: 'HOME_DOMAIN_MOVED',
+      reason: 'home domain is now domain-01: reconnect to ws://127.0.0.1:8091/ws',
+    });
     // An endpoint a WebSocket client cannot use is not offered.
     expect(evictionOf(view, 'ANZ-250', 'domain-01')).toEqual({ close: 'HOME_DOMAIN_MOVED', reason: 'home domain is now domain-03' });
     expect(CLOSE_CODES[evictionOf(view, 'ANZ-250', 'domain-01')!.close].code).toBe(4006);
@@ -45,7 +51,10 @@ describe('evictionOf (who no longer belongs to a domain after a topology change)
   });
 
   it('keeps the close reason within the 123 bytes a close frame carries', () => {
-    const long = new TopologyView({ ...topology, domains: topology.domains.map((d) => (d.name === 'domain-02' ? { ...d, urls: [`ws://${'h'.repeat(120)}.example/ws`] } : d)) });
+    const long = new TopologyView({
+      ...topology,
+      domains: topology.domains.map((d) => (d.name === 'domain-02' ? { ...d, urls: [`ws://${'h'.repeat(120)}.example/ws`] } : d)),
+    });
     const eviction = evictionOf(long, 'ANZ-150', 'domain-01')!;
     expect(eviction.reason).toBe('home domain is now domain-02');
   });

@@ -24,14 +24,22 @@ export class SessionRegistry {
   open(socket: ClientSocket, remoteAddress: string, now: number, ended: SessionEnded): Session {
     const id = `${this.boot}-${this.next++}`;
     const address: SocketAddress = Object.freeze({ domain: this.domain, connector: this.connector, socketId: id });
-    const session = new Session(id, address, remoteAddress, socket, this.limits, {
-      authenticated: (s) => this.leftUnauthenticated(s.remoteAddress),
-      ended: (s, previous) => {
-        this.sessions.delete(s.id);
-        if (previous !== 'AUTHENTICATED') this.leftUnauthenticated(s.remoteAddress);
-        ended(s, previous);
+    const session = new Session(
+      id,
+      address,
+      remoteAddress,
+      socket,
+      this.limits,
+      {
+        authenticated: (s) => this.leftUnauthenticated(s.remoteAddress),
+        ended: (s, previous) => {
+          this.sessions.delete(s.id);
+          if (previous !== 'AUTHENTICATED') this.leftUnauthenticated(s.remoteAddress);
+          ended(s, previous);
+        },
       },
-    }, now);
+      now,
+    );
     this.sessions.set(id, session);
     this.unauthenticated.set(remoteAddress, this.unauthenticatedFrom(remoteAddress) + 1);
     return session;

@@ -64,8 +64,9 @@ export class WsServer {
     const deadline = options.handshakeTimeoutMs;
     // Node checks both deadlines every `connectionsCheckingInterval`, from the moment a connection opens (even one
     // that never sends a byte); the check walks only connections still inside a request, so it is free when idle.
-    this.http = createServer({ headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) }, (request, response) =>
-      this.answer(request, response),
+    this.http = createServer(
+      { headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) },
+      (request, response) => this.answer(request, response),
     );
     this.http.maxConnections = options.maxConnections + options.maxHandshakes;
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));

@@ -41,7 +41,10 @@ export class FakeProcessor {
     const topic = intakeTopic(domain);
     await lanes.RELIABLE.ensureTopics([topic, connectorTopic(domain, this.options.connector)], 4);
     const fastSubjects = Array.from({ length: this.options.partitions ?? 4 }, (_, p) => partitionSubject(topic, p));
-    const subjects: Array<[Lanes[Lane], string]> = [[lanes.RELIABLE, topic], ...fastSubjects.map((s): [Lanes[Lane], string] => [lanes.FAST, s])];
+    const subjects: Array<[Lanes[Lane], string]> = [
+      [lanes.RELIABLE, topic],
+      ...fastSubjects.map((s): [Lanes[Lane], string] => [lanes.FAST, s]),
+    ];
     for (const [bus, subject] of subjects) {
       this.subscriptions.push(
         await bus.subscribe({
@@ -67,12 +70,33 @@ export class FakeProcessor {
 
   /** A MESSAGE envelope from `from` with `content`. */
   message(from: string, to: string, content: string, extra: Partial<Envelope> = {}): Envelope {
-    return { id: newMessageId(), lane: 'RELIABLE', type: 'MESSAGE', from, to, data: { content }, path: [this.options.domain], createdAt: Date.now(), hops: 0, ...extra };
+    return {
+      id: newMessageId(),
+      lane: 'RELIABLE',
+      type: 'MESSAGE',
+      from,
+      to,
+      data: { content },
+      path: [this.options.domain],
+      createdAt: Date.now(),
+      hops: 0,
+      ...extra,
+    };
   }
 
   /** A system envelope (from SYSTEM). */
   system(type: string, data: unknown, extra: Partial<Envelope> = {}): Envelope {
-    return { id: newMessageId(), lane: 'RELIABLE', type, from: SYSTEM, data, path: [this.options.domain], createdAt: Date.now(), hops: 0, ...extra };
+    return {
+      id: newMessageId(),
+      lane: 'RELIABLE',
+      type,
+      from: SYSTEM,
+      data,
+      path: [this.options.domain],
+      createdAt: Date.now(),
+      hops: 0,
+      ...extra,
+    };
   }
 
   /** Envelopes of `type` received so far. */

@@ -80,12 +80,19 @@ function memoryInfrastructure(store: MemoryPresenceStore): HarnessInfrastructure
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const infrastructure = options.infrastructure ? await options.infrastructure() : memoryInfrastructure(options.store ?? new MemoryPresenceStore());
+  const infrastructure = options.infrastructure
+    ? await options.infrastructure()
+    : memoryInfrastructure(options.store ?? new MemoryPresenceStore());
   const { domain, lanes } = infrastructure;
   const config = connectorSettings({ domain, name: CONNECTOR, wsPort: 0, partitions: 4, ...options.settings });
   const faults: LaneFaults = { failIntake: false, holdIntake: false, held: [] };
   const presence = (options.wrapPresence ?? ((p) => p))(infrastructure.connectorPresence);
-  const connector = openConnector(config, { lanes: faultyLanes(lanes, intakeTopic(domain), faults), presence, logger: testLogger(), clock: options.clock });
+  const connector = openConnector(config, {
+    lanes: faultyLanes(lanes, intakeTopic(domain), faults),
+    presence,
+    logger: testLogger(),
+    clock: options.clock,
+  });
   await connector.start();
   const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, partitions: config.partitions, ...options.processor });
   await processor.start();
@@ -101,7 +108,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const reply = await opened.auth(userId, extra);
     if ((reply.data as { isAuthenticated: boolean }).isAuthenticated !== true) throw new Error(`${userId} was not authenticated`);
     const taken = new Set(clients.map((c) => c.socketId));
-    const auth = processor.all('AUTH_CLIENT').find((e) => (e.data as { userId: string }).userId === userId && !taken.has(e.origin?.socketId));
+    const auth = processor
+      .all('AUTH_CLIENT')
+      .find((e) => (e.data as { userId: string }).userId === userId && !taken.has(e.origin?.socketId));
     opened.socketId = auth?.origin?.socketId;
     return opened;
   };
@@ -117,7 +126,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await infrastructure.close();
   };
   const broker = infrastructure.broker as MemoryBroker;
-  return { broker, lanes, presence: infrastructure.processorPresence, connector, processor, url, faults, releaseIntake, client, user, close };
+  return {
+    broker,
+    lanes,
+    presence: infrastructure.processorPresence,
+    connector,
+    processor,
+    url,
+    faults,
+    releaseIntake,
+    client,
+    user,
+    close,
+  };
 }
 
 interface LaneFaults {
@@ -132,7 +153,8 @@ function faultyLanes(lanes: Lanes, intake: string, faults: LaneFaults): Lanes {
   const toIntake = (topic: string): boolean => topic === intake || topic.startsWith(`${intake}.p`);
   const publish = (bus: Bus, topic: string, records: Parameters<Bus['publish']>[1]): Promise<void> => {
     if (!toIntake(topic)) return bus.publish(topic, records);
-    if (faults.failIntake) return Promise.reject(new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }));
+    if (faults.failIntake)
+      return Promise.reject(new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }));
     if (!faults.holdIntake) return bus.publish(topic, records);
     return new Promise((resolve, reject) => faults.held.push(() => void bus.publish(topic, records).then(resolve, reject)));
   };

@@ -127,13 +127,18 @@ describe('abuse: authUrl webhooks (embedded mode)', () => {
       run: async () => {
         const logins = await Promise.all(
           answers.flatMap(([what, appId, digitOrApp]) =>
-            Array.from({ length: 5 }, async () => ({ what, login: await login(appId, appId === DOWN.appId ? user(digitOrApp) : user(EXT.appName, digitOrApp)) })),
+            Array.from({ length: 5 }, async () => ({
+              what,
+              login: await login(appId, appId === DOWN.appId ? user(digitOrApp) : user(EXT.appName, digitOrApp)),
+            })),
           ),
         );
         const fine = await Promise.all(Array.from({ length: 5 }, () => login(EXT.appId, user(EXT.appName, AUTH_ANSWER.accept))));
         for (const { what, login: one } of logins) slowest[what] = Math.max(slowest[what] ?? 0, await refused(one));
         await Promise.all(fine.map((one) => granted(one, WEBHOOK_TIMEOUT_MS)));
-        console.log(`slowest refusal by answer, ms: ${JSON.stringify(slowest)}; bytes of the huge answers written: ${(good as AuthServer).hugeBytesWritten()}`);
+        console.log(
+          `slowest refusal by answer, ms: ${JSON.stringify(slowest)}; bytes of the huge answers written: ${(good as AuthServer).hugeBytesWritten()}`,
+        );
         expect(Object.keys(slowest)).toHaveLength(answers.length);
         expect(Math.max(...Object.values(slowest))).toBeLessThan(WEBHOOK_TIMEOUT_MS);
         // The processor read at most 64 KiB of each huge answer, then hung up (what was written meanwhile sat in buffers).
@@ -156,7 +161,9 @@ describe('abuse: authUrl webhooks (embedded mode)', () => {
         await Promise.all(others.map((one) => granted(one, SLACK_MS)));
         answered = await Promise.all(hanging.map(refused));
         answered.sort((a, b) => a - b);
-        console.log(`answers to ${logins} logins of a hung auth server, ms: first ${answered[0]}, median ${answered[logins >> 1]}, last ${answered[logins - 1]}`);
+        console.log(
+          `answers to ${logins} logins of a hung auth server, ms: first ${answered[0]}, median ${answered[logins >> 1]}, last ${answered[logins - 1]}`,
+        );
         expect(answered.filter((ms) => ms < WEBHOOK_TIMEOUT_MS).length).toBeGreaterThanOrEqual(logins - CONCURRENCY - QUEUE);
         expect(answered[logins - 1]).toBeLessThan(2 * WEBHOOK_TIMEOUT_MS + SLACK_MS);
         expect((hung as AuthServer).requests.length).toBeLessThanOrEqual(CONCURRENCY + QUEUE);

@@ -67,7 +67,8 @@ describe('abuse: the client port', () => {
     }
   }
 
-  const sockets = async (): Promise<number> => ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { sockets: number }).sockets;
+  const sockets = async (): Promise<number> =>
+    ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { sockets: number }).sockets;
 
   it('a flood of upgrades that never authenticate and of connections that never upgrade: the caps hold, files come back', async () => {
     const result = await runAbuseCase({
@@ -95,10 +96,16 @@ describe('abuse: the client port', () => {
         await waitFor('an answer to each of the 2,600 upgrades', () => upgraded.every((c) => statusLine(c) !== ''), { timeoutMs: 20_000 });
         const admitted = MAX_CONNECTIONS - socketsBefore;
         expect(countByStatus(upgraded)).toEqual({ [OK]: admitted, [UNAVAILABLE]: upgraded.length - admitted });
-        expect(countByStatus(upgrades[0])).toEqual({ [OK]: MAX_UNAUTHENTICATED_PER_ADDRESS, [UNAVAILABLE]: 600 - MAX_UNAUTHENTICATED_PER_ADDRESS });
-        for (const batch of upgrades) expect(batch.filter((c) => statusLine(c) === OK).length).toBeLessThanOrEqual(MAX_UNAUTHENTICATED_PER_ADDRESS);
+        expect(countByStatus(upgrades[0])).toEqual({
+          [OK]: MAX_UNAUTHENTICATED_PER_ADDRESS,
+          [UNAVAILABLE]: 600 - MAX_UNAUTHENTICATED_PER_ADDRESS,
+        });
+        for (const batch of upgrades)
+          expect(batch.filter((c) => statusLine(c) === OK).length).toBeLessThanOrEqual(MAX_UNAUTHENTICATED_PER_ADDRESS);
         // The refused ones are closed after their answer; then the port holds its cap of sockets and nothing else.
-        await waitFor('every refused upgrade closed', () => upgraded.every((c) => statusLine(c) === OK || c.isClosed()), { timeoutMs: 10_000 });
+        await waitFor('every refused upgrade closed', () => upgraded.every((c) => statusLine(c) === OK || c.isClosed()), {
+          timeoutMs: 10_000,
+        });
 
         // Connections that send nothing: room for LINKER_MAX_HANDSHAKES more; the others are closed as soon as accepted.
         const silent = await rawConnections(port, 1_500, { localAddress: '127.0.0.9' });
@@ -118,7 +125,9 @@ describe('abuse: the client port', () => {
         const admittedCodes = upgraded.filter((c) => statusLine(c) === OK).map((c) => closeFrameCode(c));
         expect(new Set(admittedCodes)).toEqual(new Set([4002]));
         expect(Date.now() - started).toBeLessThan(30_000);
-        await waitFor(`the process's open files back to about ${filesBefore}`, () => openFilesOf(pid) <= filesBefore + 10, { timeoutMs: 10_000 });
+        await waitFor(`the process's open files back to about ${filesBefore}`, () => openFilesOf(pid) <= filesBefore + 10, {
+          timeoutMs: 10_000,
+        });
         await newcomerServed('ANZ-1100');
       },
     });

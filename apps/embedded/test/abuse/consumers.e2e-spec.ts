@@ -64,7 +64,7 @@ async function slowConsumer(ack: boolean): Promise<SlowConsumerFigures> {
     reader.resume();
     expect((await reader.closed(30_000)).code).toBe(CLOSE_CODES.SLOW_CONSUMER.code);
     // The queue's 4 MiB hold 256 of these messages: the server waited for it to fill (the kernel's buffers held more).
-    expect(unreadAtClose).toBeGreaterThan(4 * 1024 * 1024 / PADDING);
+    expect(unreadAtClose).toBeGreaterThan((4 * 1024 * 1024) / PADDING);
     // Sending on while the consumer is away: those go to its mailbox.
     const sentAtClose = senders.sent.length;
     await waitFor('40 more messages sent after the close', () => senders!.sent.length >= sentAtClose + 40, { timeoutMs: 10_000 });
@@ -80,7 +80,10 @@ async function slowConsumer(ack: boolean): Promise<SlowConsumerFigures> {
     expect(senders.sent.slice(sentAtClose).filter((t) => !back.has(t))).toEqual([]);
     if (ack) expect(accepted.filter((t) => !acked.has(t) && !back.has(t))).toEqual([]);
     // Either mode: every message was delivered, as its mode means it, live or by the fetch: each is confirmed.
-    await waitFor('every accepted message confirmed to its sender', () => accepted.every((t) => senders!.confirmed().has(t)), { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor('every accepted message confirmed to its sender', () => accepted.every((t) => senders!.confirmed().has(t)), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
     // Delivered (confirmed) and yet never read: non-ack mode only, what its connection had taken when it was dropped.
     const confirmedUnread = accepted.filter((t) => !read.has(t) && !back.has(t)).length;
     if (ack) expect(confirmedUnread).toBe(0);
@@ -118,7 +121,10 @@ for (const ack of [true, false]) {
 async function sendAll(url: string, to: string, senders: number, perSender: number, padding: number): Promise<string[]> {
   const sending = await Senders.start(url, users.many(senders), to, padding);
   try {
-    await waitFor(`${senders * perSender} messages sent to ${to}`, () => sending.sent.length >= senders * perSender, { timeoutMs: 60_000, intervalMs: 20 });
+    await waitFor(`${senders * perSender} messages sent to ${to}`, () => sending.sent.length >= senders * perSender, {
+      timeoutMs: 60_000,
+      intervalMs: 20,
+    });
     return await sending.settle();
   } finally {
     await sending.close();
@@ -132,7 +138,8 @@ it('a reader that stops for good: non-ack mode counts what its socket took as de
   const senders: Senders[] = [];
   const abuse: AbuseCase = {
     name: 'reader that stops for good',
-    abuse: 'two recipients, one in non-ack mode (as the original clients) and one in ack mode, stop reading for good (never resume, then vanish) while about 100 RELIABLE messages with a reference come to each',
+    abuse:
+      'two recipients, one in non-ack mode (as the original clients) and one in ack mode, stop reading for good (never resume, then vanish) while about 100 RELIABLE messages with a reference come to each',
     answer: 'set from what the run measured (below)',
     pair: users.pair(url),
     run: async () => {
@@ -147,11 +154,15 @@ it('a reader that stops for good: non-ack mode counts what its socket took as de
       plain.pause();
       acking.pause();
       const [toPlain, toAcking] = senders;
-      const more = (s: Senders, n: number): Promise<unknown> => waitFor(`${n} messages sent`, () => s.sent.length >= n, { timeoutMs: 30_000, intervalMs: 20 });
+      const more = (s: Senders, n: number): Promise<unknown> =>
+        waitFor(`${n} messages sent`, () => s.sent.length >= n, { timeoutMs: 30_000, intervalMs: 20 });
       await Promise.all([more(toPlain, toPlain.sent.length + 100), more(toAcking, toAcking.sent.length + 100)]);
       const [plainAccepted, ackAccepted] = await Promise.all([toPlain.settle(), toAcking.settle()]);
       // Non-ack mode: each frame its socket took (the kernel's buffers hold these 100 small ones) is delivered.
-      await waitFor('the non-ack reader\'s messages confirmed', () => plainAccepted.every((t) => toPlain.confirmed().has(t)), { timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor("the non-ack reader's messages confirmed", () => plainAccepted.every((t) => toPlain.confirmed().has(t)), {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
       // Both vanish without reading on: what their sockets held is gone with them.
       await plain.terminate();
       await acking.terminate();
@@ -162,11 +173,18 @@ it('a reader that stops for good: non-ack mode counts what its socket took as de
       expect(plainUnread.length).toBeGreaterThan(0);
       expect(ackUnread).toEqual([]);
       // Back again: ack mode gets every message it had not acknowledged; non-ack mode none of those it never read.
-      const [plainAgain, ackAgain] = [await login(url, plainUser, { label: 'non-ack, back' }), await login(url, ackUser, { ack: true, label: 'ack, back' })];
+      const [plainAgain, ackAgain] = [
+        await login(url, plainUser, { label: 'non-ack, back' }),
+        await login(url, ackUser, { ack: true, label: 'ack, back' }),
+      ];
       sockets.push(plainAgain, ackAgain);
       const ackFetched = await fetchAll(ackAgain, true);
       expect(ackAccepted.filter((t) => !acked.has(t) && !ackFetched.has(t))).toEqual([]);
-      await waitFor('the ack-mode reader\'s messages confirmed once it acknowledged the fetch', () => ackAccepted.every((t) => toAcking.confirmed().has(t)), { timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor(
+        "the ack-mode reader's messages confirmed once it acknowledged the fetch",
+        () => ackAccepted.every((t) => toAcking.confirmed().has(t)),
+        { timeoutMs: 30_000, intervalMs: 50 },
+      );
       const plainFetched = await fetchAll(plainAgain, false);
       expect(plainUnread.filter((t) => plainFetched.has(t))).toEqual([]);
       abuse.answer =
@@ -189,12 +207,20 @@ it('a fetch larger than a socket may hold is paced, not closed: 1,200 in ack mod
   const [ackUser, plainUser] = users.many(2);
   const stored = await sendAll(url, ackUser, 10, 120, 16);
   const big = await sendAll(url, plainUser, 10, 40, PADDING);
-  const client = new LinkerClient({ url, appId: APP_ID, userId: ackUser, token: 't', ack: true, webSocket: NodeWebSocket, reconnect: false });
+  const client = new LinkerClient({
+    url,
+    appId: APP_ID,
+    userId: ackUser,
+    token: 't',
+    ack: true,
+    webSocket: NodeWebSocket,
+    reconnect: false,
+  });
   const plain = await login(url, plainUser, { label: 'non-ack fetcher' });
   try {
     await client.connect();
     const fetched = new Set<string>();
-    for (let left = 1; left > 0; ) {
+    for (let left = 1; left > 0;) {
       const batch = await client.fetchMissing(2_000);
       for (const message of batch.messages) fetched.add(message.content.split(' ', 1)[0]);
       left = batch.leftMissingCount;

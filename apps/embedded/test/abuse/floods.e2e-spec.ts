@@ -57,7 +57,8 @@ async function floodFromTen(url: string, flooder: string, to: string, forMs: num
   const end = Date.now() + forMs;
   const slot = async (slot: number): Promise<FloodRun[]> => {
     const runs: FloodRun[] = [];
-    for (let round = 0; round === 0 || Date.now() < end; round++) runs.push(await flood(url, flooder, to, `flood-${slot}.${round}`, sockets));
+    for (let round = 0; round === 0 || Date.now() < end; round++)
+      runs.push(await flood(url, flooder, to, `flood-${slot}.${round}`, sockets));
     return runs;
   };
   return (await Promise.all(Array.from({ length: 10 }, (_, i) => slot(i)))).flat();
@@ -65,11 +66,15 @@ async function floodFromTen(url: string, flooder: string, to: string, forMs: num
 
 /** Send `frame` (with its `id`) until the connector accepts it: a limit that refused it lets it through once refilled. */
 async function sendUntilAccepted(socket: RawSocket, frame: { id: string }): Promise<void> {
-  await waitFor(`${frame.id} accepted`, () => {
-    if (socket.all('ACCEPTED', (f) => f.data.id === frame.id).length > 0) return true;
-    socket.send(frame);
-    return false;
-  }, { timeoutMs: 10_000, intervalMs: 200 });
+  await waitFor(
+    `${frame.id} accepted`,
+    () => {
+      if (socket.all('ACCEPTED', (f) => f.data.id === frame.id).length > 0) return true;
+      socket.send(frame);
+      return false;
+    },
+    { timeoutMs: 10_000, intervalMs: 200 },
+  );
 }
 
 it('one user flooding MESSAGE frames from ten sockets, opened again as each is closed: limited per socket and per user', async () => {
@@ -109,7 +114,13 @@ it('one user flooding MESSAGE frames from ten sockets, opened again as each is c
       }
       // Per user, over every connection: its burst once, and its rate over the whole flood.
       expect(received.length).toBeLessThanOrEqual(USER_BURST + (USER_RATE * (endedAt - startedAt)) / 1_000);
-      figures = { connections: runs.length, written: runs.reduce((sum, run) => sum + run.sent, 0), delivered: received.length, seconds: (endedAt - startedAt) / 1_000, rssMiB: rssMiB(pid()) };
+      figures = {
+        connections: runs.length,
+        written: runs.reduce((sum, run) => sum + run.sent, 0),
+        delivered: received.length,
+        seconds: (endedAt - startedAt) / 1_000,
+        rssMiB: rssMiB(pid()),
+      };
     },
   }).finally(() => closeAll(sockets));
   console.log(JSON.stringify({ figures, pair: result.pair }));
@@ -125,7 +136,12 @@ function group(socket: RawSocket, id: string, to: readonly string[]): void {
  * Groups to `allowed` (MAX_GROUP recipients, `online` among them) as fast as the socket's limit allows for 10 s, then
  * faster, then one to `tooMany`, with the checks of the documented answer: how many were sent and accepted.
  */
-async function fanOut(socket: RawSocket, online: RawSocket, allowed: readonly string[], tooMany: readonly string[]): Promise<{ sent: number; accepted: number }> {
+async function fanOut(
+  socket: RawSocket,
+  online: RawSocket,
+  allowed: readonly string[],
+  tooMany: readonly string[],
+): Promise<{ sent: number; accepted: number }> {
   // As fast as allowed: 45 tokens a second of the socket's 50, one group of 10 tokens every 222 ms.
   const startedAt = Date.now();
   let sent = 0;
@@ -149,7 +165,12 @@ async function fanOut(socket: RawSocket, online: RawSocket, allowed: readonly st
   group(socket, 'over', tooMany);
   const tooLarge = await socket.error('TOO_LARGE', 'over');
   expect(tooLarge.data).toMatchObject({ id: 'over', message: expect.stringMatching(/1001|1,001/) });
-  await sendUntilAccepted(socket, { type: 'GROUP_MESSAGE', data: { to: allowed, content: 'after' }, id: 'after', reference: 'after' } as never);
+  await sendUntilAccepted(socket, {
+    type: 'GROUP_MESSAGE',
+    data: { to: allowed, content: 'after' },
+    id: 'after',
+    reference: 'after',
+  } as never);
   await online.message('after', 60_000);
   expect(online.all('MESSAGE', (f) => f.data.content === 'over')).toEqual([]);
   expect(online.all('MESSAGE', (f) => String(f.data.content).startsWith('group-')).length).toBe(accepted);

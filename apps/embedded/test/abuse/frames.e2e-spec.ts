@@ -76,7 +76,11 @@ describe('abuse: hostile frames (embedded mode)', () => {
     const before = on.all('INVALID_MESSAGE').length;
     on.send(text);
     const [error] = (await on.count('INVALID_MESSAGE', before + 1)).slice(before);
-    expect(error).toEqual({ type: 'INVALID_MESSAGE', data: { code, message: expect.stringMatching(pattern), ...(id === undefined ? {} : { id }) }, ...(reference === undefined ? {} : { reference }) });
+    expect(error).toEqual({
+      type: 'INVALID_MESSAGE',
+      data: { code, message: expect.stringMatching(pattern), ...(id === undefined ? {} : { id }) },
+      ...(reference === undefined ? {} : { reference }),
+    });
     const served = on.all('AUTH_CLIENT_REPLY').length > 0 ? 'PONG' : 'AUTH_REQUIRED';
     const answers = on.all(served).length;
     on.send({ type: 'PING', data: {} });
@@ -84,7 +88,11 @@ describe('abuse: hostile frames (embedded mode)', () => {
   }
 
   /** A MESSAGE from `from` is accepted (ACCEPTED with its id and reference) and shown to `to` with its content and reference. */
-  async function expectDelivered(from: RawSocket, to: RawSocket, message: { to: string; content: string; id: string; reference?: string }): Promise<void> {
+  async function expectDelivered(
+    from: RawSocket,
+    to: RawSocket,
+    message: { to: string; content: string; id: string; reference?: string },
+  ): Promise<void> {
     const { content, id, reference } = message;
     from.send({ type: 'MESSAGE', data: { to: message.to, content }, id, reference });
     expect((await from.next('ACCEPTED', (f) => f.data.id === id)).reference).toBe(reference);
@@ -110,27 +118,56 @@ describe('abuse: hostile frames (embedded mode)', () => {
     await abuseCase({
       name: 'fuzzed frames',
       abuse: `seeded fast-check fuzz (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs, about 3,000 frames) on 20 sockets, 6 never logged in: random bytes and JSON, text not UTF-8, frames over 64 KiB, every type (internal ones too) with wrong, missing, extra, huge or out-of-range fields; valid frames between`,
-      answer: 'each as documented: INVALID_MESSAGE with the frame\'s reference (MALFORMED_JSON, INVALID_FIELD, UNKNOWN_TYPE, ALREADY_AUTHENTICATED), AUTH_REQUIRED before login, close 1007 / 1009 / 4001 / 4007 (10 invalid in a row); valid frames served; sockets and files released',
+      answer:
+        "each as documented: INVALID_MESSAGE with the frame's reference (MALFORMED_JSON, INVALID_FIELD, UNKNOWN_TYPE, ALREADY_AUTHENTICATED), AUTH_REQUIRED before login, close 1007 / 1009 / 4001 / 4007 (10 invalid in a row); valid frames served; sockets and files released",
       run: async () => {
         const before = { files: openFiles(), sockets: (await health()).sockets };
-        const fleet = await FuzzFleet.start({ url: url(), appId: ANZ.appId, authenticated: 14, unauthenticated: 6, userId: (n) => `${ANZ.appName}-${FUZZ + n}` });
+        const fleet = await FuzzFleet.start({
+          url: url(),
+          appId: ANZ.appId,
+          authenticated: 14,
+          unauthenticated: 6,
+          userId: (n) => `${ANZ.appName}-${FUZZ + n}`,
+        });
         try {
           console.log(`frame fuzz: seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs`);
           const plays = fc
             .array(fc.tuple(fc.nat({ max: fleet.laneCount - 1 }), fuzzFrame(fleet.targets)), { minLength: 1, maxLength: 200, size: 'max' })
             // A failure names its frame; the whole run is replayed from the seed and path, not read from the log.
             .map((played) => Object.assign(played, { [fc.toStringMethod]: () => `${played.length} frames` }));
-          await fc.assert(fc.asyncProperty(plays, (played) => fleet.round(played)), { seed: FUZZ_SEED, numRuns: FUZZ_RUNS, endOnFailure: true });
+          await fc.assert(
+            fc.asyncProperty(plays, (played) => fleet.round(played)),
+            { seed: FUZZ_SEED, numRuns: FUZZ_RUNS, endOnFailure: true },
+          );
           console.log(`frame fuzz answers: ${JSON.stringify(fleet.tally)}; valid messages: ${JSON.stringify(fleet.outcome())}`);
           // Every kind of answer came up (the fuzz is not all of one kind).
-          const kinds = ['INVALID_MESSAGE MALFORMED_JSON', 'INVALID_MESSAGE INVALID_FIELD', 'INVALID_MESSAGE UNKNOWN_TYPE', 'INVALID_MESSAGE ALREADY_AUTHENTICATED', 'AUTH_REQUIRED', 'PONG', 'ACCEPTED', 'FETCH_MISSING_MESSAGES_COMPLETE', 'close 1007', 'close 1009', 'close 4001', 'close 4007'];
+          const kinds = [
+            'INVALID_MESSAGE MALFORMED_JSON',
+            'INVALID_MESSAGE INVALID_FIELD',
+            'INVALID_MESSAGE UNKNOWN_TYPE',
+            'INVALID_MESSAGE ALREADY_AUTHENTICATED',
+            'AUTH_REQUIRED',
+            'PONG',
+            'ACCEPTED',
+            'FETCH_MISSING_MESSAGES_COMPLETE',
+            'close 1007',
+            'close 1009',
+            'close 4001',
+            'close 4007',
+          ];
           expect(Object.keys(fleet.tally)).toEqual(expect.arrayContaining(kinds));
         } finally {
           await fleet.close();
         }
         // Every socket the fuzz opened and every socket the server closed is gone, with its file.
-        await waitFor(`the connector back to the pair's ${before.sockets} sockets`, async () => (await health()).sockets === before.sockets, { timeoutMs: 10_000 });
-        await waitFor(`the process back to ${before.files} open files (or fewer)`, () => openFiles() <= before.files, { timeoutMs: 10_000 });
+        await waitFor(
+          `the connector back to the pair's ${before.sockets} sockets`,
+          async () => (await health()).sockets === before.sockets,
+          { timeoutMs: 10_000 },
+        );
+        await waitFor(`the process back to ${before.files} open files (or fewer)`, () => openFiles() <= before.files, {
+          timeoutMs: 10_000,
+        });
       },
     });
   });
@@ -138,8 +175,10 @@ describe('abuse: hostile frames (embedded mode)', () => {
   it('deep nesting within the frame limit: refused by field', async () => {
     await abuseCase({
       name: 'deep nesting',
-      abuse: '10,000 nested arrays as a content, a data, a group\'s to, a reference; 10,000 nested objects in an extra field; 32,000 levels (a frame just under 64 KiB); before and after login',
-      answer: 'INVALID_FIELD naming the field, with the reference unless it is the nested value; AUTH_REQUIRED before login; the socket stays open',
+      abuse:
+        "10,000 nested arrays as a content, a data, a group's to, a reference; 10,000 nested objects in an extra field; 32,000 levels (a frame just under 64 KiB); before and after login",
+      answer:
+        'INVALID_FIELD naming the field, with the reference unless it is the nested value; AUTH_REQUIRED before login; the socket stays open',
       run: async () => {
         const to = freshUser();
         const recipient = await socket(to);
@@ -147,18 +186,33 @@ describe('abuse: hostile frames (embedded mode)', () => {
         const deep = nestedArrays(10_000).text;
         const objects = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
         const cases: Array<[string, RegExp, string | undefined, string?]> = [
-          [`{"type":"MESSAGE","data":{"to":"${to}","content":${deep}},"reference":"deep-1","id":"deep-1"}`, /^data\.content: /, 'deep-1', 'deep-1'],
+          [
+            `{"type":"MESSAGE","data":{"to":"${to}","content":${deep}},"reference":"deep-1","id":"deep-1"}`,
+            /^data\.content: /,
+            'deep-1',
+            'deep-1',
+          ],
           [`{"type":"MESSAGE","data":${deep},"reference":"deep-2"}`, /^data: /, 'deep-2'],
           [`{"type":"GROUP_MESSAGE","data":{"to":${deep},"content":"x"},"reference":"deep-3"}`, /^data\.to/, 'deep-3'],
           [`{"type":"PING","data":{},"reference":"deep-4","x":${objects}}`, /^x: /, 'deep-4'],
           [`{"type":"PING","data":{},"reference":${deep}}`, /^reference: /, undefined],
-          [`{"type":"MESSAGE","data":{"to":"${to}","content":${nestedArrays(32_000).text}},"reference":"deep-6"}`, /^data\.content: /, 'deep-6'],
+          [
+            `{"type":"MESSAGE","data":{"to":"${to}","content":${nestedArrays(32_000).text}},"reference":"deep-6"}`,
+            /^data\.content: /,
+            'deep-6',
+          ],
         ];
         for (const [text, pattern, reference, id] of cases) await expectRefused(sender, text, 'INVALID_FIELD', pattern, reference, id);
         const early = await socket();
         early.send(`{"type":"MESSAGE","data":${deep}}`);
         expect(await early.next('AUTH_REQUIRED')).toEqual({ type: 'AUTH_REQUIRED', data: {} });
-        await expectRefused(early, `{"type":"AUTH_CLIENT","data":${deep},"reference":"deep-auth"}`, 'INVALID_FIELD', /^data: /, 'deep-auth');
+        await expectRefused(
+          early,
+          `{"type":"AUTH_CLIENT","data":${deep},"reference":"deep-auth"}`,
+          'INVALID_FIELD',
+          /^data: /,
+          'deep-auth',
+        );
         expect(recipient.all('MESSAGE')).toEqual([]);
       },
     });
@@ -168,14 +222,28 @@ describe('abuse: hostile frames (embedded mode)', () => {
     await abuseCase({
       name: 'huge numbers',
       abuse: 'count 1e309, -1e309, 1e-400 (0), 2^64, 300 digits; reference ±1e309, 2^64, 300 digits; id 1e309',
-      answer: 'INVALID_FIELD for a number not finite, a count not ≥ 1, an id not a string (no reference echoed when it is the bad one); a count over 2,000 fetches at most 2,000 (here: the 3 stored); a numeric reference echoed as text (1e+299)',
+      answer:
+        'INVALID_FIELD for a number not finite, a count not ≥ 1, an id not a string (no reference echoed when it is the bad one); a count over 2,000 fetches at most 2,000 (here: the 3 stored); a numeric reference echoed as text (1e+299)',
       run: async () => {
         const sender = await socket(freshUser());
         for (const [i, number] of ['1e309', '-1e309', '1e-400'].entries()) {
-          await expectRefused(sender, `{"type":"FETCH_MISSING_MESSAGES_REQUEST","data":{"count":${number}},"reference":"n-${i}"}`, 'INVALID_FIELD', /^data\.count: /, `n-${i}`);
+          await expectRefused(
+            sender,
+            `{"type":"FETCH_MISSING_MESSAGES_REQUEST","data":{"count":${number}},"reference":"n-${i}"}`,
+            'INVALID_FIELD',
+            /^data\.count: /,
+            `n-${i}`,
+          );
         }
-        for (const number of ['1e309', '-1e309']) await expectRefused(sender, `{"type":"PING","data":{},"reference":${number}}`, 'INVALID_FIELD', /^reference: /);
-        await expectRefused(sender, `{"type":"MESSAGE","data":{"to":"${freshUser()}","content":"x"},"id":1e309,"reference":"n-id"}`, 'INVALID_FIELD', /^id: /, 'n-id');
+        for (const number of ['1e309', '-1e309'])
+          await expectRefused(sender, `{"type":"PING","data":{},"reference":${number}}`, 'INVALID_FIELD', /^reference: /);
+        await expectRefused(
+          sender,
+          `{"type":"MESSAGE","data":{"to":"${freshUser()}","content":"x"},"id":1e309,"reference":"n-id"}`,
+          'INVALID_FIELD',
+          /^id: /,
+          'n-id',
+        );
         const toId = freshUser();
         const stored = ['stored 1', 'stored 2', 'stored 3'];
         for (const content of stored) {
@@ -183,16 +251,26 @@ describe('abuse: hostile frames (embedded mode)', () => {
           await sender.next('ACCEPTED', (f) => f.data.id === content);
         }
         const to = await socket(toId);
-        await waitFor('the 3 stored messages fetched with a count of 2^64', () => {
-          to.send('{"type":"FETCH_MISSING_MESSAGES_REQUEST","data":{"count":18446744073709551616}}');
-          return to.all('MESSAGE').length >= 3;
-        }, { timeoutMs: 10_000, intervalMs: 300 });
+        await waitFor(
+          'the 3 stored messages fetched with a count of 2^64',
+          () => {
+            to.send('{"type":"FETCH_MISSING_MESSAGES_REQUEST","data":{"count":18446744073709551616}}');
+            return to.all('MESSAGE').length >= 3;
+          },
+          { timeoutMs: 10_000, intervalMs: 300 },
+        );
         expect(to.all('MESSAGE').map((f) => f.data.content)).toEqual(stored);
         to.send(`{"type":"FETCH_MISSING_MESSAGES_REQUEST","data":{"count":1${'0'.repeat(299)}}}`);
         const completes = to.all('FETCH_MISSING_MESSAGES_COMPLETE').length;
-        expect((await to.count('FETCH_MISSING_MESSAGES_COMPLETE', completes + 1)).pop()).toEqual({ type: 'FETCH_MISSING_MESSAGES_COMPLETE', data: { leftMissingCount: 0 } });
+        expect((await to.count('FETCH_MISSING_MESSAGES_COMPLETE', completes + 1)).pop()).toEqual({
+          type: 'FETCH_MISSING_MESSAGES_COMPLETE',
+          data: { leftMissingCount: 0 },
+        });
         expect(to.all('INVALID_MESSAGE')).toEqual([]);
-        for (const [number, echoed] of [[`1${'0'.repeat(299)}`, '1e+299'], ['18446744073709551616', '18446744073709552000']]) {
+        for (const [number, echoed] of [
+          [`1${'0'.repeat(299)}`, '1e+299'],
+          ['18446744073709551616', '18446744073709552000'],
+        ]) {
           sender.send(`{"type":"MESSAGE","data":{"to":"${toId}","content":"ref ${echoed}"},"id":"ref ${echoed}","reference":${number}}`);
           expect((await sender.next('ACCEPTED', (f) => f.data.id === `ref ${echoed}`)).reference).toBe(echoed);
           expect((await to.message(`ref ${echoed}`)).reference).toBe(echoed);
@@ -204,19 +282,39 @@ describe('abuse: hostile frames (embedded mode)', () => {
   it('NUL bytes in strings and field names: kept in content, refused in names and ids', async () => {
     await abuseCase({
       name: 'NUL bytes',
-      abuse: 'NUL (\\u0000) in a content, a reference, a client id, a field name, a type, a recipient, a login user id; a raw NUL inside a JSON string',
-      answer: 'content, reference and id carried unchanged; INVALID_FIELD, UNKNOWN_TYPE, UNKNOWN_RECIPIENT_APP, login refused (4001); MALFORMED_JSON for the raw byte',
+      abuse:
+        'NUL (\\u0000) in a content, a reference, a client id, a field name, a type, a recipient, a login user id; a raw NUL inside a JSON string',
+      answer:
+        'content, reference and id carried unchanged; INVALID_FIELD, UNKNOWN_TYPE, UNKNOWN_RECIPIENT_APP, login refused (4001); MALFORMED_JSON for the raw byte',
       run: async () => {
         const toId = freshUser();
         const to = await socket(toId);
         const sender = await socket(freshUser());
         await expectDelivered(sender, to, { to: toId, content: 'a\u0000b\u0000', id: 'id\u0000', reference: 'ref\u0000' });
         expect((await sender.next('MESSAGE_CONFIRMATION')).data).toEqual({ reference: 'ref\u0000' });
-        await expectRefused(sender, JSON.stringify({ type: 'MESSAGE', data: { 'to\u0000': toId, content: 'x' }, reference: 'nul-1' }), 'INVALID_FIELD', /^data/, 'nul-1');
-        // eslint-disable-next-line no-control-regex -- the NUL in the answer is what this case checks
-        await expectRefused(sender, JSON.stringify({ type: 'PING', data: {}, reference: 'nul-2', '\u0000': 1 }), 'INVALID_FIELD', /^\u0000: /, 'nul-2');
-        // eslint-disable-next-line no-control-regex -- the NUL in the answer is what this case checks
-        await expectRefused(sender, JSON.stringify({ type: 'PING\u0000', data: {}, reference: 'nul-3' }), 'UNKNOWN_TYPE', /PING\u0000/, 'nul-3');
+        await expectRefused(
+          sender,
+          JSON.stringify({ type: 'MESSAGE', data: { 'to\u0000': toId, content: 'x' }, reference: 'nul-1' }),
+          'INVALID_FIELD',
+          /^data/,
+          'nul-1',
+        );
+        /* eslint-disable no-control-regex -- the NUL in the answers is what these two cases check */
+        await expectRefused(
+          sender,
+          JSON.stringify({ type: 'PING', data: {}, reference: 'nul-2', '\u0000': 1 }),
+          'INVALID_FIELD',
+          /^\u0000: /,
+          'nul-2',
+        );
+        await expectRefused(
+          sender,
+          JSON.stringify({ type: 'PING\u0000', data: {}, reference: 'nul-3' }),
+          'UNKNOWN_TYPE',
+          /PING\u0000/,
+          'nul-3',
+        );
+        /* eslint-enable no-control-regex */
         await expectRefused(sender, '{"type":"PING","data":{},"reference":"a\u0000b"}', 'MALFORMED_JSON', /JSON/); // a NUL character, not its escape
         sender.send({ type: 'MESSAGE', data: { to: `${toId}\u0000`, content: 'x' }, reference: 'nul-4' });
         expect((await sender.error('UNKNOWN_RECIPIENT_APP', 'nul-4')).data.message).toContain(`${toId}\u0000`);
@@ -231,8 +329,10 @@ describe('abuse: hostile frames (embedded mode)', () => {
   it('lone surrogates: carried unchanged, refused where an id must be an id', async () => {
     await abuseCase({
       name: 'lone surrogates',
-      abuse: 'escaped lone surrogates (\\ud800, \\udc00, a reversed pair) in a content, a reference and client ids, live and through the mailbox; in a type, a recipient, a login user id',
-      answer: 'carried unchanged (two ids differing only in a surrogate are two messages); UNKNOWN_TYPE, UNKNOWN_RECIPIENT_APP, login refused (4001)',
+      abuse:
+        'escaped lone surrogates (\\ud800, \\udc00, a reversed pair) in a content, a reference and client ids, live and through the mailbox; in a type, a recipient, a login user id',
+      answer:
+        'carried unchanged (two ids differing only in a surrogate are two messages); UNKNOWN_TYPE, UNKNOWN_RECIPIENT_APP, login refused (4001)',
       run: async () => {
         const toId = freshUser();
         const to = await socket(toId);
@@ -246,12 +346,22 @@ describe('abuse: hostile frames (embedded mode)', () => {
         sender.send({ type: 'MESSAGE', data: { to: offlineId, content: `${content} stored` }, id: 'stored \ud800' });
         await sender.next('ACCEPTED', (f) => f.data.id === 'stored \ud800');
         const offline = await socket(offlineId);
-        await waitFor('the stored message fetched', () => {
-          offline.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 10 } });
-          return offline.all('MESSAGE').length >= 1;
-        }, { timeoutMs: 10_000, intervalMs: 300 });
+        await waitFor(
+          'the stored message fetched',
+          () => {
+            offline.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 10 } });
+            return offline.all('MESSAGE').length >= 1;
+          },
+          { timeoutMs: 10_000, intervalMs: 300 },
+        );
         expect(offline.all('MESSAGE').map((f) => f.data.content)).toEqual([`${content} stored`]);
-        await expectRefused(sender, JSON.stringify({ type: 'PING\ud800', data: {}, reference: 'sur-1' }), 'UNKNOWN_TYPE', /PING\ud800/, 'sur-1');
+        await expectRefused(
+          sender,
+          JSON.stringify({ type: 'PING\ud800', data: {}, reference: 'sur-1' }),
+          'UNKNOWN_TYPE',
+          /PING\ud800/,
+          'sur-1',
+        );
         sender.send({ type: 'MESSAGE', data: { to: `${toId}\ud800`, content: 'x' }, reference: 'sur-2' });
         await sender.error('UNKNOWN_RECIPIENT_APP', 'sur-2');
         const login = await socket();
@@ -264,7 +374,8 @@ describe('abuse: hostile frames (embedded mode)', () => {
   it('text frames that are not UTF-8: closed with 1007; the same bytes in a binary frame refused', async () => {
     await abuseCase({
       name: 'invalid UTF-8',
-      abuse: '9 kinds of bytes that are not UTF-8 (0xff, overlong forms, an encoded surrogate, past U+10FFFF, a cut sequence, ...) in a text frame, logged in or not; the same bytes in a binary frame',
+      abuse:
+        '9 kinds of bytes that are not UTF-8 (0xff, overlong forms, an encoded surrogate, past U+10FFFF, a cut sequence, ...) in a text frame, logged in or not; the same bytes in a binary frame',
       answer: 'close 1007, from ws before the connector reads the frame; in a binary frame: MALFORMED_JSON, the socket stays open',
       run: async () => {
         const frame = Buffer.from('{"type":"PING","data":{},"reference":"not utf-8"}');
@@ -276,7 +387,10 @@ describe('abuse: hostile frames (embedded mode)', () => {
           expect(on.all('PONG')).toEqual([]);
           const binary = await socket(freshUser());
           binary.sendBytes(bytes, true);
-          expect(await binary.error('MALFORMED_JSON')).toEqual({ type: 'INVALID_MESSAGE', data: { code: 'MALFORMED_JSON', message: expect.any(String) } });
+          expect(await binary.error('MALFORMED_JSON')).toEqual({
+            type: 'INVALID_MESSAGE',
+            data: { code: 'MALFORMED_JSON', message: expect.any(String) },
+          });
           expect(binary.isOpen).toBe(true);
         }
       },
@@ -286,7 +400,8 @@ describe('abuse: hostile frames (embedded mode)', () => {
   it('frames that break the WebSocket protocol: closed with 1002 (1009 for a length over the limit)', async () => {
     await abuseCase({
       name: 'broken WebSocket framing',
-      abuse: 'hand-made frames: unmasked, reserved bits set, a reserved opcode, a fragmented PING, an orphan continuation, close code 999, a 64-bit length of 2^63',
+      abuse:
+        'hand-made frames: unmasked, reserved bits set, a reserved opcode, a fragmented PING, an orphan continuation, close code 999, a 64-bit length of 2^63',
       answer: 'close 1002 (1009 for the length), from ws before the connector reads a frame',
       run: async () => {
         const json = Buffer.from('{"type":"PING","data":{}}');
@@ -297,7 +412,11 @@ describe('abuse: hostile frames (embedded mode)', () => {
           ['fragmented PING', clientFrame(0x09, Buffer.from('x')), CLOSE_CODES.PROTOCOL_ERROR.code],
           ['orphan continuation', clientFrame(0x80, json), CLOSE_CODES.PROTOCOL_ERROR.code],
           ['close code 999', clientFrame(0x88, Buffer.from([0x03, 0xe7])), CLOSE_CODES.PROTOCOL_ERROR.code],
-          ['length 2^63', Buffer.from([0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4]), CLOSE_CODES.MESSAGE_TOO_BIG.code],
+          [
+            'length 2^63',
+            Buffer.from([0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4]),
+            CLOSE_CODES.MESSAGE_TOO_BIG.code,
+          ],
         ];
         for (const [what, bytes, code] of broken) expect([what, await closeCodeFor(url(), bytes)]).toEqual([what, code]);
       },

@@ -1,9 +1,23 @@
 import type { Envelope } from '@linker/contracts';
-import { LINK_CLOSE_CODES, LINK_PATH, MAX_LINK_CONNECTIONS, WsLinkTransport, type LinkListener, type OutboundLink } from '@linker/domain-link';
+import {
+  LINK_CLOSE_CODES,
+  LINK_PATH,
+  MAX_LINK_CONNECTIONS,
+  WsLinkTransport,
+  type LinkListener,
+  type OutboundLink,
+} from '@linker/domain-link';
 import { newMessageId } from '@linker/kernel';
 import { freePort, runAbuseCase, startEmbeddedDomain, waitFor, wellBehavedPair, type EmbeddedDomain } from '@linker/testing';
 import { expectForgedLinkRefused } from '@linker/testing/e2e/forged-link';
-import { closeFrameCode, countByStatus, openFilesOf, rawConnections, upgradeRequest, type RawConnection } from '@linker/testing/e2e/raw-connection';
+import {
+  closeFrameCode,
+  countByStatus,
+  openFilesOf,
+  rawConnections,
+  upgradeRequest,
+  type RawConnection,
+} from '@linker/testing/e2e/raw-connection';
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
 import type { Topology } from '@linker/topology';
 import { FakeLinkDialer } from '../../../../libs/domain-link/test/ws/testing/fake-peer';
@@ -40,7 +54,17 @@ function line(ports: { one: number; two: number; three: number }): Topology {
 
 /** A MESSAGE as domain-02 hands it on after relaying it: crossed domain-02, now at domain-01. */
 function relayed(to: string, content: string): Envelope {
-  return { id: newMessageId(), lane: 'RELIABLE', type: 'MESSAGE', from: userOf(2, 7), to, data: { to, content }, path: ['domain-02', 'domain-01'], createdAt: Date.now(), hops: 1 };
+  return {
+    id: newMessageId(),
+    lane: 'RELIABLE',
+    type: 'MESSAGE',
+    from: userOf(2, 7),
+    to,
+    data: { to, content },
+    path: ['domain-02', 'domain-01'],
+    createdAt: Date.now(),
+    hops: 1,
+  };
 }
 
 describe('abuse: the link endpoint', () => {
@@ -109,8 +133,15 @@ describe('abuse: the link endpoint', () => {
       run: async () => {
         await expectForgedLinkRefused({ domain: 'domain-02', peer: 'domain-01', endpoint });
         await domain.process.waitForOutput(/"msg":"link peer cut off"/);
-        const cut = domain.process.output().split('\n').find((line) => line.includes('"msg":"link peer cut off"')) as string;
-        expect(JSON.parse(cut)).toMatchObject({ peer: 'domain-02', close: 'AUTH_FAILED', remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+        const cut = domain.process
+          .output()
+          .split('\n')
+          .find((line) => line.includes('"msg":"link peer cut off"')) as string;
+        expect(JSON.parse(cut)).toMatchObject({
+          peer: 'domain-02',
+          close: 'AUTH_FAILED',
+          remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+        });
         expect(domain.process.output()).not.toContain(SECRET);
       },
     });
@@ -121,7 +152,8 @@ describe('abuse: the link endpoint', () => {
     const result = await runAbuseCase({
       name: 'replayed link handshake',
       abuse: "domain-02's valid hello, captured on the wire, sent again on a new connection; and again inside the session",
-      answer: 'a new challenge nonce per connection: the replayed proof does not match, closed with 4401; a second hello is a protocol error, 4400',
+      answer:
+        'a new challenge nonce per connection: the replayed proof does not match, closed with 4401; a second hello is a protocol error, 4400',
       pair: pairOf(2000),
       run: async () => {
         const honest = await dial();
@@ -164,7 +196,9 @@ describe('abuse: the link endpoint', () => {
         const answers = countByStatus(silent);
         expect(Object.keys(answers).sort()).toEqual(['', 'HTTP/1.1 408 Request Timeout']);
         expect(answers['']).toBeGreaterThanOrEqual(upgrades.length + silent.length - MAX_LINK_CONNECTIONS);
-        await waitFor(`the process's open files back to about ${filesBefore}`, () => openFilesOf(pid) <= filesBefore + 10, { timeoutMs: 10_000 });
+        await waitFor(`the process's open files back to about ${filesBefore}`, () => openFilesOf(pid) <= filesBefore + 10, {
+          timeoutMs: 10_000,
+        });
 
         // The neighbour's link was up throughout and still carries what it is given.
         expect(relay.metrics()).toMatchObject({ up: true, downs: 0 });
@@ -192,7 +226,9 @@ describe('abuse: the link endpoint', () => {
         'what domain-02 hands back for domain-03 is dead-lettered with the reason, never sent back to a domain it crossed',
       pair: pairOf(3000),
       run: async () => {
-        await waitFor('the link domain-01 → domain-02 up', async () => (await metric('linker_link_up', 'peer="domain-02"')) === 1, { timeoutMs: 20_000 });
+        await waitFor('the link domain-01 → domain-02 up', async () => (await metric('linker_link_up', 'peer="domain-02"')) === 1, {
+          timeoutMs: 20_000,
+        });
         // A user of domain-01 writes to domain-03: the topology's way is domain-02, which acknowledges it.
         const sender = await RawSocket.open(domain.connectorUrls[0], 'sender');
         try {
@@ -202,7 +238,9 @@ describe('abuse: the link endpoint', () => {
         } finally {
           await sender.close();
         }
-        const handedOn = await waitFor('the message handed to domain-02', () => atNeighbour.find((e) => e.from === userOf(1, 600)), { timeoutMs: 20_000 });
+        const handedOn = await waitFor('the message handed to domain-02', () => atNeighbour.find((e) => e.from === userOf(1, 600)), {
+          timeoutMs: 20_000,
+        });
         expect(handedOn).toMatchObject({ to: userOf(3, 600), path: ['domain-01', 'domain-02'], hops: 1 });
 
         // domain-02 relays three messages for domain-03 to domain-01, whose only way there is back through domain-02.
@@ -213,9 +251,13 @@ describe('abuse: the link endpoint', () => {
         const ids = new Set(envelopes.map((e) => e.id));
         const returned = (): Envelope[] => atNeighbour.filter((e) => ids.has(e.id));
         const deadLettered = async (): Promise<number> => (await metric('linker_processor_dead_lettered')) - deadBefore;
-        await waitFor('domain-01 to dispose of the three relayed messages (dead-lettered, or sent on)', async () => returned().length > 0 || (await deadLettered()) >= 3, {
-          timeoutMs: 20_000,
-        });
+        await waitFor(
+          'domain-01 to dispose of the three relayed messages (dead-lettered, or sent on)',
+          async () => returned().length > 0 || (await deadLettered()) >= 3,
+          {
+            timeoutMs: 20_000,
+          },
+        );
         expect(returned().map((e) => e.path.join(' → '))).toEqual([]);
         expect(await deadLettered()).toBe(3);
       },

@@ -1,7 +1,14 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { runAbuseCase, startEmbeddedDomain, waitFor, wellBehavedPair, type EmbeddedDomain } from '@linker/testing';
-import { countByStatus, openFilesOf, rawConnection, rawConnections, statusLine, type RawConnection } from '@linker/testing/e2e/raw-connection';
+import {
+  countByStatus,
+  openFilesOf,
+  rawConnection,
+  rawConnections,
+  statusLine,
+  type RawConnection,
+} from '@linker/testing/e2e/raw-connection';
 import { MAX_ALIASES, MAX_TOPOLOGY_DEPTH, MAX_TOPOLOGY_TOKENS, readTopologyFile } from '@linker/topology';
 
 // Abuse of the topology API of an embedded domain (its meta-server runs on the event loop that moves the messages):
@@ -39,14 +46,24 @@ const keys = (count: number): string => `domains: [{name: d}]\n${Array.from({ le
 /** "Billion laughs": nine levels of nine aliases to the level below (72 aliases, 9^9 strings once expanded). */
 function billionLaughs(): string {
   const lines = [`l0: &l0 [${Array(9).fill('"lol"').join(', ')}]`];
-  for (let level = 1; level < 9; level++) lines.push(`l${level}: &l${level} [${Array(9).fill(`*l${level - 1}`).join(', ')}]`);
+  for (let level = 1; level < 9; level++)
+    lines.push(
+      `l${level}: &l${level} [${Array(9)
+        .fill(`*l${level - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
 /** A bomb within the alias count: eight levels of four aliases (32), 4^8 × 10 strings once expanded. */
 function quietBomb(): string {
   const lines = [`l0: &l0 [${Array(10).fill('"x"').join(', ')}]`];
-  for (let level = 1; level <= 8; level++) lines.push(`l${level}: &l${level} [${Array(4).fill(`*l${level - 1}`).join(', ')}]`);
+  for (let level = 1; level <= 8; level++)
+    lines.push(
+      `l${level}: &l${level} [${Array(4)
+        .fill(`*l${level - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -80,7 +97,14 @@ describe('abuse: the topology API', () => {
       const request = httpRequest(`${domain.metaServerUrl}${path}`, { method, headers, agent, timeout: REQUEST_TIMEOUT_MS }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString(), ms: Date.now() - started }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            text: Buffer.concat(chunks).toString(),
+            ms: Date.now() - started,
+          }),
+        );
         response.on('error', reject);
       });
       request.on('timeout', () => request.destroy(new Error(`${method} ${path}: no answer within ${REQUEST_TIMEOUT_MS} ms`)));
@@ -106,7 +130,10 @@ describe('abuse: the topology API', () => {
     expect({ status: answer.status, text: answer.text.slice(0, 300) }).toEqual({ status, text: expect.any(String) });
     expect(answer.ms).toBeLessThan(bound);
     const body = JSON.parse(answer.text) as Refusal;
-    if (message !== undefined) expect(body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'error', message: expect.stringMatching(message) })]));
+    if (message !== undefined)
+      expect(body.problems).toEqual(
+        expect.arrayContaining([expect.objectContaining({ severity: 'error', message: expect.stringMatching(message) })]),
+      );
     return body;
   }
 
@@ -120,7 +147,10 @@ describe('abuse: the topology API', () => {
   }
 
   it('topology writes without the admin token are refused with 401', async () => {
-    const edited = yaml.replace('domainLinks: []', '  - { name: domain-99, urls: [ "ws://127.0.0.1:1", "ws://127.0.0.1:2" ] }\ndomainLinks: []');
+    const edited = yaml.replace(
+      'domainLinks: []',
+      '  - { name: domain-99, urls: [ "ws://127.0.0.1:1", "ws://127.0.0.1:2" ] }\ndomainLinks: []',
+    );
     const result = await runAbuseCase({
       name: 'topology write without the token',
       abuse: 'PUT /topology and POST /topology/rollback without the admin token, and with a wrong one',
@@ -171,7 +201,8 @@ describe('abuse: the topology API', () => {
           for (const answer of [await validate(billionLaughs()), await put(billionLaughs(), version)]) {
             refused(answer, 422, `the document uses 72 aliases; at most ${MAX_ALIASES} are allowed`);
           }
-          for (const answer of [await validate(quietBomb()), await put(quietBomb(), version)]) refused(answer, 422, /aliases of the document expand too far/);
+          for (const answer of [await validate(quietBomb()), await put(quietBomb(), version)])
+            refused(answer, 422, /aliases of the document expand too far/);
         }),
     });
     expect(result.violations).toEqual([]);
@@ -188,7 +219,9 @@ describe('abuse: the topology API', () => {
           for (let attempt = 0; attempt < 2; attempt++) {
             const body = refused(await validate(nested), 422);
             expect(body.currentVersion).toBe(version);
-            expect(body.problems).toEqual([{ path: '', severity: 'error', line: 1, message: expect.stringContaining(`nested more than ${MAX_TOPOLOGY_DEPTH} levels`) }]);
+            expect(body.problems).toEqual([
+              { path: '', severity: 'error', line: 1, message: expect.stringContaining(`nested more than ${MAX_TOPOLOGY_DEPTH} levels`) },
+            ]);
           }
           refused(await put(nested, version), 422, `nested more than ${MAX_TOPOLOGY_DEPTH} levels`);
         }),
@@ -205,7 +238,9 @@ describe('abuse: the topology API', () => {
       run: () =>
         unchangedAfter(async (version) => {
           for (const answer of [await validate(keys(60_000)), await put(keys(60_000), version)]) {
-            expect(refused(answer, 422).problems).toEqual([expect.objectContaining({ message: expect.stringContaining(`more than ${MAX_TOPOLOGY_TOKENS} YAML tokens`) })]);
+            expect(refused(answer, 422).problems).toEqual([
+              expect.objectContaining({ message: expect.stringContaining(`more than ${MAX_TOPOLOGY_TOKENS} YAML tokens`) }),
+            ]);
           }
         }),
     });
@@ -214,7 +249,11 @@ describe('abuse: the topology API', () => {
 
   it('invalid topologies are refused with 422 and every problem at its path', async () => {
     const invalid: Array<[string, RegExp, string]> = [
-      [yaml.replace('domainLinks: []', 'domainLinks:\n  - { n1: domain-01, n2: domain-77 }'), /unknown domain "domain-77"/, 'domainLinks[0].n2'],
+      [
+        yaml.replace('domainLinks: []', 'domainLinks:\n  - { n1: domain-01, n2: domain-77 }'),
+        /unknown domain "domain-77"/,
+        'domainLinks[0].n2',
+      ],
       [yaml.replace('domainLinks: []', 'domainLinks: []\nrouting: fastest'), /unknown key/, 'routing'],
       [
         `${yaml.trimEnd()}\n    userDistributions:\n      - { domainName: domain-01, from: 0, to: 10 }\n      - { domainName: domain-01, from: 5, to: 20 }\n`,
@@ -233,7 +272,12 @@ describe('abuse: the topology API', () => {
           for (const [document, reason, path] of invalid) {
             const body = refused(await put(document, version), 422);
             expect(body.message).toMatch(/^the topology is invalid \(\d+ errors?\)$/);
-            expect(body.problems).toContainEqual({ path, severity: 'error', message: expect.stringMatching(reason), line: expect.any(Number) });
+            expect(body.problems).toContainEqual({
+              path,
+              severity: 'error',
+              message: expect.stringMatching(reason),
+              line: expect.any(Number),
+            });
           }
         }),
     });
@@ -260,12 +304,16 @@ describe('abuse: the topology API', () => {
           const started = Date.now();
           const silent = await rawConnections(port, 1_500, { localAddress: '127.0.0.9' });
           raw.push(...silent);
-          await waitFor('every silent connection closed by the meta-server', () => silent.every((c) => c.isClosed()), { timeoutMs: 3 * META_REQUEST_TIMEOUT_MS });
+          await waitFor('every silent connection closed by the meta-server', () => silent.every((c) => c.isClosed()), {
+            timeoutMs: 3 * META_REQUEST_TIMEOUT_MS,
+          });
           expect(Date.now() - started).toBeLessThan(2 * META_REQUEST_TIMEOUT_MS);
           const answers = countByStatus(silent);
           expect(Object.keys(answers).sort()).toEqual(['', 'HTTP/1.1 408 Request Timeout']);
           expect(answers['']).toBeGreaterThanOrEqual(silent.length - META_MAX_CONNECTIONS);
-          await waitFor(`the process's open files back to about ${filesBefore}`, () => openFilesOf(pid) <= filesBefore + 10, { timeoutMs: 10_000 });
+          await waitFor(`the process's open files back to about ${filesBefore}`, () => openFilesOf(pid) <= filesBefore + 10, {
+            timeoutMs: 10_000,
+          });
           expect(watch.isClosed()).toBe(false);
         }),
     });

@@ -20,7 +20,9 @@ export class AdminGate {
   /** Throws the refusal when `authorization` does not carry the admin token. */
   check(authorization: string | undefined, response: ServerResponse): void {
     if (!this.expected) {
-      throw new ForbiddenException('topology writes are disabled: no admin token is configured (set LINKER_ADMIN_TOKEN on the meta-server)');
+      throw new ForbiddenException(
+        'topology writes are disabled: no admin token is configured (set LINKER_ADMIN_TOKEN on the meta-server)',
+      );
     }
     if (!this.holds(authorization)) {
       response.setHeader('WWW-Authenticate', 'Bearer');

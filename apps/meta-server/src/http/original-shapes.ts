@@ -30,8 +30,7 @@ function clientAppShape(app: ClientApp): ClientAppShape {
     masterUserId: app.masterUserId ?? null,
     authUrl: app.authUrl ?? null,
     authEnabled: app.authEnabled ?? true,
-    userDistributions:
-      app.userDistributions?.map((d) => ({ domainName: d.domainName, from: d.from ?? null, to: d.to ?? null })) ?? null,
+    userDistributions: app.userDistributions?.map((d) => ({ domainName: d.domainName, from: d.from ?? null, to: d.to ?? null })) ?? null,
     ...(app.jwtSecret === undefined ? {} : { jwtSecret: app.jwtSecret }),
     ...(app.jwtPublicKey === undefined ? {} : { jwtPublicKey: app.jwtPublicKey }),
   };

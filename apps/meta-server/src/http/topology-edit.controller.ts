@@ -16,7 +16,14 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { MAX_ALIASES, MAX_TOPOLOGY_BYTES, MAX_TOPOLOGY_DEPTH, MAX_TOPOLOGY_TOKENS, type TopologyDiff, type TopologyProblem } from '@linker/topology';
+import {
+  MAX_ALIASES,
+  MAX_TOPOLOGY_BYTES,
+  MAX_TOPOLOGY_DEPTH,
+  MAX_TOPOLOGY_TOKENS,
+  type TopologyDiff,
+  type TopologyProblem,
+} from '@linker/topology';
 import { authorOf, ifMatchVersions } from '../topology/negotiation';
 import { TopologyEditor, type WriteOutcome } from '../topology/topology-editor';
 import type { HistoryEntry } from '../topology/topology-history';
@@ -84,8 +91,14 @@ export class TopologyEditController {
   @ApiResponse({ status: 200, description: '{valid, version?, currentVersion, problems, diff?}' })
   @ApiResponse({ status: 413, description: 'Body over 1 MiB; the connection is closed after this answer.' })
   @ApiResponse({ status: 422, description: REFUSED })
-  @ApiResponse({ status: 429, description: 'Without the admin token: this address used its validation time; Retry-After says when to come back.' })
-  @ApiResponse({ status: 503, description: `Without the admin token: ${MAX_QUEUED_VALIDATIONS} validations already wait for their turn; Retry-After: 1.` })
+  @ApiResponse({
+    status: 429,
+    description: 'Without the admin token: this address used its validation time; Retry-After says when to come back.',
+  })
+  @ApiResponse({
+    status: 503,
+    description: `Without the admin token: ${MAX_QUEUED_VALIDATIONS} validations already wait for their turn; Retry-After: 1.`,
+  })
   async validate(
     @Req() request: IncomingMessage,
     @Res({ passthrough: true }) response: ServerResponse,

@@ -18,8 +18,17 @@ export class TopologyRouteController {
   })
   @ApiQuery({ name: 'from', description: 'Sender user id, <appName>-<number>.', example: 'ANZ-123456' })
   @ApiQuery({ name: 'to', description: 'Recipient user id.', example: 'ANZ-3123456' })
-  @ApiQuery({ name: 'down', required: false, description: 'Links to treat as down: <a>~<b>, comma-separated.', example: 'domain-01~domain-02' })
-  @ApiQuery({ name: 'at', required: false, description: 'Where a sender whose app has no distributions is connected (default: the recipient’s home).' })
+  @ApiQuery({
+    name: 'down',
+    required: false,
+    description: 'Links to treat as down: <a>~<b>, comma-separated.',
+    example: 'domain-01~domain-02',
+  })
+  @ApiQuery({
+    name: 'at',
+    required: false,
+    description: 'Where a sender whose app has no distributions is connected (default: the recipient’s home).',
+  })
   @ApiResponse({ status: 200, description: '{from: {userId, home}, to: {userId, home}, path: [domains], reason?}' })
   @ApiResponse({ status: 400, description: 'A malformed user id, link or domain (every problem in the message).' })
   route(@Query() query: Record<string, unknown>): RoutePreview {

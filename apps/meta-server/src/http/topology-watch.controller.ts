@@ -23,7 +23,10 @@ export class TopologyWatchController implements BeforeApplicationShutdown {
   ) {}
 
   @Get('watch')
-  @ApiOperation({ summary: 'Server-Sent Events: `event: version`, `data: {"version": …, "internalVersion": …}` on connect and for each change (internalVersion changes with secrets too).' })
+  @ApiOperation({
+    summary:
+      'Server-Sent Events: `event: version`, `data: {"version": …, "internalVersion": …}` on connect and for each change (internalVersion changes with secrets too).',
+  })
   @ApiProduces('text/event-stream')
   watch(@Req() request: IncomingMessage, @Res() response: ServerResponse): void {
     response.writeHead(200, {
@@ -32,7 +35,8 @@ export class TopologyWatchController implements BeforeApplicationShutdown {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    const send = ({ version, internalVersion }: TopologyRevision) => response.write(`event: version\ndata: ${JSON.stringify({ version, internalVersion })}\n\n`);
+    const send = ({ version, internalVersion }: TopologyRevision) =>
+      response.write(`event: version\ndata: ${JSON.stringify({ version, internalVersion })}\n\n`);
     send(this.store.current());
     const unsubscribe = this.store.subscribe(send);
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), this.heartbeatMs);

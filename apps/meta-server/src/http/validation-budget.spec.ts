@@ -5,7 +5,9 @@ import { MAX_QUEUED_VALIDATIONS, ValidationBudget } from './validation-budget';
 /** A response that only records its headers. */
 function response(): ServerResponse & { headers: Record<string, string> } {
   const headers: Record<string, string> = {};
-  return { headers, setHeader: (name: string, value: string) => void (headers[name] = value) } as unknown as ServerResponse & { headers: Record<string, string> };
+  return { headers, setHeader: (name: string, value: string) => void (headers[name] = value) } as unknown as ServerResponse & {
+    headers: Record<string, string>;
+  };
 }
 
 /** The status `admit` refused with, or 'admitted'. */

@@ -34,7 +34,11 @@ export class ValidationBudget {
     if (queued >= MAX_QUEUED_VALIDATIONS) {
       response.setHeader('Retry-After', '1');
       throw new HttpException(
-        { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', message: `${queued} validations are waiting for their turn: retry in a second` },
+        {
+          statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+          error: 'Service Unavailable',
+          message: `${queued} validations are waiting for their turn: retry in a second`,
+        },
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }

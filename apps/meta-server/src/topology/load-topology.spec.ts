@@ -35,7 +35,10 @@ describe('loadTopology', () => {
 
   it('loads a file, logging each warning with its path and line, and each app without authentication', async () => {
     const file = join(directory, 'topology.yaml');
-    writeFileSync(file, 'server:\n  port: 9000\ndomains:\n  - name: domain-01\nclientApps:\n  - { appName: ANZ, appId: a, authEnabled: false }\n');
+    writeFileSync(
+      file,
+      'server:\n  port: 9000\ndomains:\n  - name: domain-01\nclientApps:\n  - { appName: ANZ, appId: a, authEnabled: false }\n',
+    );
     const logger = recorder();
     const topology = await loadTopology({ file }, logger);
     expect(topology.clientApps.map((a) => a.appName)).toEqual(['ANZ']);
@@ -50,12 +53,18 @@ describe('loadTopology', () => {
     await expect(loadTopology({ topology: TOPOLOGY }, logger)).resolves.toEqual(TOPOLOGY);
     expect(logger.warnings.map(([, fields]) => fields?.appName)).toEqual(['ANZ']);
     const broken = { ...TOPOLOGY, domainLinks: [{ n1: 'domain-01', n2: 'domain-01' }] };
-    await expect(loadTopology({ topology: broken }, logger)).rejects.toMatchObject({ code: 'INVALID_TOPOLOGY', message: expect.stringContaining('domainLinks[0]') });
+    await expect(loadTopology({ topology: broken }, logger)).rejects.toMatchObject({
+      code: 'INVALID_TOPOLOGY',
+      message: expect.stringContaining('domainLinks[0]'),
+    });
   });
 
   it('refuses an invalid file, listing every error with its path and line', async () => {
     const file = join(directory, 'bad.yaml');
-    writeFileSync(file, 'domains:\n  - name: domain-01\ndomainLinks:\n  - { n1: domain-01, n2: domain-02 }\nclientApps:\n  - { appName: A-B, appId: x, authEnabled: false }\n');
+    writeFileSync(
+      file,
+      'domains:\n  - name: domain-01\ndomainLinks:\n  - { n1: domain-01, n2: domain-02 }\nclientApps:\n  - { appName: A-B, appId: x, authEnabled: false }\n',
+    );
     const error = await loadTopology({ file }, recorder()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INVALID_TOPOLOGY', problems: [expect.anything(), expect.anything()] });
     expect((error as Error).message).toContain('(2 errors)');
@@ -70,12 +79,19 @@ describe('loadTopology', () => {
     });
     const big = join(directory, 'big.yaml');
     writeFileSync(big, `# ${'x'.repeat(MAX_TOPOLOGY_BYTES)}\n`);
-    await expect(loadTopology({ file: big }, recorder())).rejects.toMatchObject({ message: expect.stringContaining('the limit is 1048576') });
+    await expect(loadTopology({ file: big }, recorder())).rejects.toMatchObject({
+      message: expect.stringContaining('the limit is 1048576'),
+    });
   });
 });
 
 describe('loadNewestRecorded', () => {
-  const entry = (version: string, kind: HistoryEntry['kind']): HistoryEntry => ({ version, author: 'alice', time: '2026-01-01T00:00:00.000Z', kind });
+  const entry = (version: string, kind: HistoryEntry['kind']): HistoryEntry => ({
+    version,
+    author: 'alice',
+    time: '2026-01-01T00:00:00.000Z',
+    kind,
+  });
   const moved: Topology = { ...TOPOLOGY, clientApps: [TOPOLOGY.clientApps[1]] };
 
   it('is undefined for an empty history, else the newest recorded version, checked', async () => {
@@ -93,7 +109,11 @@ describe('loadNewestRecorded', () => {
       code: 'INVALID_TOPOLOGY',
       message: expect.stringContaining('version aaaaaaaaaaaaaaaa of the topology history is invalid'),
     });
-    const incomplete = { list: async () => [entry('bbbbbbbbbbbbbbbb', 'edit')], yaml: async () => undefined, append: async () => undefined };
+    const incomplete = {
+      list: async () => [entry('bbbbbbbbbbbbbbbb', 'edit')],
+      yaml: async () => undefined,
+      append: async () => undefined,
+    };
     await expect(loadNewestRecorded(incomplete, recorder())).rejects.toMatchObject({ code: 'TOPOLOGY_HISTORY_INCOMPLETE' });
   });
 });

@@ -92,7 +92,11 @@ export class MongoTopologyHistory implements TopologyHistory {
     try {
       return await work();
     } catch (error) {
-      throw new LinkerError<MetaServerErrorCode>('TOPOLOGY_HISTORY_UNAVAILABLE', `topology history ${operation} failed: ${errorMessage(error)}`, { retriable: true, cause: error });
+      throw new LinkerError<MetaServerErrorCode>(
+        'TOPOLOGY_HISTORY_UNAVAILABLE',
+        `topology history ${operation} failed: ${errorMessage(error)}`,
+        { retriable: true, cause: error },
+      );
     }
   }
 }

@@ -58,6 +58,9 @@ export function ifMatchVersions(ifMatch: string | undefined): string[] | undefin
 
 /** The author of a write, from `X-Linker-Author`: printable, at most 100 characters; `admin` when absent. */
 export function authorOf(header: string | undefined): string {
-  const cleaned = (header ?? '').replace(/[^\x20-\x7e\u00a0-\uffff]/g, '').trim().slice(0, 100);
+  const cleaned = (header ?? '')
+    .replace(/[^\x20-\x7e\u00a0-\uffff]/g, '')
+    .trim()
+    .slice(0, 100);
   return cleaned === '' ? 'admin' : cleaned;
 }

@@ -38,10 +38,22 @@ describe('previewRoute', () => {
   });
 
   it('goes around a link that is down, and says why when no path is left', () => {
-    expect(previewRoute(RING, query('ANZ-123456', 'ANZ-3123456', [['domain-02', 'domain-01']])).path).toEqual(['domain-01', 'domain-04', 'domain-03']);
-    const cut = previewRoute(RING, query('ANZ-123456', 'ANZ-3123456', [['domain-01', 'domain-02'], ['domain-04', 'domain-01']]));
+    expect(previewRoute(RING, query('ANZ-123456', 'ANZ-3123456', [['domain-02', 'domain-01']])).path).toEqual([
+      'domain-01',
+      'domain-04',
+      'domain-03',
+    ]);
+    const cut = previewRoute(
+      RING,
+      query('ANZ-123456', 'ANZ-3123456', [
+        ['domain-01', 'domain-02'],
+        ['domain-04', 'domain-01'],
+      ]),
+    );
     expect(cut.path).toEqual([]);
-    expect(cut.reason).toBe('no path from domain-01 to domain-03 over the links that are up (down: domain-01~domain-02, domain-01~domain-04)');
+    expect(cut.reason).toBe(
+      'no path from domain-01 to domain-03 over the links that are up (down: domain-01~domain-02, domain-01~domain-04)',
+    );
   });
 
   it('is one domain for two users of the same home', () => {
@@ -60,24 +72,39 @@ describe('previewRoute', () => {
     expect(previewRoute(RING, query('ANZ-1', 'XYZ-1')).reason).toBe('XYZ-1 cannot receive: no client app is named XYZ');
     const outside = previewRoute(RING, query('ANZ-9000000', 'ANZ-1'));
     expect(outside).toMatchObject({ path: [], from: { home: { kind: 'outside-ranges' } } });
-    expect(outside.reason).toBe('ANZ-9000000 cannot send from: its number is outside every user range of app ANZ, so it has no home domain');
+    expect(outside.reason).toBe(
+      'ANZ-9000000 cannot send from: its number is outside every user range of app ANZ, so it has no home domain',
+    );
   });
 
   it('names a home domain the topology does not know', () => {
-    const broken: Topology = { ...RING, clientApps: [{ appName: 'ANZ', appId: 'a', userDistributions: [{ domainName: 'domain-06', from: 0, to: 9 }] }] };
+    const broken: Topology = {
+      ...RING,
+      clientApps: [{ appName: 'ANZ', appId: 'a', userDistributions: [{ domainName: 'domain-06', from: 0, to: 9 }] }],
+    };
     expect(previewRoute(broken, query('ANZ-1', 'ANZ-2')).reason).toBe('domain-06 is not a domain of the topology');
   });
 });
 
 describe('parseRouteQuery', () => {
   it('reads the user ids, the links that are down and where a user at home everywhere is', () => {
-    expect(parseRouteQuery(RING, { from: ' ANZ-1 ', to: 'ANZ-2', down: 'domain-02~domain-01, domain-03~domain-04', at: 'domain-02' })).toEqual({
+    expect(
+      parseRouteQuery(RING, { from: ' ANZ-1 ', to: 'ANZ-2', down: 'domain-02~domain-01, domain-03~domain-04', at: 'domain-02' }),
+    ).toEqual({
       from: 'ANZ-1',
       to: 'ANZ-2',
-      down: [['domain-02', 'domain-01'], ['domain-03', 'domain-04']],
+      down: [
+        ['domain-02', 'domain-01'],
+        ['domain-03', 'domain-04'],
+      ],
       at: 'domain-02',
     });
-    expect(parseRouteQuery(RING, { from: 'ANZ-1', to: 'ANZ-2', down: '' })).toEqual({ from: 'ANZ-1', to: 'ANZ-2', down: [], at: undefined });
+    expect(parseRouteQuery(RING, { from: 'ANZ-1', to: 'ANZ-2', down: '' })).toEqual({
+      from: 'ANZ-1',
+      to: 'ANZ-2',
+      down: [],
+      at: undefined,
+    });
   });
 
   it('refuses malformed ids, links and domains, every problem at once', () => {

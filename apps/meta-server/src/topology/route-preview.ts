@@ -39,19 +39,24 @@ export function parseRouteQuery(topology: Topology, query: Record<string, unknow
   const userId = (name: 'from' | 'to'): string => {
     const value = text(name) ?? '';
     if (value === '') problems.push(`${name} is required: a user id such as ANZ-123456`);
-    else if (parseUserId(value) === undefined) problems.push(`${name} ${JSON.stringify(value)} is not a user id: it must be <appName>-<number>, e.g. ANZ-123456`);
+    else if (parseUserId(value) === undefined)
+      problems.push(`${name} ${JSON.stringify(value)} is not a user id: it must be <appName>-<number>, e.g. ANZ-123456`);
     return value;
   };
   const from = userId('from');
   const to = userId('to');
   const down: Array<[string, string]> = [];
-  for (const item of (text('down') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const item of (text('down') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const names = item.split('~');
     if (names.length === 2 && names.every((name) => name.trim() !== '')) down.push([names[0].trim(), names[1].trim()]);
     else problems.push(`down ${JSON.stringify(item)} is not a link: write it <domain>~<domain>, several separated by commas`);
   }
   const at = text('at') || undefined;
-  if (at !== undefined && !topology.domains.some((d) => d.name === at)) problems.push(`at ${JSON.stringify(at)} is not a domain of the topology`);
+  if (at !== undefined && !topology.domains.some((d) => d.name === at))
+    problems.push(`at ${JSON.stringify(at)} is not a domain of the topology`);
   if (problems.length > 0) throw new LinkerError<MetaServerErrorCode>('INVALID_ARGUMENT', problems.join('; '));
   return { from, to, down, at };
 }
@@ -66,7 +71,8 @@ export function previewRoute(topology: Topology, query: RouteQuery): RoutePrevie
   const view = new TopologyView(topology);
   const from = { userId: query.from, home: view.home(query.from) };
   const to = { userId: query.to, home: view.home(query.to) };
-  const answer = (path: string[], reason?: string): RoutePreview => (reason === undefined ? { from, to, path } : { from, to, path, reason });
+  const answer = (path: string[], reason?: string): RoutePreview =>
+    reason === undefined ? { from, to, path } : { from, to, path, reason };
   const fromProblem = homeProblem(from.userId, from.home, 'send from');
   if (fromProblem) return answer([], fromProblem);
   const toProblem = homeProblem(to.userId, to.home, 'receive');
@@ -80,7 +86,10 @@ export function previewRoute(topology: Topology, query: RouteQuery): RoutePrevie
   if (unknown.length > 0) return answer([], `${unknown.join(' and ')} ${unknown.length === 1 ? 'is' : 'are'} not a domain of the topology`);
   if (table.route(fromDomain, toDomain).kind !== 'unreachable') return answer(table.path(fromDomain, toDomain));
   const downList = table.linksDown().map((l) => linkName(l.n1, l.n2));
-  return answer([], `no path from ${fromDomain} to ${toDomain} over the links that are up${downList.length > 0 ? ` (down: ${downList.join(', ')})` : ''}`);
+  return answer(
+    [],
+    `no path from ${fromDomain} to ${toDomain} over the links that are up${downList.length > 0 ? ` (down: ${downList.join(', ')})` : ''}`,
+  );
 }
 
 /** `a~b` with the two names sorted: how the UI and `down` name a link. */

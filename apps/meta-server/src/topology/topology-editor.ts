@@ -1,6 +1,14 @@
 import { stringify } from 'yaml';
 import type { Logger } from '@linker/observability';
-import { diffTopology, hasErrors, parseTopology, restoreSecrets, type Topology, type TopologyDiff, type TopologyProblem } from '@linker/topology';
+import {
+  diffTopology,
+  hasErrors,
+  parseTopology,
+  restoreSecrets,
+  type Topology,
+  type TopologyDiff,
+  type TopologyProblem,
+} from '@linker/topology';
 import { CheckQueue, type Timed } from './check-queue';
 import type { HistoryEntry, TopologyHistory } from './topology-history';
 import { writeDurably } from './topology-history';
@@ -107,7 +115,13 @@ export class TopologyEditor {
     return entries[0]?.version === current.version ? entries : [this.loadedEntry(current), ...entries];
   }
 
-  private async save(topology: Topology, yaml: string, warnings: TopologyProblem[], author: string, kind: HistoryEntry['kind']): Promise<WriteOutcome> {
+  private async save(
+    topology: Topology,
+    yaml: string,
+    warnings: TopologyProblem[],
+    author: string,
+    kind: HistoryEntry['kind'],
+  ): Promise<WriteOutcome> {
     const { store, history, file, logger } = this.options;
     const before = store.current();
     const recorded = await history.list();
@@ -118,7 +132,14 @@ export class TopologyEditor {
     if (file !== undefined) await writeDurably(file, yaml);
     const revision = store.replace(topology);
     logger.info('topology version saved', { version: revision.version, previous: before.version, author, kind, warnings: warnings.length });
-    return { kind: 'saved', revision, entry, changed: revision.internalVersion !== before.internalVersion, warnings, diff: diffTopology(before.topology, topology) };
+    return {
+      kind: 'saved',
+      revision,
+      entry,
+      changed: revision.internalVersion !== before.internalVersion,
+      warnings,
+      diff: diffTopology(before.topology, topology),
+    };
   }
 
   private loadedEntry(revision: TopologyRevision): HistoryEntry {

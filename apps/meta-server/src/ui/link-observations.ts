@@ -14,7 +14,6 @@ export interface ProcessorLinks {
   links: ReadonlyArray<{ peer: string; up: boolean; since?: number; rttMs?: number; waiting?: number }>;
 }
 
-
 /** Where the link reports come from: the processor in this process (embedded), or processors' `GET /health` (real). */
 export type LinkReports = () => Promise<readonly ProcessorLinks[]>;
 
@@ -48,7 +47,9 @@ export function healthReports(urls: readonly string[], logger: Logger, timeoutMs
           const response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
           const health = (await response.json()) as { domain?: unknown; name?: unknown; links?: unknown };
           if (typeof health.domain !== 'string') throw new Error(`no domain in the answer (HTTP ${response.status})`);
-          const links = Array.isArray(health.links) ? (health.links as ProcessorLinks['links']).filter((l) => typeof l?.peer === 'string' && typeof l.up === 'boolean') : [];
+          const links = Array.isArray(health.links)
+            ? (health.links as ProcessorLinks['links']).filter((l) => typeof l?.peer === 'string' && typeof l.up === 'boolean')
+            : [];
           return { domain: health.domain, processor: typeof health.name === 'string' ? health.name : undefined, links };
         } catch (error) {
           logger.debug('a processor health endpoint did not answer the web UI', { url, error: String(error) });

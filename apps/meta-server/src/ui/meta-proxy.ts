@@ -3,7 +3,18 @@ import { request as httpsRequest } from 'node:https';
 import type { Logger } from '@linker/observability';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own business: never passed on either way. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 
 function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
@@ -26,7 +37,11 @@ export function proxyToMetaServer(target: string, path: string, request: Incomin
     logger.debug('proxied to the meta-server', { method: request.method, path: url.pathname, status: answer.statusCode });
   });
   upstream.on('error', (error: NodeJS.ErrnoException) => {
-    logger.warn('the meta-server did not answer the web UI', { method: request.method, path: url.pathname, error: error.code ?? error.message });
+    logger.warn('the meta-server did not answer the web UI', {
+      method: request.method,
+      path: url.pathname,
+      error: error.code ?? error.message,
+    });
     if (response.headersSent) return void response.destroy();
     response
       .writeHead(502, { 'content-type': 'application/json; charset=utf-8' })

@@ -25,7 +25,9 @@ const TYPES: Record<string, string> = {
  */
 export function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' }).end('method not allowed: the web UI is read with GET\n');
+    response
+      .writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' })
+      .end('method not allowed: the web UI is read with GET\n');
     return;
   }
   const file = fileOf(root, request.url ?? '/');
@@ -73,7 +75,10 @@ async function send(file: string, request: IncomingMessage, response: ServerResp
     'x-content-type-options': 'nosniff',
   });
   if (request.method === 'HEAD') response.end();
-  else createReadStream(file).on('error', () => response.destroy()).pipe(response);
+  else
+    createReadStream(file)
+      .on('error', () => response.destroy())
+      .pipe(response);
   return true;
 }
 

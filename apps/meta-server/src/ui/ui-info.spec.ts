@@ -33,7 +33,10 @@ describe('uiInfo', () => {
       'domain-01 ws://127.0.0.1:8091/ws',
       'domain-03 wss://chat.example.org/socket',
     ]);
-    expect(uiInfo(RING, { domain: 'domain-03', metaServer: true }).clientEndpoints[0]).toEqual({ domain: 'domain-03', url: 'wss://chat.example.org/socket' });
+    expect(uiInfo(RING, { domain: 'domain-03', metaServer: true }).clientEndpoints[0]).toEqual({
+      domain: 'domain-03',
+      url: 'wss://chat.example.org/socket',
+    });
   });
 
   it('has no endpoints without a topology', () => {

@@ -15,13 +15,16 @@ export interface UiInfo {
  * the connector really listens on, which may differ from the topology's when chosen by a flag).
  */
 export function uiInfo(topology: Topology | undefined, options: { domain?: string; clientUrl?: string; metaServer: boolean }): UiInfo {
-  const endpoints = (topology?.domains ?? []).flatMap((d) => (d.urls[0] === undefined ? [] : [{ domain: d.name, url: clientUrlOf(d.urls[0]) }]));
+  const endpoints = (topology?.domains ?? []).flatMap((d) =>
+    d.urls[0] === undefined ? [] : [{ domain: d.name, url: clientUrlOf(d.urls[0]) }],
+  );
   const own = options.domain;
   if (own !== undefined && options.clientUrl !== undefined) {
     const others = endpoints.filter((e) => e.domain !== own);
     return { domain: own, clientEndpoints: [{ domain: own, url: options.clientUrl }, ...others], metaServer: options.metaServer };
   }
-  const ordered = own === undefined ? endpoints : [...endpoints.filter((e) => e.domain === own), ...endpoints.filter((e) => e.domain !== own)];
+  const ordered =
+    own === undefined ? endpoints : [...endpoints.filter((e) => e.domain === own), ...endpoints.filter((e) => e.domain !== own)];
   return { ...(own === undefined ? {} : { domain: own }), clientEndpoints: ordered, metaServer: options.metaServer };
 }
 

@@ -47,13 +47,17 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
 
   function meta(request: IncomingMessage, response: ServerResponse): void {
     if (options.metaServerUrl === undefined) {
-      return json(response, 503, { statusCode: 503, message: 'no meta-server: this web UI was started without one, so the topology cannot be read or edited here' });
+      return json(response, 503, {
+        statusCode: 503,
+        message: 'no meta-server: this web UI was started without one, so the topology cannot be read or edited here',
+      });
     }
     proxyToMetaServer(options.metaServerUrl, (request.url ?? '/meta').slice('/meta'.length) || '/', request, response, logger);
   }
 
   function api(path: string, request: IncomingMessage, response: ServerResponse): void {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return json(response, 405, { statusCode: 405, message: `${path} is read with GET` }, { allow: 'GET, HEAD' });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return json(response, 405, { statusCode: 405, message: `${path} is read with GET` }, { allow: 'GET, HEAD' });
     if (path === '/api/info') return json(response, 200, options.info());
     if (path === '/api/links') {
       options.links().then(
@@ -79,5 +83,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
 }
 
 function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+  response
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
+    .end(JSON.stringify(body));
 }

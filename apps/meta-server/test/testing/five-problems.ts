@@ -10,4 +10,10 @@ export const FIVE_PROBLEMS = [
 ].join('\n');
 
 /** The paths of its five errors. */
-export const FIVE_PATHS = ['domains[0].urls[0]', 'domainLinks[0]', 'clientApps[0].masterUserId', 'clientApps[0].authEnabled', 'clientApps[1].appName'];
+export const FIVE_PATHS = [
+  'domains[0].urls[0]',
+  'domainLinks[0]',
+  'clientApps[0].masterUserId',
+  'clientApps[0].authEnabled',
+  'clientApps[1].appName',
+];

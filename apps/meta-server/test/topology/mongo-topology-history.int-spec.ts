@@ -59,7 +59,7 @@ describe('MongoTopologyHistory on a real server', () => {
     await entries.deleteMany({});
   });
 
-  it('writes the YAML before its entry, both with write concern { w: majority, j: true }, and a version\'s YAML once', async () => {
+  it("writes the YAML before its entry, both with write concern { w: majority, j: true }, and a version's YAML once", async () => {
     const history = await MongoTopologyHistory.open({ client, database });
     const version = 'aaaaaaaaaaaaaaaa';
     commands.length = 0;
@@ -79,6 +79,9 @@ describe('MongoTopologyHistory on a real server', () => {
 
   it('rejects with a retriable TOPOLOGY_HISTORY_UNAVAILABLE when the server cannot be reached', async () => {
     const unreachable = 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200&connectTimeoutMS=200';
-    await expect(MongoTopologyHistory.open({ url: unreachable, database })).rejects.toMatchObject({ code: 'TOPOLOGY_HISTORY_UNAVAILABLE', retriable: true });
+    await expect(MongoTopologyHistory.open({ url: unreachable, database })).rejects.toMatchObject({
+      code: 'TOPOLOGY_HISTORY_UNAVAILABLE',
+      retriable: true,
+    });
   });
 });

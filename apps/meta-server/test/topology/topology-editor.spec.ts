@@ -21,7 +21,11 @@ describe('TopologyEditor', () => {
   const editor = () => {
     const store = new TopologyStore(TOPOLOGY);
     const file = join(directory, 'topology.yaml');
-    return { store, file, editor: new TopologyEditor({ store, history: new MemoryTopologyHistory(), file, logger: new RecordingLogger() }) };
+    return {
+      store,
+      file,
+      editor: new TopologyEditor({ store, history: new MemoryTopologyHistory(), file, logger: new RecordingLogger() }),
+    };
   };
 
   it("saves an edit of GET /topology's YAML as written, without the served header naming the old version", async () => {

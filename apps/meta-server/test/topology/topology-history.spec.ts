@@ -4,7 +4,12 @@ import { dirname, join } from 'node:path';
 import { topologyHistoryContract } from './testing/topology-history.contract';
 import { FileTopologyHistory, MemoryTopologyHistory, type HistoryEntry } from '../../src/topology/topology-history';
 
-const entry = (version: string, author = 'admin', kind: HistoryEntry['kind'] = 'edit'): HistoryEntry => ({ version, author, time: '2026-01-01T00:00:00.000Z', kind });
+const entry = (version: string, author = 'admin', kind: HistoryEntry['kind'] = 'edit'): HistoryEntry => ({
+  version,
+  author,
+  time: '2026-01-01T00:00:00.000Z',
+  kind,
+});
 const A = 'aaaaaaaaaaaaaaaa';
 
 topologyHistoryContract('MemoryTopologyHistory', { open: async () => new MemoryTopologyHistory() });

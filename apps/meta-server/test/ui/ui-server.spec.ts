@@ -42,7 +42,14 @@ async function fakeMetaServer(): Promise<{ listener: HttpListener; server: Serve
 
 const REPORTS: ProcessorLinks[] = [
   { domain: 'domain-02', processor: 'processor-01', links: [{ peer: 'domain-01', up: false, since: 5 }] },
-  { domain: 'domain-01', processor: 'processor-01', links: [{ peer: 'domain-04', up: true, rttMs: 2, waiting: 0 }, { peer: 'domain-02', up: true }] },
+  {
+    domain: 'domain-01',
+    processor: 'processor-01',
+    links: [
+      { peer: 'domain-04', up: true, rttMs: 2, waiting: 0 },
+      { peer: 'domain-02', up: true },
+    ],
+  },
 ];
 
 describe('the web UI server', () => {
@@ -110,7 +117,14 @@ describe('the web UI server', () => {
     });
 
     it('says the UI is not built when its root has no index.html', async () => {
-      const bare = await startUiServer({ host: '127.0.0.1', port: 0, root: join(dir, 'nowhere'), links: async () => [], info: () => ({ clientEndpoints: [], metaServer: false }), logger });
+      const bare = await startUiServer({
+        host: '127.0.0.1',
+        port: 0,
+        root: join(dir, 'nowhere'),
+        links: async () => [],
+        info: () => ({ clientEndpoints: [], metaServer: false }),
+        logger,
+      });
       try {
         const page = await fetch(`${bare.url}/`);
         expect(page.status).toBe(503);
@@ -134,7 +148,12 @@ describe('the web UI server', () => {
       expect(await response.json()).toEqual({ currentVersion: 'v2' });
       const asked = meta.seen[meta.seen.length - 1];
       expect(asked).toMatchObject({ method: 'PUT', url: '/topology?dry=1', body: 'domains: []\n' });
-      expect(asked.headers).toMatchObject({ 'if-match': '"v1"', authorization: `Bearer ${token}`, 'content-type': 'application/yaml', 'x-linker-author': 'alice' });
+      expect(asked.headers).toMatchObject({
+        'if-match': '"v1"',
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/yaml',
+        'x-linker-author': 'alice',
+      });
       expect(JSON.stringify(logger.lines)).not.toContain(token);
       expect(logger.find('proxied to the meta-server', { method: 'PUT', path: '/topology', status: 412 })).toHaveLength(1);
     });
@@ -154,8 +173,23 @@ describe('the web UI server', () => {
     it('answers 502 in words when the meta-server does not answer, 503 when there is none', async () => {
       const down = await listenHttp(createServer(), '127.0.0.1', 0);
       await down.close();
-      const orphan = await startUiServer({ host: '127.0.0.1', port: 0, root: dir, metaServerUrl: down.url, links: async () => [], info: () => ({ clientEndpoints: [], metaServer: true }), logger });
-      const alone = await startUiServer({ host: '127.0.0.1', port: 0, root: dir, links: async () => [], info: () => ({ clientEndpoints: [], metaServer: false }), logger });
+      const orphan = await startUiServer({
+        host: '127.0.0.1',
+        port: 0,
+        root: dir,
+        metaServerUrl: down.url,
+        links: async () => [],
+        info: () => ({ clientEndpoints: [], metaServer: true }),
+        logger,
+      });
+      const alone = await startUiServer({
+        host: '127.0.0.1',
+        port: 0,
+        root: dir,
+        links: async () => [],
+        info: () => ({ clientEndpoints: [], metaServer: false }),
+        logger,
+      });
       try {
         const refused = await fetch(`${orphan.url}/meta/topology`);
         expect(refused.status).toBe(502);
@@ -170,12 +204,25 @@ describe('the web UI server', () => {
     });
 
     it('closes with an event stream still open', async () => {
-      const other = await startUiServer({ host: '127.0.0.1', port: 0, root: dir, metaServerUrl: meta.listener.url, links: async () => [], info: () => ({ clientEndpoints: [], metaServer: true }), logger });
+      const other = await startUiServer({
+        host: '127.0.0.1',
+        port: 0,
+        root: dir,
+        metaServerUrl: meta.listener.url,
+        links: async () => [],
+        info: () => ({ clientEndpoints: [], metaServer: true }),
+        logger,
+      });
       const reader = (await fetch(`${other.url}/meta/topology/watch`)).body!.getReader();
       await reader.read();
       await other.close();
       // The browser's side of the stream ends (cut off), rather than keeping the server from closing.
-      expect(await reader.read().then((chunk) => chunk.done, () => true)).toBe(true);
+      expect(
+        await reader.read().then(
+          (chunk) => chunk.done,
+          () => true,
+        ),
+      ).toBe(true);
     });
   });
 
@@ -207,8 +254,14 @@ describe('healthReports (real mode: the processors’ GET /health)', () => {
     const health = await listenHttp(
       createServer((request, response) => {
         const answers: Record<string, [number, unknown]> = {
-          '/a/health': [200, { running: true, domain: 'domain-01', name: 'processor-01', links: [{ peer: 'domain-02', up: true, since: 1 }] }],
-          '/b/health': [503, { running: false, domain: 'domain-02', name: 'processor-01', links: [{ peer: 'domain-01', up: false, since: 2 }] }],
+          '/a/health': [
+            200,
+            { running: true, domain: 'domain-01', name: 'processor-01', links: [{ peer: 'domain-02', up: true, since: 1 }] },
+          ],
+          '/b/health': [
+            503,
+            { running: false, domain: 'domain-02', name: 'processor-01', links: [{ peer: 'domain-01', up: false, since: 2 }] },
+          ],
           '/c/health': [200, { running: true, domain: 'domain-03', name: 'processor-01' }],
           '/d/health': [200, 'not json {'],
         };
@@ -220,7 +273,10 @@ describe('healthReports (real mode: the processors’ GET /health)', () => {
     );
     const logger = new RecordingLogger();
     try {
-      const reports = await healthReports(['a', 'b', 'c', 'd', 'e'].map((p) => `${health.url}/${p}/health`), logger)();
+      const reports = await healthReports(
+        ['a', 'b', 'c', 'd', 'e'].map((p) => `${health.url}/${p}/health`),
+        logger,
+      )();
       expect(reports).toEqual([
         { domain: 'domain-01', processor: 'processor-01', links: [{ peer: 'domain-02', up: true, since: 1 }] },
         { domain: 'domain-02', processor: 'processor-01', links: [{ peer: 'domain-01', up: false, since: 2 }] },

@@ -17,7 +17,12 @@ const MAX_BODY_BYTES = 64 * 1024;
  * network error: refused. Resolves to a reason when refused, undefined when accepted; never rejects.
  * The token is sent only to the app's own URL and never logged.
  */
-export async function webhookRefusal(url: string | undefined, request: WebhookRequest, fetchFn: FetchFn, timeoutMs: number): Promise<string | undefined> {
+export async function webhookRefusal(
+  url: string | undefined,
+  request: WebhookRequest,
+  fetchFn: FetchFn,
+  timeoutMs: number,
+): Promise<string | undefined> {
   if (!url || !/^https?:\/\//i.test(url.trim())) return 'no usable authUrl';
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -36,7 +41,9 @@ export async function webhookRefusal(url: string | undefined, request: WebhookRe
     const text = await readLimited(response, MAX_BODY_BYTES);
     return text === undefined ? 'auth server answer too large' : answerRefusal(text, request);
   } catch (error) {
-    return controller.signal.aborted ? `auth server did not answer within ${timeoutMs} ms` : `auth server unreachable (${(error as Error).name})`;
+    return controller.signal.aborted
+      ? `auth server did not answer within ${timeoutMs} ms`
+      : `auth server unreachable (${(error as Error).name})`;
   } finally {
     clearTimeout(timer);
   }
@@ -51,7 +58,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (let over = Number(response.headers.get('content-length')) > maxBytes; !over; ) {
+  for (let over = Number(response.headers.get('content-length')) > maxBytes; !over;) {
     const { done, value } = await reader.read();
     if (done) return Buffer.concat(chunks).toString('utf8');
     size += value.byteLength;

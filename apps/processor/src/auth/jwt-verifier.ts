@@ -45,7 +45,9 @@ export class JwtVerifier {
     const name = app.jwtSecret ? `secret:${app.jwtSecret}` : `pem:${app.jwtPublicKey}`;
     if (this.keys.has(name)) return this.keys.get(name);
     if (this.keys.size >= MAX_KEYS) this.keys.clear();
-    const made = app.jwtSecret ? { key: new TextEncoder().encode(app.jwtSecret), algorithms: ['HS256'] } : publicKey(app.jwtPublicKey ?? '');
+    const made = app.jwtSecret
+      ? { key: new TextEncoder().encode(app.jwtSecret), algorithms: ['HS256'] }
+      : publicKey(app.jwtPublicKey ?? '');
     this.keys.set(name, made);
     return made;
   }

@@ -46,7 +46,11 @@ export class WebhookLogins {
 
   /** Ask `login.url` about the login, now or when a call of its app ends; false (nothing asked) when the app's queue is full. */
   offer(login: WebhookLogin): boolean {
-    const taken = this.limiter.offer(login.app, () => this.decide(login), () => this.expire(login));
+    const taken = this.limiter.offer(
+      login.app,
+      () => this.decide(login),
+      () => this.expire(login),
+    );
     if (!taken) this.deps.stats.authBusy += 1;
     return taken;
   }
@@ -54,7 +58,8 @@ export class WebhookLogins {
   /** Ask nothing more: logins still waiting are dropped; resolves once the calls under way are answered. */
   async stop(): Promise<void> {
     const dropped = await this.limiter.close();
-    if (dropped > 0) this.log.warn('processor stopping: logins waiting for their webhook dropped (their sockets close at the auth deadline)', { dropped });
+    if (dropped > 0)
+      this.log.warn('processor stopping: logins waiting for their webhook dropped (their sockets close at the auth deadline)', { dropped });
   }
 
   private async decide(login: WebhookLogin): Promise<void> {
@@ -64,7 +69,10 @@ export class WebhookLogins {
   /** The login waited too long for a free call: refused as busy, without asking. */
   private async expire(login: WebhookLogin): Promise<void> {
     this.deps.stats.authBusy += 1;
-    this.deps.authenticator.refuse(login.request, `the auth server of ${login.app} is busy (the login waited over ${this.deps.limits.maxWaitMs} ms for a free call)`);
+    this.deps.authenticator.refuse(
+      login.request,
+      `the auth server of ${login.app} is busy (the login waited over ${this.deps.limits.maxWaitMs} ms for a free call)`,
+    );
     await this.write(login, false);
   }
 
@@ -76,7 +84,10 @@ export class WebhookLogins {
         return;
       } catch (error) {
         if (attempt >= this.deps.retries) {
-          this.log.error('the answer to a login could not be written (its socket closes at the auth deadline)', { userId: login.request.userId, error: errorMessage(error) });
+          this.log.error('the answer to a login could not be written (its socket closes at the auth deadline)', {
+            userId: login.request.userId,
+            error: errorMessage(error),
+          });
           return;
         }
         await delay(backoffMs(this.deps.retryBackoffMs, attempt));

@@ -87,14 +87,14 @@ export const processorConfig = defineConfig({
     default: 2000,
     min: 100,
     max: 600000,
-    doc: "How often a processor sweeps presence for connectors whose lease ended and drains their lane topic (deliveries routed to a connector just before it died are re-sent or stored, never stranded).",
+    doc: 'How often a processor sweeps presence for connectors whose lease ended and drains their lane topic (deliveries routed to a connector just before it died are re-sent or stored, never stranded).',
   }),
   linkSecret: setting({
     env: 'LINKER_LINK_SECRET',
     kind: 'string',
     optional: true,
     secret: true,
-    doc: "Secret this domain shares with its neighbour domains (links authenticate with it, HMAC challenge both ways). Unset: no links; users of other domains are unreachable. Never logged, never in the topology.",
+    doc: 'Secret this domain shares with its neighbour domains (links authenticate with it, HMAC challenge both ways). Unset: no links; users of other domains are unreachable. Never logged, never in the topology.',
   }),
   linkListen: setting({
     env: 'LINKER_LINK_LISTEN',
@@ -102,8 +102,18 @@ export const processorConfig = defineConfig({
     default: false,
     doc: "This processor holds the domain's link endpoint (neighbours dial it): exactly one processor per domain. Every processor dials the neighbours.",
   }),
-  linkHost: setting({ env: 'LINKER_LINK_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address the link endpoint listens on (`0.0.0.0` for every interface).' }),
-  linkPort: setting({ env: 'LINKER_LINK_PORT', kind: 'port', optional: true, doc: "Port of the link endpoint; unset: the port of the domain's link endpoint in the topology (`domains[].urls[1]`)." }),
+  linkHost: setting({
+    env: 'LINKER_LINK_HOST',
+    kind: 'string',
+    default: '127.0.0.1',
+    doc: 'Address the link endpoint listens on (`0.0.0.0` for every interface).',
+  }),
+  linkPort: setting({
+    env: 'LINKER_LINK_PORT',
+    kind: 'port',
+    optional: true,
+    doc: "Port of the link endpoint; unset: the port of the domain's link endpoint in the topology (`domains[].urls[1]`).",
+  }),
   linkFailoverMs: setting({
     env: 'LINKER_LINK_FAILOVER_MS',
     kind: 'integer',
@@ -139,7 +149,7 @@ export const processorConfig = defineConfig({
     default: 7000,
     min: 0,
     max: 600000,
-    doc: "After Redis restarted (it comes back empty without persistence), how long a RELIABLE message for a user who looks offline waits (its batch is handed again) instead of going to the mailbox: the time the connectors take to register their sockets again (`LINKER_PRESENCE_HEARTBEAT_MS` and a margin). 0: store at once.",
+    doc: 'After Redis restarted (it comes back empty without persistence), how long a RELIABLE message for a user who looks offline waits (its batch is handed again) instead of going to the mailbox: the time the connectors take to register their sockets again (`LINKER_PRESENCE_HEARTBEAT_MS` and a margin). 0: store at once.',
   }),
   ...busSettings,
   ...presenceSettings,
@@ -178,7 +188,12 @@ const SETTINGS = [
  */
 export type ProcessorSettings = Pick<ProcessorConfig, (typeof SETTINGS)[number]>;
 
-const settingsOnly = defineConfig(Object.fromEntries(SETTINGS.map((key) => [key, processorConfig.settings[key]])) as Pick<typeof processorConfig.settings, (typeof SETTINGS)[number]>);
+const settingsOnly = defineConfig(
+  Object.fromEntries(SETTINGS.map((key) => [key, processorConfig.settings[key]])) as Pick<
+    typeof processorConfig.settings,
+    (typeof SETTINGS)[number]
+  >,
+);
 
 /** The documented defaults with `overrides` applied: how the embedded mode and tests make a `ProcessorSettings`. */
 export function processorSettings(overrides: Partial<ProcessorSettings> = {}): ProcessorSettings {

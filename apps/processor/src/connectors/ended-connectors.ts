@@ -1,5 +1,15 @@
 import type { Bus, BusRecord } from '@linker/bus';
-import { connectorTopic, decodeDelivery, encodeEnvelope, intakeTopic, INTERNAL_TYPES, MAX_REPORT_BYTES, type Delivery, type DeliveryReport, type Undelivered } from '@linker/contracts';
+import {
+  connectorTopic,
+  decodeDelivery,
+  encodeEnvelope,
+  intakeTopic,
+  INTERNAL_TYPES,
+  MAX_REPORT_BYTES,
+  type Delivery,
+  type DeliveryReport,
+  type Undelivered,
+} from '@linker/contracts';
 import { errorMessage, newMessageId, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { EndedClaim, Presence } from '@linker/presence';
@@ -18,7 +28,6 @@ export interface EndedConnectorsOptions {
   clock: Clock;
   logger: Logger;
 }
-
 
 /**
  * Deliveries stranded in the RELIABLE topic of a connector that is gone (SIGKILL, or stopped and never back): a
@@ -86,11 +95,20 @@ export class EndedConnectors {
     const topic = connectorTopic(domain, claim.connector);
     const counts = { deliveries: 0, reported: 0 };
     const startedAt = this.options.clock.now();
-    await bus.drain({ topic, group: topic, signal: this.abort.signal, handler: (records) => this.report(claim.connector, records, counts) });
+    await bus.drain({
+      topic,
+      group: topic,
+      signal: this.abort.signal,
+      handler: (records) => this.report(claim.connector, records, counts),
+    });
     if (this.abort.signal.aborted) return;
     await presence.releaseEnded(claim);
     const level = counts.deliveries > 0 ? 'warn' : 'debug';
-    this.log[level]('drained the topic of an ended connector', { connector: claim.connector, ...counts, ms: this.options.clock.now() - startedAt });
+    this.log[level]('drained the topic of an ended connector', {
+      connector: claim.connector,
+      ...counts,
+      ms: this.options.clock.now() - startedAt,
+    });
   }
 
   /** One drained batch → DELIVERY_REPORTs on the intake; resolves once published, so the batch commits after. */
@@ -114,7 +132,9 @@ export class EndedConnectors {
     if (reports.length === 0) return;
     const { bus, domain, clock } = this.options;
     const now = clock.now();
-    const envelopes = reports.map((report) => systemEnvelope({ id: newMessageId(), type: INTERNAL_TYPES.DELIVERY_REPORT, data: report, domain, now }));
+    const envelopes = reports.map((report) =>
+      systemEnvelope({ id: newMessageId(), type: INTERNAL_TYPES.DELIVERY_REPORT, data: report, domain, now }),
+    );
     await bus.publish(
       intakeTopic(domain),
       envelopes.map((envelope) => ({ key: connector, value: encodeEnvelope(envelope) })),

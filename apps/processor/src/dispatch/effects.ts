@@ -43,7 +43,13 @@ export class Effects {
   }
 
   /** `envelope` to every listed socket of every listed user: one Delivery per connector. */
-  deliverToSockets(lane: Lane, key: string, envelope: Envelope, sockets: Iterable<readonly [string, readonly SocketAddress[]]>, fromMailbox = false): void {
+  deliverToSockets(
+    lane: Lane,
+    key: string,
+    envelope: Envelope,
+    sockets: Iterable<readonly [string, readonly SocketAddress[]]>,
+    fromMailbox = false,
+  ): void {
     for (const [connector, targets] of targetsByConnector(sockets)) this.deliver(lane, connector, key, envelope, targets, fromMailbox);
   }
 

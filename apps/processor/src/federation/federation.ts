@@ -59,7 +59,15 @@ export class Federation {
     this.log = options.logger.child({ component: 'federation' });
     this.maxFastPending = resolveLinkLimits(limits).maxInFlightBatches;
     this.neighbours = new Neighbours({ domain, transport, secretFor, limits, logger: this.log });
-    this.forwarders = new Forwarders({ domain, bus: lanes.RELIABLE, neighbours: this.neighbours, mailbox, topology, failoverMs: options.failoverMs ?? 500, logger: this.log });
+    this.forwarders = new Forwarders({
+      domain,
+      bus: lanes.RELIABLE,
+      neighbours: this.neighbours,
+      mailbox,
+      topology,
+      failoverMs: options.failoverMs ?? 500,
+      logger: this.log,
+    });
   }
 
   /** Dial the neighbours, subscribe to the custody queues, and listen if this process holds the endpoint. */
@@ -131,7 +139,11 @@ export class Federation {
     const { domain, transport, secretFor, limits, lanes, partitions, mailbox, topology } = this.options;
     const published = topology().endpoints(domain).link;
     const port = this.options.listenPort ?? portOf(published);
-    if (port === undefined) throw new LinkerError<ConfigErrorCode>('INVALID_CONFIG', `domain ${domain} has no link endpoint with a port in the topology (domains[].urls[1]: ${published})`);
+    if (port === undefined)
+      throw new LinkerError<ConfigErrorCode>(
+        'INVALID_CONFIG',
+        `domain ${domain} has no link endpoint with a port in the topology (domains[].urls[1]: ${published})`,
+      );
     const endpoint = `ws://${this.options.listenHost ?? '127.0.0.1'}:${port}`;
     const listener = await transport.listen({
       domain,

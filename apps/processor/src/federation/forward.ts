@@ -28,7 +28,10 @@ export function groupPart(envelope: Envelope, recipients: string[]): Envelope {
 
 /** The id of the part of group message `messageId` for `recipients` (order and repeats do not matter). */
 export function subGroupId(messageId: string, recipients: readonly string[]): string {
-  const digest = createHash('sha256').update([...new Set(recipients)].sort().join('\n')).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update([...new Set(recipients)].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
   return `${messageId}.group.${digest}`;
 }
 

@@ -49,7 +49,10 @@ export class Forwarders {
       if (this.subscriptions.has(peer)) continue;
       const topic = linkQueueTopic(domain, peer);
       await bus.ensureTopics([topic], 1);
-      this.subscriptions.set(peer, await bus.subscribe({ topic, group: forwarderGroup(domain, peer), handler: (records) => this.forward(peer, records) }));
+      this.subscriptions.set(
+        peer,
+        await bus.subscribe({ topic, group: forwarderGroup(domain, peer), handler: (records) => this.forward(peer, records) }),
+      );
     }
   }
 
@@ -65,7 +68,10 @@ export class Forwarders {
   }
 
   private async forward(peer: string, records: readonly BusRecord[]): Promise<void> {
-    const envelopes = await this.withoutUnforwardable(peer, records.map((record) => decodeEnvelope(record.value)));
+    const envelopes = await this.withoutUnforwardable(
+      peer,
+      records.map((record) => decodeEnvelope(record.value)),
+    );
     if (envelopes.length === 0) return;
     const link = this.options.neighbours.link(peer);
     if (link?.up) {
@@ -79,9 +85,12 @@ export class Forwarders {
       this.waiting.delete(peer);
       return;
     }
-    if (!this.waiting.has(peer)) this.log.warn('link down and no other way: envelopes wait in custody', { peer, envelopes: envelopes.length });
+    if (!this.waiting.has(peer))
+      this.log.warn('link down and no other way: envelopes wait in custody', { peer, envelopes: envelopes.length });
     this.waiting.set(peer, envelopes.length);
-    throw new LinkerError<LinkErrorCode>('LINK_DOWN', `the link to ${peer} is down; ${envelopes.length} envelope(s) wait in custody`, { retriable: true });
+    throw new LinkerError<LinkErrorCode>('LINK_DOWN', `the link to ${peer} is down; ${envelopes.length} envelope(s) wait in custody`, {
+      retriable: true,
+    });
   }
 
   /** Dead-letter (with the reason) what no link can ever carry; the rest, in order. */

@@ -12,14 +12,24 @@ import { intakeData, originOf } from './intake-data';
  * app's `authUrl` decides is handed to `WebhookLogins` and answered when the webhook is (ADR 0012), so the batch
  * does not wait for it. A login its app's webhook queue has no room for is refused at once.
  */
-export function authClientHandler(domain: string, { authenticator, webhookLogins }: Pick<HandlerDeps, 'authenticator' | 'webhookLogins'>): Handler {
+export function authClientHandler(
+  domain: string,
+  { authenticator, webhookLogins }: Pick<HandlerDeps, 'authenticator' | 'webhookLogins'>,
+): Handler {
   return {
     async handle(envelope: Envelope, { view, effects, now }: HandlerContext): Promise<void> {
       const { appId, userId, token } = intakeData(envelope, 'AUTH_CLIENT');
       const origin = originOf(envelope);
       const request = { appId, userId, token };
       const answer = (into: Effects, isAuthenticated: boolean): Effects => {
-        const reply = systemEnvelope({ id: `${envelope.id}.reply`, type: 'AUTH_CLIENT_REPLY', to: userId, data: { appId, userId, isAuthenticated }, domain, now });
+        const reply = systemEnvelope({
+          id: `${envelope.id}.reply`,
+          type: 'AUTH_CLIENT_REPLY',
+          to: userId,
+          data: { appId, userId, isAuthenticated },
+          domain,
+          now,
+        });
         into.deliverToSocket('RELIABLE', userId, reply, userId, origin);
         return into;
       };

@@ -17,7 +17,8 @@ export function confirmationHandler(domain: string): Handler {
       if (!to) throw new LinkerError<RecordErrorCode>('INVALID_ENVELOPE', 'MESSAGE_CONFIRMATION names no recipient');
       const route = routeUser(view, routes, to, envelope.path);
       if (route.kind === 'forward') return effects.forward(route.via, envelope);
-      if (route.kind !== 'local') throw new LinkerError<ProcessorErrorCode>('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
+      if (route.kind !== 'local')
+        throw new LinkerError<ProcessorErrorCode>('UNREACHABLE_DOMAIN', `the home domain of ${to} cannot be reached from ${domain}`);
       const sockets = await presence.socketsOf(to);
       if (sockets.length > 0) return effects.deliverToSockets('RELIABLE', to, envelope, [[to, sockets]]);
       presence.offlineForSure(now);

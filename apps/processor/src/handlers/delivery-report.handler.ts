@@ -64,7 +64,8 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
   function park(parked: readonly Parked[], effects: Effects): void {
     for (const { userId, envelope, socketIds } of parked) {
       if (envelope.lane === 'RELIABLE' && isStorable(envelope.type)) effects.store(userId, { ...envelope, to: userId }, socketIds ?? []);
-      else logger.warn('parked envelope that is never stored ignored', { messageId: envelope.id, type: envelope.type, lane: envelope.lane });
+      else
+        logger.warn('parked envelope that is never stored ignored', { messageId: envelope.id, type: envelope.type, lane: envelope.lane });
     }
   }
 
@@ -77,7 +78,8 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
       const live = (sockets.get(userId) ?? []).filter((s) => !failed.has(s.socketId));
       if (live.length > 0) effects.deliverToSockets('RELIABLE', envelope.from, envelope, [[userId, live]]);
       else if (view.livesIn(userId, domain)) effects.store(userId, { ...envelope, to: userId });
-      else logger.warn('undelivered message for a user of another domain dropped (federation not yet available)', { messageId: envelope.id });
+      else
+        logger.warn('undelivered message for a user of another domain dropped (federation not yet available)', { messageId: envelope.id });
     }
   }
 }

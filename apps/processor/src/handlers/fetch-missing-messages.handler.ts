@@ -78,7 +78,13 @@ export function fetchMissingMessagesHandler(
  * counts only the messages after the window, so the removal of out ids (their report arriving meanwhile) cannot make
  * the count wrong, and no count is read when the window holds all.
  */
-async function readBatch(mailbox: Mailbox, user: string, limit: number, out: ReadonlySet<string>, maxBytes: number): Promise<{ batch: Envelope[]; left: number }> {
+async function readBatch(
+  mailbox: Mailbox,
+  user: string,
+  limit: number,
+  out: ReadonlySet<string>,
+  maxBytes: number,
+): Promise<{ batch: Envelope[]; left: number }> {
   const { messages, rest } = await mailbox.window(user, limit + out.size);
   const fresh = out.size === 0 ? messages : messages.filter((message) => !out.has(message.id));
   const batch = fresh.slice(0, Math.max(1, fitting(fresh, limit, maxBytes)));

@@ -36,7 +36,12 @@ export function groupMessageHandler(domain: string, maxRecipients: number): Hand
       if (local.length === 0) return;
       const message = deliveredMessage({ ...envelope, id: messageIdOf(envelope.id) }, undefined, data.content, false);
       const sockets = await presence.sockets(local);
-      effects.deliverToSockets(envelope.lane, envelope.from, message, [...sockets].filter(([, s]) => s.length > 0));
+      effects.deliverToSockets(
+        envelope.lane,
+        envelope.from,
+        message,
+        [...sockets].filter(([, s]) => s.length > 0),
+      );
       if (envelope.lane !== 'RELIABLE') return;
       const offline = [...sockets].filter(([, s]) => s.length === 0).map(([userId]) => userId);
       if (offline.length > 0) presence.offlineForSure(now);
@@ -56,7 +61,11 @@ export function groupMessageHandler(domain: string, maxRecipients: number): Hand
   function refuse(envelope: Envelope, users: readonly string[], kind: Refusal, { effects, now }: HandlerContext): void {
     if (users.length === 0) return;
     if (envelope.origin) return replyNotLocal(effects, envelope, kind, nameList(users), domain, now);
-    effects.deadLetter({ envelope: { ...envelope, data: { ...(envelope.data as object), to: users } }, reason: `${kind}: ${nameList(users)} from ${domain}`, at: now });
+    effects.deadLetter({
+      envelope: { ...envelope, data: { ...(envelope.data as object), to: users } },
+      reason: `${kind}: ${nameList(users)} from ${domain}`,
+      at: now,
+    });
   }
 
   /** One GROUP_MESSAGE for the recipients reached through `via`, into its custody queue. */

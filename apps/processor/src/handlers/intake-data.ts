@@ -14,7 +14,10 @@ const SCHEMAS = {
   MESSAGE: Type.Object({ content: Type.String(), to: Type.Optional(Id) }),
   GROUP_MESSAGE: Type.Object({ to: Type.Array(Id, { minItems: 1 }), content: Type.String() }),
   // maxBytes: set by the connector (never by the client), the bytes of frames the requesting socket can take now.
-  FETCH_MISSING_MESSAGES_REQUEST: Type.Object({ count: Type.Integer({ minimum: 1 }), maxBytes: Type.Optional(Type.Integer({ minimum: 1 })) }),
+  FETCH_MISSING_MESSAGES_REQUEST: Type.Object({
+    count: Type.Integer({ minimum: 1 }),
+    maxBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
   CLOSE_CONNECTION: Type.Object({ userId: Id }),
   USER_EVENT: Type.Object({ userId: Id }),
   DELIVERY_REPORT: DeliveryReport,
@@ -32,7 +35,10 @@ export function intakeData<K extends keyof Schemas>(envelope: Envelope, kind: K)
   const check = CHECKS[kind];
   if (check.Check(envelope.data)) return envelope.data;
   const first = check.Errors(envelope.data).First();
-  throw new LinkerError<RecordErrorCode>('INVALID_ENVELOPE', `${envelope.type} data is malformed at ${first?.path || '/'}: ${first?.message}`);
+  throw new LinkerError<RecordErrorCode>(
+    'INVALID_ENVELOPE',
+    `${envelope.type} data is malformed at ${first?.path || '/'}: ${first?.message}`,
+  );
 }
 
 /** The socket a client envelope came in through; a client envelope without one cannot be answered (dead-lettered). */

@@ -29,7 +29,8 @@ export function messageHandler(domain: string): Handler {
       if (route.kind === 'forward') return forward(envelope, to, route.via, effects, now);
       if (route.kind !== 'local') {
         const refusal = refusalOf(route.reason);
-        if (!envelope.origin) return effects.deadLetter({ envelope, reason: `${refusal}: ${to} cannot be reached from ${domain}`, at: now });
+        if (!envelope.origin)
+          return effects.deadLetter({ envelope, reason: `${refusal}: ${to} cannot be reached from ${domain}`, at: now });
         return replyNotLocal(effects, envelope, refusal, to, domain, now);
       }
       const message = deliveredMessage(envelope, to, content, envelope.confirm !== false && hasReference(envelope.reference));
@@ -49,7 +50,8 @@ export function messageHandler(domain: string): Handler {
     const forwarded = forwardable({ ...envelope, to });
     const refused = unforwardable(forwarded, via);
     if (refused === undefined) effects.forward(via, forwarded);
-    else if (envelope.origin) replyError(effects, envelope, 'link', refused.code, `cannot be handed to ${via}: ${refused.reason}`, domain, now);
+    else if (envelope.origin)
+      replyError(effects, envelope, 'link', refused.code, `cannot be handed to ${via}: ${refused.reason}`, domain, now);
     else effects.deadLetter({ envelope, reason: `cannot be handed to ${via}: ${refused.reason}`, at: now });
   }
 }

@@ -33,7 +33,10 @@ export function userPresenceHandler(domain: string, outForDelivery?: OutForDeliv
       const master = masterToTell(envelope, view);
       if (!master) return;
       // A connector's event names no recipient; one that came over a link is already the master's event.
-      const event = envelope.to === master ? envelope : systemEnvelope({ id: `${envelope.id}.master`, type: envelope.type, to: master, data: { userId }, domain, now });
+      const event =
+        envelope.to === master
+          ? envelope
+          : systemEnvelope({ id: `${envelope.id}.master`, type: envelope.type, to: master, data: { userId }, domain, now });
       const route = routeUser(view, routes, master, envelope.path);
       if (route.kind === 'forward') return effects.forward(route.via, event);
       if (route.kind !== 'local') return;

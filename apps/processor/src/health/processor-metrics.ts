@@ -17,9 +17,13 @@ export function processorMetrics(health: () => ProcessorHealth): Metrics {
   const { domain, name } = health();
   const metrics = new Metrics({ domain, processor: name });
   for (const [field, help] of STATS) {
-    metrics.sampledGauge(`linker_processor_${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, [], (gauge) => gauge.set(health().stats[field]));
+    metrics.sampledGauge(`linker_processor_${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, [], (gauge) =>
+      gauge.set(health().stats[field]),
+    );
   }
-  metrics.sampledGauge('linker_processor_pending_removals', 'messages reported delivered, not yet removed from the mailbox', [], (gauge) => gauge.set(health().pendingRemovals));
+  metrics.sampledGauge('linker_processor_pending_removals', 'messages reported delivered, not yet removed from the mailbox', [], (gauge) =>
+    gauge.set(health().pendingRemovals),
+  );
   registerLinkMetrics(metrics, () => health().links ?? []);
   return metrics;
 }

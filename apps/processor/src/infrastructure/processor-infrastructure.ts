@@ -18,12 +18,29 @@ export async function openProcessorInfrastructure(config: ProcessorConfig, logge
   const resources = new ResourceStack();
   const wait = { logger, timeoutMs: config.startupTimeoutMs };
   const lanes = await resources.open(() =>
-    untilReachable('Kafka and NATS', () => connectLanes({ kafkaBrokers: config.kafkaBrokers, natsUrl: config.natsUrl, clientId: config.name, logger, natsWriteDelayMs: config.natsWriteDelayMs }), wait),
+    untilReachable(
+      'Kafka and NATS',
+      () =>
+        connectLanes({
+          kafkaBrokers: config.kafkaBrokers,
+          natsUrl: config.natsUrl,
+          clientId: config.name,
+          logger,
+          natsWriteDelayMs: config.natsWriteDelayMs,
+        }),
+      wait,
+    ),
   );
   const cache = config.presenceCache ? { maxUsers: config.presenceCacheMaxUsers } : undefined;
-  const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger, { cache, settleMs: config.presenceSettleMs }));
+  const presence = await resources.open(() =>
+    RedisPresence.forDomain(config, config.domain, logger, { cache, settleMs: config.presenceSettleMs }),
+  );
   const mailbox = await resources.open(() =>
-    untilReachable('MongoDB', () => MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }), wait),
+    untilReachable(
+      'MongoDB',
+      () => MongoMailbox.open({ url: config.mongodbUrl, database: config.mongodbDatabase ?? `linker-${config.domain}`, logger }),
+      wait,
+    ),
   );
   const close = async () => {
     await resources.close();

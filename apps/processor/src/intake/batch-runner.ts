@@ -67,7 +67,13 @@ export class BatchRunner {
     const now = this.deps.clock.now();
     const decoded = records.map((record) => decodeRecord(record, lane, this.deps.settings.domain, now));
     const view = this.deps.topology();
-    const scope: BatchScope = { view, routes: this.deps.routes?.(view) ?? this.isolated, presence: new PresenceCache(this.deps.presence), now, duplicates: 0 };
+    const scope: BatchScope = {
+      view,
+      routes: this.deps.routes?.(view) ?? this.isolated,
+      presence: new PresenceCache(this.deps.presence),
+      now,
+      duplicates: 0,
+    };
     await this.prefetch(decoded, scope);
     const chains = await Promise.allSettled([...byKey(decoded).values()].map((chain) => this.runChain(chain, scope)));
     // Plain loops rather than flatMap/find: V8's flatMap is a slow generic path (~3 µs here in the profile), and this
@@ -135,7 +141,11 @@ export class BatchRunner {
         if (attempt >= handlerRetries && error instanceof LinkerError && error.retriable) throw error;
         if (!isRetriable(error) || attempt >= handlerRetries) {
           const tries = attempt + 1;
-          return this.deadLetter(envelope, `${envelope.type} failed after ${tries} attempt${tries === 1 ? '' : 's'}: ${errorMessage(error)}`, scope.now);
+          return this.deadLetter(
+            envelope,
+            `${envelope.type} failed after ${tries} attempt${tries === 1 ? '' : 's'}: ${errorMessage(error)}`,
+            scope.now,
+          );
         }
         this.deps.stats.retries += 1;
         await delay(backoffMs(retryBackoffMs, attempt));
@@ -176,7 +186,10 @@ export class BatchRunner {
   private handBack(effects: readonly Effects[], records: number, error: unknown): never {
     for (const effect of effects) effect.release();
     this.deps.stats.failedBatches += 1;
-    this.deps.logger.error('batch not handled (a service is unavailable); it goes back to the lane', { records, error: errorMessage(error) });
+    this.deps.logger.error('batch not handled (a service is unavailable); it goes back to the lane', {
+      records,
+      error: errorMessage(error),
+    });
     throw error;
   }
 

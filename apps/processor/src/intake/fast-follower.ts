@@ -86,6 +86,8 @@ export class FastFollower {
     if (this.owned.get(partition) !== entry) return;
     this.owned.delete(partition);
     const subscription = await entry.subscription;
-    await subscription?.close().catch((error: unknown) => this.options.logger.warn('FAST unsubscribe failed', { error: errorMessage(error) }));
+    await subscription
+      ?.close()
+      .catch((error: unknown) => this.options.logger.warn('FAST unsubscribe failed', { error: errorMessage(error) }));
   }
 }

@@ -40,7 +40,11 @@ export class PresenceCache {
    */
   offlineForSure(now: number): void {
     if (!this.complete(now)) {
-      throw new LinkerError<ProcessorErrorCode>('PRESENCE_SETTLING', 'presence is being registered again after a Redis restart; the batch waits', { retriable: true });
+      throw new LinkerError<ProcessorErrorCode>(
+        'PRESENCE_SETTLING',
+        'presence is being registered again after a Redis restart; the batch waits',
+        { retriable: true },
+      );
     }
   }
 

@@ -106,10 +106,18 @@ export class RemovalQueue {
         failures += 1;
         if (!isRetriable(error) || (this.closing && failures >= this.attemptsWhenClosing)) {
           this.pending -= ids.size;
-          this.options.logger.error('removal of delivered messages given up; they stay in the mailbox and are fetched again', { userId, messages: ids.size, error: errorMessage(error) });
+          this.options.logger.error('removal of delivered messages given up; they stay in the mailbox and are fetched again', {
+            userId,
+            messages: ids.size,
+            error: errorMessage(error),
+          });
           continue;
         }
-        this.options.logger.warn('removal of delivered messages failed; retrying', { userId, messages: ids.size, error: errorMessage(error) });
+        this.options.logger.warn('removal of delivered messages failed; retrying', {
+          userId,
+          messages: ids.size,
+          error: errorMessage(error),
+        });
         this.pending -= ids.size;
         this.merge(userId, ids);
         await delay(Math.min(backoffMs(this.retryBackoffMs, failures - 1), MAX_BACKOFF_MS));

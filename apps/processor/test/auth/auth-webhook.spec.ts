@@ -7,7 +7,9 @@ const MiB = 1024 * 1024;
 const REQUEST = { appId: 'app', userId: 'EXT-1', token: 't' };
 
 /** An auth server that answers with `write(response)`; `sent`: the bytes it wrote on a connection, once that closed. */
-async function authServer(write: (response: ServerResponse) => void): Promise<{ url: string; sent: () => number | undefined; close: () => Promise<void> }> {
+async function authServer(
+  write: (response: ServerResponse) => void,
+): Promise<{ url: string; sent: () => number | undefined; close: () => Promise<void> }> {
   let sent: number | undefined;
   const server = createServer((request, response) => {
     request.resume();
@@ -68,7 +70,9 @@ describe('webhookRefusal', () => {
   it('accepts a positive answer of up to 64 KiB', async () => {
     const padding = ' '.repeat(60 * 1024);
     const server = await authServer((response) => {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(`{"appId":"app","userId":"EXT-1","isAuthenticated":true}${padding}`);
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(`{"appId":"app","userId":"EXT-1","isAuthenticated":true}${padding}`);
     });
     try {
       expect(await webhookRefusal(server.url, REQUEST, fetch, 10_000)).toBeUndefined();

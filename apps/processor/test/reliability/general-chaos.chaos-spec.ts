@@ -92,13 +92,15 @@ describe('general chaos: faults of every kind, one after another, under steady t
     const result = await runFaultCase({
       name: 'general chaos',
       get injected() {
-        const counts = Object.entries(done).map(([fault, n]) => `${n} × ${fault}`).join(', ');
+        const counts = Object.entries(done)
+          .map(([fault, n]) => `${n} × ${fault}`)
+          .join(', ');
         return `${DURATION_MS / 1000} s of random faults, one after another (seed ${SEED}): ${counts || 'none yet'}`;
       },
       traffic: batteryTraffic([open.url], 8000),
       settleTimeoutMs: 180_000,
       inject: async () => {
-        for (const begun = Date.now(); Date.now() - begun < DURATION_MS; ) {
+        for (const begun = Date.now(); Date.now() - begun < DURATION_MS;) {
           const fault = names[random(names.length)];
           await faults[fault]();
           done[fault] = (done[fault] ?? 0) + 1;

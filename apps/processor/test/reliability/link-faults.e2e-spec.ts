@@ -49,10 +49,14 @@ describe('fault battery: a link between two domains of the four-domain ring', ()
   }, 60_000);
 
   const bothSeeItDown = (): Promise<unknown> =>
-    waitFor('domain-01 and domain-02 to see the link between them down', () => ['domain-01', 'domain-02'].every((name, i, both) => federation.linkState(name, both[1 - i]) === 'down'), {
-      timeoutMs: 30_000,
-      intervalMs: 50,
-    });
+    waitFor(
+      'domain-01 and domain-02 to see the link between them down',
+      () => ['domain-01', 'domain-02'].every((name, i, both) => federation.linkState(name, both[1 - i]) === 'down'),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      },
+    );
   const linksUp = (): Promise<unknown> => Promise.all(['domain-01', 'domain-02'].map((name) => federation.linksUp(name, 60_000)));
 
   it('cut: the traffic takes the long way round while the link is down, and nothing is lost or shown twice', async () => {
@@ -64,10 +68,14 @@ describe('fault battery: a link between two domains of the four-domain ring', ()
         federation.partition('domain-01', 'domain-02');
         const [cut, cutAt] = [ledger.mark(), Date.now()];
         await bothSeeItDown();
-        await waitFor(`${OUTAGE_MS / 1000} s of cut link, and 20 RELIABLE messages sent after the cut delivered the long way round`, () => Date.now() - cutAt >= OUTAGE_MS && ledger.shownSince(cut) >= 20, {
-          timeoutMs: OUTAGE_MS + 30_000,
-          intervalMs: 50,
-        });
+        await waitFor(
+          `${OUTAGE_MS / 1000} s of cut link, and 20 RELIABLE messages sent after the cut delivered the long way round`,
+          () => Date.now() - cutAt >= OUTAGE_MS && ledger.shownSince(cut) >= 20,
+          {
+            timeoutMs: OUTAGE_MS + 30_000,
+            intervalMs: 50,
+          },
+        );
         federation.heal('domain-01', 'domain-02');
         await linksUp();
       },
@@ -82,7 +90,7 @@ describe('fault battery: a link between two domains of the four-domain ring', ()
       injected: `the link between two neighbours of the four-domain ring cut and restored every ${FLAP_EVERY_MS / 1000} s for ${FLAPPING_MS / 1000} s`,
       traffic: ringTraffic(federation, 10_000),
       inject: async () => {
-        for (const started = Date.now(); Date.now() - started < FLAPPING_MS; ) {
+        for (const started = Date.now(); Date.now() - started < FLAPPING_MS;) {
           federation.partition('domain-01', 'domain-02');
           await bothSeeItDown();
           await until(FLAP_EVERY_MS);

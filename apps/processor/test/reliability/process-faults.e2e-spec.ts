@@ -76,10 +76,14 @@ describe('fault battery: processes of a real-mode domain', () => {
       inject: async () => {
         frozen.child.kill('SIGSTOP');
         try {
-          await waitFor('the other processor to hold every intake partition', () => intakeAssignment(survivor, started.domain).length === BATTERY_PARTITIONS, {
-            timeoutMs: 60_000,
-            intervalMs: 100,
-          });
+          await waitFor(
+            'the other processor to hold every intake partition',
+            () => intakeAssignment(survivor, started.domain).length === BATTERY_PARTITIONS,
+            {
+              timeoutMs: 60_000,
+              intervalMs: 100,
+            },
+          );
         } finally {
           frozen.child.kill('SIGCONT');
         }
@@ -92,10 +96,12 @@ describe('fault battery: processes of a real-mode domain', () => {
   it('the meta-server killed: traffic goes on, an edit is refused while it is down, and one made after its return reaches every app', async () => {
     domain = await startBatteryDomain('fault-meta-server', undefined, { adminToken: ADMIN_TOKEN });
     const started = domain;
-    const addApp = (appName: string, appId: string) => (topology: Topology): Topology => ({
-      ...topology,
-      clientApps: [...topology.clientApps, { appName, appId, masterUserId: `${appName}-1`, authEnabled: false }],
-    });
+    const addApp =
+      (appName: string, appId: string) =>
+      (topology: Topology): Topology => ({
+        ...topology,
+        clientApps: [...topology.clientApps, { appName, appId, masterUserId: `${appName}-1`, authEnabled: false }],
+      });
     const result = await runFaultCase({
       name: 'meta-server killed',
       injected: 'kill -9 of the meta-server, an edit tried while it is down, then started again',

@@ -23,7 +23,12 @@ jest.setTimeout(240_000 + 2 * OUTAGE_MS);
  * Kill `service`, keep it down for `OUTAGE_MS` and until `seen` holds (what the outage must show), then start it
  * again. Resolves once it answers.
  */
-async function outage(service: PrivateService, ledger: MessageLedger, seen: (ledger: MessageLedger) => boolean, what: string): Promise<void> {
+async function outage(
+  service: PrivateService,
+  ledger: MessageLedger,
+  seen: (ledger: MessageLedger) => boolean,
+  what: string,
+): Promise<void> {
   await service.kill();
   const killed = Date.now();
   await waitFor(`${OUTAGE_MS / 1000} s of outage and ${what}`, () => Date.now() - killed >= OUTAGE_MS && seen(ledger), {
@@ -53,7 +58,8 @@ describe('fault battery: services of a real-mode domain', () => {
       injected: `kill -9 of the Kafka broker ${FOR}, then started again`,
       traffic: batteryTraffic(domain.connectorUrls, 7000),
       settleTimeoutMs: 120_000,
-      inject: (ledger) => outage(kafka, ledger, (l) => (l.report().RELIABLE.refusals.UNAVAILABLE ?? 0) > 0, 'a RELIABLE frame refused UNAVAILABLE'),
+      inject: (ledger) =>
+        outage(kafka, ledger, (l) => (l.report().RELIABLE.refusals.UNAVAILABLE ?? 0) > 0, 'a RELIABLE frame refused UNAVAILABLE'),
     });
     expect(result.violations).toEqual([]);
     expect(Object.keys(result.report.RELIABLE.refusals)).toEqual(['UNAVAILABLE']);

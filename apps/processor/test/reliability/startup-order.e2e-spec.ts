@@ -45,20 +45,32 @@ describe('fault battery: start-up in any order', () => {
     const metaPort = await freePort();
     const metaServerUrl = `http://127.0.0.1:${metaPort}`;
     const common = { ...servicesEnv(services.services, domain), LINKER_META_SERVER_URL: metaServerUrl };
-    const processor = startApp('processor', { ...common, LINKER_PROCESSOR_NAME: 'processor-01', LINKER_MONGODB_URL: services.services.mongodbUrl });
+    const processor = startApp('processor', {
+      ...common,
+      LINKER_PROCESSOR_NAME: 'processor-01',
+      LINKER_MONGODB_URL: services.services.mongodbUrl,
+    });
     const connector = startApp('connector', { ...common, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: '0' });
     apps.push(processor, connector);
     const said = (app: AppProcess, what: string): boolean => app.output().includes(`"msg":"waiting for ${what}"`);
 
-    await waitFor('both to say they wait for the meta-server', () => said(processor, 'the meta-server') && said(connector, 'the meta-server'), { timeoutMs: 30_000 });
+    await waitFor(
+      'both to say they wait for the meta-server',
+      () => said(processor, 'the meta-server') && said(connector, 'the meta-server'),
+      { timeoutMs: 30_000 },
+    );
     apps.push((await launchMetaServer(topologyFile, 'no-internal-token-here-0123456789', undefined, metaPort)).metaServer);
-    await waitFor('both to say they wait for Kafka', () => said(processor, 'Kafka and NATS') && said(connector, 'Kafka and NATS'), { timeoutMs: 60_000 });
+    await waitFor('both to say they wait for Kafka', () => said(processor, 'Kafka and NATS') && said(connector, 'Kafka and NATS'), {
+      timeoutMs: 60_000,
+    });
     expect([processor, connector].every((app) => app.child.exitCode === null)).toBe(true);
     await services.kafka.start();
     await processorReady(processor);
     const url = await connectorReady(connector);
 
-    const [sender, recipient] = ['ANZ-1', 'ANZ-2'].map((userId) => new LinkerClient({ url, appId: 'app-id-343', userId, webSocket: NodeWebSocket, reconnect: false }));
+    const [sender, recipient] = ['ANZ-1', 'ANZ-2'].map(
+      (userId) => new LinkerClient({ url, appId: 'app-id-343', userId, webSocket: NodeWebSocket, reconnect: false }),
+    );
     try {
       await Promise.all([sender.connect(), recipient.connect()]);
       const received: string[] = [];

@@ -4,7 +4,17 @@ import { MemoryMailbox, type Mailbox, type MailboxErrorCode } from '@linker/mail
 import { RecordingLogger, waitFor } from '@linker/testing';
 import { RemovalQueue } from '../../src/stored-messages/removal-queue';
 
-const message = (id: string, n: number): Envelope => ({ id, lane: 'RELIABLE', type: 'MESSAGE', from: 'ANZ-1', to: 'ANZ-2', data: { content: id }, path: ['d'], createdAt: n, hops: 0 });
+const message = (id: string, n: number): Envelope => ({
+  id,
+  lane: 'RELIABLE',
+  type: 'MESSAGE',
+  from: 'ANZ-1',
+  to: 'ANZ-2',
+  data: { content: id },
+  path: ['d'],
+  createdAt: n,
+  hops: 0,
+});
 
 /** A mailbox whose removals are recorded and wait for `release()`, one call at a time; `failures` make the next ones reject. */
 class GatedMailbox {

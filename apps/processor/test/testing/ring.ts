@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryBroker, memoryLanes, type Lanes, type Subscription } from '@linker/bus';
-import { connectorTopic, decodeDelivery, encodeEnvelope, intakeTopic, type Delivery, type Envelope, type SocketAddress } from '@linker/contracts';
+import {
+  connectorTopic,
+  decodeDelivery,
+  encodeEnvelope,
+  intakeTopic,
+  type Delivery,
+  type Envelope,
+  type SocketAddress,
+} from '@linker/contracts';
 import { MemoryLinkNetwork } from '@linker/domain-link';
 import { newMessageId } from '@linker/kernel';
 import { MemoryMailbox } from '@linker/mailbox';
@@ -54,7 +62,13 @@ export class RingDomain {
     const topic = connectorTopic(this.name, CONNECTOR);
     for (const bus of [this.lanes.RELIABLE, this.lanes.FAST]) {
       await bus.ensureTopics([topic], 2);
-      this.subscriptions.push(await bus.subscribe({ topic, group: topic, handler: async (records) => void this.received.push(...records.map((r) => decodeDelivery(r.value))) }));
+      this.subscriptions.push(
+        await bus.subscribe({
+          topic,
+          group: topic,
+          handler: async (records) => void this.received.push(...records.map((r) => decodeDelivery(r.value))),
+        }),
+      );
     }
   }
 
@@ -82,13 +96,35 @@ export class RingDomain {
     const { envelope, targets } = delivery;
     const fromMailbox = delivery.fromMailbox;
     const path = envelope.confirm === true && envelope.path.length > 1 ? envelope.path : undefined; // as the connector reports it
-    const delivered = targets.map((t) => ({ id: envelope.id, userId: t.userId, from: envelope.from, reference: envelope.reference, confirm: envelope.confirm, fromMailbox, path }));
-    await this.publish({ id: newMessageId(), lane: 'RELIABLE', type: 'DELIVERY_REPORT', from: 'SYSTEM', data: { delivered, undelivered: [] }, path: [this.name], createdAt: Date.now(), hops: 0 }, CONNECTOR);
+    const delivered = targets.map((t) => ({
+      id: envelope.id,
+      userId: t.userId,
+      from: envelope.from,
+      reference: envelope.reference,
+      confirm: envelope.confirm,
+      fromMailbox,
+      path,
+    }));
+    await this.publish(
+      {
+        id: newMessageId(),
+        lane: 'RELIABLE',
+        type: 'DELIVERY_REPORT',
+        from: 'SYSTEM',
+        data: { delivered, undelivered: [] },
+        path: [this.name],
+        createdAt: Date.now(),
+        hops: 0,
+      },
+      CONNECTOR,
+    );
   }
 
   /** Wait for the `n`-th delivery whose envelope has `type`. */
   async next(type: string, n = 1): Promise<Delivery> {
-    return waitFor(`${n} ${type} deliveries in ${this.name}`, () => this.received.filter((d) => d.envelope.type === type)[n - 1], { timeoutMs: 10_000 });
+    return waitFor(`${n} ${type} deliveries in ${this.name}`, () => this.received.filter((d) => d.envelope.type === type)[n - 1], {
+      timeoutMs: 10_000,
+    });
   }
 
   async stop(): Promise<void> {
@@ -103,7 +139,9 @@ export class RingDomain {
 }
 
 /** The four ring domains, started, each with its processor linked to its neighbours over `network`. */
-export async function startRing(network = new MemoryLinkNetwork()): Promise<{ network: MemoryLinkNetwork; domains: Map<string, RingDomain> }> {
+export async function startRing(
+  network = new MemoryLinkNetwork(),
+): Promise<{ network: MemoryLinkNetwork; domains: Map<string, RingDomain> }> {
   const view = ringView();
   const domains = new Map(view.topology.domains.map((d) => [d.name, new RingDomain(d.name, network, view)]));
   await Promise.all([...domains.values()].map((domain) => domain.start()));

@@ -116,7 +116,10 @@ export class GroupCommitWriter {
   }
 
   private fail(cause: unknown, batch: readonly Pending[]): void {
-    this.failure = new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', `the broker store failed to write: ${errorMessage(cause)}`, { retriable: true, cause });
+    this.failure = new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', `the broker store failed to write: ${errorMessage(cause)}`, {
+      retriable: true,
+      cause,
+    });
     this.logger.error('broker store write failed; it refuses every later write until reopened', { error: errorMessage(cause) });
     for (const p of [...batch, ...this.queue.splice(0)]) p.waiter?.reject(this.failure);
   }

@@ -112,7 +112,11 @@ export class LevelBrokerStore implements BrokerPersistence {
       committed.set(Number(partition), parseCount(value, `an offset of ${group} on ${name}`));
       groups.set(group, committed);
     }
-    const partitions = Array.from({ length: partitionCount }, (_, p) => ({ start: starts.get(p) ?? 0, records: [] as BusRecord[], stale: false }));
+    const partitions = Array.from({ length: partitionCount }, (_, p) => ({
+      start: starts.get(p) ?? 0,
+      records: [] as BusRecord[],
+      stale: false,
+    }));
     await this.loadRecords(name, partitions);
     for (const [p, { start, stale }] of partitions.entries()) {
       if (stale) await this.db.clear(storeKeys.recordsBetween(name, p, 0, start));

@@ -84,7 +84,11 @@ export class TruncationSweeper {
       await this.db.clear(storeKeys.recordsBetween(target.topic, target.partition, floor, target.below));
       this.floors.set(id, target.below);
     } catch (error) {
-      this.logger.warn('could not delete truncated records; the next open deletes them', { topic: target.topic, partition: target.partition, error: errorMessage(error) });
+      this.logger.warn('could not delete truncated records; the next open deletes them', {
+        topic: target.topic,
+        partition: target.partition,
+        error: errorMessage(error),
+      });
     }
   }
 

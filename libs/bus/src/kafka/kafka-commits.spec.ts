@@ -11,7 +11,9 @@ class FakeMember {
 
   readonly access: Pick<EachBatchPayload, 'uncommittedOffsets' | 'commitOffsetsIfNecessary'> = {
     uncommittedOffsets: () => {
-      const partitions = [...this.resolved].filter(([p, o]) => this.committed.get(p) !== o).map(([partition, offset]) => ({ partition, offset }));
+      const partitions = [...this.resolved]
+        .filter(([p, o]) => this.committed.get(p) !== o)
+        .map(([partition, offset]) => ({ partition, offset }));
       return { topics: partitions.length > 0 ? [{ topic: 't', partitions }] : [] };
     },
     commitOffsetsIfNecessary: async (offsets) => {
@@ -44,7 +46,19 @@ describe('OffsetCommits', () => {
     await commits.handled(member.access);
     expect(member.sent).toEqual([]);
     await jest.advanceTimersByTimeAsync(200);
-    expect(member.sent).toEqual([{ topics: [{ topic: 't', partitions: [{ partition: 0, offset: '8' }, { partition: 1, offset: '10' }] }] }]);
+    expect(member.sent).toEqual([
+      {
+        topics: [
+          {
+            topic: 't',
+            partitions: [
+              { partition: 0, offset: '8' },
+              { partition: 1, offset: '10' },
+            ],
+          },
+        ],
+      },
+    ]);
     await jest.advanceTimersByTimeAsync(1_000);
     expect(member.sent).toHaveLength(1);
     await commits.settled();

@@ -109,7 +109,10 @@ export class KafkaSubscription implements Subscription {
     let timer: NodeJS.Timeout | undefined;
     const promise = new Promise<void>((resolve, reject) => {
       const message = `no group join within ${this.tuning.joinTimeoutMs} ms`;
-      timer = setTimeout(() => reject(new LinkerError<BusErrorCode>('BUS_JOIN_TIMEOUT', message, { retriable: true })), this.tuning.joinTimeoutMs);
+      timer = setTimeout(
+        () => reject(new LinkerError<BusErrorCode>('BUS_JOIN_TIMEOUT', message, { retriable: true })),
+        this.tuning.joinTimeoutMs,
+      );
       const removeJoin = this.consumer.on(GROUP_JOIN, (event) => {
         this.logger.debug('joined the group', { memberId: event.payload.memberId, duration: event.payload.duration });
         clearTimeout(timer);

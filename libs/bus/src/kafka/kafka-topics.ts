@@ -9,12 +9,7 @@ import type { BusErrorCode } from '../bus.port';
  * default), add partitions to smaller ones, then wait until the metadata shows every partition with a leader.
  * Idempotent and safe to race with another process doing the same.
  */
-export async function ensureKafkaTopics(
-  kafka: Kafka,
-  topics: readonly string[],
-  partitions: number,
-  tuning: KafkaTuning,
-): Promise<void> {
+export async function ensureKafkaTopics(kafka: Kafka, topics: readonly string[], partitions: number, tuning: KafkaTuning): Promise<void> {
   if (!Number.isInteger(partitions) || partitions < 1) {
     throw new LinkerError<BusErrorCode>('INVALID_ARGUMENT', `partitions must be a positive integer, got ${partitions}`);
   }
@@ -46,11 +41,21 @@ async function ensureOnce(admin: Admin, topics: readonly string[], partitions: n
   if (missing.length > 0) {
     await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
   }
-  await growTopics(admin, topics.filter((t) => existing.has(t)), partitions);
+  await growTopics(
+    admin,
+    topics.filter((t) => existing.has(t)),
+    partitions,
+  );
   await waitForTopics(admin, topics, partitions, Math.max(0, deadline - Date.now()));
 }
 
-const TRANSIENT_TOPIC_ERRORS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'TOPIC_ALREADY_EXISTS', 'NOT_CONTROLLER', 'REQUEST_TIMED_OUT']);
+const TRANSIENT_TOPIC_ERRORS = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'TOPIC_ALREADY_EXISTS',
+  'NOT_CONTROLLER',
+  'REQUEST_TIMED_OUT',
+]);
 
 /** A kafkajs error (or one it wraps) that a concurrent creation of the same topics explains. */
 function isTransientTopicError(error: unknown): boolean {
@@ -81,9 +86,13 @@ async function waitForTopics(admin: Admin, topics: readonly string[], partitions
       metadata.topics.every((t) => t.partitions.length >= partitions && t.partitions.every((p) => p.leader >= 0));
     if (ready) return;
     if (Date.now() >= deadline) {
-      throw new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', `topics ${topics.join(', ')} did not get ${partitions} partitions with leaders within ${timeoutMs} ms`, {
-        retriable: true,
-      });
+      throw new LinkerError<BusErrorCode>(
+        'BUS_UNAVAILABLE',
+        `topics ${topics.join(', ')} did not get ${partitions} partitions with leaders within ${timeoutMs} ms`,
+        {
+          retriable: true,
+        },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

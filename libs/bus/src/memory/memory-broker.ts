@@ -77,7 +77,8 @@ export class MemoryBroker {
   }
 
   constructor(options: MemoryBrokerOptions = {}) {
-    if ('persistence' in options) throw new LinkerError<BusErrorCode>('INVALID_ARGUMENT', 'a MemoryBroker with persistence is opened with MemoryBroker.open');
+    if ('persistence' in options)
+      throw new LinkerError<BusErrorCode>('INVALID_ARGUMENT', 'a MemoryBroker with persistence is opened with MemoryBroker.open');
     this.tuning = {
       maxBatchSize: options.maxBatchSize ?? 500,
       retryBackoffMs: options.retryBackoffMs ?? 20,
@@ -285,7 +286,11 @@ export class MemoryBroker {
       this.truncateTo(log, p, partition.end - this.maxUnsubscribedRecords);
       if (this.overflowWarned.has(log.name)) continue;
       this.overflowWarned.add(log.name);
-      this.logger.warn('no group ever subscribed this topic; dropping its oldest records', { topic: log.name, partition: p, kept: this.maxUnsubscribedRecords });
+      this.logger.warn('no group ever subscribed this topic; dropping its oldest records', {
+        topic: log.name,
+        partition: p,
+        kept: this.maxUnsubscribedRecords,
+      });
     }
   }
 

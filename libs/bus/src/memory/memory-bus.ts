@@ -51,8 +51,7 @@ export class MemoryBus implements Bus {
   /** Resolves once the member is in the group: records published from now on reach the group. */
   async subscribe(options: SubscribeOptions): Promise<MemorySubscription> {
     this.assertOpen();
-    const subscription =
-      this.lane === 'RELIABLE' ? this.subscribeReliable(options) : this.subscribeFast(options);
+    const subscription = this.lane === 'RELIABLE' ? this.subscribeReliable(options) : this.subscribeFast(options);
     this.subscriptions.add(subscription);
     return subscription;
   }
@@ -78,7 +77,8 @@ export class MemoryBus implements Bus {
       stop.dispose();
       await subscription.close();
     }
-    if (!reached && !signal?.aborted) throw new LinkerError<BusErrorCode>('BUS_CLOSED', `this ${this.lane} bus client closed while draining ${topic}`);
+    if (!reached && !signal?.aborted)
+      throw new LinkerError<BusErrorCode>('BUS_CLOSED', `this ${this.lane} bus client closed while draining ${topic}`);
   }
 
   /** Close every subscription gracefully (batches in hand finish and commit); later calls reject `BUS_CLOSED`. */

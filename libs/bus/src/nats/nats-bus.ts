@@ -83,7 +83,8 @@ export class NatsBus implements Bus {
     const logger = this.logger.child({ topic, group });
     const queue = new BatchQueue<BusRecord>({
       handle: handler,
-      onError: (error, records) => logger.warn('batch handler rejected; FAST records are not redelivered', { records, error: errorMessage(error) }),
+      onError: (error, records) =>
+        logger.warn('batch handler rejected; FAST records are not redelivered', { records, error: errorMessage(error) }),
       onDrop: (pending) => logger.warn('subscriber too slow; FAST record dropped', { pending }),
       limit: this.maxPending,
     });
@@ -92,7 +93,8 @@ export class NatsBus implements Bus {
       callback: (error, message) => {
         const records = error ? [] : decodeRecords(message.data);
         for (const record of records) queue.push(record);
-        if (records.length === 0) logger.warn('unreadable FAST message skipped', { error: error ? errorMessage(error) : 'not a bus record' });
+        if (records.length === 0)
+          logger.warn('unreadable FAST message skipped', { error: error ? errorMessage(error) : 'not a bus record' });
       },
     });
     await this.connection.flush().catch((error: unknown) => {

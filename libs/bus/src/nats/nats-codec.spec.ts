@@ -12,7 +12,12 @@ describe('NATS record codec', () => {
   });
 
   it('round-trips several records in order, with multi-byte keys, empty values and binary bytes', () => {
-    const records = [record('ü-1', 'x'), record('', ''), { key: 'k', value: Buffer.from([0, 255, 0xff, 0xff]) }, record('ANZ-2', 'é'.repeat(1000))];
+    const records = [
+      record('ü-1', 'x'),
+      record('', ''),
+      { key: 'k', value: Buffer.from([0, 255, 0xff, 0xff]) },
+      record('ANZ-2', 'é'.repeat(1000)),
+    ];
     const payload = encodeRecords(records);
     expect(payload.length).toBe(encodedSize(records));
     expect(decodeRecords(payload)).toEqual(records);

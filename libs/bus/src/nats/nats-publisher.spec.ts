@@ -24,7 +24,10 @@ describe('NatsPublisher', () => {
     expect(sent).toEqual([{ subject: 's', values: ['a', 'b'] }]);
     await nextTurn();
     await publisher.publish('s', [record('c')]);
-    expect(sent).toEqual([{ subject: 's', values: ['a', 'b'] }, { subject: 's', values: ['c'] }]);
+    expect(sent).toEqual([
+      { subject: 's', values: ['a', 'b'] },
+      { subject: 's', values: ['c'] },
+    ]);
   });
 
   it('with a write delay, holds publishes of several turns and sends them together, in order, once it is over', async () => {
@@ -36,7 +39,10 @@ describe('NatsPublisher', () => {
     await nextTurn();
     expect(sent).toEqual([]);
     await Promise.all(settled);
-    expect(sent).toEqual([{ subject: 's', values: ['a', 'b'] }, { subject: 't', values: ['x'] }]);
+    expect(sent).toEqual([
+      { subject: 's', values: ['a', 'b'] },
+      { subject: 't', values: ['x'] },
+    ]);
   });
 
   it('sends at once what waits when flushed (as on close)', async () => {

@@ -19,7 +19,11 @@ interface Crashed {
 
 /** Run the crash publisher until `atLeast` publishes resolved, then SIGKILL it; resolves once it is gone. */
 function publishThenKill(args: CrashArgs, atLeast: number): Promise<Crashed> {
-  const child = fork(SCRIPT, [JSON.stringify(args)], { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(SCRIPT, [JSON.stringify(args)], {
+    cwd: REPO_ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
   const crashed: Crashed = { resolved: new Set(), handled: new Set() };
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
@@ -34,7 +38,9 @@ function publishThenKill(args: CrashArgs, atLeast: number): Promise<Crashed> {
         child.kill('SIGKILL');
       }
     });
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? done(crashed) : fail(new Error(`crash publisher exited (code ${code}); stderr: ${stderr}`))));
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL' ? done(crashed) : fail(new Error(`crash publisher exited (code ${code}); stderr: ${stderr}`)),
+    );
   });
 }
 
@@ -43,7 +49,14 @@ describe('a persisted MemoryBroker killed with SIGKILL', () => {
   afterAll(async () => rm(await root, { recursive: true, force: true }));
 
   it('loses no record whose publish had resolved: each was handled before the crash or is delivered after the restart', async () => {
-    const args: CrashArgs = { directory: join(await root, 'store'), topic: 'linker.a.outbound.b', group: 'forwarders', partitions: 3, concurrency: 16, handlerDelayMs: 20 };
+    const args: CrashArgs = {
+      directory: join(await root, 'store'),
+      topic: 'linker.a.outbound.b',
+      group: 'forwarders',
+      partitions: 3,
+      concurrency: 16,
+      handlerDelayMs: 20,
+    };
     const crashed = await publishThenKill(args, 3_000);
 
     const broker = await openDurableBroker({ directory: args.directory, persist: () => true });
@@ -51,10 +64,17 @@ describe('a persisted MemoryBroker killed with SIGKILL', () => {
     const total = ends.reduce((a, b) => a + b, 0);
     const after = new Set<number>();
     const bus = new MemoryBus(broker, 'RELIABLE');
-    await bus.subscribe({ topic: args.topic, group: args.group, handler: async (rs) => rs.forEach((r) => after.add(Number(r.value.toString()))) });
-    await waitFor('the group to commit every restored record', () => broker.hasCommitted(args.topic, args.group, ends), { timeoutMs: 10_000 });
+    await bus.subscribe({
+      topic: args.topic,
+      group: args.group,
+      handler: async (rs) => rs.forEach((r) => after.add(Number(r.value.toString()))),
+    });
+    await waitFor('the group to commit every restored record', () => broker.hasCommitted(args.topic, args.group, ends), {
+      timeoutMs: 10_000,
+    });
 
-    if (process.env.LINKER_TEST_LOGS === '1') console.log({ resolved: crashed.resolved.size, handled: crashed.handled.size, restored: total, deliveredAfter: after.size });
+    if (process.env.LINKER_TEST_LOGS === '1')
+      console.log({ resolved: crashed.resolved.size, handled: crashed.handled.size, restored: total, deliveredAfter: after.size });
     const lost = [...crashed.resolved].filter((id) => !crashed.handled.has(id) && !after.has(id));
     expect(lost).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(crashed.resolved.size);

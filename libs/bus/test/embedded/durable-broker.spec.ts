@@ -43,11 +43,18 @@ async function publishAll(bus: MemoryBus, topic: string, all: readonly BusRecord
 }
 
 /** Subscribe `group` collecting values; resolves once it committed `total` records over all partitions. */
-async function consumeUntil(broker: MemoryBroker, topic: string, group: string, total: number): Promise<{ seen: string[]; bus: MemoryBus }> {
+async function consumeUntil(
+  broker: MemoryBroker,
+  topic: string,
+  group: string,
+  total: number,
+): Promise<{ seen: string[]; bus: MemoryBus }> {
   const bus = new MemoryBus(broker, 'RELIABLE');
   const seen: string[] = [];
   await bus.subscribe({ topic, group, handler: async (rs) => void seen.push(...texts(rs)) });
-  await waitFor(`${group} to commit ${total} records of ${topic}`, () => sum(broker.committedOffsets(topic, group)) === total, { timeoutMs: 5_000 });
+  await waitFor(`${group} to commit ${total} records of ${topic}`, () => sum(broker.committedOffsets(topic, group)) === total, {
+    timeoutMs: 5_000,
+  });
   return { seen, bus };
 }
 

@@ -72,7 +72,10 @@ describe('KafkaBus', () => {
     const seen: string[] = [];
     await bus.subscribe({ topic, group: uniqueName('g'), handler: async (rs) => void seen.push(...rs.map((r) => r.key)) });
     const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
-    await bus.publish(topic, keys.map((key) => ({ key, value: Buffer.from(key) })));
+    await bus.publish(
+      topic,
+      keys.map((key) => ({ key, value: Buffer.from(key) })),
+    );
     await waitFor('every key on the grown topic', () => keys.every((k) => seen.includes(k)), { timeoutMs: 20_000 });
     expect([...seen].sort()).toEqual(keys);
   }, 60_000);
@@ -94,11 +97,17 @@ describe('KafkaBus', () => {
     const topic = uniqueName('large-publish');
     await bus.ensureTopics([topic], 1);
     const payload = Buffer.alloc(1024, 'x');
-    await bus.publish(topic, Array.from({ length: 2_000 }, (_, i) => ({ key: 'one-key', value: Buffer.concat([Buffer.from(`${i}:`), payload]) })));
+    await bus.publish(
+      topic,
+      Array.from({ length: 2_000 }, (_, i) => ({ key: 'one-key', value: Buffer.concat([Buffer.from(`${i}:`), payload]) })),
+    );
     const seen: number[] = [];
-    await bus.subscribe({ topic, group: uniqueName('g'), handler: async (rs) => void seen.push(...rs.map((r) => Number(r.value.toString('utf8', 0, 8).split(':')[0]))) });
+    await bus.subscribe({
+      topic,
+      group: uniqueName('g'),
+      handler: async (rs) => void seen.push(...rs.map((r) => Number(r.value.toString('utf8', 0, 8).split(':')[0]))),
+    });
     await waitFor('all 2,000 records', () => seen.length >= 2_000, { timeoutMs: 30_000 });
     expect(seen).toEqual(Array.from({ length: 2_000 }, (_, i) => i));
   }, 60_000);
 });
-

@@ -102,7 +102,9 @@ describe('KafkaBus offset commits', () => {
     const { publisher, topic, group, first } = await groupThatHandled('commit-on-rebalance');
     const joiner = collector();
     const partitions: number[] = [];
-    await (await connect(NEVER_BY_INTERVAL)).subscribe({
+    await (
+      await connect(NEVER_BY_INTERVAL)
+    ).subscribe({
       topic,
       group,
       handler: joiner.handler,

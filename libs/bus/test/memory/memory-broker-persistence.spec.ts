@@ -6,7 +6,14 @@ import { MemoryBus } from '../../src/memory/memory-bus';
 
 /** A store whose appends settle only when the test says so; it records every other call. */
 class ScriptedStore implements BrokerPersistence {
-  readonly appends: Array<{ topic: string; partition: number; first: number; records: readonly BusRecord[]; resolve: () => void; reject: (e: Error) => void }> = [];
+  readonly appends: Array<{
+    topic: string;
+    partition: number;
+    first: number;
+    records: readonly BusRecord[];
+    resolve: () => void;
+    reject: (e: Error) => void;
+  }> = [];
   readonly calls: string[] = [];
   constructor(private readonly topics: PersistedTopic[] = []) {}
   async load(): Promise<{ topics: readonly PersistedTopic[] }> {

@@ -119,7 +119,10 @@ describe('MemoryBroker retention', () => {
     await bus.subscribe({ topic, group, handler: async (rs) => void (handled += rs.length) });
     const n = 5_000;
     for (let i = 0; i < n; i += 100) {
-      await bus.publish(topic, Array.from({ length: 100 }, (_, j) => ({ key: `user-${(i + j) % 37}`, value: Buffer.alloc(256) })));
+      await bus.publish(
+        topic,
+        Array.from({ length: 100 }, (_, j) => ({ key: `user-${(i + j) % 37}`, value: Buffer.alloc(256) })),
+      );
     }
     await waitFor(`all ${n} records committed`, () => sum(retention.committedOffsets(topic, group)) === n);
     expect(handled).toBe(n);
@@ -145,7 +148,10 @@ describe('MemoryBroker retention', () => {
     const behindSub = await bus.subscribe({ topic, group: behind, handler: collect(seen.behind) });
     const values = Array.from({ length: 10 }, (_, i) => `r${i}`);
     await bus.publish(topic, values.slice(0, 4).map(record));
-    await waitFor('both groups to commit the first 4', () => retention.committedOffsets(topic, behind)[0] === 4 && retention.committedOffsets(topic, ahead)[0] === 4);
+    await waitFor(
+      'both groups to commit the first 4',
+      () => retention.committedOffsets(topic, behind)[0] === 4 && retention.committedOffsets(topic, ahead)[0] === 4,
+    );
     await behindSub.close();
     await bus.publish(topic, values.slice(4).map(record));
     await waitFor('the group ahead to commit all 10', () => retention.committedOffsets(topic, ahead)[0] === 10);

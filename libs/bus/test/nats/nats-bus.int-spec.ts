@@ -35,7 +35,11 @@ describe('NatsBus', () => {
     const rest = Array.from({ length: 50 }, (_, i) => ({ key: 'k', value: Buffer.from(`r${i}`) }));
     await bus.publish(topic, rest);
     const probe: string[] = [];
-    await bus.subscribe({ topic, group: uniqueName('probe'), handler: async (rs) => void probe.push(...rs.map((r) => r.value.toString())) });
+    await bus.subscribe({
+      topic,
+      group: uniqueName('probe'),
+      handler: async (rs) => void probe.push(...rs.map((r) => r.value.toString())),
+    });
     await bus.publish(topic, [{ key: 'k', value: Buffer.from('last') }]);
     await waitFor('the probe to see the last record', () => probe.includes('last'));
     release();
@@ -54,9 +58,20 @@ describe('NatsBus', () => {
     raw.subscribe(topic, { callback: () => void messages++ });
     await raw.flush();
     const received: string[] = [];
-    await bus.subscribe({ topic, group: uniqueName('g'), handler: async (records) => void received.push(...records.map((r) => r.value.toString())) });
+    await bus.subscribe({
+      topic,
+      group: uniqueName('g'),
+      handler: async (records) => void received.push(...records.map((r) => r.value.toString())),
+    });
     const sent = Array.from({ length: 10 }, (_, call) => Array.from({ length: 10 }, (_, i) => `c${call}r${i}`));
-    await Promise.all(sent.map((values) => bus.publish(topic, values.map((value) => ({ key: 'k', value: Buffer.from(value) })))));
+    await Promise.all(
+      sent.map((values) =>
+        bus.publish(
+          topic,
+          values.map((value) => ({ key: 'k', value: Buffer.from(value) })),
+        ),
+      ),
+    );
     await waitFor('the 100 records', () => received.length === 100);
     expect(received).toEqual(sent.flat());
     expect(messages).toBe(1);
@@ -68,8 +83,15 @@ describe('NatsBus', () => {
     clients.push(bus);
     const topic = uniqueName('split');
     const received: string[] = [];
-    await bus.subscribe({ topic, group: uniqueName('g'), handler: async (records) => void received.push(...records.map((r) => r.value.toString('utf8', 0, 8))) });
-    const records = Array.from({ length: 12 }, (_, i) => ({ key: 'k', value: Buffer.from(`${String(i).padStart(8, '0')}${'x'.repeat(200_000)}`) }));
+    await bus.subscribe({
+      topic,
+      group: uniqueName('g'),
+      handler: async (records) => void received.push(...records.map((r) => r.value.toString('utf8', 0, 8))),
+    });
+    const records = Array.from({ length: 12 }, (_, i) => ({
+      key: 'k',
+      value: Buffer.from(`${String(i).padStart(8, '0')}${'x'.repeat(200_000)}`),
+    }));
     await bus.publish(topic, records);
     await waitFor('the 12 records of 200 KB', () => received.length === 12);
     expect(received).toEqual(records.map((_, i) => String(i).padStart(8, '0')));

@@ -31,7 +31,9 @@ function startCli(args: string[]): Cli {
     exited,
     type: (line) => void child.stdin?.write(`${line}\n`),
     waitForOutput: async (pattern, timeoutMs = 15_000) => {
-      await waitFor(`the CLI to print ${pattern} (output so far: ${JSON.stringify(output.slice(-500))})`, () => pattern.test(output), { timeoutMs });
+      await waitFor(`the CLI to print ${pattern} (output so far: ${JSON.stringify(output.slice(-500))})`, () => pattern.test(output), {
+        timeoutMs,
+      });
     },
   };
 }
@@ -68,7 +70,13 @@ describe('linker-cli', () => {
     await waitFor('the peer to get the typed line', () => peerEvents.message.length === 1);
     expect(peerEvents.message[0]).toMatchObject({ from: 'ANZ-1', content: 'hello there', reference: expect.any(String) });
     const sent = connector.connections.find((c) => c.userId === 'ANZ-1')!.received[1];
-    expect(sent).toEqual({ type: 'MESSAGE', data: { to: 'ANZ-2', content: 'hello there' }, reference: expect.any(String), feature: 'RELIABLE', id: expect.any(String) });
+    expect(sent).toEqual({
+      type: 'MESSAGE',
+      data: { to: 'ANZ-2', content: 'hello there' },
+      reference: expect.any(String),
+      feature: 'RELIABLE',
+      id: expect.any(String),
+    });
     await chat.waitForOutput(new RegExp(`ok delivered \\(ref ${sent.reference}\\)`));
 
     peer.send('ANZ-1', 'hi back', { reference: 'p1' });
@@ -89,7 +97,9 @@ describe('linker-cli', () => {
   it('exits non-zero with a clear message when authentication is refused', async () => {
     const refused = cli(['--user', 'ANZ-666', '--to', 'ANZ-2']);
     expect(await refused.exited).toBe(2);
-    expect(refused.output()).toMatch(/authentication refused: ANZ-666 may not connect to ws:\/\/127\.0\.0\.1:\d+\/ws with app app-id-343 \(close code 4001\)/);
+    expect(refused.output()).toMatch(
+      /authentication refused: ANZ-666 may not connect to ws:\/\/127\.0\.0\.1:\d+\/ws with app app-id-343 \(close code 4001\)/,
+    );
   });
 
   it('says when the connection is lost and when it is back', async () => {

@@ -32,7 +32,10 @@ describe('LinkerClient (Node, fake connector)', () => {
 
     it('asks for ack mode in AUTH_CLIENT when ack is on', async () => {
       await clients.connected('ANZ-1', { ack: true, token: undefined });
-      expect(connector.connections[0].received[0]).toEqual({ type: 'AUTH_CLIENT', data: { appId: 'app-id-343', userId: 'ANZ-1', ack: true } });
+      expect(connector.connections[0].received[0]).toEqual({
+        type: 'AUTH_CLIENT',
+        data: { appId: 'app-id-343', userId: 'ANZ-1', ack: true },
+      });
     });
 
     it('rejects with AUTH_REFUSED on isAuthenticated false and does not reconnect after 4001', async () => {
@@ -46,7 +49,9 @@ describe('LinkerClient (Node, fake connector)', () => {
       expect(events.closed).toEqual([{ code: 4001, reason: expect.any(String), willReconnect: false }]);
       expect(client.state).toBe('closed');
       expect(events.reconnecting).toEqual([]);
-      expect(events.frame).toEqual([{ type: 'AUTH_CLIENT_REPLY', data: { appId: 'app-id-343', userId: 'ANZ-999', isAuthenticated: false } }]);
+      expect(events.frame).toEqual([
+        { type: 'AUTH_CLIENT_REPLY', data: { appId: 'app-id-343', userId: 'ANZ-999', isAuthenticated: false } },
+      ]);
       await waitFor('the server to see the socket closed', () => connector.connections[0].closed);
       expect(connector.connections).toHaveLength(1);
     });
@@ -81,9 +86,15 @@ describe('LinkerClient (Node, fake connector)', () => {
       expect(reference).toBe('abc123');
       await waitFor('the confirmation', () => sent.confirmation.length === 1);
       expect(connector.connections[0].received[1]).toEqual({
-        type: 'MESSAGE', data: { to: 'ANZ-1232121', content: 'some thing here to send' }, feature: 'RELIABLE', reference: 'abc123', id: expect.any(String),
+        type: 'MESSAGE',
+        data: { to: 'ANZ-1232121', content: 'some thing here to send' },
+        feature: 'RELIABLE',
+        reference: 'abc123',
+        id: expect.any(String),
       });
-      expect(received.message).toEqual([{ id: expect.any(String), from: 'ANZ-123223', content: 'some thing here to send', reference: 'abc123' }]);
+      expect(received.message).toEqual([
+        { id: expect.any(String), from: 'ANZ-123223', content: 'some thing here to send', reference: 'abc123' },
+      ]);
       expect(sent.confirmation).toEqual([{ reference: 'abc123' }]);
     });
 
@@ -105,8 +116,17 @@ describe('LinkerClient (Node, fake connector)', () => {
       const one = await clients.connected('ANZ-1232121');
       const two = await clients.connected('ANZ-1232122');
       const [sent, gotOne, gotTwo] = [record(sender), record(one), record(two)];
-      const seedMessage = { type: 'MESSAGE', data: { to: 'ANZ-1232121', content: 'some thing here to send' }, feature: 'RELIABLE', reference: 'abc123' };
-      const seedGroup = { type: 'GROUP_MESSAGE', data: { to: ['ANZ-1232121', 'ANZ-1232122'], content: 'some thing here to send' }, reference: 'abc123' };
+      const seedMessage = {
+        type: 'MESSAGE',
+        data: { to: 'ANZ-1232121', content: 'some thing here to send' },
+        feature: 'RELIABLE',
+        reference: 'abc123',
+      };
+      const seedGroup = {
+        type: 'GROUP_MESSAGE',
+        data: { to: ['ANZ-1232121', 'ANZ-1232122'], content: 'some thing here to send' },
+        reference: 'abc123',
+      };
       sender.sendRaw(seedMessage);
       sender.sendRaw(JSON.stringify(seedGroup));
       await waitFor('both group copies', () => gotOne.message.length === 2 && gotTwo.message.length === 1);
@@ -132,7 +152,13 @@ describe('LinkerClient (Node, fake connector)', () => {
       const roundTrip = await client.ping();
       expect(roundTrip).toBeGreaterThanOrEqual(0);
       expect(connector.connections[0].received.slice(1)).toEqual([
-        { type: 'GROUP_MESSAGE', data: { to: ['ANZ-2', 'ANZ-3'], content: 'hi' }, reference: groupReference, feature: 'FAST', id: expect.any(String) },
+        {
+          type: 'GROUP_MESSAGE',
+          data: { to: ['ANZ-2', 'ANZ-3'], content: 'hi' },
+          reference: groupReference,
+          feature: 'FAST',
+          id: expect.any(String),
+        },
         { type: 'CLOSE_CONNECTION', data: { userId: 'ANZ-2' }, reference: closeReference },
         { type: 'PING', data: {} },
       ]);
@@ -169,7 +195,11 @@ describe('LinkerClient (Node, fake connector)', () => {
       server.send({ type: 'MESSAGE', data: { content: 'no sender' } });
       server.send(connector.messageFrame('ANZ-2', 'fine'));
       await waitFor('the good message', () => events.message.length === 1);
-      expect(warnings).toEqual([expect.stringMatching(/not a JSON object/), expect.stringMatching(/malformed MESSAGE/), expect.stringMatching(/'message' listener threw/)]);
+      expect(warnings).toEqual([
+        expect.stringMatching(/not a JSON object/),
+        expect.stringMatching(/malformed MESSAGE/),
+        expect.stringMatching(/'message' listener threw/),
+      ]);
     });
   });
 
@@ -181,7 +211,11 @@ describe('LinkerClient (Node, fake connector)', () => {
       const first = await client.fetchMissing(3);
       expect(first.messages.map((m) => m.content)).toEqual(['stored 1', 'stored 2', 'stored 3']);
       expect(first.leftMissingCount).toBe(1);
-      expect(connector.connections[0].received[1]).toEqual({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 3 }, reference: expect.any(String) });
+      expect(connector.connections[0].received[1]).toEqual({
+        type: 'FETCH_MISSING_MESSAGES_REQUEST',
+        data: { count: 3 },
+        reference: expect.any(String),
+      });
       const second = await client.fetchMissing(10);
       expect(second).toEqual({ messages: [{ id: expect.any(String), from: 'ANZ-1', content: 'stored 4' }], leftMissingCount: 0 });
       expect(events.message).toEqual([]); // fetched messages are returned, not emitted

@@ -58,15 +58,24 @@ describe('LinkerClient reconnect and ack mode', () => {
     });
 
     it('reconnects after a server close such as 1001 going away, and the next drop starts the backoff over', async () => {
-      const client = await clients.connected('ANZ-5', { reconnect: { initialDelayMs: 5, maxDelayMs: 5, factor: 2, jitter: 0 }, fetchOnReconnect: 0 });
+      const client = await clients.connected('ANZ-5', {
+        reconnect: { initialDelayMs: 5, maxDelayMs: 5, factor: 2, jitter: 0 },
+        fetchOnReconnect: 0,
+      });
       const events = record(client);
       sessions('ANZ-5')[0].close(1001, 'connector shutting down');
       await waitFor('the second session', () => sessions('ANZ-5').length === 2 && events.reconnected.length === 1);
       sessions('ANZ-5')[1].drop();
       await waitFor('the third session', () => sessions('ANZ-5').length === 3 && events.reconnected.length === 2);
-      expect(events.closed.map((c) => [c.code, c.reason, c.willReconnect])).toEqual([[1001, 'connector shutting down', true], [1006, '', true]]);
+      expect(events.closed.map((c) => [c.code, c.reason, c.willReconnect])).toEqual([
+        [1001, 'connector shutting down', true],
+        [1006, '', true],
+      ]);
       expect(events.reconnecting.map((r) => r.attempt)).toEqual([1, 1]);
-      expect(events.reconnected).toEqual([{ attempts: 1, fetched: 0 }, { attempts: 1, fetched: 0 }]);
+      expect(events.reconnected).toEqual([
+        { attempts: 1, fetched: 0 },
+        { attempts: 1, fetched: 0 },
+      ]);
     });
 
     it('stops when the reconnect is refused (4001)', async () => {
@@ -84,10 +93,16 @@ describe('LinkerClient reconnect and ack mode', () => {
     it("after 4006 (home domain moved) reconnects to the new home's endpoint named in the reason", async () => {
       const newHome = await FakeConnector.start({ authenticate: () => true });
       try {
-        const client = await clients.connected('ANZ-5', { reconnect: { initialDelayMs: 5, maxDelayMs: 5, factor: 2, jitter: 0 }, fetchOnReconnect: 0 });
+        const client = await clients.connected('ANZ-5', {
+          reconnect: { initialDelayMs: 5, maxDelayMs: 5, factor: 2, jitter: 0 },
+          fetchOnReconnect: 0,
+        });
         const events = record(client);
         sessions('ANZ-5')[0].close(4006, `home domain is now domain-02: reconnect to ${newHome.url}`);
-        await waitFor('the session at the new home', () => newHome.connections.some((c) => c.authenticated && c.userId === 'ANZ-5') && events.reconnected.length === 1);
+        await waitFor(
+          'the session at the new home',
+          () => newHome.connections.some((c) => c.authenticated && c.userId === 'ANZ-5') && events.reconnected.length === 1,
+        );
         expect(events.moved).toEqual([{ url: newHome.url, reason: `home domain is now domain-02: reconnect to ${newHome.url}` }]);
         expect(client.url).toBe(newHome.url);
         expect(sessions('ANZ-5')).toHaveLength(1); // never back to the old connector

@@ -29,7 +29,10 @@ describe('LinkerClient resend of unaccepted messages', () => {
     const groupReference = client.sendGroup(['ANZ-2', 'ANZ-3'], 'hi all', { id: 'my-own-id' });
     await waitFor('two accepted events', () => events.accepted.length === 2);
     const [sent] = messagesTo(sessions('ANZ-1')[0]);
-    expect(events.accepted).toEqual([{ id: sent.id, reference }, { id: 'my-own-id', reference: groupReference }]);
+    expect(events.accepted).toEqual([
+      { id: sent.id, reference },
+      { id: 'my-own-id', reference: groupReference },
+    ]);
     expect(client.unacceptedCount).toBe(0);
   });
 
@@ -60,7 +63,10 @@ describe('LinkerClient resend of unaccepted messages', () => {
     client.send('ANZ-2', 'unanswered', { id: 'later' });
     const first = sessions('ANZ-1')[0];
     await first.waitForFrame('two messages', () => messagesTo(first).length === 2);
-    first.send({ type: 'INVALID_MESSAGE', data: { code: 'UNAVAILABLE', message: 'lane down', retryAfterMs: 2000, lane: 'RELIABLE', id: 'no' } });
+    first.send({
+      type: 'INVALID_MESSAGE',
+      data: { code: 'UNAVAILABLE', message: 'lane down', retryAfterMs: 2000, lane: 'RELIABLE', id: 'no' },
+    });
     await waitFor('the error event', () => events.error.length === 1);
     expect(events.error[0]).toMatchObject({ code: 'UNAVAILABLE', id: 'no', lane: 'RELIABLE', retryAfterMs: 2000 });
     silent = false;

@@ -19,7 +19,9 @@ export interface DialerHandshakeOptions {
 function closedEarly(code: number, reason: string): LinkFailureError {
   const name = linkCloseName(code);
   const message = `the peer closed the connection during the handshake (${code}${reason ? ` ${reason}` : ''})`;
-  return name !== undefined && name !== 'NORMAL' && name !== 'GOING_AWAY' ? refused(name, message) : new LinkFailureError('LINK_REFUSED', message, code);
+  return name !== undefined && name !== 'NORMAL' && name !== 'GOING_AWAY'
+    ? refused(name, message)
+    : new LinkFailureError('LINK_REFUSED', message, code);
 }
 
 /**
@@ -27,7 +29,12 @@ function closedEarly(code: number, reason: string): LinkFailureError {
  * knows the secret too, or an impostor could swallow our envelopes), all within the handshake deadline; then route
  * acks and nacks to `events`. Resolves with the channel once the link is authenticated both ways.
  */
-export function dialHandshake(socket: FrameSocket, options: DialerHandshakeOptions, events: ChannelEvents, signal: AbortSignal): Promise<LinkChannel> {
+export function dialHandshake(
+  socket: FrameSocket,
+  options: DialerHandshakeOptions,
+  events: ChannelEvents,
+  signal: AbortSignal,
+): Promise<LinkChannel> {
   return new Promise<LinkChannel>((resolve, reject) => new DialerConnection(socket, options, events, signal, resolve, reject));
 }
 
@@ -48,7 +55,10 @@ class DialerConnection {
   ) {
     const { handshakeTimeoutMs } = options.limits;
     this.channel = { write: (text) => socket.send(text), close: (name, detail) => this.close(name, detail) };
-    this.deadline = setTimeout(() => this.fail(refused('HANDSHAKE_TIMEOUT', `no welcome within ${handshakeTimeoutMs} ms`), 'HANDSHAKE_TIMEOUT'), handshakeTimeoutMs);
+    this.deadline = setTimeout(
+      () => this.fail(refused('HANDSHAKE_TIMEOUT', `no welcome within ${handshakeTimeoutMs} ms`), 'HANDSHAKE_TIMEOUT'),
+      handshakeTimeoutMs,
+    );
     signal.addEventListener('abort', this.onAbort, { once: true });
     socket.onClose((code, reason) => this.closed(code, reason));
     socket.onRtt?.((ms) => this.phase === 'open' && events.rtt(ms));
@@ -83,7 +93,10 @@ class DialerConnection {
   private welcome(frame: WelcomeFrame): void {
     const { auth, peer } = this.options;
     if (this.hello === undefined || !welcomeMatches(auth, peer, this.secret, this.hello, frame)) {
-      return this.fail(refused('AUTH_FAILED', `${this.socket.remote} does not prove it knows the secret (welcome proof does not match)`), 'AUTH_FAILED');
+      return this.fail(
+        refused('AUTH_FAILED', `${this.socket.remote} does not prove it knows the secret (welcome proof does not match)`),
+        'AUTH_FAILED',
+      );
     }
     this.settle('open');
     this.resolve(this.channel);

@@ -66,7 +66,12 @@ class ServerConnection {
     const peer = frame.domain;
     socket.send(JSON.stringify(verdict.welcome));
     this.release = options.registry.add(peer, () => socket.terminate());
-    this.session = new InboundSession({ ...options, peer, reply: (f) => socket.send(JSON.stringify(f)), cut: (name, detail) => this.end(name, detail) });
+    this.session = new InboundSession({
+      ...options,
+      peer,
+      reply: (f) => socket.send(JSON.stringify(f)),
+      cut: (name, detail) => this.end(name, detail),
+    });
     options.logger.info('link peer connected', { peer, remote: socket.remote });
   }
 

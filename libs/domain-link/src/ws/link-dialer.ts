@@ -22,7 +22,14 @@ function opened(ws: WebSocket, url: string, signal: AbortSignal): Promise<void> 
     });
     ws.once('close', () => {
       signal.removeEventListener('abort', onAbort);
-      reject(new LinkFailureError('LINK_UNREACHABLE', `cannot connect to ${url}: ${error === undefined ? 'closed' : errorMessage(error)}`, undefined, error));
+      reject(
+        new LinkFailureError(
+          'LINK_UNREACHABLE',
+          `cannot connect to ${url}: ${error === undefined ? 'closed' : errorMessage(error)}`,
+          undefined,
+          error,
+        ),
+      );
     });
   });
 }

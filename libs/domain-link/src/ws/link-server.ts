@@ -52,7 +52,12 @@ export class LinkServer implements LinkListener {
   private constructor(private readonly options: LinkServerOptions) {
     this.limits = resolveLinkLimits(options.limits);
     this.logger = (options.logger ?? silentLogger).child({ component: 'domain-link', domain: options.domain });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes, perMessageDeflate: false, clientTracking: true });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: true,
+    });
   }
 
   /** Listen on `options.endpoint` (or attach to `options.server`); resolves once neighbours can dial it. */
@@ -110,8 +115,9 @@ export class LinkServer implements LinkListener {
    */
   private ownServer(): Server {
     const deadline = this.limits.handshakeTimeoutMs;
-    const http = createServer({ headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) }, (_request, response) =>
-      response.writeHead(404).end(),
+    const http = createServer(
+      { headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) },
+      (_request, response) => response.writeHead(404).end(),
     );
     http.maxConnections = this.options.maxConnections ?? MAX_LINK_CONNECTIONS;
     return http;
@@ -120,7 +126,10 @@ export class LinkServer implements LinkListener {
   private readonly upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     if (request.url !== LINK_PATH || !this.accepting) {
-      if (this.owned) socket.end(`HTTP/1.1 ${this.accepting ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (this.owned)
+        socket.end(
+          `HTTP/1.1 ${this.accepting ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, request));

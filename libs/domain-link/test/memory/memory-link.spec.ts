@@ -33,9 +33,20 @@ describe('MemoryLinkNetwork test controls', () => {
   });
 
   async function linked(limits = TEST_LINK_LIMITS, logger = new RecordingLogger()) {
-    const listener = await network.listen({ domain: b, endpoint: 'memory://b', acceptsPeer: () => true, secretFor, onReceive: receiver.handler, limits, logger });
+    const listener = await network.listen({
+      domain: b,
+      endpoint: 'memory://b',
+      acceptsPeer: () => true,
+      secretFor,
+      onReceive: receiver.handler,
+      limits,
+      logger,
+    });
     const link = network.dial({ domain: a, peer: b, endpoint: listener.endpoint, secretFor, limits, logger });
-    closers.push(() => listener.close(), () => link.close());
+    closers.push(
+      () => listener.close(),
+      () => link.close(),
+    );
     await waitFor('the link to be up', () => link.up, { timeoutMs: 2_000 });
     return { listener, link, logger };
   }
@@ -82,7 +93,9 @@ describe('MemoryLinkNetwork test controls', () => {
 
   it('refuses a second listener on an endpoint in use', async () => {
     await linked();
-    await expect(network.listen({ domain: 'x', endpoint: 'memory://b', acceptsPeer: () => true, secretFor, onReceive: receiver.handler })).rejects.toMatchObject({
+    await expect(
+      network.listen({ domain: 'x', endpoint: 'memory://b', acceptsPeer: () => true, secretFor, onReceive: receiver.handler }),
+    ).rejects.toMatchObject({
       code: 'LINK_ENDPOINT_IN_USE',
     });
   });

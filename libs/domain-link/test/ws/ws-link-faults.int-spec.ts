@@ -10,7 +10,8 @@ import { LinkServer } from '../../src/ws/link-server';
 import { FakeLinkDialer, FakeLinkServer, honestServer } from './testing/fake-peer';
 
 const secretFor = (): string => 'shared-secret';
-const until = <T>(what: string, condition: () => T | undefined | null | false): Promise<T> => waitFor(what, condition, { timeoutMs: 5_000 });
+const until = <T>(what: string, condition: () => T | undefined | null | false): Promise<T> =>
+  waitFor(what, condition, { timeoutMs: 5_000 });
 
 describe('ws link adapter faults (scripted fake peers over loopback)', () => {
   const closers: Array<() => unknown> = [];
@@ -25,7 +26,10 @@ describe('ws link adapter faults (scripted fake peers over loopback)', () => {
     for (const close of closers.splice(0).reverse()) await close();
   });
 
-  async function server(limits: Partial<LinkLimits> = {}, options: { server?: Server; endpoint?: string; maxConnections?: number } = {}): Promise<LinkServer> {
+  async function server(
+    limits: Partial<LinkLimits> = {},
+    options: { server?: Server; endpoint?: string; maxConnections?: number } = {},
+  ): Promise<LinkServer> {
     const listener = await LinkServer.listen({
       domain: 'b',
       endpoint: options.endpoint ?? 'ws://127.0.0.1:0',

@@ -202,10 +202,7 @@ export class EmbeddedMailbox implements Mailbox {
     ids.forEach((id, n) => {
       const order = orders[n];
       if (order === undefined) return;
-      operations.push(
-        { type: 'del', key: keys.message(userId, order, id) },
-        { type: 'del', key: keys.index(userId, id) },
-      );
+      operations.push({ type: 'del', key: keys.message(userId, order, id) }, { type: 'del', key: keys.index(userId, id) });
     });
     const removed = operations.length / 2;
     if (removed === 0) return 0;

@@ -48,9 +48,7 @@ export interface DeadLetterDocument {
  * The fetch query, `{ '_id.userId' }` sorted by `{ createdAt, '_id.id' }`, walks this index in order and stops at the
  * limit; `count` counts its `_id.userId` prefix. (FerretDB v1 on SQLite ignores it and scans the collection.)
  */
-export const MESSAGE_INDEXES: IndexDescription[] = [
-  { key: { '_id.userId': 1, createdAt: 1, '_id.id': 1 }, name: 'fetch_order' },
-];
+export const MESSAGE_INDEXES: IndexDescription[] = [{ key: { '_id.userId': 1, createdAt: 1, '_id.id': 1 }, name: 'fetch_order' }];
 export const MESSAGE_ORDER = { createdAt: 1, '_id.id': 1 } as const;
 
 /** Dead letters are listed oldest first. */
@@ -80,7 +78,12 @@ export function messagesAfter(userId: string, last: Pick<MessageDocument, '_id' 
 }
 
 export function toMessageDocument({ userId, envelope }: MailboxEntry, storedAt: Date): MessageDocument {
-  return { _id: messageKey(userId, envelope.id), createdAt: envelope.createdAt, envelope: encodeEnvelope(envelope).toString('utf8'), storedAt };
+  return {
+    _id: messageKey(userId, envelope.id),
+    createdAt: envelope.createdAt,
+    envelope: encodeEnvelope(envelope).toString('utf8'),
+    storedAt,
+  };
 }
 
 export function toDeadLetterDocument({ envelope, reason, at }: DeadLetter): DeadLetterDocument {
@@ -102,8 +105,6 @@ export function isOnlyDuplicates(error: unknown): boolean {
   if (!(error instanceof MongoBulkWriteError)) return false;
   const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
   return (
-    writeErrors.length > 0 &&
-    writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY) &&
-    !error.result?.getWriteConcernError()
+    writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY) && !error.result?.getWriteConcernError()
   );
 }

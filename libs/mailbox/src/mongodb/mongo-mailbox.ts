@@ -105,7 +105,8 @@ export class MongoMailbox implements Mailbox {
     const read = documents.slice(0, wanted);
     const last = read.at(-1);
     let rest = documents.length - read.length;
-    if (rest > 0) rest = await this.guard('window', () => this.messages.countDocuments(last ? messagesAfter(userId, last) : { '_id.userId': userId }));
+    if (rest > 0)
+      rest = await this.guard('window', () => this.messages.countDocuments(last ? messagesAfter(userId, last) : { '_id.userId': userId }));
     return { messages: read.map(toEnvelope), rest };
   }
 
@@ -136,9 +137,7 @@ export class MongoMailbox implements Mailbox {
     this.ensureOpen();
     const wanted = Math.floor(limit);
     if (!(wanted > 0)) return [];
-    const documents = await this.guard('deadLetters', () =>
-      this.parked.find({}).sort(DEAD_LETTER_ORDER).limit(wanted).toArray(),
-    );
+    const documents = await this.guard('deadLetters', () => this.parked.find({}).sort(DEAD_LETTER_ORDER).limit(wanted).toArray());
     return documents.map(fromDeadLetterDocument);
   }
 

@@ -73,7 +73,10 @@ describe('LookupCache', () => {
   });
 
   it('counts a socket live only while its connector has a lease ending after now (0 = ended, none = gone)', () => {
-    const leases = new Map([['c1', 200], ['c2', 0]]);
+    const leases = new Map([
+      ['c1', 200],
+      ['c2', 0],
+    ]);
     expect(liveSockets([at('c1', 's1'), at('c2', 's2'), at('c3', 's3')], leases, 100)).toEqual([at('c1', 's1')]);
   });
 });

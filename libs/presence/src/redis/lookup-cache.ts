@@ -110,7 +110,13 @@ export class LookupCache {
 
   /** A read of `users` (and of the leases) is about to be sent. */
   begin(users: readonly string[]): PendingRead {
-    const read: PendingRead = { users: new Set(users), dirtyUsers: new Set(), leasesDirty: false, generation: this.generation, sentAt: this.clock() };
+    const read: PendingRead = {
+      users: new Set(users),
+      dirtyUsers: new Set(),
+      leasesDirty: false,
+      generation: this.generation,
+      sentAt: this.clock(),
+    };
     if (this.enabled) this.pending.add(read);
     return read;
   }

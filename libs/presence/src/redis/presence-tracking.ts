@@ -120,7 +120,10 @@ export class PresenceTracking {
     let timer: NodeJS.Timeout | undefined;
     try {
       const answered = await Promise.race([
-        this.subscriber.ping().then(() => true, () => false),
+        this.subscriber.ping().then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.livenessMs))),
       ]);
       if (answered || this.closed || this.subscriberId !== id) return;

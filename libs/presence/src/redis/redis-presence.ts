@@ -70,7 +70,10 @@ export class RedisPresence implements Presence {
     this.ownsClient = 'url' in options;
     const client = 'url' in options ? new Redis(options.url) : options.client;
     if (client.options.keyPrefix) {
-      throw new LinkerError<PresenceErrorCode>('INVALID_ARGUMENT', 'RedisPresence needs a client without keyPrefix; use its keyPrefix option');
+      throw new LinkerError<PresenceErrorCode>(
+        'INVALID_ARGUMENT',
+        'RedisPresence needs a client without keyPrefix; use its keyPrefix option',
+      );
     }
     if (this.ownsClient) client.on('error', (error: Error) => this.logger.warn('redis error', { error: error.message }));
     this.redis = definePresenceCommands(client);
@@ -98,7 +101,14 @@ export class RedisPresence implements Presence {
     reader?: { cache?: LookupCacheOptions; settleMs?: number },
   ): RedisPresence {
     const { cache, settleMs } = reader ?? {};
-    return new RedisPresence({ url: settings.redisUrl, keyPrefix: `linker:${domain}:`, endedGraceMs: settings.presenceEndedGraceMs, logger, cache, settleMs });
+    return new RedisPresence({
+      url: settings.redisUrl,
+      keyPrefix: `linker:${domain}:`,
+      endedGraceMs: settings.presenceEndedGraceMs,
+      logger,
+      cache,
+      settleMs,
+    });
   }
 
   /** True for `settleMs` after Redis restarted (see `StoreRestarts`); always false without `settleMs`. */
@@ -304,7 +314,10 @@ export class RedisPresence implements Presence {
 
 function unavailable(cause: unknown): LinkerError<PresenceErrorCode> {
   if (cause instanceof LinkerError) return cause;
-  return new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}`, { retriable: true, cause });
+  return new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}`, {
+    retriable: true,
+    cause,
+  });
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -313,4 +326,3 @@ function positiveInteger(name: string, value: number): number {
   }
   return value;
 }
-

@@ -98,7 +98,11 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     await settle();
     expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c-long/s2', 'c-short/s1']);
     const commands = await server.commandsDuring(async () => {
-      await waitFor('the lease of c-short to expire in the cached lookup', async () => ids(await cached.lookup('ANZ-1')).length === 1, WAIT);
+      await waitFor(
+        'the lease of c-short to expire in the cached lookup',
+        async () => ids(await cached.lookup('ANZ-1')).length === 1,
+        WAIT,
+      );
     });
     expect(commands).toEqual([]);
     expect(ids(await cached.lookup('ANZ-1'))).toEqual(['c-long/s2']);
@@ -131,7 +135,9 @@ describe('RedisPresence lookup cache (real Redis)', () => {
     const tracking = cached.lookupCache!.tracking;
     const established = tracking.established;
     const list = await admin.client('LIST');
-    const trackers = String(list).split('\n').filter((line) => line.includes('name=linker-presence-tracking'));
+    const trackers = String(list)
+      .split('\n')
+      .filter((line) => line.includes('name=linker-presence-tracking'));
     const id = /id=(\d+)/.exec(trackers[0])?.[1];
     await admin.client('KILL', 'ID', String(id));
     await writer.add('ANZ-1', at('c1', 's2'));
@@ -156,7 +162,11 @@ describe('RedisPresence lookup cache (real Redis)', () => {
       } finally {
         server.resume();
       }
-      await waitFor('tracking to be set up again', () => watched.lookupCache!.tracking.established > established && watched.lookupCache?.cache.active, WAIT);
+      await waitFor(
+        'tracking to be set up again',
+        () => watched.lookupCache!.tracking.established > established && watched.lookupCache?.cache.active,
+        WAIT,
+      );
       await writer.add('ANZ-1', at('c1', 's2'));
       await waitFor('the add of s2 to show in the cached lookup', async () => ids(await watched.lookup('ANZ-1')).length === 2, WAIT);
     } finally {

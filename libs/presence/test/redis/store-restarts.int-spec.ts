@@ -35,7 +35,9 @@ describe('RedisPresence after a Redis restart (real Redis)', () => {
     try {
       await Promise.all([presence.lookupMany(['ANZ-1']), plain.lookupMany(['ANZ-1'])]);
       await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes'); // drops the presence clients' connections
-      await waitFor('the presence client to reconnect', async () => (await presence!.lookupMany(['ANZ-1'])).has('ANZ-1'), { timeoutMs: 10_000 });
+      await waitFor('the presence client to reconnect', async () => (await presence!.lookupMany(['ANZ-1'])).has('ANZ-1'), {
+        timeoutMs: 10_000,
+      });
       // Until the run id is read again it may miss sockets; then the same run id: no settle window (it would last 60 s).
       await waitFor('the same run id to be read again', () => !presence!.mayMissSockets(Date.now()), { timeoutMs: 5_000, intervalMs: 10 });
       await server.kill();

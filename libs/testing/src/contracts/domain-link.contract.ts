@@ -24,13 +24,29 @@ export interface DomainLinkHarness {
 }
 
 /** Limits small enough for tests: fast reconnects, a 4 KiB frame. */
-export const TEST_LINK_LIMITS: Partial<LinkLimits> = { backoffInitialMs: 10, backoffMaxMs: 100, handshakeTimeoutMs: 2_000, maxFrameBytes: 4096 };
+export const TEST_LINK_LIMITS: Partial<LinkLimits> = {
+  backoffInitialMs: 10,
+  backoffMaxMs: 100,
+  handshakeTimeoutMs: 2_000,
+  maxFrameBytes: 4096,
+};
 
 let counter = 0;
 export function linkEnvelope(from: string, overrides: Partial<Envelope> = {}): Envelope {
   counter += 1;
   const id = `link-${counter}-${uniqueName('m')}`;
-  return { id, lane: 'RELIABLE', type: 'MESSAGE', from, to: 'ANZ-2', data: { content: id }, path: ['a'], createdAt: Date.now(), hops: 0, ...overrides };
+  return {
+    id,
+    lane: 'RELIABLE',
+    type: 'MESSAGE',
+    from,
+    to: 'ANZ-2',
+    data: { content: id },
+    path: ['a'],
+    createdAt: Date.now(),
+    hops: 0,
+    ...overrides,
+  };
 }
 
 /** A receive handler that records batches and can hold the next ones until released, or fail them. */
@@ -83,7 +99,10 @@ class LinkContext {
   /** Wait for `promise` to settle: its rejection, or an error saying it resolved. */
   async rejection(what: string, promise: Promise<unknown>): Promise<unknown> {
     let outcome: { error: unknown } | { value: unknown } | undefined;
-    promise.then((value) => (outcome = { value }), (error: unknown) => (outcome = { error }));
+    promise.then(
+      (value) => (outcome = { value }),
+      (error: unknown) => (outcome = { error }),
+    );
     const settled = await this.until(what, () => outcome);
     if (!('error' in settled)) throw new Error(`expected ${what} to reject, it resolved`);
     return settled.error;
@@ -128,7 +147,10 @@ class LinkContext {
   }
 
   failure(link: OutboundLink, code: string) {
-    return this.until(`the link's last failure to be ${code}`, () => link.metrics().lastFailure?.code === code && link.metrics().lastFailure);
+    return this.until(
+      `the link's last failure to be ${code}`,
+      () => link.metrics().lastFailure?.code === code && link.metrics().lastFailure,
+    );
   }
 
   /** No log line carries the shared secret (nor anything derived from it is checked here: proofs are never logged). */
@@ -163,7 +185,10 @@ export function domainLinkContract(name: string, harness: DomainLinkHarness): vo
       const link = ctx.dial(listener.endpoint, { secret: 'not-the-secret' });
       const failure = await ctx.failure(link, 'LINK_AUTH_FAILED');
       expect(failure.closeCode).toBe(4401);
-      const refusal = await ctx.until('b to log the refusal', () => ctx.logs.find('link peer cut off', { side: 'server', peer: ctx.a, close: 'AUTH_FAILED' })[0]);
+      const refusal = await ctx.until(
+        'b to log the refusal',
+        () => ctx.logs.find('link peer cut off', { side: 'server', peer: ctx.a, close: 'AUTH_FAILED' })[0],
+      );
       expect(refusal.fields.remote).toEqual(expect.any(String));
       expect(link.up).toBe(false);
       expect(link.metrics().ups).toBe(0);
@@ -195,7 +220,10 @@ export function domainLinkContract(name: string, harness: DomainLinkHarness): vo
       const listener = await ctx.listen(ctx.b, { acceptsPeer: (peer) => peer !== ctx.a });
       const link = ctx.dial(listener.endpoint);
       expect((await ctx.failure(link, 'LINK_UNEXPECTED_PEER')).closeCode).toBe(4403);
-      await ctx.until('b to log the unexpected peer', () => ctx.logs.find('link peer cut off', { peer: ctx.a, close: 'UNEXPECTED_PEER' })[0]);
+      await ctx.until(
+        'b to log the unexpected peer',
+        () => ctx.logs.find('link peer cut off', { peer: ctx.a, close: 'UNEXPECTED_PEER' })[0],
+      );
       const c = uniqueName('dom-c');
       const other = await ctx.listen(c, { secretFor: () => undefined });
       const toC = ctx.dial(other.endpoint, { to: c });

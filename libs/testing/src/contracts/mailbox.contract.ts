@@ -37,14 +37,12 @@ export function mailboxEnvelope(to: string, overrides: Partial<Envelope> = {}): 
   };
 }
 
-const entriesFor = (userId: string, envelopes: readonly Envelope[]): MailboxEntry[] =>
-  envelopes.map((envelope) => ({ userId, envelope }));
+const entriesFor = (userId: string, envelopes: readonly Envelope[]): MailboxEntry[] => envelopes.map((envelope) => ({ userId, envelope }));
 
 const ids = (envelopes: readonly Envelope[]): string[] => envelopes.map((envelope) => envelope.id);
 
 /** The order every adapter must return: (createdAt, id), oldest first. */
-const byAge = (a: Envelope, b: Envelope): number =>
-  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byAge = (a: Envelope, b: Envelope): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** `count` envelopes for `to` with increasing createdAt (one ms apart), in store order. */
 function series(to: string, count: number, start = 1_700_000_000_000): Envelope[] {

@@ -16,21 +16,25 @@ const SLOW_TEST_MS = 20_000;
  * maybe gone), on `addMany`, and on a store that loses everything (a Redis restarted without persistence).
  */
 export function leaseCases(client: OpenClient, lose: LoseStore): void {
-  it('tells from heartbeat whether heartbeats kept the lease alive, or it was taken anew', async () => {
-    const [presence, other] = [await client(), await client()];
-    expect(await presence.heartbeat('c1', LONG_TTL_MS)).toBe('recreated'); // never taken
-    expect(await presence.heartbeat('c1', LONG_TTL_MS)).toBe('renewed');
-    expect(await other.heartbeat('c1', LONG_TTL_MS)).toBe('renewed'); // the store decides, not the client
-    await other.removeConnector('c1');
-    expect(await presence.heartbeat('c1', SHORT_TTL_MS)).toBe('recreated'); // ended
-    await presence.add('ANZ-1', at('c1', 's1'));
-    await waitFor('the lease of c1 to expire', async () => (await presence.lookup('ANZ-1')).length === 0, WAIT);
-    expect(await presence.heartbeat('c1', LONG_TTL_MS)).toBe('recreated'); // expired (swept or not)
+  it(
+    'tells from heartbeat whether heartbeats kept the lease alive, or it was taken anew',
+    async () => {
+      const [presence, other] = [await client(), await client()];
+      expect(await presence.heartbeat('c1', LONG_TTL_MS)).toBe('recreated'); // never taken
+      expect(await presence.heartbeat('c1', LONG_TTL_MS)).toBe('renewed');
+      expect(await other.heartbeat('c1', LONG_TTL_MS)).toBe('renewed'); // the store decides, not the client
+      await other.removeConnector('c1');
+      expect(await presence.heartbeat('c1', SHORT_TTL_MS)).toBe('recreated'); // ended
+      await presence.add('ANZ-1', at('c1', 's1'));
+      await waitFor('the lease of c1 to expire', async () => (await presence.lookup('ANZ-1')).length === 0, WAIT);
+      expect(await presence.heartbeat('c1', LONG_TTL_MS)).toBe('recreated'); // expired (swept or not)
 
-    await presence.add('ANZ-2', at('c2', 's2')); // a lease given by add, never kept by a heartbeat
-    expect(await presence.heartbeat('c2', LONG_TTL_MS)).toBe('recreated');
-    expect(await presence.heartbeat('c2', LONG_TTL_MS)).toBe('renewed');
-  }, SLOW_TEST_MS);
+      await presence.add('ANZ-2', at('c2', 's2')); // a lease given by add, never kept by a heartbeat
+      expect(await presence.heartbeat('c2', LONG_TTL_MS)).toBe('recreated');
+      expect(await presence.heartbeat('c2', LONG_TTL_MS)).toBe('renewed');
+    },
+    SLOW_TEST_MS,
+  );
 
   it('registers many sockets at once with addMany, as add does each', async () => {
     const [presence, reader] = [await client(), await client()];

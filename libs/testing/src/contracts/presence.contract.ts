@@ -6,7 +6,6 @@ import { endedConnectorCases } from './presence-ended.contract';
 import { at, ids, type PresenceClientOptions } from './presence-kit';
 import { leaseCases } from './presence-lease.contract';
 
-
 export interface PresenceHarness {
   /**
    * A new client of the store named `prefix`, with `options`. Two clients of one prefix share one store (like two
@@ -125,51 +124,75 @@ export function presenceContract(name: string, harness: PresenceHarness): void {
       users.forEach((u, i) => expect(ids(found.get(u))).toEqual(i % 3 === 0 ? [`c1/s-${u}`] : []));
     });
 
-    it('stops returning the sockets of a connector whose lease expired, and only those', async () => {
-      const presence = await client();
-      await presence.heartbeat('c-short', SHORT_TTL_MS);
-      await presence.heartbeat('c-long', LONG_TTL_MS);
-      await presence.add('ANZ-1', at('c-short', 's1'));
-      await presence.add('ANZ-1', at('c-long', 's2'));
-      await presence.add('ANZ-2', at('c-short', 's3'));
-      expect(ids(await presence.lookup('ANZ-1'))).toEqual(['c-long/s2', 'c-short/s1']);
-      await waitFor('the lease of c-short to expire', async () => {
-        const found = await presence.lookup('ANZ-1');
-        return found.length === 1 && found[0].connector === 'c-long';
-      }, { timeoutMs: 10_000, intervalMs: 25 });
-      const many = await presence.lookupMany(['ANZ-1', 'ANZ-2']);
-      expect(many.get('ANZ-1')).toEqual([at('c-long', 's2')]);
-      expect(many.get('ANZ-2')).toEqual([]);
-    }, SLOW_TEST_MS);
+    it(
+      'stops returning the sockets of a connector whose lease expired, and only those',
+      async () => {
+        const presence = await client();
+        await presence.heartbeat('c-short', SHORT_TTL_MS);
+        await presence.heartbeat('c-long', LONG_TTL_MS);
+        await presence.add('ANZ-1', at('c-short', 's1'));
+        await presence.add('ANZ-1', at('c-long', 's2'));
+        await presence.add('ANZ-2', at('c-short', 's3'));
+        expect(ids(await presence.lookup('ANZ-1'))).toEqual(['c-long/s2', 'c-short/s1']);
+        await waitFor(
+          'the lease of c-short to expire',
+          async () => {
+            const found = await presence.lookup('ANZ-1');
+            return found.length === 1 && found[0].connector === 'c-long';
+          },
+          { timeoutMs: 10_000, intervalMs: 25 },
+        );
+        const many = await presence.lookupMany(['ANZ-1', 'ANZ-2']);
+        expect(many.get('ANZ-1')).toEqual([at('c-long', 's2')]);
+        expect(many.get('ANZ-2')).toEqual([]);
+      },
+      SLOW_TEST_MS,
+    );
 
-    it('renews the lease on add, by the ttl of the last heartbeat', async () => {
-      const presence = await client();
-      await presence.heartbeat('c1', SHORT_TTL_MS);
-      const start = Date.now();
-      const misses: number[] = [];
-      let round = 0;
-      await waitFor(`adds to keep c1 alive for ${3 * SHORT_TTL_MS} ms`, async () => {
-        round += 1;
-        await presence.add('ANZ-1', at('c1', `s${round}`));
-        if ((await presence.lookup('ANZ-1')).length !== round) misses.push(Date.now() - start);
-        return Date.now() - start > 3 * SHORT_TTL_MS;
-      }, { timeoutMs: 10_000, intervalMs: SHORT_TTL_MS / 6 });
-      expect(misses).toEqual([]);
-      expect(round).toBeGreaterThan(3);
-      await waitFor('the renewed lease of c1 to expire at last', async () => (await presence.lookup('ANZ-1')).length === 0,
-        { timeoutMs: 10_000, intervalMs: 25 });
-    }, SLOW_TEST_MS);
+    it(
+      'renews the lease on add, by the ttl of the last heartbeat',
+      async () => {
+        const presence = await client();
+        await presence.heartbeat('c1', SHORT_TTL_MS);
+        const start = Date.now();
+        const misses: number[] = [];
+        let round = 0;
+        await waitFor(
+          `adds to keep c1 alive for ${3 * SHORT_TTL_MS} ms`,
+          async () => {
+            round += 1;
+            await presence.add('ANZ-1', at('c1', `s${round}`));
+            if ((await presence.lookup('ANZ-1')).length !== round) misses.push(Date.now() - start);
+            return Date.now() - start > 3 * SHORT_TTL_MS;
+          },
+          { timeoutMs: 10_000, intervalMs: SHORT_TTL_MS / 6 },
+        );
+        expect(misses).toEqual([]);
+        expect(round).toBeGreaterThan(3);
+        await waitFor('the renewed lease of c1 to expire at last', async () => (await presence.lookup('ANZ-1')).length === 0, {
+          timeoutMs: 10_000,
+          intervalMs: 25,
+        });
+      },
+      SLOW_TEST_MS,
+    );
 
-    it('gives a connector that never sent a heartbeat a lease on add, and a later heartbeat can shorten it', async () => {
-      const presence = await client();
-      await presence.add('ANZ-1', at('c1', 's1'));
-      expect(await presence.lookup('ANZ-1')).toEqual([at('c1', 's1')]);
-      await presence.heartbeat('c1', SHORT_TTL_MS);
-      await waitFor('the shortened lease of c1 to expire', async () => (await presence.lookup('ANZ-1')).length === 0,
-        { timeoutMs: 10_000, intervalMs: 25 });
-    }, SLOW_TEST_MS);
+    it(
+      'gives a connector that never sent a heartbeat a lease on add, and a later heartbeat can shorten it',
+      async () => {
+        const presence = await client();
+        await presence.add('ANZ-1', at('c1', 's1'));
+        expect(await presence.lookup('ANZ-1')).toEqual([at('c1', 's1')]);
+        await presence.heartbeat('c1', SHORT_TTL_MS);
+        await waitFor('the shortened lease of c1 to expire', async () => (await presence.lookup('ANZ-1')).length === 0, {
+          timeoutMs: 10_000,
+          intervalMs: 25,
+        });
+      },
+      SLOW_TEST_MS,
+    );
 
-    it('forgets, on removeConnector, that connector\'s sockets and nothing else', async () => {
+    it("forgets, on removeConnector, that connector's sockets and nothing else", async () => {
       const [one, other] = [await client(), await client()];
       await one.add('ANZ-1', at('c1', 's1'));
       await one.add('ANZ-1', at('c2', 's2'));
@@ -187,41 +210,51 @@ export function presenceContract(name: string, harness: PresenceHarness): void {
       expect(ids(await other.lookup('ANZ-2'))).toEqual(['c1/s5']);
     });
 
-    it('deletes, on sweep, the entries of expired connectors, so a revived lease does not bring them back', async () => {
-      const presence = await client();
-      await presence.heartbeat('c-dead', SHORT_TTL_MS);
-      await presence.heartbeat('c-live', LONG_TTL_MS);
-      await presence.add('ANZ-1', at('c-dead', 's1'));
-      await presence.add('ANZ-2', at('c-dead', 's2'));
-      await presence.add('ANZ-1', at('c-live', 's3'));
-      await waitFor('the lease of c-dead to expire', async () => (await presence.lookup('ANZ-2')).length === 0,
-        { timeoutMs: 10_000, intervalMs: 25 });
-      expect(await presence.sweep()).toBe(2);
-      expect(await presence.sweep()).toBe(0);
-      await presence.heartbeat('c-dead', LONG_TTL_MS);
-      const found = await presence.lookupMany(['ANZ-1', 'ANZ-2']);
-      expect(found.get('ANZ-1')).toEqual([at('c-live', 's3')]);
-      expect(found.get('ANZ-2')).toEqual([]);
-    }, SLOW_TEST_MS);
+    it(
+      'deletes, on sweep, the entries of expired connectors, so a revived lease does not bring them back',
+      async () => {
+        const presence = await client();
+        await presence.heartbeat('c-dead', SHORT_TTL_MS);
+        await presence.heartbeat('c-live', LONG_TTL_MS);
+        await presence.add('ANZ-1', at('c-dead', 's1'));
+        await presence.add('ANZ-2', at('c-dead', 's2'));
+        await presence.add('ANZ-1', at('c-live', 's3'));
+        await waitFor('the lease of c-dead to expire', async () => (await presence.lookup('ANZ-2')).length === 0, {
+          timeoutMs: 10_000,
+          intervalMs: 25,
+        });
+        expect(await presence.sweep()).toBe(2);
+        expect(await presence.sweep()).toBe(0);
+        await presence.heartbeat('c-dead', LONG_TTL_MS);
+        const found = await presence.lookupMany(['ANZ-1', 'ANZ-2']);
+        expect(found.get('ANZ-1')).toEqual([at('c-live', 's3')]);
+        expect(found.get('ANZ-2')).toEqual([]);
+      },
+      SLOW_TEST_MS,
+    );
 
-    it('loses no update when two clients write the same user at once', async () => {
-      const [a, b] = [await client(), await client()];
-      const aSockets = range(200).map((i) => at('c1', `a${i}`));
-      const bSockets = range(200).map((i) => at(i % 2 === 0 ? 'c1' : 'c2', `b${i}`));
-      await Promise.all([...aSockets.map((s) => a.add('ANZ-1', s)), ...bSockets.map((s) => b.add('ANZ-1', s))]);
-      expect(ids(await a.lookup('ANZ-1'))).toEqual(ids([...aSockets, ...bSockets]));
+    it(
+      'loses no update when two clients write the same user at once',
+      async () => {
+        const [a, b] = [await client(), await client()];
+        const aSockets = range(200).map((i) => at('c1', `a${i}`));
+        const bSockets = range(200).map((i) => at(i % 2 === 0 ? 'c1' : 'c2', `b${i}`));
+        await Promise.all([...aSockets.map((s) => a.add('ANZ-1', s)), ...bSockets.map((s) => b.add('ANZ-1', s))]);
+        expect(ids(await a.lookup('ANZ-1'))).toEqual(ids([...aSockets, ...bSockets]));
 
-      const evenOf = (sockets: SocketAddress[]) => sockets.filter((_, i) => i % 2 === 0);
-      const everyFourth = (sockets: SocketAddress[]) => sockets.filter((_, i) => i % 4 === 0);
-      await Promise.all([
-        ...[...evenOf(aSockets), ...everyFourth(bSockets)].map((s) => a.remove('ANZ-1', s)),
-        ...[...evenOf(bSockets), ...everyFourth(aSockets)].map((s) => b.remove('ANZ-1', s)),
-      ]);
-      const odd = (sockets: SocketAddress[]) => sockets.filter((_, i) => i % 2 === 1);
-      expect(ids(await b.lookup('ANZ-1'))).toEqual(ids([...odd(aSockets), ...odd(bSockets)]));
-      await a.removeConnector('c2');
-      expect(ids(await b.lookup('ANZ-1'))).toEqual(ids(odd(aSockets)));
-    }, SLOW_TEST_MS);
+        const evenOf = (sockets: SocketAddress[]) => sockets.filter((_, i) => i % 2 === 0);
+        const everyFourth = (sockets: SocketAddress[]) => sockets.filter((_, i) => i % 4 === 0);
+        await Promise.all([
+          ...[...evenOf(aSockets), ...everyFourth(bSockets)].map((s) => a.remove('ANZ-1', s)),
+          ...[...evenOf(bSockets), ...everyFourth(aSockets)].map((s) => b.remove('ANZ-1', s)),
+        ]);
+        const odd = (sockets: SocketAddress[]) => sockets.filter((_, i) => i % 2 === 1);
+        expect(ids(await b.lookup('ANZ-1'))).toEqual(ids([...odd(aSockets), ...odd(bSockets)]));
+        await a.removeConnector('c2');
+        expect(ids(await b.lookup('ANZ-1'))).toEqual(ids(odd(aSockets)));
+      },
+      SLOW_TEST_MS,
+    );
 
     it('shows a resolved write of one client to the next lookup of another', async () => {
       const [writer, reader] = [await client(), await client()];

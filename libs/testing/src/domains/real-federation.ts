@@ -8,7 +8,18 @@ import { testServices } from '../services';
 import { uniqueName } from '../unique-name';
 import { LinkProxy } from '../link-proxy';
 import { waitFor } from '../wait-for';
-import { connectorReady, dropDatabase, failedStart, freePort, processorReady, READY_TIMEOUT_MS, servicesEnv, startMetaServer, stopWithin, STOP_TIMEOUT_MS } from './real-processes';
+import {
+  connectorReady,
+  dropDatabase,
+  failedStart,
+  freePort,
+  processorReady,
+  READY_TIMEOUT_MS,
+  servicesEnv,
+  startMetaServer,
+  stopWithin,
+  STOP_TIMEOUT_MS,
+} from './real-processes';
 
 /** Settings of a real-mode federation beyond its topology. */
 export interface RealFederationExtra {
@@ -184,7 +195,8 @@ export async function startRealFederation(options: RealFederationOptions): Promi
 
     const find = (name: string): Running => {
       const domain = domains.get(name);
-      if (domain === undefined) throw new Error(`the federation has no domain ${JSON.stringify(name)} (it has ${[...domains.keys()].join(', ')})`);
+      if (domain === undefined)
+        throw new Error(`the federation has no domain ${JSON.stringify(name)} (it has ${[...domains.keys()].join(', ')})`);
       return domain;
     };
     const proxyOf = (name: string): LinkProxy => {
@@ -277,7 +289,9 @@ function renamed(topology: Topology, names: ReadonlyMap<string, string>, linkPor
     domainLinks: topology.domainLinks.map((link) => ({ ...link, n1: rename(link.n1), n2: rename(link.n2) })),
     clientApps: topology.clientApps.map((app) => ({
       ...app,
-      ...(app.userDistributions ? { userDistributions: app.userDistributions.map((d) => ({ ...d, domainName: rename(d.domainName) })) } : {}),
+      ...(app.userDistributions
+        ? { userDistributions: app.userDistributions.map((d) => ({ ...d, domainName: rename(d.domainName) })) }
+        : {}),
     })),
   };
 }

@@ -30,7 +30,13 @@ export function servicesEnv(services: TestServices, domain: string): Record<stri
  * Write `topology` to `file` and start a meta-server serving it on `port` (0: a free one) (its internal read, with secrets,
  * behind `internalToken`; edits behind `adminToken`, if given). Resolves with the process and its url once it is ready.
  */
-export async function startMetaServer(topology: Topology, file: string, internalToken: string, adminToken?: string, port = 0): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
+export async function startMetaServer(
+  topology: Topology,
+  file: string,
+  internalToken: string,
+  adminToken?: string,
+  port = 0,
+): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
   await writeFile(file, stringify(topology));
   return launchMetaServer(file, internalToken, adminToken, port);
 }
@@ -39,7 +45,12 @@ export async function startMetaServer(topology: Topology, file: string, internal
  * Run the meta-server on `file` as it is (a restart: the topology and its history next to it are kept), on `port`
  * (0: a free one), and wait until it is ready.
  */
-export async function launchMetaServer(file: string, internalToken: string, adminToken?: string, port = 0): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
+export async function launchMetaServer(
+  file: string,
+  internalToken: string,
+  adminToken?: string,
+  port = 0,
+): Promise<{ metaServer: AppProcess; metaServerUrl: string }> {
   const metaServer = startApp('meta-server', {
     LINKER_META_PORT: String(port),
     LINKER_TOPOLOGY_FILE: file,
@@ -164,7 +175,12 @@ export async function dropDatabase(services: TestServices, database: string): Pr
 }
 
 /** A start that failed: clean up what it started, then reject naming `what`, with the last output of each process. */
-export async function failedStart(what: string, started: readonly AppProcess[], cleanUp: () => Promise<void>, error: unknown): Promise<never> {
+export async function failedStart(
+  what: string,
+  started: readonly AppProcess[],
+  cleanUp: () => Promise<void>,
+  error: unknown,
+): Promise<never> {
   const outputs = started.map((app) => app.output().slice(-1500)).join('\n---\n');
   await cleanUp();
   throw new Error(`${what} did not start: ${String(error)}\n${outputs}`);

@@ -48,7 +48,6 @@ function rateBehaviour(ctx: SuiteContext): void {
 }
 
 function sizeAndStreakBehaviour(ctx: SuiteContext): void {
-
   it('a 1 MiB frame closes the socket with 1009', async () => {
     const others = await bystanders(ctx);
     const socket = await ctx.login(ctx.users.anz());

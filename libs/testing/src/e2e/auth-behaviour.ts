@@ -89,7 +89,13 @@ function externalAuthBehaviour(ctx: SuiteContext): void {
       const userId = ctx.users.of(EXT.appName, AUTH_ANSWER.accept);
       await expectAccepted(await ctx.open(), EXT.appId, userId, 'token-ext-1');
       const seen = ctx.authServer.requests.filter((r) => (r.body as { userId?: string }).userId === userId);
-      expect(seen).toEqual([{ method: 'POST', contentType: expect.stringMatching(/^application\/json/), body: { appId: EXT.appId, userId, token: 'token-ext-1' } }]);
+      expect(seen).toEqual([
+        {
+          method: 'POST',
+          contentType: expect.stringMatching(/^application\/json/),
+          body: { appId: EXT.appId, userId, token: 'token-ext-1' },
+        },
+      ]);
     });
 
     it.each([

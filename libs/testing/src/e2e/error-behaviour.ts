@@ -6,7 +6,11 @@ import { ANZ } from './suite-topology';
 /** `socket` got `INVALID_MESSAGE {code, message}` (with `reference` when given, without one otherwise), message matching `pattern`. */
 export async function expectError(socket: RawSocket, code: string, reference?: string, pattern: RegExp = /./): Promise<void> {
   const error = await socket.error(code, reference);
-  expect(error).toEqual({ type: 'INVALID_MESSAGE', data: { code, message: expect.stringMatching(pattern) }, ...(reference === undefined ? {} : { reference }) });
+  expect(error).toEqual({
+    type: 'INVALID_MESSAGE',
+    data: { code, message: expect.stringMatching(pattern) },
+    ...(reference === undefined ? {} : { reference }),
+  });
   expect(socket.isOpen).toBe(true);
 }
 
@@ -61,7 +65,6 @@ function frameErrorBehaviour(ctx: SuiteContext): void {
 }
 
 function fieldErrorBehaviour(ctx: SuiteContext): void {
-
   it('INVALID_FIELD naming the field: a spoofed top-level from, a from inside data, a bad content or feature; nothing is sent', async () => {
     const others = await bystanders(ctx);
     const senderId = ctx.users.anz();
@@ -115,21 +118,24 @@ function fieldErrorBehaviour(ctx: SuiteContext): void {
 }
 
 function recipientErrorBehaviour(ctx: SuiteContext): void {
-  it.each(['RELIABLE', 'FAST'])('UNKNOWN_RECIPIENT_APP and UNREACHABLE_DOMAIN for %s messages to users who cannot be reached', async (lane) => {
-    const others = await bystanders(ctx);
-    const socket = await ctx.login(ctx.users.anz());
-    const cases: Array<[string, string]> = [
-      [ctx.users.of('NOAPP'), 'UNKNOWN_RECIPIENT_APP'],
-      ['not-a-user-id', 'UNKNOWN_RECIPIENT_APP'],
-      [ctx.users.anzElsewhere(), 'UNREACHABLE_DOMAIN'],
-      [ctx.users.anzNowhere(), 'UNREACHABLE_DOMAIN'],
-    ];
-    for (const [i, [to, code]] of cases.entries()) {
-      socket.send({ type: 'MESSAGE', data: { to, content: 'lost?' }, reference: `r-${i}`, feature: lane });
-      await expectError(socket, code, `r-${i}`, new RegExp(to));
-    }
-    await expectServed(ctx, others);
-  });
+  it.each(['RELIABLE', 'FAST'])(
+    'UNKNOWN_RECIPIENT_APP and UNREACHABLE_DOMAIN for %s messages to users who cannot be reached',
+    async (lane) => {
+      const others = await bystanders(ctx);
+      const socket = await ctx.login(ctx.users.anz());
+      const cases: Array<[string, string]> = [
+        [ctx.users.of('NOAPP'), 'UNKNOWN_RECIPIENT_APP'],
+        ['not-a-user-id', 'UNKNOWN_RECIPIENT_APP'],
+        [ctx.users.anzElsewhere(), 'UNREACHABLE_DOMAIN'],
+        [ctx.users.anzNowhere(), 'UNREACHABLE_DOMAIN'],
+      ];
+      for (const [i, [to, code]] of cases.entries()) {
+        socket.send({ type: 'MESSAGE', data: { to, content: 'lost?' }, reference: `r-${i}`, feature: lane });
+        await expectError(socket, code, `r-${i}`, new RegExp(to));
+      }
+      await expectServed(ctx, others);
+    },
+  );
 
   it('a GROUP_MESSAGE still reaches its local recipients when others cannot be reached, and the sender is told which', async () => {
     const others = await bystanders(ctx);

@@ -8,7 +8,9 @@ import { waitFor } from '../wait-for';
 export async function expectForgedLinkRefused(link: { domain: string; peer: string; endpoint: string }): Promise<void> {
   const forged = new WsLinkTransport().dial({ ...link, secretFor: () => 'not-the-secret' });
   try {
-    await waitFor('the forged link to be refused', () => forged.metrics().lastFailure?.closeCode === LINK_CLOSE_CODES.AUTH_FAILED.code, { timeoutMs: 15_000 });
+    await waitFor('the forged link to be refused', () => forged.metrics().lastFailure?.closeCode === LINK_CLOSE_CODES.AUTH_FAILED.code, {
+      timeoutMs: 15_000,
+    });
     expect(forged.up).toBe(false);
   } finally {
     await forged.close();

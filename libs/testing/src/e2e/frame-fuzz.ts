@@ -57,22 +57,51 @@ export interface FuzzTargets {
 
 /** Types only the server sends, or only its own processes: a client may never send them. */
 const NOT_CLIENT_TYPES = [
-  'INTERNAL_MESSAGE', 'MESSAGE_STATE_CHANGED', 'USER_CONNECTED', 'USER_DISCONNECTED', 'GROUP_CONNECTOR_MESSAGE', 'DELIVERY_REPORT',
-  'AUTH_CLIENT_REPLY', 'AUTH_REQUIRED', 'ACCEPTED', 'INVALID_MESSAGE', 'PONG', 'MESSAGE_CONFIRMATION', 'FETCH_MISSING_MESSAGES_COMPLETE',
+  'INTERNAL_MESSAGE',
+  'MESSAGE_STATE_CHANGED',
+  'USER_CONNECTED',
+  'USER_DISCONNECTED',
+  'GROUP_CONNECTOR_MESSAGE',
+  'DELIVERY_REPORT',
+  'AUTH_CLIENT_REPLY',
+  'AUTH_REQUIRED',
+  'ACCEPTED',
+  'INVALID_MESSAGE',
+  'PONG',
+  'MESSAGE_CONFIRMATION',
+  'FETCH_MISSING_MESSAGES_COMPLETE',
 ] as const;
 
 const FRAME_LIMIT = 64 * 1024;
 const ASCII_FRAME = Buffer.from('{"type":"PING","data":{},"reference":"utf-8"}');
 /** Byte sequences that are never UTF-8: invalid bytes, overlong forms, an encoded surrogate, past U+10FFFF, a cut sequence. */
-export const NOT_UTF8 = [[0xff], [0xfe], [0x80], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]];
+export const NOT_UTF8 = [
+  [0xff],
+  [0xfe],
+  [0x80],
+  [0xc0, 0xaf],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xe2, 0x82],
+];
 
 /** Every frame kind, weighted: mostly wrong frames, a good share of valid ones between them. */
 export function fuzzFrame(targets: FuzzTargets): fc.Arbitrary<FuzzFrame> {
   return fc.oneof(
     { weight: 2, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes): FuzzFrame => ({ kind: 'binary', bytes })) },
-    { weight: 4, arbitrary: junkText(targets).filter(notAClientFrame).map((bytes): FuzzFrame => ({ kind: 'text', bytes })) },
+    {
+      weight: 4,
+      arbitrary: junkText(targets)
+        .filter(notAClientFrame)
+        .map((bytes): FuzzFrame => ({ kind: 'text', bytes })),
+    },
     { weight: 1, arbitrary: badUtf8() },
-    { weight: 1, arbitrary: fc.integer({ min: FRAME_LIMIT + 1, max: 2 * FRAME_LIMIT }).map((size): FuzzFrame => ({ kind: 'oversize', size })) },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: FRAME_LIMIT + 1, max: 2 * FRAME_LIMIT }).map((size): FuzzFrame => ({ kind: 'oversize', size })),
+    },
     { weight: 8, arbitrary: invalidFrame(targets) },
     { weight: 1, arbitrary: fc.constant<FuzzFrame>({ kind: 'relogin' }) },
     { weight: 6, arbitrary: validFrame() },
@@ -136,7 +165,10 @@ function notAClientFrame(bytes: Uint8Array): boolean {
 type FieldRule = (value: unknown) => boolean;
 
 const plain = (value: unknown): unknown => (value instanceof RawJson ? (JSON.parse(value.text) as unknown) : value);
-const text = (min: number, max: number): FieldRule => (v) => typeof v === 'string' && v.length >= min && v.length <= max;
+const text =
+  (min: number, max: number): FieldRule =>
+  (v) =>
+    typeof v === 'string' && v.length >= min && v.length <= max;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const HEAD: Record<string, FieldRule> = {
   type: (v) => typeof v === 'string',
@@ -147,7 +179,12 @@ const HEAD: Record<string, FieldRule> = {
 };
 const USER: FieldRule = text(1, 256);
 const DATA: Record<string, Record<string, FieldRule>> = {
-  AUTH_CLIENT: { appId: (v) => typeof v === 'string', userId: USER, token: (v) => typeof v === 'string', ack: (v) => typeof v === 'boolean' },
+  AUTH_CLIENT: {
+    appId: (v) => typeof v === 'string',
+    userId: USER,
+    token: (v) => typeof v === 'string',
+    ack: (v) => typeof v === 'boolean',
+  },
   MESSAGE: { to: USER, content: (v) => typeof v === 'string' },
   GROUP_MESSAGE: { to: (v) => Array.isArray(v) && v.length > 0 && v.every(USER), content: (v) => typeof v === 'string' },
   FETCH_MISSING_MESSAGES_REQUEST: { count: (v) => Number.isInteger(v) && (v as number) >= 1 },
@@ -161,9 +198,29 @@ const OPTIONAL = new Set(['reference', 'id', 'feature', 'confirmationEnabled', '
 const BOUNDED = ['type', 'id', 'feature', 'data.to', 'data.userId'];
 
 const WRONG_VALUES: unknown[] = [
-  null, true, false, 0, -1, 1.5, '', 'x', 'NaN', 'Infinity', [], ['x'], [1], {}, { a: 1 },
-  new RawJson('1e309'), new RawJson('-1e309'), new RawJson('-0'), new RawJson('1e-400'), new RawJson(`1${'0'.repeat(300)}`),
-  new RawJson('18446744073709551616'), nestedArrays(100), nestedArrays(10_000),
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  '',
+  'x',
+  'NaN',
+  'Infinity',
+  [],
+  ['x'],
+  [1],
+  {},
+  { a: 1 },
+  new RawJson('1e309'),
+  new RawJson('-1e309'),
+  new RawJson('-0'),
+  new RawJson('1e-400'),
+  new RawJson(`1${'0'.repeat(300)}`),
+  new RawJson('18446744073709551616'),
+  nestedArrays(100),
+  nestedArrays(10_000),
 ];
 const ODD_KEYS = ['from', '__proto__', 'constructor', 'toString', 'a\u0000b', '\u0000', '', 'type ', 'ü', '\ud800', 'k'.repeat(300)];
 
@@ -172,8 +229,19 @@ function template(targets: FuzzTargets): fc.Arbitrary<[string, Record<string, un
   const [sink, other] = targets.sinks;
   const frames: Record<string, Record<string, unknown>> = {
     AUTH_CLIENT: { type: 'AUTH_CLIENT', data: { appId: targets.appId, userId: sink, token: 'fuzz-token' }, reference: 'fuzz-auth' },
-    MESSAGE: { type: 'MESSAGE', data: { to: sink, content: 'fuzz: must not arrive' }, id: 'fuzz-message', reference: 'fuzz-m', feature: 'RELIABLE' },
-    GROUP_MESSAGE: { type: 'GROUP_MESSAGE', data: { to: [sink, other], content: 'fuzz: must not arrive' }, id: 'fuzz-group', reference: 'fuzz-g' },
+    MESSAGE: {
+      type: 'MESSAGE',
+      data: { to: sink, content: 'fuzz: must not arrive' },
+      id: 'fuzz-message',
+      reference: 'fuzz-m',
+      feature: 'RELIABLE',
+    },
+    GROUP_MESSAGE: {
+      type: 'GROUP_MESSAGE',
+      data: { to: [sink, other], content: 'fuzz: must not arrive' },
+      id: 'fuzz-group',
+      reference: 'fuzz-g',
+    },
     FETCH_MISSING_MESSAGES_REQUEST: { type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 3 }, reference: 'fuzz-f' },
     CLOSE_CONNECTION: { type: 'CLOSE_CONNECTION', data: { userId: sink }, reference: 'fuzz-c' },
     MESSAGE_ACK: { type: 'MESSAGE_ACK', data: { ids: ['fuzz-id'] }, reference: 'fuzz-a' },
@@ -186,13 +254,15 @@ function template(targets: FuzzTargets): fc.Arbitrary<[string, Record<string, un
 type Mutation = { why: string; apply: (frame: Record<string, unknown>, type: string) => boolean };
 
 function invalidFrame(targets: FuzzTargets): fc.Arbitrary<FuzzFrame> {
-  const notClient = fc.constantFrom(...NOT_CLIENT_TYPES).map(
-    (type): Mutation => ({ why: `type ${type}`, apply: (frame) => ((frame.type = type), true) }),
-  );
+  const notClient = fc
+    .constantFrom(...NOT_CLIENT_TYPES)
+    .map((type): Mutation => ({ why: `type ${type}`, apply: (frame) => ((frame.type = type), true) }));
   const mutation = fc.oneof(wrongValue(), missing(), extra(), hugeString(), notClient);
   return fc.tuple(template(targets), fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([[type, frame], mutations]): FuzzFrame => {
     const why = mutations.filter((m) => m.apply(frame, type)).map((m) => m.why);
-    return why.length > 0 ? { kind: 'invalid', frame, why } : { kind: 'invalid', frame: { ...frame, type: 'INTERNAL_MESSAGE' }, why: ['type INTERNAL_MESSAGE'] };
+    return why.length > 0
+      ? { kind: 'invalid', frame, why }
+      : { kind: 'invalid', frame: { ...frame, type: 'INTERNAL_MESSAGE' }, why: ['type INTERNAL_MESSAGE'] };
   });
 }
 
@@ -241,20 +311,26 @@ function missing(): fc.Arbitrary<Mutation> {
 }
 
 function extra(): fc.Arbitrary<Mutation> {
-  return fc.tuple(fc.boolean(), fc.oneof(fc.constantFrom(...ODD_KEYS), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 })), fc.jsonValue({ maxDepth: 2 })).map(
-    ([inData, key, value]) => ({
+  return fc
+    .tuple(
+      fc.boolean(),
+      fc.oneof(fc.constantFrom(...ODD_KEYS), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 })),
+      fc.jsonValue({ maxDepth: 2 }),
+    )
+    .map(([inData, key, value]) => ({
       why: `an extra field ${JSON.stringify(key)}`,
       apply: (frame, type) => {
         const known = inData ? Object.keys(DATA[type] ?? {}) : [...Object.keys(HEAD), 'data'];
         return !known.includes(key) && put(frame, inData ? `data.${key}` : key, value);
       },
-    }),
-  );
+    }));
 }
 
 function hugeString(): fc.Arbitrary<Mutation> {
-  return fc.tuple(fc.constantFrom(...BOUNDED), fc.integer({ min: 300, max: 8_000 }), fc.constantFrom('x', '\u0000', 'é', '\ud800')).map(([path, length, unit]) => ({
-    why: `${path}: ${length} × ${JSON.stringify(unit)}`,
-    apply: (frame, type) => path === 'type' || path in rules(type) ? put(frame, path, unit.repeat(length)) : false,
-  }));
+  return fc
+    .tuple(fc.constantFrom(...BOUNDED), fc.integer({ min: 300, max: 8_000 }), fc.constantFrom('x', '\u0000', 'é', '\ud800'))
+    .map(([path, length, unit]) => ({
+      why: `${path}: ${length} × ${JSON.stringify(unit)}`,
+      apply: (frame, type) => (path === 'type' || path in rules(type) ? put(frame, path, unit.repeat(length)) : false),
+    }));
 }

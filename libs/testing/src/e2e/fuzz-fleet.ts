@@ -41,8 +41,14 @@ export class FuzzFleet {
   ) {
     const { url, appId, authenticated, unauthenticated, userId } = options;
     this.lanes = [
-      ...Array.from({ length: authenticated }, (_, i) => new FuzzLane(`lane ${i} (${userId(2 + i)})`, url, appId, userId(2 + i), this.tally, this.sent)),
-      ...Array.from({ length: unauthenticated }, (_, i) => new FuzzLane(`lane ${authenticated + i} (not logged in)`, url, appId, undefined, this.tally, this.sent)),
+      ...Array.from(
+        { length: authenticated },
+        (_, i) => new FuzzLane(`lane ${i} (${userId(2 + i)})`, url, appId, userId(2 + i), this.tally, this.sent),
+      ),
+      ...Array.from(
+        { length: unauthenticated },
+        (_, i) => new FuzzLane(`lane ${authenticated + i} (not logged in)`, url, appId, undefined, this.tally, this.sent),
+      ),
     ];
   }
 
@@ -97,20 +103,28 @@ export class FuzzFleet {
     const n = ++this.sequence;
     const reference = valid.reference ? `valid-${n}` : undefined;
     if (valid.type === 'PING') return { frame: { type: 'PING', data: {}, reference }, expected: { kind: 'pong' } };
-    if (valid.type === 'FETCH_MISSING_MESSAGES_REQUEST') return { frame: { type: valid.type, data: { count: 5 }, reference }, expected: { kind: 'fetched' } };
+    if (valid.type === 'FETCH_MISSING_MESSAGES_REQUEST')
+      return { frame: { type: valid.type, data: { count: 5 }, reference }, expected: { kind: 'fetched' } };
     const [sink, other] = this.targets.sinks;
     const to = valid.type === 'MESSAGE' ? [sink] : [sink, other];
     const content = `valid ${n}`;
     const data = valid.type === 'MESSAGE' ? { to: sink, content } : { to, content };
-    return { frame: { type: valid.type, data, id: `valid-${n}`, feature: valid.feature, reference }, expected: { kind: 'accepted', id: `valid-${n}`, content, to } };
+    return {
+      frame: { type: valid.type, data, id: `valid-${n}`, feature: valid.feature, reference },
+      expected: { kind: 'accepted', id: `valid-${n}`, content, to },
+    };
   }
 
   /** Every accepted valid message shown to each recipient once; nothing else shown to them. */
   private async shown(): Promise<void> {
     const valid = new Set(this.sent.map((m) => m.content));
-    await waitFor('every accepted valid message shown to each of its recipients', () => {
-      return this.sent.every((m) => !m.accepted || m.to.every((to) => this.showings(to, m.content) > 0));
-    }, { timeoutMs: WAIT_MS });
+    await waitFor(
+      'every accepted valid message shown to each of its recipients',
+      () => {
+        return this.sent.every((m) => !m.accepted || m.to.every((to) => this.showings(to, m.content) > 0));
+      },
+      { timeoutMs: WAIT_MS },
+    );
     for (const [userId, sink] of this.sinks) {
       const contents = sink.all('MESSAGE').map((f) => String(f.data.content));
       const stranger = contents.find((content) => !valid.has(content));

@@ -10,9 +10,25 @@ const MAX_INVALID = 10;
 const PACE_MS = 50;
 const WAIT_MS = 10_000;
 /** Codes the connector answers at once, in frame order (the others come later, from the processor or a lane). */
-const AT_ONCE = new Set(['MALFORMED_JSON', 'UNKNOWN_TYPE', 'INVALID_FIELD', 'ALREADY_AUTHENTICATED', 'TOO_LARGE', 'RATE_LIMITED', 'OVERLOADED']);
+const AT_ONCE = new Set([
+  'MALFORMED_JSON',
+  'UNKNOWN_TYPE',
+  'INVALID_FIELD',
+  'ALREADY_AUTHENTICATED',
+  'TOO_LARGE',
+  'RATE_LIMITED',
+  'OVERLOADED',
+]);
 /** What a fuzz lane may receive at all. */
-const LANE_TYPES = new Set(['AUTH_CLIENT_REPLY', 'AUTH_REQUIRED', 'INVALID_MESSAGE', 'PONG', 'ACCEPTED', 'FETCH_MISSING_MESSAGES_COMPLETE', 'MESSAGE_CONFIRMATION']);
+const LANE_TYPES = new Set([
+  'AUTH_CLIENT_REPLY',
+  'AUTH_REQUIRED',
+  'INVALID_MESSAGE',
+  'PONG',
+  'ACCEPTED',
+  'FETCH_MISSING_MESSAGES_COMPLETE',
+  'MESSAGE_CONFIRMATION',
+]);
 
 /** How often each answer was seen: `INVALID_MESSAGE <code>`, `AUTH_REQUIRED`, `PONG`, `ACCEPTED`, `close <code>`, ... */
 export type Tally = Record<string, number>;
@@ -38,7 +54,8 @@ export interface SentMessage {
 /** The frame type of each answer the connector gives at once. */
 const ANSWER_TYPES = { refused: 'INVALID_MESSAGE', 'auth-required': 'AUTH_REQUIRED', pong: 'PONG' } as const;
 
-const isSync = (f: Frame): boolean => f.type === 'PONG' || f.type === 'AUTH_REQUIRED' || (f.type === 'INVALID_MESSAGE' && AT_ONCE.has(String(f.data.code)));
+const isSync = (f: Frame): boolean =>
+  f.type === 'PONG' || f.type === 'AUTH_REQUIRED' || (f.type === 'INVALID_MESSAGE' && AT_ONCE.has(String(f.data.code)));
 
 /** The reference the connector echoes: a string as it is, a finite number as its text; else none. */
 function referenceOf(frame: Record<string, unknown>): string | undefined {
@@ -78,7 +95,10 @@ export class FuzzLane {
   }
 
   /** Play `frame` (a valid one is made from `make`) and check its answer; rejects with the frame and what came instead. */
-  async play(frame: FuzzFrame, make: (frame: Extract<FuzzFrame, { kind: 'valid' }>) => { frame: object; expected: Expected }): Promise<void> {
+  async play(
+    frame: FuzzFrame,
+    make: (frame: Extract<FuzzFrame, { kind: 'valid' }>) => { frame: object; expected: Expected },
+  ): Promise<void> {
     const socket = await this.open();
     const { bytes, binary, expected } = this.predict(frame, make);
     if (expected.kind === 'closed' || (expected.kind === 'refused' && this.streak + 1 >= MAX_INVALID)) await this.settle();
@@ -87,8 +107,13 @@ export class FuzzLane {
     try {
       await this.check(socket, expected);
     } catch (error) {
-      const shown = binary ? `binary ${Buffer.from(bytes).toString('hex').slice(0, 120)}` : `text ${JSON.stringify(Buffer.from(bytes).toString().slice(0, 200))}`;
-      throw new Error(`${this.label}, frame ${JSON.stringify(frame.kind === 'invalid' ? frame.why : frame.kind)}: ${shown}\n${(error as Error).message}`, { cause: error });
+      const shown = binary
+        ? `binary ${Buffer.from(bytes).toString('hex').slice(0, 120)}`
+        : `text ${JSON.stringify(Buffer.from(bytes).toString().slice(0, 200))}`;
+      throw new Error(
+        `${this.label}, frame ${JSON.stringify(frame.kind === 'invalid' ? frame.why : frame.kind)}: ${shown}\n${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 
@@ -98,11 +123,18 @@ export class FuzzLane {
     if (!socket) return;
     const waiting = this.pending.splice(0);
     const fetches = waiting.filter((e) => e.kind === 'fetched').length;
-    await waitFor(`${this.label}: ACCEPTED for each valid message and an answer to each fetch (${socket.summary()})`, () => {
-      if (socket.closeInfo) return true;
-      const accepted = new Set(socket.all('ACCEPTED').map((f) => f.data.id));
-      return waiting.every((e) => e.kind !== 'accepted' || accepted.has(e.id)) && socket.all('FETCH_MISSING_MESSAGES_COMPLETE').length >= fetches;
-    }, { timeoutMs: WAIT_MS });
+    await waitFor(
+      `${this.label}: ACCEPTED for each valid message and an answer to each fetch (${socket.summary()})`,
+      () => {
+        if (socket.closeInfo) return true;
+        const accepted = new Set(socket.all('ACCEPTED').map((f) => f.data.id));
+        return (
+          waiting.every((e) => e.kind !== 'accepted' || accepted.has(e.id)) &&
+          socket.all('FETCH_MISSING_MESSAGES_COMPLETE').length >= fetches
+        );
+      },
+      { timeoutMs: WAIT_MS },
+    );
     const accepted = new Set(socket.all('ACCEPTED').map((f) => f.data.id));
     for (const e of waiting) {
       if (e.kind !== 'accepted') continue;
@@ -135,14 +167,24 @@ export class FuzzLane {
       case 'binary':
         return { bytes: frame.bytes, binary: true, expected: { kind: 'refused', code: 'MALFORMED_JSON' } };
       case 'oversize':
-        return { bytes: Buffer.alloc(frame.size, 0x20), binary: false, expected: { kind: 'closed', code: CLOSE_CODES.MESSAGE_TOO_BIG.code } };
+        return {
+          bytes: Buffer.alloc(frame.size, 0x20),
+          binary: false,
+          expected: { kind: 'closed', code: CLOSE_CODES.MESSAGE_TOO_BIG.code },
+        };
       case 'valid': {
         const made = make(frame);
-        return { bytes: Buffer.from(JSON.stringify(made.frame)), binary: false, expected: authenticated ? made.expected : { kind: 'auth-required' } };
+        return {
+          bytes: Buffer.from(JSON.stringify(made.frame)),
+          binary: false,
+          expected: authenticated ? made.expected : { kind: 'auth-required' },
+        };
       }
       case 'relogin': {
         const relogin = { type: 'AUTH_CLIENT', data: { appId: 'app-id-of-no-app', userId: 'NOAPP-1', token: 't' }, reference: 'relogin' };
-        const expected: Expected = authenticated ? { kind: 'refused', code: 'ALREADY_AUTHENTICATED', reference: 'relogin' } : { kind: 'closed', code: CLOSE_CODES.AUTH_FAILED.code };
+        const expected: Expected = authenticated
+          ? { kind: 'refused', code: 'ALREADY_AUTHENTICATED', reference: 'relogin' }
+          : { kind: 'closed', code: CLOSE_CODES.AUTH_FAILED.code };
         return { bytes: Buffer.from(JSON.stringify(relogin)), binary: false, expected };
       }
       default: {
@@ -189,18 +231,23 @@ export class FuzzLane {
     this.streak += 1;
     if (this.streak < MAX_INVALID) return;
     const { code } = await socket.closed(WAIT_MS);
-    if (code !== CLOSE_CODES.PROTOCOL_ABUSE.code) throw new Error(`closed with ${code} after ${MAX_INVALID} invalid frames in a row, expected 4007`);
+    if (code !== CLOSE_CODES.PROTOCOL_ABUSE.code)
+      throw new Error(`closed with ${code} after ${MAX_INVALID} invalid frames in a row, expected 4007`);
     this.count(`close ${code}`);
   }
 
   /** The next answer the connector gives at once; rejects if the socket closes first. */
   private async nextAnswer(socket: RawSocket): Promise<Frame> {
-    const answer = await waitFor(`${this.label}: an answer to the frame (${socket.summary()})`, () => {
-      const found = socket.frames.filter(isSync)[this.matched];
-      if (found) return found;
-      if (socket.closeInfo) throw new Error(`closed with ${socket.closeInfo.code} instead of answering`);
-      return undefined;
-    }, { timeoutMs: WAIT_MS });
+    const answer = await waitFor(
+      `${this.label}: an answer to the frame (${socket.summary()})`,
+      () => {
+        const found = socket.frames.filter(isSync)[this.matched];
+        if (found) return found;
+        if (socket.closeInfo) throw new Error(`closed with ${socket.closeInfo.code} instead of answering`);
+        return undefined;
+      },
+      { timeoutMs: WAIT_MS },
+    );
     this.matched += 1;
     return answer;
   }
@@ -214,7 +261,8 @@ export class FuzzLane {
       // The lane keeps well under the rate limit and the lanes' backlog: RATE_LIMITED or OVERLOADED would be wrong here.
       if (!(code in ERROR_CODES) || code === 'RATE_LIMITED' || code === 'OVERLOADED') throw new Error(`refused with ${code}`);
       if (expected.code !== undefined && code !== expected.code) throw new Error(`refused with ${code}, expected ${expected.code}`);
-      if (answer.reference !== expected.reference) throw new Error(`refusal's reference ${JSON.stringify(answer.reference)}, expected ${JSON.stringify(expected.reference)}`);
+      if (answer.reference !== expected.reference)
+        throw new Error(`refusal's reference ${JSON.stringify(answer.reference)}, expected ${JSON.stringify(expected.reference)}`);
       if (typeof answer.data.message !== 'string' || answer.data.message === '') throw new Error('refusal without a message');
     } else if (expected.kind === 'pong') this.streak = 0;
     this.count(seen);
@@ -223,8 +271,10 @@ export class FuzzLane {
   /** Every frame the socket received is one a lane may receive, and every refusal has a documented code. */
   private audit(socket: RawSocket): void {
     for (const frame of socket.frames) {
-      if (!LANE_TYPES.has(frame.type)) throw new Error(`${this.label} received a ${frame.type} frame: ${JSON.stringify(frame).slice(0, 200)}`);
-      if (frame.type === 'INVALID_MESSAGE' && !AT_ONCE.has(String(frame.data.code))) throw new Error(`${this.label} was refused later with ${String(frame.data.code)}`);
+      if (!LANE_TYPES.has(frame.type))
+        throw new Error(`${this.label} received a ${frame.type} frame: ${JSON.stringify(frame).slice(0, 200)}`);
+      if (frame.type === 'INVALID_MESSAGE' && !AT_ONCE.has(String(frame.data.code)))
+        throw new Error(`${this.label} was refused later with ${String(frame.data.code)}`);
     }
   }
 

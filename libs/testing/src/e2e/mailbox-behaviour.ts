@@ -34,7 +34,10 @@ function offlineBehaviour(ctx: SuiteContext): void {
     const { messages, complete } = await fetchFrames(recipient, 10);
     expect(messages).toEqual([{ type: 'MESSAGE', data: { from: senderId, content }, reference: 'later', id: expect.any(String) }]);
     expect(complete).toEqual({ type: 'FETCH_MISSING_MESSAGES_COMPLETE', data: { leftMissingCount: 0 } });
-    expect(await sender.next('MESSAGE_CONFIRMATION', (f) => f.data.reference === 'later')).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'later' } });
+    expect(await sender.next('MESSAGE_CONFIRMATION', (f) => f.data.reference === 'later')).toEqual({
+      type: 'MESSAGE_CONFIRMATION',
+      data: { reference: 'later' },
+    });
   });
 
   it('drops a FAST message for an offline user (nothing to fetch later)', async () => {
@@ -70,7 +73,10 @@ function fetchBehaviour(ctx: SuiteContext): void {
   it('answers a fetch with nothing stored with FETCH_MISSING_MESSAGES_COMPLETE {leftMissingCount: 0} alone', async () => {
     const socket = await ctx.login(ctx.users.anz());
     socket.send({ type: 'FETCH_MISSING_MESSAGES_REQUEST', data: { count: 5 }, reference: 'f-1' });
-    expect(await socket.next('FETCH_MISSING_MESSAGES_COMPLETE')).toMatchObject({ type: 'FETCH_MISSING_MESSAGES_COMPLETE', data: { leftMissingCount: 0 } });
+    expect(await socket.next('FETCH_MISSING_MESSAGES_COMPLETE')).toMatchObject({
+      type: 'FETCH_MISSING_MESSAGES_COMPLETE',
+      data: { leftMissingCount: 0 },
+    });
     expect(socket.all('MESSAGE')).toEqual([]);
   });
 

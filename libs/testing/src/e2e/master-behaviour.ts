@@ -23,11 +23,15 @@ function presenceBehaviour(ctx: SuiteContext): void {
     const userId = ctx.users.anz();
     const sockets = [await ctx.login(userId, { connector: 1 }), await ctx.login(userId, { connector: 0 })];
     for (const master of masters) {
-      expect(await master.count('USER_CONNECTED', 2, (f) => f.data.userId === userId)).toEqual(Array(2).fill({ type: 'USER_CONNECTED', data: { userId } }));
+      expect(await master.count('USER_CONNECTED', 2, (f) => f.data.userId === userId)).toEqual(
+        Array(2).fill({ type: 'USER_CONNECTED', data: { userId } }),
+      );
     }
     for (const socket of sockets) await socket.close();
     for (const master of masters) {
-      expect(await master.count('USER_DISCONNECTED', 2, (f) => f.data.userId === userId)).toEqual(Array(2).fill({ type: 'USER_DISCONNECTED', data: { userId } }));
+      expect(await master.count('USER_DISCONNECTED', 2, (f) => f.data.userId === userId)).toEqual(
+        Array(2).fill({ type: 'USER_DISCONNECTED', data: { userId } }),
+      );
     }
   });
 
@@ -68,7 +72,10 @@ function closeConnectionBehaviour(ctx: SuiteContext): void {
     const otherMaster = await ctx.login(EXT.master, { appId: EXT.appId, connector: 1 });
     user.send({ type: 'CLOSE_CONNECTION', data: { userId: targetId }, reference: 'close-1' });
     otherMaster.send({ type: 'CLOSE_CONNECTION', data: { userId: targetId }, reference: 'close-2' });
-    for (const [socket, reference] of [[user, 'close-1'], [otherMaster, 'close-2']] as const) {
+    for (const [socket, reference] of [
+      [user, 'close-1'],
+      [otherMaster, 'close-2'],
+    ] as const) {
       const error = await socket.error('NOT_ALLOWED', reference);
       expect(error).toEqual({ type: 'INVALID_MESSAGE', data: { code: 'NOT_ALLOWED', message: expect.any(String) }, reference });
     }

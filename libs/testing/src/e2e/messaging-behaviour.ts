@@ -15,12 +15,41 @@ interface ConfirmationCase {
 /** Lane × confirmationEnabled × reference (non-blank or blank), then the defaults (docs/protocol.md, Confirmations). */
 const CONFIRMATION_CASES: ConfirmationCase[] = [
   ...LANES.flatMap((lane): ConfirmationCase[] => [
-    { name: `${lane}, confirmationEnabled true, reference "ref": confirmed`, lane, confirmationEnabled: true, reference: 'ref', confirmed: true },
-    { name: `${lane}, confirmationEnabled true, blank reference: not confirmed`, lane, confirmationEnabled: true, reference: '   ', confirmed: false },
-    { name: `${lane}, confirmationEnabled false, reference "ref": not confirmed`, lane, confirmationEnabled: false, reference: 'ref', confirmed: false },
-    { name: `${lane}, confirmationEnabled false, blank reference: not confirmed`, lane, confirmationEnabled: false, reference: '   ', confirmed: false },
+    {
+      name: `${lane}, confirmationEnabled true, reference "ref": confirmed`,
+      lane,
+      confirmationEnabled: true,
+      reference: 'ref',
+      confirmed: true,
+    },
+    {
+      name: `${lane}, confirmationEnabled true, blank reference: not confirmed`,
+      lane,
+      confirmationEnabled: true,
+      reference: '   ',
+      confirmed: false,
+    },
+    {
+      name: `${lane}, confirmationEnabled false, reference "ref": not confirmed`,
+      lane,
+      confirmationEnabled: false,
+      reference: 'ref',
+      confirmed: false,
+    },
+    {
+      name: `${lane}, confirmationEnabled false, blank reference: not confirmed`,
+      lane,
+      confirmationEnabled: false,
+      reference: '   ',
+      confirmed: false,
+    },
   ]),
-  { name: 'RELIABLE, confirmationEnabled absent (default true), reference "ref": confirmed', lane: 'RELIABLE', reference: 'ref', confirmed: true },
+  {
+    name: 'RELIABLE, confirmationEnabled absent (default true), reference "ref": confirmed',
+    lane: 'RELIABLE',
+    reference: 'ref',
+    confirmed: true,
+  },
   { name: 'FAST, confirmationEnabled absent (default true), reference "ref": confirmed', lane: 'FAST', reference: 'ref', confirmed: true },
   { name: 'RELIABLE, no reference at all: not confirmed', lane: 'RELIABLE', confirmed: false },
   { name: 'FAST, empty reference: not confirmed', lane: 'FAST', reference: '', confirmed: false },
@@ -49,14 +78,19 @@ function deliveryBehaviour(ctx: SuiteContext): void {
       const recipient = await ctx.login(recipientId, { connector: 1 });
       const content = ctx.text('hello');
       sender.send({ type: 'MESSAGE', data: { to: recipientId, content }, reference: 'r-1', ...(lane ? { feature: lane } : {}) });
-      expect(await recipient.message(content)).toEqual({ type: 'MESSAGE', data: { from: senderId, content }, reference: 'r-1', id: expect.any(String) });
+      expect(await recipient.message(content)).toEqual({
+        type: 'MESSAGE',
+        data: { from: senderId, content },
+        reference: 'r-1',
+        id: expect.any(String),
+      });
       const bare = ctx.text('no reference');
       sender.send({ type: 'MESSAGE', data: { to: recipientId, content: bare }, ...(lane ? { feature: lane } : {}) });
       expect(await recipient.message(bare)).toEqual({ type: 'MESSAGE', data: { from: senderId, content: bare }, id: expect.any(String) });
     },
   );
 
-  it.each(LANES)('keeps the order of one sender\'s %s messages to one recipient', async (lane) => {
+  it.each(LANES)("keeps the order of one sender's %s messages to one recipient", async (lane) => {
     const senderId = ctx.users.anz();
     const recipientId = ctx.users.anz();
     const sender = await ctx.login(senderId, { connector: 0 });
@@ -78,7 +112,11 @@ function deliveryBehaviour(ctx: SuiteContext): void {
       sender.send({ type: 'MESSAGE', id: 'stored-1', data: { to: offlineId, content: stored } });
     }
     for (let i = 0; i < 3; i++) {
-      expect(await sender.next('ACCEPTED', (f) => f.reference === `live-${i}`)).toEqual({ type: 'ACCEPTED', data: { id: 'live-1' }, reference: `live-${i}` });
+      expect(await sender.next('ACCEPTED', (f) => f.reference === `live-${i}`)).toEqual({
+        type: 'ACCEPTED',
+        data: { id: 'live-1' },
+        reference: `live-${i}`,
+      });
     }
     // A later message from the same sender to the same recipient travels the same way, in order: once it is there, any
     // copy of the resent one would be too.
@@ -102,7 +140,10 @@ function deliveryBehaviour(ctx: SuiteContext): void {
     const frames = await Promise.all(sockets.map((socket) => socket.message(content)));
     expect(frames[0]).toEqual({ type: 'MESSAGE', data: { from: senderId, content }, reference: 'both', id: expect.any(String) });
     expect(frames[1]).toEqual(frames[0]);
-    expect(await sender.next('MESSAGE_CONFIRMATION', (f) => f.data.reference === 'both')).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'both' } });
+    expect(await sender.next('MESSAGE_CONFIRMATION', (f) => f.data.reference === 'both')).toEqual({
+      type: 'MESSAGE_CONFIRMATION',
+      data: { reference: 'both' },
+    });
     const markers = await confirmationsSettled(ctx, sender);
     expect(confirmationsBesides(sender, markers)).toHaveLength(1);
     for (const socket of sockets) expect(socket.all('MESSAGE', (f) => f.data.content === content)).toHaveLength(1);
@@ -110,21 +151,22 @@ function deliveryBehaviour(ctx: SuiteContext): void {
 }
 
 function confirmationBehaviour(ctx: SuiteContext): void {
-  it.each(CONFIRMATION_CASES)(
-    'confirmation on $name',
-    async ({ lane, confirmationEnabled, reference, confirmed }) => {
-      const recipientId = ctx.users.anz();
-      const sender = await ctx.login(ctx.users.anz(), { connector: 0 });
-      const recipient = await ctx.login(recipientId, { connector: 1 });
-      const content = ctx.text('confirm?');
-      const head = { feature: lane, ...(reference === undefined ? {} : { reference }), ...(confirmationEnabled === undefined ? {} : { confirmationEnabled }) };
-      sender.send({ type: 'MESSAGE', data: { to: recipientId, content }, ...head });
-      expect((await recipient.message(content)).reference).toBe(reference);
-      if (confirmed) await sender.next('MESSAGE_CONFIRMATION', (f) => f.data.reference === reference);
-      const markers = await confirmationsSettled(ctx, sender);
-      expect(confirmationsBesides(sender, markers)).toEqual(confirmed ? [{ type: 'MESSAGE_CONFIRMATION', data: { reference } }] : []);
-    },
-  );
+  it.each(CONFIRMATION_CASES)('confirmation on $name', async ({ lane, confirmationEnabled, reference, confirmed }) => {
+    const recipientId = ctx.users.anz();
+    const sender = await ctx.login(ctx.users.anz(), { connector: 0 });
+    const recipient = await ctx.login(recipientId, { connector: 1 });
+    const content = ctx.text('confirm?');
+    const head = {
+      feature: lane,
+      ...(reference === undefined ? {} : { reference }),
+      ...(confirmationEnabled === undefined ? {} : { confirmationEnabled }),
+    };
+    sender.send({ type: 'MESSAGE', data: { to: recipientId, content }, ...head });
+    expect((await recipient.message(content)).reference).toBe(reference);
+    if (confirmed) await sender.next('MESSAGE_CONFIRMATION', (f) => f.data.reference === reference);
+    const markers = await confirmationsSettled(ctx, sender);
+    expect(confirmationsBesides(sender, markers)).toEqual(confirmed ? [{ type: 'MESSAGE_CONFIRMATION', data: { reference } }] : []);
+  });
 }
 
 function groupBehaviour(ctx: SuiteContext): void {
@@ -140,7 +182,12 @@ function groupBehaviour(ctx: SuiteContext): void {
       const to = [r1, r2, r3, offline1, offline2, r1, r3];
       sender.send({ type: 'GROUP_MESSAGE', data: { to, content }, reference: 'grp', feature: lane });
       for (const socket of online) {
-        expect(await socket.message(content)).toEqual({ type: 'MESSAGE', data: { from: senderId, content }, reference: 'grp', id: expect.any(String) });
+        expect(await socket.message(content)).toEqual({
+          type: 'MESSAGE',
+          data: { from: senderId, content },
+          reference: 'grp',
+          id: expect.any(String),
+        });
       }
       await settle(ctx, sender, senderId, lane);
       const markers = await confirmationsSettled(ctx, sender);

@@ -35,7 +35,11 @@ export function rawConnection(port: number, options: RawConnectionOptions = {}):
  * listen backlog, and a connection the kernel completed but the server never accepted gets no answer (a SYN flood is
  * the kernel's and the network's to absorb).
  */
-export async function rawConnections(port: number, count: number, options: RawConnectionOptions & { send?: string } = {}): Promise<RawConnection[]> {
+export async function rawConnections(
+  port: number,
+  count: number,
+  options: RawConnectionOptions & { send?: string } = {},
+): Promise<RawConnection[]> {
   const opened: RawConnection[] = [];
   while (opened.length < count) {
     const batch = await Promise.all(Array.from({ length: Math.min(100, count - opened.length) }, () => rawConnection(port, options)));

@@ -90,17 +90,25 @@ export class RawSocket {
 
   /** Wait for the first frame of `type` matching `predicate` (received before this call or after). */
   next(type: string, predicate: (frame: Frame) => boolean = () => true, timeoutMs = WAIT_MS): Promise<Frame> {
-    return waitFor(`${this.label} to receive a ${type} frame (received: ${this.summary()})`, () => this.frames.find((f) => f.type === type && predicate(f)), {
-      timeoutMs,
-    });
+    return waitFor(
+      `${this.label} to receive a ${type} frame (received: ${this.summary()})`,
+      () => this.frames.find((f) => f.type === type && predicate(f)),
+      {
+        timeoutMs,
+      },
+    );
   }
 
   /** Wait until `count` frames of `type` matching `predicate` arrived; those frames. */
   count(type: string, count: number, predicate: (frame: Frame) => boolean = () => true, timeoutMs = WAIT_MS): Promise<Frame[]> {
-    return waitFor(`${this.label} to receive ${count} ${type} frames (received: ${this.summary()})`, () => {
-      const found = this.all(type, predicate);
-      return found.length >= count && found;
-    }, { timeoutMs });
+    return waitFor(
+      `${this.label} to receive ${count} ${type} frames (received: ${this.summary()})`,
+      () => {
+        const found = this.all(type, predicate);
+        return found.length >= count && found;
+      },
+      { timeoutMs },
+    );
   }
 
   /** Wait for the MESSAGE whose content is `content`. */

@@ -41,6 +41,8 @@ export function closeCodeFor(url: string, bytes: Buffer): Promise<number | undef
       resolve((received[0] & 0x0f) === 8 && received.length >= 4 ? received.readUInt16BE(2) : undefined);
     });
     const key = randomBytes(16).toString('base64');
-    socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    socket.write(
+      `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
   });
 }

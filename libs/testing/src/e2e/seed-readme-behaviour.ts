@@ -16,7 +16,10 @@ import type { SuiteContext } from './suite-context';
 async function seedLogin(ctx: SuiteContext, userId: string, connector: number): Promise<RawSocket> {
   const socket = await ctx.open(userId, connector);
   socket.send(seedAuthClientFor(userId));
-  expect(await socket.next('AUTH_CLIENT_REPLY')).toEqual({ type: 'AUTH_CLIENT_REPLY', data: { appId: 'app-id-343', userId, isAuthenticated: true } });
+  expect(await socket.next('AUTH_CLIENT_REPLY')).toEqual({
+    type: 'AUTH_CLIENT_REPLY',
+    data: { appId: 'app-id-343', userId, isAuthenticated: true },
+  });
   return socket;
 }
 
@@ -31,7 +34,12 @@ export function seedReadmeBehaviour(ctx: SuiteContext): void {
 
       sender.send(SEED_MESSAGE);
       const message = await recipient.message(SEED_CONTENT);
-      expect(message).toEqual({ type: 'MESSAGE', data: { from: SEED_USERS.sender, content: SEED_CONTENT }, reference: 'abc123', id: expect.any(String) });
+      expect(message).toEqual({
+        type: 'MESSAGE',
+        data: { from: SEED_USERS.sender, content: SEED_CONTENT },
+        reference: 'abc123',
+        id: expect.any(String),
+      });
       const confirmation = await sender.next('MESSAGE_CONFIRMATION');
       expect(confirmation).toEqual({ type: 'MESSAGE_CONFIRMATION', data: { reference: 'abc123' } });
 

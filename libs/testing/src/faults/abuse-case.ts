@@ -77,14 +77,27 @@ export async function runAbuseCase(abuse: AbuseCase): Promise<AbuseCaseResult> {
 
 function record(abuse: AbuseCase, ledger: MessageLedger, traffic: FaultTraffic, failures: string[]): AbuseCaseResult {
   const { RELIABLE: counts } = ledger.report();
-  const pair: PairOutcome = { sent: counts.sent, accepted: counts.accepted, refusals: counts.refusals, lost: counts.lost, latency: ledger.latency('RELIABLE') };
+  const pair: PairOutcome = {
+    sent: counts.sent,
+    accepted: counts.accepted,
+    refusals: counts.refusals,
+    lost: counts.lost,
+    latency: ledger.latency('RELIABLE'),
+  };
   const refused = Object.entries(counts.refusals).map(([code, n]) => `${n} ${code}`);
   const violations = [
     ...traffic.violations(),
     ...(refused.length > 0 ? [`the well-behaved pair was refused ${refused.join(', ')}`] : []),
     ...failures,
   ];
-  const result: AbuseCaseResult = { name: abuse.name, abuse: abuse.abuse, answer: abuse.answer, pair, disconnects: traffic.disconnects, violations };
+  const result: AbuseCaseResult = {
+    name: abuse.name,
+    abuse: abuse.abuse,
+    answer: abuse.answer,
+    pair,
+    disconnects: traffic.disconnects,
+    violations,
+  };
   writeCaseResult(ABUSE_OUTPUT, abuse.name, result);
   return result;
 }

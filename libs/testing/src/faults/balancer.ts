@@ -48,7 +48,10 @@ export class ConnectorBalancer {
         upstream.removeAllListeners('error');
         this.track(upstream);
         if (client.destroyed) return void upstream.destroy();
-        for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+        for (const [a, b] of [
+          [client, upstream],
+          [upstream, client],
+        ] as const) {
           a.on('error', () => b.destroy());
           a.on('close', () => b.destroy());
           a.pipe(b);

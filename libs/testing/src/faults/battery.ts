@@ -28,10 +28,16 @@ export function batteryTraffic(urls: readonly string[], firstUser: number): Omit
 
 /** Every processor of `domain` holds some intake partitions, and together they hold all: the group has settled. */
 export function settledGroup(domain: RealDomain): Promise<unknown> {
-  return waitFor('the processors to share the intake partitions', () => {
-    const held = domain.processors.filter((p) => p.child.exitCode === null && p.child.signalCode === null).map((p) => intakeAssignment(p, domain.domain));
-    return held.every((partitions) => partitions.length > 0) && new Set(held.flat()).size === BATTERY_PARTITIONS;
-  }, { timeoutMs: 60_000, intervalMs: 100 });
+  return waitFor(
+    'the processors to share the intake partitions',
+    () => {
+      const held = domain.processors
+        .filter((p) => p.child.exitCode === null && p.child.signalCode === null)
+        .map((p) => intakeAssignment(p, domain.domain));
+      return held.every((partitions) => partitions.length > 0) && new Set(held.flat()).size === BATTERY_PARTITIONS;
+    },
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
 }
 
 /** A real-mode domain of its own (2 processors, 2 connectors; on `services` when given), its processors' group settled. */
@@ -65,5 +71,8 @@ export async function editTopology(metaServerUrl: string, adminToken: string, ch
 
 /** Whether `app` logged that it applied topology `version`. */
 export function appliedVersion(app: AppProcess, version: string): boolean {
-  return app.output().split('\n').some((line) => line.includes('"msg":"topology version applied"') && line.includes(`"version":"${version}"`));
+  return app
+    .output()
+    .split('\n')
+    .some((line) => line.includes('"msg":"topology version applied"') && line.includes(`"version":"${version}"`));
 }

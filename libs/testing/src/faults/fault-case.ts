@@ -52,7 +52,10 @@ export async function runFaultCase(fault: FaultCase): Promise<FaultCaseResult> {
   const accepted = (): number => ledger.report().RELIABLE.accepted;
   const traffic = await FaultTraffic.start({ ...fault.traffic, ledger });
   try {
-    await waitFor(`${steady} RELIABLE messages accepted before the fault`, () => accepted() >= steady, { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(`${steady} RELIABLE messages accepted before the fault`, () => accepted() >= steady, {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
     await fault.inject(ledger);
     const repairedAt = Date.now();
     const before = accepted();
@@ -77,7 +80,15 @@ export async function runFaultCase(fault: FaultCase): Promise<FaultCaseResult> {
 function record(fault: FaultCase, ledger: MessageLedger, traffic: FaultTraffic, recoveryMs: number, violations: string[]): FaultCaseResult {
   const { pairs, rates } = fault.traffic;
   const load = `${pairs} sender/recipient pairs across the connectors, each ${rates.RELIABLE} RELIABLE + ${rates.FAST} FAST msg/s`;
-  const result: FaultCaseResult = { name: fault.name, injected: fault.injected, load, report: ledger.report(), recoveryMs, disconnects: traffic.disconnects, violations };
+  const result: FaultCaseResult = {
+    name: fault.name,
+    injected: fault.injected,
+    load,
+    report: ledger.report(),
+    recoveryMs,
+    disconnects: traffic.disconnects,
+    violations,
+  };
   writeCaseResult(RELIABILITY_OUTPUT, fault.name, result);
   return result;
 }

@@ -103,7 +103,9 @@ export class MessageLedger {
 
   /** From sending to first showing, of the `lane` messages shown: the median, the 99th percentile and the worst, ms. */
   latency(lane: LedgerLane): Latency {
-    const sorted = [...this.entries.values()].flatMap((e) => (e.lane === lane && e.latencyMs !== undefined ? [e.latencyMs] : [])).sort((a, b) => a - b);
+    const sorted = [...this.entries.values()]
+      .flatMap((e) => (e.lane === lane && e.latencyMs !== undefined ? [e.latencyMs] : []))
+      .sort((a, b) => a - b);
     const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
     return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 };
   }
@@ -132,12 +134,17 @@ export class MessageLedger {
     const { RELIABLE: r, FAST: f } = this.report();
     const found: string[] = [];
     if (r.lost > 0) found.push(`${r.lost} accepted RELIABLE messages lost (e.g. ${this.undelivered().slice(0, 3).join(', ')})`);
-    for (const [lane, counts] of [['RELIABLE', r], ['FAST', f]] as const) {
+    for (const [lane, counts] of [
+      ['RELIABLE', r],
+      ['FAST', f],
+    ] as const) {
       if (counts.unanswered > 0) found.push(`${counts.unanswered} ${lane} frames neither accepted nor refused`);
       if (counts.duplicatesShown > 0) found.push(`${counts.duplicatesShown} ${lane} messages shown to an application twice`);
-      if (counts.confirmedWithoutDelivery > 0) found.push(`${counts.confirmedWithoutDelivery} ${lane} messages confirmed but never delivered`);
+      if (counts.confirmedWithoutDelivery > 0)
+        found.push(`${counts.confirmedWithoutDelivery} ${lane} messages confirmed but never delivered`);
     }
-    if (this.strays.length > 0) found.push(`${this.strays.length} events for messages never sent (e.g. ${this.strays.slice(0, 3).join(', ')})`);
+    if (this.strays.length > 0)
+      found.push(`${this.strays.length} events for messages never sent (e.g. ${this.strays.slice(0, 3).join(', ')})`);
     return found;
   }
 
@@ -149,5 +156,15 @@ export class MessageLedger {
 }
 
 function emptyCounts(): LaneCounts {
-  return { sent: 0, accepted: 0, refused: 0, unanswered: 0, delivered: 0, lost: 0, duplicatesShown: 0, confirmedWithoutDelivery: 0, refusals: {} };
+  return {
+    sent: 0,
+    accepted: 0,
+    refused: 0,
+    unanswered: 0,
+    delivered: 0,
+    lost: 0,
+    duplicatesShown: 0,
+    confirmedWithoutDelivery: 0,
+    refusals: {},
+  };
 }

@@ -111,26 +111,35 @@ export class FaultTraffic {
     for (const recipient of this.recipients) await this.fetchAll(recipient, left);
     const shownAll = (): boolean => ledger.undelivered().length === 0;
     const what = 'every accepted RELIABLE message shown to its recipient';
-    const shown = await waitFor(what, shownAll, { timeoutMs: Math.min(left(), LATE_FETCH_AFTER_MS), intervalMs: 50 }).then(() => true, () => false);
+    const shown = await waitFor(what, shownAll, { timeoutMs: Math.min(left(), LATE_FETCH_AFTER_MS), intervalMs: 50 }).then(
+      () => true,
+      () => false,
+    );
     if (shown) return;
     const missing = new Set(ledger.undelivered());
     for (const recipient of this.recipients) {
       for (const token of await this.fetchAll(recipient, left)) if (missing.has(token)) this.keptFromFetch += 1;
     }
-    await waitFor(`${what} (${missing.size} missing after fetching until nothing was left, then fetched again)`, shownAll, { timeoutMs: left(), intervalMs: 50 });
+    await waitFor(`${what} (${missing.size} missing after fetching until nothing was left, then fetched again)`, shownAll, {
+      timeoutMs: left(),
+      intervalMs: 50,
+    });
   }
 
   /** What went wrong: the ledger's violations, and messages that fetching until nothing was left did not bring. */
   violations(): string[] {
     const kept = this.keptFromFetch;
-    const late = kept > 0 ? [`${kept} accepted RELIABLE messages stayed stored although fetches said nothing was left (a later fetch brought them)`] : [];
+    const late =
+      kept > 0
+        ? [`${kept} accepted RELIABLE messages stayed stored although fetches said nothing was left (a later fetch brought them)`]
+        : [];
     return [...this.options.ledger.violations(), ...late];
   }
 
   /** Fetch until nothing is left (a fetch cut by a dropped connection is made again once the client is back); the tokens shown. */
   private async fetchAll(recipient: LinkerClient, left: () => number): Promise<string[]> {
     const fetched: string[] = [];
-    for (let leftMissing = 1; leftMissing > 0; ) {
+    for (let leftMissing = 1; leftMissing > 0;) {
       await waitFor('the recipient connected, to fetch', () => recipient.state === 'open', { timeoutMs: left(), intervalMs: 50 });
       try {
         const { messages, leftMissingCount } = await recipient.fetchMissing(FETCH_BATCH);

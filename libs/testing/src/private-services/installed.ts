@@ -40,6 +40,8 @@ export function javaCommand(): string {
 
 /** The FerretDB binary up.sh builds (`<cache>/ferretdb-<version>/bin/ferretdb`, `LINKER_FERRETDB_VERSION` as there). */
 export function ferretDbBinary(): string {
-  const version = process.env.LINKER_FERRETDB_VERSION || extract('up.sh', /FERRETDB_VERSION="\$\{LINKER_FERRETDB_VERSION:-([^}]+)\}"/, 'the FerretDB version');
+  const version =
+    process.env.LINKER_FERRETDB_VERSION ||
+    extract('up.sh', /FERRETDB_VERSION="\$\{LINKER_FERRETDB_VERSION:-([^}]+)\}"/, 'the FerretDB version');
   return mustExist(join(cacheDir(), `ferretdb-${version}`, 'bin', 'ferretdb'), `FerretDB ${version}`, constants.X_OK);
 }

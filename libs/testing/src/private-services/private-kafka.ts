@@ -57,17 +57,36 @@ export class PrivateKafka extends PrivateService {
     let clusterId = randomBytes(16).toString('base64url');
     while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     const format = ['-Xmx128m', ...JVM_FLAGS, ...this.classpath(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties];
-    await promisify(execFile)(javaCommand(), format, { cwd: this.directory, timeout: FORMAT_TIMEOUT_MS }).catch((error: Error & { stdout?: string; stderr?: string }) => {
-      throw new Error(`formatting the storage of ${this.name} failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`, { cause: error });
-    });
+    await promisify(execFile)(javaCommand(), format, { cwd: this.directory, timeout: FORMAT_TIMEOUT_MS }).catch(
+      (error: Error & { stdout?: string; stderr?: string }) => {
+        throw new Error(`formatting the storage of ${this.name} failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`, {
+          cause: error,
+        });
+      },
+    );
   }
 
   protected command(): ServiceCommand {
-    return { command: javaCommand(), args: [...BROKER_HEAP, ...JVM_FLAGS, `-Dkafka.logs.dir=${this.directory}`, ...this.classpath(), 'kafka.Kafka', join(this.directory, 'server.properties')] };
+    return {
+      command: javaCommand(),
+      args: [
+        ...BROKER_HEAP,
+        ...JVM_FLAGS,
+        `-Dkafka.logs.dir=${this.directory}`,
+        ...this.classpath(),
+        'kafka.Kafka',
+        join(this.directory, 'server.properties'),
+      ],
+    };
   }
 
   protected ready(): Promise<boolean> {
-    const exchange = { port: this.port, request: kafkaMetadataRequest(), complete: (reply: Buffer) => frameReceived(reply, false), timeoutMs: 1_000 };
+    const exchange = {
+      port: this.port,
+      request: kafkaMetadataRequest(),
+      complete: (reply: Buffer) => frameReceived(reply, false),
+      timeoutMs: 1_000,
+    };
     return answers(exchange, (reply) => kafkaBrokerCount(reply) > 0);
   }
 

@@ -29,7 +29,11 @@ describe('PrivateNats', () => {
     const [publisher, subscriber] = [await connect(), await connect()];
     const topic = uniqueName('fast');
     const seen: string[] = [];
-    await subscriber.subscribe({ topic, group: 'g', handler: async (records) => void seen.push(...records.map((r) => r.value.toString())) });
+    await subscriber.subscribe({
+      topic,
+      group: 'g',
+      handler: async (records) => void seen.push(...records.map((r) => r.value.toString())),
+    });
     await publisher.publish(topic, [record('before')]);
     await waitFor('the record published before the kill', () => seen.includes('before'), { timeoutMs: 10_000 });
 

@@ -33,7 +33,9 @@ export class PrivateRedis extends PrivateService {
   }
 
   protected ready(): Promise<boolean> {
-    return answers({ port: this.port, request: 'PING\r\n', complete: lineReceived, timeoutMs: 1_000 }, (reply) => reply.toString().startsWith('+PONG'));
+    return answers({ port: this.port, request: 'PING\r\n', complete: lineReceived, timeoutMs: 1_000 }, (reply) =>
+      reply.toString().startsWith('+PONG'),
+    );
   }
 
   /**

@@ -66,37 +66,43 @@ describe('PrivateService', () => {
     ['exits', 'process.exit(0)', false],
     // Nothing runs in a process killed with SIGKILL: the kernel kills the server (setpriv), the directory stays.
     ['is killed with SIGKILL', "process.kill(process.pid, 'SIGKILL')", true],
-  ])('never outlives the test process: its server dies when the process %s', async (_, end, directoryStays) => {
-    const script = [
-      `const { PrivateRedis } = require(${JSON.stringify(join(__dirname, 'private-redis.ts'))});`,
-      'PrivateRedis.start().then((redis) => {',
-      '  console.log(JSON.stringify({ pid: redis.pid, directory: redis.directory }));',
-      `  setTimeout(() => ${end}, 100);`,
-      '});',
-    ].join('\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const started = (): string | undefined => {
-      if (child.exitCode !== null) throw new Error(`it exited first: ${output}`);
-      return output.split('\n').find((line) => line.startsWith('{"pid"'));
-    };
-    const { pid, directory } = JSON.parse(await waitFor('the test process to start its redis-server', started, { timeoutMs: 30_000 })) as {
-      pid: number;
-      directory: string;
-    };
-    try {
-      await exited;
-      await waitFor(`the redis-server (pid ${pid}) to die with its test process`, () => !processAlive(pid), { timeoutMs: 10_000 });
-      expect(existsSync(directory)).toBe(directoryStays);
-    } finally {
-      if (processAlive(pid)) process.kill(pid, 'SIGKILL');
-      child.kill('SIGKILL');
-      await rm(directory, { recursive: true, force: true });
-    }
-  }, 60_000);
+  ])(
+    'never outlives the test process: its server dies when the process %s',
+    async (_, end, directoryStays) => {
+      const script = [
+        `const { PrivateRedis } = require(${JSON.stringify(join(__dirname, 'private-redis.ts'))});`,
+        'PrivateRedis.start().then((redis) => {',
+        '  console.log(JSON.stringify({ pid: redis.pid, directory: redis.directory }));',
+        `  setTimeout(() => ${end}, 100);`,
+        '});',
+      ].join('\n');
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const started = (): string | undefined => {
+        if (child.exitCode !== null) throw new Error(`it exited first: ${output}`);
+        return output.split('\n').find((line) => line.startsWith('{"pid"'));
+      };
+      const { pid, directory } = JSON.parse(
+        await waitFor('the test process to start its redis-server', started, { timeoutMs: 30_000 }),
+      ) as {
+        pid: number;
+        directory: string;
+      };
+      try {
+        await exited;
+        await waitFor(`the redis-server (pid ${pid}) to die with its test process`, () => !processAlive(pid), { timeoutMs: 10_000 });
+        expect(existsSync(directory)).toBe(directoryStays);
+      } finally {
+        if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+        child.kill('SIGKILL');
+        await rm(directory, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });
 
 function listen(port: number): Promise<Server> {

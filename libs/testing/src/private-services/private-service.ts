@@ -99,7 +99,9 @@ export abstract class PrivateService {
       if (outcome === 'exited') throw new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     } catch (error) {
       await this.kill();
-      throw new Error(`${error instanceof Error ? error.message : String(error)}; its output: ${this.output.slice(-2000)}`, { cause: error });
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; its output: ${this.output.slice(-2000)}`, {
+        cause: error,
+      });
     }
     this.lastStartMs = Date.now() - begun;
   }

@@ -47,13 +47,23 @@ describe('a real-mode domain on PrivateServices', () => {
     expect(commands.length).toBeGreaterThan(0); // presence lookups on the private Redis
 
     const { kafka, ferretDb } = services;
-    const topics = await tcpExchange({ port: kafka.port, request: kafkaMetadataRequest(true), complete: (r) => frameReceived(r, false), timeoutMs: 10_000 });
+    const topics = await tcpExchange({
+      port: kafka.port,
+      request: kafkaMetadataRequest(true),
+      complete: (r) => frameReceived(r, false),
+      timeoutMs: 10_000,
+    });
     expect(topics.toString('latin1')).toContain(intakeTopic(name));
     const listDatabases = mongoCommand([
       ['listDatabases', 1],
       ['$db', 'admin'],
     ]);
-    const databases = await tcpExchange({ port: ferretDb.port, request: listDatabases, complete: (r) => frameReceived(r, true), timeoutMs: 10_000 });
+    const databases = await tcpExchange({
+      port: ferretDb.port,
+      request: listDatabases,
+      complete: (r) => frameReceived(r, true),
+      timeoutMs: 10_000,
+    });
     expect(databases.toString('latin1')).toContain(domain.database);
 
     clients.splice(0).forEach((client) => client.close());

@@ -21,7 +21,10 @@ export interface FollowOptions {
 
 /** A real-mode process's topology: the meta-server's, followed, starting from the cache file while it is down. */
 export function followMetaServer(options: FollowOptions): Promise<MetaServerTopologySource> {
-  const cacheFile = options.topologyCacheFile === false ? undefined : (options.topologyCacheFile ?? join('.linker-data', 'topology-cache', `${options.domain}-${options.name}.json`));
+  const cacheFile =
+    options.topologyCacheFile === false
+      ? undefined
+      : (options.topologyCacheFile ?? join('.linker-data', 'topology-cache', `${options.domain}-${options.name}.json`));
   const { metaServerUrl: url, token, authenticates, logger } = options;
   return MetaServerTopologySource.connect({ url, cacheFile, refreshMs: REFRESH_MS, token, authenticates, logger });
 }

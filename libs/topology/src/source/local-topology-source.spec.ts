@@ -8,7 +8,15 @@ const topology: Topology = {
     { name: 'domain-02', urls: [] },
   ],
   domainLinks: [{ n1: 'domain-01', n2: 'domain-02' }],
-  clientApps: [{ appName: 'ANZ', appId: 'app-id-343', masterUserId: 'ANZ-1', authEnabled: false, userDistributions: [{ domainName: 'domain-02', from: 100 }] }],
+  clientApps: [
+    {
+      appName: 'ANZ',
+      appId: 'app-id-343',
+      masterUserId: 'ANZ-1',
+      authEnabled: false,
+      userDistributions: [{ domainName: 'domain-02', from: 100 }],
+    },
+  ],
 };
 
 describe('LocalTopologySource', () => {

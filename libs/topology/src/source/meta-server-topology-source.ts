@@ -122,9 +122,13 @@ export class MetaServerTopologySource implements TopologySource {
   private static async fromCache(options: MetaServerSourceOptions, failure: string, logger: Logger): Promise<MetaServerTopologySource> {
     const cached = options.cacheFile ? await readTopologyCache(options.cacheFile) : { problem: 'no cache file is configured' };
     if ('problem' in cached) {
-      throw new LinkerError<TopologyErrorCode>('TOPOLOGY_UNAVAILABLE', `no topology: the meta-server at ${topologyUrl(options.url).origin} failed (${failure}) and ${cached.problem}`, {
-        retriable: true,
-      });
+      throw new LinkerError<TopologyErrorCode>(
+        'TOPOLOGY_UNAVAILABLE',
+        `no topology: the meta-server at ${topologyUrl(options.url).origin} failed (${failure}) and ${cached.problem}`,
+        {
+          retriable: true,
+        },
+      );
     }
     logger.warn('meta-server unavailable at start: running on the cached topology', {
       reason: failure,
@@ -197,7 +201,9 @@ export class MetaServerTopologySource implements TopologySource {
   private watchState(connected: boolean): void {
     if (connected === this.watching) return;
     this.watching = connected;
-    this.logger.debug(connected ? 'following the topology watch stream' : 'topology watch stream lost: polling', { version: this.currentVersion });
+    this.logger.debug(connected ? 'following the topology watch stream' : 'topology watch stream lost: polling', {
+      version: this.currentVersion,
+    });
     this.schedule();
   }
 
@@ -249,7 +255,10 @@ export class MetaServerTopologySource implements TopologySource {
     const usable = dropMaskedSecrets(topology);
     if (usable.apps.length > 0 && this.options.authenticates !== false) {
       const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
-      this.logger.warn(`the meta-server never serves jwtSecret: logins of these apps need another method (${hint})`, { apps: usable.apps, version });
+      this.logger.warn(`the meta-server never serves jwtSecret: logins of these apps need another method (${hint})`, {
+        apps: usable.apps,
+        version,
+      });
     }
     return new TopologyView(usable.topology);
   }
@@ -257,7 +266,12 @@ export class MetaServerTopologySource implements TopologySource {
   private reject(version: string, count: number, problems: string): void {
     if (this.rejectedVersion === version) return;
     this.rejectedVersion = version;
-    this.logger.error('meta-server serves an invalid topology: keeping the last good one', { version, count, problems, kept: this.currentVersion });
+    this.logger.error('meta-server serves an invalid topology: keeping the last good one', {
+      version,
+      count,
+      problems,
+      kept: this.currentVersion,
+    });
   }
 
   private async saveCache(): Promise<void> {

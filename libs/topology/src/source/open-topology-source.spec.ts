@@ -18,7 +18,8 @@ clientApps:
 
 describe('openTopologySource without a meta-server', () => {
   let dir: string;
-  const open = (topologyFile: string) => openTopologySource({ domain: 'domain-01', name: 'processor-01', topologyFile, startupTimeoutMs: 1000, logger: silentLogger });
+  const open = (topologyFile: string) =>
+    openTopologySource({ domain: 'domain-01', name: 'processor-01', topologyFile, startupTimeoutMs: 1000, logger: silentLogger });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'linker-topology-'));
@@ -40,6 +41,8 @@ describe('openTopologySource without a meta-server', () => {
   });
 
   it('has no topology to give without a meta-server or a file (a connector that follows none)', async () => {
-    await expect(openTopologySource({ domain: 'domain-01', name: 'connector-01', startupTimeoutMs: 1000, logger: silentLogger })).resolves.toBeUndefined();
+    await expect(
+      openTopologySource({ domain: 'domain-01', name: 'connector-01', startupTimeoutMs: 1000, logger: silentLogger }),
+    ).resolves.toBeUndefined();
   });
 });

@@ -29,7 +29,8 @@ export function internalTopologyUrl(base: string): URL {
 }
 
 function metaServerEndpoint(base: string, path: string): URL {
-  if (!URL.canParse(base)) throw new LinkerError<TopologyErrorCode>('INVALID_META_SERVER_URL', `the meta-server URL ${JSON.stringify(base)} is not a URL`);
+  if (!URL.canParse(base))
+    throw new LinkerError<TopologyErrorCode>('INVALID_META_SERVER_URL', `the meta-server URL ${JSON.stringify(base)} is not a URL`);
   return new URL(path, base.endsWith('/') ? base : `${base}/`);
 }
 
@@ -38,7 +39,12 @@ function metaServerEndpoint(base: string, path: string): URL {
  * a token is given (never shown in errors). Throws a retriable `META_SERVER_UNAVAILABLE` when the meta-server cannot be
  * reached or does not answer 200/304.
  */
-export async function fetchTopology(url: URL, knownVersion: string | undefined, signal: AbortSignal, token?: string): Promise<FetchOutcome> {
+export async function fetchTopology(
+  url: URL,
+  knownVersion: string | undefined,
+  signal: AbortSignal,
+  token?: string,
+): Promise<FetchOutcome> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (knownVersion !== undefined) headers['if-none-match'] = `"${knownVersion}"`;
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
@@ -51,7 +57,10 @@ export async function fetchTopology(url: URL, knownVersion: string | undefined, 
   if (response.status === 304) return { kind: 'unchanged' };
   if (response.status !== 200) {
     await response.body?.cancel();
-    const hint = token !== undefined && (response.status === 401 || response.status === 404) ? ' (does the meta-server have the same LINKER_INTERNAL_TOKEN?)' : '';
+    const hint =
+      token !== undefined && (response.status === 401 || response.status === 404)
+        ? ' (does the meta-server have the same LINKER_INTERNAL_TOKEN?)'
+        : '';
     throw unavailable(`GET ${url.pathname} answered ${response.status}${hint}`);
   }
   return readAnswer(response);

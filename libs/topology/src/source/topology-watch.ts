@@ -80,7 +80,9 @@ function parseVersion(data: string): WatchedVersion | undefined {
   try {
     const value = JSON.parse(data) as Partial<WatchedVersion>;
     if (typeof value.version !== 'string') return undefined;
-    return typeof value.internalVersion === 'string' ? { version: value.version, internalVersion: value.internalVersion } : { version: value.version };
+    return typeof value.internalVersion === 'string'
+      ? { version: value.version, internalVersion: value.internalVersion }
+      : { version: value.version };
   } catch {
     return undefined;
   }

@@ -27,5 +27,8 @@ export function checkPublicKey(map: Mapping, pem: string): void {
 /** A short HS256 secret is guessable offline from any token: warn (a masked copy from the meta-server is fine). */
 export function checkSecretStrength(map: Mapping, secret: string): void {
   if (secret === MASKED_SECRET || secret.length >= MIN_SECRET_LENGTH) return;
-  map.problems.warning([...map.path, 'jwtSecret'], `is shorter than ${MIN_SECRET_LENGTH} characters: tokens signed with it can be brute-forced`);
+  map.problems.warning(
+    [...map.path, 'jwtSecret'],
+    `is shorter than ${MIN_SECRET_LENGTH} characters: tokens signed with it can be brute-forced`,
+  );
 }

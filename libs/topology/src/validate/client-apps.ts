@@ -18,7 +18,8 @@ export function readClientApps(root: Mapping, graph: DomainGraph): ClientApp[] {
     if (!app) continue;
     const sameName = byName.get(app.appName);
     const sameId = byId.get(app.appId);
-    if (sameName !== undefined) map.problems.error([...map.path, 'appName'], `duplicate app name "${app.appName}" (also clientApps[${sameName}])`);
+    if (sameName !== undefined)
+      map.problems.error([...map.path, 'appName'], `duplicate app name "${app.appName}" (also clientApps[${sameName}])`);
     if (sameId !== undefined) map.problems.error([...map.path, 'appId'], `duplicate appId "${app.appId}" (also clientApps[${sameId}])`);
     if (sameName === undefined) byName.set(app.appName, map.index);
     if (sameId === undefined) byId.set(app.appId, map.index);

@@ -47,7 +47,10 @@ function readDomainList(root: Mapping, list: unknown[]): { domains: Domain[]; wr
 function readDomainName(map: Mapping): string | undefined {
   const name = readString(map, 'name', { required: true });
   if (name === undefined || DOMAIN_NAME.test(name)) return name;
-  map.problems.error([...map.path, 'name'], `"${name}" is not a valid domain name: use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit`);
+  map.problems.error(
+    [...map.path, 'name'],
+    `"${name}" is not a valid domain name: use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit`,
+  );
   return name;
 }
 

@@ -53,7 +53,11 @@ function edit(change: (doc: Doc) => void): Doc {
 
 const pem = (type: 'rsa' | 'ec' | 'ed25519', part: 'publicKey' | 'privateKey' = 'publicKey'): string => {
   const options = type === 'ec' ? { namedCurve: 'prime256v1' } : type === 'rsa' ? { modulusLength: 2048 } : {};
-  const pair = generateKeyPairSync(type as 'rsa', { ...(options as { modulusLength: number }), publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const pair = generateKeyPairSync(type as 'rsa', {
+    ...(options as { modulusLength: number }),
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   return pair[part];
 };
 
@@ -85,8 +89,18 @@ describe('validateTopology', () => {
     ])('refuses %s', (_what, doc, text) => expectOne(doc, 'error', '', text));
 
     it('reports unknown root keys, suggesting the key meant', () => {
-      expectOne(edit((d) => (d.domainlinks = [])), 'error', 'domainlinks', 'did you mean "domainLinks"');
-      expectOne(edit((d) => (d.routes = [])), 'error', 'routes', 'allowed here: domains, domainLinks, clientApps');
+      expectOne(
+        edit((d) => (d.domainlinks = [])),
+        'error',
+        'domainlinks',
+        'did you mean "domainLinks"',
+      );
+      expectOne(
+        edit((d) => (d.routes = [])),
+        'error',
+        'routes',
+        'allowed here: domains, domainLinks, clientApps',
+      );
     });
 
     it("ignores the original's Spring keys spring and server with a warning each", () => {
@@ -108,12 +122,27 @@ describe('validateTopology', () => {
       ['a name of the wrong type', (d) => d.domains.push({ name: 7 }), 'domains[3].name', 'must be text, got the number 7'],
       ['an empty name', (d) => d.domains.push({ name: ' ' }), 'domains[3].name', 'must not be empty'],
       ['a name with spaces', (d) => d.domains.push({ name: 'domain 04' }), 'domains[3].name', 'is not a valid domain name'],
-      ['a duplicate name', (d) => d.domains.push({ name: 'domain-01' }), 'domains[3].name', 'duplicate domain name "domain-01" (also domains[0])'],
+      [
+        'a duplicate name',
+        (d) => d.domains.push({ name: 'domain-01' }),
+        'domains[3].name',
+        'duplicate domain name "domain-01" (also domains[0])',
+      ],
       ['an unknown key', (d) => (d.domains[0].url = []), 'domains[0].url', 'did you mean "urls"'],
       ['urls that are not a list', (d) => (d.domains[0].urls = 'ws://127.0.0.1:1'), 'domains[0].urls', 'must be a list'],
       ['a url that is not text', (d) => (d.domains[0].urls = [8089]), 'domains[0].urls[0]', 'must be a URL, got the number 8089'],
-      ['an http:// url', (d) => (d.domains[0].urls[1] = 'http://127.0.0.1:9091'), 'domains[0].urls[1]', 'not a ws://, wss:// or tcp:// URL'],
-      ['a url that is not a URL', (d) => (d.domains[1].urls = ['127.0.0.1:8089']), 'domains[1].urls[0]', 'not a ws://, wss:// or tcp:// URL'],
+      [
+        'an http:// url',
+        (d) => (d.domains[0].urls[1] = 'http://127.0.0.1:9091'),
+        'domains[0].urls[1]',
+        'not a ws://, wss:// or tcp:// URL',
+      ],
+      [
+        'a url that is not a URL',
+        (d) => (d.domains[1].urls = ['127.0.0.1:8089']),
+        'domains[1].urls[0]',
+        'not a ws://, wss:// or tcp:// URL',
+      ],
       ['a tcp:// url without a port', (d) => (d.domains[0].urls[1] = 'tcp://127.0.0.1'), 'domains[0].urls[1]', 'needs a port'],
     ])('reports %s', (_what, change, path, text) => expectOne(edit(change), 'error', path, text));
 
@@ -129,7 +158,12 @@ describe('validateTopology', () => {
       ['a link to an unknown domain', (d) => (d.domainLinks[0].n2 = 'domain-09'), 'domainLinks[0].n2', 'unknown domain "domain-09"'],
       ['a link missing an end', (d) => delete d.domainLinks[0].n1, 'domainLinks[0].n1', 'is required'],
       ['a domain linked to itself', (d) => d.domainLinks.push({ n1: 'domain-03', n2: 'domain-03' }), 'domainLinks[2]', 'to itself'],
-      ['a duplicate link, reversed', (d) => d.domainLinks.push({ n1: 'domain-02', n2: 'domain-01' }), 'domainLinks[2]', 'duplicate of domainLinks[0]'],
+      [
+        'a duplicate link, reversed',
+        (d) => d.domainLinks.push({ n1: 'domain-02', n2: 'domain-01' }),
+        'domainLinks[2]',
+        'duplicate of domainLinks[0]',
+      ],
       ['a cost of 0', (d) => (d.domainLinks[0].cost = 0), 'domainLinks[0].cost', 'must be a positive number, got the number 0'],
       ['a negative cost', (d) => (d.domainLinks[0].cost = -1), 'domainLinks[0].cost', 'must be a positive number'],
       ['a cost given as text', (d) => (d.domainLinks[0].cost = '1'), 'domainLinks[0].cost', 'must be a positive number, got the text "1"'],
@@ -141,24 +175,59 @@ describe('validateTopology', () => {
   describe('clientApps', () => {
     it.each<[string, (d: Doc) => void, string, string]>([
       ['a missing appName', (d) => delete d.clientApps[1].appName, 'clientApps[1].appName', 'is required'],
-      ['an appName that cannot prefix user ids', (d) => (d.clientApps[1].appName = 'B-NZ'), 'clientApps[1].appName', 'cannot prefix user ids'],
+      [
+        'an appName that cannot prefix user ids',
+        (d) => (d.clientApps[1].appName = 'B-NZ'),
+        'clientApps[1].appName',
+        'cannot prefix user ids',
+      ],
       ['an appName with a space', (d) => (d.clientApps[1].appName = 'B NZ'), 'clientApps[1].appName', 'cannot prefix user ids'],
-      ['a duplicate appName', (d) => (d.clientApps[1].appName = 'ANZ'), 'clientApps[1].appName', 'duplicate app name "ANZ" (also clientApps[0])'],
+      [
+        'a duplicate appName',
+        (d) => (d.clientApps[1].appName = 'ANZ'),
+        'clientApps[1].appName',
+        'duplicate app name "ANZ" (also clientApps[0])',
+      ],
       ['a missing appId', (d) => delete d.clientApps[1].appId, 'clientApps[1].appId', 'is required'],
       ['a duplicate appId', (d) => (d.clientApps[1].appId = 'app-id-343'), 'clientApps[1].appId', 'duplicate appId "app-id-343"'],
-      ['a master user of another app', (d) => (d.clientApps[0].masterUserId = 'BNZ_2-1'), 'clientApps[0].masterUserId', 'not a user of app ANZ'],
-      ['a master user that is not a user id', (d) => (d.clientApps[0].masterUserId = 'ANZ'), 'clientApps[0].masterUserId', 'must be ANZ-<number>'],
+      [
+        'a master user of another app',
+        (d) => (d.clientApps[0].masterUserId = 'BNZ_2-1'),
+        'clientApps[0].masterUserId',
+        'not a user of app ANZ',
+      ],
+      [
+        'a master user that is not a user id',
+        (d) => (d.clientApps[0].masterUserId = 'ANZ'),
+        'clientApps[0].masterUserId',
+        'must be ANZ-<number>',
+      ],
       ['auth on with no method', (d) => (d.clientApps[0].authEnabled = true), 'clientApps[0].authEnabled', 'no method is set'],
       ['auth on by default with no method', (d) => delete d.clientApps[1].authUrl, 'clientApps[1].authEnabled', 'on by default'],
-      ['authEnabled that is not a boolean', (d) => (d.clientApps[0].authEnabled = 'no'), 'clientApps[0].authEnabled', 'must be true or false'],
-      ['an authUrl that is not http(s)', (d) => (d.clientApps[1].authUrl = 'ftp://auth.example.org'), 'clientApps[1].authUrl', 'http:// or https://'],
+      [
+        'authEnabled that is not a boolean',
+        (d) => (d.clientApps[0].authEnabled = 'no'),
+        'clientApps[0].authEnabled',
+        'must be true or false',
+      ],
+      [
+        'an authUrl that is not http(s)',
+        (d) => (d.clientApps[1].authUrl = 'ftp://auth.example.org'),
+        'clientApps[1].authUrl',
+        'http:// or https://',
+      ],
       ['an unknown key', (d) => (d.clientApps[0].authenabled = true), 'clientApps[0].authenabled', 'did you mean "authEnabled"'],
       ['an item that is not a mapping', (d) => d.clientApps.push(null), 'clientApps[2]', 'must be a mapping, got nothing'],
     ])('reports %s', (_what, change, path, text) => expectOne(edit(change), 'error', path, text));
 
     it('accepts each auth method alone: authUrl, jwtSecret, jwtPublicKey (RSA or P-256)', () => {
       const secret = 'a-secret-of-at-least-thirty-two-characters';
-      for (const method of [{ authUrl: 'http://localhost:4200/auth' }, { jwtSecret: secret }, { jwtPublicKey: pem('rsa') }, { jwtPublicKey: pem('ec') }]) {
+      for (const method of [
+        { authUrl: 'http://localhost:4200/auth' },
+        { jwtSecret: secret },
+        { jwtPublicKey: pem('rsa') },
+        { jwtPublicKey: pem('ec') },
+      ]) {
         const doc = edit((d) => (d.clientApps[1] = { appName: 'CNZ', appId: 'cnz', authEnabled: true, ...method }));
         expect(problems(doc)).toEqual([]);
       }
@@ -169,11 +238,21 @@ describe('validateTopology', () => {
       ['an Ed25519 key', () => pem('ed25519'), 'got a ed25519 key'],
       ['text that is not a key', () => 'not a key', 'got not a PEM public key'],
     ])('refuses a jwtPublicKey that is %s', (_what, key, text) => {
-      expectOne(edit((d) => (d.clientApps[1].jwtPublicKey = key())), 'error', 'clientApps[1].jwtPublicKey', text);
+      expectOne(
+        edit((d) => (d.clientApps[1].jwtPublicKey = key())),
+        'error',
+        'clientApps[1].jwtPublicKey',
+        text,
+      );
     });
 
     it('warns about a jwtSecret shorter than 32 characters, but not about a masked one', () => {
-      expectOne(edit((d) => (d.clientApps[1].jwtSecret = 'short')), 'warning', 'clientApps[1].jwtSecret', 'shorter than 32');
+      expectOne(
+        edit((d) => (d.clientApps[1].jwtSecret = 'short')),
+        'warning',
+        'clientApps[1].jwtSecret',
+        'shorter than 32',
+      );
       expect(problems(edit((d) => (d.clientApps[1].jwtSecret = '***')))).toEqual([]);
     });
 
@@ -192,16 +271,36 @@ describe('validateTopology', () => {
   describe('userDistributions', () => {
     const at = (i: number, field = '') => `clientApps[0].userDistributions[${i}]${field}`;
     it.each<[string, (d: Doc) => void, string, string]>([
-      ['an unknown domain', (d) => (d.clientApps[0].userDistributions[1].domainName = 'domain-06'), at(1, '.domainName'), 'unknown domain "domain-06"'],
+      [
+        'an unknown domain',
+        (d) => (d.clientApps[0].userDistributions[1].domainName = 'domain-06'),
+        at(1, '.domainName'),
+        'unknown domain "domain-06"',
+      ],
       ['a missing domainName', (d) => delete d.clientApps[0].userDistributions[1].domainName, at(1, '.domainName'), 'is required'],
       ['from > to', (d) => (d.clientApps[0].userDistributions[0].from = 1000), at(0, '.to'), 'is less than from (999 < 1000)'],
       ['overlapping ranges', (d) => (d.clientApps[0].userDistributions[1].from = 999), at(1), 'overlaps userDistributions[0] (0–999)'],
-      ['an unbounded range over a later one', (d) => d.clientApps[0].userDistributions.push({ domainName: 'domain-03', from: 5000, to: 6000 }), at(2), 'overlaps userDistributions[1] (1000–∞)'],
-      ['a negative from', (d) => (d.clientApps[0].userDistributions[0].from = -1), at(0, '.from'), 'whole number from 0 to 999999999999999'],
+      [
+        'an unbounded range over a later one',
+        (d) => d.clientApps[0].userDistributions.push({ domainName: 'domain-03', from: 5000, to: 6000 }),
+        at(2),
+        'overlaps userDistributions[1] (1000–∞)',
+      ],
+      [
+        'a negative from',
+        (d) => (d.clientApps[0].userDistributions[0].from = -1),
+        at(0, '.from'),
+        'whole number from 0 to 999999999999999',
+      ],
       ['a fractional to', (d) => (d.clientApps[0].userDistributions[0].to = 9.5), at(0, '.to'), 'whole number'],
       ['a to past the largest user number', (d) => (d.clientApps[0].userDistributions[1].to = 1e16), at(1, '.to'), 'whole number'],
       ['an unknown key', (d) => (d.clientApps[0].userDistributions[0].until = 5), at(0, '.until'), 'allowed here: domainName, from, to'],
-      ['distributions that are not a list', (d) => (d.clientApps[0].userDistributions = { domainName: 'domain-01' }), 'clientApps[0].userDistributions', 'must be a list'],
+      [
+        'distributions that are not a list',
+        (d) => (d.clientApps[0].userDistributions = { domainName: 'domain-01' }),
+        'clientApps[0].userDistributions',
+        'must be a list',
+      ],
     ])('reports %s', (_what, change, path, text) => expectOne(edit(change), 'error', path, text));
 
     it('allows the same range in two different apps', () => {
@@ -215,7 +314,11 @@ describe('validateTopology', () => {
         d.clientApps[1].userDistributions = [{ domainName: 'domain-03', from: 10 }];
       });
       expect(problems(doc)).toEqual([
-        ['warning', 'clientApps[0].userDistributions[0].domainName', expect.stringContaining('users 0–999 live in domain-01, which domain-03 cannot reach')],
+        [
+          'warning',
+          'clientApps[0].userDistributions[0].domainName',
+          expect.stringContaining('users 0–999 live in domain-01, which domain-03 cannot reach'),
+        ],
         ['warning', 'clientApps[0].userDistributions[1].domainName', expect.stringContaining('which domain-03 cannot reach')],
         ['warning', 'clientApps[1].userDistributions[0].domainName', expect.stringContaining('which domain-01, domain-02 cannot reach')],
       ]);

@@ -33,7 +33,8 @@ export function checkTopology(value: unknown): CheckedTopology {
 
 function checkRootKeys(root: Mapping): void {
   for (const key of SPRING_KEYS) {
-    if (Object.hasOwn(root.value, key)) root.problems.warning([key], "ignored: a setting of the original's Spring meta-server (the port is LINKER_META_PORT)");
+    if (Object.hasOwn(root.value, key))
+      root.problems.warning([key], "ignored: a setting of the original's Spring meta-server (the port is LINKER_META_PORT)");
   }
   checkKeys(root, ROOT_KEYS, SPRING_KEYS);
 }

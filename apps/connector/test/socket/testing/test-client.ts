@@ -76,7 +76,9 @@ export class TestClient {
 
   /** Wait for `count` frames of `type`. */
   async count(type: string, count: number, timeoutMs = 10_000): Promise<ServerFrame[]> {
-    return waitFor(`${count} ${type} frames (have ${this.all(type).length})`, () => this.all(type).length >= count && this.all(type), { timeoutMs });
+    return waitFor(`${count} ${type} frames (have ${this.all(type).length})`, () => this.all(type).length >= count && this.all(type), {
+      timeoutMs,
+    });
   }
 
   /** AUTH_CLIENT and wait for the reply. */

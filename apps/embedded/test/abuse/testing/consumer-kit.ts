@@ -9,7 +9,12 @@ function tokenOf(frame: Frame): string {
 
 /** The tokens of the MESSAGE frames `socket` received (from `start` on). */
 export function tokensRead(socket: RawSocket, start = 0): Set<string> {
-  return new Set(socket.frames.slice(start).filter((f) => f.type === 'MESSAGE').map(tokenOf));
+  return new Set(
+    socket.frames
+      .slice(start)
+      .filter((f) => f.type === 'MESSAGE')
+      .map(tokenOf),
+  );
 }
 
 /**
@@ -48,10 +53,14 @@ export class Senders {
   async settle(): Promise<string[]> {
     this.stop();
     const refused = (): Frame[] => this.sockets.flatMap((socket) => socket.all('INVALID_MESSAGE'));
-    await waitFor(`an answer to each of the ${this.sent.length} messages sent`, () => {
-      if (refused().length > 0) throw new Error(`messages refused: ${JSON.stringify(refused().slice(0, 3))}`);
-      return this.accepted().length === this.sent.length;
-    }, { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(
+      `an answer to each of the ${this.sent.length} messages sent`,
+      () => {
+        if (refused().length > 0) throw new Error(`messages refused: ${JSON.stringify(refused().slice(0, 3))}`);
+        return this.accepted().length === this.sent.length;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
     return this.accepted();
   }
 
@@ -112,7 +121,10 @@ export async function fetchAll(socket: RawSocket, ack: boolean, count = 2_000): 
     if (ack) {
       // Every message shown is acknowledged, those that came before the fetch too: a message stored while the client
       // logged in is handed to it at once, outside any fetch.
-      const ids = socket.all('MESSAGE').map((f) => f.id as string).filter((id) => !acked.has(id));
+      const ids = socket
+        .all('MESSAGE')
+        .map((f) => f.id as string)
+        .filter((id) => !acked.has(id));
       for (const id of ids) acked.add(id);
       for (let i = 0; i < ids.length; i += 500) socket.send({ type: 'MESSAGE_ACK', data: { ids: ids.slice(i, i + 500) } });
     }

@@ -20,10 +20,7 @@ export interface CrashArgs {
 }
 
 export type CrashMessage =
-  | { type: 'ready' }
-  | { type: 'resolved'; ids: number[] }
-  | { type: 'handled'; ids: number[] }
-  | { type: 'failed'; error: string };
+  { type: 'ready' } | { type: 'resolved'; ids: number[] } | { type: 'handled'; ids: number[] } | { type: 'failed'; error: string };
 
 /** Send one message and wait until it is in the IPC channel, so it reaches the parent even if we die right after. */
 function report(message: CrashMessage): Promise<void> {

@@ -35,7 +35,10 @@ async function throughput(bus: MemoryBus, topic: string, total: number, concurre
     while (next < total) {
       const first = next;
       next += perCall;
-      await bus.publish(topic, Array.from({ length: perCall }, (_, n) => ({ key: `user-${(first + n) % 97}`, value: VALUE })));
+      await bus.publish(
+        topic,
+        Array.from({ length: perCall }, (_, n) => ({ key: `user-${(first + n) % 97}`, value: VALUE })),
+      );
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
@@ -64,7 +67,10 @@ interface Opened {
 }
 
 /** Each scenario on a fresh broker (and store), so that one's data does not slow the next one's writes. */
-async function scenario<T>(open: () => Promise<Opened>, run: (bus: MemoryBus, topic: string) => Promise<T>): Promise<T & { synced?: number }> {
+async function scenario<T>(
+  open: () => Promise<Opened>,
+  run: (bus: MemoryBus, topic: string) => Promise<T>,
+): Promise<T & { synced?: number }> {
   const { broker, store } = await open();
   const bus = new MemoryBus(broker, 'RELIABLE');
   await bus.ensureTopics(['measure'], 3);
@@ -88,7 +94,9 @@ async function measure(name: string, open: () => Promise<Opened>): Promise<void>
     ['8 concurrent loops × 100 records/publish', 100_000, 8, 100],
   ];
   for (const [label, total, concurrency, perCall] of runs) {
-    const { rate, synced } = await scenario(open, async (bus, topic) => ({ rate: await throughput(bus, topic, total, concurrency, perCall) }));
+    const { rate, synced } = await scenario(open, async (bus, topic) => ({
+      rate: await throughput(bus, topic, total, concurrency, perCall),
+    }));
     const syncs = synced === undefined ? '' : ` (${synced} synced batches for ${total} records)`;
     console.log(`${name}: ${label}: ${rate.toFixed(0)} records/s${syncs}`);
   }

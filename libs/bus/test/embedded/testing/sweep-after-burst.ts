@@ -18,7 +18,9 @@ const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const db = new ClassicLevel<string, Buffer>(process.argv[2], { keyEncoding: 'utf8', valueEncoding: 'buffer' });
   await db.open();
-  const puts = [0, 1, 2].flatMap((p) => Array.from({ length: 10 }, (_, n) => ({ type: 'put' as const, key: storeKeys.record(TOPIC, p, n), value: Buffer.from('v') })));
+  const puts = [0, 1, 2].flatMap((p) =>
+    Array.from({ length: 10 }, (_, n) => ({ type: 'put' as const, key: storeKeys.record(TOPIC, p, n), value: Buffer.from('v') })),
+  );
   await db.batch(puts);
   const onDisk = async (): Promise<number> => (await db.keys(storeKeys.recordsOf(TOPIC)).all()).length;
   const sweeper = new TruncationSweeper(db, silentLogger, DELAY_MS);
@@ -37,7 +39,11 @@ async function main(): Promise<void> {
     () => true,
     () => false,
   );
-  say(swept ? 'a later truncation was swept: 15 records left' : `a later truncation was NOT swept within 5 s: ${await onDisk()} records left (15 expected)`);
+  say(
+    swept
+      ? 'a later truncation was swept: 15 records left'
+      : `a later truncation was NOT swept within 5 s: ${await onDisk()} records left (15 expected)`,
+  );
 
   const before = Date.now();
   await sweeper.idle();

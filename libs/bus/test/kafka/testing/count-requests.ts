@@ -14,9 +14,14 @@ const WARM_UP_MS = 1_000;
 const COUNTED_MS = 4_000;
 const APPS = ['intake', 'hop', 'end'] as const;
 
-async function measure(brokers: string[], rate: number): Promise<{ counts: RequestCounts; delivered: number; clients: Record<string, string> }> {
+async function measure(
+  brokers: string[],
+  rate: number,
+): Promise<{ counts: RequestCounts; delivered: number; clients: Record<string, string> }> {
   const clients = Object.fromEntries(APPS.map((app) => [app, uniqueName(app)]));
-  const [intake, hop, end] = await Promise.all(APPS.map((app) => KafkaBus.connect({ brokers, clientId: clients[app], logger: silentLogger })));
+  const [intake, hop, end] = await Promise.all(
+    APPS.map((app) => KafkaBus.connect({ brokers, clientId: clients[app], logger: silentLogger })),
+  );
   const [first, second] = [uniqueName('count-intake'), uniqueName('count-connector')];
   await intake.ensureTopics([first, second], 12);
   let delivered = 0;

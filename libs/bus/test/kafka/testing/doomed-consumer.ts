@@ -18,8 +18,7 @@ function report(message: DoomedMessage): Promise<void> {
   });
 }
 
-const wire = (records: readonly BusRecord[]): WireRecord[] =>
-  records.map((r) => ({ key: r.key, value: r.value.toString('base64') }));
+const wire = (records: readonly BusRecord[]): WireRecord[] => records.map((r) => ({ key: r.key, value: r.value.toString('base64') }));
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as DoomedArgs;

@@ -7,8 +7,7 @@ import type { DoomedArgs, DoomedMessage, WireRecord } from './doomed-protocol';
 const REPO_ROOT = resolve(__dirname, '../../../..');
 const SCRIPT = resolve(__dirname, 'doomed-consumer.ts');
 
-const unwire = (records: readonly WireRecord[]): BusRecord[] =>
-  records.map((r) => ({ key: r.key, value: Buffer.from(r.value, 'base64') }));
+const unwire = (records: readonly WireRecord[]): BusRecord[] => records.map((r) => ({ key: r.key, value: Buffer.from(r.value, 'base64') }));
 
 /**
  * Start a doomed Kafka group member in a real child process (see doomed-consumer.ts); resolves once it has joined.

@@ -43,7 +43,19 @@ export type Recorded = { [K in keyof ClientEvents]: ClientEvents[K][] };
 
 /** Record every event of `client`. */
 export function record(client: LinkerClient): Recorded {
-  const events = ['message', 'accepted', 'confirmation', 'presence', 'error', 'closed', 'moved', 'reconnecting', 'reconnected', 'authenticated', 'frame'] as const;
+  const events = [
+    'message',
+    'accepted',
+    'confirmation',
+    'presence',
+    'error',
+    'closed',
+    'moved',
+    'reconnecting',
+    'reconnected',
+    'authenticated',
+    'frame',
+  ] as const;
   const recorded = Object.fromEntries(events.map((event) => [event, []])) as unknown as Recorded;
   for (const event of events) client.on(event, (payload) => (recorded[event] as unknown[]).push(payload));
   return recorded;

@@ -101,7 +101,9 @@ export class FakeConnector {
 
   /** A MESSAGE frame with a new id. */
   messageFrame(from: string, content: string, reference?: string, id = `msg-${++this.nextId}`): ServerFrame {
-    return reference === undefined ? { type: 'MESSAGE', data: { from, content }, id } : { type: 'MESSAGE', data: { from, content }, reference, id };
+    return reference === undefined
+      ? { type: 'MESSAGE', data: { from, content }, id }
+      : { type: 'MESSAGE', data: { from, content }, reference, id };
   }
 
   /** Stop listening and drop every socket. */
@@ -160,7 +162,11 @@ export class FakeConnector {
       case 'MESSAGE_ACK':
         return;
       default:
-        connection.send({ type: 'INVALID_MESSAGE', data: { code: 'UNKNOWN_TYPE', message: `unknown type ${type}` }, ...(reference ? { reference } : {}) });
+        connection.send({
+          type: 'INVALID_MESSAGE',
+          data: { code: 'UNKNOWN_TYPE', message: `unknown type ${type}` },
+          ...(reference ? { reference } : {}),
+        });
     }
   }
 
