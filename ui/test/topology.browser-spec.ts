@@ -133,5 +133,10 @@ describe('web UI: topology editor and graph', () => {
     await byTestId(page, 'graph-link', { link: 'domain-01~domain-04', 'on-path': 'true' }).waitFor();
     expect(await byTestId(page, 'graph-link', { link: 'domain-02~domain-03', 'on-path': 'true' }).count()).toBe(0);
     await saveScreenshot(page, 'graph');
+
+    // A page opened now lists the history at once, with nothing done on it.
+    const reopened = await ui.open(domain, 'reopened', '#/topology');
+    await editorLoaded(reopened, domain);
+    await byTestId(reopened, 'topo-history-entry', { version: after }).waitFor();
   });
 });

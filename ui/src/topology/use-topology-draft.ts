@@ -35,17 +35,22 @@ export function useTopologyDraft(metaServer: boolean | undefined): TopologyDraft
   return { draft, dispatch, dirty: isDirty(draft), editor, load };
 }
 
-/** A version applied elsewhere (or by a rollback): the history is read again, and the text follows when it has no unsaved edit. */
+/**
+ * A version applied elsewhere (or by a rollback): the history is read again, and the text follows when it has no
+ * unsaved edit. Also once the editor first loaded: the feed's first version usually comes before that, and the history
+ * would otherwise stay empty until the next version.
+ */
 export function useFollowVersions(
   followed: string | undefined,
   { draft, dirty, load }: TopologyDraft,
   reloadHistory: () => Promise<void>,
 ): void {
+  const loaded = draft.base !== undefined;
   useEffect(() => {
     if (followed === undefined || draft.base === undefined) return;
     void reloadHistory();
     if (followed !== draft.base.version && !dirty) void load();
-  }, [followed]);
+  }, [followed, loaded]);
 }
 
 /** Check the text as the person types (debounced; an answer to an older text is dropped). */
