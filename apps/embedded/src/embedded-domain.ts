@@ -26,7 +26,7 @@ export interface EmbeddedDomain {
  * Servers start in dependency order and stop in reverse (the connector drains first); if one fails to start, the
  * ones already running are stopped.
  */
-export async function startEmbeddedDomain(
+export async function openEmbeddedDomain(
   options: EmbeddedOptions,
   logger: Logger = createLogger('linker', options.logLevel),
 ): Promise<EmbeddedDomain> {

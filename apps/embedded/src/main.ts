@@ -1,7 +1,7 @@
 import { errorMessage } from '@linker/kernel';
 import { runService } from '@linker/lifecycle';
 import { clientPortConfig } from '../../connector/src';
-import { startEmbeddedDomain } from './embedded-domain';
+import { openEmbeddedDomain } from './embedded-domain';
 import { parseFlags, USAGE, type EmbeddedOptions } from './flags';
 
 function options(): EmbeddedOptions {
@@ -28,7 +28,7 @@ function options(): EmbeddedOptions {
 }
 
 void runService('linker', async () => {
-  const domain = await startEmbeddedDomain(options());
+  const domain = await openEmbeddedDomain(options());
   const lines = [
     `linker-ts: domain ${domain.domain} is running in one process (embedded mode)`,
     `  clients:      ${domain.urls.client}`,
