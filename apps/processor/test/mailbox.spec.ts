@@ -328,6 +328,16 @@ describe('DELIVERY_REPORT: undelivered', () => {
     expect(t.c1.deliveries('MESSAGE')).toHaveLength(0);
   });
 
+  it('dead-letters one whose recipient no longer lives in this domain (a topology edit moved it meanwhile), never drops it', async () => {
+    const envelope = intake({ type: 'MESSAGE', from: 'ANZ-1', to: 'ANZ-1000007', data: { content: 'x' } });
+    await t.harness.send(undeliveredReport(envelope, 'ANZ-1000007', ['s1']), t.c1.name);
+    await t.harness.settled();
+    expect(await t.harness.mailbox.count('ANZ-1000007')).toBe(0);
+    const [letter] = await t.harness.mailbox.deadLetters(10);
+    expect(letter.envelope.id).toBe(envelope.id);
+    expect(letter.reason).toBe('undelivered to ANZ-1000007, whose home is no longer domain-01');
+  });
+
   it('never stores control frames or FAST envelopes', async () => {
     const control = intake({ type: 'USER_CONNECTED', from: 'SYSTEM', to: 'ANZ-7', data: { userId: 'ANZ-8' } });
     const fast = intake({ type: 'MESSAGE', lane: 'FAST', from: 'ANZ-1', to: 'ANZ-7', data: { content: 'x' } });

@@ -69,7 +69,7 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
     }
   }
 
-  async function redeliverOrStore(undelivered: readonly Undelivered[], { view, presence, effects }: HandlerContext): Promise<void> {
+  async function redeliverOrStore(undelivered: readonly Undelivered[], { view, presence, effects, now }: HandlerContext): Promise<void> {
     const kept = undelivered.filter((u) => u.envelope.lane === 'RELIABLE' && isStorable(u.envelope.type));
     if (kept.length === 0) return;
     const sockets = await presence.sockets(kept.map((u) => u.userId));
@@ -78,8 +78,8 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
       const live = (sockets.get(userId) ?? []).filter((s) => !failed.has(s.socketId));
       if (live.length > 0) effects.deliverToSockets('RELIABLE', envelope.from, envelope, [[userId, live]]);
       else if (view.livesIn(userId, domain)) effects.store(userId, { ...envelope, to: userId });
-      else
-        logger.warn('undelivered message for a user of another domain dropped (federation not yet available)', { messageId: envelope.id });
+      // Its home moved away (a topology edit) while it was on its way to the user's socket here: kept, never dropped.
+      else effects.deadLetter({ envelope, reason: `undelivered to ${userId}, whose home is no longer ${domain}`, at: now });
     }
   }
 }
