@@ -235,6 +235,8 @@ function sessionLimits(config: ConnectorSettings): SessionLimits {
     maxInvalidFrames: config.maxInvalidFrames,
     dedupWindowMs: config.dedupWindowMs,
     dedupMaxIds: config.dedupMaxIds,
+    lifetimeMs: config.maxConnectionLifetimeMs,
+    lifetimeDitherMs: config.lifetimeDitherMs,
   };
 }
 

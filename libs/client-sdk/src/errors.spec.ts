@@ -27,6 +27,7 @@ const OUTCOMES: Record<CloseCodeName, CloseOutcome> = {
   HOME_DOMAIN_MOVED: { code: 'CONNECTION_CLOSED', reconnect: true },
   PROTOCOL_ABUSE: { code: 'CONNECTION_CLOSED', reconnect: true },
   USER_NO_LONGER_VALID: { code: 'CONNECTION_CLOSED', reconnect: false },
+  RECONNECT: { code: 'CONNECTION_CLOSED', reconnect: true, immediate: true },
 };
 
 describe('LinkerClientError', () => {

@@ -44,6 +44,8 @@ export class LinkerClientError extends LinkerError<ClientErrorCode> {
 export interface CloseOutcome {
   code: 'AUTH_REFUSED' | 'CONNECTION_CLOSED';
   reconnect: boolean;
+  /** Reconnect at once rather than after the backoff's first delay: the server asked for it. */
+  immediate?: true;
 }
 
 const CLOSED: CloseOutcome = { code: 'CONNECTION_CLOSED', reconnect: true };
@@ -51,7 +53,8 @@ const FINAL: CloseOutcome = { code: 'CONNECTION_CLOSED', reconnect: false };
 
 /**
  * The outcome of each close code of the server. Reconnecting cannot help after refused credentials, a close by the
- * app's master user, or a topology edit that no longer knows the user; after any other close it may.
+ * app's master user, or a topology edit that no longer knows the user; after any other close it may, and after 4009
+ * (the connection reached its lifetime) it does so at once.
  */
 const CLOSE_OUTCOMES: Readonly<Record<CloseCodeName, CloseOutcome>> = {
   GOING_AWAY: CLOSED,
@@ -67,6 +70,7 @@ const CLOSE_OUTCOMES: Readonly<Record<CloseCodeName, CloseOutcome>> = {
   HOME_DOMAIN_MOVED: CLOSED,
   PROTOCOL_ABUSE: CLOSED,
   USER_NO_LONGER_VALID: FINAL,
+  RECONNECT: { code: 'CONNECTION_CLOSED', reconnect: true, immediate: true },
 };
 
 const OUTCOME_BY_CODE: ReadonlyMap<number, CloseOutcome> = new Map(

@@ -191,7 +191,8 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.acks?.clear();
     this.failPending(`connection closed (${code})`, code);
     const was = this.current;
-    const willReconnect = was !== 'connecting' && !this.stopped && this.reconnect !== false && closeOutcome(code).reconnect;
+    const outcome = closeOutcome(code);
+    const willReconnect = was !== 'connecting' && !this.stopped && this.reconnect !== false && outcome.reconnect;
     this.current = willReconnect ? 'reconnecting' : 'closed';
     this.logger.debug('connection closed', { code, reason, willReconnect });
     const moved = code === CLOSE_CODES.HOME_DOMAIN_MOVED.code ? MOVED_TO.exec(reason)?.[1] : undefined;
@@ -200,13 +201,14 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
       this.emit('moved', { url: moved, reason });
     }
     if (was !== 'reconnecting' || !willReconnect) this.emit('closed', { code, reason, willReconnect });
-    if (willReconnect) this.scheduleReconnect();
+    if (willReconnect) this.scheduleReconnect(outcome.immediate === true);
   }
 
-  private scheduleReconnect(): void {
+  /** The next attempt, after the backoff's delay (`immediate`: at once, the first time: the server asked for it). */
+  private scheduleReconnect(immediate = false): void {
     if (this.stopped || this.reconnect === false) return;
     this.attempts += 1;
-    const delayMs = backoffDelay(this.attempts, this.reconnect, this.random);
+    const delayMs = immediate && this.attempts === 1 ? 0 : backoffDelay(this.attempts, this.reconnect, this.random);
     this.emit('reconnecting', { attempt: this.attempts, delayMs });
     if (this.stopped) return; // a listener called close()
     this.reconnectTimer = setTimeout(() => this.reconnectNow(), delayMs);

@@ -103,6 +103,20 @@ const clientPortSettings = {
     min: 1,
     doc: "How long a server-initiated close waits for the client's close frame before dropping the connection.",
   }),
+  maxConnectionLifetimeMs: setting({
+    env: 'LINKER_MAX_CONNECTION_LIFETIME_MS',
+    kind: 'integer',
+    optional: true,
+    min: 1_000,
+    doc: 'How long an authenticated socket may live, plus a random share of LINKER_LIFETIME_DITHER_MS; then it is closed with 4009 RECONNECT (the SDK reconnects at once, nothing is lost), so reconnects after a deploy spread out instead of arriving at once. Unset: no limit.',
+  }),
+  lifetimeDitherMs: setting({
+    env: 'LINKER_LIFETIME_DITHER_MS',
+    kind: 'integer',
+    default: 60_000,
+    min: 0,
+    doc: 'With LINKER_MAX_CONNECTION_LIFETIME_MS: each socket lives that long plus a random time up to this many ms.',
+  }),
   sendQueueFrames: setting({
     env: 'LINKER_SEND_QUEUE_FRAMES',
     kind: 'integer',

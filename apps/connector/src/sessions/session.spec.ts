@@ -12,10 +12,10 @@ interface Opened {
   ended: SessionState[];
 }
 
-function open(maxInvalidFrames = 3): Opened {
+function open(maxInvalidFrames = 3, lifetime: { lifetimeMs?: number; lifetimeDitherMs: number } = { lifetimeDitherMs: 0 }): Opened {
   const opened = { closes: [], authenticated: 0, ended: [] } as Omit<Opened, 'session'> as Opened;
   const socket = { write: () => 'ok', close: (name: CloseCodeName) => opened.closes.push(name) } as unknown as ClientSocket;
-  const limits = { rate: rateLimits(100, 100, 10, 1_000), maxUnacked: 10, maxInvalidFrames, dedupWindowMs: 1_000, dedupMaxIds: 10 };
+  const limits = { rate: rateLimits(100, 100, 10, 1_000), maxUnacked: 10, maxInvalidFrames, dedupWindowMs: 1_000, dedupMaxIds: 10, ...lifetime };
   const events = {
     authenticated: () => void (opened.authenticated += 1),
     ended: (_: Session, previous: SessionState) => void opened.ended.push(previous),
@@ -71,5 +71,37 @@ describe('Session transitions', () => {
     session.frameRefused();
     expect(closes).toEqual(['PROTOCOL_ABUSE']);
     expect(session.state).toBe('CLOSED');
+  });
+
+  describe('with a lifetime', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    const authenticated = (opened: Opened): void => {
+      opened.session.beginAuth('ANZ-1', false);
+      opened.session.authAccepted();
+      opened.session.authenticated();
+    };
+
+    it('closes with RECONNECT within its dither window after it was authenticated', () => {
+      const opened = open(3, { lifetimeMs: 10_000, lifetimeDitherMs: 5_000 });
+      jest.advanceTimersByTime(60_000); // not authenticated yet: no lifetime runs (the auth deadline is the test's own)
+      authenticated(opened);
+      jest.advanceTimersByTime(9_999);
+      expect(opened.closes).toEqual([]);
+      jest.advanceTimersByTime(5_001);
+      expect(opened.closes).toEqual(['RECONNECT']);
+    });
+
+    it('lives on without one, and its timer ends with it', () => {
+      const forever = open();
+      authenticated(forever);
+      jest.advanceTimersByTime(24 * 3_600_000);
+      expect(forever.closes).toEqual([]);
+      const closed = open(3, { lifetimeMs: 10_000, lifetimeDitherMs: 0 });
+      authenticated(closed);
+      closed.session.close('GOING_AWAY');
+      expect(jest.getTimerCount()).toBe(0);
+    });
   });
 });

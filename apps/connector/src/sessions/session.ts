@@ -34,6 +34,9 @@ export interface SessionLimits {
   readonly maxInvalidFrames: number;
   readonly dedupWindowMs: number;
   readonly dedupMaxIds: number;
+  /** An authenticated socket lives this long plus a random share of `lifetimeDitherMs`, then closes with 4009; unset: for ever. */
+  readonly lifetimeMs?: number;
+  readonly lifetimeDitherMs: number;
 }
 
 /** Told when a session ends, once, with the state it was in (AUTHENTICATED = its presence must be removed). */
@@ -59,7 +62,8 @@ export class Session {
   private registering = false;
   /** Invalid frames in a row (reset by any accepted frame). */
   private invalidStreak = 0;
-  private authTimer: NodeJS.Timeout | undefined;
+  /** The auth deadline until AUTHENTICATED, then the end of its lifetime (when limited). */
+  private timer: NodeJS.Timeout | undefined;
   readonly limiter: RateLimiter;
   private dedup: IdWindow | undefined;
   private held: Map<string, HeldDelivery> | undefined;
@@ -118,7 +122,7 @@ export class Session {
 
   /** A new socket has `timeoutMs` to become AUTHENTICATED, else it is closed with 4002 AUTH_TIMEOUT. */
   startAuthDeadline(timeoutMs: number): void {
-    this.authTimer = setTimeout(() => {
+    this.timer = setTimeout(() => {
       if (this.current !== 'AUTHENTICATED') this.close('AUTH_TIMEOUT');
     }, timeoutMs);
   }
@@ -159,8 +163,12 @@ export class Session {
     this.registering = false;
     if (this.current !== 'AUTHENTICATING') return false;
     this.current = 'AUTHENTICATED';
-    clearTimeout(this.authTimer);
-    this.authTimer = undefined; // a cleared timer still holds its callback: about 250 bytes per idle socket
+    clearTimeout(this.timer);
+    this.timer = undefined; // a cleared timer still holds its callback: about 250 bytes per idle socket
+    const { lifetimeMs, lifetimeDitherMs } = this.limits;
+    if (lifetimeMs !== undefined) {
+      this.timer = setTimeout(() => this.close('RECONNECT'), lifetimeMs + Math.floor(Math.random() * lifetimeDitherMs));
+    }
     this.events.authenticated(this);
     return true;
   }
@@ -177,7 +185,7 @@ export class Session {
     if (this.current === 'CLOSED') return;
     const previous = this.current;
     this.current = 'CLOSED';
-    clearTimeout(this.authTimer);
+    clearTimeout(this.timer);
     const held = this.held;
     this.held = undefined;
     if (held) for (const delivery of held.values()) delivery.dropped(this.id);

@@ -195,6 +195,17 @@ describe('LinkerClient reconnect and ack mode', () => {
       }
     });
 
+    it('reconnects at once when the server closes with 4009 RECONNECT (the connection reached its lifetime), then fetches', async () => {
+      const client = await clients.connected('ANZ-5', { reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } });
+      const events = record(client);
+      connector.store('ANZ-5', 'ANZ-1', 'stored meanwhile');
+      sessions('ANZ-5')[0].close(4009, 'lifetime');
+      await waitFor('the reconnected event', () => events.reconnected.length === 1);
+      expect(events.reconnecting).toEqual([{ attempt: 1, delayMs: 0 }]);
+      expect(events.closed).toEqual([{ code: 4009, reason: 'lifetime', willReconnect: true }]);
+      expect(events.message.map((m) => m.content)).toEqual(['stored meanwhile']);
+    });
+
     it('after a reconnect fetches fetchOnReconnect at a time until the server says nothing is left, past batches it had seen', async () => {
       const client = await clients.connected('ANZ-5', { reconnect: { initialDelayMs: 5, jitter: 0 }, fetchOnReconnect: 2 });
       const events = record(client);
