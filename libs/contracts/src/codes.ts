@@ -43,7 +43,10 @@ export const CLOSE_CODES = {
   HOME_DOMAIN_MOVED: { code: 4006, reason: "The user's home domain changed; reconnect to the new home domain." },
   PROTOCOL_ABUSE: { code: 4007, reason: 'Too many invalid frames.' },
   USER_NO_LONGER_VALID: { code: 4008, reason: "A topology edit removed the user's client app, or left its number outside every range." },
-  RECONNECT: { code: 4009, reason: 'The connection reached its lifetime (LINKER_MAX_CONNECTION_LIFETIME_MS); reconnect now: nothing is lost.' },
+  RECONNECT: {
+    code: 4009,
+    reason: 'The connection reached its lifetime (LINKER_MAX_CONNECTION_LIFETIME_MS); reconnect now: nothing is lost.',
+  },
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

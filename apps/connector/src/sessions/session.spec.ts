@@ -15,7 +15,14 @@ interface Opened {
 function open(maxInvalidFrames = 3, lifetime: { lifetimeMs?: number; lifetimeDitherMs: number } = { lifetimeDitherMs: 0 }): Opened {
   const opened = { closes: [], authenticated: 0, ended: [] } as Omit<Opened, 'session'> as Opened;
   const socket = { write: () => 'ok', close: (name: CloseCodeName) => opened.closes.push(name) } as unknown as ClientSocket;
-  const limits = { rate: rateLimits(100, 100, 10, 1_000), maxUnacked: 10, maxInvalidFrames, dedupWindowMs: 1_000, dedupMaxIds: 10, ...lifetime };
+  const limits = {
+    rate: rateLimits(100, 100, 10, 1_000),
+    maxUnacked: 10,
+    maxInvalidFrames,
+    dedupWindowMs: 1_000,
+    dedupMaxIds: 10,
+    ...lifetime,
+  };
   const events = {
     authenticated: () => void (opened.authenticated += 1),
     ended: (_: Session, previous: SessionState) => void opened.ended.push(previous),
