@@ -105,6 +105,7 @@ export class Connector {
       domain,
       connector,
       partitions,
+      ackWaitMs: config.ackWaitMs,
       logger,
     });
     this.server = this.createServer();

@@ -134,6 +134,20 @@ describe('connector egress', () => {
   describe('ack mode', () => {
     const deliveredIds = (): string[] => h.processor.reports().delivered.map((d) => d.id);
 
+    it('does not park a message acknowledged within LINKER_ACK_WAIT_MS: its batch reports it delivered, the mailbox never sees it', async () => {
+      h = await startHarness({ settings: { ackWaitMs: 5_000 } });
+      const acking = await h.user('ANZ-2', { ack: true });
+      const held = h.processor.message('ANZ-1', 'ANZ-2', 'acknowledged at once', { reference: 'a', confirm: true });
+      await h.processor.deliver({ envelope: held, targets: [to(acking, 'ANZ-2')] });
+      expect((await acking.next('MESSAGE')).id).toBe(held.id);
+      acking.send({ type: 'MESSAGE_ACK', data: { ids: [held.id] } });
+      await waitFor('the batch reported', () => deliveredIds().includes(held.id));
+      expect(h.processor.reports().parked).toEqual([]);
+      const [delivered] = h.processor.reports().delivered;
+      expect(delivered).toMatchObject({ id: held.id, confirm: true });
+      expect(delivered.fromMailbox).toBeUndefined();
+    });
+
     it("parks a held message in its batch's report, then reports it delivered from the mailbox on MESSAGE_ACK, once", async () => {
       h = await startHarness();
       const acking = await h.user('ANZ-2', { ack: true });

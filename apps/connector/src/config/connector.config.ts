@@ -103,6 +103,14 @@ const clientPortSettings = {
     min: 1,
     doc: "How long a server-initiated close waits for the client's close frame before dropping the connection.",
   }),
+  ackWaitMs: setting({
+    env: 'LINKER_ACK_WAIT_MS',
+    kind: 'integer',
+    default: 20,
+    min: 0,
+    max: 1_000,
+    doc: 'Ack mode: how long a batch of deliveries waits for the acknowledgements of its messages before it parks the rest in the mailbox (a store, then a removal, each); the messages are written at once, only the batch commit waits. 0: park whatever is unacknowledged after one event-loop turn.',
+  }),
   maxConnectionLifetimeMs: setting({
     env: 'LINKER_MAX_CONNECTION_LIFETIME_MS',
     kind: 'integer',

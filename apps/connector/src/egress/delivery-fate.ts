@@ -24,6 +24,8 @@ export interface Parkable {
 /** The sink of the batch being handled, which can also park what ack-mode sockets hold when its report is cut. */
 export interface BatchSink extends ReportSink {
   park(parkable: Parkable): void;
+  /** A parkable given to `park` was taken (acknowledged) before the report was cut: it will not be parked. */
+  unparked(): void;
 }
 
 /**
@@ -87,6 +89,7 @@ export class DeliveryFate implements HeldDelivery, Parkable {
     this.holding -= 1;
     if (this.state === 'delivered') return;
     const fromMailbox = this.inMailbox();
+    if (this.state === 'live' && this.holders !== undefined) this.sink.unparked();
     this.state = 'delivered';
     if (this.envelope.confirm === true || fromMailbox) this.sink.delivered(this.deliveredEntry(fromMailbox));
   }

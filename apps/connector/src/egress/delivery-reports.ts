@@ -63,6 +63,9 @@ class ReportBuilder {
 export class BatchReport implements BatchSink {
   private readonly builder = new ReportBuilder();
   private readonly parking: Parkable[] = [];
+  /** Parkables not taken yet, and who waits for them all to be taken (`acksOrTimeout`). */
+  private unacked = 0;
+  private allAcked: (() => void) | undefined;
   /** Entries settled between `seal` and `release`, in order. */
   private late: Array<(sink: ReportSink) => void> | undefined;
   private next: ReportSink | undefined;
@@ -91,6 +94,28 @@ export class BatchReport implements BatchSink {
   /** Park `parkable` when the report is cut, unless settled by then. Only while the batch is handled (before `seal`). */
   park(parkable: Parkable): void {
     this.parking.push(parkable);
+    this.unacked += 1;
+  }
+
+  unparked(): void {
+    if (--this.unacked === 0) this.allAcked?.();
+  }
+
+  /**
+   * Resolves once every message an ack-mode socket holds from this batch is acknowledged, or after `windowMs`: what is
+   * acknowledged by then need not be parked (a mailbox store and a removal each). At once when nothing is held.
+   */
+  acksOrTimeout(windowMs: number): Promise<void> {
+    if (this.unacked <= 0 || windowMs <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.allAcked = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, windowMs);
+      this.allAcked = done;
+    });
   }
 
   /** Cut the report: returns what to publish for the batch (usually one report, none when empty). */

@@ -18,6 +18,8 @@ export interface EgressOptions {
   domain: string;
   connector: string;
   partitions: number;
+  /** How long the batch's report waits for the acks of what ack-mode sockets hold, before parking the rest. */
+  ackWaitMs: number;
   logger: Logger;
 }
 
@@ -75,6 +77,7 @@ export class Egress {
     // to report: it skips the turn that waits for write callbacks, one timer and promise per batch.
     if (!tracked) return;
     await nextTurn();
+    await report.acksOrTimeout(this.options.ackWaitMs);
     const reports = report.seal();
     try {
       if (reports.length > 0) await this.options.intake.publishReports(this.options.connector, reports);
