@@ -253,10 +253,16 @@ export class MetaServerTopologySource implements TopologySource {
   /** The view to route and authenticate with: masked secrets removed, so their apps fail closed. */
   private viewOf(topology: Topology, version: string): TopologyView {
     const usable = dropMaskedSecrets(topology);
+    const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
     if (usable.apps.length > 0 && this.options.authenticates !== false) {
-      const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
       this.logger.warn(`the meta-server never serves jwtSecret: logins of these apps need another method (${hint})`, {
         apps: usable.apps,
+        version,
+      });
+    }
+    if (usable.apiKeyApps.length > 0 && this.options.authenticates === false) {
+      this.logger.warn(`the meta-server never serves apiKey: the server API of these apps answers 401 here (${hint})`, {
+        apps: usable.apiKeyApps,
         version,
       });
     }

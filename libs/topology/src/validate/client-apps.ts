@@ -1,17 +1,19 @@
+import { MASKED_SECRET } from '../mask-secrets';
 import type { ClientApp } from '../topology';
 import { APP_NAME_PATTERN, parseUserId } from '../topology-view';
-import { checkPublicKey, checkSecretStrength } from './auth';
+import { checkApiKey, checkPublicKey, checkSecretStrength } from './auth';
 import { readDistributions } from './distributions';
 import type { DomainGraph } from './domain-graph';
 import { asList, checkKeys, mappingsOf, readBoolean, readString, type Mapping } from './fields';
 
-const APP_KEYS = ['appName', 'appId', 'masterUserId', 'authEnabled', 'authUrl', 'jwtSecret', 'jwtPublicKey', 'userDistributions'];
+const APP_KEYS = ['appName', 'appId', 'masterUserId', 'authEnabled', 'authUrl', 'jwtSecret', 'jwtPublicKey', 'apiKey', 'userDistributions'];
 
 /** `clientApps`: unique names and ids, a master of the app's own, a usable auth method, sound distributions. */
 export function readClientApps(root: Mapping, graph: DomainGraph): ClientApp[] {
   const apps: ClientApp[] = [];
   const byName = new Map<string, number>();
   const byId = new Map<string, number>();
+  const byKey = new Map<string, number>();
   for (const map of mappingsOf(asList(root, 'clientApps', false) ?? [], ['clientApps'], root.problems)) {
     checkKeys(map, APP_KEYS);
     const app = readApp(map, graph);
@@ -23,6 +25,7 @@ export function readClientApps(root: Mapping, graph: DomainGraph): ClientApp[] {
     if (sameId !== undefined) map.problems.error([...map.path, 'appId'], `duplicate appId "${app.appId}" (also clientApps[${sameId}])`);
     if (sameName === undefined) byName.set(app.appName, map.index);
     if (sameId === undefined) byId.set(app.appId, map.index);
+    checkKeyUnique(map, app, byKey);
     apps.push(app);
   }
   return apps;
@@ -33,6 +36,8 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
   const appId = readString(map, 'appId', { required: true });
   const masterUserId = readMaster(map, appName);
   const auth = readAuth(map);
+  const apiKey = readString(map, 'apiKey', { secret: true });
+  if (apiKey !== undefined) checkApiKey(map, apiKey);
   const userDistributions = readDistributions(map, graph);
   if (appName === undefined || appId === undefined) return undefined;
   return {
@@ -40,8 +45,17 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
     appId,
     ...(masterUserId === undefined ? {} : { masterUserId }),
     ...auth,
+    ...(apiKey === undefined ? {} : { apiKey }),
     ...(userDistributions === undefined ? {} : { userDistributions }),
   };
+}
+
+/** An API key names one app: the connector finds the app by its key. A masked copy (`***`) is not compared. */
+function checkKeyUnique(map: Mapping & { index: number }, app: ClientApp, byKey: Map<string, number>): void {
+  if (app.apiKey === undefined || app.apiKey === MASKED_SECRET) return;
+  const same = byKey.get(app.apiKey);
+  if (same === undefined) byKey.set(app.apiKey, map.index);
+  else map.problems.error([...map.path, 'apiKey'], `is the apiKey of clientApps[${same}] too: each app needs its own`);
 }
 
 function readAppName(map: Mapping): string | undefined {
