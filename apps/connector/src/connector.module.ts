@@ -40,14 +40,16 @@ export class ConnectorModule {
 }
 
 /**
- * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (the public, masked read: the
- * connector needs only who lives where); null otherwise (the connector needs no topology to route).
+ * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (with `LINKER_INTERNAL_TOKEN`, the
+ * internal read, which keeps the apps' `apiKey` for the server API; else the public, masked one: who lives where);
+ * null otherwise (the connector needs no topology to route; the server API then answers 401).
  */
 async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
-  const { metaServerUrl, topologyCacheFile, domain, name, startupTimeoutMs } = config;
+  const { metaServerUrl, topologyCacheFile, domain, name, startupTimeoutMs, internalToken: token } = config;
   const source = await openTopologySource({
     metaServerUrl,
     topologyCacheFile,
+    token,
     domain,
     name,
     authenticates: false,

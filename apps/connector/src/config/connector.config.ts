@@ -210,6 +210,28 @@ const clientPortSettings = {
     min: 1,
     doc: 'Most distinct recipients of one GROUP_MESSAGE; more is refused with TOO_LARGE and nothing is sent.',
   }),
+  apiMaxBodyBytes: setting({
+    env: 'LINKER_API_MAX_BODY_BYTES',
+    kind: 'integer',
+    default: 262_144,
+    min: 1_024,
+    max: 16_777_216,
+    doc: 'Server API (`/api/v1/…`): largest request body in bytes; a larger one gets 413 TOO_LARGE (by its Content-Length, before it is read; a body without one is read no further than this) and the connection is closed.',
+  }),
+  apiRateLimit: setting({
+    env: 'LINKER_API_RATE_LIMIT',
+    kind: 'integer',
+    default: 100,
+    min: 1,
+    doc: "Server API: requests per second one app's key may make on this connector (token bucket; a message pays one token per `LINKER_GROUP_RECIPIENTS_PER_TOKEN` recipients, started). Over it: 429 RATE_LIMITED with `Retry-After`, nothing done.",
+  }),
+  apiRateBurst: setting({
+    env: 'LINKER_API_RATE_BURST',
+    kind: 'integer',
+    default: 200,
+    min: 1,
+    doc: 'Server API: burst of the per-key token bucket; it must hold a message to `LINKER_MAX_GROUP_RECIPIENTS` recipients.',
+  }),
   dedupWindowMs: setting({
     env: 'LINKER_DEDUP_WINDOW_MS',
     kind: 'integer',
@@ -248,6 +270,14 @@ export const connectorConfig = defineConfig({
   ...busSettings,
   ...presenceSettings,
   ...topologySourceSettings,
+  internalToken: setting({
+    env: 'LINKER_INTERNAL_TOKEN',
+    kind: 'string',
+    optional: true,
+    secret: true,
+    // The README table shows one row per variable, with this (the connector's) text: it covers the other apps too.
+    doc: "Shared secret of the meta-server's internal topology read (`GET /internal/topology`, secrets unmasked, `Authorization: Bearer <token>`). Meta-server: unset → that endpoint answers 404. Processor: set → reads it and keeps `jwtSecret`; unset → reads the masked `/topology`, so apps authenticated by `jwtSecret` refuse logins. Connector: set → keeps each app's `apiKey`; unset → the server API answers 401 to every key. Never logged.",
+  }),
   ...loggingSettings,
   ...startupSettings,
 });

@@ -16,7 +16,7 @@ export const processorConfig = defineConfig({
     kind: 'string',
     optional: true,
     secret: true,
-    // The README table shows one row per variable, with this (the processor's) text: it covers the meta-server too.
+    // The README table shows one row per variable, with the connector's text (it is listed first), which covers this app too.
     doc: "Shared secret of the meta-server's internal topology read (`GET /internal/topology`, secrets unmasked, `Authorization: Bearer <token>`). Meta-server: unset → that endpoint answers 404. Processor: set → reads it and keeps `jwtSecret`; unset → reads the masked `/topology`, so apps authenticated by `jwtSecret` refuse logins. Never logged.",
   }),
   topologyFile: setting({

@@ -79,7 +79,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
   const services = extra.services ?? testServices();
   const directory = await mkdtemp(join(tmpdir(), 'linker-real-'));
   const database = uniqueName('linker-test');
-  /** Lets the processors read the topology with its secrets (`GET /internal/topology`). */
+  /** Lets the processors and connectors read the topology with its secrets (`GET /internal/topology`). */
   const internalToken = randomBytes(32).toString('base64url');
   const common = servicesEnv(services, options.domain);
   const started: AppProcess[] = [];
@@ -126,6 +126,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
           LINKER_CONNECTOR_NAME: connectorName(i),
           LINKER_WS_PORT: '0',
           LINKER_META_SERVER_URL: metaServerUrl,
+          LINKER_INTERNAL_TOKEN: internalToken,
           LINKER_TOPOLOGY_CACHE_FILE: join(directory, `${connectorName(i)}.topology.json`),
           ...extra.connectorEnv,
         }),
