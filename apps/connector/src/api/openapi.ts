@@ -55,6 +55,14 @@ function operation(operationId: string, spec: RouteSpec): Json {
   };
 }
 
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } };
+/** The headers an error answer of a status carries. */
+const HEADERS: Record<number, Json | undefined> = {
+  405: { Allow: { description: 'The methods the endpoint takes.', schema: { type: 'string' } } },
+  429: RETRY_AFTER,
+  503: RETRY_AFTER,
+};
+
 /** One response per status, describing each code it may carry. */
 function errorResponses(codes: ApiErrorCode[]): Record<string, Json> {
   const byStatus = new Map<number, ApiErrorCode[]>();
@@ -64,8 +72,10 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, Json> {
   }
   const responses: Record<string, Json> = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const header = HEADERS[status];
     responses[String(status)] = {
       description: list.map((code) => `\`${code}\`: ${API_ERROR_CODES[code].meaning}`).join(' '),
+      ...(header === undefined ? {} : { headers: header }),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
