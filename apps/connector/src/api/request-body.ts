@@ -53,6 +53,23 @@ export function checked<T extends TSchema>(check: TypeCheck<T>, value: unknown):
   throw new ApiFailure('INVALID_FIELD', `${field}: ${first?.message ?? 'invalid'}`);
 }
 
+/** Bytes of a refused body read and dropped after the answer (so the client reads it rather than a reset); beyond, the connection is dropped. */
+const DISCARD_LIMIT = 1_048_576;
+
+/**
+ * Read and drop the rest of a body that was refused before it was read whole, after the answer was written: a client
+ * still sending then reads the answer instead of a reset, and the connection may carry its next request. A client
+ * that sends more than `DISCARD_LIMIT` bytes more is disconnected; Node's request deadline bounds the time.
+ */
+export function discardRest(request: IncomingMessage): void {
+  let size = 0;
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > DISCARD_LIMIT) request.socket.destroy();
+  });
+  request.resume();
+}
+
 function tooLarge(maxBytes: number): ApiFailure {
   return new ApiFailure('TOO_LARGE', `the body is larger than ${maxBytes} bytes (LINKER_API_MAX_BODY_BYTES)`);
 }

@@ -15,7 +15,7 @@ import { API_ROUTES, matchRoute, type OperationId, type RouteMatch } from './api
 import { disconnectUser, sendMessage, userPresence, type ApiAnswer, type ApiCall, type EndpointDeps } from './endpoints';
 import { LaneGate } from './lane-gate';
 import { openApiDocument } from './openapi';
-import { checked, hasBody, readJson } from './request-body';
+import { checked, discardRest, hasBody, readJson } from './request-body';
 
 export interface ServerApiLimits {
   maxBodyBytes: number;
@@ -150,10 +150,9 @@ export class ServerApi {
       path: (request.url ?? '').split('?', 1)[0].slice(0, 128),
       address: request.socket.remoteAddress,
     });
-    // A body left unread (refused before or while reading it) is not drained: the connection closes after the answer.
-    const headers = failure.headers();
-    if (hasBody(request) && !request.complete) headers.connection = 'close';
-    this.send(response, failure.status, JSON.stringify(failure.body()), headers);
+    // A body refused before it was read whole is dropped after the answer, up to a limit (`discardRest`).
+    if (hasBody(request) && !request.complete) response.once('finish', () => discardRest(request));
+    this.send(response, failure.status, JSON.stringify(failure.body()), failure.headers());
   }
 
   private send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

@@ -100,6 +100,13 @@ describe('server API: requests', () => {
     expect((await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, json: MESSAGE })).status).toBe(202);
   });
 
+  it('answers 413 at once to a large body still being sent, which the client reads, and drops the connection past 1 MiB more', async () => {
+    for (const size of [600_000, 3_000_000]) {
+      const answer = await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, raw: 'x'.repeat(size) });
+      refused(answer, 413, 'TOO_LARGE', 0);
+    }
+  });
+
   it('takes a chunked body within the limit', async () => {
     const answer = await apiCall(harness.url, 'POST', '/api/v1/messages', {
       key: KEYS.ANZ,

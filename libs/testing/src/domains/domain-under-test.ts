@@ -21,4 +21,6 @@ export interface DomainOptions {
   topology: Topology;
   /** The domain to run; must be one of the topology's. */
   domain: string;
+  /** The meta-server's admin token (`LINKER_ADMIN_TOKEN`): topology edits; none: edits are refused. */
+  adminToken?: string;
 }

@@ -1,4 +1,5 @@
 import { abuseBehaviour } from './abuse-behaviour';
+import { apiBehaviour } from './api-behaviour';
 import { authBehaviour } from './auth-behaviour';
 import { errorBehaviour } from './error-behaviour';
 import { mailboxBehaviour } from './mailbox-behaviour';
@@ -31,5 +32,6 @@ export function domainBehaviourSuite(name: string, start: StartDomain): void {
     errorBehaviour(ctx);
     abuseBehaviour(ctx);
     seedReadmeBehaviour(ctx);
+    apiBehaviour(ctx);
   });
 }
