@@ -27,7 +27,7 @@ const identitySettings = {
     env: 'LINKER_WS_PORT',
     kind: 'port',
     default: 8089,
-    doc: 'Client WebSocket port (path `/ws`; `GET /health` on the same port); 0 = any free port.',
+    doc: 'Client WebSocket port (path `/ws`; `GET /health` and the server API, `/api/v1/…`, on the same port); 0 = any free port.',
   }),
 };
 
@@ -59,14 +59,14 @@ const clientPortSettings = {
     kind: 'integer',
     default: 1_000,
     min: 1,
-    doc: 'Most TCP connections besides `LINKER_MAX_CONNECTIONS` (handshakes in progress, `GET /health`): a connection accepted beyond both is closed at once, so a flood of connections that never upgrade cannot use up the open-file limit.',
+    doc: 'Most TCP connections besides `LINKER_MAX_CONNECTIONS` (handshakes in progress, `GET /health`, server API requests): a connection accepted beyond both is closed at once, so a flood of connections that never upgrade cannot use up the open-file limit.',
   }),
   handshakeTimeoutMs: setting({
     env: 'LINKER_HANDSHAKE_TIMEOUT_MS',
     kind: 'integer',
     default: 5_000,
     min: 100,
-    doc: 'A connection that has not sent a complete HTTP request (the WebSocket upgrade) this many ms after it opened gets HTTP 408 and is closed.',
+    doc: 'A connection that has not sent a complete HTTP request (the WebSocket upgrade, or a server API request with its body) this many ms after it opened gets HTTP 408 and is closed.',
   }),
   maxUnauthenticatedPerAddress: setting({
     env: 'LINKER_MAX_UNAUTHENTICATED_PER_ADDRESS',
