@@ -5,7 +5,7 @@ import type { Mapping } from './fields';
 /** Shortest HS256 secret accepted without a warning: 256 bits, as RFC 7518 §3.2 asks. */
 const MIN_SECRET_LENGTH = 32;
 /** Shortest server API key: 32 characters (at least 192 bits of a base64 alphabet), so it cannot be guessed online. */
-export const MIN_API_KEY_LENGTH = 32;
+const MIN_API_KEY_LENGTH = 32;
 
 /** `jwtPublicKey` must be an RSA (RS256) or P-256 (ES256) public key in PEM, never a private key. */
 export function checkPublicKey(map: Mapping, pem: string): void {
