@@ -1,11 +1,22 @@
 import type { ClientApp } from '../topology';
 import { APP_NAME_PATTERN, parseUserId } from '../topology-view';
 import { checkPublicKey, checkSecretStrength } from './auth';
+import { readChannels } from './channels';
 import { readDistributions } from './distributions';
 import type { DomainGraph } from './domain-graph';
 import { asList, checkKeys, mappingsOf, readBoolean, readString, type Mapping } from './fields';
 
-const APP_KEYS = ['appName', 'appId', 'masterUserId', 'authEnabled', 'authUrl', 'jwtSecret', 'jwtPublicKey', 'userDistributions'];
+const APP_KEYS = [
+  'appName',
+  'appId',
+  'masterUserId',
+  'authEnabled',
+  'authUrl',
+  'jwtSecret',
+  'jwtPublicKey',
+  'userDistributions',
+  'channels',
+];
 
 /** `clientApps`: unique names and ids, a master of the app's own, a usable auth method, sound distributions. */
 export function readClientApps(root: Mapping, graph: DomainGraph): ClientApp[] {
@@ -34,6 +45,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
   const masterUserId = readMaster(map, appName);
   const auth = readAuth(map);
   const userDistributions = readDistributions(map, graph);
+  const channels = readChannels(map);
   if (appName === undefined || appId === undefined) return undefined;
   return {
     appName,
@@ -41,6 +53,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
     ...(masterUserId === undefined ? {} : { masterUserId }),
     ...auth,
     ...(userDistributions === undefined ? {} : { userDistributions }),
+    ...(channels === undefined ? {} : { channels }),
   };
 }
 
