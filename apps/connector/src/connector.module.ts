@@ -40,19 +40,11 @@ export class ConnectorModule {
 }
 
 /**
- * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (the public, masked read: the
- * connector needs only who lives where); null otherwise (the connector needs no topology to route).
+ * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (with `LINKER_INTERNAL_TOKEN`, its
+ * secrets too: subscription tokens are verified with the apps' keys); null otherwise (no channel exists then).
  */
 async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
-  const { metaServerUrl, topologyCacheFile, domain, name, startupTimeoutMs } = config;
-  const source = await openTopologySource({
-    metaServerUrl,
-    topologyCacheFile,
-    domain,
-    name,
-    authenticates: false,
-    startupTimeoutMs,
-    logger,
-  });
+  const { metaServerUrl, topologyCacheFile, domain, name, startupTimeoutMs, internalToken: token } = config;
+  const source = await openTopologySource({ metaServerUrl, topologyCacheFile, domain, name, token, startupTimeoutMs, logger });
   return source === undefined ? null : closeOnShutdown(source);
 }

@@ -11,7 +11,10 @@ export interface ConnectorAdapters {
   lanes: Lanes;
   presence: Presence;
   logger: Logger;
-  /** Followed when given: each new version closes the sockets of users whose home domain is no longer this one. */
+  /**
+   * Followed when given: each new version closes the sockets of users whose home domain is no longer this one, and
+   * its channel rules apply to the next SUBSCRIBE and PUBLISH. Without, no channel exists.
+   */
   topology?: TopologySource;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
   clock?: Clock;
@@ -23,7 +26,7 @@ export interface ConnectorAdapters {
  */
 export function openConnector(settings: ConnectorSettings, adapters: ConnectorAdapters): Connector {
   const { topology, ...ports } = adapters;
-  const connector = new Connector({ config: settings, ...ports });
+  const connector = new Connector({ config: settings, ...ports, topology: topology && (() => topology.current()) });
   topology?.onChange((view, version) => connector.topologyChanged(view, version));
   return connector;
 }

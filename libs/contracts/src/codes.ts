@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   UNREACHABLE_DOMAIN: "The recipient's home domain is unknown or cannot be reached.",
   ALREADY_AUTHENTICATED: 'AUTH_CLIENT on a socket that is already authenticated.',
   UNAVAILABLE:
-    'The lane the frame needs cannot reach its broker right now (an outage); `lane` names it. A publish cut by the outage may still have reached the broker: send the frame again after `retryAfterMs`, with the same `id` (a resend is then the same message).',
+    'The lane the frame needs cannot reach its broker right now (an outage); `lane` names it (a SUBSCRIBE: presence is out of reach; nothing was subscribed). A publish cut by the outage may still have reached the broker: send the frame again after `retryAfterMs`, with the same `id` (a resend is then the same message).',
   INTERNAL_ERROR: 'The server failed to accept the frame for an unexpected reason: retry (with the same `id`, if it had one).',
   UNKNOWN_CHANNEL: "The channel's name is not `<appName>:<name>` of the user's app, or no channel rule of the app matches it.",
   TOO_MANY_CHANNELS:

@@ -111,6 +111,14 @@ const clientPortSettings = {
     max: 1_000,
     doc: 'Ack mode: how long a batch of deliveries waits for the acknowledgements of its messages before it parks the rest in the mailbox (a store, then a removal, each); the messages are written at once, only the batch commit waits. 0: park whatever is unacknowledged after one event-loop turn.',
   }),
+  maxChannelsPerSocket: setting({
+    env: 'LINKER_MAX_CHANNELS_PER_SOCKET',
+    kind: 'integer',
+    default: 100,
+    min: 1,
+    max: 100_000,
+    doc: 'Most channels one socket may be subscribed to at once; one more SUBSCRIBE is refused with TOO_MANY_CHANNELS.',
+  }),
   maxConnectionLifetimeMs: setting({
     env: 'LINKER_MAX_CONNECTION_LIFETIME_MS',
     kind: 'integer',

@@ -4,6 +4,7 @@ import { intakeTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { createLogger, silentLogger, type Logger } from '@linker/observability';
 import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/presence';
+import { LocalTopologySource, type Topology } from '@linker/topology';
 import { connectorSettings, type ConnectorSettings } from '../../src/config/connector.config';
 import type { Connector } from '../../src/connector';
 import { openConnector } from '../../src/open-connector';
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   infrastructure?: () => Promise<HarnessInfrastructure>;
   /** The connector's clock (rate limits, windows); the system clock by default. */
   clock?: Clock;
+  /** The topology the connector follows (channel rules); none by default. */
+  topology?: Topology;
 }
 
 /** A connector, a fake processor, and loopback clients (all closed by `close`). */
@@ -92,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     presence,
     logger: testLogger(),
     clock: options.clock,
+    topology: options.topology && new LocalTopologySource(options.topology, silentLogger),
   });
   await connector.start();
   const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, partitions: config.partitions, ...options.processor });

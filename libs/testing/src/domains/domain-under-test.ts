@@ -21,4 +21,6 @@ export interface DomainOptions {
   topology: Topology;
   /** The domain to run; must be one of the topology's. */
   domain: string;
+  /** Environment of every process of the domain (settings such as `LINKER_MAX_CHANNELS_PER_SOCKET`). */
+  env?: Record<string, string>;
 }

@@ -81,7 +81,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
   const database = uniqueName('linker-test');
   /** Lets the processors read the topology with its secrets (`GET /internal/topology`). */
   const internalToken = randomBytes(32).toString('base64url');
-  const common = servicesEnv(services, options.domain);
+  const common = { ...servicesEnv(services, options.domain), ...options.env };
   const started: AppProcess[] = [];
   const track = (app: AppProcess): AppProcess => {
     started.push(app);
@@ -126,6 +126,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
           LINKER_CONNECTOR_NAME: connectorName(i),
           LINKER_WS_PORT: '0',
           LINKER_META_SERVER_URL: metaServerUrl,
+          LINKER_INTERNAL_TOKEN: internalToken,
           LINKER_TOPOLOGY_CACHE_FILE: join(directory, `${connectorName(i)}.topology.json`),
           ...extra.connectorEnv,
         }),

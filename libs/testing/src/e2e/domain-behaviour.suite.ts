@@ -1,5 +1,6 @@
 import { abuseBehaviour } from './abuse-behaviour';
 import { authBehaviour } from './auth-behaviour';
+import { channelBehaviour } from './channel-behaviour';
 import { errorBehaviour } from './error-behaviour';
 import { mailboxBehaviour } from './mailbox-behaviour';
 import { masterBehaviour } from './master-behaviour';
@@ -31,5 +32,6 @@ export function domainBehaviourSuite(name: string, start: StartDomain): void {
     errorBehaviour(ctx);
     abuseBehaviour(ctx);
     seedReadmeBehaviour(ctx);
+    channelBehaviour(ctx);
   });
 }

@@ -34,8 +34,6 @@ export interface MetaServerSourceOptions {
    * Never logged.
    */
   token?: string;
-  /** False for a process that never verifies logins (a connector): no warning about the apps whose secret it lacks. */
-  authenticates?: boolean;
 }
 
 /**
@@ -253,12 +251,15 @@ export class MetaServerTopologySource implements TopologySource {
   /** The view to route and authenticate with: masked secrets removed, so their apps fail closed. */
   private viewOf(topology: Topology, version: string): TopologyView {
     const usable = dropMaskedSecrets(topology);
-    if (usable.apps.length > 0 && this.options.authenticates !== false) {
+    if (usable.apps.length > 0) {
       const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
-      this.logger.warn(`the meta-server never serves jwtSecret: logins of these apps need another method (${hint})`, {
-        apps: usable.apps,
-        version,
-      });
+      this.logger.warn(
+        `the meta-server never serves jwtSecret: logins and subscription tokens of these apps need another method (${hint})`,
+        {
+          apps: usable.apps,
+          version,
+        },
+      );
     }
     return new TopologyView(usable.topology);
   }

@@ -6,8 +6,8 @@ const HISTORY_KEYS = ['size', 'ttlSeconds'];
 /** A channel name pattern: the characters of a channel's name, and `*` for any run of them. */
 const PATTERN = /^[A-Za-z0-9_.:*-]{1,128}$/;
 /** Most entries a channel's history may keep, and longest it may keep them. */
-export const MAX_HISTORY_SIZE = 10_000;
-export const MAX_HISTORY_TTL_SECONDS = 7 * 24 * 3600;
+const MAX_HISTORY_SIZE = 10_000;
+const MAX_HISTORY_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
  * An app's `channels`: ordered rules, the first whose `pattern` matches a channel's name applies to it (docs/protocol.md,
