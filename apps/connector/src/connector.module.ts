@@ -40,21 +40,12 @@ export class ConnectorModule {
 }
 
 /**
- * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (with `LINKER_INTERNAL_TOKEN`, the
- * internal read, which keeps the apps' `apiKey` for the server API; else the public, masked one: who lives where);
- * null otherwise (the connector needs no topology to route; the server API then answers 401).
+ * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (with `LINKER_INTERNAL_TOKEN`, its
+ * secrets too: subscription tokens are verified with the apps' keys, and the server API checks the apps' `apiKey`); null
+ * otherwise (no channel exists then, and the server API answers 401).
  */
 async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
   const { metaServerUrl, topologyCacheFile, domain, name, startupTimeoutMs, internalToken: token } = config;
-  const source = await openTopologySource({
-    metaServerUrl,
-    topologyCacheFile,
-    token,
-    domain,
-    name,
-    authenticates: false,
-    startupTimeoutMs,
-    logger,
-  });
+  const source = await openTopologySource({ metaServerUrl, topologyCacheFile, domain, name, token, startupTimeoutMs, logger });
   return source === undefined ? null : closeOnShutdown(source);
 }

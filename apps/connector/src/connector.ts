@@ -3,7 +3,7 @@ import { ConfigError } from '@linker/config';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
-import type { TopologyView } from '@linker/topology';
+import { TopologyView } from '@linker/topology';
 import { API_PREFIX } from './api/api-routes';
 import { ServerApi, type ServerApiLimits } from './api/server-api';
 import type { ConnectorSettings } from './config/connector.config';
@@ -18,6 +18,8 @@ import { LoopStall } from './ingress/loop-stall';
 import { rateLimits } from './ingress/rate-limiter';
 import { UserRates } from './ingress/user-rates';
 import { PresenceKeeper } from './presence/presence-keeper';
+import { ChannelSubscribers } from './channels/channel-subscribers';
+import { Subscriptions } from './channels/subscriptions';
 import { AuthFlow } from './sessions/auth-flow';
 import { evictionOf } from './sessions/belonging';
 import type { Session, SessionLimits, SessionState } from './sessions/session';
@@ -33,11 +35,16 @@ export interface ConnectorDependencies {
   lanes: Lanes;
   presence: Presence;
   logger: Logger;
-  /** The current topology (the source's `current`): the server API's keys and who lives where. */
-  topology: () => TopologyView;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
   clock?: Clock;
+  /**
+   * The current topology (the source's `current`): channel rules, the server API's keys, who lives where. Without,
+   * no app exists: no channel, and every server API key gets 401.
+   */
+  topology?: () => TopologyView;
 }
+
+const NO_TOPOLOGY = new TopologyView({ domains: [], domainLinks: [], clientApps: [] });
 
 /**
  * The WebSocket edge of one domain (docs/protocol.md): a plain class, no framework on the hot path.
@@ -64,7 +71,9 @@ export class Connector {
   private readonly heartbeat: Heartbeat;
   private readonly api: ServerApi;
 
-  constructor({ config, lanes, presence, logger, topology, clock = systemClock }: ConnectorDependencies) {
+  private readonly channels: Subscriptions;
+
+  constructor({ config, lanes, presence, logger, clock = systemClock, topology = () => NO_TOPOLOGY }: ConnectorDependencies) {
     checkSettings(config);
     this.config = config;
     this.clock = clock;
@@ -86,6 +95,9 @@ export class Connector {
     const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
     const { groupRecipientsPerToken } = config;
+    const subscribers = new ChannelSubscribers();
+    const { maxChannelsPerSocket: maxPerSocket } = config;
+    this.channels = new Subscriptions({ topology, keeper: this.keeper, subscribers, maxPerSocket, clock, logger });
     this.ingress = new Ingress({
       intake,
       auth: this.auth,
@@ -96,6 +108,7 @@ export class Connector {
       stall: new LoopStall(),
       backlog: this.backlog,
       users,
+      channels: this.channels,
     });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
     const writer = new DeliveryWriter(this.sessions, clock);
@@ -111,6 +124,7 @@ export class Connector {
       connector,
       partitions,
       ackWaitMs: config.ackWaitMs,
+      channels: subscribers,
       logger,
     });
     this.api = new ServerApi({
@@ -239,7 +253,9 @@ export class Connector {
   }
 
   private readonly ended = (session: Session, previous: SessionState): void => {
-    if (previous === 'AUTHENTICATED') void this.keeper.unregister(session);
+    if (previous !== 'AUTHENTICATED') return;
+    this.channels.ended(session);
+    void this.keeper.unregister(session);
   };
 
   private *sockets(): Iterable<ClientSocket> {

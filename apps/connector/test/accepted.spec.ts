@@ -56,7 +56,7 @@ describe('connector: ACCEPTED frames for client ids', () => {
     expect(messagesOf(h, 'ANZ-1')[0]?.id).not.toBe(resendableMessageId('ANZ-1', 'plain'));
   });
 
-  it('echoes the id in every refusal of such a frame, and accepts an id only on MESSAGE and GROUP_MESSAGE', async () => {
+  it('echoes the id in every refusal of such a frame, and accepts an id only on MESSAGE, GROUP_MESSAGE and PUBLISH', async () => {
     const client = await h.user('ANZ-1');
     h.faults.failIntake = true;
     client.send({ type: 'MESSAGE', id: 'down', data: { to: 'ANZ-2', content: 'x' } });
@@ -69,7 +69,7 @@ describe('connector: ACCEPTED frames for client ids', () => {
     });
     client.send({ type: 'PING', id: 'p' });
     const onPing = await client.next('INVALID_MESSAGE', (f) => (f.data as { id?: string }).id === 'p');
-    expect(onPing.data).toMatchObject({ code: 'INVALID_FIELD', message: 'id: only MESSAGE and GROUP_MESSAGE frames take an id' });
+    expect(onPing.data).toMatchObject({ code: 'INVALID_FIELD', message: 'id: only MESSAGE, GROUP_MESSAGE and PUBLISH frames take an id' });
     client.send({ type: 'MESSAGE', id: 'x'.repeat(129), data: { to: 'ANZ-2', content: 'x' }, reference: 'long' });
     const long = await client.next('INVALID_MESSAGE', (f) => f.reference === 'long');
     expect(long.data).toMatchObject({ code: 'INVALID_FIELD' });

@@ -6,7 +6,8 @@ export const ERROR_CODES = {
   MALFORMED_JSON: 'The frame is not one JSON object.',
   UNKNOWN_TYPE: 'The `type` is not one a client may send (internal types included).',
   INVALID_FIELD: 'A field is missing, has the wrong type, or is not allowed; the message names it.',
-  NOT_ALLOWED: 'The user may not do this (e.g. CLOSE_CONNECTION by a user who is not the master of the target app).',
+  NOT_ALLOWED:
+    'The user may not do this (e.g. CLOSE_CONNECTION by a user who is not the master of the target app, SUBSCRIBE without a valid subscription token, PUBLISH where only the server publishes).',
   TOO_LARGE: 'The message is larger than a limit allows (content, group size, or a link frame).',
   RATE_LIMITED:
     'Too many frames per second on this socket, or from this user on all its sockets (a GROUP_MESSAGE counts one per 100 recipients); the frame was dropped.',
@@ -14,8 +15,11 @@ export const ERROR_CODES = {
   UNREACHABLE_DOMAIN: "The recipient's home domain is unknown or cannot be reached.",
   ALREADY_AUTHENTICATED: 'AUTH_CLIENT on a socket that is already authenticated.',
   UNAVAILABLE:
-    'The lane the frame needs cannot reach its broker right now (an outage); `lane` names it. A publish cut by the outage may still have reached the broker: send the frame again after `retryAfterMs`, with the same `id` (a resend is then the same message).',
+    'The lane the frame needs cannot reach its broker right now (an outage); `lane` names it (a SUBSCRIBE: presence is out of reach; nothing was subscribed). A publish cut by the outage may still have reached the broker: send the frame again after `retryAfterMs`, with the same `id` (a resend is then the same message).',
   INTERNAL_ERROR: 'The server failed to accept the frame for an unexpected reason: retry (with the same `id`, if it had one).',
+  UNKNOWN_CHANNEL: "The channel's name is not `<appName>:<name>` of the user's app, or no channel rule of the app matches it.",
+  TOO_MANY_CHANNELS:
+    'The socket is subscribed to as many channels as it may be (LINKER_MAX_CHANNELS_PER_SOCKET); unsubscribe from one first.',
   OVERLOADED:
     'The connector cannot keep up right now (too many frames wait for the lane); nothing was sent: send it again after `retryAfterMs`.',
 } as const;

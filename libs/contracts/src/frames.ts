@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { CHANNEL_PATTERN, MAX_CHANNEL_LENGTH } from './channels';
 import { Lane } from './envelope';
 
 /**
@@ -21,6 +22,7 @@ export const ClientFrameHead = Type.Object(
 export type ClientFrameHead = Static<typeof ClientFrameHead>;
 
 const UserId = Type.String({ minLength: 1, maxLength: 256 });
+const Channel = Type.String({ pattern: CHANNEL_PATTERN.source, maxLength: MAX_CHANNEL_LENGTH });
 
 export const CLIENT_DATA = {
   AUTH_CLIENT: Type.Object(
@@ -33,6 +35,16 @@ export const CLIENT_DATA = {
   CLOSE_CONNECTION: Type.Object({ userId: UserId }, { additionalProperties: false }),
   MESSAGE_ACK: Type.Object({ ids: Type.Array(Type.String(), { minItems: 1 }) }, { additionalProperties: false }),
   PING: Type.Object({}, { additionalProperties: false }),
+  SUBSCRIBE: Type.Object(
+    {
+      channel: Channel,
+      /** A subscription token, for channels whose rule says `subscribe: token`. */
+      token: Type.Optional(Type.String({ maxLength: 8_192 })),
+    },
+    { additionalProperties: false },
+  ),
+  UNSUBSCRIBE: Type.Object({ channel: Channel }, { additionalProperties: false }),
+  PUBLISH: Type.Object({ channel: Channel, data: Type.Unknown() }, { additionalProperties: false }),
 } as const;
 
 export type ClientFrameType = keyof typeof CLIENT_DATA;

@@ -1,3 +1,4 @@
+export * from './channels';
 export * from './client-frame';
 export * from './codes';
 export * from './envelope';

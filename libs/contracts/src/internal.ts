@@ -54,13 +54,15 @@ export type DeliveryTarget = Static<typeof DeliveryTarget>;
  * - `AUTH_CLIENT_REPLY` (data `{appId, userId, isAuthenticated}`): finish the auth of the target socket: on true,
  *   register presence, then reply, then publish USER_CONNECTED; on false, reply and close with 4001;
  * - `CLOSE_CONNECTION`: close the target sockets with 4003;
+ * - `PUBLICATION` (data `PublicationData`, no targets): write it to the sockets subscribed to its channel there;
  * - anything else (`MESSAGE`, `MESSAGE_CONFIRMATION`, `USER_CONNECTED`, `USER_DISCONNECTED`,
  *   `FETCH_MISSING_MESSAGES_COMPLETE`, `INVALID_MESSAGE`): write `toClientFrame(envelope)` to each target socket,
  *   at most once per socket and message id.
  */
 export const Delivery = Type.Object({
   envelope: Envelope,
-  targets: Type.Array(DeliveryTarget, { minItems: 1 }),
+  /** Empty only for a PUBLICATION, which goes to every socket subscribed to its channel on that connector. */
+  targets: Type.Array(DeliveryTarget),
   /** The envelope comes from the recipient's mailbox: report it delivered so it can be removed. */
   fromMailbox: Type.Optional(Type.Boolean()),
 });

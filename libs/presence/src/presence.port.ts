@@ -11,7 +11,9 @@ export type PresenceErrorCode =
   | CommonErrorCode;
 
 /**
- * Where each user's sockets are: many sockets per user, on one or several connectors of the domain.
+ * Where each user's sockets are: many sockets per user, on one or several connectors of the domain. A channel's
+ * subscribed sockets are kept the same way, under the key `channelKey(channel)` in place of a user id (no user id can
+ * be one), so they follow the same leases, sweeps and re-registration.
  * Adapters: `RedisPresence` (real mode, shared by every connector and processor of a domain) and `MemoryPresence`.
  *
  * Guarantees:
@@ -83,6 +85,11 @@ export interface Presence {
   /** The claimed connector's topic is drained: forget it — unless it ended again since it was claimed. Idempotent. */
   releaseEnded(claim: EndedClaim): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The key a channel's subscribed sockets are kept under, in place of a user id (user ids never start with `#`). */
+export function channelKey(channel: string): string {
+  return `#${channel}`;
 }
 
 /** One socket of one user, as `addMany` registers it. */

@@ -15,3 +15,4 @@ export * from './restore-secrets';
 export * from './source/topology-source.settings';
 export * from './source/follow-meta-server';
 export * from './source/open-topology-source';
+export * from './jwt-verifier';

@@ -22,6 +22,7 @@ export function maskSecrets(topology: Topology): Topology {
 function maskApp(app: ClientApp): ClientApp {
   const masked: ClientApp = { ...app };
   if (app.userDistributions) masked.userDistributions = app.userDistributions.map((d) => ({ ...d }));
+  if (app.channels) masked.channels = structuredClone(app.channels);
   if (app.jwtSecret !== undefined) masked.jwtSecret = MASKED_SECRET;
   if (app.apiKey !== undefined) masked.apiKey = MASKED_SECRET;
   if (app.authUrl !== undefined) masked.authUrl = maskUrl(app.authUrl);

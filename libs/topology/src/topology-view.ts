@@ -1,4 +1,4 @@
-import type { ClientApp, Topology } from './topology';
+import type { ChannelRule, ClientApp, Topology } from './topology';
 
 /** A user id split into its app name and number (`ANZ-123223` → `ANZ`, 123223). */
 export interface UserIdParts {
@@ -36,9 +36,24 @@ export type Home =
  */
 export class TopologyView {
   private readonly apps: ReadonlyMap<string, ClientApp>;
+  /** Each app's channel rules with their patterns compiled, made on first use. */
+  private readonly channelRules = new Map<string, ReadonlyArray<readonly [RegExp, ChannelRule]>>();
 
   constructor(readonly topology: Topology) {
     this.apps = new Map(topology.clientApps.map((app) => [app.appName, app]));
+  }
+
+  /**
+   * The rule of app `appName` that applies to its channel named `name` (docs/protocol.md, Channels): the first whose
+   * pattern matches the whole name. Undefined when none does, or the app has no channels: such a channel does not exist.
+   */
+  channelRule(appName: string, name: string): ChannelRule | undefined {
+    let rules = this.channelRules.get(appName);
+    if (rules === undefined) {
+      rules = (this.apps.get(appName)?.channels ?? []).map((rule) => [globPattern(rule.pattern), rule] as const);
+      this.channelRules.set(appName, rules);
+    }
+    return rules.find(([pattern]) => pattern.test(name))?.[1];
   }
 
   /** The app named `appName`. */
@@ -83,4 +98,10 @@ export class TopologyView {
   masterOf(userId: string): string | undefined {
     return this.appOfUser(userId)?.masterUserId;
   }
+}
+
+/** `team-*` → /^team-.*$/: `*` is any run of characters (possibly none); everything else stands for itself. */
+function globPattern(pattern: string): RegExp {
+  const parts = pattern.split('*').map((part) => part.replaceAll('.', '\\.'));
+  return new RegExp(`^${parts.join('.*')}$`);
 }

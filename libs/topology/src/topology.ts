@@ -39,6 +39,19 @@ export interface ClientApp {
    */
   apiKey?: string;
   userDistributions?: UserDistribution[];
+  /** The app's channels (docs/protocol.md, Channels): ordered rules, the first matching a channel's name applies. None: no channels. */
+  channels?: ChannelRule[];
+}
+
+/** Who may use the channels whose names match `pattern` (`*`: any run of characters). */
+export interface ChannelRule {
+  pattern: string;
+  /** `public`: any user of the app may subscribe; `token` (default): only with a subscription token. */
+  subscribe?: 'public' | 'token';
+  /** `server` (default): only the app's backend publishes (server API); `clients`: its users may publish too. */
+  publish?: 'server' | 'clients';
+  /** RELIABLE publications are kept: at most `size` of them, each at most `ttlSeconds`, so subscribers can recover. */
+  history?: { size: number; ttlSeconds: number };
 }
 
 export interface Topology {

@@ -111,6 +111,14 @@ const clientPortSettings = {
     max: 1_000,
     doc: 'Ack mode: how long a batch of deliveries waits for the acknowledgements of its messages before it parks the rest in the mailbox (a store, then a removal, each); the messages are written at once, only the batch commit waits. 0: park whatever is unacknowledged after one event-loop turn.',
   }),
+  maxChannelsPerSocket: setting({
+    env: 'LINKER_MAX_CHANNELS_PER_SOCKET',
+    kind: 'integer',
+    default: 100,
+    min: 1,
+    max: 100_000,
+    doc: 'Most channels one socket may be subscribed to at once; one more SUBSCRIBE is refused with TOO_MANY_CHANNELS.',
+  }),
   maxConnectionLifetimeMs: setting({
     env: 'LINKER_MAX_CONNECTION_LIFETIME_MS',
     kind: 'integer',
@@ -270,14 +278,6 @@ export const connectorConfig = defineConfig({
   ...busSettings,
   ...presenceSettings,
   ...topologySourceSettings,
-  internalToken: setting({
-    env: 'LINKER_INTERNAL_TOKEN',
-    kind: 'string',
-    optional: true,
-    secret: true,
-    // The README table shows one row per variable, with this (the connector's) text: it covers the other apps too.
-    doc: "Shared secret of the meta-server's internal topology read (`GET /internal/topology`, secrets unmasked, `Authorization: Bearer <token>`). Meta-server: unset → that endpoint answers 404. Processor: set → reads it and keeps `jwtSecret`; unset → reads the masked `/topology`, so apps authenticated by `jwtSecret` refuse logins. Connector: set → keeps each app's `apiKey`; unset → the server API answers 401 to every key. Never logged.",
-  }),
   ...loggingSettings,
   ...startupSettings,
 });

@@ -1,7 +1,8 @@
 import type { BusRecord, Lanes, Subscription } from '@linker/bus';
-import { clientFrameBytes, connectorTopic, decodeDelivery, type Delivery } from '@linker/contracts';
+import { clientFrameBytes, connectorTopic, decodeDelivery, type Delivery, type PublicationData } from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
+import type { ChannelSubscribers } from '../channels/channel-subscribers';
 import type { IntakePublisher } from '../ingress/intake-publisher';
 import type { AuthFlow } from '../sessions/auth-flow';
 import type { SessionRegistry } from '../sessions/session-registry';
@@ -20,6 +21,8 @@ export interface EgressOptions {
   partitions: number;
   /** How long the batch's report waits for the acks of what ack-mode sockets hold, before parking the rest. */
   ackWaitMs: number;
+  /** Where a PUBLICATION goes: the sockets subscribed to its channel here. */
+  channels: ChannelSubscribers;
   logger: Logger;
 }
 
@@ -29,7 +32,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 /**
  * Deliveries for this connector's sockets: `connectorTopic(domain, name)` on both lanes (RELIABLE consumer group and
  * FAST queue group named after that topic). Per batch, in record order: AUTH_CLIENT_REPLY finishes an auth (awaited,
- * so later records see its outcome), CLOSE_CONNECTION closes the target sockets with 4003, anything else is written
+ * so later records see its outcome), CLOSE_CONNECTION closes the target sockets with 4003, a PUBLICATION is written
+ * to every socket subscribed to its channel here (at most once: nothing is reported or held), anything else is written
  * (`DeliveryWriter`). Then ONE DELIVERY_REPORT (split only past a size bound) is published on the RELIABLE intake,
  * and only then does the handler resolve, so a RELIABLE batch is committed only once its outcome is reported: if the
  * connector dies first, the batch is delivered again and the de-duplication window keeps sockets from seeing it twice.
@@ -94,6 +98,11 @@ export class Egress {
       case 'CLOSE_CONNECTION':
         this.closeTargets(delivery);
         return false;
+      case 'PUBLICATION': {
+        const { envelope } = delivery;
+        this.options.channels.write(envelope.id, (envelope.data as PublicationData).channel, () => clientFrameBytes(envelope));
+        return false;
+      }
       default:
         return this.options.writer.write(delivery, report);
     }

@@ -67,19 +67,20 @@ export function acceptedFrame(id: string, reference: string | undefined): Buffer
   return Buffer.from(JSON.stringify({ type: 'ACCEPTED', data: { id }, reference }));
 }
 
-const ID_NOT_ALLOWED = refusal('INVALID_FIELD', 'id: only MESSAGE and GROUP_MESSAGE frames take an id');
+const ID_NOT_ALLOWED = refusal('INVALID_FIELD', 'id: only MESSAGE, GROUP_MESSAGE and PUBLISH frames take an id');
+const TAKE_AN_ID: ReadonlySet<ClientFrameType> = new Set(['MESSAGE', 'GROUP_MESSAGE', 'PUBLISH']);
 
 /**
  * The frame's `data` once its head and data passed the validators compiled in libs/contracts (extra fields, a
  * spoofed `from` included, are refused with INVALID_FIELD naming the field, and so is an `id` on a frame that is not a
- * MESSAGE or GROUP_MESSAGE). `PING` may omit its data.
+ * MESSAGE, GROUP_MESSAGE or PUBLISH). `PING` may omit its data.
  */
 export function checkFrame(type: ClientFrameType, frame: RawFrame): unknown {
   if (!clientFrameHeadCheck.Check(frame)) {
     const first = clientFrameHeadCheck.Errors(frame).First();
     return refusal('INVALID_FIELD', describe(first?.path ?? '', first?.message ?? 'invalid'));
   }
-  if (frame.id !== undefined && type !== 'MESSAGE' && type !== 'GROUP_MESSAGE') return ID_NOT_ALLOWED;
+  if (frame.id !== undefined && !TAKE_AN_ID.has(type)) return ID_NOT_ALLOWED;
   const data = frame.data === undefined && type === 'PING' ? EMPTY_DATA : frame.data;
   const check = clientDataChecks[type];
   if (!check.Check(data)) {

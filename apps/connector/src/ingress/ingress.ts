@@ -1,6 +1,7 @@
 import { isClientFrameType, type ClientData, type ClientFrameType, type Envelope, type Lane } from '@linker/contracts';
 import { errorMessage, newMessageId, resendableMessageId, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
+import type { Subscriptions } from '../channels/subscriptions';
 import type { AuthFlow } from '../sessions/auth-flow';
 import { NO_TAG, type FrameTag, type Session } from '../sessions/session';
 import { acceptedFrame, checkFrame, isRefusal, readFrame, refusal, tagOf, type RawFrame, type Refusal } from './frame-reader';
@@ -24,6 +25,8 @@ export interface IngressOptions {
   backlog: LaneBacklog;
   /** What each user may hand to the lanes, all its sockets on this connector together. */
   users: UserRates;
+  /** SUBSCRIBE, UNSUBSCRIBE, and who may PUBLISH where. */
+  channels: Subscriptions;
 }
 
 const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
@@ -95,6 +98,14 @@ export class Ingress {
       case 'MESSAGE_ACK':
         session.acknowledge((data as ClientData<'MESSAGE_ACK'>).ids);
         return;
+      case 'SUBSCRIBE':
+        void this.options.channels.subscribe(session, data as ClientData<'SUBSCRIBE'>, tag);
+        return;
+      case 'UNSUBSCRIBE':
+        this.options.channels.unsubscribe(session, data as ClientData<'UNSUBSCRIBE'>, tag);
+        return;
+      case 'PUBLISH':
+        return this.channelPublish(session, frame, data as ClientData<'PUBLISH'>, tag, now);
       case 'FETCH_MISSING_MESSAGES_REQUEST':
         // Paced to what the socket can take now: the rest stays stored, and leftMissingCount says so.
         return this.publish(
@@ -130,8 +141,30 @@ export class Ingress {
     this.publish(session, 'GROUP_MESSAGE', frame, to.length === data.to.length ? data : { to, content: data.content }, tag, now, cost);
   }
 
-  /** Hand the frame to its lane, if its user may send `cost` more tokens' worth now (`UserRates`). */
-  private publish(session: Session, type: ClientFrameType, frame: RawFrame, data: unknown, tag: FrameTag, now: number, cost: number): void {
+  /**
+   * A PUBLISH where the channel's rule lets clients publish: keyed by the channel, so that one channel's publications
+   * keep their order whoever publishes them.
+   */
+  private channelPublish(session: Session, frame: RawFrame, data: ClientData<'PUBLISH'>, tag: FrameTag, now: number): void {
+    const refused = this.options.channels.publishRefusal(session, data.channel);
+    if (refused !== undefined) return this.refuse(session, refused, tag);
+    this.publish(session, 'PUBLISH', frame, data, tag, now, 1, data.channel);
+  }
+
+  /**
+   * Hand the frame to its lane, if its user may send `cost` more tokens' worth now (`UserRates`). `channel`: a PUBLISH's
+   * channel, its envelope's `to` and its key.
+   */
+  private publish(
+    session: Session,
+    type: ClientFrameType,
+    frame: RawFrame,
+    data: unknown,
+    tag: FrameTag,
+    now: number,
+    cost: number,
+    channel?: string,
+  ): void {
     const { intake, clock, backlog, users, stall } = this.options;
     const userId = session.userId as string;
     if (!users.take(userId, now, stall.stalledMs(now), cost))
@@ -145,7 +178,7 @@ export class Ingress {
       lane,
       type,
       from: userId,
-      to: message?.to,
+      to: message?.to ?? channel,
       // A MESSAGE travels as `{content}`, its recipient in `to`: the data a recipient's frame carries, passed on as is.
       data: message ? { content: message.content } : data,
       reference,
@@ -156,7 +189,7 @@ export class Ingress {
       hops: 0,
     };
     backlog.add(lane);
-    intake.publish(lane, userId, envelope).then(
+    intake.publish(lane, channel ?? userId, envelope).then(
       () => {
         backlog.settled[lane]();
         if (clientId !== undefined && session.state !== 'CLOSED') session.send(acceptedFrame(clientId, reference));

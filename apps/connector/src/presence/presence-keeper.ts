@@ -1,7 +1,7 @@
 import { INTERNAL_TYPES, type SocketAddress } from '@linker/contracts';
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { HeartbeatOutcome, Presence } from '@linker/presence';
+import { channelKey, type HeartbeatOutcome, type Presence, type PresenceEntry } from '@linker/presence';
 import type { IntakePublisher } from '../ingress/intake-publisher';
 import type { Session } from '../sessions/session';
 
@@ -23,13 +23,16 @@ export interface PresenceKeeperOptions {
  *   `ttlMs`); when a heartbeat says the lease was taken anew (it had expired, or presence lost it: a Redis restarted
  *   without persistence), every authenticated socket is registered again at once, in one batch, until that succeeds;
  *   a socket that ended meanwhile is removed again after it, so no entry outlives its socket;
- * - `register` before an auth reply is written; `unregister` when an authenticated socket ends, then USER_DISCONNECTED;
- *   a removal that failed is retried at each heartbeat, so no entry outlives its socket while the lease lives;
+ * - `register` before an auth reply is written; `unregister` when an authenticated socket ends (its channel
+ *   subscriptions too), then USER_DISCONNECTED; a removal that failed is retried at each heartbeat, so no entry outlives
+ *   its socket while the lease lives;
+ * - `subscribe` / `unsubscribe` a socket's entry under a channel (`channelKey`), registered again with the socket's;
  * - `settled()` waits for every operation started so far (the drain uses it).
  */
 export class PresenceKeeper {
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly unremoved = new Map<string, { userId: string; address: SocketAddress }>();
+  /** Removals that failed, to retry: by user (or channel key) and socket. */
+  private readonly unremoved = new Map<string, PresenceEntry>();
   private timer: NodeJS.Timeout | undefined;
   private renewedAt = 0;
   private renewing = false;
@@ -70,13 +73,24 @@ export class PresenceKeeper {
     return this.track(this.publishPresenceEvent(INTERNAL_TYPES.USER_CONNECTED, session));
   }
 
-  /** An authenticated socket ended: remove it, then publish USER_DISCONNECTED. Never rejects. */
+  /** An authenticated socket ended: remove it and its subscriptions, then publish USER_DISCONNECTED. Never rejects. */
   unregister(session: Session): Promise<void> {
+    const channels = [...session.channels].map((channel) => this.remove(channelKey(channel), session.address));
     return this.track(
-      this.remove(session.userId as string, session.address).then(() =>
+      Promise.all([this.remove(session.userId as string, session.address), ...channels]).then(() =>
         this.publishPresenceEvent(INTERNAL_TYPES.USER_DISCONNECTED, session),
       ),
     );
+  }
+
+  /** Register `session`'s subscription to `channel`. Rejects when presence fails (the subscription is refused then). */
+  subscribe(session: Session, channel: string): Promise<void> {
+    return this.track(this.options.presence.add(channelKey(channel), session.address));
+  }
+
+  /** Remove `session`'s subscription to `channel` (retried at the next heartbeat if it fails). Never rejects. */
+  unsubscribe(session: Session, channel: string): Promise<void> {
+    return this.track(this.remove(channelKey(channel), session.address));
   }
 
   /** Remove a socket registered while it was closing (no USER_DISCONNECTED: it never counted as connected). */
@@ -113,27 +127,36 @@ export class PresenceKeeper {
     this.renewedAt = clock.now();
     if (outcome === 'recreated') this.registrationOwed = true;
     if (this.registrationOwed) await this.registerAgain();
-    for (const [socketId, { userId, address }] of this.unremoved) {
-      this.unremoved.delete(socketId);
+    for (const [key, { userId, address }] of this.unremoved) {
+      this.unremoved.delete(key);
       await this.remove(userId, address);
     }
   }
 
-  /** Register every authenticated socket in one batch; a socket that ended meanwhile is removed again after. */
+  /**
+   * Register every authenticated socket and its subscriptions in one batch; the entries of a socket that ended (or a
+   * channel it left) meanwhile are removed again after.
+   */
   private async registerAgain(): Promise<void> {
     const sessions = [...this.options.authenticated()];
     this.log.warn('presence lease was taken anew (it had expired, or presence lost it); registering every authenticated socket again', {
       sockets: sessions.length,
     });
+    const entries = sessions.flatMap(entriesOf);
     try {
-      await this.options.presence.addMany(sessions.map((session) => ({ userId: session.userId as string, address: session.address })));
+      await this.options.presence.addMany(entries);
       this.registrationOwed = false;
     } catch (error) {
       this.log.warn('registering the sockets again failed; retried at the next heartbeat', { error: errorMessage(error) });
     } finally {
       // Its removal may have reached presence before this registration did: remove it once more, now after it.
-      const ended = sessions.filter((session) => session.state !== 'AUTHENTICATED');
-      await Promise.all(ended.map((session) => this.remove(session.userId as string, session.address)));
+      const live = new Set(
+        sessions
+          .filter((session) => session.state === 'AUTHENTICATED')
+          .flatMap(entriesOf)
+          .map(entryId),
+      );
+      await Promise.all(entries.filter((entry) => !live.has(entryId(entry))).map((entry) => this.remove(entry.userId, entry.address)));
     }
   }
 
@@ -141,7 +164,8 @@ export class PresenceKeeper {
     try {
       await this.options.presence.remove(userId, address);
     } catch (error) {
-      this.unremoved.set(address.socketId, { userId, address });
+      const entry = { userId, address };
+      this.unremoved.set(entryId(entry), entry);
       this.log.warn('presence removal failed; retried at the next heartbeat', { error: errorMessage(error) });
     }
   }
@@ -165,4 +189,17 @@ export class PresenceKeeper {
     void settled.then(() => this.inFlight.delete(settled));
     return operation;
   }
+}
+
+/** A socket's entries: under its user, and under each channel it is subscribed to. */
+function entriesOf(session: Session): PresenceEntry[] {
+  const { address } = session;
+  return [
+    { userId: session.userId as string, address },
+    ...[...session.channels].map((channel) => ({ userId: channelKey(channel), address })),
+  ];
+}
+
+function entryId({ userId, address }: PresenceEntry): string {
+  return `${userId} ${address.socketId}`;
 }

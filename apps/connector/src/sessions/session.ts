@@ -10,6 +10,7 @@ export interface FrameTag {
 }
 
 export const NO_TAG: FrameTag = Object.freeze({});
+const NO_CHANNELS: ReadonlySet<string> = new Set();
 import type { ClientSocket, WriteDone } from '../socket/client-socket';
 
 /**
@@ -67,6 +68,8 @@ export class Session {
   readonly limiter: RateLimiter;
   private dedup: IdWindow | undefined;
   private held: Map<string, HeldDelivery> | undefined;
+  /** The channels this socket is subscribed to (created on the first). */
+  private subscribed: Set<string> | undefined;
 
   constructor(
     readonly id: string,
@@ -220,6 +223,22 @@ export class Session {
     const room = this.socket.burstRoom();
     const unacked = this.ack ? Math.max(1, Math.floor(this.limits.maxUnacked / 2) - (this.held?.size ?? 0)) : asked;
     return { count: Math.min(asked, room.frames, unacked), maxBytes: room.bytes };
+  }
+
+  /** The channels this socket is subscribed to. */
+  get channels(): ReadonlySet<string> {
+    return this.subscribed ?? NO_CHANNELS;
+  }
+
+  /** Subscribed to `channel` from now on (the caller checked the rule and the per-socket cap). */
+  subscribe(channel: string): void {
+    this.subscribed ??= new Set();
+    this.subscribed.add(channel);
+  }
+
+  /** Not subscribed to `channel` any more; false when it was not. */
+  unsubscribe(channel: string): boolean {
+    return this.subscribed?.delete(channel) === true;
   }
 
   /** Whether `id` was written in ack mode and is not acknowledged yet. */

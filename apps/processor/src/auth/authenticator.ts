@@ -1,7 +1,6 @@
 import type { Logger } from '@linker/observability';
-import { parseUserId, type TopologyView } from '@linker/topology';
+import { JwtVerifier, parseUserId, type TopologyView } from '@linker/topology';
 import { webhookRefusal, type FetchFn } from './auth-webhook';
-import { JwtVerifier } from './jwt-verifier';
 
 export interface AuthRequest {
   appId: string;

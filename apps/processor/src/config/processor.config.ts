@@ -11,14 +11,6 @@ export const processorConfig = defineConfig({
   domain: setting({ env: 'LINKER_DOMAIN', kind: 'string', default: 'domain-01', doc: 'The domain this process serves.' }),
   name: setting({ env: 'LINKER_PROCESSOR_NAME', kind: 'string', default: 'processor-01', doc: 'This processor, in logs and metrics.' }),
   ...topologySourceSettings,
-  internalToken: setting({
-    env: 'LINKER_INTERNAL_TOKEN',
-    kind: 'string',
-    optional: true,
-    secret: true,
-    // The README table shows one row per variable, with the connector's text (it is listed first), which covers this app too.
-    doc: "Shared secret of the meta-server's internal topology read (`GET /internal/topology`, secrets unmasked, `Authorization: Bearer <token>`). Meta-server: unset → that endpoint answers 404. Processor: set → reads it and keeps `jwtSecret`; unset → reads the masked `/topology`, so apps authenticated by `jwtSecret` refuse logins. Never logged.",
-  }),
   topologyFile: setting({
     env: 'LINKER_TOPOLOGY_FILE',
     kind: 'string',

@@ -8,6 +8,7 @@ import { groupMessageHandler } from './group-message.handler';
 import type { Handler } from './handler';
 import type { HandlerDeps } from './handler-deps';
 import { messageHandler } from './message.handler';
+import { publishHandler } from './publish.handler';
 import { userPresenceHandler } from './user-presence.handler';
 
 export type { Handler, HandlerContext } from './handler';
@@ -27,6 +28,7 @@ export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> 
     ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
     ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps)],
     ['CLOSE_CONNECTION', closeConnectionHandler(domain)],
+    ['PUBLISH', publishHandler()],
     ['MESSAGE_CONFIRMATION', confirmationHandler(domain)],
     [INTERNAL_TYPES.USER_CONNECTED, presenceEvents],
     [INTERNAL_TYPES.USER_DISCONNECTED, presenceEvents],

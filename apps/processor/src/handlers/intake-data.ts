@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { DeliveryReport, type Envelope, type SocketAddress, type RecordErrorCode } from '@linker/contracts';
+import { CHANNEL_PATTERN, DeliveryReport, type Envelope, type SocketAddress, type RecordErrorCode } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 
 const Id = Type.String({ minLength: 1 });
@@ -19,6 +19,7 @@ const SCHEMAS = {
     maxBytes: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
   CLOSE_CONNECTION: Type.Object({ userId: Id }),
+  PUBLISH: Type.Object({ channel: Type.String({ pattern: CHANNEL_PATTERN.source }), data: Type.Unknown() }),
   USER_EVENT: Type.Object({ userId: Id }),
   DELIVERY_REPORT: DeliveryReport,
 };

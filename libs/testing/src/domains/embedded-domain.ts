@@ -23,8 +23,6 @@ export interface EmbeddedDomainOptions extends DomainOptions {
   ui?: boolean;
   /** Serve the processor's metrics too (`--metrics-port`, on a free port). */
   metrics?: boolean;
-  /** Environment variables of the process (`LINKER_ADMIN_TOKEN`, `LINKER_LINK_SECRET`, …). */
-  env?: Record<string, string>;
 }
 
 const READY_TIMEOUT_MS = 30_000;

@@ -81,7 +81,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
   const database = uniqueName('linker-test');
   /** Lets the processors and connectors read the topology with its secrets (`GET /internal/topology`). */
   const internalToken = randomBytes(32).toString('base64url');
-  const common = servicesEnv(services, options.domain);
+  const common = { ...servicesEnv(services, options.domain), ...options.env };
   const started: AppProcess[] = [];
   const track = (app: AppProcess): AppProcess => {
     started.push(app);

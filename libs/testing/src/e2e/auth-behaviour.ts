@@ -5,9 +5,17 @@ import type { RawSocket } from './raw-socket';
 import type { SuiteContext } from './suite-context';
 import { ANZ, DEAD, EXT, JWT } from './suite-topology';
 
-/** An HS256 token for `sub`, signed with `secret`, expiring `expiresIn` seconds from now (omitted: no `exp`). */
-async function jwt(sub: string, expiresIn: number | undefined, secret: string = JWT.secret): Promise<string> {
-  const token = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt();
+/**
+ * An HS256 token for `sub`, signed with `secret`, expiring `expiresIn` seconds from now (omitted: no `exp`), with
+ * `claims` besides (a subscription token's `channel`).
+ */
+export async function jwt(
+  sub: string,
+  expiresIn: number | undefined,
+  secret: string = JWT.secret,
+  claims: Record<string, unknown> = {},
+): Promise<string> {
+  const token = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt();
   if (expiresIn !== undefined) token.setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn);
   return token.sign(new TextEncoder().encode(secret));
 }

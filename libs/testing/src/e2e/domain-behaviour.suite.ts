@@ -1,6 +1,7 @@
 import { abuseBehaviour } from './abuse-behaviour';
 import { apiBehaviour } from './api-behaviour';
 import { authBehaviour } from './auth-behaviour';
+import { channelBehaviour } from './channel-behaviour';
 import { errorBehaviour } from './error-behaviour';
 import { mailboxBehaviour } from './mailbox-behaviour';
 import { masterBehaviour } from './master-behaviour';
@@ -32,6 +33,7 @@ export function domainBehaviourSuite(name: string, start: StartDomain): void {
     errorBehaviour(ctx);
     abuseBehaviour(ctx);
     seedReadmeBehaviour(ctx);
+    channelBehaviour(ctx);
     apiBehaviour(ctx);
   });
 }

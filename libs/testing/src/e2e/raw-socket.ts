@@ -99,6 +99,11 @@ export class RawSocket {
     );
   }
 
+  /** Wait for the first frame matching `predicate`, whatever its type; `what` says what it waits for. */
+  find(what: string, predicate: (frame: Frame) => boolean, timeoutMs = WAIT_MS): Promise<Frame> {
+    return waitFor(`${this.label} to receive ${what} (received: ${this.summary()})`, () => this.frames.find(predicate), { timeoutMs });
+  }
+
   /** Wait until `count` frames of `type` matching `predicate` arrived; those frames. */
   count(type: string, count: number, predicate: (frame: Frame) => boolean = () => true, timeoutMs = WAIT_MS): Promise<Frame[]> {
     return waitFor(

@@ -4,7 +4,7 @@ import { NodeWebSocket } from '@linker/client-sdk/node';
 import type { DomainOptions, DomainUnderTest } from '../domains/domain-under-test';
 import { startAuthServer, type AuthServer } from './auth-server';
 import { RawSocket, type Frame } from './raw-socket';
-import { ANZ, suiteDomains, suiteTopology, UserIds, type SuiteDomains } from './suite-topology';
+import { ANZ, SUITE_ENV, suiteDomains, suiteTopology, UserIds, type SuiteDomains } from './suite-topology';
 
 export type StartDomain = (options: DomainOptions) => Promise<DomainUnderTest>;
 
@@ -53,8 +53,12 @@ export class SuiteContext {
   /** Start the auth server, then the domain on the suite's topology. */
   async start(start: StartDomain): Promise<void> {
     this.auth = await startAuthServer();
-    const topology = suiteTopology(this.domains, this.auth.url);
-    this.running = await start({ topology, domain: this.domains.domain, adminToken: this.adminToken });
+    this.running = await start({
+      topology: suiteTopology(this.domains, this.auth.url),
+      domain: this.domains.domain,
+      env: { ...SUITE_ENV },
+      adminToken: this.adminToken,
+    });
   }
 
   async stop(): Promise<void> {

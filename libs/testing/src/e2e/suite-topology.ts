@@ -26,6 +26,10 @@ const RANGES = {
   outside: { from: 6_000_000, to: 8_999_999 },
 } as const;
 
+/** Settings of every process of the suite's domain: a channel cap small enough to reach within the rate limit. */
+export const SUITE_ENV = { LINKER_MAX_CHANNELS_PER_SOCKET: '10' } as const;
+export const SUITE_MAX_CHANNELS = Number(SUITE_ENV.LINKER_MAX_CHANNELS_PER_SOCKET);
+
 export interface SuiteDomains {
   /** The domain under test. */
   domain: string;
@@ -39,8 +43,10 @@ export function suiteDomains(): SuiteDomains {
 }
 
 /**
- * The suite's topology: two domains without a link, ANZ (auth off, a server API key, distributed over both, numbers
- * from 6,000,000 at home nowhere), EXT (`authUrl`), JWT (`jwtSecret`) and DEAD (an `authUrl` on a closed port).
+ * The suite's topology: two domains without a link, ANZ (auth off, a server API key, distributed over both, numbers from 6,000,000 at
+ * home nowhere; public channels `chat-*` where clients publish and `news-*` where only the server does, and `private-*`
+ * that need a token it has no key to verify), EXT (`authUrl`), JWT (`jwtSecret`; `team-*` channels that need a
+ * subscription token) and DEAD (an `authUrl` on a closed port).
  */
 export function suiteTopology(domains: SuiteDomains, authUrl: string): Topology {
   return {
@@ -60,9 +66,14 @@ export function suiteTopology(domains: SuiteDomains, authUrl: string): Topology 
           { domainName: domains.domain, ...RANGES.local },
           { domainName: domains.other, ...RANGES.other },
         ],
+        channels: [
+          { pattern: 'chat-*', subscribe: 'public', publish: 'clients' },
+          { pattern: 'news-*', subscribe: 'public' },
+          { pattern: 'private-*' },
+        ],
       },
       { appName: EXT.appName, appId: EXT.appId, masterUserId: EXT.master, authUrl },
-      { appName: JWT.appName, appId: JWT.appId, jwtSecret: JWT.secret },
+      { appName: JWT.appName, appId: JWT.appId, jwtSecret: JWT.secret, channels: [{ pattern: 'team-*', publish: 'clients' }] },
       { appName: DEAD.appName, appId: DEAD.appId, authUrl: 'http://127.0.0.1:1/auth' },
     ],
   };

@@ -12,10 +12,8 @@ export interface FollowOptions {
   domain: string;
   /** The process's name (a connector's or a processor's): two processes never share a cache file. */
   name: string;
-  /** `LINKER_INTERNAL_TOKEN`: read the topology with its secrets (processors). */
+  /** `LINKER_INTERNAL_TOKEN`: read the topology with its secrets (processors, connectors). */
   token?: string;
-  /** False for a process that never verifies logins (a connector). */
-  authenticates?: boolean;
   logger: Logger;
 }
 
@@ -25,6 +23,6 @@ export function followMetaServer(options: FollowOptions): Promise<MetaServerTopo
     options.topologyCacheFile === false
       ? undefined
       : (options.topologyCacheFile ?? join('.linker-data', 'topology-cache', `${options.domain}-${options.name}.json`));
-  const { metaServerUrl: url, token, authenticates, logger } = options;
-  return MetaServerTopologySource.connect({ url, cacheFile, refreshMs: REFRESH_MS, token, authenticates, logger });
+  const { metaServerUrl: url, token, logger } = options;
+  return MetaServerTopologySource.connect({ url, cacheFile, refreshMs: REFRESH_MS, token, logger });
 }

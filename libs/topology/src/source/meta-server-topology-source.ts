@@ -34,8 +34,6 @@ export interface MetaServerSourceOptions {
    * Never logged.
    */
   token?: string;
-  /** False for a process that never verifies logins (a connector): no warning about the apps whose secret it lacks. */
-  authenticates?: boolean;
 }
 
 /**
@@ -254,17 +252,23 @@ export class MetaServerTopologySource implements TopologySource {
   private viewOf(topology: Topology, version: string): TopologyView {
     const usable = dropMaskedSecrets(topology);
     const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
-    if (usable.apps.length > 0 && this.options.authenticates !== false) {
-      this.logger.warn(`the meta-server never serves jwtSecret: logins of these apps need another method (${hint})`, {
-        apps: usable.apps,
-        version,
-      });
+    if (usable.apps.length > 0) {
+      this.logger.warn(
+        `the meta-server never serves jwtSecret: logins and subscription tokens of these apps need another method (${hint})`,
+        {
+          apps: usable.apps,
+          version,
+        },
+      );
     }
-    if (usable.apiKeyApps.length > 0 && this.options.authenticates === false) {
-      this.logger.warn(`the meta-server never serves apiKey: the server API of these apps answers 401 here (${hint})`, {
-        apps: usable.apiKeyApps,
-        version,
-      });
+    if (usable.apiKeyApps.length > 0) {
+      this.logger.warn(
+        `the meta-server never serves apiKey: a connector reading this copy answers 401 to these apps' server API (${hint})`,
+        {
+          apps: usable.apiKeyApps,
+          version,
+        },
+      );
     }
     return new TopologyView(usable.topology);
   }

@@ -2,6 +2,14 @@ import { setting } from '@linker/config';
 
 /** How a connector or a processor follows the topology in real mode; part of both apps' config. */
 export const topologySourceSettings = {
+  internalToken: setting({
+    env: 'LINKER_INTERNAL_TOKEN',
+    kind: 'string',
+    optional: true,
+    secret: true,
+    // The README table shows one row per variable, with this text: it covers the meta-server too.
+    doc: "Shared secret of the meta-server's internal topology read (`GET /internal/topology`, secrets unmasked, `Authorization: Bearer <token>`). Meta-server: unset → that endpoint answers 404. Processor and connector: set → they read it and keep the apps' `jwtSecret` and `apiKey`; unset → they read the masked `/topology`, so apps authenticated by `jwtSecret` refuse logins and subscription tokens, and the connector's server API answers 401 to every key. Never logged.",
+  }),
   metaServerUrl: setting({
     env: 'LINKER_META_SERVER_URL',
     kind: 'url',

@@ -2,11 +2,23 @@ import { MASKED_SECRET } from '../mask-secrets';
 import type { ClientApp } from '../topology';
 import { APP_NAME_PATTERN, parseUserId } from '../topology-view';
 import { checkApiKey, checkPublicKey, checkSecretStrength } from './auth';
+import { readChannels } from './channels';
 import { readDistributions } from './distributions';
 import type { DomainGraph } from './domain-graph';
 import { asList, checkKeys, mappingsOf, readBoolean, readString, type Mapping } from './fields';
 
-const APP_KEYS = ['appName', 'appId', 'masterUserId', 'authEnabled', 'authUrl', 'jwtSecret', 'jwtPublicKey', 'apiKey', 'userDistributions'];
+const APP_KEYS = [
+  'appName',
+  'appId',
+  'masterUserId',
+  'authEnabled',
+  'authUrl',
+  'jwtSecret',
+  'jwtPublicKey',
+  'apiKey',
+  'userDistributions',
+  'channels',
+];
 
 /** `clientApps`: unique names and ids, a master of the app's own, a usable auth method, sound distributions. */
 export function readClientApps(root: Mapping, graph: DomainGraph): ClientApp[] {
@@ -39,6 +51,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
   const apiKey = readString(map, 'apiKey', { secret: true });
   if (apiKey !== undefined) checkApiKey(map, apiKey);
   const userDistributions = readDistributions(map, graph);
+  const channels = readChannels(map);
   if (appName === undefined || appId === undefined) return undefined;
   return {
     appName,
@@ -47,6 +60,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
     ...auth,
     ...(apiKey === undefined ? {} : { apiKey }),
     ...(userDistributions === undefined ? {} : { userDistributions }),
+    ...(channels === undefined ? {} : { channels }),
   };
 }
 

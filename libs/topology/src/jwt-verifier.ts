@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { jwtVerify } from 'jose';
-import type { ClientApp } from '@linker/topology';
+import type { ClientApp } from './topology';
 
 /** The most keys kept; the cache is dropped whole beyond it (apps are few; this only bounds a pathological churn). */
 const MAX_KEYS = 1000;
@@ -11,9 +11,10 @@ interface VerifyKey {
 }
 
 /**
- * Verifies a login token as an app's JWT (docs/protocol.md, Authentication; not in the original): `jwtSecret` → HS256, `jwtPublicKey` (PEM) →
- * RS256 or ES256 by the key's type. Accepted only when the signature is valid, the token carries `exp` and has not
- * expired, and `sub` is the user id. Keys are parsed once per distinct secret or PEM, not per login.
+ * Verifies a token as an app's JWT (docs/protocol.md, Authentication and Channels; not in the original): `jwtSecret` →
+ * HS256, `jwtPublicKey` (PEM) → RS256 or ES256 by the key's type. Accepted only when the signature is valid, the token
+ * carries `exp` and has not expired, `sub` is the user id and, for a subscription token, its `channel` claim is the
+ * channel. Keys are parsed once per distinct secret or PEM, not per token.
  */
 export class JwtVerifier {
   private readonly keys = new Map<string, VerifyKey | undefined>();
@@ -23,18 +24,22 @@ export class JwtVerifier {
     return Boolean(app.jwtSecret || app.jwtPublicKey);
   }
 
-  /** Resolves to a reason when the token is refused, undefined when it is accepted. Never rejects. */
-  async refusal(app: ClientApp, token: string | undefined, userId: string, now: number): Promise<string | undefined> {
+  /**
+   * Resolves to a reason when the token is refused, undefined when it is accepted. `channel`: a subscription token,
+   * whose `channel` claim must name it. Never rejects.
+   */
+  async refusal(app: ClientApp, token: string | undefined, userId: string, now: number, channel?: string): Promise<string | undefined> {
     if (!token) return 'no token';
     const verifyKey = this.keyOf(app);
     if (!verifyKey) return "the app's jwtPublicKey is not a usable RSA or EC public key";
     try {
-      await jwtVerify(token, verifyKey.key, {
+      const { payload } = await jwtVerify(token, verifyKey.key, {
         algorithms: verifyKey.algorithms,
         subject: userId,
         requiredClaims: ['exp', 'sub'],
         currentDate: new Date(now),
       });
+      if (channel !== undefined && payload.channel !== channel) return 'token refused (its channel claim is not this channel)';
       return undefined;
     } catch (error) {
       return `token refused (${(error as { code?: string }).code ?? 'invalid'})`;

@@ -1,0 +1,44 @@
+import { IdWindow } from '@linker/kernel';
+import type { Session } from '../sessions/session';
+
+/** Publications remembered, to write each once though a lane may bring it twice (a FAST partition changing owner). */
+const SEEN_CAPACITY = 100_000;
+const SEEN_MAX_AGE_MS = 60_000;
+
+/**
+ * This connector's subscribed sockets, by channel: what a publication routed here is written to. A socket is listed
+ * from the moment its subscription is accepted until it unsubscribes or ends. A publication is written at most once
+ * (by its id, remembered for a minute; one check per publication, not per socket).
+ */
+export class ChannelSubscribers {
+  private readonly byChannel = new Map<string, Set<Session>>();
+  private readonly seen = new IdWindow({ capacity: SEEN_CAPACITY, maxAgeMs: SEEN_MAX_AGE_MS });
+
+  add(channel: string, session: Session): void {
+    let sessions = this.byChannel.get(channel);
+    if (!sessions) this.byChannel.set(channel, (sessions = new Set()));
+    sessions.add(session);
+  }
+
+  remove(channel: string, session: Session): void {
+    const sessions = this.byChannel.get(channel);
+    if (!sessions?.delete(session)) return;
+    if (sessions.size === 0) this.byChannel.delete(channel);
+  }
+
+  /** Write publication `id`'s `frame` (made once) to every socket subscribed to `channel`; returns how many took it. */
+  write(id: string, channel: string, frame: () => Buffer): number {
+    const sessions = this.byChannel.get(channel);
+    if (!sessions || !this.seen.addNew(id)) return 0;
+    const bytes = frame();
+    let written = 0;
+    // A socket whose send queue is full is closed by its write and leaves the set: a Set's iteration allows that.
+    for (const session of sessions) if (session.send(bytes)) written += 1;
+    return written;
+  }
+
+  /** Subscribed sockets of `channel` here. */
+  count(channel: string): number {
+    return this.byChannel.get(channel)?.size ?? 0;
+  }
+}
