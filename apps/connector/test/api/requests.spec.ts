@@ -1,4 +1,5 @@
-import { apiCall } from '@linker/testing';
+import { connect } from 'node:net';
+import { apiCall, waitFor } from '@linker/testing';
 import { LocalTopologySource, MASKED_SECRET } from '@linker/topology';
 import { startHarness, type Harness } from '../testing/harness';
 import { apiTopology, KEYS } from './testing/api-topology';
@@ -114,6 +115,21 @@ describe('server API: requests', () => {
     });
     expect(answer.status).toBe(202);
     expect((await harness.processor.next('MESSAGE', (e) => e.id === answer.body.ids[0])).data).toEqual({ content: 'in parts' });
+  });
+
+  it('counts a request cut before its body was complete as MALFORMED_JSON, publishes nothing, and keeps serving', async () => {
+    const port = Number(new URL(harness.url).port);
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const head = `POST /api/v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.ANZ}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
+    socket.end(`${head}{"to":"ANZ-2",`);
+    socket.destroy();
+    await waitFor(
+      'the cut request to be counted',
+      async () => (await apiCall(harness.url, 'GET', '/health')).body.api.refused.MALFORMED_JSON === 1,
+    );
+    expect(harness.faults.intakePublishes).toBe(0);
+    expect((await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, json: MESSAGE })).status).toBe(202);
   });
 
   it('serves the OpenAPI document without a key', async () => {
