@@ -1,6 +1,11 @@
 import { connect } from 'node:net';
+import type { Lanes } from '@linker/bus';
+import { silentLogger } from '@linker/observability';
+import type { Presence } from '@linker/presence';
 import { apiCall, waitFor } from '@linker/testing';
 import { LocalTopologySource, MASKED_SECRET } from '@linker/topology';
+import { connectorSettings } from '../../src/config/connector.config';
+import { openConnector } from '../../src/open-connector';
 import { startHarness, type Harness } from '../testing/harness';
 import { apiTopology, KEYS } from './testing/api-topology';
 
@@ -143,5 +148,14 @@ describe('server API: requests', () => {
     await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, json: MESSAGE });
     const health = await apiCall(harness.url, 'GET', '/health');
     expect(health.body.api).toEqual({ answered: 1, refused: { UNAUTHENTICATED: 1 } });
+  });
+});
+
+describe('server API settings', () => {
+  it('refuses to start when LINKER_API_RATE_BURST cannot hold a message to LINKER_MAX_GROUP_RECIPIENTS recipients', () => {
+    const settings = connectorSettings({ apiRateBurst: 5 }); // 1,000 recipients, 100 per token: 10 tokens
+    const ports = { lanes: {} as Lanes, presence: {} as Presence, logger: silentLogger };
+    expect(() => openConnector(settings, ports)).toThrow(/LINKER_API_RATE_BURST \(5\)/);
+    expect(() => openConnector(connectorSettings({ apiRateBurst: 10 }), ports)).not.toThrow();
   });
 });
