@@ -137,6 +137,22 @@ describe('server API: requests', () => {
     expect((await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, json: MESSAGE })).status).toBe(202);
   });
 
+  it('answers 408 and closes the connection when a body does not arrive whole within LINKER_HANDSHAKE_TIMEOUT_MS', async () => {
+    await harness.close();
+    harness = await startHarness({ topology, settings: { handshakeTimeoutMs: 300 } });
+    const socket = connect(Number(new URL(harness.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const head = `POST /api/v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.ANZ}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
+    socket.write(`${head}{"to":"ANZ-2",`);
+    await waitFor('the connection to be closed', () => socket.closed, { timeoutMs: 5_000 });
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(harness.faults.intakePublishes).toBe(0);
+    expect((await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, json: MESSAGE })).status).toBe(202);
+  });
+
   it('serves the OpenAPI document without a key', async () => {
     const answer = await apiCall(harness.url, 'GET', '/api/v1/openapi.json');
     expect(answer.status).toBe(200);
