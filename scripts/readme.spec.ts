@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLOSE_CODES, ERROR_CODES } from '@linker/contracts';
+import { API_ERROR_CODES, CLOSE_CODES, ERROR_CODES } from '@linker/contracts';
 import { configTable } from './config-table';
 
-// The README documents the protocol's codes; the code has the one table. This keeps the two in step.
+// The README documents the protocol's and the server API's codes; the code has the one table of each. This keeps them in step.
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 
 describe('README', () => {
@@ -15,6 +15,10 @@ describe('README', () => {
 
   it.each(Object.entries(ERROR_CODES))('documents error code %s as the code says', (code, meaning) => {
     expect(readme).toContain(`| \`${code}\` | ${meaning} |`);
+  });
+
+  it.each(Object.entries(API_ERROR_CODES))('documents server API error code %s as the code says', (code, { status, meaning }) => {
+    expect(readme).toContain(`| \`${code}\` | ${status} | ${meaning} |`);
   });
 
   it.each(Object.entries(CLOSE_CODES))('documents close code %s as the code says', (name, { code, reason }) => {

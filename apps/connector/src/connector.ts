@@ -3,7 +3,9 @@ import { ConfigError } from '@linker/config';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
-import { TopologyView } from '@linker/topology';
+import type { TopologyView } from '@linker/topology';
+import { API_PREFIX } from './api/api-routes';
+import { ServerApi, type ServerApiLimits } from './api/server-api';
 import type { ConnectorSettings } from './config/connector.config';
 import { ReportOutbox } from './egress/delivery-reports';
 import { DeliveryWriter } from './egress/delivery-writer';
@@ -33,13 +35,11 @@ export interface ConnectorDependencies {
   lanes: Lanes;
   presence: Presence;
   logger: Logger;
+  /** The current topology (the source's `current`): the server API's keys, who lives where, channel rules. */
+  topology: () => TopologyView;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
   clock?: Clock;
-  /** The current topology (channel rules); without, no app and so no channel exists. */
-  topology?: () => TopologyView;
 }
-
-const NO_TOPOLOGY = new TopologyView({ domains: [], domainLinks: [], clientApps: [] });
 
 /**
  * The WebSocket edge of one domain (docs/protocol.md): a plain class, no framework on the hot path.
@@ -64,10 +64,11 @@ export class Connector {
   private readonly outbox: ReportOutbox;
   private readonly server: WsServer;
   private readonly heartbeat: Heartbeat;
+  private readonly api: ServerApi;
 
   private readonly channels: Subscriptions;
 
-  constructor({ config, lanes, presence, logger, clock = systemClock, topology = () => NO_TOPOLOGY }: ConnectorDependencies) {
+  constructor({ config, lanes, presence, logger, topology, clock = systemClock }: ConnectorDependencies) {
     checkSettings(config);
     this.config = config;
     this.clock = clock;
@@ -121,6 +122,17 @@ export class Connector {
       channels: subscribers,
       logger,
     });
+    this.api = new ServerApi({
+      domain,
+      topology,
+      intake,
+      backlog: this.backlog,
+      presence,
+      clock,
+      logger: logger.child({ component: 'server-api' }),
+      limits: apiLimits(config),
+      serving: () => this.status === 'running',
+    });
     this.server = this.createServer();
     this.heartbeat = new Heartbeat(config.pingIntervalMs, config.maxMissedPongs, () => this.sockets());
   }
@@ -159,6 +171,7 @@ export class Connector {
       authenticated: this.sessions.countAuthenticated(),
       presenceLease: this.keeper.leaseAlive(),
       pendingPublishes: this.backlog.size,
+      api: this.api.counts(),
     };
   }
 
@@ -219,6 +232,7 @@ export class Connector {
         const health = this.health();
         return { serving: isServing(health), body: health };
       },
+      api: { prefix: API_PREFIX, handle: (request, response) => this.api.handle(request, response) },
       admits: (remoteAddress) => this.sessions.unauthenticatedFrom(remoteAddress) < config.maxUnauthenticatedPerAddress,
       onConnection: (socket, remoteAddress) => this.connected(socket, remoteAddress),
     });
@@ -242,6 +256,17 @@ export class Connector {
   private *sockets(): Iterable<ClientSocket> {
     for (const session of this.sessions.values()) yield session.socket;
   }
+}
+
+function apiLimits(config: ConnectorSettings): ServerApiLimits {
+  return {
+    maxBodyBytes: config.apiMaxBodyBytes,
+    maxFrameBytes: config.maxFrameBytes,
+    maxGroupRecipients: config.maxGroupRecipients,
+    groupRecipientsPerToken: config.groupRecipientsPerToken,
+    rateLimit: config.apiRateLimit,
+    rateBurst: config.apiRateBurst,
+  };
 }
 
 function sessionLimits(config: ConnectorSettings): SessionLimits {
@@ -268,6 +293,11 @@ function checkSettings(config: ConnectorSettings): void {
   if (largestGroup > Math.min(config.rateBurst, config.userRateBurst)) {
     problems.push(
       `a GROUP_MESSAGE to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens (LINKER_GROUP_RECIPIENTS_PER_TOKEN ${config.groupRecipientsPerToken}): more than LINKER_RATE_BURST or LINKER_USER_RATE_BURST hold`,
+    );
+  }
+  if (largestGroup > config.apiRateBurst) {
+    problems.push(
+      `a server API message to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens: more than LINKER_API_RATE_BURST (${config.apiRateBurst}) holds`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

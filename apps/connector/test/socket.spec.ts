@@ -55,6 +55,7 @@ describe('connector socket', () => {
       authenticated: 1,
       presenceLease: true,
       pendingPublishes: 0,
+      api: { answered: 0, refused: {} },
     });
     expect((await httpGet(h.connector.port, '/elsewhere')).status).toBe(404);
   });

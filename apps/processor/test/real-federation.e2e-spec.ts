@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startRealFederation, waitFor, type AppProcess, type RealFederation } from '@linker/testing';
+import { apiCall, startRealFederation, waitFor, type AppProcess, type RealFederation } from '@linker/testing';
 import { expectForgedLinkRefused } from '@linker/testing/e2e/forged-link';
 import { RawSocket, type Frame } from '@linker/testing/e2e/raw-socket';
 import { seedLogin } from '@linker/testing/e2e/seed-readme';
@@ -13,6 +13,8 @@ import { readTopologyFile } from '@linker/topology';
 
 const RING = join(__dirname, '../../../topologies/four-domain-ring.yaml');
 const WAIT_MS = 30_000;
+/** The server API key this test gives ANZ (the ring's file has none). */
+const API_KEY = 'federation-e2e-anz-api-key-0123456789abcdef';
 
 describe('a federation of real-mode domains (the four-domain ring)', () => {
   jest.setTimeout(180_000);
@@ -21,7 +23,8 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
 
   beforeAll(async () => {
     const { topology } = await readTopologyFile(RING);
-    federation = await startRealFederation({ topology, extra: { proxied: ['domain-02'] } });
+    const clientApps = topology.clientApps.map((app) => (app.appName === 'ANZ' ? { ...app, apiKey: API_KEY } : app));
+    federation = await startRealFederation({ topology: { ...topology, clientApps }, extra: { proxied: ['domain-02'] } });
   }, 240_000);
 
   afterEach(async () => {
@@ -87,6 +90,26 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
     sender.send({ type: 'GROUP_MESSAGE', data: { to, content: 'marker' }, reference: 'm' });
     await Promise.all(receivers.map((socket) => socket.message('marker', WAIT_MS)));
     expect(receivers.map((socket) => socket.all('MESSAGE', (f) => f.data.content === 'to every domain').length)).toEqual([1, 1, 1, 1]);
+  });
+
+  it("domain-01's server API sends to a user homed in domain-03, across the ring, as the master, and disconnects it there (4003)", async () => {
+    const three = await login('domain-03', 'ANZ-3423456');
+    const answer = await apiCall(federation.domain('domain-01').connectorUrl, 'POST', '/api/v1/messages', {
+      key: API_KEY,
+      json: { to: 'ANZ-3423456', content: 'from the backend of 01', reference: 'api-ring' },
+    });
+    expect(answer).toMatchObject({ status: 202, body: { ids: [expect.any(String)] } });
+    expect(await three.next('MESSAGE', (f) => f.reference === 'api-ring', WAIT_MS)).toEqual({
+      type: 'MESSAGE',
+      data: { from: 'ANZ-123223', content: 'from the backend of 01' },
+      reference: 'api-ring',
+      id: answer.body.ids[0],
+    });
+    const disconnect = await apiCall(federation.domain('domain-01').connectorUrl, 'POST', '/api/v1/users/ANZ-3423456/disconnect', {
+      key: API_KEY,
+    });
+    expect(disconnect.status).toBe(202);
+    expect((await three.closed(WAIT_MS)).code).toBe(4003);
   });
 
   it('refuses a forged peer with a wrong secret (4401) and keeps carrying messages', async () => {

@@ -6,3 +6,4 @@ export * from './frames';
 export * from './internal';
 export * from './ui-api';
 export { isContentOnly, type RecordErrorCode } from './record-codec';
+export * from './server-api';

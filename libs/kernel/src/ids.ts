@@ -19,3 +19,12 @@ const RESENDABLE_NAMESPACE = 'b4f1d2a6-3c8e-4f0a-9d6b-7e2c5a1f8e34';
 export function resendableMessageId(userId: string, clientId: string): string {
   return v5(JSON.stringify([userId, clientId]), RESENDABLE_NAMESPACE);
 }
+
+/**
+ * The message id, for one of its recipients, of a server API message that carries the caller's own `id`: a
+ * name-based UUID of the sender, that id and the recipient, so a retry is the same message for each recipient, and
+ * never the id of a client's frame (whose name has two parts, not three).
+ */
+export function resendableRecipientMessageId(userId: string, clientId: string, recipient: string): string {
+  return v5(JSON.stringify([userId, clientId, recipient]), RESENDABLE_NAMESPACE);
+}

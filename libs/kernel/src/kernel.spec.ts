@@ -1,4 +1,12 @@
-import { answerFor, LinkerError, isRetriable, errorMessage, newMessageId, resendableMessageId } from '@linker/kernel';
+import {
+  answerFor,
+  LinkerError,
+  isRetriable,
+  errorMessage,
+  newMessageId,
+  resendableMessageId,
+  resendableRecipientMessageId,
+} from '@linker/kernel';
 
 /** A closed set of codes, as a lib declares its own. */
 type DoorErrorCode = 'DOOR_JAMMED' | 'DOOR_LOCKED';
@@ -61,5 +69,13 @@ describe('resendableMessageId', () => {
     expect(resendableMessageId('ANZ-2', 'c-1')).not.toBe(id);
     expect(resendableMessageId('ANZ-1', 'c-2')).not.toBe(id);
     expect(resendableMessageId('ANZ-1\nc', '1')).not.toBe(resendableMessageId('ANZ-1', 'c\n1'));
+  });
+
+  it('has a per-recipient form: the same for the same sender, id and recipient, and never a client frame id', () => {
+    const id = resendableRecipientMessageId('ANZ-1', 'c-1', 'ANZ-2');
+    expect(resendableRecipientMessageId('ANZ-1', 'c-1', 'ANZ-2')).toBe(id);
+    expect(resendableRecipientMessageId('ANZ-1', 'c-1', 'ANZ-3')).not.toBe(id);
+    expect(resendableRecipientMessageId('ANZ-1', 'c-2', 'ANZ-2')).not.toBe(id);
+    expect(id).not.toBe(resendableMessageId('ANZ-1', 'c-1'));
   });
 });

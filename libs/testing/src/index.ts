@@ -1,6 +1,7 @@
 export * from './services';
 export * from './unique-name';
 export * from './wait-for';
+export * from './api-client';
 export * from './processes';
 export * from './domains/domain-under-test';
 export * from './domains/real-domain';

@@ -9,7 +9,7 @@ function topology(): Topology {
     domainLinks: [],
     clientApps: [
       { appName: 'HS', appId: 'hs', jwtSecret: 'a-very-secret-secret-of-32-chars!!', userDistributions: [{ domainName: 'domain-01' }] },
-      { appName: 'RS', appId: 'rs', jwtPublicKey: PUBLIC_KEY },
+      { appName: 'RS', appId: 'rs', jwtPublicKey: PUBLIC_KEY, apiKey: 'an-api-key-of-at-least-32-characters' },
       { appName: 'HOOK', appId: 'hook', authUrl: 'https://svc:hunter2@auth.example.org/check?apiKey=k123&region=eu' },
       { appName: 'OPEN', appId: 'open', authEnabled: false, authUrl: 'http://localhost:4200/auth' },
     ],
@@ -17,16 +17,16 @@ function topology(): Topology {
 }
 
 describe('maskSecrets', () => {
-  it('masks jwtSecret and the credentials of authUrl, keeps jwtPublicKey and everything else', () => {
+  it('masks jwtSecret, apiKey and the credentials of authUrl, keeps jwtPublicKey and everything else', () => {
     const masked = maskSecrets(topology());
     expect(masked.clientApps).toEqual([
       { appName: 'HS', appId: 'hs', jwtSecret: MASKED_SECRET, userDistributions: [{ domainName: 'domain-01' }] },
-      { appName: 'RS', appId: 'rs', jwtPublicKey: PUBLIC_KEY },
+      { appName: 'RS', appId: 'rs', jwtPublicKey: PUBLIC_KEY, apiKey: MASKED_SECRET },
       { appName: 'HOOK', appId: 'hook', authUrl: 'https://***@auth.example.org/check?apiKey=***&region=eu' },
       { appName: 'OPEN', appId: 'open', authEnabled: false, authUrl: 'http://localhost:4200/auth' },
     ]);
     expect(masked.domains).toEqual(topology().domains);
-    expect(JSON.stringify(masked)).not.toMatch(/very-secret|hunter2|k123|svc/);
+    expect(JSON.stringify(masked)).not.toMatch(/very-secret|an-api-key|hunter2|k123|svc/);
   });
 
   it('leaves the original untouched and shares no object with it', () => {
@@ -50,15 +50,16 @@ describe('maskSecrets', () => {
 });
 
 describe('dropMaskedSecrets', () => {
-  it('removes a masked jwtSecret, so nobody can verify tokens signed with "***"', () => {
-    const { topology: usable, apps } = dropMaskedSecrets(maskSecrets(topology()));
+  it('removes a masked jwtSecret and apiKey, so nobody can verify tokens signed with "***" nor call the API with it', () => {
+    const { topology: usable, apps, apiKeyApps } = dropMaskedSecrets(maskSecrets(topology()));
     expect(apps).toEqual(['HS']);
+    expect(apiKeyApps).toEqual(['RS']);
     expect(usable.clientApps[0]).toEqual({ appName: 'HS', appId: 'hs', userDistributions: [{ domainName: 'domain-01' }] });
-    expect(usable.clientApps[1].jwtPublicKey).toBe(PUBLIC_KEY);
+    expect(usable.clientApps[1]).toEqual({ appName: 'RS', appId: 'rs', jwtPublicKey: PUBLIC_KEY });
   });
 
   it('returns a topology with real secrets as it is', () => {
     const original = topology();
-    expect(dropMaskedSecrets(original)).toEqual({ topology: original, apps: [] });
+    expect(dropMaskedSecrets(original)).toEqual({ topology: original, apps: [], apiKeyApps: [] });
   });
 });

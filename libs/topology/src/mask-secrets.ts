@@ -7,7 +7,7 @@ export const MASKED_SECRET = '***';
 const SECRET_QUERY_PARAM = /token|key|secret|pass|auth|sig|credential/i;
 
 /**
- * A copy of `topology` that may be served or shown: `jwtSecret` becomes `***`; in `authUrl`, the user and password
+ * A copy of `topology` that may be served or shown: `jwtSecret` and `apiKey` become `***`; in `authUrl`, the user and password
  * (`user:pass@`) and the values of credential-like query parameters (token, key, secret, …) become `***`.
  * `jwtPublicKey` is public and kept. Secrets are write-only (docs/protocol.md, Secrets): a masked copy cannot verify HS256 tokens.
  */
@@ -24,6 +24,7 @@ function maskApp(app: ClientApp): ClientApp {
   if (app.userDistributions) masked.userDistributions = app.userDistributions.map((d) => ({ ...d }));
   if (app.channels) masked.channels = structuredClone(app.channels);
   if (app.jwtSecret !== undefined) masked.jwtSecret = MASKED_SECRET;
+  if (app.apiKey !== undefined) masked.apiKey = MASKED_SECRET;
   if (app.authUrl !== undefined) masked.authUrl = maskUrl(app.authUrl);
   return masked;
 }
@@ -43,15 +44,18 @@ export function maskUrl(value: string): string {
 
 /**
  * A served (masked) topology made safe to authenticate with: a `jwtSecret` of `***` is removed, so an app whose only
- * method it was refuses logins instead of accepting tokens signed with `***`. Returns the apps concerned.
+ * method it was refuses logins instead of accepting tokens signed with `***`, and so is an `apiKey` of `***`, so the
+ * server API refuses `Bearer ***`. Returns the apps whose `jwtSecret` (`apps`) or `apiKey` (`apiKeyApps`) was removed.
  */
-export function dropMaskedSecrets(topology: Topology): { topology: Topology; apps: string[] } {
+export function dropMaskedSecrets(topology: Topology): { topology: Topology; apps: string[]; apiKeyApps: string[] } {
   const apps = topology.clientApps.filter((app) => app.jwtSecret === MASKED_SECRET).map((app) => app.appName);
-  if (apps.length === 0) return { topology, apps };
+  const apiKeyApps = topology.clientApps.filter((app) => app.apiKey === MASKED_SECRET).map((app) => app.appName);
+  if (apps.length === 0 && apiKeyApps.length === 0) return { topology, apps, apiKeyApps };
   const clientApps = topology.clientApps.map((app) => {
-    if (app.jwtSecret !== MASKED_SECRET) return app;
-    const { jwtSecret: _masked, ...rest } = app;
-    return rest;
+    const usable = { ...app };
+    if (usable.jwtSecret === MASKED_SECRET) delete usable.jwtSecret;
+    if (usable.apiKey === MASKED_SECRET) delete usable.apiKey;
+    return usable;
   });
-  return { topology: { ...topology, clientApps }, apps };
+  return { topology: { ...topology, clientApps }, apps, apiKeyApps };
 }

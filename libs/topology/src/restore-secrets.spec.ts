@@ -3,11 +3,12 @@ import { restoreSecrets } from './restore-secrets';
 import type { Topology } from './topology';
 
 const SECRET = 'hs256-secret-that-must-never-leave-the-meta-server';
+const API_KEY = 'server-api-key-that-must-never-leave-the-meta-server';
 const CURRENT: Topology = {
   domains: [{ name: 'domain-01', urls: ['ws://127.0.0.1:8088'] }],
   domainLinks: [],
   clientApps: [
-    { appName: 'HS', appId: 'hs', jwtSecret: SECRET },
+    { appName: 'HS', appId: 'hs', jwtSecret: SECRET, apiKey: API_KEY },
     { appName: 'HOOK', appId: 'hook', authUrl: 'https://svc:hunter2@auth.example.org/check?token=t0ken' },
   ],
 };
@@ -26,7 +27,7 @@ describe('restoreSecrets (secrets are write-only)', () => {
     const edited: Topology = {
       ...CURRENT,
       clientApps: [
-        { appName: 'HS', appId: 'hs', jwtSecret: 'n'.repeat(40) },
+        { appName: 'HS', appId: 'hs', jwtSecret: 'n'.repeat(40), apiKey: 'r'.repeat(40) },
         { appName: 'HOOK', appId: 'hook', authUrl: 'https://a:b@x.org/' },
       ],
     };
@@ -38,11 +39,12 @@ describe('restoreSecrets (secrets are write-only)', () => {
       ...CURRENT,
       clientApps: [
         { appName: 'NEW', appId: 'new', jwtSecret: '***' },
-        { appName: 'HOOK', appId: 'hook', authUrl: 'https://***@other.example.org/check' },
+        { appName: 'HOOK', appId: 'hook', authUrl: 'https://***@other.example.org/check', apiKey: '***' },
       ],
     };
     expect(restoreSecrets(edited, CURRENT).problems.map((p) => [p.path, p.severity])).toEqual([
       ['clientApps[0].jwtSecret', 'error'],
+      ['clientApps[1].apiKey', 'error'],
       ['clientApps[1].authUrl', 'error'],
     ]);
   });

@@ -2,17 +2,20 @@ import { MASKED_SECRET, maskUrl } from './mask-secrets';
 import type { TopologyProblem } from './problems';
 import type { ClientApp, Topology } from './topology';
 
+/** The secrets shown only as `***`. */
+const WRITE_ONLY = ['jwtSecret', 'apiKey'] as const;
+
 /** A submitted topology with the secrets it left masked put back, or the fields whose masked value cannot be restored. */
 export interface RestoredSecrets {
   topology: Topology;
-  /** Apps whose `jwtSecret` or `authUrl` were taken from the current version. */
+  /** Apps whose `jwtSecret`, `apiKey` or `authUrl` were taken from the current version. */
   kept: string[];
   problems: TopologyProblem[];
 }
 
 /**
  * Secrets are write-only (docs/protocol.md, Secrets): an edit starts from the masked copy `GET /topology` serves. Where the submitted
- * `next` leaves a secret exactly as it was shown (`jwtSecret: ***`, or `authUrl` equal to the masked form of the
+ * `next` leaves a secret exactly as it was shown (`jwtSecret: ***`, `apiKey: ***`, or `authUrl` equal to the masked form of the
  * current one), the value of the app of the same name in `current` is kept. A masked value with nothing to restore
  * (a new app, or a changed `authUrl` that still holds `***`) is an error at its path: the author must give the secret.
  */
@@ -23,18 +26,15 @@ export function restoreSecrets(next: Topology, current: Topology): RestoredSecre
   const clientApps = next.clientApps.map((app, index): ClientApp => {
     const was = stored.get(app.appName);
     const restored: ClientApp = { ...app };
-    if (app.jwtSecret === MASKED_SECRET) {
-      if (was?.jwtSecret !== undefined && was.jwtSecret !== MASKED_SECRET) {
-        restored.jwtSecret = was.jwtSecret;
+    for (const field of WRITE_ONLY) {
+      if (app[field] !== MASKED_SECRET) continue;
+      const value = was?.[field];
+      if (value !== undefined && value !== MASKED_SECRET) {
+        restored[field] = value;
         kept.add(app.appName);
       } else {
-        problems.push(
-          problem(
-            index,
-            'jwtSecret',
-            `is masked (${MASKED_SECRET}) but the current version has no secret for app "${app.appName}": give the secret`,
-          ),
-        );
+        const message = `is masked (${MASKED_SECRET}) but the current version has no ${field} for app "${app.appName}": give it`;
+        problems.push(problem(index, field, message));
       }
     }
     if (app.authUrl !== undefined && app.authUrl.includes(MASKED_SECRET)) {

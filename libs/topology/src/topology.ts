@@ -33,6 +33,11 @@ export interface ClientApp {
   jwtSecret?: string;
   /** RS256/ES256 public key (PEM), same rule as `jwtSecret`. */
   jwtPublicKey?: string;
+  /**
+   * The app's server API key (`Authorization: Bearer <apiKey>` on `/api/v1/…` of every connector's client port); at
+   * least 32 characters, unique among the apps. Write-only, like `jwtSecret`. Absent: the app has no server API.
+   */
+  apiKey?: string;
   userDistributions?: UserDistribution[];
   /** The app's channels (docs/protocol.md, Channels): ordered rules, the first matching a channel's name applies. None: no channels. */
   channels?: ChannelRule[];

@@ -27,7 +27,7 @@ const identitySettings = {
     env: 'LINKER_WS_PORT',
     kind: 'port',
     default: 8089,
-    doc: 'Client WebSocket port (path `/ws`; `GET /health` on the same port); 0 = any free port.',
+    doc: 'Client WebSocket port (path `/ws`; `GET /health` and the server API, `/api/v1/…`, on the same port); 0 = any free port.',
   }),
 };
 
@@ -59,14 +59,14 @@ const clientPortSettings = {
     kind: 'integer',
     default: 1_000,
     min: 1,
-    doc: 'Most TCP connections besides `LINKER_MAX_CONNECTIONS` (handshakes in progress, `GET /health`): a connection accepted beyond both is closed at once, so a flood of connections that never upgrade cannot use up the open-file limit.',
+    doc: 'Most TCP connections besides `LINKER_MAX_CONNECTIONS` (handshakes in progress, `GET /health`, server API requests): a connection accepted beyond both is closed at once, so a flood of connections that never upgrade cannot use up the open-file limit.',
   }),
   handshakeTimeoutMs: setting({
     env: 'LINKER_HANDSHAKE_TIMEOUT_MS',
     kind: 'integer',
     default: 5_000,
     min: 100,
-    doc: 'A connection that has not sent a complete HTTP request (the WebSocket upgrade) this many ms after it opened gets HTTP 408 and is closed.',
+    doc: 'A connection that has not sent a complete HTTP request (the WebSocket upgrade, or a server API request with its body) this many ms after it opened gets HTTP 408 and is closed.',
   }),
   maxUnauthenticatedPerAddress: setting({
     env: 'LINKER_MAX_UNAUTHENTICATED_PER_ADDRESS',
@@ -217,6 +217,28 @@ const clientPortSettings = {
     default: 1_000,
     min: 1,
     doc: 'Most distinct recipients of one GROUP_MESSAGE; more is refused with TOO_LARGE and nothing is sent.',
+  }),
+  apiMaxBodyBytes: setting({
+    env: 'LINKER_API_MAX_BODY_BYTES',
+    kind: 'integer',
+    default: 262_144,
+    min: 1_024,
+    max: 16_777_216,
+    doc: 'Server API (`/api/v1/…`): largest request body in bytes; a larger one gets 413 TOO_LARGE (by its Content-Length, before it is read; a body without one is read no further than this) and the connection is closed.',
+  }),
+  apiRateLimit: setting({
+    env: 'LINKER_API_RATE_LIMIT',
+    kind: 'integer',
+    default: 100,
+    min: 1,
+    doc: "Server API: requests per second one app's key may make on this connector (token bucket; a message pays one token per `LINKER_GROUP_RECIPIENTS_PER_TOKEN` recipients, started). Over it: 429 RATE_LIMITED with `Retry-After`, nothing done.",
+  }),
+  apiRateBurst: setting({
+    env: 'LINKER_API_RATE_BURST',
+    kind: 'integer',
+    default: 200,
+    min: 1,
+    doc: 'Server API: burst of the per-key token bucket; it must hold a message to `LINKER_MAX_GROUP_RECIPIENTS` recipients.',
   }),
   dedupWindowMs: setting({
     env: 'LINKER_DEDUP_WINDOW_MS',

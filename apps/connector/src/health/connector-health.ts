@@ -13,6 +13,8 @@ export interface ConnectorHealth {
   presenceLease: boolean;
   /** Client frames handed to the lanes and not accepted yet; at `LINKER_MAX_PENDING_PUBLISHES` on a lane, new ones get OVERLOADED. */
   pendingPublishes: number;
+  /** Server API answers since start: how many succeeded, and the refusals by code (401s included; never a key). */
+  api: { answered: number; refused: Partial<Record<string, number>> };
 }
 
 export function isServing(health: ConnectorHealth): boolean {

@@ -45,6 +45,22 @@ export class IntakePublisher {
   }
 
   /**
+   * Publish `envelopes`, all keyed by `key`, in one call to `lane` (the server API's message to several recipients):
+   * resolves once the lane accepted all of them, rejects if it did not (some may have been accepted). Never throws.
+   */
+  publishAll(lane: Lane, key: string, envelopes: readonly Envelope[]): Promise<void> {
+    try {
+      const topic = lane === 'FAST' ? fastPartitionSubject(this.topic, key, this.partitions) : this.topic;
+      return this.lanes[lane].publish(
+        topic,
+        envelopes.map((envelope) => ({ key, value: encodeEnvelope(envelope) })),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
    * Publish delivery reports as DELIVERY_REPORT envelopes keyed by the connector, RELIABLE, in one call: resolves once
    * the broker holds all of them.
    */

@@ -20,15 +20,17 @@ export interface WsServerOptions {
   closeTimeoutMs: number;
   /** Most client WebSockets at once; one more upgrade gets 503. */
   maxConnections: number;
-  /** Most TCP connections besides `maxConnections` (handshakes, health requests); beyond, closed when accepted. */
+  /** Most TCP connections besides `maxConnections` (handshakes, health and API requests); beyond, closed when accepted. */
   maxHandshakes: number;
-  /** A connection that has not sent a whole HTTP request this long after it opened gets 408 and is closed. */
+  /** A connection that has not sent a whole HTTP request (an API request's body included) this long after it opened gets 408 and is closed. */
   handshakeTimeoutMs: number;
   /** Allowed `Origin` values; empty = all. */
   allowedOrigins: readonly string[];
   sendLimits: SendLimits;
   logger: Logger;
   health(): { serving: boolean; body: unknown };
+  /** Every request whose path starts with `api.prefix` (the server API); absent: those paths are 404 too. */
+  api?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
   /** Whether one more socket from `remoteAddress` may connect (false: the upgrade gets 503). */
   admits(remoteAddress: string): boolean;
   /** A client connected (upgraded on `/ws`, origin allowed, admitted) from `remoteAddress`. */
@@ -36,8 +38,8 @@ export interface WsServerOptions {
 }
 
 /**
- * The client-facing HTTP server: WebSocket upgrades on `/ws` (permessage-deflate off, `maxFrameBytes` frames) and
- * `GET /health`. A refused upgrade gets a plain HTTP answer: 403 for an origin not in the allow-list, 404 for another
+ * The client-facing HTTP server: WebSocket upgrades on `/ws` (permessage-deflate off, `maxFrameBytes` frames),
+ * `GET /health` and the server API (`api`, every path under its prefix). A refused upgrade gets a plain HTTP answer: 403 for an origin not in the allow-list, 404 for another
  * path, 503 while draining, at `maxConnections` or when `admits` refuses the address. A request whose headers are over
  * Node's limit (16 KiB) gets 431, one not complete within `handshakeTimeoutMs` 408, another malformed one 400; TCP
  * connections beyond `maxConnections + maxHandshakes` are closed as soon as they are accepted. `ws` is imported only
@@ -143,6 +145,8 @@ export class WsServer {
   }
 
   private answer(request: IncomingMessage, response: ServerResponse): void {
+    const { api } = this.options;
+    if (api !== undefined && request.url?.startsWith(api.prefix)) return api.handle(request, response);
     if (request.method === 'GET' && request.url === HEALTH_PATH) {
       const { serving, body } = this.options.health();
       response.writeHead(serving ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));

@@ -4,7 +4,7 @@ import { intakeTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { createLogger, silentLogger, type Logger } from '@linker/observability';
 import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/presence';
-import { LocalTopologySource, type Topology } from '@linker/topology';
+import type { TopologySource } from '@linker/topology';
 import { connectorSettings, type ConnectorSettings } from '../../src/config/connector.config';
 import type { Connector } from '../../src/connector';
 import { openConnector } from '../../src/open-connector';
@@ -37,8 +37,8 @@ export interface HarnessOptions {
   infrastructure?: () => Promise<HarnessInfrastructure>;
   /** The connector's clock (rate limits, windows); the system clock by default. */
   clock?: Clock;
-  /** The topology the connector follows (channel rules); none by default. */
-  topology?: Topology;
+  /** The topology the connector follows (the server API's keys); none by default. */
+  topology?: TopologySource;
 }
 
 /** A connector, a fake processor, and loopback clients (all closed by `close`). */
@@ -88,14 +88,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     : memoryInfrastructure(options.store ?? new MemoryPresenceStore());
   const { domain, lanes } = infrastructure;
   const config = connectorSettings({ domain, name: CONNECTOR, wsPort: 0, partitions: 4, ...options.settings });
-  const faults: LaneFaults = { failIntake: false, holdIntake: false, held: [] };
+  const faults: LaneFaults = { failIntake: false, holdIntake: false, held: [], intakePublishes: 0 };
   const presence = (options.wrapPresence ?? ((p) => p))(infrastructure.connectorPresence);
   const connector = openConnector(config, {
     lanes: faultyLanes(lanes, intakeTopic(domain), faults),
     presence,
     logger: testLogger(),
     clock: options.clock,
-    topology: options.topology && new LocalTopologySource(options.topology, silentLogger),
+    topology: options.topology,
   });
   await connector.start();
   const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, partitions: config.partitions, ...options.processor });
@@ -150,6 +150,8 @@ interface LaneFaults {
   holdIntake: boolean;
   /** The publishes held by `holdIntake`, each waiting to be made. */
   held: Array<() => void>;
+  /** Calls of `publish` to the intake so far, on either lane (each may carry several records). */
+  intakePublishes: number;
 }
 
 /** The connector's view of `lanes`, where publishes to the intake reject or wait as `faults` says. */
@@ -157,6 +159,7 @@ function faultyLanes(lanes: Lanes, intake: string, faults: LaneFaults): Lanes {
   const toIntake = (topic: string): boolean => topic === intake || topic.startsWith(`${intake}.p`);
   const publish = (bus: Bus, topic: string, records: Parameters<Bus['publish']>[1]): Promise<void> => {
     if (!toIntake(topic)) return bus.publish(topic, records);
+    faults.intakePublishes += 1;
     if (faults.failIntake)
       return Promise.reject(new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', 'broker unreachable (test fault)', { retriable: true }));
     if (!faults.holdIntake) return bus.publish(topic, records);

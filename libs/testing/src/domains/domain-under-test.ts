@@ -23,4 +23,6 @@ export interface DomainOptions {
   domain: string;
   /** Environment of every process of the domain (settings such as `LINKER_MAX_CHANNELS_PER_SOCKET`). */
   env?: Record<string, string>;
+  /** The meta-server's admin token (`LINKER_ADMIN_TOKEN`): topology edits; none: edits are refused. */
+  adminToken?: string;
 }

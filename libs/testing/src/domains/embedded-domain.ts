@@ -50,7 +50,8 @@ export async function startEmbeddedDomain(options: EmbeddedDomainOptions): Promi
   const ui = options.ui ? ['--ui-port', '0'] : ['--no-ui'];
   const metrics = options.metrics ? ['--metrics-port', '0'] : [];
   const args = ['--topology', topologyFile, '--domain', options.domain, '--ws-port', '0', '--meta-port', '0', ...ui, ...metrics];
-  const app = startApp('embedded', options.env ?? {}, [...args, '--data-dir', dataDir, '--log-level', 'info']);
+  const env = { ...(options.adminToken === undefined ? {} : { LINKER_ADMIN_TOKEN: options.adminToken }), ...options.env };
+  const app = startApp('embedded', env, [...args, '--data-dir', dataDir, '--log-level', 'info']);
   try {
     const { clientUrl, metaServerUrl } = await readyUrls(app);
     if (options.ui) await app.waitForOutput(UI_LINE, READY_TIMEOUT_MS);

@@ -29,7 +29,7 @@ export interface RealDomainExtra {
   connectorEnv?: Record<string, string>;
   /** More environment for the processors. */
   processorEnv?: Record<string, string>;
-  /** The meta-server's admin token (topology writes are refused without one). */
+  /** The meta-server's admin token (topology writes are refused without one); default: the options' one. */
   adminToken?: string;
   /** The services the domain runs on (default `testServices()`, the shared ones); e.g. `PrivateServices.services`. */
   services?: TestServices;
@@ -79,7 +79,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
   const services = extra.services ?? testServices();
   const directory = await mkdtemp(join(tmpdir(), 'linker-real-'));
   const database = uniqueName('linker-test');
-  /** Lets the processors read the topology with its secrets (`GET /internal/topology`). */
+  /** Lets the processors and connectors read the topology with its secrets (`GET /internal/topology`). */
   const internalToken = randomBytes(32).toString('base64url');
   const common = { ...servicesEnv(services, options.domain), ...options.env };
   const started: AppProcess[] = [];
@@ -100,7 +100,8 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
   try {
     const topologyFile = join(directory, 'topology.yaml');
     const metaPort = await freePort();
-    const started0 = await startMetaServer(options.topology, topologyFile, internalToken, extra.adminToken, metaPort);
+    const adminToken = extra.adminToken ?? options.adminToken;
+    const started0 = await startMetaServer(options.topology, topologyFile, internalToken, adminToken, metaPort);
     let metaServer = track(started0.metaServer);
     const { metaServerUrl } = started0;
 
@@ -159,7 +160,7 @@ export async function startRealDomain(options: DomainOptions, extra: RealDomainE
       },
       async restartMetaServer() {
         await stopWithin(metaServer, STOP_TIMEOUT_MS);
-        metaServer = track((await launchMetaServer(topologyFile, internalToken, extra.adminToken, metaPort)).metaServer);
+        metaServer = track((await launchMetaServer(topologyFile, internalToken, adminToken, metaPort)).metaServer);
         return metaServer;
       },
       async startProcessor() {

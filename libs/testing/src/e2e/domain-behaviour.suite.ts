@@ -1,4 +1,5 @@
 import { abuseBehaviour } from './abuse-behaviour';
+import { apiBehaviour } from './api-behaviour';
 import { authBehaviour } from './auth-behaviour';
 import { channelBehaviour } from './channel-behaviour';
 import { errorBehaviour } from './error-behaviour';
@@ -33,5 +34,6 @@ export function domainBehaviourSuite(name: string, start: StartDomain): void {
     abuseBehaviour(ctx);
     seedReadmeBehaviour(ctx);
     channelBehaviour(ctx);
+    apiBehaviour(ctx);
   });
 }

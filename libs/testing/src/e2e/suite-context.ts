@@ -30,6 +30,10 @@ export class SuiteContext {
   private turn = 0;
   private texts = 0;
   private readonly run = randomBytes(3).toString('hex');
+  /** The meta-server's admin token: tests may edit the topology. */
+  readonly adminToken = randomBytes(24).toString('base64url');
+  /** ANZ's server API key now (a test that rotates it sets it). */
+  apiKey: string = ANZ.apiKey;
 
   get domain(): DomainUnderTest {
     if (!this.running) throw new Error('the domain is not running (beforeAll failed?)');
@@ -49,11 +53,8 @@ export class SuiteContext {
   /** Start the auth server, then the domain on the suite's topology. */
   async start(start: StartDomain): Promise<void> {
     this.auth = await startAuthServer();
-    this.running = await start({
-      topology: suiteTopology(this.domains, this.auth.url),
-      domain: this.domains.domain,
-      env: { ...SUITE_ENV },
-    });
+    const topology = suiteTopology(this.domains, this.auth.url);
+    this.running = await start({ topology, domain: this.domains.domain, adminToken: this.adminToken, env: { ...SUITE_ENV } });
   }
 
   async stop(): Promise<void> {

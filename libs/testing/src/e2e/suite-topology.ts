@@ -1,8 +1,16 @@
 import type { Topology } from '@linker/topology';
 import { uniqueName } from '../unique-name';
 
-/** The original README's app: its examples (AUTH_CLIENT as ANZ-123223, MESSAGE to ANZ-1232121) work as written. */
-export const ANZ = { appName: 'ANZ', appId: 'app-id-343', master: 'ANZ-123223' } as const;
+/**
+ * The original README's app: its examples (AUTH_CLIENT as ANZ-123223, MESSAGE to ANZ-1232121) work as written. Its
+ * server API key is `apiKey` (a test may rotate it: `SuiteContext.apiKey` is the current one).
+ */
+export const ANZ = {
+  appName: 'ANZ',
+  appId: 'app-id-343',
+  master: 'ANZ-123223',
+  apiKey: 'e2e-anz-server-api-key-0123456789abcdef',
+} as const;
 /** An app whose logins are decided by the suite's auth server (`authUrl`). */
 export const EXT = { appName: 'EXT', appId: 'app-id-ext', master: 'EXT-1' } as const;
 /** An app whose logins are HS256 JWTs signed with `secret`. */
@@ -35,10 +43,10 @@ export function suiteDomains(): SuiteDomains {
 }
 
 /**
- * The suite's topology: two domains without a link, ANZ (auth off, distributed over both, numbers from 6,000,000 at
- * home nowhere; public channels `chat-*` where clients publish and `news-*` where only the server does, and `private-*`
- * that need a token it has no key to verify), EXT (`authUrl`), JWT (`jwtSecret`; `team-*` channels that need a
- * subscription token) and DEAD (an `authUrl` on a closed port).
+ * The suite's topology: two domains without a link, ANZ (auth off, a server API key, distributed over both, numbers
+ * from 6,000,000 at home nowhere; public channels `chat-*` where clients publish and `news-*` where only the server
+ * does, and `private-*` that need a token it has no key to verify), EXT (`authUrl`), JWT (`jwtSecret`; `team-*`
+ * channels that need a subscription token) and DEAD (an `authUrl` on a closed port).
  */
 export function suiteTopology(domains: SuiteDomains, authUrl: string): Topology {
   return {
@@ -53,6 +61,7 @@ export function suiteTopology(domains: SuiteDomains, authUrl: string): Topology 
         appId: ANZ.appId,
         masterUserId: ANZ.master,
         authEnabled: false,
+        apiKey: ANZ.apiKey,
         userDistributions: [
           { domainName: domains.domain, ...RANGES.local },
           { domainName: domains.other, ...RANGES.other },

@@ -251,8 +251,8 @@ export class MetaServerTopologySource implements TopologySource {
   /** The view to route and authenticate with: masked secrets removed, so their apps fail closed. */
   private viewOf(topology: Topology, version: string): TopologyView {
     const usable = dropMaskedSecrets(topology);
+    const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
     if (usable.apps.length > 0) {
-      const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
       this.logger.warn(
         `the meta-server never serves jwtSecret: logins and subscription tokens of these apps need another method (${hint})`,
         {
@@ -260,6 +260,12 @@ export class MetaServerTopologySource implements TopologySource {
           version,
         },
       );
+    }
+    if (usable.apiKeyApps.length > 0) {
+      this.logger.warn(`the meta-server never serves apiKey: the server API of these apps answers 401 here (${hint})`, {
+        apps: usable.apiKeyApps,
+        version,
+      });
     }
     return new TopologyView(usable.topology);
   }

@@ -4,6 +4,8 @@ import type { Mapping } from './fields';
 
 /** Shortest HS256 secret accepted without a warning: 256 bits, as RFC 7518 §3.2 asks. */
 const MIN_SECRET_LENGTH = 32;
+/** Shortest server API key: 32 characters (at least 192 bits of a base64 alphabet), so it cannot be guessed online. */
+const MIN_API_KEY_LENGTH = 32;
 
 /** `jwtPublicKey` must be an RSA (RS256) or P-256 (ES256) public key in PEM, never a private key. */
 export function checkPublicKey(map: Mapping, pem: string): void {
@@ -31,4 +33,10 @@ export function checkSecretStrength(map: Mapping, secret: string): void {
     [...map.path, 'jwtSecret'],
     `is shorter than ${MIN_SECRET_LENGTH} characters: tokens signed with it can be brute-forced`,
   );
+}
+
+/** A server API key must be long enough not to be guessed (a masked copy from the meta-server is fine). */
+export function checkApiKey(map: Mapping, key: string): void {
+  if (key === MASKED_SECRET || key.length >= MIN_API_KEY_LENGTH) return;
+  map.problems.error([...map.path, 'apiKey'], `is shorter than ${MIN_API_KEY_LENGTH} characters: give a long random key`);
 }

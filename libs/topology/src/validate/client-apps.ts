@@ -1,6 +1,7 @@
+import { MASKED_SECRET } from '../mask-secrets';
 import type { ClientApp } from '../topology';
 import { APP_NAME_PATTERN, parseUserId } from '../topology-view';
-import { checkPublicKey, checkSecretStrength } from './auth';
+import { checkApiKey, checkPublicKey, checkSecretStrength } from './auth';
 import { readChannels } from './channels';
 import { readDistributions } from './distributions';
 import type { DomainGraph } from './domain-graph';
@@ -14,6 +15,7 @@ const APP_KEYS = [
   'authUrl',
   'jwtSecret',
   'jwtPublicKey',
+  'apiKey',
   'userDistributions',
   'channels',
 ];
@@ -23,6 +25,7 @@ export function readClientApps(root: Mapping, graph: DomainGraph): ClientApp[] {
   const apps: ClientApp[] = [];
   const byName = new Map<string, number>();
   const byId = new Map<string, number>();
+  const byKey = new Map<string, number>();
   for (const map of mappingsOf(asList(root, 'clientApps', false) ?? [], ['clientApps'], root.problems)) {
     checkKeys(map, APP_KEYS);
     const app = readApp(map, graph);
@@ -34,6 +37,7 @@ export function readClientApps(root: Mapping, graph: DomainGraph): ClientApp[] {
     if (sameId !== undefined) map.problems.error([...map.path, 'appId'], `duplicate appId "${app.appId}" (also clientApps[${sameId}])`);
     if (sameName === undefined) byName.set(app.appName, map.index);
     if (sameId === undefined) byId.set(app.appId, map.index);
+    checkKeyUnique(map, app, byKey);
     apps.push(app);
   }
   return apps;
@@ -44,6 +48,8 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
   const appId = readString(map, 'appId', { required: true });
   const masterUserId = readMaster(map, appName);
   const auth = readAuth(map);
+  const apiKey = readString(map, 'apiKey', { secret: true });
+  if (apiKey !== undefined) checkApiKey(map, apiKey);
   const userDistributions = readDistributions(map, graph);
   const channels = readChannels(map);
   if (appName === undefined || appId === undefined) return undefined;
@@ -52,9 +58,18 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
     appId,
     ...(masterUserId === undefined ? {} : { masterUserId }),
     ...auth,
+    ...(apiKey === undefined ? {} : { apiKey }),
     ...(userDistributions === undefined ? {} : { userDistributions }),
     ...(channels === undefined ? {} : { channels }),
   };
+}
+
+/** An API key names one app: the connector finds the app by its key. A masked copy (`***`) is not compared. */
+function checkKeyUnique(map: Mapping & { index: number }, app: ClientApp, byKey: Map<string, number>): void {
+  if (app.apiKey === undefined || app.apiKey === MASKED_SECRET) return;
+  const same = byKey.get(app.apiKey);
+  if (same === undefined) byKey.set(app.apiKey, map.index);
+  else map.problems.error([...map.path, 'apiKey'], `is the apiKey of clientApps[${same}] too: each app needs its own`);
 }
 
 function readAppName(map: Mapping): string | undefined {

@@ -256,6 +256,25 @@ describe('validateTopology', () => {
       expect(problems(edit((d) => (d.clientApps[1].jwtSecret = '***')))).toEqual([]);
     });
 
+    it('refuses an apiKey shorter than 32 characters, or one that another app has, but not a masked one', () => {
+      const key = 'k'.repeat(32);
+      expect(problems(edit((d) => (d.clientApps[1].apiKey = key)))).toEqual([]);
+      expect(problems(edit((d) => (d.clientApps[0].apiKey = d.clientApps[1].apiKey = '***')))).toEqual([]);
+      expectOne(
+        edit((d) => (d.clientApps[1].apiKey = 'short-key')),
+        'error',
+        'clientApps[1].apiKey',
+        'shorter than 32',
+      );
+      expectOne(
+        edit((d) => (d.clientApps[0].apiKey = d.clientApps[1].apiKey = key)),
+        'error',
+        'clientApps[1].apiKey',
+        'apiKey of clientApps[0]',
+      );
+      expect(JSON.stringify(problems(edit((d) => (d.clientApps[1].apiKey = 'short-key'))))).not.toContain('short-key');
+    });
+
     it('never repeats a secret in a message', () => {
       const found = problems(
         edit((d) => {
