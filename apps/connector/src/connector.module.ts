@@ -41,8 +41,8 @@ export class ConnectorModule {
 
 /**
  * The topology, followed from the meta-server when `LINKER_META_SERVER_URL` is set (with `LINKER_INTERNAL_TOKEN`, its
- * secrets too: subscription tokens are verified with the apps' keys, and the server API checks the apps' `apiKey`); null
- * otherwise (no channel exists then, and the server API answers 401).
+ * secrets too: subscription tokens are verified with the apps' keys, and the server API's keys are known); null otherwise
+ * (no channel and no server API exist then).
  */
 async function openTopology(config: ConnectorConfig, logger: Logger): Promise<TopologySource | null> {
   const { metaServerUrl, topologyCacheFile, domain, name, startupTimeoutMs, internalToken: token } = config;

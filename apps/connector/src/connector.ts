@@ -3,7 +3,7 @@ import { ConfigError } from '@linker/config';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
-import { TopologyView } from '@linker/topology';
+import type { TopologyView } from '@linker/topology';
 import { API_PREFIX } from './api/api-routes';
 import { ServerApi, type ServerApiLimits } from './api/server-api';
 import type { ConnectorSettings } from './config/connector.config';
@@ -35,16 +35,11 @@ export interface ConnectorDependencies {
   lanes: Lanes;
   presence: Presence;
   logger: Logger;
+  /** The current topology (the source's `current`): the server API's keys, who lives where, channel rules. */
+  topology: () => TopologyView;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
   clock?: Clock;
-  /**
-   * The current topology (the source's `current`): channel rules, the server API's keys, who lives where. Without,
-   * no app exists: no channel, and every server API key gets 401.
-   */
-  topology?: () => TopologyView;
 }
-
-const NO_TOPOLOGY = new TopologyView({ domains: [], domainLinks: [], clientApps: [] });
 
 /**
  * The WebSocket edge of one domain (docs/protocol.md): a plain class, no framework on the hot path.
@@ -73,7 +68,7 @@ export class Connector {
 
   private readonly channels: Subscriptions;
 
-  constructor({ config, lanes, presence, logger, clock = systemClock, topology = () => NO_TOPOLOGY }: ConnectorDependencies) {
+  constructor({ config, lanes, presence, logger, topology, clock = systemClock }: ConnectorDependencies) {
     checkSettings(config);
     this.config = config;
     this.clock = clock;

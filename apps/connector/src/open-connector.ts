@@ -2,7 +2,7 @@ import type { Lanes } from '@linker/bus';
 import type { Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
-import type { TopologySource } from '@linker/topology';
+import { TopologyView, type TopologySource } from '@linker/topology';
 import type { ConnectorSettings } from './config/connector.config';
 import { Connector } from './connector';
 
@@ -13,13 +13,16 @@ export interface ConnectorAdapters {
   logger: Logger;
   /**
    * Followed when given: each new version closes the sockets of users whose home domain is no longer this one, and
-   * its channel rules apply to the next SUBSCRIBE and PUBLISH, and the server API checks keys against the current one.
-   * Without, no channel exists and no app has a server API here (every key gets 401).
+   * its channel rules apply to the next SUBSCRIBE and PUBLISH, and the server API checks keys against it. Absent: no
+   * channel and no server API exist here (every key gets 401).
    */
   topology?: TopologySource;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
   clock?: Clock;
 }
+
+/** The topology of a connector that follows none: no domain, no app. */
+const NO_TOPOLOGY = new TopologyView({ domains: [], domainLinks: [], clientApps: [] });
 
 /**
  * A connector as every mode runs it (the Nest module on the real services, the embedded mode on the twins), not
@@ -27,7 +30,8 @@ export interface ConnectorAdapters {
  */
 export function openConnector(settings: ConnectorSettings, adapters: ConnectorAdapters): Connector {
   const { topology, ...ports } = adapters;
-  const connector = new Connector({ config: settings, ...ports, topology: topology && (() => topology.current()) });
+  const current = topology ? () => topology.current() : () => NO_TOPOLOGY;
+  const connector = new Connector({ config: settings, ...ports, topology: current });
   topology?.onChange((view, version) => connector.topologyChanged(view, version));
   return connector;
 }

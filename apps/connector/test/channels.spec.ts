@@ -1,7 +1,8 @@
 import { channelKey, type Presence } from '@linker/presence';
 import type { Envelope } from '@linker/contracts';
 import { waitFor } from '@linker/testing';
-import type { Topology } from '@linker/topology';
+import { silentLogger } from '@linker/observability';
+import { LocalTopologySource, type Topology } from '@linker/topology';
 import { DOMAIN, startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);
@@ -39,7 +40,7 @@ describe('connector channels', () => {
   });
 
   it('registers a subscription in presence under the channel, and removes it on UNSUBSCRIBE and on close', async () => {
-    h = await startHarness({ topology: TOPOLOGY });
+    h = await startHarness({ topology: new LocalTopologySource(TOPOLOGY, silentLogger) });
     const [a, b] = [await h.user('ANZ-1'), await h.user('ANZ-2')];
     for (const client of [a, b]) {
       client.send({ type: 'SUBSCRIBE', data: { channel: CHANNEL } });
@@ -53,7 +54,7 @@ describe('connector channels', () => {
   });
 
   it('writes a publication once to each subscribed socket, though it is delivered twice, and to no other socket', async () => {
-    h = await startHarness({ topology: TOPOLOGY });
+    h = await startHarness({ topology: new LocalTopologySource(TOPOLOGY, silentLogger) });
     const [a, b, other] = [await h.user('ANZ-1'), await h.user('ANZ-2'), await h.user('ANZ-3')];
     for (const client of [a, b]) {
       client.send({ type: 'SUBSCRIBE', data: { channel: CHANNEL } });
@@ -72,7 +73,7 @@ describe('connector channels', () => {
   });
 
   it('refuses a subscription that presence cannot register with UNAVAILABLE, and keeps nothing of it', async () => {
-    h = await startHarness({ topology: TOPOLOGY, wrapPresence: failingChannelAdds });
+    h = await startHarness({ topology: new LocalTopologySource(TOPOLOGY, silentLogger), wrapPresence: failingChannelAdds });
     const client = await h.user('ANZ-1');
     client.send({ type: 'SUBSCRIBE', data: { channel: CHANNEL }, reference: 'r' });
     const refused = await client.next('INVALID_MESSAGE');
@@ -86,7 +87,7 @@ describe('connector channels', () => {
   it('registers subscriptions again with their sockets when presence lost them', async () => {
     const state = { failing: false };
     h = await startHarness({
-      topology: TOPOLOGY,
+      topology: new LocalTopologySource(TOPOLOGY, silentLogger),
       settings: { presenceHeartbeatMs: 20, presenceTtlMs: 100 },
       wrapPresence: (presence) =>
         Object.assign(Object.create(presence) as Presence, {

@@ -15,12 +15,19 @@ const SLACK_MS = 1_500;
 const topology: Topology = {
   domains: [{ name: 'domain-01', urls: ['ws://127.0.0.1:0'] }],
   domainLinks: [],
-  clientApps: [{ appName: 'ANZ', appId: 'app-id-343', authEnabled: false }],
+  clientApps: [
+    { appName: 'ANZ', appId: 'app-id-343', authEnabled: false, channels: [{ pattern: 'chat-*', subscribe: 'public', publish: 'clients' }] },
+  ],
 };
 
 describe('connection lifetime (embedded mode)', () => {
   let domain: EmbeddedDomain | undefined;
   const clients: LinkerClient[] = [];
+
+  beforeAll(async () => {
+    const env = { LINKER_MAX_CONNECTION_LIFETIME_MS: String(LIFETIME_MS), LINKER_LIFETIME_DITHER_MS: String(DITHER_MS) };
+    domain = await startEmbeddedDomain({ topology, domain: 'domain-01', env });
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
@@ -34,9 +41,7 @@ describe('connection lifetime (embedded mode)', () => {
   };
 
   it('closes each socket with 4009 within its lifetime window; the SDK reconnects at once and every message arrives once', async () => {
-    const env = { LINKER_MAX_CONNECTION_LIFETIME_MS: String(LIFETIME_MS), LINKER_LIFETIME_DITHER_MS: String(DITHER_MS) };
-    domain = await startEmbeddedDomain({ topology, domain: 'domain-01', env });
-    const url = domain.connectorUrls[0];
+    const url = domain?.connectorUrls[0] as string;
     const sender = client(url, 'ANZ-1');
     const recipient = client(url, 'ANZ-2');
     const shown: string[] = [];
@@ -73,5 +78,26 @@ describe('connection lifetime (embedded mode)', () => {
     }
     expect(delays.slice(0, 3)).toEqual([0, 0, 0]);
     expect(shown.length).toBe(new Set(shown).size); // none twice
+  }, 60_000);
+
+  it('the SDK subscribes to its channels again after each 4009, and gets what is published then', async () => {
+    const url = domain?.connectorUrls[0] as string;
+    const [publisher, subscriber] = [client(url, 'ANZ-3'), client(url, 'ANZ-4')];
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    let reconnects = 0;
+    subscriber.on('closed', ({ code }) => code === CLOSE_CODES.RECONNECT.code && (reconnects += 1));
+    const received: unknown[] = [];
+    subscriber.on('publication', ({ channel, data }) => channel === 'ANZ:chat-1' && received.push(data));
+    await subscriber.subscribe('ANZ:chat-1');
+    await waitFor('two lifetimes of the subscriber', () => reconnects >= 2, { timeoutMs: 2 * (LIFETIME_MS + DITHER_MS + SLACK_MS) });
+    // Publications are not stored: publish until one reaches the subscriber on its third connection.
+    let sent = 0;
+    await waitFor('a publication to reach the subscriber after its reconnects', () => {
+      if (received.length > 0) return true;
+      if (publisher.state === 'open') publisher.publish('ANZ:chat-1', { n: ++sent }, { feature: 'FAST' });
+      return false;
+    });
+    expect(received[0]).toEqual({ n: expect.any(Number) });
+    expect(reconnects).toBeGreaterThanOrEqual(2);
   }, 60_000);
 });

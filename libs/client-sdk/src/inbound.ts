@@ -58,6 +58,15 @@ export function readPresence(frame: ServerFrame): ClientEvents['presence'] | und
   return { type: frame.type, userId: data.userId };
 }
 
+/** `PUBLICATION {channel, data, from?}`. */
+export function readPublication(frame: ServerFrame): ClientEvents['publication'] | undefined {
+  const data = frame.data;
+  if (!isRecord(data) || typeof data.channel !== 'string' || !('data' in data)) return undefined;
+  return typeof data.from === 'string'
+    ? { channel: data.channel, data: data.data, from: data.from }
+    : { channel: data.channel, data: data.data };
+}
+
 /** `INVALID_MESSAGE {code, message, retryAfterMs?}` with the refused frame's reference. */
 export function readError(frame: ServerFrame): ClientEvents['error'] {
   const data = isRecord(frame.data) ? frame.data : {};

@@ -3,6 +3,7 @@
  * connector for tests) live in `./node` and are never imported from here.
  */
 export { LinkerClient, type ClientState } from './linker-client';
+export type { TokenSource } from './channels';
 export { LinkerClientError, type ClientErrorCode } from './errors';
 export { TypedEmitter, type Listener } from './emitter';
 export { backoffDelay, DEFAULT_RECONNECT } from './backoff';

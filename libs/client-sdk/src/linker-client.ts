@@ -4,6 +4,7 @@ import { AckBatcher } from './ack-batcher';
 import { backoffDelay, reconnectOptions } from './backoff';
 import { Connection, type AuthData } from './connection';
 import { TypedEmitter } from './emitter';
+import { ClientChannels, tokenOf, type TokenSource } from './channels';
 import { closeOutcome, LinkerClientError } from './errors';
 import { FetchQueue } from './fetch-queue';
 import * as inbound from './inbound';
@@ -34,6 +35,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private readonly unaccepted?: Unaccepted;
   private readonly fetches = new FetchQueue();
   private readonly pings = new PingQueue();
+  private readonly channels = new ClientChannels();
   private readonly dedup?: IdWindow;
   private readonly acks?: AckBatcher;
   private connection?: Connection;
@@ -125,6 +127,35 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   closeConnection(userId: string): string {
     const reference = this.references.next();
     this.sendFrame(clientFrameText('CLOSE_CONNECTION', { userId }, { reference }));
+    return reference;
+  }
+
+  /**
+   * Subscribe to `channel` (docs/protocol.md, Channels); resolves on SUBSCRIBED, rejects (REJECTED) when the server refuses.
+   * The channel's publications come as `publication` events. After a reconnect the client subscribes again by itself,
+   * asking `token` afresh when it is a function (an `error` event tells of a refusal then).
+   */
+  async subscribe(channel: string, token?: TokenSource): Promise<void> {
+    await this.requestSubscription(channel, token);
+    this.channels.want(channel, token);
+  }
+
+  /** Unsubscribe from `channel`; resolves on UNSUBSCRIBED. */
+  unsubscribe(channel: string): Promise<void> {
+    this.channels.forget(channel);
+    const reference = this.references.next();
+    this.sendFrame(clientFrameText('UNSUBSCRIBE', { channel }, { reference }));
+    return this.channels.wait(reference);
+  }
+
+  /**
+   * Publish `data` (any JSON value) to `channel`, where its rule lets clients publish; returns the reference used. With
+   * `resend`, it waits for `accepted` as a message does and is sent again after a reconnect until then.
+   */
+  publish(channel: string, data: unknown, options: Pick<t.SendOptions, 'feature' | 'id' | 'reference'> = {}): string {
+    const reference = options.reference ?? this.references.next();
+    const id = this.idFor(options);
+    this.sendMessage(id, clientFrameText('PUBLISH', { channel, data }, { reference, id, feature: options.feature }));
     return reference;
   }
 
@@ -238,7 +269,24 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.emit('authenticated', reply);
     // What the last connection left unanswered goes again first, in order: the server takes each as the same message.
     for (const text of this.unaccepted?.texts() ?? []) connection.send(text);
+    this.resubscribe();
     void this.fetchAfterReconnect(attempts);
+  }
+
+  /** SUBSCRIBE once more to every channel wanted; a refusal is an `error` event (the channel stays wanted). */
+  private resubscribe(): void {
+    for (const [channel, token] of this.channels.entries()) {
+      this.requestSubscription(channel, token).catch((error: unknown) =>
+        this.logger.warn('subscribing again after a reconnect failed', { channel, error: String(error) }),
+      );
+    }
+  }
+
+  private async requestSubscription(channel: string, source: TokenSource | undefined): Promise<void> {
+    const token = await tokenOf(source);
+    const reference = this.references.next();
+    this.sendFrame(clientFrameText('SUBSCRIBE', token === undefined ? { channel } : { channel, token }, { reference }));
+    return this.channels.wait(reference);
   }
 
   /**
@@ -292,6 +340,11 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
         return this.onAccepted(frame);
       case 'PONG':
         return this.pings.pong();
+      case 'SUBSCRIBED':
+      case 'UNSUBSCRIBED':
+        return this.channels.answered(frame.reference);
+      case 'PUBLICATION':
+        return this.emitIf('publication', inbound.readPublication(frame), frame);
       case 'AUTH_CLIENT_REPLY':
         return; // settled by the connection
       default:
@@ -334,12 +387,16 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     if (error.id !== undefined) this.unaccepted?.settle(error.id);
     if (error.reference !== undefined) {
       const rejection = new LinkerClientError('REJECTED', `${error.code}: ${error.message}`);
-      this.fetches.reject(error.reference, rejection);
+      if (!this.fetches.reject(error.reference, rejection)) this.channels.refused(error.reference, rejection);
     }
     this.emit('error', error);
   }
 
-  private emitIf<K extends 'confirmation' | 'presence'>(event: K, payload: t.ClientEvents[K] | undefined, frame: ServerFrame): void {
+  private emitIf<K extends 'confirmation' | 'presence' | 'publication'>(
+    event: K,
+    payload: t.ClientEvents[K] | undefined,
+    frame: ServerFrame,
+  ): void {
     if (payload) this.emit(event, payload);
     else this.logger.warn(`malformed ${frame.type} frame`, { frame });
   }
@@ -371,5 +428,6 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     const error = new LinkerClientError('CONNECTION_CLOSED', reason, { closeCode });
     this.fetches.rejectAll(error);
     this.pings.rejectAll(error);
+    this.channels.rejectAll(error);
   }
 }

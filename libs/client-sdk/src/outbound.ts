@@ -4,7 +4,7 @@ import type { Feature } from './types';
 /** The optional head fields of a client frame (docs/protocol.md, Frames). */
 export interface FrameHead {
   reference?: string;
-  /** The client's id of a MESSAGE or GROUP_MESSAGE: the server answers `ACCEPTED {id}` once its lane holds it. */
+  /** The client's id of a MESSAGE, GROUP_MESSAGE or PUBLISH: the server answers `ACCEPTED {id}` once its lane holds it. */
   id?: string;
   feature?: Feature;
   confirmationEnabled?: boolean;

@@ -138,6 +138,8 @@ export interface ClientEvents {
   /** A message sent with this reference was delivered. */
   /** `path`: the domains the message crossed, when the recipient lives in another domain. */
   confirmation: { reference: string; path?: string[] };
+  /** A publication to a channel this client is subscribed to; `from` is the publishing user (absent: the app's server). */
+  publication: { channel: string; data: unknown; from?: string };
   /** Presence of another user of the app (master users only). */
   presence: { type: 'USER_CONNECTED' | 'USER_DISCONNECTED'; userId: string };
   /**

@@ -4,7 +4,7 @@ import { intakeTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { createLogger, silentLogger, type Logger } from '@linker/observability';
 import { MemoryPresence, MemoryPresenceStore, type Presence } from '@linker/presence';
-import { LocalTopologySource, type Topology } from '@linker/topology';
+import type { TopologySource } from '@linker/topology';
 import { connectorSettings, type ConnectorSettings } from '../../src/config/connector.config';
 import type { Connector } from '../../src/connector';
 import { openConnector } from '../../src/open-connector';
@@ -37,8 +37,8 @@ export interface HarnessOptions {
   infrastructure?: () => Promise<HarnessInfrastructure>;
   /** The connector's clock (rate limits, windows); the system clock by default. */
   clock?: Clock;
-  /** The topology the connector follows (channel rules, the server API's keys); a source to replace it later. None by default. */
-  topology?: Topology | LocalTopologySource;
+  /** The topology the connector follows (the server API's keys); none by default. */
+  topology?: TopologySource;
 }
 
 /** A connector, a fake processor, and loopback clients (all closed by `close`). */
@@ -95,9 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     presence,
     logger: testLogger(),
     clock: options.clock,
-    topology:
-      options.topology &&
-      (options.topology instanceof LocalTopologySource ? options.topology : new LocalTopologySource(options.topology, silentLogger)),
+    topology: options.topology,
   });
   await connector.start();
   const processor = new FakeProcessor({ lanes, domain, connector: CONNECTOR, partitions: config.partitions, ...options.processor });

@@ -21,8 +21,8 @@ export interface DomainOptions {
   topology: Topology;
   /** The domain to run; must be one of the topology's. */
   domain: string;
-  /** The meta-server's admin token (`LINKER_ADMIN_TOKEN`): topology edits; none: edits are refused. */
-  adminToken?: string;
   /** Environment of every process of the domain (settings such as `LINKER_MAX_CHANNELS_PER_SOCKET`). */
   env?: Record<string, string>;
+  /** The meta-server's admin token (`LINKER_ADMIN_TOKEN`): topology edits; none: edits are refused. */
+  adminToken?: string;
 }

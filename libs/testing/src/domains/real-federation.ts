@@ -183,9 +183,9 @@ export async function startRealFederation(options: RealFederationOptions): Promi
         connectorEnv: {
           ...common,
           LINKER_CONNECTOR_NAME: 'connector-01',
-          LINKER_INTERNAL_TOKEN: internalToken,
           LINKER_WS_PORT: '0',
           LINKER_META_SERVER_URL: metaServerUrl,
+          LINKER_INTERNAL_TOKEN: internalToken,
           LINKER_TOPOLOGY_CACHE_FILE: join(directory, `${domain}-connector.json`),
           ...extra.connectorEnv,
         },

@@ -53,12 +53,8 @@ export class SuiteContext {
   /** Start the auth server, then the domain on the suite's topology. */
   async start(start: StartDomain): Promise<void> {
     this.auth = await startAuthServer();
-    this.running = await start({
-      topology: suiteTopology(this.domains, this.auth.url),
-      domain: this.domains.domain,
-      env: { ...SUITE_ENV },
-      adminToken: this.adminToken,
-    });
+    const topology = suiteTopology(this.domains, this.auth.url);
+    this.running = await start({ topology, domain: this.domains.domain, adminToken: this.adminToken, env: { ...SUITE_ENV } });
   }
 
   async stop(): Promise<void> {

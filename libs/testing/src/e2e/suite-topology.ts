@@ -43,10 +43,10 @@ export function suiteDomains(): SuiteDomains {
 }
 
 /**
- * The suite's topology: two domains without a link, ANZ (auth off, a server API key, distributed over both, numbers from 6,000,000 at
- * home nowhere; public channels `chat-*` where clients publish and `news-*` where only the server does, and `private-*`
- * that need a token it has no key to verify), EXT (`authUrl`), JWT (`jwtSecret`; `team-*` channels that need a
- * subscription token) and DEAD (an `authUrl` on a closed port).
+ * The suite's topology: two domains without a link, ANZ (auth off, a server API key, distributed over both, numbers
+ * from 6,000,000 at home nowhere; public channels `chat-*` where clients publish and `news-*` where only the server
+ * does, and `private-*` that need a token it has no key to verify), EXT (`authUrl`), JWT (`jwtSecret`; `team-*`
+ * channels that need a subscription token) and DEAD (an `authUrl` on a closed port).
  */
 export function suiteTopology(domains: SuiteDomains, authUrl: string): Topology {
   return {

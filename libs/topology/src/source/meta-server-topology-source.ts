@@ -262,13 +262,10 @@ export class MetaServerTopologySource implements TopologySource {
       );
     }
     if (usable.apiKeyApps.length > 0) {
-      this.logger.warn(
-        `the meta-server never serves apiKey: a connector reading this copy answers 401 to these apps' server API (${hint})`,
-        {
-          apps: usable.apiKeyApps,
-          version,
-        },
-      );
+      this.logger.warn(`the meta-server never serves apiKey: the server API of these apps answers 401 here (${hint})`, {
+        apps: usable.apiKeyApps,
+        version,
+      });
     }
     return new TopologyView(usable.topology);
   }
