@@ -57,7 +57,7 @@ export const API_ROUTES = {
       "Close every socket of a user of the key's app with 4003 CLOSED_BY_MASTER, in its home domain, as the app's master user's CLOSE_CONNECTION does.",
     body: { schema: ApiDisconnectRequest, required: false },
     success: { status: 202, description: 'The CLOSE_CONNECTION is held by the RELIABLE lane.', schema: ApiDisconnectAccepted },
-    errors: ['INVALID_FIELD', 'NOT_ALLOWED', 'UNKNOWN_RECIPIENT_APP', 'OVERLOADED', 'INTERNAL_ERROR', ...BODY_ERRORS],
+    errors: ['NOT_ALLOWED', 'UNKNOWN_RECIPIENT_APP', 'OVERLOADED', 'INTERNAL_ERROR'],
   },
   openApi: {
     method: 'GET',
