@@ -19,6 +19,7 @@ import { rateLimits } from './ingress/rate-limiter';
 import { UserRates } from './ingress/user-rates';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { ChannelSubscribers } from './channels/channel-subscribers';
+import { InterestAnnouncer } from './channels/interest-announcer';
 import { Subscriptions } from './channels/subscriptions';
 import { AuthFlow } from './sessions/auth-flow';
 import { evictionOf } from './sessions/belonging';
@@ -67,6 +68,7 @@ export class Connector {
   private readonly api: ServerApi;
 
   private readonly channels: Subscriptions;
+  private readonly interest: InterestAnnouncer;
 
   constructor({ config, lanes, presence, logger, topology, clock = systemClock }: ConnectorDependencies) {
     checkSettings(config);
@@ -90,7 +92,16 @@ export class Connector {
     const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
     const { groupRecipientsPerToken } = config;
-    const subscribers = new ChannelSubscribers();
+    const subscribers = new ChannelSubscribers(() => this.interest.changed());
+    this.interest = new InterestAnnouncer({
+      intake,
+      domain: config.domain,
+      connector: config.name,
+      channels: () => subscribers.channels(),
+      intervalMs: config.channelInterestMs,
+      maxListed: MAX_LISTED_CHANNELS,
+      logger: this.log,
+    });
     const { maxChannelsPerSocket: maxPerSocket } = config;
     this.channels = new Subscriptions({ topology, keeper: this.keeper, subscribers, maxPerSocket, clock, logger });
     this.ingress = new Ingress({
@@ -151,6 +162,7 @@ export class Connector {
       throw error;
     }
     this.heartbeat.start();
+    this.interest.start();
     this.status = 'running';
     const { wsHost, allowedOrigins } = this.config;
     this.log.info('connector listening', { host: wsHost, port: this.port, path: WS_PATH });
@@ -210,6 +222,7 @@ export class Connector {
     await this.server.close(this.config.closeTimeoutMs + 1_000);
     await this.egress.stop();
     await this.outbox.drain();
+    this.interest.stop();
     await this.keeper.stop();
     this.status = 'stopped';
     this.log.info('connector drained', { sockets: open.length });
@@ -268,6 +281,9 @@ function apiLimits(config: ConnectorSettings): ServerApiLimits {
     rateBurst: config.apiRateBurst,
   };
 }
+
+/** Most channel names one interest announcement lists (about 100 KB); a connector with more announces interest in all. */
+const MAX_LISTED_CHANNELS = 2_000;
 
 function sessionLimits(config: ConnectorSettings): SessionLimits {
   return {

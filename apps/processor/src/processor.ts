@@ -68,7 +68,17 @@ export class Processor {
     const logger = deps.logger.child({ component: 'processor' });
     this.federation =
       deps.federation &&
-      new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
+      new Federation({
+        ...deps.federation,
+        domain: config.domain,
+        member: config.name,
+        channelInterestMs: config.channelInterestMs,
+        lanes,
+        partitions: config.partitions,
+        mailbox,
+        topology,
+        logger,
+      });
     const outForDelivery = new OutForDelivery();
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
@@ -98,6 +108,7 @@ export class Processor {
       confirmed: new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock }),
       fetchLocks: new KeyedLock(),
       outForDelivery,
+      federation: this.federation,
     });
     const seen = new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock });
     const runner = new BatchRunner({

@@ -14,16 +14,24 @@ export class ChannelSubscribers {
   private readonly byChannel = new Map<string, Set<Session>>();
   private readonly seen = new IdWindow({ capacity: SEEN_CAPACITY, maxAgeMs: SEEN_MAX_AGE_MS });
 
+  /** `changed`: called when a channel gets its first subscriber here, or loses its last. */
+  constructor(private readonly changed: () => void = () => undefined) {}
+
   add(channel: string, session: Session): void {
     let sessions = this.byChannel.get(channel);
-    if (!sessions) this.byChannel.set(channel, (sessions = new Set()));
+    if (!sessions) {
+      this.byChannel.set(channel, (sessions = new Set()));
+      this.changed();
+    }
     sessions.add(session);
   }
 
   remove(channel: string, session: Session): void {
     const sessions = this.byChannel.get(channel);
     if (!sessions?.delete(session)) return;
-    if (sessions.size === 0) this.byChannel.delete(channel);
+    if (sessions.size > 0) return;
+    this.byChannel.delete(channel);
+    this.changed();
   }
 
   /** Write publication `id`'s `frame` (made once) to every socket subscribed to `channel`; returns how many took it. */
@@ -37,8 +45,8 @@ export class ChannelSubscribers {
     return written;
   }
 
-  /** Subscribed sockets of `channel` here. */
-  count(channel: string): number {
-    return this.byChannel.get(channel)?.size ?? 0;
+  /** The channels with subscribers here. */
+  channels(): string[] {
+    return [...this.byChannel.keys()];
   }
 }
