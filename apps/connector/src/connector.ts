@@ -2,7 +2,7 @@ import type { Lanes } from '@linker/bus';
 import { ConfigError } from '@linker/config';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { Presence } from '@linker/presence';
+import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
 import { API_PREFIX } from './api/api-routes';
 import { ServerApi, type ServerApiLimits } from './api/server-api';
@@ -36,6 +36,8 @@ export interface ConnectorDependencies {
   lanes: Lanes;
   presence: Presence;
   logger: Logger;
+  /** Channel histories (real mode: Redis; embedded: in memory); absent: none is kept or recovered. */
+  history?: ChannelHistory;
   /** The current topology (the source's `current`): the server API's keys, who lives where, channel rules. */
   topology: () => TopologyView;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
@@ -70,7 +72,7 @@ export class Connector {
   private readonly channels: Subscriptions;
   private readonly interest: InterestAnnouncer;
 
-  constructor({ config, lanes, presence, logger, topology, clock = systemClock }: ConnectorDependencies) {
+  constructor({ config, lanes, presence, history, logger, topology, clock = systemClock }: ConnectorDependencies) {
     checkSettings(config);
     this.config = config;
     this.clock = clock;
@@ -103,7 +105,7 @@ export class Connector {
       logger: this.log,
     });
     const { maxChannelsPerSocket: maxPerSocket } = config;
-    this.channels = new Subscriptions({ topology, keeper: this.keeper, subscribers, maxPerSocket, clock, logger });
+    this.channels = new Subscriptions({ topology, keeper: this.keeper, subscribers, history, maxPerSocket, clock, logger });
     this.ingress = new Ingress({
       intake,
       auth: this.auth,

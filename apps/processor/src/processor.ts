@@ -2,7 +2,7 @@ import type { Lanes } from '@linker/bus';
 import { IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
-import type { Presence } from '@linker/presence';
+import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
 import type { FetchFn } from './auth/auth-webhook';
 import { Authenticator } from './auth/authenticator';
@@ -39,6 +39,8 @@ export interface ProcessorDeps {
   clock?: Clock;
   /** For apps' `authUrl` webhooks. Default: the global `fetch`. */
   fetch?: FetchFn;
+  /** Where RELIABLE publications of channels with a history are kept (ADR 0018); without, none is. */
+  history?: ChannelHistory;
   /** Links to the other domains (ADR 0009); without, users of other domains are unreachable from here. */
   federation?: FederationDeps;
 }
@@ -109,6 +111,7 @@ export class Processor {
       fetchLocks: new KeyedLock(),
       outForDelivery,
       federation: this.federation,
+      history: deps.history,
     });
     const seen = new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock });
     const runner = new BatchRunner({

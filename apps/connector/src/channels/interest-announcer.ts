@@ -17,7 +17,7 @@ export interface InterestAnnouncerOptions {
 }
 
 /**
- * Tells the other domains which channels this connector has subscribers for (docs/protocol.md, Channels across domains):
+ * Tells the other domains which channels this connector has subscribers for (docs/protocol.md, Channels):
  * a CHANNEL_INTEREST with the whole set, on the FAST intake, at once when a channel gets its first subscriber here or
  * loses its last (changes within one turn of the event loop go together), and again every `intervalMs` while the set
  * is not empty, so that a domain that missed one (a link down, a processor restarted) is right again within that

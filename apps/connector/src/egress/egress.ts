@@ -100,7 +100,8 @@ export class Egress {
         return false;
       case 'PUBLICATION': {
         const { envelope } = delivery;
-        this.options.channels.write(envelope.id, (envelope.data as PublicationData).channel, () => clientFrameBytes(envelope));
+        const { channel, offset } = envelope.data as PublicationData;
+        this.options.channels.write(envelope.id, channel, () => clientFrameBytes(envelope), offset);
         return false;
       }
       default:

@@ -6,7 +6,7 @@ interface Held {
 }
 
 /**
- * Which other domains have subscribers for which channels (docs/protocol.md, Channels across domains), as their
+ * Which other domains have subscribers for which channels (docs/protocol.md, Channels), as their
  * connectors announced it (CHANNEL_INTEREST): per (domain, connector), the last set announced, until its ttl runs out.
  * Every processor of a domain holds one, fed by the announcements its domain hears. For `warmupMs` after it starts,
  * a processor presumes interested every domain it has heard nothing from yet (the way NATS gateways start optimistic):

@@ -5,7 +5,7 @@ import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 
 /**
- * CHANNEL_INTEREST (docs/protocol.md, Channels across domains): a connector's announcement of the channels it has
+ * CHANNEL_INTEREST (docs/protocol.md, Channels): a connector's announcement of the channels it has
  * subscribers for, from this domain or relayed by a neighbour. Every processor of this domain records it
  * (`Effects.announce`), and it goes on, FAST, to each neighbour it has not crossed yet: every domain hears every
  * connector's interest. Without links it has nowhere to go and nobody to tell.

@@ -1,4 +1,5 @@
 import type { Mailbox } from '@linker/mailbox';
+import type { ChannelHistory } from '@linker/presence';
 import type { Logger } from '@linker/observability';
 import type { Authenticator } from '../auth/authenticator';
 import type { WebhookLogins } from '../auth/webhook-logins';
@@ -26,4 +27,6 @@ export interface HandlerDeps {
   outForDelivery: OutForDelivery;
   /** Which other domains want which channels, and the neighbours; absent without links (channels stay in the domain). */
   federation?: ChannelFederation;
+  /** Channel histories (ADR 0018); absent: none is kept. */
+  history?: ChannelHistory;
 }

@@ -29,7 +29,7 @@ export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> 
     ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
     ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps)],
     ['CLOSE_CONNECTION', closeConnectionHandler(domain)],
-    ['PUBLISH', publishHandler(domain, deps.federation)],
+    ['PUBLISH', publishHandler(domain, deps.federation, deps.history)],
     [INTERNAL_TYPES.CHANNEL_INTEREST, channelInterestHandler(deps.federation)],
     ['MESSAGE_CONFIRMATION', confirmationHandler(domain)],
     [INTERNAL_TYPES.USER_CONNECTED, presenceEvents],

@@ -24,6 +24,8 @@ const SCHEMAS = {
     data: Type.Unknown(),
     /** Set by the domain it came from: the domains it is for beyond that one's next hop (ADR 0018). */
     domains: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    /** Where it entered the federation and its number there, when its channel keeps a history (ADR 0018). */
+    origin: Type.Optional(Type.Object({ domain: Type.String({ minLength: 1 }), seq: Type.Integer({ minimum: 1 }) })),
   }),
   CHANNEL_INTEREST: Type.Object({
     domain: Type.String({ minLength: 1 }),

@@ -1,5 +1,5 @@
-import { SYSTEM, type Envelope, type PublicationData } from '@linker/contracts';
-import { channelKey } from '@linker/presence';
+import { parseChannel, SYSTEM, type Envelope, type PublicationData } from '@linker/contracts';
+import { channelKey, type Appended, type ChannelHistory, type HistoryEntryData, type PublicationOrigin } from '@linker/presence';
 import type { RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Effects } from '../dispatch/effects';
@@ -18,25 +18,48 @@ import { intakeData } from './intake-data';
  *   for one that came over a link, the domains its sender assigned to this one) are grouped by next hop, and ONE
  *   envelope goes to each next hop, naming the domains it is for (`data.domains`): each link carries a publication at
  *   most once, whatever the number of subscribers behind it. A domain it has crossed is never one of them.
+ * - History: a RELIABLE publication to a channel whose rule keeps a history is first appended to this domain's history
+ *   of the channel (whether or not anyone here is subscribed now), and reaches subscribers with its `offset` there;
+ *   the domains after it get its origin (the domain it entered by, and its number there), by which their histories
+ *   see a gap (ADR 0018). A failed append is retried with the batch, then dead-lettered: nothing goes out unrecorded.
  */
-export function publishHandler(domain: string, federation: ChannelFederation | undefined): Handler {
+export function publishHandler(domain: string, federation: ChannelFederation | undefined, history: ChannelHistory | undefined): Handler {
   return {
     users: (envelope) => (envelope.to === undefined ? [] : [channelKey(envelope.to)]),
     async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
-      const { channel, data, domains } = intakeData(envelope, 'PUBLISH');
+      const { channel, data, domains, origin } = intakeData(envelope, 'PUBLISH');
+      const from = envelope.from === SYSTEM ? undefined : envelope.from;
+      const kept = await record(view, envelope, channel, from === undefined ? { data } : { data, from }, origin);
       if (federation !== undefined) {
         const wanted = domains ?? interestedDomains(view, federation, domain, channel, now);
-        forwardByNextHop(envelope, { channel, data }, wanted, routes, effects);
+        forwardByNextHop(envelope, { channel, data, ...(kept ? { origin: kept.origin } : {}) }, wanted, routes, effects);
       }
       const sockets = await presence.socketsOf(channelKey(channel));
       if (sockets.length === 0) return;
-      const publication: PublicationData = envelope.from === SYSTEM ? { channel, data } : { channel, data, from: envelope.from };
+      const publication: PublicationData = { channel, data };
+      if (from !== undefined) publication.from = from;
+      if (kept !== undefined) publication.offset = kept.offset;
       const delivered: Envelope = { ...envelope, type: 'PUBLICATION', to: channel, data: publication, origin: undefined, confirm: false };
       for (const connector of new Set(sockets.map((socket) => socket.connector))) {
         effects.deliver(envelope.lane, connector, channel, delivered, []);
       }
     },
   };
+
+  /** Append a RELIABLE publication to its channel's history here, if its rule keeps one. */
+  async function record(
+    view: TopologyView,
+    envelope: Envelope,
+    channel: string,
+    entry: HistoryEntryData,
+    origin: PublicationOrigin | undefined,
+  ): Promise<Appended | undefined> {
+    const parts = parseChannel(channel);
+    if (history === undefined || envelope.lane !== 'RELIABLE' || parts === undefined) return undefined;
+    const limits = view.channelRule(parts.appName, parts.name)?.history;
+    if (limits === undefined) return undefined;
+    return history.append({ ...limits, channel, id: envelope.id, origin, domain, entry, now: Date.now() });
+  }
 }
 
 /** The other domains of the topology that have (or may have, see `ChannelInterestTable`) subscribers for `channel`. */
@@ -51,7 +74,7 @@ function interestedDomains(view: TopologyView, federation: ChannelFederation, do
 /** One envelope per next hop toward the `wanted` domains not crossed yet, naming those it is for. */
 function forwardByNextHop(
   envelope: Envelope,
-  publication: { channel: string; data: unknown },
+  publication: { channel: string; data: unknown; origin?: PublicationOrigin },
   wanted: readonly string[],
   routes: RouteLookup,
   effects: Effects,
