@@ -22,6 +22,10 @@ export const API_ERROR_CODES = {
   NOT_FOUND: { status: 404, meaning: 'No endpoint has this path.' },
   UNKNOWN_RECIPIENT_APP: { status: 404, meaning: 'A user id names no client app; the message names the field.' },
   UNREACHABLE_DOMAIN: { status: 404, meaning: "A user's number is outside every range of its app's distributions: it has no home domain." },
+  UNKNOWN_CHANNEL: {
+    status: 404,
+    meaning: "The channel's name is not `<appName>:<name>` of the key's app, or no channel rule of the app matches it.",
+  },
   METHOD_NOT_ALLOWED: { status: 405, meaning: 'The endpoint does not take this method; `Allow` lists the ones it takes.' },
   TOO_LARGE: {
     status: 413,
@@ -103,6 +107,51 @@ export const ApiDisconnectAccepted = Type.Object(
   { additionalProperties: false },
 );
 export type ApiDisconnectAccepted = Static<typeof ApiDisconnectAccepted>;
+
+/** `POST /api/v1/channels/{channel}/publications`. */
+export const ApiPublishRequest = Type.Object(
+  {
+    data: Type.Unknown({
+      description: 'What subscribers get as `PUBLICATION {channel, data}`: any JSON value, at most `LINKER_MAX_FRAME_BYTES` bytes.',
+    }),
+    lane: Type.Optional(
+      Type.Union(Lane.anyOf, {
+        description: 'RELIABLE (default: kept in the history of a channel that keeps one) or FAST (at most once).',
+      }),
+    ),
+    id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: "The caller's own id: a retry with the same `id` is the same publication.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ApiPublishRequest = Static<typeof ApiPublishRequest>;
+
+export const ApiPublished = Type.Object(
+  {
+    id: Type.String({ description: 'The publication id.' }),
+    subscribers: Type.Integer({
+      minimum: 0,
+      description: "Sockets subscribed to the channel in this domain when it was published (other domains' are not counted).",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ApiPublished = Static<typeof ApiPublished>;
+
+/** `GET /api/v1/channels/{channel}`. */
+export const ApiChannel = Type.Object(
+  {
+    channel: Type.String(),
+    subscribers: Type.Integer({ minimum: 0, description: 'Sockets subscribed to the channel in this domain.' }),
+  },
+  { additionalProperties: false },
+);
+export type ApiChannel = Static<typeof ApiChannel>;
 
 /** `GET /api/v1/users/{userId}/presence`. */
 export const ApiPresence = Type.Object(

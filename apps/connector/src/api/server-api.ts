@@ -15,6 +15,7 @@ import { API_ROUTES, matchRoute, type OperationId, type RouteMatch } from './api
 import { disconnectUser, sendMessage, userPresence, type ApiAnswer, type ApiCall, type EndpointDeps } from './endpoints';
 import { LaneGate } from './lane-gate';
 import { openApiDocument } from './openapi';
+import { channelInfo, publishToChannel } from './channel-endpoints';
 import { checked, discardRest, hasBody, readJson } from './request-body';
 
 export interface ServerApiLimits {
@@ -82,6 +83,8 @@ export class ServerApi {
       sendMessage: (call) => sendMessage(deps, call),
       userPresence: (call) => userPresence(deps, call),
       disconnectUser: (call) => disconnectUser(deps, call),
+      publishToChannel: (call) => publishToChannel(deps, call),
+      channelInfo: (call) => channelInfo(deps, call),
     };
     for (const [operation, spec] of Object.entries(API_ROUTES)) {
       if ('body' in spec) this.checks.set(operation as OperationId, TypeCompiler.Compile(spec.body.schema));
