@@ -1,5 +1,5 @@
 /**
- * The bounded history of a channel in one domain (docs/protocol.md, Channel history): the RELIABLE publications this
+ * The bounded history of a channel in one domain (docs/protocol.md, Channels): the RELIABLE publications this
  * domain handled for a channel whose rule keeps a history, each with an offset, under an epoch. A subscriber that
  * comes back with the epoch and the last offset it saw gets what it missed, if the history still holds all of it.
  * Adapters: `RedisChannelHistory` (real mode, shared by the domain's connectors and processors) and
