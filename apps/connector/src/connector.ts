@@ -19,6 +19,7 @@ import { rateLimits } from './ingress/rate-limiter';
 import { UserRates } from './ingress/user-rates';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { ChannelSubscribers } from './channels/channel-subscribers';
+import { CompatEndpoints, compatProblems } from './compat/compat-endpoints';
 import { Subscriptions } from './channels/subscriptions';
 import { AuthFlow } from './sessions/auth-flow';
 import { evictionOf } from './sessions/belonging';
@@ -67,6 +68,7 @@ export class Connector {
   private readonly api: ServerApi;
 
   private readonly channels: Subscriptions;
+  private readonly compat: CompatEndpoints;
 
   constructor({ config, lanes, presence, logger, topology, clock = systemClock }: ConnectorDependencies) {
     checkSettings(config);
@@ -84,6 +86,7 @@ export class Connector {
       clock,
       logger,
       authenticated: () => this.sessions.all().filter((session) => session.state === 'AUTHENTICATED'),
+      channelOnly: () => this.compat.registered(),
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
@@ -122,6 +125,7 @@ export class Connector {
       channels: subscribers,
       logger,
     });
+    const serving = (): boolean => this.status === 'running';
     this.api = new ServerApi({
       domain,
       topology,
@@ -131,8 +135,10 @@ export class Connector {
       clock,
       logger: logger.child({ component: 'server-api' }),
       limits: apiLimits(config),
-      serving: () => this.status === 'running',
+      serving,
     });
+    const compat = { config, topology, intake, backlog: this.backlog, presence, keeper: this.keeper, subscribers, clock, logger, serving };
+    this.compat = new CompatEndpoints(compat);
     this.server = this.createServer();
     this.heartbeat = new Heartbeat(config.pingIntervalMs, config.maxMissedPongs, () => this.sockets());
   }
@@ -146,6 +152,7 @@ export class Connector {
       await this.keeper.start();
       await this.egress.start();
       await this.server.listen();
+      await this.compat.start();
     } catch (error) {
       await this.stop();
       throw error;
@@ -160,6 +167,11 @@ export class Connector {
   /** The bound WebSocket port (useful with `wsPort: 0`); 0 before `start`. */
   get port(): number {
     return this.server.port;
+  }
+
+  /** The bound realtimer-compatible port; 0 when off or before `start`. */
+  get realtimerPort(): number {
+    return this.compat.realtimerPort;
   }
 
   health(): ConnectorHealth {
@@ -206,6 +218,7 @@ export class Connector {
     this.heartbeat.stop();
     const open = this.sessions.all();
     for (const session of open) session.close('GOING_AWAY');
+    await this.compat.stop();
     await this.keeper.settled();
     await this.server.close(this.config.closeTimeoutMs + 1_000);
     await this.egress.stop();
@@ -233,7 +246,10 @@ export class Connector {
         return { serving: isServing(health), body: health };
       },
       api: { prefix: API_PREFIX, handle: (request, response) => this.api.handle(request, response) },
-      admits: (remoteAddress) => this.sessions.unauthenticatedFrom(remoteAddress) < config.maxUnauthenticatedPerAddress,
+      push: this.compat.push,
+      // Push subscribers never authenticate: they count against the same per-address cap.
+      admits: (remoteAddress) =>
+        this.sessions.unauthenticatedFrom(remoteAddress) + this.compat.from(remoteAddress) < config.maxUnauthenticatedPerAddress,
       onConnection: (socket, remoteAddress) => this.connected(socket, remoteAddress),
     });
   }
@@ -300,5 +316,6 @@ function checkSettings(config: ConnectorSettings): void {
       `a server API message to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens: more than LINKER_API_RATE_BURST (${config.apiRateBurst}) holds`,
     );
   }
+  problems.push(...compatProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -22,6 +22,10 @@ export const API_ERROR_CODES = {
   NOT_FOUND: { status: 404, meaning: 'No endpoint has this path.' },
   UNKNOWN_RECIPIENT_APP: { status: 404, meaning: 'A user id names no client app; the message names the field.' },
   UNREACHABLE_DOMAIN: { status: 404, meaning: "A user's number is outside every range of its app's distributions: it has no home domain." },
+  UNKNOWN_CHANNEL: {
+    status: 404,
+    meaning: 'The channel is not declared: no channel rule of the app matches its name (or the app is not in the topology).',
+  },
   METHOD_NOT_ALLOWED: { status: 405, meaning: 'The endpoint does not take this method; `Allow` lists the ones it takes.' },
   TOO_LARGE: {
     status: 413,

@@ -28,6 +28,7 @@ export {
   connectorReady,
   freePort,
   launchMetaServer,
+  logField,
   processorReady,
   servicesEnv,
   startMetaServer,

@@ -21,7 +21,7 @@ export interface EgressOptions {
   partitions: number;
   /** How long the batch's report waits for the acks of what ack-mode sockets hold, before parking the rest. */
   ackWaitMs: number;
-  /** Where a PUBLICATION goes: the sockets subscribed to its channel here. */
+  /** Where a PUBLICATION goes: the subscribers of its channel here (client sockets, Push subscribers). */
   channels: ChannelSubscribers;
   logger: Logger;
 }
@@ -100,7 +100,7 @@ export class Egress {
         return false;
       case 'PUBLICATION': {
         const { envelope } = delivery;
-        this.options.channels.write(envelope.id, (envelope.data as PublicationData).channel, () => clientFrameBytes(envelope));
+        this.options.channels.write((envelope.data as PublicationData).channel, envelope);
         return false;
       }
       default:
