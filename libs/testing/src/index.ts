@@ -35,3 +35,4 @@ export {
   stopWithin,
   STOP_TIMEOUT_MS,
 } from './domains/real-processes';
+export * from './sse-client';
