@@ -53,7 +53,7 @@ function upgrade(url: string): Promise<{ status: number; body?: unknown }> {
   });
 }
 
-// docs/protocol.md, Push- and realtimer-compatible endpoints.
+// docs/protocol.md, Compatible HTTP endpoints.
 describe('Push-compatible endpoints', () => {
   let h: Harness;
   const opened: Array<SseClient | TextSocket> = [];

@@ -23,7 +23,7 @@ const TOPOLOGY: Topology = {
 };
 const REALTIMER: Partial<ConnectorSettings> = { realtimerPort: 0, realtimerApp: 'ANZ' };
 
-// docs/protocol.md, Push- and realtimer-compatible endpoints: GET /<id>?data=<text> on a port of its own.
+// docs/protocol.md, Compatible HTTP endpoints: GET /<id>?data=<text> on a port of its own.
 describe('realtimer-compatible port', () => {
   let h: Harness;
   const base = (): string => `http://127.0.0.1:${h.connector.realtimerPort}`;

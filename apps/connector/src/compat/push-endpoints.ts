@@ -48,7 +48,7 @@ export interface PushEndpointsOptions {
 const RETRY_AFTER_MS = 1_000;
 
 /**
- * The Push-compatible endpoints on the client port (docs/protocol.md, Push- and realtimer-compatible endpoints):
+ * The Push-compatible endpoints on the client port (docs/protocol.md, Compatible HTTP endpoints):
  * `POST /messages` (`PushPublish`), and the subscribers of `GET /sse/messages` and `GET /ws/messages`. A subscriber
  * names its channels in `?channels=a,b` (at most `maxChannels`, each declared `subscribe: public` by the app); it is
  * admitted under the client port's limits, registered in presence under each channel before it gets its first

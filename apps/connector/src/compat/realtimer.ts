@@ -35,7 +35,7 @@ const BEARER = /^Bearer +(\S+) *$/i;
 const USAGE = 'GET /<userId or channel>?data=<text>';
 
 /**
- * The realtimer-compatible publish port (docs/protocol.md, Push- and realtimer-compatible endpoints): `GET
+ * The realtimer-compatible publish port (docs/protocol.md, Compatible HTTP endpoints): `GET
  * /<id>?data=<text>` for one app. `<id>` a user id of the app: `<text>` goes to that user's sockets as a FAST MESSAGE
  * from the app's master user; any other `<id>`: a FAST publication of `<text>` to the channel `<app>:<id>`, which the
  * app must declare. 200 `{"id"}` (the message's or publication's id) once the lane took it. No presence read, no body:

@@ -2,7 +2,7 @@ import { setting } from '@linker/config';
 
 /**
  * The Push-compatible endpoints on the client port and the realtimer-compatible publish port (docs/protocol.md,
- * Push- and realtimer-compatible endpoints): all off by default. Read by the connector and the embedded mode.
+ * Compatible HTTP endpoints): all off by default. Read by the connector and the embedded mode.
  */
 export const compatSettings = {
   push: setting({

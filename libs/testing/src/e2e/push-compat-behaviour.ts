@@ -57,8 +57,8 @@ function httpBase(wsUrl: string): string {
 }
 
 /**
- * The Push service's and the realtimer's README commands against a domain (docs/protocol.md, Push- and
- * realtimer-compatible endpoints), whatever runs it. With several connectors the subscribers sit on different
+ * The Push service's and the realtimer's README commands against a domain (docs/protocol.md,
+ * Compatible HTTP endpoints), whatever runs it. With several connectors the subscribers sit on different
  * connectors from the publisher: a count covers the whole domain.
  */
 export function pushCompatBehaviour(name: string, start: StartCompatDomain): void {
