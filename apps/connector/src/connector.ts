@@ -1,5 +1,4 @@
 import type { Lanes } from '@linker/bus';
-import { ConfigError } from '@linker/config';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
@@ -19,7 +18,8 @@ import { rateLimits } from './ingress/rate-limiter';
 import { UserRates } from './ingress/user-rates';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { ChannelSubscribers } from './channels/channel-subscribers';
-import { CompatEndpoints, compatProblems } from './compat/compat-endpoints';
+import { CompatEndpoints } from './compat/compat-endpoints';
+import { checkSettings } from './config/check-settings';
 import { Subscriptions } from './channels/subscriptions';
 import { AuthFlow } from './sessions/auth-flow';
 import { evictionOf } from './sessions/belonging';
@@ -295,27 +295,4 @@ function sessionLimits(config: ConnectorSettings): SessionLimits {
     lifetimeMs: config.maxConnectionLifetimeMs,
     lifetimeDitherMs: config.lifetimeDitherMs,
   };
-}
-
-function checkSettings(config: ConnectorSettings): void {
-  const problems: string[] = [];
-  if (config.presenceTtlMs <= config.presenceHeartbeatMs) {
-    problems.push(
-      `LINKER_PRESENCE_TTL_MS (${config.presenceTtlMs}) must exceed LINKER_PRESENCE_HEARTBEAT_MS (${config.presenceHeartbeatMs})`,
-    );
-  }
-  if (config.rateBurst < 1 || config.rateLimit < 1) problems.push('LINKER_RATE_LIMIT and LINKER_RATE_BURST must be at least 1');
-  const largestGroup = Math.ceil(config.maxGroupRecipients / config.groupRecipientsPerToken);
-  if (largestGroup > Math.min(config.rateBurst, config.userRateBurst)) {
-    problems.push(
-      `a GROUP_MESSAGE to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens (LINKER_GROUP_RECIPIENTS_PER_TOKEN ${config.groupRecipientsPerToken}): more than LINKER_RATE_BURST or LINKER_USER_RATE_BURST hold`,
-    );
-  }
-  if (largestGroup > config.apiRateBurst) {
-    problems.push(
-      `a server API message to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens: more than LINKER_API_RATE_BURST (${config.apiRateBurst}) holds`,
-    );
-  }
-  problems.push(...compatProblems(config));
-  if (problems.length > 0) throw new ConfigError(problems);
 }

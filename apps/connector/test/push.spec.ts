@@ -4,28 +4,15 @@ import { silentLogger } from '@linker/observability';
 import { channelKey, MemoryPresenceStore } from '@linker/presence';
 import { apiCall, SseClient, waitFor } from '@linker/testing';
 import { TextSocket } from '@linker/testing/e2e/push-seed';
-import { LocalTopologySource, type Topology } from '@linker/topology';
+import { LocalTopologySource } from '@linker/topology';
 import type { ConnectorSettings } from '../src/config/connector.config';
-import { DOMAIN, startHarness, type Harness } from './testing/harness';
+import { COMPAT_KEYS, COMPAT_TOPOLOGY } from './testing/compat-topology';
+import { startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);
 
-const KEY = 'anz-push-api-key-0123456789abcdef-xyz';
-const OTHER_KEY = 'other-push-api-key-0123456789abcdef-xyz';
-const TOPOLOGY: Topology = {
-  domains: [{ name: DOMAIN, urls: [] }],
-  domainLinks: [],
-  clientApps: [
-    {
-      appName: 'ANZ',
-      appId: 'anz',
-      authEnabled: false,
-      apiKey: KEY,
-      channels: [{ pattern: 'qwerty', subscribe: 'public' }, { pattern: 'news-*', subscribe: 'public' }, { pattern: 'private-*' }],
-    },
-    { appName: 'OTHER', appId: 'other', authEnabled: false, apiKey: OTHER_KEY },
-  ],
-};
+const { ANZ: KEY, OTHER: OTHER_KEY } = COMPAT_KEYS;
+const TOPOLOGY = COMPAT_TOPOLOGY;
 const HEARTBEAT = 'event:heartbeat\ndata:{}';
 const PING = '{"event":"ping","data":{}}';
 const PUSH: Partial<ConnectorSettings> = { push: 'public', pushApp: 'ANZ', pushHeartbeatMs: 200 };
@@ -82,6 +69,13 @@ describe('Push-compatible endpoints', () => {
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((client) => client.close()));
     await h?.close();
+  });
+
+  it('refuses to start with LINKER_PUSH but no app, or a lifetime window upside down', async () => {
+    const topology = new LocalTopologySource(TOPOLOGY, silentLogger);
+    await expect(startHarness({ topology, settings: { push: 'public' } })).rejects.toThrow(/LINKER_PUSH needs LINKER_PUSH_APP/);
+    const upsideDown = { ...PUSH, pushLifetimeMinMs: 5_000, pushLifetimeMaxMs: 4_000 };
+    await expect(startHarness({ topology, settings: upsideDown })).rejects.toThrow(/LINKER_PUSH_LIFETIME_MIN_MS/);
   });
 
   it('answers 404 on every Push path unless LINKER_PUSH is set', async () => {

@@ -1,26 +1,14 @@
 import { silentLogger } from '@linker/observability';
 import { apiCall } from '@linker/testing';
-import { LocalTopologySource, type Topology } from '@linker/topology';
+import { LocalTopologySource } from '@linker/topology';
 import type { ConnectorSettings } from '../src/config/connector.config';
-import { DOMAIN, startHarness, type Harness } from './testing/harness';
+import { COMPAT_MASTER, COMPAT_TOPOLOGY } from './testing/compat-topology';
+import { startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);
 
-const MASTER = 'ANZ-1';
-const TOPOLOGY: Topology = {
-  domains: [{ name: DOMAIN, urls: [] }],
-  domainLinks: [],
-  clientApps: [
-    {
-      appName: 'ANZ',
-      appId: 'anz',
-      masterUserId: MASTER,
-      authEnabled: false,
-      userDistributions: [{ domainName: DOMAIN, from: 0, to: 999 }],
-      channels: [{ pattern: 'testUserId' }],
-    },
-  ],
-};
+const MASTER = COMPAT_MASTER;
+const TOPOLOGY = COMPAT_TOPOLOGY;
 const REALTIMER: Partial<ConnectorSettings> = { realtimerPort: 0, realtimerApp: 'ANZ' };
 
 // docs/protocol.md, Compatible HTTP endpoints: GET /<id>?data=<text> on a port of its own.
@@ -32,8 +20,10 @@ describe('realtimer-compatible port', () => {
   };
   afterEach(() => h?.close());
 
-  it('is off unless LINKER_REALTIMER_PORT is set', async () => {
-    h = await startHarness({ topology: new LocalTopologySource(TOPOLOGY, silentLogger) });
+  it('is off unless LINKER_REALTIMER_PORT is set, and needs LINKER_REALTIMER_APP with it', async () => {
+    const topology = new LocalTopologySource(TOPOLOGY, silentLogger);
+    await expect(startHarness({ topology, settings: { realtimerPort: 0 } })).rejects.toThrow(/LINKER_REALTIMER_APP/);
+    h = await startHarness({ topology });
     expect(h.connector.realtimerPort).toBe(0);
   });
 

@@ -136,21 +136,6 @@ export class CompatEndpoints {
   }
 }
 
-/** What is wrong with the compatible endpoints' settings, each naming its variables. */
-export function compatProblems(config: ConnectorSettings): string[] {
-  const problems: string[] = [];
-  if (config.push !== undefined && !config.pushApp) problems.push('LINKER_PUSH needs LINKER_PUSH_APP, the app whose channels it serves');
-  if (config.pushLifetimeMinMs > config.pushLifetimeMaxMs) {
-    problems.push(
-      `LINKER_PUSH_LIFETIME_MIN_MS (${config.pushLifetimeMinMs}) must not exceed LINKER_PUSH_LIFETIME_MAX_MS (${config.pushLifetimeMaxMs})`,
-    );
-  }
-  if (config.realtimerPort !== undefined && !config.realtimerApp) {
-    problems.push('LINKER_REALTIMER_PORT needs LINKER_REALTIMER_APP, the app it sends for');
-  }
-  return problems;
-}
-
 /** `localhost`, `::1` or an address of 127.0.0.0/8. */
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);

@@ -20,9 +20,9 @@ import {
   type PushConnection,
 } from './push-subscriber';
 
-export const PUSH_PUBLISH_PATH = '/messages';
-export const PUSH_SSE_PATH = '/sse/messages';
-export const PUSH_WS_PATH = '/ws/messages';
+const PUSH_PUBLISH_PATH = '/messages';
+const PUSH_SSE_PATH = '/sse/messages';
+const PUSH_WS_PATH = '/ws/messages';
 
 export interface PushEndpointsOptions {
   appName: string;

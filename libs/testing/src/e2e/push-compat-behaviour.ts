@@ -16,13 +16,13 @@ export interface CompatDomain {
 export type StartCompatDomain = (options: DomainOptions) => Promise<CompatDomain>;
 
 /** The Push heartbeat interval of the domain under test. */
-export const PUSH_HEARTBEAT_MS = 400;
+const PUSH_HEARTBEAT_MS = 400;
 
 /**
  * The settings of the domain under test: Push endpoints for ANZ, publishing open (the seed's curl carries no key),
  * short heartbeats, the realtimer port on any free port (each connector its own, logged), for ANZ too.
  */
-export const PUSH_COMPAT_ENV = {
+const PUSH_COMPAT_ENV = {
   ...SUITE_ENV,
   LINKER_PUSH: 'public',
   LINKER_PUSH_APP: ANZ.appName,
