@@ -1,7 +1,7 @@
 import type { Lanes } from '@linker/bus';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { Presence } from '@linker/presence';
+import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
 import { API_PREFIX } from './api/api-routes';
 import { ServerApi, type ServerApiLimits } from './api/server-api';
@@ -20,6 +20,7 @@ import { PresenceKeeper } from './presence/presence-keeper';
 import { ChannelSubscribers } from './channels/channel-subscribers';
 import { CompatEndpoints } from './compat/compat-endpoints';
 import { checkSettings } from './config/check-settings';
+import { InterestAnnouncer } from './channels/interest-announcer';
 import { Subscriptions } from './channels/subscriptions';
 import { AuthFlow } from './sessions/auth-flow';
 import { evictionOf } from './sessions/belonging';
@@ -36,6 +37,8 @@ export interface ConnectorDependencies {
   lanes: Lanes;
   presence: Presence;
   logger: Logger;
+  /** Channel histories (real mode: Redis; embedded: in memory); absent: none is kept or recovered. */
+  history?: ChannelHistory;
   /** The current topology (the source's `current`): the server API's keys, who lives where, channel rules. */
   topology: () => TopologyView;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
@@ -69,8 +72,9 @@ export class Connector {
 
   private readonly channels: Subscriptions;
   private readonly compat: CompatEndpoints;
+  private readonly interest: InterestAnnouncer;
 
-  constructor({ config, lanes, presence, logger, topology, clock = systemClock }: ConnectorDependencies) {
+  constructor({ config, lanes, presence, history, logger, topology, clock = systemClock }: ConnectorDependencies) {
     checkSettings(config);
     this.config = config;
     this.clock = clock;
@@ -93,9 +97,18 @@ export class Connector {
     const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
     const { groupRecipientsPerToken } = config;
-    const subscribers = new ChannelSubscribers();
+    const subscribers = new ChannelSubscribers(() => this.interest.changed());
+    this.interest = new InterestAnnouncer({
+      intake,
+      domain: config.domain,
+      connector: config.name,
+      channels: () => subscribers.channels(),
+      intervalMs: config.channelInterestMs,
+      maxListed: MAX_LISTED_CHANNELS,
+      logger: this.log,
+    });
     const { maxChannelsPerSocket: maxPerSocket } = config;
-    this.channels = new Subscriptions({ topology, keeper: this.keeper, subscribers, maxPerSocket, clock, logger });
+    this.channels = new Subscriptions({ topology, keeper: this.keeper, subscribers, history, maxPerSocket, clock, logger });
     this.ingress = new Ingress({
       intake,
       auth: this.auth,
@@ -158,6 +171,7 @@ export class Connector {
       throw error;
     }
     this.heartbeat.start();
+    this.interest.start();
     this.status = 'running';
     const { wsHost, allowedOrigins } = this.config;
     this.log.info('connector listening', { host: wsHost, port: this.port, path: WS_PATH });
@@ -223,6 +237,7 @@ export class Connector {
     await this.server.close(this.config.closeTimeoutMs + 1_000);
     await this.egress.stop();
     await this.outbox.drain();
+    this.interest.stop();
     await this.keeper.stop();
     this.status = 'stopped';
     this.log.info('connector drained', { sockets: open.length });
@@ -284,6 +299,9 @@ function apiLimits(config: ConnectorSettings): ServerApiLimits {
     rateBurst: config.apiRateBurst,
   };
 }
+
+/** Most channel names one interest announcement lists (about 100 KB); a connector with more announces interest in all. */
+const MAX_LISTED_CHANNELS = 2_000;
 
 function sessionLimits(config: ConnectorSettings): SessionLimits {
   return {

@@ -1,7 +1,7 @@
 import type { Lanes } from '@linker/bus';
 import type { Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import type { Presence } from '@linker/presence';
+import type { ChannelHistory, Presence } from '@linker/presence';
 import { TopologyView, type TopologySource } from '@linker/topology';
 import type { ConnectorSettings } from './config/connector.config';
 import { Connector } from './connector';
@@ -10,6 +10,8 @@ import { Connector } from './connector';
 export interface ConnectorAdapters {
   lanes: Lanes;
   presence: Presence;
+  /** Channel histories; absent: none is kept or recovered. */
+  history?: ChannelHistory;
   logger: Logger;
   /**
    * Followed when given: each new version closes the sockets of users whose home domain is no longer this one, and

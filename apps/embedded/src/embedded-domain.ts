@@ -5,7 +5,7 @@ import { LinkerError } from '@linker/kernel';
 import { ResourceStack, started, startupSettings } from '@linker/lifecycle';
 import { EmbeddedMailbox } from '@linker/mailbox';
 import { createLogger, type Logger } from '@linker/observability';
-import { MemoryPresence } from '@linker/presence';
+import { MemoryChannelHistory, MemoryPresence } from '@linker/presence';
 import { LocalTopologySource, openTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, openConnector } from '../../connector/src';
 import { openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
@@ -64,6 +64,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   );
   const lanes = await resources.open(() => memoryLanes(broker));
   const presence = await resources.open(() => new MemoryPresence());
+  const history = await resources.open(() => new MemoryChannelHistory());
   const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
   const links = { linkSecret: options.linkSecret, linkListen: endpoints.link !== undefined, linkHost: host, linkPort: options.linkPort };
   const metrics = { metricsHost: host, metricsPort: options.metricsPort };
@@ -71,6 +72,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     lanes,
     presence,
     mailbox,
+    history,
     topology: source,
     logger: log,
   });
@@ -80,6 +82,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const connector = openConnector(connectorSettings({ ...options.clientPort, domain, name: 'connector-embedded', wsHost: host, wsPort }), {
     lanes,
     presence,
+    history,
     logger: log,
     topology: source,
   });

@@ -12,11 +12,19 @@ const DITHER_MS = 1_000;
 /** Room for a loaded machine around the window: the client sees its login and the close a little after the server. */
 const SLACK_MS = 1_500;
 
+/** A channel that keeps a history, so a subscriber can recover what it missed. */
+const FEED = 'ANZ:feed-1';
+
 const topology: Topology = {
   domains: [{ name: 'domain-01', urls: ['ws://127.0.0.1:0'] }],
   domainLinks: [],
   clientApps: [
-    { appName: 'ANZ', appId: 'app-id-343', authEnabled: false, channels: [{ pattern: 'chat-*', subscribe: 'public', publish: 'clients' }] },
+    {
+      appName: 'ANZ',
+      appId: 'app-id-343',
+      authEnabled: false,
+      channels: [{ pattern: 'feed-*', subscribe: 'public', publish: 'clients', history: { size: 1_000, ttlSeconds: 300 } }],
+    },
   ],
 };
 
@@ -80,24 +88,31 @@ describe('connection lifetime (embedded mode)', () => {
     expect(shown.length).toBe(new Set(shown).size); // none twice
   }, 60_000);
 
-  it('the SDK subscribes to its channels again after each 4009, and gets what is published then', async () => {
+  it('the SDK subscribes to its channels again after each 4009, and recovers every RELIABLE publication it missed: each once, in order', async () => {
     const url = domain?.connectorUrls[0] as string;
     const [publisher, subscriber] = [client(url, 'ANZ-3'), client(url, 'ANZ-4')];
     await Promise.all([publisher.connect(), subscriber.connect()]);
     let reconnects = 0;
     subscriber.on('closed', ({ code }) => code === CLOSE_CODES.RECONNECT.code && (reconnects += 1));
-    const received: unknown[] = [];
-    subscriber.on('publication', ({ channel, data }) => channel === 'ANZ:chat-1' && received.push(data));
-    await subscriber.subscribe('ANZ:chat-1');
-    await waitFor('two lifetimes of the subscriber', () => reconnects >= 2, { timeoutMs: 2 * (LIFETIME_MS + DITHER_MS + SLACK_MS) });
-    // Publications are not stored: publish until one reaches the subscriber on its third connection.
+    const recoveries: Array<boolean | undefined> = [];
+    subscriber.on('subscribed', ({ recovered }) => recoveries.push(recovered));
+    const received: number[] = [];
+    subscriber.on('publication', ({ channel, data }) => channel === FEED && received.push((data as { n: number }).n));
+    await subscriber.subscribe(FEED);
     let sent = 0;
-    await waitFor('a publication to reach the subscriber after its reconnects', () => {
-      if (received.length > 0) return true;
-      if (publisher.state === 'open') publisher.publish('ANZ:chat-1', { n: ++sent }, { feature: 'FAST' });
-      return false;
-    });
-    expect(received[0]).toEqual({ n: expect.any(Number) });
-    expect(reconnects).toBeGreaterThanOrEqual(2);
+    const timer = setInterval(() => {
+      if (publisher.state === 'open') publisher.publish(FEED, { n: ++sent });
+    }, 50);
+    try {
+      await waitFor('two lifetimes of the subscriber', () => reconnects >= 2, { timeoutMs: 2 * (LIFETIME_MS + DITHER_MS + SLACK_MS) });
+    } finally {
+      clearInterval(timer);
+    }
+    await waitFor('every publication accepted', () => publisher.unacceptedCount === 0, { timeoutMs: 20_000 });
+    await waitFor('a subscription after each reconnect', () => recoveries.length >= reconnects + 1, { timeoutMs: 20_000 });
+    await waitFor('every publication received', () => received.length >= sent, { timeoutMs: 20_000 });
+    expect(received).toEqual(Array.from({ length: sent }, (_, i) => i + 1));
+    expect(recoveries[0]).toBeUndefined(); // the first subscription asks for no recovery
+    expect(recoveries.slice(1)).toEqual(recoveries.slice(1).map(() => true));
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { WsLinkTransport } from '@linker/domain-link';
 import type { Service } from '@linker/lifecycle';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
-import type { Presence } from '@linker/presence';
+import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologySource } from '@linker/topology';
 import type { ProcessorSettings } from './config/processor.config';
 import type { FederationDeps } from './federation/federation';
@@ -17,6 +17,8 @@ export interface ProcessorAdapters {
   lanes: Lanes;
   presence: Presence;
   mailbox: Mailbox;
+  /** Where RELIABLE publications of channels with a history are kept; without, none is. */
+  history?: ChannelHistory;
   /** Followed: a new version applies from the next batch on, and to the links at once. */
   topology: TopologySource;
   logger: Logger;
@@ -29,9 +31,18 @@ export interface ProcessorAdapters {
  * `GET /health` when `metricsPort` is set.
  */
 export function openProcessor(settings: ProcessorSettings, adapters: ProcessorAdapters): ProcessorService {
-  const { lanes, presence, mailbox, topology, logger } = adapters;
+  const { lanes, presence, mailbox, history, topology, logger } = adapters;
   const federation = federationOf(settings, topology, logger);
-  const processor = new Processor({ config: settings, lanes, presence, mailbox, topology: () => topology.current(), logger, federation });
+  const processor = new Processor({
+    config: settings,
+    lanes,
+    presence,
+    mailbox,
+    history,
+    topology: () => topology.current(),
+    logger,
+    federation,
+  });
   topology.onChange((view, version) => processor.topologyChanged(view, version));
   return new ProcessorService(processor, settings, logger);
 }

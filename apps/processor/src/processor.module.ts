@@ -30,8 +30,8 @@ export class ProcessorModule {
         {
           provide: PROCESSOR,
           inject: [INFRASTRUCTURE, TOPOLOGY, LOGGER],
-          useFactory: ({ lanes, presence, mailbox }: ProcessorInfrastructure, topology: TopologySource, logger: Logger) =>
-            openProcessor(config, { lanes, presence, mailbox, topology, logger }),
+          useFactory: ({ lanes, presence, mailbox, history }: ProcessorInfrastructure, topology: TopologySource, logger: Logger) =>
+            openProcessor(config, { lanes, presence, mailbox, history, topology, logger }),
         },
         runningService(PROCESSOR),
       ],

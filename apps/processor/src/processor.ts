@@ -2,7 +2,7 @@ import type { Lanes } from '@linker/bus';
 import { IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
-import type { Presence } from '@linker/presence';
+import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
 import type { FetchFn } from './auth/auth-webhook';
 import { Authenticator } from './auth/authenticator';
@@ -39,6 +39,8 @@ export interface ProcessorDeps {
   clock?: Clock;
   /** For apps' `authUrl` webhooks. Default: the global `fetch`. */
   fetch?: FetchFn;
+  /** Where RELIABLE publications of channels with a history are kept (ADR 0018); without, none is. */
+  history?: ChannelHistory;
   /** Links to the other domains (ADR 0009); without, users of other domains are unreachable from here. */
   federation?: FederationDeps;
 }
@@ -68,7 +70,17 @@ export class Processor {
     const logger = deps.logger.child({ component: 'processor' });
     this.federation =
       deps.federation &&
-      new Federation({ ...deps.federation, domain: config.domain, lanes, partitions: config.partitions, mailbox, topology, logger });
+      new Federation({
+        ...deps.federation,
+        domain: config.domain,
+        member: config.name,
+        channelInterestMs: config.channelInterestMs,
+        lanes,
+        partitions: config.partitions,
+        mailbox,
+        topology,
+        logger,
+      });
     const outForDelivery = new OutForDelivery();
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
@@ -98,6 +110,8 @@ export class Processor {
       confirmed: new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock }),
       fetchLocks: new KeyedLock(),
       outForDelivery,
+      federation: this.federation,
+      history: deps.history,
     });
     const seen = new IdWindow({ capacity: config.dedupWindow, maxAgeMs: DEDUP_MAX_AGE_MS, clock });
     const runner = new BatchRunner({

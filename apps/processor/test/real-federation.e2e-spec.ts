@@ -15,6 +15,10 @@ const RING = join(__dirname, '../../../topologies/four-domain-ring.yaml');
 const WAIT_MS = 30_000;
 /** The server API key this test gives ANZ (the ring's file has none). */
 const API_KEY = 'federation-e2e-anz-api-key-0123456789abcdef';
+/** The channels this test gives ANZ: public, clients may publish. */
+const CHANNELS = [{ pattern: 'chat-*', subscribe: 'public' as const, publish: 'clients' as const }];
+/** Publications counted on the links. */
+const PUBLICATIONS = 30;
 
 describe('a federation of real-mode domains (the four-domain ring)', () => {
   jest.setTimeout(180_000);
@@ -23,7 +27,7 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
 
   beforeAll(async () => {
     const { topology } = await readTopologyFile(RING);
-    const clientApps = topology.clientApps.map((app) => (app.appName === 'ANZ' ? { ...app, apiKey: API_KEY } : app));
+    const clientApps = topology.clientApps.map((app) => (app.appName === 'ANZ' ? { ...app, apiKey: API_KEY, channels: CHANNELS } : app));
     federation = await startRealFederation({ topology: { ...topology, clientApps }, extra: { proxied: ['domain-02'] } });
   }, 240_000);
 
@@ -44,6 +48,65 @@ describe('a federation of real-mode domains (the four-domain ring)', () => {
     sockets.push(socket);
     return seedLogin(socket, userId, WAIT_MS);
   };
+
+  /** Envelopes `name`'s processor has sent over its link to `peer` so far (its `GET /health`). */
+  const sentOver = async (name: string, peer: string): Promise<number> => {
+    const health = (await (await fetch(federation.domain(name).processorHealthUrl)).json()) as {
+      links: Array<{ peer: string; sentEnvelopes: number }>;
+    };
+    const link = health.links.find((l) => l.peer === nameOf(peer));
+    if (link === undefined) throw new Error(`${name} reports no link to ${peer}: ${JSON.stringify(health.links)}`);
+    return link.sentEnvelopes;
+  };
+
+  it('a channel publication from domain-01 reaches its subscribers in domain-02 (two sockets) and domain-03 once each; each link on the way carries it once, not once per subscriber', async () => {
+    const channel = 'ANZ:chat-ring';
+    const subscribers = [
+      await login('domain-02', 'ANZ-1323456'),
+      await login('domain-02', 'ANZ-1423456'),
+      await login('domain-03', 'ANZ-3323456'),
+    ];
+    for (const socket of subscribers) {
+      socket.send({ type: 'SUBSCRIBE', data: { channel } });
+      await socket.next('SUBSCRIBED', undefined, WAIT_MS);
+    }
+    const publisher = await login('domain-01', 'ANZ-423456');
+    const isMarker = (f: Frame): boolean => (f.data.data as { marker?: number }).marker !== undefined;
+    let markers = 0;
+    await waitFor(
+      "the subscribers' interest to reach domain-01 (a marker publication reaches every subscriber)",
+      () => {
+        if (subscribers.every((socket) => socket.all('PUBLICATION', isMarker).length > 0)) return true;
+        publisher.send({ type: 'PUBLISH', data: { channel, data: { marker: ++markers } } });
+        return false;
+      },
+      { timeoutMs: WAIT_MS, intervalMs: 250 },
+    );
+    const before = { oneToTwo: await sentOver('domain-01', 'domain-02'), twoToThree: await sentOver('domain-02', 'domain-03') };
+    for (let n = 0; n < PUBLICATIONS; n++) publisher.send({ type: 'PUBLISH', data: { channel, data: { n } } });
+    const numbered = (socket: RawSocket): number[] =>
+      socket.all('PUBLICATION', (f) => typeof (f.data.data as { n?: number }).n === 'number').map((f) => (f.data.data as { n: number }).n);
+    for (const socket of subscribers) {
+      await waitFor(`${socket.label} to get all ${PUBLICATIONS} publications`, () => numbered(socket).length >= PUBLICATIONS, {
+        timeoutMs: WAIT_MS,
+      });
+    }
+    publisher.send({ type: 'PUBLISH', data: { channel, data: { marker: 'last' } } });
+    for (const socket of subscribers)
+      await socket.next('PUBLICATION', (f) => (f.data.data as { marker?: unknown }).marker === 'last', WAIT_MS);
+    for (const socket of subscribers) expect(numbered(socket)).toEqual([...Array(PUBLICATIONS).keys()]);
+    const carried = {
+      oneToTwo: (await sentOver('domain-01', 'domain-02')) - before.oneToTwo,
+      twoToThree: (await sentOver('domain-02', 'domain-03')) - before.twoToThree,
+    };
+    console.log(`envelopes over the links for ${PUBLICATIONS} publications (+1 marker): ${JSON.stringify(carried)}`);
+    // Once per next hop: the publications and the marker, plus at most a few interest announcements on the same link;
+    // once per subscriber socket would be three times as many over 01→02.
+    for (const count of Object.values(carried)) {
+      expect(count).toBeGreaterThanOrEqual(PUBLICATIONS + 1);
+      expect(count).toBeLessThan(2 * PUBLICATIONS);
+    }
+  });
 
   it('ANZ-123456 (domain-01) and ANZ-3123456 (domain-03) exchange messages and confirmations both ways', async () => {
     const [one, three] = [await login('domain-01', 'ANZ-123456'), await login('domain-03', 'ANZ-3123456')];

@@ -14,6 +14,8 @@ interface Waiting {
  */
 export class ClientChannels {
   private readonly wanted = new Map<string, TokenSource | undefined>();
+  /** Where each channel with a history was left: its epoch and the last offset received. */
+  private readonly positions = new Map<string, { epoch: string; offset: number }>();
   private readonly waiting = new Map<string, Waiting>();
 
   /** The channels to subscribe to again after a reconnect, with their token sources. */
@@ -27,6 +29,23 @@ export class ClientChannels {
 
   forget(channel: string): void {
     this.wanted.delete(channel);
+    this.positions.delete(channel);
+  }
+
+  /** The position to recover from, for a channel wanted and left with one. */
+  positionOf(channel: string): { epoch: string; offset: number } | undefined {
+    return this.positions.get(channel);
+  }
+
+  /** SUBSCRIBED said where the channel's history is (a channel that keeps one). */
+  at(channel: string, epoch: string, offset: number): void {
+    this.positions.set(channel, { epoch, offset });
+  }
+
+  /** A PUBLICATION with an offset arrived. */
+  received(channel: string, offset: number): void {
+    const position = this.positions.get(channel);
+    if (position !== undefined && offset > position.offset) position.offset = offset;
   }
 
   /** A request sent with `reference`: settled by its answer, or its refusal. */

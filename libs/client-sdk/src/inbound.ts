@@ -58,13 +58,27 @@ export function readPresence(frame: ServerFrame): ClientEvents['presence'] | und
   return { type: frame.type, userId: data.userId };
 }
 
-/** `PUBLICATION {channel, data, from?}`. */
+/** `PUBLICATION {channel, data, from?, offset?}`. */
 export function readPublication(frame: ServerFrame): ClientEvents['publication'] | undefined {
   const data = frame.data;
   if (!isRecord(data) || typeof data.channel !== 'string' || !('data' in data)) return undefined;
-  return typeof data.from === 'string'
-    ? { channel: data.channel, data: data.data, from: data.from }
-    : { channel: data.channel, data: data.data };
+  const publication: ClientEvents['publication'] = { channel: data.channel, data: data.data };
+  if (typeof data.from === 'string') publication.from = data.from;
+  if (typeof data.offset === 'number') publication.offset = data.offset;
+  return publication;
+}
+
+/** `SUBSCRIBED {channel, epoch?, offset?, recovered?}`. */
+export function readSubscribed(frame: ServerFrame): ClientEvents['subscribed'] | undefined {
+  const data = frame.data;
+  if (!isRecord(data) || typeof data.channel !== 'string') return undefined;
+  const subscribed: ClientEvents['subscribed'] = { channel: data.channel };
+  if (typeof data.epoch === 'string' && typeof data.offset === 'number') {
+    subscribed.epoch = data.epoch;
+    subscribed.offset = data.offset;
+  }
+  if (typeof data.recovered === 'boolean') subscribed.recovered = data.recovered;
+  return subscribed;
 }
 
 /** `INVALID_MESSAGE {code, message, retryAfterMs?}` with the refused frame's reference. */

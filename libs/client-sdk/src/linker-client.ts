@@ -282,11 +282,30 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     }
   }
 
+  /** SUBSCRIBE, from where the channel's history was left if it keeps one (the server sends what was missed). */
   private async requestSubscription(channel: string, source: TokenSource | undefined): Promise<void> {
     const token = await tokenOf(source);
+    const since = this.channels.positionOf(channel);
     const reference = this.references.next();
-    this.sendFrame(clientFrameText('SUBSCRIBE', token === undefined ? { channel } : { channel, token }, { reference }));
+    const data = { channel, ...(token === undefined ? {} : { token }), ...(since === undefined ? {} : { since }) };
+    this.sendFrame(clientFrameText('SUBSCRIBE', data, { reference }));
     return this.channels.wait(reference);
+  }
+
+  private onSubscribed(frame: ServerFrame): void {
+    const subscribed = inbound.readSubscribed(frame);
+    if (!subscribed) return this.logger.warn('malformed SUBSCRIBED frame', { frame });
+    const { channel, epoch, offset } = subscribed;
+    if (epoch !== undefined && offset !== undefined) this.channels.at(channel, epoch, offset);
+    this.emit('subscribed', subscribed);
+    this.channels.answered(frame.reference);
+  }
+
+  private onPublication(frame: ServerFrame): void {
+    const publication = inbound.readPublication(frame);
+    if (!publication) return this.logger.warn('malformed PUBLICATION frame', { frame });
+    if (publication.offset !== undefined) this.channels.received(publication.channel, publication.offset);
+    this.emit('publication', publication);
   }
 
   /**
@@ -341,10 +360,11 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
       case 'PONG':
         return this.pings.pong();
       case 'SUBSCRIBED':
+        return this.onSubscribed(frame);
       case 'UNSUBSCRIBED':
         return this.channels.answered(frame.reference);
       case 'PUBLICATION':
-        return this.emitIf('publication', inbound.readPublication(frame), frame);
+        return this.onPublication(frame);
       case 'AUTH_CLIENT_REPLY':
         return; // settled by the connection
       default:
@@ -392,11 +412,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.emit('error', error);
   }
 
-  private emitIf<K extends 'confirmation' | 'presence' | 'publication'>(
-    event: K,
-    payload: t.ClientEvents[K] | undefined,
-    frame: ServerFrame,
-  ): void {
+  private emitIf<K extends 'confirmation' | 'presence'>(event: K, payload: t.ClientEvents[K] | undefined, frame: ServerFrame): void {
     if (payload) this.emit(event, payload);
     else this.logger.warn(`malformed ${frame.type} frame`, { frame });
   }

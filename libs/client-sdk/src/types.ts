@@ -138,8 +138,17 @@ export interface ClientEvents {
   /** A message sent with this reference was delivered. */
   /** `path`: the domains the message crossed, when the recipient lives in another domain. */
   confirmation: { reference: string; path?: string[] };
-  /** A publication to a channel this client is subscribed to; `from` is the publishing user (absent: the app's server). */
-  publication: { channel: string; data: unknown; from?: string };
+  /**
+   * A publication to a channel this client is subscribed to; `from` is the publishing user (absent: the app's server);
+   * `offset`: its place in the channel's history, for a channel that keeps one.
+   */
+  publication: { channel: string; data: unknown; from?: string; offset?: number };
+  /**
+   * A subscription is in place (on `subscribe` and after each reconnect). For a channel with a history: its position,
+   * and after a reconnect `recovered`: true when every publication missed meanwhile came again (before the live ones),
+   * false when continuity was lost (some are gone: fetch the state another way).
+   */
+  subscribed: { channel: string; epoch?: string; offset?: number; recovered?: boolean };
   /** Presence of another user of the app (master users only). */
   presence: { type: 'USER_CONNECTED' | 'USER_DISCONNECTED'; userId: string };
   /**

@@ -22,4 +22,6 @@ export interface PublicationData {
   channel: string;
   data: unknown;
   from?: string;
+  /** Its offset in the channel's history in this domain, for a RELIABLE publication to a channel that keeps one. */
+  offset?: number;
 }

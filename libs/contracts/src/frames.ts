@@ -40,6 +40,10 @@ export const CLIENT_DATA = {
       channel: Channel,
       /** A subscription token, for channels whose rule says `subscribe: token`. */
       token: Type.Optional(Type.String({ maxLength: 8_192 })),
+      /** Where the client left the channel's history: what came after is sent first, if the history still holds it. */
+      since: Type.Optional(
+        Type.Object({ epoch: Type.String({ maxLength: 64 }), offset: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+      ),
     },
     { additionalProperties: false },
   ),

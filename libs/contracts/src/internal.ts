@@ -22,7 +22,23 @@ export const INTERNAL_TYPES = {
   USER_DISCONNECTED: 'USER_DISCONNECTED',
   /** Connector → processor: what became of deliveries that need a follow-up (see `DeliveryReport`). */
   DELIVERY_REPORT: 'DELIVERY_REPORT',
+  /**
+   * Connector → processor → every other domain: the channels a connector has subscribers for (`ChannelInterest`), so
+   * that publications cross the links only toward domains with subscribers.
+   */
+  CHANNEL_INTEREST: 'CHANNEL_INTEREST',
 } as const;
+
+/**
+ * `envelope.data` of a CHANNEL_INTEREST: every channel `connector` of `domain` has subscribers for (the whole set:
+ * it replaces the last one), `'*'` for "any" (too many to list), valid for `ttlMs` unless announced again.
+ */
+export interface ChannelInterest {
+  domain: string;
+  connector: string;
+  channels: string[] | '*';
+  ttlMs: number;
+}
 
 /** The sender of envelopes made by the system itself (auth replies, confirmations, presence events, reports). */
 export const SYSTEM = 'SYSTEM';
@@ -31,6 +47,8 @@ export const intakeTopic = (domain: string): string => `linker.${domain}.intake`
 export const connectorTopic = (domain: string, connector: string): string => `linker.${domain}.connector.${connector}`;
 /** Custody queue of the RELIABLE envelopes `domain` hands to its neighbour `peer` (ADR 0009): one partition, keyed by sender. */
 export const linkQueueTopic = (domain: string, peer: string): string => `linker.${domain}.link.${peer}`;
+/** FAST subject on which every processor of `domain` hears the channel interest of every domain (each its own group). */
+export const interestTopic = (domain: string): string => `linker.${domain}.interest`;
 
 /** Envelope types a neighbour domain may hand over a link; anything else received is dead-lettered. */
 export const LINK_TYPES: ReadonlySet<string> = new Set([
@@ -40,6 +58,8 @@ export const LINK_TYPES: ReadonlySet<string> = new Set([
   'USER_CONNECTED',
   'USER_DISCONNECTED',
   'CLOSE_CONNECTION',
+  'PUBLISH',
+  'CHANNEL_INTEREST',
 ]);
 
 /** Sockets of one user on the connector a `Delivery` goes to. */

@@ -24,7 +24,8 @@ export const API_ERROR_CODES = {
   UNREACHABLE_DOMAIN: { status: 404, meaning: "A user's number is outside every range of its app's distributions: it has no home domain." },
   UNKNOWN_CHANNEL: {
     status: 404,
-    meaning: 'The channel is not declared: no channel rule of the app matches its name (or the app is not in the topology).',
+    meaning:
+      "The channel's name is not `<appName>:<name>` of the key's app, or no channel rule of the app matches it (or, on the compatible endpoints, their app is not in the topology).",
   },
   METHOD_NOT_ALLOWED: { status: 405, meaning: 'The endpoint does not take this method; `Allow` lists the ones it takes.' },
   TOO_LARGE: {
@@ -107,6 +108,51 @@ export const ApiDisconnectAccepted = Type.Object(
   { additionalProperties: false },
 );
 export type ApiDisconnectAccepted = Static<typeof ApiDisconnectAccepted>;
+
+/** `POST /api/v1/channels/{channel}/publications`. */
+export const ApiPublishRequest = Type.Object(
+  {
+    data: Type.Unknown({
+      description: 'What subscribers get as `PUBLICATION {channel, data}`: any JSON value, at most `LINKER_MAX_FRAME_BYTES` bytes.',
+    }),
+    lane: Type.Optional(
+      Type.Union(Lane.anyOf, {
+        description: 'RELIABLE (default: kept in the history of a channel that keeps one) or FAST (at most once).',
+      }),
+    ),
+    id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: "The caller's own id: a retry with the same `id` is the same publication.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ApiPublishRequest = Static<typeof ApiPublishRequest>;
+
+export const ApiPublished = Type.Object(
+  {
+    id: Type.String({ description: 'The publication id.' }),
+    subscribers: Type.Integer({
+      minimum: 0,
+      description: "Sockets subscribed to the channel in this domain when it was published (other domains' are not counted).",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ApiPublished = Static<typeof ApiPublished>;
+
+/** `GET /api/v1/channels/{channel}`. */
+export const ApiChannel = Type.Object(
+  {
+    channel: Type.String(),
+    subscribers: Type.Integer({ minimum: 0, description: 'Sockets subscribed to the channel in this domain.' }),
+  },
+  { additionalProperties: false },
+);
+export type ApiChannel = Static<typeof ApiChannel>;
 
 /** `GET /api/v1/users/{userId}/presence`. */
 export const ApiPresence = Type.Object(

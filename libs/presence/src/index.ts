@@ -2,3 +2,6 @@ export * from './presence.port';
 export * from './memory/memory-presence';
 export * from './redis/redis-presence';
 export * from './presence.settings';
+export * from './channel-history.port';
+export * from './memory/memory-channel-history';
+export * from './redis/redis-channel-history';

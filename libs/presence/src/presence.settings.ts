@@ -11,4 +11,12 @@ export const presenceSettings = {
     max: 600000,
     doc: "How long after a connector's lease ended (and its sockets were swept) its lane topic is drained by a processor: deliveries routed to it just before it ended are in the topic by then. Same value on every connector and processor of a domain.",
   }),
+  channelInterestMs: setting({
+    env: 'LINKER_CHANNEL_INTEREST_MS',
+    kind: 'integer',
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+    doc: 'How often a connector with channel subscribers tells the other domains which channels it has them for (at once on a change too); an announcement holds for three times this long. A processor presumes every domain interested for this long after it starts. Same value on every connector and processor of a domain.',
+  }),
 };

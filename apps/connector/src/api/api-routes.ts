@@ -1,10 +1,13 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import {
+  ApiChannel,
   ApiDisconnectAccepted,
   ApiDisconnectRequest,
   ApiMessageAccepted,
   ApiMessageRequest,
   ApiPresence,
+  ApiPublished,
+  ApiPublishRequest,
   type ApiErrorCode,
 } from '@linker/contracts';
 import { ApiFailure } from './api-failure';
@@ -57,7 +60,23 @@ export const API_ROUTES = {
       "Close every socket of a user of the key's app with 4003 CLOSED_BY_MASTER, in its home domain, as the app's master user's CLOSE_CONNECTION does.",
     body: { schema: ApiDisconnectRequest, required: false },
     success: { status: 202, description: 'The CLOSE_CONNECTION is held by the RELIABLE lane.', schema: ApiDisconnectAccepted },
-    errors: ['INVALID_FIELD', 'NOT_ALLOWED', 'UNKNOWN_RECIPIENT_APP', 'OVERLOADED', 'INTERNAL_ERROR', ...BODY_ERRORS],
+    errors: ['NOT_ALLOWED', 'UNKNOWN_RECIPIENT_APP', 'OVERLOADED', 'INTERNAL_ERROR'],
+  },
+  publishToChannel: {
+    method: 'POST',
+    path: '/api/v1/channels/{channel}/publications',
+    summary:
+      "Publish to a channel of the key's app (whatever its rule says of clients); 202 once the lane holds it, with the channel's subscribers in this domain.",
+    body: { schema: ApiPublishRequest, required: true },
+    success: { status: 202, description: 'Accepted by the lane.', schema: ApiPublished },
+    errors: ['UNKNOWN_CHANNEL', 'OVERLOADED', 'INTERNAL_ERROR'],
+  },
+  channelInfo: {
+    method: 'GET',
+    path: '/api/v1/channels/{channel}',
+    summary: "How many sockets are subscribed to a channel of the key's app in this domain.",
+    success: { status: 200, description: "The channel's subscribers here.", schema: ApiChannel },
+    errors: ['UNKNOWN_CHANNEL'],
   },
   openApi: {
     method: 'GET',

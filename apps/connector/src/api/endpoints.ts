@@ -154,7 +154,7 @@ function unreachable(field: string, userId: string): ApiFailure {
 }
 
 /** `read`, or 503 UNAVAILABLE when it fails or takes longer than `ms`. */
-async function withinDeadline<T>(read: Promise<T>, ms: number): Promise<T> {
+export async function withinDeadline<T>(read: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);

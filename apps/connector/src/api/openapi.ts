@@ -3,6 +3,9 @@ import { API_ROUTES, BODY_ERRORS, COMMON_ERRORS, type RouteSpec } from './api-ro
 
 type Json = Record<string, unknown>;
 
+/** What each path parameter is (percent-encoded in the path). */
+const PARAMETERS: Record<string, string | undefined> = { userId: 'A user id, `<appName>-<number>` (percent-encoded).' };
+
 /**
  * The OpenAPI 3.1 document of the server API, made from the route table and the TypeBox schemas that validate the
  * bodies (TypeBox schemas are JSON Schema, which OpenAPI 3.1 takes as it is): every endpoint, its parameters, its
@@ -34,7 +37,7 @@ function operation(operationId: string, spec: RouteSpec): Json {
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string', description: 'A user id, `<appName>-<number>` (percent-encoded).' },
+    schema: { type: 'string', description: PARAMETERS[name] ?? name },
   }));
   const codes = new Set<ApiErrorCode>([...(spec.public ? [] : COMMON_ERRORS), ...(spec.body ? BODY_ERRORS : []), ...spec.errors]);
   return {

@@ -82,8 +82,8 @@ function readAtMost(request: IncomingMessage, maxBytes: number): Promise<Buffer>
     const done = (error?: Error): void => {
       request.off('data', onData);
       request.off('end', onEnd);
-      request.off('error', onError);
-      request.off('close', onClose);
+      request.off('error', cut);
+      request.off('close', cut);
       if (error) {
         request.pause();
         reject(error);
@@ -95,11 +95,10 @@ function readAtMost(request: IncomingMessage, maxBytes: number): Promise<Buffer>
       chunks.push(chunk);
     };
     const onEnd = (): void => done();
-    const onError = (error: Error): void => done(error);
-    const onClose = (): void => done(new Error('the request closed before its body was read'));
+    const cut = (): void => done(new ApiFailure('MALFORMED_JSON', 'the request ended before its body was complete'));
     request.on('data', onData);
     request.on('end', onEnd);
-    request.on('error', onError);
-    request.on('close', onClose);
+    request.on('error', cut);
+    request.on('close', cut);
   });
 }

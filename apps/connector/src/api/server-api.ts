@@ -15,6 +15,7 @@ import { API_ROUTES, matchRoute, type OperationId, type RouteMatch } from './api
 import { disconnectUser, sendMessage, userPresence, type ApiAnswer, type ApiCall, type EndpointDeps } from './endpoints';
 import { LaneGate } from './lane-gate';
 import { openApiDocument } from './openapi';
+import { channelInfo, publishToChannel } from './channel-endpoints';
 import { checked, discardRest, hasBody, readJson } from './request-body';
 
 export interface ServerApiLimits {
@@ -56,7 +57,8 @@ const DRAINING_RETRY_MS = 1_000;
 export class ServerApi {
   private readonly keys: ApiKeys;
   private readonly rates: UserRates;
-  private readonly endpoints: Record<OperationId, Endpoint>;
+  /** Every endpoint but the OpenAPI document (public, served as it is). */
+  private readonly endpoints: Record<Exclude<OperationId, 'openApi'>, Endpoint>;
   private readonly checks = new Map<OperationId, TypeCheck<TSchema>>();
   private readonly refused = new Map<ApiErrorCode, number>();
   private answered = 0;
@@ -81,14 +83,15 @@ export class ServerApi {
       sendMessage: (call) => sendMessage(deps, call),
       userPresence: (call) => userPresence(deps, call),
       disconnectUser: (call) => disconnectUser(deps, call),
-      openApi: () => Promise.resolve({ status: 200, body: undefined }),
+      publishToChannel: (call) => publishToChannel(deps, call),
+      channelInfo: (call) => channelInfo(deps, call),
     };
     for (const [operation, spec] of Object.entries(API_ROUTES)) {
       if ('body' in spec) this.checks.set(operation as OperationId, TypeCompiler.Compile(spec.body.schema));
     }
   }
 
-  /** Answer one request (never rejects; a failure is answered, a request that closed early is dropped). */
+  /** Answer one request (never rejects: an unexpected failure is answered 500 and logged). */
   handle(request: IncomingMessage, response: ServerResponse): void {
     this.answer(request, response).catch((error: unknown) => {
       this.options.logger.warn('server API request failed', { error: errorMessage(error) });

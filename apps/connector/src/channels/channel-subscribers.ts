@@ -22,6 +22,12 @@ export interface ChannelSubscriber {
   send(frame: Buffer): boolean;
 }
 
+/** A publication kept for a socket while its subscription recovers (`hold`). */
+export interface HeldPublication {
+  offset?: number;
+  frame: Buffer;
+}
+
 /**
  * This connector's subscribers, by channel: what a publication routed here is written to. A subscriber is listed
  * from the moment its subscription is accepted until it unsubscribes or ends. A publication is written at most once
@@ -30,22 +36,36 @@ export interface ChannelSubscriber {
  */
 export class ChannelSubscribers {
   private readonly byChannel = new Map<string, Set<ChannelSubscriber>>();
+  /** Subscribers whose subscription to a channel is recovering its history: their publications wait (in order). */
+  private readonly holding = new Map<ChannelSubscriber, Map<string, HeldPublication[]>>();
   private readonly seen = new IdWindow({ capacity: SEEN_CAPACITY, maxAgeMs: SEEN_MAX_AGE_MS });
+
+  /** `changed`: called when a channel gets its first subscriber here, or loses its last. */
+  constructor(private readonly changed: () => void = () => undefined) {}
 
   add(channel: string, subscriber: ChannelSubscriber): void {
     let subscribers = this.byChannel.get(channel);
-    if (!subscribers) this.byChannel.set(channel, (subscribers = new Set()));
+    if (!subscribers) {
+      this.byChannel.set(channel, (subscribers = new Set()));
+      this.changed();
+    }
     subscribers.add(subscriber);
   }
 
   remove(channel: string, subscriber: ChannelSubscriber): void {
+    this.release(subscriber, channel);
     const subscribers = this.byChannel.get(channel);
     if (!subscribers?.delete(subscriber)) return;
-    if (subscribers.size === 0) this.byChannel.delete(channel);
+    if (subscribers.size > 0) return;
+    this.byChannel.delete(channel);
+    this.changed();
   }
 
-  /** Write `publication` (a PUBLICATION envelope to `channel`) to every subscriber of `channel`; returns how many took it. */
-  write(channel: string, publication: Envelope): number {
+  /**
+   * Write `publication` (a PUBLICATION envelope to `channel`) to every subscriber of `channel` (kept for those whose
+   * subscription is recovering); returns how many took it. `offset`: its place in the channel's history here.
+   */
+  write(channel: string, publication: Envelope, offset?: number): number {
     const subscribers = this.byChannel.get(channel);
     if (!subscribers || !this.seen.addNew(publication.id)) return 0;
     // A handful of kinds at most: a short list beats a map.
@@ -56,13 +76,31 @@ export class ChannelSubscribers {
       const encode = subscriber.publicationFrame;
       let bytes = encoded.find(([kind]) => kind === encode)?.[1];
       if (bytes === undefined) encoded.push([encode, (bytes = encode(publication))]);
-      if (subscriber.send(bytes)) written += 1;
+      const held = this.holding.size > 0 ? this.holding.get(subscriber)?.get(channel) : undefined;
+      if (held !== undefined) held.push({ offset, frame: bytes });
+      else if (subscriber.send(bytes)) written += 1;
     }
     return written;
   }
 
-  /** Subscribers of `channel` here. */
-  count(channel: string): number {
-    return this.byChannel.get(channel)?.size ?? 0;
+  /** Keep `subscriber`'s publications of `channel` until `release`. */
+  hold(subscriber: ChannelSubscriber, channel: string): void {
+    let channels = this.holding.get(subscriber);
+    if (!channels) this.holding.set(subscriber, (channels = new Map()));
+    channels.set(channel, []);
+  }
+
+  /** Stop keeping them; what was kept, in order. */
+  release(subscriber: ChannelSubscriber, channel: string): HeldPublication[] {
+    const channels = this.holding.get(subscriber);
+    const held = channels?.get(channel) ?? [];
+    channels?.delete(channel);
+    if (channels?.size === 0) this.holding.delete(subscriber);
+    return held;
+  }
+
+  /** The channels with subscribers here. */
+  channels(): string[] {
+    return [...this.byChannel.keys()];
   }
 }

@@ -1,6 +1,7 @@
-import { parseChannel, type ClientData } from '@linker/contracts';
+import { parseChannel, type ClientData, type PublicationData } from '@linker/contracts';
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
+import type { ChannelHistory, HistoryLimits, HistoryPosition, HistorySince } from '@linker/presence';
 import { JwtVerifier, parseUserId, type ChannelRule, type TopologyView } from '@linker/topology';
 import { refusal, type Refusal } from '../ingress/frame-reader';
 import type { PresenceKeeper } from '../presence/presence-keeper';
@@ -11,6 +12,8 @@ export interface SubscriptionsOptions {
   topology: () => TopologyView;
   keeper: PresenceKeeper;
   subscribers: ChannelSubscribers;
+  /** The channels' histories (a channel whose rule keeps one recovers from it); absent: none is kept. */
+  history?: ChannelHistory;
   /** Most channels one socket may be subscribed to at once. */
   maxPerSocket: number;
   clock: Clock;
@@ -28,6 +31,9 @@ const RETRY_AFTER_MS = 1_000;
  * route the channel's publications here) before SUBSCRIBED is written; if presence fails, it is refused with
  * UNAVAILABLE and nothing is kept. Subscribing again is answered SUBSCRIBED again; UNSUBSCRIBE of a channel the socket
  * is not subscribed to is answered UNSUBSCRIBED too (both are idempotent).
+ * A channel whose rule keeps a history answers `SUBSCRIBED {channel, epoch, offset}` (its position now) or, with
+ * `since`, `recovered` and then what the socket missed, as PUBLICATION frames with their offsets; publications that
+ * arrive meanwhile wait and follow, without repeats (ADR 0018).
  */
 export class Subscriptions {
   private readonly tokens = new JwtVerifier();
@@ -37,7 +43,7 @@ export class Subscriptions {
     this.log = options.logger.child({ component: 'channels' });
   }
 
-  async subscribe(session: Session, { channel, token }: ClientData<'SUBSCRIBE'>, tag: FrameTag): Promise<void> {
+  async subscribe(session: Session, { channel, token, since }: ClientData<'SUBSCRIBE'>, tag: FrameTag): Promise<void> {
     const rule = this.ruleFor(session, channel);
     if (!isRule(rule)) return this.refuse(session, rule, tag);
     if (session.channels.has(channel)) return this.answer(session, 'SUBSCRIBED', channel, tag);
@@ -50,19 +56,47 @@ export class Subscriptions {
       if (refused !== undefined) return this.refuse(session, refused, tag);
     }
     if (session.state !== 'AUTHENTICATED' || session.channels.has(channel)) return this.answer(session, 'SUBSCRIBED', channel, tag);
+    const limits = this.options.history === undefined ? undefined : rule.history;
     session.subscribe(channel);
     this.options.subscribers.add(channel, session);
+    if (limits !== undefined) this.options.subscribers.hold(session, channel);
+    let recovery: HistorySince | undefined;
     try {
       await this.options.keeper.subscribe(session, channel);
+      if (limits !== undefined) recovery = await this.recover(channel, since, limits);
     } catch (error) {
-      this.log.warn('subscription could not be registered in presence', { channel, error: errorMessage(error) });
-      this.drop(session, channel);
+      this.log.warn('subscription could not be registered', { channel, error: errorMessage(error) });
+      if (this.drop(session, channel)) void this.options.keeper.unsubscribe(session, channel);
       const message = 'channel subscriptions cannot be registered right now; nothing was subscribed: retry';
       return session.error('UNAVAILABLE', message, tag, { retryAfterMs: RETRY_AFTER_MS });
     }
     // A socket that ended meanwhile had its subscriptions removed then, possibly before this one was registered.
     if (session.state !== 'AUTHENTICATED') return void this.options.keeper.unsubscribe(session, channel);
-    this.answer(session, 'SUBSCRIBED', channel, tag);
+    if (recovery === undefined) return this.answer(session, 'SUBSCRIBED', channel, tag);
+    this.recovered(session, channel, recovery, since !== undefined, tag);
+  }
+
+  /** The channel's position now, or (with `since`) what came after it and whether that is all. */
+  private async recover(channel: string, since: HistoryPosition | undefined, limits: HistoryLimits): Promise<HistorySince> {
+    const history = this.options.history as ChannelHistory;
+    if (since !== undefined) return history.since(channel, since, limits);
+    return { position: await history.position(channel, limits), recovered: true, entries: [] };
+  }
+
+  /** SUBSCRIBED with the position (and `recovered`), the missed publications, then those that waited, none twice. */
+  private recovered(session: Session, channel: string, recovery: HistorySince, asked: boolean, tag: FrameTag): void {
+    const { position, recovered, entries } = recovery;
+    const data = asked ? { channel, ...position, recovered } : { channel, ...position };
+    session.send(Buffer.from(JSON.stringify({ type: 'SUBSCRIBED', data, reference: tag.reference })));
+    for (const { offset, data: published, from } of entries) {
+      const publication: PublicationData =
+        from === undefined ? { channel, data: published, offset } : { channel, data: published, from, offset };
+      session.send(Buffer.from(JSON.stringify({ type: 'PUBLICATION', data: publication })));
+    }
+    // Every entry and every publication appended before the position was read is at most `position.offset`.
+    for (const { offset, frame } of this.options.subscribers.release(session, channel)) {
+      if (offset === undefined || offset > position.offset) session.send(frame);
+    }
   }
 
   unsubscribe(session: Session, { channel }: ClientData<'UNSUBSCRIBE'>, tag: FrameTag): void {

@@ -7,6 +7,7 @@ import { channelKey, type Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
 import { ApiFailure } from '../api/api-failure';
 import { ApiKeys } from '../api/api-keys';
+import { withinDeadline } from '../api/endpoints';
 import type { LaneGate } from '../api/lane-gate';
 import { checked, readJson } from '../api/request-body';
 import type { IntakePublisher } from '../ingress/intake-publisher';
@@ -88,17 +89,6 @@ export class PushPublish {
 
   /** The channel's subscribers in this domain, or 503 UNAVAILABLE when presence does not answer in time. */
   private async subscribers(channel: string): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${PRESENCE_DEADLINE_MS} ms`)), PRESENCE_DEADLINE_MS);
-    });
-    try {
-      return (await Promise.race([this.options.presence.lookup(channelKey(channel)), late])).length;
-    } catch (error) {
-      const message = `presence cannot be read right now (${(error as Error).message}); the message may have been published`;
-      throw new ApiFailure('UNAVAILABLE', message, { retryAfterMs: 1_000 });
-    } finally {
-      clearTimeout(timer);
-    }
+    return (await withinDeadline(this.options.presence.lookup(channelKey(channel)), PRESENCE_DEADLINE_MS)).length;
   }
 }

@@ -287,9 +287,13 @@ export const connectorConfig = defineConfig({
 export type ConnectorConfig = ConfigOf<typeof connectorConfig.settings>;
 
 /** What a `Connector` reads: every setting except how to reach the services (the caller hands it lanes and presence). */
-export type ConnectorSettings = Pick<ConnectorConfig, keyof typeof edgeSettings | 'partitions'>;
+export type ConnectorSettings = Pick<ConnectorConfig, keyof typeof edgeSettings | 'partitions' | 'channelInterestMs'>;
 
-const settingsOnly = defineConfig({ ...edgeSettings, partitions: busSettings.partitions });
+const settingsOnly = defineConfig({
+  ...edgeSettings,
+  partitions: busSettings.partitions,
+  channelInterestMs: presenceSettings.channelInterestMs,
+});
 
 /**
  * The client port's settings the embedded mode reads from its environment (every connector setting but its identity

@@ -100,7 +100,8 @@ export class Egress {
         return false;
       case 'PUBLICATION': {
         const { envelope } = delivery;
-        this.options.channels.write((envelope.data as PublicationData).channel, envelope);
+        const { channel, offset } = envelope.data as PublicationData;
+        this.options.channels.write(channel, envelope, offset);
         return false;
       }
       default:

@@ -1,13 +1,14 @@
 import { connectLanes, type Lanes } from '@linker/bus';
 import { ResourceStack, untilReachable } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
-import { RedisPresence, type Presence } from '@linker/presence';
+import { RedisChannelHistory, RedisPresence, type ChannelHistory, type Presence } from '@linker/presence';
 import type { ConnectorConfig } from '../config/connector.config';
 
 /** What the connector touches outside itself, opened from its config. */
 export interface ConnectorInfrastructure {
   lanes: Lanes;
   presence: Presence;
+  history: ChannelHistory;
   close(): Promise<void>;
 }
 
@@ -29,9 +30,10 @@ export async function openConnectorInfrastructure(config: ConnectorConfig, logge
     ),
   );
   const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger));
+  const history = await resources.open(() => RedisChannelHistory.forDomain(config.redisUrl, config.domain, logger));
   const close = async () => {
     await resources.close();
     logger.info('connections to the services closed');
   };
-  return { lanes, presence, close };
+  return { lanes, presence, history, close };
 }

@@ -1,5 +1,11 @@
-import { apiCall } from '@linker/testing';
+import { connect } from 'node:net';
+import type { Lanes } from '@linker/bus';
+import { silentLogger } from '@linker/observability';
+import type { Presence } from '@linker/presence';
+import { apiCall, waitFor } from '@linker/testing';
 import { LocalTopologySource, MASKED_SECRET } from '@linker/topology';
+import { connectorSettings } from '../../src/config/connector.config';
+import { openConnector } from '../../src/open-connector';
 import { startHarness, type Harness } from '../testing/harness';
 import { apiTopology, KEYS } from './testing/api-topology';
 
@@ -116,6 +122,37 @@ describe('server API: requests', () => {
     expect((await harness.processor.next('MESSAGE', (e) => e.id === answer.body.ids[0])).data).toEqual({ content: 'in parts' });
   });
 
+  it('counts a request cut before its body was complete as MALFORMED_JSON, publishes nothing, and keeps serving', async () => {
+    const port = Number(new URL(harness.url).port);
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const head = `POST /api/v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.ANZ}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
+    socket.end(`${head}{"to":"ANZ-2",`);
+    socket.destroy();
+    await waitFor(
+      'the cut request to be counted',
+      async () => (await apiCall(harness.url, 'GET', '/health')).body.api.refused.MALFORMED_JSON === 1,
+    );
+    expect(harness.faults.intakePublishes).toBe(0);
+    expect((await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, json: MESSAGE })).status).toBe(202);
+  });
+
+  it('answers 408 and closes the connection when a body does not arrive whole within LINKER_HANDSHAKE_TIMEOUT_MS', async () => {
+    await harness.close();
+    harness = await startHarness({ topology, settings: { handshakeTimeoutMs: 300 } });
+    const socket = connect(Number(new URL(harness.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const head = `POST /api/v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.ANZ}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
+    socket.write(`${head}{"to":"ANZ-2",`);
+    await waitFor('the connection to be closed', () => socket.closed, { timeoutMs: 5_000 });
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(harness.faults.intakePublishes).toBe(0);
+    expect((await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, json: MESSAGE })).status).toBe(202);
+  });
+
   it('serves the OpenAPI document without a key', async () => {
     const answer = await apiCall(harness.url, 'GET', '/api/v1/openapi.json');
     expect(answer.status).toBe(200);
@@ -127,5 +164,14 @@ describe('server API: requests', () => {
     await apiCall(harness.url, 'POST', '/api/v1/messages', { key: KEYS.ANZ, json: MESSAGE });
     const health = await apiCall(harness.url, 'GET', '/health');
     expect(health.body.api).toEqual({ answered: 1, refused: { UNAUTHENTICATED: 1 } });
+  });
+});
+
+describe('server API settings', () => {
+  it('refuses to start when LINKER_API_RATE_BURST cannot hold a message to LINKER_MAX_GROUP_RECIPIENTS recipients', () => {
+    const settings = connectorSettings({ apiRateBurst: 5 }); // 1,000 recipients, 100 per token: 10 tokens
+    const ports = { lanes: {} as Lanes, presence: {} as Presence, logger: silentLogger };
+    expect(() => openConnector(settings, ports)).toThrow(/LINKER_API_RATE_BURST \(5\)/);
+    expect(() => openConnector(connectorSettings({ apiRateBurst: 10 }), ports)).not.toThrow();
   });
 });

@@ -172,6 +172,7 @@ const SETTINGS = [
   'linkFailoverMs',
   'metricsHost',
   'metricsPort',
+  'channelInterestMs',
 ] as const;
 
 /**

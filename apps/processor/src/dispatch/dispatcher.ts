@@ -1,5 +1,5 @@
 import type { BusRecord, Lanes } from '@linker/bus';
-import { connectorTopic, encodeDelivery, encodeEnvelope, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
+import { connectorTopic, encodeDelivery, encodeEnvelope, interestTopic, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import type { RemovalQueue } from '../stored-messages/removal-queue';
 import type { Effects, Outgoing, StoredEntry } from './effects';
@@ -42,9 +42,11 @@ export class Dispatcher {
     // Loops rather than flatMap (a slow generic path in V8): apply runs once per batch, on FAST about once per message.
     const stored: StoredEntry[] = [];
     const deadLetters: DeadLetter[] = [];
+    const announced: BusRecord[] = [];
     for (const effect of effects) {
       for (const entry of effect.stored) if (!removed.get(entry.userId)?.has(entry.envelope.id)) stored.push(entry);
       for (const letter of effect.deadLetters) deadLetters.push(letter);
+      for (const envelope of effect.announced) announced.push({ key: envelope.from, value: encodeEnvelope(envelope) });
     }
     await Promise.all([
       ...groupByTopic(effects).map((group) => this.publish(group)),
@@ -52,6 +54,7 @@ export class Dispatcher {
       stored.length > 0 ? this.store(stored) : undefined,
       ...[...removed].map(([userId, ids]) => this.removals.add(userId, ids)),
       ...deadLetters.map((letter) => this.mailbox.deadLetter(letter)),
+      announced.length > 0 ? this.announce(announced) : undefined,
     ]);
     return stored;
   }
@@ -105,6 +108,14 @@ export class Dispatcher {
       await this.ensure('RELIABLE', topic, 1);
       await this.lanes.RELIABLE.publish(topic, records);
     });
+  }
+
+  /** Interest announcements to every processor of this domain; FAST, so a failure loses them (they come again). */
+  private announce(records: BusRecord[]): Promise<void> {
+    const topic = interestTopic(this.domain);
+    return this.ensure('FAST', topic)
+      .then(() => this.lanes.FAST.publish(topic, records))
+      .catch(() => undefined);
   }
 
   private ensure(lane: Lane, topic: string, partitions = this.partitions): Promise<void> {

@@ -34,6 +34,8 @@ export class Effects {
   readonly stored: StoredEntry[] = [];
   readonly removed: Array<{ userId: string; ids: string[] }> = [];
   readonly deadLetters: DeadLetter[] = [];
+  /** CHANNEL_INTEREST announcements for every processor of this domain (`interestTopic`). */
+  readonly announced: Envelope[] = [];
   private readonly claims: Array<{ window: IdWindow; id: string }> = [];
 
   /** One Delivery of `envelope` to `targets` on `connector`. */
@@ -66,6 +68,11 @@ export class Effects {
   /** Store `envelope` in the mailbox of `userId`; `heldBy`: the sockets of `userId` that hold it (parked). */
   store(userId: string, envelope: Envelope, heldBy?: readonly string[]): void {
     this.stored.push(heldBy === undefined ? { userId, envelope } : { userId, envelope, heldBy });
+  }
+
+  /** Tell every processor of this domain about a CHANNEL_INTEREST (FAST: at most once; it is announced again). */
+  announce(envelope: Envelope): void {
+    this.announced.push(envelope);
   }
 
   remove(userId: string, ids: string[]): void {

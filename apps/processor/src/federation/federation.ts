@@ -1,11 +1,13 @@
-import type { Lanes } from '@linker/bus';
-import type { Envelope } from '@linker/contracts';
+import type { BusRecord, Lanes, Subscription } from '@linker/bus';
+import { decodeEnvelope, interestTopic, type Envelope } from '@linker/contracts';
 import { resolveLinkLimits, type LinkLimits, type LinkListener, type LinkTransport } from '@linker/domain-link';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import { forwardTrail, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
+import { intakeData } from '../handlers/intake-data';
+import { ChannelInterestTable, type ChannelFederation } from './channel-interest';
 import { Forwarders } from './forwarders';
 import { linkReports, type LinkReport } from './link-metrics';
 import { Neighbours } from './neighbours';
@@ -30,6 +32,10 @@ export interface FederationDeps {
 
 export interface FederationOptions extends FederationDeps {
   domain: string;
+  /** This processor's name: it hears the domain's channel interest announcements in a group of its own. */
+  member: string;
+  /** How long channel interest is presumed everywhere after start (`LINKER_CHANNEL_INTEREST_MS`). */
+  channelInterestMs: number;
   lanes: Lanes;
   partitions: number;
   mailbox: Mailbox;
@@ -42,7 +48,9 @@ export interface FederationOptions extends FederationDeps {
  * senders of the custody queues (`Forwarders`), and — in the one process per domain that listens — the link endpoint
  * whose envelopes go into this domain's intake (`linkReceiver`).
  */
-export class Federation {
+export class Federation implements ChannelFederation {
+  readonly interest: ChannelInterestTable;
+  private interestSubscription: Subscription | undefined;
   private readonly neighbours: Neighbours;
   private readonly forwarders: Forwarders;
   private listener: LinkListener | undefined;
@@ -59,6 +67,7 @@ export class Federation {
     this.log = options.logger.child({ component: 'federation' });
     this.maxFastPending = resolveLinkLimits(limits).maxInFlightBatches;
     this.neighbours = new Neighbours({ domain, transport, secretFor, limits, logger: this.log });
+    this.interest = new ChannelInterestTable(domain, Date.now(), options.channelInterestMs);
     this.forwarders = new Forwarders({
       domain,
       bus: lanes.RELIABLE,
@@ -70,10 +79,17 @@ export class Federation {
     });
   }
 
-  /** Dial the neighbours, subscribe to the custody queues, and listen if this process holds the endpoint. */
+  /**
+   * Dial the neighbours, subscribe to the custody queues and to the domain's channel interest announcements, and listen
+   * if this process holds the endpoint.
+   */
   async start(): Promise<void> {
     this.follow(this.options.topology());
     await this.forwarders.sync();
+    const { lanes, domain, member } = this.options;
+    const topic = interestTopic(domain);
+    await lanes.FAST.ensureTopics([topic], 1);
+    this.interestSubscription = await lanes.FAST.subscribe({ topic, group: `${topic}.${member}`, handler: this.heard });
     if (this.options.listen) this.listener = await this.listen();
   }
 
@@ -129,7 +145,25 @@ export class Federation {
     });
   }
 
+  /** This domain's neighbours in the current topology. */
+  peers(): string[] {
+    return this.neighbours.peers();
+  }
+
+  /** Channel interest announcements, as the domain's processor that handled each passes them to all. */
+  private readonly heard = async (records: readonly BusRecord[]): Promise<void> => {
+    const now = Date.now();
+    for (const record of records) {
+      try {
+        this.interest.record(intakeData(decodeEnvelope(record.value), 'CHANNEL_INTEREST'), now);
+      } catch (error) {
+        this.log.warn('channel interest announcement skipped', { error: errorMessage(error) });
+      }
+    }
+  };
+
   async stop(): Promise<void> {
+    await this.interestSubscription?.close();
     await this.listener?.close();
     await this.forwarders.stop();
     await this.neighbours.close();

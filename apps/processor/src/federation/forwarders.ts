@@ -3,7 +3,7 @@ import { decodeEnvelope, encodeEnvelope, linkQueueTopic, type Envelope } from '@
 import { LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
-import { forwardTrail, splitGroup } from '@linker/routing';
+import { forwardTrail, splitGroup, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Neighbours } from './neighbours';
 import { groupPart, recipientsOfForward, unforwardable } from './forward';
@@ -118,11 +118,10 @@ export class Forwarders {
     const moves = new Map<string, BusRecord[]>();
     const routes = neighbours.routes(view);
     for (const envelope of envelopes) {
-      const { local, forwards, unreachable } = splitGroup(view, routes, recipientsOfForward(envelope), envelope.path);
-      if (local.length > 0 || unreachable.length > 0) return false;
-      for (const [via, users] of forwards) {
+      const parts = envelope.type === 'PUBLISH' ? publicationParts(envelope, routes) : groupParts(envelope, view, routes);
+      if (parts === undefined) return false;
+      for (const [via, part] of parts) {
         if (via === peer || !neighbours.link(via)?.up) return false;
-        const part = envelope.type === 'GROUP_MESSAGE' ? groupPart(envelope, users) : envelope;
         let queue = moves.get(via);
         if (!queue) moves.set(via, (queue = []));
         queue.push({ key: part.from, value: encodeEnvelope(part) });
@@ -136,4 +135,26 @@ export class Forwarders {
     this.log.warn('link down: its queue took other paths', { peer, envelopes: envelopes.length, via: [...moves.keys()] });
     return true;
   }
+}
+
+/** A message or group message by the next hop of its recipients (a group split by next hop); undefined: one has no way. */
+function groupParts(envelope: Envelope, view: TopologyView, routes: RouteLookup): Map<string, Envelope> | undefined {
+  const { local, forwards, unreachable } = splitGroup(view, routes, recipientsOfForward(envelope), envelope.path);
+  if (local.length > 0 || unreachable.length > 0) return undefined;
+  const parts = new Map<string, Envelope>();
+  for (const [via, users] of forwards) parts.set(via, envelope.type === 'GROUP_MESSAGE' ? groupPart(envelope, users) : envelope);
+  return parts;
+}
+
+/** A publication by the next hop of the domains it is for (`data.domains`); undefined: one of them has no way. */
+function publicationParts(envelope: Envelope, routes: RouteLookup): Map<string, Envelope> | undefined {
+  const data = envelope.data as { domains?: string[] };
+  const byHop = new Map<string, string[]>();
+  for (const destination of data.domains ?? []) {
+    const route = routes.to(destination, envelope.path);
+    if (route.kind !== 'forward') return undefined;
+    const list = byHop.get(route.via) ?? [];
+    byHop.set(route.via, [...list, destination]);
+  }
+  return new Map([...byHop].map(([via, domains]) => [via, { ...envelope, data: { ...data, domains } }]));
 }

@@ -13,9 +13,14 @@ export interface ReceiverOptions {
   logger: Logger;
 }
 
+/** The intake key of an envelope from a link: its channel for a publication (one channel's keep their order), else its sender. */
+function keyOf(envelope: Envelope): string {
+  return envelope.type === 'PUBLISH' && envelope.to !== undefined ? envelope.to : envelope.from;
+}
+
 /**
  * What a neighbour hands over a link goes into this domain's intake, keyed by its sender like a connector's
- * envelopes, on its own lane (ADR 0009): the handler resolves (and the link acknowledges, ending the neighbour's
+ * envelopes (a publication by its channel), on its own lane (ADR 0009): the handler resolves (and the link acknowledges, ending the neighbour's
  * custody) once the RELIABLE intake holds it. Types a link never carries (client requests, reports, auth) are
  * dead-lettered with the neighbour's name, never routed.
  */
@@ -28,9 +33,13 @@ export function linkReceiver(options: ReceiverOptions): ReceiveHandler {
     const fast: Array<[string, BusRecord]> = [];
     const refused: Envelope[] = [];
     for (const envelope of envelopes) {
-      if (!LINK_TYPES.has(envelope.type)) refused.push(envelope);
-      else if (envelope.lane === 'RELIABLE') reliable.push({ key: envelope.from, value: encodeEnvelope(envelope) });
-      else fast.push([fastPartitionSubject(topic, envelope.from, partitions), { key: envelope.from, value: encodeEnvelope(envelope) }]);
+      if (!LINK_TYPES.has(envelope.type)) {
+        refused.push(envelope);
+        continue;
+      }
+      const key = keyOf(envelope);
+      if (envelope.lane === 'RELIABLE') reliable.push({ key, value: encodeEnvelope(envelope) });
+      else fast.push([fastPartitionSubject(topic, key, partitions), { key, value: encodeEnvelope(envelope) }]);
     }
     const at = Date.now();
     for (const envelope of refused) {

@@ -1,9 +1,11 @@
 import type { Mailbox } from '@linker/mailbox';
+import type { ChannelHistory } from '@linker/presence';
 import type { Logger } from '@linker/observability';
 import type { Authenticator } from '../auth/authenticator';
 import type { WebhookLogins } from '../auth/webhook-logins';
 import type { ProcessorSettings } from '../config/processor.config';
 import type { Dispatcher } from '../dispatch/dispatcher';
+import type { ChannelFederation } from '../federation/channel-interest';
 import type { IdWindow } from '@linker/kernel';
 import type { KeyedLock } from '../stored-messages/keyed-lock';
 import type { OutForDelivery } from '../stored-messages/out-for-delivery';
@@ -23,4 +25,8 @@ export interface HandlerDeps {
   fetchLocks: KeyedLock;
   /** Mailbox messages this processor's fetches handed out whose removal may still be on its way. */
   outForDelivery: OutForDelivery;
+  /** Which other domains want which channels, and the neighbours; absent without links (channels stay in the domain). */
+  federation?: ChannelFederation;
+  /** Channel histories (ADR 0018); absent: none is kept. */
+  history?: ChannelHistory;
 }

@@ -1,5 +1,6 @@
 import { INTERNAL_TYPES } from '@linker/contracts';
 import { authClientHandler } from './auth-client.handler';
+import { channelInterestHandler } from './channel-interest.handler';
 import { closeConnectionHandler } from './close-connection.handler';
 import { confirmationHandler } from './confirmation.handler';
 import { deliveryReportHandler } from './delivery-report.handler';
@@ -28,7 +29,8 @@ export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> 
     ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
     ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps)],
     ['CLOSE_CONNECTION', closeConnectionHandler(domain)],
-    ['PUBLISH', publishHandler()],
+    ['PUBLISH', publishHandler(domain, deps.federation, deps.history)],
+    [INTERNAL_TYPES.CHANNEL_INTEREST, channelInterestHandler(deps.federation)],
     ['MESSAGE_CONFIRMATION', confirmationHandler(domain)],
     [INTERNAL_TYPES.USER_CONNECTED, presenceEvents],
     [INTERNAL_TYPES.USER_DISCONNECTED, presenceEvents],

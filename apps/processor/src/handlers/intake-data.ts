@@ -19,7 +19,20 @@ const SCHEMAS = {
     maxBytes: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
   CLOSE_CONNECTION: Type.Object({ userId: Id }),
-  PUBLISH: Type.Object({ channel: Type.String({ pattern: CHANNEL_PATTERN.source }), data: Type.Unknown() }),
+  PUBLISH: Type.Object({
+    channel: Type.String({ pattern: CHANNEL_PATTERN.source }),
+    data: Type.Unknown(),
+    /** Set by the domain it came from: the domains it is for beyond that one's next hop (ADR 0018). */
+    domains: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    /** Where it entered the federation and its number there, when its channel keeps a history (ADR 0018). */
+    origin: Type.Optional(Type.Object({ domain: Type.String({ minLength: 1 }), seq: Type.Integer({ minimum: 1 }) })),
+  }),
+  CHANNEL_INTEREST: Type.Object({
+    domain: Type.String({ minLength: 1 }),
+    connector: Type.String({ minLength: 1 }),
+    channels: Type.Union([Type.Array(Type.String()), Type.Literal('*')]),
+    ttlMs: Type.Integer({ minimum: 1 }),
+  }),
   USER_EVENT: Type.Object({ userId: Id }),
   DELIVERY_REPORT: DeliveryReport,
 };

@@ -2,7 +2,7 @@ import { connectLanes, type Lanes } from '@linker/bus';
 import { ResourceStack, untilReachable } from '@linker/lifecycle';
 import { MongoMailbox, type Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
-import { RedisPresence, type Presence } from '@linker/presence';
+import { RedisChannelHistory, RedisPresence, type ChannelHistory, type Presence } from '@linker/presence';
 import type { ProcessorConfig } from '../config/processor.config';
 
 /** What the processor touches outside itself, opened from its config. */
@@ -10,6 +10,7 @@ export interface ProcessorInfrastructure {
   lanes: Lanes;
   presence: Presence;
   mailbox: Mailbox;
+  history: ChannelHistory;
   close(): Promise<void>;
 }
 
@@ -35,6 +36,7 @@ export async function openProcessorInfrastructure(config: ProcessorConfig, logge
   const presence = await resources.open(() =>
     RedisPresence.forDomain(config, config.domain, logger, { cache, settleMs: config.presenceSettleMs }),
   );
+  const history = await resources.open(() => RedisChannelHistory.forDomain(config.redisUrl, config.domain, logger));
   const mailbox = await resources.open(() =>
     untilReachable(
       'MongoDB',
@@ -46,5 +48,5 @@ export async function openProcessorInfrastructure(config: ProcessorConfig, logge
     await resources.close();
     logger.info('connections to the services closed');
   };
-  return { lanes, presence, mailbox, close };
+  return { lanes, presence, mailbox, history, close };
 }

@@ -18,7 +18,7 @@ import { MemoryPresence } from '@linker/presence';
 import { waitFor } from '@linker/testing';
 import { parseTopology, TopologyView } from '@linker/topology';
 import type { ProcessorHealth } from '../../src/health/processor-stats';
-import { processorSettings } from '../../src/config/processor.config';
+import { processorSettings, type ProcessorSettings } from '../../src/config/processor.config';
 import { Processor } from '../../src/processor';
 
 /** The original's four-domain ring (domain-01..04; links 01-02, 02-03, 03-04, 01-04), as the repository ships it. */
@@ -46,11 +46,12 @@ export class RingDomain {
     readonly name: string,
     private readonly network: MemoryLinkNetwork,
     private readonly view: TopologyView,
+    private readonly settings: Partial<ProcessorSettings> = {},
   ) {}
 
   async start(): Promise<void> {
     this.processor = new Processor({
-      config: processorSettings({ domain: this.name, name: `${this.name}-processor`, partitions: 2, retryBackoffMs: 1 }),
+      config: processorSettings({ domain: this.name, name: `${this.name}-processor`, partitions: 2, retryBackoffMs: 1, ...this.settings }),
       lanes: this.lanes,
       presence: this.presence,
       mailbox: this.mailbox,
@@ -141,9 +142,10 @@ export class RingDomain {
 /** The four ring domains, started, each with its processor linked to its neighbours over `network`. */
 export async function startRing(
   network = new MemoryLinkNetwork(),
+  settings: Partial<ProcessorSettings> = {},
 ): Promise<{ network: MemoryLinkNetwork; domains: Map<string, RingDomain> }> {
   const view = ringView();
-  const domains = new Map(view.topology.domains.map((d) => [d.name, new RingDomain(d.name, network, view)]));
+  const domains = new Map(view.topology.domains.map((d) => [d.name, new RingDomain(d.name, network, view, settings)]));
   await Promise.all([...domains.values()].map((domain) => domain.start()));
   return { network, domains };
 }

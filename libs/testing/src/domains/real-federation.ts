@@ -58,6 +58,8 @@ export interface RealFederationDomain {
   readonly connector: AppProcess;
   /** `ws://127.0.0.1:<port>/ws` of its connector (may change on `restart`). */
   readonly connectorUrl: string;
+  /** Its processor's `GET /health` (JSON: `links` with what each link sent), on a port of its own. */
+  readonly processorHealthUrl: string;
 }
 
 /** Several real-mode domains linked as a topology says, on the shared real services. */
@@ -107,6 +109,7 @@ interface Running {
   processor: AppProcess;
   connector: AppProcess;
   connectorUrl: string;
+  processorHealthUrl: string;
   processorEnv: Record<string, string>;
   connectorEnv: Record<string, string>;
 }
@@ -162,11 +165,13 @@ export async function startRealFederation(options: RealFederationOptions): Promi
     for (const [name, domain] of names) {
       const common = servicesEnv(services, domain);
       const database = uniqueName('linker-fed');
+      const metricsPort = await freePort();
       const settings = {
         name,
         domain,
         linkEndpoint: `ws://127.0.0.1:${linkPorts.get(name)}`,
         database,
+        processorHealthUrl: `http://127.0.0.1:${metricsPort}/health`,
         processorEnv: {
           ...common,
           LINKER_PROCESSOR_NAME: 'processor-01',
@@ -177,6 +182,7 @@ export async function startRealFederation(options: RealFederationOptions): Promi
           LINKER_MONGODB_DATABASE: database,
           LINKER_LINK_SECRET: secret,
           LINKER_LINK_LISTEN: 'true',
+          LINKER_METRICS_PORT: String(metricsPort),
           ...(proxies.has(name) ? { LINKER_LINK_PORT: String(proxies.get(name)?.listenPort) } : {}),
           ...extra.processorEnv,
         },

@@ -24,6 +24,7 @@ export function apiBehaviour(ctx: SuiteContext): void {
   describe('server API', () => {
     messageBehaviour(ctx);
     userBehaviour(ctx);
+    channelBehaviour(ctx);
     refusalBehaviour(ctx);
     rotationBehaviour(ctx);
   });
@@ -98,6 +99,50 @@ function userBehaviour(ctx: SuiteContext): void {
     await send(ctx, { to: bystanderId, content });
     await bystander.message(content);
     expect(bystander.isOpen).toBe(true);
+  });
+}
+
+function channelBehaviour(ctx: SuiteContext): void {
+  it('publishes to a channel where only the server may, to its subscribers on every connector, answering how many there are here', async () => {
+    const channel = `ANZ:news-${ctx.text('api').replace(/[^A-Za-z0-9]/g, '')}`;
+    const subscribers = [await ctx.login(ctx.users.anz(), { connector: 0 }), await ctx.login(ctx.users.anz(), { connector: 1 })];
+    for (const socket of subscribers) {
+      socket.send({ type: 'SUBSCRIBE', data: { channel } });
+      await socket.next('SUBSCRIBED');
+    }
+    expect(await api(ctx, 'GET', `/api/v1/channels/${channel}`)).toMatchObject({ status: 200, body: { channel, subscribers: 2 } });
+    for (const lane of ['RELIABLE', 'FAST']) {
+      const data = { headline: ctx.text(`api ${lane}`) };
+      const answer = await api(ctx, 'POST', `/api/v1/channels/${channel}/publications`, { json: { data, lane } }, 1);
+      expect(answer).toMatchObject({ status: 202, body: { id: expect.any(String), subscribers: 2 } });
+      for (const socket of subscribers) {
+        const got = await socket.next('PUBLICATION', (f) => JSON.stringify(f.data.data) === JSON.stringify(data));
+        expect(got).toEqual({ type: 'PUBLICATION', data: { channel, data } }); // no `from`: the app's server published it
+      }
+    }
+  });
+
+  it('refuses a channel of another app, one no rule declares, and a name that is none, with UNKNOWN_CHANNEL; publishes nothing', async () => {
+    const channel = `ANZ:news-${ctx.text('refused').replace(/[^A-Za-z0-9]/g, '')}`;
+    const subscriber = await ctx.login(ctx.users.anz());
+    subscriber.send({ type: 'SUBSCRIBE', data: { channel } });
+    await subscriber.next('SUBSCRIBED');
+    const cases: Array<[string, object, number, string]> = [
+      ['JWT:team-1', { data: 'refused' }, 404, 'UNKNOWN_CHANNEL'],
+      ['ANZ:undeclared-1', { data: 'refused' }, 404, 'UNKNOWN_CHANNEL'],
+      ['ANZ', { data: 'refused' }, 404, 'UNKNOWN_CHANNEL'],
+      [channel, { data: 'x'.repeat(100_000) }, 413, 'TOO_LARGE'],
+      [channel, {}, 400, 'INVALID_FIELD'],
+      [channel, { data: 'refused', lane: 'SLOW' }, 400, 'INVALID_FIELD'],
+    ];
+    for (const [target, json, status, code] of cases) {
+      const answer = await api(ctx, 'POST', `/api/v1/channels/${target}/publications`, { json });
+      expect({ target, status: answer.status, code: (answer.body as { code?: string }).code }).toEqual({ target, status, code });
+    }
+    // Publications to one channel keep their order: once this one arrives, anything published before it has too.
+    await api(ctx, 'POST', `/api/v1/channels/${channel}/publications`, { json: { data: 'valid' } });
+    await subscriber.next('PUBLICATION');
+    expect(subscriber.all('PUBLICATION').map((f) => f.data.data)).toEqual(['valid']);
   });
 }
 

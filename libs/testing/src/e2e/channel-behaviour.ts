@@ -2,7 +2,7 @@ import { jwt } from './auth-behaviour';
 import type { Lane } from './markers';
 import type { Frame, RawSocket } from './raw-socket';
 import type { SuiteContext } from './suite-context';
-import { ANZ, JWT, SUITE_MAX_CHANNELS } from './suite-topology';
+import { ANZ, HISTORY_SIZE, JWT, SUITE_MAX_CHANNELS } from './suite-topology';
 
 /** SUBSCRIBE, UNSUBSCRIBE, PUBLISH and PUBLICATION (docs/protocol.md, Channels), within the domain under test. */
 export function channelBehaviour(ctx: SuiteContext): void {
@@ -10,6 +10,7 @@ export function channelBehaviour(ctx: SuiteContext): void {
     fanOutBehaviour(ctx);
     refusalBehaviour(ctx);
     tokenBehaviour(ctx);
+    historyBehaviour(ctx);
   });
 }
 
@@ -21,9 +22,10 @@ function channelOf(ctx: SuiteContext, prefix: string, app: string = ANZ.appName)
 let subscribes = 0;
 
 /** SUBSCRIBE to `channel` and wait for its answer (SUBSCRIBED, or the refusal), told apart by a reference of its own. */
-async function subscribe(socket: RawSocket, channel: string, token?: string): Promise<Frame> {
+async function subscribe(socket: RawSocket, channel: string, token?: string, since?: { epoch: string; offset: number }): Promise<Frame> {
   const reference = `sub-${++subscribes}`;
-  socket.send({ type: 'SUBSCRIBE', data: token === undefined ? { channel } : { channel, token }, reference });
+  const data = { channel, ...(token === undefined ? {} : { token }), ...(since === undefined ? {} : { since }) };
+  socket.send({ type: 'SUBSCRIBE', data, reference });
   return socket.find(
     `the answer to SUBSCRIBE ${channel}`,
     (f) => f.reference === reference && (f.type === 'SUBSCRIBED' || f.type === 'INVALID_MESSAGE'),
@@ -153,5 +155,69 @@ function tokenBehaviour(ctx: SuiteContext): void {
     ];
     for (const token of refusals) expect((await subscribe(socket, channel, token)).data.code).toBe('NOT_ALLOWED');
     expect((await subscribe(socket, channel, await jwt(userId, 300, JWT.secret, { channel }))).type).toBe('SUBSCRIBED');
+  });
+}
+
+function historyBehaviour(ctx: SuiteContext): void {
+  /** Publish `data` RELIABLE on `channel` from `publisher` (itself subscribed) and wait until it came back to it. */
+  async function publishSeen(publisher: RawSocket, channel: string, data: string): Promise<Frame> {
+    publisher.send({ type: 'PUBLISH', data: { channel, data } });
+    return publisher.next('PUBLICATION', publication(channel, data));
+  }
+
+  it('numbers RELIABLE publications of a channel with a history; a subscriber back with its position gets what it missed, in order, then live ones', async () => {
+    const channel = channelOf(ctx, 'feed');
+    const publisher = await ctx.login(ctx.users.anz(), { connector: 0 });
+    const first = await ctx.login(ctx.users.anz(), { connector: 1 });
+    const start = await subscribe(first, channel);
+    expect(start.data).toEqual({ channel, epoch: expect.any(String), offset: 0 });
+    await subscribe(publisher, channel);
+    const one = await publishSeen(publisher, channel, 'p1');
+    expect(await first.next('PUBLICATION', publication(channel, 'p1'))).toEqual(one);
+    expect(one.data).toMatchObject({ offset: 1 });
+    await first.close();
+    for (const data of ['p2', 'p3']) await publishSeen(publisher, channel, data);
+
+    const back = await ctx.login(ctx.users.anz(), { connector: 1 });
+    const answer = await subscribe(back, channel, undefined, { epoch: start.data.epoch as string, offset: 1 });
+    expect(answer.data).toEqual({ channel, epoch: start.data.epoch, offset: 3, recovered: true });
+    await publishSeen(publisher, channel, 'p4');
+    await back.next('PUBLICATION', publication(channel, 'p4'));
+    const after = back.frames.slice(back.frames.indexOf(answer));
+    expect(after.filter((f) => f.type === 'PUBLICATION').map((f) => [f.data.data, f.data.offset])).toEqual([
+      ['p2', 2],
+      ['p3', 3],
+      ['p4', 4],
+    ]);
+  });
+
+  it('tells a subscriber whose position has left the history, or is of another epoch, that continuity was lost', async () => {
+    const channel = channelOf(ctx, 'feed');
+    const publisher = await ctx.login(ctx.users.anz());
+    const { data: start } = await subscribe(publisher, channel);
+    for (let i = 1; i <= HISTORY_SIZE + 2; i++) await publishSeen(publisher, channel, `q${i}`);
+    const late = await ctx.login(ctx.users.anz());
+    const gone = await subscribe(late, channel, undefined, { epoch: start.epoch as string, offset: 1 });
+    expect(gone.data).toEqual({ channel, epoch: start.epoch, offset: HISTORY_SIZE + 2, recovered: false });
+    const other = await ctx.login(ctx.users.anz());
+    const elsewhere = await subscribe(other, channel, undefined, { epoch: 'another-epoch', offset: HISTORY_SIZE + 1 });
+    expect(elsewhere.data).toMatchObject({ recovered: false });
+    await publishSeen(publisher, channel, 'live');
+    for (const socket of [late, other]) {
+      await socket.next('PUBLICATION', publication(channel, 'live'));
+      expect(socket.all('PUBLICATION').map((f) => f.data.data)).toEqual(['live']);
+    }
+  });
+
+  it('keeps no FAST publication: it carries no offset', async () => {
+    const channel = channelOf(ctx, 'feed');
+    const socket = await ctx.login(ctx.users.anz());
+    await subscribe(socket, channel);
+    socket.send({ type: 'PUBLISH', data: { channel, data: 'fast' }, feature: 'FAST' });
+    expect((await socket.next('PUBLICATION', publication(channel, 'fast'))).data).toEqual({
+      channel,
+      data: 'fast',
+      from: expect.any(String),
+    });
   });
 }

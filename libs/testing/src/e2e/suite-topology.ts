@@ -30,6 +30,9 @@ const RANGES = {
 export const SUITE_ENV = { LINKER_MAX_CHANNELS_PER_SOCKET: '10' } as const;
 export const SUITE_MAX_CHANNELS = Number(SUITE_ENV.LINKER_MAX_CHANNELS_PER_SOCKET);
 
+/** How many publications the suite's `feed-*` channels keep. */
+export const HISTORY_SIZE = 5;
+
 export interface SuiteDomains {
   /** The domain under test. */
   domain: string;
@@ -68,6 +71,7 @@ export function suiteTopology(domains: SuiteDomains, authUrl: string): Topology 
         ],
         channels: [
           { pattern: 'chat-*', subscribe: 'public', publish: 'clients' },
+          { pattern: 'feed-*', subscribe: 'public', publish: 'clients', history: { size: HISTORY_SIZE, ttlSeconds: 300 } },
           { pattern: 'news-*', subscribe: 'public' },
           { pattern: 'private-*' },
         ],
