@@ -109,6 +109,19 @@ describe('Push-compatible endpoints', () => {
     await waitFor('the WebSocket subscriber gone from presence', async () => (await entries('ANZ:qwerty')).length === 0);
   });
 
+  it("announces a Push subscriber's channels as this connector's channel interest, so other domains forward to it", async () => {
+    await start();
+    const stream = sse('channels=news-7');
+    await stream.until(HEARTBEAT);
+    const channelsOf = (e: Envelope): unknown[] => (e.data as { channels: unknown[] }).channels;
+    const first = await h.processor.next('CHANNEL_INTEREST', (e) => channelsOf(e).includes('ANZ:news-7'));
+    await stream.close();
+    await waitFor('an empty announcement after it', () => {
+      const announcements = h.processor.all('CHANNEL_INTEREST');
+      return announcements.slice(announcements.indexOf(first) + 1).some((e) => channelsOf(e).length === 0);
+    });
+  });
+
   it('refuses a subscription it cannot serve with a JSON error, registers nothing of it, and serves the others', async () => {
     await start({ maxChannelsPerSocket: 3 });
     const refusals: Array<[string, number, string]> = [
