@@ -57,6 +57,8 @@ const RETRY_AFTER_MS = 1_000;
  */
 export class PushEndpoints implements PushPort {
   private readonly live = new Set<PushSubscriber>();
+  /** The channels an upgrade request asked for, from its check to its upgrade. */
+  private readonly asked = new WeakMap<IncomingMessage, string[]>();
   private readonly byAddress = new Map<string, number>();
   private readonly frames;
   private streams = 0;
@@ -89,7 +91,7 @@ export class PushEndpoints implements PushPort {
   upgradeRefusal(request: IncomingMessage): HttpRefusal | undefined {
     try {
       this.checkServing();
-      this.subscription(request);
+      this.asked.set(request, this.subscription(request));
       return undefined;
     } catch (error) {
       if (!isApiFailure(error)) throw error;
@@ -99,8 +101,10 @@ export class PushEndpoints implements PushPort {
     }
   }
 
+  /** A WebSocket admitted by `upgradeRefusal`, with the channels it checked. */
   upgraded(socket: ClientSocket, request: IncomingMessage, remoteAddress: string): void {
-    const channels = this.subscription(request);
+    const channels = this.asked.get(request) ?? [];
+    this.asked.delete(request);
     const subscriber = this.subscriber(channels, remoteAddress, 'ws', wsConnection(socket));
     socket.listen({ message: () => undefined, closed: () => this.ended(subscriber) });
     void this.register(subscriber).then((registered) => {
