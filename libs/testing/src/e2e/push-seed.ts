@@ -52,8 +52,6 @@ export function runCommand(command: string): Promise<string> {
 /** A long-running command (the seed's SSE curl): what it printed so far; `stop()` kills it. */
 export class StreamingCommand {
   private text = '';
-  /** When each event of `events()` was printed whole (epoch ms), at the same index. */
-  readonly arrivals: number[] = [];
   private readonly child: ChildProcess;
 
   constructor(
@@ -63,11 +61,7 @@ export class StreamingCommand {
     // On a terminal curl prints what arrives at once; into a pipe it would buffer its stdout: `stdbuf -o0` makes it
     // print as on a terminal.
     this.child = spawn('bash', ['-c', `exec stdbuf -o0 ${command}`], { stdio: ['ignore', 'pipe', 'ignore'], timeout: lifetimeMs });
-    this.child.stdout?.on('data', (chunk: Buffer) => {
-      this.text += chunk.toString();
-      const now = Date.now();
-      for (let i = this.arrivals.length; i < this.events().length; i++) this.arrivals.push(now);
-    });
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
   }
 
   get output(): string {
@@ -103,17 +97,13 @@ export class StreamingCommand {
 /** A WebSocket that records every text frame as it came (the seed's `websocat` line). */
 export class TextSocket {
   readonly texts: string[] = [];
-  /** When each of `texts` arrived (epoch ms), at the same index. */
-  readonly arrivals: number[] = [];
+
   closeCode: number | undefined;
   private readonly socket: NodeWebSocket;
 
   constructor(readonly url: string) {
     this.socket = new NodeWebSocket(url);
-    this.socket.onmessage = (event) => {
-      this.texts.push(String(event.data));
-      this.arrivals.push(Date.now());
-    };
+    this.socket.onmessage = (event) => this.texts.push(String(event.data));
     this.socket.onclose = (event) => (this.closeCode = event.code);
   }
 
