@@ -19,7 +19,13 @@ export const USAGE = `usage: npm run cli -- --user ANZ-1 --to ANZ-2 [--url ws://
   --token  the AUTH_CLIENT token                     --fast   send on the FAST lane (default RELIABLE)
   --ack    ack mode: acknowledge messages, drop duplicates by id
 
-Then type lines: each is sent to --to. Commands: /to USER, /group a,b,c TEXT, /fetch N, /ping, /help, /quit.`;
+Then type lines: each is sent to --to. Commands: /to USER, /group a,b,c TEXT, /fetch N, /sub CHANNEL [TOKEN],
+/unsub CHANNEL, /pub CHANNEL DATA (JSON or text), /ping, /help, /quit.
+
+usage: npm run cli -- api --api-key KEY [--url http://127.0.0.1:8089] METHOD PATH [JSON]
+  calls the server API once and prints the answer, e.g.
+  api --api-key KEY POST /api/v1/channels/ANZ:team-1/publications '{"data":{"x":1}}'
+  api --api-key KEY GET /api/v1/users/ANZ-7/presence`;
 
 /** Parse `argv` (without node and the script); throws an Error with the usage text on a mistake. */
 export function parseCliArgs(argv: string[]): CliOptions | 'help' {

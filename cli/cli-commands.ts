@@ -4,6 +4,9 @@ export type CliCommand =
   | { kind: 'to'; userId: string }
   | { kind: 'group'; to: string[]; content: string }
   | { kind: 'fetch'; count: number }
+  | { kind: 'subscribe'; channel: string; token?: string }
+  | { kind: 'unsubscribe'; channel: string }
+  | { kind: 'publish'; channel: string; data: unknown }
   | { kind: 'ping' }
   | { kind: 'help' }
   | { kind: 'quit' }
@@ -32,6 +35,12 @@ export function parseCommand(line: string): CliCommand {
       return parseFetch(argument);
     case 'group':
       return parseGroup(argument);
+    case 'sub':
+      return parseSubscribe(argument);
+    case 'unsub':
+      return argument ? { kind: 'unsubscribe', channel: argument } : { kind: 'invalid', problem: 'usage: /unsub CHANNEL' };
+    case 'pub':
+      return parsePublish(argument);
     default:
       return { kind: 'invalid', problem: `unknown command /${name} (try /help)` };
   }
@@ -49,4 +58,24 @@ function parseGroup(argument: string): CliCommand {
   const content = space < 0 ? '' : argument.slice(space + 1);
   if (to.length === 0 || content === '') return { kind: 'invalid', problem: 'usage: /group a,b,c TEXT' };
   return { kind: 'group', to, content };
+}
+
+function parseSubscribe(argument: string): CliCommand {
+  const [channel, token, ...rest] = argument.split(' ').filter((part) => part !== '');
+  if (!channel || rest.length > 0) return { kind: 'invalid', problem: 'usage: /sub CHANNEL [TOKEN]' };
+  return token === undefined ? { kind: 'subscribe', channel } : { kind: 'subscribe', channel, token };
+}
+
+/** `/pub CHANNEL DATA`: DATA as JSON when it is JSON (`{"x":1}`, `42`), else as text. */
+function parsePublish(argument: string): CliCommand {
+  const space = argument.indexOf(' ');
+  if (space < 0 || argument.slice(space + 1).trim() === '') return { kind: 'invalid', problem: 'usage: /pub CHANNEL DATA' };
+  const text = argument.slice(space + 1);
+  let data: unknown = text;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    // plain text
+  }
+  return { kind: 'publish', channel: argument.slice(0, space), data };
 }

@@ -21,6 +21,13 @@ export const describe = {
   closed: (c: ClientEvents['closed']): string =>
     `!! connection lost (close code ${c.code}${c.reason ? `: ${c.reason}` : ''})${c.willReconnect ? '; reconnecting' : ''}`,
   reconnecting: (r: ClientEvents['reconnecting']): string => `.. reconnect attempt ${r.attempt} in ${r.delayMs} ms`,
+  publication: (p: ClientEvents['publication']): string =>
+    `#  ${p.channel}${p.from ? ` <- ${p.from}` : ''}: ${JSON.stringify(p.data)}${detail([p.offset !== undefined && `offset ${p.offset}`])}`,
+  subscribed: (s: ClientEvents['subscribed']): string =>
+    `#  subscribed to ${s.channel}${detail([
+      s.epoch !== undefined && `epoch ${s.epoch}, offset ${s.offset}`,
+      s.recovered !== undefined && (s.recovered ? 'recovered what was missed' : 'continuity lost: some publications are gone'),
+    ])}`,
   reconnected: (r: ClientEvents['reconnected']): string =>
     `.. reconnected after ${r.attempts} attempt(s); fetched ${r.fetched} missed message(s)` +
     (r.leftMissingCount ? `, ${r.leftMissingCount} more stored (/fetch)` : ''),

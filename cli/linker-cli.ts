@@ -5,17 +5,19 @@
 import { createInterface } from 'node:readline';
 import { LinkerClient, LinkerClientError } from '@linker/client-sdk';
 import { NodeWebSocket } from '../libs/client-sdk/src/node';
+import { callApi, parseApiArgs, type ApiOptions } from './cli-api';
 import { parseCliArgs, USAGE, type CliOptions } from './cli-args';
 import { parseCommand, type CliCommand } from './cli-commands';
 import { describe, line } from './cli-format';
 
-/** Exit codes: 0 done, 1 connection failed or ended by the server, 2 authentication refused, 64 bad usage. */
+/** Exit codes: 0 done, 1 connection failed or ended by the server (api: an answer not 2xx), 2 authentication refused, 64 bad usage. */
 const EXIT = { OK: 0, CONNECTION: 1, AUTH_REFUSED: 2, USAGE: 64 } as const;
 
 const print = (text: string): void => void process.stdout.write(`${line(text)}\n`);
 const fail = (text: string): void => void process.stderr.write(`${line(text)}\n`);
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'api') return api(argv.slice(1));
   let options: CliOptions | 'help';
   try {
     options = parseCliArgs(argv);
@@ -44,6 +46,23 @@ async function main(argv: string[]): Promise<number> {
   return session(client, options);
 }
 
+/** `linker-cli api …`: one server API call; 0 on a 2xx answer, 1 on another answer or none, 64 bad usage. */
+async function api(argv: string[]): Promise<number> {
+  let options: ApiOptions;
+  try {
+    options = parseApiArgs(argv);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+    return EXIT.USAGE;
+  }
+  try {
+    return (await callApi(options, (text) => void process.stdout.write(`${text}\n`))) ? EXIT.OK : EXIT.CONNECTION;
+  } catch (error) {
+    fail(`cannot reach ${options.url}: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.CONNECTION;
+  }
+}
+
 /** Print the SDK's events, one timestamped line each (`closed` once connected: a failed connect says so itself). */
 function printEvents(client: LinkerClient): void {
   client.on('message', (message) => print(describe.message(message)));
@@ -52,6 +71,8 @@ function printEvents(client: LinkerClient): void {
   client.on('error', (error) => print(describe.error(error)));
   client.on('reconnecting', (reconnecting) => print(describe.reconnecting(reconnecting)));
   client.on('reconnected', (reconnected) => print(describe.reconnected(reconnected)));
+  client.on('publication', (publication) => print(describe.publication(publication)));
+  client.on('subscribed', (subscribed) => print(describe.subscribed(subscribed)));
 }
 
 function connectFailed(error: unknown, options: CliOptions): number {
@@ -110,6 +131,15 @@ async function run(client: LinkerClient, command: CliCommand, options: CliOption
       const { messages, leftMissingCount } = await client.fetchMissing(command.count);
       for (const message of messages) print(describe.message(message));
       return print(`fetched ${messages.length} missed message(s); ${leftMissingCount} left`);
+    }
+    case 'subscribe':
+      return client.subscribe(command.channel, command.token); // `subscribed` prints the answer
+    case 'unsubscribe':
+      await client.unsubscribe(command.channel);
+      return print(`#  unsubscribed from ${command.channel}`);
+    case 'publish': {
+      const reference = client.publish(command.channel, command.data, { feature });
+      return print(`-> #${command.channel}: ${JSON.stringify(command.data)}  (ref ${reference}, ${feature})`);
     }
     case 'ping':
       return print(`pong in ${await client.ping()} ms`);

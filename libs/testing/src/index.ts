@@ -3,6 +3,7 @@ export * from './unique-name';
 export * from './wait-for';
 export * from './api-client';
 export * from './processes';
+export * from './cli-process';
 export * from './domains/domain-under-test';
 export * from './domains/real-domain';
 export * from './domains/real-federation';
