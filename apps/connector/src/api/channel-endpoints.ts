@@ -1,5 +1,5 @@
-import { parseChannel, SYSTEM, type ApiPublishRequest, type Envelope, type Lane } from '@linker/contracts';
-import { newMessageId, resendableMessageId } from '@linker/kernel';
+import { parseChannel, SYSTEM, type ApiPublishRequest, type Lane } from '@linker/contracts';
+import { resendableMessageId } from '@linker/kernel';
 import { channelKey } from '@linker/presence';
 import type { ClientApp, TopologyView } from '@linker/topology';
 import { ApiFailure } from './api-failure';
@@ -10,25 +10,15 @@ import { withinDeadline, type ApiAnswer, type ApiCall, type EndpointDeps } from 
  * like a client's, on either lane, whatever the channel's rule says of clients. Checked whole before it is published;
  * 202 once the lane holds it, with the sockets subscribed in this domain (read from presence meanwhile).
  */
-export async function publishToChannel(deps: EndpointDeps, { app, view, params, body, now }: ApiCall): Promise<ApiAnswer> {
+export async function publishToChannel(deps: EndpointDeps, { app, view, params, body }: ApiCall): Promise<ApiAnswer> {
   const channel = ownChannel(app, view, params.channel);
   const request = body as ApiPublishRequest;
   const bytes = Buffer.byteLength(JSON.stringify(request.data ?? null));
   if (bytes > deps.maxFrameBytes) throw new ApiFailure('TOO_LARGE', `data: ${bytes} bytes, at most ${deps.maxFrameBytes}`);
   const lane: Lane = request.lane ?? 'RELIABLE';
   deps.gate.admit(lane);
-  const envelope: Envelope = {
-    id: request.id === undefined ? newMessageId() : resendableMessageId(`${SYSTEM}:${channel}`, request.id),
-    lane,
-    type: 'PUBLISH',
-    from: SYSTEM,
-    to: channel,
-    data: { channel, data: request.data ?? null },
-    confirm: false,
-    path: deps.intake.path,
-    createdAt: now,
-    hops: 0,
-  };
+  const id = request.id === undefined ? undefined : resendableMessageId(`${SYSTEM}:${channel}`, request.id);
+  const envelope = deps.intake.publication(lane, channel, request.data, id);
   const [subscribers] = await Promise.all([subscribersOf(deps, channel), deps.gate.publish(lane, channel, [envelope])]);
   return { status: 202, body: { id: envelope.id, subscribers } };
 }

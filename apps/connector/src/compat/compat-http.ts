@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseChannel, SYSTEM, type Envelope, type Lane } from '@linker/contracts';
-import { newMessageId } from '@linker/kernel';
+import { parseChannel } from '@linker/contracts';
 import type { Logger } from '@linker/observability';
 import type { ChannelRule, TopologyView } from '@linker/topology';
 import { ApiFailure } from '../api/api-failure';
 import { discardRest, hasBody } from '../api/request-body';
-import type { IntakePublisher } from '../ingress/intake-publisher';
 
 /** A channel of the compatible endpoints: the name their clients use, and the channel it is here (`<app>:<name>`). */
 export interface MappedChannel {
@@ -32,22 +30,6 @@ export function mapChannel(view: TopologyView, appName: string, name: string, fi
   const rule = view.channelRule(appName, name);
   if (rule === undefined) throw new ApiFailure('UNKNOWN_CHANNEL', `${field}: no channel rule of app ${appName} matches ${shown}`);
   return { name, channel, rule };
-}
-
-/** A PUBLISH of `data` to `channel` from SYSTEM (the app's backend), without origin or confirmation, born at `now`. */
-export function systemPublication(intake: IntakePublisher, lane: Lane, channel: string, data: unknown, now: number): Envelope {
-  return {
-    id: newMessageId(),
-    lane,
-    type: 'PUBLISH',
-    from: SYSTEM,
-    to: channel,
-    data: { channel, data },
-    confirm: false,
-    path: intake.path,
-    createdAt: now,
-    hops: 0,
-  };
 }
 
 /** A JSON answer, never cached. */

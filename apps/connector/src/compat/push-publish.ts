@@ -12,7 +12,7 @@ import type { LaneGate } from '../api/lane-gate';
 import { checked, readJson } from '../api/request-body';
 import type { IntakePublisher } from '../ingress/intake-publisher';
 import { UserRates } from '../ingress/user-rates';
-import { mapChannel, systemPublication } from './compat-http';
+import { mapChannel } from './compat-http';
 
 /** `POST /messages`: the Push service's body. */
 const PushMessage = TypeCompiler.Compile(
@@ -69,7 +69,7 @@ export class PushPublish {
     const bytes = Buffer.byteLength(JSON.stringify(body.message));
     if (bytes > options.maxFrameBytes) throw new ApiFailure('TOO_LARGE', `message: ${bytes} bytes, at most ${options.maxFrameBytes}`);
     options.gate.admit(options.lane);
-    const envelope = systemPublication(options.intake, options.lane, channel, body.message, now);
+    const envelope = options.intake.publication(options.lane, channel, body.message);
     const [sockets] = await Promise.all([this.subscribers(channel), options.gate.publish(options.lane, channel, [envelope])]);
     return { subscribers: sockets };
   }

@@ -8,7 +8,7 @@ import { parseUserId, type ClientApp, type TopologyView } from '@linker/topology
 import { ApiFailure, isApiFailure } from '../api/api-failure';
 import type { LaneGate } from '../api/lane-gate';
 import type { IntakePublisher } from '../ingress/intake-publisher';
-import { answerFailure, answerJson, expectMethod, mapChannel, systemPublication } from './compat-http';
+import { answerFailure, answerJson, expectMethod, mapChannel } from './compat-http';
 
 export interface RealtimerOptions {
   host: string;
@@ -104,12 +104,11 @@ export class RealtimerServer {
 
   /** A FAST MESSAGE from the master user to a user of the app, else a FAST publication to `<app>:<id>`. */
   private envelope(id: string, text: string): Envelope {
-    const { appName, topology, intake, clock } = this.options;
+    const { appName, topology, intake } = this.options;
     const view = topology();
     const app = view.app(appName);
     if (app === undefined) throw new ApiFailure('UNKNOWN_RECIPIENT_APP', `app ${appName} (LINKER_REALTIMER_APP) is not in the topology`);
-    if (parseUserId(id)?.appName !== appName)
-      return systemPublication(intake, 'FAST', mapChannel(view, appName, id, 'id').channel, text, clock.now());
+    if (parseUserId(id)?.appName !== appName) return intake.publication('FAST', mapChannel(view, appName, id, 'id').channel, text);
     if (view.home(id).kind === 'outside-ranges') {
       throw new ApiFailure('UNREACHABLE_DOMAIN', `id: ${id} is outside every range of its app: it has no home domain`);
     }

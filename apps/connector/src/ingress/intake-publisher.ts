@@ -76,6 +76,25 @@ export class IntakePublisher {
     }
   }
 
+  /**
+   * A PUBLISH of `data` to `channel` from `SYSTEM` (the app's backend: no `from` in the PUBLICATION), without origin
+   * or confirmation, born now; `id` for a retry to be the same publication.
+   */
+  publication(lane: Lane, channel: string, data: unknown, id: string = newMessageId()): Envelope {
+    return {
+      id,
+      lane,
+      type: 'PUBLISH',
+      from: SYSTEM,
+      to: channel,
+      data: { channel, data },
+      confirm: false,
+      path: this.path,
+      createdAt: this.clock.now(),
+      hops: 0,
+    };
+  }
+
   /** A RELIABLE envelope from `SYSTEM`, born now. */
   system(type: string, data: unknown, origin?: SocketAddress): Envelope {
     return {
