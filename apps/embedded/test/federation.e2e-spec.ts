@@ -1,5 +1,7 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { waitFor, type AppProcess } from '@linker/testing';
+import { parse, stringify } from 'yaml';
+import { apiCall, waitFor, type AppProcess } from '@linker/testing';
 import { expectForgedLinkRefused } from '@linker/testing/e2e/forged-link';
 import type { RawSocket } from '@linker/testing/e2e/raw-socket';
 import { EmbeddedRuns } from './testing/embedded-runs';
@@ -10,6 +12,9 @@ import { EmbeddedRuns } from './testing/embedded-runs';
 
 const RING = join(__dirname, '../../../topologies/four-domain-ring.yaml');
 const ENV = { LINKER_LINK_SECRET: 'ring-secret-for-tests' };
+/** What this test adds to ANZ of the ring's file: a server API key and public channels its users publish to. */
+const API_KEY = 'ring-e2e-anz-api-key-0123456789abcdefgh';
+const CHANNELS = [{ pattern: 'chat-*', subscribe: 'public', publish: 'clients' }];
 const CLIENTS = /^\s*clients:\s+(ws:\/\/\S+\/ws)\s*$/m;
 const META = /^\s*meta-server:\s+(http:\/\/\S+)/m;
 const METRICS = /^\s*metrics:\s+(http:\/\/\S+)/m;
@@ -38,10 +43,14 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
 
   beforeAll(async () => {
     await runs.prepare();
+    const ring = parse(await readFile(RING, 'utf8')) as { clientApps: Array<Record<string, unknown>> };
+    for (const app of ring.clientApps) if (app.appName === 'ANZ') Object.assign(app, { apiKey: API_KEY, channels: CHANNELS });
+    const topology = join(runs.directory, 'ring.yaml');
+    await writeFile(topology, stringify(ring));
     const leader = runs.run(
       [
         '--topology',
-        RING,
+        topology,
         '--domain',
         'domain-01',
         '--ws-port',
@@ -167,6 +176,59 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     const text = await (await fetch(metricsUrl)).text();
     expect(text).toMatch(/^linker_link_sent_envelopes\{peer="domain-02",[^}]*\} [1-9]\d*$/m);
     expect(text).toMatch(/^linker_processor_processed\{[^}]*\} [1-9]\d*$/m);
+  });
+
+  it('a channel publication from domain-01 reaches its subscribers in domain-02 and domain-03 once each, one envelope on 01→02', async () => {
+    const channel = 'ANZ:chat-ring';
+    const subscribers = [
+      await login('domain-02', 'ANZ-1723456'),
+      await login('domain-02', 'ANZ-1823456'),
+      await login('domain-03', 'ANZ-3723456'),
+    ];
+    for (const socket of subscribers) {
+      socket.send(JSON.stringify({ type: 'SUBSCRIBE', data: { channel } }));
+      await socket.next('SUBSCRIBED', undefined, 30_000);
+    }
+    const publisher = await login('domain-01', 'ANZ-723456');
+    let markers = 0;
+    await waitFor(
+      "the subscribers' interest to reach domain-01 (a marker reaches every subscriber)",
+      () => {
+        if (subscribers.every((socket) => socket.all('PUBLICATION').length > 0)) return true;
+        publisher.send(JSON.stringify({ type: 'PUBLISH', data: { channel, data: { marker: ++markers } } }));
+        return false;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    const sentTo = async (peer: string): Promise<number> =>
+      Number(
+        new RegExp(`^linker_link_sent_envelopes\\{peer="${peer}",[^}]*\\} (\\d+)$`, 'm').exec(await (await fetch(metricsUrl)).text())?.[1],
+      );
+    const before = await sentTo('domain-02');
+    publisher.send(JSON.stringify({ type: 'PUBLISH', data: { channel, data: 'once' } }));
+    publisher.send(JSON.stringify({ type: 'PUBLISH', data: { channel, data: 'after' } }));
+    const once = (socket: RawSocket) => socket.all('PUBLICATION', (f) => f.data.data === 'once');
+    for (const socket of subscribers) await socket.next('PUBLICATION', (f) => f.data.data === 'after', 30_000);
+    expect(subscribers.map((socket) => once(socket).length)).toEqual([1, 1, 1]);
+    expect(once(subscribers[2]!)[0]).toEqual({ type: 'PUBLICATION', data: { channel, data: 'once', from: 'ANZ-723456' } });
+    // Two publications: two envelopes, and at most a few interest announcements, never one per subscriber.
+    expect((await sentTo('domain-02')) - before).toBeGreaterThanOrEqual(2);
+    expect((await sentTo('domain-02')) - before).toBeLessThan(6);
+  });
+
+  it("domain-01's server API sends to a user homed in domain-03, across the ring, from the master user", async () => {
+    const three = await login('domain-03', 'ANZ-3823456');
+    const http = (clients.get('domain-01') as string).replace(/^ws/, 'http').replace(/\/ws$/, '');
+    const answer = await apiCall(http, 'POST', '/api/v1/messages', {
+      key: API_KEY,
+      json: { to: 'ANZ-3823456', content: 'from the backend of 01' },
+    });
+    expect(answer).toMatchObject({ status: 202, body: { ids: [expect.any(String)] } });
+    expect(await three.next('MESSAGE', undefined, 30_000)).toEqual({
+      type: 'MESSAGE',
+      data: { from: 'ANZ-123223', content: 'from the backend of 01' },
+      id: (answer.body as { ids: string[] }).ids[0],
+    });
   });
 
   it('refuses a forged peer with a wrong secret (4401) and keeps serving its users', async () => {
