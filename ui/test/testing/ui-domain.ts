@@ -29,7 +29,7 @@ export interface UiSuite {
    */
   start(topology: Topology, domain?: string): Promise<UiDomain>;
   /** A page of its own (its own browser context: nothing shared with another user's) on `route` of the UI. */
-  open(domain: UiDomain, name: string, route: '#/chat' | '#/topology'): Promise<Page>;
+  open(domain: UiDomain, name: string, route: '#/chat' | '#/map' | '#/topology'): Promise<Page>;
 }
 
 /**
@@ -64,24 +64,28 @@ export function uiSuite(): UiSuite {
   };
 }
 
-/** Fill the connect form as `userId` of the original's app (the connector's URL and the appId left as the UI fills them) and log in. */
-export async function connectAs(page: Page, userId: string): Promise<void> {
+/**
+ * Fill the connect form as `userId` of the original's app (the connector's URL and the appId left as the UI fills them) and log in.
+ * `screen`: the chat console's form (`chat-…` hooks) or the team map's (`map-…`).
+ */
+export async function connectAs(page: Page, userId: string, screen: 'chat' | 'map' = 'chat'): Promise<void> {
+  const field = (name: string) => `document.querySelector('[data-testid="${screen}-${name}"]')?.value`;
   // The connector's URL is pre-filled once the page has read /api/info; the form cannot be sent before.
-  await page.waitForFunction(`document.querySelector('[data-testid="chat-url"]')?.value !== ''`);
-  await byTestId(page, 'chat-user').fill(userId);
+  await page.waitForFunction(`${field('url')} !== ''`);
+  await byTestId(page, `${screen}-user`).fill(userId);
   // The page fills the appId in from the topology as the user id is typed; typing it too would race with that
   // (a re-render between fill's select-all and its typing once gave "app-id-343app-id-343").
-  await page.waitForFunction(`document.querySelector('[data-testid="chat-app-id"]')?.value === ${JSON.stringify(ANZ.appId)}`);
-  await byTestId(page, 'chat-token').fill('any-token');
-  await byTestId(page, 'chat-connect').click();
+  await page.waitForFunction(`${field('app-id')} === ${JSON.stringify(ANZ.appId)}`);
+  await byTestId(page, `${screen}-token`).fill('any-token');
+  await byTestId(page, `${screen}-connect`).click();
   try {
-    await byTestId(page, 'chat-state', { state: 'authenticated' }).waitFor();
+    await byTestId(page, `${screen}-state`, { state: 'authenticated' }).waitFor();
   } catch (error) {
     // Say what the page shows instead: the state line, the form as sent, and any error in words.
-    const state = byTestId(page, 'chat-state');
+    const state = byTestId(page, `${screen}-state`);
     const shown = `${await state.getAttribute('data-state')}: ${await state.innerText()}`;
-    const form = await Promise.all(['chat-url', 'chat-user', 'chat-app-id'].map((id) => byTestId(page, id).inputValue()));
-    const errors = await byTestId(page, 'chat-error').allInnerTexts();
+    const form = await Promise.all(['url', 'user', 'app-id'].map((id) => byTestId(page, `${screen}-${id}`).inputValue()));
+    const errors = await byTestId(page, `${screen}-error`).allInnerTexts();
     throw new Error(
       `${userId} did not get signed in (${shown}; form ${form.join(' ')}; errors: ${errors.join(' | ') || 'none'}): ${String(error)}`,
       { cause: error },
