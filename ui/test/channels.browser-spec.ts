@@ -1,15 +1,19 @@
 import { byTestId, saveScreenshot, waitFor } from '@linker/testing';
 import type { Topology } from '@linker/topology';
 import type { Page } from 'playwright-core';
-import { ANZ, connectAs, singleDomainTopology, uiSuite } from './testing/ui-domain';
+import { ANZ, connectAs, singleDomainTopology, uiSuite, type UiDomain } from './testing/ui-domain';
 
 // Channels in the chat console and the team map, in Debian's Chromium, against the web UI served by the embedded
 // mode: publications reach a second browser page subscribed to the same channel, refusals show their code, and the
 // team map draws the workers a simulation publishes and moves them.
 
+/** The app's key for the server API (the backend's publications). */
+const API_KEY = 'browser-test-api-key-of-at-least-32-characters';
+
 /** The original's app with channels: chat rooms that keep a history, team channels anyone may publish to, a private feed. */
 function channelsTopology(): Topology {
   const topology = singleDomainTopology();
+  topology.clientApps[0].apiKey = API_KEY;
   topology.clientApps[0].channels = [
     { pattern: 'room-*', subscribe: 'public', publish: 'clients', history: { size: 100, ttlSeconds: 300 } },
     { pattern: 'team-*', subscribe: 'public', publish: 'clients' },
@@ -32,6 +36,17 @@ async function publish(page: Page, channel: string, data: string, format: 'text'
   await byTestId(page, 'chan-pub-format').selectOption(format);
   await byTestId(page, 'chan-pub-lane').selectOption(lane);
   await byTestId(page, 'chan-publish').click();
+}
+
+/** The app's backend publishes `data` to `channel` (server API, RELIABLE). */
+async function publishAsBackend(domain: UiDomain, channel: string, data: unknown): Promise<void> {
+  const base = domain.connectorUrls[0].replace(/^ws/, 'http').replace(/\/ws$/, '');
+  const response = await fetch(`${base}/api/v1/channels/${encodeURIComponent(channel)}/publications`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ data }),
+  });
+  expect(response.status).toBe(202);
 }
 
 /** The last position the team map shows for `worker` (`data-pos`), once it shows one. */
@@ -98,6 +113,38 @@ describe('web UI: channels and the team map', () => {
     // Not JSON: refused in the page, nothing sent.
     await publish(page, 'ANZ:room-1', '{oops', 'json', 'RELIABLE');
     await byTestId(page, 'chat-error').filter({ hasText: 'Not JSON' }).waitFor();
+  });
+
+  it('when the connection reaches its lifetime (4009), the subscription says recovered and what the backend published meanwhile shows once', async () => {
+    const env = { LINKER_MAX_CONNECTION_LIFETIME_MS: '3000', LINKER_LIFETIME_DITHER_MS: '500' };
+    const domain = await ui.start(channelsTopology(), undefined, env);
+    const page = await ui.open(domain, 'ANZ-8', '#/chat');
+    await connectAs(page, 'ANZ-8');
+    await subscribe(page, 'ANZ:room-9');
+    await byTestId(page, 'chan-sub', { channel: 'ANZ:room-9', state: 'subscribed' }).waitFor();
+
+    // The backend publishes about three a second until the page has come back once (the socket lives 3 to 3.5 s).
+    let published = 0;
+    const recovered = byTestId(page, 'chan-sub', { channel: 'ANZ:room-9', continuity: 'recovered' });
+    await waitFor(
+      'the subscription to be recovered after a 4009',
+      async () => {
+        published += 1;
+        await publishAsBackend(domain, 'ANZ:room-9', { n: published });
+        return (await recovered.count()) > 0;
+      },
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
+    await byTestId(page, 'chat-error', { code: '4009' }).first().waitFor();
+    published += 1;
+    await publishAsBackend(domain, 'ANZ:room-9', { n: published });
+
+    // Every publication once, in order of offset, none missing: those made while the page reconnected came again.
+    await byTestId(page, 'chan-publication', { channel: 'ANZ:room-9', offset: String(published) }).waitFor();
+    const offsets = await page
+      .locator('[data-testid="chan-publication"][data-channel="ANZ:room-9"]')
+      .evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-offset'))));
+    expect([...offsets].sort((a, b) => a - b)).toEqual(Array.from({ length: published }, (_, i) => i + 1));
   });
 
   it('the team map draws a dot per simulated worker, moves it as positions arrive, and shows a real publisher too', async () => {

@@ -1,10 +1,10 @@
 /** What the console shows of channels: the subscriptions of one session and the publications they got. Pure, no DOM. */
 
 /** `subscribing` until SUBSCRIBED comes; `refused` when the server said no (`code` says why). */
-export type SubscriptionState = 'subscribing' | 'subscribed' | 'refused';
+type SubscriptionState = 'subscribing' | 'subscribed' | 'refused';
 
 /** After a reconnect, for a channel that keeps a history: whether what was missed came again. */
-export type Continuity = 'recovered' | 'lost';
+type Continuity = 'recovered' | 'lost';
 
 export interface Subscription {
   channel: string;
@@ -46,7 +46,7 @@ export interface SubscribedEvent {
 export type DataFormat = 'text' | 'json';
 
 /** Publications kept per channel (the oldest go first). */
-export const KEPT_PER_CHANNEL = 100;
+const KEPT_PER_CHANNEL = 100;
 
 export class ChannelList {
   private readonly subs = new Map<string, Subscription>();

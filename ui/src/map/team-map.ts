@@ -24,7 +24,7 @@ export interface Worker {
 }
 
 /** Positions kept per worker for its trail. */
-export const TRAIL_LENGTH = 12;
+const TRAIL_LENGTH = 12;
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 

@@ -25,9 +25,9 @@ export interface UiDomain extends EmbeddedDomain {
 export interface UiSuite {
   /**
    * `domain` of `topology` in embedded mode (the built dist/ and ui/dist: `npm run build` first), serving the web UI
-   * on a free port, with topology writes allowed by `ADMIN_TOKEN`; closed after the test.
+   * on a free port, with topology writes allowed by `ADMIN_TOKEN` (and `env` besides); closed after the test.
    */
-  start(topology: Topology, domain?: string): Promise<UiDomain>;
+  start(topology: Topology, domain?: string, env?: Record<string, string>): Promise<UiDomain>;
   /** A page of its own (its own browser context: nothing shared with another user's) on `route` of the UI. */
   open(domain: UiDomain, name: string, route: '#/chat' | '#/map' | '#/topology'): Promise<Page>;
 }
@@ -50,8 +50,8 @@ export function uiSuite(): UiSuite {
     browser.assertNoPageErrors();
   });
   return {
-    async start(topology, domain = topology.domains[0].name) {
-      const started = await startEmbeddedDomain({ topology, domain, ui: true, env: { LINKER_ADMIN_TOKEN: ADMIN_TOKEN } });
+    async start(topology, domain = topology.domains[0].name, env = {}) {
+      const started = await startEmbeddedDomain({ topology, domain, ui: true, env: { ...env, LINKER_ADMIN_TOKEN: ADMIN_TOKEN } });
       running = started as UiDomain;
       if (started.uiUrl === undefined) throw new Error('the embedded mode printed no "web UI:" line');
       return running;
