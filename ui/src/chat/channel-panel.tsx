@@ -106,11 +106,13 @@ function SubscriptionItem(props: { sub: Subscription; selected: boolean; onSelec
 function subscriptionText(sub: Subscription): string {
   if (sub.state === 'refused') return `refused: ${sub.code === undefined ? '' : `${sub.code}, `}${sub.refusal ?? ''}`;
   if (sub.state === 'subscribing') return 'subscribing…';
-  const continuity =
-    sub.continuity === 'recovered'
-      ? ' · recovered after the reconnect'
-      : sub.continuity === 'lost'
-        ? ' · continuity lost at the reconnect (publications missed)'
-        : '';
-  return `${positionText(sub)} · ${sub.count} received${continuity}`;
+  return `${positionText(sub)} · ${sub.count} received${continuityText(sub)}`;
+}
+
+/** What the last reconnect did to the subscription. */
+function continuityText(sub: Subscription): string {
+  if (sub.continuity === 'recovered') return ' · recovered after the reconnect';
+  if (sub.continuity === 'lost') return ' · continuity lost at the reconnect (publications missed)';
+  if (sub.resubscribed > 0) return ' · subscribed again after a reconnect (no history: what was published meanwhile is missed)';
+  return '';
 }

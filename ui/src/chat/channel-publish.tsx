@@ -38,27 +38,34 @@ export function ChannelPublish({ channels, channel }: { channels: ChannelSession
           placeholder='hello, or {"lat": 40.4, "lon": -3.7}'
         />
       </label>
-      <div class="row">
-        <label>
-          As
-          <select data-testid="chan-pub-format" value={format} onChange={(e) => setFormat(e.currentTarget.value as DataFormat)}>
-            <option value="text">text (a string)</option>
-            <option value="json">JSON</option>
-          </select>
-        </label>
-        <label>
-          Lane
-          <select data-testid="chan-pub-lane" value={lane} onChange={(e) => setLane(e.currentTarget.value as Lane)}>
-            <option value="RELIABLE">RELIABLE (kept in the history)</option>
-            <option value="FAST">FAST (never kept)</option>
-          </select>
-        </label>
-        <button data-testid="chan-publish" type="submit" class="primary">
-          Publish
-        </button>
-      </div>
+      <PublishOptions format={format} lane={lane} onFormat={setFormat} onLane={setLane} />
       {channels.lastPublish && <PublishResult outcome={channels.lastPublish} />}
     </form>
+  );
+}
+
+/** Text or JSON, the lane, and *Publish*. */
+function PublishOptions(props: { format: DataFormat; lane: Lane; onFormat: (format: DataFormat) => void; onLane: (lane: Lane) => void }) {
+  return (
+    <div class="row">
+      <label>
+        As
+        <select data-testid="chan-pub-format" value={props.format} onChange={(e) => props.onFormat(e.currentTarget.value as DataFormat)}>
+          <option value="text">text (a string)</option>
+          <option value="json">JSON</option>
+        </select>
+      </label>
+      <label>
+        Lane
+        <select data-testid="chan-pub-lane" value={props.lane} onChange={(e) => props.onLane(e.currentTarget.value as Lane)}>
+          <option value="RELIABLE">RELIABLE (kept in the history)</option>
+          <option value="FAST">FAST (never kept)</option>
+        </select>
+      </label>
+      <button data-testid="chan-publish" type="submit" class="primary">
+        Publish
+      </button>
+    </div>
   );
 }
 

@@ -26,25 +26,42 @@ export function SimulatePanel({ simulation, channel, connected }: { simulation: 
             onInput={(e) => setCount(e.currentTarget.value)}
           />
         </label>
-        {simulation.running ? (
-          <button data-testid="map-sim-stop" type="button" onClick={() => simulation.stop()}>
-            Stop
-          </button>
-        ) : (
-          <button
-            data-testid="map-sim-start"
-            type="button"
-            class="primary"
-            disabled={channel === undefined || !connected}
-            onClick={() => channel !== undefined && simulation.start(channel, simCount(count))}
-          >
-            Start
-          </button>
-        )}
+        <StartStop simulation={simulation} channel={channel} connected={connected} count={count} />
       </div>
       <p data-testid="map-sim-state" data-running={String(simulation.running)} class="hint">
         {simulation.running ? `${simulation.sent} positions published to ${channel ?? ''}.` : (simulation.stopped ?? 'Not running.')}
       </p>
     </section>
+  );
+}
+
+/** *Start* (once a channel is watched and the connection is up) or *Stop*. */
+function StartStop({
+  simulation,
+  channel,
+  connected,
+  count,
+}: {
+  simulation: Simulation;
+  channel?: string;
+  connected: boolean;
+  count: string;
+}) {
+  if (simulation.running)
+    return (
+      <button data-testid="map-sim-stop" type="button" onClick={() => simulation.stop()}>
+        Stop
+      </button>
+    );
+  return (
+    <button
+      data-testid="map-sim-start"
+      type="button"
+      class="primary"
+      disabled={channel === undefined || !connected}
+      onClick={() => channel !== undefined && simulation.start(channel, simCount(count))}
+    >
+      Start
+    </button>
   );
 }
