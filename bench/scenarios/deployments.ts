@@ -11,6 +11,9 @@ export const DOMAIN = 'bench-01';
 export const APP = { appName: 'BENCH', appId: 'bench-app' };
 export const START_TIMEOUT_MS = 60_000;
 
+/** The app's channels in every bench topology: any name, read by anyone of the app, published by its users too. */
+export const BENCH_CHANNELS = ['    channels:', "      - { pattern: '*', subscribe: public, publish: clients }"];
+
 /** The topology the benchmark runs on: one domain, one app whose users need no credentials (authEnabled: false). */
 export function benchTopology(wsPort: number): string {
   return [
@@ -22,6 +25,7 @@ export function benchTopology(wsPort: number): string {
     `  - appName: ${APP.appName}`,
     `    appId: ${APP.appId}`,
     '    authEnabled: false',
+    ...BENCH_CHANNELS,
     '',
   ].join('\n');
 }

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import type { BenchEndpoint } from '../src/client';
 import { freePort, waitForPort, type ServerProcess } from '../src/processes';
 import type { Deployment, StartDeployment } from '../src/scenario';
-import { APP, awaitAuthentication, builtEntry, exitedCheck, freshUserBase, START_TIMEOUT_MS, stopAll, tempDir } from './deployments';
+import {
+  APP,
+  awaitAuthentication,
+  BENCH_CHANNELS,
+  builtEntry,
+  exitedCheck,
+  freshUserBase,
+  START_TIMEOUT_MS,
+  stopAll,
+  tempDir,
+} from './deployments';
 
 /** Users numbered from `i × DOMAIN_BLOCK` up are at home in the i-th domain of the line (bench-01 holds 0 up). */
 export const DOMAIN_BLOCK = 1_000_000_000;
@@ -33,6 +43,7 @@ export function lineTopology(domains: LineDomain[]): string {
     `  - appName: ${APP.appName}`,
     `    appId: ${APP.appId}`,
     '    authEnabled: false',
+    ...BENCH_CHANNELS,
     '    userDistributions:',
     ...domains.map(
       (d, i) =>

@@ -2,6 +2,7 @@ import { deploymentCpuTarget, latencyTargets, perHopTable, perHopTargets, type S
 import type { Lane } from '../src/client';
 import type { Scenario } from '../src/scenario';
 import { startBaseline } from './baseline';
+import { channelScenario } from './channels';
 import { startCentrifugo } from './centrifugo';
 import { centrifugoBinary } from './centrifugo-build';
 import { startEmbedded } from './deployments';
@@ -9,7 +10,7 @@ import { startFederation } from './federation';
 import { idleScenario } from './idle-connections';
 import { loadScenario } from './load';
 import { mailboxScenario } from './mailbox-fetch';
-import { startReal } from './real';
+import { startReal, startRealTwoConnectors } from './real';
 
 const FAST_RATES = [1000, 2000, 5000, 10_000];
 const RELIABLE_RATES = [500, 1000, 2000, 4000];
@@ -19,6 +20,9 @@ const reliableTargets = (steps: Parameters<typeof latencyTargets>[0]) => latency
 /** The quiet load: a domain holding many users who say little, where fixed costs (timers, polls, heartbeats) show. */
 const QUIET = { rates: [10], connections: 1000, durationS: 20 };
 const QUIET_TEXT = `${QUIET.connections.toLocaleString('en-US')} connections in pairs sending ${QUIET.rates[0]} msg/s in all, for ${QUIET.durationS} s`;
+
+/** The team-tracking system's load: 1,000 workers in 10 teams, a position every 550 ms, 2 managers per team. */
+const TEAM_TRACKING = { publishers: 1_000, channels: 10, subscribersPerChannel: 2, intervalMs: 550 };
 
 /** What one domain-to-domain hop may add to the p50 latency, ms. */
 const PER_HOP_P50_MS: Record<Lane, number> = { FAST: 1, RELIABLE: 3 };
@@ -166,11 +170,47 @@ export const SCENARIOS: Scenario[] = [
   federationScenario('FAST', 2),
   federationScenario('RELIABLE', 1),
   federationScenario('RELIABLE', 2),
+  // Channels (the team-tracking system: 1,000 workers in 10 teams, a position every 550 ms, managers elsewhere).
+  channelScenario({
+    name: 'team-tracking-real',
+    mode: 'real',
+    start: startRealTwoConnectors,
+    lane: 'FAST',
+    ...TEAM_TRACKING,
+    subscribersAt: 'other',
+    description:
+      'Team tracking in real mode: 1,000 workers on connector 1 publish a position every 550 ms (FAST) to their team channel (10 teams); 2 managers per team subscribed on connector 2. Latency from publish to each manager, loss, CPU per process.',
+  }),
+  channelScenario({
+    name: 'team-tracking-federation',
+    mode: 'embedded',
+    start: startFederation(1),
+    lane: 'FAST',
+    ...TEAM_TRACKING,
+    subscribersAt: 'other',
+    description:
+      'Team tracking across two domains: the workers publish at bench-01, the managers are subscribed at bench-02 (embedded processes linked over a WebSocket): each publication crosses the link once, whatever the number of managers.',
+  }),
+  channelScenario({
+    name: 'channel-fanout-real',
+    mode: 'real',
+    start: startRealTwoConnectors,
+    lane: 'FAST',
+    publishers: 1,
+    channels: 1,
+    subscribersPerChannel: 1_000,
+    intervalMs: 100,
+    subscribersAt: 'split',
+    description:
+      'Channel fan-out in real mode: one publication every 100 ms to one channel with 1,000 subscribers, 500 on each of two connectors (FAST). Deliveries per second, and the latency to the last subscriber of each publication.',
+  }),
 ];
 
 /** Cross-domain scenarios: several processes and about four minutes, so not in `all`. */
 const FEDERATION = SCENARIOS.filter((s) => s.name.startsWith('federation-')).map((s) => s.name);
-const single = (s: Scenario): boolean => !FEDERATION.includes(s.name);
+/** Channel scenarios: a thousand sockets and more each, so not in `all`. */
+const CHANNELS = ['team-tracking-real', 'team-tracking-federation', 'channel-fanout-real'];
+const single = (s: Scenario): boolean => !FEDERATION.includes(s.name) && !CHANNELS.includes(s.name);
 /** Centrifugo needs Go and a build of minutes the first time: not in `all`, in `centrifugo` and `compare`. */
 const CENTRIFUGO = SCENARIOS.filter((s) => s.mode === 'centrifugo').map((s) => s.name);
 const linker = (s: Scenario): boolean => s.mode !== 'baseline' && s.mode !== 'centrifugo';
@@ -184,6 +224,7 @@ export const GROUPS: Record<string, string[]> = {
   baselines: ['baseline', 'idle-connections-baseline'],
   'mailbox-fetch': ['mailbox-fetch-embedded', 'mailbox-fetch-real'],
   federation: FEDERATION,
+  channels: CHANNELS,
   centrifugo: CENTRIFUGO,
   /** linker-ts and Centrifugo side by side: every scenario of the section Compared with Centrifugo. */
   compare: [

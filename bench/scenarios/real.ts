@@ -70,7 +70,12 @@ export async function checkServices(env: Record<string, string>): Promise<void> 
  * Real mode: the meta-server, one processor and one connector as separate processes (built entries) on the real
  * services, on free ports, with the bench topology. The connector comes first in `servers`: it holds the sockets.
  */
-export async function startReal(request: StartRequest): Promise<Deployment> {
+export const startReal = (request: StartRequest): Promise<Deployment> => startRealWith(1, request);
+
+/** Real mode with two connectors: the second one's clients are the deployment's `recipients` (users numbered apart). */
+export const startRealTwoConnectors = (request: StartRequest): Promise<Deployment> => startRealWith(2, request);
+
+async function startRealWith(connectorCount: 1 | 2, request: StartRequest): Promise<Deployment> {
   const services = servicesEnv();
   await checkServices(services);
   const entries = {
@@ -79,7 +84,7 @@ export async function startReal(request: StartRequest): Promise<Deployment> {
     connector: builtEntry('connector', request),
   };
   const temp = tempDir();
-  const [wsPort, metaPort] = [await freePort(), await freePort()];
+  const [wsPort, metaPort, secondPort] = [await freePort(), await freePort(), await freePort()];
   const topology = join(temp.dir, 'topology.yaml');
   writeFileSync(topology, benchTopology(wsPort));
   const database = `linker-bench-${Date.now().toString(36)}`;
@@ -98,6 +103,9 @@ export async function startReal(request: StartRequest): Promise<Deployment> {
     appName: APP.appName,
     userBase: freshUserBase(),
     servers,
+    ...(connectorCount === 2
+      ? { recipients: { endpoint: { url: `ws://127.0.0.1:${secondPort}/ws`, appId: APP.appId }, userBase: freshUserBase() + 50_000 } }
+      : {}),
     services: servicePids(),
     stop: () => stopAll(servers, temp.remove).then(() => dropDatabase(services.LINKER_MONGODB_URL, database)),
   };
@@ -111,16 +119,27 @@ export async function startReal(request: StartRequest): Promise<Deployment> {
       LINKER_META_SERVER_URL: `http://127.0.0.1:${metaPort}`,
     });
     servers.push(processor);
-    // The connector's drain deadline is LINKER_CLOSE_TIMEOUT_MS (3 s by default) + 10 s (README, Stopping).
-    const connector = request.startNode(
-      'connector',
-      [entries.connector],
-      { ...shared, LINKER_CONNECTOR_NAME: 'bench-connector-01', LINKER_WS_PORT: String(wsPort) },
-      { drainDeadlineMs: 13_000 },
+    // The connector's drain deadline is LINKER_CLOSE_TIMEOUT_MS (3 s by default) + 10 s (README, Stopping). It follows
+    // the meta-server: channel rules are in the topology.
+    const ports = connectorCount === 2 ? [wsPort, secondPort] : [wsPort];
+    const connectors = ports.map((port, i) =>
+      request.startNode(
+        i === 0 ? 'connector' : `connector-${i + 1}`,
+        [entries.connector],
+        {
+          ...shared,
+          LINKER_CONNECTOR_NAME: `bench-connector-0${i + 1}`,
+          LINKER_WS_PORT: String(port),
+          LINKER_META_SERVER_URL: `http://127.0.0.1:${metaPort}`,
+        },
+        { drainDeadlineMs: 13_000 },
+      ),
     );
-    servers.push(connector);
-    servers.reverse(); // connector, processor, meta-server: the one holding the sockets first
-    await waitForPort('the connector client WebSocket', '127.0.0.1', wsPort, START_TIMEOUT_MS, () => servers.forEach(exitedCheck));
+    servers.push(...connectors.reverse());
+    servers.reverse(); // connector(s), processor, meta-server: the one holding the sockets first
+    for (const port of ports) {
+      await waitForPort('the connector client WebSocket', '127.0.0.1', port, START_TIMEOUT_MS, () => servers.forEach(exitedCheck));
+    }
     await awaitAuthentication(deployment, () => servers.forEach(exitedCheck));
   } catch (error) {
     await deployment.stop();

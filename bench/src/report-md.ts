@@ -3,7 +3,8 @@ import { fmt, table } from './markdown';
 import { overdueText } from './processes';
 import type { ProcessUsage } from './proc-stats';
 import { comparisonSection } from './report-compare';
-import type { IdleResult, MailboxResult, MaxRateResult, RunResult, ScenarioResult, StepResult, Target } from './results';
+import type { ChannelResult, IdleResult, MailboxResult, MaxRateResult, RunResult, ScenarioResult, StepResult, Target } from './results';
+import type { LatencySummary } from './histogram';
 
 export { fmt } from './markdown';
 
@@ -168,6 +169,54 @@ function mailboxTable(mailbox: MailboxResult): string {
   );
 }
 
+/** A channel scenario: what was published and delivered, latencies, CPU per delivery and event-loop delay per process. */
+function channelTable(result: ChannelResult): string {
+  const latency = (l: LatencySummary | undefined): string => (l ? `${fmt(l.p50, 2)} / ${fmt(l.p99, 2)} / ${fmt(l.max, 1)}` : '–');
+  const summary = table(
+    [
+      'lane',
+      's',
+      'published/s',
+      'deliveries/s',
+      'published',
+      'expected',
+      'delivered',
+      'lost',
+      'dup',
+      'p50/p99/max ms',
+      'last subscriber p50/p99/max ms',
+    ],
+    [
+      [
+        result.lane,
+        fmt(result.seconds, 1),
+        fmt(result.publishedPerSecond, 0),
+        fmt(result.deliveriesPerSecond, 0),
+        fmt(result.published),
+        fmt(result.expected),
+        fmt(result.delivered),
+        fmt(result.lost),
+        fmt(result.duplicates),
+        latency(result.latency),
+        latency(result.lastSubscriber),
+      ],
+    ],
+  );
+  const perProcess = table(
+    ['process', 'CPU %', 'CPU µs per delivery', 'loop delay p50/p99/max ms'],
+    result.processes.map((p) => {
+      const loop = result.loop?.find((l) => l.name === p.name);
+      return [
+        p.name,
+        fmt(p.cpuPercent, 1),
+        fmt(result.delivered > 0 ? (p.cpuSeconds * 1e6) / result.delivered : undefined, 1),
+        loop ? `${fmt(loop.delayP50Ms, 2)} / ${fmt(loop.delayP99Ms, 2)} / ${fmt(loop.delayMaxMs, 1)}` : '–',
+      ];
+    }),
+  );
+  return [result.setup, '', summary, '', perProcess].join('\n');
+}
+
 export function targetLine(t: Target): string {
   const verdict = t.measured === undefined ? 'not measured' : t.met ? 'met' : '**missed**';
   return `- ${t.label}: ${fmt(t.measured, 3)} ${t.unit} (target ≤ ${fmt(t.limit)} ${t.unit}): ${verdict}`;
@@ -180,6 +229,7 @@ function scenarioSection(scenario: ScenarioResult): string {
   if (scenario.maxRate) parts.push(maxRateSection(scenario.maxRate), '');
   if (scenario.idle) parts.push(idleTable(scenario.idle), '');
   if (scenario.mailbox) parts.push(mailboxTable(scenario.mailbox), '');
+  if (scenario.channels) parts.push(channelTable(scenario.channels), '');
   if (scenario.targets.length) parts.push('Targets:', '', ...scenario.targets.map(targetLine), '');
   if (scenario.notes.length)
     parts.push(

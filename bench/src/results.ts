@@ -60,6 +60,28 @@ export interface MailboxResult {
   processes: ProcessUsage[];
 }
 
+/** A channel scenario: publishers publishing to channels, subscribers elsewhere (docs/protocol.md, Channels). */
+export interface ChannelResult {
+  /** What ran, in words (publishers, channels, subscribers, where each sits). */
+  setup: string;
+  lane: 'RELIABLE' | 'FAST';
+  seconds: number;
+  published: number;
+  /** Publications times the subscribers each should reach. */
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  publishedPerSecond: number;
+  deliveriesPerSecond: number;
+  /** From publish to each subscriber, ms. */
+  latency: LatencySummary;
+  /** From publish to the last of its subscribers, per publication, ms (fan-out). */
+  lastSubscriber?: LatencySummary;
+  processes: ProcessUsage[];
+  loop?: LoopStats[];
+}
+
 export interface Target {
   label: string;
   /** Measured value, or undefined when the scenario did not measure it (no such step, error). */
@@ -77,6 +99,7 @@ export interface ScenarioResult {
   steps?: StepResult[];
   idle?: IdleResult;
   mailbox?: MailboxResult;
+  channels?: ChannelResult;
   /** The highest rate that met the criterion (`--max-rate`), with every step tried. */
   maxRate?: MaxRateResult;
   targets: Target[];

@@ -1,5 +1,4 @@
 import type { Lanes } from '@linker/bus';
-import { ConfigError } from '@linker/config';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
@@ -19,6 +18,8 @@ import { rateLimits } from './ingress/rate-limiter';
 import { UserRates } from './ingress/user-rates';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { ChannelSubscribers } from './channels/channel-subscribers';
+import { CompatEndpoints } from './compat/compat-endpoints';
+import { checkSettings } from './config/check-settings';
 import { InterestAnnouncer } from './channels/interest-announcer';
 import { Subscriptions } from './channels/subscriptions';
 import { AuthFlow } from './sessions/auth-flow';
@@ -70,6 +71,7 @@ export class Connector {
   private readonly api: ServerApi;
 
   private readonly channels: Subscriptions;
+  private readonly compat: CompatEndpoints;
   private readonly interest: InterestAnnouncer;
 
   constructor({ config, lanes, presence, history, logger, topology, clock = systemClock }: ConnectorDependencies) {
@@ -88,6 +90,7 @@ export class Connector {
       clock,
       logger,
       authenticated: () => this.sessions.all().filter((session) => session.state === 'AUTHENTICATED'),
+      channelOnly: () => this.compat.registered(),
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
@@ -135,6 +138,7 @@ export class Connector {
       channels: subscribers,
       logger,
     });
+    const serving = (): boolean => this.status === 'running';
     this.api = new ServerApi({
       domain,
       topology,
@@ -144,8 +148,10 @@ export class Connector {
       clock,
       logger: logger.child({ component: 'server-api' }),
       limits: apiLimits(config),
-      serving: () => this.status === 'running',
+      serving,
     });
+    const compat = { config, topology, intake, backlog: this.backlog, presence, keeper: this.keeper, subscribers, clock, logger, serving };
+    this.compat = new CompatEndpoints(compat);
     this.server = this.createServer();
     this.heartbeat = new Heartbeat(config.pingIntervalMs, config.maxMissedPongs, () => this.sockets());
   }
@@ -159,6 +165,7 @@ export class Connector {
       await this.keeper.start();
       await this.egress.start();
       await this.server.listen();
+      await this.compat.start();
     } catch (error) {
       await this.stop();
       throw error;
@@ -174,6 +181,11 @@ export class Connector {
   /** The bound WebSocket port (useful with `wsPort: 0`); 0 before `start`. */
   get port(): number {
     return this.server.port;
+  }
+
+  /** The bound realtimer-compatible port; 0 when off or before `start`. */
+  get realtimerPort(): number {
+    return this.compat.realtimerPort;
   }
 
   health(): ConnectorHealth {
@@ -220,6 +232,7 @@ export class Connector {
     this.heartbeat.stop();
     const open = this.sessions.all();
     for (const session of open) session.close('GOING_AWAY');
+    await this.compat.stop();
     await this.keeper.settled();
     await this.server.close(this.config.closeTimeoutMs + 1_000);
     await this.egress.stop();
@@ -248,7 +261,10 @@ export class Connector {
         return { serving: isServing(health), body: health };
       },
       api: { prefix: API_PREFIX, handle: (request, response) => this.api.handle(request, response) },
-      admits: (remoteAddress) => this.sessions.unauthenticatedFrom(remoteAddress) < config.maxUnauthenticatedPerAddress,
+      push: this.compat.push,
+      // Push subscribers never authenticate: they count against the same per-address cap.
+      admits: (remoteAddress) =>
+        this.sessions.unauthenticatedFrom(remoteAddress) + this.compat.from(remoteAddress) < config.maxUnauthenticatedPerAddress,
       onConnection: (socket, remoteAddress) => this.connected(socket, remoteAddress),
     });
   }
@@ -297,26 +313,4 @@ function sessionLimits(config: ConnectorSettings): SessionLimits {
     lifetimeMs: config.maxConnectionLifetimeMs,
     lifetimeDitherMs: config.lifetimeDitherMs,
   };
-}
-
-function checkSettings(config: ConnectorSettings): void {
-  const problems: string[] = [];
-  if (config.presenceTtlMs <= config.presenceHeartbeatMs) {
-    problems.push(
-      `LINKER_PRESENCE_TTL_MS (${config.presenceTtlMs}) must exceed LINKER_PRESENCE_HEARTBEAT_MS (${config.presenceHeartbeatMs})`,
-    );
-  }
-  if (config.rateBurst < 1 || config.rateLimit < 1) problems.push('LINKER_RATE_LIMIT and LINKER_RATE_BURST must be at least 1');
-  const largestGroup = Math.ceil(config.maxGroupRecipients / config.groupRecipientsPerToken);
-  if (largestGroup > Math.min(config.rateBurst, config.userRateBurst)) {
-    problems.push(
-      `a GROUP_MESSAGE to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens (LINKER_GROUP_RECIPIENTS_PER_TOKEN ${config.groupRecipientsPerToken}): more than LINKER_RATE_BURST or LINKER_USER_RATE_BURST hold`,
-    );
-  }
-  if (largestGroup > config.apiRateBurst) {
-    problems.push(
-      `a server API message to LINKER_MAX_GROUP_RECIPIENTS (${config.maxGroupRecipients}) takes ${largestGroup} tokens: more than LINKER_API_RATE_BURST (${config.apiRateBurst}) holds`,
-    );
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -24,7 +24,8 @@ export const API_ERROR_CODES = {
   UNREACHABLE_DOMAIN: { status: 404, meaning: "A user's number is outside every range of its app's distributions: it has no home domain." },
   UNKNOWN_CHANNEL: {
     status: 404,
-    meaning: "The channel's name is not `<appName>:<name>` of the key's app, or no channel rule of the app matches it.",
+    meaning:
+      "The channel's name is not `<appName>:<name>` of the key's app, or no channel rule of the app matches it (or, on the compatible endpoints, their app is not in the topology).",
   },
   METHOD_NOT_ALLOWED: { status: 405, meaning: 'The endpoint does not take this method; `Allow` lists the ones it takes.' },
   TOO_LARGE: {

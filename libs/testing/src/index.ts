@@ -29,9 +29,11 @@ export {
   connectorReady,
   freePort,
   launchMetaServer,
+  logField,
   processorReady,
   servicesEnv,
   startMetaServer,
   stopWithin,
   STOP_TIMEOUT_MS,
 } from './domains/real-processes';
+export * from './sse-client';

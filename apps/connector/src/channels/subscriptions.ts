@@ -47,15 +47,16 @@ export class Subscriptions {
     const rule = this.ruleFor(session, channel);
     if (!isRule(rule)) return this.refuse(session, rule, tag);
     if (session.channels.has(channel)) return this.answer(session, 'SUBSCRIBED', channel, tag);
-    if (session.channels.size >= this.options.maxPerSocket) {
-      const message = `this socket is subscribed to ${session.channels.size} channels, the most it may be: unsubscribe from one first`;
-      return this.refuse(session, refusal('TOO_MANY_CHANNELS', message), tag);
-    }
+    const full = this.capRefusal(session);
+    if (full !== undefined) return this.refuse(session, full, tag);
     if ((rule.subscribe ?? 'token') === 'token') {
       const refused = await this.tokenRefusal(session, channel, token);
       if (refused !== undefined) return this.refuse(session, refused, tag);
     }
     if (session.state !== 'AUTHENTICATED' || session.channels.has(channel)) return this.answer(session, 'SUBSCRIBED', channel, tag);
+    // Other subscriptions of this socket may have been accepted while its token was checked.
+    const filled = this.capRefusal(session);
+    if (filled !== undefined) return this.refuse(session, filled, tag);
     const limits = this.options.history === undefined ? undefined : rule.history;
     session.subscribe(channel);
     this.options.subscribers.add(channel, session);
@@ -115,6 +116,13 @@ export class Subscriptions {
   /** A socket ended: it leaves every channel here (its presence entries go with its user's, in `PresenceKeeper.unregister`). */
   ended(session: Session): void {
     for (const channel of session.channels) this.options.subscribers.remove(channel, session);
+  }
+
+  /** TOO_MANY_CHANNELS when the socket holds `maxPerSocket` channels already. */
+  private capRefusal(session: Session): Refusal | undefined {
+    const held = session.channels.size;
+    if (held < this.options.maxPerSocket) return undefined;
+    return refusal('TOO_MANY_CHANNELS', `this socket is subscribed to ${held} channels, the most it may be: unsubscribe from one first`);
   }
 
   private ruleFor(session: Session, channel: string): ChannelRule | Refusal {

@@ -4,6 +4,7 @@ import { startupSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
 import { topologySourceSettings } from '@linker/topology';
+import { compatSettings } from './compat.config';
 
 /**
  * What the connector itself does: its identity, its client WebSocket and the limits of docs/protocol.md, Limits. Every setting has a
@@ -268,6 +269,7 @@ const clientPortSettings = {
     min: 1,
     doc: 'Presence lease: if the connector stops renewing it, its users count as offline this long after the last renewal. Must exceed the heartbeat interval.',
   }),
+  ...compatSettings,
 };
 
 const edgeSettings = { ...identitySettings, ...clientPortSettings };

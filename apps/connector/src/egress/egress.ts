@@ -21,7 +21,7 @@ export interface EgressOptions {
   partitions: number;
   /** How long the batch's report waits for the acks of what ack-mode sockets hold, before parking the rest. */
   ackWaitMs: number;
-  /** Where a PUBLICATION goes: the sockets subscribed to its channel here. */
+  /** Where a PUBLICATION goes: the subscribers of its channel here (client sockets, Push subscribers). */
   channels: ChannelSubscribers;
   logger: Logger;
 }
@@ -101,7 +101,7 @@ export class Egress {
       case 'PUBLICATION': {
         const { envelope } = delivery;
         const { channel, offset } = envelope.data as PublicationData;
-        this.options.channels.write(envelope.id, channel, () => clientFrameBytes(envelope), offset);
+        this.options.channels.write(channel, envelope, offset);
         return false;
       }
       default:

@@ -3,6 +3,7 @@ import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { channelKey, type HeartbeatOutcome, type Presence, type PresenceEntry } from '@linker/presence';
 import type { IntakePublisher } from '../ingress/intake-publisher';
+import type { ChannelSubscriber } from '../channels/channel-subscribers';
 import type { Session } from '../sessions/session';
 
 export interface PresenceKeeperOptions {
@@ -15,6 +16,8 @@ export interface PresenceKeeperOptions {
   logger: Logger;
   /** The authenticated sessions, to register again after the lease was lost. */
   authenticated: () => Iterable<Session>;
+  /** The subscribers that are not client sockets (Push-compatible ones) and are registered, to register again too. */
+  channelOnly: () => Iterable<ChannelSubscriber>;
 }
 
 /**
@@ -27,6 +30,8 @@ export interface PresenceKeeperOptions {
  *   subscriptions too), then USER_DISCONNECTED; a removal that failed is retried at each heartbeat, so no entry outlives
  *   its socket while the lease lives;
  * - `subscribe` / `unsubscribe` a socket's entry under a channel (`channelKey`), registered again with the socket's;
+ * - `subscribeAll` / `leave` a subscriber that is not a client socket (a Push-compatible one): entries under its
+ *   channels only, registered again with the sockets';
  * - `settled()` waits for every operation started so far (the drain uses it).
  */
 export class PresenceKeeper {
@@ -83,14 +88,26 @@ export class PresenceKeeper {
     );
   }
 
-  /** Register `session`'s subscription to `channel`. Rejects when presence fails (the subscription is refused then). */
-  subscribe(session: Session, channel: string): Promise<void> {
-    return this.track(this.options.presence.add(channelKey(channel), session.address));
+  /** Register `subscriber`'s subscription to `channel`. Rejects when presence fails (the subscription is refused then). */
+  subscribe(subscriber: ChannelSubscriber, channel: string): Promise<void> {
+    return this.track(this.options.presence.add(channelKey(channel), subscriber.address));
   }
 
-  /** Remove `session`'s subscription to `channel` (retried at the next heartbeat if it fails). Never rejects. */
-  unsubscribe(session: Session, channel: string): Promise<void> {
-    return this.track(this.remove(channelKey(channel), session.address));
+  /** Register every channel of `subscriber` in one batch. Rejects when presence fails (nothing counts as subscribed then). */
+  subscribeAll(subscriber: ChannelSubscriber): Promise<void> {
+    return this.track(this.options.presence.addMany(channelEntriesOf(subscriber)));
+  }
+
+  /** Remove `subscriber`'s subscription to `channel` (retried at the next heartbeat if it fails). Never rejects. */
+  unsubscribe(subscriber: ChannelSubscriber, channel: string): Promise<void> {
+    return this.track(this.remove(channelKey(channel), subscriber.address));
+  }
+
+  /** A subscriber that is not a client socket ended: remove its entry under each of its channels. Never rejects. */
+  leave(subscriber: ChannelSubscriber): Promise<void> {
+    return this.track(
+      Promise.all(channelEntriesOf(subscriber).map((entry) => this.remove(entry.userId, entry.address))).then(() => undefined),
+    );
   }
 
   /** Remove a socket registered while it was closing (no USER_DISCONNECTED: it never counted as connected). */
@@ -134,15 +151,18 @@ export class PresenceKeeper {
   }
 
   /**
-   * Register every authenticated socket and its subscriptions in one batch; the entries of a socket that ended (or a
-   * channel it left) meanwhile are removed again after.
+   * Register every authenticated socket and its subscriptions, and every other subscriber's, in one batch; the entries
+   * of a socket or subscriber that ended (or a channel it left) meanwhile are removed again after.
    */
   private async registerAgain(): Promise<void> {
-    const sessions = [...this.options.authenticated()];
+    const now = (): PresenceEntry[] => [
+      ...[...this.options.authenticated()].flatMap(entriesOf),
+      ...[...this.options.channelOnly()].flatMap(channelEntriesOf),
+    ];
+    const entries = now();
     this.log.warn('presence lease was taken anew (it had expired, or presence lost it); registering every authenticated socket again', {
-      sockets: sessions.length,
+      entries: entries.length,
     });
-    const entries = sessions.flatMap(entriesOf);
     try {
       await this.options.presence.addMany(entries);
       this.registrationOwed = false;
@@ -150,12 +170,7 @@ export class PresenceKeeper {
       this.log.warn('registering the sockets again failed; retried at the next heartbeat', { error: errorMessage(error) });
     } finally {
       // Its removal may have reached presence before this registration did: remove it once more, now after it.
-      const live = new Set(
-        sessions
-          .filter((session) => session.state === 'AUTHENTICATED')
-          .flatMap(entriesOf)
-          .map(entryId),
-      );
+      const live = new Set(now().map(entryId));
       await Promise.all(entries.filter((entry) => !live.has(entryId(entry))).map((entry) => this.remove(entry.userId, entry.address)));
     }
   }
@@ -193,11 +208,12 @@ export class PresenceKeeper {
 
 /** A socket's entries: under its user, and under each channel it is subscribed to. */
 function entriesOf(session: Session): PresenceEntry[] {
-  const { address } = session;
-  return [
-    { userId: session.userId as string, address },
-    ...[...session.channels].map((channel) => ({ userId: channelKey(channel), address })),
-  ];
+  return [{ userId: session.userId as string, address: session.address }, ...channelEntriesOf(session)];
+}
+
+/** A subscriber's entries under each channel it is subscribed to. */
+function channelEntriesOf({ channels, address }: ChannelSubscriber): PresenceEntry[] {
+  return [...channels].map((channel) => ({ userId: channelKey(channel), address }));
 }
 
 function entryId({ userId, address }: PresenceEntry): string {

@@ -1,7 +1,8 @@
-import type { CloseCodeName, ErrorCode, SocketAddress } from '@linker/contracts';
+import { clientFrameBytes, type CloseCodeName, type ErrorCode, type SocketAddress } from '@linker/contracts';
 import { IdWindow } from '@linker/kernel';
 import { RateLimiter, type RateLimits } from '../ingress/rate-limiter';
 import type { RetryHint } from '../ingress/publish-failure';
+import type { ChannelSubscriber } from '../channels/channel-subscribers';
 
 /** What the answers to a client frame echo of it: its `reference`, and its `id` (the client's own, see `ACCEPTED`). */
 export interface FrameTag {
@@ -53,7 +54,9 @@ export interface SessionEvents {
  * One client connection as the connector sees it: its auth state, its user, its limits and what it holds.
  * Its state changes only through its methods, on the event loop only; no allocation per frame beyond what a write needs.
  */
-export class Session {
+export class Session implements ChannelSubscriber {
+  /** A publication reaches a client socket as its PUBLICATION frame. */
+  readonly publicationFrame = clientFrameBytes;
   private current: SessionState = 'NOT_AUTHENTICATED';
   /** The claimed user while AUTHENTICATING, the authenticated user once AUTHENTICATED. Never from any other frame. */
   private user: string | undefined;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions } from 'ws';
@@ -10,6 +10,33 @@ export const WS_PATH = '/ws';
 /** Plain `GET` on the client port: the connector's health as JSON (200 while serving, 503 otherwise). */
 const HEALTH_PATH = '/health';
 
+/** Why a long-lived connection (a WebSocket, an event stream) is not admitted: its Origin (403), or no room (503). */
+export type LongLivedRefusal = 403 | 503;
+
+/** An HTTP answer that refuses an upgrade: its status, headers and body. */
+export interface HttpRefusal {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The Push-compatible endpoints, as the client port serves them (paths, a WebSocket path of their own, event streams). */
+export interface PushPort {
+  /** Whether `path` (without query) is one of its plain HTTP paths. */
+  serves(path: string): boolean;
+  /** Answer a request on one of its paths; `admission` says whether a long-lived connection may open now. */
+  handle(request: IncomingMessage, response: ServerResponse, admission: () => LongLivedRefusal | undefined): void;
+  /** The path its WebSockets upgrade on. */
+  readonly upgradePath: string;
+  /** How long a server-initiated close of its WebSockets waits for the client's close frame. */
+  readonly closeTimeoutMs: number;
+  /** Why an upgrade on `upgradePath` is refused (its query), before the connection limits are looked at. */
+  upgradeRefusal(request: IncomingMessage): HttpRefusal | undefined;
+  upgraded(socket: ClientSocket, request: IncomingMessage, remoteAddress: string): void;
+  /** Its open event streams (counted against `maxConnections` with every WebSocket). */
+  openStreams(): number;
+}
+
 export interface WsServerOptions {
   host: string;
   /** 0 = any free port (read it from `port` after `listen`). */
@@ -18,7 +45,7 @@ export interface WsServerOptions {
   maxFrameBytes: number;
   /** How long a server-initiated close waits for the client's close frame. */
   closeTimeoutMs: number;
-  /** Most client WebSockets at once; one more upgrade gets 503. */
+  /** Most client WebSockets (and Push subscribers) at once; one more upgrade gets 503. */
   maxConnections: number;
   /** Most TCP connections besides `maxConnections` (handshakes, health and API requests); beyond, closed when accepted. */
   maxHandshakes: number;
@@ -31,6 +58,8 @@ export interface WsServerOptions {
   health(): { serving: boolean; body: unknown };
   /** Every request whose path starts with `api.prefix` (the server API); absent: those paths are 404 too. */
   api?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
+  /** The Push-compatible endpoints; absent: their paths are 404 too. */
+  push?: PushPort;
   /** Whether one more socket from `remoteAddress` may connect (false: the upgrade gets 503). */
   admits(remoteAddress: string): boolean;
   /** A client connected (upgraded on `/ws`, origin allowed, admitted) from `remoteAddress`. */
@@ -48,6 +77,8 @@ export interface WsServerOptions {
 export class WsServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
+  /** The Push WebSockets' server: their own close timeout (the Push close grace period). */
+  private readonly pushWss: WebSocketServer | undefined;
   private readonly origins: ReadonlySet<string>;
   private accepting = false;
   private closed: Promise<void> | undefined;
@@ -63,6 +94,7 @@ export class WsServer {
       clientTracking: true,
     };
     this.wss = new WebSocketServer(serverOptions);
+    if (options.push) this.pushWss = new WebSocketServer({ ...serverOptions, closeTimeout: options.push.closeTimeoutMs } as ServerOptions);
     const deadline = options.handshakeTimeoutMs;
     // Node checks both deadlines every `connectionsCheckingInterval`, from the moment a connection opens (even one
     // that never sends a byte); the check walks only connections still inside a request, so it is free when idle.
@@ -111,15 +143,20 @@ export class WsServer {
     this.stopAccepting();
     const timer = setTimeout(() => {
       for (const client of this.wss.clients) client.terminate();
+      for (const client of this.pushWss?.clients ?? []) client.terminate();
       this.http.closeAllConnections();
     }, graceMs);
     await (this.closed ?? Promise.resolve());
     clearTimeout(timer);
     this.wss.close();
+    this.pushWss?.close();
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    const { push } = this.options;
+    if (push !== undefined && this.pushWss !== undefined && pathOf(request) === push.upgradePath)
+      return this.upgradePush(push, this.pushWss, request, socket, head);
     const refusal = this.refusal(request);
     if (refusal !== undefined) {
       this.options.logger.debug('upgrade refused', { status: refusal, path: request.url, origin: request.headers.origin });
@@ -134,19 +171,43 @@ export class WsServer {
     });
   }
 
+  /** A Push WebSocket: its query is checked first (a JSON answer), then the limits every long-lived connection has. */
+  private upgradePush(push: PushPort, wss: WebSocketServer, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refusal = this.accepting ? (push.upgradeRefusal(request) ?? this.longLivedRefusal(request)) : 503;
+    if (refusal !== undefined) {
+      this.options.logger.debug('Push upgrade refused', { status: typeof refusal === 'number' ? refusal : refusal.status });
+      if (typeof refusal === 'number') answerAndClose(socket, refusal);
+      else answerAndClose(socket, refusal.status, refusal);
+      return;
+    }
+    const remoteAddress = request.socket.remoteAddress ?? '';
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const client = new ClientSocket(ws, this.options.sendLimits, socket);
+      if (this.accepting) push.upgraded(client, request, remoteAddress);
+      else client.close('GOING_AWAY');
+    });
+  }
+
   private refusal(request: IncomingMessage): 403 | 404 | 503 | undefined {
     if (!this.accepting) return 503;
     if (request.url !== WS_PATH) return 404;
+    return this.longLivedRefusal(request);
+  }
+
+  /** Origin not allowed (403); every connection slot taken, or `admits` refuses the address (503). */
+  private longLivedRefusal(request: IncomingMessage): LongLivedRefusal | undefined {
     const origin = request.headers.origin;
     if (origin !== undefined && this.origins.size > 0 && !this.origins.has(origin)) return 403;
-    if (this.wss.clients.size >= this.options.maxConnections) return 503;
+    const open = this.wss.clients.size + (this.pushWss?.clients.size ?? 0) + (this.options.push?.openStreams() ?? 0);
+    if (open >= this.options.maxConnections) return 503;
     if (!this.options.admits(request.socket.remoteAddress ?? '')) return 503;
     return undefined;
   }
 
   private answer(request: IncomingMessage, response: ServerResponse): void {
-    const { api } = this.options;
+    const { api, push } = this.options;
     if (api !== undefined && request.url?.startsWith(api.prefix)) return api.handle(request, response);
+    if (push !== undefined && push.serves(pathOf(request))) return push.handle(request, response, () => this.longLivedRefusal(request));
     if (request.method === 'GET' && request.url === HEALTH_PATH) {
       const { serving, body } = this.options.health();
       response.writeHead(serving ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -156,25 +217,25 @@ export class WsServer {
   }
 }
 
-const STATUS_TEXT = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
-  503: 'Service Unavailable',
-} as const;
-
 /**
  * How long a refused connection may stay half-closed after its answer. Destroying it at once could reset it while the
  * client is still sending (the rest of 2,000 headers, say), and a reset can discard the answer before the client reads it.
  */
 const LINGER_MS = 1_000;
 
-/** Write a bodiless HTTP answer and end the connection; it is destroyed `LINGER_MS` later if the client keeps it open. */
-function answerAndClose(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
-  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** Write an HTTP answer (bodiless unless given) and end the connection; it is destroyed `LINGER_MS` later if the client keeps it open. */
+function answerAndClose(socket: Duplex, status: number, answer: Omit<HttpRefusal, 'status'> = { headers: {}, body: '' }): void {
+  const text = STATUS_CODES[status] ?? 'Refused';
+  const headers = Object.entries(answer.headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  const head = `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${headers}Content-Length: ${Buffer.byteLength(answer.body)}\r\n\r\n`;
+  if (socket.writable) socket.end(head + answer.body);
   setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '').split('?', 1)[0];
 }
 
 /** A request Node's parser refused: headers over its limit (431), not complete in time (408), malformed (400). */

@@ -1,6 +1,6 @@
 import type { BusRecord, Lanes, Subscription } from '@linker/bus';
 import { decodeEnvelope, interestTopic, type Envelope } from '@linker/contracts';
-import { resolveLinkLimits, type LinkLimits, type LinkListener, type LinkTransport } from '@linker/domain-link';
+import { resolveLinkLimits, type LinkLimits, type LinkListener, type LinkTransport, type OutboundLink } from '@linker/domain-link';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
@@ -59,13 +59,18 @@ export class Federation implements ChannelFederation {
   /** Unanswered FAST sends per neighbour, and the most allowed (the link's window). */
   private readonly fastPending = new Map<string, number>();
   private readonly maxFastPending: number;
+  /** FAST envelopes waiting for a free place in a neighbour's window, sent together when one frees; at most `maxFastQueued`. */
+  private readonly fastQueued = new Map<string, Envelope[]>();
+  private readonly maxFastQueued: number;
   /** FAST envelopes dropped per neighbour (link down or full), since start. */
   private readonly fastDropped = new Map<string, number>();
 
   constructor(private readonly options: FederationOptions) {
     const { domain, transport, secretFor, limits, lanes, mailbox, topology } = options;
     this.log = options.logger.child({ component: 'federation' });
-    this.maxFastPending = resolveLinkLimits(limits).maxInFlightBatches;
+    const resolved = resolveLinkLimits(limits);
+    this.maxFastPending = resolved.maxInFlightBatches;
+    this.maxFastQueued = 2 * resolved.maxBatchEnvelopes;
     this.neighbours = new Neighbours({ domain, transport, secretFor, limits, logger: this.log });
     this.interest = new ChannelInterestTable(domain, Date.now(), options.channelInterestMs);
     this.forwarders = new Forwarders({
@@ -119,19 +124,35 @@ export class Federation implements ChannelFederation {
 
   /**
    * FAST envelopes over the link to `nextHop` if it is up in this process and keeps up; dropped otherwise (at most
-   * once): while as many FAST sends as the link has frames in flight are unanswered, more are dropped
-   * rather than queued behind them (an unbounded queue would only make them late).
+   * once). While as many FAST sends as the link has frames in flight are unanswered, further envelopes wait, up to
+   * two batch frames' worth, and go together in one send as soon as one answer comes (many small sends become
+   * few large ones under load); beyond that they are dropped rather than queued (a long queue would only make them
+   * late).
    */
   readonly sendFast = (nextHop: string, envelopes: Envelope[]): void => {
     const link = this.neighbours.link(nextHop);
+    if (!link?.up) return this.dropFast(nextHop, envelopes.length);
     const pending = this.fastPending.get(nextHop) ?? 0;
-    if (!link?.up || pending >= this.maxFastPending) return this.dropFast(nextHop, envelopes.length);
-    this.fastPending.set(nextHop, pending + 1);
+    if (pending < this.maxFastPending) return this.sendFastNow(nextHop, link, envelopes);
+    const queued = this.fastQueued.get(nextHop) ?? [];
+    if (queued.length + envelopes.length > this.maxFastQueued) return this.dropFast(nextHop, envelopes.length);
+    for (const envelope of envelopes) queued.push(envelope);
+    this.fastQueued.set(nextHop, queued);
+  };
+
+  private sendFastNow(nextHop: string, link: OutboundLink, envelopes: Envelope[]): void {
+    this.fastPending.set(nextHop, (this.fastPending.get(nextHop) ?? 0) + 1);
     link
       .send(envelopes.map((envelope) => forwardTrail(envelope, nextHop)))
       .catch(() => this.dropFast(nextHop, envelopes.length))
-      .finally(() => this.fastPending.set(nextHop, (this.fastPending.get(nextHop) ?? 1) - 1));
-  };
+      .finally(() => {
+        this.fastPending.set(nextHop, (this.fastPending.get(nextHop) ?? 1) - 1);
+        const queued = this.fastQueued.get(nextHop);
+        if (queued === undefined) return;
+        this.fastQueued.delete(nextHop);
+        this.sendFast(nextHop, queued);
+      });
+  }
 
   private dropFast(peer: string, count: number): void {
     this.fastDropped.set(peer, (this.fastDropped.get(peer) ?? 0) + count);

@@ -96,7 +96,7 @@ async function untilReady(app: AppProcess, name: string, pattern: RegExp): Promi
 }
 
 /** The field `field` of the first JSON log line whose `msg` is `msg`. */
-function logField(output: string, msg: string, field: string): unknown {
+export function logField(output: string, msg: string, field: string): unknown {
   for (const line of output.split('\n')) {
     if (!line.includes(`"msg":"${msg}"`)) continue;
     try {
