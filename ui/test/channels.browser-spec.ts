@@ -168,6 +168,9 @@ describe('web UI: channels and the team map', () => {
       return now !== before ? now : undefined;
     });
     expect(moved).not.toBe(before);
+    // A few steps more, so the screenshot shows trails.
+    const sim1 = byTestId(manager, 'map-worker', { worker: 'sim-1' });
+    await waitFor('sim-1 to have published 6 positions', async () => Number(await sim1.getAttribute('data-count')) >= 6);
     await saveScreenshot(manager, 'team-map');
 
     // A worker of its own, publishing {x, y} from the chat console: its dot is named after the publishing user.
