@@ -2,18 +2,29 @@ import { useEffect, useState } from 'preact/hooks';
 import { fetchInfo, type UiInfo } from './api/server';
 import { ChatScreen } from './chat/chat-screen';
 import { ChatSession } from './chat/chat-session';
+import { MapScreen } from './map/map-screen';
+import { Simulation } from './map/simulation';
 import { TopologyScreen } from './topology/topology-screen';
 import { TopologyFeed } from './topology/topology-feed';
 
-type Screen = 'chat' | 'topology';
+type Screen = 'chat' | 'map' | 'topology';
 
-/** `#/chat` and `#/topology` open their screen directly; anything else is the chat. */
+const SCREENS: ReadonlyArray<{ screen: Screen; label: string }> = [
+  { screen: 'chat', label: 'Chat' },
+  { screen: 'map', label: 'Team map' },
+  { screen: 'topology', label: 'Topology' },
+];
+
+/** `#/chat`, `#/map` and `#/topology` open their screen directly; anything else is the chat. */
 function screenOf(hash: string): Screen {
-  return hash.startsWith('#/topology') ? 'topology' : 'chat';
+  return SCREENS.find(({ screen }) => hash.startsWith(`#/${screen}`))?.screen ?? 'chat';
 }
 
-// One session and one topology feed for the page: switching screens keeps the connection and the editor's state.
+// One topology feed for the page, and a session for the chat and one for the team map (a manager watching a team
+// may chat as someone else): switching screens keeps the connections and the editor's state.
 const session = new ChatSession();
+const mapSession = new ChatSession();
+const simulation = new Simulation(mapSession.channels);
 const feed = new TopologyFeed();
 
 export function App() {
@@ -49,28 +60,26 @@ export function App() {
           </span>
         )}
         <nav aria-label="Screens">
-          <a
-            data-testid="nav-chat"
-            href="#/chat"
-            class={screen === 'chat' ? 'active' : ''}
-            aria-current={screen === 'chat' ? 'page' : undefined}
-          >
-            Chat
-          </a>
-          <a
-            data-testid="nav-topology"
-            href="#/topology"
-            class={screen === 'topology' ? 'active' : ''}
-            aria-current={screen === 'topology' ? 'page' : undefined}
-          >
-            Topology
-          </a>
+          {SCREENS.map(({ screen: target, label }) => (
+            <a
+              key={target}
+              data-testid={`nav-${target}`}
+              href={`#/${target}`}
+              class={screen === target ? 'active' : ''}
+              aria-current={screen === target ? 'page' : undefined}
+            >
+              {label}
+            </a>
+          ))}
         </nav>
       </header>
       {infoError && <p class="banner error-text">{infoError}</p>}
       <main>
         <div hidden={screen !== 'chat'}>
           <ChatScreen info={info} feed={feed} session={session} />
+        </div>
+        <div hidden={screen !== 'map'}>
+          <MapScreen info={info} feed={feed} session={mapSession} simulation={simulation} active={screen === 'map'} />
         </div>
         <div hidden={screen !== 'topology'}>
           <TopologyScreen info={info} feed={feed} active={screen === 'topology'} />

@@ -33,10 +33,13 @@ const RETRIABLE: Readonly<Record<ClientErrorCode, boolean>> = {
 export class LinkerClientError extends LinkerError<ClientErrorCode> {
   /** The WebSocket close code, for AUTH_REFUSED and CONNECTION_CLOSED. */
   readonly closeCode?: number;
+  /** The server's error code (`INVALID_MESSAGE.data.code`, e.g. UNKNOWN_CHANNEL), for REJECTED. */
+  readonly serverCode?: string;
 
-  constructor(code: ClientErrorCode, message: string, options: { closeCode?: number; cause?: unknown } = {}) {
+  constructor(code: ClientErrorCode, message: string, options: { closeCode?: number; serverCode?: string; cause?: unknown } = {}) {
     super(code, message, { retriable: RETRIABLE[code], cause: options.cause });
     this.closeCode = options.closeCode;
+    this.serverCode = options.serverCode;
   }
 }
 

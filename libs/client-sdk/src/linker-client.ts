@@ -406,7 +406,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private onInvalid(error: t.ClientEvents['error']): void {
     if (error.id !== undefined) this.unaccepted?.settle(error.id);
     if (error.reference !== undefined) {
-      const rejection = new LinkerClientError('REJECTED', `${error.code}: ${error.message}`);
+      const rejection = new LinkerClientError('REJECTED', `${error.code}: ${error.message}`, { serverCode: error.code });
       if (!this.fetches.reject(error.reference, rejection)) this.channels.refused(error.reference, rejection);
     }
     this.emit('error', error);

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { UiInfo } from '../api/server';
 import { useObservable } from '../store';
 import type { TopologyFeed } from '../topology/topology-feed';
+import { ChannelPanel } from './channel-panel';
 import { isMasterUser, threadTitle } from './chat-labels';
 import type { ChatSession } from './chat-session';
 import { Compose } from './compose';
@@ -12,7 +13,7 @@ import { FetchBar } from './fetch-bar';
 import { MessageList } from './message-list';
 import { PresencePanel } from './presence-panel';
 
-/** The chat console: sign in to a connector, conversations, compose, fetch, presence, errors. */
+/** The chat console: sign in to a connector, conversations, compose, fetch, presence, channels, errors. */
 export function ChatScreen({ info, feed, session }: { info?: UiInfo; feed: TopologyFeed; session: ChatSession }) {
   useObservable(session);
   useObservable(feed);
@@ -32,6 +33,7 @@ export function ChatScreen({ info, feed, session }: { info?: UiInfo; feed: Topol
         <Compose session={session} peer={selected} />
         <FetchBar session={session} />
       </section>
+      <ChannelPanel channels={session.channels} />
     </div>
   );
 }

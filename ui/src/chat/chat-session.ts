@@ -1,6 +1,7 @@
 import { LinkerClient, LinkerClientError } from '@linker/client-sdk';
 import { Observable } from '../store';
 import { closeCodeWords, errorCodeWords } from '../words';
+import { ChannelSession } from './channel-session';
 import { ChatLog, parseRecipients, type Lane, type MessageKind } from './chat-log';
 
 /** What `chat-state` shows (its `data-state`). */
@@ -23,7 +24,8 @@ export interface ConnectForm {
 
 /**
  * One chat session of the console: a `LinkerClient` (the SDK, which reconnects by itself and fetches what was missed),
- * its connection state in words, the messages (`ChatLog`), the presence feed, the errors. The screen renders it.
+ * its connection state in words, the messages (`ChatLog`), the presence feed, the channels, the errors. The screens
+ * render it.
  */
 export class ChatSession extends Observable {
   state: ConnectionState = 'disconnected';
@@ -43,6 +45,8 @@ export class ChatSession extends Observable {
   /** Messages the last fetch brought. */
   lastFetched?: number;
   fetching = false;
+  /** Subscriptions and publications (an observable of its own: publications come often). */
+  readonly channels = new ChannelSession((error) => this.addError(error));
   private client?: LinkerClient;
   private errorSerial = 0;
   /** While the first `connect()` runs, its failure is reported by its rejection, not by the `closed` event too. */
@@ -68,6 +72,7 @@ export class ChatSession extends Observable {
     });
     this.client = client;
     this.wire(client);
+    this.channels.attach(client);
     this.set('connecting', `to ${this.url} as ${this.userId}…`);
     this.firstConnect = true;
     try {
@@ -75,6 +80,7 @@ export class ChatSession extends Observable {
     } catch (error) {
       if (this.client !== client) return;
       this.client = undefined;
+      this.channels.detach();
       this.addError(connectFailure(error, this.url));
       this.set('failed', `could not sign in as ${this.userId} (see the error).`);
     } finally {
@@ -86,6 +92,7 @@ export class ChatSession extends Observable {
   async disconnect(announce = true): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.channels.detach();
     if (client) await client.close().catch(() => undefined);
     if (announce) this.set('disconnected', 'you closed the connection.');
   }

@@ -4,8 +4,12 @@ import { STATE_LABEL, type HomeHint } from './chat-labels';
 import type { ChatSession } from './chat-session';
 import { useConnectForm, type ConnectFormState } from './use-connect-form';
 
+/** The test hooks' prefix of each screen's connection card: `chat-user`, `map-user`… */
+export type ScreenPrefix = 'chat' | 'map';
+
 /** The connection card: connector, user id, app id, token; connect, disconnect; the connection's state in words. */
-export function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: TopologyFeed; session: ChatSession }) {
+export function ConnectPanel(props: { info?: UiInfo; feed: TopologyFeed; session: ChatSession; prefix?: ScreenPrefix }) {
+  const { info, feed, session, prefix = 'chat' } = props;
   const fields = useConnectForm(info, feed);
   const { form, update } = fields;
   const onSubmit = (event: Event) => {
@@ -15,11 +19,17 @@ export function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: Top
   return (
     <form class="card" onSubmit={onSubmit} aria-label="Connection">
       <h2>Connection</h2>
-      <ConnectorField endpoints={info?.clientEndpoints ?? []} ownDomain={info?.domain} url={form.url} onInput={update('url')} />
+      <ConnectorField
+        endpoints={info?.clientEndpoints ?? []}
+        ownDomain={info?.domain}
+        url={form.url}
+        onInput={update('url')}
+        prefix={prefix}
+      />
       <label>
         User id
         <input
-          data-testid="chat-user"
+          data-testid={`${prefix}-user`}
           value={form.userId}
           onInput={update('userId')}
           placeholder="ANZ-123456"
@@ -28,14 +38,14 @@ export function ConnectPanel({ info, feed, session }: { info?: UiInfo; feed: Top
           autocomplete="off"
         />
       </label>
-      <AppIdField fields={fields} />
+      <AppIdField fields={fields} prefix={prefix} />
       {fields.hint && <HomeHintNote hint={fields.hint} userId={form.userId} onChoose={fields.chooseUrl} />}
       <label>
         Token <small>(optional: apps with authentication off accept any)</small>
-        <input data-testid="chat-token" type="password" value={form.token} onInput={update('token')} autocomplete="off" />
+        <input data-testid={`${prefix}-token`} type="password" value={form.token} onInput={update('token')} autocomplete="off" />
       </label>
-      <ConnectionButtons session={session} />
-      <ConnectionState session={session} />
+      <ConnectionButtons session={session} prefix={prefix} />
+      <ConnectionState session={session} prefix={prefix} />
     </form>
   );
 }
@@ -45,26 +55,28 @@ function ConnectorField({
   ownDomain,
   url,
   onInput,
+  prefix,
 }: {
   endpoints: UiInfo['clientEndpoints'];
   ownDomain?: string;
   url: string;
   onInput: (event: Event) => void;
+  prefix: ScreenPrefix;
 }) {
   const domainOf = endpoints.find((e) => e.url === url)?.domain;
   return (
     <label>
       Connector (client WebSocket URL)
       <input
-        data-testid="chat-url"
-        list="chat-endpoints"
+        data-testid={`${prefix}-url`}
+        list={`${prefix}-endpoints`}
         value={url}
         onInput={onInput}
         placeholder="ws://127.0.0.1:8089/ws"
         required
         spellcheck={false}
       />
-      <datalist id="chat-endpoints">
+      <datalist id={`${prefix}-endpoints`}>
         {endpoints.map((e) => (
           <option key={e.url} value={e.url}>
             {e.domain}
@@ -81,7 +93,7 @@ function ConnectorField({
   );
 }
 
-function AppIdField({ fields }: { fields: ConnectFormState }) {
+function AppIdField({ fields, prefix }: { fields: ConnectFormState; prefix: ScreenPrefix }) {
   const { form, app, appIdTouched } = fields;
   const onInput = (event: Event) => {
     fields.touchAppId();
@@ -90,7 +102,7 @@ function AppIdField({ fields }: { fields: ConnectFormState }) {
   return (
     <label>
       App id
-      <input data-testid="chat-app-id" value={form.appId} onInput={onInput} placeholder="app-id-343" required spellcheck={false} />
+      <input data-testid={`${prefix}-app-id`} value={form.appId} onInput={onInput} placeholder="app-id-343" required spellcheck={false} />
       {app?.appId !== undefined && !appIdTouched && <small class="hint">Filled in from the topology (app {app.appName}).</small>}
     </label>
   );
@@ -114,16 +126,16 @@ function HomeHintNote({ hint, userId, onChoose }: { hint: HomeHint; userId: stri
   );
 }
 
-function ConnectionButtons({ session }: { session: ChatSession }) {
+function ConnectionButtons({ session, prefix }: { session: ChatSession; prefix: ScreenPrefix }) {
   const busy = session.state === 'connecting';
   const signedIn = session.state === 'authenticated' || busy;
   return (
     <div class="buttons">
-      <button data-testid="chat-connect" type="submit" class="primary" disabled={busy}>
+      <button data-testid={`${prefix}-connect`} type="submit" class="primary" disabled={busy}>
         {signedIn ? 'Reconnect' : 'Connect'}
       </button>
       <button
-        data-testid="chat-disconnect"
+        data-testid={`${prefix}-disconnect`}
         type="button"
         onClick={() => void session.disconnect()}
         disabled={session.state === 'disconnected'}
@@ -135,9 +147,9 @@ function ConnectionButtons({ session }: { session: ChatSession }) {
 }
 
 /** `chat-state`: the connection's state and what it means. */
-function ConnectionState({ session }: { session: ChatSession }) {
+function ConnectionState({ session, prefix }: { session: ChatSession; prefix: ScreenPrefix }) {
   return (
-    <p data-testid="chat-state" data-state={session.state} class={`state state-${session.state}`} role="status">
+    <p data-testid={`${prefix}-state`} data-state={session.state} class={`state state-${session.state}`} role="status">
       <span class="dot" aria-hidden="true" />
       <span>
         <strong>{STATE_LABEL[session.state]}</strong> {session.detail}

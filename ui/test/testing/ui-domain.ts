@@ -25,11 +25,11 @@ export interface UiDomain extends EmbeddedDomain {
 export interface UiSuite {
   /**
    * `domain` of `topology` in embedded mode (the built dist/ and ui/dist: `npm run build` first), serving the web UI
-   * on a free port, with topology writes allowed by `ADMIN_TOKEN`; closed after the test.
+   * on a free port, with topology writes allowed by `ADMIN_TOKEN` (and `env` besides); closed after the test.
    */
-  start(topology: Topology, domain?: string): Promise<UiDomain>;
+  start(topology: Topology, domain?: string, env?: Record<string, string>): Promise<UiDomain>;
   /** A page of its own (its own browser context: nothing shared with another user's) on `route` of the UI. */
-  open(domain: UiDomain, name: string, route: '#/chat' | '#/topology'): Promise<Page>;
+  open(domain: UiDomain, name: string, route: '#/chat' | '#/map' | '#/topology'): Promise<Page>;
 }
 
 /**
@@ -50,8 +50,8 @@ export function uiSuite(): UiSuite {
     browser.assertNoPageErrors();
   });
   return {
-    async start(topology, domain = topology.domains[0].name) {
-      const started = await startEmbeddedDomain({ topology, domain, ui: true, env: { LINKER_ADMIN_TOKEN: ADMIN_TOKEN } });
+    async start(topology, domain = topology.domains[0].name, env = {}) {
+      const started = await startEmbeddedDomain({ topology, domain, ui: true, env: { ...env, LINKER_ADMIN_TOKEN: ADMIN_TOKEN } });
       running = started as UiDomain;
       if (started.uiUrl === undefined) throw new Error('the embedded mode printed no "web UI:" line');
       return running;
@@ -64,24 +64,28 @@ export function uiSuite(): UiSuite {
   };
 }
 
-/** Fill the connect form as `userId` of the original's app (the connector's URL and the appId left as the UI fills them) and log in. */
-export async function connectAs(page: Page, userId: string): Promise<void> {
+/**
+ * Fill the connect form as `userId` of the original's app (the connector's URL and the appId left as the UI fills them) and log in.
+ * `screen`: the chat console's form (`chat-…` hooks) or the team map's (`map-…`).
+ */
+export async function connectAs(page: Page, userId: string, screen: 'chat' | 'map' = 'chat'): Promise<void> {
+  const field = (name: string) => `document.querySelector('[data-testid="${screen}-${name}"]')?.value`;
   // The connector's URL is pre-filled once the page has read /api/info; the form cannot be sent before.
-  await page.waitForFunction(`document.querySelector('[data-testid="chat-url"]')?.value !== ''`);
-  await byTestId(page, 'chat-user').fill(userId);
+  await page.waitForFunction(`${field('url')} !== ''`);
+  await byTestId(page, `${screen}-user`).fill(userId);
   // The page fills the appId in from the topology as the user id is typed; typing it too would race with that
   // (a re-render between fill's select-all and its typing once gave "app-id-343app-id-343").
-  await page.waitForFunction(`document.querySelector('[data-testid="chat-app-id"]')?.value === ${JSON.stringify(ANZ.appId)}`);
-  await byTestId(page, 'chat-token').fill('any-token');
-  await byTestId(page, 'chat-connect').click();
+  await page.waitForFunction(`${field('app-id')} === ${JSON.stringify(ANZ.appId)}`);
+  await byTestId(page, `${screen}-token`).fill('any-token');
+  await byTestId(page, `${screen}-connect`).click();
   try {
-    await byTestId(page, 'chat-state', { state: 'authenticated' }).waitFor();
+    await byTestId(page, `${screen}-state`, { state: 'authenticated' }).waitFor();
   } catch (error) {
     // Say what the page shows instead: the state line, the form as sent, and any error in words.
-    const state = byTestId(page, 'chat-state');
+    const state = byTestId(page, `${screen}-state`);
     const shown = `${await state.getAttribute('data-state')}: ${await state.innerText()}`;
-    const form = await Promise.all(['chat-url', 'chat-user', 'chat-app-id'].map((id) => byTestId(page, id).inputValue()));
-    const errors = await byTestId(page, 'chat-error').allInnerTexts();
+    const form = await Promise.all(['url', 'user', 'app-id'].map((id) => byTestId(page, `${screen}-${id}`).inputValue()));
+    const errors = await byTestId(page, `${screen}-error`).allInnerTexts();
     throw new Error(
       `${userId} did not get signed in (${shown}; form ${form.join(' ')}; errors: ${errors.join(' | ') || 'none'}): ${String(error)}`,
       { cause: error },

@@ -233,7 +233,11 @@ describe('LinkerClient (Node, fake connector)', () => {
       });
       const client = await clients.connected('ANZ-7', { reconnect: false });
       const events = record(client);
-      await expect(client.fetchMissing(0)).rejects.toMatchObject({ code: 'REJECTED', message: 'INVALID_FIELD: count' });
+      await expect(client.fetchMissing(0)).rejects.toMatchObject({
+        code: 'REJECTED',
+        message: 'INVALID_FIELD: count',
+        serverCode: 'INVALID_FIELD',
+      });
       expect(events.error).toHaveLength(1);
       const pending = client.fetchMissing(2001);
       await connector.connections[0].waitForFrame('the fetch', (f) => f.data?.count === 2001);
