@@ -29,7 +29,7 @@ export function publishHandler(domain: string, federation: ChannelFederation | u
     async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
       const { channel, data, domains, origin } = intakeData(envelope, 'PUBLISH');
       const from = envelope.from === SYSTEM ? undefined : envelope.from;
-      const kept = await record(view, envelope, channel, from === undefined ? { data } : { data, from }, origin);
+      const kept = await record(view, envelope, channel, from === undefined ? { data } : { data, from }, origin, now);
       if (federation !== undefined) {
         const wanted = domains ?? interestedDomains(view, federation, domain, channel, now);
         forwardByNextHop(envelope, { channel, data, ...(kept ? { origin: kept.origin } : {}) }, wanted, routes, effects);
@@ -53,12 +53,13 @@ export function publishHandler(domain: string, federation: ChannelFederation | u
     channel: string,
     entry: HistoryEntryData,
     origin: PublicationOrigin | undefined,
+    now: number,
   ): Promise<Appended | undefined> {
     const parts = parseChannel(channel);
     if (history === undefined || envelope.lane !== 'RELIABLE' || parts === undefined) return undefined;
     const limits = view.channelRule(parts.appName, parts.name)?.history;
     if (limits === undefined) return undefined;
-    return history.append({ ...limits, channel, id: envelope.id, origin, domain, entry, now: Date.now() });
+    return history.append({ ...limits, channel, id: envelope.id, origin, domain, entry, now });
   }
 }
 
