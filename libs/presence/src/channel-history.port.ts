@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * The bounded history of a channel in one domain (docs/protocol.md, Channels): the RELIABLE publications this
  * domain handled for a channel whose rule keeps a history, each with an offset, under an epoch. A subscriber that
@@ -71,4 +73,33 @@ export interface HistorySince {
   recovered: boolean;
   /** Entries after `from.offset`, in order (empty when not recovered). */
   entries: HistoryEntry[];
+}
+
+/** A new epoch: random, so that one never comes back after a loss. */
+export function newEpoch(): string {
+  return randomBytes(6).toString('base64url');
+}
+
+/** A kept entry with when it was appended (epoch ms). */
+export interface DatedEntry extends HistoryEntry {
+  at: number;
+}
+
+/**
+ * What `since` answers, the same for every adapter: nothing recovered when `from` is of another epoch or ahead of the
+ * position; else the entries after `from.offset` that are younger than `ttlSeconds`, recovered only when they start
+ * right after it (or nothing came since).
+ */
+export function recoveryFrom(
+  position: HistoryPosition,
+  from: HistoryPosition,
+  kept: readonly DatedEntry[],
+  { ttlSeconds }: HistoryLimits,
+  now: number,
+): HistorySince {
+  if (from.epoch !== position.epoch || from.offset > position.offset) return { position, recovered: false, entries: [] };
+  const oldest = now - ttlSeconds * 1000;
+  const entries = kept.filter((e) => e.offset > from.offset && e.at >= oldest).map(({ at: _at, ...entry }) => entry);
+  const recovered = from.offset === position.offset || entries[0]?.offset === from.offset + 1;
+  return { position, recovered, entries: recovered ? entries : [] };
 }

@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import type {
-  Appended,
-  AppendRequest,
-  ChannelHistory,
-  HistoryEntry,
-  HistoryLimits,
-  HistoryPosition,
-  HistorySince,
+import {
+  newEpoch,
+  recoveryFrom,
+  type Appended,
+  type AppendRequest,
+  type ChannelHistory,
+  type DatedEntry,
+  type HistoryLimits,
+  type HistoryPosition,
+  type HistorySince,
 } from '../channel-history.port';
-
-interface Kept extends HistoryEntry {
-  at: number;
-}
 
 interface State {
   epoch: string;
@@ -20,14 +17,9 @@ interface State {
   out: number;
   /** The last number seen from each other domain. */
   from: Map<string, number>;
-  entries: Kept[];
+  entries: DatedEntry[];
   ids: Map<string, { appended: Appended; at: number }>;
   touchedAt: number;
-}
-
-/** A new epoch: random, so that one never comes back after a loss. */
-export function newEpoch(): string {
-  return randomBytes(6).toString('base64url');
 }
 
 /** `ChannelHistory` in this process (embedded mode): lost with it, which a new epoch after a restart tells. */
@@ -63,12 +55,7 @@ export class MemoryChannelHistory implements ChannelHistory {
   async since(channel: string, from: HistoryPosition, limits: HistoryLimits): Promise<HistorySince> {
     const now = Date.now();
     const state = this.state(channel, limits, now);
-    const position = { epoch: state.epoch, offset: state.offset };
-    if (from.epoch !== state.epoch || from.offset > state.offset) return { position, recovered: false, entries: [] };
-    const oldest = now - limits.ttlSeconds * 1000;
-    const entries = state.entries.filter((e) => e.offset > from.offset && e.at >= oldest);
-    const complete = from.offset === state.offset || entries[0]?.offset === from.offset + 1;
-    return { position, recovered: complete, entries: complete ? entries.map(({ at: _at, ...e }) => e) : [] };
+    return recoveryFrom({ epoch: state.epoch, offset: state.offset }, from, state.entries, limits, now);
   }
 
   async close(): Promise<void> {

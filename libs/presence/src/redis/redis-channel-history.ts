@@ -2,17 +2,19 @@ import { Redis } from 'ioredis';
 import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { PresenceErrorCode } from '../presence.port';
-import type {
-  Appended,
-  AppendRequest,
-  ChannelHistory,
-  HistoryEntry,
-  HistoryLimits,
-  HistoryPosition,
-  HistorySince,
+import {
+  newEpoch,
+  recoveryFrom,
+  type Appended,
+  type AppendRequest,
+  type ChannelHistory,
+  type DatedEntry,
+  type HistoryEntry,
+  type HistoryLimits,
+  type HistoryPosition,
+  type HistorySince,
 } from '../channel-history.port';
 import { APPEND, POSITION, SINCE } from './history-scripts';
-import { newEpoch } from '../memory/memory-channel-history';
 
 type StreamEntry = [string, string[]];
 
@@ -69,22 +71,16 @@ export class RedisChannelHistory implements ChannelHistory {
     return { epoch, offset: Number(offset), origin: { domain: originDomain, seq: Number(seq) } };
   }
 
-  async since(channel: string, from: HistoryPosition, { ttlSeconds }: HistoryLimits): Promise<HistorySince> {
-    const ttlMs = ttlSeconds * 1000;
+  async since(channel: string, from: HistoryPosition, limits: HistoryLimits): Promise<HistorySince> {
     const [epoch, top, raw] = await this.run(
-      this.redis.linkerHistorySince(...this.keys(channel), newEpoch(), ttlMs, from.epoch, from.offset),
+      this.redis.linkerHistorySince(...this.keys(channel), newEpoch(), limits.ttlSeconds * 1000, from.epoch, from.offset),
     );
-    const position = { epoch, offset: Number(top) };
-    if (epoch !== from.epoch || from.offset > position.offset) return { position, recovered: false, entries: [] };
-    const oldest = Date.now() - ttlMs;
-    const entries: HistoryEntry[] = [];
-    for (const [id, fields] of raw) {
-      const at = Number(fields[fields.indexOf('t') + 1]);
-      if (at < oldest) continue;
-      entries.push({ offset: Number(id.split('-')[0]), ...(JSON.parse(fields[fields.indexOf('e') + 1]) as Omit<HistoryEntry, 'offset'>) });
-    }
-    const complete = from.offset === position.offset || entries[0]?.offset === from.offset + 1;
-    return { position, recovered: complete, entries: complete ? entries : [] };
+    const kept: DatedEntry[] = raw.map(([id, fields]) => ({
+      offset: Number(id.split('-')[0]),
+      at: Number(fields[fields.indexOf('t') + 1]),
+      ...(JSON.parse(fields[fields.indexOf('e') + 1]) as Omit<HistoryEntry, 'offset'>),
+    }));
+    return recoveryFrom({ epoch, offset: Number(top) }, from, kept, limits, Date.now());
   }
 
   async close(): Promise<void> {
