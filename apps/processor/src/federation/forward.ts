@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Envelope, RecordErrorCode } from '@linker/contracts';
 import { checkEnvelopeSize } from '@linker/domain-link';
 import { errorMessage, LinkerError } from '@linker/kernel';
-import { checkForward } from '@linker/routing';
+import { checkForward, type RouteLookup } from '@linker/routing';
 
 /**
  * The users an envelope in a link queue is for: their homes decide the next hop (GROUP_MESSAGE: `data.to`; MESSAGE:
@@ -67,4 +67,28 @@ export function unforwardable(envelope: Envelope, nextHop: string): Unforwardabl
   } catch (error) {
     return { code: 'TOO_LARGE', reason: errorMessage(error) };
   }
+}
+
+/**
+ * Domains a channel publication is for, grouped by the next hop toward each (`routes`, avoiding `path`); `stranded`:
+ * those with no way to forward to (this domain itself, or no path).
+ */
+export function domainsByNextHop(
+  domains: readonly string[],
+  routes: RouteLookup,
+  path: readonly string[],
+): { byHop: Map<string, string[]>; stranded: string[] } {
+  const byHop = new Map<string, string[]>();
+  const stranded: string[] = [];
+  for (const destination of domains) {
+    const route = routes.to(destination, path);
+    if (route.kind !== 'forward') {
+      stranded.push(destination);
+      continue;
+    }
+    let list = byHop.get(route.via);
+    if (!list) byHop.set(route.via, (list = []));
+    list.push(destination);
+  }
+  return { byHop, stranded };
 }

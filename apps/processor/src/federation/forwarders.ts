@@ -6,7 +6,7 @@ import type { Logger } from '@linker/observability';
 import { forwardTrail, splitGroup, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Neighbours } from './neighbours';
-import { groupPart, recipientsOfForward, unforwardable } from './forward';
+import { domainsByNextHop, groupPart, recipientsOfForward, unforwardable } from './forward';
 import type { LinkErrorCode } from '@linker/domain-link';
 
 export interface ForwardersOptions {
@@ -149,12 +149,7 @@ function groupParts(envelope: Envelope, view: TopologyView, routes: RouteLookup)
 /** A publication by the next hop of the domains it is for (`data.domains`); undefined: one of them has no way. */
 function publicationParts(envelope: Envelope, routes: RouteLookup): Map<string, Envelope> | undefined {
   const data = envelope.data as { domains?: string[] };
-  const byHop = new Map<string, string[]>();
-  for (const destination of data.domains ?? []) {
-    const route = routes.to(destination, envelope.path);
-    if (route.kind !== 'forward') return undefined;
-    const list = byHop.get(route.via) ?? [];
-    byHop.set(route.via, [...list, destination]);
-  }
+  const { byHop, stranded } = domainsByNextHop(data.domains ?? [], routes, envelope.path);
+  if (stranded.length > 0) return undefined;
   return new Map([...byHop].map(([via, domains]) => [via, { ...envelope, data: { ...data, domains } }]));
 }

@@ -4,7 +4,7 @@ import type { RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
 import type { Effects } from '../dispatch/effects';
 import type { ChannelFederation } from '../federation/channel-interest';
-import { forwardable, unforwardable } from '../federation/forward';
+import { domainsByNextHop, forwardable, unforwardable } from '../federation/forward';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 
@@ -80,15 +80,12 @@ function forwardByNextHop(
   routes: RouteLookup,
   effects: Effects,
 ): void {
-  const byHop = new Map<string, string[]>();
-  for (const destination of wanted) {
-    if (envelope.path.includes(destination)) continue;
-    const route = routes.to(destination, envelope.path);
-    if (route.kind !== 'forward') continue; // this domain itself, or no way there (at most once: dropped)
-    let list = byHop.get(route.via);
-    if (!list) byHop.set(route.via, (list = []));
-    list.push(destination);
-  }
+  // A domain with no way there (or this one) is left out: a publication is at most once.
+  const { byHop } = domainsByNextHop(
+    wanted.filter((destination) => !envelope.path.includes(destination)),
+    routes,
+    envelope.path,
+  );
   for (const [via, domains] of byHop) {
     const part = forwardable({ ...envelope, data: { ...publication, domains } });
     if (unforwardable(part, via) === undefined) effects.forward(via, part);
