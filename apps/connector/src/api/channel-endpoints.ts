@@ -1,6 +1,6 @@
 import { parseChannel, SYSTEM, type ApiPublishRequest, type Lane } from '@linker/contracts';
 import { resendableMessageId } from '@linker/kernel';
-import { channelKey } from '@linker/presence';
+import { channelKey, type Presence } from '@linker/presence';
 import type { ClientApp, TopologyView } from '@linker/topology';
 import { ApiFailure } from './api-failure';
 import { withinDeadline, type ApiAnswer, type ApiCall, type EndpointDeps } from './endpoints';
@@ -19,18 +19,22 @@ export async function publishToChannel(deps: EndpointDeps, { app, view, params, 
   deps.gate.admit(lane);
   const id = request.id === undefined ? undefined : resendableMessageId(`${SYSTEM}:${channel}`, request.id);
   const envelope = deps.intake.publication(lane, channel, request.data, id);
-  const [subscribers] = await Promise.all([subscribersOf(deps, channel), deps.gate.publish(lane, channel, [envelope])]);
+  const [subscribers] = await Promise.all([
+    subscribersOf(deps.presence, channel, deps.presenceDeadlineMs),
+    deps.gate.publish(lane, channel, [envelope]),
+  ]);
   return { status: 202, body: { id: envelope.id, subscribers } };
 }
 
 /** `GET /api/v1/channels/{channel}`: the sockets subscribed to it in this domain. */
 export async function channelInfo(deps: EndpointDeps, { app, view, params }: ApiCall): Promise<ApiAnswer> {
   const channel = ownChannel(app, view, params.channel);
-  return { status: 200, body: { channel, subscribers: await subscribersOf(deps, channel) } };
+  return { status: 200, body: { channel, subscribers: await subscribersOf(deps.presence, channel, deps.presenceDeadlineMs) } };
 }
 
-async function subscribersOf(deps: EndpointDeps, channel: string): Promise<number> {
-  return (await withinDeadline(deps.presence.lookup(channelKey(channel)), deps.presenceDeadlineMs)).length;
+/** The sockets subscribed to `channel` in this domain (channel presence), or 503 UNAVAILABLE after `deadlineMs`. */
+export async function subscribersOf(presence: Presence, channel: string, deadlineMs: number): Promise<number> {
+  return (await withinDeadline(presence.lookup(channelKey(channel)), deadlineMs)).length;
 }
 
 /** The channel of the path, which must be one of the key's app that a rule declares. */

@@ -153,6 +153,9 @@ function unreachable(field: string, userId: string): ApiFailure {
   return new ApiFailure('UNREACHABLE_DOMAIN', `${field}: ${userId} is outside every range of its app: it has no home domain`);
 }
 
+/** How long a presence read of the server API (and of the compatible endpoints) may take before it is 503. */
+export const PRESENCE_DEADLINE_MS = 2_000;
+
 /** `read`, or 503 UNAVAILABLE when it fails or takes longer than `ms`. */
 export async function withinDeadline<T>(read: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -12,7 +12,15 @@ import { UserRates } from '../ingress/user-rates';
 import { ApiFailure, isApiFailure } from './api-failure';
 import { ApiKeys } from './api-keys';
 import { API_ROUTES, matchRoute, type OperationId, type RouteMatch } from './api-routes';
-import { disconnectUser, sendMessage, userPresence, type ApiAnswer, type ApiCall, type EndpointDeps } from './endpoints';
+import {
+  disconnectUser,
+  sendMessage,
+  userPresence,
+  type ApiAnswer,
+  type ApiCall,
+  type EndpointDeps,
+  PRESENCE_DEADLINE_MS,
+} from './endpoints';
 import { LaneGate } from './lane-gate';
 import { openApiDocument } from './openapi';
 import { channelInfo, publishToChannel } from './channel-endpoints';
@@ -43,8 +51,6 @@ export interface ServerApiOptions {
 
 type Endpoint = (call: ApiCall) => Promise<ApiAnswer>;
 
-/** How long a presence read may take. */
-const PRESENCE_DEADLINE_MS = 2_000;
 const DRAINING_RETRY_MS = 1_000;
 
 /**

@@ -3,11 +3,12 @@ import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Lane } from '@linker/contracts';
 import type { Clock } from '@linker/kernel';
-import { channelKey, type Presence } from '@linker/presence';
+import type { Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
 import { ApiFailure } from '../api/api-failure';
 import { ApiKeys } from '../api/api-keys';
-import { withinDeadline } from '../api/endpoints';
+import { subscribersOf } from '../api/channel-endpoints';
+import { PRESENCE_DEADLINE_MS } from '../api/endpoints';
 import type { LaneGate } from '../api/lane-gate';
 import { checked, readJson } from '../api/request-body';
 import type { IntakePublisher } from '../ingress/intake-publisher';
@@ -35,9 +36,6 @@ export interface PushPublishOptions {
   rateLimit: number;
   rateBurst: number;
 }
-
-/** How long the subscriber count may take to read. */
-const PRESENCE_DEADLINE_MS = 2_000;
 
 /**
  * `POST /messages {"channel","message"}` → `{"subscribers":N}`: the key (401 before the body is read; 403 for
@@ -70,7 +68,10 @@ export class PushPublish {
     if (bytes > options.maxFrameBytes) throw new ApiFailure('TOO_LARGE', `message: ${bytes} bytes, at most ${options.maxFrameBytes}`);
     options.gate.admit(options.lane);
     const envelope = options.intake.publication(options.lane, channel, body.message);
-    const [sockets] = await Promise.all([this.subscribers(channel), options.gate.publish(options.lane, channel, [envelope])]);
+    const [sockets] = await Promise.all([
+      subscribersOf(options.presence, channel, PRESENCE_DEADLINE_MS),
+      options.gate.publish(options.lane, channel, [envelope]),
+    ]);
     return { subscribers: sockets };
   }
 
@@ -85,10 +86,5 @@ export class PushPublish {
         `this key is app ${found.app.appName}'s: these endpoints publish for app ${this.options.appName}`,
       );
     }
-  }
-
-  /** The channel's subscribers in this domain, or 503 UNAVAILABLE when presence does not answer in time. */
-  private async subscribers(channel: string): Promise<number> {
-    return (await withinDeadline(this.options.presence.lookup(channelKey(channel)), PRESENCE_DEADLINE_MS)).length;
   }
 }
