@@ -80,12 +80,7 @@ export class PresenceKeeper {
 
   /** An authenticated socket ended: remove it and its subscriptions, then publish USER_DISCONNECTED. Never rejects. */
   unregister(session: Session): Promise<void> {
-    const channels = [...session.channels].map((channel) => this.remove(channelKey(channel), session.address));
-    return this.track(
-      Promise.all([this.remove(session.userId as string, session.address), ...channels]).then(() =>
-        this.publishPresenceEvent(INTERNAL_TYPES.USER_DISCONNECTED, session),
-      ),
-    );
+    return this.track(this.removeAll(entriesOf(session)).then(() => this.publishPresenceEvent(INTERNAL_TYPES.USER_DISCONNECTED, session)));
   }
 
   /** Register `subscriber`'s subscription to `channel`. Rejects when presence fails (the subscription is refused then). */
@@ -105,9 +100,7 @@ export class PresenceKeeper {
 
   /** A subscriber that is not a client socket ended: remove its entry under each of its channels. Never rejects. */
   leave(subscriber: ChannelSubscriber): Promise<void> {
-    return this.track(
-      Promise.all(channelEntriesOf(subscriber).map((entry) => this.remove(entry.userId, entry.address))).then(() => undefined),
-    );
+    return this.track(this.removeAll(channelEntriesOf(subscriber)));
   }
 
   /** Remove a socket registered while it was closing (no USER_DISCONNECTED: it never counted as connected). */
@@ -171,8 +164,13 @@ export class PresenceKeeper {
     } finally {
       // Its removal may have reached presence before this registration did: remove it once more, now after it.
       const live = new Set(now().map(entryId));
-      await Promise.all(entries.filter((entry) => !live.has(entryId(entry))).map((entry) => this.remove(entry.userId, entry.address)));
+      await this.removeAll(entries.filter((entry) => !live.has(entryId(entry))));
     }
+  }
+
+  /** `remove` each entry, at once. Never rejects. */
+  private async removeAll(entries: readonly PresenceEntry[]): Promise<void> {
+    await Promise.all(entries.map((entry) => this.remove(entry.userId, entry.address)));
   }
 
   private async remove(userId: string, address: SocketAddress): Promise<void> {
