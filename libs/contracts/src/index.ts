@@ -1,3 +1,4 @@
+export * from './analytics';
 export * from './channels';
 export * from './client-frame';
 export * from './codes';
@@ -7,3 +8,4 @@ export * from './internal';
 export * from './ui-api';
 export { isContentOnly, type RecordErrorCode } from './record-codec';
 export * from './server-api';
+export * from './webhooks';

@@ -41,6 +41,30 @@ export interface ClientApp {
   userDistributions?: UserDistribution[];
   /** The app's channels (docs/protocol.md, Channels): ordered rules, the first matching a channel's name applies. None: no channels. */
   channels?: ChannelRule[];
+  /** Where the router tells the app's backend what happened (docs/protocol.md, Webhooks). None: no webhooks. */
+  webhook?: AppWebhook;
+  /** Limits of each user's mailbox; defaults apply when absent (docs/protocol.md, Mailbox limits). */
+  mailbox?: MailboxLimits;
+}
+
+/** An app's webhook: signed POSTs of `{events: [...]}` to `url`. */
+export interface AppWebhook {
+  /** http(s) URL; its credentials, if any, are masked like `authUrl`'s. */
+  url: string;
+  /** HMAC-SHA256 signing key, at least 32 characters. Write-only, like `jwtSecret`. */
+  secret: string;
+  /** The event types sent (`WEBHOOK_EVENT_TYPES`); default: all. */
+  events?: string[];
+  /** `message.stored` carries the message's content. Default false. */
+  includeContent?: boolean;
+}
+
+/** What a user's mailbox keeps: over `maxMessages`, or older than `maxAgeSeconds`, the oldest are dropped (with a webhook). */
+export interface MailboxLimits {
+  /** Default 10,000. */
+  maxMessages?: number;
+  /** Default 604,800 (7 days). */
+  maxAgeSeconds?: number;
 }
 
 /** Who may use the channels whose names match `pattern` (`*`: any run of characters). */

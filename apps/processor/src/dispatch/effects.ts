@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryTarget, Envelope, Lane, SocketAddress } from '@linker/contracts';
+import type { Delivery, DeliveryTarget, Envelope, Lane, SocketAddress, WebhookEvent } from '@linker/contracts';
 import type { IdWindow } from '@linker/kernel';
 import type { DeadLetter, MailboxEntry } from '@linker/mailbox';
 import { targetsByConnector } from '../sockets/by-connector';
@@ -36,6 +36,8 @@ export class Effects {
   readonly deadLetters: DeadLetter[] = [];
   /** CHANNEL_INTEREST announcements for every processor of this domain (`interestTopic`). */
   readonly announced: Envelope[] = [];
+  /** Webhook events for the apps' backends (docs/protocol.md, Webhooks), queued with the rest of the batch. */
+  readonly webhooks: WebhookEvent[] = [];
   private readonly claims: Array<{ window: IdWindow; id: string }> = [];
 
   /** One Delivery of `envelope` to `targets` on `connector`. */
@@ -73,6 +75,11 @@ export class Effects {
   /** Tell every processor of this domain about a CHANNEL_INTEREST (FAST: at most once; it is announced again). */
   announce(envelope: Envelope): void {
     this.announced.push(envelope);
+  }
+
+  /** Queue a webhook event; the app's webhook settings decide whether it is sent. */
+  notify(event: WebhookEvent): void {
+    this.webhooks.push(event);
   }
 
   remove(userId: string, ids: string[]): void {
