@@ -578,6 +578,8 @@ function bind(mailbox: Mailbox): Mailbox {
     remove: (userId, ids) => mailbox.remove(userId, ids),
     deadLetter: (letter) => mailbox.deadLetter(letter),
     deadLetters: (limit) => mailbox.deadLetters(limit),
+    findDeadLetter: (id) => mailbox.findDeadLetter(id),
+    removeDeadLetter: (id) => mailbox.removeDeadLetter(id),
     close: () => mailbox.close(),
   };
 }

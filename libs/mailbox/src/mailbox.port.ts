@@ -57,5 +57,9 @@ export interface Mailbox {
   deadLetter(letter: DeadLetter): Promise<void>;
   /** Parked messages, oldest first, for operators. */
   deadLetters(limit: number): Promise<DeadLetter[]>;
+  /** The parked letter of this envelope id, if any (an operator's look before re-injecting it). */
+  findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined>;
+  /** Unpark the letter of this envelope id (after it was re-injected); durable like `store`. Resolves to whether one was parked. */
+  removeDeadLetter(envelopeId: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -148,6 +148,30 @@ export class EmbeddedMailbox implements Mailbox {
     return values.map((value) => JSON.parse(value) as DeadLetter);
   }
 
+  /** The letter parked for `envelopeId`, if any: its index entry, then the letter. */
+  async findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined> {
+    this.ensureOpen();
+    return this.guard('findDeadLetter', async () => {
+      const order = await this.db.get(keys.letterIndex(envelopeId));
+      const value = order === undefined ? undefined : await this.db.get(keys.letter(order, envelopeId));
+      return value === undefined ? undefined : (JSON.parse(value) as DeadLetter);
+    });
+  }
+
+  /** Unparks the letter of `envelopeId` (letter and index in one synced batch); false when none was parked. */
+  async removeDeadLetter(envelopeId: string): Promise<boolean> {
+    this.ensureOpen();
+    return this.exclusive('removeDeadLetter', async () => {
+      const order = await this.db.get(keys.letterIndex(envelopeId));
+      if (order === undefined) return false;
+      await this.write([
+        { type: 'del', key: keys.letter(order, envelopeId) },
+        { type: 'del', key: keys.letterIndex(envelopeId) },
+      ]);
+      return true;
+    });
+  }
+
   /** Lets the writes in hand finish, then closes the store; later calls reject with `MAILBOX_CLOSED`. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.tail.then(async () => {

@@ -103,6 +103,19 @@ export class MemoryMailbox implements Mailbox {
     return letters.slice(0, wanted).map((letter) => structuredClone(letter));
   }
 
+  /** A copy of the letter parked for `envelopeId`, if any. */
+  async findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined> {
+    this.ensureOpen();
+    const letter = this.parked.get(envelopeId);
+    return letter && structuredClone(letter);
+  }
+
+  /** Unparks the letter of `envelopeId`; false when none was parked. */
+  async removeDeadLetter(envelopeId: string): Promise<boolean> {
+    this.ensureOpen();
+    return this.parked.delete(envelopeId);
+  }
+
   /** Drops everything; later calls reject with `MAILBOX_CLOSED`. Closing twice is harmless. */
   async close(): Promise<void> {
     this.closed = true;

@@ -141,6 +141,20 @@ export class MongoMailbox implements Mailbox {
     return documents.map(fromDeadLetterDocument);
   }
 
+  /** The letter parked for `envelopeId` (its `_id`), if any: one find by key. */
+  async findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined> {
+    this.ensureOpen();
+    const document = await this.guard('findDeadLetter', () => this.parked.findOne({ _id: envelopeId }));
+    return document === null ? undefined : fromDeadLetterDocument(document);
+  }
+
+  /** Unparks the letter of `envelopeId` with one durable `deleteOne`; false when none was parked. */
+  async removeDeadLetter(envelopeId: string): Promise<boolean> {
+    this.ensureOpen();
+    const result = await this.guard('removeDeadLetter', () => this.parked.deleteOne({ _id: envelopeId }));
+    return result.deletedCount > 0;
+  }
+
   /** Closes the client if this mailbox opened it (a client passed in stays open); later calls reject. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.ownsClient ? this.client.close() : Promise.resolve();
