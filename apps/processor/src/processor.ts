@@ -12,6 +12,7 @@ import { EndedConnectors } from './connectors/ended-connectors';
 import { Dispatcher } from './dispatch/dispatcher';
 import { Federation, type FederationDeps } from './federation/federation';
 import { createHandlers } from './handlers';
+import type { DeliveryObserver } from './health/processor-metrics';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { IntakeConsumer } from './intake/intake-consumer';
@@ -43,6 +44,8 @@ export interface ProcessorDeps {
   history?: ChannelHistory;
   /** Links to the other domains (ADR 0009); without, users of other domains are unreachable from here. */
   federation?: FederationDeps;
+  /** Told the latency of each message handed to a connector (the delivery latency histogram). */
+  observeDelivery?: DeliveryObserver;
 }
 
 /**
@@ -123,6 +126,7 @@ export class Processor {
       routes: this.federation?.routes,
       seen,
       stats: this.stats,
+      observeDelivery: deps.observeDelivery,
       clock,
       logger,
     });

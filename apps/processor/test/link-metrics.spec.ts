@@ -45,7 +45,7 @@ describe('per-link metrics', () => {
     ops = await startOpsServer(
       '127.0.0.1',
       0,
-      processorMetrics(() => d1.health()),
+      processorMetrics(d1.health(), () => d1.health()).metrics,
       () => d1.health(),
     );
     const metrics = await (await fetch(`${ops.url}/metrics`)).text();

@@ -121,6 +121,13 @@ export const processorConfig = defineConfig({
     doc: 'Serve `GET /metrics` (Prometheus: processor counters, per-link up/down, custody, envelopes and bytes each way, round trip) and `GET /health` on this port; unset: not served.',
   }),
   metricsHost: setting({ env: 'LINKER_METRICS_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address of the metrics endpoint.' }),
+  adminToken: setting({
+    env: 'LINKER_ADMIN_TOKEN',
+    kind: 'string',
+    optional: true,
+    secret: true,
+    doc: 'Bearer token of the operations endpoints on `LINKER_METRICS_PORT` (`GET /dead-letters`, `POST /dead-letters/{id}/reinject`); unset → they answer 404. The web UI holds it (the meta-server’s own `LINKER_ADMIN_TOKEN`) and never sends it to the browser. Never logged.',
+  }),
   presenceCache: setting({
     env: 'LINKER_PRESENCE_CACHE',
     kind: 'boolean',
@@ -172,6 +179,7 @@ const SETTINGS = [
   'linkFailoverMs',
   'metricsHost',
   'metricsPort',
+  'adminToken',
   'channelInterestMs',
 ] as const;
 

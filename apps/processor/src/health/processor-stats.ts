@@ -7,6 +7,9 @@ import type { LinkReport } from '../federation/link-metrics';
 export class ProcessorStats {
   /** Intake records whose effects were written (dead-lettered ones included). */
   processed = 0;
+  /** Of `processed`, those of the RELIABLE lane and of the FAST lane. */
+  processedReliable = 0;
+  processedFast = 0;
   /** Intake records skipped because their envelope id was seen already. */
   duplicates = 0;
   /** Handler attempts that failed and were tried again. */
