@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '@linker/observability';
 import { MemoryChannelHistory, MemoryPresence } from '@linker/presence';
 import { LocalTopologySource, openTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, openConnector } from '../../connector/src';
-import { openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
+import { localProcessor, openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
 import { openProcessor, portOf, processorSettings, type ProcessorService } from '../../processor/src';
 import type { EmbeddedOptions } from './flags';
 import type { EmbeddedErrorCode } from './errors';
@@ -67,7 +67,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const history = await resources.open(() => new MemoryChannelHistory());
   const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
   const links = { linkSecret: options.linkSecret, linkListen: endpoints.link !== undefined, linkHost: host, linkPort: options.linkPort };
-  const metrics = { metricsHost: host, metricsPort: options.metricsPort };
+  const metrics = { metricsHost: host, metricsPort: options.metricsPort, adminToken: options.adminToken };
   const processor = openProcessor(processorSettings({ domain, name: 'processor-embedded', ...links, ...metrics }), {
     lanes,
     presence,
@@ -151,6 +151,7 @@ function serveUi(
       const health = processor.health();
       return [{ domain, processor: health.name, links: health.links ?? [] }];
     },
+    ops: { processors: () => [localProcessor(processor)], connectorUrls: () => [urls.client.replace(/^ws/, 'http').replace(/\/ws$/, '')] },
     info: () => uiInfo(source.current().topology, { domain, clientUrl: urls.client, metaServer: metaServerUrl !== undefined }),
     logger,
   });
