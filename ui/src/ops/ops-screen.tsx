@@ -1,0 +1,64 @@
+import type { OpsOverview } from '@linker/contracts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { fetchOverview } from '../api/ops';
+import type { TopologyFeed } from '../topology/topology-feed';
+import { useObservable } from '../store';
+import { AnalyticsCard } from './analytics-card';
+import { DeadLetterCard } from './dead-letter-card';
+import { NodeCards } from './node-cards';
+import { OpsRates } from './rates';
+import { UserLookup } from './user-lookup';
+
+/** How often the overview is read while the screen is shown. */
+const EVERY_MS = 1_500;
+
+/**
+ * The operations view (`#/ops`): the domain's connectors and processors (connections, messages per second by lane,
+ * p99 delivery latency), the dead letters with re-injection, a user lookup, and an app's last 24 hours.
+ */
+export function OpsScreen({ feed, active }: { feed: TopologyFeed; active: boolean }) {
+  useObservable(feed);
+  const rates = useMemo(() => new OpsRates(), []);
+  const [overview, setOverview] = useState<OpsOverview | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!active) return;
+    let stopped = false;
+    const read = () =>
+      fetchOverview().then(
+        (answer) => {
+          if (stopped) return;
+          rates.add(answer);
+          setOverview(answer);
+          setError(undefined);
+          setTick((n) => n + 1);
+        },
+        (problem: Error) => !stopped && setError(`The connectors and processors could not be read: ${problem.message}`),
+      );
+    void read();
+    const timer = setInterval(read, EVERY_MS);
+    return () => ((stopped = true), clearInterval(timer));
+  }, [active, rates]);
+  const apps = feed.doc?.clientApps.map((app) => app.appName) ?? [];
+  return (
+    <div class="ops" data-testid="ops-screen">
+      <section aria-label="Connectors and processors">
+        <h2>Connectors and processors</h2>
+        {error && (
+          <p class="error-text" data-testid="ops-error">
+            {error}
+          </p>
+        )}
+        <NodeCards overview={overview} rates={rates} />
+      </section>
+      <div class="ops-columns">
+        <DeadLetterCard tick={Math.floor(tick / 2)} />
+        <div class="column">
+          <UserLookup />
+        </div>
+      </div>
+      <AnalyticsCard apps={apps} tick={tick} />
+    </div>
+  );
+}
