@@ -59,7 +59,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       }
     }
     if (pipeline.length === 0) return;
-    await this.run(pipeline.exec());
+    for (const entry of (await this.run(pipeline.exec())) ?? []) this.reply(entry);
   }
 
   async read(app: string, fromSlice: number, toSlice: number): Promise<AnalyticsSlice[]> {
