@@ -4,7 +4,7 @@ import { PrivateRedis, RecordingLogger, waitFor } from '@linker/testing';
 // A Redis that is down or hangs costs the callers nothing: counting stays a memory operation, a write gives up at its
 // deadline, and what could not be written is dropped, counted and logged once (a private redis-server, killed,
 // paused and started again; the shared one is never touched).
-describe('AnalyticsRecorder on a Redis that fails', () => {
+describe('AnalyticsRecorder on a private Redis', () => {
   jest.setTimeout(60_000);
   const settings = { sliceSeconds: 3_600, retentionHours: 48 };
   let redis: PrivateRedis;
@@ -62,5 +62,16 @@ describe('AnalyticsRecorder on a Redis that fails', () => {
     // hung (a write that timed out may still land: the port says so), never what was dropped while it was down.
     const [slice] = await store.read('ANZ', sliceOf(Date.now(), 3_600), sliceOf(Date.now(), 3_600));
     expect([1, 8]).toContain(slice.counters.deliveries);
+  });
+
+  it('sends Redis no user id: every command and argument of a write holds hashes only', async () => {
+    const ids = ['ANZ-4242', 'someone@example.com'];
+    const commands = await redis.commandsDuring(async () => {
+      for (const id of ids) recorder.user('ANZ', 'event_users', id);
+      recorder.user('ANZ', 'connected_users', ids[0]);
+      await recorder.flush();
+    });
+    expect(commands.some((line) => line.startsWith('pfadd'))).toBe(true);
+    expect(commands.filter((line) => ids.some((id) => line.includes(id)))).toEqual([]);
   });
 });
