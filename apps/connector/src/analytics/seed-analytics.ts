@@ -9,7 +9,7 @@ import { answerFailure } from '../compat/compat-http';
 import { timestampParam } from './timestamp-param';
 
 /** The path the seed's clients use. */
-export const SEED_ANALYTICS_PATH = '/analytics';
+const SEED_ANALYTICS_PATH = '/analytics';
 /** Longest `user=` name kept (longer ones are refused). */
 const MAX_USER_CHARS = 256;
 const DRAINING_RETRY_MS = 1_000;
