@@ -1,3 +1,4 @@
+import { AnalyticsRecorder, type AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
 import { IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
@@ -46,6 +47,8 @@ export interface ProcessorDeps {
   federation?: FederationDeps;
   /** Told the latency of each message handed to a connector (the delivery latency histogram). */
   observeDelivery?: DeliveryObserver;
+  /** Where analytics are written (stored, fetched, dead-lettered); without, nothing is counted. */
+  analytics?: AnalyticsStore;
 }
 
 /**
@@ -65,6 +68,7 @@ export class Processor {
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
+  private readonly analytics: AnalyticsRecorder | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
@@ -87,7 +91,10 @@ export class Processor {
     const outForDelivery = new OutForDelivery();
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
-    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
+    const store = deps.analytics;
+    this.analytics = store && new AnalyticsRecorder({ store, logger: logger.child({ component: 'analytics' }), now: () => clock.now() });
+    const { domain, partitions } = config;
+    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, domain, partitions, this.federation?.sendFast, this.analytics);
     const authenticator = new Authenticator({
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
@@ -173,6 +180,7 @@ export class Processor {
     await this.intake.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
+    await this.analytics?.stop();
   }
 
   /**

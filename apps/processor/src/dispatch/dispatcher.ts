@@ -1,7 +1,9 @@
+import type { AnalyticsRecorder } from '@linker/analytics';
 import type { BusRecord, Lanes } from '@linker/bus';
 import { connectorTopic, encodeDelivery, encodeEnvelope, interestTopic, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import type { RemovalQueue } from '../stored-messages/removal-queue';
+import { countEffects } from './analytics-counts';
 import type { Effects, Outgoing, StoredEntry } from './effects';
 
 /** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */
@@ -34,6 +36,8 @@ export class Dispatcher {
     private readonly domain: string,
     private readonly partitions: number,
     private readonly fastForward: FastForwarder = () => undefined,
+    /** Counts what each `apply` made durable (stored, fetched, dead-lettered); absent: nothing is counted. */
+    private readonly analytics?: AnalyticsRecorder,
   ) {}
 
   /** Write `effects`; resolves with the mailbox stores it made. */
@@ -56,6 +60,7 @@ export class Dispatcher {
       ...deadLetters.map((letter) => this.mailbox.deadLetter(letter)),
       announced.length > 0 ? this.announce(announced) : undefined,
     ]);
+    if (this.analytics !== undefined) countEffects(this.analytics, effects, stored);
     return stored;
   }
 
