@@ -1,0 +1,95 @@
+import { LinkerClient, type IncomingMessage } from '@linker/client-sdk';
+import { NodeWebSocket } from '@linker/client-sdk/node';
+import type { AnalyticsReport } from '@linker/contracts';
+import { apiCall, byTestId, editTopology, saveScreenshot, waitFor } from '@linker/testing';
+import type { Topology } from '@linker/topology';
+import { ADMIN_TOKEN, ANZ, uiSuite } from './testing/ui-domain';
+
+// The operations view in Debian's Chromium against `npm start` (embedded mode): the connector with the sockets two SDK
+// clients opened, a dead letter re-injected once its cause is fixed and then delivered, and the app's analytics chart.
+
+const API_KEY = 'ops-browser-test-api-key-0123456789abcdef';
+const PARKED = 'ANZ-1500';
+
+/** Two domains without a link: ANZ-1000 and up live in domain-02, unreachable from domain-01. */
+function twoDomains(): Topology {
+  return {
+    domains: [
+      { name: 'domain-01', urls: ['ws://127.0.0.1:8089', 'ws://127.0.0.1:9089'] },
+      { name: 'domain-02', urls: ['ws://127.0.0.1:8189', 'ws://127.0.0.1:9189'] },
+    ],
+    domainLinks: [],
+    clientApps: [
+      {
+        appName: ANZ.appName,
+        appId: ANZ.appId,
+        masterUserId: ANZ.master,
+        authEnabled: false,
+        apiKey: API_KEY,
+        userDistributions: [
+          { domainName: 'domain-01', from: 0, to: 999 },
+          { domainName: 'domain-02', from: 1000 },
+        ],
+      },
+    ],
+  } as Topology;
+}
+
+describe('web UI: operations view', () => {
+  const ui = uiSuite();
+  const clients: LinkerClient[] = [];
+  afterEach(async () => void (await Promise.all(clients.splice(0).map((client) => client.close()))));
+
+  async function client(url: string, userId: string): Promise<LinkerClient> {
+    const made = new LinkerClient({ url, appId: ANZ.appId, userId, webSocket: NodeWebSocket, reconnect: false });
+    clients.push(made);
+    await made.connect();
+    return made;
+  }
+
+  it('shows the connector’s connections, re-injects a dead letter that is then delivered, and charts the analytics', async () => {
+    const domain = await ui.start(twoDomains(), 'domain-01');
+    const url = domain.connectorUrls[0];
+    await client(url, 'ANZ-1');
+    await client(url, 'ANZ-2');
+    // The server API's message (no socket to answer) to a user of the unlinked domain: dead-lettered as unreachable.
+    const sent = await apiCall(url, 'POST', '/api/v1/messages', { key: API_KEY, json: { to: PARKED, content: 'parked, then delivered' } });
+    expect(sent.status).toBe(202);
+    // The analytics are written once a second: wait until the meta-server has the connections, so the chart has data.
+    await waitFor('the analytics of ANZ to count the connected users', async () => {
+      const report = (await (await fetch(`${domain.metaServerUrl}/analytics/ANZ`)).json()) as AnalyticsReport;
+      return report.slices.some((slice) => slice.uniques.connected_users >= 2) || undefined;
+    });
+
+    const page = await ui.open(domain, 'operator', '#/ops');
+    await byTestId(page, 'ops-connector', { sockets: '2', state: 'up' }).waitFor();
+    expect(await byTestId(page, 'ops-connections').innerText()).toContain('2 open, 2 signed in');
+    await byTestId(page, 'ops-processor', { state: 'up' }).waitFor();
+    const letter = byTestId(page, 'ops-dead-letter');
+    await letter.waitFor();
+    expect(await letter.locator('[data-testid="ops-dead-letter-reason"]').innerText()).toMatch(/unreachable.*ANZ-1500/);
+    await byTestId(page, 'ops-analytics-chart').waitFor();
+    await byTestId(page, 'ops-rate-chart').first().waitFor();
+    await saveScreenshot(page, 'operations');
+
+    // Fix the cause: ANZ-1500 now lives here. It connects, and the operator re-injects the letter.
+    await editTopology(domain.metaServerUrl, ADMIN_TOKEN, (topology) => {
+      topology.clientApps[0].userDistributions = [
+        { domainName: 'domain-01', from: 0, to: 1999 },
+        { domainName: 'domain-02', from: 2000 },
+      ];
+      return topology;
+    });
+    const recipient = await waitFor('ANZ-1500 to be let in by domain-01', () => client(url, PARKED).catch(() => undefined));
+    const received: IncomingMessage[] = [];
+    recipient.on('message', (message) => void received.push(message));
+    await byTestId(page, 'ops-reinject').click();
+    await byTestId(page, 'ops-reinject-outcome', { ok: 'true' }).filter({ hasText: 'Re-injected' }).waitFor();
+    const delivered = await waitFor('the re-injected message at ANZ-1500', () =>
+      received.find((m) => m.content === 'parked, then delivered'),
+    );
+    expect(delivered.from).toBe(ANZ.master);
+    await byTestId(page, 'ops-no-dead-letters').waitFor();
+    await byTestId(page, 'ops-connector', { sockets: '3' }).waitFor();
+  });
+});
