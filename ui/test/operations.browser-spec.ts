@@ -91,5 +91,19 @@ describe('web UI: operations view', () => {
     expect(delivered.from).toBe(ANZ.master);
     await byTestId(page, 'ops-no-dead-letters').waitFor();
     await byTestId(page, 'ops-connector', { sockets: '3' }).waitFor();
+
+    // The user lookup, with the app's API key typed in: ANZ-1500 is online on the embedded connector; then kicked.
+    await byTestId(page, 'ops-user').fill(PARKED);
+    await byTestId(page, 'ops-api-key').fill(API_KEY);
+    await byTestId(page, 'ops-lookup').click();
+    const presence = byTestId(page, 'ops-presence', { online: 'true', sockets: '1' });
+    expect(await presence.innerText()).toContain('connector-embedded');
+    let closedWith: number | undefined;
+    recipient.on('closed', ({ code }) => (closedWith = code));
+    await byTestId(page, 'ops-disconnect').click();
+    await byTestId(page, 'ops-lookup-outcome').filter({ hasText: 'being closed' }).waitFor();
+    expect(await waitFor('ANZ-1500 closed by the operator', () => closedWith)).toBe(4003);
+    await byTestId(page, 'ops-lookup').click();
+    await byTestId(page, 'ops-presence', { online: 'false' }).waitFor();
   });
 });

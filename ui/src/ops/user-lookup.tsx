@@ -55,7 +55,7 @@ export function UserLookup() {
         <p data-testid="ops-presence" data-online={String(shown.presence.online)} data-sockets={shown.presence.sockets}>
           {shown.presence.userId} is{' '}
           {shown.presence.online
-            ? `online in ${shown.presence.domain}, ${shown.presence.sockets} socket(s)`
+            ? `online in ${shown.presence.domain}: ${shown.presence.sockets} socket(s) on ${shown.presence.connectors.join(', ')}`
             : `offline (home: ${shown.presence.domain})`}
           .
         </p>

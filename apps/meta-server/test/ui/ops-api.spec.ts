@@ -62,7 +62,7 @@ async function fakeConnector(): Promise<HttpListener> {
       return send(200, { status: 'running', connector: 'c-1', sockets: 3, authenticated: 2, presenceLease: true, pendingPublishes: 0 });
     if (request.headers.authorization !== 'Bearer key-1') return send(401, { code: 'UNAUTHORIZED' });
     if (request.url === '/api/v1/users/ANZ-2/presence')
-      return send(200, { userId: 'ANZ-2', domain: 'domain-01', online: true, sockets: 2 });
+      return send(200, { userId: 'ANZ-2', domain: 'domain-01', online: true, sockets: 2, connectors: ['c-1'] });
     send(202, { closed: request.url });
   });
   return listenHttp(server, '127.0.0.1', 0);
@@ -156,7 +156,10 @@ describe('the web UI server: operations routes', () => {
 
   it('the user lookup and disconnect go to a connector with the key the browser sent, and its answer comes back', async () => {
     const presence = await fetch(`${ui.url}/api/ops/users/ANZ-2/presence`, { headers: { authorization: 'Bearer key-1' } });
-    expect([presence.status, await presence.json()]).toEqual([200, { userId: 'ANZ-2', domain: 'domain-01', online: true, sockets: 2 }]);
+    expect([presence.status, await presence.json()]).toEqual([
+      200,
+      { userId: 'ANZ-2', domain: 'domain-01', online: true, sockets: 2, connectors: ['c-1'] },
+    ]);
     const refused = await fetch(`${ui.url}/api/ops/users/ANZ-2/presence`);
     expect(refused.status).toBe(401);
     const kicked = await fetch(`${ui.url}/api/ops/users/ANZ-2/disconnect`, { method: 'POST', headers: { authorization: 'Bearer key-1' } });
