@@ -36,7 +36,7 @@ export const metaServerConfig = defineConfig({
     kind: 'string',
     optional: true,
     secret: true,
-    doc: 'Bearer token every topology write needs (`PUT /topology`, `POST /topology/rollback/{version}`); unset → every write is refused (403). Never logged.',
+    doc: 'Bearer token every topology write needs (`PUT /topology`, `POST /topology/rollback/{version}`); unset → every write is refused (403). The web UI also sends it to the processors’ dead-letter routes (never to the browser). Never logged.',
   }),
   watchHeartbeatMs: setting({
     env: 'LINKER_META_WATCH_HEARTBEAT_MS',

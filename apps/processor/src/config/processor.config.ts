@@ -127,7 +127,7 @@ export const processorConfig = defineConfig({
     kind: 'string',
     optional: true,
     secret: true,
-    doc: 'Bearer token of the operations endpoints on `LINKER_METRICS_PORT` (`GET /dead-letters`, `POST /dead-letters/{id}/reinject`); unset → they answer 404. The web UI holds it (the meta-server’s own `LINKER_ADMIN_TOKEN`) and never sends it to the browser. Never logged.',
+    doc: 'The admin bearer token. Processor: the dead-letter routes of its operations endpoint (`GET /dead-letters`, `POST /dead-letters/{id}/reinject` on `LINKER_METRICS_PORT`); unset → they answer 404. Meta-server: every topology write needs it (`PUT /topology`, `POST /topology/rollback/{version}`; unset → refused, 403), and its web UI sends it to the processors’ dead-letter routes (never to the browser): set the same value on both. Never logged.',
   }),
   presenceCache: setting({
     env: 'LINKER_PRESENCE_CACHE',

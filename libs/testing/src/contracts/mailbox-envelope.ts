@@ -23,4 +23,3 @@ export function mailboxEnvelope(to: string, overrides: Partial<Envelope> = {}): 
 export function series(to: string, count: number, start = 1_700_000_000_000): Envelope[] {
   return Array.from({ length: count }, (_, n) => mailboxEnvelope(to, { createdAt: start + n }));
 }
-
