@@ -18,6 +18,8 @@ import { IntakeConsumer } from './intake/intake-consumer';
 import { KeyedLock } from './stored-messages/keyed-lock';
 import { OutForDelivery } from './stored-messages/out-for-delivery';
 import { RemovalQueue } from './stored-messages/removal-queue';
+import { WebhookProducer } from './webhooks/webhook-producer';
+import { WebhookSender } from './webhooks/webhook-sender';
 
 /**
  * How long the de-duplication windows (the intake's: redelivered records; the confirmations': each sent once) remember
@@ -37,7 +39,7 @@ export interface ProcessorDeps {
   logger: Logger;
   /** Default: the system clock. */
   clock?: Clock;
-  /** For apps' `authUrl` webhooks. Default: the global `fetch`. */
+  /** For apps' `authUrl` webhooks and their event webhooks. Default: the global `fetch`. */
   fetch?: FetchFn;
   /** Where RELIABLE publications of channels with a history are kept (ADR 0018); without, none is. */
   history?: ChannelHistory;
@@ -50,7 +52,7 @@ export interface ProcessorDeps {
  * writes deliveries to connector topics and undelivered messages to the mailbox. A plain class: the embedded mode
  * builds it with twins, the Nest module with real adapters; nothing per message goes through DI.
  *
- * Lifecycle: `start` joins the intake groups (resolves once joined) and starts draining the topics of connectors that
+ * Lifecycle: `start` joins the intake groups and the webhook senders' groups (resolves once joined) and starts draining the topics of connectors that
  * ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
  * and commit, and lets the webhook logins under way be answered; both are idempotent. Several processors of a domain
  * share the work.
@@ -62,6 +64,7 @@ export class Processor {
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
+  private readonly webhooks: WebhookSender;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
@@ -84,7 +87,19 @@ export class Processor {
     const outForDelivery = new OutForDelivery();
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
-    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
+    const { domain, partitions } = config;
+    const webhookEvents = new WebhookProducer(topology, domain, clock);
+    this.webhooks = new WebhookSender({
+      bus: lanes.RELIABLE,
+      domain,
+      partitions,
+      settings: config,
+      topology,
+      fetch: deps.fetch ?? fetch,
+      clock,
+      logger,
+    });
+    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, domain, partitions, this.federation?.sendFast, webhookEvents);
     const authenticator = new Authenticator({
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
@@ -144,9 +159,11 @@ export class Processor {
     this.warnAboutOpenApps();
     try {
       await this.intake.start();
+      await this.webhooks.start();
       await this.federation?.start();
     } catch (error) {
       await this.federation?.stop();
+      await this.webhooks.stop();
       await this.intake.stop();
       await this.webhookLogins.stop();
       this.state = 'stopped';
@@ -167,6 +184,7 @@ export class Processor {
     await this.endedConnectors.stop();
     await this.federation?.stop();
     await this.intake.stop();
+    await this.webhooks.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
   }
@@ -194,6 +212,7 @@ export class Processor {
       name,
       stats: { ...this.stats },
       pendingRemovals: this.removals.size,
+      webhooks: this.webhooks.report(),
     };
     if (this.federation) health.links = this.federation.links();
     return health;
