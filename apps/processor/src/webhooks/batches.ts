@@ -1,9 +1,9 @@
 import type { WebhookEvent } from '@linker/contracts';
 
 /** Most events in one webhook request. */
-export const MAX_BATCH_EVENTS = 100;
+const MAX_BATCH_EVENTS = 100;
 /** Most bytes of one request's body; an event larger on its own goes alone. */
-export const MAX_BATCH_BYTES = 64 * 1024;
+const MAX_BATCH_BYTES = 64 * 1024;
 /** `{"events":[` and `]}`. */
 const ENVELOPE_BYTES = 13;
 

@@ -32,7 +32,7 @@ export function failedAgain(item: RetryItem, now: number, random: () => number):
 }
 
 /** Full jitter: a random delay up to 1 s × 2^(attempt − 1), at most 5 min; none before the first attempt. */
-export function nextDue(attempt: number, now: number, random: () => number): number {
+function nextDue(attempt: number, now: number, random: () => number): number {
   if (attempt === 0) return now;
   const ceiling = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** Math.min(attempt - 1, 30));
   return now + Math.floor(random() * ceiling);
