@@ -110,7 +110,7 @@ export class WebhookSender {
   async retry(records: readonly BusRecord[]): Promise<void> {
     const items = this.backlog.admit(this.decodeItems(records), this.deps.clock.now()).filter((item) => !this.expired(item));
     const wait = Math.min(...items.map((item) => item.due)) - this.deps.clock.now();
-    if (wait > 0 && !this.stopping.signal.aborted) await this.sleep(Math.min(wait, HOLD_MS), this.stopping.signal);
+    if (items.length > 0 && wait > 0 && !this.stopping.signal.aborted) await this.sleep(Math.min(wait, HOLD_MS), this.stopping.signal);
     const now = this.deps.clock.now();
     const again: RetryItem[] = [];
     const due = new Map<string, RetryItem[]>();
@@ -127,8 +127,9 @@ export class WebhookSender {
     if (!hook) return;
     const now = this.deps.clock.now();
     const batches = batchesOf(events);
-    if ((this.failing.get(app)?.until ?? 0) > now) {
-      retries.push(...batches.map((batch) => retryItem(app, batch, 0, now, this.random)));
+    const pausedUntil = this.failing.get(app)?.until ?? 0;
+    if (pausedUntil > now) {
+      retries.push(...batches.map((batch) => ({ ...retryItem(app, batch, 0, now, this.random), due: pausedUntil })));
       return;
     }
     for (const [index, batch] of batches.entries()) {
