@@ -1,5 +1,5 @@
 import type { Lanes } from '@linker/bus';
-import { IdWindow, systemClock, type Clock } from '@linker/kernel';
+import { errorMessage, IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
@@ -52,8 +52,8 @@ export interface ProcessorDeps {
  * writes deliveries to connector topics and undelivered messages to the mailbox. A plain class: the embedded mode
  * builds it with twins, the Nest module with real adapters; nothing per message goes through DI.
  *
- * Lifecycle: `start` joins the intake groups and the webhook senders' groups (resolves once joined) and starts draining the topics of connectors that
- * ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
+ * Lifecycle: `start` joins the intake groups (resolves once joined), and the webhook senders' groups once an app has a
+ * webhook, and starts draining the topics of connectors that ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
  * and commit, and lets the webhook logins under way be answered; both are idempotent. Several processors of a domain
  * share the work.
  */
@@ -159,7 +159,7 @@ export class Processor {
     this.warnAboutOpenApps();
     try {
       await this.intake.start();
-      await this.webhooks.start();
+      await this.startWebhooks(this.deps.topology());
       await this.federation?.start();
     } catch (error) {
       await this.federation?.stop();
@@ -200,7 +200,12 @@ export class Processor {
       domains: view.topology.domains.length,
       links: view.topology.domainLinks.length,
     });
-    if (this.state === 'running') this.federation?.follow(view);
+    if (this.state === 'running') {
+      this.federation?.follow(view);
+      this.startWebhooks(view).catch((error: unknown) =>
+        this.deps.logger.error('cannot join the webhook senders', { reason: errorMessage(error) }),
+      );
+    }
     this.warnAboutOpenApps(view);
   }
 
@@ -216,6 +221,11 @@ export class Processor {
     };
     if (this.federation) health.links = this.federation.links();
     return health;
+  }
+
+  /** Send webhooks once an app has one: until then the two groups on the webhook topics cost nothing. */
+  private async startWebhooks(view: TopologyView): Promise<void> {
+    if (view.topology.clientApps.some((app) => app.webhook !== undefined)) await this.webhooks.start();
   }
 
   /** `authEnabled: false` is for development only (docs/protocol.md, Authentication); say so for each such app at start-up. */

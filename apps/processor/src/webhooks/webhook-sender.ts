@@ -64,6 +64,7 @@ export class WebhookSender {
   private readonly random: () => number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private subscriptions: Subscription[] = [];
+  private joining: Promise<void> | undefined;
 
   constructor(private readonly deps: WebhookSenderDeps) {
     const { fetch, clock, settings } = deps;
@@ -73,7 +74,18 @@ export class WebhookSender {
     this.sleep = deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined));
   }
 
+  /** Join both groups; once: later calls wait for the same join (a failed join is tried again by the next call). */
   async start(): Promise<void> {
+    this.joining ??= this.join();
+    try {
+      await this.joining;
+    } catch (error) {
+      this.joining = undefined;
+      throw error;
+    }
+  }
+
+  private async join(): Promise<void> {
     const { bus, domain, partitions } = this.deps;
     const [main, retry] = [webhookTopic(domain), webhookRetryTopic(domain)];
     await bus.ensureTopics([main, retry], partitions);

@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { WEBHOOK_SIGNATURE_HEADER } from '@linker/contracts';
-import type { AppWebhook } from '@linker/topology';
+import { MemoryBroker, memoryLanes } from '@linker/bus';
+import { encodeEnvelope, intakeTopic, WEBHOOK_SIGNATURE_HEADER } from '@linker/contracts';
+import { MemoryMailbox } from '@linker/mailbox';
+import { silentLogger } from '@linker/observability';
+import { MemoryPresence } from '@linker/presence';
 import { waitFor } from '@linker/testing';
+import { TopologyView, type AppWebhook } from '@linker/topology';
+import { processorSettings } from '../../src/config/processor.config';
+import { Processor } from '../../src/processor';
 import { anzTopology, DOMAIN, Harness, intake } from '../testing/harness';
 import { FakeReceiver } from './testing/fake-receiver';
 
@@ -84,5 +90,34 @@ describe('webhook events', () => {
       }),
     );
     expect(event.data).toEqual({ messageId: message.id, from: 'ANZ-1', reason: expect.stringContaining('NOPE-1') as string });
+  });
+});
+
+describe('webhooks added by a topology edit', () => {
+  it('are sent from then on, without a restart (the senders join when the first app has a webhook)', async () => {
+    const broker = new MemoryBroker();
+    const lanes = memoryLanes(broker);
+    const receiver = new FakeReceiver();
+    let view = new TopologyView(anzTopology());
+    const processor = new Processor({
+      config: processorSettings({ domain: DOMAIN, partitions: 4 }),
+      lanes,
+      presence: new MemoryPresence(),
+      mailbox: new MemoryMailbox(),
+      topology: () => view,
+      logger: silentLogger,
+      fetch: receiver.fetch,
+    });
+    await processor.start();
+    try {
+      view = new TopologyView(topologyWith({}));
+      processor.topologyChanged(view, 'with-webhook');
+      const message = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: 'ANZ-2', content: 'after the edit' } });
+      await lanes.RELIABLE.publish(intakeTopic(DOMAIN), [{ key: message.from, value: encodeEnvelope(message) }]);
+      await waitFor('the event', () => receiver.events.some((event) => event.id === `${message.id}.stored.ANZ-2`), { timeoutMs: 4_000 });
+    } finally {
+      await processor.stop();
+      await lanes.close();
+    }
   });
 });
