@@ -1,7 +1,7 @@
 import type { WebhookEvent } from '@linker/contracts';
 
 /** Most events in one webhook request. */
-const MAX_BATCH_EVENTS = 100;
+export const MAX_BATCH_EVENTS = 100;
 /** Most bytes of one request's body; an event larger on its own goes alone. */
 const MAX_BATCH_BYTES = 64 * 1024;
 /** `{"events":[` and `]}`. */

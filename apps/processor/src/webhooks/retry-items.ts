@@ -1,5 +1,6 @@
 import type { BusRecord } from '@linker/bus';
 import type { WebhookEvent } from '@linker/contracts';
+import { MAX_BATCH_EVENTS } from './batches';
 
 /** First retry delay (the upper bound of its jitter), doubling per attempt, at most `MAX_RETRY_DELAY_MS`. */
 export const FIRST_RETRY_DELAY_MS = 1_000;
@@ -36,6 +37,38 @@ function nextDue(attempt: number, now: number, random: () => number): number {
   if (attempt === 0) return now;
   const ceiling = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** Math.min(attempt - 1, 30));
   return now + Math.floor(random() * ceiling);
+}
+
+/**
+ * `items` with those of one app and one attempt count merged, in order, into items of up to `MAX_BATCH_EVENTS` events
+ * (due and first tried at the earliest of theirs), so a backlog of small batches does not stay as many records, each
+ * written back on every pass. `replaced`: the items merged into others.
+ */
+export function mergeWaiting(items: readonly RetryItem[]): { items: RetryItem[]; replaced: RetryItem[] } {
+  const merged: RetryItem[] = [];
+  const replaced: RetryItem[] = [];
+  const open = new Map<string, { item: RetryItem; sources: RetryItem[] }>();
+  for (const item of items) {
+    const key = `${item.app}\u0000${item.attempt}`;
+    const current = open.get(key);
+    if (current && current.item.events.length + item.events.length <= MAX_BATCH_EVENTS) {
+      const events = [...current.item.events, ...item.events];
+      const id = `${events[0].id}+${events.length}`;
+      const due = Math.min(current.item.due, item.due);
+      current.item = { ...current.item, id, due, firstAt: Math.min(current.item.firstAt, item.firstAt), events };
+      current.sources.push(item);
+      continue;
+    }
+    if (current) merged.push(closeMerge(current, replaced));
+    open.set(key, { item, sources: [item] });
+  }
+  for (const current of open.values()) merged.push(closeMerge(current, replaced));
+  return { items: merged, replaced };
+}
+
+function closeMerge(current: { item: RetryItem; sources: RetryItem[] }, replaced: RetryItem[]): RetryItem {
+  if (current.sources.length > 1) replaced.push(...current.sources);
+  return current.item;
 }
 
 export function encodeRetryItem(item: RetryItem): BusRecord {

@@ -13,6 +13,7 @@ import {
   encodeRetryItem,
   failedAgain,
   FIRST_RETRY_DELAY_MS,
+  mergeWaiting,
   MAX_RETRY_AGE_MS,
   MAX_RETRY_DELAY_MS,
   retryItem,
@@ -120,7 +121,7 @@ export class WebhookSender {
 
   /** A batch of the retry topic: the items due are tried again (waiting up to `HOLD_MS` for one), the others put back. */
   async retry(records: readonly BusRecord[]): Promise<void> {
-    const items = this.backlog.admit(this.decodeItems(records), this.deps.clock.now()).filter((item) => !this.expired(item));
+    const items = this.waiting(records);
     const wait = Math.min(...items.map((item) => item.due)) - this.deps.clock.now();
     if (items.length > 0 && wait > 0 && !this.stopping.signal.aborted) await this.sleep(Math.min(wait, HOLD_MS), this.stopping.signal);
     const now = this.deps.clock.now();
@@ -132,6 +133,15 @@ export class WebhookSender {
     }
     await Promise.all([...due].map(([app, list]) => this.retryApp(app, list, again)));
     await this.requeue(again);
+  }
+
+  /** The items of a retry batch still to handle: counted in the backlog, the expired dropped, small ones merged. */
+  private waiting(records: readonly BusRecord[]): RetryItem[] {
+    const now = this.deps.clock.now();
+    const read = this.backlog.admit(this.decodeItems(records), now).filter((item) => !this.expired(item));
+    const { items, replaced } = mergeWaiting(read);
+    for (const item of replaced) this.backlog.settle(item);
+    return replaced.length > 0 ? this.backlog.admit(items, now) : items;
   }
 
   private async sendApp(app: string, events: WebhookEvent[], retries: RetryItem[]): Promise<void> {
@@ -164,7 +174,7 @@ export class WebhookSender {
         this.drop(app, item.events.length, 'the app has no webhook now');
         continue;
       }
-      const failure = await this.client.send(app, hook, item.events);
+      const failure = await this.sendAll(app, hook, item.events);
       if (failure === undefined) {
         this.backlog.settle(item);
         this.delivered(app, item.events.length);
@@ -175,6 +185,15 @@ export class WebhookSender {
       for (const rest of items.slice(index)) this.reschedule(failedAgain(rest, now, this.random), again);
       return;
     }
+  }
+
+  /** `events` in requests of at most 100 events and 64 KB, in order; the first failure ends it (why), else undefined. */
+  private async sendAll(app: string, hook: AppWebhook, events: WebhookEvent[]): Promise<string | undefined> {
+    for (const batch of batchesOf(events)) {
+      const failure = await this.client.send(app, hook, batch);
+      if (failure !== undefined) return failure;
+    }
+    return undefined;
   }
 
   /** `item` after a failed attempt: back on the retry topic, or dropped when it had its attempts. */
