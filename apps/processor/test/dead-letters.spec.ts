@@ -15,7 +15,14 @@ import { Harness, intake } from './testing/harness';
 
 const TOKEN = 'ops-test-admin-token';
 const DOMAIN = 'domain-01';
-const health = (): ProcessorHealth => ({ running: true, domain: DOMAIN, name: 'p-1', stats: new ProcessorStats(), pendingRemovals: 0 });
+const health = (): ProcessorHealth => ({
+  running: true,
+  domain: DOMAIN,
+  name: 'p-1',
+  stats: new ProcessorStats(),
+  pendingRemovals: 0,
+  webhooks: {},
+});
 
 describe('processor operations endpoints: dead letters', () => {
   let broker: MemoryBroker;

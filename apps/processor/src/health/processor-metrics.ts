@@ -1,6 +1,7 @@
 import type { Lane } from '@linker/contracts';
 import { Metrics } from '@linker/observability';
 import { registerLinkMetrics } from '../federation/link-metrics';
+import { registerWebhookMetrics } from '../webhooks/webhook-metrics';
 import type { ProcessorHealth, ProcessorStats } from './processor-stats';
 
 const STATS: Array<[keyof ProcessorStats, string]> = [
@@ -41,6 +42,7 @@ export function processorMetrics(identity: { domain: string; name: string }, hea
     gauge.set(health().pendingRemovals),
   );
   registerLinkMetrics(metrics, () => health().links ?? []);
+  registerWebhookMetrics(metrics, () => health().webhooks);
   const latency = metrics.histogram(
     'linker_delivery_latency_seconds',
     "time from a message's creation to its delivery being handed to the recipient's connector (not fetched ones)",

@@ -1,4 +1,5 @@
 import type { LinkReport } from '../federation/link-metrics';
+import type { AppWebhookReport } from '../webhooks/webhook-stats';
 
 /**
  * What a processor has done since it started, for health checks, logs and tests. Counters only: reading them
@@ -34,6 +35,8 @@ export interface ProcessorHealth {
   stats: Readonly<ProcessorStats>;
   /** Messages reported delivered whose removal from the mailbox is queued or under way (`RemovalQueue`). */
   pendingRemovals: number;
+  /** Per app with a webhook: events sent, failed requests, events dropped and pending a retry here. */
+  webhooks: Record<string, AppWebhookReport>;
   /** Links to the neighbour domains (absent without federation). */
   links?: LinkReport[];
 }
