@@ -80,7 +80,10 @@ describe('web UI: operations view', () => {
       ];
       return topology;
     });
-    const recipient = await waitFor('ANZ-1500 to be let in by domain-01', () => client(url, PARKED).catch(() => undefined));
+    const recipient = await waitFor('ANZ-1500 to be let in by domain-01', () => client(url, PARKED).catch(() => undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 250,
+    });
     const received: IncomingMessage[] = [];
     recipient.on('message', (message) => void received.push(message));
     await byTestId(page, 'ops-reinject').click();
