@@ -1,8 +1,7 @@
 import { LinkerClient, type IncomingMessage } from '@linker/client-sdk';
 import { NodeWebSocket } from '@linker/client-sdk/node';
 import type { AnalyticsReport } from '@linker/contracts';
-import { apiCall, byTestId, editTopology, saveScreenshot, waitFor } from '@linker/testing';
-import type { Topology } from '@linker/topology';
+import { apiCall, byTestId, editTopology, saveScreenshot, unlinkedDomains, waitFor } from '@linker/testing';
 import { ADMIN_TOKEN, ANZ, uiSuite } from './testing/ui-domain';
 
 // The operations view in Debian's Chromium against `npm start` (embedded mode): the connector with the sockets two SDK
@@ -10,30 +9,6 @@ import { ADMIN_TOKEN, ANZ, uiSuite } from './testing/ui-domain';
 
 const API_KEY = 'ops-browser-test-api-key-0123456789abcdef';
 const PARKED = 'ANZ-1500';
-
-/** Two domains without a link: ANZ-1000 and up live in domain-02, unreachable from domain-01. */
-function twoDomains(): Topology {
-  return {
-    domains: [
-      { name: 'domain-01', urls: ['ws://127.0.0.1:8089', 'ws://127.0.0.1:9089'] },
-      { name: 'domain-02', urls: ['ws://127.0.0.1:8189', 'ws://127.0.0.1:9189'] },
-    ],
-    domainLinks: [],
-    clientApps: [
-      {
-        appName: ANZ.appName,
-        appId: ANZ.appId,
-        masterUserId: ANZ.master,
-        authEnabled: false,
-        apiKey: API_KEY,
-        userDistributions: [
-          { domainName: 'domain-01', from: 0, to: 999 },
-          { domainName: 'domain-02', from: 1000 },
-        ],
-      },
-    ],
-  } as Topology;
-}
 
 describe('web UI: operations view', () => {
   const ui = uiSuite();
@@ -48,7 +23,7 @@ describe('web UI: operations view', () => {
   }
 
   it('shows the connector’s connections, re-injects a dead letter that is then delivered, and charts the analytics', async () => {
-    const domain = await ui.start(twoDomains(), 'domain-01');
+    const domain = await ui.start(unlinkedDomains('domain-01', 'domain-02', API_KEY), 'domain-01');
     const url = domain.connectorUrls[0];
     await client(url, 'ANZ-1');
     await client(url, 'ANZ-2');
@@ -73,13 +48,7 @@ describe('web UI: operations view', () => {
     await saveScreenshot(page, 'operations');
 
     // Fix the cause: ANZ-1500 now lives here. It connects, and the operator re-injects the letter.
-    await editTopology(domain.metaServerUrl, ADMIN_TOKEN, (topology) => {
-      topology.clientApps[0].userDistributions = [
-        { domainName: 'domain-01', from: 0, to: 1999 },
-        { domainName: 'domain-02', from: 2000 },
-      ];
-      return topology;
-    });
+    await editTopology(domain.metaServerUrl, ADMIN_TOKEN, () => unlinkedDomains('domain-01', 'domain-02', API_KEY, 1999));
     const recipient = await waitFor('ANZ-1500 to be let in by domain-01', () => client(url, PARKED).catch(() => undefined), {
       timeoutMs: 20_000,
       intervalMs: 250,

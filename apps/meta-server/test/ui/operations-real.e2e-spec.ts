@@ -11,11 +11,11 @@ import {
   startApp,
   startRealDomain,
   uniqueName,
+  unlinkedDomains,
   waitFor,
   type AppProcess,
   type RealDomain,
 } from '@linker/testing';
-import type { Topology } from '@linker/topology';
 import { stringify } from 'yaml';
 
 // The operations view's routes in real mode: a meta-server process serving the web UI (LINKER_UI_PORT) reads a real
@@ -25,30 +25,6 @@ jest.setTimeout(120_000);
 
 const ADMIN = 'ops-real-admin-token';
 const API_KEY = 'ops-real-e2e-api-key-0123456789abcdef0123';
-
-/** `domain` and an unlinked second domain: ANZ-1000 and up live there, so the server API's message to one is dead-lettered. */
-function topology(domain: string): Topology {
-  return {
-    domains: [
-      { name: domain, urls: ['ws://127.0.0.1:8089', 'ws://127.0.0.1:9089'] },
-      { name: `${domain}-b`, urls: ['ws://127.0.0.1:8189', 'ws://127.0.0.1:9189'] },
-    ],
-    domainLinks: [],
-    clientApps: [
-      {
-        appName: 'ANZ',
-        appId: 'app-id-343',
-        masterUserId: 'ANZ-123223',
-        authEnabled: false,
-        apiKey: API_KEY,
-        userDistributions: [
-          { domainName: domain, from: 0, to: 999 },
-          { domainName: `${domain}-b`, from: 1000 },
-        ],
-      },
-    ],
-  } as Topology;
-}
 
 describe('web UI operations routes, real mode', () => {
   let domain: RealDomain;
@@ -73,11 +49,11 @@ describe('web UI operations routes, real mode', () => {
     const name = uniqueName('ops');
     const metricsPort = String(await freePort());
     domain = await startRealDomain(
-      { topology: topology(name), domain: name, adminToken: ADMIN },
+      { topology: unlinkedDomains(name, `${name}-b`, API_KEY), domain: name, adminToken: ADMIN },
       { processors: 1, connectors: 1, processorEnv: { LINKER_METRICS_PORT: metricsPort, LINKER_ADMIN_TOKEN: ADMIN } },
     );
     directory = await mkdtemp(join(tmpdir(), 'linker-ops-ui-'));
-    await writeFile(join(directory, 'topology.yaml'), stringify(topology(name)));
+    await writeFile(join(directory, 'topology.yaml'), stringify(unlinkedDomains(name, `${name}-b`, API_KEY)));
     ui = startApp('meta-server', {
       LINKER_META_PORT: '0',
       LINKER_TOPOLOGY_FILE: join(directory, 'topology.yaml'),
@@ -132,13 +108,7 @@ describe('web UI operations routes, real mode', () => {
       letters: [{ processor: 'processor-01', to: 'ANZ-1500', reason: expect.stringContaining('unreachable') }],
     });
 
-    await editTopology(domain.metaServerUrl, ADMIN, (current) => {
-      current.clientApps[0].userDistributions = [
-        { domainName: domain.domain, from: 0, to: 1999 },
-        { domainName: `${domain.domain}-b`, from: 2000 },
-      ];
-      return current;
-    });
+    await editTopology(domain.metaServerUrl, ADMIN, () => unlinkedDomains(domain.domain, `${domain.domain}-b`, API_KEY, 1999));
     const recipient = await waitFor('ANZ-1500 to be let in', () => client('ANZ-1500').catch(() => undefined), {
       timeoutMs: 30_000,
       intervalMs: 250,
