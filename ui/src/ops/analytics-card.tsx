@@ -1,7 +1,7 @@
 import type { AnalyticsReport } from '@linker/contracts';
-import { useEffect, useState } from 'preact/hooks';
-import { fetchAnalytics } from '../api/ops';
-import { analyticsSeries, DAY_MS, hasData } from './analytics-series';
+import { useState } from 'preact/hooks';
+import { analyticsSeries, hasData } from './analytics-series';
+import { useAnalytics } from './use-ops-data';
 import { UplotChart } from './uplot-chart';
 
 const LINES = [
@@ -15,19 +15,7 @@ const LINES = [
 export function AnalyticsCard({ apps, tick }: { apps: readonly string[]; tick: number }) {
   const [app, setApp] = useState<string | undefined>(undefined);
   const chosen = app ?? apps[0];
-  const [report, setReport] = useState<{ report: AnalyticsReport; at: number } | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  // Once a minute is plenty for hourly numbers (every 40th overview tick), and at once when the app changes.
-  const minute = Math.floor(tick / 40);
-  useEffect(() => {
-    if (chosen === undefined) return;
-    const now = Date.now();
-    fetchAnalytics(chosen, now - DAY_MS, now).then(
-      (answer) => (setReport({ report: answer, at: now }), setError(undefined)),
-      (problem: Error) => setError(`The analytics of ${chosen} could not be read: ${problem.message}`),
-    );
-  }, [chosen, minute]);
-  const series = report && analyticsSeries(report.report, report.at);
+  const { report, error } = useAnalytics(chosen, tick);
   return (
     <section class="card" aria-label="Analytics" data-testid="ops-analytics" data-app={chosen ?? ''}>
       <h2>Last 24 hours</h2>
@@ -39,31 +27,46 @@ export function AnalyticsCard({ apps, tick }: { apps: readonly string[]; tick: n
           ))}
         </select>
       </label>
-      {chosen === undefined && <p class="hint">The topology has no client app (or is not read yet).</p>}
-      {error && <p class="error-text">{error}</p>}
-      {chosen !== undefined && !error && series === undefined && <p class="hint">Reading the analytics…</p>}
-      {series && !hasData(series) && (
-        <p class="hint" data-testid="ops-analytics-empty">
-          Nothing counted for {chosen} in the last 24 hours.
-        </p>
-      )}
-      {series && hasData(series) && (
-        <UplotChart
-          times={series.times}
-          values={[series.connected, series.senders, series.messages, series.stored]}
-          lines={LINES}
-          width={640}
-          height={220}
-          testId="ops-analytics-chart"
-          title={`Per-hour analytics of ${chosen}`}
-        />
-      )}
-      {report && report.report.domains.length > 1 && (
-        <p class="hint">
-          Summed over {report.report.domains.join(', ')}; unique users are within about 1% and a user named by the app’s own events in two
-          domains counts twice.
-        </p>
+      {chosen === undefined ? (
+        <p class="hint">The topology has no client app (or is not read yet).</p>
+      ) : error ? (
+        <p class="error-text">{error}</p>
+      ) : (
+        <AnalyticsChart app={chosen} read={report} />
       )}
     </section>
+  );
+}
+
+/** The chart of what was read, or in words: still reading, or nothing counted. */
+function AnalyticsChart({ app, read }: { app: string; read?: { report: AnalyticsReport; at: number } }) {
+  if (read === undefined) return <p class="hint">Reading the analytics…</p>;
+  const series = analyticsSeries(read.report, read.at);
+  if (!hasData(series)) {
+    return (
+      <p class="hint" data-testid="ops-analytics-empty">
+        Nothing counted for {app} in the last 24 hours.
+      </p>
+    );
+  }
+  const { domains } = read.report;
+  return (
+    <>
+      <UplotChart
+        times={series.times}
+        values={[series.connected, series.senders, series.messages, series.stored]}
+        lines={LINES}
+        width={640}
+        height={220}
+        testId="ops-analytics-chart"
+        title={`Per-hour analytics of ${app}`}
+      />
+      {domains.length > 1 && (
+        <p class="hint">
+          Summed over {domains.join(', ')}; unique users are within about 1%, and a user named by the app’s own events in two domains counts
+          twice.
+        </p>
+      )}
+    </>
   );
 }

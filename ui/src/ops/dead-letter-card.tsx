@@ -1,33 +1,14 @@
 import type { OpsDeadLetters } from '@linker/contracts';
-import { useEffect, useState } from 'preact/hooks';
-import { fetchDeadLetters, reinject } from '../api/ops';
+import { useDeadLetters } from './use-ops-data';
 
-type Outcomes = Record<string, { ok: boolean; text: string }>;
+type Letter = OpsDeadLetters['letters'][number];
 
 /**
  * The parked messages with their reason, each with a Re-inject button (put back on the intake with its own id; the
  * processor unparks it once published). Reloaded with the overview (`tick`) and after each re-injection.
  */
 export function DeadLetterCard({ tick }: { tick: number }) {
-  const [letters, setLetters] = useState<OpsDeadLetters | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [outcomes, setOutcomes] = useState<Outcomes>({});
-  const [reloads, setReloads] = useState(0);
-  useEffect(() => {
-    fetchDeadLetters().then(
-      (answer) => (setLetters(answer), setError(undefined)),
-      (problem: Error) => setError(`The dead letters could not be read: ${problem.message}`),
-    );
-  }, [tick, reloads]);
-  const onReinject = (processor: string, id: string) => {
-    setOutcomes((all) => ({ ...all, [id]: { ok: true, text: 'Re-injecting…' } }));
-    reinject(processor, id)
-      .then(
-        () => setOutcomes((all) => ({ ...all, [id]: { ok: true, text: 'Re-injected: back on the intake.' } })),
-        (problem: Error) => setOutcomes((all) => ({ ...all, [id]: { ok: false, text: `Not re-injected: ${problem.message}` } })),
-      )
-      .finally(() => setReloads((n) => n + 1));
-  };
+  const { letters, error, outcomes, onReinject } = useDeadLetters(tick);
   return (
     <section class="card" aria-label="Dead letters" data-testid="ops-dead-letters" data-count={letters?.letters.length ?? ''}>
       <h2>Dead letters {letters && <span class="badge">{letters.letters.length}</span>}</h2>
@@ -46,24 +27,7 @@ export function DeadLetterCard({ tick }: { tick: number }) {
       )}
       <ul class="ops-letters">
         {letters?.letters.map((letter) => (
-          <li key={letter.id} data-testid="ops-dead-letter" data-id={letter.id}>
-            <div>
-              <strong>{letter.type}</strong> {letter.lane} from <code>{letter.from}</code>
-              {letter.to && (
-                <>
-                  {' '}
-                  to <code>{letter.to}</code>
-                </>
-              )}{' '}
-              <small>parked {new Date(letter.at).toLocaleString()}</small>
-            </div>
-            <div class="ops-reason" data-testid="ops-dead-letter-reason">
-              {letter.reason}
-            </div>
-            <button type="button" data-testid="ops-reinject" onClick={() => onReinject(letter.processor, letter.id)}>
-              Re-inject
-            </button>
-          </li>
+          <LetterItem key={letter.id} letter={letter} onReinject={() => onReinject(letter.processor, letter.id)} />
         ))}
       </ul>
       {Object.entries(outcomes).map(([id, outcome]) => (
@@ -72,5 +36,28 @@ export function DeadLetterCard({ tick }: { tick: number }) {
         </p>
       ))}
     </section>
+  );
+}
+
+function LetterItem({ letter, onReinject }: { letter: Letter; onReinject: () => void }) {
+  return (
+    <li data-testid="ops-dead-letter" data-id={letter.id}>
+      <div>
+        <strong>{letter.type}</strong> {letter.lane} from <code>{letter.from}</code>
+        {letter.to && (
+          <>
+            {' '}
+            to <code>{letter.to}</code>
+          </>
+        )}{' '}
+        <small>parked {new Date(letter.at).toLocaleString()}</small>
+      </div>
+      <div class="ops-reason" data-testid="ops-dead-letter-reason">
+        {letter.reason}
+      </div>
+      <button type="button" data-testid="ops-reinject" onClick={onReinject}>
+        Re-inject
+      </button>
+    </li>
   );
 }

@@ -1,16 +1,12 @@
-import type { OpsOverview } from '@linker/contracts';
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { fetchOverview } from '../api/ops';
+import { useMemo } from 'preact/hooks';
 import type { TopologyFeed } from '../topology/topology-feed';
 import { useObservable } from '../store';
 import { AnalyticsCard } from './analytics-card';
 import { DeadLetterCard } from './dead-letter-card';
 import { NodeCards } from './node-cards';
 import { OpsRates } from './rates';
+import { useOverview } from './use-ops-data';
 import { UserLookup } from './user-lookup';
-
-/** How often the overview is read while the screen is shown. */
-const EVERY_MS = 1_500;
 
 /**
  * The operations view (`#/ops`): the domain's connectors and processors (connections, messages per second by lane,
@@ -19,27 +15,7 @@ const EVERY_MS = 1_500;
 export function OpsScreen({ feed, active }: { feed: TopologyFeed; active: boolean }) {
   useObservable(feed);
   const rates = useMemo(() => new OpsRates(), []);
-  const [overview, setOverview] = useState<OpsOverview | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!active) return;
-    let stopped = false;
-    const read = () =>
-      fetchOverview().then(
-        (answer) => {
-          if (stopped) return;
-          rates.add(answer);
-          setOverview(answer);
-          setError(undefined);
-          setTick((n) => n + 1);
-        },
-        (problem: Error) => !stopped && setError(`The connectors and processors could not be read: ${problem.message}`),
-      );
-    void read();
-    const timer = setInterval(read, EVERY_MS);
-    return () => ((stopped = true), clearInterval(timer));
-  }, [active, rates]);
+  const { overview, error, tick } = useOverview(active, rates);
   const apps = feed.doc?.clientApps.map((app) => app.appName) ?? [];
   return (
     <div class="ops" data-testid="ops-screen">

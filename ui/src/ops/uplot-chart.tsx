@@ -27,25 +27,7 @@ export function UplotChart(props: {
   const data = [props.times, ...props.values] as uPlot.AlignedData;
   useEffect(() => {
     if (!host.current) return;
-    const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
-    const options: uPlot.Options = {
-      width: props.width,
-      height: props.height,
-      legend: { show: true },
-      cursor: { show: true },
-      scales: { x: { time: true } },
-      axes: [{ size: 28 }, { size: 40 }],
-      series: [
-        {},
-        ...props.lines.map((line) => ({
-          label: line.label,
-          stroke: line.color,
-          fill: line.bars ? `${line.color}55` : undefined,
-          paths: line.bars ? bars : undefined,
-          width: 1.5,
-        })),
-      ],
-    };
+    const options = chartOptions(props.lines, props.width, props.height);
     chart.current = new uPlot(options, data, host.current);
     return () => {
       chart.current?.destroy();
@@ -54,4 +36,25 @@ export function UplotChart(props: {
   }, [props.width, props.height, props.lines.length]);
   useEffect(() => chart.current?.setData(data), [data]);
   return <div ref={host} class="chart" role="img" aria-label={props.title} data-testid={props.testId} data-points={props.times.length} />;
+}
+
+/** Time across, one series per line (bars or a line), a legend and a cursor. */
+function chartOptions(lines: ChartLine[], width: number, height: number): uPlot.Options {
+  const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
+  const series = lines.map((line) => ({
+    label: line.label,
+    stroke: line.color,
+    fill: line.bars ? `${line.color}55` : undefined,
+    paths: line.bars ? bars : undefined,
+    width: 1.5,
+  }));
+  return {
+    width,
+    height,
+    legend: { show: true },
+    cursor: { show: true },
+    scales: { x: { time: true } },
+    axes: [{ size: 28 }, { size: 40 }],
+    series: [{}, ...series],
+  };
 }
