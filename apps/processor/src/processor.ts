@@ -204,6 +204,7 @@ export class Processor {
       pendingRemovals: this.removals.size,
     };
     if (this.federation) health.links = this.federation.links();
+    if (this.analytics) health.analytics = this.analytics.counts();
     return health;
   }
 
