@@ -96,6 +96,7 @@ function seedRefusals(ctx: SuiteContext): void {
     ['no timestamp', 'POST', 'user=a&click'],
     ['a timestamp that is not epoch ms', 'POST', 'timestamp=12.5&user=a&click'],
     ['a negative timestamp', 'POST', 'timestamp=-5&user=a&click'],
+    ['a timestamp more than a slice ahead', 'POST', `timestamp=${Date.now() + 2 * HOUR_MS}&user=a&click`],
     ['no user', 'POST', `timestamp=${Date.now()}&click`],
     ['neither click nor impression', 'POST', `timestamp=${Date.now()}&user=a`],
     ['both click and impression', 'POST', `timestamp=${Date.now()}&user=a&click&impression`],
