@@ -1,6 +1,6 @@
 import { AnalyticsRecorder, type AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
-import { IdWindow, systemClock, type Clock } from '@linker/kernel';
+import { errorMessage, IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
@@ -19,6 +19,8 @@ import { IntakeConsumer } from './intake/intake-consumer';
 import { KeyedLock } from './stored-messages/keyed-lock';
 import { OutForDelivery } from './stored-messages/out-for-delivery';
 import { RemovalQueue } from './stored-messages/removal-queue';
+import { WebhookProducer } from './webhooks/webhook-producer';
+import { WebhookSender } from './webhooks/webhook-sender';
 
 /**
  * How long the de-duplication windows (the intake's: redelivered records; the confirmations': each sent once) remember
@@ -38,7 +40,7 @@ export interface ProcessorDeps {
   logger: Logger;
   /** Default: the system clock. */
   clock?: Clock;
-  /** For apps' `authUrl` webhooks. Default: the global `fetch`. */
+  /** For apps' `authUrl` webhooks and their event webhooks. Default: the global `fetch`. */
   fetch?: FetchFn;
   /** Where RELIABLE publications of channels with a history are kept (ADR 0018); without, none is. */
   history?: ChannelHistory;
@@ -53,8 +55,8 @@ export interface ProcessorDeps {
  * writes deliveries to connector topics and undelivered messages to the mailbox. A plain class: the embedded mode
  * builds it with twins, the Nest module with real adapters; nothing per message goes through DI.
  *
- * Lifecycle: `start` joins the intake groups (resolves once joined) and starts draining the topics of connectors that
- * ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
+ * Lifecycle: `start` joins the intake groups (resolves once joined), and the webhook senders' groups once an app has a
+ * webhook, and starts draining the topics of connectors that ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
  * and commit, and lets the webhook logins under way be answered; both are idempotent. Several processors of a domain
  * share the work.
  */
@@ -66,6 +68,7 @@ export class Processor {
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
   private readonly analytics: AnalyticsRecorder | undefined;
+  private readonly webhooks: WebhookSender;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
@@ -88,10 +91,30 @@ export class Processor {
     const outForDelivery = new OutForDelivery();
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
+    const { domain, partitions } = config;
+    const webhookEvents = new WebhookProducer(topology, domain, clock);
+    this.webhooks = new WebhookSender({
+      bus: lanes.RELIABLE,
+      domain,
+      partitions,
+      settings: config,
+      topology,
+      fetch: deps.fetch ?? fetch,
+      clock,
+      logger,
+    });
     const store = deps.analytics;
     this.analytics = store && new AnalyticsRecorder({ store, logger: logger.child({ component: 'analytics' }), now: () => clock.now() });
-    const { domain, partitions } = config;
-    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, domain, partitions, this.federation?.sendFast, this.analytics);
+    const dispatcher = new Dispatcher(
+      lanes,
+      mailbox,
+      this.removals,
+      domain,
+      partitions,
+      this.federation?.sendFast,
+      webhookEvents,
+      this.analytics,
+    );
     const authenticator = new Authenticator({
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
@@ -151,9 +174,11 @@ export class Processor {
     this.warnAboutOpenApps();
     try {
       await this.intake.start();
+      await this.startWebhooks(this.deps.topology());
       await this.federation?.start();
     } catch (error) {
       await this.federation?.stop();
+      await this.webhooks.stop();
       await this.intake.stop();
       await this.webhookLogins.stop();
       this.state = 'stopped';
@@ -174,6 +199,7 @@ export class Processor {
     await this.endedConnectors.stop();
     await this.federation?.stop();
     await this.intake.stop();
+    await this.webhooks.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
     await this.analytics?.stop();
@@ -190,7 +216,12 @@ export class Processor {
       domains: view.topology.domains.length,
       links: view.topology.domainLinks.length,
     });
-    if (this.state === 'running') this.federation?.follow(view);
+    if (this.state === 'running') {
+      this.federation?.follow(view);
+      this.startWebhooks(view).catch((error: unknown) =>
+        this.deps.logger.error('cannot join the webhook senders', { reason: errorMessage(error) }),
+      );
+    }
     this.warnAboutOpenApps(view);
   }
 
@@ -202,10 +233,16 @@ export class Processor {
       name,
       stats: { ...this.stats },
       pendingRemovals: this.removals.size,
+      webhooks: this.webhooks.report(),
     };
     if (this.federation) health.links = this.federation.links();
     if (this.analytics) health.analytics = this.analytics.counts();
     return health;
+  }
+
+  /** Send webhooks once an app has one: until then the two groups on the webhook topics cost nothing. */
+  private async startWebhooks(view: TopologyView): Promise<void> {
+    if (view.topology.clientApps.some((app) => app.webhook !== undefined)) await this.webhooks.start();
   }
 
   /** `authEnabled: false` is for development only (docs/protocol.md, Authentication); say so for each such app at start-up. */

@@ -42,6 +42,28 @@ export class Metrics {
     });
   }
 
+  /**
+   * A counter read by `sample` at each scrape (a count kept elsewhere, which only grows): `sample` returns each label
+   * set's total.
+   */
+  sampledCounter<L extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    sample: () => Iterable<[Partial<Record<L, string>>, number]>,
+  ): Counter<L> {
+    return new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect(this: Counter<L>) {
+        this.reset();
+        for (const [labels, value] of sample()) this.inc(labels, value);
+      },
+    });
+  }
+
   histogram<L extends string = never>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
     return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
   }

@@ -6,6 +6,7 @@ import { startupSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
 import { topologySourceSettings } from '@linker/topology';
+import { webhookSettings } from './webhook.config';
 
 /** The processor's settings (real mode). This folder is the processor's only reader of `process.env`. */
 export const processorConfig = defineConfig({
@@ -153,6 +154,7 @@ export const processorConfig = defineConfig({
     doc: "How often a processor sends its domain's analytics (every app's slices within `LINKER_ANALYTICS_RETENTION_H`) to the meta-server, which sums them over the domains (`GET /analytics/{appName}`). Real mode: needs `LINKER_META_SERVER_URL` and `LINKER_INTERNAL_TOKEN`, else nothing is sent.",
   }),
   ...analyticsSettings,
+  ...webhookSettings,
   ...busSettings,
   ...presenceSettings,
   ...mailboxSettings,
@@ -186,6 +188,7 @@ const SETTINGS = [
   'analyticsSliceS',
   'analyticsRetentionH',
   'analyticsReportMs',
+  ...(Object.keys(webhookSettings) as Array<keyof typeof webhookSettings>),
 ] as const;
 
 /**

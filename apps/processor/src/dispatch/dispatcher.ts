@@ -1,8 +1,18 @@
 import type { AnalyticsRecorder } from '@linker/analytics';
 import type { BusRecord, Lanes } from '@linker/bus';
-import { connectorTopic, encodeDelivery, encodeEnvelope, interestTopic, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
+import {
+  connectorTopic,
+  encodeDelivery,
+  encodeEnvelope,
+  interestTopic,
+  linkQueueTopic,
+  webhookTopic,
+  type Envelope,
+  type Lane,
+} from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import type { RemovalQueue } from '../stored-messages/removal-queue';
+import type { WebhookProducer } from '../webhooks/webhook-producer';
 import { countEffects } from './analytics-counts';
 import type { Effects, Outgoing, StoredEntry } from './effects';
 
@@ -11,7 +21,8 @@ export type FastForwarder = (nextHop: string, envelopes: Envelope[]) => void;
 
 /**
  * Writes effects: publishes deliveries to connector topics and forwards to the custody queues of neighbours (ADR
- * 0009), stores and removes mailbox messages, parks dead letters.
+ * 0009), stores and removes mailbox messages, parks dead letters, and queues the apps' webhook events (a RELIABLE
+ * record each on the webhook topic, written with the rest: nothing waits for a receiver).
  *
  * Guarantees: `apply` resolves only when everything it was given is durable (RELIABLE records acknowledged by the
  * broker, mailbox stores durable; FAST records handed to the client), except removals: those go to the
@@ -36,6 +47,7 @@ export class Dispatcher {
     private readonly domain: string,
     private readonly partitions: number,
     private readonly fastForward: FastForwarder = () => undefined,
+    private readonly webhooks?: WebhookProducer,
     /** Counts what each `apply` made durable (stored, fetched, dead-lettered); absent: nothing is counted. */
     private readonly analytics?: AnalyticsRecorder,
   ) {}
@@ -52,8 +64,10 @@ export class Dispatcher {
       for (const letter of effect.deadLetters) deadLetters.push(letter);
       for (const envelope of effect.announced) announced.push({ key: envelope.from, value: encodeEnvelope(envelope) });
     }
+    const webhooks = this.webhooks?.records(effects, stored, deadLetters) ?? [];
     await Promise.all([
       ...groupByTopic(effects).map((group) => this.publish(group)),
+      webhooks.length > 0 ? this.queueWebhooks(webhooks) : undefined,
       ...this.forward(effects),
       stored.length > 0 ? this.store(stored) : undefined,
       ...[...removed].map(([userId, ids]) => this.removals.add(userId, ids)),
@@ -113,6 +127,13 @@ export class Dispatcher {
       await this.ensure('RELIABLE', topic, 1);
       await this.lanes.RELIABLE.publish(topic, records);
     });
+  }
+
+  /** Webhook events, keyed by app, on the RELIABLE webhook topic (sent by `WebhookSender`). */
+  private async queueWebhooks(records: BusRecord[]): Promise<void> {
+    const topic = webhookTopic(this.domain);
+    await this.ensure('RELIABLE', topic);
+    await this.lanes.RELIABLE.publish(topic, records);
   }
 
   /** Interest announcements to every processor of this domain; FAST, so a failure loses them (they come again). */

@@ -1,5 +1,6 @@
 import { Metrics } from '@linker/observability';
 import { registerLinkMetrics } from '../federation/link-metrics';
+import { registerWebhookMetrics } from '../webhooks/webhook-metrics';
 import type { ProcessorHealth, ProcessorStats } from './processor-stats';
 
 const STATS: Array<[keyof ProcessorStats, string]> = [
@@ -28,5 +29,6 @@ export function processorMetrics(health: () => ProcessorHealth): Metrics {
     gauge.set(health().analytics?.dropped ?? 0),
   );
   registerLinkMetrics(metrics, () => health().links ?? []);
+  registerWebhookMetrics(metrics, () => health().webhooks);
   return metrics;
 }

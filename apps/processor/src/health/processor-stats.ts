@@ -1,4 +1,5 @@
 import type { LinkReport } from '../federation/link-metrics';
+import type { AppWebhookReport } from '../webhooks/webhook-stats';
 
 /**
  * What a processor has done since it started, for health checks, logs and tests. Counters only: reading them
@@ -31,6 +32,8 @@ export interface ProcessorHealth {
   stats: Readonly<ProcessorStats>;
   /** Messages reported delivered whose removal from the mailbox is queued or under way (`RemovalQueue`). */
   pendingRemovals: number;
+  /** Per app with a webhook: events sent, failed requests, events dropped and pending a retry here. */
+  webhooks: Record<string, AppWebhookReport>;
   /** Links to the neighbour domains (absent without federation). */
   links?: LinkReport[];
   /** Analytics events written since start, and dropped (the store failed or did not answer); absent without analytics. */
