@@ -94,8 +94,6 @@ export class Processor {
     const outForDelivery = new OutForDelivery();
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
-    const store = deps.analytics;
-    this.analytics = store && new AnalyticsRecorder({ store, logger: logger.child({ component: 'analytics' }), now: () => clock.now() });
     const { domain, partitions } = config;
     const webhookEvents = new WebhookProducer(topology, domain, clock);
     this.webhooks = new WebhookSender({
@@ -108,8 +106,18 @@ export class Processor {
       clock,
       logger,
     });
-    const fastForward = this.federation?.sendFast;
-    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, domain, partitions, fastForward, this.analytics, webhookEvents);
+    const store = deps.analytics;
+    this.analytics = store && new AnalyticsRecorder({ store, logger: logger.child({ component: 'analytics' }), now: () => clock.now() });
+    const dispatcher = new Dispatcher(
+      lanes,
+      mailbox,
+      this.removals,
+      domain,
+      partitions,
+      this.federation?.sendFast,
+      webhookEvents,
+      this.analytics,
+    );
     const authenticator = new Authenticator({
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
@@ -232,6 +240,7 @@ export class Processor {
       webhooks: this.webhooks.report(),
     };
     if (this.federation) health.links = this.federation.links();
+    if (this.analytics) health.analytics = this.analytics.counts();
     return health;
   }
 

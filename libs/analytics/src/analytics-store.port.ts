@@ -26,7 +26,8 @@ export interface SliceSettings {
  * Guarantees:
  * - `add` adds: counters are summed and hashes are united, whoever wrote them, so writers need no coordination; a
  *   rejected `add` may have added part of the batch (analytics are counts, not records: nothing is retried);
- * - unique counts are exact in memory and within the HyperLogLog error (about 0.8%) in Redis;
+ * - unique counts are exact in memory (up to 1,000,000 per count and slice) and within the HyperLogLog error (about
+ *   0.8%) in Redis;
  * - a slice is kept `retentionHours` after it ended and then forgotten (an `add` to a slice already past that keeps nothing);
  * - `read` answers the slices of one app in `[fromSlice, toSlice]` that have something counted, oldest first, each with
  *   every counter and unique count (0 when none);

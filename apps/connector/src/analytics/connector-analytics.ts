@@ -30,7 +30,9 @@ export class ConnectorAnalytics {
     const app = config.analyticsApp;
     const open = config.analyticsOpen;
     this.seed =
-      app === undefined ? undefined : new SeedAnalytics({ app, open, topology, recorder: this.recorder, store, logger: this.log, serving });
+      app === undefined
+        ? undefined
+        : new SeedAnalytics({ app, open, topology, recorder: this.recorder, store, logger: this.log, now: () => clock.now(), serving });
   }
 
   get store(): AnalyticsStore {

@@ -23,6 +23,8 @@ export interface SeedAnalyticsOptions {
   recorder: AnalyticsRecorder;
   store: AnalyticsStore;
   logger: Logger;
+  /** Epoch ms. */
+  now(): number;
   serving(): boolean;
 }
 
@@ -30,7 +32,8 @@ export interface SeedAnalyticsOptions {
  * The analytics API of the seed's clients on the client port (docs/protocol.md, Analytics), for one app:
  * `POST /analytics?timestamp=<ms>&user=<name>&click` (or `&impression`) → 202 without a body, counted in the slice of
  * the timestamp; `GET /analytics?timestamp=<ms>` → 200 `text/plain` `unique_users,N\nclicks,N\nimpressions,N\n` for
- * that slice. The app's server API key is needed unless `open`. Refusals are the server API's `{code, message}`.
+ * that slice. The app's server API key is needed unless `open`. Refusals are the server API's `{code, message}`. An
+ * event more than one slice ahead of now is refused (its keys would outlive any retention).
  */
 export class SeedAnalytics {
   private readonly keys: ApiKeys;
@@ -84,6 +87,8 @@ export class SeedAnalytics {
   /** One click or impression of `user`, in the slice of `timestamp`. */
   private post(query: URLSearchParams): void {
     const at = timestampParam(query, 'timestamp');
+    const sliceMs = this.options.store.settings.sliceSeconds * 1000;
+    if (at > this.options.now() + sliceMs) throw new ApiFailure('INVALID_FIELD', 'timestamp: more than one slice in the future');
     const user = query.get('user');
     if (!user) throw new ApiFailure('INVALID_FIELD', 'user: required, the name of the user the event is about');
     if (user.length > MAX_USER_CHARS) throw new ApiFailure('INVALID_FIELD', `user: at most ${MAX_USER_CHARS} characters`);

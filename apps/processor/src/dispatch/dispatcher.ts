@@ -12,8 +12,8 @@ import {
 } from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import type { RemovalQueue } from '../stored-messages/removal-queue';
-import { countEffects } from './analytics-counts';
 import type { WebhookProducer } from '../webhooks/webhook-producer';
+import { countEffects } from './analytics-counts';
 import type { Effects, Outgoing, StoredEntry } from './effects';
 
 /** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */
@@ -47,9 +47,9 @@ export class Dispatcher {
     private readonly domain: string,
     private readonly partitions: number,
     private readonly fastForward: FastForwarder = () => undefined,
+    private readonly webhooks?: WebhookProducer,
     /** Counts what each `apply` made durable (stored, fetched, dead-lettered); absent: nothing is counted. */
     private readonly analytics?: AnalyticsRecorder,
-    private readonly webhooks?: WebhookProducer,
   ) {}
 
   /** Write `effects`; resolves with the mailbox stores it made. */

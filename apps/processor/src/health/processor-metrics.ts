@@ -41,6 +41,9 @@ export function processorMetrics(identity: { domain: string; name: string }, hea
   metrics.sampledGauge('linker_processor_pending_removals', 'messages reported delivered, not yet removed from the mailbox', [], (gauge) =>
     gauge.set(health().pendingRemovals),
   );
+  metrics.sampledGauge('linker_analytics_dropped', 'analytics events dropped: the store failed or did not answer', [], (gauge) =>
+    gauge.set(health().analytics?.dropped ?? 0),
+  );
   registerLinkMetrics(metrics, () => health().links ?? []);
   registerWebhookMetrics(metrics, () => health().webhooks);
   const latency = metrics.histogram(

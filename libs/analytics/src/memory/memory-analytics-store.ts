@@ -6,7 +6,13 @@ interface KeptSlice {
   hashes: Record<AnalyticsUnique, Set<string>>;
 }
 
-/** `AnalyticsStore` in this process (embedded mode, unit tests): exact sets, so unique counts are exact. */
+/** Most hashes one unique count of one slice holds; past it the count stays there (memory stays bounded). */
+const MAX_EXACT = 1_000_000;
+
+/**
+ * `AnalyticsStore` in this process (embedded mode, unit tests): exact sets, so unique counts are exact (up to
+ * 1,000,000 users per count and slice, where a count stops growing).
+ */
 export class MemoryAnalyticsStore implements AnalyticsStore {
   /** By app, then slice. */
   private readonly apps = new Map<string, Map<number, KeptSlice>>();
@@ -24,7 +30,8 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
       const kept = this.kept(app, slice);
       for (const name of ANALYTICS_COUNTERS) kept.slice.counters[name] += counters[name] ?? 0;
       for (const name of ANALYTICS_UNIQUES) {
-        for (const hash of uniques[name] ?? []) kept.hashes[name].add(hash);
+        const set = kept.hashes[name];
+        for (const hash of uniques[name] ?? []) if (set.size < MAX_EXACT) set.add(hash);
         kept.slice.uniques[name] = kept.hashes[name].size;
       }
     }

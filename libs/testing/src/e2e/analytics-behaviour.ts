@@ -28,6 +28,7 @@ export function analyticsSuite(name: string, start: StartDomain, options: Analyt
     const names = new Set<string>();
 
     seedSequence(ctx, options, names);
+    metaServerSum(ctx);
     seedRefusals(ctx);
     routerCounters(ctx, names);
     if (options.redisUrl !== undefined) {
@@ -75,7 +76,9 @@ function seedSequence(ctx: SuiteContext, options: AnalyticsSuiteOptions, names: 
       expect(Math.abs(unique - 25)).toBeLessThanOrEqual(Math.ceil(25 * options.uniqueError));
     }
   });
+}
 
+function metaServerSum(ctx: SuiteContext): void {
   it("sums the meta-server's view of the app over the domains that report it (one here)", async () => {
     const domain = await routerReport(ctx, 0);
     const clicks = total(domain, 'clicks');
@@ -93,6 +96,7 @@ function seedRefusals(ctx: SuiteContext): void {
     ['no timestamp', 'POST', 'user=a&click'],
     ['a timestamp that is not epoch ms', 'POST', 'timestamp=12.5&user=a&click'],
     ['a negative timestamp', 'POST', 'timestamp=-5&user=a&click'],
+    ['a timestamp more than a slice ahead', 'POST', `timestamp=${Date.now() + 2 * HOUR_MS}&user=a&click`],
     ['no user', 'POST', `timestamp=${Date.now()}&click`],
     ['neither click nor impression', 'POST', `timestamp=${Date.now()}&user=a`],
     ['both click and impression', 'POST', `timestamp=${Date.now()}&user=a&click&impression`],
