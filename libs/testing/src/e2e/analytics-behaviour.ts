@@ -1,6 +1,6 @@
 import { ANALYTICS_COUNTERS, type AnalyticsCounter, type AnalyticsReport } from '@linker/contracts';
 import { apiCall, type ApiResponse } from '../api-client';
-import { tcpExchange } from '../private-services/wire';
+import { redisDump } from '../redis-dump';
 import { waitFor } from '../wait-for';
 import { fetchFrames } from './mailbox-behaviour';
 import { SuiteContext, type StartDomain } from './suite-context';
@@ -160,34 +160,4 @@ function total(report: AnalyticsReport, name: AnalyticsCounter | 'connected_user
 function delta(before: AnalyticsReport, after: AnalyticsReport): Record<string, number> {
   const names = [...ANALYTICS_COUNTERS, 'connected_users', 'sending_users'] as const;
   return Object.fromEntries(names.map((name) => [name, total(after, name) - total(before, name)]));
-}
-
-/**
- * Every key matching `pattern` (SCAN) and its value: HGETALL and GET (one of the two answers WRONGTYPE) and DUMP of each,
- * as the raw RESP bytes Redis answered (HyperLogLogs are strings). Spoken over a plain socket: ioredis is the adapters'.
- */
-async function redisDump(redisUrl: string, pattern: string): Promise<{ keys: number; text: string }> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const reply = (await redisExchange(redisUrl, [['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000']])).toString('latin1');
-    const bulk = [...reply.matchAll(/\$\d+\r\n([^\r]*)\r\n/g)].map((m) => m[1]);
-    cursor = bulk[0];
-    keys.push(...bulk.slice(1));
-  } while (cursor !== '0');
-  const reads = keys.flatMap((key) => [
-    ['HGETALL', key],
-    ['GET', key],
-    ['DUMP', key],
-  ]);
-  return { keys: keys.length, text: keys.join('\n') + (await redisExchange(redisUrl, reads)).toString('latin1') };
-}
-
-/** `commands` in one round trip, then an ECHO of a marker: the bytes Redis answered up to the marker. */
-function redisExchange(redisUrl: string, commands: string[][]): Promise<Buffer> {
-  const { hostname: host, port } = new URL(redisUrl);
-  const marker = `end-of-dump-${Math.random()}`;
-  const encode = (args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
-  const request = [...commands, ['ECHO', marker]].map(encode).join('');
-  return tcpExchange({ host, port: Number(port), request, complete: (got) => got.includes(marker), timeoutMs: 20_000 });
 }
