@@ -76,15 +76,15 @@ export interface OpsOverview {
 }
 
 /**
- * `GET /api/ops/dead-letters?limit=`: the parked messages each processor's store holds (a domain's processors share
- * one: its letters are listed once), with the processor to re-inject through, and in words what could not be read.
+ * `GET /api/ops/dead-letters?limit=`: the parked messages of each domain (its processors share one store, read once,
+ * through `processor`), and in words what could not be read.
  */
 export interface OpsDeadLetters {
-  letters: Array<DeadLetterSummary & { processor: string }>;
+  letters: Array<DeadLetterSummary & { domain: string; processor: string }>;
   problems: string[];
 }
 
-/** `POST /api/ops/processors/{name}/dead-letters/{id}/reinject`: 200 on re-injection, else an error status with this body. */
+/** `POST /api/ops/domains/{domain}/dead-letters/{id}/reinject`: 200 on re-injection, else an error status with this body. */
 export interface OpsReinjected {
   id: string;
   reinjected: boolean;

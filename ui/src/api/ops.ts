@@ -6,9 +6,9 @@ export const fetchOverview = (signal?: AbortSignal): Promise<OpsOverview> => get
 
 export const fetchDeadLetters = (limit = 100): Promise<OpsDeadLetters> => getJson<OpsDeadLetters>(`/api/ops/dead-letters?limit=${limit}`);
 
-/** Re-inject a dead letter through the processor that listed it; an `HttpProblem` with the reason otherwise. */
-export async function reinject(processor: string, id: string): Promise<OpsReinjected> {
-  const path = `/api/ops/processors/${encodeURIComponent(processor)}/dead-letters/${encodeURIComponent(id)}/reinject`;
+/** Re-inject a dead letter of `domain` (through any of its processors); an `HttpProblem` with the reason otherwise. */
+export async function reinject(domain: string, id: string): Promise<OpsReinjected> {
+  const path = `/api/ops/domains/${encodeURIComponent(domain)}/dead-letters/${encodeURIComponent(id)}/reinject`;
   return send<OpsReinjected>(path, 'POST');
 }
 

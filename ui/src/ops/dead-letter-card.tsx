@@ -27,7 +27,7 @@ export function DeadLetterCard({ tick }: { tick: number }) {
       )}
       <ul class="ops-letters">
         {letters?.letters.map((letter) => (
-          <LetterItem key={letter.id} letter={letter} onReinject={() => onReinject(letter.processor, letter.id)} />
+          <LetterItem key={letter.id} letter={letter} onReinject={() => onReinject(letter.domain, letter.id)} />
         ))}
       </ul>
       {Object.entries(outcomes).map(([id, outcome]) => (
@@ -50,7 +50,9 @@ function LetterItem({ letter, onReinject }: { letter: Letter; onReinject: () => 
             to <code>{letter.to}</code>
           </>
         )}{' '}
-        <small>parked {new Date(letter.at).toLocaleString()}</small>
+        <small>
+          parked {new Date(letter.at).toLocaleString()} in {letter.domain}
+        </small>
       </div>
       <div class="ops-reason" data-testid="ops-dead-letter-reason">
         {letter.reason}

@@ -1,5 +1,5 @@
 import type { OpsConnector, OpsOverview, OpsProcessor } from '@linker/contracts';
-import type { OpsRates } from './rates';
+import { keyOf, type OpsRates } from './rates';
 import { UplotChart } from './uplot-chart';
 
 const LANES = [
@@ -18,7 +18,7 @@ export function NodeCards({ overview, rates }: { overview?: OpsOverview; rates: 
       ))}
       {overview.processors.length === 0 && <p class="hint">No processor is known to this server.</p>}
       {overview.processors.map((processor) => (
-        <ProcessorCard key={processor.name} processor={processor} rates={rates} />
+        <ProcessorCard key={keyOf(processor)} processor={processor} rates={rates} />
       ))}
     </div>
   );
@@ -63,8 +63,8 @@ function ConnectorCard({ connector }: { connector: OpsConnector }) {
 }
 
 function ProcessorCard({ processor, rates }: { processor: OpsProcessor; rates: OpsRates }) {
-  const series = rates.of(processor.name);
-  const p99 = rates.p99Ms(processor.name);
+  const series = rates.of(processor);
+  const p99 = rates.p99Ms(processor);
   return (
     <section class="card ops-node" data-testid="ops-processor" data-name={processor.name} data-state={processor.running ? 'up' : 'down'}>
       <h3>
@@ -72,6 +72,7 @@ function ProcessorCard({ processor, rates }: { processor: OpsProcessor; rates: O
           <span class="dot" />
         </span>{' '}
         Processor {processor.name}
+        {processor.domain && <span class="badge">{processor.domain}</span>}
       </h3>
       {processor.error ? (
         <p class="error-text">{processor.error}</p>

@@ -1,6 +1,8 @@
 import type { LatencyHistogram, OpsOverview } from '@linker/contracts';
 import { difference, OpsRates, quantile } from './rates';
 
+const P1 = { name: 'p-1', domain: 'domain-01' };
+
 const histogram = (counts: number[], count = counts.at(-1) ?? 0): LatencyHistogram => ({
   buckets: [0.01, 0.1, 1].map((le, n) => ({ le, count: counts[n] })),
   count,
@@ -11,7 +13,7 @@ function overview(at: number, reliable: number, fast: number, latency?: LatencyH
   return {
     at,
     connectors: [],
-    processors: [{ name: 'p-1', processed: { RELIABLE: reliable, FAST: fast }, latency: { RELIABLE: latency } }],
+    processors: [{ ...P1, processed: { RELIABLE: reliable, FAST: fast }, latency: { RELIABLE: latency } }],
   };
 }
 
@@ -19,10 +21,10 @@ describe('OpsRates', () => {
   it('turns counter samples into per-second rates by lane, from the second sample on', () => {
     const rates = new OpsRates();
     rates.add(overview(10_000, 100, 0));
-    expect(rates.of('p-1').times).toEqual([]);
+    expect(rates.of(P1).times).toEqual([]);
     rates.add(overview(12_000, 300, 50));
     rates.add(overview(13_000, 300, 60));
-    expect(rates.of('p-1')).toEqual({ times: [12, 13], reliable: [100, 0], fast: [25, 10] });
+    expect(rates.of(P1)).toEqual({ times: [12, 13], reliable: [100, 0], fast: [25, 10] });
   });
 
   it('starts over when a counter goes down (a restarted processor), and ignores a sample not newer', () => {
@@ -30,17 +32,17 @@ describe('OpsRates', () => {
     rates.add(overview(1_000, 500, 0));
     rates.add(overview(2_000, 20, 0));
     rates.add(overview(2_000, 40, 0));
-    expect(rates.of('p-1').reliable).toEqual([20]);
+    expect(rates.of(P1).reliable).toEqual([20]);
   });
 
   it('gives the p99 of the last interval, else of everything so far', () => {
     const rates = new OpsRates();
     rates.add(overview(1_000, 0, 0, histogram([100, 100, 100])));
     rates.add(overview(2_000, 0, 0, histogram([100, 100, 100])));
-    expect(rates.p99Ms('p-1')).toBeCloseTo(9.9);
+    expect(rates.p99Ms(P1)).toBeCloseTo(9.9);
     rates.add(overview(3_000, 0, 0, histogram([100, 100, 200])));
-    expect(rates.p99Ms('p-1')).toBeCloseTo(991);
-    expect(rates.p99Ms('p-2')).toBeUndefined();
+    expect(rates.p99Ms(P1)).toBeCloseTo(991);
+    expect(rates.p99Ms({ name: 'p-1', domain: 'domain-02' })).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { LatencyHistogram, OpsOverview } from '@linker/contracts';
+import type { LatencyHistogram, OpsOverview, OpsProcessor } from '@linker/contracts';
 
 /** How many samples a rate chart keeps (one a second: the last two minutes). */
 export const RATE_POINTS = 120;
@@ -37,28 +37,29 @@ export class OpsRates {
         fast: processor.processed.FAST,
         latency: processor.latency?.RELIABLE,
       };
-      const before = this.last.get(processor.name);
-      this.last.set(processor.name, sample);
+      const key = keyOf(processor);
+      const before = this.last.get(key);
+      this.last.set(key, sample);
       if (before === undefined || sample.at <= before.at) continue;
       const seconds = (sample.at - before.at) / 1000;
-      const series = this.seriesOf(processor.name);
+      const series = this.seriesOf(key);
       series.times.push(sample.at / 1000);
       series.reliable.push(growth(before.reliable, sample.reliable) / seconds);
       series.fast.push(growth(before.fast, sample.fast) / seconds);
       if (series.times.length > RATE_POINTS) for (const list of Object.values(series)) list.shift();
       const recent = sample.latency && quantile(difference(sample.latency, before.latency), 0.99);
-      this.p99s.set(processor.name, recent ?? (sample.latency && quantile(sample.latency, 0.99)));
+      this.p99s.set(key, recent ?? (sample.latency && quantile(sample.latency, 0.99)));
     }
   }
 
   /** The rates of `processor` so far (empty until two samples were read). */
-  of(processor: string): RateSeries {
-    return this.series.get(processor) ?? { times: [], reliable: [], fast: [] };
+  of(processor: OpsProcessor): RateSeries {
+    return this.series.get(keyOf(processor)) ?? { times: [], reliable: [], fast: [] };
   }
 
   /** The p99 delivery latency of `processor` in ms: over the last interval, else since it started; none recorded: undefined. */
-  p99Ms(processor: string): number | undefined {
-    const seconds = this.p99s.get(processor);
+  p99Ms(processor: OpsProcessor): number | undefined {
+    const seconds = this.p99s.get(keyOf(processor));
     return seconds === undefined ? undefined : seconds * 1000;
   }
 
@@ -67,6 +68,11 @@ export class OpsRates {
     if (!series) this.series.set(name, (series = { times: [], reliable: [], fast: [] }));
     return series;
   }
+}
+
+/** Processors of several domains may share a name (each domain's `processor-01`). */
+export function keyOf(processor: OpsProcessor): string {
+  return `${processor.domain ?? ''}/${processor.name}`;
 }
 
 function growth(before: number, now: number): number {

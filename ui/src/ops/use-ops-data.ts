@@ -48,9 +48,9 @@ export function useDeadLetters(tick: number) {
     );
   }, [tick, reloads]);
   const outcome = (id: string, ok: boolean, text: string) => setOutcomes((all) => ({ ...all, [id]: { ok, text } }));
-  const onReinject = (processor: string, id: string) => {
+  const onReinject = (domain: string, id: string) => {
     outcome(id, true, 'Re-injecting…');
-    reinject(processor, id)
+    reinject(domain, id)
       .then(
         () => outcome(id, true, 'Re-injected: back on the intake.'),
         (problem: Error) => outcome(id, false, `Not re-injected: ${problem.message}`),

@@ -5,12 +5,12 @@ import { latencyOf, OPS_TIMEOUT_MS, OpsFailure, type OpsSources, type ProcessorO
 
 type Json = (response: ServerResponse, status: number, body: unknown) => void;
 
-const REINJECT = /^\/api\/ops\/processors\/([^/]+)\/dead-letters\/([^/]+)\/reinject$/;
+const REINJECT = /^\/api\/ops\/domains\/([^/]+)\/dead-letters\/([^/]+)\/reinject$/;
 const USER = /^\/api\/ops\/users\/([^/]+)\/(presence|disconnect)$/;
 
 /**
  * The operations view's routes (ADR 0019): `GET /api/ops/overview`, `GET /api/ops/dead-letters?limit=`,
- * `POST /api/ops/processors/{name}/dead-letters/{id}/reinject`, and the user lookup passed to a connector's server
+ * `POST /api/ops/domains/{domain}/dead-letters/{id}/reinject`, and the user lookup passed to a connector's server
  * API with the key the browser sends (`GET /api/ops/users/{id}/presence`, `POST /api/ops/users/{id}/disconnect`).
  */
 export function opsApi(sources: OpsSources, json: Json, logger: Logger) {
@@ -72,17 +72,20 @@ async function processorOf(target: ProcessorOpsTarget, n: number): Promise<OpsPr
   }
 }
 
-/** The letters of every processor's store, each listed once (a domain's processors share one store). */
+/**
+ * The dead letters of each domain, read once per domain (its processors share one store) through the first of its
+ * processors that answers; what could not be read, in words.
+ */
 async function deadLetters(sources: OpsSources, limit: number): Promise<OpsDeadLetters> {
   const result: OpsDeadLetters = { letters: [], problems: [] };
-  const seen = new Set<string>();
+  const read = new Set<string>();
   for (const target of sources.processors()) {
     try {
-      const name = (await target.health()).name ?? 'processor';
-      for (const letter of await target.deadLetters(limit)) {
-        if (!seen.has(letter.id)) result.letters.push({ ...letter, processor: name });
-        seen.add(letter.id);
-      }
+      const { domain = '?', name = 'processor' } = await target.health();
+      if (read.has(domain)) continue;
+      const letters = await target.deadLetters(limit);
+      read.add(domain);
+      for (const letter of letters) result.letters.push({ ...letter, domain, processor: name });
     } catch (error) {
       result.problems.push((error as Error).message);
     }
@@ -90,17 +93,22 @@ async function deadLetters(sources: OpsSources, limit: number): Promise<OpsDeadL
   return result;
 }
 
-async function reinjected(sources: OpsSources, processor: string, id: string): Promise<[number, OpsReinjected]> {
+/** Re-inject through a processor of `domain` (any: they share one store); one that cannot be reached, the next. */
+async function reinjected(sources: OpsSources, domain: string, id: string): Promise<[number, OpsReinjected]> {
+  let problem: OpsFailure | undefined;
   for (const target of sources.processors()) {
-    const name = await target.health().then(
-      (h) => h.name,
-      () => undefined,
-    );
-    if (name !== processor) continue;
-    if (await target.reinject(id)) return [200, { id, reinjected: true }];
-    return [404, { id, reinjected: false, message: `no dead letter ${id} (re-injected already?)` }];
+    const health = await target.health().catch(() => undefined);
+    if (health?.domain !== domain) continue;
+    try {
+      if (await target.reinject(id)) return [200, { id, reinjected: true }];
+      return [404, { id, reinjected: false, message: `no dead letter ${id} (re-injected already?)` }];
+    } catch (error) {
+      if (!(error instanceof OpsFailure) || error.status !== 503) throw error;
+      problem = error;
+    }
   }
-  return [404, { id, reinjected: false, message: `no processor ${processor} answers here` }];
+  if (problem) throw problem;
+  return [404, { id, reinjected: false, message: `no processor of domain ${domain} answers here` }];
 }
 
 /** The user lookup and disconnect, on the first connector that answers, with the browser's API key passed on. */

@@ -105,7 +105,7 @@ describe('web UI operations routes, real mode', () => {
     });
     expect(letters).toMatchObject({
       problems: [],
-      letters: [{ processor: 'processor-01', to: 'ANZ-1500', reason: expect.stringContaining('unreachable') }],
+      letters: [{ domain: domain.domain, processor: 'processor-01', to: 'ANZ-1500', reason: expect.stringContaining('unreachable') }],
     });
 
     await editTopology(domain.metaServerUrl, ADMIN, () => unlinkedDomains(domain.domain, `${domain.domain}-b`, API_KEY, 1999));
@@ -115,7 +115,7 @@ describe('web UI operations routes, real mode', () => {
     });
     const parked: IncomingMessage[] = [];
     recipient.on('message', (message) => void parked.push(message));
-    const reinjected = await fetch(`${uiUrl}/api/ops/processors/processor-01/dead-letters/${letters.letters[0].id}/reinject`, {
+    const reinjected = await fetch(`${uiUrl}/api/ops/domains/${domain.domain}/dead-letters/${letters.letters[0].id}/reinject`, {
       method: 'POST',
     });
     expect([reinjected.status, await reinjected.json()]).toEqual([200, { id: letters.letters[0].id, reinjected: true }]);

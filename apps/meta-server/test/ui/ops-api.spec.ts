@@ -28,16 +28,16 @@ const letter = (id: string): DeadLetterSummary => ({
 });
 
 /** A processor's ops endpoint: records the requests' Authorization; `/dead-letters` needs `ADMIN`. */
-async function fakeProcessor(name: string, parked: DeadLetterSummary[]) {
-  const seen: IncomingHttpHeaders[] = [];
+async function fakeProcessor(name: string, domain: string, parked: DeadLetterSummary[]) {
+  const seen: Array<IncomingHttpHeaders & { path?: string }> = [];
   const server = createServer((request, response) => {
-    seen.push(request.headers);
+    seen.push({ ...request.headers, path: request.url });
     const send = (status: number, body: unknown) =>
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (request.url === '/health')
       return send(200, {
         running: true,
-        domain: 'domain-01',
+        domain,
         name,
         stats: { processedReliable: 5, processedFast: 2, deadLettered: parked.length },
       });
@@ -72,19 +72,18 @@ describe('the web UI server: operations routes', () => {
   let ui: UiServer;
   let p1: Awaited<ReturnType<typeof fakeProcessor>>;
   let p2: Awaited<ReturnType<typeof fakeProcessor>>;
+  let p3: Awaited<ReturnType<typeof fakeProcessor>>;
   let connector: HttpListener;
   const logger = new RecordingLogger();
   const shared = [letter('dl-1'), letter('dl-2')];
 
   beforeAll(async () => {
-    p1 = await fakeProcessor('p-1', shared);
-    p2 = await fakeProcessor('p-2', shared);
+    p1 = await fakeProcessor('p-1', 'domain-01', shared);
+    p2 = await fakeProcessor('p-2', 'domain-01', shared);
+    p3 = await fakeProcessor('p-1', 'domain-02', [letter('dl-9')]);
     connector = await fakeConnector();
-    const processors = [
-      httpProcessor(p1.listener.url, ADMIN),
-      httpProcessor(p2.listener.url, ADMIN),
-      httpProcessor('http://127.0.0.1:1', ADMIN),
-    ];
+    const processors = [p1, p2, p3].map((p) => httpProcessor(p.listener.url, ADMIN));
+    processors.push(httpProcessor('http://127.0.0.1:1', ADMIN));
     ui = await startUiServer({
       host: '127.0.0.1',
       port: 0,
@@ -97,7 +96,7 @@ describe('the web UI server: operations routes', () => {
   });
   afterAll(async () => {
     await ui.close();
-    await Promise.all([p1.listener.close(), p2.listener.close(), connector.close()]);
+    await Promise.all([p1.listener.close(), p2.listener.close(), p3.listener.close(), connector.close()]);
   });
 
   it('GET /api/ops/overview: every connector and processor, an unreachable one in words', async () => {
@@ -121,31 +120,35 @@ describe('the web UI server: operations routes', () => {
       count: 10,
       sum: 0.04,
     });
-    expect(overview.processors[2].error).toMatch(/did not answer/);
+    expect(overview.processors[2]).toMatchObject({ name: 'p-1', domain: 'domain-02' });
+    expect(overview.processors[3].error).toMatch(/did not answer/);
   });
 
-  it('GET /api/ops/dead-letters: the shared store listed once, asked with the UI server’s token; a silent processor in words', async () => {
+  it('GET /api/ops/dead-letters: each domain’s store read once, with the UI server’s token; a silent processor in words', async () => {
     const answer = await fetch(`${ui.url}/api/ops/dead-letters?limit=10`);
     const body = (await answer.json()) as OpsDeadLetters;
-    expect(body.letters.map((l) => [l.id, l.processor])).toEqual([
-      ['dl-1', 'p-1'],
-      ['dl-2', 'p-1'],
+    expect(body.letters.map((l) => [l.id, l.domain, l.processor])).toEqual([
+      ['dl-1', 'domain-01', 'p-1'],
+      ['dl-2', 'domain-01', 'p-1'],
+      ['dl-9', 'domain-02', 'p-1'],
     ]);
     expect(body.problems).toHaveLength(1);
+    expect(p2.seen.filter((h) => h.path?.startsWith('/dead-letters'))).toEqual([]);
     expect(p1.seen.some((h) => h.authorization === `Bearer ${ADMIN}`)).toBe(true);
     expect(JSON.stringify(body)).not.toContain(ADMIN);
   });
 
-  it('POST …/reinject: through the named processor; an unknown id or processor is a 404 in words', async () => {
-    const post = (path: string) => fetch(`${ui.url}/api/ops/processors/${path}/reinject`, { method: 'POST' });
-    const done = await post('p-2/dead-letters/dl-2');
+  it('POST …/reinject: through a processor of the domain; an unknown id or domain is a 404 in words', async () => {
+    const post = (path: string) => fetch(`${ui.url}/api/ops/domains/${path}/reinject`, { method: 'POST' });
+    const done = await post('domain-01/dead-letters/dl-2');
     expect([done.status, await done.json()]).toEqual([200, { id: 'dl-2', reinjected: true }]);
     expect(shared.map((l) => l.id)).toEqual(['dl-1']);
-    const again = await post('p-2/dead-letters/dl-2');
+    const again = await post('domain-01/dead-letters/dl-2');
     expect(again.status).toBe(404);
     expect(((await again.json()) as { message: string }).message).toContain('no dead letter dl-2');
-    const nobody = await post('p-9/dead-letters/dl-1');
-    expect([nobody.status, ((await nobody.json()) as { message: string }).message]).toEqual([404, 'no processor p-9 answers here']);
+    const nobody = await post('domain-09/dead-letters/dl-1');
+    const said = ((await nobody.json()) as { message: string }).message;
+    expect([nobody.status, said]).toEqual([404, 'no processor of domain domain-09 answers here']);
   });
 
   it('a processor that refuses the UI server’s token is a 401 that says to set the same token on both', async () => {
