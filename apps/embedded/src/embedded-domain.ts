@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '@linker/observability';
 import { MemoryChannelHistory, MemoryPresence } from '@linker/presence';
 import { LocalTopologySource, openTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, openConnector } from '../../connector/src';
-import { localProcessor, openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
+import { httpBaseOf, localProcessor, openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
 import { metaServerSink, openProcessor, portOf, processorSettings, type ProcessorService } from '../../processor/src';
 import type { EmbeddedOptions } from './flags';
 import type { EmbeddedErrorCode } from './errors';
@@ -169,7 +169,7 @@ function serveUi(
       const health = processor.health();
       return [{ domain, processor: health.name, links: health.links ?? [] }];
     },
-    ops: { processors: () => [localProcessor(processor)], connectorUrls: () => [urls.client.replace(/^ws/, 'http').replace(/\/ws$/, '')] },
+    ops: { processors: () => [localProcessor(processor)], connectorUrls: () => [httpBaseOf(urls.client)] },
     info: () => uiInfo(source.current().topology, { domain, clientUrl: urls.client, metaServer: metaServerUrl !== undefined }),
     logger,
   });

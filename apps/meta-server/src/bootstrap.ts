@@ -13,7 +13,7 @@ import { MongoTopologyHistory } from './topology/mongo-topology-history';
 import { TopologyEditor } from './topology/topology-editor';
 import { FileTopologyHistory, MemoryTopologyHistory } from './topology/topology-history';
 import { TopologyStore } from './topology/topology-store';
-import { healthReports, httpProcessor, startUiServer, uiInfo, type OpsSources, type UiServer } from './ui/ui-server';
+import { healthReports, httpBaseOf, httpProcessor, startUiServer, uiInfo, type OpsSources, type UiServer } from './ui/ui-server';
 
 export interface MetaServerHandle {
   app: INestApplication;
@@ -149,10 +149,7 @@ function opsSources(config: MetaServerOptions, store: TopologyStore): OpsSources
   return {
     processors: () => processors,
     connectorUrls: () =>
-      config.uiConnectorUrls ??
-      store
-        .current()
-        .masked.domains.flatMap((d) => (d.urls[0] === undefined ? [] : [d.urls[0].replace(/^ws/, 'http').replace(/\/ws$/, '')])),
+      config.uiConnectorUrls ?? store.current().masked.domains.flatMap((d) => (d.urls[0] === undefined ? [] : [httpBaseOf(d.urls[0])])),
   };
 }
 

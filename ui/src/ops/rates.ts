@@ -1,7 +1,7 @@
 import type { LatencyHistogram, OpsOverview, OpsProcessor } from '@linker/contracts';
 
 /** How many samples a rate chart keeps (one a second: the last two minutes). */
-export const RATE_POINTS = 120;
+const RATE_POINTS = 120;
 
 /** A processor's per-second rates by lane over time, from successive samples of its counters. */
 export interface RateSeries {

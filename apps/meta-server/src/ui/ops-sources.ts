@@ -11,7 +11,7 @@ export class OpsFailure extends Error {
 }
 
 /** What the operations view reads of a processor's `GET /health` (apps/processor health/processor-stats.ts). */
-export interface ProcessorHealthView {
+interface ProcessorHealthView {
   running?: boolean;
   domain?: string;
   name?: string;
@@ -34,6 +34,11 @@ export interface OpsSources {
   processors(): readonly ProcessorOpsTarget[];
   /** The connectors' base URLs (`http://host:port`, their client port: `GET /health`, the server API). */
   connectorUrls(): readonly string[];
+}
+
+/** A connector's client-port base URL from its WebSocket URL: `ws://h:p/ws` → `http://h:p` (wss → https). */
+export function httpBaseOf(clientUrl: string): string {
+  return clientUrl.replace(/^ws/, 'http').replace(/\/ws\/?$/, '');
 }
 
 /** How long a processor or connector may take to answer the operations view. */

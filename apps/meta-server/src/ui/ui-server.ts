@@ -11,7 +11,7 @@ import type { UiInfo } from './ui-info';
 
 export { healthReports } from './link-observations';
 export { uiInfo } from './ui-info';
-export { httpProcessor, localProcessor, type OpsSources } from './ops-sources';
+export { httpBaseOf, httpProcessor, localProcessor, type OpsSources } from './ops-sources';
 
 /** The built web UI (`npm run build:ui` writes it), from both `apps/meta-server/src/ui` and `dist/apps/meta-server/src/ui`. */
 const UI_DIST = resolve(__dirname, __dirname.includes(join('dist', 'apps')) ? '../../../../..' : '../../../..', 'ui', 'dist');

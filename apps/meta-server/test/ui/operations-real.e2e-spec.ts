@@ -17,6 +17,7 @@ import {
   type RealDomain,
 } from '@linker/testing';
 import { stringify } from 'yaml';
+import { httpBaseOf } from '../../src/ui/ops-sources';
 
 // The operations view's routes in real mode: a meta-server process serving the web UI (LINKER_UI_PORT) reads a real
 // processor's ops endpoint (its /health, /metrics and dead-letter routes with the shared admin token) and a real
@@ -60,7 +61,7 @@ describe('web UI operations routes, real mode', () => {
       LINKER_ADMIN_TOKEN: ADMIN,
       LINKER_UI_PORT: '0',
       LINKER_UI_PROCESSOR_HEALTH_URLS: `http://127.0.0.1:${metricsPort}/health`,
-      LINKER_UI_CONNECTOR_URLS: domain.connectorUrls[0].replace(/^ws/, 'http').replace(/\/ws$/, ''),
+      LINKER_UI_CONNECTOR_URLS: httpBaseOf(domain.connectorUrls[0]),
     });
     await ui.waitForOutput(/"msg":"web UI ready"/);
     const line =
