@@ -25,8 +25,10 @@ describe('web UI: operations view', () => {
   it('shows the connector’s connections, re-injects a dead letter that is then delivered, and charts the analytics', async () => {
     const domain = await ui.start(unlinkedDomains('domain-01', 'domain-02', API_KEY), 'domain-01');
     const url = domain.connectorUrls[0];
-    await client(url, 'ANZ-1');
-    await client(url, 'ANZ-2');
+    const sender = await client(url, 'ANZ-1');
+    const receiver = await client(url, 'ANZ-2');
+    const received: IncomingMessage[] = [];
+    receiver.on('message', (message) => void received.push(message));
     // The server API's message (no socket to answer) to a user of the unlinked domain: dead-lettered as unreachable.
     const sent = await apiCall(url, 'POST', '/api/v1/messages', { key: API_KEY, json: { to: PARKED, content: 'parked, then delivered' } });
     expect(sent.status).toBe(202);
@@ -44,7 +46,11 @@ describe('web UI: operations view', () => {
     await letter.waitFor();
     expect(await letter.locator('[data-testid="ops-dead-letter-reason"]').innerText()).toMatch(/unreachable.*ANZ-1500/);
     await byTestId(page, 'ops-analytics-chart').waitFor();
-    await byTestId(page, 'ops-rate-chart').first().waitFor();
+    // Traffic while the page watches: the rate chart gets points and the p99 a value.
+    for (let n = 0; n < 20; n++) sender.send('ANZ-2', `traffic ${n}`, { feature: n % 2 === 0 ? 'RELIABLE' : 'FAST' });
+    await waitFor('ANZ-2 to get the 20 messages', () => received.length === 20);
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="ops-rate-chart"]')?.dataset.points) >= 3`);
+    expect(await byTestId(page, 'ops-p99').innerText()).toMatch(/^[\d.]+ ms$/);
     await saveScreenshot(page, 'operations');
 
     // Fix the cause: ANZ-1500 now lives here. It connects, and the operator re-injects the letter.
@@ -53,12 +59,12 @@ describe('web UI: operations view', () => {
       timeoutMs: 20_000,
       intervalMs: 250,
     });
-    const received: IncomingMessage[] = [];
-    recipient.on('message', (message) => void received.push(message));
+    const parked: IncomingMessage[] = [];
+    recipient.on('message', (message) => void parked.push(message));
     await byTestId(page, 'ops-reinject').click();
     await byTestId(page, 'ops-reinject-outcome', { ok: 'true' }).filter({ hasText: 'Re-injected' }).waitFor();
     const delivered = await waitFor('the re-injected message at ANZ-1500', () =>
-      received.find((m) => m.content === 'parked, then delivered'),
+      parked.find((m) => m.content === 'parked, then delivered'),
     );
     expect(delivered.from).toBe(ANZ.master);
     await byTestId(page, 'ops-no-dead-letters').waitFor();
