@@ -51,6 +51,7 @@ describe('MongoMailbox on a real server', () => {
     expect(indexes.map((index) => [index.name, index.key])).toEqual([
       ['_id_', { _id: 1 }],
       ['fetch_order', { '_id.userId': 1, createdAt: 1, '_id.id': 1 }],
+      ['age_order', { createdAt: 1, '_id.userId': 1, '_id.id': 1 }],
     ]);
     const parked = await client.db(database).collection('dead_letters').listIndexes().toArray();
     expect(parked.map((index) => index.name)).toEqual(['_id_', 'parked_order']);

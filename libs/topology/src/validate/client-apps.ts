@@ -4,6 +4,7 @@ import { APP_NAME_PATTERN, parseUserId } from '../topology-view';
 import { checkApiKey, checkPublicKey, checkSecretStrength } from './auth';
 import { readChannels } from './channels';
 import { readDistributions } from './distributions';
+import { readMailbox } from './mailbox';
 import type { DomainGraph } from './domain-graph';
 import { asList, checkKeys, mappingsOf, readBoolean, readString, type Mapping } from './fields';
 
@@ -18,6 +19,7 @@ const APP_KEYS = [
   'apiKey',
   'userDistributions',
   'channels',
+  'mailbox',
 ];
 
 /** `clientApps`: unique names and ids, a master of the app's own, a usable auth method, sound distributions. */
@@ -52,6 +54,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
   if (apiKey !== undefined) checkApiKey(map, apiKey);
   const userDistributions = readDistributions(map, graph);
   const channels = readChannels(map);
+  const mailbox = readMailbox(map);
   if (appName === undefined || appId === undefined) return undefined;
   return {
     appName,
@@ -61,6 +64,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
     ...(apiKey === undefined ? {} : { apiKey }),
     ...(userDistributions === undefined ? {} : { userDistributions }),
     ...(channels === undefined ? {} : { channels }),
+    ...(mailbox === undefined ? {} : { mailbox }),
   };
 }
 
