@@ -183,10 +183,13 @@ export class MongoMailbox implements Mailbox {
     );
   }
 
-  /** Creates the indexes of both collections (creating the collections too). */
+  /**
+   * Creates the indexes of both collections (creating the collections too), one call per index: FerretDB v1 fails a
+   * `createIndexes` of several indexes when some of them exist already (an internal error that closes the connection).
+   */
   private async init(): Promise<void> {
     await this.guard('init', async () => {
-      await this.messages.createIndexes(MESSAGE_INDEXES);
+      for (const index of MESSAGE_INDEXES) await this.messages.createIndexes([index]);
       await this.parked.createIndexes(DEAD_LETTER_INDEXES);
     });
   }
