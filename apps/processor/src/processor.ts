@@ -15,6 +15,7 @@ import { createHandlers } from './handlers';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { IntakeConsumer } from './intake/intake-consumer';
+import { MailboxLimitsKeeper } from './mailbox-limits/mailbox-limits';
 import { KeyedLock } from './stored-messages/keyed-lock';
 import { OutForDelivery } from './stored-messages/out-for-delivery';
 import { RemovalQueue } from './stored-messages/removal-queue';
@@ -62,6 +63,7 @@ export class Processor {
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
+  private readonly mailboxLimits: MailboxLimitsKeeper;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
@@ -85,6 +87,15 @@ export class Processor {
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
     const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
+    this.mailboxLimits = new MailboxLimitsKeeper({
+      mailbox,
+      dispatcher,
+      domain: config.domain,
+      topology,
+      sweepIntervalMs: config.mailboxSweepIntervalMs,
+      clock,
+      logger,
+    });
     const authenticator = new Authenticator({
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
@@ -123,6 +134,7 @@ export class Processor {
       routes: this.federation?.routes,
       seen,
       stats: this.stats,
+      onStored: this.mailboxLimits.stored,
       clock,
       logger,
     });
@@ -154,6 +166,7 @@ export class Processor {
     }
     this.state = 'running';
     this.endedConnectors.start();
+    this.mailboxLimits.start();
     this.deps.logger.info('processor consuming', { domain: this.deps.config.domain, processor: this.deps.config.name });
   }
 
@@ -167,6 +180,7 @@ export class Processor {
     await this.endedConnectors.stop();
     await this.federation?.stop();
     await this.intake.stop();
+    await this.mailboxLimits.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
   }
@@ -194,6 +208,8 @@ export class Processor {
       name,
       stats: { ...this.stats },
       pendingRemovals: this.removals.size,
+      pendingTrims: this.mailboxLimits.pendingTrims,
+      mailboxDropped: this.mailboxLimits.dropped(),
     };
     if (this.federation) health.links = this.federation.links();
     return health;

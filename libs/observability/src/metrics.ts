@@ -42,6 +42,28 @@ export class Metrics {
     });
   }
 
+  /**
+   * A counter whose totals live elsewhere (a component's own count since start), set from `sample` at each scrape:
+   * nothing on the hot path, and still typed `counter` for Prometheus (`rate()` and resets work as for any counter).
+   */
+  sampledCounter<L extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    sample: (set: (labels: Partial<Record<L, string>>, value: number) => void) => void,
+  ): Counter<L> {
+    return new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect(this: Counter<L>) {
+        this.reset();
+        sample((labels, value) => this.inc(labels as never, value));
+      },
+    });
+  }
+
   histogram<L extends string = never>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
     return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
   }

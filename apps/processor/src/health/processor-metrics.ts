@@ -24,6 +24,16 @@ export function processorMetrics(health: () => ProcessorHealth): Metrics {
   metrics.sampledGauge('linker_processor_pending_removals', 'messages reported delivered, not yet removed from the mailbox', [], (gauge) =>
     gauge.set(health().pendingRemovals),
   );
+  metrics.sampledCounter(
+    'linker_mailbox_dropped_total',
+    'messages dropped from mailboxes: over the cap (cap) or too old (age)',
+    ['app', 'reason'],
+    (set) => {
+      for (const [app, byReason] of Object.entries(health().mailboxDropped)) {
+        for (const [reason, count] of Object.entries(byReason)) set({ app, reason }, count);
+      }
+    },
+  );
   registerLinkMetrics(metrics, () => health().links ?? []);
   return metrics;
 }
