@@ -134,7 +134,11 @@ export class MongoMailbox implements Mailbox {
     const excess = Math.min(count - atLeastZero(keep), atLeastZero(limit));
     if (excess <= 0) return [];
     const documents = await this.guard('overCap', () =>
-      this.messages.find({ '_id.userId': userId }, { projection: { createdAt: 1 } }).sort(MESSAGE_ORDER).limit(excess).toArray(),
+      this.messages
+        .find({ '_id.userId': userId }, { projection: { createdAt: 1 } })
+        .sort(MESSAGE_ORDER)
+        .limit(excess)
+        .toArray(),
     );
     return documents.map(toRef);
   }
@@ -145,7 +149,11 @@ export class MongoMailbox implements Mailbox {
     const wanted = atLeastZero(limit);
     if (wanted === 0) return [];
     const documents = await this.guard('olderThan', () =>
-      this.messages.find(messagesBefore(cutoff, userPrefix), { projection: { createdAt: 1 } }).sort(AGE_ORDER).limit(wanted).toArray(),
+      this.messages
+        .find(messagesBefore(cutoff, userPrefix), { projection: { createdAt: 1 } })
+        .sort(AGE_ORDER)
+        .limit(wanted)
+        .toArray(),
     );
     return documents.map(toRef);
   }

@@ -38,7 +38,12 @@ export function describeMailboxLimits(context: Context): void {
       await mailbox.store(entriesFor(user, envelopes.slice(3)));
       const over = await mailbox.overCap(user, 3, 10);
       expect(over).toEqual(refs(user, envelopes.slice(0, 2)));
-      expect(await mailbox.remove(user, over.map((ref) => ref.id))).toBe(2);
+      expect(
+        await mailbox.remove(
+          user,
+          over.map((ref) => ref.id),
+        ),
+      ).toBe(2);
       expect(await mailbox.overCap(user, 3, 10)).toEqual([]);
       expect((await mailbox.oldest(user, 10)).map((e) => e.id)).toEqual(envelopes.slice(2).map((e) => e.id));
     });
