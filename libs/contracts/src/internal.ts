@@ -27,7 +27,31 @@ export const INTERNAL_TYPES = {
    * that publications cross the links only toward domains with subscribers.
    */
   CHANNEL_INTEREST: 'CHANNEL_INTEREST',
+  /**
+   * Connector → processor: a channel got its first subscriber on this connector, now registered in presence
+   * (`ChannelPresence`); the processor decides whether it is the first in the domain (webhook `channel.occupied`).
+   */
+  CHANNEL_OCCUPIED: 'CHANNEL_OCCUPIED',
+  /**
+   * Connector → processor: a channel's last subscriber on this connector left, now removed from presence; the processor
+   * decides whether it was the last in the domain (webhook `channel.vacated`).
+   */
+  CHANNEL_VACATED: 'CHANNEL_VACATED',
 } as const;
+
+/**
+ * `envelope.data` of CHANNEL_OCCUPIED and CHANNEL_VACATED, keyed by the channel on the RELIABLE intake. `others`
+ * (CHANNEL_OCCUPIED only): the other connectors of the domain that had subscribers of the channel just before this
+ * connector registered its first, at most `MAX_OTHER_CONNECTORS` of them.
+ */
+export interface ChannelPresence {
+  channel: string;
+  connector: string;
+  others?: string[];
+}
+
+/** Most connectors a CHANNEL_OCCUPIED lists in `others`. */
+export const MAX_OTHER_CONNECTORS = 64;
 
 /**
  * `envelope.data` of a CHANNEL_INTEREST: every channel `connector` of `domain` has subscribers for (the whole set:

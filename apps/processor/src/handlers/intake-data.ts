@@ -34,6 +34,11 @@ const SCHEMAS = {
     ttlMs: Type.Integer({ minimum: 1 }),
   }),
   USER_EVENT: Type.Object({ userId: Id }),
+  CHANNEL_PRESENCE: Type.Object({
+    channel: Type.String({ pattern: CHANNEL_PATTERN.source }),
+    connector: Id,
+    others: Type.Optional(Type.Array(Type.String())),
+  }),
   DELIVERY_REPORT: DeliveryReport,
 };
 
