@@ -81,6 +81,7 @@ export class Connector {
     this.log = logger.child({ component: 'connector' });
     this.sessions = new SessionRegistry(config.domain, config.name, sessionLimits(config));
     const intake = new IntakePublisher(lanes, config.domain, clock, config.partitions);
+    const subscribers = new ChannelSubscribers(() => this.interest.changed());
     this.keeper = new PresenceKeeper({
       presence,
       intake,
@@ -91,13 +92,13 @@ export class Connector {
       logger,
       authenticated: () => this.sessions.all().filter((session) => session.state === 'AUTHENTICATED'),
       channelOnly: () => this.compat.registered(),
+      localSubscribers: (channel) => subscribers.count(channel),
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
     const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
     const { groupRecipientsPerToken } = config;
-    const subscribers = new ChannelSubscribers(() => this.interest.changed());
     this.interest = new InterestAnnouncer({
       intake,
       domain: config.domain,

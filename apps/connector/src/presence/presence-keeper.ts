@@ -1,8 +1,9 @@
 import { INTERNAL_TYPES, type SocketAddress } from '@linker/contracts';
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import { channelKey, type HeartbeatOutcome, type Presence, type PresenceEntry } from '@linker/presence';
+import { channelKey, channelOfKey, type HeartbeatOutcome, type Presence, type PresenceEntry } from '@linker/presence';
 import type { IntakePublisher } from '../ingress/intake-publisher';
+import { ChannelOccupancy } from '../channels/channel-occupancy';
 import type { ChannelSubscriber } from '../channels/channel-subscribers';
 import type { Session } from '../sessions/session';
 
@@ -18,6 +19,8 @@ export interface PresenceKeeperOptions {
   authenticated: () => Iterable<Session>;
   /** The subscribers that are not client sockets (Push-compatible ones) and are registered, to register again too. */
   channelOnly: () => Iterable<ChannelSubscriber>;
+  /** How many subscribers a channel has on this connector now; with it, channels' first and last are announced (`ChannelOccupancy`). */
+  localSubscribers?: (channel: string) => number;
 }
 
 /**
@@ -32,6 +35,8 @@ export interface PresenceKeeperOptions {
  * - `subscribe` / `unsubscribe` a socket's entry under a channel (`channelKey`), registered again with the socket's;
  * - `subscribeAll` / `leave` a subscriber that is not a client socket (a Push-compatible one): entries under its
  *   channels only, registered again with the sockets';
+ * - a channel's first subscriber here and its last (with `localSubscribers`): CHANNEL_OCCUPIED / CHANNEL_VACATED
+ *   (`ChannelOccupancy`);
  * - `settled()` waits for every operation started so far (the drain uses it).
  */
 export class PresenceKeeper {
@@ -44,9 +49,13 @@ export class PresenceKeeper {
   /** The lease was taken anew and the sockets are not all registered again yet. */
   private registrationOwed = false;
   private readonly log: Logger;
+  private readonly occupancy: ChannelOccupancy | undefined;
 
   constructor(private readonly options: PresenceKeeperOptions) {
     this.log = options.logger.child({ component: 'presence' });
+    const { presence, intake, connector, localSubscribers } = options;
+    const track = (operation: Promise<void>): void => void this.track(operation);
+    this.occupancy = localSubscribers && new ChannelOccupancy({ presence, intake, connector, localSubscribers, track, logger: this.log });
   }
 
   /** Clear a predecessor's entries and take the lease. Rejects when presence is unreachable. */
@@ -85,11 +94,15 @@ export class PresenceKeeper {
 
   /** Register `subscriber`'s subscription to `channel`. Rejects when presence fails (the subscription is refused then). */
   subscribe(subscriber: ChannelSubscriber, channel: string): Promise<void> {
+    if (this.occupancy) return this.track(this.occupancy.add(channel, subscriber.address));
     return this.track(this.options.presence.add(channelKey(channel), subscriber.address));
   }
 
   /** Register every channel of `subscriber` in one batch. Rejects when presence fails (nothing counts as subscribed then). */
   subscribeAll(subscriber: ChannelSubscriber): Promise<void> {
+    const occupancy = this.occupancy;
+    if (occupancy)
+      return this.track(Promise.all([...subscriber.channels].map((c) => occupancy.add(c, subscriber.address))).then(() => undefined));
     return this.track(this.options.presence.addMany(channelEntriesOf(subscriber)));
   }
 
@@ -174,8 +187,11 @@ export class PresenceKeeper {
   }
 
   private async remove(userId: string, address: SocketAddress): Promise<void> {
+    const channel = channelOfKey(userId);
     try {
+      if (channel !== undefined) await this.occupancy?.settled(channel);
       await this.options.presence.remove(userId, address);
+      if (channel !== undefined) this.occupancy?.removed(channel);
     } catch (error) {
       const entry = { userId, address };
       this.unremoved.set(entryId(entry), entry);
