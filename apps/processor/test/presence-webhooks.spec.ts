@@ -1,4 +1,4 @@
-import { INTERNAL_TYPES, SYSTEM, type ChannelPresence, type SocketAddress, type WebhookEvent } from '@linker/contracts';
+import { INTERNAL_TYPES, socketName, SYSTEM, type ChannelPresence, type SocketAddress, type WebhookEvent } from '@linker/contracts';
 import { channelKey } from '@linker/presence';
 import type { ClientApp } from '@linker/topology';
 import { anzTopology, Harness, intake, MASTER, type FakeConnector } from './testing/harness';
@@ -32,9 +32,13 @@ describe('presence webhooks', () => {
   });
   afterEach(() => harness.stop());
 
-  /** A connector's USER_CONNECTED / USER_DISCONNECTED for `socket`, sent after presence changed, as the connector does. */
-  async function userEvent(type: string, userId: string, socket: SocketAddress) {
-    const envelope = intake({ type, from: SYSTEM, data: { userId }, origin: socket });
+  /**
+   * A connector's USER_CONNECTED / USER_DISCONNECTED for `socket`, sent after presence changed, as the connector does;
+   * `others`: the user's sockets it read just before registering `socket` (absent: a connector that sends none).
+   */
+  async function userEvent(type: string, userId: string, socket: SocketAddress, others?: SocketAddress[]) {
+    const data = others === undefined ? { userId } : { userId, others: others.map(socketName) };
+    const envelope = intake({ type, from: SYSTEM, data, origin: socket });
     await harness.send(envelope, userId);
     await harness.settled();
     return envelope;
@@ -75,6 +79,29 @@ describe('presence webhooks', () => {
         data: { userId: USER },
       },
     ]);
+  });
+
+  it('counts one of two sockets registered at once as first, by the sockets each had before it was registered', async () => {
+    const s1 = await c1.connect(USER);
+    const s2 = await c2.connect(USER);
+    // s1 read no socket before registering; s2 read s1: s1 is first, though both are live when the events are handled.
+    const first = await userEvent(INTERNAL_TYPES.USER_CONNECTED, USER, s1, []);
+    await userEvent(INTERNAL_TYPES.USER_CONNECTED, USER, s2, [s1]);
+    expect(ofTypes(events, 'user.connected').map((event) => event.id)).toEqual([`user.connected:${first.id}`]);
+
+    // Each read none (they registered at the same instant): both count as first (at least once; two ids).
+    const s3 = await c1.connect('ANZ-501');
+    const s4 = await c2.connect('ANZ-501');
+    await userEvent(INTERNAL_TYPES.USER_CONNECTED, 'ANZ-501', s3, []);
+    await userEvent(INTERNAL_TYPES.USER_CONNECTED, 'ANZ-501', s4, []);
+    expect(ofTypes(events, 'user.connected')).toHaveLength(3);
+
+    // A socket the new one saw before has gone since: the new one is first again.
+    await c1.disconnect(USER, s1);
+    await c2.disconnect(USER, s2);
+    const s5 = await c1.connect(USER);
+    const again = await userEvent(INTERNAL_TYPES.USER_CONNECTED, USER, s5, [s2]);
+    expect(ofTypes(events, 'user.connected').at(-1)?.id).toBe(`user.connected:${again.id}`);
   });
 
   it('tells nothing of a user at home elsewhere, of an event that came over a link for a master, or of an app without webhook', async () => {

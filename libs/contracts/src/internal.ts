@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { Envelope, envelopeHead } from './envelope';
+import { Envelope, envelopeHead, type SocketAddress } from './envelope';
 import { encodeRecord, recordDecoder } from './record-codec';
 
 /**
@@ -52,6 +52,22 @@ export interface ChannelPresence {
 
 /** Most connectors a CHANNEL_OCCUPIED lists in `others`. */
 export const MAX_OTHER_CONNECTORS = 64;
+
+/**
+ * `envelope.data` of USER_CONNECTED and USER_DISCONNECTED, keyed by the user on the RELIABLE intake. `others`
+ * (USER_CONNECTED only): the user's other sockets (`<connector>/<socketId>`) live just before this one was registered,
+ * at most `MAX_OTHER_SOCKETS`; absent from connectors that predate it.
+ */
+export interface UserPresence {
+  userId: string;
+  others?: string[];
+}
+
+/** Most sockets a USER_CONNECTED lists in `others`. */
+export const MAX_OTHER_SOCKETS = 64;
+
+/** How a socket is named in `UserPresence.others`. */
+export const socketName = (socket: SocketAddress): string => `${socket.connector}/${socket.socketId}`;
 
 /**
  * `envelope.data` of a CHANNEL_INTEREST: every channel `connector` of `domain` has subscribers for (the whole set:

@@ -1,4 +1,4 @@
-import { INTERNAL_TYPES, type SocketAddress } from '@linker/contracts';
+import { INTERNAL_TYPES, MAX_OTHER_SOCKETS, socketName, type SocketAddress, type UserPresence } from '@linker/contracts';
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { channelKey, channelOfKey, type HeartbeatOutcome, type Presence, type PresenceEntry } from '@linker/presence';
@@ -50,6 +50,8 @@ export class PresenceKeeper {
   private registrationOwed = false;
   private readonly log: Logger;
   private readonly occupancy: ChannelOccupancy | undefined;
+  /** The user's other sockets live just before each socket was registered, until its USER_CONNECTED is published. */
+  private readonly othersAtRegistration = new WeakMap<Session, string[]>();
 
   constructor(private readonly options: PresenceKeeperOptions) {
     this.log = options.logger.child({ component: 'presence' });
@@ -77,9 +79,13 @@ export class PresenceKeeper {
     return this.options.clock.now() - this.renewedAt < this.options.ttlMs;
   }
 
-  /** Register an authenticating socket under its user. Rejects when presence fails (the socket is not authenticated then). */
+  /**
+   * Register an authenticating socket under its user, having read the user's other sockets first (its USER_CONNECTED
+   * names them, so that a processor can tell a first socket even when two registered at once). Rejects when presence
+   * fails (the socket is not authenticated then).
+   */
   register(session: Session): Promise<void> {
-    return this.track(this.options.presence.add(session.userId as string, session.address));
+    return this.track(this.registerUser(session));
   }
 
   /** Publish USER_CONNECTED for a socket that just authenticated. Never rejects (a failure is logged). */
@@ -199,9 +205,22 @@ export class PresenceKeeper {
     }
   }
 
+  private async registerUser(session: Session): Promise<void> {
+    const userId = session.userId as string;
+    const before = await this.options.presence.lookup(userId);
+    const others = before.filter(
+      (socket) => socket.socketId !== session.address.socketId || socket.connector !== session.address.connector,
+    );
+    this.othersAtRegistration.set(session, others.slice(0, MAX_OTHER_SOCKETS).map(socketName));
+    await this.options.presence.add(userId, session.address);
+  }
+
   private async publishPresenceEvent(type: string, session: Session): Promise<void> {
     const userId = session.userId as string;
-    const envelope = this.options.intake.system(type, { userId }, session.address);
+    const others = type === INTERNAL_TYPES.USER_CONNECTED ? this.othersAtRegistration.get(session) : undefined;
+    this.othersAtRegistration.delete(session);
+    const data: UserPresence = others === undefined ? { userId } : { userId, others };
+    const envelope = this.options.intake.system(type, data, session.address);
     try {
       await this.options.intake.publish('RELIABLE', userId, envelope);
     } catch (error) {

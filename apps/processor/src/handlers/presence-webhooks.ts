@@ -1,4 +1,12 @@
-import { INTERNAL_TYPES, parseChannel, type Envelope, type WebhookEvent, type WebhookEventType } from '@linker/contracts';
+import {
+  INTERNAL_TYPES,
+  parseChannel,
+  socketName,
+  type Envelope,
+  type UserPresence,
+  type WebhookEvent,
+  type WebhookEventType,
+} from '@linker/contracts';
 import { channelKey } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
 import type { Handler, HandlerContext } from './handler';
@@ -29,18 +37,27 @@ export function wantsUserEvent(envelope: Envelope, userId: string, view: Topolog
 }
 
 /**
- * `user.connected` when the socket that authenticated is the user's only one (presence is registered before the
- * connector sends USER_CONNECTED), `user.disconnected` when the user has none left.
+ * `user.connected` for the user's first socket: none of the sockets it had when this one was registered (`others`,
+ * read by the connector just before) is live any more; from a connector that does not send `others`, when the socket
+ * is the user's only one (presence is registered before USER_CONNECTED is sent). `user.disconnected` when the user
+ * has no socket left.
  */
-export async function notifyUserPresence(envelope: Envelope, userId: string, domain: string, context: HandlerContext): Promise<void> {
+export async function notifyUserPresence(envelope: Envelope, data: UserPresence, domain: string, context: HandlerContext): Promise<void> {
+  const { userId, others } = data;
   const app = context.view.appOfUser(userId);
   if (!app || !wantsUserEvent(envelope, userId, context.view, domain)) return;
   const sockets = await context.presence.socketsOf(userId);
-  if (envelope.type === INTERNAL_TYPES.USER_CONNECTED && sockets.length === 1) {
+  if (envelope.type === INTERNAL_TYPES.USER_CONNECTED && isFirst(sockets.map(socketName), others)) {
     context.effects.notify(presenceEvent('user.connected', envelope, app.appName, domain, { userId }));
   } else if (envelope.type === INTERNAL_TYPES.USER_DISCONNECTED && sockets.length === 0) {
     context.effects.notify(presenceEvent('user.disconnected', envelope, app.appName, domain, { userId }));
   }
+}
+
+function isFirst(live: readonly string[], others: readonly string[] | undefined): boolean {
+  if (others === undefined) return live.length === 1;
+  const now = new Set(live);
+  return !others.some((socket) => now.has(socket));
 }
 
 /**

@@ -34,9 +34,10 @@ export function userPresenceHandler(domain: string, outForDelivery?: OutForDeliv
     },
     async handle(envelope: Envelope, context: HandlerContext): Promise<void> {
       const { view, routes, presence, effects, now } = context;
-      const { userId } = intakeData(envelope, 'USER_EVENT');
+      const data = intakeData(envelope, 'USER_EVENT');
+      const { userId } = data;
       if (envelope.type === INTERNAL_TYPES.USER_DISCONNECTED && envelope.origin) outForDelivery?.socketClosed(userId, envelope.origin);
-      await notifyUserPresence(envelope, userId, domain, context);
+      await notifyUserPresence(envelope, data, domain, context);
       const master = masterToTell(envelope, view);
       if (!master) return;
       // A connector's event names no recipient; one that came over a link is already the master's event.
