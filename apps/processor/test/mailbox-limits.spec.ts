@@ -5,6 +5,8 @@ import { processorMetrics } from '../src/health/processor-metrics';
 import { anzTopology, Harness, intake } from './testing/harness';
 import { captureWebhookEvents } from './testing/webhook-events';
 
+jest.setTimeout(30_000);
+
 // Mailbox limits (docs/protocol.md, Mailbox limits): over the cap or too old, the oldest are dropped, each with a
 // message.dropped webhook event and a count in linker_mailbox_dropped_total, never silently.
 

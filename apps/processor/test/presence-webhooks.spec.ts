@@ -4,6 +4,8 @@ import type { ClientApp } from '@linker/topology';
 import { anzTopology, Harness, intake, MASTER, type FakeConnector } from './testing/harness';
 import { captureWebhookEvents } from './testing/webhook-events';
 
+jest.setTimeout(30_000);
+
 // user.connected / user.disconnected and channel.occupied / channel.vacated (docs/protocol.md, Presence and channel
 // events): the first and last socket of a user, the first and last subscriber of a channel, in the domain.
 

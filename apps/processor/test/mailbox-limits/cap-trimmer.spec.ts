@@ -9,6 +9,8 @@ import type { Effects } from '../../src/dispatch/effects';
 import { CapTrimmer } from '../../src/mailbox-limits/cap-trimmer';
 import { DropCounts, MailboxDrops } from '../../src/mailbox-limits/mailbox-drops';
 
+jest.setTimeout(30_000);
+
 // The cap, after a batch's stores: once per user and batch, reported before removed, retried until both happened.
 
 const view = new TopologyView({
