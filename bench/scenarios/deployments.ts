@@ -96,12 +96,17 @@ export async function stopAll(servers: ServerProcess[], cleanup: () => void): Pr
 }
 
 /** One embedded process (`npm start`'s built entry) with no UI, on free ports, with a temp data dir. */
-export async function startEmbedded(request: StartRequest): Promise<Deployment> {
+export function startEmbedded(request: StartRequest): Promise<Deployment> {
+  return startEmbeddedOn(request, benchTopology);
+}
+
+/** `startEmbedded` on the topology `topologyOf` writes for the client port. */
+export async function startEmbeddedOn(request: StartRequest, topologyOf: (wsPort: number) => string): Promise<Deployment> {
   const entry = builtEntry('embedded', request);
   const temp = tempDir();
   const [wsPort, metaPort] = [await freePort(), await freePort()];
   const topology = join(temp.dir, 'topology.yaml');
-  writeFileSync(topology, benchTopology(wsPort));
+  writeFileSync(topology, topologyOf(wsPort));
   const args = [
     entry,
     '--topology',

@@ -11,6 +11,7 @@ import { idleScenario } from './idle-connections';
 import { loadScenario } from './load';
 import { mailboxScenario } from './mailbox-fetch';
 import { startReal, startRealTwoConnectors } from './real';
+import { startWebhookDeployment, webhookComparison } from './webhooks';
 
 const FAST_RATES = [1000, 2000, 5000, 10_000];
 const RELIABLE_RATES = [500, 1000, 2000, 4000];
@@ -204,13 +205,37 @@ export const SCENARIOS: Scenario[] = [
     description:
       'Channel fan-out in real mode: one publication every 100 ms to one channel with 1,000 subscribers, 500 on each of two connectors (FAST). Deliveries per second, and the latency to the last subscriber of each publication.',
   }),
+  // What a webhook receiver that never answers costs the message path: the same RELIABLE load, with and without it.
+  loadScenario({
+    name: 'webhooks-reliable',
+    mode: 'embedded',
+    lane: 'RELIABLE',
+    defaultRates: RELIABLE_RATES,
+    start: startWebhookDeployment(false),
+    targets: reliableTargets,
+    description:
+      'embedded-reliable with 160 msg/s more to users who never connect (each stored) and no webhook: the reference of webhooks-dead-receiver (group `webhooks`, not in `all`).',
+  }),
+  loadScenario({
+    name: 'webhooks-dead-receiver',
+    mode: 'embedded',
+    lane: 'RELIABLE',
+    defaultRates: RELIABLE_RATES,
+    start: startWebhookDeployment(true),
+    targets: reliableTargets,
+    notes: (steps, earlier) => webhookComparison(steps, earlier, 'webhooks-reliable'),
+    description:
+      "webhooks-reliable with the app's webhook pointing at a receiver that accepts connections and never answers: every stored message makes a message.stored event that times out and waits for its retries.",
+  }),
 ];
 
+/** What a dead webhook receiver costs: two scenarios, not in `all`. */
+const WEBHOOKS = ['webhooks-reliable', 'webhooks-dead-receiver'];
 /** Cross-domain scenarios: several processes and about four minutes, so not in `all`. */
 const FEDERATION = SCENARIOS.filter((s) => s.name.startsWith('federation-')).map((s) => s.name);
 /** Channel scenarios: a thousand sockets and more each, so not in `all`. */
 const CHANNELS = ['team-tracking-real', 'team-tracking-federation', 'channel-fanout-real'];
-const single = (s: Scenario): boolean => !FEDERATION.includes(s.name) && !CHANNELS.includes(s.name);
+const single = (s: Scenario): boolean => !FEDERATION.includes(s.name) && !CHANNELS.includes(s.name) && !WEBHOOKS.includes(s.name);
 /** Centrifugo needs Go and a build of minutes the first time: not in `all`, in `centrifugo` and `compare`. */
 const CENTRIFUGO = SCENARIOS.filter((s) => s.mode === 'centrifugo').map((s) => s.name);
 const linker = (s: Scenario): boolean => s.mode !== 'baseline' && s.mode !== 'centrifugo';
@@ -225,6 +250,7 @@ export const GROUPS: Record<string, string[]> = {
   'mailbox-fetch': ['mailbox-fetch-embedded', 'mailbox-fetch-real'],
   federation: FEDERATION,
   channels: CHANNELS,
+  webhooks: WEBHOOKS,
   centrifugo: CENTRIFUGO,
   /** linker-ts and Centrifugo side by side: every scenario of the section Compared with Centrifugo. */
   compare: [

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { memoryLanes, openDurableBroker } from '@linker/bus';
-import { intakeTopic, linkQueueTopic } from '@linker/contracts';
+import { intakeTopic, linkQueueTopic, webhookRetryTopic, webhookTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { ResourceStack, started, startupSettings } from '@linker/lifecycle';
 import { EmbeddedMailbox } from '@linker/mailbox';
@@ -54,11 +54,13 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     urls.metaServer = meta.url;
   }
   const dataDir = resolve(options.dataDir ?? join('.linker-data', domain));
-  // Custody survives a crash: the intake and the link queues are kept on disk (ADR 0009); connector topics are not.
+  // Custody survives a crash: the intake, the link queues and the webhook queues are kept on disk (ADR 0009, 0019);
+  // connector topics are not.
+  const durable = new Set([intakeTopic(domain), webhookTopic(domain), webhookRetryTopic(domain)]);
   const broker = await resources.open(() =>
     openDurableBroker({
       directory: join(dataDir, 'bus'),
-      persist: (topic) => topic === intakeTopic(domain) || topic.startsWith(linkQueueTopic(domain, '')),
+      persist: (topic) => durable.has(topic) || topic.startsWith(linkQueueTopic(domain, '')),
       logger: log,
     }),
   );
@@ -68,7 +70,8 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
   const links = { linkSecret: options.linkSecret, linkListen: endpoints.link !== undefined, linkHost: host, linkPort: options.linkPort };
   const metrics = { metricsHost: host, metricsPort: options.metricsPort };
-  const processor = openProcessor(processorSettings({ domain, name: 'processor-embedded', ...links, ...metrics }), {
+  const settings = processorSettings({ ...options.webhooks, domain, name: 'processor-embedded', ...links, ...metrics });
+  const processor = openProcessor(settings, {
     lanes,
     presence,
     mailbox,

@@ -1,6 +1,7 @@
 import { errorMessage } from '@linker/kernel';
 import { runService } from '@linker/lifecycle';
 import { clientPortConfig } from '../../connector/src';
+import { webhookConfig } from '../../processor/src';
 import { openEmbeddedDomain } from './embedded-domain';
 import { parseFlags, USAGE, type EmbeddedOptions } from './flags';
 
@@ -14,9 +15,11 @@ function options(): EmbeddedOptions {
     // Secrets come from the environment, never from flags (flags show in `ps`).
     const secret = (name: string) => process.env[name] || undefined;
     const clientPort = clientPortConfig.load(process.env);
+    const webhooks = webhookConfig.load(process.env);
     return {
       ...parsed,
       clientPort,
+      webhooks,
       linkSecret: secret('LINKER_LINK_SECRET'),
       internalToken: secret('LINKER_INTERNAL_TOKEN'),
       adminToken: secret('LINKER_ADMIN_TOKEN'),

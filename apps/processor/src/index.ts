@@ -3,3 +3,4 @@ export { openProcessor, ProcessorService, type ProcessorAdapters } from './open-
 export type { ProcessorHealth } from './health/processor-stats';
 export { processorSettings, type ProcessorSettings } from './config/processor.config';
 export { portOf } from './federation/federation';
+export { webhookConfig, type WebhookSettings } from './config/webhook.config';

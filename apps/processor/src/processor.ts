@@ -1,5 +1,5 @@
 import type { Lanes } from '@linker/bus';
-import { IdWindow, systemClock, type Clock } from '@linker/kernel';
+import { errorMessage, IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
@@ -19,6 +19,8 @@ import { MailboxLimitsKeeper } from './mailbox-limits/mailbox-limits';
 import { KeyedLock } from './stored-messages/keyed-lock';
 import { OutForDelivery } from './stored-messages/out-for-delivery';
 import { RemovalQueue } from './stored-messages/removal-queue';
+import { WebhookProducer } from './webhooks/webhook-producer';
+import { WebhookSender } from './webhooks/webhook-sender';
 
 /**
  * How long the de-duplication windows (the intake's: redelivered records; the confirmations': each sent once) remember
@@ -38,7 +40,7 @@ export interface ProcessorDeps {
   logger: Logger;
   /** Default: the system clock. */
   clock?: Clock;
-  /** For apps' `authUrl` webhooks. Default: the global `fetch`. */
+  /** For apps' `authUrl` webhooks and their event webhooks. Default: the global `fetch`. */
   fetch?: FetchFn;
   /** Where RELIABLE publications of channels with a history are kept (ADR 0018); without, none is. */
   history?: ChannelHistory;
@@ -51,8 +53,8 @@ export interface ProcessorDeps {
  * writes deliveries to connector topics and undelivered messages to the mailbox. A plain class: the embedded mode
  * builds it with twins, the Nest module with real adapters; nothing per message goes through DI.
  *
- * Lifecycle: `start` joins the intake groups (resolves once joined) and starts draining the topics of connectors that
- * ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
+ * Lifecycle: `start` joins the intake groups (resolves once joined), and the webhook senders' groups once an app has a
+ * webhook, and starts draining the topics of connectors that ended (`EndedConnectors`); `stop` stops that, then leaves the groups gracefully, letting the batches in hand finish
  * and commit, and lets the webhook logins under way be answered; both are idempotent. Several processors of a domain
  * share the work.
  */
@@ -64,6 +66,7 @@ export class Processor {
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
   private readonly mailboxLimits: MailboxLimitsKeeper;
+  private readonly webhooks: WebhookSender;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly deps: ProcessorDeps) {
@@ -86,7 +89,19 @@ export class Processor {
     const outForDelivery = new OutForDelivery();
     const onRemoved = (userId: string, ids: ReadonlySet<string>): void => outForDelivery.removed(userId, ids);
     this.removals = new RemovalQueue({ mailbox, logger, retryBackoffMs: config.retryBackoffMs, onRemoved });
-    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, config.domain, config.partitions, this.federation?.sendFast);
+    const { domain, partitions } = config;
+    const webhookEvents = new WebhookProducer(topology, domain, clock);
+    this.webhooks = new WebhookSender({
+      bus: lanes.RELIABLE,
+      domain,
+      partitions,
+      settings: config,
+      topology,
+      fetch: deps.fetch ?? fetch,
+      clock,
+      logger,
+    });
+    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, domain, partitions, this.federation?.sendFast, webhookEvents);
     this.mailboxLimits = new MailboxLimitsKeeper({
       mailbox,
       dispatcher,
@@ -156,9 +171,11 @@ export class Processor {
     this.warnAboutOpenApps();
     try {
       await this.intake.start();
+      await this.startWebhooks(this.deps.topology());
       await this.federation?.start();
     } catch (error) {
       await this.federation?.stop();
+      await this.webhooks.stop();
       await this.intake.stop();
       await this.webhookLogins.stop();
       this.state = 'stopped';
@@ -181,6 +198,7 @@ export class Processor {
     await this.federation?.stop();
     await this.intake.stop();
     await this.mailboxLimits.stop();
+    await this.webhooks.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
   }
@@ -196,7 +214,12 @@ export class Processor {
       domains: view.topology.domains.length,
       links: view.topology.domainLinks.length,
     });
-    if (this.state === 'running') this.federation?.follow(view);
+    if (this.state === 'running') {
+      this.federation?.follow(view);
+      this.startWebhooks(view).catch((error: unknown) =>
+        this.deps.logger.error('cannot join the webhook senders', { reason: errorMessage(error) }),
+      );
+    }
     this.warnAboutOpenApps(view);
   }
 
@@ -210,9 +233,15 @@ export class Processor {
       pendingRemovals: this.removals.size,
       pendingTrims: this.mailboxLimits.pendingTrims,
       mailboxDropped: this.mailboxLimits.dropped(),
+      webhooks: this.webhooks.report(),
     };
     if (this.federation) health.links = this.federation.links();
     return health;
+  }
+
+  /** Send webhooks once an app has one: until then the two groups on the webhook topics cost nothing. */
+  private async startWebhooks(view: TopologyView): Promise<void> {
+    if (view.topology.clientApps.some((app) => app.webhook !== undefined)) await this.webhooks.start();
   }
 
   /** `authEnabled: false` is for development only (docs/protocol.md, Authentication); say so for each such app at start-up. */

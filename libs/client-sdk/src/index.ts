@@ -8,3 +8,10 @@ export { LinkerClientError, type ClientErrorCode } from './errors';
 export { TypedEmitter, type Listener } from './emitter';
 export { backoffDelay, DEFAULT_RECONNECT } from './backoff';
 export * from './types';
+export {
+  verifyWebhook,
+  WEBHOOK_SIGNATURE_HEADER,
+  type VerifyWebhookOptions,
+  type WebhookRefusal,
+  type WebhookVerification,
+} from './verify-webhook';

@@ -43,14 +43,14 @@ export class Metrics {
   }
 
   /**
-   * A counter whose totals live elsewhere (a component's own count since start), set from `sample` at each scrape:
-   * nothing on the hot path, and still typed `counter` for Prometheus (`rate()` and resets work as for any counter).
+   * A counter read by `sample` at each scrape (a count kept elsewhere, which only grows): `sample` returns each label
+   * set's total.
    */
   sampledCounter<L extends string = never>(
     name: string,
     help: string,
     labelNames: readonly L[],
-    sample: (set: (labels: Partial<Record<L, string>>, value: number) => void) => void,
+    sample: () => Iterable<[Partial<Record<L, string>>, number]>,
   ): Counter<L> {
     return new Counter({
       name,
@@ -59,7 +59,7 @@ export class Metrics {
       registers: [this.registry],
       collect(this: Counter<L>) {
         this.reset();
-        sample((labels, value) => this.inc(labels as never, value));
+        for (const [labels, value] of sample()) this.inc(labels, value);
       },
     });
   }

@@ -60,6 +60,29 @@ describe('dropMaskedSecrets', () => {
 
   it('returns a topology with real secrets as it is', () => {
     const original = topology();
-    expect(dropMaskedSecrets(original)).toEqual({ topology: original, apps: [], apiKeyApps: [] });
+    expect(dropMaskedSecrets(original)).toEqual({ topology: original, apps: [], apiKeyApps: [], webhookApps: [] });
+  });
+});
+
+describe('webhook secrets', () => {
+  const webhook = { url: 'https://hook:pw@backend.example.org/events?sig=s1&x=1', secret: 'w'.repeat(40), events: ['message.stored'] };
+  const withWebhook = (): Topology => ({ ...topology(), clientApps: [{ appName: 'WH', appId: 'wh', authEnabled: false, webhook }] });
+
+  it('masks the secret and the credentials of the URL, keeps the rest', () => {
+    const masked = maskSecrets(withWebhook());
+    expect(masked.clientApps[0].webhook).toEqual({
+      url: 'https://***@backend.example.org/events?sig=***&x=1',
+      secret: MASKED_SECRET,
+      events: ['message.stored'],
+    });
+    expect(JSON.stringify(masked)).not.toMatch(/www|pw@|s1/);
+    expect(masked.clientApps[0].webhook?.events).not.toBe(webhook.events);
+  });
+
+  it('drops a webhook whose secret is masked: nothing is signed with "***"', () => {
+    const { topology: usable, webhookApps } = dropMaskedSecrets(maskSecrets(withWebhook()));
+    expect(webhookApps).toEqual(['WH']);
+    expect(usable.clientApps[0].webhook).toBeUndefined();
+    expect(dropMaskedSecrets(withWebhook()).topology.clientApps[0].webhook).toEqual(webhook);
   });
 });

@@ -1,4 +1,4 @@
-import type { ClientApp, Topology } from './topology';
+import type { AppWebhook, ClientApp, Topology } from './topology';
 
 /** What a secret is replaced with wherever a topology is served or shown. */
 export const MASKED_SECRET = '***';
@@ -7,7 +7,8 @@ export const MASKED_SECRET = '***';
 const SECRET_QUERY_PARAM = /token|key|secret|pass|auth|sig|credential/i;
 
 /**
- * A copy of `topology` that may be served or shown: `jwtSecret` and `apiKey` become `***`; in `authUrl`, the user and password
+ * A copy of `topology` that may be served or shown: `jwtSecret`, `apiKey` and `webhook.secret` become `***`; in `authUrl`
+ * and `webhook.url`, the user and password
  * (`user:pass@`) and the values of credential-like query parameters (token, key, secret, …) become `***`.
  * `jwtPublicKey` is public and kept. Secrets are write-only (docs/protocol.md, Secrets): a masked copy cannot verify HS256 tokens.
  */
@@ -26,6 +27,13 @@ function maskApp(app: ClientApp): ClientApp {
   if (app.jwtSecret !== undefined) masked.jwtSecret = MASKED_SECRET;
   if (app.apiKey !== undefined) masked.apiKey = MASKED_SECRET;
   if (app.authUrl !== undefined) masked.authUrl = maskUrl(app.authUrl);
+  if (app.webhook !== undefined) masked.webhook = maskWebhook(app.webhook);
+  return masked;
+}
+
+function maskWebhook(webhook: AppWebhook): AppWebhook {
+  const masked: AppWebhook = { ...webhook, url: maskUrl(webhook.url), secret: MASKED_SECRET };
+  if (webhook.events) masked.events = [...webhook.events];
   return masked;
 }
 
@@ -42,20 +50,34 @@ export function maskUrl(value: string): string {
   return url.toString() === new URL(value).toString() ? value : url.toString();
 }
 
+/** A masked topology made usable, and the apps that lost a secret for it. */
+export interface UsableTopology {
+  topology: Topology;
+  /** Apps whose `jwtSecret` was masked (removed). */
+  apps: string[];
+  /** Apps whose `apiKey` was masked (removed). */
+  apiKeyApps: string[];
+  /** Apps whose `webhook` had a masked secret (the webhook removed: nothing could be signed). */
+  webhookApps: string[];
+}
+
 /**
  * A served (masked) topology made safe to authenticate with: a `jwtSecret` of `***` is removed, so an app whose only
  * method it was refuses logins instead of accepting tokens signed with `***`, and so is an `apiKey` of `***`, so the
- * server API refuses `Bearer ***`. Returns the apps whose `jwtSecret` (`apps`) or `apiKey` (`apiKeyApps`) was removed.
+ * server API refuses `Bearer ***`, and a `webhook` whose secret is `***` (its requests would be signed with `***`).
  */
-export function dropMaskedSecrets(topology: Topology): { topology: Topology; apps: string[]; apiKeyApps: string[] } {
-  const apps = topology.clientApps.filter((app) => app.jwtSecret === MASKED_SECRET).map((app) => app.appName);
-  const apiKeyApps = topology.clientApps.filter((app) => app.apiKey === MASKED_SECRET).map((app) => app.appName);
-  if (apps.length === 0 && apiKeyApps.length === 0) return { topology, apps, apiKeyApps };
+export function dropMaskedSecrets(topology: Topology): UsableTopology {
+  const named = (masked: (app: ClientApp) => boolean) => topology.clientApps.filter(masked).map((app) => app.appName);
+  const apps = named((app) => app.jwtSecret === MASKED_SECRET);
+  const apiKeyApps = named((app) => app.apiKey === MASKED_SECRET);
+  const webhookApps = named((app) => app.webhook?.secret === MASKED_SECRET);
+  if (apps.length === 0 && apiKeyApps.length === 0 && webhookApps.length === 0) return { topology, apps, apiKeyApps, webhookApps };
   const clientApps = topology.clientApps.map((app) => {
     const usable = { ...app };
     if (usable.jwtSecret === MASKED_SECRET) delete usable.jwtSecret;
     if (usable.apiKey === MASKED_SECRET) delete usable.apiKey;
+    if (usable.webhook?.secret === MASKED_SECRET) delete usable.webhook;
     return usable;
   });
-  return { topology: { ...topology, clientApps }, apps, apiKeyApps };
+  return { topology: { ...topology, clientApps }, apps, apiKeyApps, webhookApps };
 }

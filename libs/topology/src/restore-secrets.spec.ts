@@ -48,4 +48,35 @@ describe('restoreSecrets (secrets are write-only)', () => {
       ['clientApps[1].authUrl', 'error'],
     ]);
   });
+
+  describe('webhook', () => {
+    const webhook = { url: 'https://u:p@backend.example.org/hook', secret: 'w'.repeat(40), includeContent: true };
+    const current: Topology = { ...CURRENT, clientApps: [{ appName: 'WH', appId: 'wh', authEnabled: false, webhook }] };
+
+    it('keeps the secret and the URL left masked, takes the other fields as given', () => {
+      const masked = maskSecrets(current);
+      const edited: Topology = {
+        ...masked,
+        clientApps: [{ ...masked.clientApps[0], webhook: { ...masked.clientApps[0].webhook!, includeContent: false } }],
+      };
+      const restored = restoreSecrets(edited, current);
+      expect(restored.problems).toEqual([]);
+      expect(restored.kept).toEqual(['WH']);
+      expect(restored.topology.clientApps[0].webhook).toEqual({ ...webhook, includeContent: false });
+    });
+
+    it('refuses a masked secret or URL with nothing to restore, at its path', () => {
+      const edited: Topology = {
+        ...CURRENT,
+        clientApps: [
+          { appName: 'NEW', appId: 'new', authEnabled: false, webhook: { url: 'https://x.org/h', secret: '***' } },
+          { appName: 'WH', appId: 'wh', authEnabled: false, webhook: { url: 'https://***@other.org/h', secret: 's'.repeat(40) } },
+        ],
+      };
+      expect(restoreSecrets(edited, current).problems.map((p) => p.path)).toEqual([
+        'clientApps[0].webhook.secret',
+        'clientApps[1].webhook.url',
+      ]);
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { startupSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
 import { topologySourceSettings } from '@linker/topology';
+import { webhookSettings } from './webhook.config';
 
 /** The processor's settings (real mode). This folder is the processor's only reader of `process.env`. */
 export const processorConfig = defineConfig({
@@ -151,6 +152,7 @@ export const processorConfig = defineConfig({
     max: 600000,
     doc: 'After Redis restarted (it comes back empty without persistence), how long a RELIABLE message for a user who looks offline waits (its batch is handed again) instead of going to the mailbox: the time the connectors take to register their sockets again (`LINKER_PRESENCE_HEARTBEAT_MS` and a margin). 0: store at once.',
   }),
+  ...webhookSettings,
   ...busSettings,
   ...presenceSettings,
   ...mailboxSettings,
@@ -182,6 +184,7 @@ const SETTINGS = [
   'metricsHost',
   'metricsPort',
   'channelInterestMs',
+  ...(Object.keys(webhookSettings) as Array<keyof typeof webhookSettings>),
 ] as const;
 
 /**

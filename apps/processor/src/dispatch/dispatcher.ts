@@ -1,7 +1,17 @@
 import type { BusRecord, Lanes } from '@linker/bus';
-import { connectorTopic, encodeDelivery, encodeEnvelope, interestTopic, linkQueueTopic, type Envelope, type Lane } from '@linker/contracts';
+import {
+  connectorTopic,
+  encodeDelivery,
+  encodeEnvelope,
+  interestTopic,
+  linkQueueTopic,
+  webhookTopic,
+  type Envelope,
+  type Lane,
+} from '@linker/contracts';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import type { RemovalQueue } from '../stored-messages/removal-queue';
+import type { WebhookProducer } from '../webhooks/webhook-producer';
 import type { Effects, Outgoing, StoredEntry } from './effects';
 
 /** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */
@@ -9,7 +19,8 @@ export type FastForwarder = (nextHop: string, envelopes: Envelope[]) => void;
 
 /**
  * Writes effects: publishes deliveries to connector topics and forwards to the custody queues of neighbours (ADR
- * 0009), stores and removes mailbox messages, parks dead letters.
+ * 0009), stores and removes mailbox messages, parks dead letters, and queues the apps' webhook events (a RELIABLE
+ * record each on the webhook topic, written with the rest: nothing waits for a receiver).
  *
  * Guarantees: `apply` resolves only when everything it was given is durable (RELIABLE records acknowledged by the
  * broker, mailbox stores durable; FAST records handed to the client), except removals: those go to the
@@ -34,6 +45,7 @@ export class Dispatcher {
     private readonly domain: string,
     private readonly partitions: number,
     private readonly fastForward: FastForwarder = () => undefined,
+    private readonly webhooks?: WebhookProducer,
   ) {}
 
   /** Write `effects`; resolves with the mailbox stores it made. */
@@ -48,8 +60,10 @@ export class Dispatcher {
       for (const letter of effect.deadLetters) deadLetters.push(letter);
       for (const envelope of effect.announced) announced.push({ key: envelope.from, value: encodeEnvelope(envelope) });
     }
+    const webhooks = this.webhooks?.records(effects, stored, deadLetters) ?? [];
     await Promise.all([
       ...groupByTopic(effects).map((group) => this.publish(group)),
+      webhooks.length > 0 ? this.queueWebhooks(webhooks) : undefined,
       ...this.forward(effects),
       stored.length > 0 ? this.store(stored) : undefined,
       ...[...removed].map(([userId, ids]) => this.removals.add(userId, ids)),
@@ -108,6 +122,13 @@ export class Dispatcher {
       await this.ensure('RELIABLE', topic, 1);
       await this.lanes.RELIABLE.publish(topic, records);
     });
+  }
+
+  /** Webhook events, keyed by app, on the RELIABLE webhook topic (sent by `WebhookSender`). */
+  private async queueWebhooks(records: BusRecord[]): Promise<void> {
+    const topic = webhookTopic(this.domain);
+    await this.ensure('RELIABLE', topic);
+    await this.lanes.RELIABLE.publish(topic, records);
   }
 
   /** Interest announcements to every processor of this domain; FAST, so a failure loses them (they come again). */

@@ -1,5 +1,6 @@
 import { Metrics } from '@linker/observability';
 import { registerLinkMetrics } from '../federation/link-metrics';
+import { registerWebhookMetrics } from '../webhooks/webhook-metrics';
 import type { ProcessorHealth, ProcessorStats } from './processor-stats';
 
 const STATS: Array<[keyof ProcessorStats, string]> = [
@@ -28,12 +29,13 @@ export function processorMetrics(health: () => ProcessorHealth): Metrics {
     'linker_mailbox_dropped_total',
     'messages dropped from mailboxes: over the cap (cap) or too old (age)',
     ['app', 'reason'],
-    (set) => {
+    function* () {
       for (const [app, byReason] of Object.entries(health().mailboxDropped)) {
-        for (const [reason, count] of Object.entries(byReason)) set({ app, reason }, count);
+        for (const [reason, count] of Object.entries(byReason)) yield [{ app, reason }, count];
       }
     },
   );
   registerLinkMetrics(metrics, () => health().links ?? []);
+  registerWebhookMetrics(metrics, () => health().webhooks);
   return metrics;
 }

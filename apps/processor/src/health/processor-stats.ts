@@ -1,4 +1,5 @@
 import type { LinkReport } from '../federation/link-metrics';
+import type { AppWebhookReport } from '../webhooks/webhook-stats';
 
 /**
  * What a processor has done since it started, for health checks, logs and tests. Counters only: reading them
@@ -35,6 +36,8 @@ export interface ProcessorHealth {
   pendingTrims: number;
   /** Messages this processor dropped from mailboxes since it started, per app and reason (docs/protocol.md, Mailbox limits). */
   mailboxDropped: Record<string, { cap: number; age: number }>;
+  /** Per app with a webhook: events sent, failed requests, events dropped and pending a retry here. */
+  webhooks: Record<string, AppWebhookReport>;
   /** Links to the neighbour domains (absent without federation). */
   links?: LinkReport[];
 }

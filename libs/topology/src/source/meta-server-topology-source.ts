@@ -252,21 +252,12 @@ export class MetaServerTopologySource implements TopologySource {
   private viewOf(topology: Topology, version: string): TopologyView {
     const usable = dropMaskedSecrets(topology);
     const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
-    if (usable.apps.length > 0) {
-      this.logger.warn(
-        `the meta-server never serves jwtSecret: logins and subscription tokens of these apps need another method (${hint})`,
-        {
-          apps: usable.apps,
-          version,
-        },
-      );
-    }
-    if (usable.apiKeyApps.length > 0) {
-      this.logger.warn(`the meta-server never serves apiKey: the server API of these apps answers 401 here (${hint})`, {
-        apps: usable.apiKeyApps,
-        version,
-      });
-    }
+    const warnings: Array<[string[], string]> = [
+      [usable.apps, 'the meta-server never serves jwtSecret: logins and subscription tokens of these apps need another method'],
+      [usable.apiKeyApps, 'the meta-server never serves apiKey: the server API of these apps answers 401 here'],
+      [usable.webhookApps, "the meta-server never serves a webhook's secret: no webhook of these apps is sent from here"],
+    ];
+    for (const [apps, message] of warnings) if (apps.length > 0) this.logger.warn(`${message} (${hint})`, { apps, version });
     return new TopologyView(usable.topology);
   }
 

@@ -5,6 +5,7 @@ import { checkApiKey, checkPublicKey, checkSecretStrength } from './auth';
 import { readChannels } from './channels';
 import { readDistributions } from './distributions';
 import { readMailbox } from './mailbox';
+import { readWebhook } from './webhook';
 import type { DomainGraph } from './domain-graph';
 import { asList, checkKeys, mappingsOf, readBoolean, readString, type Mapping } from './fields';
 
@@ -20,6 +21,7 @@ const APP_KEYS = [
   'userDistributions',
   'channels',
   'mailbox',
+  'webhook',
 ];
 
 /** `clientApps`: unique names and ids, a master of the app's own, a usable auth method, sound distributions. */
@@ -55,6 +57,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
   const userDistributions = readDistributions(map, graph);
   const channels = readChannels(map);
   const mailbox = readMailbox(map);
+  const webhook = readWebhook(map);
   if (appName === undefined || appId === undefined) return undefined;
   return {
     appName,
@@ -65,6 +68,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
     ...(userDistributions === undefined ? {} : { userDistributions }),
     ...(channels === undefined ? {} : { channels }),
     ...(mailbox === undefined ? {} : { mailbox }),
+    ...(webhook === undefined ? {} : { webhook }),
   };
 }
 
