@@ -46,7 +46,7 @@ describe('mailbox limits', () => {
     expect(drops.map((event) => event.data)).toEqual(
       expect.arrayContaining(messages.slice(0, 2).map((m) => ({ messageId: m.id, to: USER, reason: 'cap' }))),
     );
-    expect(new Set(drops.map((event) => event.id))).toEqual(new Set(messages.slice(0, 2).map((m) => `message.dropped:${USER}:${m.id}`)));
+    expect(new Set(drops.map((event) => event.id))).toEqual(new Set(messages.slice(0, 2).map((m) => `${m.id}.dropped.${USER}`)));
     expect(drops.every((event) => event.app === 'ANZ' && event.domain === 'domain-01')).toBe(true);
     expect(processor.health().mailboxDropped).toEqual({ ANZ: { cap: 2, age: 0 } });
     const exposition = await processorMetrics(() => processor.health()).exposition();
@@ -67,7 +67,7 @@ describe('mailbox limits', () => {
     await waitFor('the old message swept', () => processor.health().mailboxDropped.ANZ?.age === 1);
     expect((await harness.mailbox.oldest(USER, 10)).map((m) => m.id)).toEqual([young.id]);
     expect(dropped(events)).toEqual([
-      expect.objectContaining({ id: `message.dropped:${USER}:${old.id}`, data: { messageId: old.id, to: USER, reason: 'age' } }),
+      expect.objectContaining({ id: `${old.id}.dropped.${USER}`, data: { messageId: old.id, to: USER, reason: 'age' } }),
     ]);
   });
 

@@ -65,7 +65,7 @@ describe('presence webhooks', () => {
 
     expect(ofTypes(events, 'user.connected', 'user.disconnected')).toEqual([
       {
-        id: `user.connected:${first.id}`,
+        id: `${first.id}.connected`,
         type: 'user.connected',
         app: 'ANZ',
         domain: 'domain-01',
@@ -73,7 +73,7 @@ describe('presence webhooks', () => {
         data: { userId: USER },
       },
       {
-        id: `user.disconnected:${last.id}`,
+        id: `${last.id}.disconnected`,
         type: 'user.disconnected',
         app: 'ANZ',
         domain: 'domain-01',
@@ -89,7 +89,7 @@ describe('presence webhooks', () => {
     // s1 read no socket before registering; s2 read s1: s1 is first, though both are live when the events are handled.
     const first = await userEvent(INTERNAL_TYPES.USER_CONNECTED, USER, s1, []);
     await userEvent(INTERNAL_TYPES.USER_CONNECTED, USER, s2, [s1]);
-    expect(ofTypes(events, 'user.connected').map((event) => event.id)).toEqual([`user.connected:${first.id}`]);
+    expect(ofTypes(events, 'user.connected').map((event) => event.id)).toEqual([`${first.id}.connected`]);
 
     // Each read none (they registered at the same instant): both count as first (at least once; two ids).
     const s3 = await c1.connect('ANZ-501');
@@ -103,7 +103,7 @@ describe('presence webhooks', () => {
     await c2.disconnect(USER, s2);
     const s5 = await c1.connect(USER);
     const again = await userEvent(INTERNAL_TYPES.USER_CONNECTED, USER, s5, [s2]);
-    expect(ofTypes(events, 'user.connected').at(-1)?.id).toBe(`user.connected:${again.id}`);
+    expect(ofTypes(events, 'user.connected').at(-1)?.id).toBe(`${again.id}.connected`);
   });
 
   it('tells nothing of a user at home elsewhere, of an event that came over a link for a master, or of an app without webhook', async () => {
@@ -149,7 +149,7 @@ describe('presence webhooks', () => {
 
     expect(ofTypes(events, 'channel.occupied', 'channel.vacated')).toEqual([
       {
-        id: `channel.occupied:${occupied.id}`,
+        id: `${occupied.id}.occupied`,
         type: 'channel.occupied',
         app: 'ANZ',
         domain: 'domain-01',
@@ -157,7 +157,7 @@ describe('presence webhooks', () => {
         data: { channel: CHANNEL },
       },
       {
-        id: `channel.vacated:${vacated.id}`,
+        id: `${vacated.id}.vacated`,
         type: 'channel.vacated',
         app: 'ANZ',
         domain: 'domain-01',

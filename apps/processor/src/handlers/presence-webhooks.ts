@@ -25,7 +25,7 @@ function presenceEvent<T extends PresenceEventType>(
   domain: string,
   data: WebhookEvent<T>['data'],
 ): WebhookEvent<T> {
-  return { id: `${type}:${envelope.id}`, type, app, domain, at: envelope.createdAt, data };
+  return { id: `${envelope.id}.${type.split('.')[1]}`, type, app, domain, at: envelope.createdAt, data };
 }
 
 /**

@@ -57,7 +57,7 @@ export class MailboxDrops {
 
   private event(ref: StoredMessageRef, reason: DropReason, view: TopologyView, now: number): WebhookEvent<'message.dropped'> {
     return {
-      id: `message.dropped:${ref.userId}:${ref.id}`,
+      id: `${ref.id}.dropped.${ref.userId}`,
       type: 'message.dropped',
       app: appNameOf(ref.userId, view),
       domain: this.deps.domain,

@@ -64,7 +64,7 @@ describe('CapTrimmer', () => {
     expect(await mailbox.count('ANZ-1')).toBe(2);
     expect(await mailbox.count('ANZ-2')).toBe(2);
     for (const { userId, envelope } of [...mine.slice(0, 3), theirs[0]]) {
-      const reported = order.indexOf(`event message.dropped:${userId}:${envelope.id}`);
+      const reported = order.indexOf(`event ${envelope.id}.dropped.${userId}`);
       expect(reported).toBeGreaterThanOrEqual(0);
       expect(order.indexOf(`remove ${envelope.id}`)).toBeGreaterThan(reported);
     }
@@ -82,7 +82,7 @@ describe('CapTrimmer', () => {
     await waitFor('the first attempt failed', () => failures <= 0);
     expect(await mailbox.count('ANZ-1')).toBe(3);
     await waitFor('the retry dropped the oldest', () => counts.snapshot().ANZ?.cap === 1, { timeoutMs: 15_000 });
-    expect(order).toEqual([`event message.dropped:ANZ-1:${mine[0].envelope.id}`, `remove ${mine[0].envelope.id}`]);
+    expect(order).toEqual([`event ${mine[0].envelope.id}.dropped.ANZ-1`, `remove ${mine[0].envelope.id}`]);
     expect(await mailbox.count('ANZ-1')).toBe(2);
     await trimmer.stop();
   });
