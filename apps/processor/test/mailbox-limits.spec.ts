@@ -1,9 +1,8 @@
 import type { WebhookEvent } from '@linker/contracts';
 import { waitFor } from '@linker/testing';
-import type { ClientApp } from '@linker/topology';
 import { processorMetrics } from '../src/health/processor-metrics';
-import { anzTopology, Harness, intake } from './testing/harness';
-import { captureWebhookEvents } from './testing/webhook-events';
+import { Harness, intake } from './testing/harness';
+import { anzWith, captureWebhookEvents, TEST_WEBHOOK } from './testing/webhook-events';
 
 jest.setTimeout(30_000);
 
@@ -11,14 +10,6 @@ jest.setTimeout(30_000);
 // message.dropped webhook event and a count in linker_mailbox_dropped_total, never silently.
 
 const USER = 'ANZ-500';
-const WEBHOOK = { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-signing-secret-of-32-chars!' };
-
-function topologyWith(app: Partial<ClientApp>) {
-  const topology = anzTopology();
-  topology.clientApps[0] = { ...topology.clientApps[0], ...app };
-  return topology;
-}
-
 const dropped = (events: readonly WebhookEvent[]) => events.filter((event) => event.type === 'message.dropped');
 
 describe('mailbox limits', () => {
@@ -27,7 +18,7 @@ describe('mailbox limits', () => {
   afterEach(async () => harness?.stop());
 
   it('drops the oldest beyond the cap, each with a message.dropped event, and counts them', async () => {
-    harness = await Harness.start({ topology: topologyWith({ webhook: WEBHOOK, mailbox: { maxMessages: 3 } }) });
+    harness = await Harness.start({ topology: anzWith({ webhook: TEST_WEBHOOK, mailbox: { maxMessages: 3 } }) });
     const t0 = Date.now();
     const messages = [1, 2, 3, 4, 5].map((n) =>
       intake({ type: 'MESSAGE', from: `ANZ-${n}`, data: { to: USER, content: `message ${n}` }, createdAt: t0 + n }),
@@ -55,7 +46,7 @@ describe('mailbox limits', () => {
   });
 
   it('sweeps messages older than maxAgeSeconds, each with a message.dropped event, and counts them', async () => {
-    const topology = topologyWith({ webhook: WEBHOOK, mailbox: { maxAgeSeconds: 3600 } });
+    const topology = anzWith({ webhook: TEST_WEBHOOK, mailbox: { maxAgeSeconds: 3600 } });
     harness = await Harness.start({ topology, settings: { mailboxSweepIntervalMs: 50 } });
     const now = Date.now();
     const old = intake({ type: 'MESSAGE', from: 'ANZ-1', data: { to: USER, content: 'old' }, createdAt: now - 3_700_000 });
@@ -90,7 +81,7 @@ describe('mailbox limits', () => {
   });
 
   it('lets several processors sweep at once: each message is removed and counted once, its events share one id', async () => {
-    const topology = topologyWith({ webhook: WEBHOOK, mailbox: { maxAgeSeconds: 60 } });
+    const topology = anzWith({ webhook: TEST_WEBHOOK, mailbox: { maxAgeSeconds: 60 } });
     harness = await Harness.start({ topology, processors: 3, settings: { mailboxSweepIntervalMs: 20 } });
     const old = [1, 2, 3, 4, 5, 6].map((n) =>
       intake({ type: 'MESSAGE', from: `ANZ-${n}`, data: { to: `ANZ-${600 + n}`, content: 'old' }, createdAt: Date.now() - 120_000 }),

@@ -1,23 +1,15 @@
 import { INTERNAL_TYPES, socketName, SYSTEM, type ChannelPresence, type SocketAddress, type WebhookEvent } from '@linker/contracts';
 import { channelKey } from '@linker/presence';
-import type { ClientApp } from '@linker/topology';
-import { anzTopology, Harness, intake, MASTER, type FakeConnector } from './testing/harness';
-import { captureWebhookEvents } from './testing/webhook-events';
+import { Harness, intake, MASTER, type FakeConnector } from './testing/harness';
+import { anzWith, captureWebhookEvents, TEST_WEBHOOK } from './testing/webhook-events';
 
 jest.setTimeout(30_000);
 
 // user.connected / user.disconnected and channel.occupied / channel.vacated (docs/protocol.md, Presence and channel
 // events): the first and last socket of a user, the first and last subscriber of a channel, in the domain.
 
-const WEBHOOK = { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-signing-secret-of-32-chars!' };
 const USER = 'ANZ-500';
 const CHANNEL = 'ANZ:room-1';
-
-function topologyWith(app: Partial<ClientApp>) {
-  const topology = anzTopology();
-  topology.clientApps[0] = { ...topology.clientApps[0], ...app };
-  return topology;
-}
 
 const ofTypes = (events: readonly WebhookEvent[], ...types: string[]) => events.filter((event) => types.includes(event.type));
 
@@ -28,7 +20,7 @@ describe('presence webhooks', () => {
   let c2: FakeConnector;
 
   beforeEach(async () => {
-    harness = await Harness.start({ topology: topologyWith({ webhook: WEBHOOK }) });
+    harness = await Harness.start({ topology: anzWith({ webhook: TEST_WEBHOOK }) });
     c1 = await harness.connector('connector-01');
     c2 = await harness.connector('connector-02');
   });

@@ -1,5 +1,17 @@
 import type { WebhookEvent } from '@linker/contracts';
+import type { AppWebhook, ClientApp, Topology } from '@linker/topology';
 import { Dispatcher } from '../../src/dispatch/dispatcher';
+import { anzTopology } from './harness';
+
+/** A webhook nobody listens at: the tests read the events the processors queue (`captureWebhookEvents`). */
+export const TEST_WEBHOOK: AppWebhook = { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-signing-secret-of-32-chars!' };
+
+/** `anzTopology()` with `fields` set on the ANZ app (a webhook, mailbox limits, ...). */
+export function anzWith(fields: Partial<ClientApp>): Topology {
+  const topology = anzTopology();
+  topology.clientApps[0] = { ...topology.clientApps[0], ...fields };
+  return topology;
+}
 
 /**
  * Every webhook event the processors of this test file hand to their dispatchers (`Effects.notify`), in order: what
