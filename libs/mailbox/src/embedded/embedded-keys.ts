@@ -59,7 +59,7 @@ export function sortableNumber(value: number): string {
 }
 
 /** The number `sortableNumber` wrote. */
-export function numberOfSortable(order: string): number {
+function numberOfSortable(order: string): number {
   const bytes = Buffer.from(order, 'hex');
   if (bytes[0] & 0x80) bytes[0] ^= 0x80;
   else for (let n = 0; n < 8; n++) bytes[n] ^= 0xff;
