@@ -6,7 +6,8 @@
 const ADAPTER_PACKAGES = {
   kafkajs: '^libs/bus/(src|test)/kafka/',
   nats: '^libs/bus/(src|test)/nats/',
-  ioredis: '^libs/presence/(src|test)/redis/',
+  // Tests that look into Redis for what must not be stored read it through libs/testing/src/redis-dump.ts.
+  ioredis: '^(libs/(presence|analytics)/(src|test)/redis/|libs/testing/src/redis-dump\\.ts$)',
   // bench/ is a measuring tool outside the product: its raw client and its clean-up talk to ws and MongoDB directly.
   // The meta-server's topology history of real mode (ADR 0010) is its one MongoDB adapter: that file and its int spec.
   mongodb: '^(libs/mailbox/(src|test)/mongodb/|bench/|apps/meta-server/(src|test)/topology/mongo-topology-history(\\.int-spec)?\\.ts$)',

@@ -30,8 +30,8 @@ export class ConnectorModule {
         {
           provide: CONNECTOR,
           inject: [INFRASTRUCTURE, TOPOLOGY, LOGGER],
-          useFactory: ({ lanes, presence, history }: ConnectorInfrastructure, topology: TopologySource | null, logger: Logger) =>
-            openConnector(config, { lanes, presence, history, logger, topology: topology ?? undefined }),
+          useFactory: ({ lanes, presence, history, analytics }: ConnectorInfrastructure, topology: TopologySource | null, logger: Logger) =>
+            openConnector(config, { lanes, presence, history, analytics, logger, topology: topology ?? undefined }),
         },
         runningService(CONNECTOR),
       ],

@@ -1,8 +1,10 @@
+import type { AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
+import { ConnectorAnalytics } from './analytics/connector-analytics';
 import { API_PREFIX } from './api/api-routes';
 import { ServerApi, type ServerApiLimits } from './api/server-api';
 import type { ConnectorSettings } from './config/connector.config';
@@ -43,6 +45,8 @@ export interface ConnectorDependencies {
   topology: () => TopologyView;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
   clock?: Clock;
+  /** Where analytics are written (real mode: Redis; embedded: in memory); absent: nothing is counted. */
+  analytics?: AnalyticsStore;
 }
 
 /**
@@ -73,13 +77,19 @@ export class Connector {
   private readonly channels: Subscriptions;
   private readonly compat: CompatEndpoints;
   private readonly interest: InterestAnnouncer;
+  private readonly analytics: ConnectorAnalytics | undefined;
 
-  constructor({ config, lanes, presence, history, logger, topology, clock = systemClock }: ConnectorDependencies) {
+  constructor({ config, lanes, presence, history, logger, topology, clock = systemClock, analytics: store }: ConnectorDependencies) {
     checkSettings(config);
     this.config = config;
     this.clock = clock;
     this.log = logger.child({ component: 'connector' });
-    this.sessions = new SessionRegistry(config.domain, config.name, sessionLimits(config));
+    const serving = (): boolean => this.status === 'running';
+    this.analytics = store && new ConnectorAnalytics({ config, store, topology, clock, logger, serving });
+    const analytics = this.analytics?.recorder;
+    this.sessions = new SessionRegistry(config.domain, config.name, sessionLimits(config), (session) =>
+      analytics?.user(session.app, 'connected_users', session.userId as string),
+    );
     const intake = new IntakePublisher(lanes, config.domain, clock, config.partitions);
     const subscribers = new ChannelSubscribers(() => this.interest.changed());
     this.keeper = new PresenceKeeper({
@@ -121,9 +131,10 @@ export class Connector {
       backlog: this.backlog,
       users,
       channels: this.channels,
+      analytics,
     });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
-    const writer = new DeliveryWriter(this.sessions, clock);
+    const writer = new DeliveryWriter(this.sessions, clock, analytics);
     const { domain, name: connector, partitions } = config;
     this.egress = new Egress({
       lanes,
@@ -139,7 +150,6 @@ export class Connector {
       channels: subscribers,
       logger,
     });
-    const serving = (): boolean => this.status === 'running';
     this.api = new ServerApi({
       domain,
       topology,
@@ -150,6 +160,7 @@ export class Connector {
       logger: logger.child({ component: 'server-api' }),
       limits: apiLimits(config),
       serving,
+      analytics: this.analytics,
     });
     const compat = { config, topology, intake, backlog: this.backlog, presence, keeper: this.keeper, subscribers, clock, logger, serving };
     this.compat = new CompatEndpoints(compat);
@@ -173,6 +184,7 @@ export class Connector {
     }
     this.heartbeat.start();
     this.interest.start();
+    this.analytics?.start();
     this.status = 'running';
     const { wsHost, allowedOrigins } = this.config;
     this.log.info('connector listening', { host: wsHost, port: this.port, path: WS_PATH });
@@ -199,6 +211,7 @@ export class Connector {
       presenceLease: this.keeper.leaseAlive(),
       pendingPublishes: this.backlog.size,
       api: this.api.counts(),
+      ...(this.analytics ? { analytics: this.analytics.counts() } : {}),
     };
   }
 
@@ -238,6 +251,7 @@ export class Connector {
     await this.server.close(this.config.closeTimeoutMs + 1_000);
     await this.egress.stop();
     await this.outbox.drain();
+    await this.analytics?.stop();
     this.interest.stop();
     await this.keeper.stop();
     this.status = 'stopped';
@@ -263,6 +277,7 @@ export class Connector {
       },
       api: { prefix: API_PREFIX, handle: (request, response) => this.api.handle(request, response) },
       push: this.compat.push,
+      paths: this.analytics?.seed,
       // Push subscribers never authenticate: they count against the same per-address cap.
       admits: (remoteAddress) =>
         this.sessions.unauthenticatedFrom(remoteAddress) + this.compat.from(remoteAddress) < config.maxUnauthenticatedPerAddress,

@@ -1,3 +1,4 @@
+import type { AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
 import type { Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
@@ -21,6 +22,8 @@ export interface ConnectorAdapters {
   topology?: TopologySource;
   /** Time for rate limits, de-duplication and envelope timestamps; the system clock by default. */
   clock?: Clock;
+  /** Where analytics are written; absent: nothing is counted, and the analytics APIs answer 404. */
+  analytics?: AnalyticsStore;
 }
 
 /** The topology of a connector that follows none: no domain, no app. */

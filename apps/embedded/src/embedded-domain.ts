@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { MemoryAnalyticsStore, readReport } from '@linker/analytics';
 import { memoryLanes, openDurableBroker } from '@linker/bus';
 import { intakeTopic, linkQueueTopic, webhookRetryTopic, webhookTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
@@ -9,7 +10,7 @@ import { MemoryChannelHistory, MemoryPresence } from '@linker/presence';
 import { LocalTopologySource, openTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, openConnector } from '../../connector/src';
 import { openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
-import { openProcessor, portOf, processorSettings, type ProcessorService } from '../../processor/src';
+import { metaServerSink, openProcessor, portOf, processorSettings, type ProcessorService } from '../../processor/src';
 import type { EmbeddedOptions } from './flags';
 import type { EmbeddedErrorCode } from './errors';
 
@@ -46,11 +47,15 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const endpoints = source.current().endpoints(domain);
   const { host } = options;
   const urls: EmbeddedDomain['urls'] = { client: '' };
+  const slices = connectorSettings(options.clientPort);
+  const analytics = new MemoryAnalyticsStore({ sliceSeconds: slices.analyticsSliceS, retentionHours: slices.analyticsRetentionH });
   if (options.metaServer && source instanceof LocalTopologySource) {
     const { metaPort: port, topologyFile, adminToken, logLevel } = options;
     const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel }));
     // Edits saved through this meta-server apply to this domain at once (docs/protocol.md, Hot reload), secrets included.
     meta.topology.subscribe((revision) => source.replace(revision.topology, revision.version));
+    // Its analytics read this domain's in-memory store at each request: nothing to report.
+    meta.analytics.readLocally(domain, (app, from, to) => readReport(analytics, domain, app, from, to));
     urls.metaServer = meta.url;
   }
   const dataDir = resolve(options.dataDir ?? join('.linker-data', domain));
@@ -78,6 +83,8 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     history,
     topology: source,
     logger: log,
+    analytics,
+    reportAnalytics: reportSink(options, urls),
   });
   await resources.open(() => started(processor));
   urls.metrics = processor.metricsUrl;
@@ -88,12 +95,20 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     history,
     logger: log,
     topology: source,
+    analytics,
   });
   await resources.open(() => started(connector));
   urls.client = `ws://${host}:${connector.port}/ws`;
   if (options.linkSecret !== undefined && links.linkListen) urls.link = `ws://${host}:${options.linkPort ?? portOf(endpoints.link)}`;
   if (options.ui) urls.ui = (await resources.open(() => serveUi(options, domain, urls, source, processor, log))).url;
   return { domain, urls, close: () => resources.close() };
+}
+
+/** A domain that follows another's meta-server (with the internal token) reports its analytics there. */
+function reportSink(options: EmbeddedOptions, urls: EmbeddedDomain['urls']) {
+  const { followMetaServer, internalToken } = options;
+  if (urls.metaServer !== undefined || followMetaServer === undefined || internalToken === undefined) return undefined;
+  return metaServerSink(followMetaServer, internalToken);
 }
 
 /**

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger, type Logger } from '@linker/observability';
+import { AnalyticsTotals } from './analytics/analytics-totals';
 import { metaServerConfig, type MetaServerConfig } from './config/meta-server.config';
 import { MetaServerModule } from './meta-server.module';
 import { loadNewestRecorded, loadTopology, type TopologyInput } from './topology/load-topology';
@@ -20,6 +21,8 @@ export interface MetaServerHandle {
   url: string;
   /** The topology being served (`replace()` makes a new version: tests, and the embedded mode). */
   topology: TopologyStore;
+  /** The domains' analytics reports (the embedded mode's processor reports here directly). */
+  analytics: AnalyticsTotals;
   close(): Promise<void>;
 }
 
@@ -82,9 +85,11 @@ async function serve(
     history: history.constructor.name,
   });
   const editor = new TopologyEditor({ store, history, file: mongo === undefined ? file : undefined, logger });
+  const analytics = new AnalyticsTotals();
   const module = MetaServerModule.register({
     store,
     editor,
+    analytics,
     internalToken: config.internalToken,
     adminToken: config.adminToken,
     watchHeartbeatMs: config.watchHeartbeatMs ?? 15_000,
@@ -110,6 +115,7 @@ async function serve(
     app,
     url,
     topology: store,
+    analytics,
     close: async () => {
       await ui?.close();
       await app.close();

@@ -1,9 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AnalyticsTotals } from './analytics/analytics-totals';
 import { HealthController } from './health/health.controller';
+import { AnalyticsController } from './http/analytics.controller';
 import { ADMIN_TOKEN } from './http/admin-token';
 import { ClientAppsController } from './http/client-apps.controller';
 import { DomainsController } from './http/domains.controller';
-import { INTERNAL_TOKEN, InternalTopologyController } from './http/internal-topology.controller';
+import { InternalTopologyController } from './http/internal-topology.controller';
+import { INTERNAL_TOKEN } from './http/internal-token';
 import { TopologyEditController } from './http/topology-edit.controller';
 import { TopologyRouteController } from './http/topology-route.controller';
 import { TopologyController } from './http/topology.controller';
@@ -15,6 +18,8 @@ import { TopologyStore } from './topology/topology-store';
 export interface MetaServerModuleOptions {
   store: TopologyStore;
   editor: TopologyEditor;
+  /** The domains' analytics reports and their sums. */
+  analytics: AnalyticsTotals;
   /** Opens `GET /internal/topology` to its holders; unset: that endpoint does not exist. */
   internalToken?: string;
   /** Needed by every write; unset: writes are refused. */
@@ -40,10 +45,12 @@ export class MetaServerModule {
         TopologyRouteController,
         TopologyController,
         InternalTopologyController,
+        AnalyticsController,
       ],
       providers: [
         { provide: TopologyStore, useValue: options.store },
         { provide: TopologyEditor, useValue: options.editor },
+        { provide: AnalyticsTotals, useValue: options.analytics },
         { provide: INTERNAL_TOKEN, useValue: options.internalToken ?? null },
         { provide: ADMIN_TOKEN, useValue: options.adminToken ?? null },
         { provide: WATCH_HEARTBEAT_MS, useValue: options.watchHeartbeatMs },

@@ -3,4 +3,5 @@ export { openProcessor, ProcessorService, type ProcessorAdapters } from './open-
 export type { ProcessorHealth } from './health/processor-stats';
 export { processorSettings, type ProcessorSettings } from './config/processor.config';
 export { portOf } from './federation/federation';
+export { metaServerSink } from './analytics/analytics-reporter';
 export { webhookConfig, type WebhookSettings } from './config/webhook.config';

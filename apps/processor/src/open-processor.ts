@@ -1,3 +1,4 @@
+import type { AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
 import { WsLinkTransport } from '@linker/domain-link';
 import type { Service } from '@linker/lifecycle';
@@ -5,6 +6,7 @@ import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologySource } from '@linker/topology';
+import { AnalyticsReporter, type ReportSink } from './analytics/analytics-reporter';
 import type { ProcessorSettings } from './config/processor.config';
 import type { FederationDeps } from './federation/federation';
 import { startOpsServer, type OpsServer } from './health/ops-server';
@@ -22,6 +24,10 @@ export interface ProcessorAdapters {
   /** Followed: a new version applies from the next batch on, and to the links at once. */
   topology: TopologySource;
   logger: Logger;
+  /** Where analytics are written; without, nothing is counted. */
+  analytics?: AnalyticsStore;
+  /** Where the domain's analytics are reported every `analyticsReportMs` (with `analytics`); without, nowhere. */
+  reportAnalytics?: ReportSink;
 }
 
 /**
@@ -31,7 +37,7 @@ export interface ProcessorAdapters {
  * `GET /health` when `metricsPort` is set.
  */
 export function openProcessor(settings: ProcessorSettings, adapters: ProcessorAdapters): ProcessorService {
-  const { lanes, presence, mailbox, history, topology, logger } = adapters;
+  const { lanes, presence, mailbox, history, topology, logger, analytics } = adapters;
   const federation = federationOf(settings, topology, logger);
   const processor = new Processor({
     config: settings,
@@ -42,9 +48,10 @@ export function openProcessor(settings: ProcessorSettings, adapters: ProcessorAd
     topology: () => topology.current(),
     logger,
     federation,
+    analytics,
   });
   topology.onChange((view, version) => processor.topologyChanged(view, version));
-  return new ProcessorService(processor, settings, logger);
+  return new ProcessorService(processor, settings, logger, reporterOf(settings, adapters));
 }
 
 /** A processor and its metrics endpoint: `start` opens the endpoint, then joins the intake; `stop` in reverse. */
@@ -55,6 +62,7 @@ export class ProcessorService implements Service {
     private readonly processor: Processor,
     private readonly settings: ProcessorSettings,
     private readonly logger: Logger,
+    private readonly reporter?: AnalyticsReporter,
   ) {}
 
   /** Whether it consumes, its counters and its links. */
@@ -80,13 +88,29 @@ export class ProcessorService implements Service {
       await this.stop();
       throw error;
     }
+    this.reporter?.start();
   }
 
   async stop(): Promise<void> {
+    await this.reporter?.stop();
     await this.processor.stop();
     await this.ops?.close();
     this.ops = undefined;
   }
+}
+
+/** Reports the domain's analytics when there are analytics and somewhere to send them. */
+function reporterOf(settings: ProcessorSettings, { analytics: store, reportAnalytics: send, topology, logger }: ProcessorAdapters) {
+  if (store === undefined || send === undefined) return undefined;
+  const { domain, analyticsReportMs: intervalMs } = settings;
+  return new AnalyticsReporter({
+    store,
+    domain,
+    topology: () => topology.current(),
+    send,
+    intervalMs,
+    logger: logger.child({ component: 'analytics' }),
+  });
 }
 
 /** Links over WebSockets when a link secret is set (ADR 0009). */

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { closeOnShutdown, runningService } from '@linker/lifecycle';
 import { createLogger, type Logger } from '@linker/observability';
 import { openTopologySource, type TopologySource } from '@linker/topology';
+import { metaServerSink } from './analytics/analytics-reporter';
 import type { ProcessorConfig } from './config/processor.config';
 import { openProcessorInfrastructure, type ProcessorInfrastructure } from './infrastructure/processor-infrastructure';
 import { openProcessor } from './open-processor';
@@ -30,13 +31,22 @@ export class ProcessorModule {
         {
           provide: PROCESSOR,
           inject: [INFRASTRUCTURE, TOPOLOGY, LOGGER],
-          useFactory: ({ lanes, presence, mailbox, history }: ProcessorInfrastructure, topology: TopologySource, logger: Logger) =>
-            openProcessor(config, { lanes, presence, mailbox, history, topology, logger }),
+          useFactory: (
+            { lanes, presence, mailbox, history, analytics }: ProcessorInfrastructure,
+            topology: TopologySource,
+            logger: Logger,
+          ) =>
+            openProcessor(config, { lanes, presence, mailbox, history, analytics, reportAnalytics: reportSink(config), topology, logger }),
         },
         runningService(PROCESSOR),
       ],
     };
   }
+}
+
+/** The domain's analytics go to the meta-server when it is known, with the internal token; else nowhere. */
+function reportSink({ metaServerUrl, internalToken }: ProcessorConfig) {
+  return metaServerUrl !== undefined && internalToken !== undefined ? metaServerSink(metaServerUrl, internalToken) : undefined;
 }
 
 /**

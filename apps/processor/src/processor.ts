@@ -1,3 +1,4 @@
+import { AnalyticsRecorder, type AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
 import { errorMessage, IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
@@ -46,6 +47,8 @@ export interface ProcessorDeps {
   history?: ChannelHistory;
   /** Links to the other domains (ADR 0009); without, users of other domains are unreachable from here. */
   federation?: FederationDeps;
+  /** Where analytics are written (stored, fetched, dead-lettered); without, nothing is counted. */
+  analytics?: AnalyticsStore;
 }
 
 /**
@@ -66,6 +69,7 @@ export class Processor {
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
   private readonly mailboxLimits: MailboxLimitsKeeper;
+  private readonly analytics: AnalyticsRecorder | undefined;
   private readonly webhooks: WebhookSender;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
@@ -101,7 +105,18 @@ export class Processor {
       clock,
       logger,
     });
-    const dispatcher = new Dispatcher(lanes, mailbox, this.removals, domain, partitions, this.federation?.sendFast, webhookEvents);
+    const store = deps.analytics;
+    this.analytics = store && new AnalyticsRecorder({ store, logger: logger.child({ component: 'analytics' }), now: () => clock.now() });
+    const dispatcher = new Dispatcher(
+      lanes,
+      mailbox,
+      this.removals,
+      domain,
+      partitions,
+      this.federation?.sendFast,
+      webhookEvents,
+      this.analytics,
+    );
     this.mailboxLimits = new MailboxLimitsKeeper({
       mailbox,
       dispatcher,
@@ -201,6 +216,7 @@ export class Processor {
     await this.webhooks.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
+    await this.analytics?.stop();
   }
 
   /**
@@ -236,6 +252,7 @@ export class Processor {
       webhooks: this.webhooks.report(),
     };
     if (this.federation) health.links = this.federation.links();
+    if (this.analytics) health.analytics = this.analytics.counts();
     return health;
   }
 

@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+
 /**
  * Per-slice analytics (docs/protocol.md, Analytics): counters per client app and time slice (an hour by default),
  * written by every connector and processor of a domain, and the unique users counted from ids hashed with the slice.
@@ -55,3 +57,22 @@ export interface AnalyticsReport {
   /** Oldest first; slices with nothing counted are left out. */
   slices: AnalyticsSlice[];
 }
+
+const counts = (names: readonly string[], description: string) =>
+  Type.Object(Object.fromEntries(names.map((name) => [name, Type.Integer({ minimum: 0 })])), { description });
+
+/** `AnalyticsReport` as a schema: the answer of `GET /api/v1/analytics` in the OpenAPI document. */
+export const ApiAnalyticsReport = Type.Object({
+  app: Type.String(),
+  domains: Type.Array(Type.String(), { description: 'The domains the numbers come from.' }),
+  slices: Type.Array(
+    Type.Object({
+      slice: Type.Integer({ description: 'floor(epoch seconds / sliceSeconds)' }),
+      start: Type.Integer({ description: 'Start of the slice, epoch ms.' }),
+      sliceSeconds: Type.Integer(),
+      counters: counts(ANALYTICS_COUNTERS, 'Events counted in the slice.'),
+      uniques: counts(ANALYTICS_UNIQUES, 'Unique users in the slice (HyperLogLog in real mode: within about 0.8%).'),
+    }),
+    { description: 'Oldest first; slices with nothing counted are left out.' },
+  ),
+});

@@ -12,7 +12,7 @@ export const API_ERROR_CODES = {
   MALFORMED_JSON: { status: 400, meaning: 'The body is not one JSON object (or not UTF-8).' },
   INVALID_FIELD: {
     status: 400,
-    meaning: 'A field of the body or the path is missing, has the wrong type, or is not allowed; the message names it.',
+    meaning: 'A field of the body, the path or the query is missing, has the wrong type, or is not allowed; the message names it.',
   },
   UNAUTHENTICATED: { status: 401, meaning: "No `Authorization: Bearer <apiKey>` header, or a key that is no app's." },
   NOT_ALLOWED: {

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import {
+  ApiAnalyticsReport,
   ApiChannel,
   ApiDisconnectAccepted,
   ApiDisconnectRequest,
@@ -23,6 +24,8 @@ export interface RouteSpec {
   summary: string;
   /** Served without a key. */
   public?: boolean;
+  /** Its query parameters (all optional, whole numbers), each with what it is. */
+  query?: Record<string, string>;
   /** The JSON body it takes; `required: false`: it may be left out (as if `{}`). */
   body?: { schema: TSchema; required: boolean };
   success: { status: number; description: string; schema: TSchema };
@@ -77,6 +80,18 @@ export const API_ROUTES = {
     summary: "How many sockets are subscribed to a channel of the key's app in this domain.",
     success: { status: 200, description: "The channel's subscribers here.", schema: ApiChannel },
     errors: ['UNKNOWN_CHANNEL'],
+  },
+  analytics: {
+    method: 'GET',
+    path: '/api/v1/analytics',
+    summary:
+      "The key's app's analytics in this domain, per slice (an hour by default): messages by lane and type, deliveries, stored, fetched, dead-lettered, publications, the app's own events, and unique users.",
+    query: {
+      from: 'Start, epoch ms (default: 24 hours before `to`); its slice is included.',
+      to: 'End, epoch ms (default: now); its slice is included.',
+    },
+    success: { status: 200, description: 'The slices with something counted, oldest first.', schema: ApiAnalyticsReport },
+    errors: ['INVALID_FIELD', 'NOT_FOUND'],
   },
   openApi: {
     method: 'GET',

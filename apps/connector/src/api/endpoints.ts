@@ -11,6 +11,7 @@ export interface ApiCall {
   app: ClientApp;
   view: TopologyView;
   params: Record<string, string>;
+  query: URLSearchParams;
   body: unknown;
   now: number;
 }

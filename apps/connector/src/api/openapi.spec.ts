@@ -29,7 +29,8 @@ describe('the OpenAPI document', () => {
   it.each(routes)('gives %s its parameters, body, answer and every error it may give, with the error body', (id, spec) => {
     const op = doc.paths[spec.path][spec.method.toLowerCase()] as Json;
     const names = [...spec.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
-    expect((op.parameters ?? []).map((p: Json) => [p.name, p.in, p.required])).toEqual(names.map((name) => [name, 'path', true]));
+    const query = Object.keys(spec.query ?? {}).map((name) => [name, 'query', false]);
+    expect((op.parameters ?? []).map((p: Json) => [p.name, p.in, p.required])).toEqual([...names.map((name) => [name, 'path', true]), ...query]);
     expect(op.requestBody?.content['application/json'].schema).toEqual(spec.body ? plain(spec.body.schema) : undefined);
     expect(op.responses[String(spec.success.status)].content['application/json'].schema).toEqual(plain(spec.success.schema));
     const codes = new Set([...(spec.public ? [] : COMMON_ERRORS), ...(spec.body ? BODY_ERRORS : []), ...spec.errors]);

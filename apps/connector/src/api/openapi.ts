@@ -33,12 +33,15 @@ export function openApiDocument(): Json {
 }
 
 function operation(operationId: string, spec: RouteSpec): Json {
-  const parameters = [...spec.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+  const parameters: Json[] = [...spec.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
     name,
     in: 'path',
     required: true,
     schema: { type: 'string', description: PARAMETERS[name] ?? name },
   }));
+  for (const [name, description] of Object.entries(spec.query ?? {})) {
+    parameters.push({ name, in: 'query', required: false, schema: { type: 'integer', minimum: 0, description } });
+  }
   const codes = new Set<ApiErrorCode>([...(spec.public ? [] : COMMON_ERRORS), ...(spec.body ? BODY_ERRORS : []), ...spec.errors]);
   return {
     operationId,

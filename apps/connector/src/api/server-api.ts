@@ -9,6 +9,8 @@ import type { ClientApp, TopologyView } from '@linker/topology';
 import type { IntakePublisher } from '../ingress/intake-publisher';
 import type { LaneBacklog } from '../ingress/lane-backlog';
 import { UserRates } from '../ingress/user-rates';
+import type { ConnectorAnalytics } from '../analytics/connector-analytics';
+import { analyticsReport } from './analytics-endpoint';
 import { ApiFailure, isApiFailure } from './api-failure';
 import { ApiKeys } from './api-keys';
 import { API_ROUTES, matchRoute, type OperationId, type RouteMatch } from './api-routes';
@@ -45,6 +47,8 @@ export interface ServerApiOptions {
   clock: Clock;
   logger: Logger;
   limits: ServerApiLimits;
+  /** What `GET /api/v1/analytics` reads; absent: it answers 404. */
+  analytics?: ConnectorAnalytics;
   /** False while the connector drains (or before it runs): every request gets 503 UNAVAILABLE. */
   serving(): boolean;
 }
@@ -91,6 +95,7 @@ export class ServerApi {
       disconnectUser: (call) => disconnectUser(deps, call),
       publishToChannel: (call) => publishToChannel(deps, call),
       channelInfo: (call) => channelInfo(deps, call),
+      analytics: (call) => analyticsReport(options.domain, options.analytics, call),
     };
     for (const [operation, spec] of Object.entries(API_ROUTES)) {
       if ('body' in spec) this.checks.set(operation as OperationId, TypeCompiler.Compile(spec.body.schema));
@@ -140,7 +145,8 @@ export class ServerApi {
     if (check !== undefined && (route.spec.body?.required || hasBody(request))) {
       body = checked(check, await readJson(request, this.options.limits.maxBodyBytes));
     }
-    return { ...found, params: route.params, body, now };
+    const query = new URL(request.url ?? '', 'http://client-port').searchParams;
+    return { ...found, params: route.params, query, body, now };
   }
 
   private charge(app: ClientApp, now: number, cost: number): void {

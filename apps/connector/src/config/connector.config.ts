@@ -4,6 +4,7 @@ import { startupSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
 import { topologySourceSettings } from '@linker/topology';
+import { connectorAnalyticsSettings } from './analytics.config';
 import { compatSettings } from './compat.config';
 
 /**
@@ -270,6 +271,7 @@ const clientPortSettings = {
     doc: 'Presence lease: if the connector stops renewing it, its users count as offline this long after the last renewal. Must exceed the heartbeat interval.',
   }),
   ...compatSettings,
+  ...connectorAnalyticsSettings,
 };
 
 const edgeSettings = { ...identitySettings, ...clientPortSettings };

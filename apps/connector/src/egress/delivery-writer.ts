@@ -1,3 +1,4 @@
+import type { AnalyticsRecorder } from '@linker/analytics';
 import { clientFrameBytes, type Delivery } from '@linker/contracts';
 import type { Clock } from '@linker/kernel';
 import type { SessionRegistry } from '../sessions/session-registry';
@@ -15,12 +16,14 @@ import { DeliveryFate, type BatchSink } from './delivery-fate';
  * - on an ack-mode socket a MESSAGE is held until MESSAGE_ACK (other frames carry no id and count once written), and a
  *   RELIABLE live one is parked in the mailbox with the batch's report (see `DeliveryFate`);
  * - the outcome per recipient goes to `sink` (see `DeliveryFate`); nothing is tracked for a FAST envelope that wants no
- *   confirmation.
+ *   confirmation;
+ * - each MESSAGE written to a socket counts once in the analytics of the recipient's app (`deliveries`).
  */
 export class DeliveryWriter {
   constructor(
     private readonly sessions: SessionRegistry,
     private readonly clock: Clock,
+    private readonly analytics?: AnalyticsRecorder,
   ) {}
 
   /** Write `delivery` to its sockets; true when its outcome is followed (it will reach `sink`), false when not. */
@@ -65,6 +68,7 @@ export class DeliveryWriter {
       return;
     }
     written.add(id, now);
+    if (ackable) this.analytics?.count(session.app, 'deliveries');
     if (ackHolder !== undefined) this.holdForAck(session, id, ackHolder);
   }
 

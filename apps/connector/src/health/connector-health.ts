@@ -15,6 +15,8 @@ export interface ConnectorHealth {
   pendingPublishes: number;
   /** Server API answers since start: how many succeeded, and the refusals by code (401s included; never a key). */
   api: { answered: number; refused: Partial<Record<string, number>> };
+  /** Analytics events written to the store since start, and dropped (the store failed or did not answer). */
+  analytics?: { written: number; dropped: number };
 }
 
 export function isServing(health: ConnectorHealth): boolean {

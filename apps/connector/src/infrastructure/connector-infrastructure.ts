@@ -1,3 +1,4 @@
+import { RedisAnalyticsStore, type AnalyticsStore } from '@linker/analytics';
 import { connectLanes, type Lanes } from '@linker/bus';
 import { ResourceStack, untilReachable } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
@@ -9,6 +10,7 @@ export interface ConnectorInfrastructure {
   lanes: Lanes;
   presence: Presence;
   history: ChannelHistory;
+  analytics: AnalyticsStore;
   close(): Promise<void>;
 }
 
@@ -31,9 +33,11 @@ export async function openConnectorInfrastructure(config: ConnectorConfig, logge
   );
   const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger));
   const history = await resources.open(() => RedisChannelHistory.forDomain(config.redisUrl, config.domain, logger));
+  const slices = { sliceSeconds: config.analyticsSliceS, retentionHours: config.analyticsRetentionH };
+  const analytics = await resources.open(() => RedisAnalyticsStore.forDomain(config.redisUrl, config.domain, slices, logger));
   const close = async () => {
     await resources.close();
     logger.info('connections to the services closed');
   };
-  return { lanes, presence, history, close };
+  return { lanes, presence, history, analytics, close };
 }

@@ -1,3 +1,4 @@
+import type { AnalyticsRecorder } from '@linker/analytics';
 import { isClientFrameType, type ClientData, type ClientFrameType, type Envelope, type Lane } from '@linker/contracts';
 import { errorMessage, newMessageId, resendableMessageId, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
@@ -27,6 +28,8 @@ export interface IngressOptions {
   users: UserRates;
   /** SUBSCRIBE, UNSUBSCRIBE, and who may PUBLISH where. */
   channels: Subscriptions;
+  /** Counts what the lanes accepted (messages by lane and type, publications, the users who sent); absent: nothing is counted. */
+  analytics?: AnalyticsRecorder;
 }
 
 const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
@@ -192,6 +195,7 @@ export class Ingress {
     intake.publish(lane, channel ?? userId, envelope).then(
       () => {
         backlog.settled[lane]();
+        if (this.options.analytics !== undefined) countSent(this.options.analytics, session, type, lane);
         if (clientId !== undefined && session.state !== 'CLOSED') session.send(acceptedFrame(clientId, reference));
       },
       (error: unknown) => {
@@ -214,4 +218,14 @@ export class Ingress {
     session.error(reason.code, reason.message, tag);
     session.frameRefused();
   }
+}
+
+/** A MESSAGE, GROUP_MESSAGE or PUBLISH the lane accepted, in the analytics of the sender's app. */
+function countSent(analytics: AnalyticsRecorder, session: Session, type: ClientFrameType, lane: Lane): void {
+  const reliable = lane === 'RELIABLE';
+  if (type === 'MESSAGE') analytics.count(session.app, reliable ? 'reliable_message' : 'fast_message');
+  else if (type === 'GROUP_MESSAGE') analytics.count(session.app, reliable ? 'reliable_group_message' : 'fast_group_message');
+  else if (type === 'PUBLISH') analytics.count(session.app, 'publications');
+  else return;
+  analytics.user(session.app, 'sending_users', session.userId as string);
 }

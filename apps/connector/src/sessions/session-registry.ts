@@ -18,6 +18,8 @@ export class SessionRegistry {
     private readonly domain: string,
     private readonly connector: string,
     private readonly limits: SessionLimits,
+    /** Called when a session becomes AUTHENTICATED (analytics count the user). */
+    private readonly onAuthenticated: (session: Session) => void = () => undefined,
   ) {}
 
   /** Register a new connection from `remoteAddress`; `ended` is called once when it ends, after it left the registry. */
@@ -31,7 +33,10 @@ export class SessionRegistry {
       socket,
       this.limits,
       {
-        authenticated: (s) => this.leftUnauthenticated(s.remoteAddress),
+        authenticated: (s) => {
+          this.leftUnauthenticated(s.remoteAddress);
+          this.onAuthenticated(s);
+        },
         ended: (s, previous) => {
           this.sessions.delete(s.id);
           if (previous !== 'AUTHENTICATED') this.leftUnauthenticated(s.remoteAddress);

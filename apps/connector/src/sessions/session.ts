@@ -60,6 +60,8 @@ export class Session implements ChannelSubscriber {
   private current: SessionState = 'NOT_AUTHENTICATED';
   /** The claimed user while AUTHENTICATING, the authenticated user once AUTHENTICATED. Never from any other frame. */
   private user: string | undefined;
+  /** The app of `user` (its id's prefix), made once: analytics count per app without a string per frame. */
+  private appName = '';
   /** docs/protocol.md, Ack mode: asked with `AUTH_CLIENT.data.ack: true`. */
   private ack = false;
   /** A positive AUTH_CLIENT_REPLY is being applied (presence being registered). */
@@ -94,6 +96,11 @@ export class Session implements ChannelSubscriber {
 
   get userId(): string | undefined {
     return this.user;
+  }
+
+  /** The app of the claimed or authenticated user ('' before AUTH_CLIENT). */
+  get app(): string {
+    return this.appName;
   }
 
   get ackMode(): boolean {
@@ -137,6 +144,8 @@ export class Session implements ChannelSubscriber {
   beginAuth(userId: string, ackMode: boolean): void {
     this.current = 'AUTHENTICATING';
     this.user = userId;
+    const dash = userId.indexOf('-');
+    this.appName = dash > 0 ? userId.slice(0, dash) : userId;
     this.ack = ackMode;
   }
 

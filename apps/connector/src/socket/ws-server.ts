@@ -60,6 +60,8 @@ export interface WsServerOptions {
   api?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
   /** The Push-compatible endpoints; absent: their paths are 404 too. */
   push?: PushPort;
+  /** Plain HTTP paths besides those (the seed's `/analytics`); absent: 404. */
+  paths?: { serves(path: string): boolean; handle(request: IncomingMessage, response: ServerResponse): void };
   /** Whether one more socket from `remoteAddress` may connect (false: the upgrade gets 503). */
   admits(remoteAddress: string): boolean;
   /** A client connected (upgraded on `/ws`, origin allowed, admitted) from `remoteAddress`. */
@@ -205,9 +207,10 @@ export class WsServer {
   }
 
   private answer(request: IncomingMessage, response: ServerResponse): void {
-    const { api, push } = this.options;
+    const { api, push, paths } = this.options;
     if (api !== undefined && request.url?.startsWith(api.prefix)) return api.handle(request, response);
     if (push !== undefined && push.serves(pathOf(request))) return push.handle(request, response, () => this.longLivedRefusal(request));
+    if (paths !== undefined && paths.serves(pathOf(request))) return paths.handle(request, response);
     if (request.method === 'GET' && request.url === HEALTH_PATH) {
       const { serving, body } = this.options.health();
       response.writeHead(serving ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));

@@ -1,11 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, Inject, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
 import { matchesVersion } from '../topology/negotiation';
 import { TopologyStore } from '../topology/topology-store';
-
-/** Injection token of `LINKER_INTERNAL_TOKEN` (`null` when unset). */
-export const INTERNAL_TOKEN = Symbol('INTERNAL_TOKEN');
+import { INTERNAL_TOKEN, InternalGate } from './internal-token';
 
 /**
  * `GET /internal/topology`: the topology with its secrets, for the processors (which verify `jwtSecret` logins and call
@@ -14,14 +11,13 @@ export const INTERNAL_TOKEN = Symbol('INTERNAL_TOKEN');
  */
 @Controller('internal/topology')
 export class InternalTopologyController {
-  /** SHA-256 of the configured token: compared in constant time whatever the length of the one presented. */
-  private readonly expected: Buffer | null;
+  private readonly gate: InternalGate;
 
   constructor(
     private readonly store: TopologyStore,
     @Inject(INTERNAL_TOKEN) token: string | null,
   ) {
-    this.expected = token ? digest(token) : null;
+    this.gate = new InternalGate(token);
   }
 
   /**
@@ -34,8 +30,8 @@ export class InternalTopologyController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: ServerResponse,
   ): string | undefined {
-    if (!this.expected) throw new NotFoundException();
-    if (!this.authorized(authorization)) {
+    if (!this.gate.configured) throw new NotFoundException();
+    if (!this.gate.holds(authorization)) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedException();
     }
@@ -49,13 +45,4 @@ export class InternalTopologyController {
     response.setHeader('Content-Type', 'application/json; charset=utf-8');
     return revision.internalJson;
   }
-
-  private authorized(authorization: string | undefined): boolean {
-    const presented = /^Bearer +(.+)$/i.exec(authorization?.trim() ?? '')?.[1];
-    return presented !== undefined && this.expected !== null && timingSafeEqual(digest(presented), this.expected);
-  }
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
 }

@@ -10,7 +10,12 @@ const DRAIN_LIMIT = 8 * 1024 * 1024;
  * The 413 closes the connection (`Connection: close`): the rest of the body is never read, so the connection could
  * carry no further request, and a client that reused it would wait for an answer until the server dropped it.
  */
-export async function readBody(request: IncomingMessage, response: ServerResponse, limit: number): Promise<string> {
+export async function readBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  limit: number,
+  what = 'a topology document',
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   const declared = Number(request.headers['content-length']);
@@ -23,7 +28,7 @@ export async function readBody(request: IncomingMessage, response: ServerRespons
   }
   if (tooLarge) {
     response.setHeader('Connection', 'close');
-    throw new PayloadTooLargeException(`the body is over ${limit} bytes (1 MiB): a topology document may be at most that long`);
+    throw new PayloadTooLargeException(`the body is over ${limit} bytes (${limit / 1_048_576} MiB): ${what} may be at most that long`);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

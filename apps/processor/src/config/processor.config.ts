@@ -1,3 +1,4 @@
+import { analyticsSettings } from '@linker/analytics';
 import { busSettings } from '@linker/bus';
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
 import { mailboxSettings } from '@linker/mailbox';
@@ -152,6 +153,15 @@ export const processorConfig = defineConfig({
     max: 600000,
     doc: 'After Redis restarted (it comes back empty without persistence), how long a RELIABLE message for a user who looks offline waits (its batch is handed again) instead of going to the mailbox: the time the connectors take to register their sockets again (`LINKER_PRESENCE_HEARTBEAT_MS` and a margin). 0: store at once.',
   }),
+  analyticsReportMs: setting({
+    env: 'LINKER_ANALYTICS_REPORT_MS',
+    kind: 'integer',
+    default: 60_000,
+    min: 100,
+    max: 3_600_000,
+    doc: "How often a processor sends its domain's analytics (every app's slices within `LINKER_ANALYTICS_RETENTION_H`) to the meta-server, which sums them over the domains (`GET /analytics/{appName}`). Real mode: needs `LINKER_META_SERVER_URL` and `LINKER_INTERNAL_TOKEN`, else nothing is sent.",
+  }),
+  ...analyticsSettings,
   ...webhookSettings,
   ...busSettings,
   ...presenceSettings,
@@ -184,6 +194,9 @@ const SETTINGS = [
   'metricsHost',
   'metricsPort',
   'channelInterestMs',
+  'analyticsSliceS',
+  'analyticsRetentionH',
+  'analyticsReportMs',
   ...(Object.keys(webhookSettings) as Array<keyof typeof webhookSettings>),
 ] as const;
 

@@ -1,3 +1,4 @@
+import type { AnalyticsRecorder } from '@linker/analytics';
 import type { BusRecord, Lanes } from '@linker/bus';
 import {
   connectorTopic,
@@ -12,6 +13,7 @@ import {
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import type { RemovalQueue } from '../stored-messages/removal-queue';
 import type { WebhookProducer } from '../webhooks/webhook-producer';
+import { countEffects } from './analytics-counts';
 import type { Effects, Outgoing, StoredEntry } from './effects';
 
 /** Hands FAST envelopes to a neighbour over this processor's link, if it is up; dropped otherwise (at most once). */
@@ -46,6 +48,8 @@ export class Dispatcher {
     private readonly partitions: number,
     private readonly fastForward: FastForwarder = () => undefined,
     private readonly webhooks?: WebhookProducer,
+    /** Counts what each `apply` made durable (stored, fetched, dead-lettered); absent: nothing is counted. */
+    private readonly analytics?: AnalyticsRecorder,
   ) {}
 
   /** Write `effects`; resolves with the mailbox stores it made. */
@@ -70,6 +74,7 @@ export class Dispatcher {
       ...deadLetters.map((letter) => this.mailbox.deadLetter(letter)),
       announced.length > 0 ? this.announce(announced) : undefined,
     ]);
+    if (this.analytics !== undefined) countEffects(this.analytics, effects, stored);
     return stored;
   }
 

@@ -35,6 +35,9 @@ export function processorMetrics(health: () => ProcessorHealth): Metrics {
       }
     },
   );
+  metrics.sampledGauge('linker_analytics_dropped', 'analytics events dropped: the store failed or did not answer', [], (gauge) =>
+    gauge.set(health().analytics?.dropped ?? 0),
+  );
   registerLinkMetrics(metrics, () => health().links ?? []);
   registerWebhookMetrics(metrics, () => health().webhooks);
   return metrics;

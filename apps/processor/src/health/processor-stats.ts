@@ -40,4 +40,6 @@ export interface ProcessorHealth {
   webhooks: Record<string, AppWebhookReport>;
   /** Links to the neighbour domains (absent without federation). */
   links?: LinkReport[];
+  /** Analytics events written since start, and dropped (the store failed or did not answer); absent without analytics. */
+  analytics?: { written: number; dropped: number };
 }

@@ -1,3 +1,4 @@
+import { RedisAnalyticsStore, type AnalyticsStore } from '@linker/analytics';
 import { connectLanes, type Lanes } from '@linker/bus';
 import { ResourceStack, untilReachable } from '@linker/lifecycle';
 import { MongoMailbox, type Mailbox } from '@linker/mailbox';
@@ -11,6 +12,7 @@ export interface ProcessorInfrastructure {
   presence: Presence;
   mailbox: Mailbox;
   history: ChannelHistory;
+  analytics: AnalyticsStore;
   close(): Promise<void>;
 }
 
@@ -44,9 +46,11 @@ export async function openProcessorInfrastructure(config: ProcessorConfig, logge
       wait,
     ),
   );
+  const slices = { sliceSeconds: config.analyticsSliceS, retentionHours: config.analyticsRetentionH };
+  const analytics = await resources.open(() => RedisAnalyticsStore.forDomain(config.redisUrl, config.domain, slices, logger));
   const close = async () => {
     await resources.close();
     logger.info('connections to the services closed');
   };
-  return { lanes, presence, mailbox, history, close };
+  return { lanes, presence, mailbox, history, analytics, close };
 }

@@ -50,11 +50,11 @@ export class SuiteContext {
     return this.domain.connectorUrls.length;
   }
 
-  /** Start the auth server, then the domain on the suite's topology. */
-  async start(start: StartDomain): Promise<void> {
+  /** Start the auth server, then the domain on the suite's topology, with `env` (the suite's settings by default). */
+  async start(start: StartDomain, env: Record<string, string> = SUITE_ENV): Promise<void> {
     this.auth = await startAuthServer();
     const topology = suiteTopology(this.domains, this.auth.url);
-    this.running = await start({ topology, domain: this.domains.domain, adminToken: this.adminToken, env: { ...SUITE_ENV } });
+    this.running = await start({ topology, domain: this.domains.domain, adminToken: this.adminToken, env: { ...env } });
   }
 
   async stop(): Promise<void> {
