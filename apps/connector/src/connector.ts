@@ -103,6 +103,7 @@ export class Connector {
       authenticated: () => this.sessions.all().filter((session) => session.state === 'AUTHENTICATED'),
       channelOnly: () => this.compat.registered(),
       localSubscribers: (channel) => subscribers.count(channel),
+      hasWebhook: (appName) => topology().app(appName)?.webhook !== undefined,
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);

@@ -14,7 +14,16 @@ const CHANNEL = 'ANZ:chat-1';
 const TOPOLOGY: Topology = {
   domains: [{ name: DOMAIN, urls: [] }],
   domainLinks: [],
-  clientApps: [{ appName: 'ANZ', appId: 'anz', authEnabled: false, channels: [{ pattern: 'chat-*', subscribe: 'public' }] }],
+  clientApps: [
+    {
+      appName: 'ANZ',
+      appId: 'anz',
+      authEnabled: false,
+      channels: [{ pattern: 'chat-*', subscribe: 'public' }],
+      webhook: { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-signing-secret-of-32-chars!' },
+    },
+    { appName: 'QUIET', appId: 'quiet', authEnabled: false, channels: [{ pattern: 'chat-*', subscribe: 'public' }] },
+  ],
 };
 
 describe('channel occupancy', () => {
@@ -79,5 +88,19 @@ describe('channel occupancy', () => {
       expect(await a.next('INVALID_MESSAGE', (f) => JSON.stringify(f).includes(type))).toMatchObject({ data: { code: 'UNKNOWN_TYPE' } });
     }
     expect(events()).toHaveLength(4);
+  });
+
+  it('announces nothing for an app without a webhook', async () => {
+    h = await startHarness({ topology: new LocalTopologySource(TOPOLOGY, silentLogger) });
+    const quiet = await h.user('QUIET-1', { appId: 'quiet' });
+    quiet.send({ type: 'SUBSCRIBE', data: { channel: 'QUIET:chat-1' } });
+    await quiet.next('SUBSCRIBED');
+    quiet.send({ type: 'UNSUBSCRIBE', data: { channel: 'QUIET:chat-1' } });
+    await quiet.next('UNSUBSCRIBED');
+    const a = await h.user('ANZ-1');
+    a.send({ type: 'SUBSCRIBE', data: { channel: CHANNEL } });
+    await a.next('SUBSCRIBED');
+    await h.processor.next(INTERNAL_TYPES.CHANNEL_OCCUPIED); // the marker: ANZ's announcement came after QUIET's changes
+    expect(events().map((e) => e.data.channel)).toEqual([CHANNEL]);
   });
 });

@@ -10,6 +10,8 @@ export interface ChannelOccupancyOptions {
   connector: string;
   /** How many subscribers `channel` has on this connector now (`ChannelSubscribers.count`). */
   localSubscribers: (channel: string) => number;
+  /** Whether `channel`'s app wants its first and last subscriber announced (it has a webhook); else this adds nothing. */
+  announces: (channel: string) => boolean;
   /** Keeps a publication in the set `PresenceKeeper.settled` waits for. */
   track: (operation: Promise<void>) => void;
   logger: Logger;
@@ -25,7 +27,8 @@ export interface ChannelOccupancyOptions {
  * - every other entry of that channel registered or removed meanwhile waits for that registration (`settled`), so an
  *   unsubscribe is never overtaken by the registration it follows;
  * - once an entry is removed and the channel has no subscriber here any more, CHANNEL_VACATED is published.
- * A publication that fails is logged: the processors then miss that change (they hear the next one).
+ * Only for channels of apps with a webhook (the others pay nothing). A publication that fails is logged: the
+ * processors then miss that change (they hear the next one).
  */
 export class ChannelOccupancy {
   private readonly occupying = new Map<string, Promise<void>>();
@@ -36,7 +39,7 @@ export class ChannelOccupancy {
   async add(channel: string, address: SocketAddress): Promise<void> {
     const key = channelKey(channel);
     const waiting = this.occupying.get(channel);
-    if (waiting || this.options.localSubscribers(channel) > 1) {
+    if (waiting || this.options.localSubscribers(channel) > 1 || !this.options.announces(channel)) {
       await this.settled(channel);
       return this.options.presence.add(key, address);
     }
@@ -56,7 +59,7 @@ export class ChannelOccupancy {
 
   /** An entry of `channel` was removed from presence: announce the channel vacated here if no subscriber is left. */
   removed(channel: string): void {
-    if (this.options.localSubscribers(channel) === 0)
+    if (this.options.localSubscribers(channel) === 0 && this.options.announces(channel))
       this.announce(INTERNAL_TYPES.CHANNEL_VACATED, { channel, connector: this.options.connector });
   }
 

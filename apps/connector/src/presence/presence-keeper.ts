@@ -1,7 +1,8 @@
-import { INTERNAL_TYPES, MAX_OTHER_SOCKETS, socketName, type SocketAddress, type UserPresence } from '@linker/contracts';
+import { INTERNAL_TYPES, MAX_OTHER_SOCKETS, parseChannel, socketName, type SocketAddress, type UserPresence } from '@linker/contracts';
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { channelKey, channelOfKey, type HeartbeatOutcome, type Presence, type PresenceEntry } from '@linker/presence';
+import { parseUserId } from '@linker/topology';
 import type { IntakePublisher } from '../ingress/intake-publisher';
 import { ChannelOccupancy } from '../channels/channel-occupancy';
 import type { ChannelSubscriber } from '../channels/channel-subscribers';
@@ -21,6 +22,11 @@ export interface PresenceKeeperOptions {
   channelOnly: () => Iterable<ChannelSubscriber>;
   /** How many subscribers a channel has on this connector now; with it, channels' first and last are announced (`ChannelOccupancy`). */
   localSubscribers?: (channel: string) => number;
+  /**
+   * Whether the app named so has a webhook (the current topology): only then do its logins read the user's other
+   * sockets first and its channels announce their first and last subscriber here. Default: none has.
+   */
+  hasWebhook?: (appName: string) => boolean;
 }
 
 /**
@@ -55,9 +61,11 @@ export class PresenceKeeper {
 
   constructor(private readonly options: PresenceKeeperOptions) {
     this.log = options.logger.child({ component: 'presence' });
-    const { presence, intake, connector, localSubscribers } = options;
+    const { presence, intake, connector, localSubscribers, hasWebhook = () => false } = options;
     const track = (operation: Promise<void>): void => void this.track(operation);
-    this.occupancy = localSubscribers && new ChannelOccupancy({ presence, intake, connector, localSubscribers, track, logger: this.log });
+    const announces = (channel: string): boolean => hasWebhook(parseChannel(channel)?.appName ?? '');
+    const occupancy = { presence, intake, connector, track, announces, logger: this.log };
+    this.occupancy = localSubscribers && new ChannelOccupancy({ ...occupancy, localSubscribers });
   }
 
   /** Clear a predecessor's entries and take the lease. Rejects when presence is unreachable. */
@@ -80,9 +88,9 @@ export class PresenceKeeper {
   }
 
   /**
-   * Register an authenticating socket under its user, having read the user's other sockets first (its USER_CONNECTED
-   * names them, so that a processor can tell a first socket even when two registered at once). Rejects when presence
-   * fails (the socket is not authenticated then).
+   * Register an authenticating socket under its user; for an app with a webhook, having read the user's other sockets
+   * first (its USER_CONNECTED names them, so that a processor can tell a first socket even when two registered at
+   * once). Rejects when presence fails (the socket is not authenticated then).
    */
   register(session: Session): Promise<void> {
     return this.track(this.registerUser(session));
@@ -207,6 +215,7 @@ export class PresenceKeeper {
 
   private async registerUser(session: Session): Promise<void> {
     const userId = session.userId as string;
+    if (!this.options.hasWebhook?.(parseUserId(userId)?.appName ?? '')) return this.options.presence.add(userId, session.address);
     const before = await this.options.presence.lookup(userId);
     const others = before.filter(
       (socket) => socket.socketId !== session.address.socketId || socket.connector !== session.address.connector,
