@@ -14,7 +14,9 @@ const END = '\x01';
  *   m SEP user SEP order SEP id  → the envelope as a record       (order: createdAt as 16 sortable hex digits)
  *   i SEP user SEP id            → order                          (existence check for idempotence; finds the m key)
  *   c SEP user                   → how many messages user has     (updated in the same atomic batch as m and i)
- *   t SEP order SEP user SEP id  → ''                             (age index, for `olderThan`; written with m and i)
+ *   t SEP order SEP user SEP id  → ''                             (age index, for `olderThan`; written with m and i;
+ *                                                                 users in the byte order of their encoded ids, which
+ *                                                                 is their own for ids of letters, digits, `-_.!~*'()`)
  *   d SEP order SEP id           → the dead letter as JSON        (order: `at`; parked oldest first)
  *   x SEP id                     → order                          (one dead letter per envelope id)
  *   v SEP age-index              → '1'                            (the age index is complete: stores older than it are indexed)
