@@ -17,6 +17,7 @@ import type { DeliveryObserver } from './health/processor-metrics';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { IntakeConsumer } from './intake/intake-consumer';
+import { MailboxLimitsKeeper } from './mailbox-limits/mailbox-limits';
 import { KeyedLock } from './stored-messages/keyed-lock';
 import { OutForDelivery } from './stored-messages/out-for-delivery';
 import { RemovalQueue } from './stored-messages/removal-queue';
@@ -70,6 +71,7 @@ export class Processor {
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
+  private readonly mailboxLimits: MailboxLimitsKeeper;
   private readonly analytics: AnalyticsRecorder | undefined;
   private readonly webhooks: WebhookSender;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
@@ -118,6 +120,15 @@ export class Processor {
       webhookEvents,
       this.analytics,
     );
+    this.mailboxLimits = new MailboxLimitsKeeper({
+      mailbox,
+      dispatcher,
+      domain: config.domain,
+      topology,
+      sweepIntervalMs: config.mailboxSweepIntervalMs,
+      clock,
+      logger,
+    });
     const authenticator = new Authenticator({
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
@@ -157,6 +168,7 @@ export class Processor {
       seen,
       stats: this.stats,
       observeDelivery: deps.observeDelivery,
+      onStored: this.mailboxLimits.stored,
       clock,
       logger,
     });
@@ -190,6 +202,7 @@ export class Processor {
     }
     this.state = 'running';
     this.endedConnectors.start();
+    this.mailboxLimits.start();
     this.deps.logger.info('processor consuming', { domain: this.deps.config.domain, processor: this.deps.config.name });
   }
 
@@ -203,6 +216,7 @@ export class Processor {
     await this.endedConnectors.stop();
     await this.federation?.stop();
     await this.intake.stop();
+    await this.mailboxLimits.stop();
     await this.webhooks.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
@@ -237,6 +251,8 @@ export class Processor {
       name,
       stats: { ...this.stats },
       pendingRemovals: this.removals.size,
+      pendingTrims: this.mailboxLimits.pendingTrims,
+      mailboxDropped: this.mailboxLimits.dropped(),
       webhooks: this.webhooks.report(),
     };
     if (this.federation) health.links = this.federation.links();

@@ -22,6 +22,8 @@ const health = (): ProcessorHealth => ({
   stats: new ProcessorStats(),
   pendingRemovals: 0,
   webhooks: {},
+  pendingTrims: 0,
+  mailboxDropped: {},
 });
 
 describe('processor operations endpoints: dead letters', () => {

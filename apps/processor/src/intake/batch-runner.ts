@@ -1,6 +1,7 @@
 import type { BusRecord } from '@linker/bus';
 import type { Envelope, Lane } from '@linker/contracts';
 import { errorMessage, isRetriable, LinkerError, type Clock, type IdWindow } from '@linker/kernel';
+import type { MailboxEntry } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
 import { isolatedRoutes, type RouteLookup } from '@linker/routing';
@@ -29,6 +30,8 @@ export interface BatchRunnerDeps {
   stats: ProcessorStats;
   /** Told, once a batch is written, the latency of each message it handed to a connector. */
   observeDelivery?: DeliveryObserver;
+  /** Told what each batch stored once it is written (the mailbox cap is enforced from there). */
+  onStored?: (entries: readonly MailboxEntry[]) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -172,6 +175,7 @@ export class BatchRunner {
     for (let attempt = 0; ; attempt++) {
       try {
         const stored = await this.deps.dispatcher.apply(effects);
+        if (stored.length > 0) this.deps.onStored?.(stored);
         const handed = await storedToSockets(stored, new PresenceCache(this.deps.presence), this.deps.clock.now());
         if (handed) {
           await this.deps.dispatcher.apply([handed]);

@@ -4,6 +4,7 @@ import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import { uniqueName } from '../unique-name';
 import { describeDeadLetters } from './mailbox-dead-letters.contract';
 import { mailboxEnvelope, series } from './mailbox-envelope';
+import { describeMailboxLimits } from './mailbox-limits.contract';
 
 export { mailboxEnvelope } from './mailbox-envelope';
 
@@ -51,6 +52,7 @@ export function mailboxContract(name: string, harness: MailboxHarness): void {
     describeDeadLetters(() => ({ mailbox, user }));
     describeVolume(() => ({ mailbox, user }));
     describeLifecycle(() => ({ mailbox, user }));
+    describeMailboxLimits(() => ({ mailbox, user, envelope: mailboxEnvelope }));
     if (harness.restart) {
       const restart = harness.restart.bind(harness);
       describeRestart(
