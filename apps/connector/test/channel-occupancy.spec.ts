@@ -7,7 +7,7 @@ import { CONNECTOR, DOMAIN, startHarness, type Harness } from './testing/harness
 
 jest.setTimeout(30_000);
 
-// docs/protocol.md, Presence and channel events: the connector tells the processors of a channel's first subscriber
+// docs/protocol.md, Presence events: the connector tells the processors of a channel's first subscriber
 // here (after registering it, naming the other connectors that had subscribers before) and of its last (after removing it).
 
 const CHANNEL = 'ANZ:chat-1';

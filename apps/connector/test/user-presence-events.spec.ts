@@ -6,7 +6,7 @@ import { CONNECTOR, DOMAIN, startHarness, type Harness } from './testing/harness
 
 jest.setTimeout(30_000);
 
-// docs/protocol.md, Presence and channel events: USER_CONNECTED names the user's sockets that were live just before
+// docs/protocol.md, Presence events: USER_CONNECTED names the user's sockets that were live just before
 // the new one was registered, so that a processor can tell the user's first socket.
 
 const TOPOLOGY: Topology = {

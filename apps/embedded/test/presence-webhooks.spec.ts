@@ -13,7 +13,7 @@ import { openProcessor, processorSettings, type ProcessorService } from '../../p
 
 jest.setTimeout(30_000);
 
-// docs/protocol.md, Presence and channel events, on the twins with a real webhook receiver: one processor, two
+// docs/protocol.md, Presence events, on the twins with a real webhook receiver: one processor, two
 // connectors, clients logging in and subscribing on both. Two sockets of one user on two connectors make one
 // user.connected and one user.disconnected; subscribers of one channel on both make one channel.occupied and one
 // channel.vacated.

@@ -5,8 +5,8 @@ import { anzWith, captureWebhookEvents, TEST_WEBHOOK } from './testing/webhook-e
 
 jest.setTimeout(30_000);
 
-// user.connected / user.disconnected and channel.occupied / channel.vacated (docs/protocol.md, Presence and channel
-// events): the first and last socket of a user, the first and last subscriber of a channel, in the domain.
+// user.connected / user.disconnected and channel.occupied / channel.vacated (docs/protocol.md,
+// Presence events): the first and last socket of a user, the first and last subscriber of a channel, in the domain.
 
 const USER = 'ANZ-500';
 const CHANNEL = 'ANZ:room-1';

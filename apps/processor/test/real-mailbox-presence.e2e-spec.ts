@@ -5,7 +5,7 @@ import { hookApp, hookLogin, metricSum, realMetricsUrls, webhookTopology } from 
 import { WebhookReceiver } from '@linker/testing/e2e/webhook-receiver';
 
 // Real mode (`npm run build` first, and the real services): two processors and two connectors on Kafka, Redis and the
-// MongoDB mailbox, a real webhook receiver. docs/protocol.md, Mailbox limits and Presence and channel events.
+// MongoDB mailbox, a real webhook receiver. docs/protocol.md, Mailbox limits and Presence events.
 
 describe('mailbox limits and presence webhooks, real mode', () => {
   jest.setTimeout(180_000);

@@ -19,7 +19,7 @@ export interface ChannelOccupancyOptions {
 
 /**
  * Tells the processors when a channel gets its first subscriber on this connector, or loses its last one
- * (docs/protocol.md, Presence and channel events), so that they can send `channel.occupied` / `channel.vacated`:
+ * (docs/protocol.md, Presence events), so that they can send `channel.occupied` / `channel.vacated`:
  * - the first subscriber's entry: the channel's other connectors with subscribers are read from presence, then the
  *   entry is registered, then CHANNEL_OCCUPIED `{channel, connector, others}` is published (RELIABLE, keyed by the
  *   channel). Reading before registering is what lets a processor count one of two connectors subscribing at once as

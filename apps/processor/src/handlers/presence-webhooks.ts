@@ -12,7 +12,7 @@ import type { TopologyView } from '@linker/topology';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
 
-// The presence webhooks (docs/protocol.md, Presence and channel events): a user's first and last socket in the domain,
+// The presence webhooks (docs/protocol.md, Presence events): a user's first and last socket in the domain,
 // a channel's first and last subscriber in the domain. Presence is read after the change the event reports.
 
 type PresenceEventType = Extract<WebhookEventType, 'user.connected' | 'user.disconnected' | 'channel.occupied' | 'channel.vacated'>;
@@ -61,7 +61,7 @@ function isFirst(live: readonly string[], others: readonly string[] | undefined)
 }
 
 /**
- * CHANNEL_OCCUPIED and CHANNEL_VACATED from the connectors (docs/protocol.md, Presence and channel events), keyed by
+ * CHANNEL_OCCUPIED and CHANNEL_VACATED from the connectors (docs/protocol.md, Presence events), keyed by
  * the channel. Occupied: the channel is first in the domain unless one of the connectors that had subscribers before
  * this one registered its first (`others`) still has some. Vacated: no connector of the domain has a subscriber left.
  */
