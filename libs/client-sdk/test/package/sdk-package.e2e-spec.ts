@@ -134,11 +134,14 @@ describe('the SDK package, installed from its tarball into a project of its own'
     expect(offenders).toEqual([]);
   });
 
-  it('type-checks a TypeScript user of the package (ES module and CommonJS, module resolution NodeNext)', async () => {
-    await writeFile(join(project, 'typed.mts'), TYPED);
-    await writeFile(join(project, 'typed.cts'), TYPED);
-    const compilerOptions = { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: [] };
-    await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['typed.mts', 'typed.cts'] }));
+  it.each([
+    ['NodeNext, as an ES module and as CommonJS', { module: 'nodenext', moduleResolution: 'nodenext' }, ['typed.mts', 'typed.cts']],
+    ['Bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['typed.ts']],
+    ['Node10 (no package exports)', { module: 'commonjs', moduleResolution: 'node10' }, ['typed.ts']],
+  ])('type-checks a TypeScript user of the package, module resolution %s', async (_, resolution, files) => {
+    for (const file of files) await writeFile(join(project, file), TYPED);
+    const compilerOptions = { strict: true, noEmit: true, target: 'es2022', types: [], ...resolution };
+    await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
     await run('tsc', process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project, 60_000);
   });
 
