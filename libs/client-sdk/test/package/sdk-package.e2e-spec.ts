@@ -5,7 +5,7 @@ import { REPO, runBounded, startEmbeddedDomain, type BoundedRun, type EmbeddedDo
 import { jwt } from '@linker/testing/e2e/auth-behaviour';
 import type { Topology } from '@linker/topology';
 
-// The SDK as its users get it: `npm run build:sdk`, `npm pack` in libs/client-sdk, the tarball installed into a
+// The SDK as its users get it: `npm pack` in libs/client-sdk (which builds it), the tarball installed into a
 // project of its own in a temporary folder (npm fetches `ws` from the registry, or its cache), and plain `node`
 // scripts there (`require`, `import`, and the browser script in a context with no `require`) in which two users log
 // in with JWTs and one sends the other a message, against the built embedded mode (`npm run build` first).
@@ -83,8 +83,8 @@ describe('the SDK package, installed from its tarball into a project of its own'
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'linker-sdk-package-'));
     project = join(work, 'project');
-    await run('npm run build:sdk', 'npm', ['run', '-s', 'build:sdk'], REPO, 180_000);
-    await run('npm pack', 'npm', ['pack', '--silent', '--pack-destination', work], SDK, 60_000);
+    // `npm pack` builds the package first (its prepack script runs `npm run build:sdk` at the root).
+    await run('npm pack', 'npm', ['pack', '--silent', '--pack-destination', work], SDK, 240_000);
     tarball = join(work, (await readdir(work)).find((name) => name.endsWith('.tgz')) as string);
     await mkdir(project);
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'sdk-scratch', private: true }));
