@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { withUsage } from './cli-args';
+import { readArgs, withUsage } from './cli-args';
 import { EXIT, explain, fail, output, parseOrSay } from './cli-io';
 
 /** What `linker api …` asks for. */
@@ -11,18 +10,13 @@ export interface ApiOptions {
   body?: string;
 }
 
-/** The connector's client port, over HTTP, where the server API answers. */
-export const API_URL = 'http://127.0.0.1:8089';
+/** The options of a server API call: the connector's client port over HTTP, and the app's key. */
+export const API_OPTIONS = { url: { type: 'string', default: 'http://127.0.0.1:8089' }, 'api-key': { type: 'string' } } as const;
 
 /** Parse the arguments after `api`; throws an Error with the usage text on a mistake. */
 export function parseApiArgs(argv: string[]): ApiOptions {
   return withUsage(() => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { url: { type: 'string', default: API_URL }, 'api-key': { type: 'string' } },
-    });
+    const { values, positionals } = readArgs(argv, API_OPTIONS);
     const [method, path, body, ...rest] = positionals;
     if (values['api-key'] === undefined) throw new Error('--api-key is required');
     if (method === undefined || path === undefined || rest.length > 0) throw new Error('give METHOD PATH [JSON]');

@@ -53,6 +53,16 @@ export function connectionOf(values: { user?: string; url: string; app: string; 
   return { user: values.user, url: values.url, app: values.app, token: values.token };
 }
 
+/** `argv` read strictly against `options` (an unknown option, or a value missing, throws), with its positionals. */
+export function readArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  return parseArgs({ args: argv, strict: true, allowPositionals: true, options });
+}
+
+/** Throws when a command that takes no positional argument got one. */
+export function noPositionals(positionals: readonly string[]): void {
+  if (positionals.length > 0) throw new Error(`unexpected argument ${positionals[0]}`);
+}
+
 /** Throws an Error carrying the usage text, for a mistake in the arguments. */
 export function withUsage<T>(parse: () => T): T {
   try {
@@ -65,17 +75,14 @@ export function withUsage<T>(parse: () => T): T {
 /** Parse the arguments of `linker chat`; throws an Error with the usage text on a mistake. */
 export function parseChatArgs(argv: string[]): ChatOptions | 'help' {
   return withUsage(() => {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        to: { type: 'string' },
-        fast: { type: 'boolean', default: false },
-        ack: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+    const { values, positionals } = readArgs(argv, {
+      ...CONNECTION_OPTIONS,
+      to: { type: 'string' },
+      fast: { type: 'boolean', default: false },
+      ack: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     });
+    noPositionals(positionals);
     if (values.help) return 'help';
     return { ...connectionOf(values), to: values.to, fast: values.fast, ack: values.ack };
   });

@@ -2,10 +2,9 @@
  * `linker channels subscribe|publish|info`: channels from the command line, one command a call (a chat session has
  * `/sub` and `/pub` too). subscribe and publish connect as a user; info asks the server API.
  */
-import { parseArgs } from 'node:util';
 import type { LinkerClient } from '@linker/client-sdk';
-import { API_URL, callApi } from './cli-api';
-import { CONNECTION_OPTIONS, connectionOf, withUsage, type ConnectionOptions } from './cli-args';
+import { API_OPTIONS, callApi } from './cli-api';
+import { CONNECTION_OPTIONS, connectionOf, readArgs, withUsage, type ConnectionOptions } from './cli-args';
 import { openClient } from './cli-chat';
 import { parsePublishData } from './cli-commands';
 import { EXIT, explain, fail, output, parseOrSay, print } from './cli-io';
@@ -34,11 +33,10 @@ interface SubscribeOptions extends ConnectionOptions {
 
 function parseSubscribe(argv: string[]): SubscribeOptions {
   return withUsage(() => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { ...CONNECTION_OPTIONS, 'channel-token': { type: 'string' }, count: { type: 'string' } },
+    const { values, positionals } = readArgs(argv, {
+      ...CONNECTION_OPTIONS,
+      'channel-token': { type: 'string' },
+      count: { type: 'string' },
     });
     if (positionals.length === 0) throw new Error('give at least one CHANNEL');
     const count = values.count === undefined ? undefined : Number(values.count);
@@ -80,12 +78,7 @@ interface PublishOptions extends ConnectionOptions {
 
 function parsePublish(argv: string[]): PublishOptions {
   return withUsage(() => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { ...CONNECTION_OPTIONS, fast: { type: 'boolean', default: false } },
-    });
+    const { values, positionals } = readArgs(argv, { ...CONNECTION_OPTIONS, fast: { type: 'boolean', default: false } });
     const [channel, data, ...rest] = positionals;
     if (channel === undefined || data === undefined || rest.length > 0) throw new Error('give CHANNEL DATA (quote DATA)');
     return { ...connectionOf(values), channel, data: parsePublishData(data), fast: values.fast };
@@ -113,12 +106,7 @@ async function publish(argv: string[]): Promise<number> {
 async function info(argv: string[]): Promise<number> {
   const options = parseOrSay(() =>
     withUsage(() => {
-      const { values, positionals } = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: true,
-        options: { url: { type: 'string', default: API_URL }, 'api-key': { type: 'string' } },
-      });
+      const { values, positionals } = readArgs(argv, API_OPTIONS);
       if (values['api-key'] === undefined) throw new Error('--api-key is required');
       if (positionals.length !== 1) throw new Error('give one CHANNEL');
       return { url: values.url, apiKey: values['api-key'], channel: positionals[0] };

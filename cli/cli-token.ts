@@ -2,10 +2,9 @@
  * `linker token`: a development JWT for one user, signed HS256 with the app's `jwtSecret` (given, or read from a
  * topology file): the token a login (`AUTH_CLIENT`) or, with `--channel`, a subscription needs. Printed alone on stdout.
  */
-import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { MASKED_SECRET, readTopologyFile } from '@linker/topology';
-import { withUsage } from './cli-args';
+import { noPositionals, readArgs, withUsage } from './cli-args';
 import { EXIT, explain, fail, output, parseOrSay } from './cli-io';
 
 /** What `linker token …` asks for. */
@@ -19,18 +18,15 @@ export interface TokenOptions {
 
 export function parseTokenArgs(argv: string[]): TokenOptions {
   return withUsage(() => {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        user: { type: 'string' },
-        secret: { type: 'string' },
-        topology: { type: 'string' },
-        app: { type: 'string' },
-        ttl: { type: 'string', default: '3600' },
-        channel: { type: 'string' },
-      },
+    const { values, positionals } = readArgs(argv, {
+      user: { type: 'string' },
+      secret: { type: 'string' },
+      topology: { type: 'string' },
+      app: { type: 'string' },
+      ttl: { type: 'string', default: '3600' },
+      channel: { type: 'string' },
     });
+    noPositionals(positionals);
     if (!values.user) throw new Error('--user is required');
     const ttlSeconds = Number(values.ttl);
     if (!(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) throw new Error('--ttl is a positive whole number of seconds');

@@ -9,7 +9,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build, type InlineConfig } from 'vite';
+import { build, type LibraryOptions } from 'vite';
 import { writeSdkDeclarations } from './sdk-declarations';
 
 const REPO = join(__dirname, '..');
@@ -22,59 +22,47 @@ const DIST = join(SDK, 'dist');
  */
 const NO_SIDE_EFFECTS = /[\\/]libs[\\/](contracts|kernel)[\\/]src[\\/]/;
 
-const common: InlineConfig = {
-  configFile: false,
-  root: REPO,
-  publicDir: false,
-  logLevel: 'warn',
-  resolve: {
-    alias: {
-      '@linker/contracts': join(REPO, 'libs', 'contracts', 'src', 'index.ts'),
-      '@linker/kernel': join(REPO, 'libs', 'kernel', 'src', 'index.ts'),
-    },
-  },
-};
-
-/** The ES module and CommonJS builds of both entries (`.` and `./node`). */
-async function buildModules(): Promise<void> {
-  await build({
-    ...common,
-    build: {
-      outDir: DIST,
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: false,
-      sourcemap: true,
-      lib: {
-        entry: { index: join(SDK, 'src', 'index.ts'), node: join(SDK, 'src', 'node', 'index.ts') },
-        formats: ['es', 'cjs'],
-        fileName: (format, name) => (format === 'es' ? `esm/${name}.mjs` : `cjs/${name}.cjs`),
+/** One Vite library build into `dist/`, the monorepo's libs resolved from source and bundled in. */
+function bundle(lib: LibraryOptions, options: { minify: boolean; external?: string[] }): ReturnType<typeof build> {
+  return build({
+    configFile: false,
+    root: REPO,
+    publicDir: false,
+    logLevel: 'warn',
+    resolve: {
+      alias: {
+        '@linker/contracts': join(REPO, 'libs', 'contracts', 'src', 'index.ts'),
+        '@linker/kernel': join(REPO, 'libs', 'kernel', 'src', 'index.ts'),
       },
-      rollupOptions: { external: ['ws'], treeshake: { moduleSideEffects: (id) => !NO_SIDE_EFFECTS.test(id) } },
     },
-  });
-}
-
-/** One minified script for browsers without a bundler: `<script src=".../linker-client.min.js">` defines `Linker`. */
-async function buildBrowserScript(): Promise<void> {
-  await build({
-    ...common,
     build: {
       outDir: DIST,
       emptyOutDir: false,
       target: 'es2022',
-      minify: true,
+      minify: options.minify,
       sourcemap: true,
-      lib: { entry: join(SDK, 'src', 'index.ts'), formats: ['iife'], name: 'Linker', fileName: () => 'browser/linker-client.min.js' },
-      rollupOptions: { treeshake: { moduleSideEffects: (id) => !NO_SIDE_EFFECTS.test(id) } },
+      lib,
+      rollupOptions: { external: options.external, treeshake: { moduleSideEffects: (id) => !NO_SIDE_EFFECTS.test(id) } },
     },
   });
 }
 
 async function main(): Promise<void> {
   await rm(DIST, { recursive: true, force: true });
-  await buildModules();
-  await buildBrowserScript();
+  // Both entries (`.` and `./node`) as ES modules and as CommonJS; `ws` stays an import of the Node entry.
+  await bundle(
+    {
+      entry: { index: join(SDK, 'src', 'index.ts'), node: join(SDK, 'src', 'node', 'index.ts') },
+      formats: ['es', 'cjs'],
+      fileName: (format, name) => (format === 'es' ? `esm/${name}.mjs` : `cjs/${name}.cjs`),
+    },
+    { minify: false, external: ['ws'] },
+  );
+  // One minified script for browsers without a bundler: `<script src=".../linker-client.min.js">` defines `Linker`.
+  await bundle(
+    { entry: join(SDK, 'src', 'index.ts'), formats: ['iife'], name: 'Linker', fileName: () => 'browser/linker-client.min.js' },
+    { minify: true },
+  );
   const declarations = writeSdkDeclarations(REPO, join(DIST, 'types'));
   process.stderr.write(`built ${DIST} (${declarations} declaration files)\n`);
 }
