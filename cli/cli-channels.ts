@@ -45,11 +45,14 @@ function parseSubscribe(argv: string[]): SubscribeOptions {
   });
 }
 
-/** Subscribe, then print each publication as one JSON line (stdout) until Ctrl-C, SIGTERM or `--count` publications. */
+/**
+ * Subscribe, then print each publication as one JSON line on stdout until Ctrl-C, SIGTERM or `--count` publications;
+ * what the session says besides goes to stderr, so stdout holds only the publications.
+ */
 async function subscribe(argv: string[]): Promise<number> {
   const options = parseOrSay(() => parseSubscribe(argv));
   if (options === undefined) return EXIT.USAGE;
-  const client = await openClient(options, false);
+  const client = await openClient(options, { ack: false, say: fail });
   if (typeof client === 'number') return client;
   let left = options.count ?? Infinity;
   const done = new Promise<number>((resolve) => {
@@ -89,7 +92,7 @@ function parsePublish(argv: string[]): PublishOptions {
 async function publish(argv: string[]): Promise<number> {
   const options = parseOrSay(() => parsePublish(argv));
   if (options === undefined) return EXIT.USAGE;
-  const client = await openClient(options, false);
+  const client = await openClient(options, { ack: false });
   if (typeof client === 'number') return client;
   const reference = client.publish(options.channel, options.data, { feature: options.fast ? 'FAST' : 'RELIABLE' });
   const answer = new Promise<number>((resolve) => {

@@ -15,17 +15,20 @@ export async function chatCommand(argv: string[]): Promise<number> {
   const options = parseOrSay(() => parseChatArgs(argv));
   if (options === undefined) return EXIT.USAGE;
   if (options === 'help') return (void process.stdout.write(`${USAGE}\n`), EXIT.OK);
-  const client = await openClient(options, options.ack);
+  const client = await openClient(options, { ack: options.ack });
   if (typeof client === 'number') return client;
   print(options.to ? `lines you type go to ${options.to}; /help for commands` : 'no --to given: use /to USER first; /help for commands');
   return session(client, options);
 }
 
 /**
- * A client connected as `options.user`, its events printed as they come; or, when the connection fails, the exit code
- * (said on stderr).
+ * A client connected as `options.user`, its events printed as they come (by `say`: timestamped lines on stdout unless
+ * told otherwise); or, when the connection fails, the exit code (said on stderr).
  */
-export async function openClient(options: ConnectionOptions, ack: boolean): Promise<LinkerClient | number> {
+export async function openClient(
+  options: ConnectionOptions,
+  { ack, say = print }: { ack: boolean; say?: (text: string) => void },
+): Promise<LinkerClient | number> {
   const client = new LinkerClient({
     url: options.url,
     appId: options.app,
@@ -34,27 +37,27 @@ export async function openClient(options: ConnectionOptions, ack: boolean): Prom
     ack,
     webSocket: NodeWebSocket,
   });
-  printEvents(client);
+  printEvents(client, say);
   try {
     await client.connect();
   } catch (error) {
     return connectFailed(error, options);
   }
-  client.on('closed', (closed) => closed.code !== 1000 && print(describe.closed(closed)));
-  print(`connected to ${options.url} as ${options.user} (app ${options.app}${ack ? ', ack mode' : ''})`);
+  client.on('closed', (closed) => closed.code !== 1000 && say(describe.closed(closed)));
+  say(`connected to ${options.url} as ${options.user} (app ${options.app}${ack ? ', ack mode' : ''})`);
   return client;
 }
 
 /** Print the SDK's events, one timestamped line each (`closed` once connected: a failed connect says so itself). */
-function printEvents(client: LinkerClient): void {
-  client.on('message', (message) => print(describe.message(message)));
-  client.on('confirmation', (confirmation) => print(describe.confirmation(confirmation)));
-  client.on('presence', (presence) => print(describe.presence(presence)));
-  client.on('error', (error) => print(describe.error(error)));
-  client.on('reconnecting', (reconnecting) => print(describe.reconnecting(reconnecting)));
-  client.on('reconnected', (reconnected) => print(describe.reconnected(reconnected)));
-  client.on('publication', (publication) => print(describe.publication(publication)));
-  client.on('subscribed', (subscribed) => print(describe.subscribed(subscribed)));
+function printEvents(client: LinkerClient, say: (text: string) => void): void {
+  client.on('message', (message) => say(describe.message(message)));
+  client.on('confirmation', (confirmation) => say(describe.confirmation(confirmation)));
+  client.on('presence', (presence) => say(describe.presence(presence)));
+  client.on('error', (error) => say(describe.error(error)));
+  client.on('reconnecting', (reconnecting) => say(describe.reconnecting(reconnecting)));
+  client.on('reconnected', (reconnected) => say(describe.reconnected(reconnected)));
+  client.on('publication', (publication) => say(describe.publication(publication)));
+  client.on('subscribed', (subscribed) => say(describe.subscribed(subscribed)));
 }
 
 function connectFailed(error: unknown, options: ConnectionOptions): number {

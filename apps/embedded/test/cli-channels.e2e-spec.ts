@@ -77,6 +77,8 @@ describe('linker-cli: channels and the server API (embedded mode)', () => {
       '--url',
       domain?.connectorUrls[0] as string,
     ]);
+    let stdout = ''; // the publications alone: what the session says besides goes to stderr
+    listener.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     await listener.waitForOutput(/# {2}subscribed to ANZ:team-2/);
     const info = cli(['channels', 'info', 'ANZ:team-2', '--api-key', API_KEY, '--url', httpUrl()]);
     expect(await info.exited).toBe(0);
@@ -90,10 +92,7 @@ describe('linker-cli: channels and the server API (embedded mode)', () => {
     expect(await second.exited).toBe(0);
 
     expect(await listener.exited).toBe(0);
-    const lines = listener
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'));
+    const lines = stdout.trim().split('\n');
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
       { channel: 'ANZ:team-2', data: { x: 1 }, from: 'ANZ-4', offset: 1 },
       { channel: 'ANZ:team-2', data: 'plain text', from: 'ANZ-4' }, // FAST: never kept in the history, no offset
