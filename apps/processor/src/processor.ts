@@ -16,6 +16,7 @@ import { createHandlers } from './handlers';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { IntakeConsumer } from './intake/intake-consumer';
+import { MailboxLimitsKeeper } from './mailbox-limits/mailbox-limits';
 import { KeyedLock } from './stored-messages/keyed-lock';
 import { OutForDelivery } from './stored-messages/out-for-delivery';
 import { RemovalQueue } from './stored-messages/removal-queue';
@@ -67,6 +68,7 @@ export class Processor {
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
+  private readonly mailboxLimits: MailboxLimitsKeeper;
   private readonly analytics: AnalyticsRecorder | undefined;
   private readonly webhooks: WebhookSender;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
@@ -115,6 +117,15 @@ export class Processor {
       webhookEvents,
       this.analytics,
     );
+    this.mailboxLimits = new MailboxLimitsKeeper({
+      mailbox,
+      dispatcher,
+      domain: config.domain,
+      topology,
+      sweepIntervalMs: config.mailboxSweepIntervalMs,
+      clock,
+      logger,
+    });
     const authenticator = new Authenticator({
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
@@ -153,6 +164,7 @@ export class Processor {
       routes: this.federation?.routes,
       seen,
       stats: this.stats,
+      onStored: this.mailboxLimits.stored,
       clock,
       logger,
     });
@@ -186,6 +198,7 @@ export class Processor {
     }
     this.state = 'running';
     this.endedConnectors.start();
+    this.mailboxLimits.start();
     this.deps.logger.info('processor consuming', { domain: this.deps.config.domain, processor: this.deps.config.name });
   }
 
@@ -199,6 +212,7 @@ export class Processor {
     await this.endedConnectors.stop();
     await this.federation?.stop();
     await this.intake.stop();
+    await this.mailboxLimits.stop();
     await this.webhooks.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
@@ -233,6 +247,8 @@ export class Processor {
       name,
       stats: { ...this.stats },
       pendingRemovals: this.removals.size,
+      pendingTrims: this.mailboxLimits.pendingTrims,
+      mailboxDropped: this.mailboxLimits.dropped(),
       webhooks: this.webhooks.report(),
     };
     if (this.federation) health.links = this.federation.links();

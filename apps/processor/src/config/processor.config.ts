@@ -83,6 +83,14 @@ export const processorConfig = defineConfig({
     max: 600000,
     doc: 'How often a processor sweeps presence for connectors whose lease ended and drains their lane topic (deliveries routed to a connector just before it died are re-sent or stored, never stranded).',
   }),
+  mailboxSweepIntervalMs: setting({
+    env: 'LINKER_MAILBOX_SWEEP_INTERVAL_MS',
+    kind: 'integer',
+    default: 60000,
+    min: 100,
+    max: 86400000,
+    doc: "How often a processor drops stored messages older than their app's `mailbox.maxAgeSeconds` (each with a `message.dropped` webhook and a count in `linker_mailbox_dropped_total`). Every processor sweeps; several at once are harmless.",
+  }),
   linkSecret: setting({
     env: 'LINKER_LINK_SECRET',
     kind: 'string',
@@ -177,6 +185,7 @@ const SETTINGS = [
   'retryBackoffMs',
   'dedupWindow',
   'endedConnectorsIntervalMs',
+  'mailboxSweepIntervalMs',
   'linkSecret',
   'linkListen',
   'linkHost',

@@ -25,6 +25,16 @@ export function processorMetrics(health: () => ProcessorHealth): Metrics {
   metrics.sampledGauge('linker_processor_pending_removals', 'messages reported delivered, not yet removed from the mailbox', [], (gauge) =>
     gauge.set(health().pendingRemovals),
   );
+  metrics.sampledCounter(
+    'linker_mailbox_dropped_total',
+    'messages dropped from mailboxes: over the cap (cap) or too old (age)',
+    ['app', 'reason'],
+    function* () {
+      for (const [app, byReason] of Object.entries(health().mailboxDropped)) {
+        for (const [reason, count] of Object.entries(byReason)) yield [{ app, reason }, count];
+      }
+    },
+  );
   metrics.sampledGauge('linker_analytics_dropped', 'analytics events dropped: the store failed or did not answer', [], (gauge) =>
     gauge.set(health().analytics?.dropped ?? 0),
   );

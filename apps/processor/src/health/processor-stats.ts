@@ -32,6 +32,10 @@ export interface ProcessorHealth {
   stats: Readonly<ProcessorStats>;
   /** Messages reported delivered whose removal from the mailbox is queued or under way (`RemovalQueue`). */
   pendingRemovals: number;
+  /** Users whose mailbox waits for a trim to its app's cap, or is being trimmed. */
+  pendingTrims: number;
+  /** Messages this processor dropped from mailboxes since it started, per app and reason (docs/protocol.md, Mailbox limits). */
+  mailboxDropped: Record<string, { cap: number; age: number }>;
   /** Per app with a webhook: events sent, failed requests, events dropped and pending a retry here. */
   webhooks: Record<string, AppWebhookReport>;
   /** Links to the neighbour domains (absent without federation). */

@@ -1,6 +1,7 @@
 import type { BusRecord } from '@linker/bus';
 import type { Envelope, Lane } from '@linker/contracts';
 import { errorMessage, isRetriable, LinkerError, type Clock, type IdWindow } from '@linker/kernel';
+import type { MailboxEntry } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
 import { isolatedRoutes, type RouteLookup } from '@linker/routing';
@@ -26,6 +27,8 @@ export interface BatchRunnerDeps {
   /** Intake envelope ids already handled (the de-duplication window). */
   seen: IdWindow;
   stats: ProcessorStats;
+  /** Told what each batch stored once it is written (the mailbox cap is enforced from there). */
+  onStored?: (entries: readonly MailboxEntry[]) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -169,6 +172,7 @@ export class BatchRunner {
     for (let attempt = 0; ; attempt++) {
       try {
         const stored = await this.deps.dispatcher.apply(effects);
+        if (stored.length > 0) this.deps.onStored?.(stored);
         const handed = await storedToSockets(stored, new PresenceCache(this.deps.presence), this.deps.clock.now());
         if (handed) {
           await this.deps.dispatcher.apply([handed]);

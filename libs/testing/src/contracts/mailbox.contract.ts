@@ -2,6 +2,7 @@ import type { Envelope } from '@linker/contracts';
 import { newMessageId } from '@linker/kernel';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import { uniqueName } from '../unique-name';
+import { describeMailboxLimits } from './mailbox-limits.contract';
 
 /**
  * How the contract gets mailboxes of one adapter. Every `open()` is a fresh, empty, isolated store (its own
@@ -70,6 +71,7 @@ export function mailboxContract(name: string, harness: MailboxHarness): void {
     describeDeadLetters(() => ({ mailbox, user }));
     describeVolume(() => ({ mailbox, user }));
     describeLifecycle(() => ({ mailbox, user }));
+    describeMailboxLimits(() => ({ mailbox, user, envelope: mailboxEnvelope }));
     if (harness.restart) {
       const restart = harness.restart.bind(harness);
       describeRestart(
