@@ -14,9 +14,11 @@ export const USAGE = `usage: linker COMMAND [OPTIONS]    (in this repository: np
       the channel's subscribers, from the server API
   linker api --api-key KEY [--url http://127.0.0.1:8089] METHOD PATH [JSON]
       one server API call, e.g. api --api-key KEY GET /api/v1/users/ANZ-7/presence
-  linker token --user ANZ-1 (--secret SECRET | --topology FILE --app APP) [--ttl SECONDS] [--channel CHANNEL]
-      prints a development JWT (HS256) for the user: the app's jwtSecret, given or read from the topology file
-      (APP: its appName or appId); --channel makes it a subscription token for that channel. Default ttl 3600.
+  linker token --user ANZ-1 (--secret SECRET | --topology FILE --app APP | --private-key FILE) [--ttl SECONDS]
+               [--channel CHANNEL]
+      prints a development JWT for the user: HS256 with the app's jwtSecret, given or read from the topology file
+      (APP: its appName or appId), or RS256/ES256 with the private key of its jwtPublicKey (PEM); --channel makes
+      it a subscription token for that channel. Default ttl 3600.
   linker topology check FILE
       validates a topology file as the meta-server does: every problem with its path and line; exit 0 valid, 1 not
 

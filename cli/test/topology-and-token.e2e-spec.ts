@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,29 @@ describe('linker topology check and linker token', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it("token --private-key: RS256 and ES256 tokens that verify with the app's jwtPublicKey", async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const algorithms: string[] = [];
+    for (const [name, { privateKey, publicKey }] of [
+      ['rsa', rsa],
+      ['ec', ec],
+    ] as Array<[string, { privateKey: KeyObject; publicKey: KeyObject }]>) {
+      const file = join(work, `${name}.pem`);
+      await writeFile(file, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const { code, output } = await linker(['token', '--user', 'ANZ-7', '--private-key', file]);
+      expect(code).toBe(0);
+      const app: ClientApp = {
+        appName: 'ANZ',
+        appId: 'app-id-343',
+        jwtPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      };
+      expect(await new JwtVerifier().refusal(app, output.trim(), 'ANZ-7', Date.now())).toBeUndefined();
+      algorithms.push((JSON.parse(Buffer.from(output.split('.')[0], 'base64url').toString()) as { alg: string }).alg);
+    }
+    expect(algorithms).toEqual(['RS256', 'ES256']);
   });
 
   it('token: says why when the topology gives no secret, and exits 1', async () => {
