@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { rawClient } from '../src/raw-client';
 import type { ScenarioResult, StepResult } from '../src/results';
@@ -31,6 +32,24 @@ async function deadReceiver(): Promise<{ url: string; close(): Promise<void> }> 
   };
 }
 
+/** A webhook receiver that answers every request 204 once it has read it. */
+async function liveReceiver(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createHttpServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/webhook`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** `OFFLINE_RATE` RELIABLE messages a second, spread over users who never connect, until stopped. */
 async function offlineStream(deployment: Deployment): Promise<() => Promise<void>> {
   const base = deployment.userBase + 900_000;
@@ -54,12 +73,13 @@ async function offlineStream(deployment: Deployment): Promise<() => Promise<void
 
 /**
  * The embedded deployment of `embedded-reliable`, with a stream of messages to offline users beside the load (so
- * webhook events are made all the time), and, with `deadWebhook`, the app's webhook pointing at a receiver that never
- * answers. The two differ only in the webhook: what a dead receiver costs the message path.
+ * webhook events are made all the time when the app has a webhook): without one, with one whose receiver answers 204,
+ * or with one whose receiver never answers. They differ only in the webhook: what a dead receiver costs the message path
+ * beyond what webhooks cost at all.
  */
-export function startWebhookDeployment(deadWebhook: boolean): StartDeployment {
+export function startWebhookDeployment(receiverKind: 'none' | 'live' | 'dead'): StartDeployment {
   return async (request) => {
-    const receiver = deadWebhook ? await deadReceiver() : undefined;
+    const receiver = receiverKind === 'live' ? await liveReceiver() : receiverKind === 'dead' ? await deadReceiver() : undefined;
     const topologyOf = (wsPort: number): string =>
       receiver
         ? `${benchTopology(wsPort).trimEnd()}\n    webhook:\n      url: ${receiver.url}\n      secret: ${SECRET}\n`
@@ -84,23 +104,21 @@ export function startWebhookDeployment(deadWebhook: boolean): StartDeployment {
   };
 }
 
-/** p50 / p99 here and in `reference` of the same run, at each rate both measured. */
-export function webhookComparison(steps: StepResult[], earlier: ScenarioResult[], reference: string): string[] {
-  const base = earlier.find((s) => s.name === reference)?.steps ?? [];
+/** p50 / p99 and the embedded process's loop delay p99 here and in each of `references` of the same run, at each rate all measured (one note). */
+export function webhookComparison(steps: StepResult[], earlier: ScenarioResult[], references: string[]): string[] {
+  const bases = references.map((name) => earlier.find((s) => s.name === name)?.steps ?? []);
+  const ms = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(2));
+  const cell = (step: StepResult): string => {
+    return `${ms(step.latency.p50)} / ${ms(step.latency.p99)} (loop ${ms(step.loop?.[0]?.delayP99Ms)})`;
+  };
   const rows = steps.flatMap((step) => {
-    const other = base.find((b) => b.offeredRate === step.offeredRate);
-    if (!other) return [];
-    const ms = (value: number): string => value.toFixed(2);
-    return [
-      `| ${step.offeredRate} | ${ms(other.latency.p50)} / ${ms(other.latency.p99)} | ${ms(step.latency.p50)} / ${ms(step.latency.p99)} |`,
-    ];
+    const others = bases.map((base) => base.find((b) => b.offeredRate === step.offeredRate));
+    if (others.some((other) => other === undefined)) return [];
+    return [`| ${step.offeredRate} | ${others.map((other) => cell(other!)).join(' | ')} | ${cell(step)} |`];
   });
-  if (rows.length === 0) return [`Run ${reference} in the same run (before this scenario) to compare: \`--scenario webhooks\`.`];
-  return [
-    `Latency, p50 / p99 ms, without and with the dead receiver:`,
-    '',
-    `| offered msg/s | ${reference} | dead receiver |`,
-    '|---|---|---|',
-    ...rows,
-  ];
+  if (rows.length === 0)
+    return [`Run ${references.join(' and ')} in the same run (before this scenario) to compare: \`--scenario webhooks\`.`];
+  const header = `| offered msg/s | ${references.join(' | ')} | dead receiver |`;
+  const rule = `|${'---|'.repeat(references.length + 2)}`;
+  return [['Latency p50 / p99 ms (embedded loop delay p99 ms), one run:', '', header, rule, ...rows].join('\n')];
 }
