@@ -1,5 +1,4 @@
-import { createServer as createHttpServer } from 'node:http';
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:http';
 import { rawClient } from '../src/raw-client';
 import type { ScenarioResult, StepResult } from '../src/results';
 import type { Deployment, StartDeployment } from '../src/scenario';
@@ -9,34 +8,17 @@ import { benchTopology, startEmbeddedOn } from './deployments';
 const OFFLINE_RATE = 160;
 /** Senders of that stream (the connector allows 50 frames/s per socket). */
 const OFFLINE_SENDERS = 4;
-/** The webhook secret of the bench app (only the dead receiver would ever see what it signs). */
+/** The webhook secret of the bench app (only the bench's own receivers see what it signs). */
 const SECRET = 'bench-webhook-secret-of-at-least-32-characters';
 
-/** A webhook receiver that accepts connections and never answers: every request times out. */
-async function deadReceiver(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.resume(); // read the request, answer nothing
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}/webhook`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** A webhook receiver that answers every request 204 once it has read it. */
-async function liveReceiver(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createHttpServer((request, response) => {
+/**
+ * A webhook receiver on a free local port. `answers`: every request gets 204 once read; otherwise it is read and never
+ * answered, so every request times out.
+ */
+async function receiver(answers: boolean): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
     request.resume();
-    request.on('end', () => response.writeHead(204).end());
+    if (answers) request.on('end', () => response.writeHead(204).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -79,16 +61,16 @@ async function offlineStream(deployment: Deployment): Promise<() => Promise<void
  */
 export function startWebhookDeployment(receiverKind: 'none' | 'live' | 'dead'): StartDeployment {
   return async (request) => {
-    const receiver = receiverKind === 'live' ? await liveReceiver() : receiverKind === 'dead' ? await deadReceiver() : undefined;
+    const webhook = receiverKind === 'none' ? undefined : await receiver(receiverKind === 'live');
     const topologyOf = (wsPort: number): string =>
-      receiver
-        ? `${benchTopology(wsPort).trimEnd()}\n    webhook:\n      url: ${receiver.url}\n      secret: ${SECRET}\n`
+      webhook
+        ? `${benchTopology(wsPort).trimEnd()}\n    webhook:\n      url: ${webhook.url}\n      secret: ${SECRET}\n`
         : benchTopology(wsPort);
     let deployment: Deployment;
     try {
       deployment = await startEmbeddedOn(request, topologyOf);
     } catch (error) {
-      await receiver?.close();
+      await webhook?.close();
       throw error;
     }
     const stopStream = await offlineStream(deployment);
@@ -98,7 +80,7 @@ export function startWebhookDeployment(receiverKind: 'none' | 'live' | 'dead'): 
       stop: async () => {
         await stopStream();
         await stop();
-        await receiver?.close();
+        await webhook?.close();
       },
     };
   };
