@@ -237,6 +237,35 @@ describe('connector egress', () => {
     });
   });
 
+  it('writes an ifRoom delivery only while the send queue has room: the rest is reported undelivered, the socket stays open', async () => {
+    h = await startHarness({ settings: { sendQueueFrames: 20, sendQueueBytes: 65_536, closeTimeoutMs: 20_000 } });
+    const reader = await h.user('ANZ-2');
+    reader.pause();
+    const content = 'x'.repeat(30_000);
+    const sent: Envelope[] = [];
+    const undelivered = (): Set<string> => new Set(h.processor.reports().undelivered.map((u) => u.envelope.id));
+    await waitFor(
+      'an ifRoom delivery reported undelivered',
+      async () => {
+        const batch = Array.from({ length: 25 }, () => h.processor.message('ANZ-1', 'ANZ-2', content));
+        sent.push(...batch);
+        await Promise.all(batch.map((envelope) => h.processor.deliver({ envelope, targets: [to(reader, 'ANZ-2')], ifRoom: true })));
+        return undelivered().size > 0;
+      },
+      { timeoutMs: 25_000, intervalMs: 1 },
+    );
+    expect(h.processor.all('USER_DISCONNECTED')).toEqual([]);
+    expect(h.processor.reports().undelivered.every((u) => u.failedSocketIds[0] === reader.socketId)).toBe(true);
+    reader.resume();
+    await waitFor('every message received or reported undelivered', () =>
+      sent.every((e) => reader.all('MESSAGE').some((f) => f.id === e.id) || undelivered().has(e.id)),
+    );
+    const after = h.processor.message('ANZ-1', 'ANZ-2', 'after the burst');
+    await h.processor.deliver({ envelope: after, targets: [to(reader, 'ANZ-2')] });
+    await reader.next('MESSAGE', (f) => f.id === after.id);
+    expect(reader.closeInfo).toBeUndefined();
+  });
+
   it('closes a slow consumer with 4005 and loses none of its RELIABLE messages', async () => {
     h = await startHarness({ settings: { sendQueueFrames: 20, sendQueueBytes: 65_536, closeTimeoutMs: 20_000 } });
     const slow = await h.user('ANZ-2');

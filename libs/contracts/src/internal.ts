@@ -125,8 +125,16 @@ export const Delivery = Type.Object({
   targets: Type.Array(DeliveryTarget),
   /** The envelope comes from the recipient's mailbox: report it delivered so it can be removed. */
   fromMailbox: Type.Optional(Type.Boolean()),
+  /**
+   * Not asked for by the client and possibly one of many at once (a message another socket of the user could not take,
+   * or one stored meanwhile): written only to a socket whose send queue has room for it (half its bounds, as for a
+   * fetch); elsewhere it counts as undelivered and the socket stays open (the mailbox keeps it for the next fetch).
+   */
+  ifRoom: Type.Optional(Type.Boolean()),
 });
 export type Delivery = Static<typeof Delivery>;
+/** How a delivery is written, besides its targets: `Delivery`'s `fromMailbox` and `ifRoom`. */
+export type DeliveryFlags = Pick<Delivery, 'fromMailbox' | 'ifRoom'>;
 
 /** One message written to a recipient socket (acknowledged, in ack mode). */
 export const Delivered = Type.Object({
@@ -189,8 +197,8 @@ export const MAX_REPORT_BYTES = 256 * 1024;
 
 /** Delivery to bytes: as an envelope is (its data on a second line, passed on as it came; see `encodeEnvelope`). */
 export function encodeDelivery(delivery: Delivery): Buffer {
-  const { envelope, targets, fromMailbox } = delivery;
-  return encodeRecord(JSON.stringify({ envelope: envelopeHead(envelope), targets, fromMailbox }), envelope.data);
+  const { envelope, targets, fromMailbox, ifRoom } = delivery;
+  return encodeRecord(JSON.stringify({ envelope: envelopeHead(envelope), targets, fromMailbox, ifRoom }), envelope.data);
 }
 
 export const decodeDelivery = recordDecoder(

@@ -9,7 +9,8 @@ import { DeliveryFate, type BatchSink } from './delivery-fate';
  * Writes client-visible deliveries (MESSAGE, MESSAGE_CONFIRMATION, presence events, FETCH_MISSING_MESSAGES_COMPLETE,
  * INVALID_MESSAGE, ...) to the sockets they name. Guarantees:
  * - the frame is made once per delivery and the same bytes go to every socket;
- * - a socket gets it only if it exists and is AUTHENTICATED as the target user;
+ * - a socket gets it only if it exists and is AUTHENTICATED as the target user, and, for an `ifRoom` delivery, only if
+ *   its send queue has room for it (`Session.hasRoomFor`): else that socket counts as failed and stays open;
  * - at most once per (socket, message id) within the socket's de-duplication window; a duplicate counts as taken,
  *   so a redelivered batch reports the same outcome again; one still waiting for its ack waits for it again (the new
  *   delivery takes over the hold, and is parked again);
@@ -33,10 +34,11 @@ export class DeliveryWriter {
     const fromMailbox = delivery.fromMailbox === true;
     const tracked = envelope.lane === 'RELIABLE' || envelope.confirm === true || fromMailbox;
     const ackable = envelope.type === 'MESSAGE';
+    const ifRoom = delivery.ifRoom === true;
     const now = this.clock.now();
     for (const { userId, socketIds } of delivery.targets) {
       const fate = tracked ? new DeliveryFate(envelope, userId, fromMailbox, frame.length, sink) : undefined;
-      for (const socketId of socketIds) this.writeOne(socketId, userId, envelope.id, frame, fate, ackable, now);
+      for (const socketId of socketIds) this.writeOne(socketId, userId, envelope.id, frame, fate, ackable, ifRoom, now);
       fate?.done();
     }
     return tracked;
@@ -49,10 +51,16 @@ export class DeliveryWriter {
     frame: Buffer,
     fate: DeliveryFate | undefined,
     ackable: boolean,
+    ifRoom: boolean,
     now: number,
   ): void {
     const session = this.sessions.get(socketId);
-    if (session === undefined || session.state !== 'AUTHENTICATED' || session.userId !== userId) {
+    if (
+      session === undefined ||
+      session.state !== 'AUTHENTICATED' ||
+      session.userId !== userId ||
+      (ifRoom && !session.hasRoomFor(frame.length))
+    ) {
       fate?.missed(socketId);
       return;
     }

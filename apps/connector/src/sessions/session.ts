@@ -237,6 +237,14 @@ export class Session implements ChannelSubscriber {
     return { count: Math.min(asked, room.frames, unacked), maxBytes: room.bytes };
   }
 
+  /**
+   * Whether a frame of `bytes` the client did not ask for (an `ifRoom` delivery) may be written now: within the half
+   * of the send queue's bounds a fetch may fill, and of `maxUnacked` in ack mode, so it cannot close the socket as slow.
+   */
+  hasRoomFor(bytes: number): boolean {
+    return (!this.ack || (this.held?.size ?? 0) < Math.floor(this.limits.maxUnacked / 2)) && this.socket.hasRoomFor(bytes);
+  }
+
   /** The channels this socket is subscribed to. */
   get channels(): ReadonlySet<string> {
     return this.subscribed ?? NO_CHANNELS;

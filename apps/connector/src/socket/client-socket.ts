@@ -97,6 +97,12 @@ export class ClientSocket {
     return { frames: Math.max(1, frames), bytes: Math.max(1, bytes) };
   }
 
+  /** Whether a frame of `bytes` fits in what `burstRoom` leaves now. */
+  hasRoomFor(bytes: number): boolean {
+    const { maxFrames, maxBytes } = this.limits;
+    return this.queuedFrames < Math.floor(maxFrames / 2) && this.queuedBytes + this.ws.bufferedAmount + bytes <= Math.floor(maxBytes / 2);
+  }
+
   /**
    * Write one text frame (`frame` is not copied: never change it afterwards; one buffer may go to many sockets).
    * Sent at once while the socket keeps up, queued otherwise; refused (`full`) when the queue is over its limits.

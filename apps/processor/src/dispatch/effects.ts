@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryTarget, Envelope, Lane, SocketAddress, WebhookEvent } from '@linker/contracts';
+import type { Delivery, DeliveryFlags, DeliveryTarget, Envelope, Lane, SocketAddress, WebhookEvent } from '@linker/contracts';
 import type { IdWindow } from '@linker/kernel';
 import type { DeadLetter, MailboxEntry } from '@linker/mailbox';
 import { targetsByConnector } from '../sockets/by-connector';
@@ -12,9 +12,12 @@ export interface Outgoing {
   delivery: Delivery;
 }
 
-/** A mailbox store, and the sockets that hold the message already (a parked one: they wait for its ack). */
+/** A mailbox store, and sockets of the user it is not handed to once stored (`storedToSockets`). */
 export interface StoredEntry extends MailboxEntry {
+  /** The sockets that hold the message already (a parked one: they wait for its ack). */
   heldBy?: readonly string[];
+  /** The sockets that could not take it (no room, closing): it waits for their next fetch. */
+  failedOn?: readonly string[];
 }
 
 /** One envelope for the neighbour `nextHop` (ADR 0009). */
@@ -40,9 +43,11 @@ export class Effects {
   readonly webhooks: WebhookEvent[] = [];
   private readonly claims: Array<{ window: IdWindow; id: string }> = [];
 
-  /** One Delivery of `envelope` to `targets` on `connector`. */
-  deliver(lane: Lane, connector: string, key: string, envelope: Envelope, targets: DeliveryTarget[], fromMailbox = false): void {
-    const delivery: Delivery = fromMailbox ? { envelope, targets, fromMailbox: true } : { envelope, targets };
+  /** One Delivery of `envelope` to `targets` on `connector` (`flags` set only when true, so records stay small). */
+  deliver(lane: Lane, connector: string, key: string, envelope: Envelope, targets: DeliveryTarget[], flags: DeliveryFlags = {}): void {
+    const delivery: Delivery = { envelope, targets };
+    if (flags.fromMailbox) delivery.fromMailbox = true;
+    if (flags.ifRoom) delivery.ifRoom = true;
     this.outgoing.push({ lane, connector, key, delivery });
   }
 
@@ -52,14 +57,14 @@ export class Effects {
     key: string,
     envelope: Envelope,
     sockets: Iterable<readonly [string, readonly SocketAddress[]]>,
-    fromMailbox = false,
+    flags: DeliveryFlags = {},
   ): void {
-    for (const [connector, targets] of targetsByConnector(sockets)) this.deliver(lane, connector, key, envelope, targets, fromMailbox);
+    for (const [connector, targets] of targetsByConnector(sockets)) this.deliver(lane, connector, key, envelope, targets, flags);
   }
 
   /** `envelope` to the one socket it came from (replies, errors, fetch results). */
-  deliverToSocket(lane: Lane, key: string, envelope: Envelope, userId: string, socket: SocketAddress, fromMailbox = false): void {
-    this.deliver(lane, socket.connector, key, envelope, [{ userId, socketIds: [socket.socketId] }], fromMailbox);
+  deliverToSocket(lane: Lane, key: string, envelope: Envelope, userId: string, socket: SocketAddress, flags: DeliveryFlags = {}): void {
+    this.deliver(lane, socket.connector, key, envelope, [{ userId, socketIds: [socket.socketId] }], flags);
   }
 
   /** `envelope` to the neighbour `nextHop`: RELIABLE into its custody queue, FAST over the link if it is up. */
@@ -67,9 +72,9 @@ export class Effects {
     this.forwards.push({ nextHop, envelope });
   }
 
-  /** Store `envelope` in the mailbox of `userId`; `heldBy`: the sockets of `userId` that hold it (parked). */
-  store(userId: string, envelope: Envelope, heldBy?: readonly string[]): void {
-    this.stored.push(heldBy === undefined ? { userId, envelope } : { userId, envelope, heldBy });
+  /** Store `envelope` in the mailbox of `userId`; `sockets`: those of `userId` it is not to be handed to then. */
+  store(userId: string, envelope: Envelope, sockets: Pick<StoredEntry, 'heldBy' | 'failedOn'> = {}): void {
+    this.stored.push({ userId, envelope, ...sockets });
   }
 
   /** Tell every processor of this domain about a CHANNEL_INTEREST (FAST: at most once; it is announced again). */

@@ -16,8 +16,10 @@ import { intakeData } from './intake-data';
  *   mailbox when it is offline, or handed to the next hop toward its home domain (federation);
  * - delivered `fromMailbox` → removed from the recipient's mailbox (only now: a message leaves once delivered);
  * - undelivered RELIABLE messages and confirmations → stored in the recipient's mailbox, unless the recipient has a
- *   live socket that did not fail, which gets it instead (the connector drops a repeated (socket, id)); control
- *   frames and FAST envelopes are live only and dropped;
+ *   live socket that did not fail, which gets it instead if its send queue has room (`ifRoom`: a slow consumer's
+ *   whole queue, redelivered at once, would close a fresh socket as slow too; what finds no room comes back
+ *   undelivered from that socket and is stored); the connector drops a repeated (socket, id); control frames and FAST
+ *   envelopes are live only and dropped;
  * - parked RELIABLE messages (held unacknowledged by an ack-mode socket) → stored in the recipient's mailbox as they
  *   are, idempotently: no re-send (a socket has them) and no confirmation yet (it comes with the `delivered`
  *   `fromMailbox` entry the connector reports on MESSAGE_ACK, which also removes them). Stores and removals of one
@@ -63,7 +65,8 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
 
   function park(parked: readonly Parked[], effects: Effects): void {
     for (const { userId, envelope, socketIds } of parked) {
-      if (envelope.lane === 'RELIABLE' && isStorable(envelope.type)) effects.store(userId, { ...envelope, to: userId }, socketIds ?? []);
+      if (envelope.lane === 'RELIABLE' && isStorable(envelope.type))
+        effects.store(userId, { ...envelope, to: userId }, { heldBy: socketIds ?? [] });
       else
         logger.warn('parked envelope that is never stored ignored', { messageId: envelope.id, type: envelope.type, lane: envelope.lane });
     }
@@ -76,8 +79,8 @@ export function deliveryReportHandler(domain: string, confirmed: IdWindow, logge
     for (const { userId, envelope, failedSocketIds } of kept) {
       const failed = new Set(failedSocketIds);
       const live = (sockets.get(userId) ?? []).filter((s) => !failed.has(s.socketId));
-      if (live.length > 0) effects.deliverToSockets('RELIABLE', envelope.from, envelope, [[userId, live]]);
-      else if (view.livesIn(userId, domain)) effects.store(userId, { ...envelope, to: userId });
+      if (live.length > 0) effects.deliverToSockets('RELIABLE', envelope.from, envelope, [[userId, live]], { ifRoom: true });
+      else if (view.livesIn(userId, domain)) effects.store(userId, { ...envelope, to: userId }, { failedOn: [...failed] });
       // Its home moved away (a topology edit) while it was on its way to the user's socket here: kept, never dropped.
       else effects.deadLetter({ envelope, reason: `undelivered to ${userId}, whose home is no longer ${domain}`, at: now });
     }

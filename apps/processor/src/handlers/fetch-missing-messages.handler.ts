@@ -35,7 +35,7 @@ export function fetchMissingMessagesHandler(
         const out = await stillOut(user, presence, now);
         const { batch, left } = await readBatch(deps.mailbox, user, Math.min(count, MAX_FETCH_COUNT), out, maxBytes);
         const effects = new Effects();
-        for (const message of batch) effects.deliverToSocket('RELIABLE', user, message, user, origin, true);
+        for (const message of batch) effects.deliverToSocket('RELIABLE', user, message, user, origin, { fromMailbox: true });
         const complete = systemEnvelope({
           id: `${envelope.id}.complete`,
           type: 'FETCH_MISSING_MESSAGES_COMPLETE',

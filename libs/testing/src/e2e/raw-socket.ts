@@ -90,29 +90,23 @@ export class RawSocket {
 
   /** Wait for the first frame of `type` matching `predicate` (received before this call or after). */
   next(type: string, predicate: (frame: Frame) => boolean = () => true, timeoutMs = WAIT_MS): Promise<Frame> {
-    return waitFor(
-      `${this.label} to receive a ${type} frame (received: ${this.summary()})`,
-      () => this.frames.find((f) => f.type === type && predicate(f)),
-      {
-        timeoutMs,
-      },
-    );
+    return this.find(`a ${type} frame`, (f) => f.type === type && predicate(f), timeoutMs);
   }
 
   /** Wait for the first frame matching `predicate`, whatever its type; `what` says what it waits for. */
   find(what: string, predicate: (frame: Frame) => boolean, timeoutMs = WAIT_MS): Promise<Frame> {
-    return waitFor(`${this.label} to receive ${what} (received: ${this.summary()})`, () => this.frames.find(predicate), { timeoutMs });
+    return this.receive(what, () => this.frames.find(predicate), timeoutMs);
   }
 
   /** Wait until `count` frames of `type` matching `predicate` arrived; those frames. */
   count(type: string, count: number, predicate: (frame: Frame) => boolean = () => true, timeoutMs = WAIT_MS): Promise<Frame[]> {
-    return waitFor(
-      `${this.label} to receive ${count} ${type} frames (received: ${this.summary()})`,
+    return this.receive(
+      `${count} ${type} frames`,
       () => {
         const found = this.all(type, predicate);
         return found.length >= count && found;
       },
-      { timeoutMs },
+      timeoutMs,
     );
   }
 
@@ -155,6 +149,25 @@ export class RawSocket {
     if (this.closeInfo) return;
     this.socket.close(1000, 'test done');
     await this.closed();
+  }
+
+  /**
+   * Wait until `found` returns something. Fails at once when the socket closed without it (nothing more can come),
+   * with the close code, rather than at the deadline.
+   */
+  private async receive<T>(what: string, found: () => T | false | undefined, timeoutMs: number): Promise<T> {
+    const outcome = await waitFor(
+      `${this.label} to receive ${what} (received before the wait: ${this.summary()})`,
+      (): { value: T } | { closed: CloseInfo } | undefined => {
+        const value = found();
+        if (value) return { value };
+        return this.closeInfo && { closed: this.closeInfo };
+      },
+      { timeoutMs },
+    );
+    if ('value' in outcome) return outcome.value;
+    const { code, reason } = outcome.closed;
+    throw new Error(`${this.label} was closed (${code} ${reason}) before receiving ${what} (received: ${this.summary()})`);
   }
 
   /** The types of the last frames received, for failure messages. */
