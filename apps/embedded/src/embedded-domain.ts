@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { MemoryAnalyticsStore, readReport } from '@linker/analytics';
 import { memoryLanes, openDurableBroker } from '@linker/bus';
-import { intakeTopic, linkQueueTopic, webhookRetryTopic, webhookTopic } from '@linker/contracts';
+import { intakeTopic, linkQueueTopic, webhookParkedTopic, webhookRetryTopic, webhookTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import { ResourceStack, started, startupSettings } from '@linker/lifecycle';
 import { EmbeddedMailbox } from '@linker/mailbox';
@@ -61,7 +61,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const dataDir = resolve(options.dataDir ?? join('.linker-data', domain));
   // Custody survives a crash: the intake, the link queues and the webhook queues are kept on disk (ADR 0009, 0019);
   // connector topics are not.
-  const durable = new Set([intakeTopic(domain), webhookTopic(domain), webhookRetryTopic(domain)]);
+  const durable = new Set([intakeTopic(domain), webhookTopic(domain), webhookRetryTopic(domain), webhookParkedTopic(domain)]);
   const broker = await resources.open(() =>
     openDurableBroker({
       directory: join(dataDir, 'bus'),

@@ -1,7 +1,8 @@
 /**
  * Webhooks: what the router tells an app's backend (docs/protocol.md, Webhooks). The processors make the events where
  * the fact is known, queue them on the RELIABLE topic `webhookTopic(domain)` (keyed by app), and a consumer group of
- * the processors POSTs them, signed, in batches; a batch that failed waits on `webhookRetryTopic(domain)`.
+ * the processors POSTs them, signed, in batches; a batch that failed waits on `webhookRetryTopic(domain)`, or on
+ * `webhookParkedTopic(domain)` when its next attempt is further off.
  */
 
 export const WEBHOOK_EVENT_TYPES = [
@@ -53,3 +54,5 @@ export const WEBHOOK_SIGNATURE_HEADER = 'x-linker-signature';
 export const webhookTopic = (domain: string): string => `linker.${domain}.webhooks`;
 /** RELIABLE topic of the webhook batches of `domain` that failed and wait for their next attempt. */
 export const webhookRetryTopic = (domain: string): string => `linker.${domain}.webhooks.retry`;
+/** RELIABLE topic of the failed webhook batches whose next attempt is further off (mostly a failing receiver's). */
+export const webhookParkedTopic = (domain: string): string => `linker.${domain}.webhooks.parked`;

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Bus, BusRecord, Subscription } from '@linker/bus';
-import { webhookRetryTopic, webhookTopic, type WebhookEvent } from '@linker/contracts';
+import { webhookParkedTopic, webhookRetryTopic, webhookTopic, type WebhookEvent } from '@linker/contracts';
 import { getOrAdd, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { AppWebhook, TopologyView } from '@linker/topology';
@@ -23,8 +23,13 @@ import { RetryBacklog } from './retry-backlog';
 import { WebhookClient } from './webhook-client';
 import { WebhookStats, type AppWebhookReport } from './webhook-stats';
 
-/** Longest a retry pass waits for an item to fall due before it puts the items back on the topic and reads on. */
+/**
+ * Longest a pass of the retry topic waits for an item to fall due before it puts the items back and reads on. An item
+ * due later than this goes to the parked topic instead, whose passes wait up to `PARK_HOLD_MS`: a failing receiver's
+ * backlog (due when its pause ends) is written back a few times a minute, not on every pass of the retry topic.
+ */
 const HOLD_MS = 2_000;
+const PARK_HOLD_MS = 15_000;
 
 export interface WebhookSenderDeps {
   /** The RELIABLE lane: the webhook topics live there (Kafka; the embedded broker in embedded mode). */
@@ -88,11 +93,14 @@ export class WebhookSender {
 
   private async join(): Promise<void> {
     const { bus, domain, partitions } = this.deps;
-    const [main, retry] = [webhookTopic(domain), webhookRetryTopic(domain)];
-    await bus.ensureTopics([main, retry], partitions);
+    const [main, retry, parked] = [webhookTopic(domain), webhookRetryTopic(domain), webhookParkedTopic(domain)];
+    await bus.ensureTopics([main, retry, parked], partitions);
     const group = `linker.${domain}.webhook-senders`;
     this.subscriptions.push(await bus.subscribe({ topic: main, group, handler: (records) => this.sendFresh(records) }));
-    this.subscriptions.push(await bus.subscribe({ topic: retry, group: `${group}.retry`, handler: (records) => this.retry(records) }));
+    this.subscriptions.push(
+      await bus.subscribe({ topic: retry, group: `${group}.retry`, handler: (records) => this.retry(records, HOLD_MS) }),
+      await bus.subscribe({ topic: parked, group: `${group}.parked`, handler: (records) => this.retry(records, PARK_HOLD_MS) }),
+    );
   }
 
   /** Stop reading: a retry pass stops waiting, the batches in hand finish (and commit). */
@@ -119,11 +127,14 @@ export class WebhookSender {
     await this.requeue(retries);
   }
 
-  /** A batch of the retry topic: the items due are tried again (waiting up to `HOLD_MS` for one), the others put back. */
-  async retry(records: readonly BusRecord[]): Promise<void> {
+  /**
+   * A batch of the retry or the parked topic: the items due are tried again (waiting up to `holdMs` for one), the
+   * others put back.
+   */
+  async retry(records: readonly BusRecord[], holdMs: number): Promise<void> {
     const items = this.waiting(records);
     const wait = Math.min(...items.map((item) => item.due)) - this.deps.clock.now();
-    if (items.length > 0 && wait > 0 && !this.stopping.signal.aborted) await this.sleep(Math.min(wait, HOLD_MS), this.stopping.signal);
+    if (items.length > 0 && wait > 0 && !this.stopping.signal.aborted) await this.sleep(Math.min(wait, holdMs), this.stopping.signal);
     const now = this.deps.clock.now();
     const again: RetryItem[] = [];
     const due = new Map<string, RetryItem[]>();
@@ -147,22 +158,20 @@ export class WebhookSender {
   private async sendApp(app: string, events: WebhookEvent[], retries: RetryItem[]): Promise<void> {
     const hook = this.hookOf(app, events.length);
     if (!hook) return;
-    const now = this.deps.clock.now();
-    const batches = batchesOf(events);
-    const pausedUntil = this.failing.get(app)?.until ?? 0;
-    if (pausedUntil > now) {
-      retries.push(...batches.map((batch) => ({ ...retryItem(app, batch, 0, now, this.random), due: pausedUntil })));
-      return;
-    }
-    for (const [index, batch] of batches.entries()) {
+    for (const batch of batchesOf(events)) {
+      const now = this.deps.clock.now();
+      const pausedUntil = this.pausedUntil(app, now);
+      if (pausedUntil !== undefined) {
+        retries.push({ ...retryItem(app, batch, 0, now, this.random), due: pausedUntil });
+        continue;
+      }
       const failure = await this.client.send(app, hook, batch);
       if (failure === undefined) {
         this.delivered(app, batch.length);
         continue;
       }
       this.failed(app, failure);
-      for (const rest of batches.slice(index)) this.reschedule(retryItem(app, rest, 1, this.deps.clock.now(), this.random), retries);
-      return;
+      this.reschedule(retryItem(app, batch, 1, this.deps.clock.now(), this.random), retries);
     }
   }
 
@@ -174,6 +183,12 @@ export class WebhookSender {
         this.drop(app, item.events.length, 'the app has no webhook now');
         continue;
       }
+      const pausedUntil = this.pausedUntil(app, this.deps.clock.now());
+      if (pausedUntil !== undefined) {
+        // Its receiver just failed: the rest wait, untried, for the pause to end, when one item tries it again.
+        again.push(...items.slice(index).map((rest) => ({ ...rest, due: pausedUntil })));
+        return;
+      }
       const failure = await this.sendAll(app, hook, item.events);
       if (failure === undefined) {
         this.backlog.settle(item);
@@ -181,9 +196,7 @@ export class WebhookSender {
         continue;
       }
       this.failed(app, failure);
-      const now = this.deps.clock.now();
-      for (const rest of items.slice(index)) this.reschedule(failedAgain(rest, now, this.random), again);
-      return;
+      this.reschedule(failedAgain(item, this.deps.clock.now(), this.random), again);
     }
   }
 
@@ -250,7 +263,20 @@ export class WebhookSender {
     return items;
   }
 
+  /** When `app`'s pause ends, if it is paused at `now` (its receiver failed lately). */
+  private pausedUntil(app: string, now: number): number | undefined {
+    const until = this.failing.get(app)?.until;
+    return until !== undefined && until > now ? until : undefined;
+  }
+
+  /** Put `items` back: those due within `HOLD_MS` on the retry topic, the others on the parked topic. */
   private async requeue(items: readonly RetryItem[]): Promise<void> {
-    if (items.length > 0) await this.deps.bus.publish(webhookRetryTopic(this.deps.domain), items.map(encodeRetryItem));
+    const { bus, domain, clock } = this.deps;
+    const soon = clock.now() + HOLD_MS;
+    const [retry, parked] = [items.filter((item) => item.due <= soon), items.filter((item) => item.due > soon)];
+    await Promise.all([
+      retry.length > 0 ? bus.publish(webhookRetryTopic(domain), retry.map(encodeRetryItem)) : undefined,
+      parked.length > 0 ? bus.publish(webhookParkedTopic(domain), parked.map(encodeRetryItem)) : undefined,
+    ]);
   }
 }

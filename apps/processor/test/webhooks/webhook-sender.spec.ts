@@ -1,6 +1,6 @@
 import { MemoryBroker, memoryLanes, type Lanes } from '@linker/bus';
 import { verifyWebhook } from '@linker/client-sdk';
-import { WEBHOOK_SIGNATURE_HEADER, webhookTopic, type WebhookEvent } from '@linker/contracts';
+import { WEBHOOK_SIGNATURE_HEADER, webhookParkedTopic, webhookRetryTopic, webhookTopic, type WebhookEvent } from '@linker/contracts';
 import { RecordingLogger, waitFor } from '@linker/testing';
 import { TopologyView } from '@linker/topology';
 import { webhookSettings, type WebhookSettings } from '../../src/config/webhook.config';
@@ -146,6 +146,30 @@ describe('WebhookSender', () => {
     await waitFor('7 events dropped', () => (started.report().ANZ?.dropped ?? 0) >= 7);
     expect(started.report().ANZ?.pending).toBeLessThanOrEqual(5);
     expect(logger.find('webhook events dropped', { reason: 'the retry backlog is full' }).length).toBeGreaterThan(0);
+  });
+
+  it('a receiver that stays down gets one request per pause; its backlog is written back a few times a minute', async () => {
+    const receiver = new FakeReceiver(() => 500);
+    const written = jest.spyOn(lanes.RELIABLE, 'publish');
+    const eventsWritten = (topic: string): number =>
+      written.mock.calls
+        .filter(([to]) => to === topic)
+        .flatMap(([, records]) => records)
+        .reduce((sum, record) => sum + (JSON.parse(record.value.toString()) as { events: unknown[] }).events.length, 0);
+    const started = await sender(receiver, { webhookMaxAttempts: 1_000 });
+    const first = now;
+    for (let i = 0; i < 20; i++) await publish(events('ANZ', 1));
+    await waitFor('the 20 events dropped an hour after their first attempt', () => started.report().ANZ?.dropped === 20, {
+      timeoutMs: 20_000,
+    });
+    const elapsed = now - first;
+    let pauses = 0; // 1 s, doubling, at most 5 min
+    for (let t = 0, pause = 1_000; t < elapsed; t += pause, pause = Math.min(2 * pause, 5 * 60_000)) pauses++;
+    expect(receiver.requests.length).toBeLessThanOrEqual(pauses + 1);
+    // The 20 events wait on the parked topic, read back every 15 s at most (and once when a pause ends), not every 2 s.
+    const back = eventsWritten(webhookRetryTopic(DOMAIN)) + eventsWritten(webhookParkedTopic(DOMAIN));
+    expect(eventsWritten(webhookParkedTopic(DOMAIN))).toBeGreaterThan(eventsWritten(webhookRetryTopic(DOMAIN)));
+    expect(back).toBeLessThanOrEqual(20 * (Math.ceil(elapsed / 15_000) + pauses + 1));
   });
 
   it("a receiver that never answers costs another app's events nothing once its first request timed out", async () => {
