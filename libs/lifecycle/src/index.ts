@@ -4,3 +4,4 @@ export * from './http-listener';
 export * from './startup.settings';
 export * from './until-reachable';
 export * from './service';
+export * from './health-probe';
