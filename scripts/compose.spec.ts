@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ConfigRow } from '@linker/config';
+import { DRAIN_BACKSTOP_MARGIN_MS } from '@linker/lifecycle';
 import { connectorConfig } from '../apps/connector/src/config/connector.config';
 import { metaServerConfig } from '../apps/meta-server/src/config/meta-server.config';
 import { processorConfig } from '../apps/processor/src/config/processor.config';
@@ -25,7 +26,9 @@ const CONFIGS: Record<string, AppConfig> = {
 interface Service {
   build?: unknown;
   environment?: Record<string, string | number>;
-  depends_on?: Record<string, unknown>;
+  depends_on?: Record<string, { condition?: string }>;
+  healthcheck?: { test?: string[] };
+  stop_grace_period?: string;
 }
 
 const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -61,4 +64,29 @@ describe('docker-compose.yml', () => {
     const missing = apps.flatMap(([, service]) => Object.keys(service.depends_on ?? {}).filter((name) => !defined.has(name)));
     expect(missing).toEqual([]);
   });
+
+  it('waits for every service an app depends on to be healthy, and each of those has a health check', () => {
+    const all: Record<string, Service> = { ...required.services, ...compose.services };
+    const waits = apps.flatMap(([name, service]) =>
+      Object.entries(service.depends_on ?? {}).map(([on, { condition }]) => ({ name, on, condition, checked: all[on]?.healthcheck !== undefined })),
+    );
+    expect(waits.filter((wait) => wait.condition !== 'service_healthy' || !wait.checked)).toEqual([]);
+  });
+
+  it.each(apps)('%s: healthy when its GET /health answers (main.js --health), given longer to stop than its drain takes', (_name, service) => {
+    const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value)]));
+    // What runService allows the drain (each app's main.ts), plus the backstop's margin.
+    const drainMs = (env.APP === 'connector' ? connectorConfig.load(env).closeTimeoutMs : 0) + 10_000 + DRAIN_BACKSTOP_MARGIN_MS;
+    // Compose reads `$$` as a literal `$`: the container's shell sees $APP.
+    expect(service.healthcheck?.test?.map((part) => part.replaceAll('$$', '$'))).toEqual(['CMD-SHELL', 'exec node dist/apps/$APP/src/main.js --health']);
+    expect(seconds(service.stop_grace_period) * 1000).toBeGreaterThan(drainMs);
+  });
 });
+
+/** A compose duration such as `30s` or `1m30s`, in seconds (10, Docker's default, when unset). */
+function seconds(duration: string | undefined): number {
+  if (duration === undefined) return 10;
+  const match = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
+  if (!match) throw new Error(`unexpected duration ${duration}`);
+  return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+}
