@@ -68,19 +68,30 @@ describe('docker-compose.yml', () => {
   it('waits for every service an app depends on to be healthy, and each of those has a health check', () => {
     const all: Record<string, Service> = { ...required.services, ...compose.services };
     const waits = apps.flatMap(([name, service]) =>
-      Object.entries(service.depends_on ?? {}).map(([on, { condition }]) => ({ name, on, condition, checked: all[on]?.healthcheck !== undefined })),
+      Object.entries(service.depends_on ?? {}).map(([on, { condition }]) => ({
+        name,
+        on,
+        condition,
+        checked: all[on]?.healthcheck !== undefined,
+      })),
     );
     expect(waits.filter((wait) => wait.condition !== 'service_healthy' || !wait.checked)).toEqual([]);
   });
 
-  it.each(apps)('%s: healthy when its GET /health answers (main.js --health), given longer to stop than its drain takes', (_name, service) => {
-    const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value)]));
-    // What runService allows the drain (each app's main.ts), plus the backstop's margin.
-    const drainMs = (env.APP === 'connector' ? connectorConfig.load(env).closeTimeoutMs : 0) + 10_000 + DRAIN_BACKSTOP_MARGIN_MS;
-    // Compose reads `$$` as a literal `$`: the container's shell sees $APP.
-    expect(service.healthcheck?.test?.map((part) => part.replaceAll('$$', '$'))).toEqual(['CMD-SHELL', 'exec node dist/apps/$APP/src/main.js --health']);
-    expect(seconds(service.stop_grace_period) * 1000).toBeGreaterThan(drainMs);
-  });
+  it.each(apps)(
+    '%s: healthy when its GET /health answers (main.js --health), given longer to stop than its drain takes',
+    (_name, service) => {
+      const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value)]));
+      // What runService allows the drain (each app's main.ts), plus the backstop's margin.
+      const drainMs = (env.APP === 'connector' ? connectorConfig.load(env).closeTimeoutMs : 0) + 10_000 + DRAIN_BACKSTOP_MARGIN_MS;
+      // Compose reads `$$` as a literal `$`: the container's shell sees $APP.
+      expect(service.healthcheck?.test?.map((part) => part.replaceAll('$$', '$'))).toEqual([
+        'CMD-SHELL',
+        'exec node dist/apps/$APP/src/main.js --health',
+      ]);
+      expect(seconds(service.stop_grace_period) * 1000).toBeGreaterThan(drainMs);
+    },
+  );
 });
 
 /** A compose duration such as `30s` or `1m30s`, in seconds (10, Docker's default, when unset). */

@@ -40,7 +40,8 @@ type Optional =
   | 'mongodbUrl'
   | 'mongodbDatabase'
   | 'uiPort'
-  | 'uiProcessorHealthUrls';
+  | 'uiProcessorHealthUrls'
+  | 'logFormat';
 export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
 /**
@@ -57,7 +58,7 @@ export async function openMetaServer(
   config: MetaServerOptions,
   input: TopologyInput = { file: config.topologyFile },
 ): Promise<MetaServerHandle> {
-  const logger = createLogger('meta-server', config.logLevel);
+  const logger = createLogger('meta-server', config.logLevel, undefined, config.logFormat);
   const database = config.mongodbDatabase ?? metaServerConfig.settings.mongodbDatabase.default;
   const mongo = config.mongodbUrl === undefined ? undefined : await MongoTopologyHistory.open({ url: config.mongodbUrl, database });
   try {
