@@ -40,6 +40,8 @@ describe('processor process', () => {
       LINKER_NATS_URL: 'nats://127.0.0.1:1',
       LINKER_REDIS_URL: services.redisUrl,
       LINKER_MONGODB_URL: services.mongodbUrl,
+      // Not the default 2 min, which is as long as the test may take: it gave up just past it on a loaded machine.
+      LINKER_STARTUP_TIMEOUT_MS: '5000',
     });
     expect(await processor.exited).toBe(1);
     expect(processor.output()).toMatch(/processor failed to start: .*NATS/i);
