@@ -123,6 +123,13 @@ describe('documents a newcomer can open', () => {
     expect(texts.flatMap(({ file, text }) => violations(file, text))).toEqual([]);
   });
 
+  it("docs/protocol.md's contents line links every section, in order", () => {
+    const protocol = readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8');
+    const headings = protocol.match(/^## .+$/gm)?.map((line) => line.slice(3).trim()) ?? [];
+    const contents = /^Contents: ([^]*?)\n\n/m.exec(protocol)?.[1] ?? '';
+    expect([...contents.matchAll(/\[([^\]]+)\]\(#/g)].map((m) => m[1])).toEqual(headings);
+  });
+
   it('every docs/protocol.md section a file points at is a heading there', () => {
     const headings =
       readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8')

@@ -15,6 +15,7 @@ describe('npm run start:real', () => {
       LINKER_META_MONGODB_DATABASE: 'linker-meta-single-domain',
       LINKER_UI_PORT: '4400',
       LINKER_UI_PROCESSOR_HEALTH_URLS: 'http://127.0.0.1:9464/health,http://127.0.0.1:9465/health',
+      LINKER_UI_CONNECTOR_URLS: 'http://127.0.0.1:8089,http://127.0.0.1:8090',
     });
     expect(plan.filter((p) => p.app === 'processor').map((p) => p.env.LINKER_METRICS_PORT)).toEqual(['9464', '9465']);
     expect(plan.filter((p) => p.app === 'connector').map((p) => p.env.LINKER_WS_PORT)).toEqual(['8089', '8090']);

@@ -75,7 +75,10 @@ export function oneDomainPlan(mongodbUrl: string): PlannedProcess[] {
     },
   ];
   return [
-    metaServer(metaServerConfig.settings.topologyFile.default, mongodbUrl, processors),
+    // Both connectors in the operations view (the topology names only the first as the domain's client endpoint).
+    metaServer(metaServerConfig.settings.topologyFile.default, mongodbUrl, processors, {
+      LINKER_UI_CONNECTOR_URLS: 'http://127.0.0.1:8089,http://127.0.0.1:8090',
+    }),
     ...processors,
     { name: 'connector-01', app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-01', LINKER_WS_PORT: '8089' } },
     { name: 'connector-02', app: 'connector', env: { ...shared, LINKER_CONNECTOR_NAME: 'connector-02', LINKER_WS_PORT: '8090' } },

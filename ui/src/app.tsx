@@ -4,18 +4,20 @@ import { ChatScreen } from './chat/chat-screen';
 import { ChatSession } from './chat/chat-session';
 import { MapScreen } from './map/map-screen';
 import { Simulation } from './map/simulation';
+import { OpsScreen } from './ops/ops-screen';
 import { TopologyScreen } from './topology/topology-screen';
 import { TopologyFeed } from './topology/topology-feed';
 
-type Screen = 'chat' | 'map' | 'topology';
+type Screen = 'chat' | 'map' | 'topology' | 'ops';
 
 const SCREENS: ReadonlyArray<{ screen: Screen; label: string }> = [
   { screen: 'chat', label: 'Chat' },
   { screen: 'map', label: 'Team map' },
   { screen: 'topology', label: 'Topology' },
+  { screen: 'ops', label: 'Operations' },
 ];
 
-/** `#/chat`, `#/map` and `#/topology` open their screen directly; anything else is the chat. */
+/** `#/chat`, `#/map`, `#/topology` and `#/ops` open their screen directly; anything else is the chat. */
 function screenOf(hash: string): Screen {
   return SCREENS.find(({ screen }) => hash.startsWith(`#/${screen}`))?.screen ?? 'chat';
 }
@@ -83,6 +85,9 @@ export function App() {
         </div>
         <div hidden={screen !== 'topology'}>
           <TopologyScreen info={info} feed={feed} active={screen === 'topology'} />
+        </div>
+        <div hidden={screen !== 'ops'}>
+          <OpsScreen feed={feed} active={screen === 'ops'} />
         </div>
       </main>
     </>

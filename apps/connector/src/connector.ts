@@ -91,6 +91,7 @@ export class Connector {
       analytics?.user(session.app, 'connected_users', session.userId as string),
     );
     const intake = new IntakePublisher(lanes, config.domain, clock, config.partitions);
+    const subscribers = new ChannelSubscribers(() => this.interest.changed());
     this.keeper = new PresenceKeeper({
       presence,
       intake,
@@ -101,13 +102,14 @@ export class Connector {
       logger,
       authenticated: () => this.sessions.all().filter((session) => session.state === 'AUTHENTICATED'),
       channelOnly: () => this.compat.registered(),
+      localSubscribers: (channel) => subscribers.count(channel),
+      hasWebhook: (appName) => topology().app(appName)?.webhook !== undefined,
     });
     this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
     const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
     const { groupRecipientsPerToken } = config;
-    const subscribers = new ChannelSubscribers(() => this.interest.changed());
     this.interest = new InterestAnnouncer({
       intake,
       domain: config.domain,

@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '@linker/observability';
 import { MemoryChannelHistory, MemoryPresence } from '@linker/presence';
 import { LocalTopologySource, openTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, openConnector } from '../../connector/src';
-import { openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
+import { httpBaseOf, localProcessor, openMetaServer, startUiServer, uiInfo, type UiServer } from '../../meta-server/src';
 import { metaServerSink, openProcessor, portOf, processorSettings, type ProcessorService } from '../../processor/src';
 import type { EmbeddedOptions } from './flags';
 import type { EmbeddedErrorCode } from './errors';
@@ -74,7 +74,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const history = await resources.open(() => new MemoryChannelHistory());
   const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
   const links = { linkSecret: options.linkSecret, linkListen: endpoints.link !== undefined, linkHost: host, linkPort: options.linkPort };
-  const metrics = { metricsHost: host, metricsPort: options.metricsPort };
+  const metrics = { metricsHost: host, metricsPort: options.metricsPort, adminToken: options.adminToken };
   const settings = processorSettings({ ...options.webhooks, domain, name: 'processor-embedded', ...links, ...metrics });
   const processor = openProcessor(settings, {
     lanes,
@@ -169,6 +169,7 @@ function serveUi(
       const health = processor.health();
       return [{ domain, processor: health.name, links: health.links ?? [] }];
     },
+    ops: { processors: () => [localProcessor(processor)], connectorUrls: () => [httpBaseOf(urls.client)] },
     info: () => uiInfo(source.current().topology, { domain, clientUrl: urls.client, metaServer: metaServerUrl !== undefined }),
     logger,
   });

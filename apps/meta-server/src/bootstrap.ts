@@ -13,7 +13,7 @@ import { MongoTopologyHistory } from './topology/mongo-topology-history';
 import { TopologyEditor } from './topology/topology-editor';
 import { FileTopologyHistory, MemoryTopologyHistory } from './topology/topology-history';
 import { TopologyStore } from './topology/topology-store';
-import { healthReports, startUiServer, uiInfo, type UiServer } from './ui/ui-server';
+import { healthReports, httpBaseOf, httpProcessor, startUiServer, uiInfo, type OpsSources, type UiServer } from './ui/ui-server';
 
 export interface MetaServerHandle {
   app: INestApplication;
@@ -41,6 +41,7 @@ type Optional =
   | 'mongodbDatabase'
   | 'uiPort'
   | 'uiProcessorHealthUrls'
+  | 'uiConnectorUrls'
   | 'logFormat';
 export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
@@ -133,9 +134,24 @@ function serveUi(config: MetaServerOptions, url: string, store: TopologyStore, l
     port: config.uiPort,
     metaServerUrl: url,
     links: healthReports(config.uiProcessorHealthUrls ?? [], logger),
+    ops: opsSources(config, store),
     info: () => uiInfo(store.current().masked, { metaServer: true }),
     logger,
   });
+}
+
+/**
+ * The operations view in real mode: the processors of `LINKER_UI_PROCESSOR_HEALTH_URLS` (their ops endpoint, the dead
+ * letters asked for with this meta-server's admin token) and the connectors of `LINKER_UI_CONNECTOR_URLS`, else the
+ * topology's client endpoints.
+ */
+function opsSources(config: MetaServerOptions, store: TopologyStore): OpsSources {
+  const processors = (config.uiProcessorHealthUrls ?? []).map((url) => httpProcessor(url.replace(/\/health\/?$/, ''), config.adminToken));
+  return {
+    processors: () => processors,
+    connectorUrls: () =>
+      config.uiConnectorUrls ?? store.current().masked.domains.flatMap((d) => (d.urls[0] === undefined ? [] : [httpBaseOf(d.urls[0])])),
+  };
 }
 
 /**

@@ -2,4 +2,4 @@
 export { openMetaServer, type MetaServerHandle, type MetaServerOptions } from './bootstrap';
 export type { TopologyInput } from './topology/load-topology';
 // The web UI's server, which the embedded mode starts for its own domain.
-export { startUiServer, uiInfo, type UiServer } from './ui/ui-server';
+export { httpBaseOf, localProcessor, startUiServer, uiInfo, type UiServer } from './ui/ui-server';

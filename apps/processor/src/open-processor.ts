@@ -3,12 +3,13 @@ import type { Lanes } from '@linker/bus';
 import { WsLinkTransport } from '@linker/domain-link';
 import type { Service } from '@linker/lifecycle';
 import type { Mailbox } from '@linker/mailbox';
-import type { Logger } from '@linker/observability';
+import type { Logger, Metrics } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologySource } from '@linker/topology';
 import { AnalyticsReporter, type ReportSink } from './analytics/analytics-reporter';
 import type { ProcessorSettings } from './config/processor.config';
 import type { FederationDeps } from './federation/federation';
+import { DeadLetterDesk } from './health/dead-letter-desk';
 import { startOpsServer, type OpsServer } from './health/ops-server';
 import type { ProcessorHealth } from './health/processor-stats';
 import { processorMetrics } from './health/processor-metrics';
@@ -39,7 +40,8 @@ export interface ProcessorAdapters {
 export function openProcessor(settings: ProcessorSettings, adapters: ProcessorAdapters): ProcessorService {
   const { lanes, presence, mailbox, history, topology, logger, analytics } = adapters;
   const federation = federationOf(settings, topology, logger);
-  const processor = new Processor({
+  const { metrics, observeDelivery } = processorMetrics(settings, () => processor.health());
+  const processor: Processor = new Processor({
     config: settings,
     lanes,
     presence,
@@ -48,10 +50,13 @@ export function openProcessor(settings: ProcessorSettings, adapters: ProcessorAd
     topology: () => topology.current(),
     logger,
     federation,
+    observeDelivery,
     analytics,
   });
   topology.onChange((view, version) => processor.topologyChanged(view, version));
-  return new ProcessorService(processor, settings, logger, reporterOf(settings, adapters));
+  const { domain, partitions } = settings;
+  const deadLetters = new DeadLetterDesk({ mailbox, lanes, domain, partitions, logger });
+  return new ProcessorService(processor, settings, logger, metrics, deadLetters, reporterOf(settings, adapters));
 }
 
 /** A processor and its metrics endpoint: `start` opens the endpoint, then joins the intake; `stop` in reverse. */
@@ -62,8 +67,16 @@ export class ProcessorService implements Service {
     private readonly processor: Processor,
     private readonly settings: ProcessorSettings,
     private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    /** The dead-letter park for operators: the ops endpoint's routes, and the embedded mode's web UI directly. */
+    readonly deadLetters: DeadLetterDesk,
     private readonly reporter?: AnalyticsReporter,
   ) {}
+
+  /** `GET /metrics` of this processor as text, served or not (the embedded mode's web UI reads it in-process). */
+  metricsText(): Promise<string> {
+    return this.metrics.exposition();
+  }
 
   /** Whether it consumes, its counters and its links. */
   health(): ProcessorHealth {
@@ -78,8 +91,8 @@ export class ProcessorService implements Service {
   async start(): Promise<void> {
     const { metricsHost, metricsPort } = this.settings;
     if (metricsPort !== undefined) {
-      const health = () => this.health();
-      this.ops = await startOpsServer(metricsHost, metricsPort, processorMetrics(health), health);
+      const access = { adminToken: this.settings.adminToken, desk: this.deadLetters };
+      this.ops = await startOpsServer(metricsHost, metricsPort, this.metrics, () => this.health(), access);
       this.logger.info('metrics served', { url: this.metricsUrl });
     }
     try {

@@ -13,9 +13,11 @@ import { EndedConnectors } from './connectors/ended-connectors';
 import { Dispatcher } from './dispatch/dispatcher';
 import { Federation, type FederationDeps } from './federation/federation';
 import { createHandlers } from './handlers';
+import type { DeliveryObserver } from './health/processor-metrics';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { IntakeConsumer } from './intake/intake-consumer';
+import { MailboxLimitsKeeper } from './mailbox-limits/mailbox-limits';
 import { KeyedLock } from './stored-messages/keyed-lock';
 import { OutForDelivery } from './stored-messages/out-for-delivery';
 import { RemovalQueue } from './stored-messages/removal-queue';
@@ -46,6 +48,8 @@ export interface ProcessorDeps {
   history?: ChannelHistory;
   /** Links to the other domains (ADR 0009); without, users of other domains are unreachable from here. */
   federation?: FederationDeps;
+  /** Told the latency of each message handed to a connector (the delivery latency histogram). */
+  observeDelivery?: DeliveryObserver;
   /** Where analytics are written (stored, fetched, dead-lettered); without, nothing is counted. */
   analytics?: AnalyticsStore;
 }
@@ -67,6 +71,7 @@ export class Processor {
   private readonly endedConnectors: EndedConnectors;
   private readonly federation: Federation | undefined;
   private readonly removals: RemovalQueue;
+  private readonly mailboxLimits: MailboxLimitsKeeper;
   private readonly analytics: AnalyticsRecorder | undefined;
   private readonly webhooks: WebhookSender;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
@@ -115,6 +120,15 @@ export class Processor {
       webhookEvents,
       this.analytics,
     );
+    this.mailboxLimits = new MailboxLimitsKeeper({
+      mailbox,
+      dispatcher,
+      domain: config.domain,
+      topology,
+      sweepIntervalMs: config.mailboxSweepIntervalMs,
+      clock,
+      logger,
+    });
     const authenticator = new Authenticator({
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
@@ -153,6 +167,8 @@ export class Processor {
       routes: this.federation?.routes,
       seen,
       stats: this.stats,
+      observeDelivery: deps.observeDelivery,
+      onStored: this.mailboxLimits.stored,
       clock,
       logger,
     });
@@ -186,6 +202,7 @@ export class Processor {
     }
     this.state = 'running';
     this.endedConnectors.start();
+    this.mailboxLimits.start();
     this.deps.logger.info('processor consuming', { domain: this.deps.config.domain, processor: this.deps.config.name });
   }
 
@@ -199,6 +216,7 @@ export class Processor {
     await this.endedConnectors.stop();
     await this.federation?.stop();
     await this.intake.stop();
+    await this.mailboxLimits.stop();
     await this.webhooks.stop();
     await this.webhookLogins.stop();
     await this.removals.close();
@@ -233,6 +251,8 @@ export class Processor {
       name,
       stats: { ...this.stats },
       pendingRemovals: this.removals.size,
+      pendingTrims: this.mailboxLimits.pendingTrims,
+      mailboxDropped: this.mailboxLimits.dropped(),
       webhooks: this.webhooks.report(),
     };
     if (this.federation) health.links = this.federation.links();

@@ -576,8 +576,12 @@ function bind(mailbox: Mailbox): Mailbox {
     window: (userId, limit) => mailbox.window(userId, limit),
     count: (userId) => mailbox.count(userId),
     remove: (userId, ids) => mailbox.remove(userId, ids),
+    overCap: (userId, keep, limit) => mailbox.overCap(userId, keep, limit),
+    olderThan: (cutoff, userPrefix, limit) => mailbox.olderThan(cutoff, userPrefix, limit),
     deadLetter: (letter) => mailbox.deadLetter(letter),
     deadLetters: (limit) => mailbox.deadLetters(limit),
+    findDeadLetter: (id) => mailbox.findDeadLetter(id),
+    removeDeadLetter: (id) => mailbox.removeDeadLetter(id),
     close: () => mailbox.close(),
   };
 }

@@ -11,6 +11,7 @@ import {
   encodeEnvelope,
   Envelope as EnvelopeSchema,
   envelopeHead,
+  INTERNAL_TYPES,
   isClientFrameType,
   type Envelope,
 } from '@linker/contracts';
@@ -138,7 +139,7 @@ describe('client frames', () => {
     expect(clientDataChecks.MESSAGE.Check({ to: 'ANZ-1', content: 'x', from: 'ANZ-2' })).toBe(false);
   });
 
-  it('knows no internal type as a client type', () => {
+  it('knows no internal type as a client type (a client can never send one)', () => {
     for (const type of [
       'INTERNAL_MESSAGE',
       'MESSAGE_STATE_CHANGED',
@@ -146,6 +147,7 @@ describe('client frames', () => {
       'USER_DISCONNECTED',
       'GROUP_CONNECTOR_MESSAGE',
       'toString',
+      ...Object.values(INTERNAL_TYPES),
     ]) {
       expect(isClientFrameType(type)).toBe(false);
     }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { Envelope, envelopeHead } from './envelope';
+import { Envelope, envelopeHead, type SocketAddress } from './envelope';
 import { encodeRecord, recordDecoder } from './record-codec';
 
 /**
@@ -27,7 +27,47 @@ export const INTERNAL_TYPES = {
    * that publications cross the links only toward domains with subscribers.
    */
   CHANNEL_INTEREST: 'CHANNEL_INTEREST',
+  /**
+   * Connector → processor: a channel got its first subscriber on this connector, now registered in presence
+   * (`ChannelPresence`); the processor decides whether it is the first in the domain (webhook `channel.occupied`).
+   */
+  CHANNEL_OCCUPIED: 'CHANNEL_OCCUPIED',
+  /**
+   * Connector → processor: a channel's last subscriber on this connector left, now removed from presence; the processor
+   * decides whether it was the last in the domain (webhook `channel.vacated`).
+   */
+  CHANNEL_VACATED: 'CHANNEL_VACATED',
 } as const;
+
+/**
+ * `envelope.data` of CHANNEL_OCCUPIED and CHANNEL_VACATED, keyed by the channel on the RELIABLE intake. `others`
+ * (CHANNEL_OCCUPIED only): the other connectors of the domain that had subscribers of the channel just before this
+ * connector registered its first, at most `MAX_OTHER_CONNECTORS` of them.
+ */
+export interface ChannelPresence {
+  channel: string;
+  connector: string;
+  others?: string[];
+}
+
+/** Most connectors a CHANNEL_OCCUPIED lists in `others`. */
+export const MAX_OTHER_CONNECTORS = 64;
+
+/**
+ * `envelope.data` of USER_CONNECTED and USER_DISCONNECTED, keyed by the user on the RELIABLE intake. `others`
+ * (USER_CONNECTED only): the user's other sockets (`<connector>/<socketId>`) live just before this one was registered,
+ * at most `MAX_OTHER_SOCKETS`; absent from connectors that predate it.
+ */
+export interface UserPresence {
+  userId: string;
+  others?: string[];
+}
+
+/** Most sockets a USER_CONNECTED lists in `others`. */
+export const MAX_OTHER_SOCKETS = 64;
+
+/** How a socket is named in `UserPresence.others`. */
+export const socketName = (socket: SocketAddress): string => `${socket.connector}/${socket.socketId}`;
 
 /**
  * `envelope.data` of a CHANNEL_INTEREST: every channel `connector` of `domain` has subscribers for (the whole set:

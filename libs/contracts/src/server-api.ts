@@ -161,6 +161,7 @@ export const ApiPresence = Type.Object(
     domain: Type.String({ description: "The user's home domain (this one)." }),
     online: Type.Boolean(),
     sockets: Type.Integer({ minimum: 0, description: 'How many sockets the user has open in this domain.' }),
+    connectors: Type.Array(Type.String(), { description: 'The connectors holding those sockets, by name, each once, sorted.' }),
   },
   { additionalProperties: false },
 );

@@ -21,6 +21,13 @@ export interface MailboxWindow {
   rest: number;
 }
 
+/** A stored message as the mailbox limits see it: whose it is, which, and when it was created (envelope `createdAt`). */
+export interface StoredMessageRef {
+  userId: string;
+  id: string;
+  createdAt: number;
+}
+
 /** A message that kept failing, parked for an operator with the reason. */
 export interface DeadLetter {
   envelope: Envelope;
@@ -37,7 +44,8 @@ export interface DeadLetter {
  * - a resolved `store` is durable (majority, journaled; embedded: synced to disk) and survives a restart;
  * - storing an envelope id that is already stored for that user keeps one copy (idempotent, safe to retry);
  * - `oldest` returns a user's messages in store order of their envelopes' (createdAt, id), oldest first;
- * - a message leaves only through `remove` by id, which the caller calls after delivery: reading never removes.
+ * - a message leaves only through `remove` by id, which the caller calls after delivery (or once it reported the
+ *   message dropped by a mailbox limit): reading never removes.
  */
 export interface Mailbox {
   store(entries: readonly MailboxEntry[]): Promise<void>;
@@ -53,9 +61,28 @@ export interface Mailbox {
   count(userId: string): Promise<number>;
   /** Remove these message ids of `userId`; unknown ids are ignored. Resolves to how many were removed. */
   remove(userId: string, ids: readonly string[]): Promise<number>;
+  // Mailbox limits (docs/protocol.md, Mailbox limits). Both are reads: they name what is over a limit, and the caller
+  // reports each message (a `message.dropped` webhook) before it removes it with `remove`, so nothing leaves unreported.
+  /**
+   * The oldest messages of `userId` beyond its newest `keep`, at most `limit`, oldest first in (createdAt, id) order:
+   * with N stored at the read, the first min(max(N - keep, 0), limit) of them. Reads never remove. A `keep` or `limit`
+   * below 0 counts as 0 (a limit of 0 gives none).
+   */
+  overCap(userId: string, keep: number, limit: number): Promise<StoredMessageRef[]>;
+  /**
+   * Messages created before `cutoff` (envelope `createdAt` < cutoff, epoch ms) of the users whose id starts with
+   * `userPrefix` ('' for every user), at most `limit`, oldest first in (createdAt, userId, id) order. Reads never remove.
+   * Cost: one walk of the messages in age order from the oldest, skipping other users' (an index in each durable
+   * adapter), so it grows with the old messages of users outside the prefix.
+   */
+  olderThan(cutoff: number, userPrefix: string, limit: number): Promise<StoredMessageRef[]>;
   /** Park a message that keeps failing, with the reason. Durable like `store`; idempotent by envelope id. */
   deadLetter(letter: DeadLetter): Promise<void>;
   /** Parked messages, oldest first, for operators. */
   deadLetters(limit: number): Promise<DeadLetter[]>;
+  /** The parked letter of this envelope id, if any (an operator's look before re-injecting it). */
+  findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined>;
+  /** Unpark the letter of this envelope id (after it was re-injected); durable like `store`. Resolves to whether one was parked. */
+  removeDeadLetter(envelopeId: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -92,6 +92,11 @@ export function channelKey(channel: string): string {
   return `#${channel}`;
 }
 
+/** The channel whose key `key` is (`channelKey`); undefined for a user id. */
+export function channelOfKey(key: string): string | undefined {
+  return key.startsWith('#') ? key.slice(1) : undefined;
+}
+
 /** One socket of one user, as `addMany` registers it. */
 export interface PresenceEntry {
   readonly userId: string;

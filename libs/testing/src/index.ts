@@ -8,6 +8,7 @@ export * from './domains/domain-under-test';
 export * from './domains/real-domain';
 export * from './domains/real-federation';
 export * from './domains/embedded-domain';
+export * from './domains/unlinked-domains';
 export * from './recording-logger';
 export * from './link-proxy';
 export * from './browser';

@@ -3,6 +3,7 @@ export * from './topology-view';
 export * from './problems';
 export { parseTopology } from './parse-topology';
 export * from './limits';
+export * from './mailbox-limits';
 export { validateTopology } from './validate/validate-topology';
 export * from './mask-secrets';
 export * from './version';

@@ -29,7 +29,7 @@ export interface UiSuite {
    */
   start(topology: Topology, domain?: string, env?: Record<string, string>): Promise<UiDomain>;
   /** A page of its own (its own browser context: nothing shared with another user's) on `route` of the UI. */
-  open(domain: UiDomain, name: string, route: '#/chat' | '#/map' | '#/topology'): Promise<Page>;
+  open(domain: UiDomain, name: string, route: '#/chat' | '#/map' | '#/topology' | '#/ops'): Promise<Page>;
 }
 
 /**

@@ -84,7 +84,8 @@ export async function userPresence(deps: EndpointDeps, { app, view, params }: Ap
     );
   }
   const sockets = await withinDeadline(deps.presence.lookup(userId), deps.presenceDeadlineMs);
-  return { status: 200, body: { userId, domain: deps.domain, online: sockets.length > 0, sockets: sockets.length } };
+  const connectors = [...new Set(sockets.map((socket) => socket.connector))].sort();
+  return { status: 200, body: { userId, domain: deps.domain, online: sockets.length > 0, sockets: sockets.length, connectors } };
 }
 
 /**

@@ -30,7 +30,10 @@ describe('the OpenAPI document', () => {
     const op = doc.paths[spec.path][spec.method.toLowerCase()] as Json;
     const names = [...spec.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
     const query = Object.keys(spec.query ?? {}).map((name) => [name, 'query', false]);
-    expect((op.parameters ?? []).map((p: Json) => [p.name, p.in, p.required])).toEqual([...names.map((name) => [name, 'path', true]), ...query]);
+    expect((op.parameters ?? []).map((p: Json) => [p.name, p.in, p.required])).toEqual([
+      ...names.map((name) => [name, 'path', true]),
+      ...query,
+    ]);
     expect(op.requestBody?.content['application/json'].schema).toEqual(spec.body ? plain(spec.body.schema) : undefined);
     expect(op.responses[String(spec.success.status)].content['application/json'].schema).toEqual(plain(spec.success.schema));
     const codes = new Set([...(spec.public ? [] : COMMON_ERRORS), ...(spec.body ? BODY_ERRORS : []), ...spec.errors]);

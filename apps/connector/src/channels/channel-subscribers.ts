@@ -99,6 +99,11 @@ export class ChannelSubscribers {
     return held;
   }
 
+  /** How many subscribers `channel` has here. */
+  count(channel: string): number {
+    return this.byChannel.get(channel)?.size ?? 0;
+  }
+
   /** The channels with subscribers here. */
   channels(): string[] {
     return [...this.byChannel.keys()];

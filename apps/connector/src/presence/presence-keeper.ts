@@ -1,8 +1,10 @@
-import { INTERNAL_TYPES, type SocketAddress } from '@linker/contracts';
+import { INTERNAL_TYPES, MAX_OTHER_SOCKETS, parseChannel, socketName, type SocketAddress, type UserPresence } from '@linker/contracts';
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
-import { channelKey, type HeartbeatOutcome, type Presence, type PresenceEntry } from '@linker/presence';
+import { channelKey, channelOfKey, type HeartbeatOutcome, type Presence, type PresenceEntry } from '@linker/presence';
+import { parseUserId } from '@linker/topology';
 import type { IntakePublisher } from '../ingress/intake-publisher';
+import { ChannelOccupancy } from '../channels/channel-occupancy';
 import type { ChannelSubscriber } from '../channels/channel-subscribers';
 import type { Session } from '../sessions/session';
 
@@ -18,6 +20,13 @@ export interface PresenceKeeperOptions {
   authenticated: () => Iterable<Session>;
   /** The subscribers that are not client sockets (Push-compatible ones) and are registered, to register again too. */
   channelOnly: () => Iterable<ChannelSubscriber>;
+  /** How many subscribers a channel has on this connector now; with it, channels' first and last are announced (`ChannelOccupancy`). */
+  localSubscribers?: (channel: string) => number;
+  /**
+   * Whether the app named so has a webhook (the current topology): only then do its logins read the user's other
+   * sockets first and its channels announce their first and last subscriber here. Default: none has.
+   */
+  hasWebhook?: (appName: string) => boolean;
 }
 
 /**
@@ -32,6 +41,8 @@ export interface PresenceKeeperOptions {
  * - `subscribe` / `unsubscribe` a socket's entry under a channel (`channelKey`), registered again with the socket's;
  * - `subscribeAll` / `leave` a subscriber that is not a client socket (a Push-compatible one): entries under its
  *   channels only, registered again with the sockets';
+ * - a channel's first subscriber here and its last (with `localSubscribers`): CHANNEL_OCCUPIED / CHANNEL_VACATED
+ *   (`ChannelOccupancy`);
  * - `settled()` waits for every operation started so far (the drain uses it).
  */
 export class PresenceKeeper {
@@ -44,9 +55,17 @@ export class PresenceKeeper {
   /** The lease was taken anew and the sockets are not all registered again yet. */
   private registrationOwed = false;
   private readonly log: Logger;
+  private readonly occupancy: ChannelOccupancy | undefined;
+  /** The user's other sockets live just before each socket was registered, until its USER_CONNECTED is published. */
+  private readonly othersAtRegistration = new WeakMap<Session, string[]>();
 
   constructor(private readonly options: PresenceKeeperOptions) {
     this.log = options.logger.child({ component: 'presence' });
+    const { presence, intake, connector, localSubscribers, hasWebhook = () => false } = options;
+    const track = (operation: Promise<void>): void => void this.track(operation);
+    const announces = (channel: string): boolean => hasWebhook(parseChannel(channel)?.appName ?? '');
+    const occupancy = { presence, intake, connector, track, announces, logger: this.log };
+    this.occupancy = localSubscribers && new ChannelOccupancy({ ...occupancy, localSubscribers });
   }
 
   /** Clear a predecessor's entries and take the lease. Rejects when presence is unreachable. */
@@ -68,9 +87,13 @@ export class PresenceKeeper {
     return this.options.clock.now() - this.renewedAt < this.options.ttlMs;
   }
 
-  /** Register an authenticating socket under its user. Rejects when presence fails (the socket is not authenticated then). */
+  /**
+   * Register an authenticating socket under its user; for an app with a webhook, having read the user's other sockets
+   * first (its USER_CONNECTED names them, so that a processor can tell a first socket even when two registered at
+   * once). Rejects when presence fails (the socket is not authenticated then).
+   */
   register(session: Session): Promise<void> {
-    return this.track(this.options.presence.add(session.userId as string, session.address));
+    return this.track(this.registerUser(session));
   }
 
   /** Publish USER_CONNECTED for a socket that just authenticated. Never rejects (a failure is logged). */
@@ -85,11 +108,15 @@ export class PresenceKeeper {
 
   /** Register `subscriber`'s subscription to `channel`. Rejects when presence fails (the subscription is refused then). */
   subscribe(subscriber: ChannelSubscriber, channel: string): Promise<void> {
+    if (this.occupancy) return this.track(this.occupancy.add(channel, subscriber.address));
     return this.track(this.options.presence.add(channelKey(channel), subscriber.address));
   }
 
   /** Register every channel of `subscriber` in one batch. Rejects when presence fails (nothing counts as subscribed then). */
   subscribeAll(subscriber: ChannelSubscriber): Promise<void> {
+    const occupancy = this.occupancy;
+    if (occupancy)
+      return this.track(Promise.all([...subscriber.channels].map((c) => occupancy.add(c, subscriber.address))).then(() => undefined));
     return this.track(this.options.presence.addMany(channelEntriesOf(subscriber)));
   }
 
@@ -174,8 +201,11 @@ export class PresenceKeeper {
   }
 
   private async remove(userId: string, address: SocketAddress): Promise<void> {
+    const channel = channelOfKey(userId);
     try {
+      if (channel !== undefined) await this.occupancy?.settled(channel);
       await this.options.presence.remove(userId, address);
+      if (channel !== undefined) this.occupancy?.removed(channel);
     } catch (error) {
       const entry = { userId, address };
       this.unremoved.set(entryId(entry), entry);
@@ -183,9 +213,23 @@ export class PresenceKeeper {
     }
   }
 
+  private async registerUser(session: Session): Promise<void> {
+    const userId = session.userId as string;
+    if (!this.options.hasWebhook?.(parseUserId(userId)?.appName ?? '')) return this.options.presence.add(userId, session.address);
+    const before = await this.options.presence.lookup(userId);
+    const others = before.filter(
+      (socket) => socket.socketId !== session.address.socketId || socket.connector !== session.address.connector,
+    );
+    this.othersAtRegistration.set(session, others.slice(0, MAX_OTHER_SOCKETS).map(socketName));
+    await this.options.presence.add(userId, session.address);
+  }
+
   private async publishPresenceEvent(type: string, session: Session): Promise<void> {
     const userId = session.userId as string;
-    const envelope = this.options.intake.system(type, { userId }, session.address);
+    const others = type === INTERNAL_TYPES.USER_CONNECTED ? this.othersAtRegistration.get(session) : undefined;
+    this.othersAtRegistration.delete(session);
+    const data: UserPresence = others === undefined ? { userId } : { userId, others };
+    const envelope = this.options.intake.system(type, data, session.address);
     try {
       await this.options.intake.publish('RELIABLE', userId, envelope);
     } catch (error) {

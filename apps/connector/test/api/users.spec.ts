@@ -1,7 +1,7 @@
 import { apiCall, waitFor } from '@linker/testing';
 import { LocalTopologySource } from '@linker/topology';
 import type { Presence } from '@linker/presence';
-import { DOMAIN, startHarness, type Harness } from '../testing/harness';
+import { CONNECTOR, DOMAIN, startHarness, type Harness } from '../testing/harness';
 import { apiTopology, ELSEWHERE, KEYS, MASTER } from './testing/api-topology';
 
 // GET /api/v1/users/{userId}/presence and POST /api/v1/users/{userId}/disconnect on a connector over memory twins.
@@ -26,14 +26,17 @@ describe('server API: users', () => {
     apiCall(harness.url, 'POST', `/api/v1/users/${encodeURIComponent(userId)}/disconnect`, { key });
 
   it('tells whether a user at home here is online, and with how many sockets', async () => {
-    expect(await presence('ANZ-5')).toMatchObject({ status: 200, body: { userId: 'ANZ-5', domain: DOMAIN, online: false, sockets: 0 } });
+    expect(await presence('ANZ-5')).toMatchObject({
+      status: 200,
+      body: { userId: 'ANZ-5', domain: DOMAIN, online: false, sockets: 0, connectors: [] },
+    });
     await harness.user('ANZ-5');
     await harness.user('ANZ-5');
     const online = await waitFor('two sockets of ANZ-5 in presence', async () => {
       const answer = await presence('ANZ-5');
       return answer.body.sockets === 2 && answer;
     });
-    expect(online.body).toEqual({ userId: 'ANZ-5', domain: DOMAIN, online: true, sockets: 2 });
+    expect(online.body).toEqual({ userId: 'ANZ-5', domain: DOMAIN, online: true, sockets: 2, connectors: [CONNECTOR] });
   });
 
   it('answers 421 NOT_HOME_DOMAIN with the home domain and its client URL for a user who lives elsewhere', async () => {

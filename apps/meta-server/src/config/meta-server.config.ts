@@ -36,7 +36,7 @@ export const metaServerConfig = defineConfig({
     kind: 'string',
     optional: true,
     secret: true,
-    doc: 'Bearer token every topology write needs (`PUT /topology`, `POST /topology/rollback/{version}`); unset → every write is refused (403). Never logged.',
+    doc: 'Bearer token every topology write needs (`PUT /topology`, `POST /topology/rollback/{version}`); unset → every write is refused (403). The web UI also sends it to the processors’ dead-letter routes (never to the browser). Never logged.',
   }),
   watchHeartbeatMs: setting({
     env: 'LINKER_META_WATCH_HEARTBEAT_MS',
@@ -89,6 +89,14 @@ export const metaServerConfig = defineConfig({
     doc:
       'The processors’ `GET /health` URLs (each served on its `LINKER_METRICS_PORT`), comma-separated, e.g. `http://127.0.0.1:9464/health`: ' +
       'the web UI’s graph shows the links they report up or down; a link none of them reports is shown as unknown.',
+  }),
+  uiConnectorUrls: setting({
+    env: 'LINKER_UI_CONNECTOR_URLS',
+    kind: 'list',
+    optional: true,
+    doc:
+      'The connectors’ client-port URLs, comma-separated, e.g. `http://127.0.0.1:8089`: the web UI’s operations view reads their ' +
+      '`GET /health` and passes its user lookup to their server API. Unset: each domain’s client endpoint in the topology (`domains[].urls[0]`).',
   }),
   ...loggingSettings,
 });

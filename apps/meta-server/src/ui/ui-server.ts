@@ -4,11 +4,14 @@ import { listenHttp, type HttpListener } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import { observations, type LinkReports } from './link-observations';
 import { proxyToMetaServer } from './meta-proxy';
+import { opsApi } from './ops-api';
+import type { OpsSources } from './ops-sources';
 import { serveStatic } from './static-files';
 import type { UiInfo } from './ui-info';
 
 export { healthReports } from './link-observations';
 export { uiInfo } from './ui-info';
+export { httpBaseOf, httpProcessor, localProcessor, type OpsSources } from './ops-sources';
 
 /** The built web UI (`npm run build:ui` writes it), from both `apps/meta-server/src/ui` and `dist/apps/meta-server/src/ui`. */
 const UI_DIST = resolve(__dirname, __dirname.includes(join('dist', 'apps')) ? '../../../../..' : '../../../..', 'ui', 'dist');
@@ -23,6 +26,8 @@ export interface UiServerOptions {
   metaServerUrl?: string;
   /** The processors' link reports, for `GET /api/links`. */
   links: LinkReports;
+  /** The operations view's processors and connectors (`/api/ops/...`); absent: those routes answer 404. */
+  ops?: OpsSources;
   /** `GET /api/info`, computed on each request (the topology may have changed). */
   info: () => UiInfo;
   logger: Logger;
@@ -55,7 +60,13 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     proxyToMetaServer(options.metaServerUrl, (request.url ?? '/meta').slice('/meta'.length) || '/', request, response, logger);
   }
 
+  const ops = options.ops && opsApi(options.ops, json, logger);
+
   function api(path: string, request: IncomingMessage, response: ServerResponse): void {
+    if (path.startsWith('/api/ops/')) {
+      if (ops) return ops(path, request, response);
+      return json(response, 404, { statusCode: 404, message: 'the operations view is not served here' });
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(response, 405, { statusCode: 405, message: `${path} is read with GET` }, { allow: 'GET, HEAD' });
     if (path === '/api/info') return json(response, 200, options.info());
@@ -66,7 +77,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       );
       return;
     }
-    json(response, 404, { statusCode: 404, message: `no ${path}: the web UI's API has /api/info and /api/links` });
+    json(response, 404, { statusCode: 404, message: `no ${path}: the web UI's API has /api/info, /api/links and /api/ops/...` });
   }
 
   const listener = await listenHttp(server, options.host, options.port);

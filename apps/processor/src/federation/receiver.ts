@@ -3,6 +3,7 @@ import { encodeEnvelope, intakeTopic, LINK_TYPES, type Envelope } from '@linker/
 import type { ReceiveHandler } from '@linker/domain-link';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
+import { intakeKeyOf } from '../intake/intake-key';
 
 export interface ReceiverOptions {
   domain: string;
@@ -11,11 +12,6 @@ export interface ReceiverOptions {
   partitions: number;
   mailbox: Mailbox;
   logger: Logger;
-}
-
-/** The intake key of an envelope from a link: its channel for a publication (one channel's keep their order), else its sender. */
-function keyOf(envelope: Envelope): string {
-  return envelope.type === 'PUBLISH' && envelope.to !== undefined ? envelope.to : envelope.from;
 }
 
 /**
@@ -37,7 +33,7 @@ export function linkReceiver(options: ReceiverOptions): ReceiveHandler {
         refused.push(envelope);
         continue;
       }
-      const key = keyOf(envelope);
+      const key = intakeKeyOf(envelope);
       if (envelope.lane === 'RELIABLE') reliable.push({ key, value: encodeEnvelope(envelope) });
       else fast.push([fastPartitionSubject(topic, key, partitions), { key, value: encodeEnvelope(envelope) }]);
     }

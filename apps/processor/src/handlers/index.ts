@@ -9,6 +9,7 @@ import { groupMessageHandler } from './group-message.handler';
 import type { Handler } from './handler';
 import type { HandlerDeps } from './handler-deps';
 import { messageHandler } from './message.handler';
+import { channelPresenceHandler } from './presence-webhooks';
 import { publishHandler } from './publish.handler';
 import { userPresenceHandler } from './user-presence.handler';
 
@@ -23,6 +24,7 @@ export type { HandlerDeps } from './handler-deps';
 export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> {
   const { domain, maxGroupRecipients } = deps.settings;
   const presenceEvents = userPresenceHandler(domain, deps.outForDelivery);
+  const channelPresence = channelPresenceHandler(domain);
   return new Map<string, Handler>([
     ['AUTH_CLIENT', authClientHandler(domain, deps)],
     ['MESSAGE', messageHandler(domain)],
@@ -34,6 +36,8 @@ export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> 
     ['MESSAGE_CONFIRMATION', confirmationHandler(domain)],
     [INTERNAL_TYPES.USER_CONNECTED, presenceEvents],
     [INTERNAL_TYPES.USER_DISCONNECTED, presenceEvents],
+    [INTERNAL_TYPES.CHANNEL_OCCUPIED, channelPresence],
+    [INTERNAL_TYPES.CHANNEL_VACATED, channelPresence],
     [INTERNAL_TYPES.DELIVERY_REPORT, deliveryReportHandler(domain, deps.confirmed, deps.logger)],
   ]);
 }

@@ -33,7 +33,12 @@ const SCHEMAS = {
     channels: Type.Union([Type.Array(Type.String()), Type.Literal('*')]),
     ttlMs: Type.Integer({ minimum: 1 }),
   }),
-  USER_EVENT: Type.Object({ userId: Id }),
+  USER_EVENT: Type.Object({ userId: Id, others: Type.Optional(Type.Array(Type.String())) }),
+  CHANNEL_PRESENCE: Type.Object({
+    channel: Type.String({ pattern: CHANNEL_PATTERN.source }),
+    connector: Id,
+    others: Type.Optional(Type.Array(Type.String())),
+  }),
   DELIVERY_REPORT: DeliveryReport,
 };
 

@@ -5,6 +5,7 @@ import { systemEnvelope } from '../dispatch/envelopes';
 import type { OutForDelivery } from '../stored-messages/out-for-delivery';
 import type { Handler, HandlerContext } from './handler';
 import { intakeData } from './intake-data';
+import { notifyUserPresence, wantsUserEvent } from './presence-webhooks';
 
 /**
  * USER_CONNECTED and USER_DISCONNECTED, from connectors (one per socket that authenticated or closed; the connector
@@ -14,6 +15,8 @@ import { intakeData } from './intake-data';
  * Live only: an offline master gets nothing, now or later (docs/protocol.md, Master users).
  * USER_DISCONNECTED also ends what a fetch handed out to that socket (`OutForDelivery`): what it did not take is still
  * stored, and the user's next fetch returns it.
+ * For a user at home in this domain whose app has a webhook, a connector's event is also `user.connected` (the user's
+ * first socket) or `user.disconnected` (its last): `notifyUserPresence`.
  */
 export function userPresenceHandler(domain: string, outForDelivery?: OutForDelivery): Handler {
   const masterToTell = (envelope: Envelope, view: TopologyView): string | undefined => {
@@ -25,11 +28,16 @@ export function userPresenceHandler(domain: string, outForDelivery?: OutForDeliv
   return {
     users: (envelope, view) => {
       const master = masterToTell(envelope, view);
-      return master && view.livesIn(master, domain) ? [master] : [];
+      const users = master && view.livesIn(master, domain) ? [master] : [];
+      const userId = (envelope.data as { userId?: unknown } | null)?.userId;
+      return typeof userId === 'string' && wantsUserEvent(envelope, userId, view, domain) ? [...users, userId] : users;
     },
-    async handle(envelope: Envelope, { view, routes, presence, effects, now }: HandlerContext): Promise<void> {
-      const { userId } = intakeData(envelope, 'USER_EVENT');
+    async handle(envelope: Envelope, context: HandlerContext): Promise<void> {
+      const { view, routes, presence, effects, now } = context;
+      const data = intakeData(envelope, 'USER_EVENT');
+      const { userId } = data;
       if (envelope.type === INTERNAL_TYPES.USER_DISCONNECTED && envelope.origin) outForDelivery?.socketClosed(userId, envelope.origin);
+      await notifyUserPresence(envelope, data, domain, context);
       const master = masterToTell(envelope, view);
       if (!master) return;
       // A connector's event names no recipient; one that came over a link is already the master's event.

@@ -8,6 +8,9 @@ import type { AppWebhookReport } from '../webhooks/webhook-stats';
 export class ProcessorStats {
   /** Intake records whose effects were written (dead-lettered ones included). */
   processed = 0;
+  /** Of `processed`, those of the RELIABLE lane and of the FAST lane. */
+  processedReliable = 0;
+  processedFast = 0;
   /** Intake records skipped because their envelope id was seen already. */
   duplicates = 0;
   /** Handler attempts that failed and were tried again. */
@@ -32,6 +35,10 @@ export interface ProcessorHealth {
   stats: Readonly<ProcessorStats>;
   /** Messages reported delivered whose removal from the mailbox is queued or under way (`RemovalQueue`). */
   pendingRemovals: number;
+  /** Users whose mailbox waits for a trim to its app's cap, or is being trimmed. */
+  pendingTrims: number;
+  /** Messages this processor dropped from mailboxes since it started, per app and reason (docs/protocol.md, Mailbox limits). */
+  mailboxDropped: Record<string, { cap: number; age: number }>;
   /** Per app with a webhook: events sent, failed requests, events dropped and pending a retry here. */
   webhooks: Record<string, AppWebhookReport>;
   /** Links to the neighbour domains (absent without federation). */

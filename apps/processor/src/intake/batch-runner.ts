@@ -1,6 +1,7 @@
 import type { BusRecord } from '@linker/bus';
 import type { Envelope, Lane } from '@linker/contracts';
 import { errorMessage, isRetriable, LinkerError, type Clock, type IdWindow } from '@linker/kernel';
+import type { MailboxEntry } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
 import { isolatedRoutes, type RouteLookup } from '@linker/routing';
@@ -10,6 +11,7 @@ import type { Dispatcher } from '../dispatch/dispatcher';
 import { Effects } from '../dispatch/effects';
 import { storedToSockets } from '../dispatch/stored-to-sockets';
 import type { Handler, HandlerContext } from '../handlers';
+import type { DeliveryObserver } from '../health/processor-metrics';
 import type { ProcessorStats } from '../health/processor-stats';
 import { PresenceCache } from '../sockets/presence-cache';
 import { decodeRecord, type DecodedRecord } from './decode';
@@ -26,6 +28,10 @@ export interface BatchRunnerDeps {
   /** Intake envelope ids already handled (the de-duplication window). */
   seen: IdWindow;
   stats: ProcessorStats;
+  /** Told, once a batch is written, the latency of each message it handed to a connector. */
+  observeDelivery?: DeliveryObserver;
+  /** Told what each batch stored once it is written (the mailbox cap is enforced from there). */
+  onStored?: (entries: readonly MailboxEntry[]) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -86,7 +92,7 @@ export class BatchRunner {
     }
     if (outage) this.handBack(effects, records.length, outage.reason);
     await this.write(effects, records.length);
-    this.account(effects, records.length, scope.duplicates);
+    this.account(lane, effects, records.length, scope.duplicates);
   }
 
   /** Read the presence of every user the batch's handlers will ask about, in one round trip. */
@@ -169,6 +175,7 @@ export class BatchRunner {
     for (let attempt = 0; ; attempt++) {
       try {
         const stored = await this.deps.dispatcher.apply(effects);
+        if (stored.length > 0) this.deps.onStored?.(stored);
         const handed = await storedToSockets(stored, new PresenceCache(this.deps.presence), this.deps.clock.now());
         if (handed) {
           await this.deps.dispatcher.apply([handed]);
@@ -193,12 +200,26 @@ export class BatchRunner {
     throw error;
   }
 
-  private account(effects: readonly Effects[], records: number, duplicates: number): void {
+  private account(lane: Lane, effects: readonly Effects[], records: number, duplicates: number): void {
     const stats = this.deps.stats;
     stats.processed += records - duplicates;
+    if (lane === 'RELIABLE') stats.processedReliable += records - duplicates;
+    else stats.processedFast += records - duplicates;
     stats.duplicates += duplicates;
     stats.deadLettered += effects.reduce((sum, e) => sum + e.deadLetters.length, 0);
     stats.lastBatchAt = this.deps.clock.now();
+    if (this.deps.observeDelivery) observeDeliveries(effects, stats.lastBatchAt, this.deps.observeDelivery);
+    // A dead-lettered envelope is not remembered as handled: re-injected with its id, it is handled again.
+    for (const effect of effects) for (const letter of effect.deadLetters) this.deps.seen.delete(letter.envelope.id);
+  }
+}
+
+/** The latency of every message handed to a connector (not those a fetch hands out), once per connector. */
+function observeDeliveries(effects: readonly Effects[], now: number, observe: DeliveryObserver): void {
+  for (const effect of effects) {
+    for (const { lane, delivery } of effect.outgoing) {
+      if (delivery.envelope.type === 'MESSAGE' && delivery.fromMailbox !== true) observe(lane, now - delivery.envelope.createdAt);
+    }
   }
 }
 

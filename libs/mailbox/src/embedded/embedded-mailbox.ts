@@ -2,7 +2,8 @@ import { ClassicLevel } from 'classic-level';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from '@linker/contracts';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode, StoredMessageRef } from '../mailbox.port';
+import { ensureAgeIndex, keys, refOfAgeKey, refOfMessageKey, sortableNumber, type Operation } from './embedded-keys';
 
 export interface EmbeddedMailboxOptions {
   /** The directory of the store; created when missing. One process at a time may hold it (LevelDB locks it). */
@@ -11,47 +12,14 @@ export interface EmbeddedMailboxOptions {
 }
 
 type Snapshot = ReturnType<ClassicLevel<string, string>['snapshot']>;
-type Operation = { type: 'put'; key: string; value: string | Buffer } | { type: 'del'; key: string };
 
 /** Every write is fsynced before it resolves: a resolved `store` survives a crash of the process or the machine. */
 const DURABLE = { sync: true } as const;
 /** A value written as bytes (an encoded envelope) rather than as text. */
 const BYTES = { valueEncoding: 'buffer' } as const;
-const SEP = '\x00';
-const END = '\x01';
 
-/**
- * The key layout. LevelDB keeps keys in byte order, so a user's messages are one contiguous range sorted by
- * (createdAt, id). The user id is URI-encoded so it never holds SEP or END and the ranges of two users never mix;
- * ids come last in every key, so they need no encoding.
- *
- *   m SEP user SEP order SEP id  → the envelope as a record       (order: createdAt as 16 sortable hex digits)
- *   i SEP user SEP id            → order                          (existence check for idempotence; finds the m key)
- *   c SEP user                   → how many messages user has     (updated in the same atomic batch as m and i)
- *   d SEP order SEP id           → the dead letter as JSON        (order: `at`; parked oldest first)
- *   x SEP id                     → order                          (one dead letter per envelope id)
- */
-const u = encodeURIComponent;
-const keys = {
-  message: (user: string, order: string, id: string) => `m${SEP}${u(user)}${SEP}${order}${SEP}${id}`,
-  messagesOf: (user: string) => ({ gte: `m${SEP}${u(user)}${SEP}`, lt: `m${SEP}${u(user)}${END}` }),
-  index: (user: string, id: string) => `i${SEP}${u(user)}${SEP}${id}`,
-  counter: (user: string) => `c${SEP}${u(user)}`,
-  letter: (order: string, id: string) => `d${SEP}${order}${SEP}${id}`,
-  letters: { gte: `d${SEP}`, lt: `d${END}` },
-  letterIndex: (id: string) => `x${SEP}${id}`,
-};
-
-/**
- * A number as 16 hex digits whose string order is its numeric order: the IEEE-754 bits, big-endian, with the sign
- * bit flipped for positives and every bit flipped for negatives. -0 is stored as 0, as MongoDB compares them equal.
- */
-function sortableNumber(value: number): string {
-  const bytes = Buffer.alloc(8);
-  bytes.writeDoubleBE(value === 0 ? 0 : value);
-  if (bytes[0] & 0x80) for (let n = 0; n < 8; n++) bytes[n] ^= 0xff;
-  else bytes[0] |= 0x80;
-  return bytes.toString('hex');
+function atLeastZero(value: number): number {
+  return Math.max(0, Math.floor(value) || 0);
 }
 
 /**
@@ -75,7 +43,9 @@ export class EmbeddedMailbox implements Mailbox {
     const db = new ClassicLevel<string, string>(options.directory, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
     try {
       await db.open();
+      await ensureAgeIndex(db);
     } catch (cause) {
+      await db.close().catch(() => undefined);
       throw new LinkerError<MailboxErrorCode>('MAILBOX_UNAVAILABLE', `cannot open the mailbox in ${options.directory}`, { cause });
     }
     logger.debug('embedded mailbox opened', { directory: options.directory });
@@ -117,6 +87,37 @@ export class EmbeddedMailbox implements Mailbox {
     return this.guard('count', () => this.counted(userId));
   }
 
+  /** The oldest messages of `userId` beyond its newest `keep`, at most `limit`: its counter and a key scan, one snapshot. */
+  async overCap(userId: string, keep: number, limit: number): Promise<StoredMessageRef[]> {
+    this.ensureOpen();
+    return this.guard('overCap', async () => {
+      const snapshot = this.db.snapshot();
+      try {
+        const excess = Math.min((await this.counted(userId, snapshot)) - atLeastZero(keep), atLeastZero(limit));
+        if (excess <= 0) return [];
+        const found = await this.db.keys({ ...keys.messagesOf(userId), limit: excess, snapshot }).all();
+        return found.map(refOfMessageKey);
+      } finally {
+        await snapshot.close();
+      }
+    });
+  }
+
+  /** Messages created before `cutoff` of the users whose id starts with `userPrefix`: a walk of the age index. */
+  async olderThan(cutoff: number, userPrefix: string, limit: number): Promise<StoredMessageRef[]> {
+    this.ensureOpen();
+    const wanted = atLeastZero(limit);
+    if (wanted === 0) return [];
+    return this.guard('olderThan', async () => {
+      const found: StoredMessageRef[] = [];
+      for await (const key of this.db.keys(keys.agesBefore(cutoff))) {
+        const ref = refOfAgeKey(key);
+        if (ref.userId.startsWith(userPrefix) && found.push(ref) >= wanted) break;
+      }
+      return found;
+    });
+  }
+
   /** Removes those of `ids` stored for `userId` in one atomic synced batch; resolves to how many were removed. */
   async remove(userId: string, ids: readonly string[]): Promise<number> {
     this.ensureOpen();
@@ -146,6 +147,30 @@ export class EmbeddedMailbox implements Mailbox {
     if (!(wanted > 0)) return [];
     const values = await this.guard('deadLetters', () => this.db.values({ ...keys.letters, limit: wanted }).all());
     return values.map((value) => JSON.parse(value) as DeadLetter);
+  }
+
+  /** The letter parked for `envelopeId`, if any: its index entry, then the letter. */
+  async findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined> {
+    this.ensureOpen();
+    return this.guard('findDeadLetter', async () => {
+      const order = await this.db.get(keys.letterIndex(envelopeId));
+      const value = order === undefined ? undefined : await this.db.get(keys.letter(order, envelopeId));
+      return value === undefined ? undefined : (JSON.parse(value) as DeadLetter);
+    });
+  }
+
+  /** Unparks the letter of `envelopeId` (letter and index in one synced batch); false when none was parked. */
+  async removeDeadLetter(envelopeId: string): Promise<boolean> {
+    this.ensureOpen();
+    return this.exclusive('removeDeadLetter', async () => {
+      const order = await this.db.get(keys.letterIndex(envelopeId));
+      if (order === undefined) return false;
+      await this.write([
+        { type: 'del', key: keys.letter(order, envelopeId) },
+        { type: 'del', key: keys.letterIndex(envelopeId) },
+      ]);
+      return true;
+    });
   }
 
   /** Lets the writes in hand finish, then closes the store; later calls reject with `MAILBOX_CLOSED`. Idempotent. */
@@ -188,6 +213,7 @@ export class EmbeddedMailbox implements Mailbox {
       operations.push(
         { type: 'put', key: keys.message(userId, order, envelope.id), value: encodeEnvelope(envelope) },
         { type: 'put', key: indexKey, value: order },
+        { type: 'put', key: keys.age(order, userId, envelope.id), value: '' },
       );
       added.set(userId, (added.get(userId) ?? 0) + 1);
     });
@@ -202,9 +228,13 @@ export class EmbeddedMailbox implements Mailbox {
     ids.forEach((id, n) => {
       const order = orders[n];
       if (order === undefined) return;
-      operations.push({ type: 'del', key: keys.message(userId, order, id) }, { type: 'del', key: keys.index(userId, id) });
+      operations.push(
+        { type: 'del', key: keys.message(userId, order, id) },
+        { type: 'del', key: keys.index(userId, id) },
+        { type: 'del', key: keys.age(order, userId, id) },
+      );
     });
-    const removed = operations.length / 2;
+    const removed = operations.length / 3;
     if (removed === 0) return 0;
     operations.push(...(await this.counterUpdates(new Map([[userId, -removed]]))));
     await this.write(operations);

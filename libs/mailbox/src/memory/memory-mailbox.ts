@@ -1,6 +1,6 @@
 import type { Envelope } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
-import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode, StoredMessageRef } from '../mailbox.port';
 
 /** One user's messages: by id for idempotence and removal, and in (createdAt, id) order for `oldest`. */
 interface UserBox {
@@ -20,6 +20,14 @@ function byString(a: string, b: string): number {
 function byAge(a: Envelope, b: Envelope): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
   return byString(a.id, b.id);
+}
+
+function atLeastZero(value: number): number {
+  return Math.max(0, Math.floor(value) || 0);
+}
+
+function refOf(userId: string, envelope: Envelope): StoredMessageRef {
+  return { userId, id: envelope.id, createdAt: envelope.createdAt };
 }
 
 /** Where `envelope` goes in `ordered` (after every element that sorts before it): a binary search. */
@@ -88,6 +96,29 @@ export class MemoryMailbox implements Mailbox {
     return removed.size;
   }
 
+  /** The oldest messages of `userId` beyond its newest `keep`, at most `limit`. */
+  async overCap(userId: string, keep: number, limit: number): Promise<StoredMessageRef[]> {
+    this.ensureOpen();
+    const ordered = this.users.get(userId)?.ordered ?? [];
+    const excess = Math.min(ordered.length - atLeastZero(keep), atLeastZero(limit));
+    return excess > 0 ? ordered.slice(0, excess).map((envelope) => refOf(userId, envelope)) : [];
+  }
+
+  /** Messages created before `cutoff` of the users whose id starts with `userPrefix`, at most `limit`, oldest first. */
+  async olderThan(cutoff: number, userPrefix: string, limit: number): Promise<StoredMessageRef[]> {
+    this.ensureOpen();
+    const found: StoredMessageRef[] = [];
+    for (const [userId, box] of this.users) {
+      if (!userId.startsWith(userPrefix)) continue;
+      for (const envelope of box.ordered) {
+        if (!(envelope.createdAt < cutoff)) break;
+        found.push(refOf(userId, envelope));
+      }
+    }
+    found.sort((a, b) => a.createdAt - b.createdAt || byString(a.userId, b.userId) || byString(a.id, b.id));
+    return found.slice(0, atLeastZero(limit));
+  }
+
   /** Parks a copy of `letter` unless a letter with that envelope id is parked already (the first one stays). */
   async deadLetter(letter: DeadLetter): Promise<void> {
     this.ensureOpen();
@@ -101,6 +132,19 @@ export class MemoryMailbox implements Mailbox {
     if (!(wanted > 0)) return [];
     const letters = [...this.parked.values()].sort((a, b) => a.at - b.at || byString(a.envelope.id, b.envelope.id));
     return letters.slice(0, wanted).map((letter) => structuredClone(letter));
+  }
+
+  /** A copy of the letter parked for `envelopeId`, if any. */
+  async findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined> {
+    this.ensureOpen();
+    const letter = this.parked.get(envelopeId);
+    return letter && structuredClone(letter);
+  }
+
+  /** Unparks the letter of `envelopeId`; false when none was parked. */
+  async removeDeadLetter(envelopeId: string): Promise<boolean> {
+    this.ensureOpen();
+    return this.parked.delete(envelopeId);
   }
 
   /** Drops everything; later calls reject with `MAILBOX_CLOSED`. Closing twice is harmless. */

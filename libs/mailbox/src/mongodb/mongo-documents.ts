@@ -48,8 +48,19 @@ export interface DeadLetterDocument {
  * The fetch query, `{ '_id.userId' }` sorted by `{ createdAt, '_id.id' }`, walks this index in order and stops at the
  * limit; `count` counts its `_id.userId` prefix. (FerretDB v1 on SQLite ignores it and scans the collection.)
  */
-export const MESSAGE_INDEXES: IndexDescription[] = [{ key: { '_id.userId': 1, createdAt: 1, '_id.id': 1 }, name: 'fetch_order' }];
+export const MESSAGE_INDEXES: IndexDescription[] = [
+  { key: { '_id.userId': 1, createdAt: 1, '_id.id': 1 }, name: 'fetch_order' },
+  /** The age sweep (`olderThan`) walks this one from the oldest message of all. */
+  { key: { createdAt: 1, '_id.userId': 1, '_id.id': 1 }, name: 'age_order' },
+];
 export const MESSAGE_ORDER = { createdAt: 1, '_id.id': 1 } as const;
+export const AGE_ORDER = { createdAt: 1, '_id.userId': 1, '_id.id': 1 } as const;
+
+/** Messages created before `cutoff` of the users whose id starts with `userPrefix` (walking `age_order`, the prefix checked on each key). */
+export function messagesBefore(cutoff: number, userPrefix: string): Filter<MessageDocument> {
+  const escaped = userPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return userPrefix === '' ? { createdAt: { $lt: cutoff } } : { createdAt: { $lt: cutoff }, '_id.userId': { $regex: `^${escaped}` } };
+}
 
 /** Dead letters are listed oldest first. */
 export const DEAD_LETTER_INDEXES: IndexDescription[] = [{ key: { at: 1, _id: 1 }, name: 'parked_order' }];

@@ -2,8 +2,9 @@ import { MongoClient, type Collection } from 'mongodb';
 import { decodeEnvelope, type Envelope } from '@linker/contracts';
 import { LinkerError, errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
-import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode } from '../mailbox.port';
+import type { DeadLetter, Mailbox, MailboxEntry, MailboxWindow, MailboxErrorCode, StoredMessageRef } from '../mailbox.port';
 import {
+  AGE_ORDER,
   DEAD_LETTERS,
   DEAD_LETTER_INDEXES,
   DEAD_LETTER_ORDER,
@@ -14,6 +15,7 @@ import {
   fromDeadLetterDocument,
   isOnlyDuplicates,
   messagesAfter,
+  messagesBefore,
   messagesOf,
   toDeadLetterDocument,
   toMessageDocument,
@@ -125,6 +127,37 @@ export class MongoMailbox implements Mailbox {
     return result.deletedCount;
   }
 
+  /** The oldest messages of `userId` beyond its newest `keep`, at most `limit`: a count, then a sorted, limited find. */
+  async overCap(userId: string, keep: number, limit: number): Promise<StoredMessageRef[]> {
+    this.ensureOpen();
+    const count = await this.count(userId);
+    const excess = Math.min(count - atLeastZero(keep), atLeastZero(limit));
+    if (excess <= 0) return [];
+    const documents = await this.guard('overCap', () =>
+      this.messages
+        .find({ '_id.userId': userId }, { projection: { createdAt: 1 } })
+        .sort(MESSAGE_ORDER)
+        .limit(excess)
+        .toArray(),
+    );
+    return documents.map(toRef);
+  }
+
+  /** Messages created before `cutoff` of the users whose id starts with `userPrefix`: a walk of the `age_order` index. */
+  async olderThan(cutoff: number, userPrefix: string, limit: number): Promise<StoredMessageRef[]> {
+    this.ensureOpen();
+    const wanted = atLeastZero(limit);
+    if (wanted === 0) return [];
+    const documents = await this.guard('olderThan', () =>
+      this.messages
+        .find(messagesBefore(cutoff, userPrefix), { projection: { createdAt: 1 } })
+        .sort(AGE_ORDER)
+        .limit(wanted)
+        .toArray(),
+    );
+    return documents.map(toRef);
+  }
+
   /** Parks `letter` durably unless a letter with that envelope id is parked already (the first one stays). */
   async deadLetter(letter: DeadLetter): Promise<void> {
     this.ensureOpen();
@@ -139,6 +172,20 @@ export class MongoMailbox implements Mailbox {
     if (!(wanted > 0)) return [];
     const documents = await this.guard('deadLetters', () => this.parked.find({}).sort(DEAD_LETTER_ORDER).limit(wanted).toArray());
     return documents.map(fromDeadLetterDocument);
+  }
+
+  /** The letter parked for `envelopeId` (its `_id`), if any: one find by key. */
+  async findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined> {
+    this.ensureOpen();
+    const document = await this.guard('findDeadLetter', () => this.parked.findOne({ _id: envelopeId }));
+    return document === null ? undefined : fromDeadLetterDocument(document);
+  }
+
+  /** Unparks the letter of `envelopeId` with one durable `deleteOne`; false when none was parked. */
+  async removeDeadLetter(envelopeId: string): Promise<boolean> {
+    this.ensureOpen();
+    const result = await this.guard('removeDeadLetter', () => this.parked.deleteOne({ _id: envelopeId }));
+    return result.deletedCount > 0;
   }
 
   /** Closes the client if this mailbox opened it (a client passed in stays open); later calls reject. Idempotent. */
@@ -158,10 +205,13 @@ export class MongoMailbox implements Mailbox {
     );
   }
 
-  /** Creates the indexes of both collections (creating the collections too). */
+  /**
+   * Creates the indexes of both collections (creating the collections too), one call per index: FerretDB v1 fails a
+   * `createIndexes` of several indexes when some of them exist already (an internal error that closes the connection).
+   */
   private async init(): Promise<void> {
     await this.guard('init', async () => {
-      await this.messages.createIndexes(MESSAGE_INDEXES);
+      for (const index of MESSAGE_INDEXES) await this.messages.createIndexes([index]);
       await this.parked.createIndexes(DEAD_LETTER_INDEXES);
     });
   }
@@ -199,6 +249,14 @@ export class MongoMailbox implements Mailbox {
 
 function toEnvelope(document: Pick<MessageDocument, 'envelope'>): Envelope {
   return decodeEnvelope(Buffer.from(document.envelope, 'utf8'));
+}
+
+function toRef(document: Pick<MessageDocument, '_id' | 'createdAt'>): StoredMessageRef {
+  return { userId: document._id.userId, id: document._id.id, createdAt: document.createdAt };
+}
+
+function atLeastZero(value: number): number {
+  return Math.max(0, Math.floor(value) || 0);
 }
 
 function closedError(): LinkerError {

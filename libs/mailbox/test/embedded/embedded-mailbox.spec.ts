@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { ClassicLevel } from 'classic-level';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedMailbox, type Mailbox } from '@linker/mailbox';
@@ -49,5 +50,28 @@ describe('EmbeddedMailbox keys', () => {
     const second = EmbeddedMailbox.open({ directory: harness.directoryOf(first) });
     await expect(second).rejects.toMatchObject({ code: 'MAILBOX_UNAVAILABLE' });
     await first.close();
+  });
+});
+
+describe('EmbeddedMailbox age index', () => {
+  const harness = embeddedHarness();
+  afterAll(() => harness.cleanup());
+
+  it('is built at open for a store written before it existed', async () => {
+    const mailbox = await harness.open();
+    const directory = harness.directoryOf(mailbox);
+    const envelopes = [3, 1, 2].map((createdAt) => mailboxEnvelope('ANZ-1', { createdAt }));
+    await mailbox.store(envelopes.map((envelope) => ({ userId: 'ANZ-1', envelope })));
+    await mailbox.close();
+    // What a store of the previous version holds: no age keys (`t`), no marker (`v`).
+    const db = new ClassicLevel<string, string>(directory);
+    const added = await db.keys({ gte: 't', lt: 'w' }).all();
+    expect(added).toHaveLength(4);
+    await db.batch(added.map((key) => ({ type: 'del' as const, key })));
+    await db.close();
+
+    const reopened = await harness.restart(mailbox);
+    expect((await reopened.olderThan(3, 'ANZ-', 10)).map((ref) => ref.createdAt)).toEqual([1, 2]);
+    await reopened.close();
   });
 });

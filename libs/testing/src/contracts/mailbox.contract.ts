@@ -2,6 +2,11 @@ import type { Envelope } from '@linker/contracts';
 import { newMessageId } from '@linker/kernel';
 import type { DeadLetter, Mailbox, MailboxEntry } from '@linker/mailbox';
 import { uniqueName } from '../unique-name';
+import { describeDeadLetters } from './mailbox-dead-letters.contract';
+import { mailboxEnvelope, series } from './mailbox-envelope';
+import { describeMailboxLimits } from './mailbox-limits.contract';
+
+export { mailboxEnvelope } from './mailbox-envelope';
 
 /**
  * How the contract gets mailboxes of one adapter. Every `open()` is a fresh, empty, isolated store (its own
@@ -19,35 +24,12 @@ export interface MailboxHarness {
   cleanup?(): Promise<void>;
 }
 
-/** An envelope for `to`, as the processor would store it; `createdAt` defaults to a fixed instant. */
-export function mailboxEnvelope(to: string, overrides: Partial<Envelope> = {}): Envelope {
-  return {
-    id: newMessageId(),
-    lane: 'RELIABLE',
-    type: 'MESSAGE',
-    from: 'ANZ-1',
-    to,
-    data: { to, content: 'hello' },
-    reference: 'ref-1',
-    confirm: true,
-    path: ['domain-01'],
-    createdAt: 1_700_000_000_000,
-    hops: 0,
-    ...overrides,
-  };
-}
-
 const entriesFor = (userId: string, envelopes: readonly Envelope[]): MailboxEntry[] => envelopes.map((envelope) => ({ userId, envelope }));
 
 const ids = (envelopes: readonly Envelope[]): string[] => envelopes.map((envelope) => envelope.id);
 
 /** The order every adapter must return: (createdAt, id), oldest first. */
 const byAge = (a: Envelope, b: Envelope): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** `count` envelopes for `to` with increasing createdAt (one ms apart), in store order. */
-function series(to: string, count: number, start = 1_700_000_000_000): Envelope[] {
-  return Array.from({ length: count }, (_, n) => mailboxEnvelope(to, { createdAt: start + n }));
-}
 
 /**
  * The behaviour every `Mailbox` adapter must show (ARCHITECTURE.md: one contract suite per port): run it against the real adapter and the
@@ -70,6 +52,7 @@ export function mailboxContract(name: string, harness: MailboxHarness): void {
     describeDeadLetters(() => ({ mailbox, user }));
     describeVolume(() => ({ mailbox, user }));
     describeLifecycle(() => ({ mailbox, user }));
+    describeMailboxLimits(() => ({ mailbox, user, envelope: mailboxEnvelope }));
     if (harness.restart) {
       const restart = harness.restart.bind(harness);
       describeRestart(
@@ -281,34 +264,6 @@ function describeCountAndRemove(context: Context): void {
   });
 }
 
-function describeDeadLetters(context: Context): void {
-  describe('dead letters', () => {
-    it('parks messages with their reason and lists them oldest first, up to the limit', async () => {
-      const { mailbox, user } = context();
-      const [a, b, c] = series(user, 3);
-      const letters: DeadLetter[] = [
-        { envelope: b, reason: 'hop limit 16 reached: domain-01,domain-02', at: 2_000 },
-        { envelope: a, reason: 'handler failed 5 times: boom', at: 1_000 },
-        { envelope: c, reason: 'unknown recipient app', at: 3_000 },
-      ];
-      for (const letter of letters) await mailbox.deadLetter(letter);
-      expect(await mailbox.deadLetters(10)).toEqual([letters[1], letters[0], letters[2]]);
-      expect(await mailbox.deadLetters(2)).toEqual([letters[1], letters[0]]);
-      expect(await mailbox.count(user)).toBe(0);
-    });
-
-    it('keeps one dead letter per envelope id, the first one parked', async () => {
-      const { mailbox, user } = context();
-      const envelope = mailboxEnvelope(user);
-      const first: DeadLetter = { envelope, reason: 'first failure', at: 1_000 };
-      await mailbox.deadLetter(first);
-      await mailbox.deadLetter({ envelope, reason: 'retried failure', at: 2_000 });
-      await Promise.all([mailbox.deadLetter(first), mailbox.deadLetter(first)]);
-      expect(await mailbox.deadLetters(10)).toEqual([first]);
-    });
-  });
-}
-
 function describeVolume(context: Context): void {
   describe('volume', () => {
     it('stores 10,000 messages in batches and reads them back in order', async () => {
@@ -339,6 +294,8 @@ function describeLifecycle(context: Context): void {
       await expect(mailbox.count(user)).rejects.toMatchObject(refusal);
       await expect(mailbox.remove(user, ['x'])).rejects.toMatchObject(refusal);
       await expect(mailbox.deadLetters(1)).rejects.toMatchObject(refusal);
+      await expect(mailbox.findDeadLetter('x')).rejects.toMatchObject(refusal);
+      await expect(mailbox.removeDeadLetter('x')).rejects.toMatchObject(refusal);
       await expect(mailbox.close()).resolves.toBeUndefined();
     });
   });

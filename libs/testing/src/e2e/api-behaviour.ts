@@ -71,10 +71,12 @@ function userBehaviour(ctx: SuiteContext): void {
     const userId = ctx.users.anz();
     const path = `/api/v1/users/${userId}/presence`;
     const domain = ctx.domain.domain;
-    expect((await api(ctx, 'GET', path)).body).toEqual({ userId, domain, online: false, sockets: 0 });
+    expect((await api(ctx, 'GET', path)).body).toEqual({ userId, domain, online: false, sockets: 0, connectors: [] });
     const sockets = [await ctx.login(userId, { connector: 0 }), await ctx.login(userId, { connector: 1 })];
     await waitFor('both sockets in presence', async () => (await api(ctx, 'GET', path, {}, 1)).body.sockets === 2);
-    expect((await api(ctx, 'GET', path)).body).toEqual({ userId, domain, online: true, sockets: 2 });
+    const body = (await api(ctx, 'GET', path)).body;
+    expect(body).toEqual({ userId, domain, online: true, sockets: 2, connectors: expect.any(Array) });
+    expect(body.connectors.length).toBe(ctx.domain.connectorUrls.length);
     for (const socket of sockets) await socket.close();
     await waitFor('the user offline', async () => (await api(ctx, 'GET', path)).body.online === false);
     const away = await api(ctx, 'GET', `/api/v1/users/${ctx.users.anzElsewhere()}/presence`);

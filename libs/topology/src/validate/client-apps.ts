@@ -4,6 +4,7 @@ import { APP_NAME_PATTERN, parseUserId } from '../topology-view';
 import { checkApiKey, checkPublicKey, checkSecretStrength } from './auth';
 import { readChannels } from './channels';
 import { readDistributions } from './distributions';
+import { readMailbox } from './mailbox';
 import { readWebhook } from './webhook';
 import type { DomainGraph } from './domain-graph';
 import { asList, checkKeys, mappingsOf, readBoolean, readString, type Mapping } from './fields';
@@ -19,6 +20,7 @@ const APP_KEYS = [
   'apiKey',
   'userDistributions',
   'channels',
+  'mailbox',
   'webhook',
 ];
 
@@ -54,6 +56,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
   if (apiKey !== undefined) checkApiKey(map, apiKey);
   const userDistributions = readDistributions(map, graph);
   const channels = readChannels(map);
+  const mailbox = readMailbox(map);
   const webhook = readWebhook(map);
   if (appName === undefined || appId === undefined) return undefined;
   return {
@@ -64,6 +67,7 @@ function readApp(map: Mapping, graph: DomainGraph): ClientApp | undefined {
     ...(apiKey === undefined ? {} : { apiKey }),
     ...(userDistributions === undefined ? {} : { userDistributions }),
     ...(channels === undefined ? {} : { channels }),
+    ...(mailbox === undefined ? {} : { mailbox }),
     ...(webhook === undefined ? {} : { webhook }),
   };
 }
