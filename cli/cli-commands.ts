@@ -66,16 +66,18 @@ function parseSubscribe(argument: string): CliCommand {
   return token === undefined ? { kind: 'subscribe', channel } : { kind: 'subscribe', channel, token };
 }
 
-/** `/pub CHANNEL DATA`: DATA as JSON when it is JSON (`{"x":1}`, `42`), else as text. */
+/** `/pub CHANNEL DATA`: DATA as JSON when it is JSON, else as text. */
 function parsePublish(argument: string): CliCommand {
   const space = argument.indexOf(' ');
   if (space < 0 || argument.slice(space + 1).trim() === '') return { kind: 'invalid', problem: 'usage: /pub CHANNEL DATA' };
-  const text = argument.slice(space + 1);
-  let data: unknown = text;
+  return { kind: 'publish', channel: argument.slice(0, space), data: parsePublishData(argument.slice(space + 1)) };
+}
+
+/** The data of a publication as typed: JSON when it is JSON (`{"x":1}`, `42`), else the text itself. */
+export function parsePublishData(text: string): unknown {
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
-    // plain text
+    return text;
   }
-  return { kind: 'publish', channel: argument.slice(0, space), data };
 }

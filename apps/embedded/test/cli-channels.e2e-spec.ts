@@ -65,6 +65,50 @@ describe('linker-cli: channels and the server API (embedded mode)', () => {
     expect(await chat.exited).toBe(0);
   });
 
+  it('`channels subscribe` prints publications as JSON lines, `channels publish` exits once accepted, `channels info` counts', async () => {
+    const listener = cli([
+      'channels',
+      'subscribe',
+      'ANZ:team-2',
+      '--user',
+      'ANZ-3',
+      '--count',
+      '2',
+      '--url',
+      domain?.connectorUrls[0] as string,
+    ]);
+    let stdout = ''; // the publications alone: what the session says besides goes to stderr
+    listener.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    await listener.waitForOutput(/# {2}subscribed to ANZ:team-2/);
+    const info = cli(['channels', 'info', 'ANZ:team-2', '--api-key', API_KEY, '--url', httpUrl()]);
+    expect(await info.exited).toBe(0);
+    expect(info.output()).toBe('HTTP 200 {"channel":"ANZ:team-2","subscribers":1}\n');
+
+    const url = domain?.connectorUrls[0] as string;
+    const first = cli(['channels', 'publish', 'ANZ:team-2', '{"x":1}', '--user', 'ANZ-4', '--url', url]);
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/-> #ANZ:team-2: \{"x":1\} {2}\(ref \S+, accepted\)/);
+    const second = cli(['channels', 'publish', 'ANZ:team-2', 'plain text', '--user', 'ANZ-4', '--url', url, '--fast']);
+    expect(await second.exited).toBe(0);
+
+    expect(await listener.exited).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      { channel: 'ANZ:team-2', data: { x: 1 }, from: 'ANZ-4', offset: 1 },
+      { channel: 'ANZ:team-2', data: 'plain text', from: 'ANZ-4' }, // FAST: never kept in the history, no offset
+    ]);
+  });
+
+  it('`channels` refuses a publication the rules forbid (exit 1) and a wrong call (64)', async () => {
+    const url = domain?.connectorUrls[0] as string;
+    const unknown = cli(['channels', 'publish', 'ANZ:elsewhere-1', '1', '--user', 'ANZ-4', '--url', url]);
+    expect(await unknown.exited).toBe(1);
+    expect(unknown.output()).toMatch(/refused by the server: UNKNOWN_CHANNEL/);
+    const wrong = cli(['channels', 'listen', 'ANZ:team-2']);
+    expect(await wrong.exited).toBe(64);
+    expect(wrong.output()).toMatch(/give subscribe, publish or info after channels, not listen/);
+  });
+
   it('`api` exits 1 with the refusal printed, and 64 without a key', async () => {
     const wrong = cli(['api', '--api-key', 'x'.repeat(40), '--url', httpUrl(), 'GET', '/api/v1/channels/ANZ:team-1']);
     expect(await wrong.exited).toBe(1);

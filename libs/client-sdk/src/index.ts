@@ -1,6 +1,6 @@
 /**
- * @linker/client-sdk: the linker client for browsers and Node. Node-only pieces (the `ws` adapter, the fake
- * connector for tests) live in `./node` and are never imported from here.
+ * The linker client for browsers and Node (published as `@linker-ts/client`; `@linker/client-sdk` inside the
+ * repository). Node-only pieces (the `ws` adapter) live in `./node` and are never imported from here.
  */
 export { LinkerClient, type ClientState } from './linker-client';
 export type { TokenSource } from './channels';

@@ -1,8 +1,8 @@
-import type { ErrorCode, Lane, ServerFrame } from '@linker/contracts';
+import type { ErrorCode, ServerFrame } from '@linker/contracts';
 
 /**
  * The part of the WHATWG `WebSocket` the SDK uses. A browser's `WebSocket` fits it as is; in Node pass
- * `NodeWebSocket` from `@linker/client-sdk/node` (libs/client-sdk/src/node), which wraps the `ws` package.
+ * `NodeWebSocket` from the `/node` entry (`@linker-ts/client/node`), which wraps the `ws` package.
  */
 export interface WebSocketLike {
   /** 0 connecting, 1 open, 2 closing, 3 closed (the WHATWG values). */
@@ -156,7 +156,7 @@ export interface ClientEvents {
    * UNAVAILABLE): nothing was sent; send the frame again after that long. `lane` (with UNAVAILABLE): the lane that is out.
    * `id`: the refused message's id (it is not sent again after a reconnect).
    */
-  error: { code: ErrorCode | string; message: string; reference?: string; retryAfterMs?: number; lane?: Lane; id?: string };
+  error: { code: ErrorCode | string; message: string; reference?: string; retryAfterMs?: number; lane?: Feature; id?: string };
   /** An authenticated connection ended, or the client gave up; `willReconnect` says what comes next. */
   closed: { code: number; reason: string; willReconnect: boolean };
   /** The user's home domain moved (close code 4006): the client reconnects to `url`, the new home's endpoint. */

@@ -1,5 +1,5 @@
 import type { Envelope } from './envelope';
-import type { ServerFrame } from './frames';
+import type { ServerFrame } from './server-frame';
 import { decodedContentBytes } from './record-codec';
 
 /**

@@ -63,12 +63,3 @@ export const clientDataChecks = Object.fromEntries(
 export function isClientFrameType(type: string): type is ClientFrameType {
   return Object.prototype.hasOwnProperty.call(CLIENT_DATA, type);
 }
-
-/** Server → client frame: absent fields are omitted; `feature` and `confirmationEnabled` are never sent. */
-export interface ServerFrame {
-  type: string;
-  data: unknown;
-  reference?: string;
-  /** The message id, on MESSAGE frames (ours; original clients ignore it). */
-  id?: string;
-}

@@ -4,6 +4,7 @@ export * from './client-frame';
 export * from './codes';
 export * from './envelope';
 export * from './frames';
+export * from './server-frame';
 export * from './internal';
 export * from './ui-api';
 export { isContentOnly, type RecordErrorCode } from './record-codec';

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO } from './processes';
 import { waitFor } from './wait-for';
 
-/** The repository's root (this file is libs/testing/src/cli-process.ts). */
-const REPO = join(__dirname, '..', '..', '..');
+/** The `linker` command as `npm run build` makes it (the package's `bin`). */
+export const CLI_BIN = join(REPO, 'dist', 'cli', 'linker-cli.js');
 
-/** `cli/linker-cli.ts` as a real process (`node --import tsx`), its output collected. */
+/** The built `linker` command (`dist/cli/linker-cli.js`) as a real process, its output collected. */
 export interface Cli {
   child: ChildProcess;
   output(): string;
@@ -14,9 +16,10 @@ export interface Cli {
   type(line: string): void;
 }
 
-/** Start the CLI with `args`; the caller kills it (or lets it exit) when done. */
+/** Start the CLI with `args`; the caller kills it (or lets it exit) when done. Run `npm run build` first. */
 export function startCli(args: string[]): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('cli', 'linker-cli.ts'), ...args], {
+  if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run npm run build first`);
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,2 +1,2 @@
-/** The Node side of @linker/client-sdk: the `ws` adapter (the only place `ws` is imported). */
+/** The Node side of the client SDK (`@linker-ts/client/node`): the `ws` adapter (the only place `ws` is imported). */
 export { boundNodeWebSocket, NodeWebSocket } from './node-websocket';

@@ -13,7 +13,7 @@ export class NodeWebSocket implements WebSocketLike {
   onerror: ((event: unknown) => void) | null = null;
   private readonly socket: WebSocket;
 
-  constructor(url: string, options: Pick<WebSocket.ClientOptions, 'localAddress'> = {}) {
+  constructor(url: string, options: { localAddress?: string } = {}) {
     this.socket = new WebSocket(url, { perMessageDeflate: false, ...options });
     this.socket.on('open', () => this.onopen?.({ type: 'open' }));
     this.socket.on('message', (data, isBinary) => this.onmessage?.({ data: isBinary ? data : data.toString() }));
