@@ -7,7 +7,10 @@ import { join } from 'node:path';
 // misses their entries. These checks catch such a lock file before `npm ci` on a clean clone does.
 
 interface LockedPackage {
+  name?: string;
   version?: string;
+  license?: string;
+  bin?: Record<string, string>;
   integrity?: string;
   link?: boolean;
   dependencies?: Record<string, string>;
@@ -51,11 +54,10 @@ describe('package-lock.json', () => {
   it('is a version 3 lock file whose root entry is package.json', () => {
     const top = lock.packages[''];
     expect(lock.lockfileVersion).toBe(3);
-    expect({ dependencies: top.dependencies, devDependencies: top.devDependencies, engines: top.engines }).toEqual({
-      dependencies: manifest.dependencies,
-      devDependencies: manifest.devDependencies,
-      engines: manifest.engines,
-    });
+    // `npm install` rewrites the root entry whenever one of these differs from package.json.
+    const fields = ['name', 'version', 'license', 'bin', 'dependencies', 'devDependencies', 'engines'] as const;
+    const pick = (entry: LockedPackage) => Object.fromEntries(fields.map((field) => [field, entry[field]]));
+    expect(pick(top)).toEqual(pick(manifest));
   });
 
   it("has an entry for every package a locked package depends on, every platform's optional binaries included", () => {
