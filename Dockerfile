@@ -7,6 +7,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
+# The linker command (dist/cli/linker-cli.js) is built with the apps: `docker run IMAGE node dist/cli/linker-cli.js …`.
+COPY cli cli
 # The web UI is built with the apps (npm run build runs build:ui): the meta-server serves ui/dist with LINKER_UI_PORT.
 COPY ui ui
 RUN npm run build && npm prune --omit=dev
