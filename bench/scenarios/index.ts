@@ -211,26 +211,36 @@ export const SCENARIOS: Scenario[] = [
     mode: 'embedded',
     lane: 'RELIABLE',
     defaultRates: RELIABLE_RATES,
-    start: startWebhookDeployment(false),
+    start: startWebhookDeployment('none'),
     targets: reliableTargets,
     description:
-      'embedded-reliable with 160 msg/s more to users who never connect (each stored) and no webhook: the reference of webhooks-dead-receiver (group `webhooks`, not in `all`).',
+      'embedded-reliable with 160 msg/s more to users who never connect (each stored) and no webhook: a reference of webhooks-dead-receiver (group `webhooks`, not in `all`).',
+  }),
+  loadScenario({
+    name: 'webhooks-live-receiver',
+    mode: 'embedded',
+    lane: 'RELIABLE',
+    defaultRates: RELIABLE_RATES,
+    start: startWebhookDeployment('live'),
+    targets: reliableTargets,
+    description:
+      "webhooks-reliable with the app's webhook pointing at a receiver that answers 204: every stored message makes a message.stored event, sent at once. The other reference of webhooks-dead-receiver: what webhooks cost at all.",
   }),
   loadScenario({
     name: 'webhooks-dead-receiver',
     mode: 'embedded',
     lane: 'RELIABLE',
     defaultRates: RELIABLE_RATES,
-    start: startWebhookDeployment(true),
+    start: startWebhookDeployment('dead'),
     targets: reliableTargets,
-    notes: (steps, earlier) => webhookComparison(steps, earlier, 'webhooks-reliable'),
+    notes: (steps, earlier) => webhookComparison(steps, earlier, ['webhooks-reliable', 'webhooks-live-receiver']),
     description:
       "webhooks-reliable with the app's webhook pointing at a receiver that accepts connections and never answers: every stored message makes a message.stored event that times out and waits for its retries.",
   }),
 ];
 
-/** What a dead webhook receiver costs: two scenarios, not in `all`. */
-const WEBHOOKS = ['webhooks-reliable', 'webhooks-dead-receiver'];
+/** What a dead webhook receiver costs, beside no webhook and a live receiver: three scenarios, not in `all`. */
+const WEBHOOKS = ['webhooks-reliable', 'webhooks-live-receiver', 'webhooks-dead-receiver'];
 /** Cross-domain scenarios: several processes and about four minutes, so not in `all`. */
 const FEDERATION = SCENARIOS.filter((s) => s.name.startsWith('federation-')).map((s) => s.name);
 /** Channel scenarios: a thousand sockets and more each, so not in `all`. */

@@ -1,4 +1,4 @@
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:http';
 import { rawClient } from '../src/raw-client';
 import type { ScenarioResult, StepResult } from '../src/results';
 import type { Deployment, StartDeployment } from '../src/scenario';
@@ -8,16 +8,17 @@ import { benchTopology, startEmbeddedOn } from './deployments';
 const OFFLINE_RATE = 160;
 /** Senders of that stream (the connector allows 50 frames/s per socket). */
 const OFFLINE_SENDERS = 4;
-/** The webhook secret of the bench app (only the dead receiver would ever see what it signs). */
+/** The webhook secret of the bench app (only the bench's own receivers see what it signs). */
 const SECRET = 'bench-webhook-secret-of-at-least-32-characters';
 
-/** A webhook receiver that accepts connections and never answers: every request times out. */
-async function deadReceiver(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.resume(); // read the request, answer nothing
+/**
+ * A webhook receiver on a free local port. `answers`: every request gets 204 once read; otherwise it is read and never
+ * answered, so every request times out.
+ */
+async function receiver(answers: boolean): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    request.resume();
+    if (answers) request.on('end', () => response.writeHead(204).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -25,7 +26,7 @@ async function deadReceiver(): Promise<{ url: string; close(): Promise<void> }> 
   return {
     url: `http://127.0.0.1:${port}/webhook`,
     close: () => {
-      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
@@ -54,21 +55,22 @@ async function offlineStream(deployment: Deployment): Promise<() => Promise<void
 
 /**
  * The embedded deployment of `embedded-reliable`, with a stream of messages to offline users beside the load (so
- * webhook events are made all the time), and, with `deadWebhook`, the app's webhook pointing at a receiver that never
- * answers. The two differ only in the webhook: what a dead receiver costs the message path.
+ * webhook events are made all the time when the app has a webhook): without one, with one whose receiver answers 204,
+ * or with one whose receiver never answers. They differ only in the webhook: what a dead receiver costs the message path
+ * beyond what webhooks cost at all.
  */
-export function startWebhookDeployment(deadWebhook: boolean): StartDeployment {
+export function startWebhookDeployment(receiverKind: 'none' | 'live' | 'dead'): StartDeployment {
   return async (request) => {
-    const receiver = deadWebhook ? await deadReceiver() : undefined;
+    const webhook = receiverKind === 'none' ? undefined : await receiver(receiverKind === 'live');
     const topologyOf = (wsPort: number): string =>
-      receiver
-        ? `${benchTopology(wsPort).trimEnd()}\n    webhook:\n      url: ${receiver.url}\n      secret: ${SECRET}\n`
+      webhook
+        ? `${benchTopology(wsPort).trimEnd()}\n    webhook:\n      url: ${webhook.url}\n      secret: ${SECRET}\n`
         : benchTopology(wsPort);
     let deployment: Deployment;
     try {
       deployment = await startEmbeddedOn(request, topologyOf);
     } catch (error) {
-      await receiver?.close();
+      await webhook?.close();
       throw error;
     }
     const stopStream = await offlineStream(deployment);
@@ -78,29 +80,27 @@ export function startWebhookDeployment(deadWebhook: boolean): StartDeployment {
       stop: async () => {
         await stopStream();
         await stop();
-        await receiver?.close();
+        await webhook?.close();
       },
     };
   };
 }
 
-/** p50 / p99 here and in `reference` of the same run, at each rate both measured. */
-export function webhookComparison(steps: StepResult[], earlier: ScenarioResult[], reference: string): string[] {
-  const base = earlier.find((s) => s.name === reference)?.steps ?? [];
+/** p50 / p99 and the embedded process's loop delay p99 here and in each of `references` of the same run, at each rate all measured (one note). */
+export function webhookComparison(steps: StepResult[], earlier: ScenarioResult[], references: string[]): string[] {
+  const bases = references.map((name) => earlier.find((s) => s.name === name)?.steps ?? []);
+  const ms = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(2));
+  const cell = (step: StepResult): string => {
+    return `${ms(step.latency.p50)} / ${ms(step.latency.p99)} (loop ${ms(step.loop?.[0]?.delayP99Ms)})`;
+  };
   const rows = steps.flatMap((step) => {
-    const other = base.find((b) => b.offeredRate === step.offeredRate);
-    if (!other) return [];
-    const ms = (value: number): string => value.toFixed(2);
-    return [
-      `| ${step.offeredRate} | ${ms(other.latency.p50)} / ${ms(other.latency.p99)} | ${ms(step.latency.p50)} / ${ms(step.latency.p99)} |`,
-    ];
+    const others = bases.map((base) => base.find((b) => b.offeredRate === step.offeredRate));
+    if (others.some((other) => other === undefined)) return [];
+    return [`| ${step.offeredRate} | ${others.map((other) => cell(other!)).join(' | ')} | ${cell(step)} |`];
   });
-  if (rows.length === 0) return [`Run ${reference} in the same run (before this scenario) to compare: \`--scenario webhooks\`.`];
-  return [
-    `Latency, p50 / p99 ms, without and with the dead receiver:`,
-    '',
-    `| offered msg/s | ${reference} | dead receiver |`,
-    '|---|---|---|',
-    ...rows,
-  ];
+  if (rows.length === 0)
+    return [`Run ${references.join(' and ')} in the same run (before this scenario) to compare: \`--scenario webhooks\`.`];
+  const header = `| offered msg/s | ${references.join(' | ')} | dead receiver |`;
+  const rule = `|${'---|'.repeat(references.length + 2)}`;
+  return [['Latency p50 / p99 ms (embedded loop delay p99 ms), one run:', '', header, rule, ...rows].join('\n')];
 }

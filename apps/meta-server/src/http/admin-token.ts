@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
+import { BearerToken } from '@linker/lifecycle';
 
 /** Injection token of `LINKER_ADMIN_TOKEN` (`null` when unset). */
 export const ADMIN_TOKEN = Symbol('ADMIN_TOKEN');
@@ -8,18 +8,18 @@ export const ADMIN_TOKEN = Symbol('ADMIN_TOKEN');
 /**
  * The check every write (`PUT /topology`, rollback) passes first: `Authorization: Bearer <LINKER_ADMIN_TOKEN>`.
  * With no token configured every write is refused (403); a missing or wrong token gets 401. The token is compared
- * in constant time (SHA-256 of both) and never logged or echoed.
+ * in constant time and never logged or echoed (`BearerToken`).
  */
 export class AdminGate {
-  private readonly expected: Buffer | null;
+  private readonly token: BearerToken;
 
   constructor(token: string | null) {
-    this.expected = token ? digest(token) : null;
+    this.token = new BearerToken(token);
   }
 
   /** Throws the refusal when `authorization` does not carry the admin token. */
   check(authorization: string | undefined, response: ServerResponse): void {
-    if (!this.expected) {
+    if (!this.token.configured) {
       throw new ForbiddenException(
         'topology writes are disabled: no admin token is configured (set LINKER_ADMIN_TOKEN on the meta-server)',
       );
@@ -32,11 +32,6 @@ export class AdminGate {
 
   /** Whether `authorization` carries the admin token (never, when none is configured). */
   holds(authorization: string | undefined): boolean {
-    const presented = /^Bearer +(.+)$/i.exec(authorization?.trim() ?? '')?.[1];
-    return this.expected !== null && presented !== undefined && timingSafeEqual(digest(presented), this.expected);
+    return this.token.holds(authorization);
   }
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
 }

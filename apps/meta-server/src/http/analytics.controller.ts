@@ -17,9 +17,10 @@ import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Type } from '@sinclair/typebox';
 import { ApiAnalyticsReport, type AnalyticsReport } from '@linker/contracts';
+import { BearerToken } from '@linker/lifecycle';
 import { AnalyticsTotals } from '../analytics/analytics-totals';
 import { TopologyStore } from '../topology/topology-store';
-import { INTERNAL_TOKEN, InternalGate } from './internal-token';
+import { INTERNAL_TOKEN } from './internal-token';
 import { readBody } from './read-body';
 
 const DAY_MS = 86_400_000;
@@ -35,14 +36,14 @@ const DomainReports = TypeCompiler.Compile(Type.Object({ domain: Type.String({ m
 @ApiTags('analytics')
 @Controller()
 export class AnalyticsController {
-  private readonly gate: InternalGate;
+  private readonly gate: BearerToken;
 
   constructor(
     private readonly totals: AnalyticsTotals,
     private readonly store: TopologyStore,
     @Inject(INTERNAL_TOKEN) token: string | null,
   ) {
-    this.gate = new InternalGate(token);
+    this.gate = new BearerToken(token);
   }
 
   @Get('analytics/:appName')

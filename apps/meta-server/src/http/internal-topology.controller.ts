@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, Inject, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
+import { BearerToken } from '@linker/lifecycle';
 import { matchesVersion } from '../topology/negotiation';
 import { TopologyStore } from '../topology/topology-store';
-import { INTERNAL_TOKEN, InternalGate } from './internal-token';
+import { INTERNAL_TOKEN } from './internal-token';
 
 /**
  * `GET /internal/topology`: the topology with its secrets, for the processors (which verify `jwtSecret` logins and call
@@ -11,13 +12,13 @@ import { INTERNAL_TOKEN, InternalGate } from './internal-token';
  */
 @Controller('internal/topology')
 export class InternalTopologyController {
-  private readonly gate: InternalGate;
+  private readonly gate: BearerToken;
 
   constructor(
     private readonly store: TopologyStore,
     @Inject(INTERNAL_TOKEN) token: string | null,
   ) {
-    this.gate = new InternalGate(token);
+    this.gate = new BearerToken(token);
   }
 
   /**

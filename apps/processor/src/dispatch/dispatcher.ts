@@ -1,5 +1,6 @@
 import type { AnalyticsRecorder } from '@linker/analytics';
 import type { BusRecord, Lanes } from '@linker/bus';
+import { getOrAdd } from '@linker/kernel';
 import {
   connectorTopic,
   encodeDelivery,
@@ -163,12 +164,6 @@ function groupByTopic(effects: readonly Effects[]): Outgoing[][] {
     for (const outgoing of effect.outgoing) getOrAdd(groups[outgoing.lane], outgoing.connector).push(outgoing);
   }
   return [...groups.RELIABLE.values(), ...groups.FAST.values()];
-}
-
-function getOrAdd<T>(map: Map<string, T[]>, key: string): T[] {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  return list;
 }
 
 function mergeRemovals(effects: readonly Effects[]): Map<string, Set<string>> {

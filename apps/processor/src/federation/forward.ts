@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Envelope, RecordErrorCode } from '@linker/contracts';
 import { checkEnvelopeSize } from '@linker/domain-link';
-import { errorMessage, LinkerError } from '@linker/kernel';
+import { errorMessage, getOrAdd, LinkerError } from '@linker/kernel';
 import { checkForward, type RouteLookup } from '@linker/routing';
 
 /**
@@ -86,9 +86,7 @@ export function domainsByNextHop(
       stranded.push(destination);
       continue;
     }
-    let list = byHop.get(route.via);
-    if (!list) byHop.set(route.via, (list = []));
-    list.push(destination);
+    getOrAdd(byHop, route.via).push(destination);
   }
   return { byHop, stranded };
 }

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorMessage } from '@linker/kernel';
+import { BearerToken } from '@linker/lifecycle';
 import type { DeadLetterDesk } from './dead-letter-desk';
 
 /** The dead-letter endpoints of the ops server, behind `LINKER_ADMIN_TOKEN`. */
@@ -16,17 +16,17 @@ const REINJECT = /^\/dead-letters\/([^/]+)\/reinject$/;
 
 /**
  * Answers `GET /dead-letters?limit=` and `POST /dead-letters/{id}/reinject` (docs/protocol.md, Operations endpoints);
- * false when the request is for neither. The token is compared in constant time (SHA-256 of both) and never logged.
+ * false when the request is for neither. The admin token is a `BearerToken`: compared in constant time, never logged.
  */
 export function deadLetterRoutes(access: DeadLetterAccess | undefined): (request: IncomingMessage, response: ServerResponse) => boolean {
-  const expected = access?.adminToken ? digest(access.adminToken) : undefined;
+  const token = new BearerToken(access?.adminToken);
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://ops');
     const reinject = REINJECT.exec(url.pathname);
     if (url.pathname !== '/dead-letters' && !reinject) return false;
-    if (access === undefined || expected === undefined) {
+    if (access === undefined || !token.configured) {
       json(response, 404, { statusCode: 404, message: 'the dead-letter endpoints are off: set LINKER_ADMIN_TOKEN on this processor' });
-    } else if (!holds(expected, request.headers.authorization)) {
+    } else if (!token.holds(request.headers.authorization)) {
       json(
         response,
         401,
@@ -71,15 +71,6 @@ function limitOf(raw: string | null): number | undefined {
   if (raw === null) return DEFAULT_LIMIT;
   const limit = Number(raw);
   return /^\d+$/.test(raw) && limit >= 1 && limit <= MAX_LIMIT ? limit : undefined;
-}
-
-function holds(expected: Buffer, authorization: string | undefined): boolean {
-  const presented = /^Bearer +(.+)$/i.exec(authorization?.trim() ?? '')?.[1];
-  return presented !== undefined && timingSafeEqual(digest(presented), expected);
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
 }
 
 function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

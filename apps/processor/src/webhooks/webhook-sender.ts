@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Bus, BusRecord, Subscription } from '@linker/bus';
 import { webhookRetryTopic, webhookTopic, type WebhookEvent } from '@linker/contracts';
-import type { Clock } from '@linker/kernel';
+import { getOrAdd, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { AppWebhook, TopologyView } from '@linker/topology';
 import type { FetchFn } from '../auth/auth-webhook';
@@ -253,10 +253,4 @@ export class WebhookSender {
   private async requeue(items: readonly RetryItem[]): Promise<void> {
     if (items.length > 0) await this.deps.bus.publish(webhookRetryTopic(this.deps.domain), items.map(encodeRetryItem));
   }
-}
-
-function getOrAdd<T>(map: Map<string, T[]>, key: string): T[] {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  return list;
 }
