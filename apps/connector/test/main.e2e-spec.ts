@@ -7,13 +7,13 @@ import { TestClient } from './socket/testing/test-client';
 describe('connector process', () => {
   it('starts on the real services, serves /ws, and exits 0 after draining on SIGTERM', async () => {
     const services = testServices();
-    const connector = startApp('connector', {
+    const env = {
       LINKER_DOMAIN: uniqueName('domain'),
       LINKER_KAFKA_BROKERS: services.kafkaBrokers.join(','),
       LINKER_NATS_URL: services.natsUrl,
       LINKER_REDIS_URL: services.redisUrl,
-      LINKER_WS_PORT: '0',
-    });
+    };
+    const connector = startApp('connector', { ...env, LINKER_WS_PORT: '0' });
     await connector.waitForOutput(/"msg":"connector ready"/);
     const port = Number(
       /"msg":"connector ready".*?"port":(\d+)|"port":(\d+).*?"msg":"connector ready"/.exec(connector.output())?.slice(1).find(Boolean),
@@ -23,11 +23,17 @@ describe('connector process', () => {
     const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
     client.send({ type: 'PING', data: {} });
     expect(await client.next('AUTH_REQUIRED')).toEqual({ type: 'AUTH_REQUIRED', data: {} });
+    // The container's health check (the Docker image's HEALTHCHECK): the same configuration, asking GET /health.
+    const healthy = startApp('connector', { ...env, LINKER_WS_HOST: '0.0.0.0', LINKER_WS_PORT: String(port) }, ['--health']);
+    expect(await healthy.exited).toBe(0);
+    expect(healthy.output()).toContain(`http://127.0.0.1:${port}/health: 200 {"status":"running"`);
 
     expect(await connector.stop('SIGTERM')).toBe(0);
     expect(await client.closed()).toEqual({ code: 1001, reason: CLOSE_CODES.GOING_AWAY.reason });
     expect(connector.output()).toContain('"msg":"connector drained"');
     expect(connector.output()).toContain('"msg":"connections to the services closed"');
     expect(connector.output()).toContain('connector: stopped');
+    const stopped = startApp('connector', { ...env, LINKER_WS_PORT: String(port) }, ['--health']);
+    expect(await stopped.exited).toBe(1);
   });
 });

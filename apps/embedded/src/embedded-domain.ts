@@ -29,7 +29,7 @@ export interface EmbeddedDomain {
  */
 export async function openEmbeddedDomain(
   options: EmbeddedOptions,
-  logger: Logger = createLogger('linker', options.logLevel),
+  logger: Logger = createLogger('linker', options.logLevel, undefined, options.logFormat),
 ): Promise<EmbeddedDomain> {
   const resources = new ResourceStack();
   try {
@@ -50,8 +50,8 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const slices = connectorSettings(options.clientPort);
   const analytics = new MemoryAnalyticsStore({ sliceSeconds: slices.analyticsSliceS, retentionHours: slices.analyticsRetentionH });
   if (options.metaServer && source instanceof LocalTopologySource) {
-    const { metaPort: port, topologyFile, adminToken, logLevel } = options;
-    const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel }));
+    const { metaPort: port, topologyFile, adminToken, logLevel, logFormat } = options;
+    const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel, logFormat }));
     // Edits saved through this meta-server apply to this domain at once (docs/protocol.md, Hot reload), secrets included.
     meta.topology.subscribe((revision) => source.replace(revision.topology, revision.version));
     // Its analytics read this domain's in-memory store at each request: nothing to report.

@@ -15,7 +15,13 @@ describe('embedded flags', () => {
       dataDir: undefined,
       host: '127.0.0.1',
       logLevel: 'info',
+      logFormat: 'auto',
     });
+  });
+
+  it('takes a log format, and refuses an unknown one', () => {
+    expect(parseFlags(['--log-format', 'pretty'])).toMatchObject({ logFormat: 'pretty' });
+    expect(() => parseFlags(['--log-format', 'loud'])).toThrow(/--log-format must be one of auto, json, pretty, got "loud"/);
   });
 
   it('takes a topology, a domain, ports and switches', () => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LinkerError } from '@linker/kernel';
+import type { LogFormat } from '@linker/observability';
 import type { ClientPortSettings } from '../../connector/src';
 import type { WebhookSettings } from '../../processor/src';
 import type { EmbeddedErrorCode } from './errors';
@@ -36,6 +37,7 @@ export interface EmbeddedOptions {
   webhooks?: WebhookSettings;
   host: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logFormat: LogFormat;
 }
 
 export const USAGE = `Usage: npm start -- [options]
@@ -54,6 +56,7 @@ export const USAGE = `Usage: npm start -- [options]
   --data-dir DIR      mailbox files (default .linker-data/<domain>)
   --host ADDR         listen address (default 127.0.0.1)
   --log-level LEVEL   debug, info, warn, error or silent (default info)
+  --log-format F      auto (one readable line an event on a terminal, else JSON lines), json or pretty (default auto)
   --help              this text
 Environment: LINKER_LINK_SECRET, the secret this domain shares with its neighbours (links are off without it);
 LINKER_INTERNAL_TOKEN, read with --meta-server to get app secrets (jwtSecret) from the meta-server;
@@ -62,6 +65,7 @@ the client port's settings, as for a connector: LINKER_ALLOWED_ORIGINS, LINKER_M
 … (the README's configuration table, rows naming embedded).`;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+const LOG_FORMATS: readonly string[] = ['auto', 'json', 'pretty'] satisfies LogFormat[];
 
 /** Parse and check the command line; every problem is listed at once in one `INVALID_FLAGS` error. */
 export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
@@ -83,6 +87,7 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
         'data-dir': { type: 'string' },
         host: { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -101,6 +106,7 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
     return n;
   };
   const logLevel = (values['log-level'] as string | undefined) ?? 'info';
+  const logFormat = (values['log-format'] as string | undefined) ?? 'auto';
   const follow = values['meta-server'] as string | undefined;
   if (follow !== undefined && !/^https?:\/\/[^/]+/.test(follow))
     problems.push(`--meta-server must be an http(s) URL, got ${JSON.stringify(follow)}`);
@@ -120,9 +126,12 @@ export function parseFlags(argv: readonly string[]): EmbeddedOptions | 'help' {
     dataDir: values['data-dir'] as string | undefined,
     host: (values.host as string | undefined) ?? '127.0.0.1',
     logLevel: logLevel as EmbeddedOptions['logLevel'],
+    logFormat: logFormat as LogFormat,
   };
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  if (!LOG_FORMATS.includes(logFormat))
+    problems.push(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(logFormat)}`);
   if (problems.length > 0) throw new LinkerError<EmbeddedErrorCode>('INVALID_FLAGS', `${problems.join('\n')}\n${USAGE}`);
   return options;
 }

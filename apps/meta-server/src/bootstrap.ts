@@ -41,7 +41,8 @@ type Optional =
   | 'mongodbDatabase'
   | 'uiPort'
   | 'uiProcessorHealthUrls'
-  | 'uiConnectorUrls';
+  | 'uiConnectorUrls'
+  | 'logFormat';
 export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
 /**
@@ -58,7 +59,7 @@ export async function openMetaServer(
   config: MetaServerOptions,
   input: TopologyInput = { file: config.topologyFile },
 ): Promise<MetaServerHandle> {
-  const logger = createLogger('meta-server', config.logLevel);
+  const logger = createLogger('meta-server', config.logLevel, undefined, config.logFormat);
   const database = config.mongodbDatabase ?? metaServerConfig.settings.mongodbDatabase.default;
   const mongo = config.mongodbUrl === undefined ? undefined : await MongoTopologyHistory.open({ url: config.mongodbUrl, database });
   try {

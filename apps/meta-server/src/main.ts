@@ -1,6 +1,12 @@
-import { runService } from '@linker/lifecycle';
+import { HEALTH_FLAG, localUrl, runHealthProbe, runService } from '@linker/lifecycle';
 import { openMetaServer } from './bootstrap';
 import { metaServerConfig } from './config/meta-server.config';
 
-// Real mode: the meta-server's API and, with LINKER_UI_PORT, the web UI in front of it.
-void runService('meta-server', () => openMetaServer(metaServerConfig.load(process.env)));
+if (process.argv.includes(HEALTH_FLAG)) {
+  // The container's health check: GET /health of the API.
+  const { host, port } = metaServerConfig.load(process.env);
+  void runHealthProbe(localUrl(host, port, '/health'));
+} else {
+  // Real mode: the meta-server's API and, with LINKER_UI_PORT, the web UI in front of it.
+  void runService('meta-server', () => openMetaServer(metaServerConfig.load(process.env)));
+}

@@ -1,5 +1,14 @@
-import { runService } from '@linker/lifecycle';
+import { HEALTH_FLAG, localUrl, runHealthProbe, runService } from '@linker/lifecycle';
 import { bootstrapProcessor } from './bootstrap';
 import { processorConfig } from './config/processor.config';
 
-void runService('processor', () => bootstrapProcessor(processorConfig.load(process.env)));
+if (process.argv.includes(HEALTH_FLAG)) {
+  // The container's health check: GET /health on the operations port (503 unless consuming).
+  const { metricsHost, metricsPort } = processorConfig.load(process.env);
+  void runHealthProbe(
+    metricsPort === undefined ? undefined : localUrl(metricsHost, metricsPort, '/health'),
+    'processor: LINKER_METRICS_PORT is unset, so there is no GET /health to ask',
+  );
+} else {
+  void runService('processor', () => bootstrapProcessor(processorConfig.load(process.env)));
+}

@@ -21,7 +21,13 @@ export class ProcessorModule {
       module: ProcessorModule,
       providers: [
         { provide: PROCESSOR_CONFIG, useValue: config },
-        { provide: LOGGER, useValue: createLogger('processor', config.logLevel).child({ domain: config.domain, processor: config.name }) },
+        {
+          provide: LOGGER,
+          useValue: createLogger('processor', config.logLevel, undefined, config.logFormat).child({
+            domain: config.domain,
+            processor: config.name,
+          }),
+        },
         {
           provide: INFRASTRUCTURE,
           inject: [LOGGER],

@@ -1,17 +1,27 @@
-import { startApp, testServices, uniqueName } from '@linker/testing';
+import { freePort, startApp, testServices, uniqueName } from '@linker/testing';
 
 // The built processor as a real process on the real services: it starts, says so, and drains on SIGTERM.
 describe('processor process', () => {
   it('starts on the real services and exits 0 after draining on SIGTERM', async () => {
     const services = testServices();
-    const processor = startApp('processor', {
+    const env = {
       LINKER_DOMAIN: uniqueName('domain'),
       LINKER_KAFKA_BROKERS: services.kafkaBrokers.join(','),
       LINKER_NATS_URL: services.natsUrl,
       LINKER_REDIS_URL: services.redisUrl,
       LINKER_MONGODB_URL: services.mongodbUrl,
-    });
+      LINKER_METRICS_PORT: String(await freePort()),
+    };
+    const processor = startApp('processor', env);
     await processor.waitForOutput(/"msg":"processor ready"/);
+    // The container's health check (the Docker image's HEALTHCHECK): GET /health on the operations port.
+    const healthy = startApp('processor', env, ['--health']);
+    expect(await healthy.exited).toBe(0);
+    expect(healthy.output()).toContain(`http://127.0.0.1:${env.LINKER_METRICS_PORT}/health: 200`);
+    const { LINKER_METRICS_PORT: _port, ...withoutOps } = env;
+    const unanswerable = startApp('processor', withoutOps, ['--health']);
+    expect(await unanswerable.exited).toBe(1);
+    expect(unanswerable.output()).toContain('LINKER_METRICS_PORT is unset');
     expect(await processor.stop('SIGTERM')).toBe(0);
     expect(processor.output()).toContain('"msg":"connections to the services closed"');
     expect(processor.output()).toContain('processor: stopped');
@@ -40,6 +50,8 @@ describe('processor process', () => {
       LINKER_NATS_URL: 'nats://127.0.0.1:1',
       LINKER_REDIS_URL: services.redisUrl,
       LINKER_MONGODB_URL: services.mongodbUrl,
+      // Not the default 2 min, which is as long as the test may take: it gave up just past it on a loaded machine.
+      LINKER_STARTUP_TIMEOUT_MS: '5000',
     });
     expect(await processor.exited).toBe(1);
     expect(processor.output()).toMatch(/processor failed to start: .*NATS/i);

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type LogFields = Record<string, unknown>;
 
@@ -17,10 +18,49 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** A pino-backed logger writing JSON lines at `level` to stdout (or to `destination`, e.g. in a test). */
-export function createLogger(name: string, level: LogLevel = 'info', destination?: pino.DestinationStream): Logger {
-  const root = pino({ name, level, base: { pid: process.pid } }, destination);
+/** `json`: one JSON object a line (for machines); `pretty`: one readable line an event; `auto`: pretty on a terminal. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/**
+ * Fields whose values never reach the output, at the top of a line's fields or one level down (`{ app: { apiKey } }`):
+ * they are replaced by `***` before the line is written, in either format. Fields should not carry secrets in the
+ * first place; this is the net under that rule.
+ */
+const SECRET_FIELDS = [
+  'token',
+  'secret',
+  'password',
+  'apiKey',
+  'jwtSecret',
+  'linkSecret',
+  'adminToken',
+  'internalToken',
+  'authorization',
+  'privateKey',
+];
+const REDACT = { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]), censor: '***' };
+
+/**
+ * A pino-backed logger writing at `level` to stdout (or to `destination`, e.g. in a test): JSON lines, or with
+ * `format` pretty (or auto on a terminal, stdout only) one readable line an event, made from the same redacted JSON.
+ */
+export function createLogger(
+  name: string,
+  level: LogLevel = 'info',
+  destination?: pino.DestinationStream,
+  format: LogFormat = 'auto',
+): Logger {
+  const terminal = destination === undefined && process.stdout.isTTY === true;
+  const pretty = format === 'pretty' || (format === 'auto' && terminal);
+  const output = pretty ? prettyStream(destination ?? process.stdout, terminal) : destination;
+  const root = pino({ name, level, base: { pid: process.pid }, redact: REDACT }, output);
   return wrap(root, root, {});
+}
+
+/** Turns each JSON line pino writes into `[HH:MM:ss.l] LEVEL (name): message {fields}`, synchronously. */
+function prettyStream(out: pino.DestinationStream, colorize: boolean): pino.DestinationStream {
+  const prettify = prettyFactory({ colorize, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
+  return { write: (line: string) => void out.write(prettify(line)) };
 }
 
 /**

@@ -39,4 +39,41 @@ describe('createLogger', () => {
       msg: 'link down',
     });
   });
+
+  const collect = (): { lines: string[]; write: (line: string) => void } => {
+    const lines: string[] = [];
+    return { lines, write: (line: string) => void lines.push(line) };
+  };
+
+  it('pretty: one readable line an event, with the time, level, name, message and fields', () => {
+    const out = collect();
+    const logger = createLogger('meta-server', 'info', out, 'pretty');
+    logger.child({ component: 'topology' }).warn('link down', { peer: 'd2' });
+    logger.debug('below the level');
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN \(meta-server\): link down \{"component":"topology","peer":"d2"\}\n$/);
+  });
+
+  it('auto writes JSON unless stdout is a terminal (a destination given is never one)', () => {
+    const out = collect();
+    createLogger('test', 'info', out, 'auto').info('started', { port: 1 });
+    expect(JSON.parse(out.lines[0])).toMatchObject({ msg: 'started', port: 1 });
+  });
+
+  it.each(['json', 'pretty'] as const)('%s: never prints a secret field, at the top or one level down', (format) => {
+    const out = collect();
+    const logger = createLogger('test', 'info', out, format);
+    logger.child({ internalToken: 'child-TOKEN' }).warn('auth', {
+      token: 'top-TOKEN',
+      apiKey: 'the-API-KEY',
+      app: { jwtSecret: 'jwt-SECRET', name: 'anz' },
+      request: { authorization: 'Bearer abc-SECRET' },
+      linkSecret: 'link-SECRET',
+      password: 'p4ss-SECRET',
+    });
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]).not.toMatch(/TOKEN|API-KEY|SECRET/);
+    expect(out.lines[0]).toContain('anz');
+    expect(out.lines[0].match(/\*\*\*/g)).toHaveLength(7);
+  });
 });
