@@ -5,3 +5,4 @@ export * from './startup.settings';
 export * from './until-reachable';
 export * from './service';
 export * from './bearer-token';
+export * from './tls';
