@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LinkerError } from '@linker/kernel';
 import type { ClientPortSettings } from '../../connector/src';
-import type { WebhookSettings } from '../../processor/src';
+import type { LinkTlsSettings, WebhookSettings } from '../../processor/src';
 import type { EmbeddedErrorCode } from './errors';
 
 /** What `npm start -- …` asks for. Ports default to the original's (docs/protocol.md, Ports); 0 picks a free port. */
@@ -32,6 +32,8 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** The client port's origins, limits and deadlines (the connector's variables, read from the environment); default: theirs. */
   clientPort?: ClientPortSettings;
+  /** The links' TLS and whether cleartext links are allowed (the processor's variables, read from the environment; cleartext allowed unless set to false). */
+  linkTls?: LinkTlsSettings;
   /** How the apps' webhooks are sent (the processor's variables, read from the environment); default: theirs. */
   webhooks?: WebhookSettings;
   host: string;

@@ -181,6 +181,11 @@ export const processorConfig = defineConfig({
 
 export type ProcessorConfig = ConfigOf<typeof processorConfig.settings>;
 
+/** The links' TLS settings alone: the embedded mode reads them from its environment. */
+export const linkTlsConfig = defineConfig(linkTlsSettings);
+
+export type LinkTlsSettings = ConfigOf<typeof linkTlsSettings>;
+
 /** What a processor needs of the configuration in every mode (the embedded mode builds it without the real-mode URLs). */
 const SETTINGS = [
   'domain',
