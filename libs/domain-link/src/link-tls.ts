@@ -68,7 +68,10 @@ export function linkTlsOf(config: LinkTlsConfig, listens: boolean): LinkTls {
   const { linkTlsCertFile: certFile, linkTlsKeyFile: keyFile, linkTlsCaFile: caFile } = config;
   let served: TlsFiles | undefined;
   try {
-    served = tlsFilesOf({ tlsCertFile: certFile, tlsKeyFile: keyFile }, { cert: 'LINKER_LINK_TLS_CERT_FILE', key: 'LINKER_LINK_TLS_KEY_FILE' });
+    served = tlsFilesOf(
+      { tlsCertFile: certFile, tlsKeyFile: keyFile },
+      { cert: 'LINKER_LINK_TLS_CERT_FILE', key: 'LINKER_LINK_TLS_KEY_FILE' },
+    );
   } catch (error) {
     problems.push(...(error instanceof ConfigError ? error.problems : [errorMessage(error)]));
   }
@@ -79,7 +82,8 @@ export function linkTlsOf(config: LinkTlsConfig, listens: boolean): LinkTls {
       problems.push(`LINKER_LINK_TLS_CA_FILE ${caFile} cannot be read: ${errorMessage(error)}`);
     }
   }
-  if (config.linkTlsClientCerts && caFile === undefined) problems.push('LINKER_LINK_TLS_CLIENT_CERTS needs LINKER_LINK_TLS_CA_FILE, the CA client certificates are checked against');
+  if (config.linkTlsClientCerts && caFile === undefined)
+    problems.push('LINKER_LINK_TLS_CLIENT_CERTS needs LINKER_LINK_TLS_CA_FILE, the CA client certificates are checked against');
   if (listens && certFile === undefined && !config.linksAllowCleartext) {
     problems.push(
       'this process holds the link endpoint but LINKER_LINK_TLS_CERT_FILE and LINKER_LINK_TLS_KEY_FILE are unset: set them (wss://), or LINKER_LINKS_ALLOW_CLEARTEXT=true to accept unencrypted links',

@@ -20,7 +20,13 @@ describe('the links’ TLS settings (LINKER_LINK_TLS_*, LINKER_LINKS_ALLOW_CLEAR
   };
 
   it('serves wss:// with the certificate, requires client certificates of the CA when asked, and dials with both', () => {
-    const config = { ...none, linkTlsCertFile: own.certFile, linkTlsKeyFile: own.keyFile, linkTlsCaFile: ca.certFile, linkTlsClientCerts: true };
+    const config = {
+      ...none,
+      linkTlsCertFile: own.certFile,
+      linkTlsKeyFile: own.keyFile,
+      linkTlsCaFile: ca.certFile,
+      linkTlsClientCerts: true,
+    };
     expect(linkTlsOf(config, true)).toEqual({
       listen: { certFile: own.certFile, keyFile: own.keyFile, caFile: ca.certFile },
       dial: { caFile: ca.certFile, certFile: own.certFile, keyFile: own.keyFile },
@@ -30,13 +36,18 @@ describe('the links’ TLS settings (LINKER_LINK_TLS_*, LINKER_LINKS_ALLOW_CLEAR
   });
 
   it('refuses a plain link endpoint unless cleartext links are allowed; a process that only dials needs no certificate', () => {
-    expect(problemsOf(none, true)).toEqual([expect.stringMatching(/holds the link endpoint but LINKER_LINK_TLS_CERT_FILE .* LINKER_LINKS_ALLOW_CLEARTEXT=true/)]);
+    expect(problemsOf(none, true)).toEqual([
+      expect.stringMatching(/holds the link endpoint but LINKER_LINK_TLS_CERT_FILE .* LINKER_LINKS_ALLOW_CLEARTEXT=true/),
+    ]);
     expect(linkTlsOf({ ...none, linksAllowCleartext: true }, true)).toEqual({ listen: undefined, dial: {}, allowCleartext: true });
     expect(linkTlsOf(none, false).allowCleartext).toBe(false);
   });
 
   it('lists every problem at once: a certificate without its key, client certificates without a CA, a CA that cannot be read', () => {
-    const problems = problemsOf({ ...none, linkTlsCertFile: own.certFile, linkTlsClientCerts: true, linkTlsCaFile: '/nowhere/ca.crt' }, false);
+    const problems = problemsOf(
+      { ...none, linkTlsCertFile: own.certFile, linkTlsClientCerts: true, linkTlsCaFile: '/nowhere/ca.crt' },
+      false,
+    );
     expect(problems).toEqual([
       'LINKER_LINK_TLS_KEY_FILE is required with LINKER_LINK_TLS_CERT_FILE',
       expect.stringMatching(/^LINKER_LINK_TLS_CA_FILE \/nowhere\/ca\.crt cannot be read/),

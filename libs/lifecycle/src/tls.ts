@@ -50,11 +50,14 @@ const SETTLE_MS = 250;
 export function tlsFilesOf(config: TlsConfig, names = { cert: 'LINKER_TLS_CERT_FILE', key: 'LINKER_TLS_KEY_FILE' }): TlsFiles | undefined {
   const { tlsCertFile: certFile, tlsKeyFile: keyFile, tlsClientCaFile: caFile } = config;
   if (certFile === undefined && keyFile === undefined) {
-    if (caFile !== undefined) throw new ConfigError([`LINKER_TLS_CLIENT_CA_FILE needs ${names.cert} and ${names.key} (TLS is off without them)`]);
+    if (caFile !== undefined)
+      throw new ConfigError([`LINKER_TLS_CLIENT_CA_FILE needs ${names.cert} and ${names.key} (TLS is off without them)`]);
     return undefined;
   }
   if (certFile === undefined || keyFile === undefined) {
-    throw new ConfigError([`${certFile === undefined ? names.cert : names.key} is required with ${certFile === undefined ? names.key : names.cert}`]);
+    throw new ConfigError([
+      `${certFile === undefined ? names.cert : names.key} is required with ${certFile === undefined ? names.key : names.cert}`,
+    ]);
   }
   const files = { certFile, keyFile, ...(caFile === undefined ? {} : { caFile }) };
   readTls(files);

@@ -38,12 +38,16 @@ describe('TLS files (LINKER_TLS_*)', () => {
   it('refuses a certificate without its key, a key without its certificate, and a client CA without either', () => {
     expect(problemsOf({ tlsCertFile: server.certFile })).toEqual(['LINKER_TLS_KEY_FILE is required with LINKER_TLS_CERT_FILE']);
     expect(problemsOf({ tlsKeyFile: server.keyFile })).toEqual(['LINKER_TLS_CERT_FILE is required with LINKER_TLS_KEY_FILE']);
-    expect(problemsOf({ tlsClientCaFile: ca.certFile })[0]).toMatch(/LINKER_TLS_CLIENT_CA_FILE needs LINKER_TLS_CERT_FILE and LINKER_TLS_KEY_FILE/);
+    expect(problemsOf({ tlsClientCaFile: ca.certFile })[0]).toMatch(
+      /LINKER_TLS_CLIENT_CA_FILE needs LINKER_TLS_CERT_FILE and LINKER_TLS_KEY_FILE/,
+    );
   });
 
   it('names a file that cannot be read, and a key that is not the certificate’s, never printing a key', () => {
     const missing = join(pki.directory, 'missing.crt');
-    expect(problemsOf({ tlsCertFile: missing, tlsKeyFile: server.keyFile })[0]).toMatch(/the TLS certificate .*missing\.crt cannot be read/);
+    expect(problemsOf({ tlsCertFile: missing, tlsKeyFile: server.keyFile })[0]).toMatch(
+      /the TLS certificate .*missing\.crt cannot be read/,
+    );
     const [mismatch] = problemsOf({ tlsCertFile: server.certFile, tlsKeyFile: other.keyFile });
     expect(mismatch).toMatch(/files-server\.crt and key .*files-other\.key do not load/);
     expect(mismatch).not.toContain('PRIVATE KEY');

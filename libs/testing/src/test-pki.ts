@@ -61,8 +61,39 @@ export class TestPki {
     const request = join(this.directory, `${name}.${this.serial}.csr`);
     const extensions = join(this.directory, `${name}.${this.serial}.ext`);
     writeFileSync(extensions, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
-    openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name}`, '-keyout', next.keyFile, '-out', request]);
-    openssl(['x509', '-req', '-in', request, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-set_serial', String(Date.now() * 1000 + this.serial), '-days', DAYS, '-extfile', extensions, '-out', next.certFile]);
+    openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      next.keyFile,
+      '-out',
+      request,
+    ]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      request,
+      '-CA',
+      ca.certFile,
+      '-CAkey',
+      ca.keyFile,
+      '-set_serial',
+      String(Date.now() * 1000 + this.serial),
+      '-days',
+      DAYS,
+      '-extfile',
+      extensions,
+      '-out',
+      next.certFile,
+    ]);
     renameSync(next.keyFile, at.keyFile);
     renameSync(next.certFile, at.certFile);
     return at;

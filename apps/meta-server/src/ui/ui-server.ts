@@ -45,12 +45,16 @@ export type UiServer = HttpListener;
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const root = options.root ?? UI_DIST;
   const logger = options.logger.child({ component: 'web-ui' });
-  const server = createHttpServer({}, (request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/meta' || path.startsWith('/meta/')) return meta(request, response);
-    if (path === '/api' || path.startsWith('/api/')) return api(path, request, response);
-    serveStatic(root, request, response);
-  }, options.tls && { files: options.tls, logger });
+  const server = createHttpServer(
+    {},
+    (request, response) => {
+      const path = (request.url ?? '/').split('?')[0];
+      if (path === '/meta' || path.startsWith('/meta/')) return meta(request, response);
+      if (path === '/api' || path.startsWith('/api/')) return api(path, request, response);
+      serveStatic(root, request, response);
+    },
+    options.tls && { files: options.tls, logger },
+  );
 
   function meta(request: IncomingMessage, response: ServerResponse): void {
     if (options.metaServerUrl === undefined) {

@@ -1,6 +1,13 @@
 import type { BusRecord, Lanes, Subscription } from '@linker/bus';
 import { decodeEnvelope, interestTopic, type Envelope } from '@linker/contracts';
-import { resolveLinkLimits, type LinkLimits, type LinkListener, type LinkTls, type LinkTransport, type OutboundLink } from '@linker/domain-link';
+import {
+  resolveLinkLimits,
+  type LinkLimits,
+  type LinkListener,
+  type LinkTls,
+  type LinkTransport,
+  type OutboundLink,
+} from '@linker/domain-link';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';

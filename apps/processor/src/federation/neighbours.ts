@@ -1,4 +1,11 @@
-import { isCleartextEndpoint, type LinkLimits, type LinkTls, type LinkTransport, type OutboundLink, type OutboundLinkMetrics } from '@linker/domain-link';
+import {
+  isCleartextEndpoint,
+  type LinkLimits,
+  type LinkTls,
+  type LinkTransport,
+  type OutboundLink,
+  type OutboundLinkMetrics,
+} from '@linker/domain-link';
 import type { Logger } from '@linker/observability';
 import { RoutingTable, type DomainRoutes, type Route, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
@@ -132,7 +139,10 @@ export class Neighbours {
       return;
     }
     if (tls?.allowCleartext === false && isCleartextEndpoint(endpoint)) {
-      logger.error('neighbour link endpoint is unencrypted and LINKER_LINKS_ALLOW_CLEARTEXT is false; not linked (give it a wss:// endpoint)', { peer, endpoint });
+      logger.error(
+        'neighbour link endpoint is unencrypted and LINKER_LINKS_ALLOW_CLEARTEXT is false; not linked (give it a wss:// endpoint)',
+        { peer, endpoint },
+      );
       return;
     }
     const link = transport.dial({ domain, peer, endpoint, secretFor, limits, tls: tls?.dial, logger: logger.child({ peer }) });
