@@ -1,30 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { connect } from 'node:tls';
-import { fingerprintOf, startEmbeddedDomain, TestPki, waitFor, type EmbeddedDomain, type TestCertificate } from '@linker/testing';
+import {
+  batteryTopology,
+  fingerprintOf,
+  startEmbeddedDomain,
+  TestPki,
+  waitFor,
+  type EmbeddedDomain,
+  type TestCertificate,
+} from '@linker/testing';
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
 import { seedLogin } from '@linker/testing/e2e/seed-readme';
-import type { Topology } from '@linker/topology';
 
 // TLS on the client endpoints of an embedded domain (the built entry): the connector serves wss:// (and its
 // GET /health over https://), the meta-server and the web UI https://, all from LINKER_TLS_CERT_FILE and
 // LINKER_TLS_KEY_FILE, a certificate from a test CA made with openssl for this test. A renewed certificate is served to
 // new connections while the open ones go on.
 
-const APP_ID = 'app-id-343';
-const TOPOLOGY: Topology = {
-  domains: [{ name: 'domain-01', urls: ['wss://127.0.0.1:8089'] }],
-  domainLinks: [],
-  clientApps: [
-    {
-      appName: 'ANZ',
-      appId: APP_ID,
-      masterUserId: 'ANZ-123223',
-      authEnabled: false,
-      userDistributions: [{ domainName: 'domain-01', from: 0, to: 999_999 }],
-    },
-  ],
-};
+/** One domain, the original's app, authentication off. */
+const TOPOLOGY = batteryTopology('domain-01');
 
 describe('TLS on the client endpoints (embedded mode)', () => {
   jest.setTimeout(90_000);
