@@ -60,6 +60,9 @@ export const USAGE = `Usage: npm start -- [options]
 Environment: LINKER_LINK_SECRET, the secret this domain shares with its neighbours (links are off without it);
 LINKER_INTERNAL_TOKEN, read with --meta-server to get app secrets (jwtSecret) from the meta-server;
 LINKER_ADMIN_TOKEN, the token topology edits (PUT /topology, rollback, the web UI's editor) need; unset: edits refused;
+LINKER_TLS_CERT_FILE and LINKER_TLS_KEY_FILE, to serve wss:// and https:// (client port, meta-server, web UI);
+LINKER_LINK_TLS_CERT_FILE, LINKER_LINK_TLS_KEY_FILE, LINKER_LINK_TLS_CA_FILE, for wss:// links (ws:// links are allowed
+here, with a warning, unless LINKER_LINKS_ALLOW_CLEARTEXT=false);
 the client port's settings, as for a connector: LINKER_ALLOWED_ORIGINS, LINKER_MAX_CONNECTIONS, LINKER_AUTH_TIMEOUT_MS,
 … (the README's configuration table, rows naming embedded).`;
 
