@@ -51,6 +51,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const analytics = new MemoryAnalyticsStore({ sliceSeconds: slices.analyticsSliceS, retentionHours: slices.analyticsRetentionH });
   if (options.metaServer && source instanceof LocalTopologySource) {
     const { metaPort: port, topologyFile, adminToken, logLevel } = options;
+    // The client port's certificate serves the meta-server too.
     const { tlsCertFile, tlsKeyFile, tlsClientCaFile } = options.clientPort ?? {};
     const tls = { tlsCertFile, tlsKeyFile, tlsClientCaFile };
     const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel, ...tls }));

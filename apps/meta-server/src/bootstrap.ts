@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { readTls, schemeOf, tlsFilesOf, watchTls, type TlsFiles } from '@linker/lifecycle';
+import { schemeOf, tlsFilesOf, tlsServerOptions, watchTls, type TlsFiles } from '@linker/lifecycle';
 import { createLogger, type Logger } from '@linker/observability';
 import { AnalyticsTotals } from './analytics/analytics-totals';
 import { metaServerConfig, type MetaServerConfig } from './config/meta-server.config';
@@ -103,7 +103,7 @@ async function serve(
   });
   const tls = tlsFilesOf(config);
   // No body parser: the only bodies are topology documents, read (and size-limited) by the controllers themselves.
-  const app = await NestFactory.create(module, { logger: false, bodyParser: false, httpsOptions: tls && httpsOptions(tls) });
+  const app = await NestFactory.create(module, { logger: false, bodyParser: false, httpsOptions: tls && tlsServerOptions(tls) });
   if (tls) watchTls(app.getHttpServer() as TlsServer, tls, logger);
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi()));
@@ -179,11 +179,6 @@ function limitConnections(http: Server, config: MetaServerOptions): void {
   // Node reads this when the server starts listening (the option of createServer, missing from @types/node as a field).
   (http as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, deadline);
   http.maxConnections = config.maxConnections ?? metaServerConfig.settings.maxConnections.default;
-}
-
-/** The certificate, key and (mutual TLS) client CA as Nest's HTTPS server takes them; `watchTls` reloads them. */
-function httpsOptions(tls: TlsFiles) {
-  return { ...readTls(tls), ...(tls.caFile === undefined ? {} : { requestCert: true, rejectUnauthorized: true }) };
 }
 
 function openApi() {

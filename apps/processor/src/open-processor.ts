@@ -138,9 +138,8 @@ function federationOf(settings: ProcessorSettings, topology: TopologySource, log
   const { linkListen: listen, linkHost: listenHost, linkPort: listenPort, linkFailoverMs: failoverMs } = settings;
   const tls = linkTlsOf(settings, listen);
   if (tls.allowCleartext) {
-    logger.warn('LINKER_LINKS_ALLOW_CLEARTEXT: links to neighbours with a ws:// or tcp:// endpoint are unencrypted', {
-      linkEndpoint: tls.listen === undefined && listen ? 'ws:// (no LINKER_LINK_TLS_CERT_FILE)' : undefined,
-    });
+    const endpoint = listen && tls.listen === undefined ? '; so is this domain’s link endpoint (no LINKER_LINK_TLS_CERT_FILE)' : '';
+    logger.warn(`LINKER_LINKS_ALLOW_CLEARTEXT: links to neighbours with a ws:// or tcp:// endpoint are unencrypted${endpoint}`);
   }
   return { transport: new WsLinkTransport(), secretFor: () => secret, listen, listenHost, listenPort, failoverMs, tls };
 }

@@ -92,10 +92,14 @@ export function readTls(files: TlsFiles): SecureContextOptions {
  */
 export function createHttpServer(options: ServerOptions, handler: RequestListener, tls?: { files: TlsFiles; logger: Logger }): Server {
   if (tls === undefined) return createPlainServer(options, handler);
-  const clientCerts = tls.files.caFile === undefined ? {} : { requestCert: true, rejectUnauthorized: true };
-  const server = createTlsServer({ ...options, ...readTls(tls.files), ...clientCerts }, handler);
+  const server = createTlsServer({ ...options, ...tlsServerOptions(tls.files) }, handler);
   watchTls(server, tls.files, tls.logger);
   return server;
+}
+
+/** The files read as an HTTPS server's options: client certificates required when `files.caFile` is set. */
+export function tlsServerOptions(files: TlsFiles): SecureContextOptions & { requestCert?: boolean; rejectUnauthorized?: boolean } {
+  return { ...readTls(files), ...(files.caFile === undefined ? {} : { requestCert: true, rejectUnauthorized: true }) };
 }
 
 /**
