@@ -48,6 +48,7 @@ describe('TLS on the client endpoints (embedded mode)', () => {
   const clientUrl = (): string => domain.connectorUrls[0];
 
   async function login(userId: string): Promise<RawSocket> {
+    expect(clientUrl()).toMatch(/^wss:/);
     const socket = await RawSocket.open(clientUrl(), userId, { ca: trust });
     sockets.push(socket);
     return seedLogin(socket, userId);
