@@ -26,7 +26,7 @@ describe('TLS on the client endpoints (embedded mode)', () => {
   const pki = new TestPki();
   const ca = pki.ca('client-ca');
   const server: TestCertificate = pki.issue(ca, 'domain-01-server');
-  const trust = readFileSync(ca.certFile);
+  const trust = readFileSync(ca.certFile, 'utf8');
   const sockets: RawSocket[] = [];
   let domain: EmbeddedDomain;
 
