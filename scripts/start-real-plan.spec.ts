@@ -48,6 +48,7 @@ describe('npm run start:real', () => {
       LINKER_LINK_SECRET: 's3cret',
       LINKER_LINK_LISTEN: 'true',
       LINKER_LINK_PORT: '9093',
+      LINKER_LINKS_ALLOW_CLEARTEXT: 'true',
       LINKER_META_SERVER_URL: 'http://127.0.0.1:9000',
       LINKER_METRICS_PORT: '9466',
     });

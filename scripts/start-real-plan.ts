@@ -3,6 +3,7 @@
  * output line) and the environment each gets on top of the services' and the caller's.
  */
 import { basename, extname } from 'node:path';
+import { isCleartextEndpoint } from '@linker/domain-link';
 import type { Topology } from '@linker/topology';
 import { metaServerConfig } from '../apps/meta-server/src/config/meta-server.config';
 
@@ -93,6 +94,11 @@ export function oneDomainPlan(mongodbUrl: string): PlannedProcess[] {
  * links and no secret is given. Each domain's Kafka topics, Redis keys and database (`linker-<domain>`) derive from
  * its name.
  */
+/** A federation on one machine: a domain whose link endpoint is ws:// or tcp:// allows cleartext links (warned at its start-up). */
+function cleartext(endpoint: string | undefined): Record<string, string> {
+  return endpoint !== undefined && isCleartextEndpoint(endpoint) ? { LINKER_LINKS_ALLOW_CLEARTEXT: 'true' } : {};
+}
+
 export function federationPlan(file: string, topology: Topology, linkSecret: string | undefined, mongodbUrl: string): PlannedProcess[] {
   const problems: string[] = [];
   const linked = new Set(topology.domainLinks.flatMap((link) => [link.n1, link.n2]));
@@ -110,7 +116,7 @@ export function federationPlan(file: string, topology: Topology, linkSecret: str
     const shared = { LINKER_DOMAIN: domain.name, LINKER_META_SERVER_URL: META_SERVER_URL };
     const links: Record<string, string> =
       linked.has(domain.name) && linkSecret !== undefined && linkPort !== undefined
-        ? { LINKER_LINK_SECRET: linkSecret, LINKER_LINK_LISTEN: 'true', LINKER_LINK_PORT: String(linkPort) }
+        ? { LINKER_LINK_SECRET: linkSecret, LINKER_LINK_LISTEN: 'true', LINKER_LINK_PORT: String(linkPort), ...cleartext(domain.urls[1]) }
         : {};
     plan.push(
       {

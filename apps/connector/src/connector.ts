@@ -1,6 +1,7 @@
 import type { AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
+import { tlsFilesOf } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
@@ -188,13 +189,18 @@ export class Connector {
     this.analytics?.start();
     this.status = 'running';
     const { wsHost, allowedOrigins } = this.config;
-    this.log.info('connector listening', { host: wsHost, port: this.port, path: WS_PATH });
+    this.log.info('connector listening', { host: wsHost, port: this.port, path: WS_PATH, scheme: this.server.scheme });
     if (!allowedOrigins?.length) this.log.warn('LINKER_ALLOWED_ORIGINS is empty: a browser page of any origin may connect');
   }
 
   /** The bound WebSocket port (useful with `wsPort: 0`); 0 before `start`. */
   get port(): number {
     return this.server.port;
+  }
+
+  /** `wss` when the client port serves TLS, else `ws`. */
+  get scheme(): 'ws' | 'wss' {
+    return this.server.scheme;
   }
 
   /** The bound realtimer-compatible port; 0 when off or before `start`. */
@@ -272,6 +278,7 @@ export class Connector {
       allowedOrigins: config.allowedOrigins ?? [],
       sendLimits: { maxFrames: config.sendQueueFrames, maxBytes: config.sendQueueBytes },
       logger: this.log,
+      tls: tlsFilesOf(config),
       health: () => {
         const health = this.health();
         return { serving: isServing(health), body: health };

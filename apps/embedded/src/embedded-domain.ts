@@ -3,7 +3,7 @@ import { MemoryAnalyticsStore, readReport } from '@linker/analytics';
 import { memoryLanes, openDurableBroker } from '@linker/bus';
 import { intakeTopic, linkQueueTopic, webhookParkedTopic, webhookRetryTopic, webhookTopic } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
-import { ResourceStack, started, startupSettings } from '@linker/lifecycle';
+import { ResourceStack, started, startupSettings, tlsFilesOf } from '@linker/lifecycle';
 import { EmbeddedMailbox } from '@linker/mailbox';
 import { createLogger, type Logger } from '@linker/observability';
 import { MemoryChannelHistory, MemoryPresence } from '@linker/presence';
@@ -51,7 +51,10 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const analytics = new MemoryAnalyticsStore({ sliceSeconds: slices.analyticsSliceS, retentionHours: slices.analyticsRetentionH });
   if (options.metaServer && source instanceof LocalTopologySource) {
     const { metaPort: port, topologyFile, adminToken, logLevel, logFormat } = options;
-    const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel, logFormat }));
+    // The client port's certificate serves the meta-server too.
+    const { tlsCertFile, tlsKeyFile, tlsClientCaFile } = options.clientPort ?? {};
+    const tls = { tlsCertFile, tlsKeyFile, tlsClientCaFile };
+    const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel, logFormat, ...tls }));
     // Edits saved through this meta-server apply to this domain at once (docs/protocol.md, Hot reload), secrets included.
     meta.topology.subscribe((revision) => source.replace(revision.topology, revision.version));
     // Its analytics read this domain's in-memory store at each request: nothing to report.
@@ -73,7 +76,13 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const presence = await resources.open(() => new MemoryPresence());
   const history = await resources.open(() => new MemoryChannelHistory());
   const mailbox = await resources.open(() => EmbeddedMailbox.open({ directory: join(dataDir, 'mailbox'), logger: log }));
-  const links = { linkSecret: options.linkSecret, linkListen: endpoints.link !== undefined, linkHost: host, linkPort: options.linkPort };
+  const links = {
+    ...(options.linkTls ?? { linksAllowCleartext: true }),
+    linkSecret: options.linkSecret,
+    linkListen: endpoints.link !== undefined,
+    linkHost: host,
+    linkPort: options.linkPort,
+  };
   const metrics = { metricsHost: host, metricsPort: options.metricsPort, adminToken: options.adminToken };
   const settings = processorSettings({ ...options.webhooks, domain, name: 'processor-embedded', ...links, ...metrics });
   const processor = openProcessor(settings, {
@@ -98,8 +107,11 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     analytics,
   });
   await resources.open(() => started(connector));
-  urls.client = `ws://${host}:${connector.port}/ws`;
-  if (options.linkSecret !== undefined && links.linkListen) urls.link = `ws://${host}:${options.linkPort ?? portOf(endpoints.link)}`;
+  urls.client = `${connector.scheme}://${host}:${connector.port}/ws`;
+  if (options.linkSecret !== undefined && links.linkListen) {
+    const scheme = options.linkTls?.linkTlsCertFile === undefined ? 'ws' : 'wss';
+    urls.link = `${scheme}://${host}:${options.linkPort ?? portOf(endpoints.link)}`;
+  }
   if (options.ui) urls.ui = (await resources.open(() => serveUi(options, domain, urls, source, processor, log))).url;
   return { domain, urls, close: () => resources.close() };
 }
@@ -172,5 +184,6 @@ function serveUi(
     ops: { processors: () => [localProcessor(processor)], connectorUrls: () => [httpBaseOf(urls.client)] },
     info: () => uiInfo(source.current().topology, { domain, clientUrl: urls.client, metaServer: metaServerUrl !== undefined }),
     logger,
+    tls: tlsFilesOf(options.clientPort ?? {}),
   });
 }

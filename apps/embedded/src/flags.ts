@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { LinkerError } from '@linker/kernel';
 import type { LogFormat } from '@linker/observability';
 import type { ClientPortSettings } from '../../connector/src';
-import type { WebhookSettings } from '../../processor/src';
+import type { LinkTlsSettings, WebhookSettings } from '../../processor/src';
 import type { EmbeddedErrorCode } from './errors';
 
 /** What `npm start -- …` asks for. Ports default to the original's (docs/protocol.md, Ports); 0 picks a free port. */
@@ -33,6 +33,8 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** The client port's origins, limits and deadlines (the connector's variables, read from the environment); default: theirs. */
   clientPort?: ClientPortSettings;
+  /** The links' TLS and whether cleartext links are allowed (the processor's variables, read from the environment; cleartext allowed unless set to false). */
+  linkTls?: LinkTlsSettings;
   /** How the apps' webhooks are sent (the processor's variables, read from the environment); default: theirs. */
   webhooks?: WebhookSettings;
   host: string;
@@ -61,6 +63,9 @@ export const USAGE = `Usage: npm start -- [options]
 Environment: LINKER_LINK_SECRET, the secret this domain shares with its neighbours (links are off without it);
 LINKER_INTERNAL_TOKEN, read with --meta-server to get app secrets (jwtSecret) from the meta-server;
 LINKER_ADMIN_TOKEN, the token topology edits (PUT /topology, rollback, the web UI's editor) need; unset: edits refused;
+LINKER_TLS_CERT_FILE and LINKER_TLS_KEY_FILE, to serve wss:// and https:// (client port, meta-server, web UI);
+LINKER_LINK_TLS_CERT_FILE, LINKER_LINK_TLS_KEY_FILE, LINKER_LINK_TLS_CA_FILE, for wss:// links (ws:// links are allowed
+here, with a warning, unless LINKER_LINKS_ALLOW_CLEARTEXT=false);
 the client port's settings, as for a connector: LINKER_ALLOWED_ORIGINS, LINKER_MAX_CONNECTIONS, LINKER_AUTH_TIMEOUT_MS,
 … (the README's configuration table, rows naming embedded).`;
 

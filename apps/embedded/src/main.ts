@@ -1,7 +1,7 @@
 import { errorMessage } from '@linker/kernel';
 import { runService } from '@linker/lifecycle';
 import { clientPortConfig } from '../../connector/src';
-import { webhookConfig } from '../../processor/src';
+import { linkTlsConfig, webhookConfig } from '../../processor/src';
 import { openEmbeddedDomain } from './embedded-domain';
 import { parseFlags, USAGE, type EmbeddedOptions } from './flags';
 
@@ -16,10 +16,13 @@ function options(): EmbeddedOptions {
     const secret = (name: string) => process.env[name] || undefined;
     const clientPort = clientPortConfig.load(process.env);
     const webhooks = webhookConfig.load(process.env);
+    // One process on a laptop: cleartext links are allowed (and warned about) unless the environment says false.
+    const linkTls = linkTlsConfig.load({ LINKER_LINKS_ALLOW_CLEARTEXT: 'true', ...process.env });
     return {
       ...parsed,
       clientPort,
       webhooks,
+      linkTls,
       linkSecret: secret('LINKER_LINK_SECRET'),
       internalToken: secret('LINKER_INTERNAL_TOKEN'),
       adminToken: secret('LINKER_ADMIN_TOKEN'),

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import type { Server as TlsServer } from 'node:tls';
 import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { schemeOf, tlsFilesOf, tlsServerOptions, watchTls, type TlsFiles } from '@linker/lifecycle';
 import { createLogger, type Logger } from '@linker/observability';
 import { AnalyticsTotals } from './analytics/analytics-totals';
 import { metaServerConfig, type MetaServerConfig } from './config/meta-server.config';
@@ -42,7 +44,10 @@ type Optional =
   | 'uiPort'
   | 'uiProcessorHealthUrls'
   | 'uiConnectorUrls'
-  | 'logFormat';
+  | 'logFormat'
+  | 'tlsCertFile'
+  | 'tlsKeyFile'
+  | 'tlsClientCaFile';
 export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
 
 /**
@@ -97,18 +102,20 @@ async function serve(
     watchHeartbeatMs: config.watchHeartbeatMs ?? 15_000,
     validateMsPerSecond: config.validateMsPerSecond ?? metaServerConfig.settings.validateMsPerSecond.default,
   });
+  const tls = tlsFilesOf(config);
   // No body parser: the only bodies are topology documents, read (and size-limited) by the controllers themselves.
-  const app = await NestFactory.create(module, { logger: false, bodyParser: false });
+  const app = await NestFactory.create(module, { logger: false, bodyParser: false, httpsOptions: tls && tlsServerOptions(tls) });
+  if (tls) watchTls(app.getHttpServer() as TlsServer, tls, logger);
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi()));
   limitConnections(app.getHttpServer() as Server, config);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
-  const url = `http://${config.host}:${address.port}`;
+  const url = `${schemeOf(app.getHttpServer() as Server)}://${config.host}:${address.port}`;
   logger.info('meta-server ready', { url, internalTopology: config.internalToken !== undefined, writes: config.adminToken !== undefined });
   let ui: UiServer | undefined;
   try {
-    ui = await serveUi(config, url, store, logger);
+    ui = await serveUi(config, url, store, logger, tls);
   } catch (error) {
     await app.close();
     throw error;
@@ -127,9 +134,16 @@ async function serve(
 }
 
 /** The web UI on `config.uiPort`, when set: `/meta` leads to this meta-server, links come from the processors' `/health`. */
-function serveUi(config: MetaServerOptions, url: string, store: TopologyStore, logger: Logger): Promise<UiServer | undefined> {
+function serveUi(
+  config: MetaServerOptions,
+  url: string,
+  store: TopologyStore,
+  logger: Logger,
+  tls: TlsFiles | undefined,
+): Promise<UiServer | undefined> {
   if (config.uiPort === undefined) return Promise.resolve(undefined);
   return startUiServer({
+    tls,
     host: config.host,
     port: config.uiPort,
     metaServerUrl: url,

@@ -1,6 +1,6 @@
 import type { AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
-import { WsLinkTransport } from '@linker/domain-link';
+import { linkTlsOf, WsLinkTransport } from '@linker/domain-link';
 import type { Service } from '@linker/lifecycle';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger, Metrics } from '@linker/observability';
@@ -136,5 +136,10 @@ function federationOf(settings: ProcessorSettings, topology: TopologySource, log
     return undefined;
   }
   const { linkListen: listen, linkHost: listenHost, linkPort: listenPort, linkFailoverMs: failoverMs } = settings;
-  return { transport: new WsLinkTransport(), secretFor: () => secret, listen, listenHost, listenPort, failoverMs };
+  const tls = linkTlsOf(settings, listen);
+  if (tls.allowCleartext) {
+    const endpoint = listen && tls.listen === undefined ? '; so is this domain’s link endpoint (no LINKER_LINK_TLS_CERT_FILE)' : '';
+    logger.warn(`LINKER_LINKS_ALLOW_CLEARTEXT: links to neighbours with a ws:// or tcp:// endpoint are unencrypted${endpoint}`);
+  }
+  return { transport: new WsLinkTransport(), secretFor: () => secret, listen, listenHost, listenPort, failoverMs, tls };
 }

@@ -255,7 +255,10 @@ export class Processor {
       mailboxDropped: this.mailboxLimits.dropped(),
       webhooks: this.webhooks.report(),
     };
-    if (this.federation) health.links = this.federation.links();
+    if (this.federation) {
+      health.links = this.federation.links();
+      health.linkTlsRefusedInbound = this.federation.tlsRefusedInbound();
+    }
     if (this.analytics) health.analytics = this.analytics.counts();
     return health;
   }

@@ -2,6 +2,7 @@ export * from './link.port';
 export * from './link-limits';
 export * from './link-close-codes';
 export * from './link-url';
+export { linkTlsOf, linkTlsSettings, type DialTlsFiles, type LinkTls } from './link-tls';
 export { checkEnvelopeSize, BATCH_OVERHEAD_BYTES } from './link-frames';
 export { LinkFailureError, type LinkErrorCode } from './link-errors';
 export type { LinkAuth, LinkServerAuth } from './link-auth';

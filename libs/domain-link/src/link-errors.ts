@@ -12,6 +12,8 @@ export type LinkErrorCode =
   | 'LINK_NACK'
   /** Nothing answers at the peer's link endpoint; retriable. */
   | 'LINK_UNREACHABLE'
+  /** TLS failed: the peer's certificate did not verify against the configured CA (or the peer refused ours); retriable (once the certificates are fixed). */
+  | 'LINK_TLS_REFUSED'
   /** The peer closed the connection during the handshake with a close code that names no reason of its own; retriable. */
   | 'LINK_REFUSED'
   /** The challenge-response failed: the two domains' secrets differ (close 4401); retriable (once they agree). */
@@ -26,7 +28,7 @@ export type LinkErrorCode =
   | 'LINK_PROTOCOL_ERROR'
   /** An envelope does not fit in a link frame (close 1009 when a peer sent one); not retriable (a connection it ended is dialed again). */
   | 'LINK_FRAME_TOO_LARGE'
-  /** The topology gives a link endpoint that is not tcp://host:port or ws://host:port; not retriable. */
+  /** The topology gives a link endpoint that is not tcp://host:port, ws://host:port or wss://host:port; not retriable. */
   | 'INVALID_LINK_ENDPOINT'
   /** The in-memory network already serves that endpoint; not retriable. */
   | 'LINK_ENDPOINT_IN_USE'

@@ -1,8 +1,10 @@
 import type { Envelope } from '@linker/contracts';
+import type { TlsFiles } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import type { LinkAuth, LinkServerAuth } from './link-auth';
 import type { LinkErrorCode } from './link-errors';
 import type { LinkLimits } from './link-limits';
+import type { DialTlsFiles } from './link-tls';
 
 /**
  * Stores envelopes that came in over a link from the neighbour `from`. Resolving means they are stored durably on this
@@ -46,6 +48,8 @@ export interface OutboundLinkMetrics {
   /** Last round trip: ack latency of a batch or a heartbeat's pong, whichever came last. */
   readonly lastRttMs?: number;
   readonly lastFailure?: LinkFailure;
+  /** Connection attempts refused because TLS failed (the peer's certificate did not verify, or it refused ours). */
+  readonly tlsRefused: number;
 }
 
 /** Plain counters of what one neighbour sent this domain (over all its connections). */
@@ -89,6 +93,8 @@ export interface LinkListener {
   /** Where neighbours dial it (`ws://host:port` with the bound port; `memory://...` for the twin). */
   readonly endpoint: string;
   metrics(): InboundLinkMetrics[];
+  /** Connections refused during the TLS handshake (no client certificate, or one the CA did not sign): the peer is not known yet. */
+  readonly tlsRefused: number;
   /** Drop every connection from `peer` at once (no close handshake); returns how many. It may dial again. */
   drop(peer: string): number;
   /** Stop accepting and close every connection (1001). Handlers already running finish; their acks are not sent. */
@@ -104,14 +110,18 @@ interface Common {
 export interface DialOptions extends LinkAuth, Common {
   /** The neighbour's domain name: the server must prove it is this domain. */
   peer: string;
-  /** The neighbour's link endpoint as the topology gives it (`tcp://host:port`, `ws://host:port`, or a twin's). */
+  /** The neighbour's link endpoint as the topology gives it (`tcp://host:port`, `ws://host:port`, `wss://host:port`, or a twin's). */
   endpoint: string;
+  /** For a `wss://` endpoint: the CA its certificate must chain to (default: the system's) and this domain's client certificate. */
+  tls?: DialTlsFiles;
 }
 
 export interface ListenOptions extends LinkServerAuth, Common {
   /** Where to listen (`tcp://host:port` or `ws://host:port`, port 0 = any free port); the twin takes any name. */
   endpoint: string;
   onReceive: ReceiveHandler;
+  /** Serve `wss://` from these files (client certificates required when `caFile` is set); absent: `ws://`. The twin ignores it. */
+  tls?: TlsFiles;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   prepareBatch,
 } from '../src/link-frames';
 import { DEFAULT_LINK_LIMITS, resolveLinkLimits } from '../src/link-limits';
-import { linkUrl } from '../src/link-url';
+import { isCleartextEndpoint, linkUrl } from '../src/link-url';
 import { TokenBucket } from '../src/token-bucket';
 
 describe('linkUrl', () => {
@@ -21,14 +21,20 @@ describe('linkUrl', () => {
     ['ws://10.0.0.1:9089', 'ws://10.0.0.1:9089/link'],
     ['ws://link.example:9089/', 'ws://link.example:9089/link'],
     ['tcp://[::1]:9089', 'ws://[::1]:9089/link'],
+    ['wss://link.example:9089', 'wss://link.example:9089/link'],
   ])('maps %s to %s', (endpoint, url) => expect(linkUrl(endpoint)).toBe(url));
 
-  it.each(['http://h:1', 'wss://h:1', 'ws://h', 'ws://h:1/other', 'ws://u:p@h:1', 'h:1', '', 'tcp://h:1?x=1'])(
+  it.each(['http://h:1', 'https://h:1', 'wss://h', 'ws://h', 'ws://h:1/other', 'ws://u:p@h:1', 'h:1', '', 'tcp://h:1?x=1'])(
     'refuses %j with INVALID_LINK_ENDPOINT',
     (endpoint) => {
       expect(() => linkUrl(endpoint)).toThrow(expect.objectContaining({ code: 'INVALID_LINK_ENDPOINT', retriable: false }));
     },
   );
+
+  it('tells unencrypted endpoints (tcp://, ws://) from wss:// and the twin’s memory://', () => {
+    expect(['tcp://h:1', 'ws://h:1', 'WS://h:1'].map(isCleartextEndpoint)).toEqual([true, true, true]);
+    expect(['wss://h:1', 'memory://domain-01'].map(isCleartextEndpoint)).toEqual([false, false]);
+  });
 });
 
 describe('link frames', () => {

@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 /** A listening HTTP server, as a resource: where it listens, and how to stop it. */
 export interface HttpListener {
-  /** `http://host:port`, with the port actually bound (for port 0). */
+  /** `http://host:port` (`https://` for a TLS server), with the port actually bound (for port 0). */
   readonly url: string;
   /** Stop accepting and resolve once the open connections are closed. */
   close(): Promise<void>;
@@ -20,7 +21,12 @@ export async function listenHttp(server: Server, host: string, port: number): Pr
   });
   const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${bound}`,
+    url: `${schemeOf(server)}://${host}:${bound}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** `https` for a TLS server (`createHttpServer` with files), else `http`. */
+export function schemeOf(server: Server): 'http' | 'https' {
+  return (server as unknown) instanceof TlsServer ? 'https' : 'http';
 }

@@ -6,3 +6,4 @@ export * from './until-reachable';
 export * from './service';
 export * from './health-probe';
 export * from './bearer-token';
+export * from './tls';

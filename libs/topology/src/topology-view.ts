@@ -87,7 +87,7 @@ export class TopologyView {
 
   /**
    * A domain's endpoints as `domains[].urls` lists them (docs/protocol.md, Topology document): the first is where clients connect, the second
-   * where neighbours link to it (`tcp://host:port` as in the original, or `ws://host:port`).
+   * where neighbours link to it (`wss://host:port`; `tcp://host:port` as in the original, or `ws://host:port`, where cleartext links are allowed).
    */
   endpoints(domain: string): { client?: string; link?: string } {
     const urls = this.topology.domains.find((d) => d.name === domain)?.urls ?? [];

@@ -1,7 +1,7 @@
 /** The topology document (docs/protocol.md, Topology document): the original's schema, extended. Field names are the YAML's. */
 export interface Domain {
   name: string;
-  /** Client endpoint (`ws://`) and link endpoint (`ws://` or the original's `tcp://host:port`). */
+  /** Client endpoint (`ws://` or `wss://`) and link endpoint (`wss://`, `ws://` or the original's `tcp://host:port`). */
   urls: string[];
 }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '@linker/kernel';
+import { tlsFilesOf } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import type { Presence } from '@linker/presence';
 import type { TopologyView } from '@linker/topology';
@@ -53,6 +54,7 @@ export class CompatEndpoints {
         maxConnections: config.maxHandshakes,
         requestTimeoutMs: config.handshakeTimeoutMs,
         logger: this.log,
+        tls: tlsFilesOf(config),
         serving: deps.serving,
       });
     }

@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Envelope } from '@linker/contracts';
 import { errorMessage, newMessageId, type Clock } from '@linker/kernel';
+import { createHttpServer, type TlsFiles } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import { parseUserId, type ClientApp, type TopologyView } from '@linker/topology';
 import { ApiFailure, isApiFailure } from '../api/api-failure';
@@ -27,6 +28,8 @@ export interface RealtimerOptions {
   /** A request not received whole this long after its connection opened gets 408. */
   requestTimeoutMs: number;
   logger: Logger;
+  /** Serve `https://` from these files (the client port's, reloaded when they change); absent: plain `http://`. */
+  tls?: TlsFiles;
   serving(): boolean;
 }
 
@@ -48,9 +51,10 @@ export class RealtimerServer {
   constructor(private readonly options: RealtimerOptions) {
     const deadline = options.requestTimeoutMs;
     this.key = options.key === undefined ? undefined : digest(options.key);
-    this.http = createServer(
+    this.http = createHttpServer(
       { headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) },
       (request, response) => this.handle(request, response),
+      options.tls && { files: options.tls, logger: options.logger },
     );
     this.http.maxConnections = options.maxConnections;
   }

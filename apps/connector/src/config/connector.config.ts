@@ -1,6 +1,6 @@
 import { busSettings } from '@linker/bus';
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
-import { startupSettings } from '@linker/lifecycle';
+import { startupSettings, tlsSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
 import { topologySourceSettings } from '@linker/topology';
@@ -270,6 +270,7 @@ const clientPortSettings = {
     min: 1,
     doc: 'Presence lease: if the connector stops renewing it, its users count as offline this long after the last renewal. Must exceed the heartbeat interval.',
   }),
+  ...tlsSettings,
   ...compatSettings,
   ...connectorAnalyticsSettings,
 };

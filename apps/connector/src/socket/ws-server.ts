@@ -1,7 +1,8 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions } from 'ws';
+import { createHttpServer, schemeOf, type TlsFiles } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import { ClientSocket, type SendLimits } from './client-socket';
 
@@ -55,6 +56,8 @@ export interface WsServerOptions {
   allowedOrigins: readonly string[];
   sendLimits: SendLimits;
   logger: Logger;
+  /** Serve `wss://` and `https://` from these files (reloaded when they change); absent: plain `ws://` and `http://`. */
+  tls?: TlsFiles;
   health(): { serving: boolean; body: unknown };
   /** Every request whose path starts with `api.prefix` (the server API); absent: those paths are 404 too. */
   api?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
@@ -100,9 +103,10 @@ export class WsServer {
     const deadline = options.handshakeTimeoutMs;
     // Node checks both deadlines every `connectionsCheckingInterval`, from the moment a connection opens (even one
     // that never sends a byte); the check walks only connections still inside a request, so it is free when idle.
-    this.http = createServer(
+    this.http = createHttpServer(
       { headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) },
       (request, response) => this.answer(request, response),
+      options.tls && { files: options.tls, logger: options.logger },
     );
     this.http.maxConnections = options.maxConnections + options.maxHandshakes;
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
@@ -121,6 +125,11 @@ export class WsServer {
         resolve(this.port);
       });
     });
+  }
+
+  /** `wss` with TLS, else `ws`. */
+  get scheme(): 'ws' | 'wss' {
+    return schemeOf(this.http) === 'https' ? 'wss' : 'ws';
   }
 
   /** The bound port (0 before `listen`). */

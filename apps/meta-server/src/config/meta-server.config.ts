@@ -1,4 +1,5 @@
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
+import { tlsSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 
 /** The meta-server's settings. This folder is the meta-server's only reader of `process.env`. */
@@ -98,6 +99,7 @@ export const metaServerConfig = defineConfig({
       'The connectors’ client-port URLs, comma-separated, e.g. `http://127.0.0.1:8089`: the web UI’s operations view reads their ' +
       '`GET /health` and passes its user lookup to their server API. Unset: each domain’s client endpoint in the topology (`domains[].urls[0]`).',
   }),
+  ...tlsSettings,
   ...loggingSettings,
 });
 

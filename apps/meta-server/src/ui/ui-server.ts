@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { listenHttp, type HttpListener } from '@linker/lifecycle';
+import { createHttpServer, listenHttp, type HttpListener, type TlsFiles } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import { observations, type LinkReports } from './link-observations';
 import { proxyToMetaServer } from './meta-proxy';
@@ -31,6 +31,8 @@ export interface UiServerOptions {
   /** `GET /api/info`, computed on each request (the topology may have changed). */
   info: () => UiInfo;
   logger: Logger;
+  /** Serve `https://` from these files (reloaded when they change); absent: plain `http://`. */
+  tls?: TlsFiles;
 }
 
 export type UiServer = HttpListener;
@@ -43,12 +45,16 @@ export type UiServer = HttpListener;
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const root = options.root ?? UI_DIST;
   const logger = options.logger.child({ component: 'web-ui' });
-  const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/meta' || path.startsWith('/meta/')) return meta(request, response);
-    if (path === '/api' || path.startsWith('/api/')) return api(path, request, response);
-    serveStatic(root, request, response);
-  });
+  const server = createHttpServer(
+    {},
+    (request, response) => {
+      const path = (request.url ?? '/').split('?')[0];
+      if (path === '/meta' || path.startsWith('/meta/')) return meta(request, response);
+      if (path === '/api' || path.startsWith('/api/')) return api(path, request, response);
+      serveStatic(root, request, response);
+    },
+    options.tls && { files: options.tls, logger },
+  );
 
   function meta(request: IncomingMessage, response: ServerResponse): void {
     if (options.metaServerUrl === undefined) {

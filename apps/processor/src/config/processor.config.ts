@@ -1,6 +1,7 @@
 import { analyticsSettings } from '@linker/analytics';
 import { busSettings } from '@linker/bus';
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
+import { linkTlsSettings } from '@linker/domain-link';
 import { mailboxSettings } from '@linker/mailbox';
 import { startupSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
@@ -116,6 +117,7 @@ export const processorConfig = defineConfig({
     optional: true,
     doc: "Port of the link endpoint; unset: the port of the domain's link endpoint in the topology (`domains[].urls[1]`).",
   }),
+  ...linkTlsSettings,
   linkFailoverMs: setting({
     env: 'LINKER_LINK_FAILOVER_MS',
     kind: 'integer',
@@ -179,6 +181,11 @@ export const processorConfig = defineConfig({
 
 export type ProcessorConfig = ConfigOf<typeof processorConfig.settings>;
 
+/** The links' TLS settings alone: the embedded mode reads them from its environment. */
+export const linkTlsConfig = defineConfig(linkTlsSettings);
+
+export type LinkTlsSettings = ConfigOf<typeof linkTlsSettings>;
+
 /** What a processor needs of the configuration in every mode (the embedded mode builds it without the real-mode URLs). */
 const SETTINGS = [
   'domain',
@@ -198,6 +205,7 @@ const SETTINGS = [
   'linkHost',
   'linkPort',
   'linkFailoverMs',
+  ...(Object.keys(linkTlsSettings) as Array<keyof typeof linkTlsSettings>),
   'metricsHost',
   'metricsPort',
   'adminToken',

@@ -1,6 +1,13 @@
 import type { BusRecord, Lanes, Subscription } from '@linker/bus';
 import { decodeEnvelope, interestTopic, type Envelope } from '@linker/contracts';
-import { resolveLinkLimits, type LinkLimits, type LinkListener, type LinkTransport, type OutboundLink } from '@linker/domain-link';
+import {
+  resolveLinkLimits,
+  type LinkLimits,
+  type LinkListener,
+  type LinkTls,
+  type LinkTransport,
+  type OutboundLink,
+} from '@linker/domain-link';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
@@ -25,6 +32,8 @@ export interface FederationDeps {
   listenHost?: string;
   /** Port to listen on; default: the port of this domain's link endpoint in the topology (`domains[].urls[1]`). */
   listenPort?: number;
+  /** The links' TLS: what the endpoint serves, what dialing trusts and presents, whether cleartext links are allowed (default: none, allowed). */
+  tls?: LinkTls;
   /** How long a link stays down before what waits for it takes another path. Default 500 ms. */
   failoverMs?: number;
   limits?: Partial<LinkLimits>;
@@ -71,7 +80,8 @@ export class Federation implements ChannelFederation {
     const resolved = resolveLinkLimits(limits);
     this.maxFastPending = resolved.maxInFlightBatches;
     this.maxFastQueued = 2 * resolved.maxBatchEnvelopes;
-    this.neighbours = new Neighbours({ domain, transport, secretFor, limits, logger: this.log });
+    const { tls } = options;
+    this.neighbours = new Neighbours({ domain, transport, secretFor, limits, tls, logger: this.log });
     this.interest = new ChannelInterestTable(domain, Date.now(), options.channelInterestMs);
     this.forwarders = new Forwarders({
       domain,
@@ -166,6 +176,11 @@ export class Federation implements ChannelFederation {
     });
   }
 
+  /** Connections to the link endpoint refused during the TLS handshake (0 where this process does not hold it). */
+  tlsRefusedInbound(): number {
+    return this.listener?.tlsRefused ?? 0;
+  }
+
   /** This domain's neighbours in the current topology. */
   peers(): string[] {
     return this.neighbours.peers();
@@ -203,6 +218,7 @@ export class Federation implements ChannelFederation {
     const listener = await transport.listen({
       domain,
       endpoint,
+      tls: this.options.tls?.listen,
       secretFor,
       limits,
       acceptsPeer: (peer) => this.neighbours.peers().includes(peer),

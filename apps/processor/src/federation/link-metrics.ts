@@ -21,6 +21,8 @@ export interface LinkReport {
   receivedBytes: number;
   /** Last round trip (a batch's ack or a heartbeat's pong), ms. */
   rttMs?: number;
+  /** Connection attempts to the neighbour refused because TLS failed (its certificate did not verify, or it refused ours). */
+  tlsRefused: number;
 }
 
 /** One report per neighbour from the outbound links, the listener's inbound counters and the forwarders' waits. */
@@ -43,6 +45,7 @@ export function linkReports(
     receivedEnvelopes: received.get(m.peer)?.receivedEnvelopes ?? 0,
     receivedBytes: received.get(m.peer)?.receivedBytes ?? 0,
     rttMs: m.lastRttMs,
+    tlsRefused: m.tlsRefused,
   }));
 }
 
@@ -60,8 +63,16 @@ const GAUGES: Array<[keyof LinkReport, string, string]> = [
   ['rttMs', 'rtt_ms', 'last round trip to the neighbour, ms'],
 ];
 
-/** Register the per-link gauges on `metrics`, filled from `reports()` whenever they are scraped. */
-export function registerLinkMetrics(metrics: Metrics, reports: () => LinkReport[]): void {
+/**
+ * Register the per-link gauges on `metrics`, filled from `reports()` whenever they are scraped, and
+ * `linker_link_tls_refused_total{peer}`: link connections refused because TLS failed, per neighbour dialed, and
+ * `peer="inbound"` for connections to this domain's link endpoint (`inbound()`) whose TLS handshake failed.
+ */
+export function registerLinkMetrics(metrics: Metrics, reports: () => LinkReport[], inbound: () => number = () => 0): void {
+  metrics.sampledCounter('linker_link_tls_refused_total', 'link connections refused because TLS failed', ['peer'], function* () {
+    for (const report of reports()) yield [{ peer: report.peer }, report.tlsRefused];
+    yield [{ peer: 'inbound' }, inbound()];
+  });
   for (const [field, name, help] of GAUGES) {
     metrics.sampledGauge(`linker_link_${name}`, help, ['peer'], (gauge) => {
       for (const report of reports()) {

@@ -1,4 +1,11 @@
-import type { LinkLimits, LinkTransport, OutboundLink, OutboundLinkMetrics } from '@linker/domain-link';
+import {
+  isCleartextEndpoint,
+  type LinkLimits,
+  type LinkTls,
+  type LinkTransport,
+  type OutboundLink,
+  type OutboundLinkMetrics,
+} from '@linker/domain-link';
 import type { Logger } from '@linker/observability';
 import { RoutingTable, type DomainRoutes, type Route, type RouteLookup } from '@linker/routing';
 import type { TopologyView } from '@linker/topology';
@@ -9,6 +16,8 @@ export interface NeighboursOptions {
   /** The secret shared with each neighbour (configuration, never the topology); undefined → that link is refused. */
   secretFor(peer: string): string | undefined;
   limits?: Partial<LinkLimits>;
+  /** What dialing trusts and presents, and whether a `ws://` neighbour is dialed; default: the system's CAs, cleartext allowed. */
+  tls?: LinkTls;
   logger: Logger;
 }
 
@@ -123,13 +132,20 @@ export class Neighbours {
   }
 
   private dial(view: TopologyView, peer: string): void {
-    const { domain, transport, secretFor, limits, logger } = this.options;
+    const { domain, transport, secretFor, limits, tls, logger } = this.options;
     const endpoint = view.endpoints(peer).link;
     if (endpoint === undefined) {
       logger.error('neighbour has no link endpoint in the topology (domains[].urls[1]); not linked', { peer });
       return;
     }
-    const link = transport.dial({ domain, peer, endpoint, secretFor, limits, logger: logger.child({ peer }) });
+    if (tls?.allowCleartext === false && isCleartextEndpoint(endpoint)) {
+      logger.error(
+        'neighbour link endpoint is unencrypted and LINKER_LINKS_ALLOW_CLEARTEXT is false; not linked (give it a wss:// endpoint)',
+        { peer, endpoint },
+      );
+      return;
+    }
+    const link = transport.dial({ domain, peer, endpoint, secretFor, limits, tls: tls?.dial, logger: logger.child({ peer }) });
     link.onState(({ up }) => {
       this.table = this.table?.withLink(domain, peer, up);
       this.cache.clear();

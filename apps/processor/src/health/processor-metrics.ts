@@ -54,7 +54,11 @@ export function processorMetrics(identity: { domain: string; name: string }, hea
   metrics.sampledGauge('linker_analytics_dropped', 'analytics events dropped: the store failed or did not answer', [], (gauge) =>
     gauge.set(health().analytics?.dropped ?? 0),
   );
-  registerLinkMetrics(metrics, () => health().links ?? []);
+  registerLinkMetrics(
+    metrics,
+    () => health().links ?? [],
+    () => health().linkTlsRefusedInbound ?? 0,
+  );
   registerWebhookMetrics(metrics, () => health().webhooks);
   const latency = metrics.histogram(
     'linker_delivery_latency_seconds',

@@ -43,6 +43,8 @@ export interface ProcessorHealth {
   webhooks: Record<string, AppWebhookReport>;
   /** Links to the neighbour domains (absent without federation). */
   links?: LinkReport[];
+  /** Connections to this domain's link endpoint refused during the TLS handshake (absent without federation). */
+  linkTlsRefusedInbound?: number;
   /** Analytics events written since start, and dropped (the store failed or did not answer); absent without analytics. */
   analytics?: { written: number; dropped: number };
 }

@@ -13,7 +13,8 @@ export class NodeWebSocket implements WebSocketLike {
   onerror: ((event: unknown) => void) | null = null;
   private readonly socket: WebSocket;
 
-  constructor(url: string, options: { localAddress?: string } = {}) {
+  /** `ca`: the CA certificate(s) a `wss://` server's certificate must chain to (PEM text), e.g. a private CA's; unset: the system's. */
+  constructor(url: string, options: { localAddress?: string; ca?: string } = {}) {
     this.socket = new WebSocket(url, { perMessageDeflate: false, ...options });
     this.socket.on('open', () => this.onopen?.({ type: 'open' }));
     this.socket.on('message', (data, isBinary) => this.onmessage?.({ data: isBinary ? data : data.toString() }));

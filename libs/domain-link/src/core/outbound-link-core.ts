@@ -39,7 +39,7 @@ export class OutboundLinkCore implements OutboundLink {
   private readonly pending = new PendingBatches();
   private readonly window: SendWindow;
   private readonly state: LinkState;
-  private readonly counters = { sentEnvelopes: 0, sentBytes: 0, ackedEnvelopes: 0 };
+  private readonly counters = { sentEnvelopes: 0, sentBytes: 0, ackedEnvelopes: 0, tlsRefused: 0 };
   private lastRttMs: number | undefined;
   private lastFailure: LinkFailure | undefined;
   private nextSeq = 0;
@@ -193,6 +193,13 @@ export class OutboundLinkCore implements OutboundLink {
     const closeCode = error instanceof LinkFailureError ? error.closeCode : undefined;
     const code = error instanceof LinkFailureError ? error.code : 'LINK_UNREACHABLE';
     this.lastFailure = { code, closeCode, message: errorMessage(error), at: Date.now() };
+    if (code === 'LINK_TLS_REFUSED') {
+      this.counters.tlsRefused += 1;
+      this.logger.error('link refused: TLS failed (the neighbour’s certificate did not verify, or it refused ours); dialing again later', {
+        error: errorMessage(error),
+      });
+      return;
+    }
     const level = code === 'LINK_UNREACHABLE' ? 'info' : 'warn';
     this.logger[level]('link connection failed', { code, closeCode, error: errorMessage(error) });
   }

@@ -109,6 +109,8 @@ const pairKey = (from: string, to: string): string => `${from}>${to}`;
 
 class MemoryListener implements LinkListener {
   private closed = false;
+  /** No TLS in memory. */
+  readonly tlsRefused = 0;
 
   constructor(
     readonly endpoint: string,

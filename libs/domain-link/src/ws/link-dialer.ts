@@ -5,6 +5,7 @@ import { dialHandshake } from '../core/dialer-connection';
 import { OutboundLinkCore, type ChannelEvents, type ChannelOpener, type LinkChannel } from '../core/outbound-link-core';
 import { LinkFailureError } from '../link-errors';
 import { resolveLinkLimits, type LinkLimits } from '../link-limits';
+import { isTlsRefusal, readDialTls } from '../link-tls';
 import { linkUrl } from '../link-url';
 import type { DialOptions, OutboundLink } from '../link.port';
 import { WsFrameSocket } from './ws-frame-socket';
@@ -22,14 +23,9 @@ function opened(ws: WebSocket, url: string, signal: AbortSignal): Promise<void> 
     });
     ws.once('close', () => {
       signal.removeEventListener('abort', onAbort);
-      reject(
-        new LinkFailureError(
-          'LINK_UNREACHABLE',
-          `cannot connect to ${url}: ${error === undefined ? 'closed' : errorMessage(error)}`,
-          undefined,
-          error,
-        ),
-      );
+      const why = error === undefined ? 'closed' : errorMessage(error);
+      const tls = isTlsRefusal(error);
+      reject(new LinkFailureError(tls ? 'LINK_TLS_REFUSED' : 'LINK_UNREACHABLE', `cannot connect to ${url}: ${why}`, undefined, error));
     });
   });
 }
@@ -44,6 +40,7 @@ function wsOpener(options: DialOptions, limits: Readonly<LinkLimits>, logger: Lo
       perMessageDeflate: false,
       handshakeTimeout: limits.handshakeTimeoutMs,
       followRedirects: false,
+      ...(url.startsWith('wss:') ? readDialTls(options.tls) : {}),
     });
     const socket = new WsFrameSocket(ws, url, heartbeat);
     await opened(ws, url, signal);
@@ -53,7 +50,8 @@ function wsOpener(options: DialOptions, limits: Readonly<LinkLimits>, logger: Lo
 
 /**
  * The outbound link to one neighbour over a WebSocket to its link endpoint (`tcp://host:port` or `ws://host:port`,
- * dialed as `ws://host:port/link`): connects at once, reconnects with backoff, heartbeats. Throws a non-retriable
+ * dialed as `ws://host:port/link`; `wss://host:port` over TLS, its certificate checked against `options.tls.caFile`,
+ * presenting `options.tls.certFile` when set): connects at once, reconnects with backoff, heartbeats. Throws a non-retriable
  * `INVALID_LINK_ENDPOINT` at once for an endpoint of another form.
  */
 export function dialLink(options: DialOptions): OutboundLink {

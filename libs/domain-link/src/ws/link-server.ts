@@ -1,7 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createHttpServer, schemeOf } from '@linker/lifecycle';
+import { errorMessage } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
 import { InboundRegistry } from '../core/inbound-registry';
 import { serveConnection } from '../core/server-connection';
@@ -34,7 +36,8 @@ function listenAddress(endpoint: string): { host: string; port: number } {
 }
 
 /**
- * Accepts links from neighbours on `ws://host:port/link` (permessage-deflate off, `maxPayload` = the frame limit:
+ * Accepts links from neighbours on `ws://host:port/link`, or `wss://` with `options.tls` (client certificates required
+ * when its `caFile` is set; a handshake that fails is counted in `tlsRefused` and logged) (permessage-deflate off, `maxPayload` = the frame limit:
  * ws closes a bigger frame with 1009). Each connection: challenge-response, then batches to the receive handler
  * (core/server-connection.ts). A bad peer is cut and logged; the others go on. Other paths get a plain 404; a request
  * not complete within the handshake deadline 408; connections beyond `MAX_LINK_CONNECTIONS` are closed when accepted.
@@ -48,6 +51,7 @@ export class LinkServer implements LinkListener {
   private owned = false;
   private accepting = true;
   endpoint = '';
+  tlsRefused = 0;
 
   private constructor(private readonly options: LinkServerOptions) {
     this.limits = resolveLinkLimits(options.limits);
@@ -105,7 +109,8 @@ export class LinkServer implements LinkListener {
       });
     }
     const address = http.address() as AddressInfo | null;
-    this.endpoint = `ws://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? port}`;
+    const scheme = schemeOf(http) === 'https' ? 'wss' : 'ws';
+    this.endpoint = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? port}`;
     this.logger.info('link server listening', { endpoint: this.endpoint });
   }
 
@@ -115,12 +120,24 @@ export class LinkServer implements LinkListener {
    */
   private ownServer(): Server {
     const deadline = this.limits.handshakeTimeoutMs;
-    const http = createServer(
+    const { tls } = this.options;
+    const http = createHttpServer(
       { headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.min(1_000, deadline) },
       (_request, response) => response.writeHead(404).end(),
+      tls && { files: tls, logger: this.logger },
     );
     http.maxConnections = this.options.maxConnections ?? MAX_LINK_CONNECTIONS;
+    if (tls !== undefined) http.on('tlsClientError', (error: Error, socket: { remoteAddress?: string }) => this.tlsFailed(error, socket));
     return http;
+  }
+
+  /** A TLS handshake that failed: with mutual TLS, a neighbour without a certificate the CA signed (counted, logged). */
+  private tlsFailed(error: Error, socket: { remoteAddress?: string }): void {
+    this.tlsRefused += 1;
+    this.logger.warn('link connection refused: TLS handshake failed (no client certificate, or one the CA did not sign)', {
+      remote: socket.remoteAddress,
+      error: errorMessage(error),
+    });
   }
 
   private readonly upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {

@@ -27,9 +27,9 @@ export interface EmbeddedDomainOptions extends DomainOptions {
 
 const READY_TIMEOUT_MS = 30_000;
 /** The ready lines `main.ts` prints to stderr once every server listens. */
-const CLIENTS_LINE = /^\s*clients:\s+(ws:\/\/\S+\/ws)\s*$/m;
-const META_LINE = /^\s*meta-server:\s+(http:\/\/\S+)/m;
-const UI_LINE = /^\s*web UI:\s+(http:\/\/\S+)/m;
+const CLIENTS_LINE = /^\s*clients:\s+(wss?:\/\/\S+\/ws)\s*$/m;
+const META_LINE = /^\s*meta-server:\s+(https?:\/\/\S+)/m;
+const UI_LINE = /^\s*web UI:\s+(https?:\/\/\S+)/m;
 const METRICS_LINE = /^\s*metrics:\s+(http:\/\/\S+)/m;
 
 /**

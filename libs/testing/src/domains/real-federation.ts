@@ -182,6 +182,8 @@ export async function startRealFederation(options: RealFederationOptions): Promi
           LINKER_MONGODB_DATABASE: database,
           LINKER_LINK_SECRET: secret,
           LINKER_LINK_LISTEN: 'true',
+          // The link endpoints here are ws:// on one machine.
+          LINKER_LINKS_ALLOW_CLEARTEXT: 'true',
           LINKER_METRICS_PORT: String(metricsPort),
           ...(proxies.has(name) ? { LINKER_LINK_PORT: String(proxies.get(name)?.listenPort) } : {}),
           ...extra.processorEnv,

@@ -31,8 +31,9 @@ export class RawSocket {
   private constructor(
     readonly url: string,
     readonly label: string,
+    options: ConstructorParameters<typeof NodeWebSocket>[1],
   ) {
-    this.socket = new NodeWebSocket(url);
+    this.socket = new NodeWebSocket(url, options);
     this.socket.onmessage = (event) => {
       this.frames.push(JSON.parse(String(event.data)) as Frame);
       this.arrivals.push(Date.now());
@@ -40,9 +41,9 @@ export class RawSocket {
     this.socket.onclose = (event) => (this.closeInfo = { code: event.code, reason: event.reason });
   }
 
-  /** Open a socket to `url`; resolves once it is open. */
-  static async open(url: string, label = 'socket'): Promise<RawSocket> {
-    const raw = new RawSocket(url, label);
+  /** Open a socket to `url` (`options.ca`: a `wss://` server's CA); resolves once it is open. */
+  static async open(url: string, label = 'socket', options: ConstructorParameters<typeof NodeWebSocket>[1] = {}): Promise<RawSocket> {
+    const raw = new RawSocket(url, label, options);
     let failure: unknown;
     raw.socket.onerror = (error) => (failure = error);
     await waitFor(`${label} to open ${url}`, () => {
