@@ -38,3 +38,4 @@ export {
   STOP_TIMEOUT_MS,
 } from './domains/real-processes';
 export * from './sse-client';
+export * from './jwks-server';
