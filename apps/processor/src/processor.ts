@@ -1,5 +1,6 @@
 import { AnalyticsRecorder, type AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
+import { AUTH_BUSY_RETRY_AFTER_MS } from '@linker/contracts';
 import { errorMessage, IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
@@ -139,7 +140,7 @@ export class Processor {
     });
     this.webhookLogins = new WebhookLogins({
       limits: { concurrency: config.authWebhookConcurrency, queue: config.authWebhookQueue, maxWaitMs: config.authWebhookTimeoutMs },
-      retryAfterMs: config.authWebhookTimeoutMs,
+      retryAfterMs: AUTH_BUSY_RETRY_AFTER_MS,
       authenticator,
       dispatcher,
       retries: config.handlerRetries,

@@ -33,3 +33,6 @@ export interface RefreshTokenReplyData {
   reason?: string;
   retryAfterMs?: number;
 }
+
+/** The `retryAfterMs` of a login refused because the app's auth server is busy (a client adds its own backoff). */
+export const AUTH_BUSY_RETRY_AFTER_MS = 1_000;

@@ -1,4 +1,4 @@
-import type { AuthReplyData, Envelope, RefreshTokenReplyData } from '@linker/contracts';
+import { AUTH_BUSY_RETRY_AFTER_MS, type AuthReplyData, type Envelope, type RefreshTokenReplyData } from '@linker/contracts';
 import { parseUserId } from '@linker/topology';
 import type { AuthRequest, LoginVerdict } from '../auth/authenticator';
 import { Effects } from '../dispatch/effects';
@@ -7,7 +7,7 @@ import type { Handler, HandlerContext } from './handler';
 import type { HandlerDeps } from './handler-deps';
 import { intakeData, originOf } from './intake-data';
 
-type LoginDeps = Pick<HandlerDeps, 'authenticator' | 'webhookLogins' | 'settings'>;
+type LoginDeps = Pick<HandlerDeps, 'authenticator' | 'webhookLogins'>;
 
 /**
  * AUTH_CLIENT: decides the login and answers the origin socket with `AUTH_CLIENT_REPLY {appId, userId,
@@ -75,7 +75,7 @@ function extras({ expiresAt, retryAfterMs }: LoginVerdict): { expiresAt?: number
  * is refused at once, with `retryAfterMs`: the connector closes it with 4011 AUTH_BUSY, which invites a retry.
  */
 async function decideLogin(
-  { authenticator, webhookLogins, settings }: LoginDeps,
+  { authenticator, webhookLogins }: LoginDeps,
   { view, effects, now }: HandlerContext,
   request: AuthRequest,
   answer: (into: Effects, verdict: LoginVerdict) => Effects,
@@ -88,5 +88,5 @@ async function decideLogin(
   const { remote } = decision;
   if (webhookLogins.offer({ ...remote, request, answer: (verdict) => answer(new Effects(), verdict) })) return;
   const reason = `the auth server of ${remote.app} is busy (too many logins waiting for it)`;
-  answer(effects, authenticator.refuse(request, reason, settings.authWebhookTimeoutMs));
+  answer(effects, authenticator.refuse(request, reason, AUTH_BUSY_RETRY_AFTER_MS));
 }
