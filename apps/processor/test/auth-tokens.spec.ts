@@ -98,7 +98,10 @@ describe('tokens with a lifetime (processor)', () => {
 
   it("accepts a fresh token for the session's own user, with its new expiry", async () => {
     const exp = unixIn(600);
-    expect(await ask('REFRESH_TOKEN', 'JWT-1', { token: await hs256('JWT-1', exp) })).toEqual({ isAuthenticated: true, expiresAt: exp * 1000 });
+    expect(await ask('REFRESH_TOKEN', 'JWT-1', { token: await hs256('JWT-1', exp) })).toEqual({
+      isAuthenticated: true,
+      expiresAt: exp * 1000,
+    });
   });
 
   it.each([
