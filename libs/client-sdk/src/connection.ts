@@ -126,7 +126,11 @@ export class Connection {
     // Refused: the server closes with 4001 (4011 when its auth server was busy) right after; report it now.
     if (reply?.retryAfterMs !== undefined) {
       const { code, reason } = CLOSE_CODES.AUTH_BUSY;
-      this.finish(code, reason, new LinkerClientError('CONNECTION_CLOSED', `authentication of ${this.auth.userId} busy: ${reason}`, { closeCode: code }));
+      this.finish(
+        code,
+        reason,
+        new LinkerClientError('CONNECTION_CLOSED', `authentication of ${this.auth.userId} busy: ${reason}`, { closeCode: code }),
+      );
       this.socket.close(1000, 'auth server busy');
       return;
     }

@@ -273,7 +273,8 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
 
   /** A reconnect's login refused (4001) is tried once more with a fresh token from `getToken`. */
   private retriesLogin(code: number, was: ClientState): boolean {
-    if (code !== CLOSE_CODES.AUTH_FAILED.code || was !== 'reconnecting' || this.options.getToken === undefined || this.loginRetried) return false;
+    if (code !== CLOSE_CODES.AUTH_FAILED.code || was !== 'reconnecting' || this.options.getToken === undefined || this.loginRetried)
+      return false;
     this.loginRetried = true;
     return true;
   }

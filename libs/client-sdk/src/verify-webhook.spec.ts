@@ -72,7 +72,9 @@ describe('verifyAuthRequest', () => {
       ok: false,
       reason: 'BAD_SIGNATURE',
     });
-    expect(await verifyAuthRequest(SECRET, signed(T - 301, LOGIN), LOGIN, { now: NOW })).toMatchObject({ reason: 'TIMESTAMP_OUT_OF_TOLERANCE' });
+    expect(await verifyAuthRequest(SECRET, signed(T - 301, LOGIN), LOGIN, { now: NOW })).toMatchObject({
+      reason: 'TIMESTAMP_OUT_OF_TOLERANCE',
+    });
     expect(await verifyAuthRequest(SECRET, undefined, LOGIN, { now: NOW })).toMatchObject({ reason: 'MALFORMED_SIGNATURE' });
     const events = JSON.stringify({ events: [] });
     expect(await verifyAuthRequest(SECRET, signed(T, events), events, { now: NOW })).toMatchObject({ reason: 'MALFORMED_BODY' });

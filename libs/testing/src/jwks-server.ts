@@ -48,7 +48,11 @@ export async function startJwksServer(): Promise<JwksServer> {
     },
     rotate,
     sign: (sub, exp) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: current.kid }).setSubject(sub).setExpirationTime(exp).sign(current.privateKey),
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: current.kid })
+        .setSubject(sub)
+        .setExpirationTime(exp)
+        .sign(current.privateKey),
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -17,7 +17,7 @@ export const jwksSettings = {
     default: 30_000,
     min: 0,
     max: 3_600_000,
-    doc: "A token whose `kid` the cached key set does not hold makes the set be fetched again (a rotated key), at most once per this many ms per app; other such tokens meanwhile are refused.",
+    doc: 'A token whose `kid` the cached key set does not hold makes the set be fetched again (a rotated key), at most once per this many ms per app; other such tokens meanwhile are refused.',
   }),
   jwksMaxAgeMs: setting({
     env: 'LINKER_JWKS_MAX_AGE_MS',

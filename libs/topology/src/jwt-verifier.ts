@@ -69,7 +69,9 @@ export class JwtVerifier {
     try {
       const options = { algorithms: verifyKey.algorithms, subject: userId, requiredClaims: ['exp', 'sub'], currentDate: new Date(now) };
       const { payload } =
-        typeof verifyKey.key === 'function' ? await jwtVerify(token, verifyKey.key, options) : await jwtVerify(token, verifyKey.key, options);
+        typeof verifyKey.key === 'function'
+          ? await jwtVerify(token, verifyKey.key, options)
+          : await jwtVerify(token, verifyKey.key, options);
       if (channel !== undefined && payload.channel !== channel)
         return { accepted: false, reason: 'token refused (its channel claim is not this channel)' };
       return { accepted: true, expiresAt: (payload.exp as number) * 1000 };

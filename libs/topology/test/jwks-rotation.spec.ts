@@ -37,11 +37,10 @@ describe('JwtVerifier with a jwksUrl', () => {
     expect(fetchesAfterBurst).toBeLessThanOrEqual(2);
     if (fetchesAfterBurst === 1) expect(early.every((v) => !v.accepted && /no key/.test(v.reason))).toBe(true);
     // Once the cooldown is over, the set is fetched again and the new key verifies.
-    await waitFor(
-      'the rotated key to verify',
-      async () => (await verifier.verify(app, rotated, 'KS-1', Date.now())).accepted,
-      { timeoutMs: 10_000, intervalMs: 100 },
-    );
+    await waitFor('the rotated key to verify', async () => (await verifier.verify(app, rotated, 'KS-1', Date.now())).accepted, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
     expect(jwks.fetches).toBe(2);
     // The old key left the set: a token signed with it is refused now.
     expect(await verifier.verify(app, first, 'KS-1', Date.now())).toMatchObject({ accepted: false });

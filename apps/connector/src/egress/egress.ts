@@ -161,5 +161,9 @@ export class Egress {
 function replyData<T extends AuthReplyData | RefreshTokenReplyData>(delivery: Delivery): Partial<T> {
   const data = (delivery.envelope.data ?? {}) as Record<string, unknown>;
   const number = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-  return { isAuthenticated: data.isAuthenticated === true, expiresAt: number(data.expiresAt), retryAfterMs: number(data.retryAfterMs) } as Partial<T>;
+  return {
+    isAuthenticated: data.isAuthenticated === true,
+    expiresAt: number(data.expiresAt),
+    retryAfterMs: number(data.retryAfterMs),
+  } as Partial<T>;
 }
