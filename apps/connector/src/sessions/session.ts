@@ -12,9 +12,10 @@ export interface FrameTag {
 
 export const NO_TAG: FrameTag = Object.freeze({});
 const NO_CHANNELS: ReadonlySet<string> = new Set();
+import type { ClientSocket, WriteDone } from '../socket/client-socket';
+
 /** Longest delay one timer takes (Node fires a longer one at once): a later expiry is waited for in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
-import type { ClientSocket, WriteDone } from '../socket/client-socket';
 
 /**
  * docs/protocol.md, Authentication: NOT_AUTHENTICATED → AUTHENTICATING (AUTH_CLIENT sent to the processors) → AUTHENTICATED (presence
