@@ -68,6 +68,7 @@ export class JwtVerifier {
     if (!verifyKey) return { accepted: false, reason: "the app's jwtPublicKey or jwksUrl is not usable" };
     try {
       const options = { algorithms: verifyKey.algorithms, subject: userId, requiredClaims: ['exp', 'sub'], currentDate: new Date(now) };
+      // One call per overload of jwtVerify: a key, or a key set's key getter.
       const { payload } =
         typeof verifyKey.key === 'function'
           ? await jwtVerify(token, verifyKey.key, options)
