@@ -26,7 +26,7 @@ export function configTable(): string {
   for (const [app, settings] of APPS) {
     for (const row of settings) {
       const entry = rows.get(row.env) ?? { row, apps: [] };
-      entry.apps.push(app);
+      if (!entry.apps.includes(app)) entry.apps.push(app);
       rows.set(row.env, entry);
     }
   }

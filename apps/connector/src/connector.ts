@@ -4,7 +4,7 @@ import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import { tlsFilesOf } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
-import type { TopologyView } from '@linker/topology';
+import { jwksOptions, type TopologyView } from '@linker/topology';
 import { ConnectorAnalytics } from './analytics/connector-analytics';
 import { API_PREFIX } from './api/api-routes';
 import { ServerApi, type ServerApiLimits } from './api/server-api';
@@ -106,7 +106,8 @@ export class Connector {
       localSubscribers: (channel) => subscribers.count(channel),
       hasWebhook: (appName) => topology().app(appName)?.webhook !== undefined,
     });
-    this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs: config.authTimeoutMs, logger });
+    const { authTimeoutMs, tokenExpiryNoticeMs } = config;
+    this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs, tokenExpiryNoticeMs, clock, logger });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
     const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
@@ -121,7 +122,8 @@ export class Connector {
       logger: this.log,
     });
     const { maxChannelsPerSocket: maxPerSocket } = config;
-    this.channels = new Subscriptions({ topology, keeper: this.keeper, subscribers, history, maxPerSocket, clock, logger });
+    const jwks = jwksOptions(config);
+    this.channels = new Subscriptions({ topology, keeper: this.keeper, subscribers, history, maxPerSocket, jwks, clock, logger });
     this.ingress = new Ingress({
       intake,
       auth: this.auth,

@@ -1,10 +1,11 @@
 import { AnalyticsRecorder, type AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
+import { AUTH_BUSY_RETRY_AFTER_MS } from '@linker/contracts';
 import { errorMessage, IdWindow, systemClock, type Clock } from '@linker/kernel';
 import type { Mailbox } from '@linker/mailbox';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
-import type { TopologyView } from '@linker/topology';
+import { jwksOptions, type TopologyView } from '@linker/topology';
 import type { FetchFn } from './auth/auth-webhook';
 import { Authenticator } from './auth/authenticator';
 import { WebhookLogins } from './auth/webhook-logins';
@@ -133,10 +134,13 @@ export class Processor {
       domain: config.domain,
       timeoutMs: config.authWebhookTimeoutMs,
       fetch: deps.fetch ?? fetch,
+      jwks: jwksOptions(config),
+      now: () => clock.now(),
       logger,
     });
     this.webhookLogins = new WebhookLogins({
       limits: { concurrency: config.authWebhookConcurrency, queue: config.authWebhookQueue, maxWaitMs: config.authWebhookTimeoutMs },
+      retryAfterMs: AUTH_BUSY_RETRY_AFTER_MS,
       authenticator,
       dispatcher,
       retries: config.handlerRetries,

@@ -102,8 +102,14 @@ describe('AUTH_CLIENT', () => {
       lane: 'RELIABLE',
       id: `${request.id}.reply`,
     });
-    const data = reply.delivery.envelope.data as { appId: string; userId: string; isAuthenticated: boolean };
-    expect(data).toEqual({ appId, userId, isAuthenticated: data.isAuthenticated });
+    const data = reply.delivery.envelope.data as { appId: string; userId: string; isAuthenticated: boolean; expiresAt?: number };
+    // A JWT login's reply also says when its token expires (docs/protocol.md, Token expiry).
+    expect(data).toEqual({
+      appId,
+      userId,
+      isAuthenticated: data.isAuthenticated,
+      ...(data.expiresAt === undefined ? {} : { expiresAt: data.expiresAt }),
+    });
     return data.isAuthenticated;
   }
 

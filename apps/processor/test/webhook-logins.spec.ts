@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connectorTopic } from '@linker/contracts';
+import { AUTH_BUSY_RETRY_AFTER_MS, connectorTopic } from '@linker/contracts';
 import { waitFor } from '@linker/testing';
 import { APP_ID, DOMAIN, Harness, anzTopology, intake, type FakeConnector } from './testing/harness';
 
@@ -132,6 +132,14 @@ describe('logins decided by a webhook', () => {
     await waitFor('two calls under way (the third login waits)', () => webhook.held === 2);
     const refused = await login(SLOW.appId, 'SLOW-4');
     expect(await answerTo(refused)).toBe(false);
+    // Refused as busy: the reply says when to try again, so the connector closes with 4011 AUTH_BUSY, not 4001.
+    const busy = connector.deliveries('AUTH_CLIENT_REPLY').find((r) => r.delivery.targets[0].socketIds[0] === refused);
+    expect(busy?.delivery.envelope.data).toEqual({
+      appId: SLOW.appId,
+      userId: 'SLOW-4',
+      isAuthenticated: false,
+      retryAfterMs: AUTH_BUSY_RETRY_AFTER_MS,
+    });
     expect(harness.processors[0].health().stats.authBusy).toBe(1);
     const other = await login(OTHER.appId, 'OTHER-1');
     await waitFor("the other app's webhook call, while SLOW's are all taken", () => webhook.asked.includes('OTHER-1'));
@@ -178,6 +186,11 @@ describe('logins decided by a webhook', () => {
         false,
         false,
       ]);
+      // The login that waited too long for a free call is refused as busy (retry later); the others by the timeout.
+      const busy = answered.filter(
+        (r) => (r.delivery.envelope.data as { retryAfterMs?: number }).retryAfterMs === AUTH_BUSY_RETRY_AFTER_MS,
+      );
+      expect(busy.length).toBeGreaterThanOrEqual(1);
       // Asked one at a time, the third would wait for two timeouts and its own: past the connector's auth deadline.
       expect(lastAfterMs).toBeLessThan(2 * timeoutMs + 600);
       // Which of SLOW-2 and SLOW-3 waited past the timeout depends on the milliseconds between their intakes; not all were asked.

@@ -1,4 +1,5 @@
 import { CLOSE_CODES, type ServerFrame } from '@linker/contracts';
+import { tokenOf, type TokenSource } from './channels';
 import { closeOutcome, LinkerClientError } from './errors';
 import { parseServerFrame, readAuthReply } from './inbound';
 import { SOCKET_OPEN, type AuthReply, type ClientLogger, type WebSocketConstructor, type WebSocketLike } from './types';
@@ -11,11 +12,11 @@ export interface ConnectionEvents {
   closed(code: number, reason: string): void;
 }
 
-/** What the connection sends as `AUTH_CLIENT.data`. */
+/** What the connection sends as `AUTH_CLIENT.data`; a token given as a function is asked when the socket opens. */
 export interface AuthData {
   appId: string;
   userId: string;
-  token?: string;
+  token?: TokenSource;
   ack?: boolean;
 }
 
@@ -91,10 +92,16 @@ export class Connection {
 
   private onOpen(): void {
     if (this.done) return;
-    const data: AuthData = { appId: this.auth.appId, userId: this.auth.userId };
-    if (this.auth.token !== undefined) data.token = this.auth.token;
-    if (this.auth.ack) data.ack = true;
-    this.socket.send(JSON.stringify({ type: 'AUTH_CLIENT', data }));
+    tokenOf(this.auth.token).then(
+      (token) => {
+        if (this.done) return;
+        const data: Record<string, unknown> = { appId: this.auth.appId, userId: this.auth.userId };
+        if (token !== undefined) data.token = token;
+        if (this.auth.ack) data.ack = true;
+        this.socket.send(JSON.stringify({ type: 'AUTH_CLIENT', data }));
+      },
+      (error: unknown) => this.close(ABNORMAL_CLOSURE, `getToken() failed: ${describe(error)}`),
+    );
   }
 
   private onMessage(data: unknown): void {
@@ -116,7 +123,17 @@ export class Connection {
       this.settleAuth = undefined;
       return;
     }
-    // Refused: the server closes with 4001 right after; report it now, whatever the close frame says.
+    // Refused: the server closes with 4001 (4011 when its auth server was busy) right after; report it now.
+    if (reply?.retryAfterMs !== undefined) {
+      const { code, reason } = CLOSE_CODES.AUTH_BUSY;
+      this.finish(
+        code,
+        reason,
+        new LinkerClientError('CONNECTION_CLOSED', `authentication of ${this.auth.userId} busy: ${reason}`, { closeCode: code }),
+      );
+      this.socket.close(1000, 'auth server busy');
+      return;
+    }
     const { code, reason } = CLOSE_CODES.AUTH_FAILED;
     const error = new LinkerClientError('AUTH_REFUSED', `authentication refused for ${this.auth.userId}`, { closeCode: code });
     this.finish(code, reason, error);

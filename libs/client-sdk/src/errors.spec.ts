@@ -28,6 +28,8 @@ const OUTCOMES: Record<CloseCodeName, CloseOutcome> = {
   PROTOCOL_ABUSE: { code: 'CONNECTION_CLOSED', reconnect: true },
   USER_NO_LONGER_VALID: { code: 'CONNECTION_CLOSED', reconnect: false },
   RECONNECT: { code: 'CONNECTION_CLOSED', reconnect: true, immediate: true },
+  TOKEN_EXPIRED: { code: 'CONNECTION_CLOSED', reconnect: true, immediate: true },
+  AUTH_BUSY: { code: 'CONNECTION_CLOSED', reconnect: true },
 };
 
 describe('LinkerClientError', () => {

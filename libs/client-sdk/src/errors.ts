@@ -56,8 +56,9 @@ const FINAL: CloseOutcome = { code: 'CONNECTION_CLOSED', reconnect: false };
 
 /**
  * The outcome of each close code of the server. Reconnecting cannot help after refused credentials, a close by the
- * app's master user, or a topology edit that no longer knows the user; after any other close it may, and after 4009
- * (the connection reached its lifetime) it does so at once.
+ * app's master user, or a topology edit that no longer knows the user; after any other close it may (after 4011, the
+ * auth server busy, with the backoff), and after 4009 (the connection reached its lifetime) and 4010 (the token expired:
+ * the next login asks `getToken` for a fresh one) it does so at once.
  */
 const CLOSE_OUTCOMES: Readonly<Record<CloseCodeName, CloseOutcome>> = {
   GOING_AWAY: CLOSED,
@@ -74,6 +75,8 @@ const CLOSE_OUTCOMES: Readonly<Record<CloseCodeName, CloseOutcome>> = {
   PROTOCOL_ABUSE: CLOSED,
   USER_NO_LONGER_VALID: FINAL,
   RECONNECT: { code: 'CONNECTION_CLOSED', reconnect: true, immediate: true },
+  TOKEN_EXPIRED: { code: 'CONNECTION_CLOSED', reconnect: true, immediate: true },
+  AUTH_BUSY: CLOSED,
 };
 
 const OUTCOME_BY_CODE: ReadonlyMap<number, CloseOutcome> = new Map(

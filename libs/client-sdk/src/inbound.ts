@@ -1,4 +1,4 @@
-import type { ServerFrame } from '@linker/contracts';
+import type { RefreshTokenReplyData, ServerFrame, TokenExpiringData } from '@linker/contracts';
 import type { AuthReply, ClientEvents, IncomingMessage } from './types';
 
 /**
@@ -37,7 +37,30 @@ export function readMessage(frame: ServerFrame): IncomingMessage | undefined {
 export function readAuthReply(frame: ServerFrame): AuthReply | undefined {
   const data = frame.data;
   if (!isRecord(data) || typeof data.isAuthenticated !== 'boolean') return undefined;
-  return { appId: String(data.appId ?? ''), userId: String(data.userId ?? ''), isAuthenticated: data.isAuthenticated };
+  const reply: AuthReply = { appId: String(data.appId ?? ''), userId: String(data.userId ?? ''), isAuthenticated: data.isAuthenticated };
+  return { ...reply, ...numbers(data, 'expiresAt', 'retryAfterMs') };
+}
+
+/** `TOKEN_EXPIRING {expiresAt, inMs}`. */
+export function readTokenExpiring(frame: ServerFrame): TokenExpiringData | undefined {
+  const data = frame.data;
+  if (!isRecord(data) || typeof data.expiresAt !== 'number' || typeof data.inMs !== 'number') return undefined;
+  return { expiresAt: data.expiresAt, inMs: data.inMs };
+}
+
+/** `REFRESH_TOKEN_REPLY {isAuthenticated, expiresAt?, reason?, retryAfterMs?}`. */
+export function readRefreshReply(frame: ServerFrame): RefreshTokenReplyData | undefined {
+  const data = frame.data;
+  if (!isRecord(data) || typeof data.isAuthenticated !== 'boolean') return undefined;
+  const reason = typeof data.reason === 'string' ? { reason: data.reason } : {};
+  return { isAuthenticated: data.isAuthenticated, ...numbers(data, 'expiresAt', 'retryAfterMs'), ...reason };
+}
+
+/** The fields of `data` named `keys` that are numbers. */
+function numbers<K extends string>(data: Record<string, unknown>, ...keys: K[]): Partial<Record<K, number>> {
+  const found: Partial<Record<K, number>> = {};
+  for (const key of keys) if (typeof data[key] === 'number') found[key] = data[key];
+  return found;
 }
 
 /** `MESSAGE_CONFIRMATION {reference, path?}` (the reference may also sit on the frame; `path` for another domain's). */

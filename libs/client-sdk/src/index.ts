@@ -9,8 +9,11 @@ export { TypedEmitter, type Listener } from './emitter';
 export { backoffDelay, DEFAULT_RECONNECT } from './backoff';
 export * from './types';
 export {
+  verifyAuthRequest,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
+  type AuthUrlRequest,
+  type AuthUrlVerification,
   type VerifyWebhookOptions,
   type WebhookRefusal,
   type WebhookVerification,

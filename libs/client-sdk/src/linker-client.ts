@@ -1,15 +1,16 @@
-import { CLOSE_CODES, type ServerFrame } from '@linker/contracts';
+import { CLOSE_CODES, type RefreshTokenReplyData, type ServerFrame } from '@linker/contracts';
 import { IdWindow } from '@linker/kernel';
 import { AckBatcher } from './ack-batcher';
 import { backoffDelay, reconnectOptions } from './backoff';
 import { Connection, type AuthData } from './connection';
 import { TypedEmitter } from './emitter';
 import { ClientChannels, tokenOf, type TokenSource } from './channels';
-import { closeOutcome, LinkerClientError } from './errors';
+import { closeOutcome, LinkerClientError, type CloseOutcome } from './errors';
 import { FetchQueue } from './fetch-queue';
 import * as inbound from './inbound';
 import { clientFrameText, ReferenceMaker, type FrameHead } from './outbound';
 import { PingQueue } from './ping-queue';
+import { RefreshQueue } from './token-refresh';
 import type * as t from './types';
 import { Unaccepted } from './unaccepted';
 
@@ -19,6 +20,8 @@ export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'clo
 /** Where a 4006 close says to reconnect: `home domain is now <domain>: reconnect to <ws url>`. */
 const MOVED_TO = /reconnect to (wss?:\/\/\S+)$/;
 const SILENT: t.ClientLogger = { debug: () => undefined, warn: () => undefined };
+/** A login refused (4001) while `getToken` may give a fresh token: tried once more, at once. */
+const RETRY_LOGIN: CloseOutcome = { code: 'CONNECTION_CLOSED', reconnect: true, immediate: true };
 
 /**
  * A linker client (docs/protocol.md): one authenticated WebSocket to a connector, typed events for what arrives, and
@@ -36,6 +39,9 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private readonly fetches = new FetchQueue();
   private readonly pings = new PingQueue();
   private readonly channels = new ClientChannels();
+  private readonly refreshes = new RefreshQueue();
+  /** A refused login was tried again with a fresh token since the last accepted one (once only). */
+  private loginRetried = false;
   private readonly dedup?: IdWindow;
   private readonly acks?: AckBatcher;
   private connection?: Connection;
@@ -81,9 +87,10 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.attempts = 0;
     this.current = 'connecting';
     const attempt = (async () => {
-      const reply = await this.openFirst().authenticated;
+      const reply = await this.openFirst().authenticated.catch((error: unknown) => this.loginAgain(error));
       if (this.stopped) throw new LinkerClientError('CONNECTION_CLOSED', 'closed while connecting');
       this.current = 'open';
+      this.loginRetried = false;
       this.emit('authenticated', reply);
       return reply;
     })();
@@ -186,6 +193,35 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     await connection?.socketClosedWithin(2_000);
   }
 
+  /**
+   * Send a fresh token for the session (docs/protocol.md, Token expiry): `token`, else one from `getToken`. Resolves
+   * with the server's answer (refused: `reason`; the session then ends at the old token's expiry); also emitted as
+   * `tokenRefreshed`. With `getToken`, the client does this by itself when the server says the token is expiring.
+   */
+  async refreshToken(token?: string): Promise<RefreshTokenReplyData> {
+    const fresh = token ?? (await tokenOf(this.options.getToken));
+    if (fresh === undefined) throw new LinkerClientError('NOT_CONNECTED', 'no token to refresh with: pass one, or give getToken');
+    const reference = this.references.next();
+    const answered = this.refreshes.start(reference);
+    try {
+      this.sendFrame(clientFrameText('REFRESH_TOKEN', { token: fresh }, { reference }));
+    } catch (error) {
+      this.refreshes.answered(reference, { isAuthenticated: false });
+      throw error;
+    }
+    return answered;
+  }
+
+  /** `connect()`'s first login was refused: once, with `getToken`, log in again with a fresh token. */
+  private loginAgain(error: unknown): Promise<t.AuthReply> {
+    const refused = error instanceof LinkerClientError && error.code === 'AUTH_REFUSED';
+    if (!refused || this.options.getToken === undefined || this.stopped) throw error;
+    this.logger.debug('login refused: trying once more with a fresh token');
+    this.current = 'connecting';
+    this.loginRetried = true;
+    return this.openFirst().authenticated;
+  }
+
   /** `open` for `connect()`: a failure to even create the socket leaves the client closed. */
   private openFirst(): Connection {
     try {
@@ -199,8 +235,8 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
   private open(): Connection {
     const WebSocket = this.options.webSocket ?? (globalThis as { WebSocket?: t.WebSocketConstructor }).WebSocket;
     if (!WebSocket) throw new LinkerClientError('NO_WEBSOCKET', 'no WebSocket: pass `webSocket` (in Node: NodeWebSocket)');
-    const { appId, userId, token } = this.options;
-    const auth: AuthData = { appId, userId, token, ack: this.options.ack !== false };
+    const { appId, userId, token, getToken } = this.options;
+    const auth: AuthData = { appId, userId, token: getToken ?? token, ack: this.options.ack !== false };
     const connection = new Connection(
       WebSocket,
       this.endpoint,
@@ -222,7 +258,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.acks?.clear();
     this.failPending(`connection closed (${code})`, code);
     const was = this.current;
-    const outcome = closeOutcome(code);
+    const outcome = this.retriesLogin(code, was) ? RETRY_LOGIN : closeOutcome(code);
     const willReconnect = was !== 'connecting' && !this.stopped && this.reconnect !== false && outcome.reconnect;
     this.current = willReconnect ? 'reconnecting' : 'closed';
     this.logger.debug('connection closed', { code, reason, willReconnect });
@@ -233,6 +269,14 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     }
     if (was !== 'reconnecting' || !willReconnect) this.emit('closed', { code, reason, willReconnect });
     if (willReconnect) this.scheduleReconnect(outcome.immediate === true);
+  }
+
+  /** A reconnect's login refused (4001) is tried once more with a fresh token from `getToken`. */
+  private retriesLogin(code: number, was: ClientState): boolean {
+    if (code !== CLOSE_CODES.AUTH_FAILED.code || was !== 'reconnecting' || this.options.getToken === undefined || this.loginRetried)
+      return false;
+    this.loginRetried = true;
+    return true;
   }
 
   /** The next attempt, after the backoff's delay (`immediate`: at once, the first time: the server asked for it). */
@@ -266,6 +310,7 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     const attempts = this.attempts;
     this.attempts = 0;
     this.current = 'open';
+    this.loginRetried = false;
     this.emit('authenticated', reply);
     // What the last connection left unanswered goes again first, in order: the server takes each as the same message.
     for (const text of this.unaccepted?.texts() ?? []) connection.send(text);
@@ -367,9 +412,29 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
         return this.onPublication(frame);
       case 'AUTH_CLIENT_REPLY':
         return; // settled by the connection
+      case 'TOKEN_EXPIRING':
+        return this.onTokenExpiring(frame);
+      case 'REFRESH_TOKEN_REPLY':
+        return this.onRefreshReply(frame);
       default:
         this.logger.warn(`unexpected ${frame.type} frame`, { frame });
     }
+  }
+
+  private onTokenExpiring(frame: ServerFrame): void {
+    const expiring = inbound.readTokenExpiring(frame);
+    if (!expiring) return this.logger.warn('malformed TOKEN_EXPIRING frame', { frame });
+    this.emit('tokenExpiring', expiring);
+    if (this.options.getToken === undefined) return;
+    this.refreshToken().catch((error: unknown) => this.logger.warn('refreshing the token failed', { error: String(error) }));
+  }
+
+  private onRefreshReply(frame: ServerFrame): void {
+    const reply = inbound.readRefreshReply(frame);
+    if (!reply) return this.logger.warn('malformed REFRESH_TOKEN_REPLY frame', { frame });
+    this.refreshes.answered(frame.reference, reply);
+    if (!reply.isAuthenticated) this.logger.warn('the server refused the fresh token', { reason: reply.reason });
+    this.emit('tokenRefreshed', reply);
   }
 
   private onMessage(frame: ServerFrame): void {
@@ -445,5 +510,6 @@ export class LinkerClient extends TypedEmitter<t.ClientEvents> {
     this.fetches.rejectAll(error);
     this.pings.rejectAll(error);
     this.channels.rejectAll(error);
+    this.refreshes.rejectAll(error);
   }
 }

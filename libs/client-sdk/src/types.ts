@@ -1,4 +1,4 @@
-import type { ErrorCode, ServerFrame } from '@linker/contracts';
+import type { ErrorCode, RefreshTokenReplyData, ServerFrame, TokenExpiringData } from '@linker/contracts';
 
 /**
  * The part of the WHATWG `WebSocket` the SDK uses. A browser's `WebSocket` fits it as is; in Node pass
@@ -48,7 +48,15 @@ export interface LinkerClientOptions {
   url: string;
   appId: string;
   userId: string;
+  /** The login's token (a JWT, or what the app's `authUrl` checks). With `getToken`, not used. */
   token?: string;
+  /**
+   * Where a fresh token comes from (docs/protocol.md, Token expiry): asked at each login (connect and every reconnect)
+   * instead of `token`; asked again when the server says the session's token is about to expire (`TOKEN_EXPIRING`),
+   * and the fresh one sent in-band (`REFRESH_TOKEN`), so the session goes on without a reconnect; and asked again
+   * when a login is refused (4001), to try once more with the fresh token before giving up.
+   */
+  getToken?: () => string | Promise<string>;
   /**
    * Ack mode: the server keeps each message for the user until the client acknowledges it (`MESSAGE_ACK`, sent once
    * the `message` listeners ran), so a message counts as delivered, and is confirmed to its sender, only when this
@@ -87,11 +95,16 @@ export interface LinkerClientOptions {
   random?: () => number;
 }
 
-/** `AUTH_CLIENT_REPLY.data`. */
+/**
+ * `AUTH_CLIENT_REPLY.data`. `expiresAt` (epoch ms): when the login's token expires (JWT logins); `retryAfterMs`: the
+ * login was refused only because the app's auth server is busy.
+ */
 export interface AuthReply {
   appId: string;
   userId: string;
   isAuthenticated: boolean;
+  expiresAt?: number;
+  retryAfterMs?: number;
 }
 
 /** A `MESSAGE` received from another user. `id` is absent on servers that do not send it (the original). */
@@ -167,6 +180,13 @@ export interface ClientEvents {
   reconnected: { attempts: number; fetched: number; leftMissingCount?: number };
   /** The server accepted AUTH_CLIENT (on connect and on every reconnect). */
   authenticated: AuthReply;
+  /**
+   * The session's token expires at `expiresAt` (epoch ms), in `inMs`: send a fresh one (`refreshToken`; done by the
+   * client itself with `getToken`), else the server closes the connection then (4010, and the client reconnects).
+   */
+  tokenExpiring: TokenExpiringData;
+  /** The server's answer to a fresh token: accepted (the session goes on until `expiresAt`), or refused with `reason`. */
+  tokenRefreshed: RefreshTokenReplyData;
   /** Every frame the server sent, parsed, before it is handled (for tools and tests). */
   frame: ServerFrame;
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { verifyWebhook } from './verify-webhook';
+import { verifyAuthRequest, verifyWebhook } from './verify-webhook';
 
 // verifyWebhook against signatures made the documented way (docs/protocol.md, Webhooks) with Node's own HMAC.
 
@@ -53,5 +53,30 @@ describe('verifyWebhook', () => {
 
   it('refuses a genuine signature over a body that is not {events}', async () => {
     expect(await verifyWebhook(SECRET, header(T, '{"x":1}'), '{"x":1}', { now: NOW })).toEqual({ ok: false, reason: 'MALFORMED_BODY' });
+  });
+});
+
+describe('verifyAuthRequest', () => {
+  const LOGIN = JSON.stringify({ appId: 'app-1', userId: 'APP-1', token: 'a-token' });
+  const signed = (t: number, body: string) => header(t, body);
+
+  it('returns the login asked about when the request is signed with the secret', async () => {
+    expect(await verifyAuthRequest(SECRET, signed(T, LOGIN), LOGIN, { now: NOW })).toEqual({
+      ok: true,
+      request: { appId: 'app-1', userId: 'APP-1', token: 'a-token' },
+    });
+  });
+
+  it('refuses another secret, an old timestamp, no header and a body that is not a login', async () => {
+    expect(await verifyAuthRequest('another-secret-of-32-characters!!', signed(T, LOGIN), LOGIN, { now: NOW })).toEqual({
+      ok: false,
+      reason: 'BAD_SIGNATURE',
+    });
+    expect(await verifyAuthRequest(SECRET, signed(T - 301, LOGIN), LOGIN, { now: NOW })).toMatchObject({
+      reason: 'TIMESTAMP_OUT_OF_TOLERANCE',
+    });
+    expect(await verifyAuthRequest(SECRET, undefined, LOGIN, { now: NOW })).toMatchObject({ reason: 'MALFORMED_SIGNATURE' });
+    const events = JSON.stringify({ events: [] });
+    expect(await verifyAuthRequest(SECRET, signed(T, events), events, { now: NOW })).toMatchObject({ reason: 'MALFORMED_BODY' });
   });
 });

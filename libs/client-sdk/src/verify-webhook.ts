@@ -30,6 +30,44 @@ export async function verifyWebhook(
   body: string,
   options: VerifyWebhookOptions = {},
 ): Promise<WebhookVerification> {
+  const batch = await verifiedBody<WebhookBatch>(secret, header, body, options, (value) => Array.isArray(value.events));
+  return 'reason' in batch ? batch : { ok: true, batch: batch.body };
+}
+
+/** The body linker-ts POSTs to an app's `authUrl` (docs/protocol.md, Authentication): the login it asks about. */
+export interface AuthUrlRequest {
+  appId: string;
+  userId: string;
+  token?: string;
+}
+
+/** The outcome: the login asked about when the request is genuine, else why not. */
+export type AuthUrlVerification = { ok: true; request: AuthUrlRequest } | { ok: false; reason: WebhookRefusal };
+
+/**
+ * Checks a request to an app's `authUrl` with its `authUrlSecret`, as `verifyWebhook` checks an event webhook (the
+ * same header and tolerance); the body must be `{appId, userId, token?}`. Answer the request only when `ok`.
+ */
+export async function verifyAuthRequest(
+  secret: string,
+  header: string | null | undefined,
+  body: string,
+  options: VerifyWebhookOptions = {},
+): Promise<AuthUrlVerification> {
+  const isRequest = (value: Record<string, unknown>) =>
+    typeof value.appId === 'string' && typeof value.userId === 'string' && (value.token === undefined || typeof value.token === 'string');
+  const request = await verifiedBody<AuthUrlRequest>(secret, header, body, options, isRequest);
+  return 'reason' in request ? request : { ok: true, request: request.body };
+}
+
+/** The signed body parsed, when the signature holds and the body is a JSON object `isBody` accepts; else why not. */
+async function verifiedBody<T>(
+  secret: string,
+  header: string | null | undefined,
+  body: string,
+  options: VerifyWebhookOptions,
+  isBody: (value: Record<string, unknown>) => boolean,
+): Promise<{ body: T } | { ok: false; reason: WebhookRefusal }> {
   const match = SIGNATURE.exec((header ?? '').trim());
   if (!match) return { ok: false, reason: 'MALFORMED_SIGNATURE' };
   const [, t, given] = match;
@@ -37,8 +75,8 @@ export async function verifyWebhook(
   if (Math.abs(nowSeconds - Number(t)) > (options.toleranceSeconds ?? 300)) return { ok: false, reason: 'TIMESTAMP_OUT_OF_TOLERANCE' };
   if (!sameText(await hmacHex(secret, `${t}.${body}`), given)) return { ok: false, reason: 'BAD_SIGNATURE' };
   try {
-    const batch = JSON.parse(body) as WebhookBatch;
-    if (typeof batch === 'object' && batch !== null && Array.isArray(batch.events)) return { ok: true, batch };
+    const value = JSON.parse(body) as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && isBody(value)) return { body: value as T };
   } catch {
     // refused below
   }

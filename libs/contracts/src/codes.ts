@@ -51,6 +51,14 @@ export const CLOSE_CODES = {
     code: 4009,
     reason: 'The connection reached its lifetime (LINKER_MAX_CONNECTION_LIFETIME_MS); reconnect now: nothing is lost.',
   },
+  TOKEN_EXPIRED: {
+    code: 4010,
+    reason: 'The token of the login expired and no fresh one came (REFRESH_TOKEN); log in again with a fresh token.',
+  },
+  AUTH_BUSY: {
+    code: 4011,
+    reason: "The app's auth server is busy (too many logins wait for it); nothing is wrong with the login: retry later, with backoff.",
+  },
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -49,6 +49,8 @@ export const CLIENT_DATA = {
   ),
   UNSUBSCRIBE: Type.Object({ channel: Channel }, { additionalProperties: false }),
   PUBLISH: Type.Object({ channel: Channel, data: Type.Unknown() }, { additionalProperties: false }),
+  /** A fresh token for the session's user and app, before the one it logged in with expires (see `TOKEN_EXPIRING`). */
+  REFRESH_TOKEN: Type.Object({ token: Type.String({ minLength: 1, maxLength: 8_192 }) }, { additionalProperties: false }),
 } as const;
 
 export type ClientFrameType = keyof typeof CLIENT_DATA;

@@ -5,6 +5,7 @@ export * from './codes';
 export * from './envelope';
 export * from './frames';
 export * from './server-frame';
+export * from './tokens';
 export * from './internal';
 export * from './ui-api';
 export { isContentOnly, type RecordErrorCode } from './record-codec';

@@ -8,7 +8,7 @@ import { encodeRecord, recordDecoder } from './record-codec';
  *
  * Intake (connector → processors): the topic/subject `intakeTopic(domain)`, records keyed by the sender (the claimed
  * user id for AUTH_CLIENT, the connector name for reports). Each record is one `Envelope` whose `type` is a client
- * type (`AUTH_CLIENT`, `MESSAGE`, `GROUP_MESSAGE`, `FETCH_MISSING_MESSAGES_REQUEST`, `CLOSE_CONNECTION`) or one of
+ * type (`AUTH_CLIENT`, `REFRESH_TOKEN`, `MESSAGE`, `GROUP_MESSAGE`, `FETCH_MISSING_MESSAGES_REQUEST`, `CLOSE_CONNECTION`) or one of
  * `INTERNAL_TYPES` below. Client-originated envelopes carry `origin` (the socket they came in through).
  *
  * Egress (processor → one connector): the topic/subject `connectorTopic(domain, connector)`, keyed by the envelope's
@@ -111,8 +111,11 @@ export type DeliveryTarget = Static<typeof DeliveryTarget>;
 
 /**
  * Processor → connector. `envelope.type` says what the connector does:
- * - `AUTH_CLIENT_REPLY` (data `{appId, userId, isAuthenticated}`): finish the auth of the target socket: on true,
- *   register presence, then reply, then publish USER_CONNECTED; on false, reply and close with 4001;
+ * - `AUTH_CLIENT_REPLY` (data `AuthReplyData`): finish the auth of the target socket: on true, register presence,
+ *   then reply, then publish USER_CONNECTED, and watch the token's `expiresAt`; on false, reply and close with 4001
+ *   (4011 with `retryAfterMs`);
+ * - `REFRESH_TOKEN_REPLY` (data `RefreshTokenReplyData`): write it to the target socket and, accepted, move the
+ *   watch of its token to the new `expiresAt`;
  * - `CLOSE_CONNECTION`: close the target sockets with 4003;
  * - `PUBLICATION` (data `PublicationData`, no targets): write it to the sockets subscribed to its channel there;
  * - anything else (`MESSAGE`, `MESSAGE_CONFIRMATION`, `USER_CONNECTED`, `USER_DISCONNECTED`,

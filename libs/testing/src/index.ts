@@ -39,3 +39,4 @@ export {
 } from './domains/real-processes';
 export * from './sse-client';
 export * from './test-pki';
+export * from './jwks-server';

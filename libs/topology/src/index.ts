@@ -17,3 +17,4 @@ export * from './source/topology-source.settings';
 export * from './source/follow-meta-server';
 export * from './source/open-topology-source';
 export * from './jwt-verifier';
+export * from './jwks.settings';

@@ -10,23 +10,28 @@ function topology(): Topology {
     clientApps: [
       { appName: 'HS', appId: 'hs', jwtSecret: 'a-very-secret-secret-of-32-chars!!', userDistributions: [{ domainName: 'domain-01' }] },
       { appName: 'RS', appId: 'rs', jwtPublicKey: PUBLIC_KEY, apiKey: 'an-api-key-of-at-least-32-characters' },
-      { appName: 'HOOK', appId: 'hook', authUrl: 'https://svc:hunter2@auth.example.org/check?apiKey=k123&region=eu' },
+      {
+        appName: 'HOOK',
+        appId: 'hook',
+        authUrl: 'https://svc:hunter2@auth.example.org/check?apiKey=k123&region=eu',
+        authUrlSecret: 'an-auth-url-signing-secret-of-32-chars',
+      },
       { appName: 'OPEN', appId: 'open', authEnabled: false, authUrl: 'http://localhost:4200/auth' },
     ],
   };
 }
 
 describe('maskSecrets', () => {
-  it('masks jwtSecret, apiKey and the credentials of authUrl, keeps jwtPublicKey and everything else', () => {
+  it('masks jwtSecret, apiKey, authUrlSecret and the credentials of authUrl, keeps jwtPublicKey and everything else', () => {
     const masked = maskSecrets(topology());
     expect(masked.clientApps).toEqual([
       { appName: 'HS', appId: 'hs', jwtSecret: MASKED_SECRET, userDistributions: [{ domainName: 'domain-01' }] },
       { appName: 'RS', appId: 'rs', jwtPublicKey: PUBLIC_KEY, apiKey: MASKED_SECRET },
-      { appName: 'HOOK', appId: 'hook', authUrl: 'https://***@auth.example.org/check?apiKey=***&region=eu' },
+      { appName: 'HOOK', appId: 'hook', authUrl: 'https://***@auth.example.org/check?apiKey=***&region=eu', authUrlSecret: MASKED_SECRET },
       { appName: 'OPEN', appId: 'open', authEnabled: false, authUrl: 'http://localhost:4200/auth' },
     ]);
     expect(masked.domains).toEqual(topology().domains);
-    expect(JSON.stringify(masked)).not.toMatch(/very-secret|an-api-key|hunter2|k123|svc/);
+    expect(JSON.stringify(masked)).not.toMatch(/very-secret|an-api-key|hunter2|k123|svc|signing-secret/);
   });
 
   it('leaves the original untouched and shares no object with it', () => {
@@ -51,16 +56,18 @@ describe('maskSecrets', () => {
 
 describe('dropMaskedSecrets', () => {
   it('removes a masked jwtSecret and apiKey, so nobody can verify tokens signed with "***" nor call the API with it', () => {
-    const { topology: usable, apps, apiKeyApps } = dropMaskedSecrets(maskSecrets(topology()));
+    const { topology: usable, apps, apiKeyApps, authUrlSecretApps } = dropMaskedSecrets(maskSecrets(topology()));
     expect(apps).toEqual(['HS']);
     expect(apiKeyApps).toEqual(['RS']);
+    expect(authUrlSecretApps).toEqual(['HOOK']);
+    expect(usable.clientApps[2].authUrlSecret).toBeUndefined();
     expect(usable.clientApps[0]).toEqual({ appName: 'HS', appId: 'hs', userDistributions: [{ domainName: 'domain-01' }] });
     expect(usable.clientApps[1]).toEqual({ appName: 'RS', appId: 'rs', jwtPublicKey: PUBLIC_KEY });
   });
 
   it('returns a topology with real secrets as it is', () => {
     const original = topology();
-    expect(dropMaskedSecrets(original)).toEqual({ topology: original, apps: [], apiKeyApps: [], webhookApps: [] });
+    expect(dropMaskedSecrets(original)).toEqual({ topology: original, apps: [], authUrlSecretApps: [], apiKeyApps: [], webhookApps: [] });
   });
 });
 

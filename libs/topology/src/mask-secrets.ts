@@ -7,7 +7,7 @@ export const MASKED_SECRET = '***';
 const SECRET_QUERY_PARAM = /token|key|secret|pass|auth|sig|credential/i;
 
 /**
- * A copy of `topology` that may be served or shown: `jwtSecret`, `apiKey` and `webhook.secret` become `***`; in `authUrl`
+ * A copy of `topology` that may be served or shown: `jwtSecret`, `apiKey`, `authUrlSecret` and `webhook.secret` become `***`; in `authUrl`
  * and `webhook.url`, the user and password
  * (`user:pass@`) and the values of credential-like query parameters (token, key, secret, …) become `***`.
  * `jwtPublicKey` is public and kept. Secrets are write-only (docs/protocol.md, Secrets): a masked copy cannot verify HS256 tokens.
@@ -26,6 +26,7 @@ function maskApp(app: ClientApp): ClientApp {
   if (app.channels) masked.channels = structuredClone(app.channels);
   if (app.jwtSecret !== undefined) masked.jwtSecret = MASKED_SECRET;
   if (app.apiKey !== undefined) masked.apiKey = MASKED_SECRET;
+  if (app.authUrlSecret !== undefined) masked.authUrlSecret = MASKED_SECRET;
   if (app.authUrl !== undefined) masked.authUrl = maskUrl(app.authUrl);
   if (app.webhook !== undefined) masked.webhook = maskWebhook(app.webhook);
   return masked;
@@ -55,6 +56,8 @@ export interface UsableTopology {
   topology: Topology;
   /** Apps whose `jwtSecret` was masked (removed). */
   apps: string[];
+  /** Apps whose `authUrlSecret` was masked (removed: their `authUrl` requests go unsigned). */
+  authUrlSecretApps: string[];
   /** Apps whose `apiKey` was masked (removed). */
   apiKeyApps: string[];
   /** Apps whose `webhook` had a masked secret (the webhook removed: nothing could be signed). */
@@ -71,13 +74,16 @@ export function dropMaskedSecrets(topology: Topology): UsableTopology {
   const apps = named((app) => app.jwtSecret === MASKED_SECRET);
   const apiKeyApps = named((app) => app.apiKey === MASKED_SECRET);
   const webhookApps = named((app) => app.webhook?.secret === MASKED_SECRET);
-  if (apps.length === 0 && apiKeyApps.length === 0 && webhookApps.length === 0) return { topology, apps, apiKeyApps, webhookApps };
+  const authUrlSecretApps = named((app) => app.authUrlSecret === MASKED_SECRET);
+  const lists = { apps, authUrlSecretApps, apiKeyApps, webhookApps };
+  if (Object.values(lists).every((list) => list.length === 0)) return { topology, ...lists };
   const clientApps = topology.clientApps.map((app) => {
     const usable = { ...app };
     if (usable.jwtSecret === MASKED_SECRET) delete usable.jwtSecret;
+    if (usable.authUrlSecret === MASKED_SECRET) delete usable.authUrlSecret;
     if (usable.apiKey === MASKED_SECRET) delete usable.apiKey;
     if (usable.webhook?.secret === MASKED_SECRET) delete usable.webhook;
     return usable;
   });
-  return { topology: { ...topology, clientApps }, apps, apiKeyApps, webhookApps };
+  return { topology: { ...topology, clientApps }, ...lists };
 }

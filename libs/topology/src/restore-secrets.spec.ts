@@ -9,7 +9,12 @@ const CURRENT: Topology = {
   domainLinks: [],
   clientApps: [
     { appName: 'HS', appId: 'hs', jwtSecret: SECRET, apiKey: API_KEY },
-    { appName: 'HOOK', appId: 'hook', authUrl: 'https://svc:hunter2@auth.example.org/check?token=t0ken' },
+    {
+      appName: 'HOOK',
+      appId: 'hook',
+      authUrl: 'https://svc:hunter2@auth.example.org/check?token=t0ken',
+      authUrlSecret: 'an-auth-url-signing-secret-never-shown',
+    },
   ],
 };
 

@@ -3,12 +3,12 @@ import type { TopologyProblem } from './problems';
 import type { ClientApp, Topology } from './topology';
 
 /** The secrets shown only as `***`. */
-const WRITE_ONLY = ['jwtSecret', 'apiKey'] as const;
+const WRITE_ONLY = ['jwtSecret', 'apiKey', 'authUrlSecret'] as const;
 
 /** A submitted topology with the secrets it left masked put back, or the fields whose masked value cannot be restored. */
 export interface RestoredSecrets {
   topology: Topology;
-  /** Apps whose `jwtSecret`, `apiKey`, `authUrl`, `webhook.secret` or `webhook.url` were taken from the current version. */
+  /** Apps whose `jwtSecret`, `apiKey`, `authUrlSecret`, `authUrl`, `webhook.secret` or `webhook.url` were taken from the current version. */
   kept: string[];
   problems: TopologyProblem[];
 }
@@ -23,7 +23,7 @@ interface AppRestore {
 
 /**
  * Secrets are write-only (docs/protocol.md, Secrets): an edit starts from the masked copy `GET /topology` serves. Where the submitted
- * `next` leaves a secret exactly as it was shown (`jwtSecret: ***`, `apiKey: ***`, `webhook.secret: ***`, or `authUrl` /
+ * `next` leaves a secret exactly as it was shown (`jwtSecret: ***`, `apiKey: ***`, `authUrlSecret: ***`, `webhook.secret: ***`, or `authUrl` /
  * `webhook.url` equal to the masked form of the current one), the value of the app of the same name in `current` is kept. A
  * masked value with nothing to restore (a new app, or a changed URL that still holds `***`) is an error at its path: the
  * author must give the secret.

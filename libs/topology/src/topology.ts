@@ -29,10 +29,20 @@ export interface ClientApp {
   authEnabled?: boolean;
   /** POST {appId, userId, token}; a 2xx `{appId, userId, isAuthenticated: true}` accepts. */
   authUrl?: string;
+  /**
+   * Signs the requests to `authUrl` (`X-Linker-Signature`, as the app's webhooks are signed), so the app's backend can
+   * tell they come from the router; at least 32 characters. Write-only, like `jwtSecret`. Absent: requests are unsigned.
+   */
+  authUrlSecret?: string;
   /** HS256 secret: the token must be a valid, unexpired JWT whose `sub` is the user id. Write-only. */
   jwtSecret?: string;
   /** RS256/ES256 public key (PEM), same rule as `jwtSecret`. */
   jwtPublicKey?: string;
+  /**
+   * http(s) URL of a JSON Web Key Set: RS256/ES256 tokens, same rule as `jwtSecret`, verified with the set's key named
+   * by the token's `kid` (the set is cached, and fetched again for a `kid` it does not hold). Public.
+   */
+  jwksUrl?: string;
   /**
    * The app's server API key (`Authorization: Bearer <apiKey>` on `/api/v1/…` of every connector's client port); at
    * least 32 characters, unique among the apps. Write-only, like `jwtSecret`. Absent: the app has no server API.

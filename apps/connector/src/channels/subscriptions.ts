@@ -2,7 +2,7 @@ import { parseChannel, type ClientData, type PublicationData } from '@linker/con
 import { errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { ChannelHistory, HistoryLimits, HistoryPosition, HistorySince } from '@linker/presence';
-import { JwtVerifier, parseUserId, type ChannelRule, type TopologyView } from '@linker/topology';
+import { JwtVerifier, parseUserId, type ChannelRule, type JwksOptions, type TopologyView } from '@linker/topology';
 import { refusal, type Refusal } from '../ingress/frame-reader';
 import type { PresenceKeeper } from '../presence/presence-keeper';
 import type { FrameTag, Session } from '../sessions/session';
@@ -16,6 +16,8 @@ export interface SubscriptionsOptions {
   history?: ChannelHistory;
   /** Most channels one socket may be subscribed to at once. */
   maxPerSocket: number;
+  /** How `jwksUrl` key sets are fetched and kept; default: `JWKS_DEFAULTS`. */
+  jwks?: JwksOptions;
   clock: Clock;
   logger: Logger;
 }
@@ -36,10 +38,11 @@ const RETRY_AFTER_MS = 1_000;
  * arrive meanwhile wait and follow, without repeats (ADR 0018).
  */
 export class Subscriptions {
-  private readonly tokens = new JwtVerifier();
+  private readonly tokens: JwtVerifier;
   private readonly log: Logger;
 
   constructor(private readonly options: SubscriptionsOptions) {
+    this.tokens = new JwtVerifier(options.jwks);
     this.log = options.logger.child({ component: 'channels' });
   }
 

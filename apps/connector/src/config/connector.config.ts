@@ -3,7 +3,7 @@ import { defineConfig, setting, type ConfigOf } from '@linker/config';
 import { startupSettings, tlsSettings } from '@linker/lifecycle';
 import { loggingSettings } from '@linker/observability';
 import { presenceSettings } from '@linker/presence';
-import { topologySourceSettings } from '@linker/topology';
+import { jwksSettings, topologySourceSettings } from '@linker/topology';
 import { connectorAnalyticsSettings } from './analytics.config';
 import { compatSettings } from './compat.config';
 
@@ -83,6 +83,14 @@ const clientPortSettings = {
     default: 15_000,
     min: 1,
     doc: 'A socket not authenticated this many ms after it connected is closed with 4002.',
+  }),
+  tokenExpiryNoticeMs: setting({
+    env: 'LINKER_TOKEN_EXPIRY_NOTICE_MS',
+    kind: 'integer',
+    default: 60_000,
+    min: 0,
+    max: 86_400_000,
+    doc: "How long before a JWT login's token expires (its `exp`) the socket is told (`TOKEN_EXPIRING`), so the client can send a fresh one (`REFRESH_TOKEN`); a socket with no fresh token by `exp` is closed with 4010.",
   }),
   pingIntervalMs: setting({
     env: 'LINKER_PING_INTERVAL_MS',
@@ -273,6 +281,7 @@ const clientPortSettings = {
   ...tlsSettings,
   ...compatSettings,
   ...connectorAnalyticsSettings,
+  ...jwksSettings,
 };
 
 const edgeSettings = { ...identitySettings, ...clientPortSettings };

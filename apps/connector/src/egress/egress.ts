@@ -1,5 +1,13 @@
 import type { BusRecord, Lanes, Subscription } from '@linker/bus';
-import { clientFrameBytes, connectorTopic, decodeDelivery, type Delivery, type PublicationData } from '@linker/contracts';
+import {
+  clientFrameBytes,
+  connectorTopic,
+  decodeDelivery,
+  type AuthReplyData,
+  type Delivery,
+  type PublicationData,
+  type RefreshTokenReplyData,
+} from '@linker/contracts';
 import { errorMessage } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { ChannelSubscribers } from '../channels/channel-subscribers';
@@ -95,6 +103,9 @@ export class Egress {
     switch (delivery.envelope.type) {
       case 'AUTH_CLIENT_REPLY':
         return this.authReply(delivery);
+      case 'REFRESH_TOKEN_REPLY':
+        this.refreshReply(delivery);
+        return false;
       case 'CLOSE_CONNECTION':
         this.closeTargets(delivery);
         return false;
@@ -111,10 +122,19 @@ export class Egress {
 
   private async authReply(delivery: Delivery): Promise<void> {
     const { sessions, auth } = this.options;
-    const accepted = (delivery.envelope.data as { isAuthenticated?: unknown } | undefined)?.isAuthenticated === true;
+    const data = replyData<AuthReplyData>(delivery);
     const reply = clientFrameBytes(delivery.envelope);
     for (const { userId, socketIds } of delivery.targets) {
-      for (const socketId of socketIds) await auth.finish(sessions.get(socketId), userId, accepted, reply);
+      for (const socketId of socketIds) await auth.finish(sessions.get(socketId), userId, data, reply);
+    }
+  }
+
+  private refreshReply(delivery: Delivery): void {
+    const { sessions, auth } = this.options;
+    const data = replyData<RefreshTokenReplyData>(delivery);
+    const reply = clientFrameBytes(delivery.envelope);
+    for (const { userId, socketIds } of delivery.targets) {
+      for (const socketId of socketIds) auth.refreshed(sessions.get(socketId), userId, data, reply);
     }
   }
 
@@ -135,4 +155,15 @@ export class Egress {
       return undefined;
     }
   }
+}
+
+/** An auth or refresh reply's data as the processor wrote it (fields of the wrong type are left out). */
+function replyData<T extends AuthReplyData | RefreshTokenReplyData>(delivery: Delivery): Partial<T> {
+  const data = (delivery.envelope.data ?? {}) as Record<string, unknown>;
+  const number = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+  return {
+    isAuthenticated: data.isAuthenticated === true,
+    expiresAt: number(data.expiresAt),
+    retryAfterMs: number(data.retryAfterMs),
+  } as Partial<T>;
 }

@@ -1,5 +1,5 @@
-import type { ClientData, CloseCodeName } from '@linker/contracts';
-import { answerFor, errorMessage } from '@linker/kernel';
+import type { AuthReplyData, ClientData, CloseCodeName, RefreshTokenReplyData } from '@linker/contracts';
+import { answerFor, errorMessage, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { PresenceErrorCode } from '@linker/presence';
 import type { IntakePublisher } from '../ingress/intake-publisher';
@@ -18,6 +18,9 @@ export interface AuthFlowOptions {
   intake: IntakePublisher;
   presence: PresenceKeeper;
   authTimeoutMs: number;
+  /** A JWT login is told this long before its token expires (`TOKEN_EXPIRING`). */
+  tokenExpiryNoticeMs: number;
+  clock: Clock;
   logger: Logger;
 }
 
@@ -27,7 +30,10 @@ export interface AuthFlowOptions {
  * - `begin`: AUTH_CLIENT goes to the processors on the RELIABLE intake (from SYSTEM, keyed by the claimed user,
  *   origin = this socket); the socket is AUTHENTICATING until the reply;
  * - `finish` (the processor's AUTH_CLIENT_REPLY): on true, presence is registered, THEN the socket is AUTHENTICATED and
- *   the reply written, THEN USER_CONNECTED is published; on false, the reply is written and the socket closed with 4001.
+ *   the reply written, THEN USER_CONNECTED is published; on false, the reply is written and the socket closed with 4001
+ *   (4011 AUTH_BUSY when the reply says the app's auth server was busy: `retryAfterMs`);
+ * - a reply with `expiresAt` (a JWT login) starts the token's watch: TOKEN_EXPIRING before it, 4010 at it
+ *   (`Session.tokenExpiresAt`); `refreshed` (the processor's REFRESH_TOKEN_REPLY) moves it to the fresh token's expiry.
  * A reply for a socket that is gone, not AUTHENTICATING, already being registered or claiming another user is ignored.
  */
 export class AuthFlow {
@@ -55,20 +61,30 @@ export class AuthFlow {
   }
 
   /** Apply the processor's answer for `session` claiming `userId`; `reply` is the AUTH_CLIENT_REPLY frame. */
-  async finish(session: Session | undefined, userId: string, accepted: boolean, reply: Buffer): Promise<void> {
+  async finish(session: Session | undefined, userId: string, data: Partial<AuthReplyData>, reply: Buffer): Promise<void> {
     if (session === undefined || !session.awaitsAuthReply(userId)) {
       this.log.debug('auth reply for no authenticating socket ignored', { socketId: session?.id });
       return;
     }
-    if (!accepted) {
+    if (data.isAuthenticated !== true) {
       session.send(reply);
-      session.close('AUTH_FAILED');
+      session.close(data.retryAfterMs === undefined ? 'AUTH_FAILED' : 'AUTH_BUSY');
       return;
     }
-    await this.accept(session, reply);
+    await this.accept(session, reply, data.expiresAt);
   }
 
-  private async accept(session: Session, reply: Buffer): Promise<void> {
+  /**
+   * The processor's REFRESH_TOKEN_REPLY for `session` as `userId`: written to it; accepted, the token's watch moves to
+   * the fresh token's expiry. Ignored for a socket that is gone or not authenticated as `userId`.
+   */
+  refreshed(session: Session | undefined, userId: string, data: Partial<RefreshTokenReplyData>, reply: Buffer): void {
+    if (session?.state !== 'AUTHENTICATED' || session.userId !== userId) return;
+    if (data.isAuthenticated === true) session.tokenExpiresAt(data.expiresAt, this.options.tokenExpiryNoticeMs, this.options.clock.now());
+    session.send(reply);
+  }
+
+  private async accept(session: Session, reply: Buffer, expiresAt: number | undefined): Promise<void> {
     const { presence } = this.options;
     session.authAccepted();
     try {
@@ -83,6 +99,7 @@ export class AuthFlow {
       return;
     }
     session.send(reply);
+    session.tokenExpiresAt(expiresAt, this.options.tokenExpiryNoticeMs, this.options.clock.now());
     await presence.announce(session);
   }
 }

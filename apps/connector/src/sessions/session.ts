@@ -14,6 +14,9 @@ export const NO_TAG: FrameTag = Object.freeze({});
 const NO_CHANNELS: ReadonlySet<string> = new Set();
 import type { ClientSocket, WriteDone } from '../socket/client-socket';
 
+/** Longest delay one timer takes (Node fires a longer one at once): a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * docs/protocol.md, Authentication: NOT_AUTHENTICATED → AUTHENTICATING (AUTH_CLIENT sent to the processors) → AUTHENTICATED (presence
  * registered, reply written). CLOSED is final: the session is out of the registry and its socket is closing.
@@ -70,6 +73,8 @@ export class Session implements ChannelSubscriber {
   private invalidStreak = 0;
   /** The auth deadline until AUTHENTICATED, then the end of its lifetime (when limited). */
   private timer: NodeJS.Timeout | undefined;
+  /** The token's expiry (JWT logins): TOKEN_EXPIRING when it is near, then the close with 4010. */
+  private expiry: NodeJS.Timeout | undefined;
   readonly limiter: RateLimiter;
   private dedup: IdWindow | undefined;
   private held: Map<string, HeldDelivery> | undefined;
@@ -188,6 +193,33 @@ export class Session implements ChannelSubscriber {
     return true;
   }
 
+  /**
+   * The login's token expires at `expiresAt` (epoch ms; undefined: never): `TOKEN_EXPIRING {expiresAt, inMs}` is
+   * written `noticeMs` before (at once when that is past), and the socket is closed with 4010 TOKEN_EXPIRED at
+   * `expiresAt`, unless this is called again meanwhile (a fresh token: its expiry replaces the old one).
+   */
+  tokenExpiresAt(expiresAt: number | undefined, noticeMs: number, now: number): void {
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
+    if (expiresAt === undefined || this.current === 'CLOSED') return;
+    this.expireAt(expiresAt - noticeMs, now, (noticed) => {
+      const data = { expiresAt, inMs: Math.max(0, expiresAt - noticed) };
+      this.send(Buffer.from(JSON.stringify({ type: 'TOKEN_EXPIRING', data })));
+      this.expireAt(expiresAt, noticed, () => this.close('TOKEN_EXPIRED'));
+    });
+  }
+
+  private expireAt(at: number, now: number, then: (now: number) => void): void {
+    this.expiry = setTimeout(
+      () => {
+        const later = Date.now();
+        if (later < at) this.expireAt(at, later, then);
+        else then(later);
+      },
+      Math.max(0, Math.min(at - now, MAX_TIMER_MS)),
+    );
+  }
+
   /** Close with the close frame of `name`, and end the session now (not when the client answers). Idempotent. */
   close(name: CloseCodeName, reason?: string): void {
     if (this.current === 'CLOSED') return;
@@ -201,6 +233,7 @@ export class Session implements ChannelSubscriber {
     const previous = this.current;
     this.current = 'CLOSED';
     clearTimeout(this.timer);
+    clearTimeout(this.expiry);
     const held = this.held;
     this.held = undefined;
     if (held) for (const delivery of held.values()) delivery.dropped(this.id);

@@ -20,8 +20,13 @@ export interface FakeProcessorOptions {
   connector: string;
   /** The intake's partition count, as the connector uses it (FAST records go to one subject per partition). Default 4. */
   partitions?: number;
-  /** The answer to an AUTH_CLIENT (default: true for everyone); `undefined` = do not answer. */
-  authenticate?: (userId: string) => boolean | undefined;
+  /**
+   * The answer to an AUTH_CLIENT (default: true for everyone); `undefined` = do not answer; an object = the reply's
+   * data beside `appId` and `userId` (e.g. `{isAuthenticated: true, expiresAt}`).
+   */
+  authenticate?: (userId: string) => boolean | undefined | Record<string, unknown>;
+  /** The data of the answer to a REFRESH_TOKEN (`REFRESH_TOKEN_REPLY`); default, or `undefined`: no answer. */
+  refresh?: (userId: string, token: string) => Record<string, unknown> | undefined;
   /** Called when an AUTH_CLIENT arrives, before the answer is published. */
   onAuth?: (envelope: Envelope) => void;
 }
@@ -123,12 +128,21 @@ export class FakeProcessor {
 
   private async intake(envelope: Envelope): Promise<void> {
     this.received.push(envelope);
+    if (envelope.type === 'REFRESH_TOKEN') return this.refreshed(envelope);
     if (envelope.type !== 'AUTH_CLIENT' || envelope.origin === undefined) return;
     const data = envelope.data as { appId: string; userId: string };
     this.options.onAuth?.(envelope);
     const answer = (this.options.authenticate ?? (() => true))(data.userId);
     if (answer === undefined) return;
-    const reply = this.system('AUTH_CLIENT_REPLY', { appId: data.appId, userId: data.userId, isAuthenticated: answer });
+    const verdict = typeof answer === 'boolean' ? { isAuthenticated: answer } : answer;
+    const reply = this.system('AUTH_CLIENT_REPLY', { appId: data.appId, userId: data.userId, ...verdict });
     await this.deliver({ envelope: reply, targets: [{ userId: data.userId, socketIds: [envelope.origin.socketId] }] });
+  }
+
+  private async refreshed(envelope: Envelope): Promise<void> {
+    const data = this.options.refresh?.(envelope.from, (envelope.data as { token: string }).token);
+    if (data === undefined || envelope.origin === undefined) return;
+    const reply = this.system('REFRESH_TOKEN_REPLY', data, { reference: envelope.reference });
+    await this.deliver({ envelope: reply, targets: [{ userId: envelope.from, socketIds: [envelope.origin.socketId] }] });
   }
 }

@@ -28,7 +28,7 @@ export interface HarnessInfrastructure {
 
 export interface HarnessOptions {
   settings?: Partial<ConnectorSettings>;
-  processor?: Pick<FakeProcessorOptions, 'authenticate' | 'onAuth'>;
+  processor?: Pick<FakeProcessorOptions, 'authenticate' | 'onAuth' | 'refresh'>;
   /** Memory only: the presence store to share (e.g. one holding a crashed predecessor's entries). */
   store?: MemoryPresenceStore;
   /** Wrap the connector's presence client (to count or fail calls). */

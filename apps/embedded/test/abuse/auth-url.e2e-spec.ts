@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from '@linker/contracts';
+import { AUTH_BUSY_RETRY_AFTER_MS, CLOSE_CODES } from '@linker/contracts';
 import { runAbuseCase, startEmbeddedDomain, wellBehavedPair, type AbuseCase, type EmbeddedDomain } from '@linker/testing';
 import { AUTH_ANSWER, startAuthServer, type AuthServer } from '@linker/testing/e2e/auth-server';
 import { RawSocket } from '@linker/testing/e2e/raw-socket';
@@ -40,6 +40,8 @@ describe('abuse: authUrl webhooks (embedded mode)', () => {
   let hung: AuthServer | undefined;
   let domain: EmbeddedDomain | undefined;
   const sockets: RawSocket[] = [];
+  /** Logins refused as busy (4011) so far. */
+  let busyRefusals = 0;
   let next = 100_000;
   const user = (app: string, digit = ''): string => `${app}-${digit}${next++}`;
 
@@ -87,11 +89,18 @@ describe('abuse: authUrl webhooks (embedded mode)', () => {
     return { socket, appId, userId, sentAt };
   }
 
-  /** The login was refused: AUTH_REQUIRED for its PING, AUTH_CLIENT_REPLY false, close 4001. How long its answer took. */
-  async function refused({ socket, appId, userId, sentAt }: Login): Promise<number> {
-    expect([userId, (await socket.closed(AUTH_TIMEOUT_MS + SLACK_MS)).code]).toEqual([userId, CLOSE_CODES.AUTH_FAILED.code]);
+  /**
+   * The login was refused: AUTH_REQUIRED for its PING, AUTH_CLIENT_REPLY false, close 4001, or (`busy` allowed: the auth
+   * server's calls were all taken) the reply with `retryAfterMs` and close 4011. How long its answer took.
+   */
+  async function refused({ socket, appId, userId, sentAt }: Login, busy = false): Promise<number> {
+    const { code } = await socket.closed(AUTH_TIMEOUT_MS + SLACK_MS);
     const reply = await socket.next('AUTH_CLIENT_REPLY');
-    expect(reply).toEqual({ type: 'AUTH_CLIENT_REPLY', data: { appId, userId, isAuthenticated: false } });
+    const wasBusy = busy && code === CLOSE_CODES.AUTH_BUSY.code;
+    if (wasBusy) busyRefusals += 1;
+    expect([userId, code]).toEqual([userId, wasBusy ? CLOSE_CODES.AUTH_BUSY.code : CLOSE_CODES.AUTH_FAILED.code]);
+    const retry = wasBusy ? { retryAfterMs: AUTH_BUSY_RETRY_AFTER_MS } : {};
+    expect(reply).toEqual({ type: 'AUTH_CLIENT_REPLY', data: { appId, userId, isAuthenticated: false, ...retry } });
     expect(socket.all('AUTH_REQUIRED')).toHaveLength(1);
     expect(socket.all('PONG')).toEqual([]);
     return socket.arrivalOf(reply) - sentAt;
@@ -153,13 +162,14 @@ describe('abuse: authUrl webhooks (embedded mode)', () => {
     const latency = await abuseCase({
       name: 'authUrl never answering',
       abuse: `${logins} logins at once for an app whose auth server never answers (${CONCURRENCY} called at a time, ${QUEUE} waiting); the pair logs in through another app's authUrl`,
-      answer: `AUTH_CLIENT_REPLY false, then close 4001, for every login within twice the webhook timeout (${(2 * WEBHOOK_TIMEOUT_MS) / 1000} s), never 4002; other apps' logins granted at once`,
+      answer: `AUTH_CLIENT_REPLY false, then close 4001 (4011 AUTH_BUSY, with retryAfterMs, for those the app's calls and queue had no room for), for every login within twice the webhook timeout (${(2 * WEBHOOK_TIMEOUT_MS) / 1000} s), never 4002; other apps' logins granted at once`,
       pair: wellBehavedPair(url(), EXT.appId, (n) => `${EXT.appName}-${AUTH_ANSWER.accept}${n + 1}`),
       run: async () => {
         const hanging = await Promise.all(Array.from({ length: logins }, () => login(HUNG.appId, user(HUNG.appName))));
         const others = await Promise.all(Array.from({ length: 5 }, () => login(EXT.appId, user(EXT.appName, AUTH_ANSWER.accept))));
         await Promise.all(others.map((one) => granted(one, SLACK_MS)));
-        answered = await Promise.all(hanging.map(refused));
+        answered = await Promise.all(hanging.map((one) => refused(one, true)));
+        expect(busyRefusals).toBeGreaterThanOrEqual(logins - CONCURRENCY - QUEUE);
         answered.sort((a, b) => a - b);
         console.log(
           `answers to ${logins} logins of a hung auth server, ms: first ${answered[0]}, median ${answered[logins >> 1]}, last ${answered[logins - 1]}`,

@@ -1,3 +1,6 @@
+import { WEBHOOK_SIGNATURE_HEADER } from '@linker/contracts';
+import { webhookSignature } from '../webhooks/signature';
+
 /** The body POSTed to an app's `authUrl` (the original's). */
 export interface WebhookRequest {
   appId: string;
@@ -7,6 +10,12 @@ export interface WebhookRequest {
 
 export type FetchFn = typeof fetch;
 
+/** How a request is signed: the app's `authUrlSecret`, and the clock of its timestamp (epoch ms). */
+export interface Signing {
+  secret: string;
+  now: () => number;
+}
+
 /** Largest answer body read, in bytes; a longer one is refused as soon as that is known, without reading the rest. */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -15,22 +24,27 @@ const MAX_BODY_BYTES = 64 * 1024;
  * a JSON object with `appId` and `userId` equal to ours and `isAuthenticated: true`, within `timeoutMs` (the
  * timeout covers the body too). Blank or non-http(s) URL, non-2xx, redirect, malformed or oversized body, timeout,
  * network error: refused. Resolves to a reason when refused, undefined when accepted; never rejects.
- * The token is sent only to the app's own URL and never logged.
+ * The token is sent only to the app's own URL and never logged. With `signing`, the request carries
+ * `X-Linker-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, as the app's webhooks do.
  */
 export async function webhookRefusal(
   url: string | undefined,
   request: WebhookRequest,
   fetchFn: FetchFn,
   timeoutMs: number,
+  signing?: Signing,
 ): Promise<string | undefined> {
   if (!url || !/^https?:\/\//i.test(url.trim())) return 'no usable authUrl';
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const body = JSON.stringify(request);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (signing) headers[WEBHOOK_SIGNATURE_HEADER] = webhookSignature(signing.secret, Math.floor(signing.now() / 1000), body);
   try {
     const response = await fetchFn(url.trim(), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(request),
+      headers,
+      body,
       signal: controller.signal,
       redirect: 'error',
     });

@@ -4,7 +4,7 @@ import type { Dispatcher } from '../dispatch/dispatcher';
 import type { Effects } from '../dispatch/effects';
 import type { ProcessorStats } from '../health/processor-stats';
 import { backoffMs, delay } from '../intake/retry';
-import type { AuthRequest, Authenticator, WebhookTarget } from './authenticator';
+import type { AuthRequest, Authenticator, LoginVerdict, RemoteCheck } from './authenticator';
 import { KeyedLimiter, type KeyedLimits } from './keyed-limiter';
 
 export interface WebhookLoginsDeps {
@@ -12,6 +12,8 @@ export interface WebhookLoginsDeps {
   limits: KeyedLimits;
   authenticator: Authenticator;
   dispatcher: Dispatcher;
+  /** What a login refused because its app's calls were all taken is told to wait before trying again. */
+  retryAfterMs: number;
   /** Retries of writing an answer, the first after `retryBackoffMs`, doubling. */
   retries: number;
   retryBackoffMs: number;
@@ -19,14 +21,14 @@ export interface WebhookLoginsDeps {
   logger: Logger;
 }
 
-/** A login its app's webhook decides, and the effects that answer it (the AUTH_CLIENT_REPLY to its socket). */
-export interface WebhookLogin extends WebhookTarget {
+/** A login a remote check decides, and the effects that answer it (the AUTH_CLIENT_REPLY, or REFRESH_TOKEN_REPLY, to its socket). */
+export interface WebhookLogin extends RemoteCheck {
   request: AuthRequest;
-  answer(accepted: boolean): Effects;
+  answer(verdict: LoginVerdict): Effects;
 }
 
 /**
- * Logins decided by their app's `authUrl`, run beside the intake rather than inside its batches (ADR 0012), so a
+ * Logins decided by a remote check (their app's `authUrl`, or its `jwksUrl` key set), run beside the intake rather than inside its batches (ADR 0012), so a
  * slow auth server delays only its own app's logins, never anyone's messages. Per app, at most `limits.concurrency`
  * webhook calls run at once and `limits.queue` logins wait (first come, first asked); `offer` refuses one more at
  * once, and a login that waited more than `limits.maxWaitMs` (the webhook timeout) for a free call is refused when its
@@ -44,7 +46,7 @@ export class WebhookLogins {
     this.log = deps.logger.child({ component: 'webhook-logins' });
   }
 
-  /** Ask `login.url` about the login, now or when a call of its app ends; false (nothing asked) when the app's queue is full. */
+  /** Run the login's check, now or when a call of its app ends; false (nothing asked) when the app's queue is full. */
   offer(login: WebhookLogin): boolean {
     const taken = this.limiter.offer(
       login.app,
@@ -63,21 +65,19 @@ export class WebhookLogins {
   }
 
   private async decide(login: WebhookLogin): Promise<void> {
-    await this.write(login, await this.deps.authenticator.askWebhook(login.url, login.request));
+    await this.write(login, await login.ask());
   }
 
   /** The login waited too long for a free call: refused as busy, without asking. */
   private async expire(login: WebhookLogin): Promise<void> {
     this.deps.stats.authBusy += 1;
-    this.deps.authenticator.refuse(
-      login.request,
-      `the auth server of ${login.app} is busy (the login waited over ${this.deps.limits.maxWaitMs} ms for a free call)`,
-    );
-    await this.write(login, false);
+    const { maxWaitMs } = this.deps.limits;
+    const reason = `the auth server of ${login.app} is busy (the login waited over ${maxWaitMs} ms for a free call)`;
+    await this.write(login, this.deps.authenticator.refuse(login.request, reason, this.deps.retryAfterMs));
   }
 
-  private async write(login: WebhookLogin, accepted: boolean): Promise<void> {
-    const effects = login.answer(accepted);
+  private async write(login: WebhookLogin, verdict: LoginVerdict): Promise<void> {
+    const effects = login.answer(verdict);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.deps.dispatcher.apply([effects]);

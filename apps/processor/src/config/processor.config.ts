@@ -34,7 +34,7 @@ export const processorConfig = defineConfig({
     default: 16,
     min: 1,
     max: 1000,
-    doc: "Most `authUrl` webhook calls one processor makes at once for one app; that app's further logins wait (`LINKER_AUTH_WEBHOOK_QUEUE`). Logins waiting for a webhook never hold up messages.",
+    doc: "Most `authUrl` webhook calls (and `jwksUrl` key set checks) one processor makes at once for one app; that app's further logins wait (`LINKER_AUTH_WEBHOOK_QUEUE`). Logins waiting for a webhook never hold up messages.",
   }),
   authWebhookQueue: setting({
     env: 'LINKER_AUTH_WEBHOOK_QUEUE',
@@ -42,7 +42,7 @@ export const processorConfig = defineConfig({
     default: 32,
     min: 0,
     max: 100000,
-    doc: 'Most logins of one app waiting, per processor, for a free webhook call; one more is refused at once (AUTH_CLIENT_REPLY false, close 4001), and so is one that waited longer than `LINKER_AUTH_WEBHOOK_TIMEOUT_MS`, when its turn comes.',
+    doc: 'Most logins of one app waiting, per processor, for a free webhook call (or key set check); one more is refused at once as busy (AUTH_CLIENT_REPLY false with `retryAfterMs`, close 4011), and so is one that waited longer than `LINKER_AUTH_WEBHOOK_TIMEOUT_MS`, when its turn comes.',
   }),
   maxGroupRecipients: setting({
     env: 'LINKER_MAX_GROUP_RECIPIENTS',

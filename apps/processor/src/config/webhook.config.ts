@@ -1,7 +1,12 @@
 import { defineConfig, setting, type ConfigOf } from '@linker/config';
+import { jwksSettings } from '@linker/topology';
 
-/** How the processors send the apps' webhooks (docs/protocol.md, Webhooks): the embedded mode reads them too. */
+/**
+ * How the processors send the apps' webhooks (docs/protocol.md, Webhooks) and read their key sets (`jwksUrl`): the
+ * embedded mode reads them too.
+ */
 export const webhookSettings = {
+  ...jwksSettings,
   webhookTimeoutMs: setting({
     env: 'LINKER_WEBHOOK_TIMEOUT_MS',
     kind: 'integer',

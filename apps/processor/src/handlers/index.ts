@@ -1,5 +1,5 @@
 import { INTERNAL_TYPES } from '@linker/contracts';
-import { authClientHandler } from './auth-client.handler';
+import { authClientHandler, refreshTokenHandler } from './auth-client.handler';
 import { channelInterestHandler } from './channel-interest.handler';
 import { closeConnectionHandler } from './close-connection.handler';
 import { confirmationHandler } from './confirmation.handler';
@@ -27,6 +27,7 @@ export function createHandlers(deps: HandlerDeps): ReadonlyMap<string, Handler> 
   const channelPresence = channelPresenceHandler(domain);
   return new Map<string, Handler>([
     ['AUTH_CLIENT', authClientHandler(domain, deps)],
+    ['REFRESH_TOKEN', refreshTokenHandler(domain, deps)],
     ['MESSAGE', messageHandler(domain)],
     ['GROUP_MESSAGE', groupMessageHandler(domain, maxGroupRecipients)],
     ['FETCH_MISSING_MESSAGES_REQUEST', fetchMissingMessagesHandler(domain, deps)],

@@ -11,6 +11,7 @@ const Id = Type.String({ minLength: 1 });
  */
 const SCHEMAS = {
   AUTH_CLIENT: Type.Object({ appId: Type.String(), userId: Id, token: Type.Optional(Type.String()) }),
+  REFRESH_TOKEN: Type.Object({ token: Type.String() }),
   MESSAGE: Type.Object({ content: Type.String(), to: Type.Optional(Id) }),
   GROUP_MESSAGE: Type.Object({ to: Type.Array(Id, { minItems: 1 }), content: Type.String() }),
   // maxBytes: set by the connector (never by the client), the bytes of frames the requesting socket can take now.

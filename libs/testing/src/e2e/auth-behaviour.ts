@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { CLOSE_CODES } from '@linker/contracts';
 import { AUTH_ANSWER } from './auth-server';
 import type { RawSocket } from './raw-socket';
@@ -29,10 +29,14 @@ async function expectRefused(socket: RawSocket, appId: string, userId: string, t
   expect(closed.reason).not.toBe('');
 }
 
-/** The login is accepted with the exact reply, and the socket then answers a PING. */
-async function expectAccepted(socket: RawSocket, appId: string, userId: string, token?: string): Promise<void> {
+/**
+ * The login is accepted with the exact reply (a JWT login's says when its token expires: `exp` in ms), and the socket
+ * then answers a PING.
+ */
+async function expectAccepted(socket: RawSocket, appId: string, userId: string, token?: string, jwtLogin = false): Promise<void> {
   const reply = await socket.auth(appId, userId, token);
-  expect(reply).toEqual({ type: 'AUTH_CLIENT_REPLY', data: { appId, userId, isAuthenticated: true } });
+  const expiry = jwtLogin ? { expiresAt: (decodeJwt(token as string).exp as number) * 1000 } : {};
+  expect(reply).toEqual({ type: 'AUTH_CLIENT_REPLY', data: { appId, userId, isAuthenticated: true, ...expiry } });
   socket.send({ type: 'PING', data: {} });
   expect(await socket.next('PONG')).toEqual({ type: 'PONG', data: {} });
 }
@@ -128,7 +132,7 @@ function jwtAuthBehaviour(ctx: SuiteContext): void {
   describe('JWT auth (jwtSecret, HS256)', () => {
     it('accepts a valid, unexpired token whose sub is the user', async () => {
       const userId = ctx.users.of(JWT.appName);
-      await expectAccepted(await ctx.open(), JWT.appId, userId, await jwt(userId, 300));
+      await expectAccepted(await ctx.open(), JWT.appId, userId, await jwt(userId, 300), true);
     });
 
     it.each([

@@ -254,6 +254,7 @@ export class MetaServerTopologySource implements TopologySource {
     const hint = this.options.token === undefined ? 'set LINKER_INTERNAL_TOKEN to read it' : 'running on the cached copy';
     const warnings: Array<[string[], string]> = [
       [usable.apps, 'the meta-server never serves jwtSecret: logins and subscription tokens of these apps need another method'],
+      [usable.authUrlSecretApps, 'the meta-server never serves authUrlSecret: the authUrl requests of these apps go unsigned'],
       [usable.apiKeyApps, 'the meta-server never serves apiKey: the server API of these apps answers 401 here'],
       [usable.webhookApps, "the meta-server never serves a webhook's secret: no webhook of these apps is sent from here"],
     ];

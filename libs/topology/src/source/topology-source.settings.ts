@@ -8,7 +8,7 @@ export const topologySourceSettings = {
     optional: true,
     secret: true,
     // The README table shows one row per variable, with this text: it covers the meta-server too.
-    doc: "Shared secret of the meta-server's internal topology read (`GET /internal/topology`, secrets unmasked, `Authorization: Bearer <token>`). Meta-server: unset → that endpoint answers 404. Processor and connector: set → they read it and keep the apps' `jwtSecret` and `apiKey`; unset → they read the masked `/topology`, so apps authenticated by `jwtSecret` refuse logins and subscription tokens, and the server API answers 401 to every key. Never logged.",
+    doc: "Shared secret of the meta-server's internal topology read (`GET /internal/topology`, secrets unmasked, `Authorization: Bearer <token>`). Meta-server: unset → that endpoint answers 404. Processor and connector: set → they read it and keep the apps' `jwtSecret`, `apiKey` and `authUrlSecret`; unset → they read the masked `/topology`, so apps authenticated by `jwtSecret` refuse logins and subscription tokens, `authUrl` requests go unsigned, and the server API answers 401 to every key. Never logged.",
   }),
   metaServerUrl: setting({
     env: 'LINKER_META_SERVER_URL',

@@ -35,6 +35,14 @@ export function checkSecretStrength(map: Mapping, secret: string): void {
   );
 }
 
+/** An `authUrlSecret` signs what the router sends: as long as a webhook secret (a masked copy from the meta-server is fine). */
+export function checkAuthUrlSecret(map: Mapping, secret: string, authUrl: string | undefined): void {
+  const path = [...map.path, 'authUrlSecret'];
+  if (secret !== MASKED_SECRET && secret.length < MIN_API_KEY_LENGTH)
+    map.problems.error(path, `is shorter than ${MIN_API_KEY_LENGTH} characters: give a long random secret`);
+  if (authUrl === undefined) map.problems.warning(path, 'is set but the app has no authUrl: nothing is signed with it');
+}
+
 /** A server API key must be long enough not to be guessed (a masked copy from the meta-server is fine). */
 export function checkApiKey(map: Mapping, key: string): void {
   if (key === MASKED_SECRET || key.length >= MIN_API_KEY_LENGTH) return;

@@ -1,7 +1,7 @@
 import { MASKED_SECRET } from '../mask-secrets';
 import type { ClientApp } from '../topology';
 import { APP_NAME_PATTERN, parseUserId } from '../topology-view';
-import { checkApiKey, checkPublicKey, checkSecretStrength } from './auth';
+import { checkApiKey, checkAuthUrlSecret, checkPublicKey, checkSecretStrength } from './auth';
 import { readChannels } from './channels';
 import { readDistributions } from './distributions';
 import { readMailbox } from './mailbox';
@@ -17,6 +17,8 @@ const APP_KEYS = [
   'authUrl',
   'jwtSecret',
   'jwtPublicKey',
+  'jwksUrl',
+  'authUrlSecret',
   'apiKey',
   'userDistributions',
   'channels',
@@ -97,37 +99,39 @@ function readMaster(map: Mapping, appName: string | undefined): string | undefin
   return master;
 }
 
-type AuthFields = Pick<ClientApp, 'authEnabled' | 'authUrl' | 'jwtSecret' | 'jwtPublicKey'>;
+type AuthFields = Pick<ClientApp, 'authEnabled' | 'authUrl' | 'authUrlSecret' | 'jwtSecret' | 'jwtPublicKey' | 'jwksUrl'>;
+
+const METHODS = ['authUrl', 'jwtSecret', 'jwtPublicKey', 'jwksUrl'];
 
 function readAuth(map: Mapping): AuthFields {
   const authEnabled = readBoolean(map, 'authEnabled');
-  const authUrl = readAuthUrl(map);
+  const authUrl = readHttpUrl(map, 'authUrl');
+  const authUrlSecret = readString(map, 'authUrlSecret', { secret: true });
   const jwtSecret = readString(map, 'jwtSecret', { secret: true });
   const jwtPublicKey = readString(map, 'jwtPublicKey');
+  const jwksUrl = readHttpUrl(map, 'jwksUrl');
   if (jwtSecret !== undefined) checkSecretStrength(map, jwtSecret);
   if (jwtPublicKey !== undefined) checkPublicKey(map, jwtPublicKey);
-  const methods = [authUrl, jwtSecret, jwtPublicKey].filter((m) => m !== undefined);
-  const rawMethods = ['authUrl', 'jwtSecret', 'jwtPublicKey'].filter((k) => map.value[k] !== undefined && map.value[k] !== null);
+  if (authUrlSecret !== undefined) checkAuthUrlSecret(map, authUrlSecret, authUrl);
+  const methods = [authUrl, jwtSecret, jwtPublicKey, jwksUrl].filter((m) => m !== undefined);
+  const rawMethods = METHODS.filter((k) => map.value[k] !== undefined && map.value[k] !== null);
   const authEnabledKnown = authEnabled !== undefined || map.value.authEnabled === undefined || map.value.authEnabled === null;
   if (authEnabledKnown && authEnabled !== false && methods.length === 0 && rawMethods.length === 0) {
     map.problems.error(
       [...map.path, 'authEnabled'],
-      `authentication is ${authEnabled === undefined ? 'on by default' : 'on'} but no method is set: give authUrl, jwtSecret or jwtPublicKey, or set authEnabled: false (development only)`,
+      `authentication is ${authEnabled === undefined ? 'on by default' : 'on'} but no method is set: give authUrl, jwtSecret, jwtPublicKey or jwksUrl, or set authEnabled: false (development only)`,
     );
   }
-  return {
-    ...(authEnabled === undefined ? {} : { authEnabled }),
-    ...(authUrl === undefined ? {} : { authUrl }),
-    ...(jwtSecret === undefined ? {} : { jwtSecret }),
-    ...(jwtPublicKey === undefined ? {} : { jwtPublicKey }),
-  };
+  const fields = { authEnabled, authUrl, authUrlSecret, jwtSecret, jwtPublicKey, jwksUrl };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as AuthFields;
 }
 
-function readAuthUrl(map: Mapping): string | undefined {
-  const value = readString(map, 'authUrl', { secret: true });
+/** `authUrl` (its credentials a secret) or `jwksUrl`: an http:// or https:// URL. */
+function readHttpUrl(map: Mapping, key: 'authUrl' | 'jwksUrl'): string | undefined {
+  const value = readString(map, key, { secret: key === 'authUrl' });
   if (value === undefined) return undefined;
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return value;
-  map.problems.error([...map.path, 'authUrl'], 'must be an http:// or https:// URL');
+  map.problems.error([...map.path, key], 'must be an http:// or https:// URL');
   return undefined;
 }

@@ -216,14 +216,29 @@ describe('validateTopology', () => {
         'clientApps[1].authUrl',
         'http:// or https://',
       ],
+      [
+        'a jwksUrl that is not http(s)',
+        (d) => (d.clientApps[1].jwksUrl = 'file:///etc/keys.json'),
+        'clientApps[1].jwksUrl',
+        'http:// or https://',
+      ],
+      [
+        'an authUrlSecret shorter than 32 characters',
+        (d) => (d.clientApps[1].authUrlSecret = 'short'),
+        'clientApps[1].authUrlSecret',
+        'shorter than 32',
+      ],
       ['an unknown key', (d) => (d.clientApps[0].authenabled = true), 'clientApps[0].authenabled', 'did you mean "authEnabled"'],
       ['an item that is not a mapping', (d) => d.clientApps.push(null), 'clientApps[2]', 'must be a mapping, got nothing'],
     ])('reports %s', (_what, change, path, text) => expectOne(edit(change), 'error', path, text));
 
-    it('accepts each auth method alone: authUrl, jwtSecret, jwtPublicKey (RSA or P-256)', () => {
+    it('accepts each auth method alone: authUrl (signed or not), jwtSecret, jwtPublicKey (RSA or P-256), jwksUrl', () => {
       const secret = 'a-secret-of-at-least-thirty-two-characters';
       for (const method of [
         { authUrl: 'http://localhost:4200/auth' },
+        { authUrl: 'http://localhost:4200/auth', authUrlSecret: secret },
+        { authUrl: 'http://localhost:4200/auth', authUrlSecret: '***' },
+        { jwksUrl: 'https://issuer.example.org/.well-known/jwks.json' },
         { jwtSecret: secret },
         { jwtPublicKey: pem('rsa') },
         { jwtPublicKey: pem('ec') },
@@ -243,6 +258,15 @@ describe('validateTopology', () => {
         'error',
         'clientApps[1].jwtPublicKey',
         text,
+      );
+    });
+
+    it('warns about an authUrlSecret without an authUrl: nothing would be signed with it', () => {
+      expectOne(
+        edit((d) => (d.clientApps[0].authUrlSecret = 's'.repeat(32))),
+        'warning',
+        'clientApps[0].authUrlSecret',
+        'no authUrl',
       );
     });
 

@@ -54,6 +54,8 @@ export function record(client: LinkerClient): Recorded {
     'reconnecting',
     'reconnected',
     'authenticated',
+    'tokenExpiring',
+    'tokenRefreshed',
     'frame',
   ] as const;
   const recorded = Object.fromEntries(events.map((event) => [event, []])) as unknown as Recorded;
