@@ -175,7 +175,7 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     await three.next('MESSAGE', undefined, 30_000);
     const text = await (await fetch(metricsUrl)).text();
     expect(text).toMatch(/^linker_link_sent_envelopes\{peer="domain-02",[^}]*\} [1-9]\d*$/m);
-    expect(text).toMatch(/^linker_processor_processed\{[^}]*\} [1-9]\d*$/m);
+    expect(text).toMatch(/^linker_processor_processed_total\{lane="RELIABLE",[^}]*\} [1-9]\d*$/m);
   });
 
   it('a channel publication from domain-01 reaches its subscribers in domain-02 and domain-03 once each, one envelope on 01→02', async () => {

@@ -80,3 +80,13 @@ export function answerOps(request: IncomingMessage, response: ServerResponse, ro
   }
   return true;
 }
+
+/** The checks of those `ports` that can be probed (a port without `probe`, an in-process twin, is always ready). */
+export function probeChecks(ports: Record<string, { probe?(): Promise<unknown> }>): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [];
+  for (const [name, port] of Object.entries(ports)) {
+    const probe = port.probe?.bind(port);
+    if (probe) checks.push({ name, probe });
+  }
+  return checks;
+}
