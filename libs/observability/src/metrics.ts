@@ -1,5 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** A counter's child bound to one set of label values: `inc()` on it allocates nothing. */
+export type CounterChild = Counter.Internal;
+/** A histogram's child bound to one set of label values. */
+export type HistogramChild = Histogram.Internal<string>;
+
 /**
  * One registry per process, passed to whoever records. Create instruments once at start-up and keep them;
  * recording (`inc`, `set`, `observe`) is then a few arithmetic operations on the hot path.
