@@ -46,7 +46,7 @@ describe('per-link metrics', () => {
     ops = await startOpsServer('127.0.0.1', 0, { metrics: processorMetrics(d1.health(), report).metrics, health: report });
     const metrics = await (await fetch(`${ops.url}/metrics`)).text();
     expect(metrics).toMatch(/^linker_link_up\{peer="domain-02",domain="domain-01",processor="domain-01-processor"\} 1$/m);
-    expect(metrics).toMatch(/^linker_link_sent_envelopes\{peer="domain-04",.*\} 0$/m);
+    expect(metrics).toMatch(/^linker_link_sent_envelopes_total\{peer="domain-04",.*\} 0$/m);
     expect(metrics).toMatch(/^linker_processor_dead_lettered_total\{domain="domain-01",processor="domain-01-processor"\} 0$/m);
     const health = await fetch(`${ops.url}/health`);
     expect(health.status).toBe(200);
