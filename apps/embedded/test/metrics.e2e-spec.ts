@@ -4,8 +4,8 @@ import {
   metricsTopology,
   METRICS_ENV,
   runExchange,
+  quietScrape,
   runMetaExchange,
-  scrape,
   settledDeltas,
 } from '@linker/testing/e2e/metrics-exchange';
 
@@ -25,7 +25,7 @@ describe('embedded mode: /metrics after a scripted exchange', () => {
   afterAll(() => domain?.close());
 
   it('counts the frames, errors, rate-limit refusals, closes, logins and deliveries of the exchange', async () => {
-    const before = await scrape([metricsUrl]);
+    const before = await quietScrape([metricsUrl]);
     const exchange = await runExchange(domain.connectorUrls[0]);
     expect(exchange.rateLimited).toBeGreaterThan(0);
     const expected = expectedDeltas(exchange);
@@ -47,7 +47,11 @@ describe('embedded mode: /metrics after a scripted exchange', () => {
     for (const base of [http, domain.metaServerUrl, metricsUrl.replace(/\/metrics$/, '')]) {
       expect((await fetch(`${base}/health/live`)).status).toBe(200);
       const ready = await fetch(`${base}/health/ready`);
-      expect({ base, status: ready.status, body: await ready.json() }).toEqual({ base, status: 200, body: { ready: true, checks: { app: 'ok' } } });
+      expect({ base, status: ready.status, body: await ready.json() }).toEqual({
+        base,
+        status: 200,
+        body: { ready: true, checks: { app: 'ok' } },
+      });
     }
   });
 });

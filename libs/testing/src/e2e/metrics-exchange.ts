@@ -38,6 +38,17 @@ export async function scrape(urls: readonly string[]): Promise<Sample[]> {
   return texts.flatMap(parseExposition);
 }
 
+/**
+ * The samples once no client socket is open on any connector (a readiness check's socket may still be closing): the
+ * baseline of an exchange.
+ */
+export async function quietScrape(urls: readonly string[]): Promise<Sample[]> {
+  return waitFor('no client socket open on any connector', async () => {
+    const samples = await scrape(urls);
+    return total(samples, 'linker_connector_connections') === 0 ? samples : false;
+  });
+}
+
 /** The sum of `name` over the samples whose labels include `labels`. */
 export function total(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
@@ -158,7 +169,11 @@ export function expectedDeltas(exchange: Exchange): Record<string, number> {
  * Scrape `urls` until the exchange's deltas come to what it must (counting happens a little after a client saw its
  * frame: a processor counts a batch once written); the last deltas when they never do, for the test's assertion.
  */
-export async function settledDeltas(urls: readonly string[], before: readonly Sample[], expected: Record<string, number>): Promise<Record<string, number>> {
+export async function settledDeltas(
+  urls: readonly string[],
+  before: readonly Sample[],
+  expected: Record<string, number>,
+): Promise<Record<string, number>> {
   let last: Record<string, number> = {};
   await waitFor(
     'the counters to match the exchange',
