@@ -79,6 +79,13 @@ describe('deploy/grafana/linker.json', () => {
   });
 });
 
+describe('docs/metrics.md', () => {
+  it('lists every metric the apps register', () => {
+    const docs = read('docs/metrics.md');
+    expect([...registeredNames()].filter((name) => !docs.includes(`\`${name}\``))).toEqual([]);
+  });
+});
+
 describe('deploy/prometheus/prometheus.yml', () => {
   interface Service {
     build?: unknown;
