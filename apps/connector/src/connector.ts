@@ -84,7 +84,8 @@ export class Connector {
   private readonly analytics: ConnectorAnalytics | undefined;
   private readonly metrics: Metrics;
   private readonly meter: ConnectorMeter;
-  private readonly checks: readonly ReadinessCheck[];
+  /** The services readiness asks: both lanes and presence. */
+  private readonly checks: () => ReadinessCheck[];
 
   constructor(deps: ConnectorDependencies) {
     const { config, lanes, presence, history, logger, topology, clock = systemClock, analytics: store } = deps;
@@ -92,7 +93,7 @@ export class Connector {
     this.metrics = deps.metrics ?? new Metrics({ domain: config.domain, connector: config.name });
     this.meter = connectorMetrics(this.metrics, { sockets: () => this.socketFigures() });
     const { meter } = this;
-    this.checks = probeChecks({ reliableLane: lanes.RELIABLE, fastLane: lanes.FAST, presence });
+    this.checks = () => probeChecks({ reliableLane: lanes.RELIABLE, fastLane: lanes.FAST, presence });
     this.config = config;
     this.clock = clock;
     this.log = logger.child({ component: 'connector' });
@@ -242,7 +243,7 @@ export class Connector {
 
   /** Ready: serving with its presence lease alive, and both lanes and presence answer a probe. */
   ready(): Promise<Readiness> {
-    return readiness(isServing(this.health()), this.checks);
+    return readiness(isServing(this.health()), this.checks());
   }
 
   /** The Prometheus text of its registry (`GET /metrics` on the client port). */

@@ -1,20 +1,11 @@
 import { logField, startRealDomain, waitFor, type RealDomain } from '@linker/testing';
-import {
-  expectedDeltas,
-  metricsTopology,
-  METRICS_ENV,
-  runExchange,
-  quietScrape,
-  runMetaExchange,
-  settledDeltas,
-} from '@linker/testing/e2e/metrics-exchange';
+import { exchangeTests, metricsTopology, METRICS_ADMIN_TOKEN, METRICS_ENV } from '@linker/testing/e2e/metrics-exchange';
 
 // Real mode (`npm run build` first, and the real services): a meta-server, two processors and two connectors as
 // separate processes. After a scripted exchange, the counters of every app's GET /metrics (the connectors' client
 // ports, the processors' operations ports, the meta-server's API port), summed, must match what the clients saw.
 describe('real mode: /metrics of every app after a scripted exchange', () => {
   jest.setTimeout(120_000);
-  const adminToken = 'metrics-e2e-admin-token-0123456789';
   let domain: RealDomain;
   let urls: string[];
   const httpOf = (ws: string): string => ws.replace(/^ws/, 'http').replace(/\/ws$/, '');
@@ -22,7 +13,7 @@ describe('real mode: /metrics of every app after a scripted exchange', () => {
   beforeAll(async () => {
     const { topology, domain: name } = metricsTopology();
     domain = await startRealDomain(
-      { topology, domain: name, env: { ...METRICS_ENV }, adminToken },
+      { topology, domain: name, env: { ...METRICS_ENV }, adminToken: METRICS_ADMIN_TOKEN },
       { processorEnv: { LINKER_METRICS_PORT: '0' } },
     );
     const processorUrls = await Promise.all(
@@ -37,23 +28,7 @@ describe('real mode: /metrics of every app after a scripted exchange', () => {
   });
   afterAll(() => domain?.close());
 
-  it('counts the frames, errors, rate-limit refusals, closes, logins and deliveries of the exchange', async () => {
-    const before = await quietScrape(urls);
-    const exchange = await runExchange(domain.connectorUrls[0]);
-    expect(exchange.rateLimited).toBeGreaterThan(0);
-    const expected = expectedDeltas(exchange);
-    expect(await settledDeltas(urls, before, expected)).toEqual(expected);
-  });
-
-  it("counts the meta-server's requests, refused writes and watch streams", async () => {
-    expect(await runMetaExchange(domain.metaServerUrl, adminToken, urls)).toEqual({
-      historyRequests: 1,
-      staleWrites: 1,
-      staleEdits: 1,
-      watchersWhileOpen: 1,
-      watchersAfter: 0,
-    });
-  });
+  exchangeTests(() => ({ clientUrl: domain.connectorUrls[0], metaServerUrl: domain.metaServerUrl, metricsUrls: urls }));
 
   it('answers /health/ready only once the services each app needs answered a probe', async () => {
     const checks = async (url: string): Promise<unknown> => {

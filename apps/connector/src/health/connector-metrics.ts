@@ -29,7 +29,7 @@ const AUTH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 /** Why a frame was refused by a rate limit: the socket's bucket, the user's (all its sockets), a group's recipients. */
 export type RateLimitScope = 'socket' | 'user' | 'group';
 /** How a login ended: accepted (reply written), refused (4001 or 4011), failed (presence could not be registered). */
-export type AuthOutcome = 'accepted' | 'refused' | 'failed';
+type AuthOutcome = 'accepted' | 'refused' | 'failed';
 
 /**
  * What the connector counts on its hot path. Every method is an array or map lookup and an addition on a label child

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerOps, LIVE_PATH, METRICS_PATH, READY_PATH, type Metrics, type Readiness } from '@linker/observability';
 
 /** What a topology write came to: saved, or why not (the editor's outcomes), or `error` (it failed). */
-export type EditOutcome = 'saved' | 'stale' | 'invalid' | 'unknown-version' | 'error';
+type EditOutcome = 'saved' | 'stale' | 'invalid' | 'unknown-version' | 'error';
 
 /** What the meta-server counts besides its requests. */
 export interface MetaServerMeter {

@@ -4,7 +4,7 @@ import { waitFor } from '../wait-for';
 import { RawSocket } from './raw-socket';
 
 /** One sample of a Prometheus text: its name, labels and value. */
-export interface Sample {
+interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
@@ -14,7 +14,7 @@ const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
 /** Every sample of a Prometheus text exposition (comments skipped). */
-export function parseExposition(text: string): Sample[] {
+function parseExposition(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
     const match = SAMPLE_LINE.exec(line);
@@ -27,7 +27,7 @@ export function parseExposition(text: string): Sample[] {
 }
 
 /** The samples of every URL (each app's `GET /metrics`), together. */
-export async function scrape(urls: readonly string[]): Promise<Sample[]> {
+async function scrape(urls: readonly string[]): Promise<Sample[]> {
   const texts = await Promise.all(
     urls.map(async (url) => {
       const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
@@ -42,7 +42,7 @@ export async function scrape(urls: readonly string[]): Promise<Sample[]> {
  * The samples once no client socket is open on any connector (a readiness check's socket may still be closing): the
  * baseline of an exchange.
  */
-export async function quietScrape(urls: readonly string[]): Promise<Sample[]> {
+async function quietScrape(urls: readonly string[]): Promise<Sample[]> {
   return waitFor('no client socket open on any connector', async () => {
     const samples = await scrape(urls);
     return total(samples, 'linker_connector_connections') === 0 ? samples : false;
@@ -50,7 +50,7 @@ export async function quietScrape(urls: readonly string[]): Promise<Sample[]> {
 }
 
 /** The sum of `name` over the samples whose labels include `labels`. */
-export function total(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
+function total(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
   for (const sample of samples) {
     if (sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value)) sum += sample.value;
@@ -59,7 +59,7 @@ export function total(samples: readonly Sample[], name: string, labels: Record<s
 }
 
 /** The app of the exchange: logins without a token. */
-export const METRICS_APP = { appName: 'MET', appId: 'app-id-met' } as const;
+const METRICS_APP = { appName: 'MET', appId: 'app-id-met' } as const;
 
 /** One domain with the exchange's app (auth off), under a name unique to this run. */
 export function metricsTopology(): { topology: Topology; domain: string } {
@@ -83,7 +83,7 @@ const MESSAGES = 5;
 const BURST = 20;
 
 /** What the exchange did that the metrics must show: counts seen by the clients themselves. */
-export interface Exchange {
+interface Exchange {
   messages: number;
   pings: number;
   pongs: number;
@@ -95,7 +95,7 @@ export interface Exchange {
  * frame that is not JSON (MALFORMED_JSON), and a burst of PINGs over its socket's rate limit (`METRICS_ENV`); then
  * both close. Returns what the clients saw.
  */
-export async function runExchange(clientUrl: string): Promise<Exchange> {
+async function runExchange(clientUrl: string): Promise<Exchange> {
   const [from, to] = [`MET-${100 + Math.floor(Math.random() * 1e6)}`, `MET-${2_000_000 + Math.floor(Math.random() * 1e6)}`];
   const sender = await RawSocket.open(clientUrl, from);
   const recipient = await RawSocket.open(clientUrl, to);
@@ -123,7 +123,7 @@ export async function runExchange(clientUrl: string): Promise<Exchange> {
 }
 
 /** The counters the exchange moves, as deltas between two scrapes, and what they must be. */
-export function exchangeDeltas(before: readonly Sample[], after: readonly Sample[]): Record<string, number> {
+function exchangeDeltas(before: readonly Sample[], after: readonly Sample[]): Record<string, number> {
   const delta = (name: string, labels: Record<string, string> = {}): number => total(after, name, labels) - total(before, name, labels);
   return {
     authIn: delta('linker_connector_frames_in_total', { type: 'AUTH_CLIENT' }),
@@ -145,7 +145,7 @@ export function exchangeDeltas(before: readonly Sample[], after: readonly Sample
 }
 
 /** What `exchangeDeltas` must come to after `runExchange` answered `exchange`. */
-export function expectedDeltas(exchange: Exchange): Record<string, number> {
+function expectedDeltas(exchange: Exchange): Record<string, number> {
   return {
     authIn: 2,
     messagesIn: exchange.messages,
@@ -169,7 +169,7 @@ export function expectedDeltas(exchange: Exchange): Record<string, number> {
  * Scrape `urls` until the exchange's deltas come to what it must (counting happens a little after a client saw its
  * frame: a processor counts a batch once written); the last deltas when they never do, for the test's assertion.
  */
-export async function settledDeltas(
+async function settledDeltas(
   urls: readonly string[],
   before: readonly Sample[],
   expected: Record<string, number>,
@@ -187,7 +187,7 @@ export async function settledDeltas(
 }
 
 /** What the meta-server exchange moved: requests by route, a refused write, an open watch stream. */
-export interface MetaExchange {
+interface MetaExchange {
   /** Deltas of `GET /topology/history` answered 200, and of `PUT /topology` answered 412. */
   historyRequests: number;
   staleWrites: number;
@@ -202,7 +202,7 @@ export interface MetaExchange {
  * stale (412, counted as a `stale` edit), and one `GET /topology/watch` stream opened then closed; the deltas of its
  * metrics (scraped from `urls`).
  */
-export async function runMetaExchange(metaServerUrl: string, adminToken: string, urls: readonly string[]): Promise<MetaExchange> {
+async function runMetaExchange(metaServerUrl: string, adminToken: string, urls: readonly string[]): Promise<MetaExchange> {
   const gauge = async (): Promise<number> => total(await scrape(urls), 'linker_meta_watch_subscribers');
   const before = await scrape(urls);
   const watchersBefore = total(before, 'linker_meta_watch_subscribers');
@@ -234,4 +234,42 @@ export async function runMetaExchange(metaServerUrl: string, adminToken: string,
     watchersWhileOpen: whileOpen - watchersBefore,
     watchersAfter: after.value - watchersBefore,
   };
+}
+
+/** What `exchangeTests` needs of a running domain, once its `beforeAll` has started it. */
+export interface ScrapedDomain {
+  /** `ws://…/ws` of the connector the clients use. */
+  clientUrl: string;
+  metaServerUrl: string;
+  /** Every `GET /metrics` of the domain (their sums are compared). */
+  metricsUrls: string[];
+}
+
+/** The admin token `exchangeTests` writes with (a stale write: refused before anything is saved). */
+export const METRICS_ADMIN_TOKEN = 'metrics-e2e-admin-token-0123456789';
+
+/**
+ * The two tests of every mode: the scripted exchange and the meta-server's requests, each asserting the exact deltas
+ * of the domain's metrics. `domain()` is read when the tests run.
+ */
+export function exchangeTests(domain: () => ScrapedDomain): void {
+  it('counts the frames, errors, rate-limit refusals, closes, logins and deliveries of the exchange', async () => {
+    const { clientUrl, metricsUrls } = domain();
+    const before = await quietScrape(metricsUrls);
+    const exchange = await runExchange(clientUrl);
+    expect(exchange.rateLimited).toBeGreaterThan(0);
+    const expected = expectedDeltas(exchange);
+    expect(await settledDeltas(metricsUrls, before, expected)).toEqual(expected);
+  });
+
+  it("counts the meta-server's requests, refused writes and watch streams", async () => {
+    const { metaServerUrl, metricsUrls } = domain();
+    expect(await runMetaExchange(metaServerUrl, METRICS_ADMIN_TOKEN, metricsUrls)).toEqual({
+      historyRequests: 1,
+      staleWrites: 1,
+      staleEdits: 1,
+      watchersWhileOpen: 1,
+      watchersAfter: 0,
+    });
+  });
 }
