@@ -246,11 +246,6 @@ export class Connector {
     return readiness(isServing(this.health()), this.checks());
   }
 
-  /** The Prometheus text of its registry (`GET /metrics` on the client port). */
-  metricsText(): Promise<string> {
-    return this.metrics.exposition();
-  }
-
   /**
    * A new topology version (the composition calls this from its topology source's `onChange`): close the connections
    * of users who no longer belong to this domain (`evictionOf`: home moved away → 4006 with where to reconnect; app
