@@ -1,5 +1,5 @@
 import { CLIENT_DATA, CLOSE_CODES, ERROR_CODES, type ErrorCode } from '@linker/contracts';
-import type { CounterChild, HistogramChild, Metrics } from '@linker/observability';
+import type { HistogramChild, Metrics } from '@linker/observability';
 
 /** The frames a connector writes to clients; any other counts as `other`. Most frequent first (each is one compare). */
 const SERVER_FRAME_TYPES = [
@@ -68,47 +68,106 @@ export interface ConnectorGauges {
   sockets(): Iterable<{ app: string; user: string | undefined; queuedBytes: number }>;
 }
 
+/**
+ * A counter kept as plain numbers, one slot per label set known at start-up: counting is `counts[slot] += 1`, with no
+ * label object, no hash and no allocation; the registry reads the slots when scraped (`sampledCounter`).
+ */
+class SlotCounter {
+  private readonly slots = new Map<string, number>();
+  private readonly counts: Float64Array;
+
+  constructor(
+    metrics: Metrics,
+    name: string,
+    help: string,
+    labelSets: ReadonlyArray<Record<string, string>>,
+    /** The key of each label set (its slot), in the same order. */
+    keys: readonly string[],
+  ) {
+    keys.forEach((key, slot) => this.slots.set(key, slot));
+    const counts = (this.counts = new Float64Array(keys.length));
+    metrics.sampledCounter(name, help, Object.keys(labelSets[0] ?? {}), function* () {
+      for (let slot = 0; slot < counts.length; slot++) yield [labelSets[slot], counts[slot]];
+    });
+  }
+
+  /** The slot of `key` (-1: none). */
+  slot(key: string): number {
+    return this.slots.get(key) ?? -1;
+  }
+
+  add(slot: number): void {
+    this.counts[slot] += 1;
+  }
+}
+
+/** A counter with one label, whose values are `values`. */
+function slotCounter(metrics: Metrics, name: string, help: string, label: string, values: readonly string[]): SlotCounter {
+  const labelSets = values.map((value) => ({ [label]: value }));
+  return new SlotCounter(metrics, name, help, labelSets, values);
+}
+
 /** The connector's metrics on `metrics`: the meter its hot path records on, and gauges read from `gauges` at each scrape. */
 export function connectorMetrics(metrics: Metrics, gauges: ConnectorGauges): ConnectorMeter {
   registerGauges(metrics, gauges);
-  const framesIn = metrics.counter('linker_connector_frames_in_total', 'client frames read, by type', ['type']);
-  const framesOut = metrics.counter('linker_connector_frames_out_total', 'frames written to clients, by type', ['type']);
-  const errors = metrics.counter('linker_connector_errors_total', 'INVALID_MESSAGE frames sent, by code', ['code']);
-  const closes = metrics.counter('linker_connector_closes_total', 'client connections closed, by close code and side', ['code', 'by']);
-  const limited = metrics.counter('linker_connector_rate_limited_total', 'frames refused by a rate limit, by limit', ['scope']);
+  const inTypes = [...Object.keys(CLIENT_DATA), 'other', 'malformed'];
+  const framesIn = slotCounter(metrics, 'linker_connector_frames_in_total', 'client frames read, by type', 'type', inTypes);
+  const outTypes = [...SERVER_FRAME_TYPES, 'other'];
+  const framesOut = slotCounter(metrics, 'linker_connector_frames_out_total', 'frames written to clients, by type', 'type', outTypes);
+  const codes = Object.keys(ERROR_CODES);
+  const errors = slotCounter(metrics, 'linker_connector_errors_total', 'INVALID_MESSAGE frames sent, by code', 'code', codes);
+  const closes = closeCounter(metrics);
+  const scopes = ['socket', 'user', 'group'];
+  const limited = slotCounter(metrics, 'linker_connector_rate_limited_total', 'frames refused by a rate limit, by limit', 'scope', scopes);
+  const auth = authLatency(metrics);
+  const [otherIn, malformedIn, otherOut] = [framesIn.slot('other'), framesIn.slot('malformed'), framesOut.slot('other')];
+  const outHeads = SERVER_FRAME_TYPES.map((type) => Buffer.from(`{"type":"${type}"`));
+  return {
+    frameIn: (type) => {
+      const slot = typeof type === 'string' && type !== 'malformed' ? framesIn.slot(type) : -1;
+      framesIn.add(slot < 0 ? otherIn : slot);
+    },
+    malformedIn: () => framesIn.add(malformedIn),
+    frameOut: (frame) => {
+      for (let slot = 0; slot < outHeads.length; slot++) {
+        if (startsWith(frame, outHeads[slot])) return framesOut.add(slot);
+      }
+      framesOut.add(otherOut);
+    },
+    error: (code) => {
+      const slot = errors.slot(code);
+      if (slot >= 0) errors.add(slot);
+    },
+    closed: (by, code) => closes.add(closes.slot(`${CLOSE_KEYS.get(code) ?? 'other'} ${by}`)),
+    rateLimited: (scope) => limited.add(limited.slot(scope)),
+    auth,
+  };
+}
+
+/** Each close code counted on its own, with its label value (made once). */
+const CLOSE_KEYS = new Map(
+  [...new Set([...Object.values(CLOSE_CODES).map(({ code }) => code), ...PEER_CLOSE_CODES])].map((code) => [code, String(code)]),
+);
+
+/** Closes by code (each known one, and `other`) and side. */
+function closeCounter(metrics: Metrics): SlotCounter {
+  const labelSets = [...CLOSE_KEYS.values(), 'other'].flatMap((code) => [
+    { code, by: 'server' },
+    { code, by: 'client' },
+  ]);
+  const keys = labelSets.map(({ code, by }) => `${code} ${by}`);
+  return new SlotCounter(metrics, 'linker_connector_closes_total', 'client connections closed, by close code and side', labelSets, keys);
+}
+
+/** Login latency by outcome: once per login, not per frame, so the histogram's own children do. */
+function authLatency(metrics: Metrics): ConnectorMeter['auth'] {
   const auth = metrics.histogram('linker_connector_auth_seconds', 'time from AUTH_CLIENT to its reply, by outcome', AUTH_BUCKETS, [
     'outcome',
   ]);
-  const inChildren = bind(framesIn, 'type', [...Object.keys(CLIENT_DATA), 'other', 'malformed']);
-  const malformedIn = inChildren.get('malformed') as CounterChild;
-  inChildren.delete('malformed');
-  const outChildren = bind(framesOut, 'type', [...SERVER_FRAME_TYPES, 'other']);
-  const outHeads = SERVER_FRAME_TYPES.map((type) => ({
-    head: Buffer.from(`{"type":"${type}"`),
-    child: outChildren.get(type) as CounterChild,
-  }));
-  const errorChildren = bind(errors, 'code', Object.keys(ERROR_CODES));
-  const closeChildren = closeCounters(closes);
-  const limitChildren = bind(limited, 'scope', ['socket', 'user', 'group']);
-  const authChildren = new Map<AuthOutcome, HistogramChild>(
+  const children = new Map<AuthOutcome, HistogramChild>(
     (['accepted', 'refused', 'failed'] as const).map((outcome) => [outcome, auth.labels({ outcome })]),
   );
-  const otherIn = inChildren.get('other') as CounterChild;
-  const otherOut = outChildren.get('other') as CounterChild;
-  return {
-    frameIn: (type) => (typeof type === 'string' ? (inChildren.get(type) ?? otherIn) : otherIn).inc(),
-    malformedIn: () => malformedIn.inc(),
-    frameOut: (frame) => {
-      for (const { head, child } of outHeads) {
-        if (startsWith(frame, head)) return child.inc();
-      }
-      otherOut.inc();
-    },
-    error: (code) => errorChildren.get(code)?.inc(),
-    closed: (by, code) => (closeChildren.get(code) ?? closeChildren.get(0))?.[by].inc(),
-    rateLimited: (scope) => limitChildren.get(scope)?.inc(),
-    auth: (outcome, ms) => authChildren.get(outcome)?.observe(Math.max(0, ms) / 1000),
-  };
+  return (outcome, ms) => children.get(outcome)?.observe(Math.max(0, ms) / 1000);
 }
 
 function registerGauges(metrics: Metrics, gauges: ConnectorGauges): void {
@@ -139,26 +198,9 @@ function registerGauges(metrics: Metrics, gauges: ConnectorGauges): void {
   );
 }
 
-/** One child per value, bound once. */
-function bind(counter: LabelledCounter, label: string, values: readonly string[]): Map<string, CounterChild> {
-  return new Map(values.map((value) => [value, counter.labels({ [label]: value })]));
-}
-
-interface LabelledCounter {
-  labels(labels: Record<string, string>): CounterChild;
-}
-
-/** Per close code (0: any other, labelled `other`), the server's and the client's child. */
-function closeCounters(closes: LabelledCounter): Map<number, Record<'server' | 'client', CounterChild>> {
-  const codes = [...new Set([...Object.values(CLOSE_CODES).map(({ code }) => code), ...PEER_CLOSE_CODES])];
-  const children = new Map<number, Record<'server' | 'client', CounterChild>>();
-  for (const code of [...codes, 0]) {
-    const label = code === 0 ? 'other' : String(code);
-    children.set(code, { server: closes.labels({ code: label, by: 'server' }), client: closes.labels({ code: label, by: 'client' }) });
-  }
-  return children;
-}
-
+/** Whether `frame` begins with `head`, compared byte by byte in JavaScript (a native compare costs more per call). */
 function startsWith(frame: Buffer, head: Buffer): boolean {
-  return frame.length >= head.length && frame.compare(head, 0, head.length, 0, head.length) === 0;
+  if (frame.length < head.length) return false;
+  for (let i = head.length - 1; i >= 0; i--) if (frame[i] !== head[i]) return false;
+  return true;
 }
