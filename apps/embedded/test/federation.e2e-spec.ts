@@ -202,7 +202,9 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     );
     const sentTo = async (peer: string): Promise<number> =>
       Number(
-        new RegExp(`^linker_link_sent_envelopes_total\\{peer="${peer}",[^}]*\\} (\\d+)$`, 'm').exec(await (await fetch(metricsUrl)).text())?.[1],
+        new RegExp(`^linker_link_sent_envelopes_total\\{peer="${peer}",[^}]*\\} (\\d+)$`, 'm').exec(
+          await (await fetch(metricsUrl)).text(),
+        )?.[1],
       );
     const before = await sentTo('domain-02');
     publisher.send(JSON.stringify({ type: 'PUBLISH', data: { channel, data: 'once' } }));

@@ -67,9 +67,9 @@ export function answerOps(request: IncomingMessage, response: ServerResponse, ro
   if (path === LIVE_PATH) {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"live":true}');
   } else if (path === READY_PATH) {
-    void routes.ready().then((answer) =>
-      response.writeHead(answer.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
-    );
+    void routes
+      .ready()
+      .then((answer) => response.writeHead(answer.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
   } else if (path === METRICS_PATH && routes.metrics !== undefined) {
     routes.metrics.exposition().then(
       (text) => response.writeHead(200, { 'content-type': routes.metrics?.registry.contentType ?? 'text/plain' }).end(text),
