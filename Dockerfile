@@ -26,11 +26,11 @@ RUN mkdir -p /app/.linker-data && chown node:node /app/.linker-data
 # The image's non-root user (uid 1000).
 USER node
 ENV APP=connector
-# The processor's GET /health (and /metrics) is served on this port; the other apps ignore it.
+# The processor's GET /metrics, /health/live and /health/ready are served on this port; the other apps ignore it.
 ENV LINKER_METRICS_PORT=9464
 # `exec` makes node PID 1, so it gets the SIGTERM of `docker stop` and drains (at most 10 s; the connector
 # LINKER_CLOSE_TIMEOUT_MS + 10 s): give it a stop timeout above that (docker-compose.yml: stop_grace_period 30s).
 STOPSIGNAL SIGTERM
 CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js"]
-# The app's own GET /health, on the port its configuration gives (main.js --health asks it and exits 0 or 1).
+# The app's own GET /health/ready, on the port its configuration gives (main.js --health asks it and exits 0 or 1).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js --health"]

@@ -2,7 +2,7 @@ import type { AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
 import { LinkerError, systemClock, type Clock } from '@linker/kernel';
 import { tlsFilesOf } from '@linker/lifecycle';
-import type { Logger } from '@linker/observability';
+import { Metrics, probeChecks, readiness, type Logger, type Readiness, type ReadinessCheck } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
 import { jwksOptions, type TopologyView } from '@linker/topology';
 import { ConnectorAnalytics } from './analytics/connector-analytics';
@@ -33,6 +33,7 @@ import type { ClientSocket } from './socket/client-socket';
 import { Heartbeat } from './socket/heartbeat';
 import { WS_PATH, WsServer } from './socket/ws-server';
 import type { ConnectorErrorCode } from './errors';
+import { connectorMetrics, type ConnectorMeter } from './health/connector-metrics';
 
 /** What a connector is made of: its settings and the ports it uses (real adapters, or memory twins when embedded). */
 export interface ConnectorDependencies {
@@ -48,6 +49,8 @@ export interface ConnectorDependencies {
   clock?: Clock;
   /** Where analytics are written (real mode: Redis; embedded: in memory); absent: nothing is counted. */
   analytics?: AnalyticsStore;
+  /** The registry its metrics go to (the embedded mode's one registry); absent: one of its own, with the process metrics. */
+  metrics?: Metrics;
 }
 
 /**
@@ -79,17 +82,30 @@ export class Connector {
   private readonly compat: CompatEndpoints;
   private readonly interest: InterestAnnouncer;
   private readonly analytics: ConnectorAnalytics | undefined;
+  private readonly metrics: Metrics;
+  private readonly meter: ConnectorMeter;
+  /** The services readiness asks: both lanes and presence. */
+  private readonly checks: () => ReadinessCheck[];
 
-  constructor({ config, lanes, presence, history, logger, topology, clock = systemClock, analytics: store }: ConnectorDependencies) {
+  constructor(deps: ConnectorDependencies) {
+    const { config, lanes, presence, history, logger, topology, clock = systemClock, analytics: store } = deps;
     checkSettings(config);
+    this.metrics = deps.metrics ?? new Metrics({ domain: config.domain, connector: config.name });
+    this.meter = connectorMetrics(this.metrics, { sockets: () => this.socketFigures() });
+    const { meter } = this;
+    this.checks = () => probeChecks({ reliableLane: lanes.RELIABLE, fastLane: lanes.FAST, presence });
     this.config = config;
     this.clock = clock;
     this.log = logger.child({ component: 'connector' });
     const serving = (): boolean => this.status === 'running';
     this.analytics = store && new ConnectorAnalytics({ config, store, topology, clock, logger, serving });
     const analytics = this.analytics?.recorder;
-    this.sessions = new SessionRegistry(config.domain, config.name, sessionLimits(config), (session) =>
-      analytics?.user(session.app, 'connected_users', session.userId as string),
+    this.sessions = new SessionRegistry(
+      config.domain,
+      config.name,
+      sessionLimits(config),
+      (session) => analytics?.user(session.app, 'connected_users', session.userId as string),
+      meter,
     );
     const intake = new IntakePublisher(lanes, config.domain, clock, config.partitions);
     const subscribers = new ChannelSubscribers(() => this.interest.changed());
@@ -107,7 +123,7 @@ export class Connector {
       hasWebhook: (appName) => topology().app(appName)?.webhook !== undefined,
     });
     const { authTimeoutMs, tokenExpiryNoticeMs } = config;
-    this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs, tokenExpiryNoticeMs, clock, logger });
+    this.auth = new AuthFlow({ intake, presence: this.keeper, authTimeoutMs, tokenExpiryNoticeMs, clock, logger, meter });
     this.backlog = new LaneBacklog(config.maxPendingPublishes, this.log);
     const { maxGroupRecipients } = config;
     const users = new UserRates(config.userRateLimit, config.userRateBurst, clock.now());
@@ -136,6 +152,7 @@ export class Connector {
       users,
       channels: this.channels,
       analytics,
+      meter,
     });
     this.outbox = new ReportOutbox((reports) => intake.publishReports(config.name, reports), logger.child({ component: 'report-outbox' }));
     const writer = new DeliveryWriter(this.sessions, clock, analytics);
@@ -224,6 +241,11 @@ export class Connector {
     };
   }
 
+  /** Ready: serving with its presence lease alive, and both lanes and presence answer a probe. */
+  ready(): Promise<Readiness> {
+    return readiness(isServing(this.health()), this.checks());
+  }
+
   /**
    * A new topology version (the composition calls this from its topology source's `onChange`): close the connections
    * of users who no longer belong to this domain (`evictionOf`: home moved away → 4006 with where to reconnect; app
@@ -285,6 +307,7 @@ export class Connector {
         const health = this.health();
         return { serving: isServing(health), body: health };
       },
+      ops: { metrics: this.metrics, ready: () => this.ready() },
       api: { prefix: API_PREFIX, handle: (request, response) => this.api.handle(request, response) },
       push: this.compat.push,
       paths: this.analytics?.seed,
@@ -300,7 +323,10 @@ export class Connector {
     this.auth.watch(session);
     socket.listen({
       message: (data, isBinary) => this.ingress.frame(session, data, isBinary),
-      closed: () => session.end(),
+      closed: (code) => {
+        if (session.state !== 'CLOSED') this.meter.closed('client', code);
+        session.end();
+      },
     });
   }
 
@@ -309,6 +335,13 @@ export class Connector {
     this.channels.ended(session);
     void this.keeper.unregister(session);
   };
+
+  private *socketFigures(): Iterable<{ app: string; user: string | undefined; queuedBytes: number }> {
+    for (const session of this.sessions.values()) {
+      const user = session.state === 'AUTHENTICATED' ? session.userId : undefined;
+      yield { app: session.app, user, queuedBytes: session.socket.pendingBytes };
+    }
+  }
 
   private *sockets(): Iterable<ClientSocket> {
     for (const session of this.sessions.values()) yield session.socket;

@@ -1,7 +1,7 @@
 import type { AnalyticsStore } from '@linker/analytics';
 import type { Lanes } from '@linker/bus';
 import type { Clock } from '@linker/kernel';
-import type { Logger } from '@linker/observability';
+import type { Logger, Metrics } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
 import { TopologyView, type TopologySource } from '@linker/topology';
 import type { ConnectorSettings } from './config/connector.config';
@@ -24,6 +24,8 @@ export interface ConnectorAdapters {
   clock?: Clock;
   /** Where analytics are written; absent: nothing is counted, and the analytics APIs answer 404. */
   analytics?: AnalyticsStore;
+  /** The registry its metrics go to (the embedded mode's one registry); absent: one of its own. */
+  metrics?: Metrics;
 }
 
 /** The topology of a connector that follows none: no domain, no app. */

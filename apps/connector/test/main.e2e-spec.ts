@@ -23,10 +23,10 @@ describe('connector process', () => {
     const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
     client.send({ type: 'PING', data: {} });
     expect(await client.next('AUTH_REQUIRED')).toEqual({ type: 'AUTH_REQUIRED', data: {} });
-    // The container's health check (the Docker image's HEALTHCHECK): the same configuration, asking GET /health.
+    // The container's health check (the Docker image's HEALTHCHECK): the same configuration, asking GET /health/ready.
     const healthy = startApp('connector', { ...env, LINKER_WS_HOST: '0.0.0.0', LINKER_WS_PORT: String(port) }, ['--health']);
     expect(await healthy.exited).toBe(0);
-    expect(healthy.output()).toContain(`http://127.0.0.1:${port}/health: 200 {"status":"running"`);
+    expect(healthy.output()).toContain(`http://127.0.0.1:${port}/health/ready: 200 {"ready":true`);
 
     expect(await connector.stop('SIGTERM')).toBe(0);
     expect(await client.closed()).toEqual({ code: 1001, reason: CLOSE_CODES.GOING_AWAY.reason });

@@ -5,7 +5,7 @@ import { intakeTopic, linkQueueTopic, webhookParkedTopic, webhookRetryTopic, web
 import { LinkerError } from '@linker/kernel';
 import { ResourceStack, started, startupSettings, tlsFilesOf } from '@linker/lifecycle';
 import { EmbeddedMailbox } from '@linker/mailbox';
-import { createLogger, type Logger } from '@linker/observability';
+import { createLogger, Metrics, type Logger } from '@linker/observability';
 import { MemoryChannelHistory, MemoryPresence } from '@linker/presence';
 import { LocalTopologySource, openTopologySource, type Topology, type TopologySource } from '@linker/topology';
 import { connectorSettings, openConnector } from '../../connector/src';
@@ -47,6 +47,8 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
   const endpoints = source.current().endpoints(domain);
   const { host } = options;
   const urls: EmbeddedDomain['urls'] = { client: '' };
+  // One registry for the whole domain: every app's metrics on one `GET /metrics`.
+  const metrics = new Metrics({ domain });
   const slices = connectorSettings(options.clientPort);
   const analytics = new MemoryAnalyticsStore({ sliceSeconds: slices.analyticsSliceS, retentionHours: slices.analyticsRetentionH });
   if (options.metaServer && source instanceof LocalTopologySource) {
@@ -54,7 +56,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     // The client port's certificate serves the meta-server too.
     const { tlsCertFile, tlsKeyFile, tlsClientCaFile } = options.clientPort ?? {};
     const tls = { tlsCertFile, tlsKeyFile, tlsClientCaFile };
-    const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel, logFormat, ...tls }));
+    const meta = await resources.open(() => openMetaServer({ port, host, topologyFile, adminToken, logLevel, logFormat, ...tls, metrics }));
     // Edits saved through this meta-server apply to this domain at once (docs/protocol.md, Hot reload), secrets included.
     meta.topology.subscribe((revision) => source.replace(revision.topology, revision.version));
     // Its analytics read this domain's in-memory store at each request: nothing to report.
@@ -83,8 +85,8 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     linkHost: host,
     linkPort: options.linkPort,
   };
-  const metrics = { metricsHost: host, metricsPort: options.metricsPort, adminToken: options.adminToken };
-  const settings = processorSettings({ ...options.webhooks, domain, name: 'processor-embedded', ...links, ...metrics });
+  const ops = { metricsHost: host, metricsPort: options.metricsPort, adminToken: options.adminToken };
+  const settings = processorSettings({ ...options.webhooks, domain, name: 'processor-embedded', ...links, ...ops });
   const processor = openProcessor(settings, {
     lanes,
     presence,
@@ -94,6 +96,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     logger: log,
     analytics,
     reportAnalytics: reportSink(options, urls),
+    metrics,
   });
   await resources.open(() => started(processor));
   urls.metrics = processor.metricsUrl;
@@ -105,6 +108,7 @@ async function compose(options: EmbeddedOptions, logger: Logger, resources: Reso
     logger: log,
     topology: source,
     analytics,
+    metrics,
   });
   await resources.open(() => started(connector));
   urls.client = `${connector.scheme}://${host}:${connector.port}/ws`;

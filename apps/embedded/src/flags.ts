@@ -16,7 +16,7 @@ export interface EmbeddedOptions {
   linkPort?: number;
   metaPort: number;
   uiPort: number;
-  /** Serve `GET /metrics` and `GET /health` of the processor (with its links) on this port; default: not served. */
+  /** Serve `GET /metrics` (every app of the domain: one registry), `GET /health`, `/health/live` and `/health/ready` on this port; default: not served. */
   metricsPort?: number;
   /** Each server can be turned off. */
   metaServer: boolean;
@@ -48,7 +48,7 @@ export const USAGE = `Usage: npm start -- [options]
   --ws-port N         client WebSocket port (default: the domain's client endpoint in the topology, else 8089;
                       0 = any free port)
   --link-port N       link endpoint port for the neighbour domains (default: the domain's link endpoint)
-  --metrics-port N    serve GET /metrics (Prometheus: processor and per-link figures) and GET /health on this port
+  --metrics-port N    serve GET /metrics (Prometheus: connector, processor, links, meta-server) and GET /health/ready on this port
   --meta-server URL   follow this meta-server's topology (another domain serves it); implies --no-meta-server
                       and --no-ui unless --meta-port / --ui-port are given
   --meta-port N       meta-server port (default 9000)

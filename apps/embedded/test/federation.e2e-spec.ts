@@ -174,8 +174,8 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     one.send(JSON.stringify({ type: 'MESSAGE', data: { to: 'ANZ-3623456', content: 'measured' } }));
     await three.next('MESSAGE', undefined, 30_000);
     const text = await (await fetch(metricsUrl)).text();
-    expect(text).toMatch(/^linker_link_sent_envelopes\{peer="domain-02",[^}]*\} [1-9]\d*$/m);
-    expect(text).toMatch(/^linker_processor_processed\{[^}]*\} [1-9]\d*$/m);
+    expect(text).toMatch(/^linker_link_sent_envelopes_total\{peer="domain-02",[^}]*\} [1-9]\d*$/m);
+    expect(text).toMatch(/^linker_processor_processed_total\{lane="RELIABLE",[^}]*\} [1-9]\d*$/m);
   });
 
   it('a channel publication from domain-01 reaches its subscribers in domain-02 and domain-03 once each, one envelope on 01→02', async () => {
@@ -202,7 +202,9 @@ describe('a federation of embedded domains (the four-domain ring)', () => {
     );
     const sentTo = async (peer: string): Promise<number> =>
       Number(
-        new RegExp(`^linker_link_sent_envelopes\\{peer="${peer}",[^}]*\\} (\\d+)$`, 'm').exec(await (await fetch(metricsUrl)).text())?.[1],
+        new RegExp(`^linker_link_sent_envelopes_total\\{peer="${peer}",[^}]*\\} (\\d+)$`, 'm').exec(
+          await (await fetch(metricsUrl)).text(),
+        )?.[1],
       );
     const before = await sentTo('domain-02');
     publisher.send(JSON.stringify({ type: 'PUBLISH', data: { channel, data: 'once' } }));

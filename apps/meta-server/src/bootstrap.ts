@@ -6,9 +6,10 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { schemeOf, tlsFilesOf, tlsServerOptions, watchTls, type TlsFiles } from '@linker/lifecycle';
-import { createLogger, type Logger } from '@linker/observability';
+import { createLogger, Metrics, probeChecks, readiness, type Logger } from '@linker/observability';
 import { AnalyticsTotals } from './analytics/analytics-totals';
 import { metaServerConfig, type MetaServerConfig } from './config/meta-server.config';
+import { metaServerMetrics } from './health/meta-server-metrics';
 import { MetaServerModule } from './meta-server.module';
 import { loadNewestRecorded, loadTopology, type TopologyInput } from './topology/load-topology';
 import { MongoTopologyHistory } from './topology/mongo-topology-history';
@@ -48,7 +49,11 @@ type Optional =
   | 'tlsCertFile'
   | 'tlsKeyFile'
   | 'tlsClientCaFile';
-export type MetaServerOptions = Omit<MetaServerConfig, Optional> & Partial<Pick<MetaServerConfig, Optional>>;
+export type MetaServerOptions = Omit<MetaServerConfig, Optional> &
+  Partial<Pick<MetaServerConfig, Optional>> & {
+    /** The registry its metrics go to (the embedded mode's one registry); absent: one of its own, with the process metrics. */
+    metrics?: Metrics;
+  };
 
 /**
  * Start the meta-server: its API and, with `config.uiPort`, the web UI in front of it (ADR 0011; the embedded mode
@@ -91,7 +96,11 @@ async function serve(
     from: recorded !== undefined ? 'history' : (file ?? 'memory'),
     history: history.constructor.name,
   });
-  const editor = new TopologyEditor({ store, history, file: mongo === undefined ? file : undefined, logger });
+  let serving = false;
+  // The topology store: MongoDB when versions are kept there (a file or memory always answers).
+  const ready = () => readiness(serving, mongo === undefined ? [] : probeChecks({ topologyHistory: mongo }));
+  const { meter, middleware } = metaServerMetrics(config.metrics ?? new Metrics(), ready);
+  const editor = new TopologyEditor({ store, history, file: mongo === undefined ? file : undefined, logger, meter });
   const analytics = new AnalyticsTotals();
   const module = MetaServerModule.register({
     store,
@@ -101,15 +110,18 @@ async function serve(
     adminToken: config.adminToken,
     watchHeartbeatMs: config.watchHeartbeatMs ?? 15_000,
     validateMsPerSecond: config.validateMsPerSecond ?? metaServerConfig.settings.validateMsPerSecond.default,
+    meter,
   });
   const tls = tlsFilesOf(config);
   // No body parser: the only bodies are topology documents, read (and size-limited) by the controllers themselves.
   const app = await NestFactory.create(module, { logger: false, bodyParser: false, httpsOptions: tls && tlsServerOptions(tls) });
   if (tls) watchTls(app.getHttpServer() as TlsServer, tls, logger);
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  app.use(middleware);
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi()));
   limitConnections(app.getHttpServer() as Server, config);
   await app.listen(config.port, config.host);
+  serving = true;
   const address = app.getHttpServer().address() as { port: number };
   const url = `${schemeOf(app.getHttpServer() as Server)}://${config.host}:${address.port}`;
   logger.info('meta-server ready', { url, internalTopology: config.internalToken !== undefined, writes: config.adminToken !== undefined });
@@ -126,6 +138,7 @@ async function serve(
     topology: store,
     analytics,
     close: async () => {
+      serving = false;
       await ui?.close();
       await app.close();
       await mongo?.close();

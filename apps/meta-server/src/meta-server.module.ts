@@ -10,7 +10,8 @@ import { INTERNAL_TOKEN } from './http/internal-token';
 import { TopologyEditController } from './http/topology-edit.controller';
 import { TopologyRouteController } from './http/topology-route.controller';
 import { TopologyController } from './http/topology.controller';
-import { TopologyWatchController, WATCH_HEARTBEAT_MS } from './http/topology-watch.controller';
+import { META_METER, TopologyWatchController, WATCH_HEARTBEAT_MS } from './http/topology-watch.controller';
+import type { MetaServerMeter } from './health/meta-server-metrics';
 import { ValidationBudget } from './http/validation-budget';
 import { TopologyEditor } from './topology/topology-editor';
 import { TopologyStore } from './topology/topology-store';
@@ -28,6 +29,8 @@ export interface MetaServerModuleOptions {
   watchHeartbeatMs: number;
   /** Validation time (ms per second) each client address may use without the admin token; 0: no limit. */
   validateMsPerSecond: number;
+  /** Counts the watch streams. */
+  meter: MetaServerMeter;
 }
 
 /** Composition root of the meta-server: the topology store and its editor, and the thin HTTP controllers over them. */
@@ -54,6 +57,7 @@ export class MetaServerModule {
         { provide: INTERNAL_TOKEN, useValue: options.internalToken ?? null },
         { provide: ADMIN_TOKEN, useValue: options.adminToken ?? null },
         { provide: WATCH_HEARTBEAT_MS, useValue: options.watchHeartbeatMs },
+        { provide: META_METER, useValue: options.meter },
         { provide: ValidationBudget, useValue: new ValidationBudget(options.validateMsPerSecond) },
       ],
     };

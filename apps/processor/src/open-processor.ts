@@ -3,7 +3,7 @@ import type { Lanes } from '@linker/bus';
 import { linkTlsOf, WsLinkTransport } from '@linker/domain-link';
 import type { Service } from '@linker/lifecycle';
 import type { Mailbox } from '@linker/mailbox';
-import type { Logger, Metrics } from '@linker/observability';
+import { probeChecks, readiness, type Logger, type Metrics, type Readiness, type ReadinessCheck } from '@linker/observability';
 import type { ChannelHistory, Presence } from '@linker/presence';
 import type { TopologySource } from '@linker/topology';
 import { AnalyticsReporter, type ReportSink } from './analytics/analytics-reporter';
@@ -29,6 +29,8 @@ export interface ProcessorAdapters {
   analytics?: AnalyticsStore;
   /** Where the domain's analytics are reported every `analyticsReportMs` (with `analytics`); without, nowhere. */
   reportAnalytics?: ReportSink;
+  /** The registry to record on (the embedded mode's one registry); without, one of its own with the process metrics. */
+  metrics?: Metrics;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface ProcessorAdapters {
 export function openProcessor(settings: ProcessorSettings, adapters: ProcessorAdapters): ProcessorService {
   const { lanes, presence, mailbox, history, topology, logger, analytics } = adapters;
   const federation = federationOf(settings, topology, logger);
-  const { metrics, observeDelivery } = processorMetrics(settings, () => processor.health());
+  const { metrics, observe } = processorMetrics(settings, () => processor.health(), adapters.metrics);
   const processor: Processor = new Processor({
     config: settings,
     lanes,
@@ -50,13 +52,14 @@ export function openProcessor(settings: ProcessorSettings, adapters: ProcessorAd
     topology: () => topology.current(),
     logger,
     federation,
-    observeDelivery,
+    observe,
     analytics,
   });
   topology.onChange((view, version) => processor.topologyChanged(view, version));
   const { domain, partitions } = settings;
   const deadLetters = new DeadLetterDesk({ mailbox, lanes, domain, partitions, logger });
-  return new ProcessorService(processor, settings, logger, metrics, deadLetters, reporterOf(settings, adapters));
+  const checks = readinessChecks(adapters);
+  return new ProcessorService(processor, settings, logger, metrics, deadLetters, checks, reporterOf(settings, adapters));
 }
 
 /** A processor and its metrics endpoint: `start` opens the endpoint, then joins the intake; `stop` in reverse. */
@@ -70,6 +73,7 @@ export class ProcessorService implements Service {
     private readonly metrics: Metrics,
     /** The dead-letter park for operators: the ops endpoint's routes, and the embedded mode's web UI directly. */
     readonly deadLetters: DeadLetterDesk,
+    private readonly checks: readonly ReadinessCheck[],
     private readonly reporter?: AnalyticsReporter,
   ) {}
 
@@ -83,6 +87,11 @@ export class ProcessorService implements Service {
     return this.processor.health();
   }
 
+  /** Ready: consuming the intake, and the lanes, presence and the mailbox answer. */
+  ready(): Promise<Readiness> {
+    return readiness(this.health().running, this.checks);
+  }
+
   /** `GET /metrics` of this processor while started, when served. */
   get metricsUrl(): string | undefined {
     return this.ops && `${this.ops.url}/metrics`;
@@ -92,7 +101,8 @@ export class ProcessorService implements Service {
     const { metricsHost, metricsPort } = this.settings;
     if (metricsPort !== undefined) {
       const access = { adminToken: this.settings.adminToken, desk: this.deadLetters };
-      this.ops = await startOpsServer(metricsHost, metricsPort, this.metrics, () => this.health(), access);
+      const ops = { metrics: this.metrics, health: () => this.health(), ready: () => this.ready(), deadLetters: access };
+      this.ops = await startOpsServer(metricsHost, metricsPort, ops);
       this.logger.info('metrics served', { url: this.metricsUrl });
     }
     try {
@@ -110,6 +120,11 @@ export class ProcessorService implements Service {
     await this.ops?.close();
     this.ops = undefined;
   }
+}
+
+/** The services a processor needs: both lanes (its consumers and producers), presence (Redis) and the mailbox store. */
+function readinessChecks({ lanes, presence, mailbox }: ProcessorAdapters): ReadinessCheck[] {
+  return probeChecks({ reliableLane: lanes.RELIABLE, fastLane: lanes.FAST, presence, mailbox });
 }
 
 /** Reports the domain's analytics when there are analytics and somewhere to send them. */

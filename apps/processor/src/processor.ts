@@ -14,7 +14,7 @@ import { EndedConnectors } from './connectors/ended-connectors';
 import { Dispatcher } from './dispatch/dispatcher';
 import { Federation, type FederationDeps } from './federation/federation';
 import { createHandlers } from './handlers';
-import type { DeliveryObserver } from './health/processor-metrics';
+import type { BatchObserver } from './health/processor-metrics';
 import { ProcessorStats, type ProcessorHealth } from './health/processor-stats';
 import { BatchRunner } from './intake/batch-runner';
 import { IntakeConsumer } from './intake/intake-consumer';
@@ -49,8 +49,8 @@ export interface ProcessorDeps {
   history?: ChannelHistory;
   /** Links to the other domains (ADR 0009); without, users of other domains are unreachable from here. */
   federation?: FederationDeps;
-  /** Told the latency of each message handed to a connector (the delivery latency histogram). */
-  observeDelivery?: DeliveryObserver;
+  /** Told each batch's size and handling time, and the latency of each message handed to a connector (histograms). */
+  observe?: BatchObserver;
   /** Where analytics are written (stored, fetched, dead-lettered); without, nothing is counted. */
   analytics?: AnalyticsStore;
 }
@@ -171,7 +171,7 @@ export class Processor {
       routes: this.federation?.routes,
       seen,
       stats: this.stats,
-      observeDelivery: deps.observeDelivery,
+      observe: deps.observe,
       onStored: this.mailboxLimits.stored,
       clock,
       logger,

@@ -39,9 +39,10 @@ describe('processor operations endpoints: dead letters', () => {
 
   async function serve(adminToken: string | undefined, serveLanes: Lanes = lanes): Promise<string> {
     const desk = new DeadLetterDesk({ mailbox, lanes: serveLanes, domain: DOMAIN, partitions: 4, logger: silentLogger });
-    ops = await startOpsServer('127.0.0.1', 0, processorMetrics({ domain: DOMAIN, name: 'p-1' }, health).metrics, health, {
-      adminToken,
-      desk,
+    ops = await startOpsServer('127.0.0.1', 0, {
+      metrics: processorMetrics({ domain: DOMAIN, name: 'p-1' }, health).metrics,
+      health,
+      deadLetters: { adminToken, desk },
     });
     return ops.url;
   }

@@ -42,11 +42,12 @@ describe('per-link metrics', () => {
   it('serves them as Prometheus gauges with the processor counters on GET /metrics, and the health on GET /health', async () => {
     const d1 = domains.get('domain-01') as RingDomain;
     await waitFor('both links of domain-01 up', () => d1.health().links?.every((l) => l.up) === true);
-    ops = await startOpsServer('127.0.0.1', 0, processorMetrics(d1.health(), () => d1.health()).metrics, () => d1.health());
+    const report = () => d1.health();
+    ops = await startOpsServer('127.0.0.1', 0, { metrics: processorMetrics(d1.health(), report).metrics, health: report });
     const metrics = await (await fetch(`${ops.url}/metrics`)).text();
     expect(metrics).toMatch(/^linker_link_up\{peer="domain-02",domain="domain-01",processor="domain-01-processor"\} 1$/m);
-    expect(metrics).toMatch(/^linker_link_sent_envelopes\{peer="domain-04",.*\} 0$/m);
-    expect(metrics).toMatch(/^linker_processor_dead_lettered\{domain="domain-01",processor="domain-01-processor"\} 0$/m);
+    expect(metrics).toMatch(/^linker_link_sent_envelopes_total\{peer="domain-04",.*\} 0$/m);
+    expect(metrics).toMatch(/^linker_processor_dead_lettered_total\{domain="domain-01",processor="domain-01-processor"\} 0$/m);
     const health = await fetch(`${ops.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({

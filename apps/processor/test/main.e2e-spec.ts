@@ -17,7 +17,7 @@ describe('processor process', () => {
     // The container's health check (the Docker image's HEALTHCHECK): GET /health on the operations port.
     const healthy = startApp('processor', env, ['--health']);
     expect(await healthy.exited).toBe(0);
-    expect(healthy.output()).toContain(`http://127.0.0.1:${env.LINKER_METRICS_PORT}/health: 200`);
+    expect(healthy.output()).toContain(`http://127.0.0.1:${env.LINKER_METRICS_PORT}/health/ready: 200 {"ready":true`);
     const { LINKER_METRICS_PORT: _port, ...withoutOps } = env;
     const unanswerable = startApp('processor', withoutOps, ['--health']);
     expect(await unanswerable.exited).toBe(1);

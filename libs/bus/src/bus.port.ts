@@ -100,6 +100,8 @@ export interface Bus {
    * FAST: nothing is retained, so there is nothing to drain; resolves at once.
    */
   drain(options: DrainOptions): Promise<void>;
+  /** One round trip to the service behind this port, for readiness checks; absent on in-process twins (always ready). */
+  probe?(): Promise<void>;
   /** Close every subscription gracefully, flush and disconnect. */
   close(): Promise<void>;
 }

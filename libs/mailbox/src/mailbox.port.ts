@@ -84,5 +84,7 @@ export interface Mailbox {
   findDeadLetter(envelopeId: string): Promise<DeadLetter | undefined>;
   /** Unpark the letter of this envelope id (after it was re-injected); durable like `store`. Resolves to whether one was parked. */
   removeDeadLetter(envelopeId: string): Promise<boolean>;
+  /** One round trip to the service behind this port, for readiness checks; absent on in-process twins (always ready). */
+  probe?(): Promise<void>;
   close(): Promise<void>;
 }

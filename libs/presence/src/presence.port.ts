@@ -84,6 +84,8 @@ export interface Presence {
   claimEnded(claimMs: number): Promise<EndedClaim | undefined>;
   /** The claimed connector's topic is drained: forget it — unless it ended again since it was claimed. Idempotent. */
   releaseEnded(claim: EndedClaim): Promise<void>;
+  /** One round trip to the service behind this port, for readiness checks; absent on in-process twins (always ready). */
+  probe?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -29,7 +29,7 @@ const identitySettings = {
     env: 'LINKER_WS_PORT',
     kind: 'port',
     default: 8089,
-    doc: 'Client WebSocket port (path `/ws`; `GET /health` and the server API, `/api/v1/…`, on the same port); 0 = any free port.',
+    doc: 'Client WebSocket port (path `/ws`; `GET /health`, `/health/live`, `/health/ready`, `/metrics` and the server API, `/api/v1/…`, on the same port); 0 = any free port.',
   }),
 };
 

@@ -3,6 +3,7 @@ import { isClientFrameType, type ClientData, type ClientFrameType, type Envelope
 import { errorMessage, newMessageId, resendableMessageId, type Clock } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { Subscriptions } from '../channels/subscriptions';
+import type { ConnectorMeter, RateLimitScope } from '../health/connector-metrics';
 import type { AuthFlow } from '../sessions/auth-flow';
 import { NO_TAG, type FrameTag, type Session } from '../sessions/session';
 import { acceptedFrame, checkFrame, isRefusal, readFrame, refusal, tagOf, type RawFrame, type Refusal } from './frame-reader';
@@ -30,6 +31,8 @@ export interface IngressOptions {
   channels: Subscriptions;
   /** Counts what the lanes accepted (messages by lane and type, publications, the users who sent); absent: nothing is counted. */
   analytics?: AnalyticsRecorder;
+  /** Counts frames read and rate-limit refusals (the connector's metrics). */
+  meter: ConnectorMeter;
 }
 
 const AUTH_REQUIRED = Buffer.from(JSON.stringify({ type: 'AUTH_REQUIRED', data: {} }));
@@ -37,9 +40,11 @@ const PONG = Buffer.from(JSON.stringify({ type: 'PONG', data: {} }));
 const OVERLOADED_MESSAGE = `the connector is overloaded; nothing was sent: retry in ${OVERLOAD_RETRY_AFTER_MS} ms`;
 const OVERLOADED_HINT = { retryAfterMs: OVERLOAD_RETRY_AFTER_MS };
 const ALREADY_AUTHENTICATED = refusal('ALREADY_AUTHENTICATED', 'this socket is already authenticated (or authenticating)');
-const RATE_LIMITED_SOCKET = 'too many frames per second; this frame was dropped';
-const RATE_LIMITED_GROUP = 'too many group recipients per second on this socket; this frame was dropped';
-const RATE_LIMITED_USER = 'too many frames per second from this user (all its sockets together); this frame was dropped';
+const RATE_LIMITED_MESSAGES: Readonly<Record<RateLimitScope, string>> = {
+  socket: 'too many frames per second; this frame was dropped',
+  group: 'too many group recipients per second on this socket; this frame was dropped',
+  user: 'too many frames per second from this user (all its sockets together); this frame was dropped',
+};
 
 /**
  * Client frames in (docs/protocol.md, Client frames, Errors), one call per frame, synchronously up to the publish:
@@ -64,11 +69,19 @@ export class Ingress {
     if (session.state === 'CLOSED') return;
     const now = this.options.clock.now();
     const verdict = session.limiter.take(now, this.options.stall.stalledMs(now));
-    if (verdict === 'abuse') return session.close('RATE_LIMITED');
+    const { meter } = this.options;
+    if (verdict === 'abuse') {
+      meter.rateLimited('socket');
+      return session.close('RATE_LIMITED');
+    }
     const frame = readFrame(data, isBinary);
-    if (isRefusal(frame)) return this.refuse(session, frame, NO_TAG);
+    if (isRefusal(frame)) {
+      meter.malformedIn();
+      return this.refuse(session, frame, NO_TAG);
+    }
+    meter.frameIn(frame.type);
     const tag = tagOf(frame);
-    if (verdict === 'limited') return session.error('RATE_LIMITED', RATE_LIMITED_SOCKET, tag);
+    if (verdict === 'limited') return this.limited(session, verdict, 'socket', tag);
     if (session.state === 'AUTHENTICATED') this.authenticated(session, frame, tag, now);
     else this.unauthenticated(session, frame, tag);
   }
@@ -139,7 +152,7 @@ export class Ingress {
     const cost = Math.max(1, Math.ceil(to.length / this.options.groupRecipientsPerToken));
     if (cost > 1) {
       const verdict = session.limiter.take(now, this.options.stall.stalledMs(now), cost - 1);
-      if (verdict !== 'ok') return this.limited(session, verdict, RATE_LIMITED_GROUP, tag);
+      if (verdict !== 'ok') return this.limited(session, verdict, 'group', tag);
     }
     this.publish(session, 'GROUP_MESSAGE', frame, to.length === data.to.length ? data : { to, content: data.content }, tag, now, cost);
   }
@@ -170,8 +183,7 @@ export class Ingress {
   ): void {
     const { intake, clock, backlog, users, stall } = this.options;
     const userId = session.userId as string;
-    if (!users.take(userId, now, stall.stalledMs(now), cost))
-      return this.limited(session, session.limiter.refuse(now), RATE_LIMITED_USER, tag);
+    if (!users.take(userId, now, stall.stalledMs(now), cost)) return this.limited(session, session.limiter.refuse(now), 'user', tag);
     const lane: Lane = frame.feature === 'FAST' ? 'FAST' : 'RELIABLE';
     if (backlog.refuses(lane)) return session.error('OVERLOADED', OVERLOADED_MESSAGE, tag, OVERLOADED_HINT);
     const message = type === 'MESSAGE' ? (data as ClientData<'MESSAGE'>) : undefined;
@@ -208,10 +220,11 @@ export class Ingress {
     );
   }
 
-  /** RATE_LIMITED for a frame over a limit after it was read (the socket's, for a group; the user's), or 4004. */
-  private limited(session: Session, verdict: 'limited' | 'abuse', message: string, tag: FrameTag): void {
+  /** RATE_LIMITED for a frame over a limit (the socket's, its group recipients', the user's), or 4004; counted by limit. */
+  private limited(session: Session, verdict: 'limited' | 'abuse', scope: RateLimitScope, tag: FrameTag): void {
+    this.options.meter.rateLimited(scope);
     if (verdict === 'abuse') session.close('RATE_LIMITED');
-    else session.error('RATE_LIMITED', message, tag);
+    else session.error('RATE_LIMITED', RATE_LIMITED_MESSAGES[scope], tag);
   }
 
   private refuse(session: Session, reason: Refusal, tag: FrameTag): void {

@@ -4,6 +4,7 @@ import type { Logger } from '@linker/observability';
 import type { PresenceErrorCode } from '@linker/presence';
 import type { IntakePublisher } from '../ingress/intake-publisher';
 import { publishFailure } from '../ingress/publish-failure';
+import type { ConnectorMeter } from '../health/connector-metrics';
 import type { PresenceKeeper } from '../presence/presence-keeper';
 import type { Session } from './session';
 
@@ -22,6 +23,8 @@ export interface AuthFlowOptions {
   tokenExpiryNoticeMs: number;
   clock: Clock;
   logger: Logger;
+  /** Records each login's latency, by outcome. */
+  meter: ConnectorMeter;
 }
 
 /**
@@ -67,6 +70,7 @@ export class AuthFlow {
       return;
     }
     if (data.isAuthenticated !== true) {
+      this.options.meter.auth('refused', session.authElapsedMs());
       session.send(reply);
       session.close(data.retryAfterMs === undefined ? 'AUTH_FAILED' : 'AUTH_BUSY');
       return;
@@ -91,6 +95,7 @@ export class AuthFlow {
       await presence.register(session);
     } catch (error) {
       this.log.warn('presence registration failed; socket closed', { socketId: session.id, error: errorMessage(error) });
+      this.options.meter.auth('failed', session.authElapsedMs());
       session.close(answerFor(error, REGISTRATION_FAILURES) ?? 'INTERNAL_ERROR');
       return;
     }
@@ -98,6 +103,7 @@ export class AuthFlow {
       await presence.forget(session); // it closed while being registered: it never counted as connected
       return;
     }
+    this.options.meter.auth('accepted', session.authElapsedMs());
     session.send(reply);
     session.tokenExpiresAt(expiresAt, this.options.tokenExpiryNoticeMs, this.options.clock.now());
     await presence.announce(session);

@@ -1,4 +1,5 @@
 import type { SocketAddress } from '@linker/contracts';
+import { NO_METER, type ConnectorMeter } from '../health/connector-metrics';
 import type { ClientSocket } from '../socket/client-socket';
 import { Session, type SessionEnded, type SessionLimits } from './session';
 
@@ -20,6 +21,8 @@ export class SessionRegistry {
     private readonly limits: SessionLimits,
     /** Called when a session becomes AUTHENTICATED (analytics count the user). */
     private readonly onAuthenticated: (session: Session) => void = () => undefined,
+    /** What each session counts (frames written, errors, closes). */
+    private readonly meter: ConnectorMeter = NO_METER,
   ) {}
 
   /** Register a new connection from `remoteAddress`; `ended` is called once when it ends, after it left the registry. */
@@ -44,6 +47,7 @@ export class SessionRegistry {
         },
       },
       now,
+      this.meter,
     );
     this.sessions.set(id, session);
     this.unauthenticated.set(remoteAddress, this.unauthenticatedFrom(remoteAddress) + 1);

@@ -1,8 +1,9 @@
-import { clientFrameBytes, type CloseCodeName, type ErrorCode, type SocketAddress } from '@linker/contracts';
+import { CLOSE_CODES, clientFrameBytes, type CloseCodeName, type ErrorCode, type SocketAddress } from '@linker/contracts';
 import { IdWindow } from '@linker/kernel';
 import { RateLimiter, type RateLimits } from '../ingress/rate-limiter';
 import type { RetryHint } from '../ingress/publish-failure';
 import type { ChannelSubscriber } from '../channels/channel-subscribers';
+import { NO_METER, type ConnectorMeter } from '../health/connector-metrics';
 
 /** What the answers to a client frame echo of it: its `reference`, and its `id` (the client's own, see `ACCEPTED`). */
 export interface FrameTag {
@@ -80,6 +81,8 @@ export class Session implements ChannelSubscriber {
   private held: Map<string, HeldDelivery> | undefined;
   /** The channels this socket is subscribed to (created on the first). */
   private subscribed: Set<string> | undefined;
+  /** When its AUTH_CLIENT was read (`performance.now()`), for the auth latency. */
+  private authBegan = 0;
 
   constructor(
     readonly id: string,
@@ -90,6 +93,7 @@ export class Session implements ChannelSubscriber {
     private readonly limits: SessionLimits,
     private readonly events: SessionEvents,
     now: number,
+    private readonly meter: ConnectorMeter = NO_METER,
   ) {
     this.limiter = new RateLimiter(limits.rate, now);
   }
@@ -118,12 +122,14 @@ export class Session implements ChannelSubscriber {
    */
   send(frame: Buffer, done?: WriteDone): boolean {
     const result = this.socket.write(frame, done);
-    if (result === 'full') this.close('SLOW_CONSUMER');
+    if (result === 'ok') this.meter.frameOut(frame);
+    else if (result === 'full') this.close('SLOW_CONSUMER');
     return result === 'ok';
   }
 
   /** `INVALID_MESSAGE {code, message, retryAfterMs?, lane?, id?}` with the frame's reference and client id. */
   error(code: ErrorCode, message: string, tag: FrameTag = NO_TAG, hint?: RetryHint): void {
+    this.meter.error(code);
     const data = { code, message, ...hint, id: tag.id };
     this.send(Buffer.from(JSON.stringify({ type: 'INVALID_MESSAGE', data, reference: tag.reference })));
   }
@@ -148,6 +154,7 @@ export class Session implements ChannelSubscriber {
   /** AUTH_CLIENT for `userId` went to the processors: AUTHENTICATING until their reply. */
   beginAuth(userId: string, ackMode: boolean): void {
     this.current = 'AUTHENTICATING';
+    this.authBegan = performance.now();
     this.user = userId;
     const dash = userId.indexOf('-');
     this.appName = dash > 0 ? userId.slice(0, dash) : userId;
@@ -163,6 +170,11 @@ export class Session implements ChannelSubscriber {
     this.current = 'NOT_AUTHENTICATED';
     this.user = undefined;
     return true;
+  }
+
+  /** Milliseconds since its AUTH_CLIENT was read (for the auth latency). */
+  authElapsedMs(): number {
+    return performance.now() - this.authBegan;
   }
 
   /** Whether a reply for `userId` is awaited: AUTHENTICATING as `userId`, and no positive reply being applied. */
@@ -223,6 +235,7 @@ export class Session implements ChannelSubscriber {
   /** Close with the close frame of `name`, and end the session now (not when the client answers). Idempotent. */
   close(name: CloseCodeName, reason?: string): void {
     if (this.current === 'CLOSED') return;
+    this.meter.closed('server', CLOSE_CODES[name].code);
     this.socket.close(name, reason);
     this.end();
   }

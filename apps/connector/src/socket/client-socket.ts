@@ -87,6 +87,11 @@ export class ClientSocket {
     return this.queue.length - this.head;
   }
 
+  /** Bytes waiting to be written: this socket's own queue and what ws buffered that the kernel has not taken yet. */
+  get pendingBytes(): number {
+    return this.queuedBytes + this.ws.bufferedAmount;
+  }
+
   /**
    * What a burst of frames the client asked for (a fetch's messages) may bring now: half of the queue's bounds, less
    * what waits already (at least one frame, one byte). The other half stays free for what arrives meanwhile.

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { createHttpServer, schemeOf, type TlsFiles } from '@linker/lifecycle';
-import type { Logger } from '@linker/observability';
+import { answerOps, type Logger, type OpsRoutes } from '@linker/observability';
 import { ClientSocket, type SendLimits } from './client-socket';
 
 /** The one path a client WebSocket upgrades on (exactly; `/ws/` or `/ws?x` are not it). */
@@ -59,6 +59,8 @@ export interface WsServerOptions {
   /** Serve `wss://` and `https://` from these files (reloaded when they change); absent: plain `ws://` and `http://`. */
   tls?: TlsFiles;
   health(): { serving: boolean; body: unknown };
+  /** `GET /metrics`, `GET /health/live` and `GET /health/ready`. */
+  ops: OpsRoutes;
   /** Every request whose path starts with `api.prefix` (the server API); absent: those paths are 404 too. */
   api?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
   /** The Push-compatible endpoints; absent: their paths are 404 too. */
@@ -73,7 +75,7 @@ export interface WsServerOptions {
 
 /**
  * The client-facing HTTP server: WebSocket upgrades on `/ws` (permessage-deflate off, `maxFrameBytes` frames),
- * `GET /health` and the server API (`api`, every path under its prefix). A refused upgrade gets a plain HTTP answer: 403 for an origin not in the allow-list, 404 for another
+ * `GET /health` (its figures as JSON), `GET /health/live`, `GET /health/ready`, `GET /metrics` and the server API (`api`, every path under its prefix). A refused upgrade gets a plain HTTP answer: 403 for an origin not in the allow-list, 404 for another
  * path, 503 while draining, at `maxConnections` or when `admits` refuses the address. A request whose headers are over
  * Node's limit (16 KiB) gets 431, one not complete within `handshakeTimeoutMs` 408, another malformed one 400; TCP
  * connections beyond `maxConnections + maxHandshakes` are closed as soon as they are accepted. `ws` is imported only
@@ -220,6 +222,7 @@ export class WsServer {
     if (api !== undefined && request.url?.startsWith(api.prefix)) return api.handle(request, response);
     if (push !== undefined && push.serves(pathOf(request))) return push.handle(request, response, () => this.longLivedRefusal(request));
     if (paths !== undefined && paths.serves(pathOf(request))) return paths.handle(request, response);
+    if (answerOps(request, response, this.options.ops)) return;
     if (request.method === 'GET' && request.url === HEALTH_PATH) {
       const { serving, body } = this.options.health();
       response.writeHead(serving ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));

@@ -245,12 +245,12 @@ describe('abuse: the link endpoint', () => {
 
         // domain-02 relays three messages for domain-03 to domain-01, whose only way there is back through domain-02.
         const relay = await relayLink();
-        const deadBefore = await metric('linker_processor_dead_lettered');
+        const deadBefore = await metric('linker_processor_dead_lettered_total');
         const envelopes = [1, 2, 3].map((n) => relayed(userOf(3, 700 + n), `relayed ${n}`));
         await relay.send(envelopes); // resolves once domain-01 acknowledged: custody is domain-01's now
         const ids = new Set(envelopes.map((e) => e.id));
         const returned = (): Envelope[] => atNeighbour.filter((e) => ids.has(e.id));
-        const deadLettered = async (): Promise<number> => (await metric('linker_processor_dead_lettered')) - deadBefore;
+        const deadLettered = async (): Promise<number> => (await metric('linker_processor_dead_lettered_total')) - deadBefore;
         await waitFor(
           'domain-01 to dispose of the three relayed messages (dead-lettered, or sent on)',
           async () => returned().length > 0 || (await deadLettered()) >= 3,

@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { MetaServerMeter } from '../health/meta-server-metrics';
 import { TopologyStore, type TopologyRevision } from '../topology/topology-store';
 
 /** Injection token of the heartbeat period of `GET /topology/watch`, in milliseconds. */
 export const WATCH_HEARTBEAT_MS = Symbol('WATCH_HEARTBEAT_MS');
+/** Injection token of the meta-server's `MetaServerMeter` (counts the open streams). */
+export const META_METER = Symbol('META_METER');
 
 /**
  * `GET /topology/watch`: Server-Sent Events, `event: version` with `data: {"version": "…", "internalVersion": "…"}`
@@ -20,6 +23,7 @@ export class TopologyWatchController implements BeforeApplicationShutdown {
   constructor(
     private readonly store: TopologyStore,
     @Inject(WATCH_HEARTBEAT_MS) private readonly heartbeatMs: number,
+    @Inject(META_METER) private readonly meter: MetaServerMeter,
   ) {}
 
   @Get('watch')
@@ -42,10 +46,12 @@ export class TopologyWatchController implements BeforeApplicationShutdown {
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), this.heartbeatMs);
     heartbeat.unref();
     this.streams.add(response);
+    this.meter.watchers(1);
     const stop = () => {
+      if (!this.streams.delete(response)) return;
       clearInterval(heartbeat);
       unsubscribe();
-      this.streams.delete(response);
+      this.meter.watchers(-1);
     };
     request.once('close', stop);
     response.once('close', stop);

@@ -83,6 +83,11 @@ export class MongoTopologyHistory implements TopologyHistory {
     });
   }
 
+  /** A MongoDB `ping` (readiness). */
+  async probe(): Promise<void> {
+    await this.client.db('admin').command({ ping: 1 });
+  }
+
   /** Closes the client if this history opened it. */
   async close(): Promise<void> {
     if (this.ownsClient) await this.client.close();

@@ -13,6 +13,7 @@ import { CheckQueue, type Timed } from './check-queue';
 import type { HistoryEntry, TopologyHistory } from './topology-history';
 import { writeDurably } from './topology-history';
 import type { TopologyRevision, TopologyStore } from './topology-store';
+import { NO_META_METER, type MetaServerMeter } from '../health/meta-server-metrics';
 
 /** A submitted YAML checked against the current version: every problem, and what would change when it has none. */
 export interface Checked {
@@ -44,6 +45,8 @@ export interface EditorOptions {
    */
   file?: string;
   logger: Logger;
+  /** Counts each write's outcome. */
+  meter?: MetaServerMeter;
 }
 
 /**
@@ -86,7 +89,7 @@ export class TopologyEditor {
 
   /** Make `text` the current version if `expected` names the current one (`If-Match`). */
   put(text: string, expected: readonly string[] | undefined, author: string): Promise<WriteOutcome> {
-    return this.serialized(async () => {
+    return this.serialized('edit', async () => {
       const current = this.options.store.current().version;
       if (!expected?.includes(current)) return { kind: 'stale', current };
       const { value: checked } = await this.validate(text);
@@ -97,7 +100,7 @@ export class TopologyEditor {
 
   /** Make a recorded version current again (a new history entry); `expected`, when given, must name the current one. */
   rollback(version: string, expected: readonly string[] | undefined, author: string): Promise<WriteOutcome> {
-    return this.serialized(async () => {
+    return this.serialized('rollback', async () => {
       const current = this.options.store.current();
       if (expected !== undefined && !expected.includes(current.version)) return { kind: 'stale', current: current.version };
       const yaml = version === current.version ? stringify(current.topology) : await this.options.history.yaml(version);
@@ -146,9 +149,15 @@ export class TopologyEditor {
     return { version: revision.version, author: 'meta-server', time: revision.since, kind: 'loaded' };
   }
 
-  private serialized<T>(task: () => Promise<T>): Promise<T> {
+  /** One write after the other; each outcome counted. */
+  private serialized(operation: 'edit' | 'rollback', task: () => Promise<WriteOutcome>): Promise<WriteOutcome> {
     const run = this.queue.then(task, task);
     this.queue = run.catch(() => undefined);
+    const meter = this.options.meter ?? NO_META_METER;
+    run.then(
+      (outcome) => meter.edit(operation, outcome.kind),
+      () => meter.edit(operation, 'error'),
+    );
     return run;
   }
 }

@@ -130,7 +130,7 @@ export const processorConfig = defineConfig({
     env: 'LINKER_METRICS_PORT',
     kind: 'port',
     optional: true,
-    doc: 'Serve `GET /metrics` (Prometheus: processor counters, per-link up/down, custody, envelopes and bytes each way, round trip) and `GET /health` on this port; unset: not served.',
+    doc: 'Serve `GET /metrics` (Prometheus: processor counters, batch and delivery latency histograms, per-link figures, webhooks; docs/metrics.md), `GET /health`, `/health/live` and `/health/ready` on this port; unset: not served.',
   }),
   metricsHost: setting({ env: 'LINKER_METRICS_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address of the metrics endpoint.' }),
   adminToken: setting({

@@ -53,18 +53,22 @@ export function linkReports(
 const GAUGES: Array<[keyof LinkReport, string, string]> = [
   ['up', 'up', '1 while this processor’s link to the neighbour is up'],
   ['waiting', 'custody_waiting', 'envelopes waiting in custody for the link'],
-  ['fastDropped', 'fast_dropped', 'FAST envelopes dropped because the link was down or its window full'],
   ['inFlightBatches', 'in_flight_batches', 'batches sent and not yet acknowledged'],
+  ['rttMs', 'rtt_ms', 'last round trip to the neighbour, ms'],
+];
+
+/** Counts since the processor started, exported as counters `linker_link_<name>_total{peer}`, read at each scrape. */
+const COUNTERS: Array<[keyof LinkReport, string, string]> = [
+  ['fastDropped', 'fast_dropped', 'FAST envelopes dropped because the link was down or its window full'],
   ['sentEnvelopes', 'sent_envelopes', 'envelopes sent to the neighbour'],
   ['sentBytes', 'sent_bytes', 'bytes sent to the neighbour'],
   ['ackedEnvelopes', 'acked_envelopes', 'envelopes the neighbour acknowledged having stored'],
   ['receivedEnvelopes', 'received_envelopes', 'envelopes received from the neighbour'],
   ['receivedBytes', 'received_bytes', 'bytes received from the neighbour'],
-  ['rttMs', 'rtt_ms', 'last round trip to the neighbour, ms'],
 ];
 
 /**
- * Register the per-link gauges on `metrics`, filled from `reports()` whenever they are scraped, and
+ * Register the per-link gauges and counters on `metrics`, filled from `reports()` whenever they are scraped, and
  * `linker_link_tls_refused_total{peer}`: link connections refused because TLS failed, per neighbour dialed, and
  * `peer="inbound"` for connections to this domain's link endpoint (`inbound()`) whose TLS handshake failed.
  */
@@ -79,6 +83,11 @@ export function registerLinkMetrics(metrics: Metrics, reports: () => LinkReport[
         const value = report[field];
         if (value !== undefined) gauge.set({ peer: report.peer }, Number(value));
       }
+    });
+  }
+  for (const [field, name, help] of COUNTERS) {
+    metrics.sampledCounter(`linker_link_${name}_total`, help, ['peer'], function* () {
+      for (const report of reports()) yield [{ peer: report.peer }, Number(report[field] ?? 0)];
     });
   }
 }

@@ -11,7 +11,7 @@ import type { Dispatcher } from '../dispatch/dispatcher';
 import { Effects } from '../dispatch/effects';
 import { storedToSockets } from '../dispatch/stored-to-sockets';
 import type { Handler, HandlerContext } from '../handlers';
-import type { DeliveryObserver } from '../health/processor-metrics';
+import type { BatchObserver } from '../health/processor-metrics';
 import type { ProcessorStats } from '../health/processor-stats';
 import { PresenceCache } from '../sockets/presence-cache';
 import { decodeRecord, type DecodedRecord } from './decode';
@@ -28,8 +28,8 @@ export interface BatchRunnerDeps {
   /** Intake envelope ids already handled (the de-duplication window). */
   seen: IdWindow;
   stats: ProcessorStats;
-  /** Told, once a batch is written, the latency of each message it handed to a connector. */
-  observeDelivery?: DeliveryObserver;
+  /** Told each batch's size and handling time, and, once it is written, the latency of each message it handed to a connector. */
+  observe?: BatchObserver;
   /** Told what each batch stored once it is written (the mailbox cap is enforced from there). */
   onStored?: (entries: readonly MailboxEntry[]) => void;
   clock: Clock;
@@ -70,6 +70,15 @@ export class BatchRunner {
   }
 
   async run(lane: Lane, records: readonly BusRecord[]): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.runBatch(lane, records);
+    } finally {
+      this.deps.observe?.batch(lane, records.length, performance.now() - started);
+    }
+  }
+
+  private async runBatch(lane: Lane, records: readonly BusRecord[]): Promise<void> {
     const now = this.deps.clock.now();
     const decoded = records.map((record) => decodeRecord(record, lane, this.deps.settings.domain, now));
     const view = this.deps.topology();
@@ -208,17 +217,17 @@ export class BatchRunner {
     stats.duplicates += duplicates;
     stats.deadLettered += effects.reduce((sum, e) => sum + e.deadLetters.length, 0);
     stats.lastBatchAt = this.deps.clock.now();
-    if (this.deps.observeDelivery) observeDeliveries(effects, stats.lastBatchAt, this.deps.observeDelivery);
+    if (this.deps.observe) observeDeliveries(effects, stats.lastBatchAt, this.deps.observe);
     // A dead-lettered envelope is not remembered as handled: re-injected with its id, it is handled again.
     for (const effect of effects) for (const letter of effect.deadLetters) this.deps.seen.delete(letter.envelope.id);
   }
 }
 
 /** The latency of every message handed to a connector (not those a fetch hands out), once per connector. */
-function observeDeliveries(effects: readonly Effects[], now: number, observe: DeliveryObserver): void {
+function observeDeliveries(effects: readonly Effects[], now: number, observe: BatchObserver): void {
   for (const effect of effects) {
     for (const { lane, delivery } of effect.outgoing) {
-      if (delivery.envelope.type === 'MESSAGE' && delivery.fromMailbox !== true) observe(lane, now - delivery.envelope.createdAt);
+      if (delivery.envelope.type === 'MESSAGE' && delivery.fromMailbox !== true) observe.delivery(lane, now - delivery.envelope.createdAt);
     }
   }
 }

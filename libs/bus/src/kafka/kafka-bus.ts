@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { anySignal } from '../any-signal';
@@ -22,6 +22,7 @@ export class KafkaBus implements Bus {
   /** Stops the drains in progress when the client closes. */
   private readonly stopDrains = new AbortController();
   private closing: Promise<void> | undefined;
+  private probeAdmin: Promise<Admin> | undefined;
 
   private constructor(
     private readonly kafka: Kafka,
@@ -89,6 +90,20 @@ export class KafkaBus implements Bus {
     throw new LinkerError<BusErrorCode>('BUS_CLOSED', `this Kafka bus client closed while draining ${options.topic}`);
   }
 
+  /** Asks the cluster for its metadata (one admin connection, opened at the first probe and kept). */
+  async probe(): Promise<void> {
+    this.assertOpen();
+    this.probeAdmin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })().catch((error: unknown) => {
+      this.probeAdmin = undefined;
+      throw error;
+    });
+    await (await this.probeAdmin).describeCluster();
+  }
+
   /** Close every subscription and drain gracefully (batches in hand finish and commit), send queued publishes, disconnect. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -97,6 +112,7 @@ export class KafkaBus implements Bus {
       this.stopDrains.abort();
       await Promise.all([...subscriptions.map((s) => s.close()), Promise.allSettled([...this.drains])]);
       await this.publisher.close();
+      await (await this.probeAdmin?.catch(() => undefined))?.disconnect().catch(() => undefined);
     })();
     return this.closing;
   }

@@ -116,6 +116,12 @@ export class NatsBus implements Bus {
     return subscription;
   }
 
+  /** A round trip to the NATS server (a flush: PING, PONG). */
+  async probe(): Promise<void> {
+    this.assertOpen();
+    await this.connection.flush();
+  }
+
   /** Close every subscription (batches in hand finish), flush what was published, disconnect. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -188,7 +188,13 @@ export class MongoMailbox implements Mailbox {
     return result.deletedCount > 0;
   }
 
+  /** A MongoDB `ping` command. */
+  async probe(): Promise<void> {
+    await this.client.db('admin').command({ ping: 1 });
+  }
+
   /** Closes the client if this mailbox opened it (a client passed in stays open); later calls reject. Idempotent. */
+
   close(): Promise<void> {
     this.closing ??= this.ownsClient ? this.client.close() : Promise.resolve();
     return this.closing;

@@ -242,6 +242,12 @@ export class RedisPresence implements Presence {
     await this.run(this.redis.linkerPresenceRelease(this.endedKey, claim.connector, claim.token));
   }
 
+  /** A Redis PING. */
+  async probe(): Promise<void> {
+    this.assertOpen();
+    await this.redis.ping();
+  }
+
   /** Stops accepting calls; quits the Redis connection if this adapter opened it (a given client stays open). */
   async close(): Promise<void> {
     if (this.closed) return;
