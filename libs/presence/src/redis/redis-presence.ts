@@ -2,12 +2,13 @@ import { Redis } from 'ioredis';
 import type { SocketAddress } from '@linker/contracts';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
+import type { RedisSecurity } from '../redis-security.settings';
 import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry, PresenceErrorCode } from '../presence.port';
 import { CachedLookups, type LookupCacheOptions } from './cached-lookups';
 import { StoreRestarts } from './store-restarts';
 import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
 
-export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
+export type RedisPresenceOptions = ({ url: string; security?: RedisSecurity } | { client: Redis }) & {
   /** Prefix of every key, e.g. `linker:domain-01:presence`; each domain (and each test) uses its own. */
   keyPrefix: string;
   logger?: Logger;
@@ -68,7 +69,7 @@ export class RedisPresence implements Presence {
     this.endedGraceMs = positiveInteger('endedGraceMs', options.endedGraceMs ?? 5_000);
     this.logger = (options.logger ?? silentLogger).child({ component: 'redis-presence' });
     this.ownsClient = 'url' in options;
-    const client = 'url' in options ? new Redis(options.url) : options.client;
+    const client = 'url' in options ? new Redis(options.url, { ...options.security }) : options.client;
     if (client.options.keyPrefix) {
       throw new LinkerError<PresenceErrorCode>(
         'INVALID_ARGUMENT',
@@ -95,7 +96,7 @@ export class RedisPresence implements Presence {
    * (and, with `cache`, two more for its invalidations). A reader (a processor) may cache and watch for restarts.
    */
   static forDomain(
-    settings: { redisUrl: string; presenceEndedGraceMs: number },
+    settings: { redisUrl: string; presenceEndedGraceMs: number; redisSecurity?: RedisSecurity },
     domain: string,
     logger: Logger,
     reader?: { cache?: LookupCacheOptions; settleMs?: number },
@@ -103,6 +104,7 @@ export class RedisPresence implements Presence {
     const { cache, settleMs } = reader ?? {};
     return new RedisPresence({
       url: settings.redisUrl,
+      security: settings.redisSecurity,
       keyPrefix: `linker:${domain}:`,
       endedGraceMs: settings.presenceEndedGraceMs,
       logger,
