@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs (once, cached) and starts real Kafka (KRaft), NATS, Redis and FerretDB (MongoDB wire protocol)
-# on loopback, without Docker. Usage: npm run services:up [-- kafka nats redis ferretdb]
+# on loopback, without Docker. Usage: npm run services:up [-- kafka nats redis ferretdb] [-- --secured]
 #   eval "$(npm run -s services:up)"   # exports LINKER_* URLs into the current shell
+#   --secured (or LINKER_SERVICES_SECURED=1) also starts the secured variant (secured.sh): a test CA, Kafka with
+#   SASL_SSL, NATS with TLS and a user, Redis with TLS and an ACL user, FerretDB with TLS, each on its own port;
+#   their endpoints and credentials are exported as LINKER_SECURED_*.
 # All progress goes to stderr; stdout carries only the `export ...` lines.
 # See scripts/services/README.md.
 set -euo pipefail
@@ -34,6 +37,11 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mkdir -p "$CACHE_DIR" "$STATE_DIR" "$RUN_DIR" "$LOG_DIR"
 
 wants() { local s; for s in "${SELECTED[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
+# installs <svc>: the plain service or its secured variant is wanted (both run the same binaries).
+installs() { wants "$1" || wants "secured-$1"; }
+
+# shellcheck source=scripts/services/secured.sh
+source "$SERVICES_SCRIPT_DIR/secured.sh"
 
 # ---------------------------------------------------------------------------------------------------
 # 1. Install what is missing
@@ -41,11 +49,11 @@ wants() { local s; for s in "${SELECTED[@]}"; do [[ "$s" == "$1" ]] && return 0;
 
 install_apt_packages() {
   local missing=()
-  if wants redis; then
+  if installs redis; then
     command -v redis-server >/dev/null || missing+=(redis-server)
     command -v redis-cli >/dev/null || missing+=(redis-tools)
   fi
-  if wants nats; then
+  if installs nats; then
     command -v nats-server >/dev/null || missing+=(nats-server)
   fi
   ((${#missing[@]})) || { log "apt: redis-server/nats-server already installed"; return 0; }
@@ -133,8 +141,8 @@ run_install() {
 
 T="$(now_ms)"
 log "== linker-ts services: state $STATE_DIR, cache $CACHE_DIR"
-wants kafka && run_install kafka install_kafka
-wants ferretdb && run_install ferretdb install_ferretdb
+installs kafka && run_install kafka install_kafka
+installs ferretdb && run_install ferretdb install_ferretdb
 T_APT="$(now_ms)"
 install_apt_packages
 log "install apt: done in $(elapsed "$T_APT")"
@@ -266,6 +274,7 @@ start_ferretdb() {
 }
 
 T="$(now_ms)"
+secured_wanted && secured_pki
 for svc in "${SELECTED[@]}"; do "start_$svc"; done
 log "step start: $(elapsed "$T")"
 
@@ -351,7 +360,7 @@ wait_ready() {
 
 T="$(now_ms)"
 # Quick ones first; Kafka takes the longest, and the others come up while we wait for it.
-for svc in redis nats ferretdb kafka; do
+for svc in redis nats ferretdb secured-redis secured-nats secured-ferretdb kafka secured-kafka; do
   wants "$svc" && wait_ready "$svc"
 done
 log "step wait: $(elapsed "$T")"
@@ -368,5 +377,12 @@ ENV_LINES=(
 )
 printf '%s\n' "${ENV_LINES[@]}" >"$STATE_DIR/services.env"
 log "wrote $STATE_DIR/services.env"
+if secured_wanted; then
+  # A file of its own (quoted for the shell: the MongoDB URL has a `&`), readable by this user only: it holds the password.
+  secured_env_lines
+  (umask 077 && printf '%q\n' "${SECURED_ENV_LINES[@]}" >"$SECURED_DIR/services.env")
+  log "wrote $SECURED_DIR/services.env (the secured services' endpoints and credentials)"
+  ENV_LINES+=("${SECURED_ENV_LINES[@]}")
+fi
 log "== all up in $(elapsed "$T_ALL")"
-printf 'export %s\n' "${ENV_LINES[@]}" >&3
+printf 'export %q\n' "${ENV_LINES[@]}" >&3
