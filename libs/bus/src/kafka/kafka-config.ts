@@ -109,6 +109,7 @@ export function createKafka(options: KafkaBusOptions, tuning: KafkaTuning): Kafk
     logLevel: logLevel.INFO,
     logCreator: logCreator(options.logger),
     ...(options.security?.ssl === undefined ? {} : { ssl: options.security.ssl }),
-    ...(options.security?.sasl === undefined ? {} : { sasl: options.security.sasl as SASLOptions }),
+    // A copy: kafkajs stores the authenticator it makes (with the password) on the object it is given.
+    ...(options.security?.sasl === undefined ? {} : { sasl: { ...options.security.sasl } as SASLOptions }),
   });
 }
