@@ -62,6 +62,8 @@ export class RedisPresence implements Presence {
   private readonly cached: CachedLookups | undefined;
   private readonly restarts: StoreRestarts | undefined;
   private closed = false;
+  /** Why the last connection attempt failed (a refused certificate, a refused connection), until one succeeds. */
+  private lastError: string | undefined;
 
   constructor(options: RedisPresenceOptions) {
     this.defaultLeaseMs = positiveInteger('defaultLeaseMs', options.defaultLeaseMs ?? 30_000);
@@ -76,7 +78,13 @@ export class RedisPresence implements Presence {
         'RedisPresence needs a client without keyPrefix; use its keyPrefix option',
       );
     }
-    if (this.ownsClient) client.on('error', (error: Error) => this.logger.warn('redis error', { error: error.message }));
+    if (this.ownsClient) {
+      client.on('error', (error: Error) => {
+        this.lastError = error.message;
+        this.logger.warn('redis error', { error: error.message });
+      });
+      client.on('ready', () => (this.lastError = undefined));
+    }
     this.redis = definePresenceCommands(client);
     this.userPrefix = `${options.keyPrefix}:u:`;
     this.connectorPrefix = `${options.keyPrefix}:c:`;
@@ -137,7 +145,7 @@ export class RedisPresence implements Presence {
     for (const { userId, address } of entries) pipeline.linkerPresenceAdd(...this.addArgs(userId, address));
     const users = entries.map((entry) => entry.userId);
     const failed = (await this.run(pipeline.exec(), users, true))?.find(([error]) => error);
-    if (failed) throw unavailable(failed[0]);
+    if (failed) throw unavailable(failed[0], this.lastError);
   }
 
   /** Forgets the socket (from the user and from its connector's list), atomically. Idempotent. */
@@ -200,7 +208,7 @@ export class RedisPresence implements Presence {
     pipeline.linkerPresenceSweep(...this.sweepArgs(''));
     const replies = await this.run(pipeline.exec(), [], true);
     const [renewed, swept] = replies ?? [];
-    if (!renewed || renewed[0]) throw unavailable(renewed?.[0] ?? 'no reply to the heartbeat');
+    if (!renewed || renewed[0]) throw unavailable(renewed?.[0] ?? 'no reply to the heartbeat', this.lastError);
     if (swept?.[0]) this.logger.warn('opportunistic sweep failed', { error: errorMessage(swept[0]) });
     return renewed[1] === 1 ? 'renewed' : 'recreated';
   }
@@ -303,7 +311,7 @@ export class RedisPresence implements Presence {
     try {
       return await reply;
     } catch (error) {
-      throw unavailable(error);
+      throw unavailable(error, this.lastError);
     } finally {
       if (users) this.cached?.written(users, leases);
     }
@@ -314,9 +322,11 @@ export class RedisPresence implements Presence {
   }
 }
 
-function unavailable(cause: unknown): LinkerError<PresenceErrorCode> {
+/** `connectionError`: why Redis could not be reached, said with the command's own error (e.g. "max retries reached"). */
+function unavailable(cause: unknown, connectionError?: string): LinkerError<PresenceErrorCode> {
   if (cause instanceof LinkerError) return cause;
-  return new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}`, {
+  const why = connectionError === undefined ? '' : ` (connecting to Redis failed: ${connectionError})`;
+  return new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}${why}`, {
     retriable: true,
     cause,
   });
