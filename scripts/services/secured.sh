@@ -37,6 +37,7 @@ secured_pki() {
   command -v openssl >/dev/null || die "openssl not found (needed for the secured services' test CA)"
   # A new CA means new users too: the Kafka and FerretDB data made with the old ones go.
   rm -rf "$SECURED_DIR/kafka" "$SECURED_DIR/ferretdb" "${PKI_DIR:?}"/*
+  local umask_was
   umask_was="$(umask)"
   umask 077
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=linker-test-ca" \
@@ -63,6 +64,7 @@ start_secured-kafka() {
     die "secured-kafka: controller port $SVC_HOST:$SECURED_KAFKA_CONTROLLER_PORT is already in use; set LINKER_SECURED_KAFKA_CONTROLLER_PORT"
   local dir="$SECURED_DIR/kafka" t scram="org.apache.kafka.common.security.scram.ScramLoginModule"
   mkdir -p "$dir/data"
+  local umask_was
   umask_was="$(umask)"
   umask 077
   cat >"$dir/server.properties" <<EOF_PROPS
@@ -85,17 +87,7 @@ ssl.keystore.location=$PKI_DIR/server.pem
 ssl.truststore.type=PEM
 ssl.truststore.location=$PKI_DIR/ca.crt
 ssl.client.auth=none
-log.dirs=$dir/data
-num.partitions=1
-default.replication.factor=1
-auto.create.topics.enable=false
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=10
-group.initial.rebalance.delay.ms=0
-log.retention.hours=24
+$(kafka_node_properties "$dir")
 EOF_PROPS
   # What the readiness check (a Kafka tool) connects with.
   cat >"$dir/client.properties" <<EOF_PROPS
@@ -106,8 +98,7 @@ ssl.truststore.type=PEM
 ssl.truststore.location=$PKI_DIR/ca.crt
 EOF_PROPS
   umask "$umask_was"
-  printf 'log4j.rootLogger=INFO, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%%d] %%p %%m (%%c)%%n\nlog4j.logger.kafka.request.logger=WARN\n' >"$dir/log4j.properties"
-  printf 'log4j.rootLogger=WARN, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=[%%d] %%p %%m (%%c)%%n\n' >"$dir/tools-log4j.properties"
+  kafka_log4j_files "$dir"
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     t="$(now_ms)"
     local cluster_id

@@ -1,3 +1,4 @@
+import { checkAll } from '@linker/config';
 import { RedisAnalyticsStore, type AnalyticsStore } from '@linker/analytics';
 import { busSecurityOf, connectLanes, type Lanes } from '@linker/bus';
 import { ResourceStack, untilReachable } from '@linker/lifecycle';
@@ -19,8 +20,10 @@ export interface ProcessorInfrastructure {
 /** Connect to the real services, waiting for them at start-up (`untilReachable`); on a failure, close what was opened and reject. */
 export async function openProcessorInfrastructure(config: ProcessorConfig, logger: Logger): Promise<ProcessorInfrastructure> {
   // Read and checked before anything connects: a setting without its partner, or a file that cannot be read, stops the start.
-  const security = busSecurityOf(config);
-  const redisSecurity = redisSecurityOf(config);
+  const [security, redisSecurity] = checkAll(
+    () => busSecurityOf(config),
+    () => redisSecurityOf(config),
+  );
   const resources = new ResourceStack();
   const wait = { logger, timeoutMs: config.startupTimeoutMs };
   const lanes = await resources.open(() =>
