@@ -1,4 +1,4 @@
-import { freePort, securedTestServices, startApp, testServices, uniqueName } from '@linker/testing';
+import { freePort, securedTestServices, startApp, testServices, TestPki, uniqueName } from '@linker/testing';
 
 // The built processor as a real process on the real services: it starts, says so, and drains on SIGTERM.
 describe('processor process', () => {
@@ -100,5 +100,22 @@ describe('processor process', () => {
     expect(processor.output()).toMatch(/processor failed to start: .*SASL SCRAM SHA512 authentication failed/);
     expect(processor.output()).not.toContain('not-the-password');
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it("exits 1 soon, not after the start-up deadline, when it does not trust the CA of Kafka's certificate", async () => {
+    const pki = new TestPki();
+    try {
+      const started = Date.now();
+      const processor = startApp('processor', {
+        ...securedTestServices().env,
+        LINKER_KAFKA_TLS_CA_FILE: pki.ca('another-ca').certFile,
+        LINKER_STARTUP_TIMEOUT_MS: '60000',
+      });
+      expect(await processor.exited).toBe(1);
+      expect(processor.output()).toMatch(/processor failed to start: .*TLS: .*certificate.*check the CA/);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      pki.cleanUp();
+    }
   });
 });
