@@ -1,4 +1,4 @@
-import { ConfigError, setting } from '@linker/config';
+import { checkAll, ConfigError, setting } from '@linker/config';
 import { clientTlsOf, partnerProblems, type ClientTls } from '@linker/lifecycle';
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '@linker/kernel';
@@ -120,63 +120,80 @@ export interface BusSecurity {
  * at most one NATS authentication. Throws `ConfigError` naming every problem (never a secret).
  */
 export function busSecurityOf(config: BusSecurityConfig): BusSecurity {
-  const problems: string[] = [];
-  const tls = (files: Parameters<typeof clientTlsOf>[0], prefix: string): ClientTls | undefined => {
-    try {
-      return clientTlsOf(files, { ca: `${prefix}_CA_FILE`, cert: `${prefix}_CERT_FILE`, key: `${prefix}_KEY_FILE` });
-    } catch (error) {
-      problems.push(...(error instanceof ConfigError ? error.problems : [errorMessage(error)]));
-      return undefined;
-    }
-  };
-  const kafkaTls = tls(
-    { caFile: config.kafkaTlsCaFile, certFile: config.kafkaTlsCertFile, keyFile: config.kafkaTlsKeyFile },
-    'LINKER_KAFKA_TLS',
+  const [kafka, nats] = checkAll(
+    () => kafkaSecurityOf(config),
+    () => natsSecurityOf(config),
   );
-  const natsTls = tls(
-    { caFile: config.natsTlsCaFile, certFile: config.natsTlsCertFile, keyFile: config.natsTlsKeyFile },
-    'LINKER_NATS_TLS',
-  );
+  return { kafka, nats };
+}
+
+function kafkaSecurityOf(config: BusSecurityConfig): KafkaSecurity {
   const { kafkaSaslMechanism: mechanism, kafkaSaslUsername: username, kafkaSaslPassword: password } = config;
   const sasl = mechanism !== undefined;
-  problems.push(
-    ...partnerProblems([
-      ['LINKER_KAFKA_SASL_MECHANISM', sasl, 'LINKER_KAFKA_SASL_USERNAME', username !== undefined],
-      ['LINKER_KAFKA_SASL_MECHANISM', sasl, 'LINKER_KAFKA_SASL_PASSWORD', password !== undefined],
-      ['LINKER_KAFKA_SASL_USERNAME', username !== undefined, 'LINKER_KAFKA_SASL_MECHANISM', sasl],
-      ['LINKER_KAFKA_SASL_PASSWORD', password !== undefined, 'LINKER_KAFKA_SASL_MECHANISM', sasl],
-      ['LINKER_NATS_USER', config.natsUser !== undefined, 'LINKER_NATS_PASSWORD', config.natsPassword !== undefined],
-      ['LINKER_NATS_PASSWORD', config.natsPassword !== undefined, 'LINKER_NATS_USER', config.natsUser !== undefined],
-    ]),
+  const [tls] = checkAll(
+    () =>
+      clientTlsOf({ caFile: config.kafkaTlsCaFile, certFile: config.kafkaTlsCertFile, keyFile: config.kafkaTlsKeyFile }, tlsNames('KAFKA')),
+    () =>
+      throwProblems(
+        partnerProblems([
+          ['LINKER_KAFKA_SASL_MECHANISM', sasl, 'LINKER_KAFKA_SASL_USERNAME', username !== undefined],
+          ['LINKER_KAFKA_SASL_MECHANISM', sasl, 'LINKER_KAFKA_SASL_PASSWORD', password !== undefined],
+          ['LINKER_KAFKA_SASL_USERNAME', username !== undefined, 'LINKER_KAFKA_SASL_MECHANISM', sasl],
+          ['LINKER_KAFKA_SASL_PASSWORD', password !== undefined, 'LINKER_KAFKA_SASL_MECHANISM', sasl],
+        ]),
+      ),
   );
-  const natsAuths = [
-    config.natsUser !== undefined && 'LINKER_NATS_USER',
-    config.natsToken !== undefined && 'LINKER_NATS_TOKEN',
-    config.natsCredsFile !== undefined && 'LINKER_NATS_CREDS_FILE',
-  ].filter((name) => name !== false);
-  if (natsAuths.length > 1) problems.push(`${natsAuths.join(' and ')} are set: NATS takes one way of authenticating`);
-  let creds: Uint8Array | undefined;
-  if (config.natsCredsFile !== undefined) {
-    try {
-      creds = readFileSync(config.natsCredsFile);
-    } catch (error) {
-      problems.push(`LINKER_NATS_CREDS_FILE ${config.natsCredsFile} cannot be read: ${errorMessage(error)}`);
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const kafkaSsl = kafkaTls ?? (config.kafkaSsl ? true : undefined);
+  const ssl = tls ?? (config.kafkaSsl ? true : undefined);
   return {
-    kafka: {
-      ...(kafkaSsl === undefined ? {} : { ssl: kafkaSsl }),
-      ...(sasl
-        ? { sasl: { mechanism: mechanism.toLowerCase() as 'plain', username: username as string, password: password as string } }
-        : {}),
-    },
-    nats: {
-      ...(natsTls === undefined ? {} : { tls: natsTls }),
-      ...(config.natsUser === undefined ? {} : { user: config.natsUser, pass: config.natsPassword }),
-      ...(config.natsToken === undefined ? {} : { token: config.natsToken }),
-      ...(creds === undefined ? {} : { creds }),
-    },
+    ...(ssl === undefined ? {} : { ssl }),
+    ...(sasl
+      ? { sasl: { mechanism: mechanism.toLowerCase() as 'plain', username: username as string, password: password as string } }
+      : {}),
   };
+}
+
+function natsSecurityOf(config: BusSecurityConfig): NatsSecurity {
+  const { natsUser: user, natsPassword: pass, natsToken: token, natsCredsFile: credsFile } = config;
+  const ways = [
+    user !== undefined && 'LINKER_NATS_USER',
+    token !== undefined && 'LINKER_NATS_TOKEN',
+    credsFile !== undefined && 'LINKER_NATS_CREDS_FILE',
+  ];
+  const named = ways.filter((name) => name !== false);
+  const [tls, creds] = checkAll(
+    () => clientTlsOf({ caFile: config.natsTlsCaFile, certFile: config.natsTlsCertFile, keyFile: config.natsTlsKeyFile }, tlsNames('NATS')),
+    () => (credsFile === undefined ? undefined : readSetting(credsFile, 'LINKER_NATS_CREDS_FILE')),
+    () =>
+      throwProblems([
+        ...partnerProblems([
+          ['LINKER_NATS_USER', user !== undefined, 'LINKER_NATS_PASSWORD', pass !== undefined],
+          ['LINKER_NATS_PASSWORD', pass !== undefined, 'LINKER_NATS_USER', user !== undefined],
+        ]),
+        ...(named.length > 1 ? [`${named.join(' and ')} are set: NATS takes one way of authenticating`] : []),
+      ]),
+  );
+  return {
+    ...(tls === undefined ? {} : { tls }),
+    ...(user === undefined ? {} : { user, pass }),
+    ...(token === undefined ? {} : { token }),
+    ...(creds === undefined ? {} : { creds }),
+  };
+}
+
+const tlsNames = (service: string) => ({
+  ca: `LINKER_${service}_TLS_CA_FILE`,
+  cert: `LINKER_${service}_TLS_CERT_FILE`,
+  key: `LINKER_${service}_TLS_KEY_FILE`,
+});
+
+function throwProblems(problems: string[]): void {
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+function readSetting(path: string, name: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigError([`${name} ${path} cannot be read: ${errorMessage(error)}`]);
+  }
 }

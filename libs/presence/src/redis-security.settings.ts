@@ -1,5 +1,4 @@
-import { ConfigError, setting } from '@linker/config';
-import { errorMessage } from '@linker/kernel';
+import { checkAll, ConfigError, setting } from '@linker/config';
 import { clientTlsOf, partnerProblems, type ClientTls } from '@linker/lifecycle';
 
 /** How an app reaches a Redis with TLS and ACL users (the presence store, the channel histories and the analytics share it). */
@@ -48,22 +47,23 @@ type RedisSecurityConfig = { readonly [K in keyof typeof redisSecuritySettings]?
 
 /** The Redis security of `config`, read and checked at start-up (files readable, certificate with key, user with password). */
 export function redisSecurityOf(config: RedisSecurityConfig): RedisSecurity {
-  const problems = partnerProblems([
-    ['LINKER_REDIS_USERNAME', config.redisUsername !== undefined, 'LINKER_REDIS_PASSWORD', config.redisPassword !== undefined],
-  ]);
-  let tls: ClientTls | undefined;
-  try {
-    tls = clientTlsOf(
-      { caFile: config.redisTlsCaFile, certFile: config.redisTlsCertFile, keyFile: config.redisTlsKeyFile },
-      { ca: 'LINKER_REDIS_TLS_CA_FILE', cert: 'LINKER_REDIS_TLS_CERT_FILE', key: 'LINKER_REDIS_TLS_KEY_FILE' },
-    );
-  } catch (error) {
-    problems.push(...(error instanceof ConfigError ? error.problems : [errorMessage(error)]));
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const { redisUsername: username, redisPassword: password } = config;
+  const [tls] = checkAll(
+    () =>
+      clientTlsOf(
+        { caFile: config.redisTlsCaFile, certFile: config.redisTlsCertFile, keyFile: config.redisTlsKeyFile },
+        { ca: 'LINKER_REDIS_TLS_CA_FILE', cert: 'LINKER_REDIS_TLS_CERT_FILE', key: 'LINKER_REDIS_TLS_KEY_FILE' },
+      ),
+    () => {
+      const problems = partnerProblems([
+        ['LINKER_REDIS_USERNAME', username !== undefined, 'LINKER_REDIS_PASSWORD', password !== undefined],
+      ]);
+      if (problems.length > 0) throw new ConfigError(problems);
+    },
+  );
   return {
     ...(tls === undefined ? {} : { tls }),
-    ...(config.redisUsername === undefined ? {} : { username: config.redisUsername }),
-    ...(config.redisPassword === undefined ? {} : { password: config.redisPassword }),
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
   };
 }
