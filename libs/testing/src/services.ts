@@ -19,20 +19,23 @@ const VARIABLES = {
  * they fail, saying how to start it.
  */
 export function testServices(): TestServices {
-  const missing = Object.values(VARIABLES).filter((name) => !process.env[name]);
+  const v = variablesOf(VARIABLES, 'integration tests need real services', 'eval "$(npm run -s services:up)"');
+  return { kafkaBrokers: v.kafkaBrokers.split(','), natsUrl: v.natsUrl, redisUrl: v.redisUrl, mongodbUrl: v.mongodbUrl };
+}
+
+/** The value of each of `variables`, or an error naming those unset and saying how to start the services. */
+function variablesOf<K extends string>(variables: Record<K, string>, who: string, start: string): Record<K, string> {
+  const missing = Object.values<string>(variables).filter((name) => !process.env[name]);
   if (missing.length > 0) {
     throw new Error(
-      `integration tests need real services, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set: ` +
-        'run them through `npm test`, or start them with `eval "$(npm run -s services:up)"` first',
+      `${who}, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set: ` +
+        `run them through \`npm test\`, or start them with \`${start}\` first`,
     );
   }
-  const env = (name: string): string => process.env[name] as string;
-  return {
-    kafkaBrokers: env(VARIABLES.kafkaBrokers).split(','),
-    natsUrl: env(VARIABLES.natsUrl),
-    redisUrl: env(VARIABLES.redisUrl),
-    mongodbUrl: env(VARIABLES.mongodbUrl),
-  };
+  return Object.fromEntries(Object.entries<string>(variables).map(([key, name]) => [key, process.env[name] as string])) as Record<
+    K,
+    string
+  >;
 }
 
 /** The secured variant of the services (`npm run services:up -- --secured`): TLS with a test CA, and a user everywhere. */
@@ -71,40 +74,33 @@ const SECURED_VARIABLES = {
  * start them.
  */
 export function securedTestServices(): SecuredTestServices {
-  const missing = Object.values(SECURED_VARIABLES).filter((name) => !process.env[name]);
-  if (missing.length > 0) {
-    throw new Error(
-      `these tests need the secured services, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set: ` +
-        'run them through `npm test`, or start them with `eval "$(npm run -s services:up -- --secured)"` first',
-    );
-  }
-  const v = (key: keyof typeof SECURED_VARIABLES): string => process.env[SECURED_VARIABLES[key]] as string;
-  const [caFile, username, password] = [v('caFile'), v('username'), v('password')];
+  const v = variablesOf(SECURED_VARIABLES, 'these tests need the secured services', 'eval "$(npm run -s services:up -- --secured)"');
+  const { caFile, username, password } = v;
   return {
     caFile,
-    certFile: v('certFile'),
-    keyFile: v('keyFile'),
+    certFile: v.certFile,
+    keyFile: v.keyFile,
     username,
     password,
-    kafkaBrokers: v('kafkaBrokers').split(','),
-    natsUrl: v('natsUrl'),
-    redisUrl: v('redisUrl'),
-    mongodbUrl: v('mongodbUrl'),
+    kafkaBrokers: v.kafkaBrokers.split(','),
+    natsUrl: v.natsUrl,
+    redisUrl: v.redisUrl,
+    mongodbUrl: v.mongodbUrl,
     env: {
-      LINKER_KAFKA_BROKERS: v('kafkaBrokers'),
+      LINKER_KAFKA_BROKERS: v.kafkaBrokers,
       LINKER_KAFKA_TLS_CA_FILE: caFile,
-      LINKER_KAFKA_SASL_MECHANISM: v('kafkaSaslMechanism'),
+      LINKER_KAFKA_SASL_MECHANISM: v.kafkaSaslMechanism,
       LINKER_KAFKA_SASL_USERNAME: username,
       LINKER_KAFKA_SASL_PASSWORD: password,
-      LINKER_NATS_URL: v('natsUrl'),
+      LINKER_NATS_URL: v.natsUrl,
       LINKER_NATS_TLS_CA_FILE: caFile,
       LINKER_NATS_USER: username,
       LINKER_NATS_PASSWORD: password,
-      LINKER_REDIS_URL: v('redisUrl'),
+      LINKER_REDIS_URL: v.redisUrl,
       LINKER_REDIS_TLS_CA_FILE: caFile,
       LINKER_REDIS_USERNAME: username,
       LINKER_REDIS_PASSWORD: password,
-      LINKER_MONGODB_URL: v('mongodbUrl'),
+      LINKER_MONGODB_URL: v.mongodbUrl,
     },
   };
 }
