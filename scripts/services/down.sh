@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stops exactly the processes scripts/services/up.sh started (by their recorded pids), SIGTERM first,
 # SIGKILL after LINKER_SERVICES_STOP_TIMEOUT seconds (default 30). Downloads stay cached.
-# Usage: npm run services:down [-- --purge] [-- kafka nats redis ferretdb]
+# Usage: npm run services:down [-- --purge] [-- kafka nats redis ferretdb secured-kafka ...]
+#   (no names: every service, the secured variant's too)
 #   --purge  also delete the state dir (data, logs, services.env)
 set -euo pipefail
 
@@ -13,18 +14,18 @@ args=()
 for a in "$@"; do
   case "$a" in
     --purge) PURGE=1 ;;
-    -h | --help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+    -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
     *) args+=("$a") ;;
   esac
 done
-select_services "${args[@]+"${args[@]}"}"
+if ((${#args[@]})); then select_services "${args[@]}"; else select_services --secured; fi
 STOP_TIMEOUT="${LINKER_SERVICES_STOP_TIMEOUT:-30}"
 T_ALL="$(now_ms)"
 
 declare -A PIDS=()
 for svc in "${SELECTED[@]}"; do
   f="$(pid_file "$svc")"
-  [[ -f "$f" ]] || { log "$svc: not running (no pid file)"; continue; }
+  [[ -f "$f" ]] || { [[ "$svc" == secured-* ]] || log "$svc: not running (no pid file)"; continue; }
   if pid="$(live_pid "$svc")"; then
     log "$svc: stopping pid $pid (SIGTERM)"
     kill -TERM "$pid" 2>/dev/null || true
@@ -75,7 +76,7 @@ if ((PURGE)); then
   case "$STATE_DIR" in
     "" | "/" | "$HOME" | "$REPO_DIR") die "refusing to purge state dir '$STATE_DIR'" ;;
   esac
-  for svc in "${ALL_SERVICES[@]}"; do
+  for svc in "${ALL_SERVICES[@]}" "${SECURED_SERVICES[@]}"; do
     if live_pid "$svc" >/dev/null; then
       die "not purging $STATE_DIR: $svc is still running (stop it first: npm run services:down)"
     fi

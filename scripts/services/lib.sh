@@ -16,8 +16,16 @@ NATS_PORT="${LINKER_NATS_PORT:-14222}"
 NATS_MONITOR_PORT="${LINKER_NATS_MONITOR_PORT:-18222}"
 REDIS_PORT="${LINKER_REDIS_PORT:-16379}"
 FERRETDB_PORT="${LINKER_FERRETDB_PORT:-27117}"
+# The secured variant (`up.sh --secured`, scripts/services/secured.sh): the same services with TLS and credentials.
+SECURED_KAFKA_PORT="${LINKER_SECURED_KAFKA_PORT:-19094}"
+SECURED_KAFKA_CONTROLLER_PORT="${LINKER_SECURED_KAFKA_CONTROLLER_PORT:-19095}"
+SECURED_NATS_PORT="${LINKER_SECURED_NATS_PORT:-14223}"
+SECURED_REDIS_PORT="${LINKER_SECURED_REDIS_PORT:-16380}"
+SECURED_FERRETDB_PORT="${LINKER_SECURED_FERRETDB_PORT:-27118}"
+SECURED_DIR="$STATE_DIR/secured"
 
 ALL_SERVICES=(kafka nats redis ferretdb)
+SECURED_SERVICES=(secured-kafka secured-nats secured-redis secured-ferretdb)
 
 log() { printf '%s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -30,10 +38,10 @@ elapsed() { local d=$(( $(now_ms) - $1 )); printf '%d.%01ds' $((d / 1000)) $(((d
 # so a recycled pid never makes us touch someone else's process).
 svc_pattern() {
   case "$1" in
-    kafka) echo "kafka.Kafka" ;;
-    nats) echo "nats-server" ;;
-    redis) echo "redis-server" ;;
-    ferretdb) echo "ferretdb" ;;
+    kafka | secured-kafka) echo "kafka.Kafka" ;;
+    nats | secured-nats) echo "nats-server" ;;
+    redis | secured-redis) echo "redis-server" ;;
+    ferretdb | secured-ferretdb) echo "ferretdb" ;;
     *) return 1 ;;
   esac
 }
@@ -44,6 +52,10 @@ svc_port() {
     nats) echo "$NATS_PORT" ;;
     redis) echo "$REDIS_PORT" ;;
     ferretdb) echo "$FERRETDB_PORT" ;;
+    secured-kafka) echo "$SECURED_KAFKA_PORT" ;;
+    secured-nats) echo "$SECURED_NATS_PORT" ;;
+    secured-redis) echo "$SECURED_REDIS_PORT" ;;
+    secured-ferretdb) echo "$SECURED_FERRETDB_PORT" ;;
   esac
 }
 
@@ -74,15 +86,20 @@ port_open() {
   timeout 2 bash -c "exec 9<>/dev/tcp/$SVC_HOST/$1" 2>/dev/null
 }
 
-# select_services <args...>: fills SELECTED with the services named on the command line (default: all).
+# select_services <args...>: fills SELECTED with the services named on the command line (default: the plain ones;
+# with --secured, the secured ones too).
 select_services() {
   SELECTED=()
-  local a s ok
+  local a s ok secured=0
   for a in "$@"; do
+    [[ "$a" == "--secured" ]] && { secured=1; continue; }
     ok=0
-    for s in "${ALL_SERVICES[@]}"; do [[ "$a" == "$s" ]] && ok=1; done
-    ((ok)) || die "unknown service '$a' (known: ${ALL_SERVICES[*]})"
+    for s in "${ALL_SERVICES[@]}" "${SECURED_SERVICES[@]}"; do [[ "$a" == "$s" ]] && ok=1; done
+    ((ok)) || die "unknown service '$a' (known: ${ALL_SERVICES[*]} ${SECURED_SERVICES[*]}; --secured adds the secured ones)"
     SELECTED+=("$a")
   done
   ((${#SELECTED[@]})) || SELECTED=("${ALL_SERVICES[@]}")
+  if ((secured)) || [[ "${LINKER_SERVICES_SECURED:-0}" == 1 ]]; then
+    for s in "${SECURED_SERVICES[@]}"; do [[ " ${SELECTED[*]} " == *" $s "* ]] || SELECTED+=("$s"); done
+  fi
 }

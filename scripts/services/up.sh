@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs (once, cached) and starts real Kafka (KRaft), NATS, Redis and FerretDB (MongoDB wire protocol)
-# on loopback, without Docker. Usage: npm run services:up [-- kafka nats redis ferretdb]
+# on loopback, without Docker. Usage: npm run services:up [-- kafka nats redis ferretdb] [-- --secured]
 #   eval "$(npm run -s services:up)"   # exports LINKER_* URLs into the current shell
+#   --secured (or LINKER_SERVICES_SECURED=1) also starts the secured variant (secured.sh): a test CA, Kafka with
+#   SASL_SSL, NATS with TLS and a user, Redis with TLS and an ACL user, FerretDB with TLS, each on its own port;
+#   their endpoints and credentials are exported as LINKER_SECURED_*.
 # All progress goes to stderr; stdout carries only the `export ...` lines.
 # See scripts/services/README.md.
 set -euo pipefail
@@ -34,6 +37,11 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mkdir -p "$CACHE_DIR" "$STATE_DIR" "$RUN_DIR" "$LOG_DIR"
 
 wants() { local s; for s in "${SELECTED[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
+# installs <svc>: the plain service or its secured variant is wanted (both run the same binaries).
+installs() { wants "$1" || wants "secured-$1"; }
+
+# shellcheck source=scripts/services/secured.sh
+source "$SERVICES_SCRIPT_DIR/secured.sh"
 
 # ---------------------------------------------------------------------------------------------------
 # 1. Install what is missing
@@ -41,11 +49,11 @@ wants() { local s; for s in "${SELECTED[@]}"; do [[ "$s" == "$1" ]] && return 0;
 
 install_apt_packages() {
   local missing=()
-  if wants redis; then
+  if installs redis; then
     command -v redis-server >/dev/null || missing+=(redis-server)
     command -v redis-cli >/dev/null || missing+=(redis-tools)
   fi
-  if wants nats; then
+  if installs nats; then
     command -v nats-server >/dev/null || missing+=(nats-server)
   fi
   ((${#missing[@]})) || { log "apt: redis-server/nats-server already installed"; return 0; }
@@ -133,8 +141,8 @@ run_install() {
 
 T="$(now_ms)"
 log "== linker-ts services: state $STATE_DIR, cache $CACHE_DIR"
-wants kafka && run_install kafka install_kafka
-wants ferretdb && run_install ferretdb install_ferretdb
+installs kafka && run_install kafka install_kafka
+installs ferretdb && run_install ferretdb install_ferretdb
 T_APT="$(now_ms)"
 install_apt_packages
 log "install apt: done in $(elapsed "$T_APT")"
@@ -183,6 +191,45 @@ kafka_tool() {
     -cp "$KAFKA_LIB/*" "$@"
 }
 
+# kafka_node_properties <dir>: the server.properties lines of a single test node (data in <dir>/data), whatever its listeners.
+kafka_node_properties() {
+  cat <<EOF
+log.dirs=$1/data
+num.partitions=1
+default.replication.factor=1
+auto.create.topics.enable=false
+delete.topic.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+min.insync.replicas=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=24
+log.segment.bytes=67108864
+EOF
+}
+
+# kafka_log4j_files <dir>: the broker's log settings, and the tools' (warnings only, to stderr).
+kafka_log4j_files() {
+  cat >"$1/log4j.properties" <<'EOF'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+EOF
+  cat >"$1/tools-log4j.properties" <<'EOF'
+log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+EOF
+}
+
 start_kafka() {
   prepare_start kafka || return 0
   port_open "$KAFKA_CONTROLLER_PORT" &&
@@ -199,36 +246,9 @@ advertised.listeners=PLAINTEXT://$SVC_HOST:$KAFKA_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$dir/data
-num.partitions=1
-default.replication.factor=1
-auto.create.topics.enable=false
-delete.topic.enable=true
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=10
-min.insync.replicas=1
-group.initial.rebalance.delay.ms=0
-log.retention.hours=24
-log.segment.bytes=67108864
+$(kafka_node_properties "$dir")
 EOF
-  cat >"$dir/log4j.properties" <<'EOF'
-log4j.rootLogger=INFO, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.request.logger=WARN
-log4j.logger.org.apache.kafka.clients=WARN
-EOF
-  cat >"$dir/tools-log4j.properties" <<'EOF'
-log4j.rootLogger=WARN, stderr
-log4j.appender.stderr=org.apache.log4j.ConsoleAppender
-log4j.appender.stderr.Target=System.err
-log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
-log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
-EOF
+  kafka_log4j_files "$dir"
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     t="$(now_ms)"
     local cluster_id
@@ -266,6 +286,7 @@ start_ferretdb() {
 }
 
 T="$(now_ms)"
+secured_wanted && secured_pki
 for svc in "${SELECTED[@]}"; do "start_$svc"; done
 log "step start: $(elapsed "$T")"
 
@@ -351,7 +372,7 @@ wait_ready() {
 
 T="$(now_ms)"
 # Quick ones first; Kafka takes the longest, and the others come up while we wait for it.
-for svc in redis nats ferretdb kafka; do
+for svc in redis nats ferretdb secured-redis secured-nats secured-ferretdb kafka secured-kafka; do
   wants "$svc" && wait_ready "$svc"
 done
 log "step wait: $(elapsed "$T")"
@@ -368,5 +389,12 @@ ENV_LINES=(
 )
 printf '%s\n' "${ENV_LINES[@]}" >"$STATE_DIR/services.env"
 log "wrote $STATE_DIR/services.env"
+if secured_wanted; then
+  # A file of its own (quoted for the shell: the MongoDB URL has a `&`), readable by this user only: it holds the password.
+  secured_env_lines
+  (umask 077 && printf '%q\n' "${SECURED_ENV_LINES[@]}" >"$SECURED_DIR/services.env")
+  log "wrote $SECURED_DIR/services.env (the secured services' endpoints and credentials)"
+  ENV_LINES+=("${SECURED_ENV_LINES[@]}")
+fi
 log "== all up in $(elapsed "$T_ALL")"
-printf 'export %s\n' "${ENV_LINES[@]}" >&3
+printf 'export %q\n' "${ENV_LINES[@]}" >&3

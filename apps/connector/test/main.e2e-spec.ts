@@ -1,5 +1,5 @@
 import { CLOSE_CODES } from '@linker/contracts';
-import { startApp, testServices, uniqueName } from '@linker/testing';
+import { securedTestServices, startApp, testServices, uniqueName } from '@linker/testing';
 import { TestClient } from './socket/testing/test-client';
 
 // The built connector as a real process on the real services: it starts, serves WebSocket clients, and on SIGTERM
@@ -35,5 +35,20 @@ describe('connector process', () => {
     expect(connector.output()).toContain('connector: stopped');
     const stopped = startApp('connector', { ...env, LINKER_WS_PORT: String(port) }, ['--health']);
     expect(await stopped.exited).toBe(1);
+  });
+
+  it('starts on the secured services (Kafka over SASL_SSL, NATS and Redis with TLS and users) and never logs their password', async () => {
+    const secured = securedTestServices();
+    const { LINKER_MONGODB_URL: _mongodb, ...env } = secured.env;
+    const connector = startApp('connector', {
+      ...env,
+      LINKER_DOMAIN: uniqueName('domain'),
+      LINKER_WS_PORT: '0',
+      LINKER_LOG_LEVEL: 'debug',
+    });
+    await connector.waitForOutput(/"msg":"connector ready"/);
+    expect(await connector.stop('SIGTERM')).toBe(0);
+    expect(connector.output()).toContain('"msg":"connections to the services closed"');
+    expect(connector.output()).not.toContain(secured.password);
   });
 });

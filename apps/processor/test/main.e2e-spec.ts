@@ -1,4 +1,4 @@
-import { freePort, startApp, testServices, uniqueName } from '@linker/testing';
+import { freePort, securedTestServices, startApp, testServices, TestPki, uniqueName } from '@linker/testing';
 
 // The built processor as a real process on the real services: it starts, says so, and drains on SIGTERM.
 describe('processor process', () => {
@@ -55,5 +55,67 @@ describe('processor process', () => {
     });
     expect(await processor.exited).toBe(1);
     expect(processor.output()).toMatch(/processor failed to start: .*NATS/i);
+  });
+
+  it('starts on the secured services (Kafka over SASL_SSL, NATS and Redis with TLS and users, MongoDB over TLS)', async () => {
+    const processor = startApp('processor', { LINKER_DOMAIN: uniqueName('domain'), ...securedTestServices().env });
+    await processor.waitForOutput(/"msg":"processor ready"/);
+    expect(await processor.stop('SIGTERM')).toBe(0);
+    expect(processor.output()).not.toContain(securedTestServices().password);
+  });
+
+  it('refuses to start, before connecting, with a security setting set without its partner', async () => {
+    const services = testServices();
+    const processor = startApp('processor', {
+      LINKER_KAFKA_BROKERS: services.kafkaBrokers.join(','),
+      LINKER_NATS_URL: services.natsUrl,
+      LINKER_REDIS_URL: services.redisUrl,
+      LINKER_MONGODB_URL: services.mongodbUrl,
+      LINKER_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      LINKER_KAFKA_SASL_USERNAME: 'linker',
+      LINKER_NATS_USER: 'linker',
+      LINKER_REDIS_TLS_CERT_FILE: securedTestServices().certFile,
+    });
+    expect(await processor.exited).toBe(1);
+    const output = processor.output();
+    expect(output).toContain('processor failed to start: invalid configuration');
+    for (const problem of [
+      'LINKER_KAFKA_SASL_MECHANISM needs LINKER_KAFKA_SASL_PASSWORD',
+      'LINKER_NATS_USER needs LINKER_NATS_PASSWORD',
+      'LINKER_REDIS_TLS_KEY_FILE is required with LINKER_REDIS_TLS_CERT_FILE',
+    ]) {
+      expect(output).toContain(problem);
+    }
+  });
+
+  it('exits 1 at once, not after the start-up deadline, when Kafka refuses its password', async () => {
+    const secured = securedTestServices();
+    const started = Date.now();
+    const processor = startApp('processor', {
+      ...secured.env,
+      LINKER_KAFKA_SASL_PASSWORD: 'not-the-password',
+      LINKER_STARTUP_TIMEOUT_MS: '60000',
+    });
+    expect(await processor.exited).toBe(1);
+    expect(processor.output()).toMatch(/processor failed to start: .*SASL SCRAM SHA512 authentication failed/);
+    expect(processor.output()).not.toContain('not-the-password');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it("exits 1 soon, not after the start-up deadline, when it does not trust the CA of Kafka's certificate", async () => {
+    const pki = new TestPki();
+    try {
+      const started = Date.now();
+      const processor = startApp('processor', {
+        ...securedTestServices().env,
+        LINKER_KAFKA_TLS_CA_FILE: pki.ca('another-ca').certFile,
+        LINKER_STARTUP_TIMEOUT_MS: '60000',
+      });
+      expect(await processor.exited).toBe(1);
+      expect(processor.output()).toMatch(/processor failed to start: .*TLS: .*certificate.*check the CA/);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      pki.cleanUp();
+    }
   });
 });

@@ -5,6 +5,11 @@ import type { CommonErrorCode } from '@linker/kernel';
 export type BusErrorCode =
   /** The broker could not be reached or did not answer in time, after the client's own retries; retriable (not when the embedded broker's store cannot be opened at start). */
   | 'BUS_UNAVAILABLE'
+  /**
+   * The broker refused this client: wrong credentials (SASL, a NATS user or token), or the TLS handshake failed (the
+   * broker's certificate not signed by the configured CA, or ours refused). Not retriable: the settings must change.
+   */
+  | 'BUS_REFUSED'
   /** The bus client (or the embedded broker) was closed, or is closing; not retriable. */
   | 'BUS_CLOSED'
   /** The topic does not exist: `ensureTopics` was not called for it (topics are never created on use); not retriable. */

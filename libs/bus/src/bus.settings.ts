@@ -1,4 +1,5 @@
 import { setting } from '@linker/config';
+import { busSecuritySettings } from './bus-security.settings';
 
 /** How an app reaches its lanes in real mode; part of the connector's and the processor's config. */
 export const busSettings = {
@@ -24,4 +25,5 @@ export const busSettings = {
     max: 1024,
     doc: 'Partitions of each Kafka topic the apps create: the most processors that share RELIABLE work.',
   }),
+  ...busSecuritySettings,
 };

@@ -1,5 +1,6 @@
 export * from './bus.port';
 export * from './bus.settings';
+export * from './bus-security.settings';
 export * from './fast-partitions';
 export * from './lanes';
 export * from './memory';

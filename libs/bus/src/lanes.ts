@@ -2,6 +2,7 @@ import type { Lane } from '@linker/contracts';
 import { ResourceStack } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
 import type { Bus } from './bus.port';
+import type { BusSecurity } from './bus-security.settings';
 import { KafkaBus } from './kafka';
 import { MemoryBroker, MemoryBus } from './memory';
 import { NatsBus } from './nats';
@@ -17,16 +18,29 @@ export interface RealLanesOptions {
   logger: Logger;
   /** How long FAST publishes may wait to leave together (`NatsPublisher`); 0 (default): the end of the turn. */
   natsWriteDelayMs?: number;
+  /** TLS and credentials of each lane (`busSecurityOf`); unset: plain, no credentials. */
+  security?: BusSecurity;
 }
 
 /** Real mode: RELIABLE on Kafka, FAST on NATS. Rejects (and closes what it opened) when either is unreachable. */
 export async function connectLanes(options: RealLanesOptions): Promise<Lanes> {
   const resources = new ResourceStack();
   const RELIABLE = await resources.open(() =>
-    KafkaBus.connect({ brokers: options.kafkaBrokers, clientId: options.clientId, logger: options.logger }),
+    KafkaBus.connect({
+      brokers: options.kafkaBrokers,
+      clientId: options.clientId,
+      logger: options.logger,
+      security: options.security?.kafka,
+    }),
   );
   const FAST = await resources.open(() =>
-    NatsBus.connect({ servers: options.natsUrl, name: options.clientId, logger: options.logger, writeDelayMs: options.natsWriteDelayMs }),
+    NatsBus.connect({
+      servers: options.natsUrl,
+      name: options.clientId,
+      logger: options.logger,
+      writeDelayMs: options.natsWriteDelayMs,
+      security: options.security?.nats,
+    }),
   );
   return { RELIABLE, FAST, close: () => resources.close() };
 }

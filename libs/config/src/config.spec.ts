@@ -1,4 +1,4 @@
-import { ConfigError, defineConfig, setting } from '@linker/config';
+import { checkAll, ConfigError, defineConfig, setting } from '@linker/config';
 
 const declaration = defineConfig({
   domain: setting({ env: 'LINKER_DOMAIN', kind: 'string', default: 'domain-01', doc: 'This domain.' }),
@@ -70,5 +70,34 @@ describe('ConfigOf (checked by `npm run typecheck`)', () => {
     // @ts-expect-error a port's default must be a number
     setting({ env: 'X', kind: 'port', default: 'eighty', doc: 'x' });
     expect([port, brokers, mode, ack, token, meta]).toEqual([8089, ['a:1'], 'real', false, undefined, undefined]);
+  });
+});
+
+describe('checkAll', () => {
+  it('returns every result when no check throws', () => {
+    expect(
+      checkAll(
+        () => 1,
+        () => 'two',
+      ),
+    ).toEqual([1, 'two']);
+  });
+
+  it('runs every check and lists the problems of all of them in one ConfigError', () => {
+    const failing = (problem: string) => (): never => {
+      throw new ConfigError([problem]);
+    };
+    expect(() => checkAll(failing('A needs B'), () => 1, failing('C needs D'))).toThrow(
+      expect.objectContaining({ problems: ['A needs B', 'C needs D'] }),
+    );
+  });
+
+  it('throws another error as is', () => {
+    const boom = new Error('boom');
+    expect(() =>
+      checkAll(() => {
+        throw boom;
+      }),
+    ).toThrow(boom);
   });
 });

@@ -142,3 +142,22 @@ function parse(s: Setting<Kind>, raw: string): KindValue[Kind] | { problem: stri
 function show(value: unknown): string {
   return Array.isArray(value) ? value.join(',') : String(value);
 }
+
+/**
+ * The results of `checks`, each run even when another threw: their `ConfigError`s become one listing every problem
+ * (any other error is thrown as is). For the checks across settings that run after `load`.
+ */
+export function checkAll<T extends unknown[]>(...checks: { [K in keyof T]: () => T[K] }): T {
+  const problems: string[] = [];
+  const results = checks.map((check) => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results as T;
+}

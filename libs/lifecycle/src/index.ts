@@ -7,3 +7,4 @@ export * from './service';
 export * from './health-probe';
 export * from './bearer-token';
 export * from './tls';
+export * from './client-tls';

@@ -37,6 +37,14 @@ const SECRET_FIELDS = [
   'internalToken',
   'authorization',
   'privateKey',
+  // The services' credentials: the settings' names, and the names their clients give them (a NATS user's `pass`, kafkajs's `sasl`).
+  'pass',
+  'sasl',
+  'creds',
+  'kafkaSaslPassword',
+  'natsPassword',
+  'natsToken',
+  'redisPassword',
 ];
 const REDACT = { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]), censor: '***' };
 

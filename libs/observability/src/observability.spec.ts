@@ -76,4 +76,16 @@ describe('createLogger', () => {
     expect(out.lines[0]).toContain('anz');
     expect(out.lines[0].match(/\*\*\*/g)).toHaveLength(7);
   });
+
+  it("never prints the services' credentials, by their settings' names or their clients'", () => {
+    const out = collect();
+    const logger = createLogger('test', 'info', out, 'json');
+    logger.info('services', {
+      config: { kafkaSaslPassword: 'kafka-SECRET', natsPassword: 'nats-SECRET', natsToken: 'token-SECRET', redisPassword: 'redis-SECRET' },
+      nats: { user: 'linker', pass: 'pass-SECRET' },
+      sasl: { mechanism: 'scram-sha-512', password: 'sasl-SECRET' },
+    });
+    expect(out.lines[0]).not.toMatch(/SECRET/);
+    expect(JSON.parse(out.lines[0])).toMatchObject({ nats: { user: 'linker', pass: '***' }, sasl: '***' });
+  });
 });

@@ -1,8 +1,14 @@
 import { setting } from '@linker/config';
+import { redisSecuritySettings } from './redis-security.settings';
 
 /** How an app reaches presence in real mode. Every connector and processor of a domain must use the same values. */
 export const presenceSettings = {
-  redisUrl: setting({ env: 'LINKER_REDIS_URL', kind: 'url', doc: 'Redis URL of the presence store.' }),
+  redisUrl: setting({
+    env: 'LINKER_REDIS_URL',
+    kind: 'url',
+    doc: 'Redis URL of the presence store (also of the channel histories and the analytics). `rediss://` for TLS.',
+  }),
+  ...redisSecuritySettings,
   presenceEndedGraceMs: setting({
     env: 'LINKER_PRESENCE_ENDED_GRACE_MS',
     kind: 'integer',

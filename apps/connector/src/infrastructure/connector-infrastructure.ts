@@ -1,8 +1,9 @@
+import { checkAll } from '@linker/config';
 import { RedisAnalyticsStore, type AnalyticsStore } from '@linker/analytics';
-import { connectLanes, type Lanes } from '@linker/bus';
+import { busSecurityOf, connectLanes, type Lanes } from '@linker/bus';
 import { ResourceStack, untilReachable } from '@linker/lifecycle';
 import type { Logger } from '@linker/observability';
-import { RedisChannelHistory, RedisPresence, type ChannelHistory, type Presence } from '@linker/presence';
+import { RedisChannelHistory, RedisPresence, redisSecurityOf, type ChannelHistory, type Presence } from '@linker/presence';
 import type { ConnectorConfig } from '../config/connector.config';
 
 /** What the connector touches outside itself, opened from its config. */
@@ -16,6 +17,11 @@ export interface ConnectorInfrastructure {
 
 /** Connect to the real services, waiting for them at start-up (`untilReachable`); on a failure, close what was opened and reject. */
 export async function openConnectorInfrastructure(config: ConnectorConfig, logger: Logger): Promise<ConnectorInfrastructure> {
+  // Read and checked before anything connects: a setting without its partner, or a file that cannot be read, stops the start.
+  const [security, redisSecurity] = checkAll(
+    () => busSecurityOf(config),
+    () => redisSecurityOf(config),
+  );
   const resources = new ResourceStack();
   const lanes = await resources.open(() =>
     untilReachable(
@@ -27,14 +33,17 @@ export async function openConnectorInfrastructure(config: ConnectorConfig, logge
           clientId: config.name,
           logger,
           natsWriteDelayMs: config.natsWriteDelayMs,
+          security,
         }),
       { logger, timeoutMs: config.startupTimeoutMs },
     ),
   );
-  const presence = await resources.open(() => RedisPresence.forDomain(config, config.domain, logger));
-  const history = await resources.open(() => RedisChannelHistory.forDomain(config.redisUrl, config.domain, logger));
+  const presence = await resources.open(() => RedisPresence.forDomain({ ...config, redisSecurity }, config.domain, logger));
+  const history = await resources.open(() => RedisChannelHistory.forDomain(config.redisUrl, config.domain, logger, redisSecurity));
   const slices = { sliceSeconds: config.analyticsSliceS, retentionHours: config.analyticsRetentionH };
-  const analytics = await resources.open(() => RedisAnalyticsStore.forDomain(config.redisUrl, config.domain, slices, logger));
+  const analytics = await resources.open(() =>
+    RedisAnalyticsStore.forDomain(config.redisUrl, config.domain, slices, logger, redisSecurity),
+  );
   const close = async () => {
     await resources.close();
     logger.info('connections to the services closed');

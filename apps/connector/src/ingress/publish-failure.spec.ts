@@ -16,6 +16,7 @@ const ANSWERS: Record<BusErrorCode, Array<[retriable: boolean, answer: Answer]>>
     [true, 'UNAVAILABLE'],
     [false, 'INTERNAL_ERROR'],
   ],
+  BUS_REFUSED: [[false, 'INTERNAL_ERROR']],
   BUS_CLOSED: [[false, 'INTERNAL_ERROR']],
   BUS_UNKNOWN_TOPIC: [[false, 'INTERNAL_ERROR']],
   BUS_STORE_CORRUPT: [[false, 'INTERNAL_ERROR']],

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { ANALYTICS_COUNTERS, ANALYTICS_UNIQUES, type AnalyticsCounter, type AnalyticsSlice } from '@linker/contracts';
 import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
@@ -13,6 +13,9 @@ import {
 } from '../analytics-store.port';
 
 export type AnalyticsErrorCode = 'ANALYTICS_UNAVAILABLE';
+
+/** TLS and an ACL user for the domain's Redis (what `redisSecurityOf` of the presence settings gives). */
+export type RedisAccess = Pick<RedisOptions, 'tls' | 'username' | 'password'>;
 
 /** Most slices one `read` looks at (from the oldest kept on). */
 const MAX_READ_SLICES = 5_000;
@@ -33,14 +36,15 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     private readonly prefix: string,
     readonly settings: SliceSettings,
     logger: Logger,
+    security?: RedisAccess,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1 });
+    this.redis = new Redis(url, { ...security, maxRetriesPerRequest: 1 });
     this.redis.on('error', (error: Error) => logger.debug('redis error (analytics)', { error: error.message }));
   }
 
   /** A domain's analytics: keys under `linker:<domain>:a:<sliceSeconds>:` (another slice length never mixes in). */
-  static forDomain(redisUrl: string, domain: string, settings: SliceSettings, logger: Logger): RedisAnalyticsStore {
-    return new RedisAnalyticsStore(redisUrl, `linker:${domain}:a:${settings.sliceSeconds}:`, settings, logger);
+  static forDomain(redisUrl: string, domain: string, settings: SliceSettings, logger: Logger, security?: RedisAccess): RedisAnalyticsStore {
+    return new RedisAnalyticsStore(redisUrl, `linker:${domain}:a:${settings.sliceSeconds}:`, settings, logger, security);
   }
 
   async add(batch: readonly SliceCounts[]): Promise<void> {

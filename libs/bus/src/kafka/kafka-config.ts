@@ -1,5 +1,6 @@
-import { Kafka, type LogEntry, logLevel, type RetryOptions } from 'kafkajs';
+import { Kafka, type LogEntry, logLevel, type RetryOptions, type SASLOptions } from 'kafkajs';
 import type { LogFields, Logger } from '@linker/observability';
+import type { KafkaSecurity } from '../bus-security.settings';
 import { stopIdleRequestQueueLoop } from './request-queue-fix';
 
 /**
@@ -75,6 +76,8 @@ export interface KafkaBusOptions {
   clientId: string;
   logger: Logger;
   tuning?: Partial<KafkaTuning>;
+  /** TLS and SASL (`busSecurityOf`); unset: plaintext, no authentication. */
+  security?: KafkaSecurity;
 }
 
 /** kafkajs's "Limiting retries for the idempotent producer" warning: deliberate here, see KafkaPublisher. */
@@ -105,5 +108,8 @@ export function createKafka(options: KafkaBusOptions, tuning: KafkaTuning): Kafk
     retry: tuning.retry,
     logLevel: logLevel.INFO,
     logCreator: logCreator(options.logger),
+    ...(options.security?.ssl === undefined ? {} : { ssl: options.security.ssl }),
+    // A copy: kafkajs stores the authenticator it makes (with the password) on the object it is given.
+    ...(options.security?.sasl === undefined ? {} : { sasl: { ...options.security.sasl } as SASLOptions }),
   });
 }

@@ -1,6 +1,7 @@
 import { KafkaJSError, KafkaJSProtocolError } from 'kafkajs';
 import { LinkerError } from '@linker/kernel';
 import type { BusErrorCode } from '../bus.port';
+import { tlsRefusalIn } from '../refusal';
 
 /** kafkajs errors that mean "the broker could not be reached or did not answer in time". */
 const UNAVAILABLE = new Set([
@@ -27,6 +28,7 @@ function rootCause(error: unknown): unknown {
 
 /**
  * Map any error thrown by kafkajs to a `LinkerError`:
+ * - the broker refused our credentials, or a certificate (ours or its): `BUS_REFUSED`, not retriable;
  * - the broker unreachable or too slow (after kafkajs's own retries): `BUS_UNAVAILABLE`, retriable;
  * - a topic that does not exist (never ensured; topics are not auto-created): `BUS_UNKNOWN_TOPIC`, not retriable;
  * - another broker error: `BUS_KAFKA_ERROR` naming its type, with kafkajs's own retriable flag;
@@ -37,6 +39,15 @@ export function toLinkerError(error: unknown, operation: string): LinkerError<Bu
   const root = rootCause(error);
   const detail = `${operation} failed: ${error instanceof Error ? error.message : String(error)}`;
   const names = [error, root].map((e) => (e instanceof Error ? e.name : ''));
+  if (names.includes('KafkaJSSASLAuthenticationError')) {
+    return new LinkerError<BusErrorCode>('BUS_REFUSED', `${detail} (check the SASL user, password and mechanism)`, { cause: error });
+  }
+  const tls = tlsRefusalIn(error) ?? tlsRefusalIn(root);
+  if (tls) {
+    return new LinkerError<BusErrorCode>('BUS_REFUSED', `${detail} (TLS: ${tls}; check the CA and client certificate settings)`, {
+      cause: error,
+    });
+  }
   if (names.some((name) => UNAVAILABLE.has(name))) {
     return new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', detail, { retriable: true, cause: error });
   }

@@ -1,8 +1,9 @@
-import { connect, type NatsConnection } from 'nats';
+import { connect, credsAuthenticator, type ConnectionOptions, type NatsConnection } from 'nats';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import { BatchQueue } from '../batch-queue';
 import type { Bus, BusRecord, SubscribeOptions, Subscription, BusErrorCode } from '../bus.port';
+import type { NatsSecurity } from '../bus-security.settings';
 import { decodeRecords, toLinkerError } from './nats-codec';
 import { NatsPublisher } from './nats-publisher';
 
@@ -16,6 +17,8 @@ export interface NatsBusOptions {
   maxPending?: number;
   /** How long publishes may wait to leave together (see `NatsPublisher`). Default 0: the end of the event-loop turn. */
   writeDelayMs?: number;
+  /** TLS and credentials (`busSecurityOf`); unset: TLS only if the server asks for it, no credentials. */
+  security?: NatsSecurity;
 }
 
 /**
@@ -50,6 +53,7 @@ export class NatsBus implements Bus {
         name: options.name,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
+        ...natsSecurityOptions(options.security),
       });
       void NatsBus.watch(connection, logger);
       return new NatsBus(connection, options.maxPending ?? 100_000, logger, options.writeDelayMs ?? 0);
@@ -144,4 +148,13 @@ export class NatsBus implements Bus {
       else logger.debug('NATS connection status', fields);
     }
   }
+}
+
+/** The client options of `security`: TLS with its files, and a user and password, a token or a credentials file. */
+function natsSecurityOptions({ tls, creds, ...auth }: NatsSecurity = {}): Partial<ConnectionOptions> {
+  return {
+    ...auth,
+    ...(tls === undefined ? {} : { tls: { ca: tls.ca?.toString(), cert: tls.cert?.toString(), key: tls.key?.toString() } }),
+    ...(creds === undefined ? {} : { authenticator: credsAuthenticator(creds) }),
+  };
 }

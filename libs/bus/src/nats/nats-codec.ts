@@ -1,6 +1,7 @@
 import { ErrorCode, NatsError } from 'nats';
 import { LinkerError } from '@linker/kernel';
 import type { BusRecord, BusErrorCode } from '../bus.port';
+import { tlsRefusalIn } from '../refusal';
 
 /*
  * FAST records on the wire, one NATS message each (cheaper than NATS headers on the hot path):
@@ -96,11 +97,28 @@ const UNAVAILABLE = new Set<string>([
   ErrorCode.Timeout,
 ]);
 
-/** Map a `nats` error: unreachable or closed server → `BUS_UNAVAILABLE` (retriable); bad input → not retriable. */
+/** The server refused our credentials. */
+const REFUSED = new Set<string>([ErrorCode.AuthorizationViolation, ErrorCode.AuthenticationExpired, ErrorCode.AuthenticationTimeout]);
+
+/**
+ * Map a `nats` error: refused credentials or a failed TLS handshake → `BUS_REFUSED`; unreachable or closed server →
+ * `BUS_UNAVAILABLE` (retriable); bad input → not retriable.
+ */
 export function toLinkerError(error: unknown, operation: string): LinkerError<BusErrorCode> {
   if (error instanceof LinkerError) return error;
   const detail = `${operation} failed: ${error instanceof Error ? error.message : String(error)}`;
+  const tls = tlsRefusalIn(error);
+  if (tls) {
+    return new LinkerError<BusErrorCode>('BUS_REFUSED', `${detail} (TLS: ${tls}; check the CA and client certificate settings)`, {
+      cause: error,
+    });
+  }
   if (error instanceof NatsError) {
+    if (REFUSED.has(error.code)) {
+      return new LinkerError<BusErrorCode>('BUS_REFUSED', `${detail} (check the NATS user and password, token or credentials file)`, {
+        cause: error,
+      });
+    }
     if (UNAVAILABLE.has(error.code)) return new LinkerError<BusErrorCode>('BUS_UNAVAILABLE', detail, { retriable: true, cause: error });
     if (error.code === ErrorCode.ConnectionDraining) return new LinkerError<BusErrorCode>('BUS_CLOSED', detail, { cause: error });
     if (error.code === ErrorCode.MaxPayloadExceeded || error.code === ErrorCode.BadSubject) {

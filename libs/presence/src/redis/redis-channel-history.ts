@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { LinkerError } from '@linker/kernel';
 import type { Logger } from '@linker/observability';
 import type { PresenceErrorCode } from '../presence.port';
+import type { RedisSecurity } from '../redis-security.settings';
 import {
   newEpoch,
   recoveryFrom,
@@ -32,8 +33,9 @@ export class RedisChannelHistory implements ChannelHistory {
     url: string,
     private readonly prefix: string,
     logger: Logger,
+    security?: RedisSecurity,
   ) {
-    const client = new Redis(url);
+    const client = new Redis(url, { ...security });
     client.on('error', (error: Error) => logger.warn('redis error (channel history)', { error: error.message }));
     client.defineCommand('linkerHistoryPosition', { lua: POSITION, numberOfKeys: 2 });
     client.defineCommand('linkerHistoryAppend', { lua: APPEND, numberOfKeys: 3 });
@@ -42,8 +44,8 @@ export class RedisChannelHistory implements ChannelHistory {
   }
 
   /** A domain's channel histories: keys under `linker:<domain>:h:`. */
-  static forDomain(redisUrl: string, domain: string, logger: Logger): RedisChannelHistory {
-    return new RedisChannelHistory(redisUrl, `linker:${domain}:h:`, logger);
+  static forDomain(redisUrl: string, domain: string, logger: Logger, security?: RedisSecurity): RedisChannelHistory {
+    return new RedisChannelHistory(redisUrl, `linker:${domain}:h:`, logger, security);
   }
 
   async position(channel: string, { ttlSeconds }: HistoryLimits): Promise<HistoryPosition> {

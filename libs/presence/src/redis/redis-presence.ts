@@ -2,12 +2,13 @@ import { Redis } from 'ioredis';
 import type { SocketAddress } from '@linker/contracts';
 import { errorMessage, LinkerError } from '@linker/kernel';
 import { silentLogger, type Logger } from '@linker/observability';
+import type { RedisSecurity } from '../redis-security.settings';
 import type { EndedClaim, HeartbeatOutcome, Presence, PresenceEntry, PresenceErrorCode } from '../presence.port';
 import { CachedLookups, type LookupCacheOptions } from './cached-lookups';
 import { StoreRestarts } from './store-restarts';
 import { decodeSockets, definePresenceCommands, pair, type PresenceClient, type PresencePipeline } from './presence-commands';
 
-export type RedisPresenceOptions = ({ url: string } | { client: Redis }) & {
+export type RedisPresenceOptions = ({ url: string; security?: RedisSecurity } | { client: Redis }) & {
   /** Prefix of every key, e.g. `linker:domain-01:presence`; each domain (and each test) uses its own. */
   keyPrefix: string;
   logger?: Logger;
@@ -61,6 +62,8 @@ export class RedisPresence implements Presence {
   private readonly cached: CachedLookups | undefined;
   private readonly restarts: StoreRestarts | undefined;
   private closed = false;
+  /** Why the last connection attempt failed (a refused certificate, a refused connection), until one succeeds. */
+  private lastError: string | undefined;
 
   constructor(options: RedisPresenceOptions) {
     this.defaultLeaseMs = positiveInteger('defaultLeaseMs', options.defaultLeaseMs ?? 30_000);
@@ -68,14 +71,20 @@ export class RedisPresence implements Presence {
     this.endedGraceMs = positiveInteger('endedGraceMs', options.endedGraceMs ?? 5_000);
     this.logger = (options.logger ?? silentLogger).child({ component: 'redis-presence' });
     this.ownsClient = 'url' in options;
-    const client = 'url' in options ? new Redis(options.url) : options.client;
+    const client = 'url' in options ? new Redis(options.url, { ...options.security }) : options.client;
     if (client.options.keyPrefix) {
       throw new LinkerError<PresenceErrorCode>(
         'INVALID_ARGUMENT',
         'RedisPresence needs a client without keyPrefix; use its keyPrefix option',
       );
     }
-    if (this.ownsClient) client.on('error', (error: Error) => this.logger.warn('redis error', { error: error.message }));
+    if (this.ownsClient) {
+      client.on('error', (error: Error) => {
+        this.lastError = error.message;
+        this.logger.warn('redis error', { error: error.message });
+      });
+      client.on('ready', () => (this.lastError = undefined));
+    }
     this.redis = definePresenceCommands(client);
     this.userPrefix = `${options.keyPrefix}:u:`;
     this.connectorPrefix = `${options.keyPrefix}:c:`;
@@ -95,7 +104,7 @@ export class RedisPresence implements Presence {
    * (and, with `cache`, two more for its invalidations). A reader (a processor) may cache and watch for restarts.
    */
   static forDomain(
-    settings: { redisUrl: string; presenceEndedGraceMs: number },
+    settings: { redisUrl: string; presenceEndedGraceMs: number; redisSecurity?: RedisSecurity },
     domain: string,
     logger: Logger,
     reader?: { cache?: LookupCacheOptions; settleMs?: number },
@@ -103,6 +112,7 @@ export class RedisPresence implements Presence {
     const { cache, settleMs } = reader ?? {};
     return new RedisPresence({
       url: settings.redisUrl,
+      security: settings.redisSecurity,
       keyPrefix: `linker:${domain}:`,
       endedGraceMs: settings.presenceEndedGraceMs,
       logger,
@@ -135,7 +145,7 @@ export class RedisPresence implements Presence {
     for (const { userId, address } of entries) pipeline.linkerPresenceAdd(...this.addArgs(userId, address));
     const users = entries.map((entry) => entry.userId);
     const failed = (await this.run(pipeline.exec(), users, true))?.find(([error]) => error);
-    if (failed) throw unavailable(failed[0]);
+    if (failed) throw unavailable(failed[0], this.lastError);
   }
 
   /** Forgets the socket (from the user and from its connector's list), atomically. Idempotent. */
@@ -198,7 +208,7 @@ export class RedisPresence implements Presence {
     pipeline.linkerPresenceSweep(...this.sweepArgs(''));
     const replies = await this.run(pipeline.exec(), [], true);
     const [renewed, swept] = replies ?? [];
-    if (!renewed || renewed[0]) throw unavailable(renewed?.[0] ?? 'no reply to the heartbeat');
+    if (!renewed || renewed[0]) throw unavailable(renewed?.[0] ?? 'no reply to the heartbeat', this.lastError);
     if (swept?.[0]) this.logger.warn('opportunistic sweep failed', { error: errorMessage(swept[0]) });
     return renewed[1] === 1 ? 'renewed' : 'recreated';
   }
@@ -307,7 +317,7 @@ export class RedisPresence implements Presence {
     try {
       return await reply;
     } catch (error) {
-      throw unavailable(error);
+      throw unavailable(error, this.lastError);
     } finally {
       if (users) this.cached?.written(users, leases);
     }
@@ -318,9 +328,11 @@ export class RedisPresence implements Presence {
   }
 }
 
-function unavailable(cause: unknown): LinkerError<PresenceErrorCode> {
+/** `connectionError`: why Redis could not be reached, said with the command's own error (e.g. "max retries reached"). */
+function unavailable(cause: unknown, connectionError?: string): LinkerError<PresenceErrorCode> {
   if (cause instanceof LinkerError) return cause;
-  return new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}`, {
+  const why = connectionError === undefined ? '' : ` (connecting to Redis failed: ${connectionError})`;
+  return new LinkerError<PresenceErrorCode>('PRESENCE_UNAVAILABLE', `redis presence failed: ${errorMessage(cause)}${why}`, {
     retriable: true,
     cause,
   });

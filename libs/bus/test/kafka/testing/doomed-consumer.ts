@@ -4,9 +4,11 @@
  * record it takes, completes its batches normally until it has taken `stopAfter` records, then never finishes the
  * batch in hand (KafkaBus keeps heartbeating, so it stays in the group) until its parent kills it with SIGKILL.
  */
+import { defineConfig } from '@linker/config';
 import { errorMessage } from '@linker/kernel';
 import { silentLogger } from '@linker/observability';
 import type { BusRecord } from '../../../src/bus.port';
+import { busSecurityOf, busSecuritySettings } from '../../../src/bus-security.settings';
 import { KafkaBus } from '../../../src/kafka/kafka-bus';
 import type { DoomedArgs, DoomedMessage, WireRecord } from './doomed-protocol';
 
@@ -22,7 +24,14 @@ const wire = (records: readonly BusRecord[]): WireRecord[] => records.map((r) =>
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as DoomedArgs;
-  const bus = await KafkaBus.connect({ brokers: args.brokers, clientId: 'doomed-consumer', logger: silentLogger, tuning: args.tuning });
+  const security = args.securityEnv && busSecurityOf(defineConfig(busSecuritySettings).load(args.securityEnv)).kafka;
+  const bus = await KafkaBus.connect({
+    brokers: args.brokers,
+    clientId: 'doomed-consumer',
+    logger: silentLogger,
+    tuning: args.tuning,
+    security,
+  });
   let taken = 0;
   await bus.subscribe({
     topic: args.topic,

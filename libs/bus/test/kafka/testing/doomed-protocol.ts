@@ -20,4 +20,6 @@ export interface DoomedArgs {
   stopAfter: number;
   /** Tuning of its `KafkaBus` beyond the defaults, e.g. a long `commitIntervalMs`. */
   tuning?: Partial<KafkaTuning>;
+  /** The security settings' variables (e.g. `SecuredTestServices.env`), read as an app reads them; unset: plain. */
+  securityEnv?: Record<string, string>;
 }
