@@ -279,7 +279,7 @@ export class Session implements ChannelSubscriber {
    */
   fetchBudget(asked: number): { count: number; maxBytes: number } {
     const room = this.socket.burstRoom();
-    const unacked = this.ack ? Math.max(1, Math.floor(this.limits.maxUnacked / 2) - (this.held?.size ?? 0)) : asked;
+    const unacked = this.ack ? Math.max(1, this.unackedRoom()) : asked;
     return { count: Math.min(asked, room.frames, unacked), maxBytes: room.bytes };
   }
 
@@ -288,7 +288,12 @@ export class Session implements ChannelSubscriber {
    * of the send queue's bounds a fetch may fill, and of `maxUnacked` in ack mode, so it cannot close the socket as slow.
    */
   hasRoomFor(bytes: number): boolean {
-    return (!this.ack || (this.held?.size ?? 0) < Math.floor(this.limits.maxUnacked / 2)) && this.socket.hasRoomFor(bytes);
+    return (!this.ack || this.unackedRoom() > 0) && this.socket.hasRoomFor(bytes);
+  }
+
+  /** Half of `maxUnacked` less the messages held now (zero or less: no room). */
+  private unackedRoom(): number {
+    return Math.floor(this.limits.maxUnacked / 2) - (this.held?.size ?? 0);
   }
 
   /** The channels this socket is subscribed to. */

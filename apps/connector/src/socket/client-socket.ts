@@ -97,15 +97,22 @@ export class ClientSocket {
    * what waits already (at least one frame, one byte). The other half stays free for what arrives meanwhile.
    */
   burstRoom(): { frames: number; bytes: number } {
-    const frames = Math.floor(this.limits.maxFrames / 2) - this.queuedFrames;
-    const bytes = Math.floor(this.limits.maxBytes / 2) - this.queuedBytes - this.ws.bufferedAmount;
+    const { frames, bytes } = this.room();
     return { frames: Math.max(1, frames), bytes: Math.max(1, bytes) };
   }
 
   /** Whether a frame of `bytes` fits in what `burstRoom` leaves now. */
   hasRoomFor(bytes: number): boolean {
-    const { maxFrames, maxBytes } = this.limits;
-    return this.queuedFrames < Math.floor(maxFrames / 2) && this.queuedBytes + this.ws.bufferedAmount + bytes <= Math.floor(maxBytes / 2);
+    const room = this.room();
+    return room.frames > 0 && room.bytes >= bytes;
+  }
+
+  /** Half of the queue's bounds less what waits now (zero or less: no room). */
+  private room(): { frames: number; bytes: number } {
+    return {
+      frames: Math.floor(this.limits.maxFrames / 2) - this.queuedFrames,
+      bytes: Math.floor(this.limits.maxBytes / 2) - this.queuedBytes - this.ws.bufferedAmount,
+    };
   }
 
   /**
