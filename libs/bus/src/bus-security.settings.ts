@@ -1,7 +1,5 @@
 import { checkAll, ConfigError, setting } from '@linker/config';
-import { clientTlsOf, partnerProblems, type ClientTls } from '@linker/lifecycle';
-import { readFileSync } from 'node:fs';
-import { errorMessage } from '@linker/kernel';
+import { checkPartners, clientTlsOf, readSettingFile, type ClientTls } from '@linker/lifecycle';
 
 /** How the lanes reach a secured Kafka and NATS (a managed Kafka, a NATS with TLS and users); all unset: plain, no credentials. */
 export const busSecuritySettings = {
@@ -134,14 +132,12 @@ function kafkaSecurityOf(config: BusSecurityConfig): KafkaSecurity {
     () =>
       clientTlsOf({ caFile: config.kafkaTlsCaFile, certFile: config.kafkaTlsCertFile, keyFile: config.kafkaTlsKeyFile }, tlsNames('KAFKA')),
     () =>
-      throwProblems(
-        partnerProblems([
-          ['LINKER_KAFKA_SASL_MECHANISM', sasl, 'LINKER_KAFKA_SASL_USERNAME', username !== undefined],
-          ['LINKER_KAFKA_SASL_MECHANISM', sasl, 'LINKER_KAFKA_SASL_PASSWORD', password !== undefined],
-          ['LINKER_KAFKA_SASL_USERNAME', username !== undefined, 'LINKER_KAFKA_SASL_MECHANISM', sasl],
-          ['LINKER_KAFKA_SASL_PASSWORD', password !== undefined, 'LINKER_KAFKA_SASL_MECHANISM', sasl],
-        ]),
-      ),
+      checkPartners([
+        ['LINKER_KAFKA_SASL_MECHANISM', sasl, 'LINKER_KAFKA_SASL_USERNAME', username !== undefined],
+        ['LINKER_KAFKA_SASL_MECHANISM', sasl, 'LINKER_KAFKA_SASL_PASSWORD', password !== undefined],
+        ['LINKER_KAFKA_SASL_USERNAME', username !== undefined, 'LINKER_KAFKA_SASL_MECHANISM', sasl],
+        ['LINKER_KAFKA_SASL_PASSWORD', password !== undefined, 'LINKER_KAFKA_SASL_MECHANISM', sasl],
+      ]),
   );
   const ssl = tls ?? (config.kafkaSsl ? true : undefined);
   return {
@@ -162,15 +158,15 @@ function natsSecurityOf(config: BusSecurityConfig): NatsSecurity {
   const named = ways.filter((name) => name !== false);
   const [tls, creds] = checkAll(
     () => clientTlsOf({ caFile: config.natsTlsCaFile, certFile: config.natsTlsCertFile, keyFile: config.natsTlsKeyFile }, tlsNames('NATS')),
-    () => (credsFile === undefined ? undefined : readSetting(credsFile, 'LINKER_NATS_CREDS_FILE')),
+    () => (credsFile === undefined ? undefined : readSettingFile(credsFile, 'LINKER_NATS_CREDS_FILE')),
     () =>
-      throwProblems([
-        ...partnerProblems([
-          ['LINKER_NATS_USER', user !== undefined, 'LINKER_NATS_PASSWORD', pass !== undefined],
-          ['LINKER_NATS_PASSWORD', pass !== undefined, 'LINKER_NATS_USER', user !== undefined],
-        ]),
-        ...(named.length > 1 ? [`${named.join(' and ')} are set: NATS takes one way of authenticating`] : []),
+      checkPartners([
+        ['LINKER_NATS_USER', user !== undefined, 'LINKER_NATS_PASSWORD', pass !== undefined],
+        ['LINKER_NATS_PASSWORD', pass !== undefined, 'LINKER_NATS_USER', user !== undefined],
       ]),
+    () => {
+      if (named.length > 1) throw new ConfigError([`${named.join(' and ')} are set: NATS takes one way of authenticating`]);
+    },
   );
   return {
     ...(tls === undefined ? {} : { tls }),
@@ -185,15 +181,3 @@ const tlsNames = (service: string) => ({
   cert: `LINKER_${service}_TLS_CERT_FILE`,
   key: `LINKER_${service}_TLS_KEY_FILE`,
 });
-
-function throwProblems(problems: string[]): void {
-  if (problems.length > 0) throw new ConfigError(problems);
-}
-
-function readSetting(path: string, name: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new ConfigError([`${name} ${path} cannot be read: ${errorMessage(error)}`]);
-  }
-}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, setting } from '@linker/config';
 import { errorMessage } from '@linker/kernel';
-import { tlsFilesOf, type TlsFiles } from '@linker/lifecycle';
+import { readSettingFile, tlsFilesOf, type TlsFiles } from '@linker/lifecycle';
 
 /** What a dialer trusts and presents: the CA the neighbour's certificate must chain to, and its own certificate (mutual TLS). */
 export interface DialTlsFiles {
@@ -77,9 +77,9 @@ export function linkTlsOf(config: LinkTlsConfig, listens: boolean): LinkTls {
   }
   if (caFile !== undefined) {
     try {
-      readFileSync(caFile);
+      readSettingFile(caFile, 'LINKER_LINK_TLS_CA_FILE');
     } catch (error) {
-      problems.push(`LINKER_LINK_TLS_CA_FILE ${caFile} cannot be read: ${errorMessage(error)}`);
+      problems.push(...(error as ConfigError).problems);
     }
   }
   if (config.linkTlsClientCerts && caFile === undefined)

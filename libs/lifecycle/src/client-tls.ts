@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '@linker/config';
+import { checkAll, ConfigError } from '@linker/config';
 import { errorMessage } from '@linker/kernel';
 
 /** The files a TLS client uses: the CA the server's certificate must chain to, and its own certificate and key (mutual TLS). */
@@ -22,27 +22,33 @@ export interface ClientTls {
  * Throws `ConfigError` naming every problem.
  */
 export function clientTlsOf(files: ClientTlsFiles, names: { ca: string; cert: string; key: string }): ClientTls | undefined {
-  const problems: string[] = [];
-  if ((files.certFile === undefined) !== (files.keyFile === undefined)) {
-    const [missing, set] = files.certFile === undefined ? [names.cert, names.key] : [names.key, names.cert];
-    problems.push(`${missing} is required with ${set} (a client certificate and its key go together)`);
-  }
-  const read = (path: string | undefined, name: string): Buffer | undefined => {
-    if (path === undefined) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (error) {
-      problems.push(`${name} ${path} cannot be read: ${errorMessage(error)}`);
-      return undefined;
-    }
-  };
-  const tls = { ca: read(files.caFile, names.ca), cert: read(files.certFile, names.cert), key: read(files.keyFile, names.key) };
-  if (problems.length > 0) throw new ConfigError(problems);
-  if (files.caFile === undefined && files.certFile === undefined) return undefined;
-  return Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined)) as ClientTls;
+  const optional = (path: string | undefined, name: string): Buffer | undefined =>
+    path === undefined ? undefined : readSettingFile(path, name);
+  const [, ca, cert, key] = checkAll(
+    () => {
+      if ((files.certFile === undefined) === (files.keyFile === undefined)) return;
+      const [missing, set] = files.certFile === undefined ? [names.cert, names.key] : [names.key, names.cert];
+      throw new ConfigError([`${missing} is required with ${set} (a client certificate and its key go together)`]);
+    },
+    () => optional(files.caFile, names.ca),
+    () => optional(files.certFile, names.cert),
+    () => optional(files.keyFile, names.key),
+  );
+  if (ca === undefined && cert === undefined) return undefined;
+  return { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert, key }) };
 }
 
-/** Problems of a pair of settings that go together (a user and its password): the message when one is set alone. */
-export function partnerProblems(pairs: readonly [name: string, set: boolean, partner: string, partnerSet: boolean][]): string[] {
-  return pairs.filter(([, set, , partnerSet]) => set && !partnerSet).map(([name, , partner]) => `${name} needs ${partner}`);
+/** The content of the file a setting names, read at start-up; `ConfigError` naming the setting and the path (never the content) when it cannot be read. */
+export function readSettingFile(path: string, name: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigError([`${name} ${path} cannot be read: ${errorMessage(error)}`]);
+  }
+}
+
+/** Throws `ConfigError` naming each setting of `pairs` set without its partner (a user without its password). */
+export function checkPartners(pairs: readonly [name: string, set: boolean, partner: string, partnerSet: boolean][]): void {
+  const problems = pairs.filter(([, set, , partnerSet]) => set && !partnerSet).map(([name, , partner]) => `${name} needs ${partner}`);
+  if (problems.length > 0) throw new ConfigError(problems);
 }

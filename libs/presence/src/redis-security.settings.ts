@@ -1,5 +1,5 @@
-import { checkAll, ConfigError, setting } from '@linker/config';
-import { clientTlsOf, partnerProblems, type ClientTls } from '@linker/lifecycle';
+import { checkAll, setting } from '@linker/config';
+import { checkPartners, clientTlsOf, type ClientTls } from '@linker/lifecycle';
 
 /** How an app reaches a Redis with TLS and ACL users (the presence store, the channel histories and the analytics share it). */
 export const redisSecuritySettings = {
@@ -54,12 +54,7 @@ export function redisSecurityOf(config: RedisSecurityConfig): RedisSecurity {
         { caFile: config.redisTlsCaFile, certFile: config.redisTlsCertFile, keyFile: config.redisTlsKeyFile },
         { ca: 'LINKER_REDIS_TLS_CA_FILE', cert: 'LINKER_REDIS_TLS_CERT_FILE', key: 'LINKER_REDIS_TLS_KEY_FILE' },
       ),
-    () => {
-      const problems = partnerProblems([
-        ['LINKER_REDIS_USERNAME', username !== undefined, 'LINKER_REDIS_PASSWORD', password !== undefined],
-      ]);
-      if (problems.length > 0) throw new ConfigError(problems);
-    },
+    () => checkPartners([['LINKER_REDIS_USERNAME', username !== undefined, 'LINKER_REDIS_PASSWORD', password !== undefined]]),
   );
   return {
     ...(tls === undefined ? {} : { tls }),
